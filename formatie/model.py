@@ -1,0 +1,139 @@
+"""The formatie model: volume × norm hours → hours → FTE. One implementation, vectorised.
+
+For gemeente g, taak k of functie f::
+
+    uren[g,k]            = volume[g, invoer(k)] × uren(k)
+    netto_uren_per_fte   = contracturen_per_fte(f) × (1 − afwezigheid(f))
+    casus_uren_per_fte   = netto_uren_per_fte(f) × (1 − indirect(f))
+    fte_taak[g,k]        = uren[g,k] / casus_uren_per_fte(f)
+    fte_uitvoering[g,f]  = Σ_k∈f fte_taak[g,k] + vast_fte(f)
+    fte[g,f]             = fte_uitvoering[g,f] × (1 + leiding(f))
+    fte_totaal[g]        = Σ_f fte[g,f]
+
+A region's figures are sums over its member gemeenten. Nothing is rounded here.
+
+:func:`fte_arrays` is the formula itself on plain arrays, with optional leading axes (draws,
+scenarios) on every argument; :func:`bereken` wraps it for a normenset and keeps every
+intermediate in a :class:`Resultaat`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .normenset import Normenset
+
+
+def fte_arrays(
+    volume: np.ndarray,
+    taak_uren: np.ndarray,
+    casus_uren_per_fte: np.ndarray,
+    vast_fte: np.ndarray,
+    leiding: np.ndarray,
+    taak_invoer: np.ndarray,
+    taak_functie: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The model chain on arrays.
+
+    Shapes (``...`` = any leading axes, broadcast together, e.g. draws):
+    volume (..., G, I) units per year; taak_uren (..., K) hours per unit;
+    casus_uren_per_fte, vast_fte, leiding (..., F); taak_invoer, taak_functie (K,) indices.
+    Returns taak_volume, uren, fte_taak (..., G, K); fte_uitvoering, fte (..., G, F);
+    fte_totaal (..., G).
+    """
+    volume = np.asarray(volume, dtype=float)
+    taak_volume = volume[..., taak_invoer]
+    uren = taak_volume * np.asarray(taak_uren, dtype=float)[..., None, :]
+    per_fte = np.asarray(casus_uren_per_fte, dtype=float)[..., taak_functie]
+    fte_taak = uren / per_fte[..., None, :]
+    n_functies = np.shape(casus_uren_per_fte)[-1]
+    toewijzing = np.zeros((len(taak_functie), n_functies))
+    toewijzing[np.arange(len(taak_functie)), taak_functie] = 1.0
+    fte_uitvoering = fte_taak @ toewijzing + np.asarray(vast_fte, dtype=float)[..., None, :]
+    fte = fte_uitvoering * (1.0 + np.asarray(leiding, dtype=float)[..., None, :])
+    return {
+        "taak_volume": taak_volume,
+        "uren": uren,
+        "fte_taak": fte_taak,
+        "fte_uitvoering": fte_uitvoering,
+        "fte": fte,
+        "fte_totaal": fte.sum(axis=-1),
+    }
+
+
+def casus_uren_per_fte(normenset: Normenset) -> np.ndarray:
+    """(F,) hours per FTE per year available for taken."""
+    return (
+        normenset.functie_parameter("contracturen_per_fte")
+        * (1.0 - normenset.functie_parameter("afwezigheid"))
+        * (1.0 - normenset.functie_parameter("indirect"))
+    )
+
+
+@dataclass(frozen=True)
+class Resultaat:
+    """The model's outcome for G gemeenten with every intermediate (no rounding).
+
+    Arrays: volume (G, I); taak_volume, uren, fte_taak (G, K); fte_uitvoering, fte (G, F);
+    fte_totaal (G,). Axes follow ``normenset.invoer``, ``.taken`` and ``.functies``.
+    """
+
+    normenset: Normenset
+    gemeentecodes: tuple[str, ...]
+    volume: np.ndarray
+    taak_volume: np.ndarray
+    uren: np.ndarray
+    fte_taak: np.ndarray
+    fte_uitvoering: np.ndarray
+    fte: np.ndarray
+    fte_totaal: np.ndarray
+
+    @cached_property
+    def netto_uren_per_fte(self) -> np.ndarray:
+        """(F,) hours an FTE is present per year."""
+        n = self.normenset
+        afwezigheid = n.functie_parameter("afwezigheid")
+        return n.functie_parameter("contracturen_per_fte") * (1 - afwezigheid)
+
+    @cached_property
+    def casus_uren_per_fte(self) -> np.ndarray:
+        """(F,) hours an FTE spends on taken per year."""
+        return casus_uren_per_fte(self.normenset)
+
+    def index(self, gemeentecode: str) -> int:
+        return self.gemeentecodes.index(gemeentecode)
+
+    def fte_functie(self, functie: str) -> np.ndarray:
+        """(G,) FTE of one functie."""
+        return self.fte[:, self.normenset.functie_sleutels.index(functie)]
+
+    def som(self, selectie: np.ndarray | list[int] | None = None) -> dict[str, np.ndarray]:
+        """Region figures: every array summed over the selected gemeenten (all if None)."""
+        rijen = slice(None) if selectie is None else np.asarray(selectie, dtype=np.intp)
+        return {
+            naam: getattr(self, naam)[rijen].sum(axis=0)
+            for naam in ("volume", "taak_volume", "uren", "fte_taak", "fte_uitvoering", "fte",
+                         "fte_totaal")
+        }
+
+
+def bereken(normenset: Normenset, volume: np.ndarray, gemeentecodes=()) -> Resultaat:
+    """Run the model for G gemeenten: ``volume`` is (G, I) in ``normenset.invoer`` order."""
+    volume = np.atleast_2d(np.asarray(volume, dtype=float))
+    if volume.shape[-1] != len(normenset.invoer):
+        raise ValueError(
+            f"volume has {volume.shape[-1]} invoer columns, normenset has {len(normenset.invoer)}"
+        )
+    uit = fte_arrays(
+        volume,
+        normenset.taak_uren,
+        casus_uren_per_fte(normenset),
+        normenset.functie_parameter("vast_fte"),
+        normenset.functie_parameter("leiding"),
+        normenset.taak_invoer_index,
+        normenset.taak_functie_index,
+    )
+    return Resultaat(normenset=normenset, gemeentecodes=tuple(gemeentecodes), volume=volume, **uit)

@@ -1,0 +1,182 @@
+"""The normenset: functies, invoer, taken and the norm hours that drive the model.
+
+A normenset is plain data (frozen dataclasses). Reading and validating a TOML file lives in
+:mod:`formatie.loader`; this module only describes the structure and offers array views of it
+that the model uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+
+#: Bases a national estimate of an invoer can be derived from (see :mod:`formatie.schatting`).
+SCHATTING_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26", "inwoners", "vestigingen_po")
+#: Year-to-year variation of an invoer's volume, used by the uncertainty model.
+SPREIDINGEN = ("poisson", "geen")
+#: Organisation parameters of a functie that a scenario may override.
+ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte")
+
+
+@dataclass(frozen=True)
+class Functie:
+    """A legal function that needs staff (leerplicht, doorstroompunt)."""
+
+    sleutel: str
+    naam: str
+    contracturen_per_fte: float  # hours per year of one full-time FTE
+    afwezigheid: float  # share of contract hours lost to leave, illness, training
+    indirect: float  # share of net hours spent on non-case work
+    leiding: float  # FTE leiding/ondersteuning per FTE uitvoering
+    vast_fte: float  # fixed base FTE per gemeente
+
+    @property
+    def netto_uren_per_fte(self) -> float:
+        """Hours per year an FTE is present: contract hours minus absence."""
+        return self.contracturen_per_fte * (1.0 - self.afwezigheid)
+
+    @property
+    def casus_uren_per_fte(self) -> float:
+        """Hours per year an FTE spends on case work (taken)."""
+        return self.netto_uren_per_fte * (1.0 - self.indirect)
+
+
+@dataclass(frozen=True)
+class Invoer:
+    """One input figure a gemeente supplies (a volume per year or a population count)."""
+
+    sleutel: str
+    naam: str
+    eenheid: str
+    groep: str
+    min: float
+    max: float
+    toelichting: str = ""
+    spreiding: str = "poisson"
+    schatting_basis: str | None = None
+    schatting_per_1000: float | None = None
+
+
+@dataclass(frozen=True)
+class Taak:
+    """A piece of work: its volume comes from one invoer, it costs ``uren`` hours per unit."""
+
+    sleutel: str
+    functie: str
+    naam: str
+    invoer: str
+    uren: float  # hours per unit of volume (central estimate)
+    uren_laag: float  # lower bound of the 80 % interval
+    uren_hoog: float  # upper bound of the 80 % interval
+    bron: str = "aanname"
+    toelichting: str = ""
+
+
+@dataclass(frozen=True)
+class Controle:
+    """A cross-field check: invoer ``links`` may not exceed invoer ``rechts``."""
+
+    links: str
+    rechts: str
+    melding: str
+
+
+@dataclass(frozen=True)
+class Normenset:
+    """A complete, validated normenset."""
+
+    naam: str
+    versie: str
+    functies: tuple[Functie, ...]
+    invoer: tuple[Invoer, ...]
+    taken: tuple[Taak, ...]
+    controles: tuple[Controle, ...] = ()
+    toelichting: str = ""
+    per_duizend: str | None = None
+    bron_tekst: str | None = field(default=None, compare=False, repr=False)
+
+    # ----- lookups -------------------------------------------------------------------------
+    @cached_property
+    def invoer_sleutels(self) -> tuple[str, ...]:
+        return tuple(i.sleutel for i in self.invoer)
+
+    @cached_property
+    def functie_sleutels(self) -> tuple[str, ...]:
+        return tuple(f.sleutel for f in self.functies)
+
+    @cached_property
+    def taak_sleutels(self) -> tuple[str, ...]:
+        return tuple(t.sleutel for t in self.taken)
+
+    def functie(self, sleutel: str) -> Functie:
+        return self.functies[self.functie_sleutels.index(sleutel)]
+
+    def invoer_by_sleutel(self, sleutel: str) -> Invoer:
+        return self.invoer[self.invoer_sleutels.index(sleutel)]
+
+    def taak(self, sleutel: str) -> Taak:
+        return self.taken[self.taak_sleutels.index(sleutel)]
+
+    def taken_van(self, functie: str) -> tuple[Taak, ...]:
+        return tuple(t for t in self.taken if t.functie == functie)
+
+    @property
+    def label(self) -> str:
+        return f"{self.naam} ({self.versie})"
+
+    # ----- array views used by the model ---------------------------------------------------
+    @cached_property
+    def taak_invoer_index(self) -> np.ndarray:
+        """(K,) index into the invoer axis for every taak."""
+        return np.array([self.invoer_sleutels.index(t.invoer) for t in self.taken], dtype=np.intp)
+
+    @cached_property
+    def taak_functie_index(self) -> np.ndarray:
+        """(K,) index into the functie axis for every taak."""
+        return np.array(
+            [self.functie_sleutels.index(t.functie) for t in self.taken], dtype=np.intp
+        )
+
+    @cached_property
+    def taak_uren(self) -> np.ndarray:
+        """(K,) central norm hours per unit of volume."""
+        return np.array([t.uren for t in self.taken], dtype=float)
+
+    @cached_property
+    def taak_uren_laag(self) -> np.ndarray:
+        return np.array([t.uren_laag for t in self.taken], dtype=float)
+
+    @cached_property
+    def taak_uren_hoog(self) -> np.ndarray:
+        return np.array([t.uren_hoog for t in self.taken], dtype=float)
+
+    def functie_parameter(self, naam: str) -> np.ndarray:
+        """(F,) one organisation parameter (see ORGANISATIE_PARAMETERS) for every functie."""
+        return np.array([getattr(f, naam) for f in self.functies], dtype=float)
+
+    # ----- derived normensets (scenarios, calibration) ---------------------------------------
+    def met_uren(self, uren: dict[str, float], bron: str | None = None) -> Normenset:
+        """A copy with new central hours for some taken (range widened to include them)."""
+        taken = []
+        for t in self.taken:
+            if t.sleutel in uren:
+                u = float(uren[t.sleutel])
+                t = replace(
+                    t,
+                    uren=u,
+                    uren_laag=min(t.uren_laag, u),
+                    uren_hoog=max(t.uren_hoog, u),
+                    bron=bron or t.bron,
+                )
+            taken.append(t)
+        return replace(self, taken=tuple(taken), bron_tekst=None)
+
+    def met_functie_parameters(self, parameters: dict[str, dict[str, float]]) -> Normenset:
+        """A copy with organisation parameters overridden: ``{functie: {parameter: value}}``."""
+        functies = tuple(
+            replace(f, **{k: float(v) for k, v in parameters.get(f.sleutel, {}).items()})
+            for f in self.functies
+        )
+        return replace(self, functies=functies, bron_tekst=None)

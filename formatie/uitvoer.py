@@ -1,0 +1,160 @@
+"""Turning a :class:`~formatie.model.Resultaat` into output: a JSON-able dict, CSV rows, a table.
+
+The web API and the CLI share these so the same input always gives the same figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from .getallen import format_getal
+from .loader import Referentie
+from .model import Resultaat
+
+
+def resultaat_als_dict(
+    resultaat: Resultaat, referentie: Referentie, jaren: tuple[int | None, ...] = ()
+) -> dict:
+    """The whole chain per gemeente, functie and taak as plain Python values (no rounding)."""
+    n = resultaat.normenset
+    index = referentie.index
+    gemeenten = []
+    for g, code in enumerate(resultaat.gemeentecodes):
+        functies = {}
+        for f, functie in enumerate(n.functies):
+            functies[functie.sleutel] = {
+                "naam": functie.naam,
+                "fte": float(resultaat.fte[g, f]),
+                "fte_uitvoering": float(resultaat.fte_uitvoering[g, f]),
+                "taken": {
+                    taak.sleutel: {
+                        "volume": float(resultaat.taak_volume[g, k]),
+                        "uren": float(resultaat.uren[g, k]),
+                        "fte": float(resultaat.fte_taak[g, k]),
+                    }
+                    for k, taak in enumerate(n.taken)
+                    if taak.functie == functie.sleutel
+                },
+            }
+        rij = {
+            "gemeentecode": code,
+            "gemeentenaam": referentie.gemeentenamen[index[code]],
+            "regio": referentie.regio_per_gemeente[index[code]],
+        }
+        if jaren and jaren[g] is not None:
+            rij["jaar"] = jaren[g]
+        rij["functies"] = functies
+        rij["fte_totaal"] = float(resultaat.fte_totaal[g])
+        gemeenten.append(rij)
+    som = resultaat.som()
+    return {
+        "normenset": {"naam": n.naam, "versie": n.versie},
+        "organisatie": {
+            f.sleutel: {
+                "netto_uren_per_fte": float(resultaat.netto_uren_per_fte[i]),
+                "casus_uren_per_fte": float(resultaat.casus_uren_per_fte[i]),
+                "leiding": f.leiding,
+                "vast_fte": f.vast_fte,
+            }
+            for i, f in enumerate(n.functies)
+        },
+        "gemeenten": gemeenten,
+        "totaal": {
+            "gemeenten": len(resultaat.gemeentecodes),
+            "functies": {f.sleutel: float(som["fte"][i]) for i, f in enumerate(n.functies)},
+            "fte_totaal": float(som["fte_totaal"]),
+        },
+    }
+
+
+def resultaat_als_csv(resultaat: Resultaat, referentie: Referentie) -> str:
+    """One row per gemeente: code, name, fte per functie, fte_totaal (decimal point)."""
+    n = resultaat.normenset
+    buffer = io.StringIO()
+    schrijver = csv.writer(buffer, lineterminator="\n")
+    schrijver.writerow(["gemeentecode", "gemeentenaam",
+                        *[f"fte_{f}" for f in n.functie_sleutels], "fte_totaal"])
+    for g, code in enumerate(resultaat.gemeentecodes):
+        schrijver.writerow([code, referentie.naam(code),
+                            *[repr(float(x)) for x in resultaat.fte[g]],
+                            repr(float(resultaat.fte_totaal[g]))])
+    return buffer.getvalue()
+
+
+def _tabel(kop: list[str], rijen: list[list[str]], rechts_vanaf: int = 1) -> str:
+    breedte = [max(len(r[i]) for r in [kop, *rijen]) for i in range(len(kop))]
+
+    def regel(r: list[str]) -> str:
+        return "  ".join(c.rjust(b) if i >= rechts_vanaf else c.ljust(b)
+                         for i, (c, b) in enumerate(zip(r, breedte, strict=True))).rstrip()
+
+    streep = "  ".join("-" * b for b in breedte)
+    return "\n".join([regel(kop), streep, *map(regel, rijen)])
+
+
+def resultaat_als_tabel(
+    resultaat: Resultaat, referentie: Referentie, keten: bool = False,
+    regio_totalen: bool = False,
+) -> str:
+    """A readable Dutch table (decimal comma): fte per gemeente, optional chain and regions."""
+    n = resultaat.normenset
+    kop = ["Gemeente", *[f"fte {f.naam.lower()}" for f in n.functies], "fte totaal"]
+    rijen = []
+    for g, code in enumerate(resultaat.gemeentecodes):
+        rijen.append([f"{code} {referentie.naam(code)}",
+                      *[format_getal(x, 2) for x in resultaat.fte[g]],
+                      format_getal(resultaat.fte_totaal[g], 2)])
+    som = resultaat.som()
+    rijen.append([f"Totaal ({len(resultaat.gemeentecodes)} gemeenten)",
+                  *[format_getal(x, 1) for x in som["fte"]], format_getal(som["fte_totaal"], 1)])
+    delen = [f"Normenset: {n.label}", "", _tabel(kop, rijen, rechts_vanaf=1)]
+    if regio_totalen:
+        delen += ["", _regio_tabel(resultaat, referentie)]
+    if keten:
+        for g in range(len(resultaat.gemeentecodes)):
+            delen += ["", ketentabel(resultaat, g, referentie)]
+    return "\n".join(delen)
+
+
+def _regio_tabel(resultaat: Resultaat, referentie: Referentie) -> str:
+    n = resultaat.normenset
+    regio = np.array([referentie.regio_per_gemeente[referentie.index[c]]
+                      for c in resultaat.gemeentecodes])
+    rijen = []
+    for code, naam in referentie.regionamen.items():
+        leden = np.flatnonzero(regio == code)
+        if len(leden) == 0:
+            continue
+        som = resultaat.som(leden)
+        rijen.append([f"{code} {naam}", str(len(leden)),
+                      *[format_getal(x, 1) for x in som["fte"]],
+                      format_getal(som["fte_totaal"], 1)])
+    kop = ["Regio (Doorstroompunt)", "gemeenten", *[f"fte {f.naam.lower()}" for f in n.functies],
+           "fte totaal"]
+    return _tabel(kop, rijen)
+
+
+def ketentabel(resultaat: Resultaat, g: int, referentie: Referentie) -> str:
+    """The chain volume × uren → uren → FTE per taak for gemeente row g."""
+    n = resultaat.normenset
+    code = resultaat.gemeentecodes[g]
+    delen = [f"{code} {referentie.naam(code)}"]
+    for f, functie in enumerate(n.functies):
+        rijen = []
+        for k, taak in enumerate(n.taken):
+            if taak.functie != functie.sleutel:
+                continue
+            rijen.append([taak.naam, format_getal(resultaat.taak_volume[g, k], 1),
+                          format_getal(taak.uren, 2), format_getal(resultaat.uren[g, k], 0),
+                          format_getal(resultaat.fte_taak[g, k], 3)])
+        rijen.append(["Vaste basis", "", "", "", format_getal(functie.vast_fte, 3)])
+        rijen.append(["Uitvoering", "", "", "", format_getal(resultaat.fte_uitvoering[g, f], 3)])
+        rijen.append([f"Met leiding (× {format_getal(1 + functie.leiding, 2)})", "", "", "",
+                      format_getal(resultaat.fte[g, f], 3)])
+        delen += ["", f"{functie.naam}: {format_getal(resultaat.casus_uren_per_fte[f], 0)} "
+                      "casusuren per fte",
+                  _tabel(["Taak", "volume", "uren/eenheid", "uren", "fte"], rijen)]
+    return "\n".join(delen)

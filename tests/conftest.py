@@ -1,0 +1,20 @@
+"""Shared fixtures. Web fixtures (app, client, runner, auth) live in tests/web/conftest.py."""
+
+from pathlib import Path
+
+import pytest
+
+from formatie.loader import load_normenset
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def klein():
+    """A small normenset with round numbers (tests/data/klein.toml)."""
+    return load_normenset(DATA / "klein.toml")
+
+
+@pytest.fixture
+def data_dir():
+    return DATA

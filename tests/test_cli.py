@@ -1,0 +1,147 @@
+"""The `formatie` command line, run in-process and as a real console script."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formatie.cli import main
+from formatie.loader import load_referentie, read_invoer_csv, standaard_normenset
+from formatie.model import bereken
+
+FORMATIE = Path(sys.executable).parent / "formatie"
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    uit = capsys.readouterr()
+    return code, uit.out, uit.err
+
+
+def test_calculate_json_has_the_chain(capsys, data_dir, tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode;jaar;x;y\nGM0363;2026;100;50\n0014;2026;0;0\n")
+    code, out, err = run(capsys, "calculate", str(invoer), "--normen",
+                         str(data_dir / "klein.toml"), "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["normenset"] == {"naam": "Klein", "versie": "t1"}
+    ams = doc["gemeenten"][0]
+    assert ams["gemeentecode"] == "0363" and ams["gemeentenaam"] == "Amsterdam"
+    assert ams["jaar"] == 2026
+    a = ams["functies"]["a"]
+    assert a["fte"] == pytest.approx(1.65)
+    assert a["fte_uitvoering"] == pytest.approx(1.1)
+    assert a["taken"]["a1"] == {"volume": 100.0, "uren": 300.0, "fte": pytest.approx(0.5)}
+    assert ams["fte_totaal"] == pytest.approx(2.65)
+    assert doc["totaal"]["fte_totaal"] == pytest.approx(2.65 + 0.15)
+
+
+def test_calculate_table_and_csv(capsys, data_dir, tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n")
+    code, out, _ = run(capsys, "calculate", str(invoer), "--normen", str(data_dir / "klein.toml"))
+    assert code == 0
+    assert "0363 Amsterdam" in out and "1,65" in out and "2,65" in out  # decimal comma
+    assert "Taak A1" in out  # chain shown for a single gemeente
+    code, out, _ = run(capsys, "calculate", str(invoer), "--normen",
+                       str(data_dir / "klein.toml"), "--format", "csv")
+    regels = out.splitlines()
+    assert regels[0] == "gemeentecode,gemeentenaam,fte_a,fte_b,fte_totaal"
+    assert regels[1].startswith("0363,Amsterdam,1.65")
+
+
+@pytest.mark.parametrize(
+    ("inhoud", "melding"),
+    [
+        ("gemeentecode,x,y\n0363,abc,1\n", "in.csv, regel 2, kolom 'x': 'abc' is geen getal."),
+        ("", "in.csv: het bestand is leeg."),
+        ("gemeentecode,x,y\n1234,1,1\n", "regel 2, kolom 'gemeentecode': onbekende gemeentecode"),
+    ],
+)
+def test_bad_input_exit_2_dutch_message_no_output(capsys, data_dir, tmp_path, inhoud, melding):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text(inhoud)
+    code, out, err = run(capsys, "calculate", str(invoer), "--normen",
+                         str(data_dir / "klein.toml"), "--format", "json")
+    assert code == 2
+    assert out == ""  # never a partial result
+    assert melding in err
+    assert "Traceback" not in err
+
+
+def test_bad_normenset_lists_problems(capsys, tmp_path):
+    normen = tmp_path / "n.toml"
+    normen.write_text('naam = "x"\nversie = "1"\n[functie.a]\nnaam = "A"\n')
+    code, _, err = run(capsys, "norms", "--normen", str(normen))
+    assert code == 2
+    assert "n.toml, regel 3: functie 'a': 'contracturen_per_fte' ontbreekt." in err
+    assert "de normenset heeft geen [[taak]]" in err
+
+
+def test_missing_file(capsys):
+    code, _, err = run(capsys, "calculate", "bestaat-niet.csv")
+    assert code == 2 and "bestand niet gevonden" in err
+
+
+def test_template_roundtrip_with_regio(capsys):
+    code, out, _ = run(capsys, "template", "--regio", "mc21", "--jaar", "2026")
+    assert code == 0
+    regels = out.splitlines()
+    n = standaard_normenset()
+    assert regels[0].split(",") == ["gemeentecode", "gemeentenaam", "jaar", *n.invoer_sleutels]
+    assert len(regels) == 1 + 14
+    code, _, err = run(capsys, "template", "--regio", "MC99")
+    assert code == 2 and "onbekende regio" in err
+
+
+def test_user_normenset_works_without_code_change(capsys, data_dir, tmp_path):
+    """A new invoer and taak in a user's own file flow through to the output."""
+    tekst = (data_dir / "klein.toml").read_text() + (
+        '\n[[invoer]]\nsleutel = "nieuw"\nnaam = "Nieuw"\neenheid = "stuks"\nmin = 0\nmax = 10\n'
+        '\n[[taak]]\nsleutel = "n1"\nfunctie = "b"\nnaam = "Nieuwe taak"\ninvoer = "nieuw"\n'
+        "uren = 1000\n")
+    normen = tmp_path / "eigen.toml"
+    normen.write_text(tekst)
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y,nieuw\n0363,0,0,2\n")
+    code, out, err = run(capsys, "calculate", str(invoer), "--normen", str(normen),
+                         "--format", "json")
+    assert code == 0, err
+    b = json.loads(out)["gemeenten"][0]["functies"]["b"]
+    assert b["taken"]["n1"]["fte"] == pytest.approx(2.0)  # 2 × 1000 h / 1000 h per fte
+
+
+def test_national_estimate_covers_342(capsys):
+    code, out, _ = run(capsys, "calculate", "--landelijk", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and len(doc["gemeenten"]) == 342
+    som = sum(g["fte_totaal"] for g in doc["gemeenten"])
+    assert doc["totaal"]["fte_totaal"] == pytest.approx(som)
+
+
+def test_console_script_national_csv_matches_model(tmp_path):
+    """The installed console script on a filled national CSV equals the model called directly."""
+    ref = load_referentie()
+    n = standaard_normenset()
+    rng = np.random.default_rng(7)
+    volume = np.column_stack([rng.integers(0, int(min(i.max, 500)) + 1, len(ref.gemeentecodes))
+                              for i in n.invoer]).astype(float)
+    volume[:, n.invoer_sleutels.index("meldingen_16uur_herhaald")] = 0
+    invoer = tmp_path / "nationaal.csv"
+    regels = ["gemeentecode;" + ";".join(n.invoer_sleutels)]
+    regels += [code + ";" + ";".join(f"{v:g}" for v in rij)
+               for code, rij in zip(ref.gemeentecodes, volume, strict=True)]
+    invoer.write_text("\n".join(regels) + "\n")
+    proces = subprocess.run([str(FORMATIE), "calculate", str(invoer), "--format", "json"],
+                            capture_output=True, text=True, check=False)
+    assert proces.returncode == 0, proces.stderr
+    doc = json.loads(proces.stdout)
+    verwacht = bereken(n, read_invoer_csv(invoer, n).volume)
+    got = np.array([g["fte_totaal"] for g in doc["gemeenten"]])
+    np.testing.assert_allclose(got, verwacht.fte_totaal, rtol=1e-12)
+    assert len(doc["gemeenten"][0]["functies"]["leerplicht"]["taken"]) == len(
+        n.taken_van("leerplicht"))

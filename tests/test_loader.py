@@ -1,0 +1,158 @@
+"""Loader: normenset validation with line numbers, invoer CSV, the shipped data."""
+
+import numpy as np
+import pytest
+
+from formatie.loader import (
+    InvoerFout,
+    load_referentie,
+    normaliseer_gemeentecode,
+    parse_normenset,
+    read_invoer_csv,
+)
+
+
+def fouten(tekst):
+    with pytest.raises(InvoerFout) as exc:
+        parse_normenset(tekst, "x.toml")
+    return exc.value.problemen
+
+
+def test_klein_parses(klein):
+    assert klein.functie_sleutels == ("a", "b")
+    assert klein.taak_invoer_index.tolist() == [0, 1, 0]
+    assert klein.taak("a2").uren_laag == 6.0  # range defaults to the central value
+    assert klein.invoer_by_sleutel("y").spreiding == "geen"
+
+
+def test_every_problem_reported_with_its_line(data_dir):
+    tekst = (data_dir / "klein.toml").read_text()
+    tekst = tekst.replace('invoer = "y"', 'invoer = "onbekend"')
+    tekst = tekst.replace("uren = 10", "uren = -1")
+    tekst = tekst.replace("afwezigheid = 0.2\n", "afwezigheid = 1.2\n")
+    tekst = tekst.replace('sleutel = "b1"', 'sleutel = "a1"')
+    problemen = fouten(tekst)
+    regels = tekst.splitlines()
+    berichten = {p.bericht: p.regel for p in problemen}
+
+    def regel_van(fragment):
+        return next(i for i, r in enumerate(regels, 1) if fragment in r)
+
+    assert berichten["taak 'a2': onbekende invoer 'onbekend'."] == regel_van('"onbekend"')
+    assert berichten["functie 'a': afwezigheid is een aandeel en moet in [0, 1) liggen."] == (
+        regel_van("afwezigheid = 1.2"))
+    assert any("uren mag niet negatief" in b for b in berichten)
+    dubbel = [p for p in problemen if "komt dubbel voor" in p.bericht]
+    laatste_a1 = max(i for i, r in enumerate(regels, 1) if r == 'sleutel = "a1"')
+    assert dubbel and dubbel[0].regel == laatste_a1
+    # problems come sorted by line
+    assert [p.regel for p in problemen] == sorted(p.regel for p in problemen)
+
+
+def test_functie_without_taken_and_unknown_keys(data_dir):
+    tekst = (data_dir / "klein.toml").read_text().replace('functie = "b"', 'functie = "a"')
+    tekst = tekst.replace("naam = \"Klein\"", "naam = \"Klein\"\nnaam_typo = 1")
+    berichten = [p.bericht for p in fouten(tekst)]
+    assert "functie 'b' heeft geen taken." in berichten
+    assert any("onbekende sleutel 'naam_typo'" in b for b in berichten)
+
+
+def test_invalid_toml_gives_line():
+    problemen = fouten('naam = "x"\nversie = \n')
+    assert problemen[0].regel == 2
+    assert "geen geldige TOML" in problemen[0].bericht
+
+
+def test_duplicate_key_in_one_table_is_a_toml_error(data_dir):
+    tekst = (data_dir / "klein.toml").read_text().replace("uren = 6\n", "uren = 6\nuren = 7\n")
+    assert "geen geldige TOML" in fouten(tekst)[0].bericht
+
+
+def test_range_order_and_shares(data_dir):
+    tekst = (data_dir / "klein.toml").read_text().replace("uren_hoog = 4", "uren_hoog = 2.5")
+    assert any("uren_laag ≤ uren ≤ uren_hoog" in p.bericht for p in fouten(tekst))
+    tekst = (data_dir / "klein.toml").read_text().replace("indirect = 0.5", "indirect = 1")
+    assert any("indirect is een aandeel" in p.bericht for p in fouten(tekst))
+    tekst = (data_dir / "klein.toml").read_text().replace("leiding = 0.5", 'leiding = "veel"')
+    assert any("'leiding' moet een getal zijn" in p.bericht for p in fouten(tekst))
+
+
+def test_empty_normenset():
+    berichten = [p.bericht for p in fouten("")]
+    assert "normenset: 'naam' ontbreekt." in berichten
+    assert "de normenset heeft geen [[taak]]." in berichten
+
+
+def test_referentie_has_342_gemeenten_and_40_regions():
+    r = load_referentie()
+    assert len(r.gemeentecodes) == 342
+    assert len(set(r.regio_per_gemeente)) == 40 == len(r.regionamen)
+    assert r.inwoners.sum() == 17_942_942
+    assert r.naam("0363") == "Amsterdam"
+    assert len(r.leden("MC21")) == 14
+    assert (r.vestigingen_po > 0).all()
+
+
+@pytest.mark.parametrize(("tekst", "code"),
+                         [("0363", "0363"), ("363", "0363"), ("GM0363", "0363"),
+                          ("gm0014", "0014"), ("03631", None), ("Amsterdam", None)])
+def test_gemeentecode(tekst, code):
+    assert normaliseer_gemeentecode(tekst) == code
+
+
+def test_csv_comma_and_semicolon_forms(klein, tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("gemeentecode,x,y\n0363,100.5,50\nGM0014,1,0\n")
+    b = tmp_path / "b.csv"
+    b.write_bytes("\ufeffgemeentecode;jaar;x;y\r\n0363;2025;100,5;50\r\n14;2025;1;0\r\n".encode())
+    ta, tb = read_invoer_csv(a, klein), read_invoer_csv(b, klein)
+    assert ta.gemeentecodes == tb.gemeentecodes == ("0363", "0014")
+    np.testing.assert_array_equal(ta.volume, tb.volume)
+    assert ta.volume[0].tolist() == [100.5, 50.0]
+    assert tb.jaren == (2025, 2025)
+
+
+def test_csv_cp1252_from_dutch_excel(klein):
+    data = "gemeentecode;gemeentenaam;x;y\n0363;Súdwest-Fryslân;1;2\n".encode("cp1252")
+    assert read_invoer_csv(data, klein).volume.tolist() == [[1.0, 2.0]]
+
+
+def test_unfilled_template_rows_are_skipped(klein):
+    data = b"gemeentecode,gemeentenaam,jaar,x,y\n0363,Amsterdam,,5,1\n0014,Groningen,,,\n"
+    assert read_invoer_csv(data, klein).gemeentecodes == ("0363",)
+
+
+@pytest.mark.parametrize(
+    ("inhoud", "verwacht"),
+    [
+        (b"", "het bestand is leeg"),
+        (b"gemeentecode,x,y\n", "geen gemeenten met gegevens"),
+        (b"gemeentecode,x,y\n9999,1,1\n", "regel 2, kolom 'gemeentecode': onbekende gemeentecode"),
+        (b"gemeentecode,x,y\n0363,abc,1\n", "regel 2, kolom 'x': 'abc' is geen getal"),
+        (b"gemeentecode,x,y\n0363,-1,1\n", "regel 2, kolom 'x': -1 is kleiner dan het minimum 0"),
+        (b"gemeentecode,x,y\n0363,1001,1\n", "regel 2, kolom 'x': 1001 is groter dan het maximum"),
+        (b"gemeentecode,x,y\n0363,1,1\n363,2,2\n", "regel 3, kolom 'gemeentecode': gemeente 0363"),
+        (b"gemeentecode,x\n0363,1\n", "ontbrekende invoerkolommen: y"),
+        (b"gemeentecode,x,y,z\n0363,1,1,1\n", "onbekende kolom 'z'"),
+        (b"gemeentecode,x,y\n0363,1\n", "regel 2: 2 cellen"),
+        (b"gemeentecode,x,y\n0363,,1\n", "regel 2, kolom 'x': lege cel"),
+    ],
+)
+def test_csv_errors_name_file_line_and_column(klein, inhoud, verwacht):
+    with pytest.raises(InvoerFout) as exc:
+        read_invoer_csv(inhoud, klein, bestand="in.csv")
+    assert verwacht in str(exc.value)
+    assert str(exc.value).startswith("in.csv")
+
+
+def test_all_problems_reported_at_once(klein):
+    with pytest.raises(InvoerFout) as exc:
+        read_invoer_csv(b"gemeentecode,x,y\n0363,abc,1\n9999,1,1\n0014,1,-5\n", klein)
+    assert [p.regel for p in exc.value.problemen] == [2, 3, 4]
+
+
+def test_ontbrekend_is_nul(klein):
+    t = read_invoer_csv(b"gemeentecode,x\n0363,4\n0014,\n", klein, ontbrekend_is_nul=True)
+    assert t.volume.tolist() == [[4.0, 0.0]]  # 0014 has only empty cells: a blank row
+    t = read_invoer_csv(b"gemeentecode,x,y\n0363,4,\n", klein, ontbrekend_is_nul=True)
+    assert t.volume.tolist() == [[4.0, 0.0]]

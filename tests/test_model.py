@@ -1,0 +1,79 @@
+"""The formula: hand-computed cases and properties."""
+
+import numpy as np
+import pytest
+
+from formatie.model import bereken, fte_arrays
+
+
+def test_hand_computed_chain(klein):
+    # Functie a: 1000 h × (1 − 0.2) × (1 − 0.25) = 600 casusuren per fte; b: 2000 × 1 × 0.5 = 1000.
+    r = bereken(klein, np.array([[100.0, 50.0]]), ["0363"])
+    assert r.casus_uren_per_fte.tolist() == [600.0, 1000.0]
+    assert r.netto_uren_per_fte.tolist() == [800.0, 2000.0]
+    # a1: 100 × 3 = 300 h → 0.5 fte; a2: 50 × 6 = 300 h → 0.5 fte; b1: 100 × 10 = 1000 h → 1 fte
+    assert r.uren[0].tolist() == [300.0, 300.0, 1000.0]
+    assert r.fte_taak[0].tolist() == pytest.approx([0.5, 0.5, 1.0])
+    # a: (0.5 + 0.5 + vast 0.1) × (1 + 0.5) = 1.65; b: 1.0 × 1 = 1.0
+    assert r.fte_uitvoering[0].tolist() == pytest.approx([1.1, 1.0])
+    assert r.fte[0].tolist() == pytest.approx([1.65, 1.0])
+    assert r.fte_totaal[0] == pytest.approx(2.65)
+
+
+def test_zero_volume_leaves_only_the_fixed_base(klein):
+    r = bereken(klein, np.zeros((1, 2)))
+    assert r.fte[0].tolist() == pytest.approx([0.1 * 1.5, 0.0])
+
+
+def test_doubling_a_volume_doubles_that_taaks_fte(klein):
+    r1 = bereken(klein, np.array([[100.0, 50.0]]))
+    r2 = bereken(klein, np.array([[200.0, 50.0]]))
+    # a1 and b1 use x; a2 uses y
+    assert r2.fte_taak[0, 0] == pytest.approx(2 * r1.fte_taak[0, 0])
+    assert r2.fte_taak[0, 2] == pytest.approx(2 * r1.fte_taak[0, 2])
+    assert r2.fte_taak[0, 1] == pytest.approx(r1.fte_taak[0, 1])
+
+
+def test_fte_is_affine_in_volume(klein):
+    rng = np.random.default_rng(1)
+    v1, v2 = rng.uniform(0, 500, (2, 7, 2))
+    a, b = 0.3, 1.7
+    f = lambda v: bereken(klein, v).fte_uitvoering  # noqa: E731
+    vast = bereken(klein, np.zeros((7, 2))).fte_uitvoering
+    # fte_uitvoering − vast is linear in the volume
+    np.testing.assert_allclose(f(a * v1 + b * v2) - vast,
+                               a * (f(v1) - vast) + b * (f(v2) - vast), rtol=1e-12)
+
+
+def test_vectorised_over_gemeenten_equals_one_by_one(klein):
+    rng = np.random.default_rng(2)
+    volume = rng.uniform(0, 500, (50, 2))
+    samen = bereken(klein, volume)
+    for g in range(50):
+        los = bereken(klein, volume[g : g + 1])
+        np.testing.assert_allclose(samen.fte[g], los.fte[0], rtol=0, atol=0)
+
+
+def test_leading_draw_axis_broadcasts(klein):
+    """fte_arrays accepts a draws axis on the norm hours (used by the uncertainty model)."""
+    volume = np.array([[100.0, 50.0], [10.0, 5.0]])
+    uren = np.array([[3.0, 6.0, 10.0], [6.0, 12.0, 20.0]])  # 2 draws
+    uit = fte_arrays(volume, uren, np.array([600.0, 1000.0]), np.array([0.1, 0.0]),
+                     np.array([0.5, 0.0]), klein.taak_invoer_index, klein.taak_functie_index)
+    assert uit["fte"].shape == (2, 2, 2)
+    assert uit["fte"][0, 0].tolist() == pytest.approx([1.65, 1.0])
+    # doubled hours double fte_uitvoering minus the fixed base
+    assert uit["fte_uitvoering"][1, 0, 0] - 0.1 == pytest.approx(2 * (1.1 - 0.1))
+
+
+def test_region_is_sum_of_members(klein):
+    volume = np.array([[100.0, 50.0], [10.0, 5.0], [1.0, 1.0]])
+    r = bereken(klein, volume)
+    som = r.som([0, 2])
+    np.testing.assert_allclose(som["fte"], r.fte[0] + r.fte[2])
+    assert som["fte_totaal"] == pytest.approx(r.fte_totaal[0] + r.fte_totaal[2])
+
+
+def test_wrong_number_of_invoer_columns_is_refused(klein):
+    with pytest.raises(ValueError, match="invoer columns"):
+        bereken(klein, np.zeros((1, 3)))
