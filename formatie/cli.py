@@ -70,8 +70,9 @@ def cmd_calculate(args: argparse.Namespace) -> int:
             uit["invoer"] = {"schatting": METHODE}
         if args.onzekerheid:
             _voeg_bereik_toe(uit, normenset, invoer, args)
-        json.dump(uit, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
+        indent = 2 if sys.stdout.isatty() else None
+        sys.stdout.write(json.dumps(uit, ensure_ascii=False, indent=indent) + "\n")
     elif args.format == "csv":
         sys.stdout.write(resultaat_als_csv(resultaat, referentie))
     else:

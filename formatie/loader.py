@@ -517,7 +517,7 @@ def read_invoer_csv(
     lezer = csv.reader(io.StringIO(tekst), delimiter=scheiding)
     problemen: list[Probleem] = []
     kop: list[str] = []
-    for cellen in lezer:
+    for cellen in _csv_rijen_veilig(lezer, bestand):
         if any(c.strip() for c in cellen):
             kop = [k.strip() for k in cellen]
             break
@@ -552,7 +552,7 @@ def read_invoer_csv(
     extra: list[list[float]] = []
     regelnummers: list[int] = []
     gezien: dict[tuple[str, int | None], int] = {}
-    for cellen in lezer:
+    for cellen in _csv_rijen_veilig(lezer, bestand):
         regel = lezer.line_num
         if not any(c.strip() for c in cellen):
             continue
@@ -618,6 +618,18 @@ def read_invoer_csv(
         regels=tuple(regelnummers),
         extra={k: np.array([e[j] for e in extra]) for j, k in enumerate(extra_kolommen)},
     )
+
+
+def _csv_rijen_veilig(lezer, bestand: str):
+    """Rows of a csv.reader; a malformed file becomes an InvoerFout with its line."""
+    while True:
+        try:
+            yield next(lezer)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvoerFout([Probleem(f"het bestand is geen geldige CSV ({exc}).",
+                                       lezer.line_num)], bestand) from None
 
 
 def _cel(

@@ -156,3 +156,10 @@ def test_ontbrekend_is_nul(klein):
     assert t.volume.tolist() == [[4.0, 0.0]]  # 0014 has only empty cells: a blank row
     t = read_invoer_csv(b"gemeentecode,x,y\n0363,4,\n", klein, ontbrekend_is_nul=True)
     assert t.volume.tolist() == [[4.0, 0.0]]
+
+
+def test_malformed_csv_is_a_dutch_error_not_a_traceback(klein):
+    with pytest.raises(InvoerFout, match="geen tekstbestand"):
+        read_invoer_csv(b"gemeentecode,x,y\n0363,\x00,1\n", klein)
+    with pytest.raises(InvoerFout, match="regel 3, kolom 'x'"):
+        read_invoer_csv(b'gemeentecode,x,y\n"0363","1\n2",1\n', klein)
