@@ -18,3 +18,15 @@ def klein():
 @pytest.fixture
 def data_dir():
     return DATA
+
+
+@pytest.fixture(scope="session")
+def klein_normenset():
+    """Session-scoped copy of `klein` for hypothesis tests (function fixtures are not reset
+    between examples)."""
+    return load_normenset(DATA / "klein.toml")
+
+
+@pytest.fixture(scope="session")
+def klein_tekst():
+    return (DATA / "klein.toml").read_text()
