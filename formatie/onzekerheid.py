@@ -1,0 +1,453 @@
+"""Ranges (Monte Carlo): how uncertain is the FTE a gemeente or region needs?
+
+Two sources of uncertainty are drawn, ``trekkingen`` times:
+
+**Norm hours.** A taak's hours vary within its 80 % interval: P10 = ``uren_laag``,
+P50 = ``uren``, P90 = ``uren_hoog``. The distribution is a *two-piece lognormal* with its median
+at ``uren``: below the median ``uren · exp(σ_laag · z)``, above it ``uren · exp(σ_hoog · z)``,
+z standard normal, σ_laag = ln(uren / uren_laag) / 1,2816 and σ_hoog = ln(uren_hoog / uren) /
+1,2816. Why this choice: the normensets give asymmetric intervals around a central value
+(4 uur, 80 %: 2,5–6); the two-piece form honours all three numbers exactly, so a single norm's
+P50 is the hours the user sees in the normenset and the deterministic result stays the centre
+of the range; lognormal pieces keep hours positive and right-skewed (a case can take far longer,
+not far shorter). A side whose end is 0 (``uren_laag = 0``) uses a normal piece clipped at 0;
+a zero-width interval keeps the norm fixed. One draw of a norm is used for *every* gemeente in
+that draw (a norm is one number for all of them), so a region's range is not falsely narrow;
+different taken are drawn independently. Organisation parameters (contract hours, absence,
+leiding, vaste basis) are not varied.
+
+**Volumes.** An invoer with ``spreiding = "poisson"`` varies from year to year: Poisson with
+mean = the entered value, independently per gemeente and invoer; with a dispersion α > 0 for
+that gemeente × invoer (from :mod:`formatie.prognose`, when a history shows over-dispersion) it
+is negative binomial with variance μ + α·μ². ``spreiding = "geen"`` (population counts) stays
+fixed.
+
+**Methods.** ``methode="exact"`` draws every count and runs :func:`formatie.model.fte_arrays`
+on the drawn volumes. For large runs (a national run is 342 gemeenten × 10.000 draws × 22
+volumes = 75 million counts) ``methode="momenten"`` uses that the model is affine in volume:
+per draw, FTE = fte(0) + Σ_i volume_i × (fte per unit of invoer i), both taken from
+:func:`~formatie.model.fte_arrays` itself. The year-to-year volume noise of one gemeente and
+functie, given the norm draw, is then a weighted sum of independent Poisson/NB counts; it is
+drawn as one variate with the exact mean, variance and skewness of that sum (a shifted gamma,
+via the Wilson–Hilferty transform of a normal variate, clipped so the volume part is never
+below zero). Volumes that feed taken of more than one
+functie are always drawn exactly, so the functies of one gemeente stay correlated correctly.
+``"auto"`` (default) takes ``exact`` up to 5 million counts, else ``momenten``. Tests check that
+both agree.
+
+Same seed (and same arguments) → same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .getallen import format_getal
+from .model import casus_uren_per_fte, fte_arrays
+from .normenset import Normenset
+
+#: The percentiles every result reports, as fractions.
+PERCENTIELEN = (0.10, 0.50, 0.80, 0.90)
+PERCENTIEL_NAMEN = ("p10", "p50", "p80", "p90")
+Z90 = 1.2815515655446004  # standard normal P90
+_EXACT_MAX = 5_000_000
+
+
+# =============================================================================================
+# Result
+# =============================================================================================
+
+
+@dataclass(frozen=True)
+class Bereik:
+    """Percentiles of FTE for G gemeenten, their regions and their total. All values are FTE.
+
+    Percentile axes P follow :data:`PERCENTIELEN` (P10, P50, P80, P90); functie axes F follow
+    ``normenset.functies``.
+
+    centraal (G, F), centraal_totaal (G,): the deterministic model (:func:`model.bereken`).
+    fte (P, G, F): percentiles per gemeente and functie. fte_totaal (P, G): of the gemeente's
+    total (percentile of the sum, not the sum of percentiles).
+    regio_labels (R,); regio_centraal (R, F); regio_fte (P, R, F); regio_totaal (P, R).
+    totaal_centraal (F,); totaal_fte (P, F); totaal_totaal (P,): all G gemeenten together.
+    gemiddelde (G, F): mean over the draws (above the centre: norms are right-skewed).
+    trekkingen_fte: (D, G, F) float32 draws when asked for (``bewaar_trekkingen=True``), for
+    a histogram or :func:`dekkingszin`; else None.
+    """
+
+    normenset: Normenset
+    gemeentecodes: tuple[str, ...]
+    trekkingen: int
+    seed: int | None
+    methode: str
+    centraal: np.ndarray
+    centraal_totaal: np.ndarray
+    fte: np.ndarray
+    fte_totaal: np.ndarray
+    gemiddelde: np.ndarray
+    regio_labels: tuple[str, ...]
+    regio_centraal: np.ndarray
+    regio_fte: np.ndarray
+    regio_totaal: np.ndarray
+    totaal_centraal: np.ndarray
+    totaal_fte: np.ndarray
+    totaal_totaal: np.ndarray
+    trekkingen_fte: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def percentielen(self) -> tuple[float, ...]:
+        return PERCENTIELEN
+
+    def als_dict(self, percentielen: np.ndarray) -> dict[str, float]:
+        """``{"p10": …, "p50": …, "p80": …, "p90": …}`` from a (P,) array."""
+        return {naam: float(w) for naam, w in zip(PERCENTIEL_NAMEN, percentielen, strict=True)}
+
+    def gemeente(self, g: int) -> dict:
+        """JSON-able ranges of gemeente row g: per functie and the total."""
+        return {
+            "functies": {
+                f.sleutel: {"centraal": float(self.centraal[g, i]),
+                            "bereik": self.als_dict(self.fte[:, g, i])}
+                for i, f in enumerate(self.normenset.functies)
+            },
+            "centraal_totaal": float(self.centraal_totaal[g]),
+            "bereik_totaal": self.als_dict(self.fte_totaal[:, g]),
+        }
+
+    def trekkingen_totaal(self, g: int | None = None) -> np.ndarray:
+        """(D,) drawn total FTE of gemeente row g, or of all gemeenten (g None).
+
+        Needs ``bewaar_trekkingen=True``.
+        """
+        if self.trekkingen_fte is None:
+            raise ValueError("de trekkingen zijn niet bewaard (bewaar_trekkingen=True)")
+        if g is None:
+            return self.trekkingen_fte.sum(axis=(1, 2), dtype=float)
+        return self.trekkingen_fte[:, g, :].sum(axis=-1, dtype=float)
+
+
+# =============================================================================================
+# Draws
+# =============================================================================================
+
+
+def trek_normuren(normenset: Normenset, rng: np.random.Generator, n: int) -> np.ndarray:
+    """(n, K) draws of hours per taak: two-piece lognormal, P10/P50/P90 = laag/uren/hoog."""
+    z = rng.standard_normal((n, len(normenset.taken)))
+    return normuren_uit_z(normenset, z)
+
+
+def normuren_uit_z(normenset: Normenset, z: np.ndarray) -> np.ndarray:
+    """Hours per taak for standard normal scores z (..., K); z = ±1,2816 gives laag/hoog."""
+    uren = normenset.taak_uren
+    laag = normenset.taak_uren_laag
+    hoog = normenset.taak_uren_hoog
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_laag = np.where(laag > 0, np.log(uren / np.where(laag > 0, laag, 1.0)) / Z90, 0.0)
+        log_hoog = np.where(uren > 0, np.log(hoog / np.where(uren > 0, uren, 1.0)) / Z90, 0.0)
+    lineair_laag = (uren - laag) / Z90  # for laag == 0: normal piece, clipped at 0
+    lineair_hoog = (hoog - uren) / Z90  # for uren == 0
+    onder = z < 0
+    log_stap = np.where(onder, log_laag, log_hoog) * z
+    lin_stap = np.where(onder, lineair_laag, lineair_hoog) * z
+    gebruik_lin = np.where(onder, laag <= 0, uren <= 0)
+    with np.errstate(over="ignore"):
+        uit = np.where(gebruik_lin, uren + lin_stap, uren * np.exp(log_stap))
+    return np.maximum(uit, 0.0)
+
+
+def _organisatie(normenset: Normenset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (casus_uren_per_fte(normenset), normenset.functie_parameter("vast_fte"),
+            normenset.functie_parameter("leiding"))
+
+
+def fte_per_eenheid(normenset: Normenset, taak_uren: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The model's affine form in volume, computed with :func:`fte_arrays` itself.
+
+    For hours ``taak_uren`` (..., K) returns ``basis`` (..., F), the FTE at zero volume, and
+    ``per_eenheid`` (..., I, F), the extra FTE per unit of each invoer, such that
+    ``fte = basis + volume @ per_eenheid`` for any volume (G, I).
+    """
+    casus, vast, leiding = _organisatie(normenset)
+    n_invoer = len(normenset.invoer)
+    taak_uren = np.asarray(taak_uren, dtype=float)
+    nul = fte_arrays(np.zeros((1, n_invoer)), taak_uren, casus, vast, leiding,
+                     normenset.taak_invoer_index, normenset.taak_functie_index)["fte"]
+    een = fte_arrays(np.eye(n_invoer), taak_uren, casus, vast, leiding,
+                     normenset.taak_invoer_index, normenset.taak_functie_index)["fte"]
+    return nul[..., 0, :], een - nul
+
+
+def _regio(regio_index, n_gemeenten: int, regio_labels) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(G, R) 0/1 membership matrix and labels."""
+    if regio_index is None:
+        return np.zeros((n_gemeenten, 0)), ()
+    regio_index = np.asarray(regio_index)
+    if regio_index.dtype.kind in "iu":
+        n_regios = int(regio_index.max()) + 1 if len(regio_index) else 0
+        labels = tuple(regio_labels) if regio_labels is not None else tuple(
+            str(r) for r in range(n_regios))
+        codes = regio_index
+    else:
+        labels = tuple(regio_labels) if regio_labels is not None else tuple(
+            dict.fromkeys(regio_index.tolist()))
+        positie = {lab: r for r, lab in enumerate(labels)}
+        codes = np.array([positie[x] for x in regio_index.tolist()], dtype=np.intp)
+        n_regios = len(labels)
+    lid = np.zeros((n_gemeenten, n_regios))
+    lid[np.arange(n_gemeenten), codes] = 1.0
+    return lid, labels
+
+
+def bereik(
+    normenset: Normenset,
+    volume: np.ndarray,
+    rng: np.random.Generator,
+    trekkingen: int = 10_000,
+    regio_index: np.ndarray | list | None = None,
+    *,
+    regio_labels: tuple[str, ...] | None = None,
+    gemeentecodes: tuple[str, ...] = (),
+    dispersie: np.ndarray | None = None,
+    methode: str = "auto",
+    blok: int = 1000,
+    bewaar_trekkingen: bool = False,
+    seed: int | None = None,
+) -> Bereik:
+    """Monte Carlo ranges of FTE for G gemeenten (see the module text for the model).
+
+    volume (G, I): units per year in ``normenset.invoer`` order (the central values).
+    rng: a seeded ``numpy.random.Generator``; ``trekkingen`` draws D, processed ``blok`` at a
+    time to bound memory. regio_index (G,): region per gemeente, integer indices (with
+    ``regio_labels``) or labels such as "MC01". dispersie (G, I): negative-binomial α per
+    gemeente × invoer (0 = Poisson), used where spreiding is "poisson". ``seed`` is only
+    recorded in the result.
+    """
+    volume = np.atleast_2d(np.asarray(volume, dtype=float))
+    n_g, n_i = volume.shape
+    if n_i != len(normenset.invoer):
+        raise ValueError(f"volume has {n_i} invoer columns, normenset has {len(normenset.invoer)}")
+    if trekkingen < 1:
+        raise ValueError("trekkingen must be at least 1")
+    n_f = len(normenset.functies)
+    poisson = np.array([i.spreiding == "poisson" for i in normenset.invoer])
+    alfa = np.zeros((n_g, n_i)) if dispersie is None else np.broadcast_to(
+        np.asarray(dispersie, dtype=float), (n_g, n_i))
+    if np.any(alfa < 0) or not np.all(np.isfinite(alfa)):
+        raise ValueError("dispersie must be finite and ≥ 0")
+    varieert = poisson[None, :] & (volume > 0)
+    if methode == "auto":
+        methode = "exact" if trekkingen * int(varieert.sum()) <= _EXACT_MAX else "momenten"
+    if methode not in ("exact", "momenten"):
+        raise ValueError("methode must be 'auto', 'exact' or 'momenten'")
+
+    basis, per_eenheid = fte_per_eenheid(normenset, normenset.taak_uren)
+    centraal = basis + volume @ per_eenheid
+    lid, labels = _regio(regio_index, n_g, regio_labels)
+
+    # draws are kept per gemeente (G, D, F), float32, so percentiles read contiguous memory
+    draws = np.empty((n_g, trekkingen, n_f), dtype=np.float32)
+    # Norm draws first, for all D at once (small: D × K), so they do not depend on ``blok``.
+    uren = trek_normuren(normenset, rng, trekkingen)
+    blok = max(1, int(blok))
+    if methode == "exact":
+        blok = max(1, min(blok, 4_000_000 // max(1, n_g * len(normenset.taken))))
+    for start in range(0, trekkingen, blok):
+        stop = min(trekkingen, start + blok)
+        if methode == "exact":
+            draws[:, start:stop] = _blok_exact(normenset, volume, alfa, varieert,
+                                               uren[start:stop], rng).transpose(1, 0, 2)
+        else:
+            draws[:, start:stop] = _blok_momenten(normenset, volume, alfa, varieert,
+                                                  uren[start:stop], rng)
+
+    q = np.asarray(PERCENTIELEN)
+    fte_p = np.empty((len(q), n_g, n_f))
+    tot_p = np.empty((len(q), n_g))
+    for g0 in range(0, n_g, 64):
+        deel = draws[g0:g0 + 64]
+        fte_p[:, g0:g0 + 64] = np.quantile(deel, q, axis=1)
+        tot_p[:, g0:g0 + 64] = np.quantile(deel.sum(axis=-1), q, axis=1)
+    gemiddelde = draws.mean(axis=1, dtype=float)
+    regio_draws = (np.einsum("gdf,gr->drf", draws, lid.astype(np.float32), optimize=True)
+                   if lid.shape[1] else np.zeros((trekkingen, 0, n_f), dtype=np.float32))
+    totaal_draws = draws.sum(axis=0, dtype=float)
+    return Bereik(
+        normenset=normenset,
+        gemeentecodes=tuple(gemeentecodes),
+        trekkingen=trekkingen,
+        seed=seed,
+        methode=methode,
+        centraal=centraal,
+        centraal_totaal=centraal.sum(axis=-1),
+        fte=fte_p,
+        fte_totaal=tot_p,
+        gemiddelde=gemiddelde,
+        regio_labels=labels,
+        regio_centraal=lid.T @ centraal,
+        regio_fte=np.quantile(regio_draws, q, axis=0),
+        regio_totaal=np.quantile(regio_draws.sum(axis=-1), q, axis=0),
+        totaal_centraal=centraal.sum(axis=0),
+        totaal_fte=np.quantile(totaal_draws, q, axis=0),
+        totaal_totaal=np.quantile(totaal_draws.sum(axis=-1), q, axis=0),
+        trekkingen_fte=draws.transpose(1, 0, 2) if bewaar_trekkingen else None,
+    )
+
+
+def _trek_volume(mu: np.ndarray, alfa: np.ndarray, rng: np.random.Generator,
+                 size: tuple[int, ...]) -> np.ndarray:
+    """Poisson(mu) counts, negative binomial (gamma–Poisson mixture) where alfa > 0."""
+    if np.any(alfa > 0):
+        veilig = np.where(alfa > 0, alfa, 1.0)
+        gamma = rng.gamma(shape=1.0 / veilig, scale=veilig * mu, size=size)
+        mu = np.where(alfa > 0, gamma, mu)
+    return rng.poisson(mu, size=size).astype(float)
+
+
+def _blok_exact(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
+    """(d, G, F) FTE: every count drawn, then the model itself on the drawn volumes."""
+    d = len(uren)
+    vol = np.broadcast_to(volume, (d, *volume.shape)).copy()
+    g_idx, i_idx = np.nonzero(varieert)
+    if len(g_idx):
+        vol[:, g_idx, i_idx] = _trek_volume(volume[g_idx, i_idx], alfa[g_idx, i_idx], rng,
+                                            (d, len(g_idx)))
+    casus, vast, leiding = _organisatie(normenset)
+    return fte_arrays(vol, uren, casus, vast, leiding, normenset.taak_invoer_index,
+                      normenset.taak_functie_index)["fte"]
+
+
+def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
+    """(G, d, F) FTE: mean via the affine form, volume noise as one skew-matched variate."""
+    d = len(uren)
+    n_g, n_i = volume.shape
+    basis, per_eenheid = fte_per_eenheid(normenset, uren)  # (d, F), (d, I, F)
+    n_f = basis.shape[-1]
+    # invoer that feed more than one functie: exact draws (keeps functies correlated)
+    gedeeld = (per_eenheid > 0).sum(axis=-1).max(axis=0) > 1  # (I,)
+    # float32 from here: FTE need ~7 significant digits at most, and it halves the work
+    gewicht = np.moveaxis(per_eenheid, 0, 1).reshape(n_i, d * n_f).astype(np.float32)
+    fte = (volume.astype(np.float32) @ gewicht).reshape(n_g, d, n_f)
+    fte += basis.astype(np.float32)
+
+    exact = varieert & gedeeld[None, :]
+    if exact.any():
+        g_idx, i_idx = np.nonzero(exact)
+        getrokken = _trek_volume(volume[g_idx, i_idx], alfa[g_idx, i_idx], rng, (d, len(g_idx)))
+        afwijking = np.zeros((d, n_g, n_i))
+        afwijking[:, g_idx, i_idx] = getrokken - volume[g_idx, i_idx]
+        fte += (afwijking @ per_eenheid).transpose(1, 0, 2)
+
+    benaderd = varieert & ~gedeeld[None, :]
+    if benaderd.any():
+        mu = np.where(benaderd, volume, 0.0)
+        a = np.where(benaderd, alfa, 0.0)
+        k2 = mu + a * mu**2  # cumulants of one count
+        k3 = mu + 3 * a * mu**2 + 2 * a**2 * mu**3
+        kappa2 = (k2.astype(np.float32) @ (gewicht**2)).reshape(n_g, d, n_f)
+        kappa3 = (k3.astype(np.float32) @ (gewicht**3)).reshape(n_g, d, n_f)
+        z = rng.standard_normal((n_g, d, n_f), dtype=np.float32)
+        fte += _scheve_variaat(z, kappa2, kappa3)
+        np.maximum(fte, basis.astype(np.float32), out=fte)  # no fewer than 0 cases
+    return fte
+
+
+def _scheve_variaat(z: np.ndarray, kappa2: np.ndarray, kappa3: np.ndarray) -> np.ndarray:
+    """Mean-zero variate with variance κ2 and third cumulant κ3 ≥ 0 (shifted gamma).
+
+    Wilson–Hilferty: a gamma variate with shape k is ≈ k·(1 − 1/(9k) + z/(3√k))³. With
+    a = γ/6 (γ = κ3 / κ2^1,5 the skewness, k = 4/γ²) and w = z − a the standardised variate is
+    ((1 + a·w)³ − 1) / (3a) = w + a·w² + a²·w³/3, which is stable as a → 0 (normal limit);
+    1 + a·w ≥ 0 keeps the gamma variate ≥ 0. (The caller clips the FTE at its value for zero
+    volume: a three-moment match of a small Poisson count can reach below −mean.)
+    """
+    sd = np.sqrt(kappa2)
+    noemer = kappa2 * sd
+    noemer *= 6.0
+    a = np.zeros_like(noemer)
+    np.divide(kappa3, noemer, out=a, where=noemer > 0)  # κ2 = 0 implies κ3 = 0: a = 0
+    w = z - a
+    ondergrens = np.full_like(a, -np.inf)
+    np.divide(-1.0, a, out=ondergrens, where=a > 0)
+    np.maximum(w, ondergrens, out=w)
+    # w + a·w² + a²·w³/3 = w·(1 + a·w·(1 + a·w/3))
+    aw = a * w
+    uit = aw / 3.0
+    uit += 1.0
+    uit *= aw
+    uit += 1.0
+    uit *= w
+    uit *= sd
+    return uit
+
+
+# =============================================================================================
+# Helpers for the CLI, the web page and the Excel export
+# =============================================================================================
+
+
+def dekkingsaandeel(fte_bezetting: float, draws: np.ndarray) -> float:
+    """Share of draws (years) in which ``fte_bezetting`` FTE covers the drawn workload."""
+    draws = np.asarray(draws, dtype=float).ravel()
+    if draws.size == 0:
+        raise ValueError("geen trekkingen")
+    return float(np.mean(draws <= fte_bezetting))
+
+
+def dekkingszin(fte_bezetting: float, draws: np.ndarray) -> str:
+    """A sentence for managers, e.g. "Met 8,0 fte is de werklast in 8 van de 10 jaren gedekt."
+
+    The share of draws with workload ≤ ``fte_bezetting`` is rounded to whole tenths.
+    """
+    tienden = int(np.floor(dekkingsaandeel(fte_bezetting, draws) * 10 + 0.5))
+    return (f"Met {format_getal(fte_bezetting, 1)} fte is de werklast in {tienden} van de 10 "
+            "jaren gedekt.")
+
+
+def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray, trekkingen: int = 10_000,
+                    seed: int | None = None) -> Bereik:
+    """Add ranges to the CLI/web JSON made by :func:`formatie.uitvoer.resultaat_als_dict`.
+
+    Adds ``"bereik": {"p10", "p50", "p80", "p90"}`` to every functie of every gemeente,
+    ``"bereik_totaal"`` to every gemeente, the same to ``uit["totaal"]``, and a section
+    ``uit["onzekerheid"]`` with the method, the number of draws, the seed and the ranges per
+    region (regio code from each gemeente's ``"regio"``). Returns the :class:`Bereik`.
+    """
+    gemeenten = uit["gemeenten"]
+    regios = [g.get("regio") for g in gemeenten]
+    heeft_regio = all(r is not None for r in regios)
+    resultaat = bereik(
+        normenset, volume, np.random.default_rng(seed), trekkingen,
+        regio_index=np.array(regios) if heeft_regio and gemeenten else None,
+        gemeentecodes=tuple(g["gemeentecode"] for g in gemeenten), seed=seed,
+    )
+    for g, rij in enumerate(gemeenten):
+        for f, functie in enumerate(normenset.functies):
+            rij["functies"][functie.sleutel]["bereik"] = resultaat.als_dict(resultaat.fte[:, g, f])
+        rij["bereik_totaal"] = resultaat.als_dict(resultaat.fte_totaal[:, g])
+    totaal = uit.setdefault("totaal", {})
+    totaal["bereik"] = {f.sleutel: resultaat.als_dict(resultaat.totaal_fte[:, i])
+                        for i, f in enumerate(normenset.functies)}
+    totaal["bereik_totaal"] = resultaat.als_dict(resultaat.totaal_totaal)
+    uit["onzekerheid"] = {
+        "trekkingen": trekkingen,
+        "seed": seed,
+        "methode": resultaat.methode,
+        "percentielen": list(PERCENTIEL_NAMEN),
+        "toelichting": (
+            "Normuren variëren binnen hun 80%-interval (P10 = uren_laag, P50 = uren, "
+            "P90 = uren_hoog; dezelfde trekking voor alle gemeenten); volumes met spreiding "
+            "'poisson' variëren per gemeente van jaar tot jaar (Poisson)."),
+        "regios": {
+            label: {
+                "fte": float(resultaat.regio_centraal[r].sum()),
+                "bereik_totaal": resultaat.als_dict(resultaat.regio_totaal[:, r]),
+                "functies": {f.sleutel: resultaat.als_dict(resultaat.regio_fte[:, r, i])
+                             for i, f in enumerate(normenset.functies)},
+            }
+            for r, label in enumerate(resultaat.regio_labels)
+        },
+    }
+    return resultaat

@@ -1,0 +1,223 @@
+"""Monte Carlo ranges: norm draws, volume noise, correlation, both methods, the CLI JSON."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from formatie.cli import main
+from formatie.loader import load_referentie, standaard_normenset
+from formatie.model import bereken, casus_uren_per_fte, fte_arrays
+from formatie.onzekerheid import (
+    Z90,
+    bereik,
+    dekkingsaandeel,
+    dekkingszin,
+    fte_per_eenheid,
+    normuren_uit_z,
+    trek_normuren,
+    voeg_bereik_toe,
+)
+from formatie.schatting import geschatte_invoer
+
+
+def vast(normenset):
+    """The normenset with every norm fixed at its central hours (zero-width intervals)."""
+    taken = tuple(dataclasses.replace(t, uren_laag=t.uren, uren_hoog=t.uren)
+                  for t in normenset.taken)
+    return dataclasses.replace(normenset, taken=taken)
+
+
+def test_norm_draw_hits_p10_p50_p90(klein):
+    z = np.array([-Z90, 0.0, Z90])[:, None] * np.ones(len(klein.taken))
+    uren = normuren_uit_z(klein, z)
+    assert uren[0] == pytest.approx(klein.taak_uren_laag)
+    assert uren[1] == pytest.approx(klein.taak_uren)
+    assert uren[2] == pytest.approx(klein.taak_uren_hoog)
+    # a2 has a zero-width interval: always 6 hours
+    assert np.all(normuren_uit_z(klein, np.linspace(-5, 5, 11)[:, None] * np.ones(3))[:, 1] == 6)
+
+
+def test_norm_draws_empirical_percentiles():
+    n = standaard_normenset()
+    uren = trek_normuren(n, np.random.default_rng(3), 200_000)
+    q = np.quantile(uren, [0.1, 0.5, 0.9], axis=0)
+    assert q[0] == pytest.approx(n.taak_uren_laag, rel=0.02)
+    assert q[1] == pytest.approx(n.taak_uren, rel=0.02)
+    assert q[2] == pytest.approx(n.taak_uren_hoog, rel=0.02)
+    assert (uren >= 0).all()
+
+
+def test_zero_lower_bound_uses_clipped_normal_piece(klein):
+    taken = (dataclasses.replace(klein.taken[0], uren_laag=0.0), *klein.taken[1:])
+    n = dataclasses.replace(klein, taken=taken)
+    uren = trek_normuren(n, np.random.default_rng(1), 100_000)[:, 0]
+    assert np.isfinite(uren).all() and uren.min() >= 0
+    assert np.quantile(uren, 0.1) == pytest.approx(0.0, abs=0.05)
+    assert np.quantile(uren, 0.9) == pytest.approx(4.0, rel=0.02)
+
+
+def test_affine_form_is_the_model(klein):
+    rng = np.random.default_rng(5)
+    for n in (klein, standaard_normenset()):
+        uren = trek_normuren(n, rng, 7)  # (7, K)
+        volume = rng.uniform(0, 500, size=(7, 4, len(n.invoer)))
+        basis, per_eenheid = fte_per_eenheid(n, uren)
+        verwacht = fte_arrays(volume, uren, casus_uren_per_fte(n), n.functie_parameter("vast_fte"),
+                              n.functie_parameter("leiding"), n.taak_invoer_index,
+                              n.taak_functie_index)["fte"]
+        assert basis[:, None, :] + volume @ per_eenheid == pytest.approx(verwacht)
+
+
+def test_same_seed_same_numbers(klein):
+    volume = np.array([[100.0, 50.0], [3.0, 1.0]])
+    a = bereik(klein, volume, np.random.default_rng(42), 2000)
+    b = bereik(klein, volume, np.random.default_rng(42), 2000)
+    c = bereik(klein, volume, np.random.default_rng(43), 2000)
+    assert np.array_equal(a.fte, b.fte) and np.array_equal(a.regio_totaal, b.regio_totaal)
+    assert not np.array_equal(a.fte, c.fte)
+    for methode in ("exact", "momenten"):
+        x = bereik(klein, volume, np.random.default_rng(1), 1500, methode=methode, blok=400)
+        y = bereik(klein, volume, np.random.default_rng(1), 1500, methode=methode, blok=400)
+        assert np.array_equal(x.fte_totaal, y.fte_totaal)
+
+
+def test_central_is_the_deterministic_model(klein):
+    volume = np.array([[100.0, 50.0], [0.0, 0.0]])
+    b = bereik(klein, volume, np.random.default_rng(0), 500)
+    r = bereken(klein, volume)
+    assert b.centraal == pytest.approx(r.fte)
+    assert b.centraal_totaal == pytest.approx(r.fte_totaal)
+    assert b.totaal_centraal == pytest.approx(r.fte.sum(axis=0))
+    # percentiles are ordered
+    assert np.all(np.diff(b.fte, axis=0) >= -1e-9)
+    assert np.all(np.diff(b.fte_totaal, axis=0) >= -1e-9)
+
+
+def test_nothing_uncertain_gives_a_point(klein):
+    # fixed norms, and volume 0 (or spreiding "geen") cannot vary: every percentile = centre
+    volume = np.array([[0.0, 50.0]])
+    b = bereik(vast(klein), volume, np.random.default_rng(0), 300)
+    for p in range(4):
+        assert b.fte[p] == pytest.approx(b.centraal, rel=1e-6)
+
+
+@pytest.mark.parametrize("methode", ["exact", "momenten"])
+def test_poisson_volume_noise_has_the_right_variance(klein, methode):
+    # norms fixed; x ~ Poisson(40) drives a1 (3 h) and b1 (10 h): var(fte_b) = 40 × (10/1000)²
+    n = vast(klein)
+    b = bereik(n, np.array([[40.0, 0.0]]), np.random.default_rng(9), 40_000, methode=methode,
+               bewaar_trekkingen=True)
+    fte_b = b.trekkingen_fte[:, 0, 1].astype(float)
+    assert fte_b.mean() == pytest.approx(0.4, rel=0.01)
+    assert fte_b.var() == pytest.approx(40 * 0.01**2, rel=0.05)
+    # a and b share invoer x, so their draws move together (drawn exactly in both methods)
+    assert np.corrcoef(b.trekkingen_fte[:, 0, 0], fte_b)[0, 1] > 0.99
+
+
+def test_methods_agree_on_the_default_normenset():
+    n = standaard_normenset()
+    r = load_referentie()
+    volume = geschatte_invoer(n, r)
+    kies = [0, 50, int(np.argmin(volume[:, 0])), int(np.argmax(volume[:, 0]))]
+    exact = bereik(n, volume[kies], np.random.default_rng(1), 20_000, methode="exact")
+    momenten = bereik(n, volume[kies], np.random.default_rng(2), 20_000, methode="momenten")
+    assert momenten.fte == pytest.approx(exact.fte, rel=0.02)
+    assert momenten.fte_totaal == pytest.approx(exact.fte_totaal, rel=0.02)
+
+
+def test_skew_of_small_volumes_matches_exact_draws(klein):
+    # a tiny gemeente: x ~ Poisson(2) is strongly skewed; only functie b's noise is approximated
+    # when x feeds a single functie, so drop taak a1 to force the moment method
+    n = vast(dataclasses.replace(klein, taken=klein.taken[1:]))
+    volume = np.array([[2.0, 0.0]])
+    e = bereik(n, volume, np.random.default_rng(1), 50_000, methode="exact",
+               bewaar_trekkingen=True)
+    m = bereik(n, volume, np.random.default_rng(1), 50_000, methode="momenten",
+               bewaar_trekkingen=True)
+    de, dm = (x.trekkingen_fte[:, 0, 1].astype(float) for x in (e, m))
+    assert dm.mean() == pytest.approx(de.mean(), rel=0.02)
+    assert dm.std() == pytest.approx(de.std(), rel=0.03)
+    assert dm.min() >= -1e-6  # never fewer than 0 cases
+    skew = lambda x: np.mean((x - x.mean()) ** 3) / x.std() ** 3  # noqa: E731
+    assert skew(dm) == pytest.approx(skew(de), rel=0.15)
+
+
+def test_norm_draws_are_shared_so_regions_are_not_narrow(klein):
+    # two identical large gemeenten in one region: Poisson noise negligible, norm noise shared,
+    # so the region's range is twice one gemeente's (independent norms would give √2 ×)
+    volume = np.array([[1e6, 0.0], [1e6, 0.0]])
+    b = bereik(klein, volume, np.random.default_rng(4), 5000, regio_index=np.array(["R", "R"]))
+    breedte_g = b.fte_totaal[3, 0] - b.fte_totaal[0, 0]
+    breedte_r = b.regio_totaal[3, 0] - b.regio_totaal[0, 0]
+    assert breedte_r == pytest.approx(2 * breedte_g, rel=0.01)
+    assert b.regio_labels == ("R",)
+    assert b.totaal_totaal == pytest.approx(b.regio_totaal[:, 0])
+
+
+def test_negative_binomial_dispersion_widens_the_range(klein):
+    n = vast(klein)
+    volume = np.array([[100.0, 0.0]])
+    p = bereik(n, volume, np.random.default_rng(1), 20_000, methode="exact")
+    nb = bereik(n, volume, np.random.default_rng(1), 20_000, methode="exact",
+                dispersie=np.array([[0.1, 0.0]]), bewaar_trekkingen=True)
+    nbm = bereik(n, volume, np.random.default_rng(1), 20_000, methode="momenten",
+                 dispersie=np.array([[0.1, 0.0]]))
+    assert nb.fte_totaal[3, 0] - nb.fte_totaal[0, 0] > 2 * (p.fte_totaal[3, 0] - p.fte_totaal[0, 0])
+    # var = μ + αμ² = 100 + 1000
+    fte_b = nb.trekkingen_fte[:, 0, 1].astype(float)
+    assert fte_b.var() == pytest.approx(1100 * 0.01**2, rel=0.06)
+    assert nbm.fte_totaal == pytest.approx(nb.fte_totaal, rel=0.03)
+
+
+def test_bad_arguments(klein):
+    with pytest.raises(ValueError, match="invoer columns"):
+        bereik(klein, np.ones((1, 3)), np.random.default_rng(0), 10)
+    with pytest.raises(ValueError, match="dispersie"):
+        bereik(klein, np.ones((1, 2)), np.random.default_rng(0), 10, dispersie=-np.ones((1, 2)))
+    with pytest.raises(ValueError, match="methode"):
+        bereik(klein, np.ones((1, 2)), np.random.default_rng(0), 10, methode="snel")
+
+
+def test_dekkingszin():
+    draws = np.arange(1, 11, dtype=float)  # 1 … 10 fte
+    assert dekkingsaandeel(8.0, draws) == pytest.approx(0.8)
+    assert dekkingszin(8.0, draws) == "Met 8,0 fte is de werklast in 8 van de 10 jaren gedekt."
+    assert dekkingszin(7.49, np.linspace(0, 10, 1001)) == (
+        "Met 7,5 fte is de werklast in 7 van de 10 jaren gedekt.")
+    assert dekkingszin(100, draws).endswith("in 10 van de 10 jaren gedekt.")
+    assert dekkingszin(1234.5, draws).startswith("Met 1.234,5 fte")
+
+
+def test_voeg_bereik_toe_structure(klein):
+    uit = {"gemeenten": [
+        {"gemeentecode": "0363", "regio": "MC01", "functies": {"a": {}, "b": {}}},
+        {"gemeentecode": "0014", "regio": "MC02", "functies": {"a": {}, "b": {}}},
+    ], "totaal": {}}
+    b = voeg_bereik_toe(uit, klein, np.array([[100.0, 50.0], [10.0, 5.0]]), trekkingen=500,
+                        seed=7)
+    g = uit["gemeenten"][0]
+    assert set(g["functies"]["a"]["bereik"]) == {"p10", "p50", "p80", "p90"}
+    assert set(g["bereik_totaal"]) == {"p10", "p50", "p80", "p90"}
+    assert uit["onzekerheid"]["seed"] == 7 and uit["onzekerheid"]["trekkingen"] == 500
+    assert set(uit["onzekerheid"]["regios"]) == {"MC01", "MC02"}
+    assert uit["totaal"]["bereik_totaal"]["p50"] == pytest.approx(float(b.totaal_totaal[1]))
+    json.dumps(uit)
+
+
+def test_cli_onzekerheid(capsys, data_dir, tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n0014,20,5\n")
+    args = ["calculate", str(invoer), "--normen", str(data_dir / "klein.toml"), "--format",
+            "json", "--onzekerheid", "--trekkingen", "2000", "--seed", "5"]
+    assert main(args) == 0
+    een = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    twee = json.loads(capsys.readouterr().out)
+    assert een == twee  # seeded
+    ams = een["gemeenten"][0]
+    bereik_a = ams["functies"]["a"]["bereik"]
+    assert bereik_a["p10"] < ams["functies"]["a"]["fte"] < bereik_a["p90"]
+    assert bereik_a["p10"] <= bereik_a["p50"] <= bereik_a["p80"] <= bereik_a["p90"]
+    assert ams["bereik_totaal"]["p10"] < ams["fte_totaal"] < ams["bereik_totaal"]["p90"]
