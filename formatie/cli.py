@@ -141,6 +141,123 @@ def cmd_regios(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----- Excel scenario workbooks (formatie.excel / formatie.loader.lees_werkboek) -------------
+
+
+def _schrijf_atomair(pad: str, data: bytes) -> None:
+    """Write a file completely or not at all (temporary file + rename)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    doel = Path(pad)
+    try:
+        fd, tijdelijk = tempfile.mkstemp(dir=doel.parent or ".", prefix=f".{doel.name}.")
+    except OSError as exc:
+        raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tijdelijk, doel)
+    except OSError as exc:
+        Path(tijdelijk).unlink(missing_ok=True)
+        raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .excel import exporteer_werkboek
+
+    normenset = load_normenset(args.normen)
+    invoer = _lees_invoer(args, normenset)
+    referentie = load_referentie()
+    if args.regio:
+        regio = args.regio.upper()
+        if regio not in referentie.regionamen:
+            raise GebruikFout(f"onbekende regio '{args.regio}' (verwacht MC01 … MC41, zie "
+                              "'formatie regios').")
+        leden = set(referentie.leden(regio))
+        rijen = [g for g, c in enumerate(invoer.gemeentecodes) if c in leden]
+        if not rijen:
+            raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
+        invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
+                             tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    data = exporteer_werkboek(
+        normenset, invoer, referentie, titel=args.titel,
+        invoer_bron=METHODE if args.landelijk else (args.invoer or None),
+    )
+    if args.uitvoer == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        _schrijf_atomair(args.uitvoer, data)
+        print(f"Werkboek geschreven: {args.uitvoer} ({len(invoer.gemeentecodes)} gemeenten, "
+              f"normenset {normenset.label}).", file=sys.stderr)
+    return 0
+
+
+def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:
+    """An invoer CSV that 'formatie calculate' reads back (decimal point, full precision)."""
+    referentie = load_referentie()
+    buffer = io.StringIO()
+    schrijver = csv.writer(buffer, lineterminator="\n")
+    schrijver.writerow(["gemeentecode", "gemeentenaam", "jaar", *normenset.invoer_sleutels])
+    for g, code in enumerate(invoer.gemeentecodes):
+        jaar = invoer.jaren[g] if invoer.jaren else None
+        waarden = [str(int(x)) if float(x).is_integer() else repr(float(x))
+                   for x in invoer.volume[g]]
+        schrijver.writerow([code, referentie.naam(code), "" if jaar is None else jaar, *waarden])
+    return buffer.getvalue()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .excel import normenset_als_toml
+    from .loader import MAX_WERKBOEK_BYTES, Probleem, lees_werkboek, standaard_normenset
+
+    pad = Path(args.werkboek)
+    try:
+        if pad.stat().st_size > MAX_WERKBOEK_BYTES:
+            raise InvoerFout([Probleem(f"het bestand is te groot (maximaal "
+                                       f"{MAX_WERKBOEK_BYTES / 1e6:.0f} MB).")], str(pad))
+        data = pad.read_bytes()
+    except FileNotFoundError:
+        raise InvoerFout([Probleem("bestand niet gevonden.")], str(pad)) from None
+    except OSError as exc:
+        raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
+                         str(pad)) from None
+    if args.normen:
+        basis = load_normenset(args.normen)
+    else:
+        standaard = standaard_normenset()
+
+        def basis(naam: str, versie: str) -> Normenset | None:
+            return standaard if (naam, versie) == (standaard.naam, standaard.versie) else None
+
+    werkboek = lees_werkboek(data, basis, bestand=str(pad))
+    csv_tekst = _invoer_csv(werkboek.invoer, werkboek.basis)
+    toml_pad = None
+    if werkboek.normen_gewijzigd:
+        uit = Path(args.uitvoer)
+        toml_pad = args.normen_uit or str(uit.with_name(uit.stem + ".normen.toml"))
+        _schrijf_atomair(toml_pad, normenset_als_toml(werkboek.normenset).encode("utf-8"))
+    _schrijf_atomair(args.uitvoer, csv_tekst.encode("utf-8"))
+    print(f"Invoer van {len(werkboek.invoer.gemeentecodes)} gemeenten geschreven naar "
+          f"{args.uitvoer}.", file=sys.stderr)
+    for opmerking in werkboek.opmerkingen:
+        print(f"Let op: {opmerking}", file=sys.stderr)
+    if toml_pad:
+        print(f"De normen zijn in het werkboek gewijzigd; nieuwe normenset "
+              f"{werkboek.normenset.label} geschreven naar {toml_pad}:", file=sys.stderr)
+        for w in werkboek.normwijzigingen:
+            print(f"  {w.sleutel}: {w.veld} {w.oud} → {w.nieuw} ({w.blad}!{w.cel})",
+                  file=sys.stderr)
+        print(f"Bereken met: formatie calculate {args.uitvoer} --normen {toml_pad}",
+              file=sys.stderr)
+    elif args.normen_uit:
+        print("De normen zijn niet gewijzigd; er is geen normenset geschreven.", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="formatie",
@@ -180,6 +297,28 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("regios", help="toon de 40 Doorstroompuntregio's")
     r.set_defaults(func=cmd_regios)
+
+    ex = sub.add_parser("export", help="scenariowerkboek (Excel, .xlsx) met rekenende formules")
+    ex.add_argument("invoer", nargs="?", metavar="INVOER.csv")
+    normen(ex)
+    ex.add_argument("-o", "--uitvoer", required=True, metavar="SCENARIO.xlsx",
+                    help="het werkboek dat geschreven wordt ('-' = standaarduitvoer)")
+    ex.add_argument("--landelijk", action="store_true",
+                    help="alle 342 gemeenten met geschatte invoer uit CBS/DUO-gegevens")
+    ex.add_argument("--regio", metavar="MCxx", help="alleen de gemeenten van deze regio")
+    ex.add_argument("--ontbrekend-is-nul", action="store_true",
+                    help="ontbrekende invoerkolommen en lege cellen tellen als 0")
+    ex.add_argument("--titel", help="titel op het blad Toelichting")
+    ex.set_defaults(func=cmd_export)
+
+    im = sub.add_parser("import", help="lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
+    im.add_argument("werkboek", metavar="SCENARIO.xlsx")
+    normen(im)
+    im.add_argument("-o", "--uitvoer", required=True, metavar="INVOER.csv")
+    im.add_argument("--normen-uit", metavar="NIEUW.toml",
+                    help="waar gewijzigde normen als nieuwe normenset komen (standaard: "
+                         "INVOER.normen.toml)")
+    im.set_defaults(func=cmd_import)
 
     return p
 

@@ -956,7 +956,8 @@ def _lees_werkboek(wb, normenset, bestand: str) -> Werkboek:
         basis = normenset(naam_ns, versie_ns)
         if basis is None:
             raise stop(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie {versie_ns}), "
-                       "die hier niet bekend is.")
+                       "die hier niet bekend is. Geef die normenset mee (opdrachtregel: "
+                       "--normen FILE.toml).")
     else:
         basis = normenset
         if (basis.naam, basis.versie) != (naam_ns, versie_ns):
