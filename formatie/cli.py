@@ -258,6 +258,67 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----- Calibration (formatie.kalibratie) ---------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .kalibratie import als_normenset, kalibreer
+
+    normenset = load_normenset(args.normen)
+    kolommen = tuple(f"fte_{f}" for f in normenset.functie_sleutels)
+    data = read_invoer_csv(args.data, normenset, ontbrekend_is_nul=args.ontbrekend_is_nul,
+                           extra_kolommen=kolommen)
+    fte = np.column_stack([data.extra[k] for k in kolommen])
+    n_obs = len(data.gemeentecodes)
+    if n_obs * len(normenset.functies) <= len(normenset.taken):
+        raise GebruikFout(
+            f"te weinig waarnemingen: {n_obs} rijen × {len(normenset.functies)} functies voor "
+            f"{len(normenset.taken)} normuren. Geef meer gemeenten of jaren.")
+    if args.bootstrap < 0:
+        raise GebruikFout("--bootstrap moet 0 of meer zijn.")
+    resultaat = kalibreer(normenset, data.volume, fte, begrenzing=args.begrenzing,
+                          bootstrap=args.bootstrap, rng=np.random.default_rng(args.seed),
+                          clusters=np.array(data.gemeentecodes))
+    if args.uitvoer:
+        from .excel import normenset_als_toml
+
+        bron = f"gekalibreerd op {Path(args.data).name} ({n_obs} waarnemingen)"
+        _schrijf_atomair(args.uitvoer,
+                         normenset_als_toml(als_normenset(resultaat, bron)).encode("utf-8"))
+    if args.format == "json":
+        json.dump(resultaat.als_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(_kalibratie_tabel(resultaat))
+        if args.uitvoer:
+            print(f"\nNieuwe normenset geschreven naar {args.uitvoer}.")
+    return 0
+
+
+def _kalibratie_tabel(k) -> str:
+    def g(x, d=2):
+        return "" if x is None else format_getal(x, d)
+
+    regels = [f"Kalibratie op {k.n_waarnemingen} waarnemingen, normenset {k.normenset.label}, "
+              f"begrenzing: {k.begrenzing}, interval: {k.interval} (80 %)",
+              f"R² = {g(k.r2, 3)}, RMSE = {g(k.rmse_fte, 3)} fte, {k.n_parameters} parameters",
+              "",
+              f"{'taak':<44} {'norm':>7} {'geschat':>8} {'80%-interval':>17}  opmerking"]
+    for t in k.taken:
+        interval = f"{g(t.laag)}–{g(t.hoog)}" if t.laag is not None else ""
+        opmerking = "" if t.identificeerbaar else "niet identificeerbaar: " + (t.reden or "")
+        regels.append(f"{t.sleutel:<44} {g(t.normenset_uren):>7} {g(t.uren):>8} "
+                      f"{interval:>17}  {opmerking}".rstrip())
+    for gr in k.groepen:
+        interval = f"{g(gr.laag)}–{g(gr.hoog)}" if gr.laag is not None else ""
+        regels.append(f"{'som ' + ' + '.join(gr.taken):<44} "
+                      f"{g(sum(k.normenset.taak(s).uren for s in gr.taken)):>7} "
+                      f"{g(gr.uren_som):>8} {interval:>17}  alleen de som is te schatten")
+    return "\n".join(regels)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="formatie",
@@ -319,6 +380,22 @@ def _parser() -> argparse.ArgumentParser:
                     help="waar gewijzigde normen als nieuwe normenset komen (standaard: "
                          "INVOER.normen.toml)")
     im.set_defaults(func=cmd_import)
+
+    ka = sub.add_parser("calibrate", help="schat normuren uit werkelijke bezetting (CSV)")
+    ka.add_argument("data", metavar="DATA.csv",
+                    help="gemeentecode, jaar, de invoerkolommen en fte_<functie> per rij")
+    normen(ka)
+    ka.add_argument("--format", choices=("table", "json"), default="table")
+    ka.add_argument("-o", "--uitvoer", metavar="NIEUW.toml",
+                    help="schrijf de gekalibreerde normenset naar dit bestand")
+    ka.add_argument("--begrenzing", choices=("normenset", "positief"), default="normenset",
+                    help="uren binnen het 80%%-interval van de normenset (standaard) of alleen ≥ 0")
+    ka.add_argument("--bootstrap", type=int, default=0, metavar="B",
+                    help="bootstrap-intervallen met B trekkingen (standaard: uit de Jacobiaan)")
+    ka.add_argument("--seed", type=int, default=20260101, metavar="S")
+    ka.add_argument("--ontbrekend-is-nul", action="store_true",
+                    help="ontbrekende invoerkolommen en lege cellen tellen als 0")
+    ka.set_defaults(func=cmd_calibrate)
 
     return p
 

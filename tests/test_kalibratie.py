@@ -1,0 +1,179 @@
+"""Calibration on synthetic data generated from known norms, identifiability, the CLI."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from formatie.cli import main
+from formatie.excel import normenset_als_toml
+from formatie.kalibratie import als_normenset, kalibreer, ontwerp
+from formatie.loader import load_referentie, parse_normenset, standaard_normenset
+from formatie.model import bereken
+from formatie.schatting import geschatte_invoer
+
+
+def synthetisch(normenset, n_gemeenten=60, jaren=3, ruis=0.03, seed=11):
+    """Volumes around the national estimates (independent per invoer), FTE from the model ×
+    (1 + ruis·N(0, 1)). Returns codes, jaren, volume (N, I), fte (N, F)."""
+    rng = np.random.default_rng(seed)
+    referentie = load_referentie()
+    schatting = geschatte_invoer(normenset, referentie)
+    kies = rng.choice(len(schatting), n_gemeenten, replace=False)
+    basis = schatting[kies] * rng.lognormal(0, 0.3, size=(n_gemeenten, schatting.shape[1]))
+    volume = np.concatenate([rng.poisson(basis * rng.lognormal(0, 0.1, size=basis.shape))
+                             for _ in range(jaren)]).astype(float)
+    fte = bereken(normenset, volume).fte * (1 + ruis * rng.standard_normal((len(volume), 2)))
+    codes = [referentie.gemeentecodes[k] for k in kies] * jaren
+    jaar = np.repeat(np.arange(2022, 2022 + jaren), n_gemeenten)
+    return codes, jaar, volume, fte
+
+
+def test_design_is_the_model(klein):
+    volume = np.array([[100.0, 50.0], [3.0, 0.0]])
+    a, b = ontwerp(klein, volume)
+    assert (a @ klein.taak_uren + b) == pytest.approx(bereken(klein, volume).fte.ravel())
+
+
+def test_exact_data_recovers_the_hours_exactly(klein):
+    volume = np.array([[100.0, 50.0], [30.0, 7.0], [5.0, 40.0], [60.0, 1.0]])
+    k = kalibreer(klein, volume, bereken(klein, volume).fte, begrenzing="positief")
+    assert [t.uren for t in k.taken] == pytest.approx([3.0, 6.0, 10.0])
+    assert all(t.identificeerbaar for t in k.taken)
+    assert k.r2 == pytest.approx(1.0) and k.rmse_fte == pytest.approx(0.0, abs=1e-9)
+    assert k.n_waarnemingen == 4 and k.n_parameters == 3
+
+
+@pytest.mark.parametrize("begrenzing", ["positief", "normenset"])
+def test_synthetic_data_recovers_the_norms(begrenzing):
+    n = standaard_normenset()
+    _, _, volume, fte = synthetisch(n)
+    k = kalibreer(n, volume, fte, begrenzing=begrenzing)
+    assert k.n_waarnemingen == 180
+    assert k.r2 > 0.99
+    binnen, totaal = 0, 0
+    for t, echt in zip(k.taken, n.taak_uren, strict=True):
+        if t.groep is not None:
+            continue
+        assert t.identificeerbaar, t.sleutel
+        totaal += 1
+        binnen += t.laag <= echt <= t.hoog
+        assert abs(t.uren - echt) <= 4 * t.se + 1e-9, t.sleutel
+    assert binnen / totaal >= 0.65  # 80 % intervals: about 22 of 27 expected
+
+
+def test_taken_sharing_an_invoer_are_a_group_with_the_right_sum():
+    n = standaard_normenset()
+    _, _, volume, fte = synthetisch(n)
+    k = kalibreer(n, volume, fte)
+    leden = ("administratie_leerplichtigen", "preventie_voorlichting")
+    for s in leden:
+        t = k.taak(s)
+        assert t.identificeerbaar is False and t.uren is None and t.laag is None
+        assert t.groep == "leerplicht:leerplichtigen"
+    (groep,) = k.groepen
+    assert groep.taken == leden and groep.identificeerbaar
+    echte_som = sum(n.taak(s).uren for s in leden)  # 0,06
+    assert groep.uren_som == pytest.approx(echte_som, abs=3 * groep.se)
+    assert k.als_dict()["groepen"]["leerplicht:leerplichtigen"]["taken"] == list(leden)
+
+
+def test_bootstrap_is_seeded_and_covers():
+    n = standaard_normenset()
+    codes, _, volume, fte = synthetisch(n)
+    een = kalibreer(n, volume, fte, bootstrap=60, rng=np.random.default_rng(3),
+                    clusters=np.array(codes))
+    twee = kalibreer(n, volume, fte, bootstrap=60, rng=np.random.default_rng(3),
+                     clusters=np.array(codes))
+    assert een.als_dict() == twee.als_dict()
+    assert een.interval == "bootstrap (60)"
+    binnen = [t.laag <= echt <= t.hoog for t, echt in zip(een.taken, n.taak_uren, strict=True)
+              if t.laag is not None]
+    assert np.mean(binnen) >= 0.65
+
+
+def test_zero_and_collinear_invoer_are_flagged(klein):
+    # y always 0: taak a2 is not identifiable; the others still are
+    volume = np.array([[100.0, 0.0], [30.0, 0.0], [5.0, 0.0], [60.0, 0.0]])
+    k = kalibreer(klein, volume, bereken(klein, volume).fte, begrenzing="positief")
+    assert k.taak("a2").identificeerbaar is False and "alle waarnemingen 0" in k.taak("a2").reden
+    assert k.taak("a2").laag is None
+    assert k.taak("a1").uren == pytest.approx(3.0) and k.taak("a1").identificeerbaar
+    # y = x / 2 everywhere: a1 and a2 (both functie a) cannot be told apart
+    volume = np.array([[100.0, 50.0], [30.0, 15.0], [6.0, 3.0], [60.0, 30.0]])
+    k = kalibreer(klein, volume, bereken(klein, volume).fte, begrenzing="positief")
+    assert not k.taak("a1").identificeerbaar and not k.taak("a2").identificeerbaar
+    assert "lineair" in k.taak("a1").reden
+    assert k.taak("b1").identificeerbaar and k.taak("b1").uren == pytest.approx(10.0)
+
+
+def test_calibrated_normenset_round_trips_through_toml():
+    n = standaard_normenset()
+    _, _, volume, fte = synthetisch(n)
+    k = kalibreer(n, volume, fte)
+    nieuw = als_normenset(k, "gekalibreerd op test.csv (180 waarnemingen)")
+    t = nieuw.taak("behandeling_16uur")
+    assert t.bron == "gekalibreerd op test.csv (180 waarnemingen)"
+    assert t.uren == pytest.approx(k.taak("behandeling_16uur").uren)
+    assert t.uren_laag <= t.uren <= t.uren_hoog
+    groep = nieuw.taak("preventie_voorlichting")
+    assert "verdeeld naar de verhouding" in groep.bron
+    som = nieuw.taak("administratie_leerplichtigen").uren + groep.uren
+    assert som == pytest.approx(k.groepen[0].uren_som)
+    assert parse_normenset(normenset_als_toml(nieuw)) == nieuw
+
+
+def schrijf_data(pad, normenset, codes, jaar, volume, fte):
+    with open(pad, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["gemeentecode", "jaar", *normenset.invoer_sleutels,
+                    *[f"fte_{s}" for s in normenset.functie_sleutels]])
+        for c, j, v, y in zip(codes, jaar, volume, fte, strict=True):
+            w.writerow([c, int(j), *[repr(float(x)) for x in v], *[repr(float(x)) for x in y]])
+
+
+def test_cli_calibrate_json_and_new_normenset(capsys, tmp_path):
+    n = standaard_normenset()
+    data = tmp_path / "bezetting.csv"
+    schrijf_data(data, n, *synthetisch(n))
+    nieuw = tmp_path / "nieuw.toml"
+    code = main(["calibrate", str(data), "--format", "json", "-o", str(nieuw), "--seed", "1"])
+    uit = capsys.readouterr()
+    assert code == 0, uit.err
+    doc = json.loads(uit.out)
+    assert set(doc["taken"]["behandeling_16uur"]) == {"uren", "laag", "hoog", "identificeerbaar"}
+    assert doc["taken"]["preventie_voorlichting"]["identificeerbaar"] is False
+    assert doc["fit"]["n_waarnemingen"] == 180 and doc["fit"]["r2"] > 0.99
+    geladen = parse_normenset(nieuw.read_text(encoding="utf-8"))
+    bron = geladen.taak("behandeling_16uur").bron
+    assert bron == "gekalibreerd op bezetting.csv (180 waarnemingen)"
+    code = main(["calibrate", str(data)])
+    uit = capsys.readouterr()
+    assert code == 0 and "R² = 0,99" in uit.out and "alleen de som is te schatten" in uit.out
+
+
+def test_cli_calibrate_bad_input(capsys, tmp_path):
+    n = standaard_normenset()
+    data = tmp_path / "fout.csv"
+    codes, jaar, volume, fte = synthetisch(n, n_gemeenten=10, jaren=1)
+    schrijf_data(data, n, codes, jaar, volume, fte)
+    regels = data.read_text().splitlines()
+    kop = regels[0].split(",")
+    cellen = regels[3].split(",")
+    cellen[kop.index("fte_leerplicht")] = "veel"
+    regels[3] = ",".join(cellen)
+    data.write_text("\n".join(regels) + "\n")
+    assert main(["calibrate", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "fout.csv, regel 4, kolom 'fte_leerplicht'" in err and "Traceback" not in err
+    # no fte columns at all
+    kaal = tmp_path / "kaal.csv"
+    kaal.write_text("gemeentecode,jaar\n0363,2024\n")
+    assert main(["calibrate", str(kaal), "--ontbrekend-is-nul"]) == 2
+    assert "kolom 'fte_leerplicht' ontbreekt" in capsys.readouterr().err
+    # too few observations for 30 norms
+    weinig = tmp_path / "weinig.csv"
+    schrijf_data(weinig, n, codes[:5], jaar[:5], volume[:5], fte[:5])
+    assert main(["calibrate", str(weinig)]) == 2
+    assert "te weinig waarnemingen" in capsys.readouterr().err
