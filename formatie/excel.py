@@ -133,9 +133,12 @@ def exporteer_werkboek(
                          f"({len(codes)}, {len(normenset.invoer)})")
     if not np.isfinite(volume).all():
         raise ValueError("volume contains NaN or infinity")
+    onbekend = [c for c in codes if c not in referentie.index]
+    if onbekend:
+        raise ValueError(f"unknown gemeentecodes: {', '.join(onbekend)}")
     jaren = tuple(getattr(invoer, "jaren", None) or (None,) * len(codes))
     resultaat = bereken(normenset, volume, codes)
-    namen = tuple(referentie.naam(c) if c in referentie.index else "" for c in codes)
+    namen = tuple(referentie.naam(c) for c in codes)
     export_tijd = export_tijd or datetime.now(UTC)
 
     buffer = io.BytesIO()
@@ -621,7 +624,7 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
     _tekst(ws, 1, kt, "Taak", f.kop)
     _tekst(ws, 1, kt + 1, "Functie", f.kop)
     _tekst(ws, 1, kt + 2, "Fte (alle gemeenten in dit werkboek)", f.kop)
-    for k, sleutel in enumerate(("taak", "functie", "fte_taak_totaal")):
+    for k, sleutel in enumerate(("taak", "functie", "taak_fte")):
         _tekst(ws, SLEUTELRIJ, kt + k, sleutel, f.sleutel)
     ws.set_column(kt - 1, kt - 1, 3)
     ws.set_column(kt, kt, 40)

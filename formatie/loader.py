@@ -809,13 +809,21 @@ def _open_werkboek(data: bytes, bestand: str):
                                    ".")], bestand) from None
 
 
-def _blad_cellen(ws, max_rij: int | None = None) -> dict[tuple[int, int], object]:
-    """All non-empty cells of a sheet: (row, column), 1-based → value."""
+class _Formule(str):
+    """The text of a formula cell (as opposed to a text cell that starts with '=')."""
+
+
+def _blad_cellen(ws) -> dict[tuple[int, int], object]:
+    """All non-empty cells of a sheet: (row, column), 1-based → value; formulas as _Formule."""
     cellen = {}
-    for r, rij in enumerate(ws.iter_rows(max_row=max_rij, values_only=True), start=1):
-        for k, waarde in enumerate(rij, start=1):
-            if waarde is not None and waarde != "":
-                cellen[r, k] = waarde
+    for rij in ws.iter_rows():
+        for cel in rij:
+            waarde = getattr(cel, "value", None)
+            if waarde is None or waarde == "":
+                continue
+            if cel.data_type == "f":
+                waarde = _Formule(getattr(waarde, "text", None) or waarde)
+            cellen[cel.row, cel.column] = waarde
     return cellen
 
 
@@ -841,7 +849,7 @@ def _naam_cel(wb, naam: str) -> tuple[str, int, int] | None:
 
 
 def _is_formule(waarde) -> bool:
-    return isinstance(waarde, str) and waarde.startswith("=")
+    return isinstance(waarde, _Formule)
 
 
 def _kort_tekst(waarde, n: int = 40) -> str:
