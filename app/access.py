@@ -1,0 +1,87 @@
+"""Authorization in one place: who may see which gemeente and region.
+
+Anything a user may not see answers 404, never 403, so the existence of a gemeente's figures
+or of an admin page is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Gemeente, Regio, User
+
+EERSTE_JAAR = 2020
+
+
+def huidig_jaar() -> int:
+    return datetime.now(UTC).year
+
+
+def check_jaar(jaar: int) -> int:
+    """Years from 2020 up to next year are valid; anything else is 404."""
+    if not EERSTE_JAAR <= jaar <= huidig_jaar() + 1:
+        abort(404)
+    return jaar
+
+
+def mag_gemeente(user: User, gemeente: Gemeente) -> bool:
+    if user.role == "beheerder":
+        return True
+    if user.role == "regio":
+        return gemeente.regio_code == user.regio_code
+    return user.role == "gemeente" and gemeente.code == user.gemeente_code
+
+
+def mag_regio(user: User, regio: Regio) -> bool:
+    return user.role == "beheerder" or (user.role == "regio" and regio.code == user.regio_code)
+
+
+def get_gemeente_or_404(code: str) -> Gemeente:
+    """The gemeente if the current user may see it; otherwise 404."""
+    gemeente = db.session.get(Gemeente, code) if len(code) == 4 else None
+    if gemeente is None or not mag_gemeente(current_user, gemeente):
+        abort(404)
+    return gemeente
+
+
+def get_regio_or_404(code: str) -> Regio:
+    regio = db.session.get(Regio, code.upper()) if len(code) == 4 else None
+    if regio is None or not mag_regio(current_user, regio):
+        abort(404)
+    return regio
+
+
+def zichtbare_gemeenten(user: User) -> list[Gemeente]:
+    """Gemeenten on the user's overview (beheerder: none here, they browse by region)."""
+    if user.role == "gemeente":
+        return [user.gemeente] if user.gemeente else []
+    if user.role == "regio" and user.regio:
+        return list(user.regio.gemeenten)
+    return []
+
+
+def alle_regios() -> list[Regio]:
+    return list(db.session.scalars(select(Regio).order_by(Regio.code)))
+
+
+def rol_vereist(*rollen: str) -> Callable:
+    """Login required, and one of ``rollen``; other users get 404."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in rollen:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

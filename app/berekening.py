@@ -1,0 +1,135 @@
+"""Results for stored invoer: every figure comes from :func:`formatie.model.bereken`.
+
+This module only gathers stored values into the model's (G, I) volume matrix and picks
+figures out of the :class:`~formatie.model.Resultaat`; it implements no formula itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from formatie.model import Resultaat, bereken
+from formatie.normenset import Normenset
+
+from .extensions import db
+from .models import INGEDIEND, Gemeente, Invoer
+
+
+def ontbrekend(invoer: Invoer | None, normenset: Normenset) -> list[str]:
+    """Invoer sleutels of ``normenset`` without a stored value."""
+    waarden = invoer.waarden if invoer else {}
+    return [s for s in normenset.invoer_sleutels if s not in (waarden or {})]
+
+
+def volume_matrix(rijen: list[Invoer], normenset: Normenset) -> np.ndarray:
+    """(G, I) volumes in the normenset's invoer order (rows must be complete)."""
+    return np.array([[r.waarden[s] for s in normenset.invoer_sleutels] for r in rijen],
+                    dtype=float).reshape(len(rijen), len(normenset.invoer))
+
+
+def bereken_invoer(invoer: Invoer, normenset: Normenset) -> Resultaat:
+    return bereken(normenset, volume_matrix([invoer], normenset), (invoer.gemeente_code,))
+
+
+@dataclass(frozen=True)
+class Vergelijking:
+    """FTE per 1.000 (``per_duizend`` invoer) for one gemeente beside the medians."""
+
+    eenheid: str  # e.g. "Leerplichtigen (5 tot en met 16 jaar)"
+    eigen: dict[str, float | None]  # functie sleutel (and "totaal") → value
+    regio: dict[str, float | None]
+    landelijk: dict[str, float | None]
+    n_regio: int
+    n_landelijk: int
+
+
+def _per_duizend(res: Resultaat, normenset: Normenset) -> np.ndarray:
+    """(G, F + 1) FTE per functie and in total, per 1.000 units of the per_duizend invoer."""
+    noemer = res.volume[:, normenset.invoer_sleutels.index(normenset.per_duizend)]
+    fte = np.column_stack([res.fte, res.fte_totaal])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return fte / noemer[:, None] * 1000.0
+
+
+def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergelijking | None:
+    """Compare with the *ingediend* gemeenten of the same year, all run through the same
+    normenset in one vectorised call."""
+    if normenset.per_duizend is None:
+        return None
+    sleutels = [*normenset.functie_sleutels, "totaal"]
+    rijen = [r for r in db.session.scalars(
+        select(Invoer).where(Invoer.jaar == invoer.jaar, Invoer.status == INGEDIEND))
+        if not ontbrekend(r, normenset) and r.waarden[normenset.per_duizend] > 0]
+    regio_van = dict(db.session.execute(select(Gemeente.code, Gemeente.regio_code)).all())
+    eigen = _per_duizend(res, normenset)[0]
+    leeg = dict.fromkeys(sleutels)
+    eigen_d = leeg if not np.isfinite(eigen).all() else dict(zip(sleutels, eigen.tolist(),
+                                                                  strict=True))
+    if not rijen:
+        return Vergelijking(normenset.invoer_by_sleutel(normenset.per_duizend).naam, eigen_d,
+                            leeg, leeg, 0, 0)
+    alle = bereken(normenset, volume_matrix(rijen, normenset), [r.gemeente_code for r in rijen])
+    per = _per_duizend(alle, normenset)
+    eigen_regio = regio_van[invoer.gemeente_code]
+    in_regio = np.array([regio_van[r.gemeente_code] == eigen_regio for r in rijen])
+
+    def mediaan(selectie: np.ndarray) -> dict[str, float | None]:
+        if not selectie.any():
+            return leeg
+        return dict(zip(sleutels, np.median(per[selectie], axis=0).tolist(), strict=True))
+
+    return Vergelijking(
+        eenheid=normenset.invoer_by_sleutel(normenset.per_duizend).naam,
+        eigen=eigen_d,
+        regio=mediaan(in_regio),
+        landelijk=mediaan(np.ones(len(rijen), dtype=bool)),
+        n_regio=int(in_regio.sum()),
+        n_landelijk=len(rijen),
+    )
+
+
+@dataclass(frozen=True)
+class Balk:
+    label: str
+    waarde: float
+    klasse: str
+    y: float
+    breedte: float
+
+
+@dataclass(frozen=True)
+class Grafiek:
+    """A horizontal bar chart, laid out here and drawn as SVG by the template."""
+
+    balken: list[Balk]
+    hoogte: float
+    breedte: float = 760.0
+    label_breedte: float = 330.0
+    balk_hoogte: float = 18.0
+    max_waarde: float = 0.0
+
+    @property
+    def schaal_breedte(self) -> float:
+        return self.breedte - self.label_breedte - 70.0
+
+
+def grafiek_fte_per_taak(res: Resultaat, g: int = 0) -> Grafiek:
+    """Bars of FTE per taak (vaste basis per functie too), coloured per functie."""
+    n = res.normenset
+    items: list[tuple[str, float, str]] = []
+    for f, functie in enumerate(n.functies):
+        for k, taak in enumerate(n.taken):
+            if taak.functie == functie.sleutel:
+                items.append((taak.naam, float(res.fte_taak[g, k]), f"functie-{f % 4}"))
+        if functie.vast_fte:
+            items.append((f"{functie.naam}: vaste basis", functie.vast_fte, f"functie-{f % 4}"))
+    grootste = max((w for _, w, _ in items), default=0.0) or 1.0
+    stap = 24.0
+    leeg = Grafiek([], 0)
+    balken = [Balk(label, waarde, klasse, 10 + i * stap,
+                   max(waarde / grootste * leeg.schaal_breedte, 0.0))
+              for i, (label, waarde, klasse) in enumerate(items)]
+    return Grafiek(balken, hoogte=20 + len(items) * stap, max_waarde=grootste)

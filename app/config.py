@@ -1,0 +1,53 @@
+"""Configuration from the environment, with the instance folder as fallback."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a key)
+
+
+def database_url(url: str | None) -> str:
+    """The SQLAlchemy URL: ``DATABASE_URL`` (PostgreSQL via psycopg 3), else SQLite in instance/.
+
+    Hosting platforms hand out ``postgres://`` or ``postgresql://`` URLs; SQLAlchemy needs the
+    driver named. A relative SQLite path is resolved by Flask-SQLAlchemy against the instance
+    folder.
+    """
+    if not url:
+        return "sqlite:///formatie.db"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """``SECRET_KEY`` from the environment, else from instance/secret_key (created once)."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    pad = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        # O_EXCL: when several gunicorn workers start at once, exactly one writes the key.
+        fd = os.open(pad, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker may be writing it right now
+            if key := pad.read_text(encoding="ascii").strip():
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{pad} is leeg; verwijder het bestand zodat er een nieuwe sleutel "
+                           "wordt gemaakt.") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
+def env_bool(naam: str, standaard: bool) -> bool:
+    waarde = os.environ.get(naam)
+    if waarde is None or not waarde.strip():
+        return standaard
+    return waarde.strip().lower() not in {"0", "false", "no", "nee", "off"}

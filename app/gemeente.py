@@ -1,0 +1,191 @@
+"""Per gemeente and year: the invoer form, the result (page and JSON) and the audit trail."""
+
+from __future__ import annotations
+
+import math
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from formatie.getallen import format_invoer
+from formatie.loader import load_referentie
+from formatie.schatting import BASIS_NAMEN, METHODE, geschatte_invoer, leeftijdsschatting
+from formatie.uitvoer import resultaat_als_dict
+
+from .access import check_jaar, get_gemeente_or_404
+from .berekening import bereken_invoer, grafiek_fte_per_taak, ontbrekend, vergelijking
+from .extensions import db
+from .invoerform import BEZETTING, Veldlabel, invoer_form
+from .models import ACTIE_LABELS, NIET_BEGONNEN, STATUS_LABELS, AuditEntry
+from .normensets import actieve_rij, als_normenset
+from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
+
+bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
+
+PREFILL_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26")
+
+
+def _prefill(gemeente_code: str) -> dict:
+    """CBS inhabitants and the age-group estimates of the model (labelled as estimates)."""
+    ref = load_referentie()
+    i = ref.index[gemeente_code]
+    bases = leeftijdsschatting(ref)
+    return {
+        "inwoners": float(ref.inwoners[i]),
+        "schattingen": [(BASIS_NAMEN[b], float(bases[b][i])) for b in PREFILL_BASES],
+        "methode": METHODE,
+    }
+
+
+def _schattingen(normenset, gemeente_code: str) -> dict[str, float]:
+    """Estimated invoer (model: formatie.schatting.geschatte_invoer), whole numbers for the form."""
+    ref = load_referentie()
+    rij = geschatte_invoer(normenset, ref)[ref.index[gemeente_code]]
+    return {s: float(round(v)) for s, v in zip(normenset.invoer_sleutels, rij, strict=True)
+            if not math.isnan(v)}
+
+
+def _tekst(veld: str, waarde: str | None, labels: Veldlabel) -> str:
+    """A stored audit value for display."""
+    if waarde is None:
+        return "—"
+    if veld == "status":
+        return STATUS_LABELS.get(waarde, waarde)
+    try:
+        return format_invoer(float(waarde))
+    except ValueError:
+        return waarde
+
+
+@bp.route("/<code>/<int:jaar>", methods=["GET", "POST"])
+@login_required
+def invoer(code: str, jaar: int):
+    gemeente = get_gemeente_or_404(code)
+    check_jaar(jaar)
+    rij = actieve_rij()
+    normenset = als_normenset(rij)
+    opgeslagen = huidige_invoer(gemeente, jaar)
+    form = invoer_form(normenset)
+    labels = Veldlabel.voor(normenset)
+    context = {
+        "gemeente": gemeente, "jaar": jaar, "form": form, "normenset": normenset,
+        "normenset_rij": rij, "invoer": opgeslagen, "prefill": _prefill(gemeente.code),
+        "conflict": None, "geschat": set(), "labels": labels, "tekst": _tekst,
+    }
+    if request.method == "GET":
+        form.vul(opgeslagen.waarden if opgeslagen else {}, opgeslagen.bezetting
+                 if opgeslagen else {})
+        form.version.data = str(opgeslagen.version if opgeslagen else 0)
+        if request.args.get("schatting") == "1":
+            for sleutel, waarde in _schattingen(normenset, gemeente.code).items():
+                if not form[sleutel].data:
+                    form[sleutel].data = format_invoer(waarde)
+                    context["geschat"].add(sleutel)
+            if context["geschat"]:
+                flash("Lege velden zijn ingevuld met schattingen. Controleer ze en vervang ze "
+                      "waar mogelijk door uw eigen cijfers. Er is nog niets opgeslagen.", "info")
+        return render_template("gemeente/invoer.html", **context)
+
+    if g.get("csrf_verlopen"):
+        flash("Het formulier was verlopen (u was lang niet actief). Uw ingevulde waarden staan "
+              "hieronder; er is niets opgeslagen. Controleer ze en sla opnieuw op.", "fout")
+        return render_template("gemeente/invoer.html", **context), 400
+
+    indienen = "indienen" in request.form
+    try:
+        geladen = int(form.version.data or "0")
+    except ValueError:
+        abort(400)
+    if not form.validate_invoer(indienen):
+        return render_template("gemeente/invoer.html", **context), 422
+    try:
+        opgeslagen, wijzigingen = sla_op(
+            gemeente, jaar, geladen, form.invoer_waarden(), form.bezetting_waarden(),
+            indienen, rij, current_user)
+    except Conflict:
+        huidig, andermans = andermans_wijzigingen(gemeente, jaar, geladen, form.invoer_waarden(),
+                                                  form.bezetting_waarden())
+        form.version.data = str(huidig.version if huidig else 0)
+        context.update(invoer=huidig, conflict=andermans)
+        return render_template("gemeente/invoer.html", **context), 409
+    if not wijzigingen:
+        flash("Er was niets gewijzigd; er is niets opgeslagen.", "info")
+    elif indienen:
+        flash(f"De cijfers van {gemeente.naam} voor {jaar} zijn ingediend.", "succes")
+        return redirect(url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
+    else:
+        flash(f"Opgeslagen als concept ({len(wijzigingen)} wijziging"
+              f"{'en' if len(wijzigingen) != 1 else ''}).", "succes")
+    return redirect(url_for("gemeente.invoer", code=gemeente.code, jaar=jaar))
+
+
+def _resultaat_of_none(gemeente, jaar):
+    """(invoer, normenset row, normenset, result or None, missing fields)."""
+    opgeslagen = huidige_invoer(gemeente, jaar)
+    rij = (opgeslagen.normenset if opgeslagen and opgeslagen.normenset else actieve_rij())
+    normenset = als_normenset(rij)
+    missend = ontbrekend(opgeslagen, normenset)
+    if opgeslagen is None or missend:
+        return opgeslagen, rij, normenset, None, missend
+    return opgeslagen, rij, normenset, bereken_invoer(opgeslagen, normenset), []
+
+
+@bp.route("/<code>/<int:jaar>/resultaat")
+@login_required
+def resultaat(code: str, jaar: int):
+    gemeente = get_gemeente_or_404(code)
+    check_jaar(jaar)
+    opgeslagen, rij, normenset, res, missend = _resultaat_of_none(gemeente, jaar)
+    context = {"gemeente": gemeente, "jaar": jaar, "invoer": opgeslagen, "normenset": normenset,
+               "normenset_rij": rij, "res": res,
+               "missend": [normenset.invoer_by_sleutel(s).naam for s in missend]}
+    if res is not None:
+        bezetting = opgeslagen.bezetting or {}
+        context.update(
+            grafiek=grafiek_fte_per_taak(res),
+            bezetting=[bezetting.get(f) for f in normenset.functie_sleutels],
+            vergelijking=vergelijking(opgeslagen, res, normenset),
+        )
+    return render_template("gemeente/resultaat.html", **context)
+
+
+@bp.route("/<code>/<int:jaar>/resultaat.json")
+@login_required
+def resultaat_json(code: str, jaar: int):
+    gemeente = get_gemeente_or_404(code)
+    check_jaar(jaar)
+    _, _, _, res, missend = _resultaat_of_none(gemeente, jaar)
+    if res is None:
+        return jsonify({"fout": "onvolledig", "melding": "Nog niet alle velden zijn ingevuld.",
+                        "ontbrekend": missend}), 409
+    return jsonify(resultaat_als_dict(res, load_referentie(), (jaar,)))
+
+
+@bp.route("/<code>/<int:jaar>/historie")
+@login_required
+def historie(code: str, jaar: int):
+    gemeente = get_gemeente_or_404(code)
+    check_jaar(jaar)
+    opgeslagen = huidige_invoer(gemeente, jaar)
+    entries = []
+    if opgeslagen is not None:
+        entries = list(db.session.scalars(
+            select(AuditEntry).where(AuditEntry.invoer_id == opgeslagen.id)
+            .order_by(AuditEntry.timestamp.desc(), AuditEntry.id.desc())))
+    rij = opgeslagen.normenset if opgeslagen and opgeslagen.normenset else actieve_rij()
+    labels = Veldlabel.voor(als_normenset(rij))
+    return render_template("gemeente/historie.html", gemeente=gemeente, jaar=jaar,
+                           invoer=opgeslagen, entries=entries, labels=labels, tekst=_tekst,
+                           acties=ACTIE_LABELS, status=opgeslagen.status if opgeslagen
+                           else NIET_BEGONNEN, BEZETTING=BEZETTING)

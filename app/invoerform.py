@@ -1,0 +1,143 @@
+"""The invoer form, generated from a normenset: one text field per ``[[invoer]]``, grouped by
+``groep``, plus the bezetting (fte in post) per functie. Numbers are parsed by the model's
+:func:`formatie.getallen.parse_getal` (decimal comma)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, StringField, SubmitField
+from wtforms.validators import ValidationError
+
+from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
+from formatie.normenset import Normenset
+
+BEZETTING = "bezetting_"  # prefix of bezetting fields; reserved for invoer sleutels by the loader
+MAX_BEZETTING = 10_000.0
+MAX_LENGTE = 30
+
+
+class GetalField(StringField):
+    """A text input (``inputmode="decimal"``) holding a Dutch number; ``.waarde`` is the float."""
+
+    def __init__(self, label, *, minimum: float, maximum: float, eenheid: str, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(label, render_kw=render_kw, **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.eenheid = eenheid
+        self.waarde: float | None = None
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else ""
+
+    def pre_validate(self, form):
+        self.waarde = None
+        tekst = (self.data or "").strip()
+        if len(tekst) > MAX_LENGTE:
+            raise ValidationError("Dit is geen getal: gebruik hoogstens 30 tekens.")
+        try:
+            waarde = parse_getal(tekst, ",")
+        except GetalFout as exc:
+            raise ValidationError(str(exc)[:1].upper() + str(exc)[1:]) from None
+        if waarde is None:
+            return
+        if waarde < self.minimum:
+            raise ValidationError(f"Vul een getal van {format_getal(self.minimum)} of meer in.")
+        if waarde > self.maximum:
+            raise ValidationError(f"Vul een getal van hoogstens {format_getal(self.maximum)} in "
+                                  f"({self.eenheid}).")
+        self.waarde = waarde
+
+
+class InvoerFormBase(FlaskForm):
+    version = HiddenField()
+    concept = SubmitField("Opslaan als concept")
+    indienen = SubmitField("Indienen")
+
+    normenset: Normenset  # set on the generated subclass
+
+    def getalvelden(self) -> list[GetalField]:
+        return [f for f in self if isinstance(f, GetalField)]
+
+    def invoervelden(self) -> list[GetalField]:
+        return [self[s] for s in self.normenset.invoer_sleutels]
+
+    def bezettingvelden(self) -> list[GetalField]:
+        return [self[BEZETTING + f] for f in self.normenset.functie_sleutels]
+
+    def groepen(self) -> list[tuple[str, list[tuple[GetalField, str]]]]:
+        """(groep, [(field, toelichting)]) in the normenset's order."""
+        uit: dict[str, list] = {}
+        for invoer in self.normenset.invoer:
+            uit.setdefault(invoer.groep, []).append((self[invoer.sleutel], invoer.toelichting))
+        return list(uit.items())
+
+    def validate_invoer(self, indienen: bool) -> bool:
+        """Field checks, then (on indienen) completeness, then the normenset's controles."""
+        ok = self.validate()
+        if indienen:
+            for veld in self.getalvelden():
+                if not veld.errors and veld.waarde is None:
+                    veld.errors.append("Vul dit veld in om in te dienen (0 als er niets was).")
+                    ok = False
+        for controle in self.normenset.controles:
+            links, rechts = self[controle.links], self[controle.rechts]
+            if links.errors or rechts.errors or None in (links.waarde, rechts.waarde):
+                continue
+            if links.waarde > rechts.waarde:
+                links.errors.append(controle.melding)
+                ok = False
+        return ok
+
+    def fouten(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for the error summary, in form order."""
+        return [(veld.id, veld.label.text, fout) for veld in self.getalvelden()
+                for fout in veld.errors]
+
+    def invoer_waarden(self) -> dict[str, float | None]:
+        return {s: self[s].waarde for s in self.normenset.invoer_sleutels}
+
+    def bezetting_waarden(self) -> dict[str, float | None]:
+        return {f: self[BEZETTING + f].waarde for f in self.normenset.functie_sleutels}
+
+    def vul(self, waarden: dict, bezetting: dict) -> None:
+        """Show stored values (GET)."""
+        for s in self.normenset.invoer_sleutels:
+            self[s].data = format_invoer(waarden.get(s))
+        for f in self.normenset.functie_sleutels:
+            self[BEZETTING + f].data = format_invoer(bezetting.get(f))
+
+
+def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
+    """A form instance for ``normenset`` (a new class per normenset: fields are dynamic)."""
+    velden: dict[str, Field] = {"normenset": normenset}
+    for invoer in normenset.invoer:
+        velden[invoer.sleutel] = GetalField(invoer.naam, minimum=invoer.min, maximum=invoer.max,
+                                            eenheid=invoer.eenheid, description=invoer.eenheid)
+    for functie in normenset.functies:
+        velden[BEZETTING + functie.sleutel] = GetalField(
+            f"{functie.naam}: fte in dienst", minimum=0.0, maximum=MAX_BEZETTING, eenheid="fte",
+            description="fte")
+    klasse = type("InvoerForm", (InvoerFormBase,), velden)
+    return klasse(**kwargs)
+
+
+@dataclass(frozen=True)
+class Veldlabel:
+    """Labels for the audit trail and the conflict table."""
+
+    labels: dict[str, str]
+
+    @classmethod
+    def voor(cls, normenset: Normenset) -> Veldlabel:
+        labels = {i.sleutel: i.naam for i in normenset.invoer}
+        labels.update({BEZETTING + f.sleutel: f"{f.naam}: fte in dienst"
+                       for f in normenset.functies})
+        labels["status"] = "Status"
+        labels["normenset"] = "Normenset"
+        return cls(labels)
+
+    def __call__(self, veld: str) -> str:
+        return self.labels.get(veld, veld)

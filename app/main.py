@@ -1,0 +1,51 @@
+"""Start page (overview per gemeente or region) and the toegankelijkheidsverklaring."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from .access import alle_regios, huidig_jaar, zichtbare_gemeenten
+from .extensions import db
+from .models import NIET_BEGONNEN, Gemeente, Invoer
+
+bp = Blueprint("main", __name__)
+
+
+def statussen(codes: list[str], jaren: list[int]) -> dict[tuple[str, int], str]:
+    """Status per (gemeentecode, jaar); no row means niet begonnen."""
+    rijen = db.session.execute(
+        select(Invoer.gemeente_code, Invoer.jaar, Invoer.status)
+        .where(Invoer.gemeente_code.in_(codes), Invoer.jaar.in_(jaren)))
+    uit = {(c, j): NIET_BEGONNEN for c in codes for j in jaren}
+    uit.update({(c, j): s for c, j, s in rijen})
+    return uit
+
+
+@bp.route("/")
+@login_required
+def index():
+    jaar = huidig_jaar()
+    jaren = [jaar, jaar - 1]
+    gemeenten = zichtbare_gemeenten(current_user)
+    status = statussen([g.code for g in gemeenten], jaren)
+    regio_telling = {}
+    if current_user.role == "beheerder":
+        rijen = db.session.execute(
+            select(Gemeente.regio_code, Invoer.jaar, Invoer.status, func.count())
+            .join(Invoer, Invoer.gemeente_code == Gemeente.code)
+            .where(Invoer.jaar.in_(jaren))
+            .group_by(Gemeente.regio_code, Invoer.jaar, Invoer.status))
+        for regio, j, s, n in rijen:
+            regio_telling[regio, j, s] = n
+    return render_template(
+        "main/index.html", jaren=jaren, gemeenten=gemeenten, status=status,
+        regios=alle_regios() if current_user.role == "beheerder" else [],
+        regio_telling=regio_telling,
+    )
+
+
+@bp.route("/toegankelijkheid")
+def toegankelijkheid():
+    return render_template("main/toegankelijkheid.html")

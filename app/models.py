@@ -1,0 +1,210 @@
+"""Database models (SQLAlchemy 2.x typed style).
+
+Only aggregated figures are stored: per gemeente and year a dict of invoer values. The set of
+invoer keys comes from the normenset, so ``Invoer.waarden`` is JSON rather than one column per
+field; a new invoer in a normenset needs no migration.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLLEN = ("gemeente", "regio", "beheerder")
+
+NIET_BEGONNEN = "niet_begonnen"
+CONCEPT = "concept"
+INGEDIEND = "ingediend"
+STATUS_LABELS = {NIET_BEGONNEN: "Niet begonnen", CONCEPT: "Concept", INGEDIEND: "Ingediend"}
+
+ACTIE_LABELS = {"concept": "Opgeslagen als concept", "indienen": "Ingediend"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: store naive UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Regio(db.Model):
+    """A Doorstroompunt (ex-RMC) region, MC01 … MC41."""
+
+    __tablename__ = "regio"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120))
+
+    gemeenten: Mapped[list[Gemeente]] = relationship(
+        back_populates="regio", order_by="Gemeente.naam"
+    )
+
+
+class Gemeente(db.Model):
+    """A gemeente (CBS 2024 indeling) with the CBS figures used for estimates."""
+
+    __tablename__ = "gemeente"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120))
+    regio_code: Mapped[str] = mapped_column(ForeignKey("regio.code"), index=True)
+    inwoners: Mapped[int] = mapped_column(Integer)
+    leeftijd_0_14: Mapped[int] = mapped_column(Integer)
+    leeftijd_15_24: Mapped[int] = mapped_column(Integer)
+    leeftijd_25_44: Mapped[int] = mapped_column(Integer)
+
+    regio: Mapped[Regio] = relationship(back_populates="gemeenten")
+
+    @property
+    def label(self) -> str:
+        return f"{self.naam} ({self.code})"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"  # "user" is reserved in PostgreSQL
+    __table_args__ = (
+        CheckConstraint("role IN ('gemeente', 'regio', 'beheerder')", name="role"),
+        CheckConstraint(
+            "(role <> 'gemeente' OR gemeente_code IS NOT NULL) "
+            "AND (role <> 'regio' OR regio_code IS NOT NULL)",
+            name="role_scope",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    gemeente_code: Mapped[str | None] = mapped_column(ForeignKey("gemeente.code"))
+    regio_code: Mapped[str | None] = mapped_column(ForeignKey("regio.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    gemeente: Mapped[Gemeente | None] = relationship()
+    regio: Mapped[Regio | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Normenset(db.Model):
+    """An uploaded normenset: the TOML text as uploaded, parsed again when used."""
+
+    __tablename__ = "normenset"
+    __table_args__ = (
+        UniqueConstraint("naam", "versie"),
+        # At most one active normenset (a partial unique index, on SQLite and PostgreSQL).
+        Index("uq_normenset_een_actief", "actief", unique=True,
+              sqlite_where=text("actief"), postgresql_where=text("actief")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    versie: Mapped[str] = mapped_column(String(50))
+    toml: Mapped[str] = mapped_column(Text)
+    actief: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploader: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return f"{self.naam} ({self.versie})"
+
+
+class Invoer(db.Model):
+    """The figures of one gemeente for one year. ``version`` is the optimistic lock."""
+
+    __tablename__ = "invoer"
+    __table_args__ = (
+        UniqueConstraint("gemeente_code", "jaar"),
+        CheckConstraint("status IN ('niet_begonnen', 'concept', 'ingediend')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(ForeignKey("gemeente.code"), index=True)
+    jaar: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=NIET_BEGONNEN)
+    waarden: Mapped[dict] = mapped_column(JSON, default=dict)  # invoer sleutel → value
+    bezetting: Mapped[dict] = mapped_column(JSON, default=dict)  # functie sleutel → fte in post
+    normenset_id: Mapped[int | None] = mapped_column(ForeignKey("normenset.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    gemeente: Mapped[Gemeente] = relationship()
+    normenset: Mapped[Normenset | None] = relationship()
+    updater: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class AuditEntry(db.Model):
+    """One changed field of one save: who, when, old → new."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoer_id: Mapped[int] = mapped_column(ForeignKey("invoer.id"), index=True)
+    invoer_version: Mapped[int] = mapped_column(Integer)  # the version this save produced
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    field: Mapped[str] = mapped_column(String(100))
+    old: Mapped[str | None] = mapped_column(String(100))
+    new: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User | None] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """A login attempt, for the rate limit (see app.auth)."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    success: Mapped[bool] = mapped_column(Boolean)

@@ -1,0 +1,96 @@
+"""``/normen``: view normensets; the beheerder uploads new ones and chooses the active one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+
+from formatie.loader import InvoerFout, parse_normenset
+
+from .access import rol_vereist
+from .extensions import db
+from .models import Normenset as NormensetRij
+from .normensets import activeer, als_normenset
+
+bp = Blueprint("normen", __name__, url_prefix="/normen")
+
+
+class UploadForm(FlaskForm):
+    bestand = FileField("Normenset (TOML-bestand)",
+                        validators=[FileRequired("Kies een TOML-bestand.")])
+
+
+class ActiveerForm(FlaskForm):
+    pass
+
+
+def _lijst_pagina(form: UploadForm, problemen: list[str] | None = None, status: int = 200):
+    rijen = list(db.session.scalars(select(NormensetRij).order_by(NormensetRij.created_at.desc(),
+                                                                  NormensetRij.id.desc())))
+    return render_template("normen/lijst.html", rijen=rijen, form=form,
+                           activeer_form=ActiveerForm(), problemen=problemen or []), status
+
+
+@bp.route("")
+@login_required
+def lijst():
+    return _lijst_pagina(UploadForm())
+
+
+@bp.route("/<int:normenset_id>")
+@login_required
+def detail(normenset_id: int):
+    rij = db.session.get(NormensetRij, normenset_id) or abort(404)
+    return render_template("normen/detail.html", rij=rij, normenset=als_normenset(rij),
+                           activeer_form=ActiveerForm())
+
+
+@bp.route("/upload", methods=["POST"])
+@rol_vereist("beheerder")
+def upload():
+    form = UploadForm()
+    if g.get("csrf_verlopen"):
+        flash("Het formulier was verlopen. Kies het bestand opnieuw en upload het nog eens.",
+              "fout")
+        return _lijst_pagina(form, status=400)
+    if not form.validate_on_submit():
+        return _lijst_pagina(form, status=422)
+    bestand = form.bestand.data
+    naam = bestand.filename or "normenset.toml"
+    try:
+        tekst = bestand.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _lijst_pagina(form, [f"{naam}: het bestand is geen UTF-8-tekst."], 422)
+    try:
+        normenset = parse_normenset(tekst, naam)
+    except InvoerFout as fout:
+        return _lijst_pagina(form, [p.tekst(naam) for p in fout.problemen], 422)
+    bestaand = db.session.scalar(select(NormensetRij).where(
+        NormensetRij.naam == normenset.naam, NormensetRij.versie == normenset.versie))
+    if bestaand is not None:
+        return _lijst_pagina(form, [
+            f"{naam}: er bestaat al een normenset '{normenset.naam}' met versie "
+            f"'{normenset.versie}'. Geef de nieuwe normenset een ander versienummer."], 422)
+    rij = NormensetRij(naam=normenset.naam, versie=normenset.versie, toml=tekst, actief=False,
+                       uploaded_by=current_user.id)
+    db.session.add(rij)
+    db.session.commit()
+    flash(f"Normenset {rij.label} is opgeslagen. Hij is nog niet actief.", "succes")
+    return redirect(url_for("normen.detail", normenset_id=rij.id))
+
+
+@bp.route("/<int:normenset_id>/activeer", methods=["POST"])
+@rol_vereist("beheerder")
+def activeren(normenset_id: int):
+    rij = db.session.get(NormensetRij, normenset_id) or abort(404)
+    form = ActiveerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    activeer(rij)
+    db.session.commit()
+    flash(f"Normenset {rij.label} is nu de actieve normenset. Nieuwe invoer en opgeslagen "
+          "formulieren gebruiken deze normenset.", "succes")
+    return redirect(url_for("normen.detail", normenset_id=rij.id))

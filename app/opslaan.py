@@ -1,0 +1,137 @@
+"""Saving an invoer: one transaction, one AuditEntry per changed field, optimistic locking.
+
+The form carries the ``version`` it was loaded with. A save against another version is a
+conflict: nothing is written, and the user sees per field what the other person changed.
+SQLAlchemy's ``version_id_col`` guards the last gap (two saves between check and UPDATE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
+from .invoerform import BEZETTING
+from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, User, utcnow
+from .models import Normenset as NormensetRij
+
+
+class Conflict(Exception):
+    """Someone else saved first; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Wijziging:
+    veld: str
+    oud: str | None
+    nieuw: str | None
+
+
+@dataclass(frozen=True)
+class AndermansWijziging:
+    """A field another user changed since the form was loaded."""
+
+    veld: str
+    door: str
+    wanneer: datetime
+    hun_waarde: str | None  # now in the database
+    uw_waarde: str | None  # what this user entered
+
+
+def als_tekst(waarde: float | None) -> str | None:
+    return None if waarde is None else repr(float(waarde))
+
+
+def _plat(invoer: Invoer | None) -> dict[str, str | None]:
+    """All stored fields of an invoer as text: invoer sleutels, bezetting_*, status."""
+    if invoer is None:
+        return {}
+    uit = {k: als_tekst(v) for k, v in (invoer.waarden or {}).items()}
+    uit.update({BEZETTING + k: als_tekst(v) for k, v in (invoer.bezetting or {}).items()})
+    uit["status"] = invoer.status
+    return uit
+
+
+def _samenvoegen(oud: dict, nieuw: dict[str, float | None]) -> dict[str, float]:
+    """Form values over stored ones; empty fields remove a value; other keys are kept."""
+    uit = dict(oud or {})
+    for k, v in nieuw.items():
+        if v is None:
+            uit.pop(k, None)
+        else:
+            uit[k] = float(v)
+    return uit
+
+
+def huidige_invoer(gemeente: Gemeente, jaar: int) -> Invoer | None:
+    return db.session.scalar(select(Invoer).where(Invoer.gemeente_code == gemeente.code,
+                                                  Invoer.jaar == jaar))
+
+
+def sla_op(
+    gemeente: Gemeente, jaar: int, geladen_versie: int, waarden: dict[str, float | None],
+    bezetting: dict[str, float | None], indienen: bool, normenset: NormensetRij, user: User,
+) -> tuple[Invoer, list[Wijziging]]:
+    """Save in one transaction; raise :class:`Conflict` when the version moved on."""
+    invoer = huidige_invoer(gemeente, jaar)
+    if (invoer.version if invoer else 0) != geladen_versie:
+        db.session.rollback()
+        raise Conflict
+    voor = _plat(invoer)
+    if invoer is None:
+        invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar, waarden={}, bezetting={})
+        db.session.add(invoer)
+    invoer.waarden = _samenvoegen(invoer.waarden, waarden)
+    invoer.bezetting = _samenvoegen(invoer.bezetting, bezetting)
+    invoer.status = INGEDIEND if indienen else CONCEPT
+    na = _plat(invoer)
+    wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
+                   if voor.get(k) != na.get(k)]
+    if not wijzigingen and invoer.normenset_id == normenset.id:
+        db.session.rollback()
+        return invoer, []
+    invoer.normenset_id = normenset.id
+    invoer.updated_by = user.id
+    invoer.updated_at = utcnow()
+    actie = "indienen" if indienen else "concept"
+    try:
+        db.session.flush()  # INSERT, or UPDATE … WHERE version = loaded version
+        for w in wijzigingen:
+            db.session.add(AuditEntry(invoer_id=invoer.id, invoer_version=invoer.version,
+                                      user_id=user.id, timestamp=invoer.updated_at, field=w.veld,
+                                      old=w.oud, new=w.nieuw, action=actie))
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Conflict from None
+    return invoer, wijzigingen
+
+
+def andermans_wijzigingen(
+    gemeente: Gemeente, jaar: int, geladen_versie: int,
+    uw_waarden: dict[str, float | None], uw_bezetting: dict[str, float | None],
+) -> tuple[Invoer | None, list[AndermansWijziging]]:
+    """What others changed after ``geladen_versie``, beside what this user entered."""
+    invoer = huidige_invoer(gemeente, jaar)
+    if invoer is None:
+        return None, []
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.invoer_id == invoer.id,
+                                 AuditEntry.invoer_version > geladen_versie)
+        .order_by(AuditEntry.invoer_version, AuditEntry.id))
+    laatste: dict[str, AuditEntry] = {}
+    for entry in entries:
+        laatste[entry.field] = entry
+    nu = _plat(invoer)
+    uw = {k: als_tekst(v) for k, v in uw_waarden.items()}
+    uw.update({BEZETTING + k: als_tekst(v) for k, v in uw_bezetting.items()})
+    uit = [
+        AndermansWijziging(veld, e.user.email if e.user else "onbekend", e.timestamp,
+                           nu.get(veld), uw.get(veld))
+        for veld, e in laatste.items()
+    ]
+    return invoer, uit

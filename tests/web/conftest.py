@@ -1,0 +1,225 @@
+"""Web fixtures (flaskr style): app, client, runner, auth, and users of every role.
+
+The ``app`` fixture runs on SQLite always and also on PostgreSQL when ``TEST_DATABASE_URL`` is
+set (every test gets a fresh schema there). SQLite tests copy a database that ``flask init``
+prepared once per session, so each test starts from a freshly migrated and seeded file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.config import database_url
+from app.extensions import db
+from app.models import Invoer, User, utcnow
+from app.normensets import actieve_rij, als_normenset
+from formatie.loader import load_referentie
+from formatie.schatting import geschatte_invoer
+
+WACHTWOORD = "een-lang-testwachtwoord"
+_HASH = generate_password_hash(WACHTWOORD, method="scrypt")  # hashed once: scrypt is slow
+
+EIGEN = "0200"  # Apeldoorn, regio MC11
+BUUR = "0150"  # Deventer, also MC11
+ANDER = "0344"  # Utrecht, MC19
+EIGEN_REGIO = "MC11"
+ANDERE_REGIO = "MC19"
+JAAR = utcnow().year
+
+GEBRUIKERS = {
+    "gemeente": ("gemeente@test.nl", "gemeente", EIGEN, None),
+    "andere_gemeente": ("utrecht@test.nl", "gemeente", ANDER, None),
+    "regio": ("regio@test.nl", "regio", None, EIGEN_REGIO),
+    "beheerder": ("beheerder@test.nl", "beheerder", None, None),
+}
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"]
+if TEST_DATABASE_URL:
+    BACKENDS.append(pytest.param("postgresql", marks=pytest.mark.postgres))
+
+
+def maak_config(url: str, **extra) -> dict:
+    return {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False, **extra}
+
+
+def _init(app) -> None:
+    uit = app.test_cli_runner().invoke(args=["init"])
+    assert uit.exit_code == 0, uit.output + repr(uit.exception)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    pad = tmp_path_factory.mktemp("template") / "template.db"
+    app = create_app(maak_config(f"sqlite:///{pad}"),
+                     instance_path=str(tmp_path_factory.mktemp("instance")))
+    _init(app)
+    with app.app_context():
+        db.session.execute(text("PRAGMA journal_mode=DELETE"))  # one self-contained file
+        db.session.remove()
+        db.engine.dispose()
+    return pad
+
+
+@dataclass
+class Database:
+    """Where a test's database lives; ``url`` for the app, ``opruimen`` to drop it."""
+
+    url: str
+    schema: str | None = None
+
+    def opruimen(self) -> None:
+        if self.schema:
+            engine = create_engine(database_url(TEST_DATABASE_URL))
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+            engine.dispose()
+
+
+def postgres_schema() -> Database:
+    """A fresh, empty schema; the app's connections use it through search_path."""
+    schema = "test_" + uuid.uuid4().hex[:12]
+    basis = database_url(TEST_DATABASE_URL)
+    engine = create_engine(basis)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = make_url(basis).update_query_dict({"options": f"-csearch_path={schema}"})
+    return Database(url.render_as_string(hide_password=False), schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path, sqlite_template):
+    """A migrated and seeded database (``flask init`` has run)."""
+    if request.param == "sqlite":
+        pad = tmp_path / "formatie.db"
+        shutil.copy(sqlite_template, pad)
+        yield Database(f"sqlite:///{pad}")
+        return
+    database = postgres_schema()
+    app = create_app(maak_config(database.url), instance_path=str(tmp_path / "init"))
+    _init(app)
+    with app.app_context():
+        db.engine.dispose()
+    yield database
+    database.opruimen()
+
+
+@pytest.fixture(params=BACKENDS)
+def lege_database(request, tmp_path):
+    """An empty database (no tables), for migration tests."""
+    if request.param == "sqlite":
+        yield Database(f"sqlite:///{tmp_path / 'leeg.db'}")
+        return
+    database = postgres_schema()
+    yield database
+    database.opruimen()
+
+
+def _maak_app(url: str, tmp_path, **extra):
+    app = create_app(maak_config(url, **extra), instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        for sleutel, (email, role, gemeente, regio) in GEBRUIKERS.items():
+            del sleutel
+            db.session.add(User(email=email, password_hash=_HASH, role=role,
+                                gemeente_code=gemeente, regio_code=regio, active=True))
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    app = _maak_app(database.url, tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(database, tmp_path):
+    """The app with CSRF protection on, as in production."""
+    app = _maak_app(database.url, tmp_path, WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client, app):
+        self._client = client
+        self._app = app
+
+    def login(self, email="gemeente@test.nl", password=WACHTWOORD):
+        """A real login through the form."""
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def als(self, rol: str | None) -> None:
+        """Log in as one of GEBRUIKERS quickly (session cookie, no password hashing)."""
+        if rol is None:
+            self.logout()
+            return
+        with self._app.app_context():
+            user = db.session.scalar(db.select(User).where(User.email == GEBRUIKERS[rol][0]))
+            user_id = str(user.id)
+        with self._client.session_transaction() as sessie:
+            sessie.clear()
+            sessie["_user_id"] = user_id
+            sessie["_fresh"] = True
+
+    def logout(self):
+        with self._client.session_transaction() as sessie:
+            sessie.clear()
+
+
+@pytest.fixture
+def auth(client, app):
+    return AuthActions(client, app)
+
+
+def geschatte_waarden(app, code: str) -> dict[str, float]:
+    """Whole-number estimates for every invoer of the active normenset (complete figures)."""
+    with app.app_context():
+        normenset = als_normenset(actieve_rij())
+    ref = load_referentie()
+    rij = geschatte_invoer(normenset, ref)[ref.index[code]]
+    return {s: float(np.round(v)) for s, v in zip(normenset.invoer_sleutels, rij, strict=True)}
+
+
+@pytest.fixture
+def vul_invoer(app):
+    """Store an invoer directly: ``vul_invoer(code, status=..., waarden=...)``."""
+
+    def vul(code: str, jaar: int = JAAR, status: str = "ingediend", waarden=None,
+            bezetting=None) -> int:
+        waarden = geschatte_waarden(app, code) if waarden is None else waarden
+        with app.app_context():
+            rij = actieve_rij()
+            invoer = Invoer(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
+                            bezetting=bezetting or {}, normenset_id=rij.id)
+            db.session.add(invoer)
+            db.session.commit()
+            return invoer.id
+
+    return vul
