@@ -1,0 +1,172 @@
+"""Proof that the workbook's formulas are the model: LibreOffice recalculates every formula and
+the fte cells equal formatie.model.bereken to 1e-9 relative.
+
+LibreOffice does not recalculate xlsx formulas on load by default (it shows the cached values),
+so each conversion uses a fresh profile whose registrymodifications.xcu sets
+Calc → Formula → Load → OOXMLRecalcMode (and ODFRecalcMode) to 0 = "always recalculate". To prove
+a recalculation really happened, the cached values of the exported workbook are first replaced
+by a poison value (-999); edited workbooks saved by openpyxl carry no cached values at all.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from test_excel import kolommen, ongewone_invoer, ongewoon, regio_invoer, verwacht
+
+from formatie.excel import EERSTE_RIJ, exporteer_werkboek
+from formatie.loader import InvoerTabel, lees_werkboek, standaard_normenset
+from formatie.model import bereken
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.slow,
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; on "
+                       "Debian: apt-get install libreoffice-calc-nogui (.ci/run does this)"),
+]
+
+XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+GIF = -999.0
+
+
+@pytest.fixture(scope="module")
+def profiel(tmp_path_factory) -> Path:
+    pad = tmp_path_factory.mktemp("lo-profiel")
+    (pad / "user").mkdir()
+    (pad / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    return pad
+
+
+def herbereken(profiel: Path, invoer: Path, uit: Path) -> Path:
+    """Open `invoer` in LibreOffice headless, recalculate everything, save as xlsx in `uit`."""
+    uit.mkdir(exist_ok=True)
+    proces = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profiel.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(uit), str(invoer)],
+        capture_output=True, text=True, timeout=180, check=False)
+    resultaat = uit / invoer.name
+    assert proces.returncode == 0 and resultaat.exists(), proces.stdout + proces.stderr
+    return resultaat
+
+
+def vergiftig(data: bytes) -> bytes:
+    """Replace every cached formula result by GIF, so only a recalculation can give the model."""
+    uit = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
+            zipfile.ZipFile(uit, "w", zipfile.ZIP_DEFLATED) as zout:
+        for deel in zin.infolist():
+            inhoud = zin.read(deel.filename)
+            if deel.filename.startswith("xl/worksheets/sheet"):
+                inhoud = re.sub(rb"(</f>)<v>[^<]*</v>", rb"\g<1><v>-999</v>", inhoud)
+            zout.writestr(deel, inhoud)
+    return uit.getvalue()
+
+
+def controleer(pad: Path, model: dict[tuple[str, str], float]) -> int:
+    """Every fte_* cell of Resultaat (values as LibreOffice saved them) equals the model."""
+    wb = openpyxl.load_workbook(pad, data_only=True)
+    for ws in wb:
+        for rij in ws.iter_rows(values_only=True):
+            assert GIF not in rij, f"{ws.title}: a formula was not recalculated"
+    res = wb["Resultaat"]
+    k = kolommen(res)
+    getoetst = 0
+    for rij in range(EERSTE_RIJ + 1, res.max_row + 1):
+        code = res.cell(rij, k["gemeentecode"]).value
+        if not code:
+            continue
+        for sleutel, kolom in k.items():
+            if sleutel.startswith("fte_"):
+                waarde = res.cell(rij, kolom).value
+                assert isinstance(waarde, int | float), (code, sleutel, waarde)
+                assert waarde == pytest.approx(model[code, sleutel], rel=1e-9, abs=1e-12), (
+                    code, sleutel)
+                getoetst += 1
+    assert getoetst == len(model)
+    return getoetst
+
+
+@pytest.mark.parametrize("soort", ["standaard", "ongewoon"])
+def test_libreoffice_recalculates_to_the_model(profiel, tmp_path, soort):
+    if soort == "standaard":
+        n = standaard_normenset()
+        invoer = regio_invoer(n, "MC21")  # Agglomeratie Amsterdam, 14 gemeenten
+        bezetting = {invoer.gemeentecodes[0]: {"leerplicht": 3.0}}
+    else:
+        n, invoer = ongewoon(), ongewone_invoer()
+        bezetting = None
+    pad = tmp_path / f"{soort}.xlsx"
+    pad.write_bytes(vergiftig(exporteer_werkboek(n, invoer, bezetting=bezetting)))
+    uit = herbereken(profiel, pad, tmp_path / "uit")
+    assert controleer(uit, verwacht(n, invoer)) == len(invoer.gemeentecodes) * (
+        len(n.functies) + 1)
+    # Region totals row and the fte-per-taak table follow too.
+    res = openpyxl.load_workbook(uit, data_only=True)["Resultaat"]
+    k = kolommen(res)
+    model = bereken(n, invoer.volume, invoer.gemeentecodes)
+    if len(invoer.gemeentecodes) > 1:
+        totaal_rij = EERSTE_RIJ + 1 + len(invoer.gemeentecodes)
+        assert res.cell(totaal_rij, k["fte_totaal"]).value == pytest.approx(
+            float(model.fte_totaal.sum()), rel=1e-9)
+    taak_fte = [res.cell(EERSTE_RIJ + 1 + j, k["taak_fte"]).value for j in range(len(n.taken))]
+    assert sum(taak_fte) == pytest.approx(float(model.fte_taak.sum()), rel=1e-9)
+
+
+def test_edited_input_and_norm_move_the_result_as_the_model_says(profiel, tmp_path):
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC21")
+    data = exporteer_werkboek(n, invoer)
+    g = 2
+    i = n.invoer_sleutels.index("meldingen_16uur")
+    k_taak = n.taak_sleutels.index("behandeling_16uur")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    inv = wb["Invoer"]
+    inv.cell(EERSTE_RIJ + 1 + g, kolommen(inv)["meldingen_16uur"]).value = float(
+        invoer.volume[g, i] * 2)
+    normen = wb["Normen"]
+    normen.cell(EERSTE_RIJ + 1 + k_taak, kolommen(normen)["uren"]).value = 4.75
+    blad, cel = wb.defined_names["doorstroompunt_leiding"].attr_text.split("!")
+    wb[blad][cel.replace("$", "")] = 0.0
+    pad = tmp_path / "bewerkt.xlsx"
+    wb.save(pad)  # openpyxl keeps formulas but drops every cached value
+
+    volume = invoer.volume.copy()
+    volume[g, i] *= 2
+    n2 = n.met_uren({"behandeling_16uur": 4.75}).met_functie_parameters(
+        {"doorstroompunt": {"leiding": 0.0}})
+    bewerkt = InvoerTabel(invoer.gemeentecodes, invoer.jaren, volume)
+    uit = herbereken(profiel, pad, tmp_path / "uit")
+    controleer(uit, verwacht(n2, bewerkt))
+    voor, na = verwacht(n, invoer), verwacht(n2, bewerkt)
+    code = invoer.gemeentecodes[g]
+    assert na[code, "fte_leerplicht"] > voor[code, "fte_leerplicht"]
+
+    # A workbook saved by LibreOffice reads back: the edits come back as invoer and normenset.
+    # LibreOffice stores 15 significant digits, so estimated volumes come back to ~1e-15.
+    w = lees_werkboek(uit.read_bytes(), n)
+    assert not any(x.veld == "afwezigheid" for x in w.normwijzigingen)
+    assert {(x.sleutel, x.veld) for x in w.normwijzigingen} == {
+        ("behandeling_16uur", "uren"), ("doorstroompunt", "leiding")}
+    np.testing.assert_allclose(w.invoer.volume, volume, rtol=1e-13)
+    assert w.normenset.taak("behandeling_16uur").uren == 4.75
+    assert w.normenset.functie("doorstroompunt").leiding == 0.0
+    np.testing.assert_allclose(bereken(w.normenset, w.invoer.volume).fte,
+                               bereken(n2, volume).fte, rtol=1e-12)
