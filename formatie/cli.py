@@ -181,8 +181,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    onzekerheid = None
+    if args.met_onzekerheid:
+        from .excel import onzekerheid_uit_bereik
+        from .onzekerheid import bereik
+
+        onzekerheid = onzekerheid_uit_bereik(bereik(
+            normenset, invoer.volume, np.random.default_rng(args.seed), args.trekkingen,
+            gemeentecodes=invoer.gemeentecodes, seed=args.seed))
     data = exporteer_werkboek(
-        normenset, invoer, referentie, titel=args.titel,
+        normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
     )
     if args.uitvoer == "-":
@@ -370,6 +378,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--ontbrekend-is-nul", action="store_true",
                     help="ontbrekende invoerkolommen en lege cellen tellen als 0")
     ex.add_argument("--titel", help="titel op het blad Toelichting")
+    ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
+                    help="voeg het blad Onzekerheid toe (P10/P50/P80/P90, Monte Carlo)")
+    ex.add_argument("--trekkingen", type=int, default=10_000, metavar="N")
+    ex.add_argument("--seed", type=int, default=20260101, metavar="S")
     ex.set_defaults(func=cmd_export)
 
     im = sub.add_parser("import", help="lees een bewerkt scenariowerkboek terug naar invoer (CSV)")

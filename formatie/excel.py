@@ -90,6 +90,21 @@ class _Plaats:
     berekening_blok: dict[tuple[int, int], tuple[int, int]]  # (g, f) → first, last row
 
 
+def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
+    """The ``onzekerheid`` argument of :func:`exporteer_werkboek` from a
+    :class:`formatie.onzekerheid.Bereik` (fte (P, G, F), fte_totaal (P, G), P = P10/P50/P80/P90).
+    """
+    uit: dict[str, dict[str, dict[str, float]]] = {}
+    for g, code in enumerate(bereik.gemeentecodes):
+        per = {f.sleutel: {p: float(w) for p, w in zip(PERCENTIELEN, bereik.fte[:, g, j],
+                                                       strict=True)}
+               for j, f in enumerate(bereik.normenset.functies)}
+        per["totaal"] = {p: float(w) for p, w in zip(PERCENTIELEN, bereik.fte_totaal[:, g],
+                                                     strict=True)}
+        uit[code] = per
+    return uit
+
+
 def parameter_naam(functie: str, parameter: str) -> str:
     """Defined name of an organisation parameter cell, e.g. ``leerplicht_contracturen_per_fte``."""
     return f"{functie}_{parameter}"
@@ -127,6 +142,8 @@ def exporteer_werkboek(
     """
     referentie = referentie or load_referentie()
     codes = tuple(invoer.gemeentecodes)
+    if not codes:
+        raise ValueError("a workbook needs at least one gemeente")
     volume = np.atleast_2d(np.asarray(invoer.volume, dtype=float))
     if volume.shape != (len(codes), len(normenset.invoer)):
         raise ValueError(f"volume has shape {volume.shape}, expected "

@@ -732,6 +732,8 @@ class Werkboek:
     normwijzigingen: tuple[Wijziging, ...]
     herkomst: dict[str, str]
     opmerkingen: tuple[str, ...] = ()
+    #: Current formation typed on the Resultaat sheet: {gemeentecode: {functie: fte}}.
+    bezetting: dict[str, dict[str, float]] | None = None
 
     @property
     def normen_gewijzigd(self) -> bool:
@@ -975,12 +977,44 @@ def _lees_werkboek(wb, normenset, bestand: str) -> Werkboek:
     problemen: list[Probleem] = []
     invoer = _lees_invoer_blad(cellen["Invoer"], basis, problemen)
     normenset_nieuw, wijzigingen = _lees_normen_blad(wb, cellen, basis, problemen, opmerkingen)
+    bezetting = (_lees_bezetting(_blad_cellen(wb["Resultaat"]), basis, problemen)
+                 if "Resultaat" in bladen else {})
     if problemen:
         raise InvoerFout(problemen, bestand)
     assert invoer is not None and normenset_nieuw is not None
     return Werkboek(invoer=invoer, normenset=normenset_nieuw, basis=basis,
                     normwijzigingen=tuple(wijzigingen), herkomst=herkomst,
-                    opmerkingen=tuple(opmerkingen))
+                    opmerkingen=tuple(opmerkingen), bezetting=bezetting)
+
+
+def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
+                    ) -> dict[str, dict[str, float]]:
+    """The optional ``bezetting_<functie>`` columns of Resultaat (empty cells = unknown)."""
+    blad = "Resultaat"
+    gevonden = _sleutelrij(cellen, "gemeentecode")
+    if gevonden is None:
+        return {}
+    sleutelrij, kolommen = gevonden
+    kolom_code = kolommen["gemeentecode"]
+    bezetting: dict[str, dict[str, float]] = {}
+    rijen = sorted({r for r, _ in cellen if r > sleutelrij})
+    for functie in n.functie_sleutels:
+        kolom = kolommen.get(f"bezetting_{functie}")
+        if kolom is None:
+            continue
+        for rij in rijen:
+            ruw = cellen.get((rij, kolom))
+            code = normaliseer_gemeentecode(str(cellen.get((rij, kolom_code), "")))
+            if ruw is None or code is None:
+                continue
+            waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
+            if waarde is not None and waarde < 0:
+                problemen.append(CelProbleem("de bezetting mag niet negatief zijn.", rij,
+                                             f"bezetting_{functie}", blad,
+                                             f"{_kolomletter(kolom)}{rij}"))
+            elif waarde is not None:
+                bezetting.setdefault(code, {})[functie] = waarde
+    return bezetting
 
 
 def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]

@@ -299,6 +299,33 @@ def test_bezetting_and_onzekerheid_sheets():
     w = lees_werkboek(data, n)
     assert w.invoer.gemeentecodes == invoer.gemeentecodes and not w.normen_gewijzigd
     assert w.invoer.jaren == (2025, None, None)
+    assert w.bezetting == {"0014": {"beta": 2.5}}
+    # A bezetting typed in the workbook comes back; text there is refused like elsewhere.
+    w = lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2, 4)), n)
+    assert w.bezetting == {"0014": {"beta": 2.5}, "0034": {"alfa": 4}}
+    with pytest.raises(InvoerFout, match=r"blad 'Resultaat', cel \w+6, kolom 'bezetting_alfa'"):
+        lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2, "vier")), n)
+
+
+def test_cli_export_with_onzekerheid(tmp_path):
+    xlsx = tmp_path / "o.xlsx"
+    assert main(["export", "--landelijk", "--regio", "MC01", "--onzekerheid", "--trekkingen",
+                 "500", "-o", str(xlsx)]) == 0
+    onz = openpyxl.load_workbook(xlsx)["Onzekerheid"]
+    k = kolommen(onz)
+    rij = [onz.cell(EERSTE_RIJ + 1, k[f"fte_leerplicht_{p}"]).value
+           for p in ("p10", "p50", "p80", "p90")]
+    assert all(isinstance(x, float) for x in rij) and rij == sorted(rij)
+
+
+def test_export_refuses_what_it_cannot_write():
+    n = ongewoon()
+    with pytest.raises(ValueError, match="at least one"):
+        exporteer_werkboek(n, InvoerTabel((), (), np.zeros((0, 2))))
+    with pytest.raises(ValueError, match="unknown gemeentecodes: 0003"):
+        exporteer_werkboek(n, InvoerTabel(("0003",), (None,), np.zeros((1, 2))))
+    with pytest.raises(ValueError, match="NaN"):
+        exporteer_werkboek(n, InvoerTabel(("0363",), (None,), np.array([[np.nan, 1.0]])))
 
 
 def test_user_text_stays_text(tmp_path):
