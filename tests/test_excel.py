@@ -381,14 +381,6 @@ def _vergelijk_formulas(uit, wb, model, rel=1e-9):
     assert getoetst == len(model)
 
 
-# `formulas` (and its dependencies schedula/numpy) emit DeprecationWarnings on import and while
-# compiling; they are not ours and say nothing about the workbook.
-pytestmark_formulas = pytest.mark.filterwarnings("ignore::DeprecationWarning",
-                                                 "ignore::FutureWarning",
-                                                 "ignore::PendingDeprecationWarning")
-
-
-@pytestmark_formulas
 @pytest.mark.parametrize("soort", ["standaard", "ongewoon"])
 def test_formulas_package_recalculates_to_the_model(tmp_path, soort):
     if soort == "standaard":
