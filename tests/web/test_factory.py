@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from app import create_app
 from app.config import database_url
 
@@ -55,6 +57,8 @@ def test_sqlite_wal_and_foreign_keys(app):
     from app.extensions import db
 
     with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite pragmas")
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 

@@ -1,0 +1,141 @@
+"""Role × route matrix: every route, every role, own vs other gemeente and region.
+
+Anything a user may not see answers 404 (never 403); anonymous users are sent to /login.
+"""
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEntry, Invoer
+from app.models import Normenset as NormensetRij
+from formatie.loader import standaard_normenset
+
+from .conftest import ANDER, ANDERE_REGIO, BUUR, EIGEN, EIGEN_REGIO, JAAR
+
+GEMEENTEN = {"eigen": EIGEN, "buur": BUUR, "ander": ANDER}
+REGIOS = {"eigen_regio": EIGEN_REGIO, "andere_regio": ANDERE_REGIO}
+
+# Who may see which gemeente / region (True → allowed).
+MAG_GEMEENTE = {
+    "gemeente": {"eigen": True, "buur": False, "ander": False},
+    "regio": {"eigen": True, "buur": True, "ander": False},
+    "beheerder": {"eigen": True, "buur": True, "ander": True},
+}
+MAG_REGIO = {
+    "gemeente": {"eigen_regio": False, "andere_regio": False},
+    "regio": {"eigen_regio": True, "andere_regio": False},
+    "beheerder": {"eigen_regio": True, "andere_regio": True},
+}
+
+GEMEENTE_ROUTES = [
+    ("GET", "/gemeente/{code}/{jaar}", 200),
+    ("POST", "/gemeente/{code}/{jaar}", 302),
+    ("GET", "/gemeente/{code}/{jaar}/resultaat", 200),
+    ("GET", "/gemeente/{code}/{jaar}/resultaat.json", 200),
+    ("GET", "/gemeente/{code}/{jaar}/historie", 200),
+]
+
+
+def _nieuwe_normenset() -> bytes:
+    tekst = standaard_normenset().bron_tekst.replace('versie = "2026.1"', 'versie = "matrix"')
+    return tekst.encode()
+
+
+@pytest.fixture
+def gevuld(vul_invoer):
+    for code in GEMEENTEN.values():
+        vul_invoer(code, status="concept")
+
+
+def _verzoek(client, methode, pad):
+    if methode == "GET":
+        return client.get(pad)
+    return client.post(pad, data={"version": "1", "leerplichtigen": "1000", "concept": "1"})
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+@pytest.mark.parametrize("doel", GEMEENTEN)
+@pytest.mark.parametrize(("methode", "route", "verwacht"), GEMEENTE_ROUTES)
+def test_gemeente_routes(client, auth, app, gevuld, rol, doel, methode, route, verwacht):
+    auth.als(rol)
+    r = _verzoek(client, methode, route.format(code=GEMEENTEN[doel], jaar=JAAR))
+    if MAG_GEMEENTE[rol][doel]:
+        assert r.status_code == verwacht, r.text[:500]
+        if verwacht == 200 and not route.endswith(".json"):
+            assert "Apeldoorn" in r.text or "Deventer" in r.text or "Utrecht" in r.text
+    else:
+        assert r.status_code == 404
+        assert "Pagina niet gevonden" in r.text or r.json["fout"] == "Pagina niet gevonden"
+        with app.app_context():  # a refused POST changed nothing
+            invoer = db.session.scalar(select(Invoer).where(
+                Invoer.gemeente_code == GEMEENTEN[doel], Invoer.jaar == JAAR))
+            assert invoer.version == 1 and invoer.waarden["leerplichtigen"] != 1000
+            assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+@pytest.mark.parametrize("doel", REGIOS)
+def test_regio_route(client, auth, rol, doel):
+    auth.als(rol)
+    r = client.get(f"/regio/{REGIOS[doel]}/{JAAR}")
+    assert r.status_code == (200 if MAG_REGIO[rol][doel] else 404)
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+def test_normen_routes(client, auth, app, rol):
+    auth.als(rol)
+    assert client.get("/normen").status_code == 200
+    assert client.get("/normen/1").status_code == 200
+    assert client.get("/normen/999").status_code == 404
+    r = client.post("/normen/upload", data={"bestand": (io.BytesIO(_nieuwe_normenset()),
+                                                        "n.toml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == (302 if rol == "beheerder" else 404)
+    r = client.post("/normen/1/activeer")
+    assert r.status_code == (302 if rol == "beheerder" else 404)
+    with app.app_context():
+        aantal = db.session.scalar(select(func.count()).select_from(NormensetRij))
+        assert aantal == (2 if rol == "beheerder" else 1)
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+def test_overview_and_public_pages(client, auth, rol):
+    auth.als(rol)
+    for pad in ("/", "/toegankelijkheid", "/health"):
+        assert client.get(pad).status_code == 200
+
+
+def test_anonymous_is_sent_to_login(client, gevuld):
+    paden = [route.format(code=EIGEN, jaar=JAAR) for _, route, _ in GEMEENTE_ROUTES]
+    paden += ["/", f"/regio/{EIGEN_REGIO}/{JAAR}", "/normen", "/normen/1"]
+    for pad in paden:
+        r = client.get(pad)
+        assert r.status_code == 302 and r.headers["Location"].startswith("/login"), pad
+    for pad in (f"/gemeente/{EIGEN}/{JAAR}", "/normen/upload", "/normen/1/activeer"):
+        r = client.post(pad, data={})
+        assert r.status_code == 302 and r.headers["Location"].startswith("/login"), pad
+    for pad in ("/toegankelijkheid", "/health", "/login"):
+        assert client.get(pad).status_code == 200
+
+
+@pytest.mark.parametrize("pad", [
+    "/gemeente/9999/{jaar}", "/gemeente/abc/{jaar}", "/gemeente/0200/1999",
+    "/gemeente/0200/2999", "/gemeente/0200/{jaar}/onbekend", "/regio/MC99/{jaar}",
+    "/regio/XX/{jaar}",
+])
+def test_unknown_things_are_404(client, auth, pad):
+    auth.als("beheerder")
+    assert client.get(pad.format(jaar=JAAR)).status_code == 404
+
+
+def test_gemeente_user_overview_lists_only_own(client, auth, gevuld):
+    auth.als("gemeente")
+    r = client.get("/")
+    assert "Apeldoorn" in r.text and "Deventer" not in r.text and "Utrecht" not in r.text
+    auth.als("regio")
+    r = client.get("/")
+    assert "Apeldoorn" in r.text and "Deventer" in r.text and "Utrecht" not in r.text
+    assert f"/regio/{EIGEN_REGIO}/{JAAR}" in r.text

@@ -1,0 +1,125 @@
+"""`flask init`, `flask users`, `flask demo` and the migrations on an empty database."""
+
+import re
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from app import create_app
+from app.extensions import db
+from app.models import Gemeente, Normenset, Regio, User
+
+from .conftest import maak_config
+
+TABELLEN = {"alembic_version", "audit_entry", "gemeente", "invoer", "login_attempt",
+            "normenset", "regio", "users"}
+
+
+@pytest.fixture
+def leeg_app(lege_database, tmp_path):
+    app = create_app(maak_config(lege_database.url), instance_path=str(tmp_path / "i"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_db_upgrade_on_empty_database(leeg_app):
+    with leeg_app.app_context():
+        assert set(inspect(db.engine).get_table_names()) == set()
+    uit = leeg_app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert uit.exit_code == 0, uit.output
+    with leeg_app.app_context():
+        inspector = inspect(db.engine)
+        assert set(inspector.get_table_names()) == TABELLEN
+        kolommen = {k["name"] for k in inspector.get_columns("invoer")}
+        assert {"waarden", "bezetting", "version", "normenset_id", "status"} <= kolommen
+        uniek = {tuple(u["column_names"]) for u in inspector.get_unique_constraints("invoer")}
+        assert ("gemeente_code", "jaar") in uniek
+    # the models match the migrations: autogenerate finds nothing to do
+    uit = leeg_app.test_cli_runner().invoke(args=["db", "check"])
+    assert uit.exit_code == 0, uit.output
+
+
+def test_init_is_idempotent(leeg_app):
+    runner = leeg_app.test_cli_runner()
+    for ronde in range(2):
+        uit = runner.invoke(args=["init"])
+        assert uit.exit_code == 0, uit.output
+        assert "40 regio's, 342 gemeenten" in uit.output
+        assert ("Normenset Standaard 2026 (2026.1) geïnstalleerd" in uit.output) == (ronde == 0)
+        with leeg_app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Gemeente)) == 342
+            assert db.session.scalar(select(func.count()).select_from(Regio)) == 40
+            assert db.session.scalar(select(func.count()).select_from(Normenset)) == 1
+            assert db.session.scalar(select(Normenset.actief))
+            ams = db.session.get(Gemeente, "0363")
+            assert ams.naam == "Amsterdam" and ams.regio_code == "MC21"
+            assert ams.inwoners == 931298
+
+
+def test_users_create_with_password_stdin(app, runner):
+    uit = runner.invoke(args=["users", "create", "Nieuw@Gemeente.nl", "--role", "gemeente",
+                              "--gemeente", "363", "--password-stdin"],
+                        input="een-heel-goed-wachtwoord\n")
+    assert uit.exit_code == 0, uit.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "nieuw@gemeente.nl"))
+        assert user.role == "gemeente" and user.gemeente_code == "0363"
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("een-heel-goed-wachtwoord")
+    client = app.test_client()
+    r = client.post("/login", data={"email": "nieuw@gemeente.nl",
+                                    "password": "een-heel-goed-wachtwoord"})
+    assert r.status_code == 302
+
+
+@pytest.mark.parametrize(("args", "invoer", "melding"), [
+    (["x@y.nl", "--role", "gemeente", "--password-stdin"], "lang-genoeg-wachtwoord\n",
+     "rol gemeente vraagt --gemeente"),
+    (["x@y.nl", "--role", "gemeente", "--gemeente", "9999", "--password-stdin"],
+     "lang-genoeg-wachtwoord\n", "rol gemeente vraagt --gemeente"),
+    (["x@y.nl", "--role", "regio", "--regio", "MC99", "--password-stdin"],
+     "lang-genoeg-wachtwoord\n", "rol regio vraagt --regio"),
+    (["x@y.nl", "--role", "beheerder", "--password-stdin"], "kort\n", "minstens 12 tekens"),
+    (["gemeente@test.nl", "--role", "beheerder", "--password-stdin"],
+     "lang-genoeg-wachtwoord\n", "bestaat al"),
+    (["geen-adres", "--role", "beheerder", "--password-stdin"], "lang-genoeg-wachtwoord\n",
+     "geen geldig e-mailadres"),
+])
+def test_users_create_refusals(app, runner, args, invoer, melding):
+    uit = runner.invoke(args=["users", "create", *args], input=invoer)
+    assert uit.exit_code != 0 and melding in uit.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+
+
+def test_users_create_regio_and_password_reset(app, runner):
+    uit = runner.invoke(args=["users", "create", "bureau@mc21.nl", "--role", "regio",
+                              "--regio", "mc21"], input="wachtwoord-bureau-21\n" * 2)
+    assert uit.exit_code == 0, uit.output
+    uit = runner.invoke(args=["users", "password", "bureau@mc21.nl", "--password-stdin"],
+                        input="nieuw-wachtwoord-123\n")
+    assert uit.exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "bureau@mc21.nl"))
+        assert user.regio_code == "MC21" and user.check_password("nieuw-wachtwoord-123")
+    assert "bureau@mc21.nl\tregio\tMC21" in runner.invoke(args=["users", "list"]).output
+
+
+def test_demo_accounts(app, runner):
+    uit = runner.invoke(args=["demo"])
+    assert uit.exit_code == 0, uit.output
+    wachtwoorden = dict(re.findall(r"(\S+@demo\.formatietool\.nl)  wachtwoord: (\S+)",
+                                   uit.output))
+    assert len(wachtwoorden) == 2 and len(set(wachtwoorden.values())) == 2
+    client = app.test_client()
+    for email, password in wachtwoorden.items():
+        assert len(password) >= 16
+        r = client.post("/login", data={"email": email, "password": password})
+        assert r.status_code == 302, email
+        client.post("/logout")
+    tweede = runner.invoke(args=["demo"])
+    assert tweede.exit_code == 0
+    assert "bestaat al" in tweede.output and "users password" in tweede.output
+    assert "wachtwoord:" not in tweede.output

@@ -1,0 +1,245 @@
+"""The invoer form: generated fields, validation, saving, audit trail, optimistic locking."""
+
+import html as html_module
+import re
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEntry, Invoer
+from formatie.loader import standaard_normenset
+
+from .conftest import EIGEN, JAAR, geschatte_waarden
+
+PAD = f"/gemeente/{EIGEN}/{JAAR}"
+NORMENSET = standaard_normenset()
+
+
+def formulier(app, **over) -> dict:
+    """A complete, valid form (decimal comma) with some fields replaced."""
+    data = {s: str(int(v)) for s, v in geschatte_waarden(app, EIGEN).items() if v == v}
+    data |= {"bezetting_leerplicht": "7,5", "bezetting_doorstroompunt": "2", "version": "0"}
+    data |= over
+    return data
+
+
+def invoer_rij(app):
+    with app.app_context():
+        rij = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == EIGEN,
+                                                     Invoer.jaar == JAAR))
+        if rij is not None:
+            db.session.expunge(rij)
+        return rij
+
+
+def audit(app) -> list[AuditEntry]:
+    with app.app_context():
+        rijen = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        for r in rijen:
+            db.session.expunge(r)
+        return rijen
+
+
+def fout_bij_veld(html: str, veld: str) -> str:
+    """The error message shown at a field (and check it is wired to the input)."""
+    m = re.search(rf'<p class="veld__fout" id="{veld}-fout">.*?</span> (.*?)</p>', html, re.S)
+    assert m, f"geen fout bij {veld}"
+    invoer = re.search(rf'<input[^>]*id="{veld}"[^>]*>', html).group(0)
+    assert f"{veld}-fout" in invoer and 'aria-invalid="true"' in invoer
+    assert f'href="#{veld}"' in html  # linked from the error summary
+    return html_module.unescape(m.group(1))
+
+
+def test_form_is_generated_from_the_normenset(client, auth):
+    auth.als("gemeente")
+    r = client.get(PAD)
+    assert r.status_code == 200
+    html = r.text
+    for invoer in NORMENSET.invoer:
+        veld = re.search(rf'<input[^>]*name="{invoer.sleutel}"[^>]*>', html).group(0)
+        assert 'type="text"' in veld and 'inputmode="decimal"' in veld
+        assert f"<label for=\"{invoer.sleutel}\">{escape(invoer.naam)}</label>" in html
+    for groep in {i.groep for i in NORMENSET.invoer}:
+        assert f"<legend>{groep}</legend>" in html
+    assert 'name="bezetting_leerplicht"' in html and 'name="bezetting_doorstroompunt"' in html
+    assert 'type="number"' not in html
+    assert "geen persoonsgegevens" in html.lower()
+    assert "Inwoners Apeldoorn (CBS, 1-1-2024)" in html and "168.211" in html
+    assert "schatting" in html and "studentensteden" in html  # the estimate caveat
+    assert 'name="version" type="hidden" value="0"' in html or 'value="0"' in html
+
+
+def test_save_concept_and_indienen(client, auth, app):
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, leerplichtigen="1.234,5", concept="1"))
+    assert r.status_code == 302 and r.headers["Location"] == PAD
+    rij = invoer_rij(app)
+    assert rij.status == "concept" and rij.version == 1
+    assert rij.waarden["leerplichtigen"] == 1234.5
+    assert rij.bezetting == {"leerplicht": 7.5, "doorstroompunt": 2.0}
+    assert rij.normenset_id == 1
+    r = client.get(PAD)
+    assert 'value="1234,5"' in r.text and "Concept" in r.text
+    r = client.post(PAD, data=formulier(app, leerplichtigen="1.234,5", version="1",
+                                        indienen="1"))
+    assert r.status_code == 302 and r.headers["Location"] == PAD + "/resultaat"
+    rij = invoer_rij(app)
+    assert rij.status == "ingediend" and rij.version == 2
+
+
+def test_concept_may_be_incomplete_indienen_not(client, auth, app):
+    auth.als("gemeente")
+    r = client.post(PAD, data={"version": "0", "leerplichtigen": "100", "concept": "1"})
+    assert r.status_code == 302
+    assert invoer_rij(app).waarden == {"leerplichtigen": 100.0}
+    r = client.post(PAD, data={"version": "1", "leerplichtigen": "100", "indienen": "1"})
+    assert r.status_code == 422
+    assert fout_bij_veld(r.text, "scholen") == ("Vul dit veld in om in te dienen "
+                                                "(0 als er niets was).")
+    rij = invoer_rij(app)
+    assert rij.status == "concept" and rij.version == 1
+
+
+@pytest.mark.parametrize(("veld", "waarde", "melding", "extra"), [
+    ("leerplichtigen", "1,234.5", "in Engelse notatie", {}),
+    ("leerplichtigen", "2.5", "is onduidelijk: gebruik een komma als decimaalteken", {}),
+    ("leerplichtigen", "abc", "'abc' is geen getal.", {}),
+    ("scholen", "-1", "Vul een getal van 0 of meer in.", {}),
+    ("scholen", "2001", "Vul een getal van hoogstens 2.000 in (vestigingen).", {}),
+    ("leerplichtigen", "9" * 25, "Vul een getal van hoogstens 200.000 in (jongeren).", {}),
+    ("leerplichtigen", "9" * 40, "hoogstens 30 tekens", {}),
+    ("leerplichtigen", "1e5", "geen getal", {}),
+    ("leerplichtigen", "NaN", "geen getal", {}),
+    ("luxe_verzuim", "<script>alert(1)</script>", "geen getal", {}),
+    ("bezetting_leerplicht", "-0,5", "Vul een getal van 0 of meer in.", {}),
+    ("leerplichtigen", "", "Vul dit veld in om in te dienen", {}),
+    ("meldingen_16uur_herhaald", "999", "Het aantal herhaalde meldingen kan niet groter zijn "
+                                        "dan het totaal aantal meldingen 16 uur.", {}),
+    ("thuiszitters", "60", "Het aantal thuiszittertrajecten kan niet groter zijn dan het "
+                           "aantal leerplichtigen.", {"leerplichtigen": "50"}),
+])
+def test_bad_value_message_at_field_nothing_saved(client, auth, app, veld, waarde, melding,
+                                                   extra):
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, **{veld: waarde, **extra}, indienen="1"))
+    assert r.status_code == 422
+    assert melding in fout_bij_veld(r.text, veld)
+    assert 'role="alert"' in r.text and "Controleer de volgende" in r.text
+    # entered values are kept (escaped), also the valid ones
+    assert f'value="{formulier(app)["scholen"]}"' in r.text or veld == "scholen"
+    assert "<script>alert" not in r.text
+    assert invoer_rij(app) is None
+    assert audit(app) == []
+
+
+def test_all_errors_reported_at_once(client, auth, app):
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, leerplichtigen="abc", scholen="-1",
+                                        luxe_verzuim="x", concept="1"))
+    assert r.status_code == 422
+    for veld in ("leerplichtigen", "scholen", "luxe_verzuim"):
+        fout_bij_veld(r.text, veld)
+    summary = r.text.split('class="foutsamenvatting"')[1].split("</div>")[0]
+    assert summary.count("<li>") == 3
+
+
+def test_audit_trail(client, auth, app):
+    auth.als("gemeente")
+    client.post(PAD, data=formulier(app, leerplichtigen="100", concept="1"))
+    eerste = audit(app)
+    assert {a.field for a in eerste} == {*NORMENSET.invoer_sleutels, "bezetting_leerplicht",
+                                         "bezetting_doorstroompunt", "status"}
+    assert all(a.old is None and a.action == "concept" and a.invoer_version == 1
+               for a in eerste)
+    auth.als("regio")  # the regional bureau corrects one figure and submits
+    client.post(PAD, data=formulier(app, leerplichtigen="120,5", version="1", indienen="1"))
+    tweede = audit(app)[len(eerste):]
+    assert [(a.field, a.old, a.new, a.action) for a in tweede] == [
+        ("leerplichtigen", "100.0", "120.5", "indienen"),
+        ("status", "concept", "ingediend", "indienen"),
+    ]
+    r = client.get(PAD + "/historie")
+    assert r.status_code == 200
+    assert "regio@test.nl" in r.text and "gemeente@test.nl" in r.text
+    rij = r.text.split("Leerplichtigen (5 tot en met 16 jaar)</th>")[1].split("</tr>")[0]
+    assert "100" in rij and "120,5" in rij and "Ingediend" in rij
+    # saving again without changes writes nothing
+    client.post(PAD, data=formulier(app, leerplichtigen="120,5", version="2", indienen="1"))
+    assert len(audit(app)) == len(eerste) + 2 and invoer_rij(app).version == 2
+
+
+def test_optimistic_lock_conflict(client, auth, app):
+    auth.als("gemeente")
+    client.post(PAD, data=formulier(app, leerplichtigen="100", concept="1"))
+    # Two people open version 1; the regional bureau saves first.
+    auth.als("regio")
+    client.post(PAD, data=formulier(app, leerplichtigen="150", scholen="40", version="1",
+                                    concept="1"))
+    assert invoer_rij(app).version == 2
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, leerplichtigen="175", version="1", concept="1"))
+    assert r.status_code == 409
+    assert "Iemand anders heeft dit formulier intussen opgeslagen" in r.text
+    conflict = r.text.split('class="conflict"')[1].split("</table>")[0]
+    rij = conflict.split("Leerplichtigen (5 tot en met 16 jaar)</th>")[1].split("</tr>")[0]
+    assert "regio@test.nl" in rij and ">150<" in rij and ">175<" in rij  # theirs vs yours
+    assert "Schoolvestigingen" in conflict
+    assert 'value="175"' in r.text  # the user's entry is kept in the form
+    assert re.search(r'name="version" type="hidden" value="2"|value="2"[^>]*name="version"',
+                     r.text)
+    # nothing overwritten, nothing audited for the refused save
+    rij = invoer_rij(app)
+    assert rij.version == 2 and rij.waarden["leerplichtigen"] == 150.0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.new == "175.0")) == 0
+    # after review, saving again with the new version goes through
+    r = client.post(PAD, data=formulier(app, leerplichtigen="175", scholen="40", version="2",
+                                        concept="1"))
+    assert r.status_code == 302 and invoer_rij(app).waarden["leerplichtigen"] == 175.0
+
+
+def test_first_save_conflict_when_someone_created_it(client, auth, app, vul_invoer):
+    auth.als("gemeente")
+    vul_invoer(EIGEN, status="concept")  # created by someone else after the form was opened
+    r = client.post(PAD, data=formulier(app, version="0", concept="1"))
+    assert r.status_code == 409
+    assert invoer_rij(app).version == 1
+
+
+def test_schatting_prefill_fills_only_empty_fields_and_saves_nothing(client, auth, app):
+    auth.als("gemeente")
+    client.post(PAD, data={"version": "0", "leerplichtigen": "17000", "concept": "1"})
+    r = client.get(PAD + "?schatting=1")
+    assert r.status_code == 200
+    assert 'value="17000"' in r.text  # own figure kept
+    geschat = geschatte_waarden(app, EIGEN)
+    assert f'value="{int(geschat["scholen"])}"' in r.text
+    assert "Er is nog niets opgeslagen" in r.text
+    assert invoer_rij(app).waarden == {"leerplichtigen": 17000.0}
+
+
+def test_new_invoer_in_normenset_appears_without_code_change(client, auth, app):
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.1"', 'versie = "2026.2"')
+    tekst += ('\n[[invoer]]\nsleutel = "nieuw_veld"\nnaam = "Een nieuw invoerveld"\n'
+              'eenheid = "stuks"\ngroep = "Nieuwe groep"\nmin = 0\nmax = 10\n'
+              '\n[[taak]]\nsleutel = "nieuwe_taak"\nfunctie = "leerplicht"\nnaam = "Nieuw"\n'
+              'invoer = "nieuw_veld"\nuren = 1\n')
+    auth.als("beheerder")
+    import io
+
+    r = client.post("/normen/upload", data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    client.post("/normen/2/activeer")
+    r = client.get(PAD)
+    assert '<label for="nieuw_veld">Een nieuw invoerveld</label>' in r.text
+    assert "<legend>Nieuwe groep</legend>" in r.text
+    r = client.post(PAD, data=formulier(app, nieuw_veld="11", concept="1"))
+    assert "Vul een getal van hoogstens 10 in (stuks)." in fout_bij_veld(r.text, "nieuw_veld")
+    r = client.post(PAD, data=formulier(app, nieuw_veld="3", indienen="1"))
+    assert r.status_code == 302
+    rij = invoer_rij(app)
+    assert rij.waarden["nieuw_veld"] == 3.0 and rij.normenset_id == 2

@@ -1,0 +1,118 @@
+"""The result page and JSON give the same numbers as `formatie calculate`."""
+
+import json
+
+import numpy as np
+import pytest
+
+from formatie.cli import main as formatie_main
+from formatie.getallen import format_getal
+from formatie.loader import load_referentie, standaard_normenset
+from formatie.model import bereken
+
+from .conftest import ANDER, BUUR, EIGEN, JAAR, geschatte_waarden
+
+PAD = f"/gemeente/{EIGEN}/{JAAR}"
+NORMENSET = standaard_normenset()
+
+
+@pytest.fixture
+def waarden(app):
+    """Non-round figures, so rounding or parsing differences would show."""
+    w = geschatte_waarden(app, EIGEN)
+    return {k: v + 0.25 if i % 3 == 0 else v for i, (k, v) in enumerate(w.items())}
+
+
+def cli_json(tmp_path, capsys, code, jaar, waarden) -> dict:
+    pad = tmp_path / "invoer.csv"
+    kop = ["gemeentecode", "jaar", *NORMENSET.invoer_sleutels]
+    rij = [code, str(jaar), *[repr(waarden[s]) for s in NORMENSET.invoer_sleutels]]
+    pad.write_text(",".join(kop) + "\n" + ",".join(rij) + "\n", encoding="utf-8")
+    assert formatie_main(["calculate", str(pad), "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_equals_formatie_calculate(client, auth, vul_invoer, waarden, tmp_path, capsys):
+    vul_invoer(EIGEN, waarden=waarden, bezetting={"leerplicht": 5.0})
+    auth.als("gemeente")
+    r = client.get(PAD + "/resultaat.json")
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert r.json == cli_json(tmp_path, capsys, EIGEN, JAAR, waarden)
+    assert r.json["normenset"] == {"naam": "Standaard 2026", "versie": "2026.1"}
+
+
+def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
+    vul_invoer(EIGEN, waarden=waarden, bezetting={"leerplicht": 5.0, "doorstroompunt": 1.5})
+    auth.als("gemeente")
+    r = client.get(PAD + "/resultaat")
+    assert r.status_code == 200
+    html = r.text
+    volume = np.array([[waarden[s] for s in NORMENSET.invoer_sleutels]])
+    res = bereken(NORMENSET, volume, (EIGEN,))
+    assert "Standaard 2026 (2026.1)" in html
+    for f in range(len(NORMENSET.functies)):
+        assert f">{format_getal(res.fte[0, f], 2)}<" in html
+        assert f">{format_getal(res.fte[0, f], 3)}<" in html  # in the chain table
+        assert f"{format_getal(res.casus_uren_per_fte[f], 0)} uur" in html
+    for k in range(len(NORMENSET.taken)):
+        assert f">{format_getal(res.fte_taak[0, k], 3)}<" in html
+        assert f">{format_getal(res.uren[0, k], 0)}<" in html
+    assert f">{format_getal(res.fte_totaal[0], 2)}<" in html
+    # gap to the bezetting
+    assert f">{format_getal(5.0 - res.fte[0, 0], 2)}<" in html
+    assert f">{format_getal(1.5 - res.fte[0, 1], 2)}<" in html
+    # the accessible SVG chart, one bar per taak (+ vaste basis per functie)
+    assert '<svg role="img" aria-labelledby="svg-titel svg-desc"' in html
+    assert html.count('<rect x=') == len(NORMENSET.taken) + len(NORMENSET.functies)
+    assert "<script" not in html and "style=" not in html
+
+
+def test_medians_of_submitted_gemeenten(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)  # same region
+    vul_invoer(ANDER)  # other region
+    vul_invoer("0150", jaar=JAAR - 1)  # other year: ignored
+    vul_invoer("0232", status="concept")  # not submitted: ignored
+    auth.als("gemeente")
+    r = client.get(PAD + "/resultaat")
+    ref = load_referentie()
+    codes = [EIGEN, BUUR, ANDER]
+    volume = np.array([[geschatte_waarden(app, c)[s] for s in NORMENSET.invoer_sleutels]
+                       for c in codes])
+    res = bereken(NORMENSET, volume, codes)
+    per = res.fte_totaal / volume[:, 0] * 1000
+    assert ref.regio_per_gemeente[ref.index[BUUR]] == "MC11"
+    regio = format_getal(float(np.median(per[:2])), 2)
+    landelijk = format_getal(float(np.median(per)), 2)
+    totaal = r.text.split("Vergelijking met andere gemeenten")[1].split(">Totaal</th>")[1]
+    totaal = totaal.split("</tr>")[0]
+    assert [c.split("</td>")[0] for c in totaal.split('<td class="getal">')[1:]] == [
+        format_getal(float(per[0]), 2), regio, landelijk]
+    assert "(2 ingediend)" in r.text and "(3 ingediend)" in r.text
+
+
+def test_incomplete_invoer_has_no_result(client, auth):
+    auth.als("gemeente")
+    r = client.get(PAD + "/resultaat")
+    assert r.status_code == 200 and "er zijn nog geen cijfers ingevuld" in r.text
+    client.post(PAD, data={"version": "0", "leerplichtigen": "100", "concept": "1"})
+    r = client.get(PAD + "/resultaat")
+    assert "nog niet alle velden zijn ingevuld" in r.text and "Schoolvestigingen" in r.text
+    r = client.get(PAD + "/resultaat.json")
+    assert r.status_code == 409 and "scholen" in r.json["ontbrekend"]
+
+
+def test_result_uses_the_normenset_it_was_saved_with(client, auth, vul_invoer):
+    """After another normenset becomes active, a stored result still names its own."""
+    import io
+
+    vul_invoer(EIGEN)
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.1"', 'versie = "2027.1"').replace(
+        "uren = 60.0", "uren = 90.0")
+    auth.als("beheerder")
+    client.post("/normen/upload", data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")},
+                content_type="multipart/form-data")
+    client.post("/normen/2/activeer")
+    r = client.get(PAD + "/resultaat.json")
+    assert r.json["normenset"]["versie"] == "2026.1"
+    assert "Standaard 2026 (2026.1)" in client.get(PAD + "/resultaat").text
