@@ -11,10 +11,12 @@ by a poison value (-999); edited workbooks saved by openpyxl carry no cached val
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -170,3 +172,112 @@ def test_edited_input_and_norm_move_the_result_as_the_model_says(profiel, tmp_pa
     assert w.normenset.functie("doorstroompunt").leiding == 0.0
     np.testing.assert_allclose(bereken(w.normenset, w.invoer.volume).fte,
                                bereken(n2, volume).fte, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------
+# Interactive editing in LibreOffice with its DEFAULT settings (no recalculation on load): the
+# cached values are shown, and typing a new value recalculates the dependent cells. Driven through
+# the Python-UNO bridge (Debian python3-uno), which lives in the system Python, not in the venv.
+# ----------------------------------------------------------------------------------------------
+
+UNO_SCRIPT = r"""
+import json, subprocess, sys, time, uuid
+import uno
+from com.sun.star.beans import PropertyValue
+
+opdracht = json.loads(sys.argv[1])
+naam = "formatie" + uuid.uuid4().hex[:8]
+proc = subprocess.Popen([opdracht["soffice"], "-env:UserInstallation=" + opdracht["profiel"],
+                         "--headless", "--invisible", "--norestore", "--nologo",
+                         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % naam],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+desktop = None
+try:
+    lokaal = uno.getComponentContext()
+    resolver = lokaal.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", lokaal)
+    for _ in range(600):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % naam)
+            break
+        except Exception:
+            time.sleep(0.1)
+    else:
+        raise SystemExit("LibreOffice did not answer on its UNO pipe")
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    verborgen = PropertyValue()
+    verborgen.Name, verborgen.Value = "Hidden", True
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(opdracht["pad"]), "_blank", 0,
+                                       (verborgen,))
+
+    def cel(adres):
+        blad, ref = adres.split("!")
+        return doc.Sheets.getByName(blad).getCellRangeByName(ref)
+
+    voor = {a: cel(a).getValue() for a in opdracht["lees"]}
+    for adres, waarde in opdracht["zet"].items():
+        cel(adres).setValue(waarde)
+    na = {a: cel(a).getValue() for a in opdracht["lees"]}
+    doc.close(True)
+    print(json.dumps({"voor": voor, "na": na}))
+finally:
+    if desktop is not None:
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+"""
+
+
+@cache
+def python_met_uno() -> str | None:
+    for kandidaat in ("/usr/bin/python3", shutil.which("python3")):
+        if kandidaat and subprocess.run([kandidaat, "-c", "import uno"], capture_output=True,
+                                        check=False).returncode == 0:
+            return kandidaat
+    return None
+
+
+def test_typing_in_libreoffice_with_default_settings_updates_the_result(tmp_path):
+    python = python_met_uno()
+    if python is None:
+        pytest.skip("Python-UNO bridge not found (Debian package python3-uno)")
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC21")
+    pad = tmp_path / "scenario.xlsx"
+    pad.write_bytes(exporteer_werkboek(n, invoer))
+    wb = openpyxl.load_workbook(pad)
+    res, inv, normen = wb["Resultaat"], wb["Invoer"], wb["Normen"]
+    kr, ki, kn = kolommen(res), kolommen(inv), kolommen(normen)
+    letter = openpyxl.utils.get_column_letter
+    lees = {}
+    for g, code in enumerate(invoer.gemeentecodes):
+        for sleutel, kolom in kr.items():
+            if sleutel.startswith("fte_"):
+                lees[f"Resultaat!{letter(kolom)}{EERSTE_RIJ + 1 + g}"] = (code, sleutel)
+    g, i = 5, n.invoer_sleutels.index("meldingen_16uur")
+    k = n.taak_sleutels.index("behandeling_16uur")
+    zet = {f"Invoer!{letter(ki['meldingen_16uur'])}{EERSTE_RIJ + 1 + g}":
+           float(invoer.volume[g, i] * 2),
+           f"Normen!{letter(kn['uren'])}{EERSTE_RIJ + 1 + k}": 5.5}
+    opdracht = {"soffice": SOFFICE, "profiel": (tmp_path / "standaardprofiel").as_uri(),
+                "pad": str(pad), "lees": list(lees), "zet": zet}
+    proces = subprocess.run([python, "-c", UNO_SCRIPT, json.dumps(opdracht)],
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert proces.returncode == 0, proces.stderr
+    uit = json.loads(proces.stdout.strip().splitlines()[-1])
+
+    volume = invoer.volume.copy()
+    volume[g, i] *= 2
+    voor = verwacht(n, invoer)
+    na = verwacht(n.met_uren({"behandeling_16uur": 5.5}),
+                  InvoerTabel(invoer.gemeentecodes, invoer.jaren, volume))
+    for adres, plek in lees.items():
+        assert uit["voor"][adres] == pytest.approx(voor[plek], rel=1e-12), adres
+        assert uit["na"][adres] == pytest.approx(na[plek], rel=1e-9), adres
+    code = invoer.gemeentecodes[g]
+    assert na[code, "fte_leerplicht"] > voor[code, "fte_leerplicht"]
