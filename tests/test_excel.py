@@ -630,3 +630,31 @@ def test_every_problem_is_reported_at_once(standaard_regio):
     with pytest.raises(InvoerFout) as fout:
         lees_werkboek(bewerkt, n)
     assert len(fout.value.problemen) == 3
+
+
+def test_cli_import_default_normen_path_and_wrong_normenset(tmp_path, capsys, data_dir):
+    n = standaard_normenset()
+    xlsx = tmp_path / "s.xlsx"
+    assert main(["export", "--landelijk", "--regio", "MC01", "-o", str(xlsx)]) == 0
+    xlsx.write_bytes(bewerk(xlsx.read_bytes(), _zet("Normen", "uren", 0, 0.05)))
+    assert main(["import", str(xlsx), "-o", str(tmp_path / "i.csv")]) == 0
+    nieuw = parse_normenset((tmp_path / "i.normen.toml").read_text(encoding="utf-8"))
+    assert nieuw.taak(n.taak_sleutels[0]).uren == 0.05
+    capsys.readouterr()
+    uit = tmp_path / "ander.csv"
+    assert main(["import", str(xlsx), "-o", str(uit), "--normen",
+                 str(data_dir / "klein.toml")]) == 2
+    assert "mist de invoerkolommen x, y" in capsys.readouterr().err
+    assert not uit.exists()
+
+
+def test_cli_export_bad_input_writes_nothing(tmp_path, capsys):
+    invoer = tmp_path / "invoer.csv"
+    invoer.write_text("gemeentecode,scholen\n9999,3\n", encoding="utf-8")
+    uit = tmp_path / "s.xlsx"
+    assert main(["export", str(invoer), "--ontbrekend-is-nul", "-o", str(uit)]) == 2
+    assert "onbekende gemeentecode '9999'" in capsys.readouterr().err
+    assert not uit.exists()
+    assert main(["export", "--landelijk", "--regio", "MC99", "-o", str(uit)]) == 2
+    assert "onbekende regio" in capsys.readouterr().err
+    assert not uit.exists()
