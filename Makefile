@@ -22,8 +22,15 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 instance/.gitkeep:
 	mkdir -p instance && touch $@
 
+# The web app: migrate + seed (idempotent), demo accounts (passwords printed once), gunicorn.
+# Plain HTTP on localhost, so the session cookie cannot be Secure-only here (see app/__init__.py).
+# The national table stays available: $(BIN)/formatie calculate --landelijk
 run: $(STAMP) instance/.gitkeep
-	$(BIN)/formatie calculate --landelijk
+	$(BIN)/flask --app app init
+	$(BIN)/flask --app app demo
+	@echo "Formatietool: http://127.0.0.1:$${PORT:-5000}/  (stoppen met Ctrl+C)"
+	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -w 2 \
+		-b 127.0.0.1:$${PORT:-5000} --access-logfile - 'app:create_app()'
 
 test: $(DEVSTAMP) instance/.gitkeep
 	$(BIN)/ruff check .
