@@ -335,7 +335,6 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, n: Normenset, codes, titel, notit
         _tekst(ws, rij, 0, notitie, f.tekst_wrap)
         ws.set_row(rij, 45)
     _afdruk(ws)
-    ws.set_landscape()
     _bescherm(ws)
 
 
@@ -646,7 +645,7 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
     ws.set_column(kt - 1, kt - 1, 3)
     ws.set_column(kt, kt, 40)
     ws.set_column(kt + 1, kt + 2, 14)
-    onder = plaats.berekening_blok and max(b for _, b in plaats.berekening_blok.values()) + 1
+    onder = max((b for _, b in plaats.berekening_blok.values()), default=EERSTE_RIJ) + 1
     fte_taak_som = resultaat.fte_taak.sum(axis=0)
     rij_taak = EERSTE_RIJ
     for _, taken in _taak_volgorde(n):
