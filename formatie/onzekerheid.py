@@ -32,8 +32,8 @@ drawn as one variate with the exact mean, variance and skewness of that sum (a s
 via the Wilson–Hilferty transform of a normal variate, clipped so the volume part is never
 below zero). Volumes that feed taken of more than one
 functie are always drawn exactly, so the functies of one gemeente stay correlated correctly.
-``"auto"`` (default) takes ``exact`` up to 5 million counts, else ``momenten``. Tests check that
-both agree.
+``"auto"`` (default) takes ``exact`` up to 500.000 counts (one gemeente × 10.000 draws),
+else ``momenten``. Tests check that both agree.
 
 Same seed (and same arguments) → same numbers.
 """
@@ -52,7 +52,7 @@ from .normenset import Normenset
 PERCENTIELEN = (0.10, 0.50, 0.80, 0.90)
 PERCENTIEL_NAMEN = ("p10", "p50", "p80", "p90")
 Z90 = 1.2815515655446004  # standard normal P90
-_EXACT_MAX = 5_000_000
+_EXACT_MAX = 500_000
 
 
 # =============================================================================================
@@ -116,6 +116,22 @@ class Bereik:
             "bereik_totaal": self.als_dict(self.fte_totaal[:, g]),
         }
 
+    def rijen(self) -> list[dict]:
+        """Flat rows for a table or the Excel sheet ``Onzekerheid``: one per gemeente × functie
+        plus one per gemeente with functie "totaal"; keys gemeentecode, functie, centraal, p10,
+        p50, p80, p90 (FTE)."""
+        uit = []
+        for g in range(self.centraal.shape[0]):
+            code = self.gemeentecodes[g] if self.gemeentecodes else str(g)
+            for f, functie in enumerate(self.normenset.functie_sleutels):
+                uit.append({"gemeentecode": code, "functie": functie,
+                            "centraal": float(self.centraal[g, f]),
+                            **self.als_dict(self.fte[:, g, f])})
+            uit.append({"gemeentecode": code, "functie": "totaal",
+                        "centraal": float(self.centraal_totaal[g]),
+                        **self.als_dict(self.fte_totaal[:, g])})
+        return uit
+
     def trekkingen_totaal(self, g: int | None = None) -> np.ndarray:
         """(D,) drawn total FTE of gemeente row g, or of all gemeenten (g None).
 
@@ -166,18 +182,26 @@ def _organisatie(normenset: Normenset) -> tuple[np.ndarray, np.ndarray, np.ndarr
 def fte_per_eenheid(normenset: Normenset, taak_uren: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The model's affine form in volume, computed with :func:`fte_arrays` itself.
 
-    For hours ``taak_uren`` (..., K) returns ``basis`` (..., F), the FTE at zero volume, and
+    For hours ``taak_uren`` (..., K) returns ``basis`` (F,), the FTE at zero volume, and
     ``per_eenheid`` (..., I, F), the extra FTE per unit of each invoer, such that
-    ``fte = basis + volume @ per_eenheid`` for any volume (G, I).
+    ``fte = basis + volume @ per_eenheid`` for any volume (G, I). The model is linear in the
+    hours as well, so ``per_eenheid`` = Σ_k uren_k · E[k] with E (K, I, F) the model's FTE for
+    one unit of invoer i and one hour of taak k (tests compare with :func:`fte_arrays`).
     """
-    casus, vast, leiding = _organisatie(normenset)
-    n_invoer = len(normenset.invoer)
+    basis, eenheid = _eenheden(normenset)
     taak_uren = np.asarray(taak_uren, dtype=float)
-    nul = fte_arrays(np.zeros((1, n_invoer)), taak_uren, casus, vast, leiding,
-                     normenset.taak_invoer_index, normenset.taak_functie_index)["fte"]
-    een = fte_arrays(np.eye(n_invoer), taak_uren, casus, vast, leiding,
-                     normenset.taak_invoer_index, normenset.taak_functie_index)["fte"]
-    return nul[..., 0, :], een - nul
+    per = taak_uren.reshape(-1, eenheid.shape[0]) @ eenheid.reshape(eenheid.shape[0], -1)
+    return basis, per.reshape(*taak_uren.shape[:-1], *eenheid.shape[1:])
+
+
+def _eenheden(normenset: Normenset) -> tuple[np.ndarray, np.ndarray]:
+    """(F,) FTE at zero volume and (K, I, F) FTE per unit of invoer per hour of taak."""
+    casus, vast, leiding = _organisatie(normenset)
+    n_invoer, n_taken = len(normenset.invoer), len(normenset.taken)
+    args = (casus, vast, leiding, normenset.taak_invoer_index, normenset.taak_functie_index)
+    nul = fte_arrays(np.zeros((1, n_invoer)), np.zeros(n_taken), *args)["fte"][0]
+    een = fte_arrays(np.eye(n_invoer), np.eye(n_taken), *args)["fte"]
+    return nul, een - nul
 
 
 def _regio(regio_index, n_gemeenten: int, regio_labels) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -99,6 +99,15 @@ class PrognoseReeksen:
     p10: np.ndarray
     p90: np.ndarray
 
+    def voor_jaar(self, jaar: int) -> tuple[np.ndarray, np.ndarray]:
+        """(verwacht, dispersie), each (...), for one of ``prognose_jaren``: the volume to feed
+        :func:`formatie.model.bereken` and the α for ``onzekerheid.bereik(dispersie=...)``."""
+        posities = np.flatnonzero(self.prognose_jaren == jaar)
+        if not len(posities):
+            raise ValueError(f"geen prognose voor {jaar} (wel: "
+                             f"{', '.join(str(j) for j in self.prognose_jaren)})")
+        return self.verwacht[..., posities[0]], self.dispersie
+
     def reeks(self, *index) -> Prognose:
         """The :class:`Prognose` of one series, e.g. ``reeks(g, i)``."""
         return Prognose(

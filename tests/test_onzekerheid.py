@@ -67,7 +67,7 @@ def test_affine_form_is_the_model(klein):
         verwacht = fte_arrays(volume, uren, casus_uren_per_fte(n), n.functie_parameter("vast_fte"),
                               n.functie_parameter("leiding"), n.taak_invoer_index,
                               n.taak_functie_index)["fte"]
-        assert basis[:, None, :] + volume @ per_eenheid == pytest.approx(verwacht)
+        assert basis + volume @ per_eenheid == pytest.approx(verwacht)
 
 
 def test_same_seed_same_numbers(klein):
@@ -90,6 +90,10 @@ def test_central_is_the_deterministic_model(klein):
     assert b.centraal == pytest.approx(r.fte)
     assert b.centraal_totaal == pytest.approx(r.fte_totaal)
     assert b.totaal_centraal == pytest.approx(r.fte.sum(axis=0))
+    rijen = b.rijen()
+    assert len(rijen) == 2 * 3 and rijen[2]["functie"] == "totaal"
+    assert rijen[0]["centraal"] == pytest.approx(r.fte[0, 0])
+    assert set(rijen[0]) == {"gemeentecode", "functie", "centraal", "p10", "p50", "p80", "p90"}
     # percentiles are ordered
     assert np.all(np.diff(b.fte, axis=0) >= -1e-9)
     assert np.all(np.diff(b.fte_totaal, axis=0) >= -1e-9)

@@ -97,9 +97,14 @@ def test_forecast_feeds_the_ranges():
     n = standaard_normenset()
     rng = np.random.default_rng(6)
     historie = rng.poisson(rng.gamma(10, 5, size=(2, len(n.invoer), 1)) * np.ones(5))
-    p = prognose_reeksen(JAREN, historie.astype(float), horizon=1, rng=rng)
-    b = bereik(n, p.verwacht[..., 0], np.random.default_rng(1), 2000, dispersie=p.dispersie)
+    p = prognose_reeksen(JAREN, historie.astype(float), horizon=2, rng=rng)
+    volume, dispersie = p.voor_jaar(2026)
+    assert volume.shape == dispersie.shape == (2, len(n.invoer))
+    assert volume == pytest.approx(p.verwacht[..., 1])
+    b = bereik(n, volume, np.random.default_rng(1), 2000, dispersie=dispersie)
     assert b.fte.shape == (4, 2, 2)
+    with pytest.raises(ValueError, match="geen prognose voor 2030"):
+        p.voor_jaar(2030)
 
 
 def test_bad_input():
