@@ -94,9 +94,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, gemeente, health, main, normen, regio
+    from . import auth, gebruikers, gemeente, health, main, normen, regio
 
-    for module in (auth, main, gemeente, regio, normen, health):
+    for module in (auth, main, gemeente, regio, normen, gebruikers, health):
         app.register_blueprint(module.bp)
 
 

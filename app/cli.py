@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from formatie.loader import load_referentie, standaard_normenset
 
+from . import accounts
 from .extensions import db
 from .models import ROLLEN, Gemeente, Normenset, Regio, User
 
@@ -61,31 +62,11 @@ def seed_normenset() -> Normenset | None:
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
                    regio: str | None = None) -> User:
-    """Validate and add a user (caller commits); raises click.UsageError in Dutch."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise click.UsageError(f"'{email}' is geen geldig e-mailadres.")
-    if db.session.scalar(select(User).where(User.email == email)):
-        raise click.UsageError(f"gebruiker {email} bestaat al.")
-    if role not in ROLLEN:
-        raise click.UsageError(f"rol moet een van {', '.join(ROLLEN)} zijn.")
-    if role == "gemeente":
-        if not gemeente or db.session.get(Gemeente, gemeente.zfill(4)) is None:
-            raise click.UsageError("rol gemeente vraagt --gemeente met een bestaande code "
-                                   "(bijvoorbeeld 0363).")
-        gemeente = gemeente.zfill(4)
-    if role == "regio":
-        if not regio or db.session.get(Regio, regio.upper()) is None:
-            raise click.UsageError("rol regio vraagt --regio met een bestaande code "
-                                   "(bijvoorbeeld MC21).")
-        regio = regio.upper()
-    if len(password) < 12:
-        raise click.UsageError("het wachtwoord moet minstens 12 tekens hebben.")
-    user = User(email=email, role=role, gemeente_code=gemeente if role == "gemeente" else None,
-                regio_code=regio if role == "regio" else None, active=True)
-    user.set_password(password)
-    db.session.add(user)
-    return user
+    """:func:`app.accounts.maak_gebruiker` with its Dutch message as a usage error."""
+    try:
+        return accounts.maak_gebruiker(email, role, password, gemeente, regio)
+    except accounts.GebruikerFout as fout:
+        raise click.UsageError(str(fout)) from None
 
 
 def _wachtwoord(password_stdin: bool) -> str:
@@ -119,8 +100,8 @@ def users_password(email, password_stdin):
     if user is None:
         raise click.UsageError(f"gebruiker {email} bestaat niet.")
     password = _wachtwoord(password_stdin)
-    if len(password) < 12:
-        raise click.UsageError("het wachtwoord moet minstens 12 tekens hebben.")
+    if len(password) < accounts.MIN_LENGTE:
+        raise click.UsageError(accounts.TE_KORT)
     user.set_password(password)
     db.session.commit()
     click.echo(f"Wachtwoord van {user.email} gewijzigd.")

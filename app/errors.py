@@ -22,7 +22,7 @@ MELDINGEN = {
 }
 
 #: Endpoints whose view can re-render its own form after an expired CSRF token (see below).
-HERSTELBAAR = {"gemeente.invoer", "auth.login", "normen.upload"}
+HERSTELBAAR = {"gemeente.invoer", "auth.login", "normen.upload", "gebruikers.lijst"}
 
 
 def foutpagina(code: int, beschrijving: str | None = None):

@@ -76,11 +76,11 @@ def test_users_create_with_password_stdin(app, runner):
 
 @pytest.mark.parametrize(("args", "invoer", "melding"), [
     (["x@y.nl", "--role", "gemeente", "--password-stdin"], "lang-genoeg-wachtwoord\n",
-     "rol gemeente vraagt --gemeente"),
+     "rol gemeente vraagt een bestaande gemeentecode"),
     (["x@y.nl", "--role", "gemeente", "--gemeente", "9999", "--password-stdin"],
-     "lang-genoeg-wachtwoord\n", "rol gemeente vraagt --gemeente"),
+     "lang-genoeg-wachtwoord\n", "rol gemeente vraagt een bestaande gemeentecode"),
     (["x@y.nl", "--role", "regio", "--regio", "MC99", "--password-stdin"],
-     "lang-genoeg-wachtwoord\n", "rol regio vraagt --regio"),
+     "lang-genoeg-wachtwoord\n", "rol regio vraagt een bestaande regiocode"),
     (["x@y.nl", "--role", "beheerder", "--password-stdin"], "kort\n", "minstens 12 tekens"),
     (["gemeente@test.nl", "--role", "beheerder", "--password-stdin"],
      "lang-genoeg-wachtwoord\n", "bestaat al"),
