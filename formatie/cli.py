@@ -417,6 +417,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "onzekerheid", False) and args.format != "json":
         parser.error("--onzekerheid werkt met --format json")
+    if not 1 <= getattr(args, "trekkingen", 1) <= 100_000:
+        parser.error("--trekkingen moet tussen 1 en 100.000 liggen")
     try:
         return args.func(args)
     except InvoerFout as fout:

@@ -436,8 +436,9 @@ def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray, trekkin
 
     Adds ``"bereik": {"p10", "p50", "p80", "p90"}`` to every functie of every gemeente,
     ``"bereik_totaal"`` to every gemeente, the same to ``uit["totaal"]``, and a section
-    ``uit["onzekerheid"]`` with the method, the number of draws, the seed and the ranges per
-    region (regio code from each gemeente's ``"regio"``). Returns the :class:`Bereik`.
+    ``uit["onzekerheid"]`` with the method, the number of draws, the seed and per region
+    (regio code from each gemeente's ``"regio"``) ``{"functies": {f: {"fte", "bereik"}},
+    "fte_totaal", "bereik_totaal"}``, like a gemeente. Returns the :class:`Bereik`.
     """
     gemeenten = uit["gemeenten"]
     regios = [g.get("regio") for g in gemeenten]
@@ -466,10 +467,11 @@ def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray, trekkin
             "'poisson' variëren per gemeente van jaar tot jaar (Poisson)."),
         "regios": {
             label: {
-                "fte": float(resultaat.regio_centraal[r].sum()),
-                "bereik_totaal": resultaat.als_dict(resultaat.regio_totaal[:, r]),
-                "functies": {f.sleutel: resultaat.als_dict(resultaat.regio_fte[:, r, i])
+                "functies": {f.sleutel: {"fte": float(resultaat.regio_centraal[r, i]),
+                                         "bereik": resultaat.als_dict(resultaat.regio_fte[:, r, i])}
                              for i, f in enumerate(normenset.functies)},
+                "fte_totaal": float(resultaat.regio_centraal[r].sum()),
+                "bereik_totaal": resultaat.als_dict(resultaat.regio_totaal[:, r]),
             }
             for r, label in enumerate(resultaat.regio_labels)
         },

@@ -206,6 +206,10 @@ def test_voeg_bereik_toe_structure(klein):
     assert set(g["bereik_totaal"]) == {"p10", "p50", "p80", "p90"}
     assert uit["onzekerheid"]["seed"] == 7 and uit["onzekerheid"]["trekkingen"] == 500
     assert set(uit["onzekerheid"]["regios"]) == {"MC01", "MC02"}
+    regio = uit["onzekerheid"]["regios"]["MC01"]
+    assert regio["fte_totaal"] == pytest.approx(float(b.centraal_totaal[0]))
+    assert regio["bereik_totaal"] == g["bereik_totaal"]  # one gemeente in MC01
+    assert set(regio["functies"]["a"]) == {"fte", "bereik"}
     assert uit["totaal"]["bereik_totaal"]["p50"] == pytest.approx(float(b.totaal_totaal[1]))
     json.dumps(uit)
 
@@ -225,3 +229,12 @@ def test_cli_onzekerheid(capsys, data_dir, tmp_path):
     assert bereik_a["p10"] < ams["functies"]["a"]["fte"] < bereik_a["p90"]
     assert bereik_a["p10"] <= bereik_a["p50"] <= bereik_a["p80"] <= bereik_a["p90"]
     assert ams["bereik_totaal"]["p10"] < ams["fte_totaal"] < ams["bereik_totaal"]["p90"]
+
+
+@pytest.mark.parametrize("n", ["0", "-5", "1000000"])
+def test_cli_refuses_bad_number_of_draws(capsys, n):
+    with pytest.raises(SystemExit) as exit_:
+        main(["calculate", "--landelijk", "--format", "json", "--onzekerheid",
+              "--trekkingen", n])
+    assert exit_.value.code == 2
+    assert "--trekkingen moet tussen 1 en 100.000 liggen" in capsys.readouterr().err
