@@ -1,6 +1,7 @@
 """The app factory: configuration, secret key, security headers, error pages."""
 
 import os
+import re
 
 import pytest
 
@@ -95,3 +96,25 @@ def test_upload_too_large(client, auth):
 def test_health(client):
     r = client.get("/health")
     assert r.status_code == 200 and r.json == {"status": "ok", "database": "ok"}
+
+
+def test_server_error_page(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/kapot")
+    def kapot():
+        raise RuntimeError("stuk")
+
+    r = app.test_client().get("/kapot")
+    assert r.status_code == 500
+    assert "Er ging iets mis" in r.text and "stuk" not in r.text and "Traceback" not in r.text
+
+
+def test_templates_have_no_inline_script_or_style():
+    """The CSP forbids inline scripts and style attributes; keep the templates clean."""
+    from pathlib import Path
+
+    for pad in (Path(__file__).parents[2] / "templates").rglob("*.html"):
+        tekst = pad.read_text(encoding="utf-8")
+        assert "<script" not in tekst and "style=" not in tekst and "<style" not in tekst, pad
+        assert not re.search(r"\son[a-z]+\s*=", tekst), pad  # no inline event handlers

@@ -243,3 +243,30 @@ def test_new_invoer_in_normenset_appears_without_code_change(client, auth, app):
     assert r.status_code == 302
     rij = invoer_rij(app)
     assert rij.waarden["nieuw_veld"] == 3.0 and rij.normenset_id == 2
+
+
+def test_version_column_refuses_a_stale_update(app, vul_invoer):
+    """The last line of defence under sla_op: UPDATE … WHERE version = loaded version."""
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    vul_invoer(EIGEN, status="concept")
+    with app.app_context():
+        engine = db.engine
+        with Session(engine) as eerste, Session(engine) as tweede:
+            a = eerste.scalar(select(Invoer))
+            b = tweede.scalar(select(Invoer))
+            b.status = "ingediend"
+            tweede.commit()
+            a.status = "concept"
+            a.waarden = {"leerplichtigen": 1.0}
+            with pytest.raises(StaleDataError):
+                eerste.commit()
+        rij = db.session.scalar(select(Invoer))
+        assert rij.version == 2 and rij.status == "ingediend"
+
+
+def test_title_says_fout_on_errors(client, auth, app):
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, leerplichtigen="abc", concept="1"))
+    assert "<title>Fout: Invoer Apeldoorn" in r.text
