@@ -316,7 +316,8 @@ def _kalibratie_tabel(k) -> str:
               f"{'taak':<44} {'norm':>7} {'geschat':>8} {'80%-interval':>17}  opmerking"]
     for t in k.taken:
         interval = f"{g(t.laag)}–{g(t.hoog)}" if t.laag is not None else ""
-        opmerking = "" if t.identificeerbaar else "niet identificeerbaar: " + (t.reden or "")
+        opmerking = ("niet identificeerbaar: " + (t.reden or "") if not t.identificeerbaar
+                     else "op de grens" if t.begrensd else "")
         regels.append(f"{t.sleutel:<44} {g(t.normenset_uren):>7} {g(t.uren):>8} "
                       f"{interval:>17}  {opmerking}".rstrip())
     for gr in k.groepen:
@@ -400,8 +401,9 @@ def _parser() -> argparse.ArgumentParser:
     ka.add_argument("--format", choices=("table", "json"), default="table")
     ka.add_argument("-o", "--uitvoer", metavar="NIEUW.toml",
                     help="schrijf de gekalibreerde normenset naar dit bestand")
-    ka.add_argument("--begrenzing", choices=("normenset", "positief"), default="normenset",
-                    help="uren binnen het 80%%-interval van de normenset (standaard) of alleen ≥ 0")
+    ka.add_argument("--begrenzing", choices=("positief", "normenset"), default="positief",
+                    help="uren alleen ≥ 0 (standaard) of binnen het 80%%-interval van de "
+                         "normenset")
     ka.add_argument("--bootstrap", type=int, default=0, metavar="B",
                     help="bootstrap-intervallen met B trekkingen (standaard: uit de Jacobiaan)")
     ka.add_argument("--seed", type=int, default=20260101, metavar="S")

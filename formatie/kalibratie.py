@@ -10,7 +10,9 @@ With the organisation parameters taken from the normenset this is linear in the 
 b the FTE at zero hours. Both are computed with :func:`formatie.model.fte_arrays` itself (the
 model is affine in the hours), so calibration and model cannot drift apart. The hours are found
 with ``scipy.optimize.lsq_linear`` (bounded least squares on the FTE residuals): hours ≥ 0
-(``begrenzing="positief"``) or within the normenset's 80 % interval (``"normenset"``).
+(``begrenzing="positief"``, the default: the data decide) or, optionally, within the
+normenset's 80 % interval (``"normenset"``). An estimate on a bound is marked ``begrensd``: its
+interval then says little (the data pushed beyond the bound).
 
 **What the data cannot tell.** Taken of one functie that take their volume from the same invoer
 have identical columns: any split of their hours fits equally well. They are merged into one
@@ -66,10 +68,13 @@ class TaakSchatting:
     groep: str | None = None
     reden: str | None = None
     normenset_uren: float = 0.0
+    begrensd: bool = False  # the estimate lies on a bound (0, or the normenset's interval)
 
     def als_dict(self) -> dict:
         d = {"uren": self.uren, "laag": self.laag, "hoog": self.hoog,
              "identificeerbaar": self.identificeerbaar}
+        if self.begrensd:
+            d["begrensd"] = True
         if self.groep is not None:
             d["groep"] = self.groep
         if self.reden:
@@ -88,10 +93,12 @@ class GroepSchatting:
     hoog: float | None
     se: float | None
     identificeerbaar: bool
+    begrensd: bool = False
 
     def als_dict(self) -> dict:
         return {"taken": list(self.taken), "uren_som": self.uren_som, "laag": self.laag,
-                "hoog": self.hoog, "identificeerbaar": self.identificeerbaar}
+                "hoog": self.hoog, "identificeerbaar": self.identificeerbaar,
+                "begrensd": self.begrensd}
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,7 @@ def kalibreer(
     normenset: Normenset,
     volume: np.ndarray,
     fte_werkelijk: np.ndarray,
-    begrenzing: str = "normenset",
+    begrenzing: str = "positief",
     bootstrap: int = 0,
     rng: np.random.Generator | None = None,
     clusters: np.ndarray | None = None,
@@ -207,11 +214,13 @@ def kalibreer(
     if begrenzing == "positief":
         laag, hoog = np.zeros(len(groepen)), np.full(len(groepen), np.inf)
 
+    bovengrens = np.maximum(hoog, laag)
+    vastgezet = bovengrens <= laag  # zero-width interval (begrenzing "normenset"): not estimated
     nul_kolom = ~np.any(a != 0, axis=0)
     # rank deficiency among the non-zero columns (scaled, so units do not matter)
     schaal = np.where(nul_kolom, 1.0, np.sqrt((a**2).sum(axis=0)))
     a_s = a / schaal
-    actief = np.flatnonzero(~nul_kolom)
+    actief = np.flatnonzero(~nul_kolom & ~vastgezet)
     collineair = np.zeros(len(groepen), dtype=bool)
     if len(actief):
         _, s, vt = np.linalg.svd(a_s[:, actief], full_matrices=False)
@@ -221,15 +230,17 @@ def kalibreer(
             nulruimte = vt[rang:]
             collineair[actief] = np.abs(nulruimte).max(axis=0) > 1e-6
 
-    vrij = np.flatnonzero(~nul_kolom)
-    bovengrens = np.maximum(hoog, laag)
+    vrij = np.flatnonzero(~nul_kolom & ~vastgezet)
     methode = "bvls" if len(vrij) <= 200 else "trf"
+    centraal = np.where(vastgezet, laag, centraal)
+    vast_deel = a[:, vastgezet] @ laag[vastgezet]  # FTE of the fixed hours
 
     def oplossen(rijen: np.ndarray | slice, gewicht: np.ndarray) -> np.ndarray:
         x = centraal.copy()
         if len(vrij):
             a_w = a[rijen][:, vrij] * gewicht[:, None]
-            x[vrij] = lsq_linear(a_w, doel[rijen] * gewicht, bounds=(laag[vrij], bovengrens[vrij]),
+            rest = (doel[rijen] - vast_deel[rijen]) * gewicht
+            x[vrij] = lsq_linear(a_w, rest, bounds=(laag[vrij], bovengrens[vrij]),
                                  method=methode).x
         return x
 
@@ -248,8 +259,8 @@ def kalibreer(
     voorspeld_vec = a @ schatting + b
     residu = y.ravel() - voorspeld_vec
     rss = float(residu @ residu)
-    ident = ~nul_kolom & ~collineair
-    p = int((~nul_kolom).sum())
+    ident = ~nul_kolom & ~collineair & ~vastgezet
+    p = len(vrij)
     df = max(a.shape[0] - p, 0)
     ss_tot = float(((y.ravel() - y.ravel().mean()) ** 2).sum())
 
@@ -288,6 +299,9 @@ def kalibreer(
         interval = "jacobiaan"
     lo = np.where(ident, np.maximum(lo, 0.0), np.nan)
     hi = np.where(ident, hi, np.nan)
+    marge = 1e-9 * np.maximum(np.abs(schatting), 1.0)
+    op_grens = ~nul_kolom & ~vastgezet & ((schatting <= laag + marge)
+                                          | (schatting >= bovengrens - marge))
 
     def getal(x: float) -> float | None:
         return None if not math.isfinite(x) else float(x)
@@ -295,6 +309,9 @@ def kalibreer(
     def reden(j: int) -> str | None:
         if nul_kolom[j]:
             return "de invoer is in alle waarnemingen 0: de gegevens zeggen niets over deze uren."
+        if vastgezet[j]:
+            return ("vastgezet op de normenset: het 80%-interval heeft breedte 0 en de "
+                    "begrenzing is 'normenset'.")
         if collineair[j]:
             return ("de invoer hangt lineair samen met andere invoer in deze gegevens: de uren "
                     "zijn niet los te schatten.")
@@ -309,7 +326,7 @@ def kalibreer(
             groep_uit.append(GroepSchatting(
                 sleutel=sleutel, taken=tuple(normenset.taken[k].sleutel for k in leden),
                 uren_som=float(schatting[j]), laag=getal(lo[j]), hoog=getal(hi[j]),
-                se=getal(se[j]), identificeerbaar=bool(ident[j])))
+                se=getal(se[j]), identificeerbaar=bool(ident[j]), begrensd=bool(op_grens[j])))
             for k in leden:
                 taak_uit[k] = TaakSchatting(
                     sleutel=normenset.taken[k].sleutel, uren=None, laag=None, hoog=None, se=None,
@@ -324,7 +341,7 @@ def kalibreer(
                 sleutel=normenset.taken[k].sleutel, uren=float(schatting[j]),
                 laag=getal(lo[j]), hoog=getal(hi[j]), se=getal(se[j]),
                 identificeerbaar=bool(ident[j]), reden=reden(j),
-                normenset_uren=float(normenset.taak_uren[k]))
+                normenset_uren=float(normenset.taak_uren[k]), begrensd=bool(op_grens[j]))
     return Kalibratie(
         normenset=normenset,
         begrenzing=begrenzing,

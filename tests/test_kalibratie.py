@@ -177,3 +177,18 @@ def test_cli_calibrate_bad_input(capsys, tmp_path):
     schrijf_data(weinig, n, codes[:5], jaar[:5], volume[:5], fte[:5])
     assert main(["calibrate", str(weinig)]) == 2
     assert "te weinig waarnemingen" in capsys.readouterr().err
+
+
+def test_estimate_on_a_bound_is_marked(klein):
+    volume = np.array([[100.0, 50.0], [30.0, 7.0], [5.0, 40.0], [60.0, 1.0]])
+    echt = klein.met_uren({"a1": 6.0})  # outside a1's interval 2–4
+    fte = bereken(echt, volume).fte
+    vrij = kalibreer(klein, volume, fte)  # default: hours ≥ 0 only
+    assert vrij.begrenzing == "positief"
+    assert vrij.taak("a1").uren == pytest.approx(6.0) and not vrij.taak("a1").begrensd
+    grens = kalibreer(klein, volume, fte, begrenzing="normenset")
+    assert grens.taak("a1").uren == pytest.approx(4.0) and grens.taak("a1").begrensd
+    assert grens.als_dict()["taken"]["a1"]["begrensd"] is True
+    # a2 has a zero-width interval (6–6): with begrenzing "normenset" it is fixed, not estimated
+    assert grens.taak("a2").uren == 6.0 and "vastgezet" in grens.taak("a2").reden
+    assert grens.n_parameters == 2 and vrij.n_parameters == 3
