@@ -91,6 +91,7 @@ def login():
         _registreer(email, ip, True)
         doel = _veilige_next(request.args.get("next"))
         session.clear()
+        session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME (8 hours)
         login_user(user)
         return redirect(doel)
     return render_template("auth/login.html", form=form)

@@ -36,16 +36,27 @@ bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
 PREFILL_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26")
 
 
-def _prefill(gemeente_code: str) -> dict:
-    """CBS inhabitants and the age-group estimates of the model (labelled as estimates)."""
+def _telling(normenset, basis: str) -> str | None:
+    """The invoer that *is* the age group of ``basis`` (estimated at ≥ 500 per 1.000 of it),
+    e.g. leerplichtigen for 5–15; None when the normenset has no such invoer."""
+    kandidaten = [i for i in normenset.invoer if i.schatting_basis == basis
+                  and (i.schatting_per_1000 or 0) >= 500]
+    return max(kandidaten, key=lambda i: i.schatting_per_1000).sleutel if kandidaten else None
+
+
+def _prefill(gemeente_code: str, normenset, waarden: dict) -> dict:
+    """CBS inhabitants and the model's age-group estimates (labelled as estimates); once the
+    gemeente has entered its own count for an age group, that count is shown beside it."""
     ref = load_referentie()
     i = ref.index[gemeente_code]
     bases = leeftijdsschatting(ref)
-    return {
-        "inwoners": float(ref.inwoners[i]),
-        "schattingen": [(BASIS_NAMEN[b], float(bases[b][i])) for b in PREFILL_BASES],
-        "methode": METHODE,
-    }
+    schattingen = []
+    for basis in PREFILL_BASES:
+        sleutel = _telling(normenset, basis)
+        eigen = waarden.get(sleutel) if sleutel else None
+        naam = normenset.invoer_by_sleutel(sleutel).naam if sleutel else None
+        schattingen.append((BASIS_NAMEN[basis], float(bases[basis][i]), naam, eigen))
+    return {"inwoners": float(ref.inwoners[i]), "schattingen": schattingen, "methode": METHODE}
 
 
 def _schattingen(normenset, gemeente_code: str) -> dict[str, float]:
@@ -80,7 +91,8 @@ def invoer(code: str, jaar: int):
     labels = Veldlabel.voor(normenset)
     context = {
         "gemeente": gemeente, "jaar": jaar, "form": form, "normenset": normenset,
-        "normenset_rij": rij, "invoer": opgeslagen, "prefill": _prefill(gemeente.code),
+        "normenset_rij": rij, "invoer": opgeslagen,
+        "prefill": _prefill(gemeente.code, normenset, opgeslagen.waarden if opgeslagen else {}),
         "conflict": None, "geschat": set(), "labels": labels, "tekst": _tekst,
     }
     if request.method == "GET":

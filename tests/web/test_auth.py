@@ -17,6 +17,8 @@ def test_login_and_logout(client, auth):
     assert client.get("/login").status_code == 200
     r = auth.login()
     assert r.status_code == 302 and r.headers["Location"] == "/"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     r = client.get("/")
     assert "Apeldoorn" in r.text and "gemeente@test.nl" in r.text
     assert client.get("/logout").status_code == 200  # GET only asks to confirm

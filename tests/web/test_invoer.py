@@ -270,3 +270,15 @@ def test_title_says_fout_on_errors(client, auth, app):
     auth.als("gemeente")
     r = client.post(PAD, data=formulier(app, leerplichtigen="abc", concept="1"))
     assert "<title>Fout: Invoer Apeldoorn" in r.text
+
+
+def test_estimate_gives_way_to_own_count(client, auth):
+    auth.als("gemeente")
+    r = client.get(PAD)
+    assert "uw eigen telling" not in r.text
+    client.post(PAD, data={"version": "0", "leerplichtigen": "18500", "concept": "1"})
+    r = client.get(PAD)
+    panel = r.text.split('id="voorinvulling-titel"')[1].split("</section>")[0]
+    assert "uw eigen telling (leerplichtigen (5 tot en met 16 jaar)): 18.500" in panel
+    assert "(schatting was 18.756)" in panel
+    assert panel.count("schatting</strong>") == 2  # 16–17 and 18–26 still estimates
