@@ -10,7 +10,9 @@ from formatie.cli import main
 from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken, casus_uren_per_fte, fte_arrays
 from formatie.onzekerheid import (
+    PERCENTIELEN,
     Z90,
+    _percentielen,
     bereik,
     dekkingsaandeel,
     dekkingszin,
@@ -238,3 +240,10 @@ def test_cli_refuses_bad_number_of_draws(capsys, n):
               "--trekkingen", n])
     assert exit_.value.code == 2
     assert "--trekkingen moet tussen 1 en 100.000 liggen" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 1001])
+def test_percentiles_match_numpy_quantile(n):
+    x = np.random.default_rng(n).standard_normal((3, 2, n)).astype(np.float32)
+    verwacht = np.quantile(x.astype(float), PERCENTIELEN, axis=-1)
+    assert _percentielen(x) == pytest.approx(verwacht, rel=1e-6, abs=1e-7)

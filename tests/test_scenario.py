@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken
@@ -133,3 +135,27 @@ def test_vergelijk_side_by_side():
     # common random numbers: a scenario identical to the base gets the identical range
     zelfde = vergelijk([basis, basis.kopie("Kopie")], n, volume, codes, r, trekkingen=300, seed=2)
     assert np.array_equal(zelfde.bereik[0], zelfde.bereik[1])
+
+
+sleutels = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+getallen = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    naam=st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and t.strip()),
+    codes=st.lists(st.from_regex(r"\A[0-9]{4}\Z"), max_size=4),
+    jaar=st.none() | st.integers(2000, 2100),
+    groei=st.dictionaries(sleutels, getallen, max_size=4),
+    uren=st.dictionaries(sleutels, getallen, max_size=4),
+    organisatie=st.dictionaries(sleutels, st.dictionaries(sleutels, getallen, max_size=3),
+                                max_size=2),
+    cohort=st.none() | st.floats(0, 1e5) | st.dictionaries(st.from_regex(r"\A[0-9]{4}\Z"),
+                                                           st.floats(0, 1e5), max_size=3),
+)
+def test_any_scenario_round_trips_through_json(naam, codes, jaar, groei, uren, organisatie,
+                                                cohort):
+    s = Scenario(naam=naam, gemeentecodes=tuple(codes), jaar=jaar, groei=groei, uren=uren,
+                 organisatie=organisatie,
+                 presets=(PresetKeuze("doorstroompunt_27", {"cohort": cohort}),))
+    assert Scenario.from_dict(json.loads(json.dumps(s.to_dict()))) == s
