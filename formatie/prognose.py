@@ -177,6 +177,8 @@ def prognose_reeksen(
         raise ValueError("waarden must have len(jaren) values per series")
     if len(jaren) != len(set(jaren.tolist())):
         raise ValueError("jaren must be unique")
+    if np.any(np.isinf(waarden)):
+        raise ValueError("waarden must be finite (NaN = missing)")
     if np.any(waarden[np.isfinite(waarden)] < 0):
         raise ValueError("waarden must be ≥ 0")
     if horizon < 1:

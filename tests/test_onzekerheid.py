@@ -41,6 +41,13 @@ def test_norm_draw_hits_p10_p50_p90(klein):
     assert np.all(normuren_uit_z(klein, np.linspace(-5, 5, 11)[:, None] * np.ones(3))[:, 1] == 6)
 
 
+def test_norm_draws_are_monotone_in_z():
+    n = standaard_normenset()
+    z = np.linspace(-6, 6, 241)[:, None] * np.ones(len(n.taken))
+    uren = normuren_uit_z(n, z)
+    assert np.all(np.diff(uren, axis=0) >= 0) and np.all(uren >= 0)
+
+
 def test_norm_draws_empirical_percentiles():
     n = standaard_normenset()
     uren = trek_normuren(n, np.random.default_rng(3), 200_000)

@@ -112,5 +112,7 @@ def test_bad_input():
         prognose([2020, 2021], [1, 2, 3])
     with pytest.raises(ValueError, match="unique"):
         prognose([2020, 2020, 2021], [1, 2, 3])
+    with pytest.raises(ValueError, match="finite"):
+        prognose([2020, 2021, 2022], [1, np.inf, 3])
     with pytest.raises(ValueError, match="≥ 0"):
         prognose([2020, 2021, 2022], [1, -2, 3])
