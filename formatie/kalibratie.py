@@ -136,7 +136,7 @@ class Kalibratie:
             "taken": {t.sleutel: t.als_dict() for t in self.taken},
             "groepen": {g.sleutel: g.als_dict() for g in self.groepen},
             "fit": {
-                "r2": self.r2,
+                "r2": self.r2 if math.isfinite(self.r2) else None,
                 "rmse_fte": self.rmse_fte,
                 "n_waarnemingen": self.n_waarnemingen,
                 "n_parameters": self.n_parameters,

@@ -239,6 +239,21 @@ class Scenario:
         )
 
 
+def basis_gemeenten(scenario: Scenario, referentie) -> tuple[str, ...]:
+    """The gemeentecodes of a scenario's base: its ``gemeentecodes``, else its ``regio``'s
+    members (:func:`formatie.loader.load_referentie`). Raises :class:`ScenarioFout`."""
+    if scenario.gemeentecodes:
+        onbekend = [c for c in scenario.gemeentecodes if c not in referentie.index]
+        if onbekend:
+            raise ScenarioFout([f"onbekende gemeentecode {', '.join(onbekend)}."])
+        return tuple(scenario.gemeentecodes)
+    if scenario.regio:
+        if scenario.regio not in referentie.regionamen:
+            raise ScenarioFout([f"onbekende regio '{scenario.regio}' (verwacht MC01 … MC41)."])
+        return tuple(referentie.leden(scenario.regio))
+    raise ScenarioFout(["het scenario heeft geen basis: geef gemeenten of een regio."])
+
+
 def _getallen(d, wat: str, problemen: list[str]) -> dict[str, float]:
     if not isinstance(d, Mapping):
         problemen.append(f"{wat} moet een object zijn.")

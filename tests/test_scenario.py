@@ -14,6 +14,7 @@ from formatie.scenario import (
     PresetKeuze,
     Scenario,
     ScenarioFout,
+    basis_gemeenten,
     cohort_23_26,
     pas_toe,
     vergelijk,
@@ -159,3 +160,14 @@ def test_any_scenario_round_trips_through_json(naam, codes, jaar, groei, uren, o
                  organisatie=organisatie,
                  presets=(PresetKeuze("doorstroompunt_27", {"cohort": cohort}),))
     assert Scenario.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+
+
+def test_basis_gemeenten():
+    r = load_referentie()
+    assert basis_gemeenten(Scenario(naam="a", gemeentecodes=("0363",)), r) == ("0363",)
+    assert basis_gemeenten(Scenario(naam="b", regio="MC01"), r) == tuple(r.leden("MC01"))
+    for fout, s in (("onbekende regio", Scenario(naam="c", regio="MC99")),
+                    ("onbekende gemeentecode", Scenario(naam="d", gemeentecodes=("9999",))),
+                    ("geen basis", Scenario(naam="e"))):
+        with pytest.raises(ScenarioFout, match=fout):
+            basis_gemeenten(s, r)
