@@ -36,10 +36,12 @@ _DUMMY.set_password("dummy-wachtwoord-voor-gelijke-rekentijd")
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mailadres", validators=[
-        DataRequired("Vul uw e-mailadres in."), Length(max=254)],
+        DataRequired("Vul uw e-mailadres in."),
+        Length(max=254, message="Gebruik hoogstens 254 tekens.")],
         render_kw={"autocomplete": "username"})
     password = PasswordField("Wachtwoord", validators=[
-        DataRequired("Vul uw wachtwoord in."), Length(max=200)],
+        DataRequired("Vul uw wachtwoord in."),
+        Length(max=200, message="Gebruik hoogstens 200 tekens.")],
         render_kw={"autocomplete": "current-password"})
     submit = SubmitField("Inloggen")
 

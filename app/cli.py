@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from formatie.loader import load_referentie, standaard_normenset
 
@@ -133,7 +134,10 @@ def init_command():
 @with_appcontext
 def demo_command():
     """Maak een demo-beheerder en een demo-gemeenteaccount met willekeurige wachtwoorden."""
-    gemeente = db.session.get(Gemeente, DEMO_GEMEENTE_CODE)
+    try:
+        gemeente = db.session.get(Gemeente, DEMO_GEMEENTE_CODE)
+    except SQLAlchemyError:
+        gemeente = None
     if gemeente is None:
         raise click.UsageError("de database is nog leeg: voer eerst 'flask --app app init' uit.")
     accounts = [(DEMO_BEHEERDER, "beheerder", None), (DEMO_GEMEENTE, "gemeente",

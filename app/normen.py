@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from formatie.loader import InvoerFout, parse_normenset
 
@@ -77,7 +78,12 @@ def upload():
     rij = NormensetRij(naam=normenset.naam, versie=normenset.versie, toml=tekst, actief=False,
                        uploaded_by=current_user.id)
     db.session.add(rij)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # uploaded twice at the same moment
+        db.session.rollback()
+        return _lijst_pagina(form, [f"{naam}: er bestaat al een normenset '{normenset.naam}' "
+                                    f"met versie '{normenset.versie}'."], 422)
     flash(f"Normenset {rij.label} is opgeslagen. Hij is nog niet actief.", "succes")
     return redirect(url_for("normen.detail", normenset_id=rij.id))
 

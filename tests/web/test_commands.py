@@ -123,3 +123,8 @@ def test_demo_accounts(app, runner):
     assert tweede.exit_code == 0
     assert "bestaat al" in tweede.output and "users password" in tweede.output
     assert "wachtwoord:" not in tweede.output
+
+
+def test_demo_on_empty_database_explains(leeg_app):
+    uit = leeg_app.test_cli_runner().invoke(args=["demo"])
+    assert uit.exit_code != 0 and "voer eerst 'flask --app app init' uit" in uit.output

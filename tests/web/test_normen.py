@@ -77,3 +77,14 @@ def test_upload_refusals(client, auth, app):
     r = client.post("/normen/upload", data={}, content_type="multipart/form-data")
     assert r.status_code == 422 and "Kies een TOML-bestand" in r.text
     assert aantal(app) == 1
+
+
+def test_database_allows_one_active_normenset(app):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        db.session.add(NormensetRij(naam="X", versie="1", toml="", actief=True))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
