@@ -282,3 +282,40 @@ def test_estimate_gives_way_to_own_count(client, auth):
     assert "uw eigen telling (leerplichtigen (5 tot en met 16 jaar)): 18.500" in panel
     assert "(schatting was 18.756)" in panel
     assert panel.count("schatting</strong>") == 2  # 16–17 and 18–26 still estimates
+
+
+def test_simultaneous_saves_one_wins(app, vul_invoer):
+    """Two saves of the same version at the same moment: one is stored, one gets 409."""
+    import threading
+
+    from .conftest import AuthActions
+
+    vul_invoer(EIGEN, status="concept")
+    clients = [app.test_client() for _ in range(2)]
+    for c, rol in zip(clients, ("gemeente", "regio"), strict=True):
+        AuthActions(c, app).als(rol)
+    for ronde in range(4):
+        versie = invoer_rij(app).version
+        start = threading.Barrier(2)
+        codes = []
+
+        def bewaar(c, waarde, versie=versie, start=start, codes=codes):
+            start.wait()
+            r = c.post(PAD, data=formulier(app, leerplichtigen=str(waarde),
+                                           version=str(versie), concept="1"))
+            codes.append(r.status_code)
+
+        threads = [threading.Thread(target=bewaar, args=(c, 1000 + 10 * ronde + i))
+                   for i, c in enumerate(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(codes) == [302, 409], codes
+        rij = invoer_rij(app)
+        assert rij.version == versie + 1
+        with app.app_context():  # the audit trail records exactly the save that won
+            nieuw = list(db.session.scalars(select(AuditEntry.new).where(
+                AuditEntry.invoer_version == rij.version,
+                AuditEntry.field == "leerplichtigen")))
+        assert [float(n) for n in nieuw] == [rij.waarden["leerplichtigen"]]
