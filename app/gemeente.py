@@ -129,6 +129,10 @@ def invoer(code: str, jaar: int):
         huidig, andermans = andermans_wijzigingen(gemeente, jaar, geladen, form.invoer_waarden(),
                                                   form.bezetting_waarden())
         form.version.data = str(huidig.version if huidig else 0)
+        for w in andermans:  # fields only the other person changed: take their value
+            if w.alleen_door_ander and w.veld != "status" and w.veld in form:
+                form[w.veld].data = format_invoer(None if w.hun_waarde is None
+                                                  else float(w.hun_waarde))
         context.update(invoer=huidig, conflict=andermans)
         return render_template("gemeente/invoer.html", **context), 409
     if not wijzigingen:

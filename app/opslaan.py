@@ -40,6 +40,12 @@ class AndermansWijziging:
     wanneer: datetime
     hun_waarde: str | None  # now in the database
     uw_waarde: str | None  # what this user entered
+    basis: str | None  # the value when this user loaded the form
+
+    @property
+    def alleen_door_ander(self) -> bool:
+        """This user left the field as loaded: take the other person's value."""
+        return self.uw_waarde == self.basis
 
 
 def als_tekst(waarde: float | None) -> str | None:
@@ -124,14 +130,16 @@ def andermans_wijzigingen(
                                  AuditEntry.invoer_version > geladen_versie)
         .order_by(AuditEntry.invoer_version, AuditEntry.id))
     laatste: dict[str, AuditEntry] = {}
+    eerste: dict[str, AuditEntry] = {}
     for entry in entries:
         laatste[entry.field] = entry
+        eerste.setdefault(entry.field, entry)
     nu = _plat(invoer)
     uw = {k: als_tekst(v) for k, v in uw_waarden.items()}
     uw.update({BEZETTING + k: als_tekst(v) for k, v in uw_bezetting.items()})
     uit = [
         AndermansWijziging(veld, e.user.email if e.user else "onbekend", e.timestamp,
-                           nu.get(veld), uw.get(veld))
+                           nu.get(veld), uw.get(veld), eerste[veld].old)
         for veld, e in laatste.items()
     ]
     return invoer, uit

@@ -187,6 +187,10 @@ def test_optimistic_lock_conflict(client, auth, app):
     assert "regio@test.nl" in rij and ">150<" in rij and ">175<" in rij  # theirs vs yours
     assert "Schoolvestigingen" in conflict
     assert 'value="175"' in r.text  # the user's entry is kept in the form
+    # scholen was changed only by the other person: the form now shows their value
+    scholen = conflict.split("Schoolvestigingen (po, vo, (v)so en mbo)</th>")[1].split("</tr>")[0]
+    assert ">40<" in scholen and "u wijzigde dit veld niet" in scholen
+    assert re.search(r'<input[^>]*id="scholen"[^>]*value="40"', r.text)
     assert re.search(r'name="version" type="hidden" value="2"|value="2"[^>]*name="version"',
                      r.text)
     # nothing overwritten, nothing audited for the refused save
@@ -198,7 +202,9 @@ def test_optimistic_lock_conflict(client, auth, app):
     # after review, saving again with the new version goes through
     r = client.post(PAD, data=formulier(app, leerplichtigen="175", scholen="40", version="2",
                                         concept="1"))
-    assert r.status_code == 302 and invoer_rij(app).waarden["leerplichtigen"] == 175.0
+    assert r.status_code == 302
+    assert invoer_rij(app).waarden["leerplichtigen"] == 175.0
+    assert invoer_rij(app).waarden["scholen"] == 40.0
 
 
 def test_first_save_conflict_when_someone_created_it(client, auth, app, vul_invoer):
