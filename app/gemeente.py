@@ -26,7 +26,7 @@ from formatie.uitvoer import resultaat_als_dict
 from .access import check_jaar, get_gemeente_or_404
 from .berekening import bereken_invoer, grafiek_fte_per_taak, ontbrekend, vergelijking
 from .extensions import db
-from .invoerform import BEZETTING, Veldlabel, invoer_form
+from .invoerform import Veldlabel, invoer_form
 from .models import ACTIE_LABELS, NIET_BEGONNEN, STATUS_LABELS, AuditEntry
 from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
@@ -204,4 +204,4 @@ def historie(code: str, jaar: int):
     return render_template("gemeente/historie.html", gemeente=gemeente, jaar=jaar,
                            invoer=opgeslagen, entries=entries, labels=labels, tekst=_tekst,
                            acties=ACTIE_LABELS, status=opgeslagen.status if opgeslagen
-                           else NIET_BEGONNEN, BEZETTING=BEZETTING)
+                           else NIET_BEGONNEN)
