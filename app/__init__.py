@@ -1,4 +1,17 @@
-"""The Formatietool web application (Flask app factory)."""
+"""The Formatietool web application (Flask app factory).
+
+Pages (bookmarkable): ``/login``, ``/logout``, ``/`` (overview), ``/toegankelijkheid``,
+``/gemeente/<code>/<jaar>`` (invoer form), ``…/resultaat``, ``…/resultaat.json``, ``…/historie``,
+``/regio/<MCxx>/<jaar>``, ``/normen`` (+ ``/normen/<id>``, upload, activate), ``/gebruikers``
+(beheerder), ``/health``. Every figure comes from the ``formatie`` model package.
+
+Commands: ``flask --app app init`` (migrate + seed, idempotent), ``flask --app app users
+create|password|list``, ``flask --app app demo``; ``make run`` serves with gunicorn.
+
+Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
+(default: generated once into instance/secret_key), ``PORT``, ``SESSION_COOKIE_SECURE``
+(default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs).
+"""
 
 from __future__ import annotations
 
