@@ -223,3 +223,10 @@ def vul_invoer(app):
             return invoer.id
 
     return vul
+
+
+@pytest.fixture
+def gebruikers(app) -> dict[str, str]:
+    """E-mail address per test role (gemeente, andere_gemeente, regio, beheerder); every
+    account has the password WACHTWOORD. Log in with ``auth.als(rol)`` or ``auth.login()``."""
+    return {rol: email for rol, (email, *_rest) in GEBRUIKERS.items()}

@@ -40,9 +40,9 @@ def test_login_refused(client, auth, email, password):
     assert client.get("/").status_code == 302
 
 
-def test_inactive_user_cannot_log_in(client, auth, app):
+def test_inactive_user_cannot_log_in(client, auth, app, gebruikers):
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
+        user = db.session.scalar(select(User).where(User.email == gebruikers["gemeente"]))
         user.active = False
         db.session.commit()
     r = auth.login()
