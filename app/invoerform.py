@@ -82,13 +82,10 @@ class InvoerFormBase(FlaskForm):
                 if not veld.errors and veld.waarde is None:
                     veld.errors.append("Vul dit veld in om in te dienen (0 als er niets was).")
                     ok = False
-        for controle in self.normenset.controles:
-            links, rechts = self[controle.links], self[controle.rechts]
-            if links.errors or rechts.errors or None in (links.waarde, rechts.waarde):
-                continue
-            if links.waarde > rechts.waarde:
-                links.errors.append(controle.melding)
-                ok = False
+        geldig = {s: self[s].waarde for s in self.normenset.invoer_sleutels if not self[s].errors}
+        for controle in self.normenset.geschonden_controles(geldig):
+            self[controle.links].errors.append(controle.melding)
+            ok = False
         return ok
 
     def fouten(self) -> list[tuple[str, str, str]]:

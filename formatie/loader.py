@@ -592,6 +592,9 @@ def read_invoer_csv(
         for s in sleutels:
             waarde = _cel(rij.get(s), invoer_def[s], decimaal, ontbrekend_is_nul, regel, problemen)
             waarden.append(waarde)
+        for controle in normenset.geschonden_controles(dict(zip(sleutels, waarden, strict=True))):
+            problemen.append(Probleem(controle.melding, regel, controle.links))
+        waarden = [0.0 if w is None else w for w in waarden]
         extra_waarden = []
         for k in extra_kolommen:
             try:
@@ -640,27 +643,31 @@ def _cel(
     ontbrekend_is_nul: bool,
     regel: int,
     problemen: list[Probleem],
-) -> float:
-    """One invoer cell: parsed and checked against min/max; problems are appended."""
+) -> float | None:
+    """One invoer cell, parsed and checked against min/max. A problem is appended and None
+    returned when the cell is not usable (so cross-field checks skip it)."""
     if tekst is None or not tekst.strip():
         if not ontbrekend_is_nul:
             problemen.append(Probleem(
                 "lege cel. Vul een getal in (0 als er niets was), of geef --ontbrekend-is-nul.",
                 regel, invoer.sleutel))
+            return None
         return 0.0
     try:
         waarde = parse_getal(tekst, decimaal)
     except GetalFout as exc:
         problemen.append(Probleem(str(exc), regel, invoer.sleutel))
-        return 0.0
+        return None
     assert waarde is not None
     if waarde < invoer.min:
         problemen.append(Probleem(
             f"{tekst.strip()} is kleiner dan het minimum {invoer.min:g}.", regel, invoer.sleutel))
-    elif waarde > invoer.max:
+        return None
+    if waarde > invoer.max:
         problemen.append(Probleem(
             f"{tekst.strip()} is groter dan het maximum {invoer.max:g} ({invoer.eenheid}).",
             regel, invoer.sleutel))
+        return None
     return waarde
 
 

@@ -126,6 +126,13 @@ class Normenset:
     def label(self) -> str:
         return f"{self.naam} ({self.versie})"
 
+    def geschonden_controles(self, waarden: dict[str, float | None]) -> list[Controle]:
+        """The cross-field checks ``links ≤ rechts`` that ``waarden`` violate (missing values
+        are not checked)."""
+        return [c for c in self.controles
+                if waarden.get(c.links) is not None and waarden.get(c.rechts) is not None
+                and waarden[c.links] > waarden[c.rechts]]
+
     # ----- array views used by the model ---------------------------------------------------
     @cached_property
     def taak_invoer_index(self) -> np.ndarray:

@@ -130,7 +130,9 @@ def test_console_script_national_csv_matches_model(tmp_path):
     rng = np.random.default_rng(7)
     volume = np.column_stack([rng.integers(0, int(min(i.max, 500)) + 1, len(ref.gemeentecodes))
                               for i in n.invoer]).astype(float)
-    volume[:, n.invoer_sleutels.index("meldingen_16uur_herhaald")] = 0
+    for c in n.controles:  # keep the cross-field checks (links ≤ rechts) satisfied
+        links, rechts = n.invoer_sleutels.index(c.links), n.invoer_sleutels.index(c.rechts)
+        volume[:, links] = np.minimum(volume[:, links], volume[:, rechts])
     invoer = tmp_path / "nationaal.csv"
     regels = ["gemeentecode;" + ";".join(n.invoer_sleutels)]
     regels += [code + ";" + ";".join(f"{v:g}" for v in rij)

@@ -113,8 +113,8 @@ def test_csv_comma_and_semicolon_forms(klein, tmp_path):
 
 
 def test_csv_cp1252_from_dutch_excel(klein):
-    data = "gemeentecode;gemeentenaam;x;y\n0363;Súdwest-Fryslân;1;2\n".encode("cp1252")
-    assert read_invoer_csv(data, klein).volume.tolist() == [[1.0, 2.0]]
+    data = "gemeentecode;gemeentenaam;x;y\n0363;Súdwest-Fryslân;2;1\n".encode("cp1252")
+    assert read_invoer_csv(data, klein).volume.tolist() == [[2.0, 1.0]]
 
 
 def test_unfilled_template_rows_are_skipped(klein):
@@ -163,3 +163,11 @@ def test_malformed_csv_is_a_dutch_error_not_a_traceback(klein):
         read_invoer_csv(b"gemeentecode,x,y\n0363,\x00,1\n", klein)
     with pytest.raises(InvoerFout, match="regel 3, kolom 'x'"):
         read_invoer_csv(b'gemeentecode,x,y\n"0363","1\n2",1\n', klein)
+
+
+def test_csv_applies_the_normenset_controles(klein):
+    # klein.toml: controle y ≤ x
+    with pytest.raises(InvoerFout) as exc:
+        read_invoer_csv(b"gemeentecode,x,y\n0363,5,6\n", klein, bestand="in.csv")
+    assert str(exc.value) == "in.csv, regel 2, kolom 'y': Y mag niet groter zijn dan X."
+    assert read_invoer_csv(b"gemeentecode,x,y\n0363,6,6\n", klein).volume.tolist() == [[6, 6]]
