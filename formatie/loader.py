@@ -1094,7 +1094,14 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
                             else f"groter dan het maximum {inv.max:g} ({inv.eenheid})")
                 problemen.append(CelProbleem(f"{waarde:g} is {richting}.", rij, inv.sleutel,
                                              blad, f"{_kolomletter(kolom)}{rij}"))
-            waarden.append(0.0 if waarde is None else waarde)
+            geldig = waarde is not None and inv.min <= waarde <= inv.max
+            waarden.append(waarde if geldig else None)
+        for controle in n.geschonden_controles(dict(zip(n.invoer_sleutels, waarden,
+                                                        strict=True))):
+            kolom = kolommen[controle.links]
+            problemen.append(CelProbleem(controle.melding, rij, controle.links, blad,
+                                         f"{_kolomletter(kolom)}{rij}"))
+        waarden = [0.0 if w is None else w for w in waarden]
         codes.append(code)
         jaren.append(jaar)
         rijen.append(waarden)

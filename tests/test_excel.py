@@ -583,6 +583,8 @@ SLECHT = [
     ("dubbele gemeente", _zet("Invoer", "gemeentecode", 1, "GM0358"), "staat dubbel"),
     ("formule in invoer", _formule_in_invoer, "cel F4, kolom 'scholen': de cel bevat een formule"),
     ("ongeldig jaar", _zet("Invoer", "jaar", 0, 1850), "geen geldig jaar"),
+    ("controle geschonden", _zet("Invoer", "meldingen_16uur_herhaald", 0, 49_999),
+     "kolom 'meldingen_16uur_herhaald': Het aantal herhaalde meldingen"),
     ("negatieve uren", _zet("Normen", "uren", 0, -2), "uren mag niet negatief zijn"),
     ("tekst in uren", _zet("Normen", "uren", 0, "vier"), "blad 'Normen', cel F4, kolom 'uren'"),
     ("functie gewijzigd", _zet("Normen", "functie", 0, "doorstroompunt"),
