@@ -36,7 +36,8 @@ CONCEPT = "concept"
 INGEDIEND = "ingediend"
 STATUS_LABELS = {NIET_BEGONNEN: "Niet begonnen", CONCEPT: "Concept", INGEDIEND: "Ingediend"}
 
-ACTIE_LABELS = {"concept": "Opgeslagen als concept", "indienen": "Ingediend"}
+ACTIE_LABELS = {"concept": "Opgeslagen als concept", "indienen": "Ingediend",
+                "excel-import": "Geïmporteerd uit een Excel-werkboek"}
 
 
 def utcnow() -> datetime:
@@ -208,3 +209,66 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(String(45), index=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Scenario(db.Model):
+    """A stored scenario: ``parameters`` is :meth:`formatie.scenario.Scenario.to_dict`.
+
+    ``basis`` freezes the base volume at creation (``{"gemeentecodes": [...], "invoer":
+    [sleutels], "volume": [[...]]}``) and ``overrides`` holds invoer values that replace it
+    (``{gemeentecode: {sleutel: value}}``, e.g. from an uploaded workbook), so a result can
+    always be reproduced from this row alone. Scope: exactly one of gemeente_code, regio_code.
+    """
+
+    __tablename__ = "scenario"
+    __table_args__ = (
+        CheckConstraint("(gemeente_code IS NULL) <> (regio_code IS NULL)", name="scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    gemeente_code: Mapped[str | None] = mapped_column(ForeignKey("gemeente.code"), index=True)
+    regio_code: Mapped[str | None] = mapped_column(ForeignKey("regio.code"), index=True)
+    jaar: Mapped[int] = mapped_column(Integer)
+    normenset_id: Mapped[int] = mapped_column(ForeignKey("normenset.id"))
+    #: Normenset stored from an uploaded workbook's edited norms (provenance), if any.
+    werkboek_normenset_id: Mapped[int | None] = mapped_column(ForeignKey("normenset.id"))
+    parameters: Mapped[dict] = mapped_column(JSON)
+    basis: Mapped[dict] = mapped_column(JSON)
+    overrides: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    owner: Mapped[User | None] = relationship()
+    gemeente: Mapped[Gemeente | None] = relationship()
+    regio: Mapped[Regio | None] = relationship()
+    normenset: Mapped[Normenset] = relationship(foreign_keys=[normenset_id])
+    werkboek_normenset: Mapped[Normenset | None] = relationship(
+        foreign_keys=[werkboek_normenset_id])
+
+    @property
+    def scope_label(self) -> str:
+        if self.gemeente is not None:
+            return self.gemeente.label
+        return f"regio {self.regio.naam} ({self.regio_code})" if self.regio else "?"
+
+
+class WerkboekUpload(db.Model):
+    """An uploaded workbook waiting for confirmation after the preview (parsed, as JSON).
+
+    Only its owner can confirm it, only through the same gemeente or region page, and only
+    until ``expires_at``; confirming deletes it.
+    """
+
+    __tablename__ = "werkboek_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))  # "gemeente" or "regio"
+    scope_code: Mapped[str] = mapped_column(String(4))
+    jaar: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
