@@ -1,0 +1,291 @@
+"""Security as an attacker would try it, over *every* route in ``app.url_map``.
+
+- role × route × method matrix (anonymous, gemeente, other gemeente, regio, beheerder; own and
+  other gemeente/region): anonymous → login redirect, others' data → 404 and nothing changed,
+  never a 5xx. New routes are covered automatically; a route whose parameters this file cannot
+  fill fails the test, so it gets added here.
+- CSRF on every state-changing request (app with CSRF on): every POST route without a token is
+  rejected and nothing changes.
+- security headers on every page (CSP without 'unsafe-inline', nosniff, frame-ancestors,
+  Referrer-Policy), also on error pages and for anonymous users.
+- login rate limit; no password or secret in log records or server output.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.extensions import db
+from app.models import User
+
+from .conftest import ANDER, ANDERE_REGIO, EIGEN, EIGEN_REGIO, GEBRUIKERS, JAAR, WACHTWOORD
+
+#: Routes anyone may use without logging in.
+PUBLIEK = {"auth.login", "auth.logout", "main.toegankelijkheid", "health.health", "static"}
+#: Route prefixes only a beheerder may use (anything else answers 404, as if absent).
+ALLEEN_BEHEERDER = ("/gebruikers", "/normen/upload", "/normen/<int:normenset_id>/activeer")
+ROLLEN = [None, "gemeente", "andere_gemeente", "regio", "beheerder"]
+# Who may see which gemeente / region. "eigen" is 0200 (MC11), "ander" is 0344 (MC19).
+MAG = {
+    ("gemeente", "eigen"): True, ("gemeente", "ander"): False,
+    ("andere_gemeente", "eigen"): False, ("andere_gemeente", "ander"): True,
+    ("regio", "eigen"): True, ("regio", "ander"): False,
+    ("beheerder", "eigen"): True, ("beheerder", "ander"): True,
+}
+MAG_REGIO = {
+    ("gemeente", "eigen"): False, ("gemeente", "ander"): False,
+    ("andere_gemeente", "eigen"): False, ("andere_gemeente", "ander"): False,
+    ("regio", "eigen"): True, ("regio", "ander"): False,
+    ("beheerder", "eigen"): True, ("beheerder", "ander"): True,
+}
+# Parameters this file knows how to fill (anything else: add it here).
+ID_PARAMS = {"normenset_id", "user_id", "scenario_id", "upload_id", "id"}
+
+
+def _regels(app):
+    return sorted((r for r in app.url_map.iter_rules()), key=lambda r: r.rule)
+
+
+def _soort(rule) -> str:
+    if rule.rule.startswith("/gemeente/<code>"):
+        return "gemeente"
+    if rule.rule.startswith("/regio/<code>"):
+        return "regio"
+    return "overig"
+
+
+def _pad(rule, doel: str, ids: dict[str, int]) -> str:
+    waarden = {}
+    for arg in rule.arguments:
+        if arg == "code":
+            if _soort(rule) == "gemeente":
+                waarden[arg] = EIGEN if doel == "eigen" else ANDER
+            elif _soort(rule) == "regio":
+                waarden[arg] = EIGEN_REGIO if doel == "eigen" else ANDERE_REGIO
+            else:
+                pytest.fail(f"route {rule.rule}: which code? Add it to tests/web/test_security.py")
+        elif arg == "jaar":
+            waarden[arg] = JAAR
+        elif arg == "filename":
+            waarden[arg] = "style.css"
+        elif arg in ID_PARAMS:
+            waarden[arg] = ids.get(arg, 1)
+        else:
+            pytest.fail(f"route {rule.rule}: unknown parameter {arg!r}; add it to "
+                        "tests/web/test_security.py")
+    return rule.build(waarden)[1]
+
+
+def _snapshot(app) -> dict:
+    """Every table's rows (login attempts aside): any write shows up as a difference."""
+    uit = {}
+    with app.app_context():
+        for tabel in db.metadata.sorted_tables:
+            if tabel.name in {"login_attempt", "gemeente", "regio"}:
+                uit[tabel.name] = db.session.scalar(select(func.count()).select_from(tabel))
+                continue
+            rijen = db.session.execute(select(tabel)).all()
+            uit[tabel.name] = sorted(repr(tuple(r)) for r in rijen)
+        db.session.remove()
+    return uit
+
+
+def _post(client, pad: str):
+    data = {"version": "1", "leerplichtigen": "1000", "concept": "1", "email":
+            "nieuw@test.nl", "role": "beheerder", "naam": "x",
+            "bestand": (io.BytesIO(b"PK\x03\x04 niet echt"), "aanval.xlsx")}
+    return client.post(pad, data=data, content_type="multipart/form-data")
+
+
+def _ids(app) -> dict[str, int]:
+    """Ids for routes with an id: an extra account (so deactivating it locks no test role out)."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "extra@test.nl"))
+        if user is None:
+            user = User(email="extra@test.nl", password_hash="x", role="gemeente",
+                        gemeente_code=EIGEN, active=True)
+            db.session.add(user)
+            db.session.commit()
+        return {"user_id": user.id, "normenset_id": 1}
+
+
+@pytest.fixture
+def gevuld(vul_invoer):
+    for code in (EIGEN, "0150", ANDER):
+        vul_invoer(code, status="ingediend")
+
+
+def test_every_route_every_role(app, client, auth, gevuld):
+    """The matrix. Denied → 404 (anonymous: login redirect) and no write; allowed → no 5xx."""
+    ids = _ids(app)
+    bekeken = 0
+    for rule in _regels(app):
+        for methode in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            doelen = ["eigen", "ander"] if _soort(rule) != "overig" else ["eigen"]
+            for rol in ROLLEN:
+                for doel in doelen:
+                    auth.als(rol)
+                    pad = _pad(rule, doel, ids)
+                    voor = _snapshot(app) if methode == "POST" else None
+                    r = client.get(pad) if methode == "GET" else _post(client, pad)
+                    r.get_data()  # buffer, then close (static files are streamed)
+                    r.close()
+                    wie = f"{rol} {methode} {pad}"
+                    bekeken += 1
+                    assert r.status_code < 500, wie
+                    if rule.endpoint in PUBLIEK:
+                        continue
+                    if rol is None:
+                        assert r.status_code == 302, wie
+                        assert r.headers["Location"].startswith("/login"), wie
+                        mag = False
+                    elif _soort(rule) == "gemeente":
+                        mag = MAG[rol, doel]
+                    elif _soort(rule) == "regio":
+                        mag = MAG_REGIO[rol, doel]
+                    elif rule.rule.startswith(ALLEEN_BEHEERDER):
+                        mag = rol == "beheerder"
+                    else:
+                        mag = True
+                    if rol is not None and not mag:
+                        assert r.status_code == 404, wie
+                        assert "Pagina niet gevonden" in r.text, wie
+                    if rol is not None and mag and methode == "GET" and set(
+                            rule.arguments) <= {"code", "jaar"}:
+                        assert r.status_code != 404, wie
+                    if voor is not None and not mag:
+                        assert _snapshot(app) == voor, f"{wie} changed the database"
+    assert bekeken > 100
+
+
+def test_no_cross_gemeente_read_leaks_names(client, auth, gevuld, app):
+    """A gemeente user never sees another gemeente's name on any GET page it can reach."""
+    ids = _ids(app)
+    auth.als("gemeente")
+    for rule in _regels(app):
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        for doel in (["eigen", "ander"] if _soort(rule) != "overig" else ["eigen"]):
+            r = client.get(_pad(rule, doel, ids))
+            r.get_data()
+            r.close()
+            if r.status_code == 200 and r.mimetype in {"text/html", "application/json"}:
+                assert "Utrecht" not in r.text or rule.endpoint.startswith("normen"), rule.rule
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "beheerder"])
+def test_csrf_on_every_post_route(csrf_app, rol):
+    """With CSRF on (production): every POST route without a token → 400, nothing written."""
+    with csrf_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == GEBRUIKERS[rol][0]))
+        user_id = str(user.id)
+    ids = _ids(csrf_app)
+    client = csrf_app.test_client()
+    with client.session_transaction() as sessie:
+        sessie["_user_id"] = user_id
+        sessie["_fresh"] = True
+    routes = [r for r in _regels(csrf_app) if "POST" in r.methods]
+    assert routes
+    for rule in routes:
+        pad = _pad(rule, "eigen", ids)
+        voor = _snapshot(csrf_app)
+        r = _post(client, pad)
+        # 400 (friendly "formulier verlopen" page) — or 404 for a page this role may not see;
+        # /login re-runs for a logged-in user and just sends them to the start page
+        if rule.endpoint == "auth.login":
+            assert r.status_code == 302 and r.headers["Location"] == "/", pad
+            continue
+        assert r.status_code in (400, 404), (pad, r.status_code)
+        if rule.endpoint not in PUBLIEK and r.status_code == 400:
+            assert "verlopen" in r.text, pad
+        r = client.post(pad, data={"csrf_token": "vervalst"})
+        assert r.status_code in (400, 404), pad
+        assert _snapshot(csrf_app) == voor, f"{pad} wrote without a CSRF token"
+    # and the session is still the same user (nothing was logged out)
+    with client.session_transaction() as sessie:
+        assert sessie.get("_user_id") == user_id
+
+
+def _controleer_headers(r, wie: str) -> None:
+    csp = r.headers.get("Content-Security-Policy", "")
+    richtlijnen = {d.strip().split(" ")[0]: d.strip() for d in csp.split(";") if d.strip()}
+    script = richtlijnen.get("script-src", richtlijnen.get("default-src", ""))
+    assert script, wie
+    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script, wie
+    assert "'unsafe-inline'" not in richtlijnen.get("style-src", ""), wie
+    assert richtlijnen.get("frame-ancestors") == "frame-ancestors 'none'", wie
+    assert richtlijnen.get("object-src") == "object-src 'none'", wie
+    assert r.headers.get("X-Content-Type-Options") == "nosniff", wie
+    assert r.headers.get("Referrer-Policy") in {"same-origin", "no-referrer",
+                                                "strict-origin-when-cross-origin"}, wie
+    assert r.headers.get("X-Frame-Options") == "DENY", wie
+
+
+@pytest.mark.parametrize("rol", [None, "gemeente", "beheerder"])
+def test_security_headers_on_every_page(client, auth, app, gevuld, rol):
+    ids = _ids(app)
+    auth.als(rol)
+    for rule in _regels(app):
+        if "GET" not in rule.methods:
+            continue
+        for doel in (["eigen", "ander"] if _soort(rule) != "overig" else ["eigen"]):
+            pad = _pad(rule, doel, ids)
+            with client.get(pad) as r:
+                _controleer_headers(r, f"{rol} GET {pad} → {r.status_code}")
+                if rol is not None and rule.endpoint != "static" and r.status_code == 200:
+                    assert r.headers.get("Cache-Control") == "no-store", pad
+    for pad in ("/bestaat-niet", "/gemeente/9999/2000"):
+        _controleer_headers(client.get(pad), pad)
+    _controleer_headers(_post(client, "/health"), "POST /health (405)")
+
+
+def test_login_rate_limit(client, auth):
+    for _ in range(5):
+        assert auth.login(password="geraden-wachtwoord").status_code == 401
+    r = auth.login()  # the right password, too late
+    assert r.status_code == 429
+    assert "Te veel mislukte inlogpogingen" in r.text
+    _controleer_headers(r, "429")
+    assert client.get("/").status_code == 302  # not logged in
+
+
+# The app's own loggers (SQL echo is off in production, so sqlalchemy.engine is not enabled).
+LOGGERS = ("", "werkzeug", "app", "flask", "flask_login", "flask_wtf")
+
+
+def test_no_password_or_secret_in_logs(app, client, runner, caplog, capfd):
+    """Log records and server output never hold a password, hash or the secret key."""
+    geheim = "Zeer-Geheim-Wachtwoord-123"
+    app.config["SECRET_KEY"] = "sleutel-die-niet-in-de-log-mag-9f8e7d"
+    caplog.set_level(logging.DEBUG)
+    for naam in LOGGERS:
+        logging.getLogger(naam).setLevel(logging.DEBUG)
+    try:
+        uit = runner.invoke(args=["users", "create", "log@test.nl", "--role", "beheerder",
+                                  "--password-stdin"], input=geheim + "\n" + geheim + "\n")
+        assert uit.exit_code == 0, uit.output
+        assert geheim not in uit.output
+        for wachtwoord in ("fout-" + geheim, geheim, WACHTWOORD + "x"):
+            client.post("/login", data={"email": "log@test.nl", "password": wachtwoord})
+            client.post("/logout")
+        client.post("/login", data={"email": "log@test.nl", "password": geheim})
+        r = client.post("/gebruikers", data={"email": "nieuw-log@test.nl", "role": "beheerder"})
+        assert r.status_code == 200
+        uit2 = runner.invoke(args=["users", "password", "log@test.nl", "--password-stdin"],
+                             input="Ander-Geheim-456!x\nAnder-Geheim-456!x\n")
+        assert uit2.exit_code == 0, uit2.output
+    finally:
+        for naam in LOGGERS:
+            logging.getLogger(naam).setLevel(logging.NOTSET if naam else logging.WARNING)
+    with app.app_context():
+        hashes = [h for (h,) in db.session.execute(text("SELECT password_hash FROM users"))]
+    vastgelegd = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records)
+    out, err = capfd.readouterr()
+    alles = vastgelegd + out + err
+    for verboden in (geheim, "Ander-Geheim-456!x", WACHTWOORD, app.config["SECRET_KEY"],
+                     *hashes):
+        assert verboden not in alles
