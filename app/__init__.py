@@ -107,9 +107,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, gebruikers, gemeente, health, main, normen, regio
+    from . import analyse, auth, gebruikers, gemeente, health, main, normen, regio
 
-    for module in (auth, main, gemeente, regio, normen, gebruikers, health):
+    for module in (auth, main, gemeente, regio, normen, gebruikers, health, analyse):
         app.register_blueprint(module.bp)
 
 

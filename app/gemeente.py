@@ -24,6 +24,7 @@ from formatie.schatting import BASIS_NAMEN, METHODE, geschatte_invoer, leeftijds
 from formatie.uitvoer import resultaat_als_dict
 
 from .access import check_jaar, get_gemeente_or_404
+from .analyse import json_met_bereik, resultaat_bereik
 from .berekening import bereken_invoer, grafiek_fte_per_taak, ontbrekend, vergelijking
 from .extensions import db
 from .invoerform import Veldlabel, invoer_form
@@ -172,6 +173,7 @@ def resultaat(code: str, jaar: int):
             grafiek=grafiek_fte_per_taak(res),
             bezetting=[bezetting.get(f) for f in normenset.functie_sleutels],
             vergelijking=vergelijking(opgeslagen, res, normenset),
+            bereik=resultaat_bereik(opgeslagen, normenset),
         )
     return render_template("gemeente/resultaat.html", **context)
 
@@ -181,11 +183,14 @@ def resultaat(code: str, jaar: int):
 def resultaat_json(code: str, jaar: int):
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
-    _, _, _, res, missend = _resultaat_of_none(gemeente, jaar)
+    opgeslagen, _, normenset, res, missend = _resultaat_of_none(gemeente, jaar)
     if res is None:
         return jsonify({"fout": "onvolledig", "melding": "Nog niet alle velden zijn ingevuld.",
                         "ontbrekend": missend}), 409
-    return jsonify(resultaat_als_dict(res, load_referentie(), (jaar,)))
+    uit = resultaat_als_dict(res, load_referentie(), (jaar,))
+    if request.args.get("onzekerheid") == "1":  # ranges as `formatie calculate --onzekerheid`
+        json_met_bereik(uit, opgeslagen, normenset)
+    return jsonify(uit)
 
 
 @bp.route("/<code>/<int:jaar>/historie")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from formatie.model import bereken
 
 from .access import check_jaar, get_regio_or_404
+from .analyse import regio_bereik
 from .berekening import ontbrekend, volume_matrix
 from .extensions import db
 from .models import NIET_BEGONNEN, Gemeente, Invoer
@@ -67,9 +68,13 @@ def overzicht(code: str, jaar: int):
     met_cijfers = [r for r in regels.values() if r.fte is not None]
     totaal = {f: float(np.sum([r.fte.get(f, 0.0) for r in met_cijfers])) for f in functies}
     labels = {r.normenset_label for r in met_cijfers}
+    # the region's range: one norm draw for all its gemeenten (only with one normenset)
+    bereik = (regio_bereik(regio.code, jaar, groepen[next(iter(groepen))],
+                           als_normenset(rijen_per_id[next(iter(groepen))]))
+              if len(groepen) == 1 else None)
     return render_template(
         "regio/overzicht.html", regio=regio, jaar=jaar, regels=list(regels.values()),
         functies=functies, totaal=totaal,
         totaal_fte=float(np.sum([r.fte_totaal for r in met_cijfers])),
-        n_met_cijfers=len(met_cijfers), meerdere_normensets=len(labels) > 1,
+        n_met_cijfers=len(met_cijfers), meerdere_normensets=len(labels) > 1, bereik=bereik,
     )

@@ -1,0 +1,306 @@
+"""Layouts for the analysis charts (ranges, histogram, tornado, forecast line, peer strip).
+
+Like :class:`app.berekening.Grafiek` (the FTE-per-taak bar chart), a chart is laid out here in
+plain numbers (SVG user units) and drawn as SVG by a template macro
+(``templates/analyse/_grafieken.html``): no inline script or style, no client-side library.
+Every chart has a table beside it in the page as its text alternative. Nothing here computes
+a figure of the model; it only places given numbers on a scale.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+BREEDTE = 760.0
+LABEL_BREEDTE = 250.0
+RECHTS = 30.0
+
+
+@dataclass(frozen=True)
+class As:
+    """A linear scale from ``laag``…``hoog`` onto pixels ``x0``…``x1``, with round ticks."""
+
+    laag: float
+    hoog: float
+    x0: float
+    x1: float
+    streepjes: tuple[float, ...] = ()
+
+    def __call__(self, waarde: float) -> float:
+        if self.hoog <= self.laag:
+            return self.x0
+        return self.x0 + (float(waarde) - self.laag) / (self.hoog - self.laag) * (self.x1 - self.x0)
+
+    @classmethod
+    def rond(cls, laag: float, hoog: float, x0: float, x1: float, n: int = 5,
+             vanaf_nul: bool = False) -> As:
+        """A scale over [laag, hoog] widened to round ticks (1, 2, 2,5, 5 × 10^k)."""
+        laag, hoog = float(laag), float(hoog)
+        if vanaf_nul:
+            laag = min(laag, 0.0)
+        if not math.isfinite(laag) or not math.isfinite(hoog):
+            laag, hoog = 0.0, 1.0
+        if hoog <= laag:
+            hoog = laag + (abs(laag) or 1.0)
+        ruw = (hoog - laag) / max(n, 1)
+        macht = 10.0 ** math.floor(math.log10(ruw))
+        stap = next(m * macht for m in (1, 2, 2.5, 5, 10) if m * macht >= ruw)
+        begin = math.floor(laag / stap + 1e-9) * stap
+        eind = math.ceil(hoog / stap - 1e-9) * stap
+        aantal = round((eind - begin) / stap)
+        streepjes = tuple(begin + i * stap for i in range(aantal + 1))
+        return cls(begin, eind, x0, x1, streepjes)
+
+    def posities(self) -> list[tuple[float, float]]:
+        """(value, pixel) per tick."""
+        return [(s, self(s)) for s in self.streepjes]
+
+
+# --------------------------------------------------------------------------------------------
+# Range bars: P10–P90 whisker, P50–P80 box, centre tick, optional bezetting marker
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bereikbalk:
+    label: str
+    y: float
+    centraal: float
+    p10: float
+    p50: float
+    p80: float
+    p90: float
+    bezetting: float | None
+    x: dict[str, float]  # pixel per key: p10, p50, p80, p90, centraal, bezetting
+
+
+@dataclass(frozen=True)
+class BereikGrafiek:
+    balken: list[Bereikbalk]
+    as_: As
+    hoogte: float
+    breedte: float = BREEDTE
+    label_breedte: float = LABEL_BREEDTE
+    balk_hoogte: float = 16.0
+
+
+def bereik_grafiek(rijen: list[dict]) -> BereikGrafiek:
+    """``rijen``: dicts with label, centraal, p10, p50, p80, p90 and optional bezetting."""
+    waarden = [w for r in rijen for w in (r["p10"], r["p90"], r["centraal"],
+                                          r.get("bezetting") or 0.0)]
+    as_ = As.rond(0.0, max(waarden, default=1.0), LABEL_BREEDTE, BREEDTE - RECHTS,
+                  vanaf_nul=True)
+    stap = 34.0
+    balken = []
+    for i, r in enumerate(rijen):
+        bez = r.get("bezetting")
+        x = {k: as_(r[k]) for k in ("p10", "p50", "p80", "p90", "centraal")}
+        if bez is not None:
+            x["bezetting"] = as_(bez)
+        balken.append(Bereikbalk(r["label"], 12 + i * stap, r["centraal"], r["p10"], r["p50"],
+                                 r["p80"], r["p90"], bez, x))
+    return BereikGrafiek(balken, as_, hoogte=30 + len(rijen) * stap + 20)
+
+
+# --------------------------------------------------------------------------------------------
+# Histogram of drawn totals with percentile lines
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Staaf:
+    x: float
+    y: float
+    breedte: float
+    hoogte: float
+    van: float
+    tot: float
+    aandeel: float
+
+
+@dataclass(frozen=True)
+class Lijn:
+    label: str
+    waarde: float
+    x: float
+    klasse: str
+
+
+@dataclass(frozen=True)
+class Histogram:
+    staven: list[Staaf]
+    lijnen: list[Lijn]
+    as_: As
+    hoogte: float = 220.0
+    breedte: float = BREEDTE
+    boven: float = 20.0
+    onder: float = 180.0  # y of the baseline
+
+
+def histogram(trekkingen: np.ndarray, lijnen: list[tuple[str, float, str]],
+              bakken: int = 40) -> Histogram:
+    """Histogram of ``trekkingen`` (D,) with vertical lines (label, value, css class)."""
+    trekkingen = np.asarray(trekkingen, dtype=float)
+    lo, hi = np.quantile(trekkingen, [0.001, 0.999])
+    waarden = [lo, hi, *(w for _, w, _ in lijnen)]
+    as_ = As.rond(min(waarden), max(waarden), 60.0, BREEDTE - RECHTS)
+    randen = np.linspace(as_.laag, as_.hoog, bakken + 1)
+    tellingen, _ = np.histogram(np.clip(trekkingen, as_.laag, as_.hoog), bins=randen)
+    aandelen = tellingen / max(len(trekkingen), 1)
+    hoogste = float(aandelen.max()) or 1.0
+    h = Histogram([], [], as_)
+    schaal = (h.onder - h.boven) / hoogste
+    staven = [Staaf(as_(randen[b]), h.onder - a * schaal,
+                    max(as_(randen[b + 1]) - as_(randen[b]) - 1.0, 0.5), a * schaal,
+                    float(randen[b]), float(randen[b + 1]), float(a))
+              for b, a in enumerate(aandelen)]
+    return Histogram(staven, [Lijn(lab, float(w), as_(w), kl) for lab, w, kl in lijnen], as_)
+
+
+# --------------------------------------------------------------------------------------------
+# Tornado: bars from the central FTE to the FTE at the input's low and high value
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TornadoBalk:
+    label: str
+    y: float
+    x_laag: float  # pixel of the FTE at the input's low value
+    x_hoog: float
+    fte_laag: float
+    fte_hoog: float
+    swing: float
+
+
+@dataclass(frozen=True)
+class TornadoGrafiek:
+    balken: list[TornadoBalk]
+    as_: As
+    x_centraal: float
+    centraal: float
+    hoogte: float
+    breedte: float = BREEDTE
+    label_breedte: float = 330.0
+    balk_hoogte: float = 18.0
+
+
+def tornado_grafiek(tornado, n: int = 10) -> TornadoGrafiek:
+    """Layout of the top ``n`` rows of a :class:`formatie.gevoeligheid.Tornado`."""
+    rijen = tornado.top(n)
+    centraal = tornado.centraal if tornado.functie is None else float(
+        tornado.centraal_functie[tornado.normenset.functie_sleutels.index(tornado.functie)])
+    waarden = [centraal, *(w for r in rijen for w in (r.fte_laag, r.fte_hoog))]
+    as_ = As.rond(min(waarden), max(waarden), 330.0, BREEDTE - RECHTS)
+    stap = 26.0
+    balken = [TornadoBalk(r.label, 12 + i * stap, as_(r.fte_laag), as_(r.fte_hoog), r.fte_laag,
+                          r.fte_hoog, r.swing) for i, r in enumerate(rijen)]
+    return TornadoGrafiek(balken, as_, as_(centraal), centraal,
+                          hoogte=30 + len(rijen) * stap + 20)
+
+
+# --------------------------------------------------------------------------------------------
+# Line chart: history + forecast with its 80 % band
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Punt:
+    jaar: int
+    waarde: float
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class LijnGrafiek:
+    historie: list[Punt]
+    prognose: list[Punt]
+    band: str  # SVG polygon points of the 80 % interval
+    jaren: list[tuple[int, float]]  # (year, x) ticks
+    y_as: list[tuple[float, float]]  # (value, y) ticks
+    hoogte: float = 200.0
+    breedte: float = 520.0
+    links: float = 60.0
+    onder: float = 170.0
+    boven: float = 12.0
+
+    @property
+    def historie_punten(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.historie)
+
+    @property
+    def prognose_punten(self) -> str:
+        punten = self.historie[-1:] + self.prognose
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in punten)
+
+
+def lijn_grafiek(jaren, waarden, prognose_jaren, verwacht, p10, p90) -> LijnGrafiek:
+    """History (NaN = missing year, left out) and a forecast with its P10–P90 band."""
+    leeg = LijnGrafiek([], [], "", [], [])
+    alle_jaren = [int(j) for j in jaren] + [int(j) for j in prognose_jaren]
+    x_as = As(min(alle_jaren), max(alle_jaren), leeg.links + 10, leeg.breedte - 20)
+    alle = [float(w) for w in (*waarden, *verwacht, *p10, *p90) if np.isfinite(w)]
+    y_schaal = As.rond(0.0, max(alle, default=1.0), 0.0, 1.0, n=4, vanaf_nul=True)
+
+    def y(w: float) -> float:
+        return leeg.onder - y_schaal(w) * (leeg.onder - leeg.boven)
+
+    historie = [Punt(int(j), float(w), x_as(j), y(w))
+                for j, w in zip(jaren, waarden, strict=True) if np.isfinite(w)]
+    prognose = [Punt(int(j), float(w), x_as(j), y(w))
+                for j, w in zip(prognose_jaren, verwacht, strict=True) if np.isfinite(w)]
+    band_boven = [(x_as(j), y(h)) for j, h in zip(prognose_jaren, p90, strict=True)
+                  if np.isfinite(h)]
+    band_onder = [(x_as(j), y(lo)) for j, lo in zip(prognose_jaren, p10, strict=True)
+                  if np.isfinite(lo)]
+    if historie and band_boven:
+        band_boven.insert(0, (historie[-1].x, historie[-1].y))
+        band_onder.insert(0, (historie[-1].x, historie[-1].y))
+    band = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in band_boven + band_onder[::-1])
+    return LijnGrafiek(historie, prognose, band, [(j, x_as(j)) for j in alle_jaren],
+                       [(s, y(s)) for s in y_schaal.streepjes])
+
+
+# --------------------------------------------------------------------------------------------
+# Strip plot: one dot per peer gemeente, the own value and the medians marked
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Strip:
+    label: str
+    y: float
+    punten: list[float]  # pixels of the peers
+    eigen: float | None  # pixel of the own value
+    markeringen: list[Lijn] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StripGrafiek:
+    strips: list[Strip]
+    as_: As
+    hoogte: float
+    breedte: float = BREEDTE
+    label_breedte: float = LABEL_BREEDTE
+
+
+def strip_grafiek(rijen: list[dict]) -> StripGrafiek:
+    """``rijen``: dicts with label, peers (list of values), eigen, and markeringen
+    [(label, value, css class)]."""
+    waarden = [w for r in rijen for w in (*r["peers"], *(m[1] for m in r["markeringen"]),
+                                          *([r["eigen"]] if r["eigen"] is not None else []))
+               if w is not None and math.isfinite(w)]
+    as_ = As.rond(0.0, max(waarden, default=1.0), LABEL_BREEDTE, BREEDTE - RECHTS,
+                  vanaf_nul=True)
+    stap = 44.0
+    strips = [Strip(r["label"], 16 + i * stap,
+                    [as_(w) for w in r["peers"] if w is not None and math.isfinite(w)],
+                    as_(r["eigen"]) if r["eigen"] is not None else None,
+                    [Lijn(lab, w, as_(w), kl) for lab, w, kl in r["markeringen"]
+                     if w is not None and math.isfinite(w)])
+              for i, r in enumerate(rijen)]
+    return StripGrafiek(strips, as_, hoogte=30 + len(rijen) * stap + 20)

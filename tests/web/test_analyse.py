@@ -1,0 +1,130 @@
+"""Ranges on the result and region pages, resultaat.json with ?onzekerheid=1, the tornado page."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from app.analyse import seed_voor
+from app.extensions import db
+from app.normensets import actieve_rij, als_normenset
+from formatie.gevoeligheid import tornado
+from formatie.onzekerheid import bereik
+
+from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
+
+
+def _volume(app, code):
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    w = geschatte_waarden(app, code)
+    return n, np.array([[w[s] for s in n.invoer_sleutels]])
+
+
+def test_result_page_shows_ranges_and_sentence(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN, bezetting={"leerplicht": 20.0, "doorstroompunt": 10.0})
+    auth.als("gemeente")
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat")
+    assert r.status_code == 200
+    assert "Bandbreedte" in r.text
+    assert re.search(r"Met 30,0 fte is de werklast in \d+ van de 10 jaren gedekt\.", r.text)
+    assert 'role="img"' in r.text and "<title id=\"bereik-svg-titel\">" in r.text
+    assert "histogram-svg" in r.text
+
+
+def test_same_seed_same_numbers_and_matches_model(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    eerste = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    tweede = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    kern = re.compile(r'<section class="analyse".*?</section>', re.S)
+    assert kern.search(eerste).group(0) == kern.search(tweede).group(0)
+    # the P80 zin: the page uses the P80 of formatie.onzekerheid.bereik with the derived seed
+    n, volume = _volume(app, EIGEN)
+    seed = seed_voor(EIGEN, JAAR, n.label)
+    b = bereik(n, volume, np.random.default_rng(seed), 10_000, gemeentecodes=(EIGEN,))
+    from formatie.getallen import format_getal
+    p80 = format_getal(float(b.fte_totaal[2, 0]), 2)
+    assert p80 in eerste
+    assert f"Met {format_getal(float(b.fte_totaal[2, 0]), 1)} fte is de werklast" in eerste
+
+
+def test_json_without_flag_equals_cli_and_with_flag_has_ranges(client, auth, app, vul_invoer,
+                                                              tmp_path):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    zonder = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat.json").json
+    assert "onzekerheid" not in zonder
+    assert "bereik" not in json.dumps(zonder)
+    met = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat.json?onzekerheid=1").json
+    gem = met["gemeenten"][0]
+    assert set(gem["bereik_totaal"]) == {"p10", "p50", "p80", "p90"}
+    for f in gem["functies"].values():
+        assert f["bereik"]["p10"] <= f["bereik"]["p50"] <= f["bereik"]["p80"] <= \
+            f["bereik"]["p90"]
+    assert met["onzekerheid"]["trekkingen"] == 10_000
+    # the same as the CLI with the same seed
+    n, volume = _volume(app, EIGEN)
+    csv = tmp_path / "in.csv"
+    csv.write_text("gemeentecode,jaar," + ",".join(n.invoer_sleutels) + "\n" + f"{EIGEN},{JAAR},"
+                   + ",".join(repr(float(v)) for v in volume[0]) + "\n")
+    seed = met["onzekerheid"]["seed"]
+    formatie = str(Path(sys.executable).parent / "formatie")
+    uit = subprocess.run([formatie, "calculate", str(csv), "--format", "json", "--onzekerheid",
+                          "--seed", str(seed)], capture_output=True, text=True, check=True)
+    cli = json.loads(uit.stdout)
+    assert cli["gemeenten"][0]["bereik_totaal"] == gem["bereik_totaal"]
+    assert cli["gemeenten"][0]["functies"] == gem["functies"]
+
+
+def test_region_page_range(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN, bezetting={"leerplicht": 20.0, "doorstroompunt": 10.0})
+    vul_invoer(BUUR, status="concept")
+    auth.als("regio")
+    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}")
+    assert r.status_code == 200
+    assert "Bandbreedte" in r.text and "Met 30,0 fte" not in r.text  # BUUR has no bezetting
+    assert "jaren gedekt" in r.text and "2 gemeenten" in r.text
+    kern = re.compile(r'<section class="analyse".*?</section>', re.S)
+    assert kern.search(r.text).group(0) == kern.search(
+        client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text).group(0)
+
+
+def test_tornado_page_matches_model(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid")
+    assert r.status_code == 200
+    n, volume = _volume(app, EIGEN)
+    t = tornado(n, volume, gemeentecodes=(EIGEN,))
+    tabel = r.text.split("<tbody>")[1]
+    labels = re.findall(r'<th scope="row">(.*?)</th>', tabel)
+    from markupsafe import escape
+    assert labels == [str(escape(rij.label)) for rij in t.top(10)]
+    assert "tornado-svg" in r.text
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid?functie=doorstroompunt")
+    assert r.status_code == 200
+    t = tornado(n, volume, gemeentecodes=(EIGEN,), functie="doorstroompunt")
+    tabel = r.text.split("<tbody>")[1]
+    assert re.findall(r'<th scope="row">(.*?)</th>', tabel) == [
+        str(escape(rij.label)) for rij in t.top(10)]
+    assert client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid?functie=x").status_code == 404
+
+
+def test_tornado_page_without_figures(client, auth):
+    auth.als("gemeente")
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid")
+    assert r.status_code == 200 and "nog geen cijfers" in r.text
+
+
+def test_db_untouched_by_result_page(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat")
+    with app.app_context():
+        assert db.session.execute(db.text("SELECT count(*) FROM invoer")).scalar() == 1
