@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
 from formatie.gevoeligheid import tornado
@@ -50,7 +51,7 @@ from formatie.prognose import MIN_JAREN, prognose_reeksen
 from .access import check_jaar, get_gemeente_or_404, mag_gemeente, rol_vereist
 from .berekening import ontbrekend, volume_matrix
 from .extensions import db
-from .grafieken import bereik_grafiek, histogram, lijn_grafiek, tornado_grafiek
+from .grafieken import bereik_grafiek, histogram, lijn_grafiek, strip_grafiek, tornado_grafiek
 from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, utcnow
 from .models import Normenset as NormensetRij
 from .normensets import actieve_rij, als_normenset
@@ -393,22 +394,25 @@ def prognose(code: str, jaar: int):
             w = (rijen[j].waarden or {}).get(s) if j in rijen else None
             if w is not None:
                 waarden[i, t] = float(w)
-    reeksen = prognose_reeksen(jaren, waarden, HORIZON,
-                               np.random.default_rng(seed_voor(gemeente.code, jaar, "prognose")))
+    # series without any figure are left out of the fit (the model needs ≥ 1 value to carry)
+    bekend = np.isfinite(waarden).any(axis=1)
+    ontbreekt = [inv.naam for i, inv in enumerate(normenset.invoer) if not bekend[i]]
+    reeksen = prognose_reeksen(jaren, waarden[bekend], HORIZON, np.random.default_rng(
+        seed_voor(gemeente.code, jaar, "prognose"))) if bekend.any() else None
+    prognose_jaren = [jaar + h for h in range(1, HORIZON + 1)]
+    positie = np.cumsum(bekend) - 1
     overzicht = []
     for i, inv in enumerate(normenset.invoer):
-        p = reeksen.reeks(i)
         n = int(np.isfinite(waarden[i]).sum())
+        p = reeksen.reeks(int(positie[i])) if bekend[i] else None
         grafiek = (lijn_grafiek(p.jaren, p.waarden, p.prognose_jaren, p.verwacht, p.p10, p.p90)
-                   if p.heeft_trend else None)
+                   if p is not None and p.heeft_trend else None)
         overzicht.append(Reeks(inv, n, p, grafiek))
     # FTE for the projected years: the model on the projected volumes (the last known value
     # where there is no trend), range with the forecast's dispersion
     fte_jaren = []
-    ontbreekt = [inv.naam for i, inv in enumerate(normenset.invoer)
-                 if not np.isfinite(waarden[i]).any()]
     if not ontbreekt:
-        for j in reeksen.prognose_jaren:
+        for j in prognose_jaren:
             volume, dispersie = reeksen.voor_jaar(int(j))
             codes = (gemeente.code,)
             res = bereken(normenset, volume[None, :], codes)
@@ -418,12 +422,12 @@ def prognose(code: str, jaar: int):
             fte_jaren.append({"jaar": int(j), "centraal": float(res.fte_totaal[0]),
                               "functies": res.fte[0].tolist(),
                               **b.als_dict(b.fte_totaal[:, 0])})
-    met_trend = sum(1 for r in overzicht if r.prognose.heeft_trend)
+    met_trend = sum(1 for r in overzicht if r.prognose is not None and r.prognose.heeft_trend)
     return render_template(
         "analyse/prognose.html", gemeente=gemeente, jaar=jaar, normenset=normenset,
         normenset_rij=rij, overzicht=overzicht, jaren=jaren, fte_jaren=fte_jaren,
         ontbreekt=ontbreekt, met_trend=met_trend, min_jaren=MIN_JAREN,
-        prognose_jaren=[int(j) for j in reeksen.prognose_jaren])
+        prognose_jaren=prognose_jaren)
 
 
 # =============================================================================================
@@ -433,13 +437,14 @@ def prognose(code: str, jaar: int):
 
 class KalibratieForm(FlaskForm):
     bron = RadioField("Gegevens", choices=[
-        ("opgeslagen", "De ingediende cijfers met ingevulde bezetting (fte in dienst)"),
-        ("bestand", "Een CSV-bestand")], default="opgeslagen")
+        SelectChoice("opgeslagen", "De ingediende cijfers met ingevulde bezetting (fte in dienst)"),
+        SelectChoice("bestand", "Een CSV-bestand")], default="opgeslagen")
     bestand = FileField("CSV-bestand met gemeentecode, jaar, de invoerkolommen en "
                         "fte_<functie>")
     begrenzing = RadioField("Begrenzing van de normuren", choices=[
-        ("positief", "Alleen ≥ 0 (de gegevens beslissen)"),
-        ("normenset", "Binnen het 80%-interval van de normenset")], default="positief")
+        SelectChoice("positief", "Alleen ≥ 0 (de gegevens beslissen)"),
+        SelectChoice("normenset", "Binnen het 80%-interval van de normenset")],
+        default="positief")
 
 
 class OpslaanForm(FlaskForm):
@@ -565,3 +570,21 @@ def kalibratie_opslaan():
         return redirect(url_for("analyse.kalibratie"))
     flash(f"Normenset {rij.label} is opgeslagen. Hij is nog niet actief.", "succes")
     return redirect(url_for("normen.detail", normenset_id=rij.id))
+
+
+# =============================================================================================
+# Benchmark chart (figures from app.berekening.vergelijking)
+# =============================================================================================
+
+
+def benchmark_grafiek(v):
+    """Strip plot of a :class:`~app.berekening.Vergelijking`'s kengetallen: one dot per peer of
+    the same size band, lines at the medians of the band and the region, a diamond for the
+    gemeente itself. None when there is nothing to compare."""
+    if v is None or not v.kengetallen:
+        return None
+    rijen = [{"label": k.label, "peers": k.peers, "eigen": k.eigen,
+              "markeringen": [("mediaan grootteklasse", k.mediaan_grootte, "markering--p80"),
+                              ("mediaan regio", k.mediaan_regio, "markering--regio")]}
+             for k in v.kengetallen]
+    return strip_grafiek(rijen)

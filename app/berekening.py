@@ -34,6 +34,31 @@ def bereken_invoer(invoer: Invoer, normenset: Normenset) -> Resultaat:
     return bereken(normenset, volume_matrix([invoer], normenset), (invoer.gemeente_code,))
 
 
+#: CBS inhabitants bands for peers "of similar size" (upper bounds, exclusive).
+GROOTTEKLASSEN = ((20_000, "minder dan 20.000 inwoners"), (50_000, "20.000 tot 50.000 inwoners"),
+                  (100_000, "50.000 tot 100.000 inwoners"),
+                  (250_000, "100.000 tot 250.000 inwoners"),
+                  (float("inf"), "250.000 inwoners of meer"))
+MELDINGEN = "meldingen_16uur"  # the invoer of the kengetal "fte per 100 meldingen"
+
+
+def grootteklasse(inwoners: int) -> str:
+    return next(naam for grens, naam in GROOTTEKLASSEN if inwoners < grens)
+
+
+@dataclass(frozen=True)
+class Kengetal:
+    """One benchmark figure for the gemeente beside its peers (same size band), its region
+    and all submitted gemeenten; ``peers`` are the values of the gemeenten in the band."""
+
+    label: str
+    eigen: float | None
+    peers: list[float]
+    mediaan_grootte: float | None
+    mediaan_regio: float | None
+    mediaan_landelijk: float | None
+
+
 @dataclass(frozen=True)
 class Vergelijking:
     """FTE per 1.000 (``per_duizend`` invoer) for one gemeente beside the medians."""
@@ -44,6 +69,10 @@ class Vergelijking:
     landelijk: dict[str, float | None]
     n_regio: int
     n_landelijk: int
+    grootteklasse: str = ""
+    grootte: dict[str, float | None] | None = None  # medians of the same size band
+    n_grootte: int = 0
+    kengetallen: tuple[Kengetal, ...] = ()  # totaal per 1.000 and per 100 meldingen
 
 
 def _per_duizend(res: Resultaat, normenset: Normenset) -> np.ndarray:
@@ -75,20 +104,60 @@ def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergel
     per = _per_duizend(alle, normenset)
     eigen_regio = regio_van[invoer.gemeente_code]
     in_regio = np.array([regio_van[r.gemeente_code] == eigen_regio for r in rijen])
+    inwoners = dict(db.session.execute(select(Gemeente.code, Gemeente.inwoners)).all())
+    klasse = grootteklasse(inwoners[invoer.gemeente_code])
+    in_klasse = np.array([grootteklasse(inwoners[r.gemeente_code]) == klasse for r in rijen])
 
     def mediaan(selectie: np.ndarray) -> dict[str, float | None]:
         if not selectie.any():
             return leeg
         return dict(zip(sleutels, np.median(per[selectie], axis=0).tolist(), strict=True))
 
+    landelijk = np.ones(len(rijen), dtype=bool)
+    noemer = normenset.invoer_by_sleutel(normenset.per_duizend).naam.lower()
+    kengetallen = [_kengetal(f"Fte per 1.000 {noemer}", eigen_d["totaal"], per[:, -1],
+                             in_klasse, in_regio, landelijk)]
+    if MELDINGEN in normenset.invoer_sleutels:
+        kengetallen.append(_per_meldingen(res, alle, normenset, in_klasse, in_regio, landelijk))
     return Vergelijking(
         eenheid=normenset.invoer_by_sleutel(normenset.per_duizend).naam,
         eigen=eigen_d,
         regio=mediaan(in_regio),
-        landelijk=mediaan(np.ones(len(rijen), dtype=bool)),
+        landelijk=mediaan(landelijk),
         n_regio=int(in_regio.sum()),
         n_landelijk=len(rijen),
+        grootteklasse=klasse,
+        grootte=mediaan(in_klasse),
+        n_grootte=int(in_klasse.sum()),
+        kengetallen=tuple(kengetallen),
     )
+
+
+def _kengetal(label: str, eigen: float | None, waarden: np.ndarray, *selecties) -> Kengetal:
+    """Medians of ``waarden`` (finite ones) over the size band, the region and everyone."""
+    ok = np.isfinite(waarden)
+
+    def mediaan(selectie: np.ndarray) -> float | None:
+        kies = selectie & ok
+        return float(np.median(waarden[kies])) if kies.any() else None
+
+    klasse, regio, landelijk = selecties
+    return Kengetal(label, eigen if eigen is None or np.isfinite(eigen) else None,
+                    waarden[klasse & ok].tolist(), mediaan(klasse), mediaan(regio),
+                    mediaan(landelijk))
+
+
+def _per_meldingen(res: Resultaat, alle: Resultaat, normenset: Normenset, *selecties) -> Kengetal:
+    """FTE of the functies that handle ``MELDINGEN`` per 100 of them."""
+    i = normenset.invoer_sleutels.index(MELDINGEN)
+    functies = sorted({normenset.functie_sleutels.index(t.functie) for t in normenset.taken
+                       if t.invoer == MELDINGEN})
+    namen = " en ".join(normenset.functies[f].naam.lower() for f in functies)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eigen = float(res.fte[0, functies].sum() / res.volume[0, i] * 100.0)
+        waarden = alle.fte[:, functies].sum(axis=1) / alle.volume[:, i] * 100.0
+    label = f"Fte {namen} per 100 {normenset.invoer_by_sleutel(MELDINGEN).naam.lower()}"
+    return _kengetal(label, eigen, waarden, *selecties)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from formatie.schatting import BASIS_NAMEN, METHODE, geschatte_invoer, leeftijds
 from formatie.uitvoer import resultaat_als_dict
 
 from .access import check_jaar, get_gemeente_or_404
-from .analyse import json_met_bereik, resultaat_bereik
+from .analyse import benchmark_grafiek, json_met_bereik, resultaat_bereik
 from .berekening import bereken_invoer, grafiek_fte_per_taak, ontbrekend, vergelijking
 from .extensions import db
 from .invoerform import Veldlabel, invoer_form
@@ -169,10 +169,12 @@ def resultaat(code: str, jaar: int):
                "missend": [normenset.invoer_by_sleutel(s).naam for s in missend]}
     if res is not None:
         bezetting = opgeslagen.bezetting or {}
+        v = vergelijking(opgeslagen, res, normenset)
         context.update(
             grafiek=grafiek_fte_per_taak(res),
             bezetting=[bezetting.get(f) for f in normenset.functie_sleutels],
-            vergelijking=vergelijking(opgeslagen, res, normenset),
+            vergelijking=v,
+            benchmark=benchmark_grafiek(v),
             bereik=resultaat_bereik(opgeslagen, normenset),
         )
     return render_template("gemeente/resultaat.html", **context)

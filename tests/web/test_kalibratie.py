@@ -1,0 +1,167 @@
+"""The calibration page /kalibratie: stored data, CSV upload, errors, saving a normenset."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Gemeente, Invoer
+from app.models import Normenset as NormensetRij
+from app.normensets import actieve_rij, als_normenset
+from formatie.getallen import parse_getal
+from formatie.model import bereken
+
+from .conftest import ANDER, EIGEN, JAAR, geschatte_waarden
+
+RUIS = 0.02
+
+
+def _synthetisch(app, codes, jaren=(JAAR - 1, JAAR), seed=7):
+    """Volumes around the estimates (varied per invoer so taken are told apart) and the FTE
+    the active normenset gives them, with a little noise: (rows [(code, jaar, waarden, fte)])."""
+    rng = np.random.default_rng(seed)
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    uit = []
+    for code in codes:
+        basis = geschatte_waarden(app, code)
+        for jaar in jaren:
+            waarden = {s: float(round(max(basis[s], 5) * rng.uniform(0.3, 2.0)))
+                       for s in n.invoer_sleutels}
+            for c in n.controles:  # keep the normenset's checks (links ≤ rechts)
+                waarden[c.links] = min(waarden[c.links], waarden[c.rechts])
+            vol = np.array([[waarden[s] for s in n.invoer_sleutels]])
+            fte = bereken(n, vol, (code,)).fte[0] * (1 + RUIS * rng.standard_normal(2))
+            uit.append((code, jaar, waarden, dict(zip(n.functie_sleutels, fte.tolist(),
+                                                      strict=True))))
+    return n, uit
+
+
+def _rijen(html):
+    tabel = html.split("Geschatte normuren per taak")[1].split("</table>")[0]
+    cel = r'\s*<td class="getal">(.*?)</td>'
+    return re.findall(r'<th scope="row">(.*?)</th>' + cel * 3 + r'\s*<td>(.*?)</td>', tabel,
+                      re.S)
+
+
+def test_calibration_on_stored_data_recovers_norms(client, auth, app, vul_invoer):
+    with app.app_context():
+        codes = [c for (c,) in db.session.execute(select(Gemeente.code).order_by(
+            Gemeente.code).limit(30))]
+    n, rijen = _synthetisch(app, codes)
+    for code, jaar, waarden, fte in rijen:
+        vul_invoer(code, jaar=jaar, waarden=waarden, bezetting=fte)
+    auth.als("beheerder")
+    r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
+    assert r.status_code == 200, r.text[-2000:]
+    assert "60 waarnemingen (30 gemeenten)" in r.text
+    gevonden = _rijen(r.text)
+    assert len(gevonden) == len(n.taken)
+    binnen = buiten = 0
+    for taak, (_naam, _norm, _geschat, interval, opmerking) in zip(n.taken, gevonden, strict=True):
+        if opmerking.strip().startswith("identificeerbaar"):
+            laag, hoog = (parse_getal(x) for x in interval.split("–"))
+            if laag - 0.01 <= taak.uren <= hoog + 0.01:
+                binnen += 1
+            else:
+                buiten += 1
+    # 80 % intervals: about 1 in 5 may miss the true norm (binomial spread allowed)
+    assert binnen >= 10 and buiten <= 0.4 * (binnen + buiten), (binnen, buiten)
+    assert "alleen hun som is te schatten" in r.text
+    # save it as a normenset
+    gegevens = re.search(r'name="gegevens" type="hidden" value="([^"]+)"', r.text) or \
+        re.search(r'id="gegevens" name="gegevens" type="hidden" value="([^"]+)"', r.text)
+    assert gegevens
+    r = client.post("/kalibratie/opslaan", data={"gegevens": gegevens.group(1)})
+    assert r.status_code == 302
+    with app.app_context():
+        nieuw = db.session.scalars(select(NormensetRij).order_by(NormensetRij.id.desc())).first()
+        assert not nieuw.actief and "-gekalibreerd-" in nieuw.versie
+        assert "gekalibreerd op de ingediende cijfers" in nieuw.toml
+        als_normenset(nieuw)  # parses
+
+
+def test_tampered_save_is_refused(client, auth, app):
+    auth.als("beheerder")
+    r = client.post("/kalibratie/opslaan", data={"gegevens": "eyJ0b21sIjoieCJ9.abc"})
+    assert r.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == 1
+
+
+def _csv(n, rijen, sep=",", fout_op=None):
+    kop = ["gemeentecode", "jaar", *n.invoer_sleutels, *(f"fte_{f}" for f in n.functie_sleutels)]
+    regels = [sep.join(kop)]
+    for code, jaar, waarden, fte in rijen:
+        cellen = [code, str(jaar), *(repr(waarden[s]) for s in n.invoer_sleutels),
+                  *(repr(fte[f]) for f in n.functie_sleutels)]
+        regels.append(sep.join(cellen))
+    if fout_op:
+        regel, kolom, tekst = fout_op
+        cellen = regels[regel - 1].split(sep)
+        cellen[kop.index(kolom)] = tekst
+        regels[regel - 1] = sep.join(cellen)
+    return ("\n".join(regels) + "\n").encode()
+
+
+def test_calibration_csv_upload(client, auth, app):
+    with app.app_context():
+        codes = [c for (c,) in db.session.execute(select(Gemeente.code).order_by(
+            Gemeente.code).limit(25))]
+    n, rijen = _synthetisch(app, codes, seed=3)
+    auth.als("beheerder")
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "normenset",
+                                         "bestand": (io.BytesIO(_csv(n, rijen)), "bezet.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.text[-2000:]
+    assert "50 waarnemingen (25 gemeenten)" in r.text and "bezet.csv" in r.text
+
+
+def test_calibration_csv_errors_are_dutch_with_line_and_column(client, auth, app):
+    with app.app_context():
+        codes = [c for (c,) in db.session.execute(select(Gemeente.code).limit(20))]
+    n, rijen = _synthetisch(app, codes)
+    auth.als("beheerder")
+    data = _csv(n, rijen, fout_op=(4, "fte_leerplicht", "veel"))
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "positief",
+                                         "bestand": (io.BytesIO(data), "fout.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422
+    assert "fout.csv, regel 4, kolom &#39;fte_leerplicht&#39;" in r.text
+    assert "Fout:" in r.text.split("<title>")[1].split("</title>")[0]
+    assert 'name="gegevens"' not in r.text
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "positief"},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "kies een CSV-bestand" in r.text
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "positief",
+                                         "bestand": (io.BytesIO(b"\x00\x01"), "x.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == 1
+
+
+def test_regio_may_only_use_own_gemeenten(client, auth, app):
+    n, rijen = _synthetisch(app, [EIGEN, ANDER])
+    auth.als("regio")
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "positief",
+                                         "bestand": (io.BytesIO(_csv(n, rijen)), "r.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422
+    assert f"gemeente {ANDER} hoort niet bij de gemeenten die u mag zien" in r.text
+    assert "regel 4" in r.text
+
+
+def test_too_few_observations(client, auth, app, vul_invoer):
+    _, rijen = _synthetisch(app, [EIGEN])
+    for code, jaar, waarden, fte in rijen:
+        vul_invoer(code, jaar=jaar, waarden=waarden, bezetting=fte)
+    auth.als("regio")
+    r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
+    assert r.status_code == 422 and "Te weinig waarnemingen: 2 gemeente-jaren" in r.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Invoer)) == 2
