@@ -36,6 +36,11 @@ GEMEENTE_ROUTES = [
     ("GET", "/gemeente/{code}/{jaar}/resultaat", 200),
     ("GET", "/gemeente/{code}/{jaar}/resultaat.json", 200),
     ("GET", "/gemeente/{code}/{jaar}/historie", 200),
+    ("GET", "/gemeente/{code}/{jaar}/resultaat.json?onzekerheid=1", 200),
+    ("GET", "/gemeente/{code}/{jaar}/gevoeligheid", 200),
+    ("GET", "/gemeente/{code}/{jaar}/prognose", 200),
+    ("GET", "/gemeente/{code}/{jaar}/historie-invoer", 200),
+    ("POST", "/gemeente/{code}/{jaar}/historie-invoer", 302),
 ]
 
 
@@ -53,6 +58,9 @@ def gevuld(vul_invoer):
 def _verzoek(client, methode, pad):
     if methode == "GET":
         return client.get(pad)
+    if pad.endswith("/historie-invoer"):
+        jaar = JAAR - 1
+        return client.post(pad, data={"versies": f"{jaar}:0", f"h-{jaar}-leerplichtigen": "1000"})
     return client.post(pad, data={"version": "1", "leerplichtigen": "1000", "concept": "1"})
 
 
@@ -74,6 +82,21 @@ def test_gemeente_routes(client, auth, app, gevuld, rol, doel, methode, route, v
                 Invoer.gemeente_code == GEMEENTEN[doel], Invoer.jaar == JAAR))
             assert invoer.version == 1 and invoer.waarden["leerplichtigen"] != 1000
             assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+            assert db.session.scalar(select(func.count()).select_from(Invoer)) == 3
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "andere_gemeente", "regio", "beheerder"])
+def test_kalibratie_routes(client, auth, app, rol):
+    """/kalibratie: beheerder and regio (their own gemeenten only); gemeente users get 404."""
+    auth.als(rol)
+    mag = rol in ("beheerder", "regio")
+    assert client.get("/kalibratie").status_code == (200 if mag else 404)
+    r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
+    assert r.status_code == (422 if mag else 404)  # no stored bezetting: too few observations
+    r = client.post("/kalibratie/opslaan", data={"gegevens": "x"})
+    assert r.status_code == (400 if mag else 404)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == 1
 
 
 @pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
@@ -110,11 +133,13 @@ def test_overview_and_public_pages(client, auth, rol):
 
 def test_anonymous_is_sent_to_login(client, gevuld):
     paden = [route.format(code=EIGEN, jaar=JAAR) for _, route, _ in GEMEENTE_ROUTES]
-    paden += ["/", f"/regio/{EIGEN_REGIO}/{JAAR}", "/normen", "/normen/1"]
+    paden += ["/", f"/regio/{EIGEN_REGIO}/{JAAR}", "/normen", "/normen/1", "/kalibratie"]
     for pad in paden:
         r = client.get(pad)
         assert r.status_code == 302 and r.headers["Location"].startswith("/login"), pad
-    for pad in (f"/gemeente/{EIGEN}/{JAAR}", "/normen/upload", "/normen/1/activeer"):
+    for pad in (f"/gemeente/{EIGEN}/{JAAR}", "/normen/upload", "/normen/1/activeer",
+                f"/gemeente/{EIGEN}/{JAAR}/historie-invoer", "/kalibratie",
+                "/kalibratie/opslaan"):
         r = client.post(pad, data={})
         assert r.status_code == 302 and r.headers["Location"].startswith("/login"), pad
     for pad in ("/toegankelijkheid", "/health", "/login"):

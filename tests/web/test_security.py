@@ -28,6 +28,8 @@ from .conftest import ANDER, ANDERE_REGIO, EIGEN, EIGEN_REGIO, GEBRUIKERS, JAAR,
 PUBLIEK = {"auth.login", "auth.logout", "main.toegankelijkheid", "health.health", "static"}
 #: Route prefixes only a beheerder may use (anything else answers 404, as if absent).
 ALLEEN_BEHEERDER = ("/gebruikers", "/normen/upload", "/normen/<int:normenset_id>/activeer")
+#: Route prefixes for beheerder and regio users only (calibration).
+BEHEERDER_EN_REGIO = ("/kalibratie",)
 ROLLEN = [None, "gemeente", "andere_gemeente", "regio", "beheerder"]
 # Who may see which gemeente / region. "eigen" is 0200 (MC11), "ander" is 0344 (MC19).
 MAG = {
@@ -149,6 +151,8 @@ def test_every_route_every_role(app, client, auth, gevuld):
                         mag = MAG_REGIO[rol, doel]
                     elif rule.rule.startswith(ALLEEN_BEHEERDER):
                         mag = rol == "beheerder"
+                    elif rule.rule.startswith(BEHEERDER_EN_REGIO):
+                        mag = rol in ("beheerder", "regio")
                     else:
                         mag = True
                     if rol is not None and not mag:
