@@ -126,6 +126,7 @@ def exporteer_werkboek(
     *,
     bezetting: Mapping[str, Mapping[str, float]] | None = None,
     onzekerheid: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
+    gevoeligheid=None,
     titel: str | None = None,
     notitie: str | None = None,
     invoer_bron: str | None = None,
@@ -137,7 +138,9 @@ def exporteer_werkboek(
     invoer order, optionally ``jaren`` (an :class:`~formatie.loader.InvoerTabel` fits).
     ``bezetting``: current formation ``{gemeentecode: {functie: fte}}`` where known.
     ``onzekerheid``: ``{gemeentecode: {functie | "totaal": {"p10": …, "p50": …, "p80": …,
-    "p90": …}}}`` — adds the ``Onzekerheid`` sheet. ``titel``, ``notitie``, ``invoer_bron``
+    "p90": …}}}`` — adds the ``Onzekerheid`` sheet. ``gevoeligheid``: a
+    :class:`formatie.gevoeligheid.Tornado` — adds the ``Gevoeligheid`` sheet (top rows as
+    values and a tornado bar chart). ``titel``, ``notitie``, ``invoer_bron``
     are free text (written as text, never as a formula).
     """
     referentie = referentie or load_referentie()
@@ -190,6 +193,8 @@ def exporteer_werkboek(
     if onzekerheid is not None:
         _schrijf_onzekerheid(wb.add_worksheet("Onzekerheid"), f, normenset, codes, namen,
                              onzekerheid)
+    if gevoeligheid is not None:
+        _schrijf_gevoeligheid(wb, wb.add_worksheet("Gevoeligheid"), f, gevoeligheid)
     ws_resultaat.activate()
     wb.close()
     return buffer.getvalue()
@@ -734,6 +739,66 @@ def _schrijf_onzekerheid(ws, f: _Formaten, n: Normenset, codes, namen, onzekerhe
                     ws.write_number(r, k, float(w), f.waarde_fte)
                 k += 1
     ws.freeze_panes(EERSTE_RIJ, 2)
+    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+
+
+# ----------------------------------------------------------------------------------------------
+# Gevoeligheid (tornado)
+# ----------------------------------------------------------------------------------------------
+
+GEVOELIGHEID_KOLOMMEN = ("invoer", "soort", "sleutel", "waarde_laag", "waarde_centraal",
+                         "waarde_hoog", "fte_laag", "fte_hoog", "swing", "verschil_laag",
+                         "verschil_hoog")
+
+
+def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
+    """The top ``top`` rows of a tornado as values, and a bar chart of the FTE change from the
+    central estimate at each input's low and high value (values, not formulas)."""
+    rijen = tornado.top(top)
+    centraal = tornado.centraal if tornado.functie is None else float(
+        tornado.centraal_functie[tornado.normenset.functie_sleutels.index(tornado.functie)])
+    wat = "totale fte" if tornado.functie is None else (
+        f"fte {tornado.normenset.functie(tornado.functie).naam}")
+    _tekst(ws, 0, 0, f"Gevoeligheid: de {len(rijen)} invoer die de {wat} het meest verschuiven "
+           f"(centraal {centraal:.2f} fte; één invoer tegelijk laag/hoog)", f.titel)
+    labels = ["Invoer", "Soort", "Sleutel", "Waarde laag", "Waarde centraal", "Waarde hoog",
+              "Fte bij laag", "Fte bij hoog", "Uitslag (fte)", "Verschil bij laag (fte)",
+              "Verschil bij hoog (fte)"]
+    for k, (label, sleutel) in enumerate(zip(labels, GEVOELIGHEID_KOLOMMEN, strict=True)):
+        _tekst(ws, 1, k, label, f.kop)
+        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
+    ws.set_row(1, 30)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 2, 14)
+    ws.set_column(3, len(labels) - 1, 12)
+    for i, r in enumerate(rijen):
+        rij = EERSTE_RIJ + i
+        _tekst(ws, rij, 0, r.label, f.tekst)
+        _tekst(ws, rij, 1, r.soort, f.tekst)
+        _tekst(ws, rij, 2, r.sleutel, f.tekst)
+        for k, w in enumerate((r.waarde_laag, r.waarde_centraal, r.waarde_hoog, r.fte_laag,
+                               r.fte_hoog, r.swing, r.fte_laag - centraal,
+                               r.fte_hoog - centraal), start=3):
+            ws.write_number(rij, k, float(w), f.waarde_fte)
+    if rijen:
+        laatste = EERSTE_RIJ + len(rijen) - 1
+        grafiek = wb.add_chart({"type": "bar"})
+        for kolom, naam, kleur in ((9, "Bij lage waarde", "#9CC3EC"),
+                                   (10, "Bij hoge waarde", "#1F5FA8")):
+            grafiek.add_series({
+                "name": naam,
+                "categories": ["Gevoeligheid", EERSTE_RIJ, 0, laatste, 0],
+                "values": ["Gevoeligheid", EERSTE_RIJ, kolom, laatste, kolom],
+                "fill": {"color": kleur}, "overlap": 100, "gap": 40,
+            })
+        grafiek.set_title({"name": "Tornado: verandering van de fte t.o.v. centraal"})
+        grafiek.set_x_axis({"name": "fte"})
+        grafiek.set_y_axis({"reverse": True})
+        grafiek.set_legend({"position": "bottom"})
+        grafiek.set_size({"width": 860, "height": 60 + 32 * len(rijen)})
+        ws.insert_chart(laatste + 2, 0, grafiek)
+    ws.freeze_panes(EERSTE_RIJ, 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
 

@@ -1,0 +1,48 @@
+"""The Excel export's Gevoeligheid sheet (tornado values + bar chart) and Onzekerheid sheet."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+
+from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
+from formatie.gevoeligheid import tornado
+from formatie.loader import InvoerTabel, load_referentie, standaard_normenset
+from formatie.onzekerheid import bereik
+from formatie.schatting import geschatte_invoer
+
+
+def _invoer(codes=("0200",)):
+    n = standaard_normenset()
+    ref = load_referentie()
+    volume = np.round(geschatte_invoer(n, ref)[[ref.index[c] for c in codes]])
+    return n, InvoerTabel(tuple(codes), (None,) * len(codes), volume)
+
+
+def test_gevoeligheid_sheet_matches_tornado():
+    n, invoer = _invoer()
+    t = tornado(n, invoer.volume, gemeentecodes=invoer.gemeentecodes)
+    b = bereik(n, invoer.volume, np.random.default_rng(1), 2000,
+               gemeentecodes=invoer.gemeentecodes)
+    data = exporteer_werkboek(n, invoer, gevoeligheid=t, onzekerheid=onzekerheid_uit_bereik(b))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert "Gevoeligheid" in wb.sheetnames and "Onzekerheid" in wb.sheetnames
+    ws = wb["Gevoeligheid"]
+    kop = [c.value for c in ws[3]]
+    assert kop[:3] == ["invoer", "soort", "sleutel"]
+    for i, rij in enumerate(t.top(10)):
+        cellen = [c.value for c in ws[4 + i]]
+        assert cellen[0] == rij.label and cellen[2] == rij.sleutel
+        assert abs(cellen[kop.index("swing")] - rij.swing) < 1e-12
+        assert abs(cellen[kop.index("verschil_hoog")] - (rij.fte_hoog - t.centraal)) < 1e-12
+    assert ws._charts  # the tornado bar chart
+    onz = wb["Onzekerheid"]
+    assert np.allclose([c.value for c in onz[4]][2:6], b.fte[:, 0, 0], rtol=1e-12)
+
+
+def test_without_gevoeligheid_no_sheet():
+    n, invoer = _invoer()
+    wb = openpyxl.load_workbook(io.BytesIO(exporteer_werkboek(n, invoer)))
+    assert "Gevoeligheid" not in wb.sheetnames
