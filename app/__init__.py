@@ -111,6 +111,10 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, main, gemeente, regio, normen, gebruikers, health, analyse):
         app.register_blueprint(module.bp)
+    from . import scenario, werkboek  # Excel scenario workbooks and stored scenarios
+
+    for module in (werkboek, scenario):
+        app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

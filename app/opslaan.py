@@ -81,8 +81,14 @@ def huidige_invoer(gemeente: Gemeente, jaar: int) -> Invoer | None:
 def sla_op(
     gemeente: Gemeente, jaar: int, geladen_versie: int, waarden: dict[str, float | None],
     bezetting: dict[str, float | None], indienen: bool, normenset: NormensetRij, user: User,
+    *, actie: str | None = None, commit: bool = True,
 ) -> tuple[Invoer, list[Wijziging]]:
-    """Save in one transaction; raise :class:`Conflict` when the version moved on."""
+    """Save in one transaction; raise :class:`Conflict` when the version moved on.
+
+    ``actie`` labels the audit entries (default "indienen"/"concept"). With ``commit=False``
+    the caller commits, so several gemeenten can be saved in one transaction (a Conflict
+    still rolls the whole transaction back).
+    """
     invoer = huidige_invoer(gemeente, jaar)
     if (invoer.version if invoer else 0) != geladen_versie:
         db.session.rollback()
@@ -98,19 +104,25 @@ def sla_op(
     wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
                    if voor.get(k) != na.get(k)]
     if not wijzigingen and invoer.normenset_id == normenset.id:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
+        else:
+            db.session.expire(invoer)  # drop the (equal) assignments, keep the transaction
         return invoer, []
     invoer.normenset_id = normenset.id
     invoer.updated_by = user.id
     invoer.updated_at = utcnow()
-    actie = "indienen" if indienen else "concept"
+    actie = actie or ("indienen" if indienen else "concept")
     try:
         db.session.flush()  # INSERT, or UPDATE … WHERE version = loaded version
         for w in wijzigingen:
             db.session.add(AuditEntry(invoer_id=invoer.id, invoer_version=invoer.version,
                                       user_id=user.id, timestamp=invoer.updated_at, field=w.veld,
                                       old=w.oud, new=w.nieuw, action=actie))
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Conflict from None

@@ -12,7 +12,7 @@ from app.models import Gemeente, Normenset, Regio, User
 from .conftest import maak_config
 
 TABELLEN = {"alembic_version", "audit_entry", "gemeente", "invoer", "login_attempt",
-            "normenset", "regio", "users"}
+            "normenset", "regio", "users", "scenario", "werkboek_upload"}
 
 
 @pytest.fixture

@@ -1,0 +1,554 @@
+"""Scenarios (issue 5 §4): a base (gemeente or region, year, normenset) plus changes.
+
+``/scenarios`` (list), ``/scenarios/nieuw?gemeente=…|regio=…&jaar=…`` (form),
+``/scenarios/<id>`` (result vs base with the chain), ``POST /scenarios/<id>/kopie`` and
+``…/verwijder``, ``/scenarios/vergelijk?ids=…`` (table + chart) and
+``/scenarios/vergelijk.xlsx?ids=…``. A stored scenario holds its full parameters
+(:meth:`formatie.scenario.Scenario.to_dict`) and a frozen base volume, so its result is
+reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
+:func:`formatie.scenario.vergelijk` and :func:`formatie.model.bereken`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import or_, select
+from wtforms import BooleanField, Field, StringField
+from wtforms.validators import DataRequired, Length
+
+from formatie.excel import exporteer_vergelijking
+from formatie.getallen import format_getal, format_invoer
+from formatie.loader import load_referentie
+from formatie.model import Resultaat, bereken
+from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
+from formatie.scenario import (
+    PRESETS,
+    PresetKeuze,
+    Scenario,
+    ScenarioFout,
+    cohort_23_26,
+    controleer,
+    pas_toe,
+    vergelijk,
+)
+
+from .access import (
+    alle_regios,
+    check_jaar,
+    get_gemeente_or_404,
+    get_regio_or_404,
+    huidig_jaar,
+    mag_gemeente,
+    mag_regio,
+    zichtbare_gemeenten,
+)
+from .extensions import db
+from .invoerform import GetalField
+from .models import Gemeente, utcnow
+from .models import Scenario as ScenarioRij
+from .normensets import als_normenset
+from .werkboek import Basis, basis_gemeente, basis_regio, stuur_xlsx
+
+bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
+
+MAX_VERGELIJK = 8
+DP27 = "doorstroompunt_27"
+#: Organisation parameters: (label, minimum, maximum, unit).
+ORGANISATIE_VELDEN = {
+    "contracturen_per_fte": ("Contracturen per fte per jaar", 1.0, 8784.0, "uur"),
+    "afwezigheid": ("Afwezigheid (aandeel, bijv. 0,15)", 0.0, 0.99, "aandeel"),
+    "indirect": ("Indirecte tijd (aandeel)", 0.0, 0.99, "aandeel"),
+    "leiding": ("Leiding en ondersteuning (fte per fte)", 0.0, 10.0, "fte per fte"),
+    "vast_fte": ("Vaste basis per gemeente", 0.0, 1000.0, "fte"),
+}
+
+
+# =============================================================================================
+# Access
+# =============================================================================================
+
+
+def mag_scenario(rij: ScenarioRij) -> bool:
+    if rij.gemeente is not None:
+        return mag_gemeente(current_user, rij.gemeente)
+    return rij.regio is not None and mag_regio(current_user, rij.regio)
+
+
+def get_scenario_or_404(scenario_id: int) -> ScenarioRij:
+    rij = db.session.get(ScenarioRij, scenario_id)
+    if rij is None or not mag_scenario(rij):
+        abort(404)
+    return rij
+
+
+def zichtbare_scenarios() -> list[ScenarioRij]:
+    query = select(ScenarioRij).order_by(ScenarioRij.updated_at.desc(), ScenarioRij.id.desc())
+    if current_user.role == "gemeente":
+        query = query.where(ScenarioRij.gemeente_code == current_user.gemeente_code)
+    elif current_user.role == "regio":
+        leden = select(Gemeente.code).where(Gemeente.regio_code == current_user.regio_code)
+        query = query.where(or_(ScenarioRij.regio_code == current_user.regio_code,
+                                ScenarioRij.gemeente_code.in_(leden)))
+    elif current_user.role != "beheerder":
+        return []
+    return list(db.session.scalars(query))
+
+
+# =============================================================================================
+# Computing a stored scenario (reproducible from the row alone)
+# =============================================================================================
+
+
+@dataclass
+class Uitkomst:
+    rij: ScenarioRij
+    scenario: Scenario
+    normenset: Normenset  # the base normenset
+    gemeentecodes: tuple[str, ...]
+    basis_volume: np.ndarray  # (G, I) frozen base
+    volume: np.ndarray  # (G, I) base with the overrides, before the scenario's changes
+    basis: Resultaat
+    resultaat: Resultaat  # with the scenario applied
+
+    @property
+    def som_basis(self) -> dict[str, np.ndarray]:
+        return self.basis.som()
+
+    @property
+    def som(self) -> dict[str, np.ndarray]:
+        return self.resultaat.som()
+
+
+def volumes(rij: ScenarioRij, normenset: Normenset) -> tuple[tuple[str, ...], np.ndarray,
+                                                             np.ndarray]:
+    """(gemeentecodes, base volume, base volume with the overrides) from the stored JSON."""
+    b = rij.basis
+    codes = tuple(b["gemeentecodes"])
+    kolom = {s: j for j, s in enumerate(b["invoer"])}
+    ontbreekt = [s for s in normenset.invoer_sleutels if s not in kolom]
+    if ontbreekt:
+        raise ScenarioFout([f"de basis mist de invoer {', '.join(ontbreekt)}."])
+    ruw = np.asarray(b["volume"], dtype=float).reshape(len(codes), len(b["invoer"]))
+    basis = ruw[:, [kolom[s] for s in normenset.invoer_sleutels]]
+    volume = basis.copy()
+    for g, code in enumerate(codes):
+        for s, v in (rij.overrides or {}).get(code, {}).items():
+            volume[g, normenset.invoer_sleutels.index(s)] = float(v)
+    return codes, basis, volume
+
+
+def bereken_scenario(rij: ScenarioRij) -> Uitkomst:
+    normenset = als_normenset(rij.normenset)
+    scenario = Scenario.from_dict(rij.parameters)
+    codes, basis_volume, volume = volumes(rij, normenset)
+    ref = load_referentie()
+    nieuw_normenset, nieuw_volume = pas_toe(scenario, normenset, volume, codes, ref)
+    return Uitkomst(rij, scenario, normenset, codes, basis_volume, volume,
+                    bereken(normenset, basis_volume, codes),
+                    bereken(nieuw_normenset, nieuw_volume, codes))
+
+
+# =============================================================================================
+# The form
+# =============================================================================================
+
+
+class ScenarioFormBase(FlaskForm):
+    naam = StringField("Naam van het scenario", validators=[
+        DataRequired("Geef het scenario een naam."),
+        Length(max=200, message="Gebruik hoogstens 200 tekens.")])
+    normenset: Normenset
+
+    def getalvelden(self) -> list[GetalField]:
+        return [f for f in self if isinstance(f, GetalField)]
+
+    def fouten(self) -> list[tuple[str, str, str]]:
+        uit = [(self.naam.id, self.naam.label.text, f) for f in self.naam.errors]
+        return uit + [(v.id, v.label.text, f) for v in self.getalvelden() for f in v.errors]
+
+
+def scenario_form(normenset: Normenset, **kwargs) -> ScenarioFormBase:
+    velden: dict[str, Field] = {"normenset": normenset}
+    for invoer in normenset.invoer:
+        velden[f"groei_{invoer.sleutel}"] = GetalField(
+            invoer.naam, minimum=-99.0, maximum=1000.0, eenheid="%")
+    for taak in normenset.taken:
+        velden[f"uren_{taak.sleutel}"] = GetalField(
+            taak.naam, minimum=0.0, maximum=10_000.0, eenheid="uur per eenheid")
+    for functie in normenset.functies:
+        for p in ORGANISATIE_PARAMETERS:
+            label, lo, hi, eenheid = ORGANISATIE_VELDEN[p]
+            velden[f"org_{functie.sleutel}__{p}"] = GetalField(
+                f"{functie.naam}: {label}", minimum=lo, maximum=hi, eenheid=eenheid)
+    preset = PRESETS[DP27]
+    velden[f"preset_{DP27}"] = BooleanField(preset.naam)
+    velden["dp27_cohort"] = GetalField("Cohort 23 tot en met 26 jaar", minimum=0.0,
+                                       maximum=10_000_000.0, eenheid="inwoners")
+    for p in preset.parameters:
+        if p.startswith("aandeel_"):
+            velden[f"dp27_{p}"] = GetalField(preset.parameter_uitleg[p].split(" (")[0]
+                                             .capitalize(), minimum=0.0, maximum=100.0,
+                                             eenheid="%")
+    klasse = type("ScenarioForm", (ScenarioFormBase,), velden)
+    return klasse(**kwargs)
+
+
+def _standaard_dp27(form: ScenarioFormBase) -> None:
+    for p, v in PRESETS[DP27].parameters.items():
+        if p.startswith("aandeel_"):
+            form[f"dp27_{p}"].data = format_invoer(v * 100)
+
+
+def _vul_uit(form: ScenarioFormBase, s: Scenario) -> None:
+    """Prefill the form from a stored scenario ("copy and change")."""
+    form.naam.data = s.naam
+    for k, v in s.groei.items():
+        if f"groei_{k}" in form:
+            form[f"groei_{k}"].data = format_invoer(v)
+    for k, v in s.uren.items():
+        if f"uren_{k}" in form:
+            form[f"uren_{k}"].data = format_invoer(v)
+    for f, params in s.organisatie.items():
+        for p, v in params.items():
+            if f"org_{f}__{p}" in form:
+                form[f"org_{f}__{p}"].data = format_invoer(v)
+    for keuze in s.presets:
+        if keuze.sleutel == DP27:
+            form[f"preset_{DP27}"].data = True
+            volledig = keuze.volledig()
+            for p, v in volledig.items():
+                if p.startswith("aandeel_"):
+                    form[f"dp27_{p}"].data = format_invoer(v * 100)
+            if isinstance(volledig.get("cohort"), int | float):
+                form["dp27_cohort"].data = format_invoer(volledig["cohort"])
+
+
+def _uit_form(form: ScenarioFormBase, basis: Basis, scope_regio: str | None, jaar: int
+              ) -> Scenario:
+    n = basis.normenset
+    groei = {i: form[f"groei_{i}"].waarde for i in n.invoer_sleutels
+             if form[f"groei_{i}"].waarde is not None}
+    uren = {t: form[f"uren_{t}"].waarde for t in n.taak_sleutels
+            if form[f"uren_{t}"].waarde is not None}
+    organisatie: dict[str, dict[str, float]] = {}
+    for f in n.functie_sleutels:
+        for p in ORGANISATIE_PARAMETERS:
+            waarde = form[f"org_{f}__{p}"].waarde
+            if waarde is not None:
+                organisatie.setdefault(f, {})[p] = waarde
+    presets = []
+    if form[f"preset_{DP27}"].data:
+        parameters = {}
+        for p, standaard in PRESETS[DP27].parameters.items():
+            if not p.startswith("aandeel_"):
+                continue
+            waarde = form[f"dp27_{p}"].waarde
+            if waarde is not None and waarde / 100 != standaard:
+                parameters[p] = waarde / 100
+        cohort = form["dp27_cohort"].waarde
+        if cohort is not None:
+            parameters["cohort"] = cohort
+        presets.append(PresetKeuze(DP27, parameters))
+    return Scenario(
+        naam=form.naam.data.strip(), gemeentecodes=basis.gemeentecodes, regio=scope_regio,
+        jaar=jaar, normenset_naam=n.naam, normenset_versie=n.versie, groei=groei, uren=uren,
+        organisatie=organisatie, presets=tuple(presets))
+
+
+def _basis_uit_args():
+    """(scope label, gemeente or None, regio or None, jaar, basis) from the query string."""
+    gemeente_code = request.args.get("gemeente")
+    regio_code = request.args.get("regio")
+    try:
+        jaar = int(request.args.get("jaar", huidig_jaar()))
+    except ValueError:
+        abort(404)
+    check_jaar(jaar)
+    if bool(gemeente_code) == bool(regio_code):
+        abort(404)
+    if gemeente_code:
+        gemeente = get_gemeente_or_404(gemeente_code)
+        return gemeente.label, gemeente, None, jaar, basis_gemeente(gemeente, jaar)
+    regio = get_regio_or_404(regio_code)
+    return f"regio {regio.naam} ({regio.code})", None, regio, jaar, basis_regio(regio, jaar)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def nieuw():
+    if not request.args.get("gemeente") and not request.args.get("regio"):
+        flash("Kies eerst de basis van het scenario: een gemeente of een regio.", "info")
+        return redirect(url_for("scenario.lijst"))
+    label, gemeente, regio, jaar, basis = _basis_uit_args()
+    terug = (url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar) if gemeente
+             else url_for("regio.overzicht", code=regio.code, jaar=jaar))
+    if not basis.invoeren:
+        flash(f"Een scenario heeft een basis nodig: er zijn nog geen volledige cijfers voor "
+              f"{label} in {jaar}.", "fout")
+        return redirect(terug)
+    n = basis.normenset
+    form = scenario_form(n)
+    problemen: list[str] = []
+    if request.method == "GET":
+        _standaard_dp27(form)
+        van = request.args.get("van", type=int)
+        if van is not None:
+            _vul_uit(form, Scenario.from_dict(get_scenario_or_404(van).parameters))
+    elif form.validate():
+        if form[f"preset_{DP27}"].data and regio is not None \
+                and form["dp27_cohort"].waarde is not None:
+            form["dp27_cohort"].errors.append(
+                "Laat dit leeg voor een regio: de schatting uit CBS wordt per gemeente gebruikt.")
+        else:
+            scenario = _uit_form(form, basis, regio.code if regio else None, jaar)
+            problemen = controleer(scenario, n)
+            if not problemen:
+                nu = utcnow()
+                rij = ScenarioRij(
+                    naam=scenario.naam, owner_id=current_user.id,
+                    gemeente_code=gemeente.code if gemeente else None,
+                    regio_code=regio.code if regio else None, jaar=jaar,
+                    normenset_id=basis.rij.id, parameters=scenario.to_dict(),
+                    basis=basis.als_json(), overrides={}, created_at=nu, updated_at=nu)
+                db.session.add(rij)
+                db.session.commit()
+                flash(f"Scenario '{scenario.naam}' is opgeslagen.", "succes")
+                return redirect(url_for("scenario.detail", scenario_id=rij.id))
+    cohort = float(np.sum(cohort_23_26(load_referentie(), basis.gemeentecodes)))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "scenario/nieuw.html", form=form, n=n, basis=basis, label=label, jaar=jaar,
+        terug=terug, problemen=problemen, preset=PRESETS[DP27], cohort_schatting=cohort,
+        organisatie_velden=ORGANISATIE_VELDEN, parameters=ORGANISATIE_PARAMETERS,
+        fouten=form.fouten() if request.method == "POST" else []), status
+
+
+# =============================================================================================
+# List, detail, copy, delete
+# =============================================================================================
+
+
+@bp.route("")
+@login_required
+def lijst():
+    gemeenten = (sorted(db.session.scalars(select(Gemeente)), key=lambda g: g.naam)
+                 if current_user.role == "beheerder" else zichtbare_gemeenten(current_user))
+    regios = (alle_regios() if current_user.role == "beheerder"
+              else [current_user.regio] if current_user.role == "regio" and current_user.regio
+              else [])
+    return render_template("scenario/lijst.html", rijen=zichtbare_scenarios(),
+                           gemeenten=gemeenten, regios=regios, jaar=huidig_jaar())
+
+
+@bp.route("/<int:scenario_id>")
+@login_required
+def detail(scenario_id: int):
+    rij = get_scenario_or_404(scenario_id)
+    try:
+        uit = bereken_scenario(rij)
+    except ScenarioFout as fout:
+        return render_template("scenario/detail.html", rij=rij, uit=None,
+                               problemen=fout.problemen), 422
+    return render_template("scenario/detail.html", rij=rij, uit=uit, problemen=[],
+                           parameters_json=json.dumps(rij.parameters, ensure_ascii=False,
+                                                      indent=2),
+                           presets=PRESETS, ref=load_referentie())
+
+
+def _mag_wijzigen(rij: ScenarioRij) -> bool:
+    return current_user.role == "beheerder" or rij.owner_id == current_user.id
+
+
+@bp.route("/<int:scenario_id>/kopie", methods=["POST"])
+@login_required
+def kopie(scenario_id: int):
+    rij = get_scenario_or_404(scenario_id)
+    naam = f"Kopie van {rij.naam}"[:200]
+    parameters = Scenario.from_dict(rij.parameters).kopie(naam).to_dict()
+    nu = utcnow()
+    nieuw_rij = ScenarioRij(
+        naam=naam, owner_id=current_user.id, gemeente_code=rij.gemeente_code,
+        regio_code=rij.regio_code, jaar=rij.jaar, normenset_id=rij.normenset_id,
+        werkboek_normenset_id=rij.werkboek_normenset_id, parameters=parameters,
+        basis=rij.basis, overrides=rij.overrides, created_at=nu, updated_at=nu)
+    db.session.add(nieuw_rij)
+    db.session.commit()
+    flash(f"Kopie '{naam}' is gemaakt.", "succes")
+    return redirect(url_for("scenario.detail", scenario_id=nieuw_rij.id))
+
+
+@bp.route("/<int:scenario_id>/verwijder", methods=["POST"])
+@login_required
+def verwijder(scenario_id: int):
+    rij = get_scenario_or_404(scenario_id)
+    if not _mag_wijzigen(rij):
+        abort(404)
+    naam = rij.naam
+    db.session.delete(rij)
+    db.session.commit()
+    flash(f"Scenario '{naam}' is verwijderd.", "succes")
+    return redirect(url_for("scenario.lijst"))
+
+
+# =============================================================================================
+# Comparison
+# =============================================================================================
+
+
+@dataclass
+class Regel:
+    """One row of the comparison: a base or a scenario, summed over its gemeenten."""
+
+    naam: str
+    basis_label: str
+    fte: dict[str, float]  # functie sleutel → fte
+    totaal: float
+    basis_totaal: float
+    scenario_id: int | None = None
+    parameters: dict | None = None
+
+    @property
+    def verschil(self) -> float:
+        return self.totaal - self.basis_totaal
+
+
+def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]]:
+    """Rows (per base: the base, then its scenarios) and the functies (sleutel → naam).
+
+    Scenarios on the same frozen base, normenset and overrides go through one
+    :func:`formatie.scenario.vergelijk` call, the base first.
+    """
+    groepen: dict[str, list[ScenarioRij]] = {}
+    for rij in rijen:
+        sleutel = json.dumps([rij.normenset_id, rij.basis, rij.overrides, rij.jaar,
+                              rij.gemeente_code, rij.regio_code], sort_keys=True)
+        groepen.setdefault(sleutel, []).append(rij)
+    ref = load_referentie()
+    regels: list[Regel] = []
+    functies: dict[str, str] = {}
+    for leden in groepen.values():
+        eerste = leden[0]
+        n = als_normenset(eerste.normenset)
+        for f in n.functies:
+            functies.setdefault(f.sleutel, f.naam)
+        codes, basis_volume, volume = volumes(eerste, n)
+        basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {eerste.normenset.label}"
+        scenarios = [Scenario.from_dict(r.parameters) for r in leden]
+        basis = bereken(n, basis_volume, codes)
+        basis_totaal = float(basis.fte_totaal.sum())
+        basis_naam = "Basis (opgeslagen cijfers)" if eerste.overrides else "Basis"
+        regels.append(Regel(basis_naam, basis_label,
+                            dict(zip(n.functie_sleutels, basis.fte.sum(axis=0).tolist(),
+                                     strict=True)), basis_totaal, basis_totaal))
+        v = vergelijk(scenarios, n, volume, codes, ref)
+        for s, rij in enumerate(leden):
+            regels.append(Regel(rij.naam, basis_label,
+                                dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),
+                                float(v.som_totaal[s]), basis_totaal, rij.id, rij.parameters))
+    return regels, functies
+
+
+@dataclass(frozen=True)
+class Staaf:
+    x: float
+    y: float
+    hoogte: float
+    klasse: str
+    waarde: float
+    naam: str
+
+
+@dataclass(frozen=True)
+class GroepGrafiek:
+    """A grouped vertical bar chart (groups: functies and the total; bars: rows)."""
+
+    groepen: list[tuple[str, float]]  # label, x of the centre
+    staven: list[Staaf]
+    schaal: list[tuple[float, str]]  # y, label
+    breedte: float
+    hoogte: float
+    basislijn: float
+    links: float
+    staaf_breedte: float
+
+
+def groep_grafiek(regels: list[Regel], functies: dict[str, str]) -> GroepGrafiek:
+    groepen = [*functies.items(), ("totaal", "Totaal")]
+    links, boven, onder, breedte = 60.0, 10.0, 40.0, 760.0
+    plot_hoogte = 240.0
+    groep_breedte = (breedte - links - 10) / len(groepen)
+    staaf = min(28.0, (groep_breedte - 16) / max(len(regels), 1))
+    waarden = [r.totaal for r in regels] + [v for r in regels for v in r.fte.values()]
+    grootste = max(waarden, default=0.0) or 1.0
+    stap = float(10 ** np.floor(np.log10(grootste)))
+    if grootste / stap < 2:
+        stap /= 5
+    elif grootste / stap < 5:
+        stap /= 2
+    top = float(np.ceil(grootste / stap) * stap)
+    basislijn = boven + plot_hoogte
+    staven, centra = [], []
+    for j, (sleutel, label) in enumerate(groepen):
+        start = links + j * groep_breedte + (groep_breedte - staaf * len(regels)) / 2
+        centra.append((label, links + (j + 0.5) * groep_breedte))
+        for i, r in enumerate(regels):
+            waarde = r.totaal if sleutel == "totaal" else r.fte.get(sleutel, 0.0)
+            h = max(waarde, 0.0) / top * plot_hoogte
+            staven.append(Staaf(start + i * staaf, basislijn - h, h, f"functie-{i % 4}", waarde,
+                                r.naam))
+    schaal = [(basislijn - k * stap / top * plot_hoogte, format_getal(k * stap, 1
+                                                                      if stap < 1 else 0))
+              for k in range(round(float(top / stap)) + 1)]
+    return GroepGrafiek(centra, staven, schaal, breedte, basislijn + onder, basislijn, links,
+                        staaf - 2)
+
+
+def _gekozen() -> list[ScenarioRij]:
+    try:
+        ids = list(dict.fromkeys(int(i) for i in request.args.getlist("ids")))
+    except ValueError:
+        abort(404)
+    if len(ids) > MAX_VERGELIJK:
+        abort(404)
+    return [get_scenario_or_404(i) for i in ids]
+
+
+@bp.route("/vergelijk")
+@login_required
+def vergelijk_pagina():
+    rijen = _gekozen()
+    if not rijen:
+        flash("Kies ten minste één scenario om te vergelijken.", "fout")
+        return redirect(url_for("scenario.lijst"))
+    try:
+        regels, functies = _vergelijking(rijen)
+    except ScenarioFout as fout:
+        flash("Deze scenario's zijn niet te berekenen: " + "; ".join(fout.problemen), "fout")
+        return redirect(url_for("scenario.lijst"))
+    return render_template("scenario/vergelijk.html", regels=regels, functies=functies,
+                           grafiek=groep_grafiek(regels, functies),
+                           ids=[r.id for r in rijen])
+
+
+@bp.route("/vergelijk.xlsx")
+@login_required
+def vergelijk_xlsx():
+    rijen = _gekozen()
+    if not rijen:
+        flash("Kies ten minste één scenario om te vergelijken.", "fout")
+        return redirect(url_for("scenario.lijst"))
+    try:
+        regels, functies = _vergelijking(rijen)
+    except ScenarioFout:
+        abort(404)
+    data = exporteer_vergelijking(
+        [{"naam": r.naam, "basis": r.basis_label, "fte": r.fte, "basis_totaal": r.basis_totaal,
+          "parameters": r.parameters} for r in regels],
+        list(functies.items()), titel="Vergelijking van scenario's")
+    return stuur_xlsx(data, "Vergelijking scenario's.xlsx")

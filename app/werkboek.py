@@ -1,0 +1,538 @@
+"""Excel scenario workbooks on the web: download, upload with a preview, confirm.
+
+``GET /gemeente/<code>/<jaar>/scenario.xlsx`` and ``GET /regio/<MCxx>/<jaar>/scenario.xlsx``
+write the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI's
+implementation). ``POST …/upload`` reads an edited workbook with
+:func:`formatie.loader.lees_werkboek` (which applies the normenset's min/max and controles),
+checks that every gemeente in it may be edited here, and shows a preview (old → new per field,
+norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUpload` row.
+``POST …/upload/<token>/bevestig`` saves it through :func:`app.opslaan.sla_op` (one
+transaction, optimistic locking against the versions seen at preview time, audit action
+"excel-import") or as a scenario (:mod:`app.scenario`).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+import numpy as np
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from formatie.excel import exporteer_werkboek, normenset_als_toml
+from formatie.loader import (
+    InvoerFout,
+    InvoerTabel,
+    invoer_wijzigingen,
+    lees_werkboek,
+    load_referentie,
+    parse_normenset,
+)
+from formatie.model import bereken
+from formatie.normenset import Normenset
+from formatie.scenario import Scenario
+
+from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
+from .berekening import ontbrekend
+from .extensions import db
+from .models import INGEDIEND, Gemeente, Invoer, Regio, WerkboekUpload, utcnow
+from .models import Normenset as NormensetRij
+from .models import Scenario as ScenarioRij
+from .normensets import actieve_rij, als_normenset
+from .opslaan import Conflict, huidige_invoer, sla_op
+
+bp = Blueprint("werkboek", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GELDIGHEID = timedelta(hours=1)
+MAX_NAAM = 200
+
+
+# =============================================================================================
+# The base: stored figures of one gemeente or the complete members of a region
+# =============================================================================================
+
+
+@dataclass
+class Basis:
+    """Stored, complete figures in one normenset: what a workbook or a scenario starts from."""
+
+    rij: NormensetRij
+    normenset: Normenset
+    invoeren: list[Invoer] = field(default_factory=list)
+    weggelaten: list[Gemeente] = field(default_factory=list)  # no complete figures
+
+    @property
+    def gemeentecodes(self) -> tuple[str, ...]:
+        return tuple(i.gemeente_code for i in self.invoeren)
+
+    @property
+    def volume(self) -> np.ndarray:
+        sleutels = self.normenset.invoer_sleutels
+        return np.array([[i.waarden[s] for s in sleutels] for i in self.invoeren],
+                        dtype=float).reshape(len(self.invoeren), len(sleutels))
+
+    def als_json(self) -> dict:
+        """The frozen base of a stored scenario (see :class:`app.models.Scenario`)."""
+        return {"gemeentecodes": list(self.gemeentecodes),
+                "invoer": list(self.normenset.invoer_sleutels),
+                "volume": self.volume.tolist()}
+
+
+def basis_gemeente(gemeente: Gemeente, jaar: int) -> Basis:
+    invoer = huidige_invoer(gemeente, jaar)
+    rij = invoer.normenset if invoer is not None and invoer.normenset else actieve_rij()
+    normenset = als_normenset(rij)
+    if invoer is None or ontbrekend(invoer, normenset):
+        return Basis(rij, normenset, [], [gemeente])
+    return Basis(rij, normenset, [invoer], [])
+
+
+def basis_regio(regio: Regio, jaar: int) -> Basis:
+    """Members with complete figures in the normenset most of them were saved with (ties: the
+    active one); the others are listed in ``weggelaten``."""
+    gemeenten = list(regio.gemeenten)
+    invoer = {i.gemeente_code: i for i in db.session.scalars(
+        select(Invoer).where(Invoer.jaar == jaar,
+                             Invoer.gemeente_code.in_([g.code for g in gemeenten])))}
+    actief = actieve_rij()
+    telling = Counter(i.normenset_id or actief.id for i in invoer.values())
+    if telling:
+        meeste = max(telling.values())
+        kandidaten = sorted(k for k, n in telling.items() if n == meeste)
+        rij_id = actief.id if actief.id in kandidaten else kandidaten[0]
+        rij = db.session.get(NormensetRij, rij_id) or actief
+    else:
+        rij = actief
+    normenset = als_normenset(rij)
+    basis = Basis(rij, normenset)
+    for g in gemeenten:
+        i = invoer.get(g.code)
+        if i is not None and not ontbrekend(i, normenset):
+            basis.invoeren.append(i)
+        else:
+            basis.weggelaten.append(g)
+    return basis
+
+
+# =============================================================================================
+# Downloads
+# =============================================================================================
+
+
+def stuur_xlsx(data: bytes, bestandsnaam: str):
+    """An .xlsx download from memory (the Dutch file name is sent RFC 6266-encoded)."""
+    antwoord = send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                         download_name=bestandsnaam, max_age=0)
+    antwoord.headers["Cache-Control"] = "no-store"  # personal figures: never cached
+    return antwoord
+
+
+def _werkboek(basis: Basis, jaar: int, titel: str, notitie: str | None) -> bytes:
+    tabel = InvoerTabel(gemeentecodes=basis.gemeentecodes,
+                        jaren=tuple(jaar for _ in basis.invoeren), volume=basis.volume)
+    bezetting = {i.gemeente_code: dict(i.bezetting) for i in basis.invoeren if i.bezetting}
+    return exporteer_werkboek(
+        basis.normenset, tabel, load_referentie(), bezetting=bezetting, titel=titel,
+        notitie=notitie,
+        invoer_bron=f"Opgeslagen cijfers {jaar} in de Formatietool (normenset {basis.rij.label})")
+
+
+@bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")
+@login_required
+def download_gemeente(code: str, jaar: int):
+    gemeente = get_gemeente_or_404(code)
+    check_jaar(jaar)
+    basis = basis_gemeente(gemeente, jaar)
+    if not basis.invoeren:
+        flash(f"Er is nog geen Excel-scenario: nog niet alle cijfers van {gemeente.naam} voor "
+              f"{jaar} zijn ingevuld.", "fout")
+        return redirect(url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
+    data = _werkboek(basis, jaar, f"Formatie {gemeente.naam} {jaar}", None)
+    return stuur_xlsx(data, f"Formatie-scenario {gemeente.naam} {jaar}.xlsx")
+
+
+def weggelaten_tekst(basis: Basis, jaar: int) -> str | None:
+    if not basis.weggelaten:
+        return None
+    return (f"Niet in dit werkboek (nog geen volledige cijfers voor {jaar} in normenset "
+            f"{basis.rij.label}): " + ", ".join(g.label for g in basis.weggelaten) + ".")
+
+
+@bp.route("/regio/<code>/<int:jaar>/scenario.xlsx")
+@login_required
+def download_regio(code: str, jaar: int):
+    regio = get_regio_or_404(code)
+    check_jaar(jaar)
+    basis = basis_regio(regio, jaar)
+    if not basis.invoeren:
+        flash(f"Er is nog geen Excel-scenario: geen enkele gemeente in regio {regio.naam} heeft "
+              f"volledige cijfers voor {jaar}.", "fout")
+        return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
+    data = _werkboek(basis, jaar, f"Formatie regio {regio.naam} ({regio.code}) {jaar}",
+                     weggelaten_tekst(basis, jaar))
+    return stuur_xlsx(data, f"Formatie-scenario regio {regio.naam} {jaar}.xlsx")
+
+
+# =============================================================================================
+# Upload and preview
+# =============================================================================================
+
+
+@dataclass
+class Doel:
+    """Where an upload goes: one gemeente or a region, with the URLs of its pages."""
+
+    scope: str  # "gemeente" | "regio"
+    code: str
+    jaar: int
+    naam: str
+    gemeente: Gemeente | None = None
+    regio: Regio | None = None
+
+    @property
+    def terug(self) -> str:
+        if self.scope == "gemeente":
+            return url_for("gemeente.resultaat", code=self.code, jaar=self.jaar)
+        return url_for("regio.overzicht", code=self.code, jaar=self.jaar)
+
+    @property
+    def upload_url(self) -> str:
+        return url_for(f"werkboek.upload_{self.scope}", code=self.code, jaar=self.jaar)
+
+    def bevestig_url(self, token: str) -> str:
+        return url_for(f"werkboek.bevestig_{self.scope}", code=self.code, jaar=self.jaar,
+                       upload_id=token)
+
+    def toegestaan(self, gemeente: Gemeente) -> bool:
+        """May this upload change ``gemeente``'s figures?"""
+        if self.scope == "gemeente":
+            return gemeente.code == self.code
+        return gemeente.regio_code == self.code and mag_gemeente(current_user, gemeente)
+
+
+def _doel(scope: str, code: str, jaar: int) -> Doel:
+    check_jaar(jaar)
+    if scope == "gemeente":
+        gemeente = get_gemeente_or_404(code)
+        return Doel(scope, gemeente.code, jaar, gemeente.naam, gemeente=gemeente)
+    regio = get_regio_or_404(code)
+    return Doel(scope, regio.code, jaar, f"regio {regio.naam}", regio=regio)
+
+
+def _fout_pagina(doel: Doel, problemen: list[str], status: int, bestand: str | None = None):
+    return render_template("werkboek/upload.html", doel=doel, problemen=problemen,
+                           bestand=bestand), status
+
+
+def _getal(waarde: float | None) -> float | None:
+    return None if waarde is None or (isinstance(waarde, float) and math.isnan(waarde)) \
+        else float(waarde)
+
+
+def _lees(doel: Doel):
+    """(werkboek, base normenset row, notes) or an error response."""
+    bestand = request.files.get("werkboek")
+    if bestand is None or not bestand.filename:
+        return None, _fout_pagina(doel, ["Kies een Excel-werkboek (.xlsx) om te uploaden."], 422)
+    naam = bestand.filename
+    data = bestand.read()
+    gevonden: dict[str, NormensetRij] = {}
+    opmerkingen: list[str] = []
+
+    def zoek(naam_ns: str, versie: str) -> Normenset:
+        rij = db.session.scalar(select(NormensetRij).where(NormensetRij.naam == naam_ns,
+                                                           NormensetRij.versie == versie))
+        if rij is None:
+            rij = actieve_rij()
+            opmerkingen.append(f"Het werkboek is gemaakt met normenset '{naam_ns}' (versie "
+                               f"{versie}), die hier niet bekend is; het is vergeleken met de "
+                               f"actieve normenset {rij.label}.")
+        gevonden["rij"] = rij
+        return als_normenset(rij)
+
+    limiet = current_app.config.get("MAX_CONTENT_LENGTH") or 5 * 1024 * 1024
+    try:
+        werkboek = lees_werkboek(data, zoek, bestand=naam, max_bytes=limiet)
+    except InvoerFout as fout:
+        return None, _fout_pagina(doel, [p.tekst(naam) for p in fout.problemen], 422, naam)
+    return (werkboek, gevonden["rij"], naam, opmerkingen + list(werkboek.opmerkingen)), None
+
+
+def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
+    """Dutch refusals for gemeenten or years this upload may not change."""
+    problemen = []
+    for code, jaar in zip(werkboek.invoer.gemeentecodes, werkboek.invoer.jaren, strict=True):
+        gemeente = db.session.get(Gemeente, code)
+        naam = gemeente.label if gemeente else code
+        if gemeente is None or not doel.toegestaan(gemeente):
+            if doel.scope == "gemeente":
+                problemen.append(f"Het werkboek bevat cijfers van {naam}. Op deze pagina kunt u "
+                                 f"alleen de cijfers van {doel.naam} bijwerken; er is niets "
+                                 "opgeslagen.")
+            else:
+                problemen.append(f"Het werkboek bevat cijfers van {naam}, die u niet via "
+                                 f"{doel.naam} kunt bijwerken; er is niets opgeslagen.")
+        if jaar is not None and jaar != doel.jaar:
+            problemen.append(f"Het werkboek bevat voor {naam} cijfers van {jaar}; deze pagina "
+                             f"gaat over {doel.jaar}. Upload het op de pagina van {jaar}.")
+    return problemen
+
+
+def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
+    """The JSON payload of a pending upload: per gemeente old → new, and the norm changes."""
+    n: Normenset = werkboek.basis
+    tabel = werkboek.invoer
+    sleutels = n.invoer_sleutels
+    huidig = {i.gemeente_code: i for i in db.session.scalars(
+        select(Invoer).where(Invoer.jaar == doel.jaar,
+                             Invoer.gemeente_code.in_(list(tabel.gemeentecodes))))}
+    oud_volume = np.array([[float((huidig[c].waarden or {}).get(s, math.nan)) if c in huidig
+                            else math.nan for s in sleutels] for c in tabel.gemeentecodes],
+                          dtype=float).reshape(len(tabel.gemeentecodes), len(sleutels))
+    oud = InvoerTabel(gemeentecodes=tabel.gemeentecodes, jaren=tabel.jaren, volume=oud_volume)
+    per_code: dict[str, list[dict]] = {}
+    for w in invoer_wijzigingen(oud, tabel, n):
+        per_code.setdefault(w.sleutel, []).append(
+            {"veld": w.veld, "naam": n.invoer_by_sleutel(w.veld).naam,
+             "oud": _getal(w.oud), "nieuw": _getal(w.nieuw)})
+    oud_res = bereken(n, np.nan_to_num(oud_volume), tabel.gemeentecodes)
+    nieuw_res = bereken(werkboek.normenset, tabel.volume, tabel.gemeentecodes)
+    gemeenten = []
+    for g, code in enumerate(tabel.gemeentecodes):
+        invoer = huidig.get(code)
+        bezetting_oud = dict(invoer.bezetting or {}) if invoer else {}
+        bezetting_nieuw = (werkboek.bezetting or {}).get(code, {})
+        bezetting = [{"veld": f, "naam": f"{n.functie(f).naam}: fte in dienst",
+                      "oud": bezetting_oud.get(f), "nieuw": v}
+                     for f, v in bezetting_nieuw.items()
+                     if f in n.functie_sleutels and bezetting_oud.get(f) != v]
+        compleet = not np.isnan(oud_volume[g]).any()
+        gemeenten.append({
+            "code": code, "naam": load_referentie().naam(code),
+            "versie": invoer.version if invoer else 0,
+            "status": invoer.status if invoer else None,
+            "waarden": dict(zip(sleutels, tabel.volume[g].tolist(), strict=True)),
+            "bezetting": {f: v for f, v in bezetting_nieuw.items() if f in n.functie_sleutels},
+            "wijzigingen": per_code.get(code, []), "bezetting_wijzigingen": bezetting,
+            "fte_oud": float(oud_res.fte_totaal[g]) if compleet else None,
+            "fte_nieuw": float(nieuw_res.fte_totaal[g]),
+        })
+    normen = []
+    for w in werkboek.normwijzigingen:
+        if w.sleutel in n.taak_sleutels:
+            wat = f"{n.taak(w.sleutel).naam} ({w.veld})"
+        else:
+            wat = f"{n.functie(w.sleutel).naam}: {w.veld}"
+        normen.append({"sleutel": w.sleutel, "veld": w.veld, "wat": wat, "cel": w.cel,
+                       "oud": w.oud, "nieuw": w.nieuw})
+    return {
+        "normenset_id": basis_rij.id, "normenset_label": basis_rij.label,
+        "gemeenten": gemeenten, "normwijzigingen": normen,
+        "normen_toml": normenset_als_toml(werkboek.normenset) if werkboek.normen_gewijzigd
+        else None,
+    }
+
+
+def _upload(scope: str, code: str, jaar: int):
+    doel = _doel(scope, code, jaar)
+    gelezen, fout = _lees(doel)
+    if fout is not None:
+        return fout
+    werkboek, basis_rij, bestand, opmerkingen = gelezen
+    problemen = _controleer_gemeenten(doel, werkboek)
+    if problemen:
+        return _fout_pagina(doel, problemen, 422, bestand)
+    payload = _voorbeeld(doel, werkboek, basis_rij)
+    payload.update(bestand=bestand, opmerkingen=opmerkingen)
+    nu = utcnow()
+    db.session.execute(delete(WerkboekUpload).where(WerkboekUpload.expires_at < nu))
+    upload = WerkboekUpload(token=secrets.token_urlsafe(32), user_id=current_user.id,
+                            scope=scope, scope_code=doel.code, jaar=jaar, payload=payload,
+                            created_at=nu, expires_at=nu + GELDIGHEID)
+    db.session.add(upload)
+    db.session.commit()
+    return _toon_voorbeeld(doel, upload)
+
+
+def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
+                    problemen: list[str] | None = None, naam: str | None = None):
+    p = upload.payload
+    iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"] for g in p["gemeenten"]) \
+        or p["normwijzigingen"]
+    standaardnaam = f"Excel-import {p['bestand']}"[:MAX_NAAM]
+    return render_template("werkboek/voorbeeld.html", doel=doel, upload=upload, p=p,
+                           iets_gewijzigd=bool(iets), problemen=problemen or [],
+                           scenarionaam=naam if naam is not None else standaardnaam), status
+
+
+@bp.route("/gemeente/<code>/<int:jaar>/upload", methods=["POST"])
+@login_required
+def upload_gemeente(code: str, jaar: int):
+    return _upload("gemeente", code, jaar)
+
+
+@bp.route("/regio/<code>/<int:jaar>/upload", methods=["POST"])
+@login_required
+def upload_regio(code: str, jaar: int):
+    return _upload("regio", code, jaar)
+
+
+# =============================================================================================
+# Confirm
+# =============================================================================================
+
+
+def _unieke_versie(naam: str, versie: str) -> str:
+    bestaand = set(db.session.scalars(select(NormensetRij.versie)
+                                      .where(NormensetRij.naam == naam)))
+    if versie not in bestaand:
+        return versie
+    i = 2
+    while f"{versie}-{i}" in bestaand:
+        i += 1
+    return f"{versie}-{i}"
+
+
+def bewaar_normenset(toml: str) -> NormensetRij:
+    """Store norms edited in a workbook as a new, inactive normenset (validated again; the
+    versie made unique: ``<versie>-excel``, ``<versie>-excel-2`` …). The caller commits."""
+    n = parse_normenset(toml, "normen uit het werkboek")
+    n = replace(n, versie=_unieke_versie(n.naam, n.versie), bron_tekst=None)
+    tekst = normenset_als_toml(n)
+    parse_normenset(tekst, "normen uit het werkboek")  # what is stored must read back
+    rij = NormensetRij(naam=n.naam, versie=n.versie, toml=tekst, actief=False,
+                       uploaded_by=current_user.id)
+    db.session.add(rij)
+    db.session.flush()
+    return rij
+
+
+def _bevestig(scope: str, code: str, jaar: int, token: str):
+    doel = _doel(scope, code, jaar)
+    upload = db.session.scalar(select(WerkboekUpload).where(WerkboekUpload.token == token))
+    if (upload is None or upload.user_id != current_user.id or upload.scope != scope
+            or upload.scope_code != doel.code or upload.jaar != jaar):
+        abort(404)
+    if upload.expires_at < utcnow():
+        db.session.delete(upload)
+        db.session.commit()
+        flash("Het voorbeeld was verlopen (na een uur). Upload het werkboek opnieuw; er is niets "
+              "opgeslagen.", "fout")
+        return redirect(doel.terug)
+    actie = request.form.get("actie")
+    if actie == "scenario":
+        return _als_scenario(doel, upload)
+    if actie != "invoer":
+        abort(400)
+    return _als_invoer(doel, upload)
+
+
+def _als_invoer(doel: Doel, upload: WerkboekUpload):
+    p = upload.payload
+    basis_rij = db.session.get(NormensetRij, p["normenset_id"]) or abort(404)
+    aantal = 0
+    try:
+        for g in p["gemeenten"]:
+            gemeente = db.session.get(Gemeente, g["code"])
+            if gemeente is None or not doel.toegestaan(gemeente):
+                abort(404)
+            _, wijzigingen = sla_op(
+                gemeente, doel.jaar, g["versie"], g["waarden"], g["bezetting"],
+                g["status"] == INGEDIEND, basis_rij, current_user, actie="excel-import",
+                commit=False)
+            aantal += len(wijzigingen)
+        normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
+        db.session.delete(upload)
+        db.session.commit()
+    except (Conflict, IntegrityError):
+        db.session.rollback()
+        upload = db.session.get(WerkboekUpload, upload.id)
+        return _toon_voorbeeld(doel, upload, status=409, problemen=[
+            "Intussen heeft iemand anders cijfers in dit werkboek gewijzigd. Er is niets "
+            "opgeslagen. Upload het werkboek opnieuw om de wijzigingen tegen de nieuwe stand "
+            "te zien."])
+    delen = [f"{aantal} wijziging{'en' if aantal != 1 else ''} uit {p['bestand']} opgeslagen"]
+    if normen is not None:
+        delen.append(f"de gewijzigde normen staan als normenset {normen.label} (niet actief) "
+                     "bij de normensets")
+    flash("; ".join(delen) + ".", "succes")
+    return redirect(doel.terug)
+
+
+def _als_scenario(doel: Doel, upload: WerkboekUpload):
+    p = upload.payload
+    naam = (request.form.get("naam") or "").strip()
+    if not naam or len(naam) > MAX_NAAM:
+        return _toon_voorbeeld(doel, upload, status=422, naam=naam, problemen=[
+            "Geef het scenario een naam van hoogstens 200 tekens."])
+    basis_rij = db.session.get(NormensetRij, p["normenset_id"]) or abort(404)
+    n = als_normenset(basis_rij)
+    sleutels = n.invoer_sleutels
+    codes, volume, overrides = [], [], {}
+    for g in p["gemeenten"]:
+        invoer = huidige_invoer(db.session.get(Gemeente, g["code"]), doel.jaar)
+        opgeslagen = invoer.waarden if invoer is not None else {}
+        rij = [float(opgeslagen.get(s, g["waarden"][s])) for s in sleutels]
+        codes.append(g["code"])
+        volume.append(rij)
+        anders = {s: float(g["waarden"][s]) for s, b in zip(sleutels, rij, strict=True)
+                  if float(g["waarden"][s]) != b}
+        if anders:
+            overrides[g["code"]] = anders
+    uren = {w["sleutel"]: float(w["nieuw"]) for w in p["normwijzigingen"] if w["veld"] == "uren"}
+    organisatie: dict[str, dict[str, float]] = {}
+    for w in p["normwijzigingen"]:
+        if w["sleutel"] in n.functie_sleutels:
+            organisatie.setdefault(w["sleutel"], {})[w["veld"]] = float(w["nieuw"])
+    scenario = Scenario(
+        naam=naam, gemeentecodes=tuple(codes),
+        regio=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
+        normenset_naam=n.naam, normenset_versie=n.versie, uren=uren, organisatie=organisatie,
+        toelichting=f"Uit Excel-werkboek {p['bestand']}")
+    normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
+    nu = utcnow()
+    rij = ScenarioRij(
+        naam=naam, owner_id=current_user.id,
+        gemeente_code=doel.code if doel.scope == "gemeente" else None,
+        regio_code=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
+        normenset_id=basis_rij.id, werkboek_normenset_id=normen.id if normen else None,
+        parameters=scenario.to_dict(),
+        basis={"gemeentecodes": codes, "invoer": list(sleutels), "volume": volume},
+        overrides=overrides, created_at=nu, updated_at=nu)
+    db.session.add(rij)
+    db.session.delete(upload)
+    db.session.commit()
+    flash(f"Scenario '{naam}' is opgeslagen; de opgeslagen cijfers zijn niet gewijzigd.",
+          "succes")
+    return redirect(url_for("scenario.detail", scenario_id=rij.id))
+
+
+# The URL segment is the upload's random token (named upload_id for the route matrices).
+@bp.route("/gemeente/<code>/<int:jaar>/upload/<upload_id>/bevestig", methods=["POST"])
+@login_required
+def bevestig_gemeente(code: str, jaar: int, upload_id: str):
+    return _bevestig("gemeente", code, jaar, upload_id)
+
+
+@bp.route("/regio/<code>/<int:jaar>/upload/<upload_id>/bevestig", methods=["POST"])
+@login_required
+def bevestig_regio(code: str, jaar: int, upload_id: str):
+    return _bevestig("regio", code, jaar, upload_id)

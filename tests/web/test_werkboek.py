@@ -1,0 +1,406 @@
+"""Excel scenario workbooks on the web: downloads, upload → preview → confirm, bad uploads."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload
+from app.models import Normenset as NormensetRij
+from app.normensets import actieve_rij, als_normenset
+from formatie.model import bereken
+
+from .conftest import ANDER, BUUR, EIGEN, EIGEN_REGIO, JAAR
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _open(data: bytes, data_only=True):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+
+
+def _sleutels(ws, rij=3) -> dict[str, int]:
+    return {c.value: c.column for c in ws[rij] if c.value}
+
+
+def _rijen(ws) -> dict[str, int]:
+    kolom = _sleutels(ws)["gemeentecode"]
+    return {ws.cell(r, kolom).value: r for r in range(4, ws.max_row + 1)
+            if ws.cell(r, kolom).value}
+
+
+def _tellingen(app) -> tuple[int, ...]:
+    with app.app_context():
+        return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in
+                     (Invoer, AuditEntry, NormensetRij, Scenario))
+
+
+def _invoer(app, code: str) -> Invoer:
+    with app.app_context():
+        rij = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == code,
+                                                     Invoer.jaar == JAAR))
+        db.session.expunge_all()
+        return rij
+
+
+def _upload(client, pad: str, data: bytes, naam="scenario.xlsx"):
+    return client.post(pad, data={"werkboek": (io.BytesIO(data), naam)},
+                       content_type="multipart/form-data")
+
+
+def _token(tekst: str) -> str:
+    return re.search(r"/upload/([A-Za-z0-9_-]+)/bevestig", tekst).group(1)
+
+
+def _bewerk(data: bytes, meldingen: dict[str, float] | None = None,
+            uren: dict[str, float] | None = None) -> bytes:
+    """Edit input cells as a user would (formulas stay; openpyxl drops cached values)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["Invoer"]
+    kolommen, rijen = _sleutels(ws), _rijen(ws)
+    for code, waarde in (meldingen or {}).items():
+        ws.cell(rijen[code], kolommen["meldingen_16uur"]).value = waarde
+    normen = wb["Normen"]
+    nk = _sleutels(normen)
+    for r in range(4, normen.max_row + 1):
+        taak = normen.cell(r, nk["taak"]).value
+        if taak in (uren or {}):
+            normen.cell(r, nk["uren"]).value = uren[taak]
+    uit = io.BytesIO()
+    wb.save(uit)
+    return uit.getvalue()
+
+
+# =============================================================================================
+# Downloads
+# =============================================================================================
+
+
+def test_gemeente_download_equals_model(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN, bezetting={"leerplicht": 3.0})
+    auth.als("gemeente")
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200 and r.mimetype == XLSX
+    assert "attachment" in r.headers["Content-Disposition"]
+    assert "Apeldoorn" in r.headers["Content-Disposition"]
+    wb = _open(r.data)
+    ws = wb["Resultaat"]
+    kolommen = _sleutels(ws)
+    rij = _rijen(ws)[EIGEN]
+    invoer = _invoer(app, EIGEN)
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    res = bereken(n, [[invoer.waarden[s] for s in n.invoer_sleutels]], (EIGEN,))
+    for j, f in enumerate(n.functie_sleutels):
+        assert ws.cell(rij, kolommen[f"fte_{f}"]).value == pytest.approx(res.fte[0, j],
+                                                                          rel=1e-12)
+    assert ws.cell(rij, kolommen["fte_totaal"]).value == pytest.approx(res.fte_totaal[0])
+    assert ws.cell(rij, kolommen["bezetting_leerplicht"]).value == 3.0
+
+
+def test_result_and_form_pages_link_to_the_download(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    for pad in (f"/gemeente/{EIGEN}/{JAAR}/resultaat", f"/gemeente/{EIGEN}/{JAAR}"):
+        tekst = client.get(pad).text
+        assert f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx" in tekst, pad
+        assert "Download als Excel-scenario" in tekst
+        assert f"/gemeente/{EIGEN}/{JAAR}/upload" in tekst
+
+
+def test_incomplete_figures_give_no_workbook(client, auth, vul_invoer):
+    vul_invoer(EIGEN, status="concept", waarden={"leerplichtigen": 100.0})
+    auth.als("gemeente")
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx", follow_redirects=True)
+    assert "nog niet alle cijfers" in r.text
+
+
+def test_region_workbook_has_exactly_the_complete_members(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    vul_invoer("0232", status="concept", waarden={"leerplichtigen": 10.0})  # Epe, incomplete
+    auth.als("regio")
+    pagina = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
+    assert f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx" in pagina
+    assert "Download als Excel-scenario" in pagina
+    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200 and r.mimetype == XLSX
+    wb = _open(r.data)
+    assert set(_rijen(wb["Invoer"])) == {EIGEN, BUUR}
+    assert set(_rijen(wb["Resultaat"])) == {EIGEN, BUUR}
+    toelichting = " ".join(str(c.value) for rij in wb["Toelichting"].iter_rows() for c in rij
+                           if c.value)
+    assert "Niet in dit werkboek" in toelichting and "Epe (0232)" in toelichting
+
+
+def test_region_without_figures_redirects_with_message(client, auth):
+    auth.als("regio")
+    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx", follow_redirects=True)
+    assert "geen enkele gemeente" in r.text
+
+
+# =============================================================================================
+# Upload → preview → confirm
+# =============================================================================================
+
+
+def test_round_trip_meldingen_and_norm_saved_as_invoer(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    oud = _invoer(app, EIGEN)
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    nieuw_meldingen = oud.waarden["meldingen_16uur"] + 37
+    bewerkt = _bewerk(data, {EIGEN: nieuw_meldingen}, {"behandeling_16uur": 9.5})
+    voor = _tellingen(app)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", bewerkt)
+    assert r.status_code == 200, r.text[:2000]
+    assert "Wat verandert er?" in r.text
+    assert "Verzuimmeldingen" in r.text or "meldingen" in r.text.lower()
+    van = format(oud.waarden["meldingen_16uur"], ".0f")
+    assert van in r.text.replace(".", "") and str(int(nieuw_meldingen)) in r.text.replace(".", "")
+    assert "9,5" in r.text  # the norm change
+    assert _tellingen(app)[:4] == voor  # nothing saved by the preview
+    token = _token(r.text)
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 302
+    na = _invoer(app, EIGEN)
+    assert na.waarden["meldingen_16uur"] == nieuw_meldingen
+    assert na.version == oud.version + 1
+    with app.app_context():
+        entries = list(db.session.scalars(select(AuditEntry)))
+        assert {e.field for e in entries} == {"meldingen_16uur"}
+        assert all(e.action == "excel-import" for e in entries)
+        nieuw = db.session.scalar(select(NormensetRij).where(NormensetRij.versie.like("%-excel")))
+        assert nieuw is not None and not nieuw.actief
+        assert als_normenset(nieuw).taak("behandeling_16uur").uren == 9.5
+        assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
+    # the token is used up
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig", data={"actie": "invoer"})
+    assert r.status_code == 404
+
+
+def test_region_upload_saved_as_scenario(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    oud = _invoer(app, BUUR)
+    bewerkt = _bewerk(data, {BUUR: oud.waarden["meldingen_16uur"] * 2},
+                      {"behandeling_16uur": 8.0})
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", bewerkt)
+    assert r.status_code == 200, r.text[:2000]
+    assert "Deventer" in r.text
+    token = _token(r.text)
+    voor = _tellingen(app)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "scenario", "naam": "Meer meldingen Deventer"})
+    assert r.status_code == 302 and "/scenarios/" in r.headers["Location"]
+    assert _invoer(app, BUUR).waarden == oud.waarden  # stored figures untouched
+    na = _tellingen(app)
+    assert na[0:2] == voor[0:2] and na[2] == voor[2] + 1 and na[3] == voor[3] + 1
+    with app.app_context():
+        s = db.session.scalar(select(Scenario))
+        assert s.regio_code == EIGEN_REGIO and s.werkboek_normenset_id is not None
+        assert s.parameters["uren"] == {"behandeling_16uur": 8.0}
+        assert s.overrides == {BUUR: {"meldingen_16uur": oud.waarden["meldingen_16uur"] * 2}}
+    pagina = client.get(r.headers["Location"])
+    assert pagina.status_code == 200 and "Meer meldingen Deventer" in pagina.text
+
+
+def test_conflict_at_confirm_saves_nothing(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    oud = _invoer(app, EIGEN)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload",
+                _bewerk(data, {EIGEN: oud.waarden["meldingen_16uur"] + 1}))
+    token = _token(r.text)
+    # meanwhile someone saves through the form
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}",
+                    data={"version": str(oud.version), "leerplichtigen": "12345",
+                          "concept": "1"})
+    assert r.status_code == 302
+    tussen = _invoer(app, EIGEN)
+    voor = _tellingen(app)
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig", data={"actie": "invoer"})
+    assert r.status_code == 409
+    assert "iemand anders" in r.text and "niets opgeslagen" in r.text
+    assert _tellingen(app) == voor
+    assert _invoer(app, EIGEN).waarden == tussen.waarden
+
+
+def test_scenario_needs_a_name(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    meldingen = _invoer(app, EIGEN).waarden["meldingen_16uur"] + 1
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _bewerk(data, {EIGEN: meldingen}))
+    token = _token(r.text)
+    voor = _tellingen(app)
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "scenario", "naam": "  "})
+    assert r.status_code == 422 and "naam" in r.text
+    assert _tellingen(app) == voor
+
+
+def test_token_belongs_to_its_user(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    meldingen = _invoer(app, EIGEN).waarden["meldingen_16uur"] + 1
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _bewerk(data, {EIGEN: meldingen}))
+    token = _token(r.text)
+    auth.als("beheerder")  # may see the gemeente, but the upload is not theirs
+    voor = _tellingen(app)
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig", data={"actie": "invoer"})
+    assert r.status_code == 404
+    assert _tellingen(app) == voor
+
+
+def test_unchanged_workbook_offers_nothing_to_save(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+    assert r.status_code == 200 and "geen wijzigingen" in r.text
+    assert "Opslaan als invoer" not in r.text
+
+
+# =============================================================================================
+# Bad uploads: a Dutch message, nothing saved
+# =============================================================================================
+
+
+def _zip_bom() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * 50_000_000)
+    return buf.getvalue()
+
+
+def _werkboek_van(client, code=EIGEN) -> bytes:
+    return client.get(f"/gemeente/{code}/{JAAR}/scenario.xlsx").data
+
+
+def _cel(data: bytes, blad: str, code: str, sleutel: str, waarde) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[blad]
+    ws.cell(_rijen(ws)[code], _sleutels(ws)[sleutel]).value = waarde
+    uit = io.BytesIO()
+    wb.save(uit)
+    return uit.getvalue()
+
+
+@pytest.mark.parametrize("geval", ["geen_xlsx", "zip_bom", "andere_gemeente", "buiten_bereik",
+                                   "tekst_in_getal", "ander_jaar", "leeg", "controle"])
+def test_bad_uploads_dutch_message_nothing_saved(client, auth, app, vul_invoer, geval):
+    vul_invoer(EIGEN)
+    vul_invoer(ANDER)
+    auth.als("beheerder")
+    eigen = _werkboek_van(client)
+    ander = _werkboek_van(client, ANDER)
+    auth.als("gemeente")
+    data, melding = {
+        "geen_xlsx": (b"gemeentecode;leerplichtigen\n0200;5\n", "geen Excel-werkboek"),
+        "zip_bom": (_zip_bom(), "zip-bom"),
+        "andere_gemeente": (ander, "Utrecht (0344)"),
+        "buiten_bereik": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", 10_000_000),
+                          "groter dan het maximum"),
+        "tekst_in_getal": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "veel"), "veel"),
+        "ander_jaar": (_cel(eigen, "Invoer", EIGEN, "jaar", JAAR - 1), f"cijfers van {JAAR - 1}"),
+        "leeg": (b"", "leeg"),
+        "controle": (None, None),
+    }[geval]
+    if geval == "controle":
+        with app.app_context():
+            n = als_normenset(actieve_rij())
+        if not n.controles:
+            pytest.skip("normenset zonder controles")
+        c = n.controles[0]
+        invoer = _invoer(app, EIGEN)
+        data = _cel(eigen, "Invoer", EIGEN, c.links, invoer.waarden[c.rechts] + 1)
+        melding = c.melding
+    voor = _tellingen(app)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+    assert r.status_code == 422, r.text[:1000]
+    assert melding in r.text, r.text[:3000]
+    assert "niets opgeslagen" in r.text and "Fout:" in r.text
+    assert _tellingen(app) == voor
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
+
+
+def test_no_file_chosen(client, auth):
+    auth.als("gemeente")
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload", data={},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "Kies een Excel-werkboek" in r.text
+
+
+def test_oversized_upload_gets_the_friendly_413(client, auth, app):
+    app.config["MAX_CONTENT_LENGTH"] = 100_000
+    auth.als("gemeente")
+    voor = _tellingen(app)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", b"PK\x03\x04" + b"x" * 200_000)
+    assert r.status_code == 413 and "Bestand te groot" in r.text
+    assert _tellingen(app) == voor
+
+
+def test_region_upload_refuses_a_gemeente_outside_the_region(client, auth, app, vul_invoer):
+    vul_invoer(ANDER)
+    auth.als("beheerder")
+    ander = _werkboek_van(client, ANDER)
+    voor = _tellingen(app)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", ander)
+    assert r.status_code == 422 and "Utrecht (0344)" in r.text
+    assert _tellingen(app) == voor
+
+
+def test_upload_needs_csrf(csrf_app):
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        from app.models import User
+
+        user_id = db.session.scalar(select(User.id).where(User.email == "gemeente@test.nl"))
+    with client.session_transaction() as sessie:
+        sessie["_user_id"] = str(user_id)
+        sessie["_fresh"] = True
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload",
+                    data={"werkboek": (io.BytesIO(b"x"), "a.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "verlopen" in r.text
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/abc/bevestig", data={"actie": "invoer"})
+    assert r.status_code == 400
+
+
+def test_model_values_match_the_stored_invoer_for_regions(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    wb = _open(client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data)
+    ws = wb["Resultaat"]
+    kolommen, rijen = _sleutels(ws), _rijen(ws)
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    for code in (EIGEN, BUUR):
+        invoer = _invoer(app, code)
+        res = bereken(n, np.array([[invoer.waarden[s] for s in n.invoer_sleutels]]), (code,))
+        assert ws.cell(rijen[code], kolommen["fte_totaal"]).value == pytest.approx(
+            res.fte_totaal[0], rel=1e-12)
