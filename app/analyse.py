@@ -15,6 +15,7 @@ unless they were submitted), so a year's submitted figures and its history are o
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -332,10 +333,10 @@ def historie_invoer(code: str, jaar: int):
             for inv in normenset.invoer:
                 r = rijen.get(j)
                 w = (r.waarden or {}).get(inv.sleutel) if r else None
+                vast = bool(r and r.status == INGEDIEND)
                 cellen[j, inv.sleutel] = HistorieCel(
-                    _veld(j, inv.sleutel), format_invoer(w) if r and r.status != INGEDIEND
-                    else (format_invoer(w) if w is not None else "—"),
-                    alleen_lezen=bool(r and r.status == INGEDIEND))
+                    _veld(j, inv.sleutel),
+                    "—" if vast and w is None else format_invoer(w), alleen_lezen=vast)
         form.versies.data = ",".join(f"{j}:{v}" for j, v in versies.items())
         return render_template("analyse/historie_invoer.html", cellen=cellen, **context)
 
@@ -583,7 +584,7 @@ def benchmark_grafiek(v):
     gemeente itself. None when there is nothing to compare."""
     if v is None or not v.kengetallen:
         return None
-    rijen = [{"label": k.label, "peers": k.peers, "eigen": k.eigen,
+    rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
               "markeringen": [("mediaan grootteklasse", k.mediaan_grootte, "markering--p80"),
                               ("mediaan regio", k.mediaan_regio, "markering--regio")]}
              for k in v.kengetallen]

@@ -127,6 +127,7 @@ class Lijn:
     waarde: float
     x: float
     klasse: str
+    niveau: int = 0  # label row (0 = top), so labels of nearby lines do not overlap
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ class Histogram:
     as_: As
     hoogte: float = 220.0
     breedte: float = BREEDTE
-    boven: float = 20.0
-    onder: float = 180.0  # y of the baseline
+    boven: float = 44.0
+    onder: float = 190.0  # y of the baseline
 
 
 def histogram(trekkingen: np.ndarray, lijnen: list[tuple[str, float, str]],
@@ -157,7 +158,15 @@ def histogram(trekkingen: np.ndarray, lijnen: list[tuple[str, float, str]],
                     max(as_(randen[b + 1]) - as_(randen[b]) - 1.0, 0.5), a * schaal,
                     float(randen[b]), float(randen[b + 1]), float(a))
               for b, a in enumerate(aandelen)]
-    return Histogram(staven, [Lijn(lab, float(w), as_(w), kl) for lab, w, kl in lijnen], as_)
+    # label rows: left to right, a label moves down a row while it would overlap the previous
+    geplaatst: list[Lijn] = []
+    for lab, w, kl in sorted(lijnen, key=lambda x: x[1]):
+        x = as_(w)
+        niveau = 0
+        while any(p.niveau == niveau and x - p.x < 7.0 * len(p.label) + 8 for p in geplaatst):
+            niveau += 1
+        geplaatst.append(Lijn(lab, float(w), x, kl, niveau % 3))
+    return Histogram(staven, geplaatst, as_)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,7 +294,7 @@ class StripGrafiek:
     as_: As
     hoogte: float
     breedte: float = BREEDTE
-    label_breedte: float = LABEL_BREEDTE
+    label_breedte: float = 340.0
 
 
 def strip_grafiek(rijen: list[dict]) -> StripGrafiek:
@@ -294,8 +303,7 @@ def strip_grafiek(rijen: list[dict]) -> StripGrafiek:
     waarden = [w for r in rijen for w in (*r["peers"], *(m[1] for m in r["markeringen"]),
                                           *([r["eigen"]] if r["eigen"] is not None else []))
                if w is not None and math.isfinite(w)]
-    as_ = As.rond(0.0, max(waarden, default=1.0), LABEL_BREEDTE, BREEDTE - RECHTS,
-                  vanaf_nul=True)
+    as_ = As.rond(0.0, max(waarden, default=1.0), 340.0, BREEDTE - RECHTS, vanaf_nul=True)
     stap = 44.0
     strips = [Strip(r["label"], 16 + i * stap,
                     [as_(w) for w in r["peers"] if w is not None and math.isfinite(w)],

@@ -134,3 +134,20 @@ def test_forecast_without_any_figures(client, auth):
     auth.als("gemeente")
     r = client.get(f"/gemeente/{EIGEN}/{JAAR}/prognose")
     assert r.status_code == 200 and "Nog geen fte-prognose" in r.text
+
+
+def test_posting_the_page_unchanged_saves_nothing(client, auth, app, vul_invoer):
+    import re
+
+    vul_invoer(EIGEN)
+    vul_invoer(EIGEN, jaar=JAAR - 2, status="concept", waarden={"meldingen_16uur": 5.0})
+    auth.als("gemeente")
+    pagina = client.get(f"/gemeente/{EIGEN}/{JAAR}/historie-invoer").text
+    velden = dict(re.findall(r'name="(h-[^"]+|versies)"[^>]*value="([^"]*)"', pagina))
+    assert velden[_veld(JAAR - 2, "meldingen_16uur")] == "5"
+    assert velden[_veld(JAAR - 1, "meldingen_16uur")] == ""  # a year without a row: empty
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/historie-invoer", data=velden)
+    assert r.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Invoer)) == 2
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
