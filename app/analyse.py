@@ -589,3 +589,23 @@ def benchmark_grafiek(v):
                               ("mediaan regio", k.mediaan_regio, "markering--regio")]}
              for k in v.kengetallen]
     return strip_grafiek(rijen)
+
+
+# =============================================================================================
+# Excel export: the Onzekerheid and Gevoeligheid sheets
+# =============================================================================================
+
+
+def werkboek_analyse(normenset: Normenset, volume: np.ndarray, codes: tuple[str, ...],
+                     jaar: int) -> dict:
+    """Keyword arguments ``onzekerheid=`` and ``gevoeligheid=`` for
+    :func:`formatie.excel.exporteer_werkboek`: ranges per gemeente (for one gemeente with the
+    result page's seed, so the sheet shows the page's numbers) and the tornado of the whole
+    selection (summed over its gemeenten)."""
+    from formatie.excel import onzekerheid_uit_bereik
+
+    seed = seed_voor(*codes, jaar, normenset.label)
+    b = bereik(normenset, volume, np.random.default_rng(seed), TREKKINGEN,
+               gemeentecodes=codes, seed=seed)
+    return {"onzekerheid": onzekerheid_uit_bereik(b),
+            "gevoeligheid": tornado(normenset, volume, gemeentecodes=codes)}

@@ -149,10 +149,13 @@ def _werkboek(basis: Basis, jaar: int, titel: str, notitie: str | None) -> bytes
     tabel = InvoerTabel(gemeentecodes=basis.gemeentecodes,
                         jaren=tuple(jaar for _ in basis.invoeren), volume=basis.volume)
     bezetting = {i.gemeente_code: dict(i.bezetting) for i in basis.invoeren if i.bezetting}
+    from .analyse import werkboek_analyse  # sheets Onzekerheid and Gevoeligheid
+
     return exporteer_werkboek(
         basis.normenset, tabel, load_referentie(), bezetting=bezetting, titel=titel,
         notitie=notitie,
-        invoer_bron=f"Opgeslagen cijfers {jaar} in de Formatietool (normenset {basis.rij.label})")
+        invoer_bron=f"Opgeslagen cijfers {jaar} in de Formatietool (normenset {basis.rij.label})",
+        **werkboek_analyse(basis.normenset, basis.volume, basis.gemeentecodes, jaar))
 
 
 @bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")

@@ -46,3 +46,34 @@ def test_without_gevoeligheid_no_sheet():
     n, invoer = _invoer()
     wb = openpyxl.load_workbook(io.BytesIO(exporteer_werkboek(n, invoer)))
     assert "Gevoeligheid" not in wb.sheetnames
+
+
+def test_web_download_has_the_pages_ranges_and_tornado(client, auth, app, vul_invoer):
+    import re
+
+    from .conftest import EIGEN, JAAR
+
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    pagina = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.data))
+    assert {"Onzekerheid", "Gevoeligheid"} <= set(wb.sheetnames)
+    # the total's P10…P90 on the sheet are the numbers on the result page (same seed)
+    from formatie.getallen import format_getal
+
+    rij = [c.value for c in wb["Onzekerheid"][4]]
+    totaal = rij[-4:]
+    tabel = re.search(r"centrale schatting en percentielen.*?</table>", pagina, re.S).group(0)
+    totaalrij = tabel.split("tabel__totaal")[1]
+    for w in totaal:
+        assert format_getal(w, 2) in totaalrij
+    n, _ = _invoer((EIGEN,))
+    from app.models import Invoer
+    with app.app_context():
+        from app.extensions import db
+        opgeslagen = db.session.scalar(db.select(Invoer))
+        volume = np.array([[opgeslagen.waarden[s] for s in n.invoer_sleutels]])
+    t = tornado(n, volume, gemeentecodes=(EIGEN,))
+    assert wb["Gevoeligheid"]["A4"].value == t.top(1)[0].label
