@@ -181,16 +181,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
-    onzekerheid = None
+    onzekerheid = gevoeligheid = None
     if args.met_onzekerheid:
         from .excel import onzekerheid_uit_bereik
+        from .gevoeligheid import tornado
         from .onzekerheid import bereik
 
         onzekerheid = onzekerheid_uit_bereik(bereik(
             normenset, invoer.volume, np.random.default_rng(args.seed), args.trekkingen,
             gemeentecodes=invoer.gemeentecodes, seed=args.seed))
+        gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
     data = exporteer_werkboek(
         normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
+        gevoeligheid=gevoeligheid,
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
     )
     if args.uitvoer == "-":
@@ -380,7 +383,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="ontbrekende invoerkolommen en lege cellen tellen als 0")
     ex.add_argument("--titel", help="titel op het blad Toelichting")
     ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
-                    help="voeg het blad Onzekerheid toe (P10/P50/P80/P90, Monte Carlo)")
+                    help="voeg de bladen Onzekerheid (P10/P50/P80/P90, Monte Carlo) en "
+                    "Gevoeligheid (tornado) toe")
     ex.add_argument("--trekkingen", type=int, default=10_000, metavar="N")
     ex.add_argument("--seed", type=int, default=20260101, metavar="S")
     ex.set_defaults(func=cmd_export)

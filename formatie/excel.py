@@ -755,13 +755,15 @@ GEVOELIGHEID_KOLOMMEN = ("invoer", "soort", "sleutel", "waarde_laag", "waarde_ce
 def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
     """The top ``top`` rows of a tornado as values, and a bar chart of the FTE change from the
     central estimate at each input's low and high value (values, not formulas)."""
+    from .getallen import format_getal
+
     rijen = tornado.top(top)
     centraal = tornado.centraal if tornado.functie is None else float(
         tornado.centraal_functie[tornado.normenset.functie_sleutels.index(tornado.functie)])
     wat = "totale fte" if tornado.functie is None else (
         f"fte {tornado.normenset.functie(tornado.functie).naam}")
     _tekst(ws, 0, 0, f"Gevoeligheid: de {len(rijen)} invoer die de {wat} het meest verschuiven "
-           f"(centraal {centraal:.2f} fte; één invoer tegelijk laag/hoog)", f.titel)
+           f"(centraal {format_getal(centraal, 2)} fte; één invoer tegelijk laag/hoog)", f.titel)
     labels = ["Invoer", "Soort", "Sleutel", "Waarde laag", "Waarde centraal", "Waarde hoog",
               "Fte bij laag", "Fte bij hoog", "Uitslag (fte)", "Verschil bij laag (fte)",
               "Verschil bij hoog (fte)"]
