@@ -6,6 +6,7 @@ import io
 import re
 import warnings
 import zipfile
+from datetime import timedelta
 
 import numpy as np
 import openpyxl
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload
+from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload, utcnow
 from app.models import Normenset as NormensetRij
 from app.normensets import actieve_rij, als_normenset
 from formatie.model import bereken
@@ -135,6 +136,7 @@ def test_region_workbook_has_exactly_the_complete_members(client, auth, vul_invo
     pagina = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
     assert f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx" in pagina
     assert "Download als Excel-scenario" in pagina
+    assert "Niet in het werkboek" in pagina and "Epe" in pagina
     r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx")
     assert r.status_code == 200 and r.mimetype == XLSX
     wb = _open(r.data)
@@ -404,3 +406,22 @@ def test_model_values_match_the_stored_invoer_for_regions(client, auth, app, vul
         res = bereken(n, np.array([[invoer.waarden[s] for s in n.invoer_sleutels]]), (code,))
         assert ws.cell(rijen[code], kolommen["fte_totaal"]).value == pytest.approx(
             res.fte_totaal[0], rel=1e-12)
+
+
+def test_expired_preview_saves_nothing(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    meldingen = _invoer(app, EIGEN).waarden["meldingen_16uur"] + 1
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _bewerk(data, {EIGEN: meldingen}))
+    token = _token(r.text)
+    with app.app_context():
+        upload = db.session.scalar(select(WerkboekUpload))
+        upload.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    voor = _tellingen(app)
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "invoer"}, follow_redirects=True)
+    assert "verlopen" in r.text and "niets opgeslagen" in r.text
+    assert _tellingen(app) == voor
+    assert _invoer(app, EIGEN).waarden["meldingen_16uur"] == meldingen - 1

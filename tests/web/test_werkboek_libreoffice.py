@@ -1,0 +1,84 @@
+"""The issue-4 journey end to end: a manager downloads the region workbook, changes a meldingen
+count and a norm, LibreOffice recalculates and saves it (the FTE moves exactly as the model
+says), the saved file is uploaded, the preview shows old → new, and it is saved as a scenario
+whose page shows the same total as LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+
+import numpy as np
+import openpyxl
+import pytest
+from test_excel_libreoffice import SOFFICE, XCU, herbereken
+
+from app.models import Scenario
+from app.normensets import actieve_rij, als_normenset
+from formatie.getallen import format_getal
+from formatie.model import bereken
+
+from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR
+from .test_werkboek import _bewerk, _invoer, _rijen, _sleutels
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.slow,
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; on "
+                       "Debian: apt-get install libreoffice-calc-nogui (.ci/run does this)"),
+]
+
+
+def test_download_edit_in_libreoffice_upload_save_as_scenario(client, auth, app, vul_invoer,
+                                                               tmp_path):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    oud = _invoer(app, BUUR)
+    meldingen = oud.waarden["meldingen_16uur"] + 40
+    bewerkt = tmp_path / "regio.xlsx"
+    bewerkt.write_bytes(_bewerk(data, {BUUR: meldingen}, {"behandeling_16uur": 7.25}))
+    profiel = tmp_path / "profiel"
+    (profiel / "user").mkdir(parents=True)
+    (profiel / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    opgeslagen = herbereken(profiel, bewerkt, tmp_path / "lo").read_bytes()
+
+    # LibreOffice shows the FTE the model computes for the edited figures and norm
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    n2 = n.met_uren({"behandeling_16uur": 7.25})
+    volume = {}
+    for code in (EIGEN, BUUR):
+        waarden = dict(_invoer(app, code).waarden)
+        if code == BUUR:
+            waarden["meldingen_16uur"] = meldingen
+        volume[code] = [waarden[s] for s in n.invoer_sleutels]
+    verwacht = bereken(n2, np.array([volume[EIGEN], volume[BUUR]]), (EIGEN, BUUR))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(io.BytesIO(opgeslagen), data_only=True)["Resultaat"]
+    kolommen, rijen = _sleutels(ws), _rijen(ws)
+    for g, code in enumerate((EIGEN, BUUR)):
+        assert ws.cell(rijen[code], kolommen["fte_totaal"]).value == pytest.approx(
+            verwacht.fte_totaal[g], rel=1e-9)
+
+    # upload the LibreOffice file: preview, then save as a scenario
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                    data={"werkboek": (io.BytesIO(opgeslagen), "regio.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.text[:3000]
+    assert "Wat verandert er?" in r.text and "7,25" in r.text
+    assert format_getal(meldingen, 0) in r.text
+    token = re.search(r"/upload/([A-Za-z0-9_-]+)/bevestig", r.text).group(1)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "scenario", "naam": "LibreOffice-scenario"})
+    assert r.status_code == 302
+    pagina = client.get(r.headers["Location"]).text
+    assert f">{format_getal(float(verwacht.fte_totaal.sum()), 2)}<" in pagina
+    with app.app_context():
+        from app.extensions import db
+
+        assert db.session.query(Scenario).count() == 1
+    assert _invoer(app, BUUR).waarden == oud.waarden
