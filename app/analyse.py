@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -124,15 +126,50 @@ def bereken_bereik(normenset: Normenset, volume: np.ndarray, codes: tuple[str, .
                   gemeentecodes=codes, seed=seed, bewaar_trekkingen=True, **kwargs)
 
 
+# Seeded results are a pure function of (normenset, volumes, bezetting, seed): a reload of the
+# same page reuses them (per process, least recently used out). Same numbers either way.
+_CACHE: OrderedDict[tuple, Bereikweergave] = OrderedDict()
+_CACHE_MAX = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def _gecached(sleutel: tuple, maak) -> Bereikweergave:
+    with _CACHE_LOCK:
+        if sleutel in _CACHE:
+            _CACHE.move_to_end(sleutel)
+            return _CACHE[sleutel]
+    waarde = maak()
+    with _CACHE_LOCK:
+        _CACHE[sleutel] = waarde
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+    return waarde
+
+
+def leeg_cache() -> None:
+    """Forget cached ranges (benchmarks measure the cold page with it)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _cache_sleutel(normenset: Normenset, volume: np.ndarray, bezetting, *rest) -> tuple:
+    tekst = normenset.bron_tekst if normenset.bron_tekst is not None else id(normenset)
+    return (normenset.label, tekst, volume.tobytes(), tuple(bezetting), *rest)
+
+
 def resultaat_bereik(invoer: Invoer, normenset: Normenset) -> Bereikweergave:
     """Ranges of one gemeente's stored invoer (seeded by gemeente, jaar and normenset)."""
     seed = seed_voor(invoer.gemeente_code, invoer.jaar, normenset.label)
-    b = bereken_bereik(normenset, volume_matrix([invoer], normenset), (invoer.gemeente_code,),
-                       seed)
+    volume = volume_matrix([invoer], normenset)
     bezetting = [(invoer.bezetting or {}).get(f) for f in normenset.functie_sleutels]
-    return _weergave(b, [f.naam for f in normenset.functies], b.centraal[0], b.fte[:, 0, :],
-                     float(b.centraal_totaal[0]), b.fte_totaal[:, 0], b.trekkingen_totaal(0),
-                     bezetting)
+
+    def maak() -> Bereikweergave:
+        b = bereken_bereik(normenset, volume, (invoer.gemeente_code,), seed)
+        return _weergave(b, [f.naam for f in normenset.functies], b.centraal[0], b.fte[:, 0, :],
+                         float(b.centraal_totaal[0]), b.fte_totaal[:, 0],
+                         b.trekkingen_totaal(0), bezetting)
+
+    return _gecached(_cache_sleutel(normenset, volume, bezetting, seed, TREKKINGEN), maak)
 
 
 def regio_bereik(regio_code: str, jaar: int, leden: list[Invoer],
@@ -141,15 +178,21 @@ def regio_bereik(regio_code: str, jaar: int, leden: list[Invoer],
     for all gemeenten (``regio_index``), so the region's range is not falsely narrow."""
     codes = tuple(i.gemeente_code for i in leden)
     seed = seed_voor(regio_code, jaar, normenset.label, *codes)
-    b = bereken_bereik(normenset, volume_matrix(leden, normenset), codes, seed,
-                       REGIO_TREKKINGEN, regio_index=[regio_code] * len(codes))
+    volume = volume_matrix(leden, normenset)
     bezetting: list[float | None] = []
     for f in normenset.functie_sleutels:
         waarden = [(i.bezetting or {}).get(f) for i in leden]
         bezetting.append(None if None in waarden else float(sum(waarden)))
-    return _weergave(b, [f.naam for f in normenset.functies], b.regio_centraal[0],
-                     b.regio_fte[:, 0, :], float(b.regio_centraal[0].sum()),
-                     b.regio_totaal[:, 0], b.trekkingen_totaal(None), bezetting)
+
+    def maak() -> Bereikweergave:
+        b = bereken_bereik(normenset, volume, codes, seed, REGIO_TREKKINGEN,
+                           regio_index=[regio_code] * len(codes))
+        return _weergave(b, [f.naam for f in normenset.functies], b.regio_centraal[0],
+                         b.regio_fte[:, 0, :], float(b.regio_centraal[0].sum()),
+                         b.regio_totaal[:, 0], b.trekkingen_totaal(None), bezetting)
+
+    return _gecached(_cache_sleutel(normenset, volume, bezetting, seed, REGIO_TREKKINGEN,
+                                    regio_code), maak)
 
 
 def json_met_bereik(uit: dict, invoer: Invoer, normenset: Normenset) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.analyse import seed_voor
+from app.analyse import leeg_cache, seed_voor
 from app.extensions import db
 from app.normensets import actieve_rij, als_normenset
 from formatie.gevoeligheid import tornado
@@ -40,7 +40,9 @@ def test_result_page_shows_ranges_and_sentence(client, auth, app, vul_invoer):
 def test_same_seed_same_numbers_and_matches_model(client, auth, app, vul_invoer):
     vul_invoer(EIGEN)
     auth.als("gemeente")
+    leeg_cache()  # computed afresh both times, not served from the per-process cache
     eerste = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    leeg_cache()
     tweede = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     kern = re.compile(r'<section class="analyse".*?</section>', re.S)
     assert kern.search(eerste).group(0) == kern.search(tweede).group(0)
@@ -128,3 +130,17 @@ def test_db_untouched_by_result_page(client, auth, app, vul_invoer):
     client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat")
     with app.app_context():
         assert db.session.execute(db.text("SELECT count(*) FROM invoer")).scalar() == 1
+
+
+def test_cached_ranges_follow_changed_figures(client, auth, app, vul_invoer):
+    from app.models import Invoer
+
+    vul_invoer(EIGEN, bezetting={"leerplicht": 20.0, "doorstroompunt": 10.0})
+    auth.als("gemeente")
+    assert "Met 30,0 fte" in client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    with app.app_context():
+        rij = db.session.scalar(db.select(Invoer))
+        rij.bezetting = {"leerplicht": 2.0, "doorstroompunt": 1.0}
+        db.session.commit()
+    tekst = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    assert "Met 3,0 fte is de werklast in 0 van de 10 jaren gedekt." in tekst
