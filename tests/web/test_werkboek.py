@@ -295,6 +295,16 @@ def _zip_bom() -> bytes:
     return buf.getvalue()
 
 
+def _ander_werkboek() -> bytes:
+    """A workbook from another tool: valid xlsx, none of our sheets."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Begroting"
+    wb.active["A1"] = "gemeentecode"
+    uit = io.BytesIO()
+    wb.save(uit)
+    return uit.getvalue()
+
+
 def _werkboek_van(client, code=EIGEN) -> bytes:
     return client.get(f"/gemeente/{code}/{JAAR}/scenario.xlsx").data
 
@@ -311,7 +321,8 @@ def _cel(data: bytes, blad: str, code: str, sleutel: str, waarde) -> bytes:
 
 
 @pytest.mark.parametrize("geval", ["geen_xlsx", "zip_bom", "andere_gemeente", "buiten_bereik",
-                                   "tekst_in_getal", "ander_jaar", "leeg", "controle"])
+                                   "tekst_in_getal", "ander_jaar", "leeg", "controle",
+                                   "ander_werkboek", "formule_in_invoer"])
 def test_bad_uploads_dutch_message_nothing_saved(client, auth, app, vul_invoer, geval):
     vul_invoer(EIGEN)
     vul_invoer(ANDER)
@@ -328,6 +339,9 @@ def test_bad_uploads_dutch_message_nothing_saved(client, auth, app, vul_invoer, 
         "tekst_in_getal": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "veel"), "veel"),
         "ander_jaar": (_cel(eigen, "Invoer", EIGEN, "jaar", JAAR - 1), f"cijfers van {JAAR - 1}"),
         "leeg": (b"", "leeg"),
+        "ander_werkboek": (_ander_werkboek(), "Toelichting"),
+        "formule_in_invoer": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "=1+1"),
+                              "formule"),
         "controle": (None, None),
     }[geval]
     if geval == "controle":
