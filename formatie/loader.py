@@ -779,7 +779,8 @@ def controleer_xlsx(data: bytes, bestand: str = "werkboek",
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             delen = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a damaged header claiming e.g. "zip file version 8.4"
         raise fout("dit is geen geldig Excel-werkboek (.xlsx): het bestand is "
                    "beschadigd.") from None
     if len(delen) > MAX_ZIP_DELEN:
@@ -932,6 +933,13 @@ def lees_werkboek(
     wb = _open_werkboek(data, bestand)
     try:
         return _lees_werkboek(wb, normenset, bestand)
+    except InvoerFout:
+        raise
+    except Exception as exc:
+        # read_only openpyxl unpacks and parses sheets lazily: a damaged part only shows up
+        # here (bad CRC, zlib.error, XML ParseError, odd attributes: ValueError, TypeError …)
+        raise InvoerFout([Probleem(f"het werkboek kan niet worden gelezen: het bestand is "
+                                   f"beschadigd ({type(exc).__name__}).")], bestand) from None
     finally:
         wb.close()
 
