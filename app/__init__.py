@@ -1,7 +1,9 @@
 """The Formatietool web application (Flask app factory).
 
 Pages (bookmarkable): ``/login``, ``/logout``, ``/`` (overview), ``/toegankelijkheid``,
-``/gemeente/<code>/<jaar>`` (invoer form), ``…/resultaat``, ``…/resultaat.json``, ``…/historie``,
+``/gemeente/<code>/<jaar>`` (invoer form), ``…/resultaat`` (with ranges and benchmark),
+``…/resultaat.json`` (``?onzekerheid=1``: with ranges), ``…/historie``, ``…/gevoeligheid``,
+``…/historie-invoer`` (earlier years), ``…/prognose``, ``/kalibratie`` (beheerder, regio),
 ``/regio/<MCxx>/<jaar>``, ``/normen`` (+ ``/normen/<id>``, upload, activate), ``/gebruikers``
 (beheerder), ``/health``. Every figure comes from the ``formatie`` model package.
 
