@@ -144,3 +144,14 @@ def test_cached_ranges_follow_changed_figures(client, auth, app, vul_invoer):
         db.session.commit()
     tekst = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     assert "Met 3,0 fte is de werklast in 0 van de 10 jaren gedekt." in tekst
+
+
+def test_all_zero_figures_render(client, auth, app, vul_invoer):
+    """A gemeente that entered 0 everywhere: every analysis page still renders (no 5xx)."""
+    n, _ = _volume(app, EIGEN)
+    vul_invoer(EIGEN, waarden=dict.fromkeys(n.invoer_sleutels, 0.0))
+    auth.als("gemeente")
+    for pad in ("resultaat", "gevoeligheid", "prognose", "historie-invoer",
+                "resultaat.json?onzekerheid=1"):
+        r = client.get(f"/gemeente/{EIGEN}/{JAAR}/{pad}")
+        assert r.status_code == 200, pad
