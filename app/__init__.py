@@ -5,7 +5,11 @@ Pages (bookmarkable): ``/login``, ``/logout``, ``/`` (overview), ``/toegankelijk
 ``…/resultaat.json`` (``?onzekerheid=1``: with ranges), ``…/historie``, ``…/gevoeligheid``,
 ``…/historie-invoer`` (earlier years), ``…/prognose``, ``/kalibratie`` (beheerder, regio),
 ``/regio/<MCxx>/<jaar>``, ``/normen`` (+ ``/normen/<id>``, upload, activate), ``/gebruikers``
-(beheerder), ``/health``. Every figure comes from the ``formatie`` model package.
+(beheerder), ``/health``. Excel scenario workbooks: ``/gemeente/<code>/<jaar>/scenario.xlsx``,
+``/regio/<MCxx>/<jaar>/scenario.xlsx``, ``POST …/upload`` (preview) and
+``POST …/upload/<token>/bevestig``; scenarios: ``/scenarios`` (+ ``/nieuw``, ``/<id>``,
+``/<id>/kopie``, ``/<id>/verwijder``, ``/vergelijk``, ``/vergelijk.xlsx``). Every figure comes
+from the ``formatie`` model package.
 
 Commands: ``flask --app app init`` (migrate + seed, idempotent), ``flask --app app users
 create|password|list``, ``flask --app app demo``; ``make run`` serves with gunicorn.

@@ -247,3 +247,19 @@ def test_list_shows_visible_scenarios(client, auth, vul_invoer):
     assert "Zichtbaar voor Apeldoorn" in client.get("/scenarios").text
     auth.als("andere_gemeente")
     assert "Zichtbaar voor Apeldoorn" not in client.get("/scenarios").text
+
+
+def test_compare_scenarios_on_different_bases(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    a = _maak(client, naam="Apeldoorn plus", groei_leerplichtigen="3")
+    b = _maak(client, f"/scenarios/nieuw?regio={EIGEN_REGIO}&jaar={JAAR}", naam="Regio plus",
+              groei_leerplichtigen="3")
+    r = client.get(f"/scenarios/vergelijk?ids={a}&ids={b}")
+    assert r.status_code == 200
+    assert r.text.count(">Basis<") == 2  # one base per group
+    for scenario_id in (a, b):
+        basis, res = herbereken(app, scenario_id)
+        assert f">{format_getal(float(res.fte_totaal.sum()), 2)}<" in r.text
+        assert f">{format_getal(float(basis.fte_totaal.sum()), 2)}<" in r.text
