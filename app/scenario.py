@@ -421,13 +421,14 @@ class Regel:
 def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]]:
     """Rows (per base: the base, then its scenarios) and the functies (sleutel → naam).
 
-    Scenarios on the same frozen base, normenset and overrides go through one
-    :func:`formatie.scenario.vergelijk` call, the base first.
+    Scenarios on the same frozen base and normenset share one base row; those that also share
+    their overrides (values from a workbook) go through one :func:`formatie.scenario.vergelijk`
+    call.
     """
     groepen: dict[str, list[ScenarioRij]] = {}
     for rij in rijen:
-        sleutel = json.dumps([rij.normenset_id, rij.basis, rij.overrides, rij.jaar,
-                              rij.gemeente_code, rij.regio_code], sort_keys=True)
+        sleutel = json.dumps([rij.normenset_id, rij.basis, rij.jaar, rij.gemeente_code,
+                              rij.regio_code], sort_keys=True)
         groepen.setdefault(sleutel, []).append(rij)
     ref = load_referentie()
     regels: list[Regel] = []
@@ -437,20 +438,29 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
         n = als_normenset(eerste.normenset)
         for f in n.functies:
             functies.setdefault(f.sleutel, f.naam)
-        codes, basis_volume, volume = volumes(eerste, n)
+        codes, basis_volume, _ = volumes(eerste, n)
         basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {eerste.normenset.label}"
-        scenarios = [Scenario.from_dict(r.parameters) for r in leden]
         basis = bereken(n, basis_volume, codes)
         basis_totaal = float(basis.fte_totaal.sum())
-        basis_naam = "Basis (opgeslagen cijfers)" if eerste.overrides else "Basis"
+        basis_naam = "Basis" if len(groepen) == 1 else f"Basis {eerste.scope_label}"
         regels.append(Regel(basis_naam, basis_label,
                             dict(zip(n.functie_sleutels, basis.fte.sum(axis=0).tolist(),
                                      strict=True)), basis_totaal, basis_totaal))
-        v = vergelijk(scenarios, n, volume, codes, ref)
-        for s, rij in enumerate(leden):
-            regels.append(Regel(rij.naam, basis_label,
-                                dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),
-                                float(v.som_totaal[s]), basis_totaal, rij.id, rij.parameters))
+        per_overrides: dict[str, list[ScenarioRij]] = {}
+        for rij in leden:
+            per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
+                                     []).append(rij)
+        uitkomst: dict[int, Regel] = {}
+        for deel in per_overrides.values():
+            _, _, volume = volumes(deel[0], n)
+            v = vergelijk([Scenario.from_dict(r.parameters) for r in deel], n, volume, codes,
+                          ref)
+            for s, rij in enumerate(deel):
+                uitkomst[rij.id] = Regel(
+                    rij.naam, basis_label,
+                    dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),
+                    float(v.som_totaal[s]), basis_totaal, rij.id, rij.parameters)
+        regels.extend(uitkomst[rij.id] for rij in leden)
     return regels, functies
 
 

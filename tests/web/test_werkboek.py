@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload, utcnow
 from app.models import Normenset as NormensetRij
 from app.normensets import actieve_rij, als_normenset
+from formatie.getallen import format_getal
 from formatie.model import bereken
 
 from .conftest import ANDER, BUUR, EIGEN, EIGEN_REGIO, JAAR
@@ -220,6 +221,18 @@ def test_region_upload_saved_as_scenario(client, auth, app, vul_invoer):
         assert s.overrides == {BUUR: {"meldingen_16uur": oud.waarden["meldingen_16uur"] * 2}}
     pagina = client.get(r.headers["Location"])
     assert pagina.status_code == 200 and "Meer meldingen Deventer" in pagina.text
+    # beside a scenario from the form on the same base: one base row, each its own figures
+    excel_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    r = client.post(f"/scenarios/nieuw?regio={EIGEN_REGIO}&jaar={JAAR}",
+                    data={"naam": "Uit het formulier", "groei_leerplichtigen": "2"})
+    form_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    r = client.get(f"/scenarios/vergelijk?ids={excel_id}&ids={form_id}")
+    assert r.status_code == 200 and r.text.count('<th scope="row">Basis</th>') == 1
+    from .test_scenario_pages import herbereken
+
+    for scenario_id in (excel_id, form_id):
+        totaal = float(herbereken(app, scenario_id)[1].fte_totaal.sum())
+        assert f">{format_getal(totaal, 2)}<" in r.text
 
 
 def test_conflict_at_confirm_saves_nothing(client, auth, app, vul_invoer):
