@@ -264,3 +264,18 @@ def test_compare_scenarios_on_different_bases(client, auth, app, vul_invoer):
         basis, res = herbereken(app, scenario_id)
         assert f">{format_getal(float(res.fte_totaal.sum()), 2)}<" in r.text
         assert f">{format_getal(float(basis.fte_totaal.sum()), 2)}<" in r.text
+
+
+def test_names_are_text_in_the_comparison_workbook(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    gevaarlijk = '=HYPERLINK("http://example.com","klik")'
+    a = _maak(client, naam=gevaarlijk)
+    r = client.get(f"/scenarios/{a}")
+    assert "=HYPERLINK(&#34;" in r.text or "=HYPERLINK(&quot;" in r.text  # escaped in HTML
+    x = client.get(f"/scenarios/vergelijk.xlsx?ids={a}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(io.BytesIO(x.data))["Vergelijking"]
+    cellen = [c for rij in ws.iter_rows() for c in rij if c.value == gevaarlijk]
+    assert cellen and all(c.data_type == "s" for c in cellen)
