@@ -452,3 +452,29 @@ def test_expired_preview_saves_nothing(client, auth, app, vul_invoer):
     assert "verlopen" in r.text and "niets opgeslagen" in r.text
     assert _tellingen(app) == voor
     assert _invoer(app, EIGEN).waarden["meldingen_16uur"] == meldingen - 1
+
+
+def test_second_norm_import_gets_a_unique_version_and_bezetting_is_saved(client, auth, app,
+                                                                        vul_invoer):
+    vul_invoer(EIGEN, bezetting={"leerplicht": 3.0})
+    auth.als("gemeente")
+    versies = []
+    for uren in (9.0, 11.0):
+        data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(_bewerk(data, uren={"behandeling_16uur": uren})))
+        ws = wb["Resultaat"]
+        ws.cell(_rijen(ws)[EIGEN], _sleutels(ws)["bezetting_leerplicht"]).value = uren
+        uit = io.BytesIO()
+        wb.save(uit)
+        r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", uit.getvalue())
+        assert "fte in dienst" in r.text
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                        data={"actie": "invoer"})
+        assert r.status_code == 302
+        assert _invoer(app, EIGEN).bezetting["leerplicht"] == uren
+        with app.app_context():
+            versies = sorted(db.session.scalars(select(NormensetRij.versie)
+                                                .where(NormensetRij.versie.like("%excel%"))))
+    assert versies == ["2026.1-excel", "2026.1-excel-2"]
