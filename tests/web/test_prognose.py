@@ -151,3 +151,24 @@ def test_posting_the_page_unchanged_saves_nothing(client, auth, app, vul_invoer)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Invoer)) == 2
         assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_history_form_never_fails_on_any_text(client, auth, app, vul_invoer):
+    """Whatever is typed in a cell: saved (302) or a Dutch message (422), never a 5xx."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(max_size=45))
+    def invullen(tekst):
+        data = {"versies": _versies(client), _veld(JAAR - 3, "thuiszitters"): tekst}
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}/historie-invoer", data=data)
+        assert r.status_code in (302, 303, 422), r.status_code
+        if r.status_code == 422:
+            assert "Fout:" in r.text
+
+    invullen()
