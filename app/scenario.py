@@ -12,6 +12,7 @@ reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,9 @@ from .werkboek import Basis, basis_gemeente, basis_regio, stuur_xlsx
 bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
 
 MAX_VERGELIJK = 8
+#: Monte Carlo draws per row of a comparison; every row of one base uses the same seed
+#: (common random numbers), so differences between scenarios are not noise.
+TREKKINGEN = 2000
 DP27 = "doorstroompunt_27"
 #: Organisation parameters: (label, minimum, maximum, unit).
 ORGANISATIE_VELDEN = {
@@ -412,6 +416,8 @@ class Regel:
     basis_totaal: float
     scenario_id: int | None = None
     parameters: dict | None = None
+    #: P10, P50, P80, P90 of ``totaal`` (Monte Carlo, :data:`TREKKINGEN` draws).
+    bereik: tuple[float, float, float, float] | None = None
 
     @property
     def verschil(self) -> float:
@@ -426,10 +432,12 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
     call.
     """
     groepen: dict[str, list[ScenarioRij]] = {}
+    sleutel_van: dict[int, str] = {}
     for rij in rijen:
         sleutel = json.dumps([rij.normenset_id, rij.basis, rij.jaar, rij.gemeente_code,
                               rij.regio_code], sort_keys=True)
         groepen.setdefault(sleutel, []).append(rij)
+        sleutel_van[id(rij)] = sleutel
     ref = load_referentie()
     regels: list[Regel] = []
     functies: dict[str, str] = {}
@@ -440,12 +448,14 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
             functies.setdefault(f.sleutel, f.naam)
         codes, basis_volume, _ = volumes(eerste, n)
         basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {eerste.normenset.label}"
-        basis = bereken(n, basis_volume, codes)
-        basis_totaal = float(basis.fte_totaal.sum())
+        seed = zlib.crc32(sleutel_van[id(eerste)].encode())
+        basis = vergelijk([Scenario("Basis")], n, basis_volume, codes, ref,
+                          trekkingen=TREKKINGEN, seed=seed)
+        basis_totaal = float(basis.som_totaal[0])
         basis_naam = "Basis" if len(groepen) == 1 else f"Basis {eerste.scope_label}"
         regels.append(Regel(basis_naam, basis_label,
-                            dict(zip(n.functie_sleutels, basis.fte.sum(axis=0).tolist(),
-                                     strict=True)), basis_totaal, basis_totaal))
+                            dict(zip(n.functie_sleutels, basis.som[0].tolist(), strict=True)),
+                            basis_totaal, basis_totaal, bereik=tuple(basis.bereik[0].tolist())))
         per_overrides: dict[str, list[ScenarioRij]] = {}
         for rij in leden:
             per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
@@ -454,12 +464,13 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
         for deel in per_overrides.values():
             _, _, volume = volumes(deel[0], n)
             v = vergelijk([Scenario.from_dict(r.parameters) for r in deel], n, volume, codes,
-                          ref)
+                          ref, trekkingen=TREKKINGEN, seed=seed)
             for s, rij in enumerate(deel):
                 uitkomst[rij.id] = Regel(
                     rij.naam, basis_label,
                     dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),
-                    float(v.som_totaal[s]), basis_totaal, rij.id, rij.parameters)
+                    float(v.som_totaal[s]), basis_totaal, rij.id, rij.parameters,
+                    bereik=tuple(v.bereik[s].tolist()))
         regels.extend(uitkomst[rij.id] for rij in leden)
     return regels, functies
 
@@ -543,7 +554,7 @@ def vergelijk_pagina():
         return redirect(url_for("scenario.lijst"))
     return render_template("scenario/vergelijk.html", regels=regels, functies=functies,
                            grafiek=groep_grafiek(regels, functies),
-                           ids=[r.id for r in rijen])
+                           ids=[r.id for r in rijen], trekkingen=TREKKINGEN)
 
 
 @bp.route("/vergelijk.xlsx")
@@ -559,6 +570,6 @@ def vergelijk_xlsx():
         abort(404)
     data = exporteer_vergelijking(
         [{"naam": r.naam, "basis": r.basis_label, "fte": r.fte, "basis_totaal": r.basis_totaal,
-          "parameters": r.parameters} for r in regels],
+          "parameters": r.parameters, "bereik": r.bereik} for r in regels],
         list(functies.items()), titel="Vergelijking van scenario's")
     return stuur_xlsx(data, "Vergelijking scenario's.xlsx")

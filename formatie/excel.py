@@ -875,9 +875,10 @@ def exporteer_vergelijking(
     ``regels``: one mapping per row (a base or a scenario) with ``naam``, ``basis`` (text:
     what the row is compared with), ``fte`` ({functie: fte summed over the gemeenten}),
     ``basis_totaal`` (the base's total) and optionally ``parameters`` (the scenario's JSON
-    dict, written as text on ``Parameters``). ``functies``: (sleutel, naam) in column order.
-    On ``Vergelijking`` the key row 3 holds ``scenario``, ``basis``, ``fte_<functie>``,
-    ``fte_totaal``, ``basis_totaal``, ``verschil``; ``fte_totaal`` and ``verschil`` are
+    dict, written as text on ``Parameters``) and ``bereik`` (P10, P50, P80, P90 of the total).
+    ``functies``: (sleutel, naam) in column order. On ``Vergelijking`` the key row 3 holds
+    ``scenario``, ``basis``, ``fte_<functie>``, ``fte_totaal``, ``basis_totaal``, ``verschil``
+    (and ``p10`` … ``p90`` when any row has a ``bereik``); ``fte_totaal`` and ``verschil`` are
     formulas (with their values stored), the rest are values computed by the model.
     """
     export_tijd = export_tijd or datetime.now(UTC)
@@ -902,6 +903,9 @@ def exporteer_vergelijking(
                      "De fte per functie zijn waarden uit het model van de Formatietool."),
         ("Parameters", "Het blad Parameters bevat per scenario alle parameters (JSON), zodat "
                        "elke uitkomst te reproduceren is."),
+        ("Bereik", "P10 … P90: percentielen van het totaal uit het Monte-Carlomodel van de "
+                   "tool (normuren binnen hun bereik, volumes variëren van jaar tot jaar); "
+                   "waarden, ze rekenen niet mee met wijzigingen."),
         ("Formatietool", f"versie {__version__}"),
         ("Exporttijd", export_tijd.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("Bronnen", BRONVERMELDING),
@@ -910,10 +914,13 @@ def exporteer_vergelijking(
         _tekst(toelichting, r, 0, kop, f.vet)
         _tekst(toelichting, r, 1, tekst, f.tekst_wrap)
 
+    met_bereik = any(regel.get("bereik") is not None for regel in regels)
     sleutels = ["scenario", "basis", *[f"fte_{s}" for s, _ in functies], "fte_totaal",
-                "basis_totaal", "verschil"]
+                "basis_totaal", "verschil", *(PERCENTIELEN if met_bereik else ())]
     koppen = ["Scenario", "Basis", *[f"{naam} (fte)" for _, naam in functies],
-              "Totaal (fte)", "Totaal basis (fte)", "Verschil met basis (fte)"]
+              "Totaal (fte)", "Totaal basis (fte)", "Verschil met basis (fte)",
+              *([f"Totaal {p.upper()} (fte, Monte Carlo)" for p in PERCENTIELEN]
+                if met_bereik else [])]
     _tekst(ws, 0, 0, titel or "Vergelijking van scenario's", f.titel)
     for k, (kop, sleutel) in enumerate(zip(koppen, sleutels, strict=True)):
         _tekst(ws, 1, k, kop, f.kop)
@@ -937,6 +944,8 @@ def exporteer_vergelijking(
         ws.write_formula(r, k_verschil, f"={xl_rowcol_to_cell(r, k_totaal)}-"
                                         f"{xl_rowcol_to_cell(r, k_basis)}", f.formule_fte,
                          totaal - float(regel["basis_totaal"]))
+        for k, waarde in enumerate(regel.get("bereik") or (), start=k_verschil + 1):
+            ws.write_number(r, k, float(waarde), f.waarde_fte)
     ws.freeze_panes(EERSTE_RIJ, 1)
     _afdruk(ws, SLEUTELRIJ)
 

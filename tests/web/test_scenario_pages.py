@@ -230,6 +230,20 @@ def test_compare_table_chart_and_xlsx(client, auth, app, vul_invoer):
         "=SUM(")
     par = wb["Parameters"]
     assert any("meldingen_16uur" in str(c.value) for rij in par.iter_rows() for c in rij)
+    # Monte Carlo ranges: ordered, on the page as in the workbook, the same on every request
+    assert "Bereik P10–P90" in r.text
+    bereik = {}
+    for naam, rij in rijen.items():
+        p = [ws.cell(rij, sleutels[k]).value for k in ("p10", "p50", "p80", "p90")]
+        assert p == sorted(p) and p[0] > 0
+        assert f"{format_getal(p[0], 1)} – {format_getal(p[3], 1)}" in r.text
+        bereik[naam] = p
+    assert bereik["Plus tien"][1] > bereik["Min tien"][1]  # common random numbers
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nog_eens = openpyxl.load_workbook(io.BytesIO(client.get(
+            f"/scenarios/vergelijk.xlsx?ids={a}&ids={b}").data), data_only=True)["Vergelijking"]
+    assert [nog_eens.cell(rijen["Basis"], sleutels["p90"]).value] == [bereik["Basis"][3]]
 
 
 def test_compare_needs_a_choice(client, auth):
