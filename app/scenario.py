@@ -449,29 +449,29 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
         codes, basis_volume, _ = volumes(eerste, n)
         basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {eerste.normenset.label}"
         seed = zlib.crc32(sleutel_van[id(eerste)].encode())
-        basis = vergelijk([Scenario("Basis")], n, basis_volume, codes, ref,
-                          trekkingen=TREKKINGEN, seed=seed)
-        basis_totaal = float(basis.som_totaal[0])
-        basis_naam = "Basis" if len(groepen) == 1 else f"Basis {eerste.scope_label}"
-        regels.append(Regel(basis_naam, basis_label,
-                            dict(zip(n.functie_sleutels, basis.som[0].tolist(), strict=True)),
-                            basis_totaal, basis_totaal, bereik=tuple(basis.bereik[0].tolist())))
         per_overrides: dict[str, list[ScenarioRij]] = {}
         for rij in leden:
             per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
                                      []).append(rij)
-        uitkomst: dict[int, Regel] = {}
-        for deel in per_overrides.values():
-            _, _, volume = volumes(deel[0], n)
-            v = vergelijk([Scenario.from_dict(r.parameters) for r in deel], n, volume, codes,
-                          ref, trekkingen=TREKKINGEN, seed=seed)
-            for s, rij in enumerate(deel):
-                uitkomst[rij.id] = Regel(
-                    rij.naam, basis_label,
+        per_overrides.setdefault("{}", [])  # the base goes with the scenarios without overrides
+        basis_naam = "Basis" if len(groepen) == 1 else f"Basis {eerste.scope_label}"
+        uitkomst: dict[int | None, tuple] = {}  # scenario id (None: the base) → figures
+        for sleutel_o, deel in per_overrides.items():
+            volume = basis_volume if sleutel_o == "{}" else volumes(deel[0], n)[2]
+            extra = [Scenario("Basis")] if sleutel_o == "{}" else []
+            v = vergelijk([*extra, *(Scenario.from_dict(r.parameters) for r in deel)], n,
+                          volume, codes, ref, trekkingen=TREKKINGEN, seed=seed)
+            for s, rij in enumerate([None] * len(extra) + deel):
+                uitkomst[None if rij is None else rij.id] = (
                     dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),
-                    float(v.som_totaal[s]), basis_totaal, rij.id, rij.parameters,
-                    bereik=tuple(v.bereik[s].tolist()))
-        regels.extend(uitkomst[rij.id] for rij in leden)
+                    float(v.som_totaal[s]), tuple(v.bereik[s].tolist()))
+        fte, basis_totaal, bereik = uitkomst[None]
+        regels.append(Regel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
+                            bereik=bereik))
+        for rij in leden:
+            fte, totaal, bereik = uitkomst[rij.id]
+            regels.append(Regel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
+                                rij.parameters, bereik=bereik))
     return regels, functies
 
 
