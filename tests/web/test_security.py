@@ -99,7 +99,9 @@ def _snapshot(app) -> dict:
 def _post(client, pad: str):
     data = {"version": "1", "leerplichtigen": "1000", "concept": "1", "email":
             "nieuw@test.nl", "role": "beheerder", "naam": "x",
-            "bestand": (io.BytesIO(b"PK\x03\x04 niet echt"), "aanval.xlsx")}
+            "bestand": (io.BytesIO(b"PK\x03\x04 niet echt"), "aanval.xlsx"),
+            "werkboek": (io.BytesIO(b"PK\x03\x04 niet echt"), "aanval.xlsx"),
+            "actie": "invoer", "ids": "1"}
     return client.post(pad, data=data, content_type="multipart/form-data")
 
 
@@ -293,3 +295,86 @@ def test_no_password_or_secret_in_logs(app, client, runner, caplog, capfd):
     for verboden in (geheim, "Ander-Geheim-456!x", WACHTWOORD, app.config["SECRET_KEY"],
                      *hashes):
         assert verboden not in alles
+
+
+def _scenario(app, code: str, naam: str) -> int:
+    """A stored scenario of gemeente ``code`` (as the scenario pages store one)."""
+    from app.models import Gemeente
+    from app.models import Scenario as ScenarioRij
+    from app.werkboek import basis_gemeente
+    from formatie.scenario import Scenario
+
+    with app.app_context():
+        gemeente = db.session.get(Gemeente, code)
+        basis = basis_gemeente(gemeente, JAAR)
+        rij = ScenarioRij(naam=naam, owner_id=None, gemeente_code=code, jaar=JAAR,
+                          normenset_id=basis.rij.id,
+                          parameters=Scenario(naam=naam, gemeentecodes=(code,),
+                                              jaar=JAAR).to_dict(),
+                          basis=basis.als_json(), overrides={})
+        db.session.add(rij)
+        db.session.commit()
+        return rij.id
+
+
+def test_scenarios_of_another_gemeente_are_invisible(app, client, auth, gevuld):
+    eigen = _scenario(app, EIGEN, "Scenario-Apeldoorn")
+    ander = _scenario(app, ANDER, "Scenario-Utrecht-geheim")
+    auth.als("gemeente")
+    assert client.get(f"/scenarios/{eigen}").status_code == 200
+    lijst = client.get("/scenarios").text
+    assert "Scenario-Apeldoorn" in lijst and "Scenario-Utrecht-geheim" not in lijst
+    voor = _snapshot(app)
+    assert client.get(f"/scenarios/{ander}").status_code == 404
+    for pad in (f"/scenarios/{ander}/kopie", f"/scenarios/{ander}/verwijder"):
+        assert client.post(pad, data={"naam": "gestolen"}).status_code == 404
+    for pad in (f"/scenarios/vergelijk?ids={ander}", f"/scenarios/vergelijk?ids={eigen},{ander}",
+                f"/scenarios/vergelijk.xlsx?ids={ander}",
+                f"/scenarios/vergelijk?ids={eigen}&ids={ander}"):
+        r = client.get(pad)
+        assert r.status_code in (302, 404), pad
+        assert b"Scenario-Utrecht-geheim" not in r.data, pad
+    assert _snapshot(app) == voor
+    auth.als("andere_gemeente")
+    assert client.get(f"/scenarios/{ander}").status_code == 200
+    assert client.get(f"/scenarios/{eigen}").status_code == 404
+
+
+def _gewijzigd(data: bytes) -> bytes:
+    """The workbook with leerplichtigen of EIGEN raised by 10 % (so there is something to save)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["Invoer"]
+    kop = next(r for r in ws.iter_rows() if any(c.value == "gemeentecode" for c in r))
+    kolom = {c.value: c.column for c in kop}
+    for r in ws.iter_rows(min_row=kop[0].row + 1):
+        if ws.cell(r[0].row, kolom["gemeentecode"]).value == EIGEN:
+            cel = ws.cell(r[0].row, kolom["leerplichtigen"])
+            cel.value = round(float(cel.value) * 1.1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_pending_upload_only_for_its_uploader(app, client, auth, gevuld):
+    """A workbook preview token cannot be confirmed by anyone else, not even a beheerder."""
+    auth.als("gemeente")
+    xlsx = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx")
+    assert xlsx.status_code == 200
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload",
+                    data={"werkboek": (io.BytesIO(_gewijzigd(xlsx.data)), "scenario.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.text[:300]
+    import re
+
+    actie = re.search(r'action="([^"]*/upload/[^"]+/bevestig)"', r.text).group(1)
+    for rol in ("regio", "beheerder", "andere_gemeente", None):
+        auth.als(rol)
+        voor = _snapshot(app)
+        r = client.post(actie, data={"actie": "scenario", "naam": "overgenomen"})
+        assert r.status_code == (302 if rol is None else 404), rol
+        assert _snapshot(app) == voor, rol
+    auth.als("gemeente")
+    r = client.post(actie, data={"actie": "scenario", "naam": "van mij"})
+    assert r.status_code == 302
