@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from .server import (
     TEST_DATABASE_URL,
+    WACHTWOORD,
     Gunicorn,
     form_velden,
     login,
@@ -156,6 +157,8 @@ def test_concurrent_conflicting_saves(database, tmp_path):
     finally:
         server.stop()
     assert server.server_errors() == []
+    log = server.log.read_text(errors="replace")
+    assert WACHTWOORD not in log and "last-test-sleutel" not in log  # no password or secret
     print(f"\n{database.url.split(':')[0]}: {uitkomst}")
 
 

@@ -378,3 +378,47 @@ def test_pending_upload_only_for_its_uploader(app, client, auth, gevuld):
     auth.als("gemeente")
     r = client.post(actie, data={"actie": "scenario", "naam": "van mij"})
     assert r.status_code == 302
+
+
+def test_stored_text_is_escaped(app, client, auth, gevuld):
+    """User-chosen text (a scenario name) comes back escaped on every page that shows it."""
+    kwaad = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    sid = _scenario(app, EIGEN, kwaad)
+    auth.als("gemeente")
+    for pad in ("/scenarios", f"/scenarios/{sid}", f"/scenarios/vergelijk?ids={sid}"):
+        r = client.get(pad)
+        assert r.status_code == 200, pad
+        assert "<script>alert" not in r.text and "<img src=x" not in r.text, pad
+
+
+@pytest.mark.parametrize("pad", [
+    "/static/../app/config.py", "/static/%2e%2e/app/config.py", "/static/..%2fapp%2fconfig.py",
+    "/static/../instance/secret_key", "/static/style.css/../../README.md",
+    "/gemeente/..%2f..%2fetc/2026", "/gemeente/0200%00/2026",
+])
+def test_path_traversal(client, auth, pad):
+    auth.als("beheerder")
+    r = client.get(pad)
+    assert r.status_code in (404, 308), (pad, r.status_code)
+    assert b"SECRET" not in r.data and b"secret_key" not in r.data.lower()
+    r.close()
+
+
+def test_method_override_and_foreign_origin_do_not_bypass(csrf_app):
+    """X-HTTP-Method-Override is ignored, and a POST from another site without a token is
+    refused (Origin/Referer are not trusted on their own)."""
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == GEBRUIKERS["gemeente"][0]))
+    with client.session_transaction() as sessie:
+        sessie["_user_id"] = str(user.id)
+    voor = _snapshot(csrf_app)
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}", headers={"X-HTTP-Method-Override": "POST"},
+                   query_string={"leerplichtigen": "1", "concept": "1", "version": "0"})
+    assert r.status_code == 200
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data={"leerplichtigen": "1", "concept": "1",
+                                                       "version": "0"},
+                    headers={"Origin": "https://kwaad.example", "Referer":
+                             "https://kwaad.example/"})
+    assert r.status_code == 400
+    assert _snapshot(csrf_app) == voor
