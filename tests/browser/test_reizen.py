@@ -106,6 +106,9 @@ def test_gemeente_journey(live, page):
 
     samenvatting = page.locator(".foutsamenvatting")
     expect(samenvatting).to_be_visible()
+    expect(samenvatting).to_be_focused()  # autofocus: read first, Tab continues to its links
+    page.keyboard.press("Tab")
+    expect(samenvatting.get_by_role("link").first).to_be_focused()
     expect(page).to_have_title(f"Fout: Invoer Apeldoorn {JAAR} – Formatietool leerplicht en "
                                "Doorstroompunt")
     expect(samenvatting.get_by_role("link")).to_have_count(2)
@@ -196,6 +199,7 @@ def test_conflict_journey(live, browser, page):
         page.get_by_role("button", name="Opslaan als concept").click()
         conflict = page.locator(".conflict")
         expect(conflict).to_be_visible()
+        expect(conflict).to_be_focused()
         expect(conflict).to_contain_text("Iemand anders heeft dit formulier intussen opgeslagen")
         expect(conflict).to_contain_text("regio@test.nl")
         # nothing lost: my value stays, the other person's change is taken over
