@@ -245,8 +245,11 @@ def prognose_reeksen(
         b_d = b[sl] + theta[..., 1]
         mu_d = np.exp(np.clip(a_d[..., None] + b_d[..., None] * effectief[sl], -30, 30))
         mu_gem = (m[sl] * mu[sl]).sum(1) / np.maximum(n_obs[sl], 1)
-        al = np.maximum(((1 + alfa[sl] * mu_gem) * c - 1) / mu_gem, 0.0)
-        al = np.where(nb[sl], al, 0.0)[..., None]
+        # a series with no (or only zero) observations has μ̄ = 0: no over-dispersion to add
+        positief = mu_gem > 0
+        al = np.maximum(((1 + alfa[sl] * mu_gem) * c - 1) / np.where(positief, mu_gem, 1.0),
+                        0.0)
+        al = np.where(nb[sl] & positief, al, 0.0)[..., None]
         if np.any(al > 0):
             veilig = np.where(al > 0, al, 1.0)
             mu_d = np.where(al > 0, rng.gamma(1.0 / veilig, veilig * mu_d), mu_d)

@@ -116,3 +116,13 @@ def test_bad_input():
         prognose([2020, 2021, 2022], [1, np.inf, 3])
     with pytest.raises(ValueError, match="≥ 0"):
         prognose([2020, 2021, 2022], [1, -2, 3])
+
+
+def test_series_without_any_figures_beside_a_real_one():
+    """An empty series in a batch says 'geen trend' and raises no numeric warning."""
+    waarden = np.full((2, 5), np.nan)
+    waarden[0] = [10, 12, 15, 18, 22]
+    reeksen = prognose_reeksen(np.arange(2021, 2026), waarden, rng=np.random.default_rng(1))
+    assert reeksen.reeks(0).heeft_trend
+    leeg = reeksen.reeks(1)
+    assert not leeg.heeft_trend and "0 jaar" in leeg.reden
