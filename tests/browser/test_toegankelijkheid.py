@@ -165,3 +165,39 @@ def _leesbaar(bevindingen: dict) -> str:
             regels.append(f"{pagina}: {f['id']} ({f['impact']}): {f['help']}")
             regels.extend(f"    {n}" for n in f["nodes"])
     return "\n".join(regels)
+
+
+def test_focus_styles_keep_contrast(live, page):
+    """Tab through the main pages; on every focused element axe's color-contrast must pass
+    (a focus style can break contrast that the resting state meets)."""
+    _vul(live)
+    login(page, live.url, "regio")
+    paden = ["/", f"/gemeente/0200/{JAAR}", f"/gemeente/0200/{JAAR}/resultaat",
+             f"/regio/MC11/{JAAR}", f"/gemeente/0200/{JAAR}/historie", "/normen"]
+    bevindingen = {}
+    for pad in paden:
+        page.goto(live.url + pad)
+        if pad == f"/gemeente/0200/{JAAR}":  # the error state, with its summary links
+            page.locator("#scholen").fill("fout")
+            page.get_by_role("button", name="Opslaan als concept").click()
+            page.wait_for_selector(".foutsamenvatting")
+        axe(page)
+        gezien = set()
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            sleutel = page.evaluate(
+                "() => { const e = document.activeElement; if (e === document.body) return null;"
+                " return Array.from(document.querySelectorAll('*')).indexOf(e) + ' ' +"
+                " e.tagName + ' ' + (e.getAttribute('href') || e.id || e.textContent.trim()"
+                ".slice(0, 40)); }")
+            if sleutel is None or sleutel in gezien:
+                break
+            gezien.add(sleutel)
+            fouten = page.evaluate(
+                "async () => (await axe.run(document.activeElement, {runOnly: {type: 'rule',"
+                " values: ['color-contrast']}})).violations.map(v => v.nodes.map(n =>"
+                " n.failureSummary).join(' '))")
+            if fouten:
+                bevindingen[f"{pad} {sleutel}"] = fouten
+        assert len(gezien) > 5, pad
+    assert bevindingen == {}, bevindingen
