@@ -201,3 +201,27 @@ def test_focus_styles_keep_contrast(live, page):
                 bevindingen[f"{pad} {sleutel}"] = fouten
         assert len(gezien) > 5, pad
     assert bevindingen == {}, bevindingen
+
+
+def test_reflow_at_320_px(live, browser):
+    """WCAG 1.4.10: at 320 CSS px wide no page scrolls sideways (tables scroll in their own
+    box), and axe still finds nothing."""
+    _vul(live)
+    ctx = browser.new_context(locale="nl-NL", viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    try:
+        page.goto(live.url + "/login")
+        bevindingen = {"login": axe(page)}
+        login(page, live.url, "regio")
+        for pad in ("/", f"/gemeente/0200/{JAAR}", f"/gemeente/0200/{JAAR}/resultaat",
+                    f"/regio/MC11/{JAAR}", f"/gemeente/0200/{JAAR}/historie", "/normen/1",
+                    "/toegankelijkheid"):
+            page.goto(live.url + pad)
+            breedte = page.evaluate("() => document.documentElement.scrollWidth")
+            assert breedte <= 321, (pad, breedte)
+            bevindingen[pad] = axe(page)
+            screenshot(page, _naam(pad, "320px"))
+    finally:
+        ctx.close()
+    bevindingen = {k: v for k, v in bevindingen.items() if v}
+    assert bevindingen == {}, _leesbaar(bevindingen)
