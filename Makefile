@@ -39,8 +39,8 @@ test: $(DEVSTAMP) instance/.gitkeep
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
-	$(BIN)/python bench/bench_national.py
+bench: $(DEVSTAMP)
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

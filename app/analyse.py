@@ -47,7 +47,7 @@ from formatie.getallen import GetalFout, format_getal, format_invoer, parse_geta
 from formatie.gevoeligheid import tornado
 from formatie.loader import InvoerFout, Probleem, parse_normenset, read_invoer_csv
 from formatie.model import bereken
-from formatie.normenset import Normenset
+from formatie.normenset import Normenset, normenset_als_toml
 from formatie.onzekerheid import PERCENTIEL_NAMEN, Bereik, bereik, dekkingszin
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 
@@ -536,7 +536,6 @@ def _csv_waarnemingen(data: bytes, naam: str, normenset: Normenset):
 @bp.route("/kalibratie", methods=["GET", "POST"])
 @rol_vereist("beheerder", "regio")
 def kalibratie():
-    from formatie.excel import normenset_als_toml
     from formatie.kalibratie import als_normenset as kalibratie_als_normenset
     from formatie.kalibratie import kalibreer
 

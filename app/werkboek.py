@@ -36,7 +36,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from formatie.excel import exporteer_werkboek, normenset_als_toml
+from formatie.excel import exporteer_werkboek
 from formatie.loader import (
     InvoerFout,
     InvoerTabel,
@@ -46,7 +46,7 @@ from formatie.loader import (
     parse_normenset,
 )
 from formatie.model import bereken
-from formatie.normenset import Normenset
+from formatie.normenset import Normenset, normenset_als_toml
 from formatie.scenario import Scenario
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente

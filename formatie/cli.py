@@ -26,7 +26,7 @@ from .loader import (
     read_invoer_csv,
 )
 from .model import bereken
-from .normenset import Normenset
+from .normenset import Normenset, normenset_als_toml
 from .schatting import METHODE, geschatte_invoer
 from .uitvoer import resultaat_als_csv, resultaat_als_dict, resultaat_als_tabel
 
@@ -222,7 +222,6 @@ def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .excel import normenset_als_toml
     from .loader import MAX_WERKBOEK_BYTES, Probleem, lees_werkboek, standaard_normenset
 
     pad = Path(args.werkboek)
@@ -293,8 +292,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                           bootstrap=args.bootstrap, rng=np.random.default_rng(args.seed),
                           clusters=np.array(data.gemeentecodes))
     if args.uitvoer:
-        from .excel import normenset_als_toml
-
         bron = f"gekalibreerd op {Path(args.data).name} ({n_obs} waarnemingen)"
         _schrijf_atomair(args.uitvoer,
                          normenset_als_toml(als_normenset(resultaat, bron)).encode("utf-8"))

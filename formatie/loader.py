@@ -29,6 +29,7 @@ from .normenset import (
     Invoer,
     Normenset,
     Taak,
+    normenset_als_toml,
 )
 
 DATA = resources.files("formatie") / "data"
@@ -1239,8 +1240,6 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
     taken = tuple(gelezen[t] for t in basis.taak_sleutels)
     nieuw = replace(basis, taken=taken, bron_tekst=None).met_functie_parameters(parameters)
     nieuw = replace(nieuw, versie=f"{basis.versie}-excel")
-    from .excel import normenset_als_toml  # the writer lives with the export
-
     try:
         nieuw = parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
     except InvoerFout as fout:

@@ -7,6 +7,8 @@ that the model uses.
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -187,3 +189,51 @@ class Normenset:
             for f in self.functies
         )
         return replace(self, functies=functies, bron_tekst=None)
+
+
+# ----- writing a normenset as TOML (the inverse of formatie.loader.parse_normenset) -----
+
+
+def _toml_tekst(waarde: str) -> str:
+    return json.dumps(waarde, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _toml_getal(waarde: float) -> str:
+    waarde = float(waarde)
+    if not math.isfinite(waarde):
+        raise ValueError("a normenset holds finite numbers only")
+    return repr(waarde)
+
+
+def normenset_als_toml(n: Normenset) -> str:
+    """A normenset as TOML text that :func:`formatie.loader.parse_normenset` reads back equal."""
+    regels = [f"naam = {_toml_tekst(n.naam)}", f"versie = {_toml_tekst(n.versie)}"]
+    if n.toelichting:
+        regels.append(f"toelichting = {_toml_tekst(n.toelichting)}")
+    if n.per_duizend:
+        regels.append(f"per_duizend = {_toml_tekst(n.per_duizend)}")
+    for fn in n.functies:
+        regels += ["", f"[functie.{fn.sleutel}]", f"naam = {_toml_tekst(fn.naam)}"]
+        regels += [f"{p} = {_toml_getal(getattr(fn, p))}" for p in ORGANISATIE_PARAMETERS]
+    for i in n.invoer:
+        regels += ["", "[[invoer]]", f"sleutel = {_toml_tekst(i.sleutel)}",
+                   f"naam = {_toml_tekst(i.naam)}", f"eenheid = {_toml_tekst(i.eenheid)}",
+                   f"groep = {_toml_tekst(i.groep)}", f"min = {_toml_getal(i.min)}",
+                   f"max = {_toml_getal(i.max)}", f"spreiding = {_toml_tekst(i.spreiding)}"]
+        if i.toelichting:
+            regels.append(f"toelichting = {_toml_tekst(i.toelichting)}")
+        if i.schatting_basis is not None and i.schatting_per_1000 is not None:
+            regels += [f"schatting_basis = {_toml_tekst(i.schatting_basis)}",
+                       f"schatting_per_1000 = {_toml_getal(i.schatting_per_1000)}"]
+    for t in n.taken:
+        regels += ["", "[[taak]]", f"sleutel = {_toml_tekst(t.sleutel)}",
+                   f"functie = {_toml_tekst(t.functie)}", f"naam = {_toml_tekst(t.naam)}",
+                   f"invoer = {_toml_tekst(t.invoer)}", f"uren = {_toml_getal(t.uren)}",
+                   f"uren_laag = {_toml_getal(t.uren_laag)}",
+                   f"uren_hoog = {_toml_getal(t.uren_hoog)}", f"bron = {_toml_tekst(t.bron)}"]
+        if t.toelichting:
+            regels.append(f"toelichting = {_toml_tekst(t.toelichting)}")
+    for c in n.controles:
+        regels += ["", "[[controle]]", f"links = {_toml_tekst(c.links)}",
+                   f"rechts = {_toml_tekst(c.rechts)}", f"melding = {_toml_tekst(c.melding)}"]
+    return "\n".join(regels) + "\n"

@@ -19,7 +19,6 @@ from formatie.excel import (
     TAAK_SLEUTELS,
     WERKBOEK_SOORT,
     exporteer_werkboek,
-    normenset_als_toml,
 )
 from formatie.loader import (
     InvoerFout,
@@ -31,6 +30,7 @@ from formatie.loader import (
     standaard_normenset,
 )
 from formatie.model import bereken
+from formatie.normenset import normenset_als_toml
 
 # A deliberately odd normenset: three functies, taken of different functies interleaved, one
 # invoer shared by three taken, a taak with zero hours, leiding 0, odd contracturen, no indirect.

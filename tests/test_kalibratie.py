@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from formatie.cli import main
-from formatie.excel import normenset_als_toml
 from formatie.kalibratie import als_normenset, kalibreer, ontwerp
 from formatie.loader import load_referentie, parse_normenset, standaard_normenset
 from formatie.model import bereken
+from formatie.normenset import normenset_als_toml
 from formatie.schatting import geschatte_invoer
 
 
