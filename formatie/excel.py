@@ -238,6 +238,14 @@ def _tekst(ws, rij: int, kolom: int, waarde: str | None, fmt=None) -> None:
     ws.write_string(rij, kolom, "" if waarde is None else str(waarde), fmt)
 
 
+
+def _kopregels(ws, f: _Formaten, labels, sleutels, hoogte: int, rij: int = 1) -> None:
+    """A Dutch label row at ``rij`` and, right under it, the machine-readable key row."""
+    for k, (label, sleutel) in enumerate(zip(labels, sleutels, strict=True)):
+        _tekst(ws, rij, k, label, f.kop)
+        _tekst(ws, rij + 1, k, sleutel, f.sleutel)
+    ws.set_row(rij, hoogte)
+
 def _afdruk(ws, herhaal_tot: int | None = None) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -353,10 +361,7 @@ def _schrijf_invoer(ws, f: _Formaten, n: Normenset, codes, namen, jaren, volume)
     kolommen = ["gemeentecode", "gemeentenaam", "jaar", *n.invoer_sleutels]
     labels = ["Gemeentecode", "Gemeente", "Jaar",
               *[f"{i.naam} ({i.eenheid})" for i in n.invoer]]
-    for k, (label, sleutel) in enumerate(zip(labels, kolommen, strict=True)):
-        _tekst(ws, 1, k, label, f.kop)
-        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
-    ws.set_row(1, 75)
+    _kopregels(ws, f, labels, kolommen, hoogte=75)
     ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 8)
@@ -405,10 +410,7 @@ def _schrijf_normen(wb, ws, f: _Formaten, n: Normenset):
     _tekst(ws, 0, 0, f"Normen — normenset {n.label}", f.titel)
     labels = ("Taak (sleutel)", "Taak", "Functie", "Invoer", "Eenheid", "Uren per eenheid",
               "Uren laag (P10)", "Uren hoog (P90)", "Bron")
-    for k, (label, sleutel) in enumerate(zip(labels, TAAK_SLEUTELS, strict=True)):
-        _tekst(ws, 1, k, label, f.kop)
-        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
-    ws.set_row(1, 30)
+    _kopregels(ws, f, labels, TAAK_SLEUTELS, hoogte=30)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 44)
     ws.set_column(2, 4, 18)
@@ -449,10 +451,7 @@ def _schrijf_normen(wb, ws, f: _Formaten, n: Normenset):
     _tekst(ws, start, 0, "Organisatie per functie", f.vet)
     plabels = ("Functie (sleutel)", "Functie",
                *[_PARAMETER_LABELS[p] for p in PARAMETER_SLEUTELS[2:]])
-    for k, (label, sleutel) in enumerate(zip(plabels, PARAMETER_SLEUTELS, strict=True)):
-        _tekst(ws, start + 1, k, label, f.kop)
-        _tekst(ws, start + 2, k, sleutel, f.sleutel)
-    ws.set_row(start + 1, 45)
+    _kopregels(ws, f, plabels, PARAMETER_SLEUTELS, hoogte=45, rij=start + 1)
     parameters = {}
     for j, fn in enumerate(n.functies):
         r = start + 3 + j
@@ -521,10 +520,7 @@ def _schrijf_berekening(ws, f: _Formaten, n: Normenset, codes, namen, resultaat,
     labels = ("Gemeentecode", "Gemeente", "Functie", "Taak", "Invoer", "Volume",
               "Uren per eenheid", "Uren (volume × uren per eenheid)", "Casusuren per fte",
               "Fte (uren ÷ casusuren per fte)")
-    for k, (label, sleutel) in enumerate(zip(labels, BEREKENING_SLEUTELS, strict=True)):
-        _tekst(ws, 1, k, label, f.kop)
-        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
-    ws.set_row(1, 45)
+    _kopregels(ws, f, labels, BEREKENING_SLEUTELS, hoogte=45)
     ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 15)
@@ -584,10 +580,7 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
         kolommen += [f"bezetting_{s}" for s in functies] + [f"verschil_{s}" for s in functies]
         labels += [f"Huidige bezetting {fn.naam} (fte)" for fn in n.functies]
         labels += [f"Verschil {fn.naam} (nodig − bezetting)" for fn in n.functies]
-    for k, (label, sleutel) in enumerate(zip(labels, kolommen, strict=True)):
-        _tekst(ws, 1, k, label, f.kop)
-        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
-    ws.set_row(1, 45)
+    _kopregels(ws, f, labels, kolommen, hoogte=45)
     ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 24)
     ws.set_column(2, len(kolommen) - 1, 14)
@@ -716,10 +709,7 @@ def _schrijf_onzekerheid(ws, f: _Formaten, n: Normenset, codes, namen, onzekerhe
         for p in PERCENTIELEN:
             kolommen.append(f"fte_{s}_{p}")
             labels.append(f"{naam} {p.upper()}")
-    for k, (label, sleutel) in enumerate(zip(labels, kolommen, strict=True)):
-        _tekst(ws, 1, k, label, f.kop)
-        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
-    ws.set_row(1, 30)
+    _kopregels(ws, f, labels, kolommen, hoogte=30)
     ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 24)
     ws.set_column(2, len(kolommen) - 1, 12)
@@ -767,10 +757,7 @@ def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
     labels = ["Invoer", "Soort", "Sleutel", "Waarde laag", "Waarde centraal", "Waarde hoog",
               "Fte bij laag", "Fte bij hoog", "Uitslag (fte)", "Verschil bij laag (fte)",
               "Verschil bij hoog (fte)"]
-    for k, (label, sleutel) in enumerate(zip(labels, GEVOELIGHEID_KOLOMMEN, strict=True)):
-        _tekst(ws, 1, k, label, f.kop)
-        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
-    ws.set_row(1, 30)
+    _kopregels(ws, f, labels, GEVOELIGHEID_KOLOMMEN, hoogte=30)
     ws.set_column(0, 0, 48)
     ws.set_column(1, 2, 14)
     ws.set_column(3, len(labels) - 1, 12)
