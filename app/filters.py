@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from formatie.getallen import format_getal, format_invoer
+from formatie.getallen import format_aantal, format_getal, format_invoer
 
 from .access import huidig_jaar
 from .models import STATUS_LABELS
@@ -25,7 +25,8 @@ def tijd(waarde: datetime | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["getal"] = format_getal
-    app.jinja_env.filters["invoerwaarde"] = format_invoer
+    app.jinja_env.filters["invoerwaarde"] = format_invoer  # in a form field
+    app.jinja_env.filters["aantal"] = format_aantal  # in running text and tables
     app.jinja_env.filters["tijd"] = tijd
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     @app.context_processor

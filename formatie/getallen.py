@@ -81,3 +81,12 @@ def format_invoer(waarde: float | None) -> str:
     if float(waarde).is_integer():
         return str(int(waarde))
     return f"{waarde:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def format_aantal(waarde: float | None) -> str:
+    """For reading, not for a form field: thousands separators and only the decimals the value
+    has (at most 6): ``18756`` → ``18.756``, ``0.25`` → ``0,25``."""
+    if waarde is None:
+        return ""
+    tekst = f"{waarde:,.6f}".rstrip("0").rstrip(".")
+    return tekst.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")

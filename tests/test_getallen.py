@@ -45,3 +45,13 @@ def test_format():
     assert format_invoer(12.0) == "12"
     assert format_invoer(12.5) == "12,5"
     assert parse_getal(format_invoer(1 / 3), ",") == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_format_aantal_for_reading():
+    from formatie.getallen import format_aantal
+
+    assert format_aantal(18756.0) == "18.756"
+    assert format_aantal(1234567.25) == "1.234.567,25"
+    assert format_aantal(0.25) == "0,25"
+    assert format_aantal(12.0) == "12"
+    assert format_aantal(None) == ""
