@@ -103,6 +103,34 @@ def _toml_regels(tekst: str) -> dict[tuple, int]:
     return regels
 
 
+#: tomllib's (English) syntax messages, by their start, in Dutch.
+_TOML_MELDINGEN = (
+    ("Invalid value", "ongeldige waarde: zet tekst tussen aanhalingstekens en gebruik in getallen "
+                      "een punt als decimaalteken"),
+    ("Cannot overwrite a value", "een sleutel staat twee keer in dezelfde tabel"),
+    ("Cannot declare", "een tabel is twee keer gedeclareerd"),
+    ("Expected '=' after a key", "na een sleutel hoort '='"),
+    ("Expected ']' at the end of a table", "de tabelkop mist een ']'"),
+    ("Expected ']]' at the end of an array", "de tabelkop mist ']]'"),
+    ("Unterminated string", "een tekst is niet afgesloten met een aanhalingsteken"),
+    ("Expected newline", "na een waarde hoort een nieuwe regel"),
+    ("Unclosed array", "een lijst is niet afgesloten met ']'"),
+    ("Illegal character '\\n'", "een tekst is niet afgesloten met een aanhalingsteken vóór het "
+                                  "einde van de regel"),
+    ("Illegal character", "een teken dat hier niet mag staan"),
+)
+
+
+def _toml_syntaxfout(melding: str, tekst: str) -> Probleem:
+    """A tomllib syntax error as a Dutch problem with its line (the last one at end of text)."""
+    m = re.search(r"line (\d+), column (\d+)", melding)
+    regel = int(m.group(1)) if m else max(1, len(tekst.splitlines()))
+    uitleg = next((nl for en, nl in _TOML_MELDINGEN if melding.startswith(en)),
+                  "ongeldige TOML-syntaxis")
+    plaats = f" bij teken {m.group(2)}" if m else ""
+    return Probleem(f"geen geldige TOML{plaats}: {uitleg}.", regel)
+
+
 class _Controleur:
     """Collects problems while reading a parsed TOML document."""
 
@@ -175,10 +203,7 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     try:
         doc = tomllib.loads(tekst)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise InvoerFout(
-            [Probleem(f"geen geldige TOML ({exc}).", int(m.group(1)) if m else None)], bestand
-        ) from None
+        raise InvoerFout([_toml_syntaxfout(str(exc), tekst)], bestand) from None
     c = _Controleur(_toml_regels(tekst))
     c.onbekend(doc, (), _TOP_SLEUTELS, "normenset")
     naam = c.tekst(doc, (), "naam", "normenset")

@@ -171,3 +171,17 @@ def test_csv_applies_the_normenset_controles(klein):
         read_invoer_csv(b"gemeentecode,x,y\n0363,5,6\n", klein, bestand="in.csv")
     assert str(exc.value) == "in.csv, regel 2, kolom 'y': Y mag niet groter zijn dan X."
     assert read_invoer_csv(b"gemeentecode,x,y\n0363,6,6\n", klein).volume.tolist() == [[6, 6]]
+
+
+@pytest.mark.parametrize(
+    ("tekst", "regel", "uitleg"),
+    [('naam = "x"\nversie = \n', 2, "ongeldige waarde"),
+     ('naam = "x"\nnaam = "y"\n', 2, "een sleutel staat twee keer in dezelfde tabel"),
+     ('naam "x"\n', 1, "bij teken 6: na een sleutel hoort '='"),
+     ('naam = "x\n', 1, "niet afgesloten")],
+)
+def test_toml_syntax_errors_are_dutch_with_their_line(tekst, regel, uitleg):
+    (probleem,) = fouten(tekst)
+    assert probleem.regel == regel
+    assert uitleg in probleem.bericht
+    assert not any(woord in probleem.bericht for woord in ("Invalid", "Expected", "Cannot"))
