@@ -75,12 +75,14 @@ class Vergelijking:
     kengetallen: tuple[Kengetal, ...] = ()  # totaal per 1.000 and per 100 meldingen
 
 
+#: Medians and peer values are only shown for groups of at least this many submitted
+#: gemeenten, so that no single other gemeente's figures can be read off the page.
+MIN_GROEP = 5
+
+
 def _per_duizend(res: Resultaat, normenset: Normenset) -> np.ndarray:
     """(G, F + 1) FTE per functie and in total, per 1.000 units of the per_duizend invoer."""
-    noemer = res.volume[:, normenset.invoer_sleutels.index(normenset.per_duizend)]
-    fte = np.column_stack([res.fte, res.fte_totaal])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return fte / noemer[:, None] * 1000.0
+    return res.fte_per_eenheid(normenset.per_duizend, 1000.0)
 
 
 def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergelijking | None:
@@ -109,7 +111,7 @@ def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergel
     in_klasse = np.array([grootteklasse(inwoners[r.gemeente_code]) == klasse for r in rijen])
 
     def mediaan(selectie: np.ndarray) -> dict[str, float | None]:
-        if not selectie.any():
+        if selectie.sum() < MIN_GROEP:
             return leeg
         return dict(zip(sleutels, np.median(per[selectie], axis=0).tolist(), strict=True))
 
@@ -139,23 +141,21 @@ def _kengetal(label: str, eigen: float | None, waarden: np.ndarray, *selecties) 
 
     def mediaan(selectie: np.ndarray) -> float | None:
         kies = selectie & ok
-        return float(np.median(waarden[kies])) if kies.any() else None
+        return float(np.median(waarden[kies])) if kies.sum() >= MIN_GROEP else None
 
     klasse, regio, landelijk = selecties
+    peers = waarden[klasse & ok].tolist() if (klasse & ok).sum() >= MIN_GROEP else []
     return Kengetal(label, eigen if eigen is None or np.isfinite(eigen) else None,
-                    waarden[klasse & ok].tolist(), mediaan(klasse), mediaan(regio),
-                    mediaan(landelijk))
+                    peers, mediaan(klasse), mediaan(regio), mediaan(landelijk))
 
 
 def _per_meldingen(res: Resultaat, alle: Resultaat, normenset: Normenset, *selecties) -> Kengetal:
     """FTE of the functies that handle ``MELDINGEN`` per 100 of them."""
-    i = normenset.invoer_sleutels.index(MELDINGEN)
     functies = sorted({normenset.functie_sleutels.index(t.functie) for t in normenset.taken
                        if t.invoer == MELDINGEN})
     namen = " en ".join(normenset.functies[f].naam.lower() for f in functies)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        eigen = float(res.fte[0, functies].sum() / res.volume[0, i] * 100.0)
-        waarden = alle.fte[:, functies].sum(axis=1) / alle.volume[:, i] * 100.0
+    eigen = float(res.fte_per_eenheid(MELDINGEN, 100.0, functies)[0])
+    waarden = alle.fte_per_eenheid(MELDINGEN, 100.0, functies)
     label = f"Fte {namen} per 100 {normenset.invoer_by_sleutel(MELDINGEN).naam.lower()}"
     return _kengetal(label, eigen, waarden, *selecties)
 
@@ -186,15 +186,20 @@ class Grafiek:
 
 
 def grafiek_fte_per_taak(res: Resultaat, g: int = 0) -> Grafiek:
-    """Bars of FTE per taak (vaste basis per functie too), coloured per functie."""
+    """Bars of FTE per taak (vaste basis per functie too), coloured per functie, each including
+    its share of leiding/ondersteuning (× (1 + leiding)), so a functie's bars add up to its fte.
+    """
     n = res.normenset
     items: list[tuple[str, float, str]] = []
     for f, functie in enumerate(n.functies):
+        met_leiding = 1.0 + functie.leiding
         for k, taak in enumerate(n.taken):
             if taak.functie == functie.sleutel:
-                items.append((taak.naam, float(res.fte_taak[g, k]), f"functie-{f % 4}"))
+                items.append((taak.naam, float(res.fte_taak[g, k]) * met_leiding,
+                              f"functie-{f % 4}"))
         if functie.vast_fte:
-            items.append((f"{functie.naam}: vaste basis", functie.vast_fte, f"functie-{f % 4}"))
+            items.append((f"{functie.naam}: vaste basis", functie.vast_fte * met_leiding,
+                          f"functie-{f % 4}"))
     grootste = max((w for _, w, _ in items), default=0.0) or 1.0
     stap = 24.0
     leeg = Grafiek([], 0)

@@ -10,6 +10,7 @@ from flask import Flask
 from formatie.getallen import format_aantal, format_getal, format_invoer
 
 from .access import huidig_jaar
+from .berekening import MIN_GROEP
 from .models import STATUS_LABELS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["aantal"] = format_aantal  # in running text and tables
     app.jinja_env.filters["tijd"] = tijd
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+    app.jinja_env.globals["MIN_GROEP"] = MIN_GROEP
     @app.context_processor
     def jaar():
         return {"huidig_jaar": huidig_jaar()}

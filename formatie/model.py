@@ -110,6 +110,21 @@ class Resultaat:
         """(G,) FTE of one functie."""
         return self.fte[:, self.normenset.functie_sleutels.index(functie)]
 
+    def fte_per_eenheid(self, invoer: str, per: float = 1000.0,
+                        functies: list[int] | None = None) -> np.ndarray:
+        """Kengetal: FTE per ``per`` units of one invoer (e.g. per 1.000 leerplichtigen).
+
+        Without ``functies``: (G, F + 1), every functie and the total in the last column.
+        With ``functies`` (indices): (G,), the FTE of those functies together. NaN where the
+        invoer is 0.
+        """
+        noemer = self.volume[:, self.normenset.invoer_sleutels.index(invoer)]
+        teller = (np.column_stack([self.fte, self.fte_totaal]) if functies is None
+                  else self.fte[:, functies].sum(axis=1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            uit = teller / (noemer[:, None] if functies is None else noemer) * per
+        return np.where(np.isfinite(uit), uit, np.nan)
+
     def som(self, selectie: np.ndarray | list[int] | None = None) -> dict[str, np.ndarray]:
         """Region figures: every array summed over the selected gemeenten (all if None)."""
         rijen = slice(None) if selectie is None else np.asarray(selectie, dtype=np.intp)

@@ -21,6 +21,8 @@ def resultaat_als_dict(
     """The whole chain per gemeente, functie and taak as plain Python values (no rounding)."""
     n = resultaat.normenset
     index = referentie.index
+    per_duizend = (resultaat.fte_per_eenheid(n.per_duizend, 1000.0) if n.per_duizend
+                   else None)
     gemeenten = []
     for g, code in enumerate(resultaat.gemeentecodes):
         functies = {}
@@ -48,6 +50,11 @@ def resultaat_als_dict(
             rij["jaar"] = jaren[g]
         rij["functies"] = functies
         rij["fte_totaal"] = float(resultaat.fte_totaal[g])
+        if per_duizend is not None:  # kengetal; None where the per_duizend invoer is 0
+            rij[f"fte_per_1000_{n.per_duizend}"] = {
+                sleutel: None if np.isnan(w) else float(w)
+                for sleutel, w in zip([*n.functie_sleutels, "totaal"], per_duizend[g],
+                                      strict=True)}
         gemeenten.append(rij)
     som = resultaat.som()
     return {

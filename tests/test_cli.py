@@ -147,3 +147,16 @@ def test_console_script_national_csv_matches_model(tmp_path):
     np.testing.assert_allclose(got, verwacht.fte_totaal, rtol=1e-12)
     assert len(doc["gemeenten"][0]["functies"]["leerplicht"]["taken"]) == len(
         n.taken_van("leerplicht"))
+
+
+def test_json_has_the_fte_per_1000_kengetal(capsys, data_dir, tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n0014,0,0\n")
+    code, out, _ = run(capsys, "calculate", str(invoer), "--normen",
+                       str(data_dir / "klein.toml"), "--format", "json")
+    assert code == 0
+    ams, gron = json.loads(out)["gemeenten"]
+    # klein.toml: per_duizend = "x"; a = 1.65, b = 1.0 fte for 100 x
+    assert ams["fte_per_1000_x"] == {"a": pytest.approx(16.5), "b": pytest.approx(10.0),
+                                     "totaal": pytest.approx(26.5)}
+    assert gron["fte_per_1000_x"] == {"a": None, "b": None, "totaal": None}

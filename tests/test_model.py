@@ -77,3 +77,14 @@ def test_region_is_sum_of_members(klein):
 def test_wrong_number_of_invoer_columns_is_refused(klein):
     with pytest.raises(ValueError, match="invoer columns"):
         bereken(klein, np.zeros((1, 3)))
+
+
+def test_fte_per_eenheid_kengetal(klein):
+    r = bereken(klein, np.array([[100.0, 50.0], [0.0, 5.0]]))
+    per = r.fte_per_eenheid("x", 1000.0)
+    assert per.shape == (2, 3)
+    # gemeente 0: a = 1.65 fte, b = 1.0, total 2.65 per 100 x → × 1000 / 100
+    assert per[0].tolist() == pytest.approx([16.5, 10.0, 26.5])
+    assert np.isnan(per[1]).all()  # x = 0: no kengetal, not inf
+    alleen_b = r.fte_per_eenheid("y", 100.0, functies=[1])
+    assert alleen_b[0] == pytest.approx(1.0 / 50 * 100)
