@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from .config import database_url, env_bool, secret_key
 from .extensions import csrf, db, login_manager, migrate
@@ -107,8 +107,11 @@ def register_extensions(app: Flask) -> None:
     from .models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_token: str):
+        """The session holds User.session_token (rotated on logout and password change)."""
+        if not session_token or len(session_token) > 64:
+            return None
+        user = db.session.scalar(select(User).where(User.session_token == session_token))
         return user if user is not None and user.active else None
 
 

@@ -103,6 +103,9 @@ def login():
 def logout():
     if request.method == "GET":  # logging out changes state: only by a (CSRF-checked) POST
         return render_template("auth/logout.html")
+    if current_user.is_authenticated:  # a copied session cookie no longer works either
+        current_user.vernieuw_sessietoken()
+        db.session.commit()
     logout_user()
     session.clear()
     flash("U bent uitgelogd.", "info")

@@ -103,9 +103,9 @@ def users_password(email, password_stdin):
     password = _wachtwoord(password_stdin)
     if len(password) < accounts.MIN_LENGTE:
         raise click.UsageError(accounts.TE_KORT)
-    user.set_password(password)
+    user.set_password(password)  # also a new session token: existing sessions end
     db.session.commit()
-    click.echo(f"Wachtwoord van {user.email} gewijzigd.")
+    click.echo(f"Wachtwoord van {user.email} gewijzigd; bestaande sessies zijn beëindigd.")
 
 
 @users.command("list")

@@ -7,6 +7,7 @@ field; a new invoer in a normenset needs no migration.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
@@ -42,6 +43,10 @@ ACTIE_LABELS = {"concept": "Opgeslagen als concept", "indienen": "Ingediend",
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def nieuw_sessietoken() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class UTCDateTime(TypeDecorator):
@@ -113,6 +118,10 @@ class User(UserMixin, db.Model):
     regio_code: Mapped[str | None] = mapped_column(ForeignKey("regio.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: What the session cookie holds instead of the id (see :meth:`get_id`); a new one ends
+    #: every existing session of this user (password change, logout).
+    session_token: Mapped[str] = mapped_column(String(64), unique=True,
+                                               default=nieuw_sessietoken)
 
     gemeente: Mapped[Gemeente | None] = relationship()
     regio: Mapped[Regio | None] = relationship()
@@ -121,8 +130,19 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    def get_id(self) -> str:
+        if not self.session_token:  # not flushed yet: the column default has not run
+            self.session_token = nieuw_sessietoken()
+        return self.session_token
+
+    def vernieuw_sessietoken(self) -> None:
+        """End every existing session of this user."""
+        self.session_token = nieuw_sessietoken()
+
     def set_password(self, password: str) -> None:
+        """A new password also ends every existing session (a new session token)."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.vernieuw_sessietoken()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

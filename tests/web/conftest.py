@@ -182,7 +182,7 @@ class AuthActions:
             return
         with self._app.app_context():
             user = db.session.scalar(db.select(User).where(User.email == GEBRUIKERS[rol][0]))
-            user_id = str(user.id)
+            user_id = user.get_id()  # the session token, not the id
         with self._client.session_transaction() as sessie:
             sessie.clear()
             sessie["_user_id"] = user_id

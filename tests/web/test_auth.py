@@ -132,3 +132,86 @@ def test_csrf_error_still_checks_access(csrf_app):
                                 "csrf_token": token})
     r = client.post(f"/gemeente/0344/{JAAR}", data={"leerplichtigen": "1"})
     assert r.status_code == 404
+
+
+def _sessiecookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_logout_ends_a_copied_session_cookie(client, auth, app):
+    """The cookie holds a session token that logout replaces: a copy of it is refused."""
+    assert auth.login().status_code == 302
+    kopie = _sessiecookie(client)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
+        assert str(user.id) != user.session_token and len(user.session_token) >= 40
+    assert client.post("/logout").status_code == 302
+    client.set_cookie("session", kopie)  # replay the cookie from before the logout
+    r = client.get(PAD)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+    # logging in again works (and gets the new token)
+    assert auth.login().status_code == 302 and client.get(PAD).status_code == 200
+
+
+def test_password_change_ends_existing_sessions(client, auth, app, runner):
+    assert auth.login().status_code == 302
+    assert client.get(PAD).status_code == 200
+    uit = runner.invoke(args=["users", "password", "gemeente@test.nl", "--password-stdin"],
+                        input="een-ander-lang-wachtwoord\n")
+    assert uit.exit_code == 0 and "bestaande sessies zijn beëindigd" in uit.output
+    r = client.get(PAD)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+    assert auth.login(password="een-ander-lang-wachtwoord").status_code == 302
+    assert client.get(PAD).status_code == 200
+
+
+def test_session_with_a_bare_user_id_is_refused(client, app):
+    """Old-style sessions (the user id) and unknown tokens log nobody in."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "beheerder@test.nl"))
+        user_id = str(user.id)
+    for waarde in (user_id, "onbekend-token", "x" * 500):
+        with client.session_transaction() as sessie:
+            sessie["_user_id"] = waarde
+            sessie["_fresh"] = True
+        r = client.get("/")
+        assert r.status_code == 302 and r.headers["Location"].startswith("/login"), waarde
+
+
+def test_inactive_user_session_is_refused(client, auth, app, gebruikers):
+    auth.als("gemeente")
+    assert client.get(PAD).status_code == 200
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == gebruikers["gemeente"]))
+        user.active = False
+        db.session.commit()
+    assert client.get(PAD).status_code == 302
+
+
+def test_migration_gives_existing_users_a_token(lege_database, tmp_path):
+    from sqlalchemy import text
+
+    from app import create_app
+
+    from .conftest import maak_config
+
+    app = create_app(maak_config(lege_database.url), instance_path=str(tmp_path / "i"))
+    runner = app.test_cli_runner()
+    try:
+        assert runner.invoke(args=["db", "upgrade", "11c29009608c"]).exit_code == 0
+        with app.app_context():
+            for i in range(2):
+                db.session.execute(text(
+                    "INSERT INTO users (email, password_hash, role, active, created_at) "
+                    "VALUES (:e, 'x', 'beheerder', :a, :t)"),
+                    {"e": f"b{i}@test.nl", "a": True, "t": "2026-01-01 00:00:00"})
+            db.session.commit()
+        uit = runner.invoke(args=["db", "upgrade"])
+        assert uit.exit_code == 0, uit.output
+        with app.app_context():
+            tokens = list(db.session.scalars(select(User.session_token)))
+            assert len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -142,7 +142,7 @@ def _inloggen(client, app, rol_email: str) -> None:
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == rol_email))
-        user_id = str(user.id)
+        user_id = user.get_id()
     with client.session_transaction() as sessie:
         sessie["_user_id"] = user_id
         sessie["_fresh"] = True

@@ -144,7 +144,8 @@ def test_anonymous_is_sent_to_login(client, app, gevuld):
 def test_csrf_on_scenario_posts(csrf_app):
     client = csrf_app.test_client()
     with csrf_app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == "beheerder@test.nl"))
+        user_id = db.session.scalar(
+            select(User.session_token).where(User.email == "beheerder@test.nl"))
     with client.session_transaction() as sessie:
         sessie["_user_id"] = str(user_id)
         sessie["_fresh"] = True

@@ -188,7 +188,7 @@ def test_csrf_on_every_post_route(csrf_app, rol):
     """With CSRF on (production): every POST route without a token → 400, nothing written."""
     with csrf_app.app_context():
         user = db.session.scalar(select(User).where(User.email == GEBRUIKERS[rol][0]))
-        user_id = str(user.id)
+        user_id = user.get_id()
     ids = _ids(csrf_app)
     client = csrf_app.test_client()
     with client.session_transaction() as sessie:
@@ -411,7 +411,7 @@ def test_method_override_and_foreign_origin_do_not_bypass(csrf_app):
     with csrf_app.app_context():
         user = db.session.scalar(select(User).where(User.email == GEBRUIKERS["gemeente"][0]))
     with client.session_transaction() as sessie:
-        sessie["_user_id"] = str(user.id)
+        sessie["_user_id"] = user.get_id()
     voor = _snapshot(csrf_app)
     r = client.get(f"/gemeente/{EIGEN}/{JAAR}", headers={"X-HTTP-Method-Override": "POST"},
                    query_string={"leerplichtigen": "1", "concept": "1", "version": "0"})
