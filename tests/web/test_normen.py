@@ -5,8 +5,11 @@ import io
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models import Invoer, Scenario, User
 from app.models import Normenset as NormensetRij
 from formatie.loader import standaard_normenset
+
+from .conftest import EIGEN, EIGEN_REGIO, JAAR
 
 STANDAARD = standaard_normenset().bron_tekst
 
@@ -88,3 +91,48 @@ def test_database_allows_one_active_normenset(app):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
+    """A normenset stored by a gemeente (edited Excel norms) or a region (kalibratie) holds its
+    own norms: other gemeenten neither list nor open it; the beheerder sees everything."""
+    invoer_id = vul_invoer(EIGEN)
+    with app.app_context():
+        def uid(email):
+            return db.session.scalar(select(User.id).where(User.email == email))
+
+        def rij(versie, door):
+            n = NormensetRij(naam="Standaard 2026", versie=versie, actief=False,
+                             toml=STANDAARD.replace('versie = "2026.1"', f'versie = "{versie}"'),
+                             uploaded_by=uid(door))
+            db.session.add(n)
+            db.session.flush()
+            return n.id
+
+        ids = {  # versie → id
+            "u-eigen": rij("u-eigen", "utrecht@test.nl"),
+            "u-invoer": rij("u-invoer", "utrecht@test.nl"),
+            "u-scenario": rij("u-scenario", "utrecht@test.nl"),
+            "r-kalibratie": rij("r-kalibratie", "regio@test.nl"),
+            "b-upload": rij("b-upload", "beheerder@test.nl"),
+        }
+        # Apeldoorn's invoer and a scenario of its region use two of Utrecht's normensets
+        db.session.get(Invoer, invoer_id).normenset_id = ids["u-invoer"]
+        db.session.add(Scenario(naam="Regio", regio_code=EIGEN_REGIO, jaar=JAAR, normenset_id=1,
+                                werkboek_normenset_id=ids["u-scenario"], parameters={},
+                                basis={}, overrides={}, owner_id=uid("regio@test.nl")))
+        db.session.commit()
+    verwacht = {
+        "gemeente": {"u-invoer", "b-upload"},
+        "regio": {"u-invoer", "u-scenario", "r-kalibratie", "b-upload"},
+        "andere_gemeente": {"u-eigen", "u-invoer", "u-scenario", "b-upload"},
+        "beheerder": set(ids),
+    }
+    for rol, zichtbaar in verwacht.items():
+        auth.als(rol)
+        lijst = client.get("/normen").text
+        assert "2026.1" in lijst and client.get("/normen/1").status_code == 200, rol
+        for versie, normenset_id in ids.items():
+            r = client.get(f"/normen/{normenset_id}")
+            assert r.status_code == (200 if versie in zichtbaar else 404), (rol, versie)
+            assert (versie in lijst) == (versie in zichtbaar), (rol, versie)
