@@ -47,7 +47,7 @@ from formatie.getallen import GetalFout, format_getal, format_invoer, parse_geta
 from formatie.gevoeligheid import tornado
 from formatie.loader import InvoerFout, Probleem, parse_normenset, read_invoer_csv
 from formatie.model import bereken
-from formatie.normenset import Normenset, normenset_als_toml
+from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.onzekerheid import PERCENTIEL_NAMEN, Bereik, bereik, dekkingszin
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 
@@ -574,8 +574,8 @@ def kalibratie():
                   clusters=np.array(codes))
     bron = f"{bron} ({n_obs} waarnemingen, {datetime.now(UTC):%Y-%m-%d})"
     nieuw = kalibratie_als_normenset(k, bron)
-    nieuw = replace(nieuw, versie=f"{normenset.versie}-gekalibreerd-"
-                                  f"{datetime.now(UTC):%Y%m%d%H%M%S}")
+    nieuw = replace(nieuw, versie=afgeleide_versie(
+        normenset.versie, f"-gekalibreerd-{datetime.now(UTC):%Y%m%d%H%M%S}"))
     context["opslaan_form"].gegevens.data = _serializer().dumps(
         {"toml": normenset_als_toml(nieuw), "basis": rij.id})
     context.update(k=k, n_obs=n_obs, n_gemeenten=len(set(codes)), nieuw=nieuw, bron=bron,

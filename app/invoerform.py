@@ -11,10 +11,10 @@ from wtforms import Field, HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
-from formatie.normenset import Normenset
+from formatie.normenset import MAX_BEZETTING_FTE, Normenset
 
 BEZETTING = "bezetting_"  # prefix of bezetting fields; reserved for invoer sleutels by the loader
-MAX_BEZETTING = 10_000.0
+MAX_BEZETTING = MAX_BEZETTING_FTE  # the same bound as a workbook upload
 MAX_LENGTE = 30
 
 

@@ -46,7 +46,7 @@ from formatie.loader import (
     parse_normenset,
 )
 from formatie.model import bereken
-from formatie.normenset import Normenset, normenset_als_toml
+from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.scenario import Scenario
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
@@ -328,10 +328,13 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
                      for f, v in bezetting_nieuw.items()
                      if f in n.functie_sleutels and bezetting_oud.get(f) != v]
         compleet = not np.isnan(oud_volume[g]).any()
+        # Saving as invoer turns submitted figures that change back into a concept.
+        wordt_concept = invoer is not None and invoer.status == INGEDIEND and bool(
+            per_code.get(code) or bezetting or invoer.normenset_id != basis_rij.id)
         gemeenten.append({
             "code": code, "naam": load_referentie().naam(code),
             "versie": invoer.version if invoer else 0,
-            "status": invoer.status if invoer else None,
+            "status": invoer.status if invoer else None, "wordt_concept": wordt_concept,
             "waarden": dict(zip(sleutels, tabel.volume[g].tolist(), strict=True)),
             "bezetting": {f: v for f, v in bezetting_nieuw.items() if f in n.functie_sleutels},
             "wijzigingen": per_code.get(code, []), "bezetting_wijzigingen": bezetting,
@@ -408,15 +411,22 @@ def _unieke_versie(naam: str, versie: str) -> str:
                                       .where(NormensetRij.naam == naam)))
     if versie not in bestaand:
         return versie
+    # "<basis>-excel" → "<basis>-excel-2": a short last part is kept whole with the number,
+    # the base is cut when the whole would not fit the column.
+    stam, streep, staart = versie.rpartition("-")
+    staart = streep + staart
+    if not streep or len(staart) > 20:
+        stam, staart = versie, ""
     i = 2
-    while f"{versie}-{i}" in bestaand:
+    while afgeleide_versie(stam, f"{staart}-{i}") in bestaand:
         i += 1
-    return f"{versie}-{i}"
+    return afgeleide_versie(stam, f"{staart}-{i}")
 
 
 def bewaar_normenset(toml: str) -> NormensetRij:
     """Store norms edited in a workbook as a new, inactive normenset (validated again; the
-    versie made unique: ``<versie>-excel``, ``<versie>-excel-2`` …). The caller commits."""
+    versie made unique: ``<versie>-excel``, ``<versie>-excel-2`` …, the base cut so it fits the
+    column). The caller commits."""
     n = parse_normenset(toml, "normen uit het werkboek")
     n = replace(n, versie=_unieke_versie(n.naam, n.versie), bron_tekst=None)
     tekst = normenset_als_toml(n)
@@ -448,20 +458,37 @@ def _bevestig(scope: str, code: str, jaar: int, token: str):
     return _als_invoer(doel, upload)
 
 
+def _gemeenten_toegestaan(doel: Doel, p: dict) -> list[Gemeente]:
+    """The payload's gemeenten, checked again at confirm time (a role or region may have
+    changed since the preview): 404 for any this user may no longer change here."""
+    gemeenten = []
+    for g in p["gemeenten"]:
+        gemeente = db.session.get(Gemeente, g["code"])
+        if gemeente is None or not doel.toegestaan(gemeente):
+            abort(404)
+        gemeenten.append(gemeente)
+    return gemeenten
+
+
 def _als_invoer(doel: Doel, upload: WerkboekUpload):
+    """Save the workbook's figures. Like "Opslaan als concept" in the form, the saved figures
+    are a concept: submitted figures that change must be submitted again."""
     p = upload.payload
     basis_rij = db.session.get(NormensetRij, p["normenset_id"]) or abort(404)
     aantal = 0
+    concept: list[str] = []  # submitted gemeenten whose figures became a concept again
+    gemeenten = _gemeenten_toegestaan(doel, p)
     try:
-        for g in p["gemeenten"]:
-            gemeente = db.session.get(Gemeente, g["code"])
-            if gemeente is None or not doel.toegestaan(gemeente):
-                abort(404)
+        for g, gemeente in zip(p["gemeenten"], gemeenten, strict=True):
+            # Submitted figures the workbook changes become a concept (the preview said so);
+            # a submitted gemeente the workbook leaves as it was stays submitted.
+            blijft_ingediend = g["status"] == INGEDIEND and not g.get("wordt_concept", True)
             _, wijzigingen = sla_op(
                 gemeente, doel.jaar, g["versie"], g["waarden"], g["bezetting"],
-                g["status"] == INGEDIEND, basis_rij, current_user, actie="excel-import",
-                commit=False)
-            aantal += len(wijzigingen)
+                blijft_ingediend, basis_rij, current_user, actie="excel-import", commit=False)
+            aantal += sum(w.veld != "status" for w in wijzigingen)
+            if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
+                concept.append(gemeente.naam)
         normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
         db.session.delete(upload)
         db.session.commit()
@@ -476,6 +503,9 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
     if normen is not None:
         delen.append(f"de gewijzigde normen staan als normenset {normen.label} (niet actief) "
                      "bij de normensets")
+    if concept:
+        delen.append("de ingediende cijfers van " + ", ".join(concept) + " staan nu als "
+                     "concept; dien ze opnieuw in")
     flash("; ".join(delen) + ".", "succes")
     return redirect(doel.terug)
 
@@ -490,8 +520,8 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
     n = als_normenset(basis_rij)
     sleutels = n.invoer_sleutels
     codes, volume, overrides = [], [], {}
-    for g in p["gemeenten"]:
-        invoer = huidige_invoer(db.session.get(Gemeente, g["code"]), doel.jaar)
+    for g, gemeente in zip(p["gemeenten"], _gemeenten_toegestaan(doel, p), strict=True):
+        invoer = huidige_invoer(gemeente, doel.jaar)
         opgeslagen = invoer.waarden if invoer is not None else {}
         rij = [float(opgeslagen.get(s, g["waarden"][s])) for s in sleutels]
         codes.append(g["code"])

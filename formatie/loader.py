@@ -21,6 +21,9 @@ import numpy as np
 
 from .getallen import GetalFout, parse_getal
 from .normenset import (
+    MAX_BEZETTING_FTE,
+    MAX_NORMENSET_NAAM,
+    MAX_NORMENSET_VERSIE,
     ORGANISATIE_PARAMETERS,
     SCHATTING_BASES,
     SPREIDINGEN,
@@ -29,6 +32,7 @@ from .normenset import (
     Invoer,
     Normenset,
     Taak,
+    afgeleide_versie,
     normenset_als_toml,
 )
 
@@ -211,6 +215,12 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     if isinstance(versie, int | float) and not isinstance(versie, bool):
         versie = str(versie)
     versie = c.tekst({"versie": versie}, (), "versie", "normenset")
+    if len(naam) > MAX_NORMENSET_NAAM:
+        c.fout(("naam",), f"normenset: de naam is {len(naam)} tekens lang; maximaal "
+                          f"{MAX_NORMENSET_NAAM}.")
+    if len(versie) > MAX_NORMENSET_VERSIE:
+        c.fout(("versie",), f"normenset: de versie is {len(versie)} tekens lang; maximaal "
+                            f"{MAX_NORMENSET_VERSIE}.")
 
     functies = _lees_functies(doc, c)
     invoer = _lees_invoer(doc, c)
@@ -1049,9 +1059,11 @@ def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
             if ruw is None or code is None:
                 continue
             waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
-            if waarde is not None and waarde < 0:
-                problemen.append(CelProbleem("de bezetting mag niet negatief zijn.", rij,
-                                             f"bezetting_{functie}", blad,
+            if waarde is not None and not 0 <= waarde <= MAX_BEZETTING_FTE:
+                bericht = ("de bezetting mag niet negatief zijn." if waarde < 0 else
+                           f"de bezetting ({waarde:g} fte) is groter dan het maximum "
+                           f"{MAX_BEZETTING_FTE:g} fte.")
+                problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
                                              f"{_kolomletter(kolom)}{rij}"))
             elif waarde is not None:
                 bezetting.setdefault(code, {})[functie] = waarde
@@ -1081,7 +1093,10 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
     jaren: list[int | None] = []
     rijen: list[list[float]] = []
     regels: list[int] = []
-    gezien: dict[tuple[str, int | None], int] = {}
+    # gemeentecode → {jaar: row}. A row without a year stands for the workbook's year, so it
+    # clashes with every other row of that gemeente; only two explicit, different years (a
+    # multi-year CSV exported by the CLI) may share a gemeente.
+    gezien: dict[str, dict[int | None, int]] = {}
     aantal_fouten = len(problemen)
     for rij in range(sleutelrij + 1, laatste_rij + 1):
         ruw_code = cellen.get((rij, kolom_code))
@@ -1113,12 +1128,14 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
                     f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar (2000–2100).", rij, "jaar",
                     blad, f"{_kolomletter(kolom_jaar)}{rij}"))
                 continue
-        if (code, jaar) in gezien:
+        eerder = gezien.setdefault(code, {})
+        botsing = [r for j, r in eerder.items() if jaar is None or j is None or j == jaar]
+        if botsing:
             problemen.append(CelProbleem(
                 f"gemeente {code} ({referentie.naam(code)}) staat dubbel in het werkboek (ook in "
-                f"rij {gezien[code, jaar]}).", rij, "gemeentecode", blad, cel_code))
+                f"rij {botsing[0]}).", rij, "gemeentecode", blad, cel_code))
             continue
-        gezien[code, jaar] = rij
+        eerder[jaar] = rij
         waarden = []
         for inv, ruw in zip(n.invoer, waarden_ruw, strict=True):
             kolom = kolommen[inv.sleutel]
@@ -1264,7 +1281,7 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
         return basis, []
     taken = tuple(gelezen[t] for t in basis.taak_sleutels)
     nieuw = replace(basis, taken=taken, bron_tekst=None).met_functie_parameters(parameters)
-    nieuw = replace(nieuw, versie=f"{basis.versie}-excel")
+    nieuw = replace(nieuw, versie=afgeleide_versie(basis.versie, "-excel"))
     try:
         nieuw = parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
     except InvoerFout as fout:

@@ -20,6 +20,18 @@ SCHATTING_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26", "inwoners", "vestiginge
 SPREIDINGEN = ("poisson", "geen")
 #: Organisation parameters of a functie that a scenario may override.
 ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte")
+#: Largest current formation (fte in dienst) of one functie in one gemeente, in the web form
+#: and in a workbook.
+MAX_BEZETTING_FTE = 10_000.0
+#: Longest naam and versie of a normenset (the database columns are String(200)/String(50)).
+MAX_NORMENSET_NAAM = 200
+MAX_NORMENSET_VERSIE = 50
+
+
+def afgeleide_versie(versie: str, achtervoegsel: str) -> str:
+    """``versie`` + ``achtervoegsel`` (e.g. "-excel"), the base cut so the whole stays within
+    :data:`MAX_NORMENSET_VERSIE` characters; the suffix is always kept whole."""
+    return versie[: max(MAX_NORMENSET_VERSIE - len(achtervoegsel), 0)] + achtervoegsel
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from formatie.loader import (
     standaard_normenset,
 )
 from formatie.model import bereken
-from formatie.normenset import normenset_als_toml
+from formatie.normenset import MAX_BEZETTING_FTE, MAX_NORMENSET_VERSIE, normenset_als_toml
 
 # A deliberately odd normenset: three functies, taken of different functies interleaved, one
 # invoer shared by three taken, a taak with zero hours, leiding 0, odd contracturen, no indirect.
@@ -660,3 +661,38 @@ def test_cli_export_bad_input_writes_nothing(tmp_path, capsys):
     assert main(["export", "--landelijk", "--regio", "MC99", "-o", str(uit)]) == 2
     assert "onbekende regio" in capsys.readouterr().err
     assert not uit.exists()
+
+
+def test_workbook_bezetting_has_the_web_forms_upper_bound():
+    n, invoer = ongewoon(), ongewone_invoer()
+    data = exporteer_werkboek(n, invoer, bezetting={"0014": {"beta": 2.5}})
+    w = lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2, MAX_BEZETTING_FTE)), n)
+    assert w.bezetting == {"0014": {"beta": 2.5}, "0034": {"alfa": MAX_BEZETTING_FTE}}
+    with pytest.raises(InvoerFout, match=r"kolom 'bezetting_alfa': de bezetting \(10001 fte\) is "
+                                         r"groter dan het maximum 10000 fte"):
+        lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2,
+                                        MAX_BEZETTING_FTE + 1)), n)
+
+
+def test_duplicate_gemeente_with_one_blank_year_is_refused():
+    """A row without a year is the workbook's year: it clashes with the same gemeente's row
+    that names a year (it used to slip through and the gemeente was imported twice)."""
+    n, invoer = ongewoon(), ongewone_invoer()  # years (2025, None, None)
+    data = exporteer_werkboek(n, invoer)
+    with pytest.raises(InvoerFout, match=r"cel A5, kolom 'gemeentecode': gemeente 0363 .* staat "
+                                         r"dubbel in het werkboek \(ook in rij 4\)"):
+        lees_werkboek(bewerk(data, _zet("Invoer", "gemeentecode", 1, "0363")), n)
+    # Two explicit, different years of one gemeente (a multi-year CLI export) still read.
+    def twee_jaren(wb):
+        _zet("Invoer", "gemeentecode", 1, "0363")(wb)
+        _zet("Invoer", "jaar", 1, 2026)(wb)
+    w = lees_werkboek(bewerk(data, twee_jaren), n)
+    assert w.invoer.gemeentecodes[:2] == ("0363", "0363") and w.invoer.jaren[:2] == (2025, 2026)
+
+
+def test_derived_excel_version_stays_within_the_column():
+    basis = replace(ongewoon(), versie="v" * MAX_NORMENSET_VERSIE)
+    data = exporteer_werkboek(basis, ongewone_invoer())
+    w = lees_werkboek(bewerk(data, _zet("Normen", "uren", 0, 6.5)), basis)
+    assert len(w.normenset.versie) == MAX_NORMENSET_VERSIE
+    assert w.normenset.versie == "v" * (MAX_NORMENSET_VERSIE - 6) + "-excel"

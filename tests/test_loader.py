@@ -10,6 +10,7 @@ from formatie.loader import (
     parse_normenset,
     read_invoer_csv,
 )
+from formatie.normenset import MAX_NORMENSET_VERSIE, afgeleide_versie
 
 
 def fouten(tekst):
@@ -185,3 +186,32 @@ def test_toml_syntax_errors_are_dutch_with_their_line(tekst, regel, uitleg):
     assert probleem.regel == regel
     assert uitleg in probleem.bericht
     assert not any(woord in probleem.bericht for woord in ("Invalid", "Expected", "Cannot"))
+
+
+def test_naam_and_versie_longer_than_the_database_columns_are_refused(data_dir):
+    """naam is String(200) and versie String(50) in the database: longer ones were a 500 on
+    PostgreSQL; now they are a Dutch message on their own line."""
+    tekst = (data_dir / "klein.toml").read_text()
+    regels = tekst.splitlines()
+    regel_naam = next(i for i, r in enumerate(regels, 1) if r.startswith("naam ="))
+    regel_versie = next(i for i, r in enumerate(regels, 1) if r.startswith("versie ="))
+    lang = tekst.replace('naam = "Klein"', f'naam = "{"n" * 201}"', 1)
+    lang = "\n".join(f'versie = "{"v" * 51}"' if r.startswith("versie =") else r
+                     for r in lang.splitlines()) + "\n"
+    berichten = {p.bericht: p.regel for p in fouten(lang)}
+    assert berichten == {
+        "normenset: de naam is 201 tekens lang; maximaal 200.": regel_naam,
+        "normenset: de versie is 51 tekens lang; maximaal 50.": regel_versie,
+    }
+    precies = tekst.replace('naam = "Klein"', f'naam = "{"n" * 200}"', 1)
+    precies = "\n".join(f'versie = "{"v" * 50}"' if r.startswith("versie =") else r
+                        for r in precies.splitlines()) + "\n"
+    n = parse_normenset(precies)
+    assert (len(n.naam), len(n.versie)) == (200, 50)
+
+
+def test_afgeleide_versie_keeps_the_suffix_and_the_limit():
+    assert afgeleide_versie("2026.1", "-excel") == "2026.1-excel"
+    lang = afgeleide_versie("v" * 50, "-gekalibreerd-20261129054500")
+    assert len(lang) == MAX_NORMENSET_VERSIE and lang.endswith("-gekalibreerd-20261129054500")
+    assert lang.startswith("v" * (MAX_NORMENSET_VERSIE - 28))

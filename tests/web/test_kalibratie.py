@@ -165,3 +165,32 @@ def test_too_few_observations(client, auth, app, vul_invoer):
     assert r.status_code == 422 and "Te weinig waarnemingen: 2 gemeente-jaren" in r.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Invoer)) == 2
+
+
+def test_calibrated_version_of_a_long_versie_fits_the_column(client, auth, app):
+    """'-gekalibreerd-<tijd>' is kept whole and the base versie cut, so the saved versie
+    stays within String(50) (longer was a 500 on PostgreSQL)."""
+    from formatie.normenset import MAX_NORMENSET_VERSIE
+
+    lang = "v" * MAX_NORMENSET_VERSIE
+    with app.app_context():
+        rij = actieve_rij()
+        rij.toml = rij.toml.replace(f'versie = "{rij.versie}"', f'versie = "{lang}"', 1)
+        rij.versie = lang
+        db.session.commit()
+        codes = [c for (c,) in db.session.execute(select(Gemeente.code).order_by(
+            Gemeente.code).limit(25))]
+    n, rijen = _synthetisch(app, codes, seed=3)
+    auth.als("beheerder")
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "normenset",
+                                         "bestand": (io.BytesIO(_csv(n, rijen)), "bezet.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.text[-2000:]
+    gegevens = re.search(r'name="gegevens" type="hidden" value="([^"]+)"', r.text) or \
+        re.search(r'id="gegevens" name="gegevens" type="hidden" value="([^"]+)"', r.text)
+    r = client.post("/kalibratie/opslaan", data={"gegevens": gegevens.group(1)})
+    assert r.status_code == 302 and "/normen/" in r.headers["Location"]
+    with app.app_context():
+        nieuw = db.session.scalars(select(NormensetRij).order_by(NormensetRij.id.desc())).first()
+        assert len(nieuw.versie) == MAX_NORMENSET_VERSIE
+        assert re.fullmatch(r"v{22}-gekalibreerd-\d{14}", nieuw.versie)

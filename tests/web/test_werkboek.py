@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload, utcnow
+from app.models import AuditEntry, Gemeente, Invoer, Scenario, WerkboekUpload, utcnow
 from app.models import Normenset as NormensetRij
 from app.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
 from formatie.model import bereken
+from formatie.normenset import MAX_NORMENSET_VERSIE
 
 from .conftest import ANDER, BUUR, EIGEN, EIGEN_REGIO, JAAR
 
@@ -174,6 +175,7 @@ def test_round_trip_meldingen_and_norm_saved_as_invoer(client, auth, app, vul_in
     van = format(oud.waarden["meldingen_16uur"], ".0f")
     assert van in r.text.replace(".", "") and str(int(nieuw_meldingen)) in r.text.replace(".", "")
     assert "9,5" in r.text  # the norm change
+    assert "weer als concept" in r.text  # the submitted figures will need submitting again
     assert _tellingen(app)[:4] == voor  # nothing saved by the preview
     token = _token(r.text)
     r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig",
@@ -182,9 +184,12 @@ def test_round_trip_meldingen_and_norm_saved_as_invoer(client, auth, app, vul_in
     na = _invoer(app, EIGEN)
     assert na.waarden["meldingen_16uur"] == nieuw_meldingen
     assert na.version == oud.version + 1
+    # changed figures are a concept again, like a form save: submitted numbers that were
+    # rewritten must not keep showing as submitted
+    assert oud.status == "ingediend" and na.status == "concept"
     with app.app_context():
         entries = list(db.session.scalars(select(AuditEntry)))
-        assert {e.field for e in entries} == {"meldingen_16uur"}
+        assert {e.field for e in entries} == {"meldingen_16uur", "status"}
         assert all(e.action == "excel-import" for e in entries)
         nieuw = db.session.scalar(select(NormensetRij).where(NormensetRij.versie.like("%-excel")))
         assert nieuw is not None and not nieuw.actief
@@ -479,3 +484,72 @@ def test_second_norm_import_gets_a_unique_version_and_bezetting_is_saved(client,
             versies = sorted(db.session.scalars(select(NormensetRij.versie)
                                                 .where(NormensetRij.versie.like("%excel%"))))
     assert versies == ["2026.1-excel", "2026.1-excel-2"]
+
+
+def test_region_import_makes_only_the_changed_submitted_gemeente_a_concept(client, auth, app,
+                                                                          vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    oud = _invoer(app, BUUR)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                _bewerk(data, {BUUR: oud.waarden["meldingen_16uur"] + 5}))
+    assert r.status_code == 200, r.text[:2000]
+    assert r.text.count("weer als concept") == 1
+    assert "De cijfers van Deventer zijn ingediend" in r.text
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "invoer"}, follow_redirects=True)
+    assert r.status_code == 200
+    assert "1 wijziging uit" in r.text and "Deventer staan nu als concept" in r.text
+    assert _invoer(app, BUUR).status == "concept"
+    assert _invoer(app, EIGEN).status == "ingediend"  # unchanged: still submitted
+
+
+@pytest.mark.parametrize("actie", ["invoer", "scenario"])
+def test_confirm_checks_access_again(client, auth, app, vul_invoer, actie):
+    """A gemeente that left the region between preview and confirm may not be saved through
+    it, neither as invoer nor as a scenario."""
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    oud = _invoer(app, BUUR)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                _bewerk(data, {BUUR: oud.waarden["meldingen_16uur"] + 5}))
+    token = _token(r.text)
+    with app.app_context():
+        buur = db.session.get(Gemeente, BUUR)
+        buur.regio_code = db.session.get(Gemeente, ANDER).regio_code
+        db.session.commit()
+    voor = _tellingen(app)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": actie, "naam": "Zonder toegang"})
+    assert r.status_code == 404
+    assert _tellingen(app) == voor
+    assert _invoer(app, BUUR).waarden == oud.waarden
+
+
+def test_imported_norms_versions_stay_within_the_column(client, auth, app, vul_invoer):
+    """A long base versie: '-excel' and '-excel-2' cut the base, so the stored versie fits
+    String(50) and reads back."""
+    with app.app_context():
+        rij = actieve_rij()
+        lang = "v" * MAX_NORMENSET_VERSIE
+        rij.toml = rij.toml.replace(f'versie = "{rij.versie}"', f'versie = "{lang}"', 1)
+        rij.versie = lang
+        db.session.commit()
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    for uren in (9.0, 11.0):
+        data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+        r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload",
+                    _bewerk(data, uren={"behandeling_16uur": uren}))
+        assert r.status_code == 200, r.text[:2000]
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                        data={"actie": "invoer"})
+        assert r.status_code == 302
+    with app.app_context():
+        versies = sorted(db.session.scalars(select(NormensetRij.versie)
+                                            .where(NormensetRij.versie.like("%-excel%"))))
+    assert set(versies) == {"v" * 44 + "-excel", "v" * 42 + "-excel-2"}
