@@ -51,14 +51,14 @@ from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.onzekerheid import PERCENTIEL_NAMEN, Bereik, bereik, dekkingszin
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 
-from .access import check_jaar, get_gemeente_or_404, mag_gemeente, rol_vereist
+from .access import EERSTE_JAAR, check_jaar, get_gemeente_or_404, mag_gemeente, rol_vereist
 from .berekening import ontbrekend, volume_matrix
 from .extensions import db
 from .grafieken import bereik_grafiek, histogram, lijn_grafiek, strip_grafiek, tornado_grafiek
 from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, utcnow
 from .models import Normenset as NormensetRij
 from .normensets import actieve_rij, als_normenset
-from .opslaan import als_tekst, huidige_invoer
+from .opslaan import als_tekst, huidige_invoer, normenset_label
 
 bp = Blueprint("analyse", __name__)
 
@@ -250,6 +250,12 @@ def historie_jaren(jaar: int) -> list[int]:
     return list(range(jaar - HISTORIE_JAREN, jaar))
 
 
+def invoerbare_historie_jaren(jaar: int) -> list[int]:
+    """The earlier years the history form offers: only years check_jaar accepts (a row for
+    an earlier year could not be opened anywhere)."""
+    return [j for j in historie_jaren(jaar) if j >= EERSTE_JAAR]
+
+
 def _rijen_per_jaar(gemeente: Gemeente, jaren: list[int]) -> dict[int, Invoer]:
     return {i.jaar: i for i in db.session.scalars(
         select(Invoer).where(Invoer.gemeente_code == gemeente.code, Invoer.jaar.in_(jaren)))}
@@ -339,11 +345,12 @@ def _sla_historie_op(gemeente: Gemeente, waarden: dict[int, dict[str, float | No
                                 bezetting={}, status=CONCEPT, normenset_id=rij.id)
                 db.session.add(invoer)
                 wijzigingen.append(("status", None, CONCEPT))
+            elif invoer.normenset_id is None:  # older row without one: record the change
+                invoer.normenset_id = rij.id
+                wijzigingen.append(("normenset", None, normenset_label(rij)))
             invoer.waarden = na
             invoer.updated_by = current_user.id
             invoer.updated_at = nu
-            if invoer.normenset_id is None:
-                invoer.normenset_id = rij.id
             db.session.flush()
             for veld, voor, daarna in wijzigingen:
                 db.session.add(AuditEntry(invoer_id=invoer.id, invoer_version=invoer.version,
@@ -362,9 +369,13 @@ def _sla_historie_op(gemeente: Gemeente, waarden: dict[int, dict[str, float | No
 def historie_invoer(code: str, jaar: int):
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
+    jaren = invoerbare_historie_jaren(jaar)
+    if not jaren:
+        flash(f"Voor {jaar} zijn er geen eerdere jaren in te vullen: de tool begint bij "
+              f"{EERSTE_JAAR}.", "info")
+        return redirect(url_for("analyse.prognose", code=gemeente.code, jaar=jaar), 303)
     rij = actieve_rij()
     normenset = als_normenset(rij)
-    jaren = historie_jaren(jaar)
     rijen = _rijen_per_jaar(gemeente, jaren)
     form = HistorieForm()
     versies = {j: rijen[j].version if j in rijen else 0 for j in jaren}

@@ -62,7 +62,7 @@ def lijst():
     return _pagina(NieuweGebruikerForm(formdata=None), nieuw=(user.email, wachtwoord))
 
 
-@bp.route("/<int:user_id>/actief", methods=["POST"])
+@bp.route("/<int(max=2147483647):user_id>/actief", methods=["POST"])
 @rol_vereist("beheerder")
 def wissel_actief(user_id: int):
     user = db.session.get(User, user_id) or abort(404)

@@ -24,7 +24,12 @@ from formatie.schatting import BASIS_NAMEN, METHODE, geschatte_invoer, leeftijds
 from formatie.uitvoer import resultaat_als_dict
 
 from .access import check_jaar, get_gemeente_or_404
-from .analyse import benchmark_grafiek, json_met_bereik, resultaat_bereik
+from .analyse import (
+    benchmark_grafiek,
+    invoerbare_historie_jaren,
+    json_met_bereik,
+    resultaat_bereik,
+)
 from .berekening import bereken_invoer, grafiek_fte_per_taak, ontbrekend, vergelijking
 from .extensions import db
 from .invoerform import Veldlabel, invoer_form
@@ -95,6 +100,7 @@ def invoer(code: str, jaar: int):
         "normenset_rij": rij, "invoer": opgeslagen,
         "prefill": _prefill(gemeente.code, normenset, opgeslagen.waarden if opgeslagen else {}),
         "conflict": None, "geschat": set(), "labels": labels, "tekst": _tekst,
+        "historie_jaren": invoerbare_historie_jaren(jaar),
     }
     if request.method == "GET":
         form.vul(opgeslagen.waarden if opgeslagen else {}, opgeslagen.bezetting
@@ -120,6 +126,8 @@ def invoer(code: str, jaar: int):
         geladen = int(form.version.data or "0")
     except ValueError:
         abort(400)
+    if not 0 <= geladen <= 2**31 - 1:  # would overflow the database driver on a conflict
+        abort(400)
     if not form.validate_invoer(indienen):
         return render_template("gemeente/invoer.html", **context), 422
     try:
@@ -136,6 +144,9 @@ def invoer(code: str, jaar: int):
                                                   else float(w.hun_waarde))
         context.update(invoer=huidig, conflict=andermans)
         return render_template("gemeente/invoer.html", **context), 409
+    normenset_gewisseld = any(w.veld == "normenset" for w in wijzigingen)
+    if normenset_gewisseld:  # something was saved, even when no field changed
+        flash(f"Deze cijfers gebruiken nu de actieve normenset {rij.label}.", "info")
     if not wijzigingen:
         flash("Er was niets gewijzigd; er is niets opgeslagen.", "info")
     elif indienen:

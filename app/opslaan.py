@@ -19,6 +19,9 @@ from .invoerform import BEZETTING
 from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, User, utcnow
 from .models import Normenset as NormensetRij
 
+#: Length of AuditEntry.old / .new.
+AUDIT_LENGTE = 100
+
 
 class Conflict(Exception):
     """Someone else saved first; nothing was written."""
@@ -73,6 +76,14 @@ def _samenvoegen(oud: dict, nieuw: dict[str, float | None]) -> dict[str, float]:
     return uit
 
 
+def normenset_label(rij: NormensetRij | None) -> str | None:
+    """"naam (versie)" as stored in the audit trail (the column holds 100 characters)."""
+    if rij is None:
+        return None
+    label = rij.label
+    return label if len(label) <= AUDIT_LENGTE else label[:AUDIT_LENGTE - 1] + "…"
+
+
 def huidige_invoer(gemeente: Gemeente, jaar: int) -> Invoer | None:
     return db.session.scalar(select(Invoer).where(Invoer.gemeente_code == gemeente.code,
                                                   Invoer.jaar == jaar))
@@ -94,6 +105,10 @@ def sla_op(
         db.session.rollback()
         raise Conflict
     voor = _plat(invoer)
+    normenset_wijziging = None
+    if invoer is not None and invoer.normenset_id != normenset.id:
+        normenset_wijziging = Wijziging(
+            "normenset", normenset_label(invoer.normenset), normenset_label(normenset))
     if invoer is None:
         invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar, waarden={}, bezetting={})
         db.session.add(invoer)
@@ -103,7 +118,9 @@ def sla_op(
     na = _plat(invoer)
     wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
                    if voor.get(k) != na.get(k)]
-    if not wijzigingen and invoer.normenset_id == normenset.id:
+    if normenset_wijziging is not None:  # saving switches the invoer to the active normenset
+        wijzigingen.append(normenset_wijziging)
+    if not wijzigingen:
         if commit:
             db.session.rollback()
         else:
@@ -144,6 +161,8 @@ def andermans_wijzigingen(
     laatste: dict[str, AuditEntry] = {}
     eerste: dict[str, AuditEntry] = {}
     for entry in entries:
+        if entry.field == "normenset":  # not a form field: every save uses the active one
+            continue
         laatste[entry.field] = entry
         eerste.setdefault(entry.field, entry)
     nu = _plat(invoer)

@@ -59,6 +59,9 @@ from .werkboek import Basis, basis_gemeente, basis_regio, stuur_xlsx
 bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
 
 MAX_VERGELIJK = 8
+#: Largest id an INTEGER column holds (the routes use ``int(max=2147483647)``): a larger id
+#: from the query string would overflow the database driver instead of giving a 404.
+MAX_ID = 2**31 - 1
 #: Monte Carlo draws per row of a comparison; every row of one base uses the same seed
 #: (common random numbers), so differences between scenarios are not noise.
 TREKKINGEN = 2000
@@ -85,6 +88,8 @@ def mag_scenario(rij: ScenarioRij) -> bool:
 
 
 def get_scenario_or_404(scenario_id: int) -> ScenarioRij:
+    if not 1 <= scenario_id <= MAX_ID:  # ids, van: never reach the database out of range
+        abort(404)
     rij = db.session.get(ScenarioRij, scenario_id)
     if rij is None or not mag_scenario(rij):
         abort(404)
@@ -350,7 +355,7 @@ def lijst():
                            gemeenten=gemeenten, regios=regios, jaar=huidig_jaar())
 
 
-@bp.route("/<int:scenario_id>")
+@bp.route("/<int(max=2147483647):scenario_id>")
 @login_required
 def detail(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)
@@ -369,7 +374,7 @@ def _mag_wijzigen(rij: ScenarioRij) -> bool:
     return current_user.role == "beheerder" or rij.owner_id == current_user.id
 
 
-@bp.route("/<int:scenario_id>/kopie", methods=["POST"])
+@bp.route("/<int(max=2147483647):scenario_id>/kopie", methods=["POST"])
 @login_required
 def kopie(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)
@@ -387,7 +392,7 @@ def kopie(scenario_id: int):
     return redirect(url_for("scenario.detail", scenario_id=nieuw_rij.id))
 
 
-@bp.route("/<int:scenario_id>/verwijder", methods=["POST"])
+@bp.route("/<int(max=2147483647):scenario_id>/verwijder", methods=["POST"])
 @login_required
 def verwijder(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)

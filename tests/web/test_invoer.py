@@ -325,3 +325,86 @@ def test_simultaneous_saves_one_wins(app, vul_invoer):
                 AuditEntry.invoer_version == rij.version,
                 AuditEntry.field == "leerplichtigen")))
         assert [float(n) for n in nieuw] == [rij.waarden["leerplichtigen"]]
+
+
+def _activeer_nieuwe_versie(client, auth, versie="2026.2") -> str:
+    """Upload the standard normenset under another version and activate it (as beheerder)."""
+    import io
+
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.1"', f'versie = "{versie}"')
+    auth.als("beheerder")
+    r = client.post("/normen/upload", data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    nieuw_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/normen/{nieuw_id}/activeer").status_code == 302
+    return f"{NORMENSET.naam} ({versie})"
+
+
+def test_normenset_switch_on_unchanged_save_is_audited(client, auth, app):
+    auth.als("gemeente")
+    client.post(PAD, data=formulier(app, concept="1"))
+    assert invoer_rij(app).version == 1
+    nieuw_label = _activeer_nieuwe_versie(client, auth)
+    auth.als("gemeente")
+    voor = len(audit(app))
+    # the same figures, saved again: only the (now active) normenset changes
+    r = client.post(PAD, data=formulier(app, version="1", concept="1"), follow_redirects=True)
+    rij = invoer_rij(app)
+    assert rij.version == 2 and rij.normenset_id == 2
+    nieuw = audit(app)[voor:]
+    assert [(a.field, a.old, a.new, a.action, a.invoer_version) for a in nieuw] == [
+        ("normenset", NORMENSET.label, nieuw_label, "concept", 2)]
+    tekst = html_module.unescape(r.text)
+    assert "Er was niets gewijzigd" not in tekst
+    assert "Opgeslagen als concept (1 wijziging)." in tekst
+    assert f"Deze cijfers gebruiken nu de actieve normenset {nieuw_label}." in tekst
+    r = client.get(PAD + "/historie")
+    assert "Normenset</th>" in r.text and escape(nieuw_label) in r.text
+    # a second unchanged save really writes nothing
+    r = client.post(PAD, data=formulier(app, version="2", concept="1"), follow_redirects=True)
+    assert "Er was niets gewijzigd; er is niets opgeslagen." in html_module.unescape(r.text)
+    assert invoer_rij(app).version == 2 and len(audit(app)) == voor + 1
+
+
+def test_normenset_switch_by_another_user_is_no_conflict_row(client, auth, app):
+    auth.als("gemeente")
+    client.post(PAD, data=formulier(app, concept="1"))
+    _activeer_nieuwe_versie(client, auth)
+    auth.als("regio")  # saves version 1 unchanged: only the normenset switches
+    client.post(PAD, data=formulier(app, version="1", concept="1"))
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, leerplichtigen="175", version="1", concept="1"))
+    assert r.status_code == 409
+    conflict = r.text.split('class="conflict"')[1].split("</div>")[0]
+    assert "Normenset" not in conflict  # not a form field; the save uses the active one anyway
+
+
+def test_huge_version_in_the_form_is_400_not_500(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN, status="concept")
+    auth.als("gemeente")
+    r = client.post(PAD, data=formulier(app, version="99999999999999999999", concept="1"))
+    assert r.status_code == 400
+    assert invoer_rij(app).version == 1
+
+
+def test_history_form_audits_setting_a_missing_normenset(client, auth, app, vul_invoer):
+    import re
+
+    vul_invoer(EIGEN)
+    with app.app_context():  # an older row without a normenset
+        db.session.add(Invoer(gemeente_code=EIGEN, jaar=JAAR - 1, status="concept",
+                              waarden={"meldingen_16uur": 5.0}, bezetting={}))
+        db.session.commit()
+    auth.als("gemeente")
+    pad = f"/gemeente/{EIGEN}/{JAAR}/historie-invoer"
+    versies = re.search(r'name="versies"[^>]*value="([^"]*)"', client.get(pad).text).group(1)
+    r = client.post(pad, data={"versies": versies, f"h-{JAAR - 1}-meldingen_16uur": "6"},
+                    follow_redirects=True)
+    assert "(2 wijzigingen)" in r.text
+    with app.app_context():
+        rij = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR - 1))
+        assert rij.normenset_id == 1
+        velden = {(a.field, a.old, a.new) for a in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.invoer_id == rij.id))}
+    assert velden == {("meldingen_16uur", "5.0", "6.0"), ("normenset", None, NORMENSET.label)}
