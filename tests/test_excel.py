@@ -145,7 +145,7 @@ def kolommen(ws, rij=SLEUTELRIJ + 1) -> dict[str, int]:
 
 
 def fte_cellen(ws):
-    """(gemeentecode, key, value) for every fte_* cell of Resultaat."""
+    """(gemeentecode, key, cell) for every fte_* cell of a Resultaat sheet."""
     k = kolommen(ws)
     for rij in range(EERSTE_RIJ + 1, ws.max_row + 1):
         code = ws.cell(rij, k["gemeentecode"]).value
@@ -153,7 +153,7 @@ def fte_cellen(ws):
             continue
         for sleutel, kolom in k.items():
             if sleutel.startswith("fte_"):
-                yield code, sleutel, ws.cell(rij, kolom).value
+                yield code, sleutel, ws.cell(rij, kolom)
 
 
 def verwacht(n, invoer):
@@ -210,7 +210,7 @@ def test_sheets_keys_names_and_provenance(standaard_regio):
 
 
 def test_protection_inputs_formats_and_print_setup(standaard_regio):
-    n, invoer, data = standaard_regio
+    n, _invoer, data = standaard_regio
     wb = openpyxl.load_workbook(io.BytesIO(data))
     for ws in wb:
         assert ws.protection.sheet, ws.title
@@ -227,9 +227,7 @@ def test_protection_inputs_formats_and_print_setup(standaard_regio):
         "decimal", 0.0, n.invoer_by_sleutel("meldingen_16uur").max)
     assert meldingen.prompt and meldingen.error
     res = wb["Resultaat"]
-    for code, sleutel, _ in fte_cellen(res):
-        rij = EERSTE_RIJ + 1 + invoer.gemeentecodes.index(code)
-        c = res.cell(rij, kolommen(res)[sleutel])
+    for _code, _sleutel, c in fte_cellen(res):
         assert c.number_format == "0.00"
         assert c.protection.locked is not False
     assert res.page_setup.orientation == "landscape"
@@ -269,8 +267,8 @@ def test_formulas_use_english_functions_and_stored_values_are_the_model(standaar
     waarden = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Resultaat"]
     model = verwacht(n, invoer)
     gezien = 0
-    for code, sleutel, waarde in fte_cellen(waarden):
-        assert waarde == pytest.approx(model[code, sleutel], rel=1e-15)
+    for code, sleutel, cel in fte_cellen(waarden):
+        assert cel.value == pytest.approx(model[code, sleutel], rel=1e-15)
         gezien += 1
     assert gezien == len(model)
 
@@ -366,19 +364,11 @@ def _bereken_met_formulas(pad: Path, invoer_wijziging: dict | None = None):
 
 
 def _vergelijk_formulas(uit, wb, model, rel=1e-9):
-    res = wb["Resultaat"]
-    k = kolommen(res)
     getoetst = 0
-    for rij in range(EERSTE_RIJ + 1, res.max_row + 1):
-        code = res.cell(rij, k["gemeentecode"]).value
-        if not code:
-            continue
-        for sleutel, kolom in k.items():
-            if sleutel.startswith("fte_"):
-                cel = f"{openpyxl.utils.get_column_letter(kolom)}{rij}"
-                assert float(uit["RESULTAAT", cel]) == pytest.approx(model[code, sleutel],
-                                                                     rel=rel, abs=1e-12)
-                getoetst += 1
+    for code, sleutel, cel in fte_cellen(wb["Resultaat"]):
+        assert float(uit["RESULTAAT", cel.coordinate]) == pytest.approx(model[code, sleutel],
+                                                                        rel=rel, abs=1e-12)
+        getoetst += 1
     assert getoetst == len(model)
 
 

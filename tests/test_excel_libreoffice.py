@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from test_excel import kolommen, ongewone_invoer, ongewoon, regio_invoer, verwacht
+from test_excel import fte_cellen, kolommen, ongewone_invoer, ongewoon, regio_invoer, verwacht
 
 from formatie.excel import EERSTE_RIJ, exporteer_werkboek
 from formatie.loader import InvoerTabel, lees_werkboek, standaard_normenset
@@ -88,20 +88,12 @@ def controleer(pad: Path, model: dict[tuple[str, str], float]) -> int:
     for ws in wb:
         for rij in ws.iter_rows(values_only=True):
             assert GIF not in rij, f"{ws.title}: a formula was not recalculated"
-    res = wb["Resultaat"]
-    k = kolommen(res)
     getoetst = 0
-    for rij in range(EERSTE_RIJ + 1, res.max_row + 1):
-        code = res.cell(rij, k["gemeentecode"]).value
-        if not code:
-            continue
-        for sleutel, kolom in k.items():
-            if sleutel.startswith("fte_"):
-                waarde = res.cell(rij, kolom).value
-                assert isinstance(waarde, int | float), (code, sleutel, waarde)
-                assert waarde == pytest.approx(model[code, sleutel], rel=1e-9, abs=1e-12), (
-                    code, sleutel)
-                getoetst += 1
+    for code, sleutel, cel in fte_cellen(wb["Resultaat"]):
+        assert isinstance(cel.value, int | float), (code, sleutel, cel.value)
+        assert cel.value == pytest.approx(model[code, sleutel], rel=1e-9, abs=1e-12), (
+            code, sleutel)
+        getoetst += 1
     assert getoetst == len(model)
     return getoetst
 
