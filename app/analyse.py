@@ -45,10 +45,12 @@ from wtforms.fields.choices import SelectChoice
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
 from formatie.gevoeligheid import tornado
-from formatie.loader import InvoerFout, Probleem, parse_normenset, read_invoer_csv
+from formatie.invoer_csv import read_invoer_csv
 from formatie.model import bereken
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
+from formatie.normenset_toml import parse_normenset
 from formatie.onzekerheid import PERCENTIEL_NAMEN, Bereik, bereik, dekkingszin
+from formatie.problemen import InvoerFout, Probleem
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 
 from .access import EERSTE_JAAR, check_jaar, get_gemeente_or_404, mag_gemeente, rol_vereist

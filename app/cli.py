@@ -12,7 +12,8 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from formatie.loader import load_referentie, standaard_normenset
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 
 from . import accounts
 from .extensions import db

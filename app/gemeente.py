@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from formatie.getallen import format_invoer
-from formatie.loader import load_referentie
+from formatie.referentie import load_referentie
 from formatie.schatting import BASIS_NAMEN, METHODE, geschatte_invoer, leeftijdsschatting
 from formatie.uitvoer import resultaat_als_dict
 

@@ -13,7 +13,7 @@ from wtforms.validators import ValidationError
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
 from formatie.normenset import MAX_BEZETTING_FTE, Normenset
 
-BEZETTING = "bezetting_"  # prefix of bezetting fields; reserved for invoer sleutels by the loader
+BEZETTING = "bezetting_"  # prefix of bezetting fields; reserved for invoer sleutels by the normenset reader
 MAX_BEZETTING = MAX_BEZETTING_FTE  # the same bound as a workbook upload
 MAX_LENGTE = 30
 

@@ -9,7 +9,8 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import or_, select, true
 from sqlalchemy.exc import IntegrityError
 
-from formatie.loader import InvoerFout, parse_normenset
+from formatie.normenset_toml import parse_normenset
+from formatie.problemen import InvoerFout
 
 from .access import rol_vereist, zichtbare_gemeenten
 from .extensions import db

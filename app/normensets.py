@@ -1,4 +1,4 @@
-"""Normensets stored in the database, parsed by the model's loader (cached per text)."""
+"""Normensets stored in the database, parsed by formatie.normenset_toml (cached per text)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from functools import lru_cache
 from flask import abort
 from sqlalchemy import select, update
 
-from formatie.loader import parse_normenset
 from formatie.normenset import Normenset
+from formatie.normenset_toml import parse_normenset
 
 from .extensions import db
 from .models import Normenset as NormensetRij

@@ -25,9 +25,9 @@ from wtforms.validators import DataRequired, Length
 
 from formatie.excel import exporteer_vergelijking
 from formatie.getallen import format_getal, format_invoer
-from formatie.loader import load_referentie
 from formatie.model import Resultaat, bereken
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
+from formatie.referentie import load_referentie
 from formatie.scenario import (
     PRESETS,
     PresetKeuze,

@@ -3,7 +3,7 @@
 ``GET /gemeente/<code>/<jaar>/scenario.xlsx`` and ``GET /regio/<MCxx>/<jaar>/scenario.xlsx``
 write the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI's
 implementation). ``POST …/upload`` reads an edited workbook with
-:func:`formatie.loader.lees_werkboek` (which applies the normenset's min/max and controles),
+:func:`formatie.werkboek_lezen.lees_werkboek` (which applies the normenset's min/max and controles),
 checks that every gemeente in it may be edited here, and shows a preview (old → new per field,
 norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUpload` row.
 ``POST …/upload/<token>/bevestig`` saves it through :func:`app.opslaan.sla_op` (one
@@ -37,17 +37,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from formatie.excel import exporteer_werkboek
-from formatie.loader import (
-    InvoerFout,
-    InvoerTabel,
-    invoer_wijzigingen,
-    lees_werkboek,
-    load_referentie,
-    parse_normenset,
-)
+from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
+from formatie.normenset_toml import parse_normenset
+from formatie.problemen import InvoerFout
+from formatie.referentie import load_referentie
 from formatie.scenario import Scenario
+from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
 from .berekening import ontbrekend

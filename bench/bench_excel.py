@@ -16,7 +16,10 @@ import time
 
 from formatie.cli import landelijke_invoer
 from formatie.excel import exporteer_werkboek
-from formatie.loader import InvoerTabel, lees_werkboek, load_referentie, standaard_normenset
+from formatie.invoer_csv import InvoerTabel
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
+from formatie.werkboek_lezen import lees_werkboek
 
 
 def tijd(functie, herhaal: int) -> tuple[float, object]:

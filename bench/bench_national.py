@@ -16,8 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 FORMATIE = str(Path(sys.executable).parent / "formatie")

@@ -75,8 +75,9 @@ def pagina(trekkingen: int, herhalingen: int = 50) -> None:
     import numpy as np
 
     from formatie.gevoeligheid import tornado
-    from formatie.loader import load_referentie, standaard_normenset
+    from formatie.normenset_toml import standaard_normenset
     from formatie.onzekerheid import bereik, dekkingszin
+    from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
 
     n = standaard_normenset()

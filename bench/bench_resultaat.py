@@ -57,7 +57,7 @@ def bereid_voor(map_: Path, code: str) -> tuple[str, int]:
     from app.extensions import db
     from app.models import INGEDIEND, Gemeente, Invoer, User, utcnow
     from app.normensets import actieve_rij, als_normenset
-    from formatie.loader import load_referentie
+    from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
 
     url = f"sqlite:///{map_ / 'bench.db'}"

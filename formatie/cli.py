@@ -17,16 +17,12 @@ import numpy as np
 
 from . import __version__
 from .getallen import format_getal
-from .loader import (
-    BRONVERMELDING,
-    InvoerFout,
-    InvoerTabel,
-    load_normenset,
-    load_referentie,
-    read_invoer_csv,
-)
+from .invoer_csv import InvoerTabel, read_invoer_csv
 from .model import bereken
 from .normenset import Normenset, normenset_als_toml
+from .normenset_toml import load_normenset
+from .problemen import InvoerFout
+from .referentie import BRONVERMELDING, load_referentie
 from .schatting import METHODE, geschatte_invoer
 from .uitvoer import resultaat_als_csv, resultaat_als_dict, resultaat_als_tabel
 
@@ -141,7 +137,7 @@ def cmd_regios(args: argparse.Namespace) -> int:
     return 0
 
 
-# ----- Excel scenario workbooks (formatie.excel / formatie.loader.lees_werkboek) -------------
+# ----- Excel scenario workbooks (formatie.excel / formatie.werkboek_lezen.lees_werkboek) -------------
 
 
 def _schrijf_atomair(pad: str, data: bytes) -> None:
@@ -222,7 +218,9 @@ def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .loader import MAX_WERKBOEK_BYTES, Probleem, lees_werkboek, standaard_normenset
+    from .normenset_toml import standaard_normenset
+    from .problemen import Probleem
+    from .werkboek_lezen import MAX_WERKBOEK_BYTES, lees_werkboek
 
     pad = Path(args.werkboek)
     try:

@@ -2,7 +2,7 @@
 
 :func:`exporteer_werkboek` writes one workbook for one gemeente, a region or all 342; the CLI
 (``formatie export``) and the web download both call it. Reading an edited workbook back lives in
-:mod:`formatie.loader` (:func:`formatie.loader.lees_werkboek`), like all file reading.
+:mod:`formatie.werkboek_lezen`; the layout both share is :mod:`formatie.werkboek_formaat`.
 
 Sheets and the chain they mirror (see :mod:`formatie.model`):
 
@@ -40,23 +40,28 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
-from .loader import BRONVERMELDING, Referentie, load_referentie
 from .model import bereken
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
-
-#: Format version of the workbook layout; the reader refuses other versions.
-WERKBOEK_FORMAAT = 1
-WERKBOEK_SOORT = "Formatietool scenariowerkboek"
-PERCENTIELEN = ("p10", "p50", "p80", "p90")
-
-#: Row (0-based) holding the machine-readable keys on Invoer, Normen and Resultaat.
-SLEUTELRIJ = 2
-EERSTE_RIJ = SLEUTELRIJ + 1
-
-TAAK_SLEUTELS = ("taak", "naam", "functie", "invoer", "eenheid", "uren", "uren_laag",
-                 "uren_hoog", "bron")
-PARAMETER_SLEUTELS = ("functie", "naam", *ORGANISATIE_PARAMETERS, "netto_uren_per_fte",
-                      "casus_uren_per_fte")
+from .referentie import BRONVERMELDING, Referentie, load_referentie
+from .werkboek_formaat import (
+    BEREKENING_SLEUTELS,
+    BLAD_BEREKENING,
+    BLAD_GEVOELIGHEID,
+    BLAD_INVOER,
+    BLAD_NORMEN,
+    BLAD_ONZEKERHEID,
+    BLAD_RESULTAAT,
+    BLAD_TOELICHTING,
+    EERSTE_RIJ,
+    PARAMETER_SLEUTELS,
+    PERCENTIELEN,
+    SLEUTELRIJ,
+    TAAK_SLEUTELS,
+    WERKBOEK_FORMAAT,
+    WERKBOEK_SOORT,
+    parameter_naam,
+    uren_naam,
+)
 
 _GEEL = "#FFF2CC"  # input
 _GRIJS = "#EDEDED"  # formula
@@ -74,7 +79,7 @@ _PARAMETER_LABELS = {
 
 
 class InvoerLike(Protocol):
-    """What the export needs from an invoer table (e.g. :class:`formatie.loader.InvoerTabel`)."""
+    """What the export needs from an invoer table (an :class:`formatie.invoer_csv.InvoerTabel`)."""
 
     gemeentecodes: tuple[str, ...]
     volume: np.ndarray
@@ -105,16 +110,6 @@ def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
     return uit
 
 
-def parameter_naam(functie: str, parameter: str) -> str:
-    """Defined name of an organisation parameter cell, e.g. ``leerplicht_contracturen_per_fte``."""
-    return f"{functie}_{parameter}"
-
-
-def uren_naam(taak: str) -> str:
-    """Defined name of a taak's uren cell on the Normen sheet."""
-    return f"uren_{taak}"
-
-
 def _kort(tekst: str, n: int) -> str:
     return tekst if len(tekst) <= n else tekst[: n - 1] + "…"
 
@@ -135,7 +130,7 @@ def exporteer_werkboek(
     """The scenario workbook (.xlsx) as bytes.
 
     ``invoer``: anything with ``gemeentecodes`` (G,) and ``volume`` (G, I) in the normenset's
-    invoer order, optionally ``jaren`` (an :class:`~formatie.loader.InvoerTabel` fits).
+    invoer order, optionally ``jaren`` (an :class:`~formatie.invoer_csv.InvoerTabel` fits).
     ``bezetting``: current formation ``{gemeentecode: {functie: fte}}`` where known.
     ``onzekerheid``: ``{gemeentecode: {functie | "totaal": {"p10": …, "p50": …, "p80": …,
     "p90": …}}}`` — adds the ``Onzekerheid`` sheet. ``gevoeligheid``: a
@@ -176,11 +171,11 @@ def exporteer_werkboek(
     wb.set_custom_property("normenset_naam", normenset.naam)
     wb.set_custom_property("normenset_versie", normenset.versie)
 
-    toelichting = wb.add_worksheet("Toelichting")
-    ws_invoer = wb.add_worksheet("Invoer")
-    ws_normen = wb.add_worksheet("Normen")
-    ws_berekening = wb.add_worksheet("Berekening")
-    ws_resultaat = wb.add_worksheet("Resultaat")
+    toelichting = wb.add_worksheet(BLAD_TOELICHTING)
+    ws_invoer = wb.add_worksheet(BLAD_INVOER)
+    ws_normen = wb.add_worksheet(BLAD_NORMEN)
+    ws_berekening = wb.add_worksheet(BLAD_BEREKENING)
+    ws_resultaat = wb.add_worksheet(BLAD_RESULTAAT)
 
     _schrijf_toelichting(wb, toelichting, f, normenset, codes, titel, notitie, invoer_bron,
                          export_tijd, onzekerheid is not None)
@@ -191,10 +186,10 @@ def exporteer_werkboek(
     _schrijf_resultaat(wb, ws_resultaat, f, normenset, codes, namen, resultaat, plaats,
                        bezetting or {})
     if onzekerheid is not None:
-        _schrijf_onzekerheid(wb.add_worksheet("Onzekerheid"), f, normenset, codes, namen,
+        _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID), f, normenset, codes, namen,
                              onzekerheid)
     if gevoeligheid is not None:
-        _schrijf_gevoeligheid(wb, wb.add_worksheet("Gevoeligheid"), f, gevoeligheid)
+        _schrijf_gevoeligheid(wb, wb.add_worksheet(BLAD_GEVOELIGHEID), f, gevoeligheid)
     ws_resultaat.activate()
     wb.close()
     return buffer.getvalue()
@@ -504,10 +499,6 @@ def _schrijf_normen(wb, ws, f: _Formaten, n: Normenset):
 # Berekening
 # ----------------------------------------------------------------------------------------------
 
-BEREKENING_SLEUTELS = ("gemeentecode", "gemeentenaam", "functie", "taak", "invoer", "volume",
-                       "uren_per_eenheid", "uren", "casus_uren_per_fte", "fte_taak")
-
-
 def _taak_volgorde(n: Normenset) -> list[tuple[int, list[int]]]:
     """Taken grouped by functie (functie order, then taak order): [(f, [k, …]), …]."""
     return [(j, [k for k, t in enumerate(n.taken) if t.functie == fn.sleutel])
@@ -666,9 +657,9 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
     grafiek = wb.add_chart({"type": "column", "subtype": "stacked"})
     for j in range(F):
         grafiek.add_series({
-            "name": ["Resultaat", SLEUTELRIJ - 1, 2 + j],
-            "categories": ["Resultaat", EERSTE_RIJ, 1, laatste_rij, 1],
-            "values": ["Resultaat", EERSTE_RIJ, 2 + j, laatste_rij, 2 + j],
+            "name": [BLAD_RESULTAAT, SLEUTELRIJ - 1, 2 + j],
+            "categories": [BLAD_RESULTAAT, EERSTE_RIJ, 1, laatste_rij, 1],
+            "values": [BLAD_RESULTAAT, EERSTE_RIJ, 2 + j, laatste_rij, 2 + j],
         })
     grafiek.set_title({"name": "Benodigde fte per functie"})
     grafiek.set_y_axis({"name": "fte", "num_format": "0.0"})
@@ -678,8 +669,8 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
     per_taak = wb.add_chart({"type": "bar"})
     per_taak.add_series({
         "name": "Fte per taak",
-        "categories": ["Resultaat", EERSTE_RIJ, kt, rij_taak - 1, kt],
-        "values": ["Resultaat", EERSTE_RIJ, kt + 2, rij_taak - 1, kt + 2],
+        "categories": [BLAD_RESULTAAT, EERSTE_RIJ, kt, rij_taak - 1, kt],
+        "values": [BLAD_RESULTAAT, EERSTE_RIJ, kt + 2, rij_taak - 1, kt + 2],
     })
     per_taak.set_title({"name": "Fte per taak"})
     per_taak.set_x_axis({"name": "fte", "num_format": "0.0"})
@@ -777,8 +768,8 @@ def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
                                    (10, "Bij hoge waarde", "#1F5FA8")):
             grafiek.add_series({
                 "name": naam,
-                "categories": ["Gevoeligheid", EERSTE_RIJ, 0, laatste, 0],
-                "values": ["Gevoeligheid", EERSTE_RIJ, kolom, laatste, kolom],
+                "categories": [BLAD_GEVOELIGHEID, EERSTE_RIJ, 0, laatste, 0],
+                "values": [BLAD_GEVOELIGHEID, EERSTE_RIJ, kolom, laatste, kolom],
                 "fill": {"color": kleur}, "overlap": 100, "gap": 40,
             })
         grafiek.set_title({"name": "Tornado: verandering van de fte t.o.v. centraal"})
@@ -824,7 +815,7 @@ def exporteer_vergelijking(
     wb.set_properties({"title": _kort(titel or "Vergelijking van scenario's", 200),
                        "author": "Formatietool", "comments": BRONVERMELDING})
     wb.set_custom_property("formatie_versie", __version__)
-    toelichting = wb.add_worksheet("Toelichting")
+    toelichting = wb.add_worksheet(BLAD_TOELICHTING)
     ws = wb.add_worksheet("Vergelijking")
     ws_par = wb.add_worksheet("Parameters")
 

@@ -35,7 +35,7 @@ gemeente together), seeded by ``rng``.
 :func:`als_normenset` turns the result into a new normenset (bron = "gekalibreerd op …"), with
 a group's sum split in the original normenset's proportions (said so in ``bron``);
 ``formatie.normenset.normenset_als_toml`` (the one TOML writer of the package) saves it as TOML that
-:func:`formatie.loader.parse_normenset` reads back to an equal normenset.
+:func:`formatie.normenset_toml.parse_normenset` reads back to an equal normenset.
 """
 
 from __future__ import annotations

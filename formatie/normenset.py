@@ -1,7 +1,7 @@
 """The normenset: functies, invoer, taken and the norm hours that drive the model.
 
 A normenset is plain data (frozen dataclasses). Reading and validating a TOML file lives in
-:mod:`formatie.loader`; this module only describes the structure and offers array views of it
+:mod:`formatie.normenset_toml`; this module only describes the structure and offers array views of it
 that the model uses.
 """
 
@@ -203,7 +203,7 @@ class Normenset:
         return replace(self, functies=functies, bron_tekst=None)
 
 
-# ----- writing a normenset as TOML (the inverse of formatie.loader.parse_normenset) -----
+# ----- writing a normenset as TOML (the inverse of formatie.normenset_toml.parse_normenset) -----
 
 
 def _toml_tekst(waarde: str) -> str:
@@ -218,7 +218,7 @@ def _toml_getal(waarde: float) -> str:
 
 
 def normenset_als_toml(n: Normenset) -> str:
-    """A normenset as TOML text that :func:`formatie.loader.parse_normenset` reads back equal."""
+    """A normenset as TOML text that :func:`formatie.normenset_toml.parse_normenset` reads back equal."""
     regels = [f"naam = {_toml_tekst(n.naam)}", f"versie = {_toml_tekst(n.versie)}"]
     if n.toelichting:
         regels.append(f"toelichting = {_toml_tekst(n.toelichting)}")

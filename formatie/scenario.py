@@ -241,7 +241,7 @@ class Scenario:
 
 def basis_gemeenten(scenario: Scenario, referentie) -> tuple[str, ...]:
     """The gemeentecodes of a scenario's base: its ``gemeentecodes``, else its ``regio``'s
-    members (:func:`formatie.loader.load_referentie`). Raises :class:`ScenarioFout`."""
+    members (:func:`formatie.referentie.load_referentie`). Raises :class:`ScenarioFout`."""
     if scenario.gemeentecodes:
         onbekend = [c for c in scenario.gemeentecodes if c not in referentie.index]
         if onbekend:
@@ -330,7 +330,7 @@ def pas_toe(
 ) -> tuple[Normenset, np.ndarray]:
     """Apply ``scenario`` to a base: returns (normenset', volume' (G, I)).
 
-    ``gemeentecodes`` (G,) and ``referentie`` (:func:`formatie.loader.load_referentie`) are
+    ``gemeentecodes`` (G,) and ``referentie`` (:func:`formatie.referentie.load_referentie`) are
     needed by presets that estimate from CBS data. Raises :class:`ScenarioFout` (Dutch).
     """
     problemen = controleer(scenario, normenset)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .loader import Referentie
 from .normenset import Normenset
+from .referentie import Referentie
 
 METHODE = (
     "Schatting uit CBS-leeftijdsgroepen (0–14, 15–24, 25–44 jaar, 1-1-2024) door elke groep "

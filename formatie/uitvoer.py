@@ -11,8 +11,8 @@ import io
 import numpy as np
 
 from .getallen import format_getal
-from .loader import Referentie
 from .model import Resultaat
+from .referentie import Referentie
 
 
 def resultaat_als_dict(

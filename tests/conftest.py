@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from formatie.loader import load_normenset
+from formatie.normenset_toml import load_normenset
 
 DATA = Path(__file__).parent / "data"
 

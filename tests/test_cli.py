@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from formatie.cli import main
-from formatie.loader import load_referentie, read_invoer_csv, standaard_normenset
+from formatie.invoer_csv import read_invoer_csv
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 
 FORMATIE = Path(sys.executable).parent / "formatie"
 

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formatie.getallen import GetalFout, format_invoer, parse_getal
-from formatie.loader import InvoerFout, parse_normenset, read_invoer_csv
+from formatie.invoer_csv import read_invoer_csv
+from formatie.normenset_toml import parse_normenset
+from formatie.problemen import InvoerFout
 
 VEEL = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

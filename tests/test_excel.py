@@ -21,17 +21,13 @@ from formatie.excel import (
     WERKBOEK_SOORT,
     exporteer_werkboek,
 )
-from formatie.loader import (
-    InvoerFout,
-    InvoerTabel,
-    lees_werkboek,
-    load_referentie,
-    parse_normenset,
-    read_invoer_csv,
-    standaard_normenset,
-)
+from formatie.invoer_csv import InvoerTabel, read_invoer_csv
 from formatie.model import bereken
 from formatie.normenset import MAX_BEZETTING_FTE, MAX_NORMENSET_VERSIE, normenset_als_toml
+from formatie.normenset_toml import parse_normenset, standaard_normenset
+from formatie.problemen import InvoerFout
+from formatie.referentie import load_referentie
+from formatie.werkboek_lezen import lees_werkboek
 
 # A deliberately odd normenset: three functies, taken of different functies interleaved, one
 # invoer shared by three taken, a taak with zero hours, leiding 0, odd contracturen, no indirect.

@@ -25,8 +25,10 @@ import pytest
 from test_excel import fte_cellen, kolommen, ongewone_invoer, ongewoon, regio_invoer, verwacht
 
 from formatie.excel import EERSTE_RIJ, exporteer_werkboek
-from formatie.loader import InvoerTabel, lees_werkboek, standaard_normenset
+from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.werkboek_lezen import lees_werkboek
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from formatie.gevoeligheid import tornado
-from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 

@@ -8,9 +8,10 @@ import pytest
 
 from formatie.cli import main
 from formatie.kalibratie import als_normenset, kalibreer, ontwerp
-from formatie.loader import load_referentie, parse_normenset, standaard_normenset
 from formatie.model import bereken
 from formatie.normenset import normenset_als_toml
+from formatie.normenset_toml import parse_normenset, standaard_normenset
+from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 

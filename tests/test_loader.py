@@ -3,14 +3,11 @@
 import numpy as np
 import pytest
 
-from formatie.loader import (
-    InvoerFout,
-    load_referentie,
-    normaliseer_gemeentecode,
-    parse_normenset,
-    read_invoer_csv,
-)
+from formatie.invoer_csv import normaliseer_gemeentecode, read_invoer_csv
 from formatie.normenset import MAX_NORMENSET_VERSIE, afgeleide_versie
+from formatie.normenset_toml import parse_normenset
+from formatie.problemen import InvoerFout
+from formatie.referentie import load_referentie
 
 
 def fouten(tekst):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from formatie.cli import main
-from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken, casus_uren_per_fte, fte_arrays
+from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import (
     PERCENTIELEN,
     Z90,
@@ -21,6 +21,7 @@ from formatie.onzekerheid import (
     trek_normuren,
     voeg_bereik_toe,
 )
+from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from formatie.loader import standaard_normenset
+from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import bereik
 from formatie.prognose import prognose, prognose_reeksen
 

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 from formatie.scenario import (
     PRESETS,
     PresetKeuze,

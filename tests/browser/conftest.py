@@ -58,7 +58,7 @@ class Live:
         from app.extensions import db
         from app.models import Invoer
         from app.normensets import actieve_rij, als_normenset
-        from formatie.loader import load_referentie
+        from formatie.referentie import load_referentie
         from formatie.schatting import geschatte_invoer
 
         with self.app.app_context():

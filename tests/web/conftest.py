@@ -22,7 +22,7 @@ from app.config import database_url
 from app.extensions import db
 from app.models import Invoer, User, utcnow
 from app.normensets import actieve_rij, als_normenset
-from formatie.loader import load_referentie
+from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 WACHTWOORD = "een-lang-testwachtwoord"

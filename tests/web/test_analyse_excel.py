@@ -9,8 +9,10 @@ import openpyxl
 
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
 from formatie.gevoeligheid import tornado
-from formatie.loader import InvoerTabel, load_referentie, standaard_normenset
+from formatie.invoer_csv import InvoerTabel
+from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import bereik
+from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 

@@ -32,7 +32,7 @@ from app.extensions import db
 from app.models import AuditEntry, Invoer, WerkboekUpload
 from app.models import Normenset as NormensetRij
 from formatie.getallen import GetalFout, parse_getal
-from formatie.loader import standaard_normenset
+from formatie.normenset_toml import standaard_normenset
 
 from .conftest import EIGEN, JAAR, _maak_app, geschatte_waarden
 
@@ -366,7 +366,8 @@ def test_malformed_xlsx_property(werkboek_client, soort, getal, rommel):
 def werkboek_mc11() -> bytes:
     """An exported region workbook (7 gemeenten, estimated figures), for loader-level cases."""
     from formatie.excel import exporteer_werkboek
-    from formatie.loader import InvoerTabel, load_referentie
+    from formatie.invoer_csv import InvoerTabel
+    from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
 
     ref = load_referentie()
@@ -381,7 +382,8 @@ def werkboek_mc11() -> bytes:
 def test_workbook_reader_total_on_damaged_files(werkboek_mc11, soort, posities, rommel):
     """The workbook reader itself (what every upload goes through): any damage → InvoerFout
     with Dutch problems, never another exception. Fast, so many cases."""
-    from formatie.loader import InvoerFout, lees_werkboek
+    from formatie.problemen import InvoerFout
+    from formatie.werkboek_lezen import lees_werkboek
 
     b = bytearray(werkboek_mc11)
     if soort == "bitflip":
@@ -531,7 +533,7 @@ def test_normenset_upload_property(beheerder_client, mutaties, rauw):
     else:  # stored: then it is a complete, valid normenset (and removed for the next example)
         with app.app_context():
             rij = db.session.scalar(select(NormensetRij).order_by(NormensetRij.id.desc()))
-            from formatie.loader import parse_normenset
+            from formatie.normenset_toml import parse_normenset
 
             parse_normenset(rij.toml, "terug")
             db.session.delete(rij)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEntry, Invoer
-from formatie.loader import standaard_normenset
+from formatie.normenset_toml import standaard_normenset
 
 from .conftest import EIGEN, JAAR, geschatte_waarden
 

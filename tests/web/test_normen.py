@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Invoer, Scenario, User
 from app.models import Normenset as NormensetRij
-from formatie.loader import standaard_normenset
+from formatie.normenset_toml import standaard_normenset
 
 from .conftest import EIGEN, EIGEN_REGIO, JAAR
 

@@ -3,8 +3,9 @@
 import numpy as np
 
 from formatie.getallen import format_getal
-from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
 

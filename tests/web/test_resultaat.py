@@ -7,8 +7,9 @@ import pytest
 
 from formatie.cli import main as formatie_main
 from formatie.getallen import format_getal
-from formatie.loader import load_referentie, standaard_normenset
 from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
 
 from .conftest import ANDER, BUUR, EIGEN, JAAR, geschatte_waarden
 

@@ -15,8 +15,9 @@ from app.extensions import db
 from app.models import Normenset as NormensetRij
 from app.models import Scenario as ScenarioRij
 from formatie.getallen import format_getal
-from formatie.loader import load_referentie, parse_normenset
 from formatie.model import bereken
+from formatie.normenset_toml import parse_normenset
+from formatie.referentie import load_referentie
 from formatie.scenario import PRESETS, Scenario, pas_toe
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR

@@ -1,0 +1,239 @@
+"""Reading an invoer CSV: one row per gemeente, one column per invoer sleutel.
+
+Comma-separated with a decimal point, or semicolon-separated with a decimal comma (what Dutch
+Excel writes); every problem is reported with its line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .getallen import GetalFout, parse_getal
+from .normenset import Invoer, Normenset
+from .normenset_toml import VASTE_KOLOMMEN
+from .problemen import InvoerFout, Probleem
+from .referentie import load_referentie
+
+_GEMEENTECODE = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
+
+
+
+
+@dataclass(frozen=True)
+class InvoerTabel:
+    """Invoer for some gemeenten: ``volume`` is (G, I) in the normenset's invoer order."""
+
+    gemeentecodes: tuple[str, ...]
+    jaren: tuple[int | None, ...]
+    volume: np.ndarray
+    regels: tuple[int, ...] = ()  # line in the source file per row
+    extra: dict[str, np.ndarray] | None = None  # extra numeric columns asked for, (G,) each
+
+
+def normaliseer_gemeentecode(tekst: str) -> str | None:
+    """``363``, ``0363`` and ``GM0363`` → ``0363``; anything else → None."""
+    m = _GEMEENTECODE.match(tekst.strip())
+    return m.group(1).zfill(4) if m else None
+
+
+def _decodeer(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Dutch Excel saves "CSV (gescheiden door lijstscheidingsteken)" as Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def read_invoer_csv(
+    bron: str | Path | bytes,
+    normenset: Normenset,
+    *,
+    ontbrekend_is_nul: bool = False,
+    extra_kolommen: tuple[str, ...] = (),
+    bestand: str | None = None,
+) -> InvoerTabel:
+    """Read an invoer CSV (a path, or the raw bytes of an upload).
+
+    ``,``-separated files use a decimal point; ``;``-separated files (Dutch Excel) a decimal
+    comma. Rows whose invoer cells are all empty (unfilled template rows) are skipped.
+    ``extra_kolommen`` are further numeric columns the caller needs (e.g. ``fte_leerplicht``).
+    """
+    if isinstance(bron, bytes):
+        data, bestand = bron, bestand or "invoer"
+    else:
+        bestand = bestand or str(bron)
+        try:
+            data = Path(bron).read_bytes()
+        except FileNotFoundError:
+            raise InvoerFout([Probleem("bestand niet gevonden.")], bestand) from None
+        except OSError as exc:
+            raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
+                             bestand) from None
+    tekst = _decodeer(data)
+    if "\x00" in tekst:
+        raise InvoerFout([Probleem("dit is geen tekstbestand (CSV).")], bestand)
+    eerste = tekst.lstrip().split("\n", 1)[0]
+    if not eerste.strip():
+        raise InvoerFout([Probleem("het bestand is leeg.")], bestand)
+    scheiding = ";" if eerste.count(";") > eerste.count(",") else ","
+    decimaal = "," if scheiding == ";" else "."
+    lezer = csv.reader(io.StringIO(tekst), delimiter=scheiding)
+    problemen: list[Probleem] = []
+    kop: list[str] = []
+    for cellen in _csv_rijen_veilig(lezer, bestand):
+        if any(c.strip() for c in cellen):
+            kop = [k.strip() for k in cellen]
+            break
+    kop_regel = lezer.line_num
+
+    sleutels = normenset.invoer_sleutels
+    bekend = set(VASTE_KOLOMMEN) | set(sleutels) | set(extra_kolommen)
+    for k in kop:
+        if k not in bekend:
+            problemen.append(Probleem(
+                f"onbekende kolom '{k}'. Verwacht: gemeentecode, jaar (optioneel) en de invoer van "
+                f"normenset {normenset.label}.", kop_regel))
+    dubbel = {k for k in kop if kop.count(k) > 1}
+    problemen += [Probleem(f"kolom '{k}' komt dubbel voor.", kop_regel) for k in sorted(dubbel)]
+    if "gemeentecode" not in kop:
+        problemen.append(Probleem("kolom 'gemeentecode' ontbreekt.", kop_regel))
+    ontbrekend = [s for s in sleutels if s not in kop]
+    if ontbrekend and not ontbrekend_is_nul:
+        problemen.append(Probleem(
+            "ontbrekende invoerkolommen: " + ", ".join(ontbrekend)
+            + ". Voeg ze toe, of geef --ontbrekend-is-nul om ze als 0 te tellen.", kop_regel))
+    problemen += [Probleem(f"kolom '{k}' ontbreekt.", kop_regel)
+                  for k in extra_kolommen if k not in kop]
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+
+    referentie = load_referentie()
+    invoer_def = {i.sleutel: i for i in normenset.invoer}
+    codes: list[str] = []
+    jaren: list[int | None] = []
+    rijen: list[list[float]] = []
+    extra: list[list[float]] = []
+    regelnummers: list[int] = []
+    gezien: dict[tuple[str, int | None], int] = {}
+    for cellen in _csv_rijen_veilig(lezer, bestand):
+        regel = lezer.line_num
+        if not any(c.strip() for c in cellen):
+            continue
+        if len(cellen) != len(kop):
+            problemen.append(Probleem(
+                f"{len(cellen)} cellen, maar de kopregel heeft {len(kop)} kolommen.", regel))
+            continue
+        rij = dict(zip(kop, cellen, strict=True))
+        if not any(rij.get(s, "").strip() for s in sleutels if s in rij) and not any(
+            rij[k].strip() for k in extra_kolommen
+        ):
+            continue  # an unfilled template row
+        code = normaliseer_gemeentecode(rij["gemeentecode"])
+        if code is None or code not in referentie.index:
+            problemen.append(Probleem(
+                f"onbekende gemeentecode '{rij['gemeentecode'].strip()}' (verwacht 4 cijfers uit "
+                "de gemeentelijke indeling, bijvoorbeeld 0363).", regel, "gemeentecode"))
+            continue
+        jaar = None
+        if rij.get("jaar", "").strip():
+            try:
+                jaar = int(rij["jaar"].strip())
+                if not 2000 <= jaar <= 2100:
+                    raise ValueError
+            except ValueError:
+                problemen.append(Probleem(f"'{rij['jaar'].strip()}' is geen geldig jaar.", regel,
+                                          "jaar"))
+                continue
+        if (code, jaar) in gezien:
+            problemen.append(Probleem(
+                f"gemeente {code} ({referentie.naam(code)}) staat dubbel in het bestand "
+                f"(ook op regel {gezien[code, jaar]}).", regel, "gemeentecode"))
+            continue
+        gezien[code, jaar] = regel
+        waarden = []
+        for s in sleutels:
+            waarde = _cel(rij.get(s), invoer_def[s], decimaal, ontbrekend_is_nul, regel, problemen)
+            waarden.append(waarde)
+        for controle in normenset.geschonden_controles(dict(zip(sleutels, waarden, strict=True))):
+            problemen.append(Probleem(controle.melding, regel, controle.links))
+        waarden = [0.0 if w is None else w for w in waarden]
+        extra_waarden = []
+        for k in extra_kolommen:
+            try:
+                w = parse_getal(rij[k], decimaal)
+            except GetalFout as exc:
+                problemen.append(Probleem(str(exc), regel, k))
+                continue
+            if w is None or w < 0:
+                problemen.append(Probleem("vul een getal van 0 of meer in.", regel, k))
+                continue
+            extra_waarden.append(w)
+        codes.append(code)
+        jaren.append(jaar)
+        rijen.append(waarden)
+        extra.append(extra_waarden)
+        regelnummers.append(regel)
+    if not problemen and not codes:
+        problemen.append(Probleem("het bestand bevat geen gemeenten met gegevens."))
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    return InvoerTabel(
+        gemeentecodes=tuple(codes),
+        jaren=tuple(jaren),
+        volume=np.array(rijen, dtype=float).reshape(len(codes), len(sleutels)),
+        regels=tuple(regelnummers),
+        extra={k: np.array([e[j] for e in extra]) for j, k in enumerate(extra_kolommen)},
+    )
+
+
+def _csv_rijen_veilig(lezer, bestand: str):
+    """Rows of a csv.reader; a malformed file becomes an InvoerFout with its line."""
+    while True:
+        try:
+            yield next(lezer)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvoerFout([Probleem(f"het bestand is geen geldige CSV ({exc}).",
+                                       lezer.line_num)], bestand) from None
+
+
+def _cel(
+    tekst: str | None,
+    invoer: Invoer,
+    decimaal: str,
+    ontbrekend_is_nul: bool,
+    regel: int,
+    problemen: list[Probleem],
+) -> float | None:
+    """One invoer cell, parsed and checked against min/max. A problem is appended and None
+    returned when the cell is not usable (so cross-field checks skip it)."""
+    if tekst is None or not tekst.strip():
+        if not ontbrekend_is_nul:
+            problemen.append(Probleem(
+                "lege cel. Vul een getal in (0 als er niets was), of geef --ontbrekend-is-nul.",
+                regel, invoer.sleutel))
+            return None
+        return 0.0
+    try:
+        waarde = parse_getal(tekst, decimaal)
+    except GetalFout as exc:
+        problemen.append(Probleem(str(exc), regel, invoer.sleutel))
+        return None
+    assert waarde is not None
+    if waarde < invoer.min:
+        problemen.append(Probleem(
+            f"{tekst.strip()} is kleiner dan het minimum {invoer.min:g}.", regel, invoer.sleutel))
+        return None
+    if waarde > invoer.max:
+        problemen.append(Probleem(
+            f"{tekst.strip()} is groter dan het maximum {invoer.max:g} ({invoer.eenheid}).",
+            regel, invoer.sleutel))
+        return None
+    return waarde

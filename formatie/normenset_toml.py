@@ -1,0 +1,383 @@
+"""The normenset file format (TOML): reading with full validation, and the shipped default.
+
+Every problem is reported with its line, in Dutch (:class:`~formatie.problemen.InvoerFout`).
+Writing a normenset back as TOML is :func:`formatie.normenset.normenset_als_toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .normenset import (
+    MAX_NORMENSET_NAAM,
+    MAX_NORMENSET_VERSIE,
+    ORGANISATIE_PARAMETERS,
+    SCHATTING_BASES,
+    SPREIDINGEN,
+    Controle,
+    Functie,
+    Invoer,
+    Normenset,
+    Taak,
+)
+from .problemen import InvoerFout, Probleem
+
+NORMEN = resources.files("formatie") / "normen"
+STANDAARD_NORMENSET = "standaard-2026.toml"
+
+#: Columns of an invoer CSV that are not invoer sleutels (so no invoer may use them).
+VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")
+_SLEUTEL = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+
+
+def _toml_regels(tekst: str) -> dict[tuple, int]:
+    """Map TOML places to line numbers: ``("taak", 2)`` → header, ``("taak", 2, "uren")`` → key.
+
+    tomllib gives no positions, so the raw text is scanned for table headers and keys (skipping
+    multi-line strings). Good enough to point a user at the right line.
+    """
+    regels: dict[tuple, int] = {}
+    teller: dict[str, int] = {}
+    tabel: tuple = ()
+    in_string = False
+    for nr, regel in enumerate(tekst.splitlines(), start=1):
+        kaal = regel.strip()
+        if in_string:
+            if kaal.count('"""') % 2 == 1 or kaal.count("'''") % 2 == 1:
+                in_string = False
+            continue
+        if m := re.match(r"^\[\[\s*([\w.\-]+)\s*\]\]", kaal):
+            naam = m.group(1)
+            index = teller.get(naam, 0)
+            teller[naam] = index + 1
+            tabel = (naam, index)
+            regels.setdefault(tabel, nr)
+        elif m := re.match(r'^\[\s*([\w.\-"]+)\s*\]', kaal):
+            tabel = tuple(deel.strip('"') for deel in m.group(1).split("."))
+            regels.setdefault(tabel, nr)
+        elif m := re.match(r"^([\w\-]+)\s*=", kaal):
+            regels.setdefault((*tabel, m.group(1)), nr)
+            if kaal.count('"""') % 2 == 1 or kaal.count("'''") % 2 == 1:
+                in_string = True
+    return regels
+
+
+#: tomllib's (English) syntax messages, by their start, in Dutch.
+_TOML_MELDINGEN = (
+    ("Invalid value", "ongeldige waarde: zet tekst tussen aanhalingstekens en gebruik in getallen "
+                      "een punt als decimaalteken"),
+    ("Cannot overwrite a value", "een sleutel staat twee keer in dezelfde tabel"),
+    ("Cannot declare", "een tabel is twee keer gedeclareerd"),
+    ("Expected '=' after a key", "na een sleutel hoort '='"),
+    ("Expected ']' at the end of a table", "de tabelkop mist een ']'"),
+    ("Expected ']]' at the end of an array", "de tabelkop mist ']]'"),
+    ("Unterminated string", "een tekst is niet afgesloten met een aanhalingsteken"),
+    ("Expected newline", "na een waarde hoort een nieuwe regel"),
+    ("Unclosed array", "een lijst is niet afgesloten met ']'"),
+    ("Illegal character '\\n'", "een tekst is niet afgesloten met een aanhalingsteken vóór het "
+                                  "einde van de regel"),
+    ("Illegal character", "een teken dat hier niet mag staan"),
+)
+
+
+def _toml_syntaxfout(melding: str, tekst: str) -> Probleem:
+    """A tomllib syntax error as a Dutch problem with its line (the last one at end of text)."""
+    m = re.search(r"line (\d+), column (\d+)", melding)
+    regel = int(m.group(1)) if m else max(1, len(tekst.splitlines()))
+    uitleg = next((nl for en, nl in _TOML_MELDINGEN if melding.startswith(en)),
+                  "ongeldige TOML-syntaxis")
+    plaats = f" bij teken {m.group(2)}" if m else ""
+    return Probleem(f"geen geldige TOML{plaats}: {uitleg}.", regel)
+
+
+class _Controleur:
+    """Collects problems while reading a parsed TOML document."""
+
+    def __init__(self, regels: dict[tuple, int]):
+        self.regels = regels
+        self.problemen: list[Probleem] = []
+
+    def regel(self, *plaats) -> int | None:
+        while plaats:
+            if plaats in self.regels:
+                return self.regels[plaats]
+            plaats = plaats[:-1]
+        return None
+
+    def fout(self, plaats: tuple, bericht: str) -> None:
+        self.problemen.append(Probleem(bericht, self.regel(*plaats)))
+
+    def tekst(self, tabel: dict, plaats: tuple, sleutel: str, wat: str, verplicht=True) -> str:
+        waarde = tabel.get(sleutel)
+        if waarde is None:
+            if verplicht:
+                self.fout(plaats, f"{wat}: '{sleutel}' ontbreekt.")
+            return ""
+        if not isinstance(waarde, str) or (verplicht and not waarde.strip()):
+            self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' moet een (niet-lege) tekst zijn.")
+            return ""
+        return waarde.strip()
+
+    def getal(
+        self, tabel: dict, plaats: tuple, sleutel: str, wat: str, verplicht=True
+    ) -> float | None:
+        waarde = tabel.get(sleutel)
+        if waarde is None:
+            if verplicht:
+                self.fout(plaats, f"{wat}: '{sleutel}' ontbreekt.")
+            return None
+        if isinstance(waarde, bool) or not isinstance(waarde, int | float):
+            self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' moet een getal zijn.")
+            return None
+        waarde = float(waarde)
+        if not np.isfinite(waarde):
+            self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' moet een eindig getal zijn.")
+            return None
+        return waarde
+
+    def onbekend(self, tabel: dict, plaats: tuple, bekend: set[str], wat: str) -> None:
+        for sleutel in tabel:
+            if sleutel not in bekend:
+                self.fout(
+                    (*plaats, sleutel),
+                    f"{wat}: onbekende sleutel '{sleutel}' (bekend: {', '.join(sorted(bekend))}).",
+                )
+
+
+_FUNCTIE_SLEUTELS = {"naam", *ORGANISATIE_PARAMETERS}
+_INVOER_SLEUTELS = {
+    "sleutel", "naam", "eenheid", "groep", "min", "max", "toelichting", "spreiding",
+    "schatting_basis", "schatting_per_1000",
+}
+_TAAK_SLEUTELS = {
+    "sleutel", "functie", "naam", "invoer", "uren", "uren_laag", "uren_hoog", "bron", "toelichting"
+}
+_CONTROLE_SLEUTELS = {"links", "rechts", "melding"}
+_TOP_SLEUTELS = {"naam", "versie", "toelichting", "per_duizend", "functie", "invoer", "taak",
+                 "controle"}
+
+
+def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
+    """Parse and fully validate a normenset from TOML text; raise InvoerFout with every problem."""
+    try:
+        doc = tomllib.loads(tekst)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvoerFout([_toml_syntaxfout(str(exc), tekst)], bestand) from None
+    c = _Controleur(_toml_regels(tekst))
+    c.onbekend(doc, (), _TOP_SLEUTELS, "normenset")
+    naam = c.tekst(doc, (), "naam", "normenset")
+    versie = doc.get("versie")
+    if isinstance(versie, int | float) and not isinstance(versie, bool):
+        versie = str(versie)
+    versie = c.tekst({"versie": versie}, (), "versie", "normenset")
+    if len(naam) > MAX_NORMENSET_NAAM:
+        c.fout(("naam",), f"normenset: de naam is {len(naam)} tekens lang; maximaal "
+                          f"{MAX_NORMENSET_NAAM}.")
+    if len(versie) > MAX_NORMENSET_VERSIE:
+        c.fout(("versie",), f"normenset: de versie is {len(versie)} tekens lang; maximaal "
+                            f"{MAX_NORMENSET_VERSIE}.")
+
+    functies = _lees_functies(doc, c)
+    invoer = _lees_invoer(doc, c)
+    taken = _lees_taken(doc, c, {f.sleutel for f in functies}, {i.sleutel for i in invoer})
+    controles = _lees_controles(doc, c, {i.sleutel for i in invoer})
+    for f in functies:
+        if not any(t.functie == f.sleutel for t in taken):
+            c.fout(("functie", f.sleutel), f"functie '{f.sleutel}' heeft geen taken.")
+    per_duizend = doc.get("per_duizend")
+    if per_duizend is not None and per_duizend not in {i.sleutel for i in invoer}:
+        c.fout(("per_duizend",), f"per_duizend: onbekende invoer '{per_duizend}'.")
+    if c.problemen:
+        raise InvoerFout(sorted(c.problemen, key=lambda p: p.regel or 0), bestand)
+    return Normenset(
+        naam=naam,
+        versie=versie,
+        functies=tuple(functies),
+        invoer=tuple(invoer),
+        taken=tuple(taken),
+        controles=tuple(controles),
+        toelichting=str(doc.get("toelichting", "")),
+        per_duizend=per_duizend,
+        bron_tekst=tekst,
+    )
+
+
+def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
+    tabel = doc.get("functie")
+    if not isinstance(tabel, dict) or not tabel:
+        c.fout((), "de normenset heeft geen [functie.…]-tabellen.")
+        return []
+    functies = []
+    for sleutel, f in tabel.items():
+        plaats = ("functie", sleutel)
+        wat = f"functie '{sleutel}'"
+        if not _SLEUTEL.match(sleutel):
+            c.fout(plaats, f"{wat}: de sleutel mag alleen kleine letters, cijfers en _ bevatten.")
+        if not isinstance(f, dict):
+            c.fout(plaats, f"{wat} moet een tabel zijn.")
+            continue
+        c.onbekend(f, plaats, _FUNCTIE_SLEUTELS, wat)
+        waarden = {p: c.getal(f, plaats, p, wat) for p in ORGANISATIE_PARAMETERS}
+        naam = c.tekst(f, plaats, "naam", wat)
+        if (v := waarden["contracturen_per_fte"]) is not None and not 0 < v <= 8784:
+            c.fout((*plaats, "contracturen_per_fte"),
+                   f"{wat}: contracturen_per_fte moet tussen 0 en 8784 (uren in een jaar) liggen.")
+        for p in ("afwezigheid", "indirect"):
+            if (v := waarden[p]) is not None and not 0 <= v < 1:
+                c.fout((*plaats, p), f"{wat}: {p} is een aandeel en moet in [0, 1) liggen.")
+        for p in ("leiding", "vast_fte"):
+            if (v := waarden[p]) is not None and v < 0:
+                c.fout((*plaats, p), f"{wat}: {p} mag niet negatief zijn.")
+        if all(v is not None for v in waarden.values()):
+            functies.append(Functie(sleutel=sleutel, naam=naam, **waarden))
+    return functies
+
+
+def _lijst(doc: dict, naam: str, c: _Controleur) -> list:
+    lijst = doc.get(naam, [])
+    if not isinstance(lijst, list) or not all(isinstance(x, dict) for x in lijst):
+        c.fout((naam,), f"'{naam}' moet een lijst van [[{naam}]]-tabellen zijn.")
+        return []
+    return lijst
+
+
+def _unieke_sleutel(item: dict, plaats: tuple, wat: str, gezien: set, c: _Controleur) -> str:
+    sleutel = c.tekst(item, plaats, "sleutel", wat)
+    if sleutel and not _SLEUTEL.match(sleutel):
+        c.fout((*plaats, "sleutel"),
+               f"{wat}: sleutel '{sleutel}' mag alleen kleine letters, cijfers en _ bevatten "
+               "en moet met een letter beginnen.")
+    if sleutel in gezien:
+        c.fout((*plaats, "sleutel"), f"{wat}: sleutel '{sleutel}' komt dubbel voor.")
+    gezien.add(sleutel)
+    return sleutel
+
+
+def _lees_invoer(doc: dict, c: _Controleur) -> list[Invoer]:
+    lijst = _lijst(doc, "invoer", c)
+    if not lijst:
+        c.fout((), "de normenset heeft geen [[invoer]].")
+    invoer, gezien = [], set()
+    for n, item in enumerate(lijst):
+        plaats = ("invoer", n)
+        wat = f"invoer {n + 1}"
+        c.onbekend(item, plaats, _INVOER_SLEUTELS, wat)
+        sleutel = _unieke_sleutel(item, plaats, wat, gezien, c)
+        wat = f"invoer '{sleutel}'" if sleutel else wat
+        if sleutel in VASTE_KOLOMMEN or sleutel.startswith(("fte_", "bezetting_")):
+            c.fout((*plaats, "sleutel"), f"{wat}: deze sleutel is gereserveerd.")
+        naam = c.tekst(item, plaats, "naam", wat)
+        eenheid = c.tekst(item, plaats, "eenheid", wat)
+        groep = c.tekst(item, plaats, "groep", wat, verplicht=False) or "Overig"
+        toelichting = c.tekst(item, plaats, "toelichting", wat, verplicht=False)
+        lo = c.getal(item, plaats, "min", wat)
+        hi = c.getal(item, plaats, "max", wat)
+        if lo is not None and lo < 0:
+            c.fout((*plaats, "min"), f"{wat}: min mag niet negatief zijn (volumes zijn ≥ 0).")
+        if lo is not None and hi is not None and hi < lo:
+            c.fout((*plaats, "max"), f"{wat}: max ({hi:g}) is kleiner dan min ({lo:g}).")
+        spreiding = item.get("spreiding", "poisson")
+        if spreiding not in SPREIDINGEN:
+            c.fout((*plaats, "spreiding"),
+                   f"{wat}: spreiding moet een van {', '.join(SPREIDINGEN)} zijn.")
+        basis = item.get("schatting_basis")
+        per_1000 = c.getal(item, plaats, "schatting_per_1000", wat, verplicht=False)
+        if basis is not None and basis not in SCHATTING_BASES:
+            c.fout((*plaats, "schatting_basis"),
+                   f"{wat}: schatting_basis moet een van {', '.join(SCHATTING_BASES)} zijn.")
+        if (basis is None) != (item.get("schatting_per_1000") is None):
+            c.fout(plaats, f"{wat}: geef schatting_basis en schatting_per_1000 allebei of geen van "
+                           "beide.")
+        if per_1000 is not None and per_1000 < 0:
+            c.fout((*plaats, "schatting_per_1000"), f"{wat}: schatting_per_1000 mag niet negatief "
+                                                    "zijn.")
+        if sleutel and naam and eenheid and lo is not None and hi is not None:
+            invoer.append(Invoer(sleutel, naam, eenheid, groep, lo, hi, toelichting, spreiding,
+                                 basis, per_1000))
+    return invoer
+
+
+def _lees_taken(doc: dict, c: _Controleur, functies: set[str], invoer: set[str]) -> list[Taak]:
+    lijst = _lijst(doc, "taak", c)
+    if not lijst:
+        c.fout((), "de normenset heeft geen [[taak]].")
+    taken, gezien = [], set()
+    for n, item in enumerate(lijst):
+        plaats = ("taak", n)
+        wat = f"taak {n + 1}"
+        c.onbekend(item, plaats, _TAAK_SLEUTELS, wat)
+        sleutel = _unieke_sleutel(item, plaats, wat, gezien, c)
+        wat = f"taak '{sleutel}'" if sleutel else wat
+        functie = c.tekst(item, plaats, "functie", wat)
+        if functie and functie not in functies:
+            c.fout((*plaats, "functie"), f"{wat}: onbekende functie '{functie}'.")
+        bron_invoer = c.tekst(item, plaats, "invoer", wat)
+        if bron_invoer and bron_invoer not in invoer:
+            c.fout((*plaats, "invoer"), f"{wat}: onbekende invoer '{bron_invoer}'.")
+        naam = c.tekst(item, plaats, "naam", wat)
+        uren = c.getal(item, plaats, "uren", wat)
+        laag = c.getal(item, plaats, "uren_laag", wat, verplicht=False)
+        hoog = c.getal(item, plaats, "uren_hoog", wat, verplicht=False)
+        laag = uren if laag is None else laag
+        hoog = uren if hoog is None else hoog
+        for p, v in (("uren", uren), ("uren_laag", laag), ("uren_hoog", hoog)):
+            if v is not None and v < 0:
+                c.fout((*plaats, p), f"{wat}: {p} mag niet negatief zijn.")
+        if None not in (uren, laag, hoog) and not laag <= uren <= hoog:
+            c.fout((*plaats, "uren"), f"{wat}: er moet gelden uren_laag ≤ uren ≤ uren_hoog "
+                                      f"(nu {laag:g} / {uren:g} / {hoog:g}).")
+        bron = c.tekst(item, plaats, "bron", wat, verplicht=False) or "aanname"
+        toelichting = c.tekst(item, plaats, "toelichting", wat, verplicht=False)
+        if sleutel and functie and bron_invoer and naam and uren is not None:
+            taken.append(Taak(sleutel, functie, naam, bron_invoer, uren, laag, hoog, bron,
+                              toelichting))
+    return taken
+
+
+def _lees_controles(doc: dict, c: _Controleur, invoer: set[str]) -> list[Controle]:
+    controles = []
+    for n, item in enumerate(_lijst(doc, "controle", c)):
+        plaats = ("controle", n)
+        wat = f"controle {n + 1}"
+        c.onbekend(item, plaats, _CONTROLE_SLEUTELS, wat)
+        links = c.tekst(item, plaats, "links", wat)
+        rechts = c.tekst(item, plaats, "rechts", wat)
+        melding = c.tekst(item, plaats, "melding", wat)
+        for p, v in (("links", links), ("rechts", rechts)):
+            if v and v not in invoer:
+                c.fout((*plaats, p), f"{wat}: onbekende invoer '{v}'.")
+        if links and rechts and melding:
+            controles.append(Controle(links, rechts, melding))
+    return controles
+
+
+def load_normenset(pad: str | Path | None = None) -> Normenset:
+    """Read a normenset file; None gives the shipped default (standaard-2026)."""
+    if pad is None:
+        return standaard_normenset()
+    pad = Path(pad)
+    try:
+        tekst = pad.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvoerFout([Probleem("bestand niet gevonden.")], str(pad)) from None
+    except UnicodeDecodeError:
+        raise InvoerFout([Probleem("het bestand is geen UTF-8-tekst.")], str(pad)) from None
+    except OSError as exc:
+        raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
+                         str(pad)) from None
+    return parse_normenset(tekst, str(pad))
+
+
+@lru_cache(maxsize=1)
+def standaard_normenset() -> Normenset:
+    """The default normenset shipped with the tool."""
+    tekst = (NORMEN / STANDAARD_NORMENSET).read_text(encoding="utf-8")
+    return parse_normenset(tekst, STANDAARD_NORMENSET)

@@ -1,0 +1,79 @@
+"""The shipped reference data: 342 gemeenten with CBS population and DUO figures, 40 regions.
+
+Sources and caveats: ``formatie/data/README.md``. Bron: CBS, DUO (CC BY 4.0).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+DATA = resources.files("formatie") / "data"
+
+
+BRONVERMELDING = "Bron: CBS, DUO (CC BY 4.0)"
+
+
+@dataclass(frozen=True)
+class Referentie:
+    """The 342 gemeenten (2024 indeling) with CBS population and DUO figures; arrays are (G,)."""
+
+    gemeentecodes: tuple[str, ...]
+    gemeentenamen: tuple[str, ...]
+    inwoners: np.ndarray
+    leeftijd_0_14: np.ndarray
+    leeftijd_15_24: np.ndarray
+    leeftijd_25_44: np.ndarray
+    vestigingen_po: np.ndarray
+    regio_per_gemeente: tuple[str, ...]  # MCxx
+    regionamen: dict[str, str]  # MCxx → name
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.gemeentecodes)}
+
+    def naam(self, code: str) -> str:
+        return self.gemeentenamen[self.index[code]]
+
+    def leden(self, regio: str) -> list[str]:
+        return [c for c, r in zip(self.gemeentecodes, self.regio_per_gemeente, strict=True)
+                if r == regio]
+
+
+def _csv_rijen(naam: str) -> list[dict[str, str]]:
+    with (DATA / naam).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def load_referentie() -> Referentie:
+    """Read the shipped CBS/DUO files (see formatie/data/README.md)."""
+    gemeenten = sorted(_csv_rijen("bevolking_leeftijd_gemeenten_2024.csv"),
+                       key=lambda r: r["gemeentecode"])
+    codes = tuple(r["gemeentecode"] for r in gemeenten)
+    index = {c: i for i, c in enumerate(codes)}
+
+    def kolom(naam: str) -> np.ndarray:
+        return np.array([float(r[naam]) for r in gemeenten])
+
+    vestigingen = np.zeros(len(codes))
+    for r in _csv_rijen("duo_leerlingen_po_per_gemeente.csv"):
+        vestigingen[index[r["gemeentecode"]]] += float(r["vestigingen_met_leerlingen_2025"])
+    regio = {r["gemeentecode"]: r["rmc_statcode"] for r in _csv_rijen("gemeente_rmc_regio.csv")}
+    regionamen = {r["rmc_statcode"]: r["rmc_naam"]
+                  for r in sorted(_csv_rijen("rmc_regios.csv"), key=lambda r: r["rmc_statcode"])}
+    return Referentie(
+        gemeentecodes=codes,
+        gemeentenamen=tuple(r["gemeentenaam"] for r in gemeenten),
+        inwoners=kolom("inwoners_totaal"),
+        leeftijd_0_14=kolom("leeftijd_0_14"),
+        leeftijd_15_24=kolom("leeftijd_15_24"),
+        leeftijd_25_44=kolom("leeftijd_25_44"),
+        vestigingen_po=vestigingen,
+        regio_per_gemeente=tuple(regio[c] for c in codes),
+        regionamen=regionamen,
+    )
