@@ -11,23 +11,44 @@ from wtforms import Field, HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
-from formatie.normenset import MAX_BEZETTING_FTE, Normenset
+from formatie.normenset import Normenset
+from formatie.parameters import BEZETTING as BEZETTING_PARAMETER
+from formatie.parameters import Parameter
 
-BEZETTING = "bezetting_"  # prefix of bezetting fields; reserved for invoer sleutels by the normenset reader
-MAX_BEZETTING = MAX_BEZETTING_FTE  # the same bound as a workbook upload
+BEZETTING = "bezetting_"  # prefix of bezetting fields; the normenset reader reserves it
 MAX_LENGTE = 30
 
 
 class GetalField(StringField):
-    """A text input (``inputmode="decimal"``) holding a Dutch number; ``.waarde`` is the float."""
+    """A text input (``inputmode="decimal"``) holding a Dutch number; ``.waarde`` is the float
+    as typed (a percentage for a share), ``.opgeslagen`` the value in the stored unit.
 
-    def __init__(self, label, *, minimum: float, maximum: float, eenheid: str, **kwargs):
+    With ``parameter`` (a row of :mod:`formatie.parameters`) the bounds, unit and message come
+    from that table; ``minimum``/``maximum`` are for invoer, whose bounds the normenset gives.
+    """
+
+    def __init__(self, label, *, minimum: float | None = None, maximum: float | None = None,
+                 eenheid: str = "", parameter: Parameter | None = None, **kwargs):
         render_kw = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
         super().__init__(label, render_kw=render_kw, **kwargs)
-        self.minimum = minimum
-        self.maximum = maximum
-        self.eenheid = eenheid
+        self.parameter = parameter
+        factor = parameter.weergave_factor if parameter else 1.0
+        self.minimum = parameter.min * factor if parameter else minimum
+        self.maximum = parameter.max * factor if parameter else maximum
+        self.eenheid = parameter.weergave_eenheid if parameter else eenheid
         self.waarde: float | None = None
+
+    @property
+    def opgeslagen(self) -> float | None:
+        """The value in the stored unit (a fraction for a share shown as a percentage)."""
+        if self.waarde is None or self.parameter is None:
+            return self.waarde
+        return self.waarde / self.parameter.weergave_factor
+
+    def toon(self, opgeslagen: float) -> None:
+        """Fill the field from a stored value (a fraction is shown as a percentage)."""
+        factor = self.parameter.weergave_factor if self.parameter else 1.0
+        self.data = format_invoer(opgeslagen * factor)
 
     def process_formdata(self, valuelist):
         self.data = valuelist[0] if valuelist else ""
@@ -42,6 +63,11 @@ class GetalField(StringField):
         except GetalFout as exc:
             raise ValidationError(str(exc)[:1].upper() + str(exc)[1:]) from None
         if waarde is None:
+            return
+        if self.parameter is not None:
+            if not self.parameter.toegestaan(waarde / self.parameter.weergave_factor):
+                raise ValidationError(f"Vul een getal in, {self.parameter.bereik_tekst()}.")
+            self.waarde = waarde
             return
         if waarde < self.minimum:
             raise ValidationError(f"Vul een getal van {format_getal(self.minimum)} of meer in.")
@@ -115,8 +141,7 @@ def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
                                             eenheid=invoer.eenheid, description=invoer.eenheid)
     for functie in normenset.functies:
         velden[BEZETTING + functie.sleutel] = GetalField(
-            f"{functie.naam}: fte in dienst", minimum=0.0, maximum=MAX_BEZETTING, eenheid="fte",
-            description="fte")
+            f"{functie.naam}: fte in dienst", parameter=BEZETTING_PARAMETER, description="fte")
     klasse = type("InvoerForm", (InvoerFormBase,), velden)
     return klasse(**kwargs)
 

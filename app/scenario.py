@@ -27,6 +27,7 @@ from formatie.excel import exporteer_vergelijking
 from formatie.getallen import format_getal, format_invoer
 from formatie.model import Resultaat, bereken
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
+from formatie.parameters import parameter
 from formatie.referentie import load_referentie
 from formatie.scenario import (
     PRESETS,
@@ -66,14 +67,6 @@ MAX_ID = 2**31 - 1
 #: (common random numbers), so differences between scenarios are not noise.
 TREKKINGEN = 2000
 DP27 = "doorstroompunt_27"
-#: Organisation parameters: (label, minimum, maximum, unit).
-ORGANISATIE_VELDEN = {
-    "contracturen_per_fte": ("Contracturen per fte per jaar", 1.0, 8784.0, "uur"),
-    "afwezigheid": ("Afwezigheid (aandeel, bijv. 0,15)", 0.0, 0.99, "aandeel"),
-    "indirect": ("Indirecte tijd (aandeel)", 0.0, 0.99, "aandeel"),
-    "leiding": ("Leiding en ondersteuning (fte per fte)", 0.0, 10.0, "fte per fte"),
-    "vast_fte": ("Vaste basis per gemeente", 0.0, 1000.0, "fte"),
-}
 
 
 # =============================================================================================
@@ -185,16 +178,14 @@ class ScenarioFormBase(FlaskForm):
 def scenario_form(normenset: Normenset, **kwargs) -> ScenarioFormBase:
     velden: dict[str, Field] = {"normenset": normenset}
     for invoer in normenset.invoer:
-        velden[f"groei_{invoer.sleutel}"] = GetalField(
-            invoer.naam, minimum=-99.0, maximum=1000.0, eenheid="%")
+        velden[f"groei_{invoer.sleutel}"] = GetalField(invoer.naam, parameter=parameter("groei"))
     for taak in normenset.taken:
-        velden[f"uren_{taak.sleutel}"] = GetalField(
-            taak.naam, minimum=0.0, maximum=10_000.0, eenheid="uur per eenheid")
+        velden[f"uren_{taak.sleutel}"] = GetalField(taak.naam, parameter=parameter("uren"))
     for functie in normenset.functies:
         for p in ORGANISATIE_PARAMETERS:
-            label, lo, hi, eenheid = ORGANISATIE_VELDEN[p]
+            rij = parameter(p)
             velden[f"org_{functie.sleutel}__{p}"] = GetalField(
-                f"{functie.naam}: {label}", minimum=lo, maximum=hi, eenheid=eenheid)
+                f"{functie.naam}: {rij.label}", parameter=rij)
     preset = PRESETS[DP27]
     velden[f"preset_{DP27}"] = BooleanField(preset.naam)
     velden["dp27_cohort"] = GetalField("Cohort 23 tot en met 26 jaar", minimum=0.0,
@@ -226,7 +217,7 @@ def _vul_uit(form: ScenarioFormBase, s: Scenario) -> None:
     for f, params in s.organisatie.items():
         for p, v in params.items():
             if f"org_{f}__{p}" in form:
-                form[f"org_{f}__{p}"].data = format_invoer(v)
+                form[f"org_{f}__{p}"].toon(v)
     for keuze in s.presets:
         if keuze.sleutel == DP27:
             form[f"preset_{DP27}"].data = True
@@ -248,7 +239,7 @@ def _uit_form(form: ScenarioFormBase, basis: Basis, scope_regio: str | None, jaa
     organisatie: dict[str, dict[str, float]] = {}
     for f in n.functie_sleutels:
         for p in ORGANISATIE_PARAMETERS:
-            waarde = form[f"org_{f}__{p}"].waarde
+            waarde = form[f"org_{f}__{p}"].opgeslagen
             if waarde is not None:
                 organisatie.setdefault(f, {})[p] = waarde
     presets = []
@@ -334,7 +325,7 @@ def nieuw():
     return render_template(
         "scenario/nieuw.html", form=form, n=n, basis=basis, label=label, jaar=jaar,
         terug=terug, problemen=problemen, preset=PRESETS[DP27], cohort_schatting=cohort,
-        organisatie_velden=ORGANISATIE_VELDEN, parameters=ORGANISATIE_PARAMETERS,
+        parameters=ORGANISATIE_PARAMETERS,
         fouten=form.fouten() if request.method == "POST" else []), status
 
 

@@ -137,7 +137,7 @@ def cmd_regios(args: argparse.Namespace) -> int:
     return 0
 
 
-# ----- Excel scenario workbooks (formatie.excel / formatie.werkboek_lezen.lees_werkboek) -------------
+# ----- Excel scenario workbooks (formatie.excel / formatie.werkboek_lezen) ----------------
 
 
 def _schrijf_atomair(pad: str, data: bytes) -> None:

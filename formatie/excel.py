@@ -42,6 +42,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from . import __version__
 from .model import bereken
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
+from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
 from .werkboek_formaat import (
     BEREKENING_SLEUTELS,
@@ -108,6 +109,21 @@ def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
                                                      strict=True)}
         uit[code] = per
     return uit
+
+
+def _validatie(p: Parameter, uitleg: str | None = None, leeg_mag: bool = False) -> dict:
+    """Excel data validation for a cell holding parameter ``p`` (stored unit), from the one
+    parameter table: Excel compares with ≥/≤ only, so an open end moves by a hair."""
+    hair = 1e-9 * max(abs(p.max), 1.0)
+    bericht = f"{p.label}: {p.bereik_tekst()}."
+    return {
+        "validate": "decimal", "criteria": "between",
+        "minimum": p.min + (hair if p.min_open else 0.0),
+        "maximum": p.max - (hair if p.max_open else 0.0),
+        "ignore_blank": leeg_mag, "input_title": _kort(p.label, 32),
+        "input_message": _kort(f"{uitleg} {bericht}" if uitleg else bericht, 255),
+        "error_title": "Ongeldige waarde", "error_message": _kort(bericht, 255),
+    }
 
 
 def _kort(tekst: str, n: int) -> str:
@@ -434,12 +450,8 @@ def _schrijf_normen(wb, ws, f: _Formaten, n: Normenset):
             wb.define_name(naam, cel)
             uren[t.sleutel] = naam
     laatste = EERSTE_RIJ + len(n.taken) - 1
-    ws.data_validation(EERSTE_RIJ, 5, laatste, 7, {
-        "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": False,
-        "input_title": "Uren per eenheid",
-        "input_message": "Uren per eenheid volume (0 of meer). Laag ≤ uren ≤ hoog.",
-        "error_title": "Ongeldige waarde", "error_message": "Vul een getal van 0 of meer in.",
-    })
+    ws.data_validation(EERSTE_RIJ, 5, laatste, 7, _validatie(
+        parameter("uren"), "Uren per eenheid volume. Laag ≤ uren ≤ hoog."))
 
     # Organisation parameters per functie.
     start = laatste + 3
@@ -472,23 +484,8 @@ def _schrijf_normen(wb, ws, f: _Formaten, n: Normenset):
         wb.define_name(casus, f"=Normen!{xl_rowcol_to_cell(r, kolom + 1, True, True)}")
         parameters[fn.sleutel, "casus_uren_per_fte"] = casus
     eerste_p, laatste_p = start + 3, start + 2 + len(n.functies)
-    regels = {
-        "contracturen_per_fte": ({"criteria": "between", "minimum": 0.001, "maximum": 8784},
-                                 "Contracturen per fte per jaar: meer dan 0 en hoogstens 8784."),
-        "afwezigheid": ({"criteria": "between", "minimum": 0, "maximum": 0.9999},
-                        "Een aandeel van 0% tot (niet met) 100%."),
-        "indirect": ({"criteria": "between", "minimum": 0, "maximum": 0.9999},
-                     "Een aandeel van 0% tot (niet met) 100%."),
-        "leiding": ({"criteria": ">=", "value": 0}, "Fte leiding per fte uitvoering, 0 of meer."),
-        "vast_fte": ({"criteria": ">=", "value": 0}, "Vaste fte per gemeente, 0 of meer."),
-    }
     for k, p in enumerate(ORGANISATIE_PARAMETERS):
-        criteria, bericht = regels[p]
-        ws.data_validation(eerste_p, 2 + k, laatste_p, 2 + k, {
-            "validate": "decimal", **criteria, "ignore_blank": False,
-            "input_title": _kort(_PARAMETER_LABELS[p], 32), "input_message": bericht,
-            "error_title": "Ongeldige waarde", "error_message": bericht,
-        })
+        ws.data_validation(eerste_p, 2 + k, laatste_p, 2 + k, _validatie(parameter(p)))
     ws.freeze_panes(EERSTE_RIJ, 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
@@ -606,12 +603,9 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
     G = len(codes)
     laatste_rij = EERSTE_RIJ + G - 1
     if met_bezetting:
-        ws.data_validation(EERSTE_RIJ, Jt + 1, laatste_rij, Jt + F, {
-            "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
-            "input_title": "Huidige bezetting",
-            "input_message": "De huidige formatie in fte (mag leeg blijven).",
-            "error_title": "Ongeldige waarde", "error_message": "Vul 0 of meer fte in.",
-        })
+        ws.data_validation(EERSTE_RIJ, Jt + 1, laatste_rij, Jt + F, _validatie(
+            parameter("bezetting"), "De huidige formatie in fte (mag leeg blijven).",
+            leeg_mag=True))
     # Totals row.
     if G > 1:
         r = laatste_rij + 1

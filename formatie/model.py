@@ -10,7 +10,13 @@ For gemeente g, taak k of functie f::
     fte[g,f]             = fte_uitvoering[g,f] × (1 + leiding(f))
     fte_totaal[g]        = Σ_f fte[g,f]
 
-A region's figures are sums over its member gemeenten. Nothing is rounded here.
+A region's figures are sums over its member gemeenten, each counted with the normenset its
+figures were saved under (:class:`Groep`, :func:`bereken_groepen`). Nothing is rounded here.
+
+Sign convention everywhere (page, JSON, workbook, CLI): ``verschil = bezetting − fte``, so a
+negative verschil is a shortage (:func:`verschil`). A functie's fte is the sum of its
+:func:`functie_regels`: one line per taak (execution fte), the vaste basis, and leiding en
+ondersteuning; every table that lists taken shows the last two as lines, so it adds up.
 
 :func:`fte_arrays` is the formula itself on plain arrays, with optional leading axes (draws,
 scenarios) on every argument; :func:`bereken` wraps it for a normenset and keeps every
@@ -152,3 +158,68 @@ def bereken(normenset: Normenset, volume: np.ndarray, gemeentecodes=()) -> Resul
         normenset.taak_functie_index,
     )
     return Resultaat(normenset=normenset, gemeentecodes=tuple(gemeentecodes), volume=volume, **uit)
+
+
+def verschil(bezetting: np.ndarray | float, fte: np.ndarray | float) -> np.ndarray:
+    """Bezetting − benodigde fte: negative is a shortage, positive a surplus (one convention
+    for every page, JSON answer, workbook and command)."""
+    return np.asarray(bezetting, dtype=float) - np.asarray(fte, dtype=float)
+
+
+@dataclass(frozen=True)
+class Regel:
+    """One line of a functie's fte: a taak, the vaste basis or leiding en ondersteuning."""
+
+    functie: str
+    soort: str  # "taak", "vast" or "leiding"
+    sleutel: str  # taak sleutel, or "vaste_basis" / "leiding"
+    naam: str
+    fte: float
+
+
+def functie_regels(res: Resultaat, g: int = 0) -> list[Regel]:
+    """The lines that make up each functie's fte for gemeente ``g`` (functie order, taken in
+    normenset order, then vaste basis and leiding): per functie they sum to ``res.fte[g, f]``.
+
+    A taak's line is its execution fte (``fte_taak``, hours ÷ casusuren per fte); leiding en
+    ondersteuning is ``fte − fte_uitvoering`` = ``leiding × fte_uitvoering``.
+    """
+    n = res.normenset
+    regels = []
+    for f, functie in enumerate(n.functies):
+        regels += [Regel(functie.sleutel, "taak", t.sleutel, t.naam, float(res.fte_taak[g, k]))
+                   for k, t in enumerate(n.taken) if t.functie == functie.sleutel]
+        regels.append(Regel(functie.sleutel, "vast", "vaste_basis", "Vaste basis",
+                            float(functie.vast_fte)))
+        regels.append(Regel(functie.sleutel, "leiding", "leiding", "Leiding en ondersteuning",
+                            float(res.fte[g, f] - res.fte_uitvoering[g, f])))
+    return regels
+
+
+@dataclass(frozen=True)
+class Groep:
+    """Gemeenten that count with one normenset: ``volume`` (G, I) in its invoer order.
+
+    A region whose members saved their figures under different normensets is a list of
+    groups; its totals are the sums over the groups (:func:`bereken_groepen`).
+    """
+
+    normenset: Normenset
+    gemeentecodes: tuple[str, ...]
+    volume: np.ndarray
+
+
+def bereken_groepen(groepen: list[Groep]) -> list[Resultaat]:
+    """One :class:`Resultaat` per group, each with its own normenset."""
+    return [bereken(g.normenset, g.volume, g.gemeentecodes) for g in groepen]
+
+
+def fte_per_functie(resultaten: list[Resultaat]) -> dict[str, float]:
+    """Region totals per functie sleutel over groups (a functie absent from a normenset adds
+    nothing), plus ``"totaal"``."""
+    uit: dict[str, float] = {}
+    for res in resultaten:
+        for f, functie in enumerate(res.normenset.functies):
+            uit[functie.sleutel] = uit.get(functie.sleutel, 0.0) + float(res.fte[:, f].sum())
+    uit["totaal"] = float(sum(float(res.fte_totaal.sum()) for res in resultaten))
+    return uit

@@ -1,8 +1,8 @@
 """The normenset: functies, invoer, taken and the norm hours that drive the model.
 
 A normenset is plain data (frozen dataclasses). Reading and validating a TOML file lives in
-:mod:`formatie.normenset_toml`; this module only describes the structure and offers array views of it
-that the model uses.
+:mod:`formatie.normenset_toml`; this module only describes the structure and offers array views
+of it that the model uses.
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ SCHATTING_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26", "inwoners", "vestiginge
 SPREIDINGEN = ("poisson", "geen")
 #: Organisation parameters of a functie that a scenario may override.
 ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte")
-#: Largest current formation (fte in dienst) of one functie in one gemeente, in the web form
-#: and in a workbook.
-MAX_BEZETTING_FTE = 10_000.0
 #: Longest naam and versie of a normenset (the database columns are String(200)/String(50)).
 MAX_NORMENSET_NAAM = 200
 MAX_NORMENSET_VERSIE = 50
@@ -218,7 +215,8 @@ def _toml_getal(waarde: float) -> str:
 
 
 def normenset_als_toml(n: Normenset) -> str:
-    """A normenset as TOML text that :func:`formatie.normenset_toml.parse_normenset` reads back equal."""
+    """A normenset as TOML text that :func:`formatie.normenset_toml.parse_normenset` reads back
+    equal."""
     regels = [f"naam = {_toml_tekst(n.naam)}", f"versie = {_toml_tekst(n.versie)}"]
     if n.toelichting:
         regels.append(f"toelichting = {_toml_tekst(n.toelichting)}")

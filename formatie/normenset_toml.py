@@ -26,6 +26,7 @@ from .normenset import (
     Normenset,
     Taak,
 )
+from .parameters import melding
 from .problemen import InvoerFout, Probleem
 
 NORMEN = resources.files("formatie") / "normen"
@@ -137,7 +138,10 @@ class _Controleur:
         if isinstance(waarde, bool) or not isinstance(waarde, int | float):
             self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' moet een getal zijn.")
             return None
-        waarde = float(waarde)
+        try:
+            waarde = float(waarde)
+        except OverflowError:  # an integer with hundreds of digits
+            waarde = float("inf")
         if not np.isfinite(waarde):
             self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' moet een eindig getal zijn.")
             return None
@@ -227,15 +231,9 @@ def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
         c.onbekend(f, plaats, _FUNCTIE_SLEUTELS, wat)
         waarden = {p: c.getal(f, plaats, p, wat) for p in ORGANISATIE_PARAMETERS}
         naam = c.tekst(f, plaats, "naam", wat)
-        if (v := waarden["contracturen_per_fte"]) is not None and not 0 < v <= 8784:
-            c.fout((*plaats, "contracturen_per_fte"),
-                   f"{wat}: contracturen_per_fte moet tussen 0 en 8784 (uren in een jaar) liggen.")
-        for p in ("afwezigheid", "indirect"):
-            if (v := waarden[p]) is not None and not 0 <= v < 1:
-                c.fout((*plaats, p), f"{wat}: {p} is een aandeel en moet in [0, 1) liggen.")
-        for p in ("leiding", "vast_fte"):
-            if (v := waarden[p]) is not None and v < 0:
-                c.fout((*plaats, p), f"{wat}: {p} mag niet negatief zijn.")
+        for p, v in waarden.items():
+            if v is not None and (bericht := melding(p, v, f"{wat}: {p}")):
+                c.fout((*plaats, p), bericht)
         if all(v is not None for v in waarden.values()):
             functies.append(Functie(sleutel=sleutel, naam=naam, **waarden))
     return functies
@@ -280,8 +278,9 @@ def _lees_invoer(doc: dict, c: _Controleur) -> list[Invoer]:
         toelichting = c.tekst(item, plaats, "toelichting", wat, verplicht=False)
         lo = c.getal(item, plaats, "min", wat)
         hi = c.getal(item, plaats, "max", wat)
-        if lo is not None and lo < 0:
-            c.fout((*plaats, "min"), f"{wat}: min mag niet negatief zijn (volumes zijn ≥ 0).")
+        for grens, v in (("min", lo), ("max", hi)):
+            if v is not None and (bericht := melding("invoer", v, f"{wat}: {grens}")):
+                c.fout((*plaats, grens), bericht)
         if lo is not None and hi is not None and hi < lo:
             c.fout((*plaats, "max"), f"{wat}: max ({hi:g}) is kleiner dan min ({lo:g}).")
         spreiding = item.get("spreiding", "poisson")
@@ -296,9 +295,9 @@ def _lees_invoer(doc: dict, c: _Controleur) -> list[Invoer]:
         if (basis is None) != (item.get("schatting_per_1000") is None):
             c.fout(plaats, f"{wat}: geef schatting_basis en schatting_per_1000 allebei of geen van "
                            "beide.")
-        if per_1000 is not None and per_1000 < 0:
-            c.fout((*plaats, "schatting_per_1000"), f"{wat}: schatting_per_1000 mag niet negatief "
-                                                    "zijn.")
+        if per_1000 is not None and (bericht := melding(
+                "schatting_per_1000", per_1000, f"{wat}: schatting_per_1000")):
+            c.fout((*plaats, "schatting_per_1000"), bericht)
         if sleutel and naam and eenheid and lo is not None and hi is not None:
             invoer.append(Invoer(sleutel, naam, eenheid, groep, lo, hi, toelichting, spreiding,
                                  basis, per_1000))
@@ -329,8 +328,8 @@ def _lees_taken(doc: dict, c: _Controleur, functies: set[str], invoer: set[str])
         laag = uren if laag is None else laag
         hoog = uren if hoog is None else hoog
         for p, v in (("uren", uren), ("uren_laag", laag), ("uren_hoog", hoog)):
-            if v is not None and v < 0:
-                c.fout((*plaats, p), f"{wat}: {p} mag niet negatief zijn.")
+            if v is not None and (bericht := melding(p, v, f"{wat}: {p}")):
+                c.fout((*plaats, p), bericht)
         if None not in (uren, laag, hoog) and not laag <= uren <= hoog:
             c.fout((*plaats, "uren"), f"{wat}: er moet gelden uren_laag ≤ uren ≤ uren_hoog "
                                       f"(nu {laag:g} / {uren:g} / {hoog:g}).")

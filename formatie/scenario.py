@@ -45,6 +45,7 @@ import numpy as np
 
 from .model import casus_uren_per_fte, fte_arrays
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
+from .parameters import melding
 
 SCHEMA = 1
 
@@ -277,13 +278,13 @@ def controleer(scenario: Scenario, normenset: Normenset) -> list[str]:
     for k, v in scenario.groei.items():
         if k not in normenset.invoer_sleutels:
             problemen.append(f"groei: onbekende invoer '{k}'.")
-        elif v <= -100:
-            problemen.append(f"groei '{k}': {v:g} % zou het volume negatief maken.")
+        elif bericht := melding("groei", v, f"groei '{k}'"):
+            problemen.append(bericht)
     for k, v in scenario.uren.items():
         if k not in normenset.taak_sleutels:
             problemen.append(f"uren: onbekende taak '{k}'.")
-        elif v < 0:
-            problemen.append(f"uren '{k}' mag niet negatief zijn.")
+        elif bericht := melding("uren", v, f"uren '{k}'"):
+            problemen.append(bericht)
     for f, params in scenario.organisatie.items():
         if f not in normenset.functie_sleutels:
             problemen.append(f"organisatie: onbekende functie '{f}'.")
@@ -292,13 +293,8 @@ def controleer(scenario: Scenario, normenset: Normenset) -> list[str]:
             if p not in ORGANISATIE_PARAMETERS:
                 problemen.append(f"organisatie '{f}': onbekende parameter '{p}' (bekend: "
                                  f"{', '.join(ORGANISATIE_PARAMETERS)}).")
-            elif p in ("afwezigheid", "indirect") and not 0 <= v < 1:
-                problemen.append(f"organisatie '{f}': {p} is een aandeel in [0, 1).")
-            elif p == "contracturen_per_fte" and not 0 < v <= 8784:
-                problemen.append(f"organisatie '{f}': contracturen_per_fte moet tussen 0 en "
-                                 "8784 liggen.")
-            elif v < 0:
-                problemen.append(f"organisatie '{f}': {p} mag niet negatief zijn.")
+            elif bericht := melding(p, v, f"organisatie '{f}': {p}"):
+                problemen.append(bericht)
     for keuze in scenario.presets:
         preset = PRESETS[keuze.sleutel]
         ontbreekt = [i for i in preset.invoer if i not in normenset.invoer_sleutels]

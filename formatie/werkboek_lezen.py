@@ -15,7 +15,6 @@ import numpy as np
 
 from .invoer_csv import InvoerTabel, normaliseer_gemeentecode
 from .normenset import (
-    MAX_BEZETTING_FTE,
     ORGANISATIE_PARAMETERS,
     Normenset,
     Taak,
@@ -23,6 +22,7 @@ from .normenset import (
     normenset_als_toml,
 )
 from .normenset_toml import parse_normenset
+from .parameters import melding
 from .problemen import CelProbleem, InvoerFout, Probleem
 from .referentie import load_referentie
 from .werkboek_formaat import (
@@ -365,10 +365,8 @@ def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
             if ruw is None or code is None:
                 continue
             waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
-            if waarde is not None and not 0 <= waarde <= MAX_BEZETTING_FTE:
-                bericht = ("de bezetting mag niet negatief zijn." if waarde < 0 else
-                           f"de bezetting ({waarde:g} fte) is groter dan het maximum "
-                           f"{MAX_BEZETTING_FTE:g} fte.")
+            bericht = waarde is not None and melding("bezetting", waarde, "de bezetting")
+            if bericht:
                 problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
                                              f"{_kolomletter(kolom)}{rij}"))
             elif waarde is not None:
@@ -520,9 +518,10 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
         for veld in ("uren", "uren_laag", "uren_hoog"):
             kolom = kolommen[veld]
             waarde = _cel_getal(normcellen.get((rij, kolom)), blad, rij, kolom, veld, problemen)
-            if waarde is not None and waarde < 0:
-                problemen.append(CelProbleem(f"taak '{sleutel}': {veld} mag niet negatief zijn.",
-                                             rij, veld, blad, f"{_kolomletter(kolom)}{rij}"))
+            if waarde is not None and (bericht := melding(veld, waarde,
+                                                          f"taak '{sleutel}': {veld}")):
+                problemen.append(CelProbleem(bericht, rij, veld, blad,
+                                             f"{_kolomletter(kolom)}{rij}"))
                 waarde = None
             if waarde is not None and _gelijk(waarde, getattr(oud, veld)):
                 waarde = getattr(oud, veld)  # keep the exact stored value
@@ -566,15 +565,8 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
             waarde = _cel_getal(normcellen.get((r, k)), blad, r, k, p, problemen)
             if waarde is None:
                 continue
-            fout = None
-            if p == "contracturen_per_fte" and not 0 < waarde <= 8784:
-                fout = "contracturen_per_fte moet tussen 0 en 8784 (uren in een jaar) liggen."
-            elif p in ("afwezigheid", "indirect") and not 0 <= waarde < 1:
-                fout = f"{p} is een aandeel en moet tussen 0 % en 100 % (niet inbegrepen) liggen."
-            elif p in ("leiding", "vast_fte") and waarde < 0:
-                fout = f"{p} mag niet negatief zijn."
-            if fout:
-                problemen.append(CelProbleem(f"functie '{fn.sleutel}': {fout}", r, p, blad, cel))
+            if fout := melding(p, waarde, f"functie '{fn.sleutel}': {p}"):
+                problemen.append(CelProbleem(fout, r, p, blad, cel))
                 continue
             oud = getattr(fn, p)
             if _gelijk(waarde, oud):

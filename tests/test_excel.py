@@ -23,8 +23,9 @@ from formatie.excel import (
 )
 from formatie.invoer_csv import InvoerTabel, read_invoer_csv
 from formatie.model import bereken
-from formatie.normenset import MAX_BEZETTING_FTE, MAX_NORMENSET_VERSIE, normenset_als_toml
+from formatie.normenset import MAX_NORMENSET_VERSIE, normenset_als_toml
 from formatie.normenset_toml import parse_normenset, standaard_normenset
+from formatie.parameters import BEZETTING
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.werkboek_lezen import lees_werkboek
@@ -572,7 +573,8 @@ SLECHT = [
     ("ongeldig jaar", _zet("Invoer", "jaar", 0, 1850), "geen geldig jaar"),
     ("controle geschonden", _zet("Invoer", "meldingen_16uur_herhaald", 0, 49_999),
      "kolom 'meldingen_16uur_herhaald': Het aantal herhaalde meldingen"),
-    ("negatieve uren", _zet("Normen", "uren", 0, -2), "uren mag niet negatief zijn"),
+    ("negatieve uren", _zet("Normen", "uren", 0, -2),
+     "uren moet van 0 tot en met 2.000 uur per eenheid zijn"),
     ("tekst in uren", _zet("Normen", "uren", 0, "vier"), "blad 'Normen', cel F4, kolom 'uren'"),
     ("functie gewijzigd", _zet("Normen", "functie", 0, "doorstroompunt"),
      "de functie kan in het werkboek niet worden gewijzigd"),
@@ -597,7 +599,8 @@ def test_bad_parameter_names_the_cell(standaard_regio):
         blad, cel = wb.defined_names["doorstroompunt_indirect"].attr_text.split("!")
         wb[blad][cel.replace("$", "")] = 1.5
     with pytest.raises(InvoerFout, match=r"blad 'Normen', cel E\d+, kolom 'indirect': functie "
-                                         r"'doorstroompunt': indirect is een aandeel"):
+                                         r"'doorstroompunt': indirect moet van 0 tot en met 90 % "
+                                         r"zijn"):
         lees_werkboek(bewerk(data, wijzig), n)
 
 
@@ -652,12 +655,12 @@ def test_cli_export_bad_input_writes_nothing(tmp_path, capsys):
 def test_workbook_bezetting_has_the_web_forms_upper_bound():
     n, invoer = ongewoon(), ongewone_invoer()
     data = exporteer_werkboek(n, invoer, bezetting={"0014": {"beta": 2.5}})
-    w = lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2, MAX_BEZETTING_FTE)), n)
-    assert w.bezetting == {"0014": {"beta": 2.5}, "0034": {"alfa": MAX_BEZETTING_FTE}}
-    with pytest.raises(InvoerFout, match=r"kolom 'bezetting_alfa': de bezetting \(10001 fte\) is "
-                                         r"groter dan het maximum 10000 fte"):
+    w = lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2, BEZETTING.max)), n)
+    assert w.bezetting == {"0014": {"beta": 2.5}, "0034": {"alfa": BEZETTING.max}}
+    with pytest.raises(InvoerFout, match=r"kolom 'bezetting_alfa': de bezetting moet van 0 tot "
+                                         r"en met 10.000 fte zijn"):
         lees_werkboek(bewerk(data, _zet("Resultaat", "bezetting_alfa", 2,
-                                        MAX_BEZETTING_FTE + 1)), n)
+                                        BEZETTING.max + 1)), n)
 
 
 def test_duplicate_gemeente_with_one_blank_year_is_refused():

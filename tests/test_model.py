@@ -88,3 +88,35 @@ def test_fte_per_eenheid_kengetal(klein):
     assert np.isnan(per[1]).all()  # x = 0: no kengetal, not inf
     alleen_b = r.fte_per_eenheid("y", 100.0, functies=[1])
     assert alleen_b[0] == pytest.approx(1.0 / 50 * 100)
+
+
+def test_functie_regels_add_up_to_each_functie_with_vaste_basis_and_leiding_as_lines(klein):
+    from formatie.model import bereken, functie_regels
+
+    volume = np.array([[120.0, 30.0, 5.0, 2.0][: len(klein.invoer)]] * 2)
+    res = bereken(klein, volume, ("0001", "0002"))
+    regels = functie_regels(res, 1)
+    for f, functie in enumerate(klein.functies):
+        eigen = [r for r in regels if r.functie == functie.sleutel]
+        assert [r.soort for r in eigen][-2:] == ["vast", "leiding"]
+        assert sum(r.fte for r in eigen) == pytest.approx(res.fte[1, f], rel=1e-12)
+        assert eigen[-1].fte == pytest.approx(functie.leiding * res.fte_uitvoering[1, f])
+
+
+def test_verschil_is_bezetting_minus_need_so_a_shortage_is_negative():
+    from formatie.model import verschil
+
+    assert float(verschil(3.0, 7.82)) == pytest.approx(-4.82)
+
+
+def test_a_region_of_groups_is_the_sum_of_its_groups_under_their_own_normensets(klein):
+    from formatie.model import Groep, bereken, bereken_groepen, fte_per_functie
+
+    anders = klein.met_uren({klein.taken[0].sleutel: klein.taken[0].uren * 2})
+    a = np.array([[100.0, 20.0, 4.0, 1.0][: len(klein.invoer)]])
+    b = np.array([[50.0, 10.0, 2.0, 3.0][: len(klein.invoer)]])
+    totaal = fte_per_functie(bereken_groepen([Groep(klein, ("0001",), a),
+                                              Groep(anders, ("0002",), b)]))
+    los = bereken(klein, a).fte_totaal[0] + bereken(anders, b).fte_totaal[0]
+    assert totaal["totaal"] == pytest.approx(los)
+    assert totaal["totaal"] != pytest.approx(bereken(klein, np.vstack([a, b])).fte_totaal.sum())

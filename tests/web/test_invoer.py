@@ -113,7 +113,7 @@ def test_concept_may_be_incomplete_indienen_not(client, auth, app):
     ("leerplichtigen", "1e5", "geen getal", {}),
     ("leerplichtigen", "NaN", "geen getal", {}),
     ("luxe_verzuim", "<script>alert(1)</script>", "geen getal", {}),
-    ("bezetting_leerplicht", "-0,5", "Vul een getal van 0 of meer in.", {}),
+    ("bezetting_leerplicht", "-0,5", "Vul een getal in, van 0 tot en met 10.000 fte.", {}),
     ("leerplichtigen", "", "Vul dit veld in om in te dienen", {}),
     ("meldingen_16uur_herhaald", "999", "Het aantal herhaalde meldingen kan niet groter zijn "
                                         "dan het totaal aantal meldingen 16 uur.", {}),

@@ -64,7 +64,7 @@ def test_invalid_upload_shows_every_problem_with_line(client, auth, app):
     assert r.status_code == 422
     assert "De normenset is niet opgeslagen" in r.text
     assert "nieuw.toml, regel" in r.text
-    assert "uren mag niet negatief zijn" in r.text
+    assert "uren moet van 0 tot en met 2.000 uur per eenheid zijn" in r.text
     assert "onbekende functie" in r.text
     assert aantal(app) == 1
 

@@ -75,7 +75,7 @@ def test_create_stores_full_parameters_and_page_is_reproducible(client, auth, ap
     vul_invoer(EIGEN)
     auth.als("gemeente")
     scenario_id = _maak(client, naam="Groei en beleid", groei_meldingen_16uur="12,5",
-                        uren_behandeling_16uur="5,5", org_leerplicht__indirect="0,25",
+                        uren_behandeling_16uur="5,5", org_leerplicht__indirect="25",
                         preset_doorstroompunt_27="y", dp27_aandeel_actief="30",
                         dp27_aandeel_zonder_startkwalificatie="10",
                         dp27_aandeel_traject="40")
@@ -139,9 +139,9 @@ def test_region_scenario_estimates_the_cohort_per_gemeente(client, auth, app, vu
 
 @pytest.mark.parametrize(("velden", "melding"), [
     ({"groei_meldingen_16uur": "veel"}, "getal"),
-    ({"groei_meldingen_16uur": "-100"}, "Vul een getal van -99 of meer in"),
-    ({"uren_behandeling_16uur": "-1"}, "Vul een getal van 0 of meer in"),
-    ({"org_leerplicht__afwezigheid": "1,5"}, "hoogstens"),
+    ({"groei_meldingen_16uur": "-100"}, "Vul een getal in, meer dan −100 en hoogstens 1.000 %."),
+    ({"uren_behandeling_16uur": "-1"}, "Vul een getal in, van 0 tot en met 2.000 uur per eenheid."),
+    ({"org_leerplicht__afwezigheid": "95"}, "Vul een getal in, van 0 tot en met 90 %."),
     ({"naam": ""}, "Geef het scenario een naam"),
 ])
 def test_bad_input_dutch_message_nothing_saved(client, auth, app, vul_invoer, velden, melding):
