@@ -42,6 +42,16 @@ class Functie:
     indirect: float  # share of net hours spent on non-case work
     leiding: float  # FTE leiding/ondersteuning per FTE uitvoering
     vast_fte: float  # fixed base FTE per gemeente
+    #: Provenance per organisation parameter: ((parameter, bron), …) and ((parameter, tekst), …).
+    bronnen: tuple[tuple[str, str], ...] = ()
+    toelichtingen: tuple[tuple[str, str], ...] = ()
+
+    def bron_van(self, parameter: str) -> str:
+        """What the value of ``parameter`` rests on ("" when the normenset does not say)."""
+        return dict(self.bronnen).get(parameter, "")
+
+    def toelichting_van(self, parameter: str) -> str:
+        return dict(self.toelichtingen).get(parameter, "")
 
     @property
     def netto_uren_per_fte(self) -> float:
@@ -106,6 +116,11 @@ class Normenset:
     controles: tuple[Controle, ...] = ()
     toelichting: str = ""
     per_duizend: str | None = None
+    #: School years the set is meant for, e.g. "2026/2027" (None: not stated).
+    geldig_vanaf: str | None = None
+    geldig_tot: str | None = None
+    #: "naam (versie)" of the set this one was derived from (Excel import, calibration).
+    afgeleid_van: str | None = None
     bron_tekst: str | None = field(default=None, compare=False, repr=False)
 
     # ----- lookups -------------------------------------------------------------------------
