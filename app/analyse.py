@@ -64,16 +64,15 @@ from .opslaan import als_tekst, huidige_invoer, normenset_label
 
 bp = Blueprint("analyse", __name__)
 
-TREKKINGEN = 10_000  # one gemeente: ~25 ms (bench/bench_resultaat.py)
-REGIO_TREKKINGEN = 10_000
 HISTORIE_JAREN = 5
 HORIZON = 3
 TORNADO_TOP = 10
 
 
 def seed_voor(*delen: object) -> int:
-    """A stable seed from e.g. gemeentecode, jaar and normenset label: a reload shows the
-    same numbers, and the seed is the same in every process (unlike ``hash``)."""
+    """A stable seed from e.g. gemeentecode, jaar: only for the forecast's own prediction
+    interval (:func:`formatie.prognose.prognose_reeksen`); ranges of FTE follow the one policy
+    of :mod:`formatie.onzekerheid` and take no seed."""
     tekst = "\x1f".join(str(d) for d in delen)
     return int.from_bytes(hashlib.sha256(tekst.encode()).digest()[:8], "big")
 
@@ -93,7 +92,6 @@ class Bereikweergave:
     zin: str
     zin_bron: str  # "bezetting" or "p80"
     trekkingen: int
-    seed: int
 
 
 def _weergave(bereik_: Bereik, labels: list[str], centraal: np.ndarray, p: np.ndarray,
@@ -118,17 +116,17 @@ def _weergave(bereik_: Bereik, labels: list[str], centraal: np.ndarray, p: np.nd
     if bezet_totaal is not None:
         lijnen.append(("bezetting", bezet_totaal, "markering--bezetting"))
     return Bereikweergave(rijen, bereik_grafiek(rijen), histogram(trekkingen_totaal, lijnen),
-                          zin, bron, bereik_.trekkingen, int(bereik_.seed or 0))
+                          zin, bron, bereik_.trekkingen)
 
 
 def bereken_bereik(normenset: Normenset, volume: np.ndarray, codes: tuple[str, ...],
-                   seed: int, trekkingen: int = TREKKINGEN, **kwargs) -> Bereik:
-    """:func:`formatie.onzekerheid.bereik` with a generator seeded by ``seed``."""
-    return bereik(normenset, volume, np.random.default_rng(seed), trekkingen,
-                  gemeentecodes=codes, seed=seed, bewaar_trekkingen=True, **kwargs)
+                   **kwargs) -> Bereik:
+    """:func:`formatie.onzekerheid.bereik` on its one policy (no seed: the draws follow from
+    the inputs, so every page shows the same P-values for the same figures)."""
+    return bereik(normenset, volume, gemeentecodes=codes, bewaar_trekkingen=True, **kwargs)
 
 
-# Seeded results are a pure function of (normenset, volumes, bezetting, seed): a reload of the
+# Ranges are a pure function of (normenset, volumes, codes, bezetting): a reload of the
 # same page reuses them (per process, least recently used out). Same numbers either way.
 _CACHE: OrderedDict[tuple, Bereikweergave] = OrderedDict()
 _CACHE_MAX = 256
@@ -160,18 +158,17 @@ def _cache_sleutel(normenset: Normenset, volume: np.ndarray, bezetting, *rest) -
 
 
 def resultaat_bereik(invoer: Invoer, normenset: Normenset) -> Bereikweergave:
-    """Ranges of one gemeente's stored invoer (seeded by gemeente, jaar and normenset)."""
-    seed = seed_voor(invoer.gemeente_code, invoer.jaar, normenset.label)
+    """Ranges of one gemeente's stored invoer."""
     volume = volume_matrix([invoer], normenset)
     bezetting = [(invoer.bezetting or {}).get(f) for f in normenset.functie_sleutels]
 
     def maak() -> Bereikweergave:
-        b = bereken_bereik(normenset, volume, (invoer.gemeente_code,), seed)
+        b = bereken_bereik(normenset, volume, (invoer.gemeente_code,))
         return _weergave(b, [f.naam for f in normenset.functies], b.centraal[0], b.fte[:, 0, :],
                          float(b.centraal_totaal[0]), b.fte_totaal[:, 0],
                          b.trekkingen_totaal(0), bezetting)
 
-    return _gecached(_cache_sleutel(normenset, volume, bezetting, seed, TREKKINGEN), maak)
+    return _gecached(_cache_sleutel(normenset, volume, bezetting, invoer.gemeente_code), maak)
 
 
 def regio_bereik(regio_code: str, jaar: int, leden: list[Invoer],
@@ -179,7 +176,6 @@ def regio_bereik(regio_code: str, jaar: int, leden: list[Invoer],
     """Range of a region's total over ``leden`` (complete invoer, one normenset): one norm draw
     for all gemeenten (``regio_index``), so the region's range is not falsely narrow."""
     codes = tuple(i.gemeente_code for i in leden)
-    seed = seed_voor(regio_code, jaar, normenset.label, *codes)
     volume = volume_matrix(leden, normenset)
     bezetting: list[float | None] = []
     for f in normenset.functie_sleutels:
@@ -187,22 +183,19 @@ def regio_bereik(regio_code: str, jaar: int, leden: list[Invoer],
         bezetting.append(None if None in waarden else float(sum(waarden)))
 
     def maak() -> Bereikweergave:
-        b = bereken_bereik(normenset, volume, codes, seed, REGIO_TREKKINGEN,
-                           regio_index=[regio_code] * len(codes))
+        b = bereken_bereik(normenset, volume, codes, regio_index=[regio_code] * len(codes))
         return _weergave(b, [f.naam for f in normenset.functies], b.regio_centraal[0],
                          b.regio_fte[:, 0, :], float(b.regio_centraal[0].sum()),
                          b.regio_totaal[:, 0], b.trekkingen_totaal(None), bezetting)
 
-    return _gecached(_cache_sleutel(normenset, volume, bezetting, seed, REGIO_TREKKINGEN,
-                                    regio_code), maak)
+    return _gecached(_cache_sleutel(normenset, volume, bezetting, regio_code, *codes), maak)
 
 
 def json_met_bereik(uit: dict, invoer: Invoer, normenset: Normenset) -> dict:
     """Add ranges to resultaat.json the way ``formatie calculate --onzekerheid`` does."""
     from formatie.onzekerheid import voeg_bereik_toe
 
-    seed = seed_voor(invoer.gemeente_code, invoer.jaar, normenset.label)
-    voeg_bereik_toe(uit, normenset, volume_matrix([invoer], normenset), TREKKINGEN, seed)
+    voeg_bereik_toe(uit, normenset, volume_matrix([invoer], normenset))
     return uit
 
 
@@ -473,9 +466,7 @@ def prognose(code: str, jaar: int):
             volume, dispersie = reeksen.voor_jaar(int(j))
             codes = (gemeente.code,)
             res = bereken(normenset, volume[None, :], codes)
-            b = bereken_bereik(normenset, volume[None, :], codes,
-                               seed_voor(gemeente.code, jaar, normenset.label, int(j)),
-                               dispersie=dispersie[None, :])
+            b = bereken_bereik(normenset, volume[None, :], codes, dispersie=dispersie[None, :])
             fte_jaren.append({"jaar": int(j), "centraal": float(res.fte_totaal[0]),
                               "functies": res.fte[0].tolist(),
                               **b.als_dict(b.fte_totaal[:, 0])})
@@ -655,12 +646,10 @@ def werkboek_analyse(normenset: Normenset, volume: np.ndarray, codes: tuple[str,
                      jaar: int) -> dict:
     """Keyword arguments ``onzekerheid=`` and ``gevoeligheid=`` for
     :func:`formatie.excel.exporteer_werkboek`: ranges per gemeente (for one gemeente with the
-    result page's seed, so the sheet shows the page's numbers) and the tornado of the whole
-    selection (summed over its gemeenten)."""
+    one policy of :mod:`formatie.onzekerheid`, so the sheet shows the pages' numbers) and the
+    tornado of the whole selection (summed over its gemeenten)."""
     from formatie.excel import onzekerheid_uit_bereik
 
-    seed = seed_voor(*codes, jaar, normenset.label)
-    b = bereik(normenset, volume, np.random.default_rng(seed), TREKKINGEN,
-               gemeentecodes=codes, seed=seed)
+    b = bereik(normenset, volume, gemeentecodes=codes)
     return {"onzekerheid": onzekerheid_uit_bereik(b),
             "gevoeligheid": tornado(normenset, volume, gemeentecodes=codes)}

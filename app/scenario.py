@@ -12,7 +12,6 @@ reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +26,7 @@ from formatie.excel import exporteer_vergelijking
 from formatie.getallen import format_getal, format_invoer
 from formatie.model import Resultaat, bereken
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
+from formatie.onzekerheid import TREKKINGEN
 from formatie.parameters import parameter
 from formatie.referentie import load_referentie
 from formatie.scenario import (
@@ -63,9 +63,6 @@ MAX_VERGELIJK = 8
 #: Largest id an INTEGER column holds (the routes use ``int(max=2147483647)``): a larger id
 #: from the query string would overflow the database driver instead of giving a 404.
 MAX_ID = 2**31 - 1
-#: Monte Carlo draws per row of a comparison; every row of one base uses the same seed
-#: (common random numbers), so differences between scenarios are not noise.
-TREKKINGEN = 2000
 DP27 = "doorstroompunt_27"
 
 
@@ -444,7 +441,6 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
             functies.setdefault(f.sleutel, f.naam)
         codes, basis_volume, _ = volumes(eerste, n)
         basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {eerste.normenset.label}"
-        seed = zlib.crc32(sleutel_van[id(eerste)].encode())
         per_overrides: dict[str, list[ScenarioRij]] = {}
         for rij in leden:
             per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
@@ -456,7 +452,7 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
             volume = basis_volume if sleutel_o == "{}" else volumes(deel[0], n)[2]
             extra = [Scenario("Basis")] if sleutel_o == "{}" else []
             v = vergelijk([*extra, *(Scenario.from_dict(r.parameters) for r in deel)], n,
-                          volume, codes, ref, trekkingen=TREKKINGEN, seed=seed)
+                          volume, codes, ref, met_bereik=True)
             for s, rij in enumerate([None] * len(extra) + deel):
                 uitkomst[None if rij is None else rij.id] = (
                     dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),

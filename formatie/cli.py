@@ -24,7 +24,7 @@ from .normenset_toml import load_normenset
 from .problemen import InvoerFout
 from .referentie import BRONVERMELDING, load_referentie
 from .schatting import METHODE, geschatte_invoer
-from .uitvoer import resultaat_als_csv, resultaat_als_dict, resultaat_als_tabel
+from .uitvoer import als_json, resultaat_als_csv, resultaat_als_dict, resultaat_als_tabel
 
 EXIT_FOUT = 2
 
@@ -68,7 +68,7 @@ def cmd_calculate(args: argparse.Namespace) -> int:
             _voeg_bereik_toe(uit, normenset, invoer, args)
         # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(uit, ensure_ascii=False, indent=indent) + "\n")
+        sys.stdout.write(als_json(uit, indent=indent) + "\n")
     elif args.format == "csv":
         sys.stdout.write(resultaat_als_csv(resultaat, referentie))
     else:
@@ -87,7 +87,7 @@ def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args)
     """Hook for the uncertainty model (formatie.onzekerheid), when it is installed."""
     from .onzekerheid import voeg_bereik_toe
 
-    voeg_bereik_toe(uit, normenset, invoer.volume, trekkingen=args.trekkingen, seed=args.seed)
+    voeg_bereik_toe(uit, normenset, invoer.volume)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -184,8 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .onzekerheid import bereik
 
         onzekerheid = onzekerheid_uit_bereik(bereik(
-            normenset, invoer.volume, np.random.default_rng(args.seed), args.trekkingen,
-            gemeentecodes=invoer.gemeentecodes, seed=args.seed))
+            normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes))
         gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
     data = exporteer_werkboek(
         normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
@@ -348,9 +347,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="alle 342 gemeenten met geschatte invoer uit CBS/DUO-gegevens")
     c.add_argument("--keten", action="store_true", help="toon de keten per taak per gemeente")
     c.add_argument("--onzekerheid", action="store_true",
-                   help="voeg P10/P50/P80/P90 toe (Monte Carlo; alleen met --format json)")
-    c.add_argument("--trekkingen", type=int, default=10_000, metavar="N")
-    c.add_argument("--seed", type=int, default=20260101, metavar="S")
+                   help="voeg P10/P50/P80/P90 toe (Monte Carlo, 10.000 trekkingen die uit de "
+                   "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --format json)")
     c.set_defaults(func=cmd_calculate)
 
     t = sub.add_parser("template", help="leeg invoerbestand (CSV) met een rij per gemeente")
@@ -380,8 +378,6 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
                     help="voeg de bladen Onzekerheid (P10/P50/P80/P90, Monte Carlo) en "
                     "Gevoeligheid (tornado) toe")
-    ex.add_argument("--trekkingen", type=int, default=10_000, metavar="N")
-    ex.add_argument("--seed", type=int, default=20260101, metavar="S")
     ex.set_defaults(func=cmd_export)
 
     im = sub.add_parser("import", help="lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
@@ -418,8 +414,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "onzekerheid", False) and args.format != "json":
         parser.error("--onzekerheid werkt met --format json")
-    if not 1 <= getattr(args, "trekkingen", 1) <= 100_000:
-        parser.error("--trekkingen moet tussen 1 en 100.000 liggen")
     try:
         return args.func(args)
     except InvoerFout as fout:

@@ -191,18 +191,22 @@ class Normenset:
 
     # ----- derived normensets (scenarios, calibration) ---------------------------------------
     def met_uren(self, uren: dict[str, float], bron: str | None = None) -> Normenset:
-        """A copy with new central hours for some taken (range widened to include them)."""
+        """A copy with new central hours for some taken; the 80 % interval moves with them.
+
+        The interval keeps its relative width (laag and hoog scale with uren/oud), so a
+        scenario that lowers a norm lowers its P10–P90 too; from 0 hours the interval keeps
+        its absolute width around the new value (clipped at 0).
+        """
         taken = []
         for t in self.taken:
             if t.sleutel in uren:
                 u = float(uren[t.sleutel])
-                t = replace(
-                    t,
-                    uren=u,
-                    uren_laag=min(t.uren_laag, u),
-                    uren_hoog=max(t.uren_hoog, u),
-                    bron=bron or t.bron,
-                )
+                if t.uren > 0:
+                    laag, hoog = t.uren_laag * u / t.uren, t.uren_hoog * u / t.uren
+                else:
+                    laag, hoog = max(u - (t.uren - t.uren_laag), 0.0), u + (t.uren_hoog - t.uren)
+                t = replace(t, uren=u, uren_laag=min(laag, u), uren_hoog=max(hoog, u),
+                            bron=bron or t.bron)
             taken.append(t)
         return replace(self, taken=tuple(taken), bron_tekst=None)
 

@@ -35,17 +35,34 @@ functie are always drawn exactly, so the functies of one gemeente stay correlate
 ``"auto"`` (default) takes ``exact`` up to 500.000 counts (one gemeente × 10.000 draws),
 else ``momenten``. Tests check that both agree.
 
+**One policy for every surface.** Called without ``rng`` (the way every page, JSON answer,
+workbook and command calls it), the draws follow from the inputs alone, so identical inputs give
+identical P-values everywhere: :data:`TREKKINGEN` draws; the normal score of a norm is drawn from
+a generator seeded by the taak's sleutel (the same z for that taak in every run, every
+gemeente, every scenario and every normenset that has the taak: common random numbers); a
+gemeente's year-to-year volume noise comes from a generator seeded by its gemeentecode, and its
+draws do not depend on which other gemeenten are in the run. So a gemeente has the same P-values
+on its own page, on its region's page and in a national run, and a region with one gemeente
+filled in has exactly that gemeente's P-values. This path always uses the ``momenten`` method
+(exact draws for invoer that feed more than one functie). Passing a seeded ``rng`` keeps the
+older per-call behaviour (used by tests of the methods themselves).
+
+**Which figure to budget on.** :data:`BUDGET_PERCENTIEL` (P80): with that many fte the workload
+is covered in 8 of 10 years. :data:`UITLEG_CENTRAAL_P50` says why the central chain sits below
+P50.
+
 Same seed (and same arguments) → same numbers.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .getallen import format_getal
-from .model import casus_uren_per_fte, fte_arrays
+from .model import Groep, casus_uren_per_fte, fte_arrays
 from .normenset import Normenset
 
 #: The percentiles every result reports, as fractions.
@@ -53,6 +70,42 @@ PERCENTIELEN = (0.10, 0.50, 0.80, 0.90)
 PERCENTIEL_NAMEN = ("p10", "p50", "p80", "p90")
 Z90 = 1.2815515655446004  # standard normal P90
 _EXACT_MAX = 500_000
+#: Draws of every range the tool shows (page, region, comparison, forecast, workbook, CLI).
+TREKKINGEN = 10_000
+#: Block of draws processed at once on the policy path (fixed: the draws must not depend on it).
+_BLOK = 1000
+#: The one budget figure: with P80 fte the workload is covered in 8 of 10 years.
+BUDGET_PERCENTIEL = "p80"
+BUDGET_LABEL = "P80 (begroten)"
+#: Why the central chain differs from P50, in one sentence for managers.
+UITLEG_CENTRAAL_P50 = (
+    "De centrale berekening rekent met de normuren en aantallen zelf; P50 is de middelste van "
+    "10.000 gesimuleerde jaren. Omdat een casus veel langer kan duren dan de norm maar weinig "
+    "korter, liggen P50 en vooral P80 boven de centrale berekening. Begroot op P80: dan is de "
+    "werklast in 8 van de 10 jaren gedekt.")
+
+
+def _zaad(*delen: object) -> int:
+    """A stable 64-bit seed from its parts (the same in every process, unlike ``hash``)."""
+    tekst = "\x1f".join(str(d) for d in delen).encode()
+    return int.from_bytes(hashlib.sha256(tekst).digest()[:8], "little")
+
+
+def norm_z(taak_sleutels: tuple[str, ...], trekkingen: int = TREKKINGEN) -> np.ndarray:
+    """(D, K) standard normal scores of the norms: column k depends on the taak's sleutel only,
+    so a taak gets the same scores in every run, scenario and normenset (common random
+    numbers)."""
+    if not taak_sleutels:
+        return np.zeros((trekkingen, 0))
+    return np.column_stack([np.random.default_rng(_zaad("normuren", k)).standard_normal(
+        trekkingen) for k in taak_sleutels])
+
+
+def _gemeente_rngs(gemeentecodes: tuple[str, ...], n_g: int) -> list[np.random.Generator]:
+    """One generator per gemeente for its volume noise, seeded by its code (row number when
+    no codes are given)."""
+    codes = gemeentecodes if len(gemeentecodes) == n_g else tuple(str(g) for g in range(n_g))
+    return [np.random.default_rng(_zaad("volume", c)) for c in codes]
 
 
 # =============================================================================================
@@ -228,8 +281,8 @@ def _regio(regio_index, n_gemeenten: int, regio_labels) -> tuple[np.ndarray, tup
 def bereik(
     normenset: Normenset,
     volume: np.ndarray,
-    rng: np.random.Generator,
-    trekkingen: int = 10_000,
+    rng: np.random.Generator | None = None,
+    trekkingen: int | None = None,
     regio_index: np.ndarray | list | None = None,
     *,
     regio_labels: tuple[str, ...] | None = None,
@@ -243,16 +296,23 @@ def bereik(
     """Monte Carlo ranges of FTE for G gemeenten (see the module text for the model).
 
     volume (G, I): units per year in ``normenset.invoer`` order (the central values).
-    rng: a seeded ``numpy.random.Generator``; ``trekkingen`` draws D, processed ``blok`` at a
-    time to bound memory. regio_index (G,): region per gemeente, integer indices (with
-    ``regio_labels``) or labels such as "MC01". dispersie (G, I): negative-binomial α per
-    gemeente × invoer (0 = Poisson), used where spreiding is "poisson". ``seed`` is only
+    Without ``rng`` (how every surface calls it): the policy in the module text — draws and
+    seeds follow from the inputs, :data:`TREKKINGEN` draws, ``trekkingen``/``methode`` ignored.
+    With a seeded ``rng``: ``trekkingen`` draws D, processed ``blok`` at a time to bound memory.
+    regio_index (G,): region per gemeente, integer indices (with ``regio_labels``) or labels
+    such as "MC01". dispersie (G, I): negative-binomial α per gemeente × invoer (0 = Poisson),
+    used where spreiding is "poisson". ``seed`` is only
     recorded in the result.
     """
     volume = np.atleast_2d(np.asarray(volume, dtype=float))
     n_g, n_i = volume.shape
     if n_i != len(normenset.invoer):
         raise ValueError(f"volume has {n_i} invoer columns, normenset has {len(normenset.invoer)}")
+    beleid = rng is None
+    if beleid:
+        trekkingen, methode, blok, seed = TREKKINGEN, "momenten", _BLOK, None
+    elif trekkingen is None:
+        trekkingen = TREKKINGEN
     if trekkingen < 1:
         raise ValueError("trekkingen must be at least 1")
     n_f = len(normenset.functies)
@@ -275,13 +335,20 @@ def bereik(
     # sorting them for percentiles is fast (SIMD sort), and float32 halves the memory
     draws = np.empty((n_g, n_f, trekkingen), dtype=np.float32)
     # Norm draws first, for all D at once (small: D × K), so they do not depend on ``blok``.
-    uren = trek_normuren(normenset, rng, trekkingen)
+    if beleid:
+        uren = normuren_uit_z(normenset, norm_z(normenset.taak_sleutels, trekkingen))
+        rngs = _gemeente_rngs(tuple(gemeentecodes), n_g)
+    else:
+        uren = trek_normuren(normenset, rng, trekkingen)
     blok = max(1, int(blok))
     if methode == "exact":
         blok = max(1, min(blok, 4_000_000 // max(1, n_g * len(normenset.taken))))
     for start in range(0, trekkingen, blok):
         stop = min(trekkingen, start + blok)
-        if methode == "exact":
+        if beleid:
+            draws[:, :, start:stop] = _blok_momenten(normenset, volume, alfa, varieert,
+                                                     uren[start:stop], rngs).transpose(0, 2, 1)
+        elif methode == "exact":
             draws[:, :, start:stop] = _blok_exact(normenset, volume, alfa, varieert,
                                                   uren[start:stop], rng).transpose(1, 2, 0)
         else:
@@ -290,13 +357,17 @@ def bereik(
 
     gemiddelde = draws.mean(axis=-1, dtype=float)
     totaal_draws = draws.sum(axis=0, dtype=float)  # (F, D) all gemeenten
-    regio_draws = (lid.T.astype(np.float32) @ draws.reshape(n_g, -1)).reshape(-1, n_f, trekkingen)
+    # float64 region sums: a region's P-values are exactly those of the sum of its gemeenten's
+    # draws (one member: exactly that gemeente's), whatever else is in the run
+    regio_draws = (lid.T @ draws.reshape(n_g, -1)).reshape(-1, n_f, trekkingen)
     fte_p = np.empty((len(PERCENTIELEN), n_g, n_f))
     tot_p = np.empty((len(PERCENTIELEN), n_g))
     for g0 in range(0, n_g, 64):
         deel = draws[g0:g0 + 64]
         fte_p[:, g0:g0 + 64] = _percentielen(deel)
-        tot_p[:, g0:g0 + 64] = _percentielen(deel.sum(axis=1))
+        # float64 sums, like the region and national totals below: one gemeente's total has
+        # exactly the same P-values as a region that holds only that gemeente
+        tot_p[:, g0:g0 + 64] = _percentielen(deel.sum(axis=1, dtype=float))
     return Bereik(
         normenset=normenset,
         gemeentecodes=tuple(gemeentecodes),
@@ -360,7 +431,13 @@ def _blok_exact(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
 
 
 def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
-    """(G, d, F) FTE: mean via the affine form, volume noise as one skew-matched variate."""
+    """(G, d, F) FTE: mean via the affine form, volume noise as one skew-matched variate.
+
+    ``rng`` is one generator for everything, or a list with one generator per gemeente (the
+    policy path): then a gemeente's noise comes from its own generator only, in a fixed order
+    (its exact counts, then its normal scores), so it does not depend on the other gemeenten.
+    """
+    per_gemeente = isinstance(rng, list)
     d = len(uren)
     n_g, n_i = volume.shape
     basis, per_eenheid = fte_per_eenheid(normenset, uren)  # (d, F), (d, I, F)
@@ -375,12 +452,22 @@ def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
     exact = varieert & gedeeld[None, :]
     if exact.any():
         g_idx, i_idx = np.nonzero(exact)
-        getrokken = _trek_volume(volume[g_idx, i_idx], alfa[g_idx, i_idx], rng, (d, len(g_idx)))
+        if per_gemeente:
+            getrokken = np.empty((d, len(g_idx)))
+            for g in np.unique(g_idx):
+                kolom = g_idx == g
+                getrokken[:, kolom] = _trek_volume(volume[g, i_idx[kolom]], alfa[g, i_idx[kolom]],
+                                                   rng[g], (d, int(kolom.sum())))
+        else:
+            getrokken = _trek_volume(volume[g_idx, i_idx], alfa[g_idx, i_idx], rng,
+                                     (d, len(g_idx)))
         afwijking = np.zeros((d, n_g, n_i))
         afwijking[:, g_idx, i_idx] = getrokken - volume[g_idx, i_idx]
         fte += (afwijking @ per_eenheid).transpose(1, 0, 2)
 
     benaderd = varieert & ~gedeeld[None, :]
+    if per_gemeente:  # always drawn, so a gemeente's stream never depends on the others
+        z = np.stack([r.standard_normal((d, n_f), dtype=np.float32) for r in rng])
     if benaderd.any():
         mu = np.where(benaderd, volume, 0.0)
         a = np.where(benaderd, alfa, 0.0)
@@ -388,7 +475,8 @@ def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
         k3 = mu + 3 * a * mu**2 + 2 * a**2 * mu**3
         kappa2 = (k2.astype(np.float32) @ (gewicht**2)).reshape(n_g, d, n_f)
         kappa3 = (k3.astype(np.float32) @ (gewicht**3)).reshape(n_g, d, n_f)
-        z = rng.standard_normal((n_g, d, n_f), dtype=np.float32)
+        if not per_gemeente:
+            z = rng.standard_normal((n_g, d, n_f), dtype=np.float32)
         fte += _scheve_variaat(z, kappa2, kappa3)
         np.maximum(fte, basis.astype(np.float32), out=fte)  # no fewer than 0 cases
     return fte
@@ -424,6 +512,66 @@ def _scheve_variaat(z: np.ndarray, kappa2: np.ndarray, kappa3: np.ndarray) -> np
 
 
 # =============================================================================================
+# Regions whose members count with different normensets
+# =============================================================================================
+
+
+@dataclass(frozen=True)
+class GroepenBereik:
+    """Ranges of a region whose members count with different normensets (one :class:`Bereik`
+    per :class:`~formatie.model.Groep`, each on the policy path) and of their sum.
+
+    functies: functie sleutels over all groups (first-seen order). centraal (F,) and fte (P, F):
+    the region per functie (a functie absent from a group's normenset adds nothing);
+    centraal_totaal and totaal (P,): the region's total. For one group these equal that
+    group's ``totaal_centraal``/``totaal_fte``/``totaal_totaal`` exactly.
+    """
+
+    bereiken: tuple[Bereik, ...]
+    functies: tuple[str, ...]
+    centraal: np.ndarray
+    fte: np.ndarray
+    centraal_totaal: float
+    totaal: np.ndarray
+    trekkingen_totaal: np.ndarray  # (D,) drawn region totals
+
+    def als_dict(self, percentielen: np.ndarray) -> dict[str, float]:
+        return {naam: float(w) for naam, w in zip(PERCENTIEL_NAMEN, percentielen, strict=True)}
+
+
+def bereik_groepen(groepen: list[Groep], *, dispersie: list | None = None) -> GroepenBereik:
+    """Policy-path ranges for each group and for the region they form together.
+
+    A taak with the same sleutel gets the same norm scores in every group (see
+    :func:`norm_z`), and every gemeente its own volume noise, so the region's draws are the sum
+    of exactly the draws its gemeenten show on their own pages.
+    """
+    if not groepen:
+        raise ValueError("geen gemeenten met cijfers")
+    bereiken = tuple(
+        bereik(g.normenset, g.volume, gemeentecodes=g.gemeentecodes, bewaar_trekkingen=True,
+               dispersie=None if dispersie is None else dispersie[i])
+        for i, g in enumerate(groepen))
+    functies = tuple(dict.fromkeys(f for b in bereiken for f in b.normenset.functie_sleutels))
+    if len(bereiken) == 1:
+        b = bereiken[0]
+        draws = b.trekkingen_fte.sum(axis=1, dtype=float)  # (D, F)
+        return GroepenBereik(bereiken, functies, b.totaal_centraal, b.totaal_fte,
+                             float(b.totaal_centraal.sum()), b.totaal_totaal,
+                             draws.sum(axis=-1))
+    draws = np.zeros((TREKKINGEN, len(functies)))
+    centraal = np.zeros(len(functies))
+    for b in bereiken:
+        for i, f in enumerate(b.normenset.functie_sleutels):
+            j = functies.index(f)
+            draws[:, j] += b.trekkingen_fte[:, :, i].sum(axis=1, dtype=float)
+            centraal[j] += b.centraal[:, i].sum()
+    return GroepenBereik(bereiken, functies, centraal, _percentielen(draws.T),
+                         float(centraal.sum()), _percentielen(draws.sum(axis=-1)),
+                         draws.sum(axis=-1))
+
+
+# =============================================================================================
 # Helpers for the CLI, the web page and the Excel export
 # =============================================================================================
 
@@ -446,13 +594,13 @@ def dekkingszin(fte_bezetting: float, draws: np.ndarray) -> str:
             "jaren gedekt.")
 
 
-def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray, trekkingen: int = 10_000,
-                    seed: int | None = None) -> Bereik:
+def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray) -> Bereik:
     """Add ranges to the CLI/web JSON made by :func:`formatie.uitvoer.resultaat_als_dict`.
 
     Adds ``"bereik": {"p10", "p50", "p80", "p90"}`` to every functie of every gemeente,
     ``"bereik_totaal"`` to every gemeente, the same to ``uit["totaal"]``, and a section
-    ``uit["onzekerheid"]`` with the method, the number of draws, the seed and per region
+    ``uit["onzekerheid"]`` with the method, the number of draws (the policy: see the module
+    text; the same figures as every page) and per region
     (regio code from each gemeente's ``"regio"``) ``{"functies": {f: {"fte", "bereik"}},
     "fte_totaal", "bereik_totaal"}``, like a gemeente. Returns the :class:`Bereik`.
     """
@@ -460,9 +608,9 @@ def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray, trekkin
     regios = [g.get("regio") for g in gemeenten]
     heeft_regio = all(r is not None for r in regios)
     resultaat = bereik(
-        normenset, volume, np.random.default_rng(seed), trekkingen,
+        normenset, volume,
         regio_index=np.array(regios) if heeft_regio and gemeenten else None,
-        gemeentecodes=tuple(g["gemeentecode"] for g in gemeenten), seed=seed,
+        gemeentecodes=tuple(g["gemeentecode"] for g in gemeenten),
     )
     for g, rij in enumerate(gemeenten):
         for f, functie in enumerate(normenset.functies):
@@ -473,14 +621,16 @@ def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray, trekkin
                         for i, f in enumerate(normenset.functies)}
     totaal["bereik_totaal"] = resultaat.als_dict(resultaat.totaal_totaal)
     uit["onzekerheid"] = {
-        "trekkingen": trekkingen,
-        "seed": seed,
+        "trekkingen": resultaat.trekkingen,
         "methode": resultaat.methode,
         "percentielen": list(PERCENTIEL_NAMEN),
+        "budget": BUDGET_PERCENTIEL,
+        "uitleg_centraal_p50": UITLEG_CENTRAAL_P50,
         "toelichting": (
             "Normuren variëren binnen hun 80%-interval (P10 = uren_laag, P50 = uren, "
             "P90 = uren_hoog; dezelfde trekking voor alle gemeenten); volumes met spreiding "
-            "'poisson' variëren per gemeente van jaar tot jaar (Poisson)."),
+            "'poisson' variëren per gemeente van jaar tot jaar (Poisson). De trekkingen volgen "
+            "uit de invoer: dezelfde invoer geeft overal dezelfde percentielen."),
         "regios": {
             label: {
                 "functies": {f.sleutel: {"fte": float(resultaat.regio_centraal[r, i]),

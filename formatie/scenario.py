@@ -400,14 +400,14 @@ def vergelijk(
     gemeentecodes: tuple[str, ...] = (),
     referentie=None,
     *,
-    trekkingen: int = 0,
-    seed: int | None = None,
+    met_bereik: bool = False,
 ) -> Vergelijking:
     """Run ``scenarios`` on the same base (normenset, volume (G, I)); the first is the reference.
 
-    With ``trekkingen`` > 0 every scenario also gets a Monte Carlo range of its total
-    (:func:`formatie.onzekerheid.bereik`), each with the same ``seed`` (common random numbers,
-    so differences between scenarios are not noise).
+    With ``met_bereik`` every scenario also gets a Monte Carlo range of its total
+    (:func:`formatie.onzekerheid.bereik` on its policy path: a taak gets the same norm scores
+    and a gemeente the same noise in every scenario — common random numbers — and the base row
+    has exactly the P-values of the base's own pages).
     """
     if not scenarios:
         raise ValueError("geen scenario's om te vergelijken")
@@ -425,12 +425,11 @@ def vergelijk(
     som = uit["fte"].sum(axis=1)
     som_totaal = som.sum(axis=-1)
     bereik = None
-    if trekkingen > 0:
+    if met_bereik:
         from .onzekerheid import bereik as mc_bereik
 
-        bereik = np.stack([
-            mc_bereik(n, v, np.random.default_rng(seed), trekkingen).totaal_totaal
-            for n, v in toegepast])
+        bereik = np.stack([mc_bereik(n, v, gemeentecodes=tuple(gemeentecodes)).totaal_totaal
+                           for n, v in toegepast])
     return Vergelijking(
         namen=tuple(s.naam for s in scenarios), normenset=normenset,
         gemeentecodes=tuple(gemeentecodes), fte=uit["fte"], fte_totaal=uit["fte_totaal"],

@@ -7,12 +7,36 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 
 import numpy as np
 
 from .getallen import format_getal
 from .model import Resultaat
 from .referentie import Referentie
+
+
+def eindig(obj):
+    """``obj`` with every non-finite float (NaN, ±inf) replaced by None, recursively (dicts,
+    lists, tuples, numpy scalars and arrays): JSON has no NaN or Infinity."""
+    if isinstance(obj, dict):
+        return {k: eindig(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [eindig(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return eindig(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def als_json(obj, indent: int | None = None) -> str:
+    """Strict JSON for every JSON answer and the CLI: non-finite numbers become null, and
+    ``allow_nan=False`` guarantees no ``NaN``/``Infinity`` token ever leaves the tool."""
+    return json.dumps(eindig(obj), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def resultaat_als_dict(

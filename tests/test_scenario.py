@@ -127,7 +127,7 @@ def test_vergelijk_side_by_side():
     basis = Scenario(naam="Basis", regio="MC01")
     groei = Scenario(naam="Meer vsv", regio="MC01", groei={"nieuwe_vsv": 20.0})
     dp27 = Scenario(naam="Tot 27", regio="MC01", presets=(PresetKeuze("doorstroompunt_27"),))
-    v = vergelijk([basis, groei, dp27], n, volume, codes, r, trekkingen=500, seed=1)
+    v = vergelijk([basis, groei, dp27], n, volume, codes, r, met_bereik=True)
     assert v.namen == ("Basis", "Meer vsv", "Tot 27")
     assert v.som_totaal[0] == pytest.approx(bereken(n, volume).fte_totaal.sum())
     assert v.verschil[0] == 0 and v.verschil[1] > 0 and v.verschil[2] > 0
@@ -137,8 +137,12 @@ def test_vergelijk_side_by_side():
     assert tabel[1]["naam"] == "Meer vsv" and tabel[1]["p10"] < tabel[1]["p90"]
     json.dumps(v.als_dict())
     # common random numbers: a scenario identical to the base gets the identical range
-    zelfde = vergelijk([basis, basis.kopie("Kopie")], n, volume, codes, r, trekkingen=300, seed=2)
+    zelfde = vergelijk([basis, basis.kopie("Kopie")], n, volume, codes, r, met_bereik=True)
     assert np.array_equal(zelfde.bereik[0], zelfde.bereik[1])
+    # and the base row has exactly the P-values the region's own range shows
+    from formatie.onzekerheid import bereik
+
+    assert np.array_equal(v.bereik[0], bereik(n, volume, gemeentecodes=codes).totaal_totaal)
 
 
 sleutels = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
