@@ -305,8 +305,7 @@ def test_bezetting_and_onzekerheid_sheets():
 
 def test_cli_export_with_onzekerheid(tmp_path):
     xlsx = tmp_path / "o.xlsx"
-    assert main(["export", "--landelijk", "--regio", "MC01", "--onzekerheid", "--trekkingen",
-                 "500", "-o", str(xlsx)]) == 0
+    assert main(["export", "--landelijk", "--regio", "MC01", "--onzekerheid", "-o", str(xlsx)]) == 0
     onz = openpyxl.load_workbook(xlsx)["Onzekerheid"]
     k = kolommen(onz)
     rij = [onz.cell(EERSTE_RIJ + 1, k[f"fte_leerplicht_{p}"]).value
