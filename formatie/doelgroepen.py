@@ -89,6 +89,23 @@ def basis_sleutels() -> tuple[str, ...]:
     return (*(d.sleutel for d in groepen), *(a for d in groepen for a in d.aliassen))
 
 
+def _tieners(referentie: Referentie) -> np.ndarray:
+    """(G,) estimated inhabitants per single year of age 15, 16 and 17 (see module docstring)."""
+    r = referentie
+    b0, b15 = r.leeftijd_0_14, r.leeftijd_15_24
+    aandeel_nl = b15.sum() / r.inwoners.sum()
+    verhouding_nl = (b15.sum() / 10) / (b0.sum() / 15)
+    verklaard = np.maximum(aandeel_nl * r.inwoners / 10, verhouding_nl * b0 / 15)
+    return np.minimum(b15 / 10, verklaard)
+
+
+def overschot_15_24(referentie: Referentie) -> np.ndarray:
+    """(G,) the part of the 15–24 band that the split puts at 18–24 instead of 15–17 because
+    neither the national share nor the gemeente's child cohorts explain it (students who moved
+    in); 0 where the uniform split holds."""
+    return referentie.leeftijd_15_24 - 10 * _tieners(referentie)
+
+
 def leeftijdsjaren(referentie: Referentie) -> np.ndarray:
     """(G, LEEFTIJDEN) estimated inhabitants per single year of age 0–44 (see module docstring).
 
@@ -96,10 +113,7 @@ def leeftijdsjaren(referentie: Referentie) -> np.ndarray:
     """
     r = referentie
     b0, b15, b25 = r.leeftijd_0_14, r.leeftijd_15_24, r.leeftijd_25_44
-    aandeel_nl = b15.sum() / r.inwoners.sum()
-    verhouding_nl = (b15.sum() / 10) / (b0.sum() / 15)
-    verklaard = np.maximum(aandeel_nl * r.inwoners / 10, verhouding_nl * b0 / 15)
-    tiener = np.minimum(b15 / 10, verklaard)
+    tiener = _tieners(r)
     jaren = np.empty((len(r.gemeentecodes), LEEFTIJDEN))
     jaren[:, 0:15] = (b0 / 15)[:, None]
     jaren[:, 15:18] = tiener[:, None]

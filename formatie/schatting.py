@@ -31,9 +31,9 @@ from importlib import resources
 import numpy as np
 from scipy.optimize import brentq
 
-from .doelgroepen import doelgroep, doelgroepen, schat_doelgroepen
+from .doelgroepen import Doelgroep, doelgroep, doelgroepen, overschot_15_24, schat_doelgroepen
 from .getallen import format_getal
-from .normenset import Normenset
+from .normenset import Invoer, Normenset
 from .referentie import Referentie
 
 METHODE = (
@@ -64,6 +64,8 @@ class Covariaat:
     laag: str
     eenheid: str
     decimalen: int
+    landelijk: str  # how the page names the national value ("landelijk", …)
+    vorm: str = "aandeel"  # "rest": the factor uses (100 − x) / (100 − x_landelijk)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def schattingsmodel() -> Schattingsmodel:
         data = tomllib.load(f)
     covariaten = {k: Covariaat(sleutel=k, kolom=v["kolom"], naam=v["naam"], hoog=v["hoog"],
                                laag=v["laag"], eenheid=v["eenheid"],
-                               decimalen=int(v["decimalen"]))
+                               decimalen=int(v["decimalen"]), landelijk=v["landelijk"],
+                               vorm=v.get("vorm", "aandeel"))
                   for k, v in data["covariaat"].items()}
     soorten = tuple(Soort(sleutel=k, naam=v["naam"], invoer=tuple(v["invoer"]),
                           elasticiteit={c: float(e) for c, e in v["elasticiteit"].items()},
@@ -129,13 +132,33 @@ def bases(referentie: Referentie) -> dict[str, np.ndarray]:
     return uit
 
 
+def covariaat_waarden(referentie: Referentie, kolom: str) -> np.ndarray:
+    """(G,) a covariate: a CBS column of ``referentie.covariaten`` (NaN where suppressed), or the
+    derived ``aandeel_overschot_18_26_pct`` (% of the Doorstroompunt group that is the student
+    surplus of the 15–24 band, see :func:`formatie.doelgroepen.overschot_15_24`)."""
+    if kolom == "aandeel_overschot_18_26_pct":
+        groep = schat_doelgroepen(referentie)["doelgroep_doorstroompunt"]
+        return 100 * np.minimum(overschot_15_24(referentie), groep) / groep
+    return referentie.covariaten[kolom]
+
+
 def landelijk(referentie: Referentie, kolom: str) -> float:
     """The national value of a covariate: its mean over the gemeenten that have it, weighted by
     inhabitants (for a share, close to the national share; for density, the density the average
     inhabitant lives at)."""
-    x = referentie.covariaten[kolom]
+    x = covariaat_waarden(referentie, kolom)
     heeft = np.isfinite(x)
     return float(np.average(x[heeft], weights=referentie.covariaten["inwoners"][heeft]))
+
+
+def _effect(c: Covariaat, referentie: Referentie) -> np.ndarray:
+    """(G,) x / x_landelijk (or the rest-form ratio); NaN where the value is missing or ≤ 0."""
+    x = covariaat_waarden(referentie, c.kolom)
+    d = landelijk(referentie, c.kolom)
+    if c.vorm == "rest":
+        x, d = 100 - x, 100 - d
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x > 0, x / d, np.nan)
 
 
 def _ruwe_factor(soort: Soort, referentie: Referentie) -> np.ndarray:
@@ -144,10 +167,7 @@ def _ruwe_factor(soort: Soort, referentie: Referentie) -> np.ndarray:
     model = schattingsmodel()
     ruw = np.ones(len(referentie.gemeentecodes))
     for sleutel, e in soort.elasticiteit.items():
-        kolom = model.covariaten[sleutel].kolom
-        x = referentie.covariaten[kolom]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ruw = ruw * np.where(x > 0, x / landelijk(referentie, kolom), np.nan) ** e
+        ruw = ruw * _effect(model.covariaten[sleutel], referentie) ** e
     return ruw
 
 
@@ -255,11 +275,11 @@ def _uitleg_een(soort: Soort, sleutels: list[str], basis: np.ndarray, basis_sleu
         delen = []
         for sleutel, e in soort.elasticiteit.items():
             c = model.covariaten[sleutel]
-            x = float(referentie.covariaten[c.kolom][i])
+            x = float(covariaat_waarden(referentie, c.kolom)[i])
             d = landelijk(referentie, c.kolom)
-            effect = (x / d) ** e
+            effect = float(_effect(c, referentie)[i]) ** e
             richting = c.hoog if x > d else c.laag
-            delen.append(f"{richting} ({_waarde(c, x)} tegen {_waarde(c, d)} landelijk: "
+            delen.append(f"{richting} ({_waarde(c, x)} tegen {_waarde(c, d)} {c.landelijk}: "
                          f"× {format_getal(effect, 2)})")
         tekst = (f"{kop}: " + "; ".join(delen)
                  + f"; landelijke herweging × {format_getal(f.herweging, 2)}")
@@ -268,3 +288,38 @@ def _uitleg_een(soort: Soort, sleutels: list[str], basis: np.ndarray, basis_sleu
                       f"{format_getal(model.hoog, 1)} ×")
         tekst += "."
     return Uitleg(soort.naam, tuple(sleutels), float(f.factor[i]), tekst)
+
+
+def telling(normenset: Normenset, groep: Doelgroep) -> Invoer | None:
+    """The invoer that *is* the head count of ``groep`` (its basis is the group and it is
+    estimated at ≥ 500 per 1,000 of it, e.g. leerplichtigen); None when the normenset has none."""
+    kandidaten = [i for i in normenset.invoer
+                  if i.schatting_basis is not None and doelgroep(i.schatting_basis) == groep
+                  and (i.schatting_per_1000 or 0) >= 500]
+    return max(kandidaten, key=lambda i: i.schatting_per_1000 or 0) if kandidaten else None
+
+
+@dataclass(frozen=True)
+class GroepSchatting:
+    """One target group for one gemeente: the estimate the invoer form shows and fills in."""
+
+    doelgroep: Doelgroep
+    schatting: float  # the head-count invoer's estimate, or the group's size if there is none
+    telling: str | None  # sleutel of the head-count invoer
+
+
+def doelgroep_schattingen(normenset: Normenset, referentie: Referentie,
+                          gemeentecode: str) -> list[GroepSchatting]:
+    """Per target group (file order) the estimate for ``gemeentecode``. Where the normenset has a
+    head-count invoer for the group, this is exactly that invoer's estimate from
+    :func:`geschatte_invoer` (so the CBS box and the prefilled field show one number)."""
+    i = referentie.index[gemeentecode]
+    rij = geschatte_invoer(normenset, referentie)[i]
+    groepen = schat_doelgroepen(referentie)
+    uit = []
+    for d in doelgroepen():
+        t = telling(normenset, d)
+        waarde = (float(rij[normenset.invoer_sleutels.index(t.sleutel)]) if t
+                  else float(groepen[d.sleutel][i]))
+        uit.append(GroepSchatting(d, waarde, t.sleutel if t else None))
+    return uit
