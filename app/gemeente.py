@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from formatie.getallen import format_invoer
 from formatie.referentie import load_referentie
-from formatie.schatting import BASIS_NAMEN, METHODE, geschatte_invoer, leeftijdsschatting
+from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer, uitleg
 from formatie.uitvoer import resultaat_als_dict
 
 from .access import check_jaar, get_gemeente_or_404
@@ -39,30 +39,17 @@ from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
 
-PREFILL_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26")
-
-
-def _telling(normenset, basis: str) -> str | None:
-    """The invoer that *is* the age group of ``basis`` (estimated at ≥ 500 per 1.000 of it),
-    e.g. leerplichtigen for 5–15; None when the normenset has no such invoer."""
-    kandidaten = [i for i in normenset.invoer if i.schatting_basis == basis
-                  and (i.schatting_per_1000 or 0) >= 500]
-    return max(kandidaten, key=lambda i: i.schatting_per_1000).sleutel if kandidaten else None
-
-
 def _prefill(gemeente_code: str, normenset, waarden: dict) -> dict:
-    """CBS inhabitants and the model's age-group estimates (labelled as estimates); once the
-    gemeente has entered its own count for an age group, that count is shown beside it."""
+    """The CBS box: inhabitants, one estimate per target group (label, estimate and the invoer
+    field all from formatie.doelgroepen / formatie.schatting), the gemeente's own count once
+    entered, and per soort invoer why its estimates differ from the flat national rate."""
     ref = load_referentie()
     i = ref.index[gemeente_code]
-    bases = leeftijdsschatting(ref)
-    schattingen = []
-    for basis in PREFILL_BASES:
-        sleutel = _telling(normenset, basis)
-        eigen = waarden.get(sleutel) if sleutel else None
-        naam = normenset.invoer_by_sleutel(sleutel).naam if sleutel else None
-        schattingen.append((BASIS_NAMEN[basis], float(bases[basis][i]), naam, eigen))
-    return {"inwoners": float(ref.inwoners[i]), "schattingen": schattingen, "methode": METHODE}
+    groepen = [(g.doelgroep.label, g.schatting,
+                waarden.get(g.telling) if g.telling else None)
+               for g in doelgroep_schattingen(normenset, ref, gemeente_code)]
+    return {"inwoners": float(ref.inwoners[i]), "groepen": groepen, "methode": METHODE,
+            "uitleg": [u.tekst for u in uitleg(normenset, ref, gemeente_code)]}
 
 
 def _schattingen(normenset, gemeente_code: str) -> dict[str, float]:

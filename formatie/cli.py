@@ -34,7 +34,9 @@ class GebruikFout(Exception):
 
 
 def landelijke_invoer(normenset: Normenset) -> InvoerTabel:
-    """All 342 gemeenten with volumes estimated from CBS/DUO data (see formatie.schatting)."""
+    """All 342 gemeenten with volumes estimated from CBS/DUO data by
+    :func:`formatie.schatting.geschatte_invoer`, the estimator the web prefill also uses
+    (per-gemeente factors from CBS covariates; national sums = flat rate × national base)."""
     referentie = load_referentie()
     volume = geschatte_invoer(normenset, referentie)
     ontbrekend = [i.sleutel for j, i in enumerate(normenset.invoer)

@@ -14,8 +14,11 @@ from functools import cached_property
 
 import numpy as np
 
+from .doelgroepen import basis_sleutels
+
 #: Bases a national estimate of an invoer can be derived from (see :mod:`formatie.schatting`).
-SCHATTING_BASES = ("cbs_5_15", "cbs_16_17", "cbs_18_26", "inwoners", "vestigingen_po")
+#: Target groups (and their old aliases cbs_5_15 …) come from formatie/data/doelgroepen.toml.
+SCHATTING_BASES = (*basis_sleutels(), "inwoners", "vestigingen_po")
 #: Year-to-year variation of an invoer's volume, used by the uncertainty model.
 SPREIDINGEN = ("poisson", "geen")
 #: Organisation parameters of a functie that a scenario may override.

@@ -6,7 +6,7 @@ Sources and caveats: ``formatie/data/README.md``. Bron: CBS, DUO (CC BY 4.0).
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -31,6 +31,9 @@ class Referentie:
     vestigingen_po: np.ndarray
     regio_per_gemeente: tuple[str, ...]  # MCxx
     regionamen: dict[str, str]  # MCxx → name
+    #: CBS KWB 2023 column → (G,) float, NaN where CBS suppressed the cell
+    #: (``kwb2023_gemeente_sociaaleconomisch.csv``; used by :mod:`formatie.schatting`).
+    covariaten: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
     @property
     def index(self) -> dict[str, int]:
@@ -64,6 +67,7 @@ def load_referentie() -> Referentie:
     for r in _csv_rijen("duo_leerlingen_po_per_gemeente.csv"):
         vestigingen[index[r["gemeentecode"]]] += float(r["vestigingen_met_leerlingen_2025"])
     regio = {r["gemeentecode"]: r["rmc_statcode"] for r in _csv_rijen("gemeente_rmc_regio.csv")}
+    covariaten = _covariaten(index)
     regionamen = {r["rmc_statcode"]: r["rmc_naam"]
                   for r in sorted(_csv_rijen("rmc_regios.csv"), key=lambda r: r["rmc_statcode"])}
     return Referentie(
@@ -76,4 +80,22 @@ def load_referentie() -> Referentie:
         vestigingen_po=vestigingen,
         regio_per_gemeente=tuple(regio[c] for c in codes),
         regionamen=regionamen,
+        covariaten=covariaten,
     )
+
+
+#: Columns of the KWB covariate file that are not figures.
+_GEEN_COVARIAAT = {"gemeentecode", "gm_code", "gemeentenaam", "gemeentenaam_cbs_2023", "cbs_tabel"}
+
+
+def _covariaten(index: dict[str, int]) -> dict[str, np.ndarray]:
+    """Every numeric column of the KWB 2023 covariate file as a (G,) array in ``index`` order;
+    an empty cell (suppressed by CBS) is NaN, not 0."""
+    rijen = _csv_rijen("kwb2023_gemeente_sociaaleconomisch.csv")
+    kolommen = [k for k in rijen[0] if k not in _GEEN_COVARIAAT]
+    uit = {k: np.full(len(index), np.nan) for k in kolommen}
+    for r in rijen:
+        for k in kolommen:
+            if r[k].strip():
+                uit[k][index[r["gemeentecode"]]] = float(r[k])
+    return uit

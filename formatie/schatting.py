@@ -1,59 +1,325 @@
 """Estimates from the shipped CBS/DUO data, for when a gemeente has not entered its own figures.
 
-CBS publishes only broad age bands per gemeente (0–14, 15–24, 25–44). The target groups are
-estimated by a uniform split of each band over its single years of age:
+One estimator, :func:`geschatte_invoer`, serves ``formatie calculate --landelijk`` and the web
+prefill. For every invoer with ``schatting_basis`` and ``schatting_per_1000``:
 
-* 5–15 (leerplicht)        ≈ 10/15 × (0–14) + 1/10 × (15–24)
-* 16–17 (kwalificatieplicht) ≈ 2/10 × (15–24)
-* 18–26 (Doorstroompunt, tot 27) ≈ 7/10 × (15–24) + 2/20 × (25–44)
+    volume[g] = basis[g] × schatting_per_1000 / 1000 × factor[g]
 
-Caveat: in student cities (Groningen, Utrecht, Leiden, Delft, Wageningen, Enschede, Maastricht …)
-the 15–24 band is dominated by 18–24-year-old students, so the uniform split overstates 16–17
-and 18–26 residents there. Every figure from this module is an *estimate* and is labelled so.
+* ``basis`` is a target group from :mod:`formatie.doelgroepen` (leerplicht, kwalificatieplicht,
+  Doorstroompunt; the old keys ``cbs_5_15`` … are aliases), CBS inhabitants or DUO school
+  locations.
+* ``factor`` makes gemeenten differ where CBS says they differ. Per *soort* invoer,
+  ``formatie/data/schatting.toml`` gives elasticities on CBS covariates
+  (``kwb2023_gemeente_sociaaleconomisch.csv``):
+  ``factor = clip(h × Π (x / x_landelijk) ** e, laag, hoog)`` with x_landelijk the
+  inhabitant-weighted mean over the gemeenten (:func:`landelijk`). ``h`` (one number per
+  invoer) is solved so that Σ basis × factor = Σ basis: the national sum stays the flat rate ×
+  the national base, and so keeps matching the national series the rates were derived from.
+  A gemeente missing a covariate the soort uses gets factor 1. An invoer in no soort gets
+  factor 1 everywhere (the flat rate).
+
+Every figure from this module is an *estimate* and is labelled so.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-from .normenset import Normenset
+import numpy as np
+from scipy.optimize import brentq
+
+from .doelgroepen import Doelgroep, doelgroep, doelgroepen, overschot_15_24, schat_doelgroepen
+from .getallen import format_getal
+from .normenset import Invoer, Normenset
 from .referentie import Referentie
 
 METHODE = (
-    "Schatting uit CBS-leeftijdsgroepen (0–14, 15–24, 25–44 jaar, 1-1-2024) door elke groep "
-    "gelijk over de leeftijdsjaren te verdelen. In studentensteden overschat dit de 16–17- en "
-    "18–26-jarigen, omdat daar veel 18–24-jarige studenten wonen. Vervang de schatting door de "
-    "BRP-telling van uw gemeente."
+    "Schatting uit CBS-leeftijdsgroepen (0–14, 15–24, 25–44 jaar, 1-1-2024), gelijk verdeeld "
+    "over de leeftijdsjaren; in studentensteden telt het overschot aan 15–24-jarigen bij de "
+    "18–24-jarigen, niet bij de 15–17-jarigen. Verzuim, handhaving en Doorstroompunt-aantallen "
+    "zijn het landelijke tarief per 1.000, per gemeente hoger of lager naar CBS-kenmerken "
+    "(huishoudens rond het sociaal minimum, bevolkingsdichtheid, herkomst, aandeel studenten), "
+    "zo dat de landelijke som gelijk blijft. Vervang de schatting door de BRP-telling en de "
+    "registratie van uw gemeente."
 )
 
-BASIS_NAMEN = {
-    "cbs_5_15": "inwoners 5–15 jaar (schatting)",
-    "cbs_16_17": "inwoners 16–17 jaar (schatting)",
-    "cbs_18_26": "inwoners 18–26 jaar (schatting)",
+#: Bases that are not a target group, with their names for pages.
+OVERIGE_BASES = {
     "inwoners": "inwoners (CBS)",
     "vestigingen_po": "vestigingen primair onderwijs (DUO)",
 }
 
 
-def leeftijdsschatting(referentie: Referentie) -> dict[str, np.ndarray]:
-    """(G,) arrays per schatting basis (see :data:`formatie.normenset.SCHATTING_BASES`)."""
-    r = referentie
-    return {
-        "cbs_5_15": r.leeftijd_0_14 * 10 / 15 + r.leeftijd_15_24 * 1 / 10,
-        "cbs_16_17": r.leeftijd_15_24 * 2 / 10,
-        "cbs_18_26": r.leeftijd_15_24 * 7 / 10 + r.leeftijd_25_44 * 2 / 20,
-        "inwoners": r.inwoners.astype(float),
-        "vestigingen_po": r.vestigingen_po.astype(float),
-    }
+@dataclass(frozen=True)
+class Covariaat:
+    """A CBS column used to let estimates differ; ``hoog``/``laag`` are Dutch phrases."""
+
+    sleutel: str
+    kolom: str
+    naam: str
+    hoog: str
+    laag: str
+    eenheid: str
+    decimalen: int
+    landelijk: str  # how the page names the national value ("landelijk", …)
+    vorm: str = "aandeel"  # "rest": the factor uses (100 − x) / (100 − x_landelijk)
+
+
+@dataclass(frozen=True)
+class Soort:
+    """A kind of invoer with its elasticities per covariate key and their derivation."""
+
+    sleutel: str
+    naam: str
+    invoer: tuple[str, ...]
+    elasticiteit: dict[str, float]
+    afleiding: str
+
+
+@dataclass(frozen=True)
+class Schattingsmodel:
+    """The contents of ``formatie/data/schatting.toml``."""
+
+    laag: float
+    hoog: float
+    begrenzing: str
+    covariaten: dict[str, Covariaat]
+    soorten: tuple[Soort, ...]
+
+    def soort_van(self, sleutel: str) -> Soort | None:
+        return next((s for s in self.soorten if sleutel in s.invoer), None)
+
+
+@lru_cache(maxsize=1)
+def schattingsmodel() -> Schattingsmodel:
+    """Read ``formatie/data/schatting.toml`` (cached)."""
+    with (resources.files("formatie") / "data" / "schatting.toml").open("rb") as f:
+        data = tomllib.load(f)
+    covariaten = {k: Covariaat(sleutel=k, kolom=v["kolom"], naam=v["naam"], hoog=v["hoog"],
+                               laag=v["laag"], eenheid=v["eenheid"],
+                               decimalen=int(v["decimalen"]), landelijk=v["landelijk"],
+                               vorm=v.get("vorm", "aandeel"))
+                  for k, v in data["covariaat"].items()}
+    soorten = tuple(Soort(sleutel=k, naam=v["naam"], invoer=tuple(v["invoer"]),
+                          elasticiteit={c: float(e) for c, e in v["elasticiteit"].items()},
+                          afleiding=v["afleiding"])
+                    for k, v in data["soort"].items())
+    return Schattingsmodel(laag=float(data["begrenzing"]["laag"]),
+                           hoog=float(data["begrenzing"]["hoog"]),
+                           begrenzing=data["begrenzing"]["toelichting"],
+                           covariaten=covariaten, soorten=soorten)
+
+
+def basis_naam(sleutel: str) -> str:
+    """The page text of a ``schatting_basis`` (a target group's label, or inhabitants …)."""
+    groep = doelgroep(sleutel)
+    return groep.label if groep else OVERIGE_BASES[sleutel]
+
+
+def bases(referentie: Referentie) -> dict[str, np.ndarray]:
+    """(G,) arrays per ``schatting_basis`` key, aliases included
+    (see :data:`formatie.normenset.SCHATTING_BASES`)."""
+    groepen = schat_doelgroepen(referentie)
+    uit = dict(groepen)
+    for d in doelgroepen():
+        for alias in d.aliassen:
+            uit[alias] = groepen[d.sleutel]
+    uit["inwoners"] = referentie.inwoners.astype(float)
+    uit["vestigingen_po"] = referentie.vestigingen_po.astype(float)
+    return uit
+
+
+def covariaat_waarden(referentie: Referentie, kolom: str) -> np.ndarray:
+    """(G,) a covariate: a CBS column of ``referentie.covariaten`` (NaN where suppressed), or the
+    derived ``aandeel_overschot_18_26_pct`` (% of the Doorstroompunt group that is the student
+    surplus of the 15–24 band, see :func:`formatie.doelgroepen.overschot_15_24`)."""
+    if kolom == "aandeel_overschot_18_26_pct":
+        groep = schat_doelgroepen(referentie)["doelgroep_doorstroompunt"]
+        return 100 * np.minimum(overschot_15_24(referentie), groep) / groep
+    return referentie.covariaten[kolom]
+
+
+def landelijk(referentie: Referentie, kolom: str) -> float:
+    """The national value of a covariate: its mean over the gemeenten that have it, weighted by
+    inhabitants (for a share, close to the national share; for density, the density the average
+    inhabitant lives at)."""
+    x = covariaat_waarden(referentie, kolom)
+    heeft = np.isfinite(x)
+    return float(np.average(x[heeft], weights=referentie.covariaten["inwoners"][heeft]))
+
+
+def _effect(c: Covariaat, referentie: Referentie) -> np.ndarray:
+    """(G,) x / x_landelijk (or the rest-form ratio); NaN where the value is missing or ≤ 0."""
+    x = covariaat_waarden(referentie, c.kolom)
+    d = landelijk(referentie, c.kolom)
+    if c.vorm == "rest":
+        x, d = 100 - x, 100 - d
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x > 0, x / d, np.nan)
+
+
+def _ruwe_factor(soort: Soort, referentie: Referentie) -> np.ndarray:
+    """(G,) Π (x / x_landelijk) ** e before normalisation and cap; NaN where a covariate is
+    missing."""
+    model = schattingsmodel()
+    ruw = np.ones(len(referentie.gemeentecodes))
+    for sleutel, e in soort.elasticiteit.items():
+        ruw = ruw * _effect(model.covariaten[sleutel], referentie) ** e
+    return ruw
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One invoer's factors: ``factor`` (G,), the herweging ``h`` and which gemeenten were
+    capped or had a missing covariate (bool (G,))."""
+
+    factor: np.ndarray
+    herweging: float
+    begrensd: np.ndarray
+    ontbreekt: np.ndarray
+
+
+def factoren(soort: Soort | None, basis: np.ndarray, referentie: Referentie) -> Factor:
+    """Normalised, capped factors of one soort on one basis (G,) so Σ basis × factor = Σ basis."""
+    g = len(referentie.gemeentecodes)
+    if soort is None or not soort.elasticiteit:
+        return Factor(np.ones(g), 1.0, np.zeros(g, bool), np.zeros(g, bool))
+    model = schattingsmodel()
+    ruw = _ruwe_factor(soort, referentie)
+    ontbreekt = ~np.isfinite(ruw)
+    doel = basis.sum() - basis[ontbreekt].sum()
+    b, r = basis[~ontbreekt], ruw[~ontbreekt]
+
+    def rest(h: float) -> float:
+        return float(b @ np.clip(h * r, model.laag, model.hoog)) - doel
+
+    # rest() rises with h; at h = laag/max(r) every factor is `laag` (sum ≤ doel), at
+    # h = hoog/min(r) every factor is `hoog` (sum ≥ doel), so a root lies in between.
+    h = brentq(rest, model.laag / r.max(), model.hoog / r.min(), xtol=1e-14, rtol=1e-14)
+    factor = np.ones(g)
+    factor[~ontbreekt] = np.clip(h * r, model.laag, model.hoog)
+    begrensd = np.zeros(g, bool)
+    begrensd[~ontbreekt] = (h * r <= model.laag) | (h * r >= model.hoog)
+    return Factor(factor, float(h), begrensd, ontbreekt)
 
 
 def geschatte_invoer(normenset: Normenset, referentie: Referentie) -> np.ndarray:
-    """(G, I) estimated volumes for all gemeenten; NaN where an invoer has no schatting."""
-    bases = leeftijdsschatting(referentie)
+    """(G, I) estimated volumes for all gemeenten; NaN where an invoer has no schatting.
+
+    The one estimator behind ``formatie calculate --landelijk`` and the web prefill. For each
+    invoer column, Σ over gemeenten = schatting_per_1000 / 1000 × Σ basis (the flat national sum).
+    """
+    alle = bases(referentie)
+    model = schattingsmodel()
     kolommen = []
     for invoer in normenset.invoer:
         if invoer.schatting_basis is None or invoer.schatting_per_1000 is None:
             kolommen.append(np.full(len(referentie.gemeentecodes), np.nan))
-        else:
-            kolommen.append(bases[invoer.schatting_basis] * invoer.schatting_per_1000 / 1000.0)
+            continue
+        basis = alle[invoer.schatting_basis]
+        f = factoren(model.soort_van(invoer.sleutel), basis, referentie)
+        kolommen.append(basis * invoer.schatting_per_1000 / 1000.0 * f.factor)
     return np.column_stack(kolommen)
+
+
+@dataclass(frozen=True)
+class Uitleg:
+    """Why one gemeente's estimates for one soort differ from the flat rate (Dutch ``tekst``)."""
+
+    soort: str
+    invoer: tuple[str, ...]  # invoer sleutels of the normenset in this soort
+    factor: float
+    tekst: str
+
+
+def _waarde(c: Covariaat, x: float) -> str:
+    return f"{format_getal(x, c.decimalen)}{c.eenheid}"
+
+
+def uitleg(normenset: Normenset, referentie: Referentie, gemeentecode: str) -> list[Uitleg]:
+    """Per soort with covariates (and invoer in ``normenset``): the factor for ``gemeentecode``
+    and a short Dutch sentence naming which covariates raise or lower it and by how much."""
+    model = schattingsmodel()
+    alle = bases(referentie)
+    i = referentie.index[gemeentecode]
+    uit = []
+    for soort in model.soorten:
+        if not soort.elasticiteit:
+            continue
+        per_basis: dict[str, list[str]] = {}
+        for v in normenset.invoer:
+            if (v.sleutel in soort.invoer and v.schatting_basis is not None
+                    and v.schatting_per_1000 is not None):
+                per_basis.setdefault(v.schatting_basis, []).append(v.sleutel)
+        for basis_sleutel, sleutels in per_basis.items():
+            uit.append(_uitleg_een(soort, sleutels, alle[basis_sleutel], basis_sleutel,
+                                   referentie, i))
+    return uit
+
+
+def _uitleg_een(soort: Soort, sleutels: list[str], basis: np.ndarray, basis_sleutel: str,
+                referentie: Referentie, i: int) -> Uitleg:
+    """The :class:`Uitleg` of one soort on one basis for gemeente index ``i``."""
+    model = schattingsmodel()
+    f = factoren(soort, basis, referentie)
+    groep = basis_naam(basis_sleutel).split(" (")[0]
+    kop = (f"{soort.naam[:1].upper()}{soort.naam[1:]}: {format_getal(f.factor[i], 1)} × het "
+           f"landelijke tarief per 1.000 {groep[:1].lower()}{groep[1:]}")
+    if f.ontbreekt[i]:
+        tekst = (f"{kop}: het CBS publiceert niet alle kenmerken van deze gemeente, dus geldt "
+                 "het landelijke tarief.")
+    else:
+        delen = []
+        for sleutel, e in soort.elasticiteit.items():
+            c = model.covariaten[sleutel]
+            x = float(covariaat_waarden(referentie, c.kolom)[i])
+            d = landelijk(referentie, c.kolom)
+            effect = float(_effect(c, referentie)[i]) ** e
+            richting = c.hoog if x > d else c.laag
+            delen.append(f"{richting} ({_waarde(c, x)} tegen {_waarde(c, d)} {c.landelijk}: "
+                         f"× {format_getal(effect, 2)})")
+        tekst = (f"{kop}: " + "; ".join(delen)
+                 + f"; landelijke herweging × {format_getal(f.herweging, 2)}")
+        if f.begrensd[i]:
+            tekst += (f", begrensd op {format_getal(model.laag, 1)}–"
+                      f"{format_getal(model.hoog, 1)} ×")
+        tekst += "."
+    return Uitleg(soort.naam, tuple(sleutels), float(f.factor[i]), tekst)
+
+
+def telling(normenset: Normenset, groep: Doelgroep) -> Invoer | None:
+    """The invoer that *is* the head count of ``groep`` (its basis is the group and it is
+    estimated at ≥ 500 per 1,000 of it, e.g. leerplichtigen); None when the normenset has none."""
+    kandidaten = [i for i in normenset.invoer
+                  if i.schatting_basis is not None and doelgroep(i.schatting_basis) == groep
+                  and (i.schatting_per_1000 or 0) >= 500]
+    return max(kandidaten, key=lambda i: i.schatting_per_1000 or 0) if kandidaten else None
+
+
+@dataclass(frozen=True)
+class GroepSchatting:
+    """One target group for one gemeente: the estimate the invoer form shows and fills in."""
+
+    doelgroep: Doelgroep
+    schatting: float  # the head-count invoer's estimate, or the group's size if there is none
+    telling: str | None  # sleutel of the head-count invoer
+
+
+def doelgroep_schattingen(normenset: Normenset, referentie: Referentie,
+                          gemeentecode: str) -> list[GroepSchatting]:
+    """Per target group (file order) the estimate for ``gemeentecode``. Where the normenset has a
+    head-count invoer for the group, this is exactly that invoer's estimate from
+    :func:`geschatte_invoer` (so the CBS box and the prefilled field show one number)."""
+    i = referentie.index[gemeentecode]
+    rij = geschatte_invoer(normenset, referentie)[i]
+    groepen = schat_doelgroepen(referentie)
+    uit = []
+    for d in doelgroepen():
+        t = telling(normenset, d)
+        waarde = (float(rij[normenset.invoer_sleutels.index(t.sleutel)]) if t
+                  else float(groepen[d.sleutel][i]))
+        uit.append(GroepSchatting(d, waarde, t.sleutel if t else None))
+    return uit

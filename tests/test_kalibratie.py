@@ -16,8 +16,9 @@ from formatie.schatting import geschatte_invoer
 
 
 def synthetisch(normenset, n_gemeenten=60, jaren=3, ruis=0.03, seed=11):
-    """Volumes around the national estimates (independent per invoer), FTE from the model ×
-    (1 + ruis·N(0, 1)). Returns codes, jaren, volume (N, I), fte (N, F)."""
+    """Volumes around the national estimates (independent per invoer, then clipped so every
+    controle links ≤ rechts holds), FTE from the model × (1 + ruis·N(0, 1)).
+    Returns codes, jaren, volume (N, I), fte (N, F)."""
     rng = np.random.default_rng(seed)
     referentie = load_referentie()
     schatting = geschatte_invoer(normenset, referentie)
@@ -25,6 +26,10 @@ def synthetisch(normenset, n_gemeenten=60, jaren=3, ruis=0.03, seed=11):
     basis = schatting[kies] * rng.lognormal(0, 0.3, size=(n_gemeenten, schatting.shape[1]))
     volume = np.concatenate([rng.poisson(basis * rng.lognormal(0, 0.1, size=basis.shape))
                              for _ in range(jaren)]).astype(float)
+    for c in normenset.controles:  # independent noise may break links ≤ rechts; the CSV reader
+        links = normenset.invoer_sleutels.index(c.links)  # refuses such rows
+        rechts = normenset.invoer_sleutels.index(c.rechts)
+        volume[:, links] = np.minimum(volume[:, links], volume[:, rechts])
     fte = bereken(normenset, volume).fte * (1 + ruis * rng.standard_normal((len(volume), 2)))
     codes = [referentie.gemeentecodes[k] for k in kies] * jaren
     jaar = np.repeat(np.arange(2022, 2022 + jaren), n_gemeenten)

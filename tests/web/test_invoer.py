@@ -9,12 +9,17 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEntry, Invoer
+from formatie.doelgroepen import doelgroepen
+from formatie.getallen import format_getal
 from formatie.normenset_toml import standaard_normenset
+from formatie.referentie import load_referentie
+from formatie.schatting import doelgroep_schattingen, uitleg
 
 from .conftest import EIGEN, JAAR, geschatte_waarden
 
 PAD = f"/gemeente/{EIGEN}/{JAAR}"
 NORMENSET = standaard_normenset()
+LEERPLICHTIGEN = NORMENSET.invoer_by_sleutel("leerplichtigen").naam
 
 
 def formulier(app, **over) -> dict:
@@ -163,7 +168,7 @@ def test_audit_trail(client, auth, app):
     r = client.get(PAD + "/historie")
     assert r.status_code == 200
     assert "regio@test.nl" in r.text and "gemeente@test.nl" in r.text
-    rij = r.text.split("Leerplichtigen (5 tot en met 16 jaar)</th>")[1].split("</tr>")[0]
+    rij = r.text.split(f"{LEERPLICHTIGEN}</th>")[1].split("</tr>")[0]
     assert "100" in rij and "120,5" in rij and "Ingediend" in rij
     # saving again without changes writes nothing
     client.post(PAD, data=formulier(app, leerplichtigen="120,5", version="2", indienen="1"))
@@ -183,7 +188,7 @@ def test_optimistic_lock_conflict(client, auth, app):
     assert r.status_code == 409
     assert "Iemand anders heeft dit formulier intussen opgeslagen" in r.text
     conflict = r.text.split('class="conflict"')[1].split("</table>")[0]
-    rij = conflict.split("Leerplichtigen (5 tot en met 16 jaar)</th>")[1].split("</tr>")[0]
+    rij = conflict.split(f"{LEERPLICHTIGEN}</th>")[1].split("</tr>")[0]
     assert "regio@test.nl" in rij and ">150<" in rij and ">175<" in rij  # theirs vs yours
     assert "Schoolvestigingen" in conflict
     assert 'value="175"' in r.text  # the user's entry is kept in the form
@@ -285,9 +290,57 @@ def test_estimate_gives_way_to_own_count(client, auth):
     client.post(PAD, data={"version": "0", "leerplichtigen": "18500", "concept": "1"})
     r = client.get(PAD)
     panel = r.text.split('id="voorinvulling-titel"')[1].split("</section>")[0]
-    assert "uw eigen telling (leerplichtigen (5 tot en met 16 jaar)): 18.500" in panel
-    assert "(schatting was 18.756)" in panel
-    assert panel.count("schatting</strong>") == 2  # 16–17 and 18–26 still estimates
+    leerplicht = doelgroep_schattingen(NORMENSET, load_referentie(), EIGEN)[0]
+    assert leerplicht.telling == "leerplichtigen"
+    eigen = panel.split(f"<dt>{escape(leerplicht.doelgroep.label)}</dt>")[1].split("</dd>")[0]
+    assert "uw eigen telling: 18.500" in eigen
+    assert f"(schatting was {format_getal(leerplicht.schatting)})" in eigen
+    assert panel.count("schatting</strong>") == 2  # kwalificatieplicht, Doorstroompunt
+
+
+def _cbs_blok(html: str) -> dict[str, str]:
+    """The CBS box as {dt text: dd text}."""
+    panel = html.split('id="voorinvulling-titel"')[1].split("</section>")[0]
+    return {html_module.unescape(dt): html_module.unescape(re.sub(r"<[^>]+>", "", dd))
+            for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", panel, re.S)}
+
+
+def test_cbs_box_shows_each_target_group_once_with_the_estimate_the_field_gets(client, auth):
+    """One definition per group: the box's label is the doelgroep's, and its figure is the
+    figure 'Gebruik schattingen' puts into the group's own field (no 18.756 beside 20.480)."""
+    auth.als("gemeente")
+    blok = _cbs_blok(client.get(PAD).text)
+    gevuld = client.get(PAD + "?schatting=1").text
+    groepen = doelgroep_schattingen(NORMENSET, load_referentie(), EIGEN)
+    assert [g.doelgroep for g in groepen] == list(doelgroepen())
+    for g in groepen:
+        tekst = blok[g.doelgroep.label]
+        assert tekst.split(" ")[0] == format_getal(g.schatting) and "schatting" in tekst
+        if g.telling:
+            veld = re.search(rf'<input[^>]*id="{g.telling}"[^>]*>', gevuld).group(0)
+            waarde = re.search(r'value="([^"]*)"', veld).group(1)
+            assert format_getal(float(waarde)) == tekst.split(" ")[0]
+    assert {g.telling for g in groepen} >= {"leerplichtigen", "kwalificatieplichtigen"}
+
+
+@pytest.mark.xfail(strict=True, reason="standaard-2026.toml still names the invoer "
+                   "'Leerplichtigen (5 tot en met 16 jaar)' and 'Kwalificatieplichtigen (16 en 17 "
+                   "jaar)'; the lead applies the doelgroep labels (formatie/data/doelgroepen.toml)")
+def test_field_label_of_each_target_group_is_the_doelgroep_label(client, auth):
+    auth.als("gemeente")
+    html = client.get(PAD).text
+    for g in doelgroep_schattingen(NORMENSET, load_referentie(), EIGEN):
+        if g.telling:
+            assert (f'<label for="{g.telling}">{escape(g.doelgroep.label)}</label>') in html
+
+
+def test_form_says_why_the_estimates_differ_for_this_gemeente(client, auth):
+    auth.als("gemeente")
+    html = html_module.unescape(client.get(PAD).text)
+    zinnen = uitleg(NORMENSET, load_referentie(), EIGEN)
+    assert zinnen and all(z.tekst in html for z in zinnen)
+    assert "het landelijke tarief per 1.000 leerplichtigen" in html
+    assert "huishoudens rond het sociaal minimum" in html and " landelijk: × " in html
 
 
 def test_simultaneous_saves_one_wins(app, vul_invoer):
