@@ -1,6 +1,8 @@
 """The Formatietool web application (Flask app factory).
 
-Pages (bookmarkable): ``/login``, ``/logout``, ``/`` (overview), ``/toegankelijkheid``,
+Pages (bookmarkable): ``/login``, ``/logout``, ``/sso/login`` and ``/sso/callback`` (single
+sign-on, only when configured), ``/wachtwoord`` (change one's password), ``/`` (overview),
+``/toegankelijkheid``,
 ``/gemeente/<code>/<jaar>`` (invoer form), ``…/resultaat`` (with ranges and benchmark),
 ``…/resultaat.json`` (``?onzekerheid=1``: with ranges), ``…/historie``, ``…/gevoeligheid``,
 ``…/historie-invoer`` (earlier years), ``…/prognose``, ``/kalibratie`` (beheerder, regio),
@@ -16,7 +18,8 @@ create|password|list``, ``flask --app app demo``; ``make run`` serves with gunic
 
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
 (default: generated once into instance/secret_key), ``PORT``, ``SESSION_COOKIE_SECURE``
-(default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs).
+(default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs),
+``OIDC_ISSUER``, ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET`` (single sign-on, see app.sso).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, select
 
-from .config import database_url, env_bool, secret_key
+from .config import database_url, env_bool, oidc_instellingen, secret_key
 from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +69,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=4 * 3600,
         PORT=int(os.environ.get("PORT", "5000")),
         PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0")),
+        **oidc_instellingen(),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -116,9 +120,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import analyse, auth, gebruikers, gemeente, health, main, normen, regio
+    from . import analyse, auth, gebruikers, gemeente, health, main, normen, regio, sso, wachtwoord
 
-    for module in (auth, main, gemeente, regio, normen, gebruikers, health, analyse):
+    for module in (auth, sso, wachtwoord, main, gemeente, regio, normen, gebruikers, health,
+                   analyse):
         app.register_blueprint(module.bp)
     from . import scenario, werkboek  # Excel scenario workbooks and stored scenarios
 

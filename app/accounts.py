@@ -1,6 +1,9 @@
-"""Creating accounts, shared by the CLI (``flask users create``) and the beheerder's page."""
+"""Creating accounts (shared by the CLI ``flask users create`` and the beheerder's page), a
+beheerder's password reset with a one-time password, and a user's own password change."""
 
 from __future__ import annotations
+
+import secrets
 
 from sqlalchemy import select
 
@@ -12,7 +15,14 @@ TE_KORT = f"het wachtwoord moet minstens {MIN_LENGTE} tekens hebben."
 
 
 class GebruikerFout(ValueError):
-    """An account that cannot be created; ``str()`` is a Dutch message."""
+    """An account that cannot be created or changed; ``str()`` is a Dutch message.
+
+    ``veld``: the form field the message belongs to, if any.
+    """
+
+    def __init__(self, bericht: str, veld: str | None = None):
+        super().__init__(bericht)
+        self.veld = veld
 
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
@@ -40,3 +50,34 @@ def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = 
     user.set_password(password)
     db.session.add(user)
     return user
+
+
+def stel_eenmalig_wachtwoord_in(user: User) -> str:
+    """A beheerder's reset: a random one-time password, returned once and stored only hashed.
+
+    The new hash also rotates the session token (every existing session of ``user`` ends), and
+    the user must choose a new password at the next login. The caller commits and shows the
+    password once; it is never logged or kept in the session.
+    """
+    wachtwoord = secrets.token_urlsafe(15)  # 20 characters, 120 bits
+    user.set_password(wachtwoord)
+    user.moet_wachtwoord_wijzigen = True
+    return wachtwoord
+
+
+def wijzig_wachtwoord(user: User, huidig: str, nieuw: str, herhaling: str) -> None:
+    """The user's own change: ``huidig`` must be right, ``nieuw`` long enough and repeated.
+
+    Raises GebruikerFout with a Dutch message per field (``fout.veld``: "huidig", "nieuw" or
+    "herhaling"). A new hash rotates the session token: the caller logs the user in again.
+    """
+    if not user.check_password(huidig or ""):
+        raise GebruikerFout("Het huidige wachtwoord klopt niet.", veld="huidig")
+    if len(nieuw or "") < MIN_LENGTE:
+        raise GebruikerFout(TE_KORT[:1].upper() + TE_KORT[1:], veld="nieuw")
+    if nieuw != herhaling:
+        raise GebruikerFout("De twee nieuwe wachtwoorden zijn niet gelijk.", veld="herhaling")
+    if nieuw == huidig:
+        raise GebruikerFout("Kies een ander wachtwoord dan het huidige.", veld="nieuw")
+    user.set_password(nieuw)
+    user.moet_wachtwoord_wijzigen = False

@@ -51,3 +51,13 @@ def env_bool(naam: str, standaard: bool) -> bool:
     if waarde is None or not waarde.strip():
         return standaard
     return waarde.strip().lower() not in {"0", "false", "no", "nee", "off"}
+
+
+def oidc_instellingen() -> dict[str, str]:
+    """Single sign-on settings from ``OIDC_ISSUER``, ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET``.
+
+    The issuer is kept exactly as given (it must equal the ``issuer`` the provider publishes
+    and puts in its ID tokens); an empty value means: no single sign-on (see app.sso).
+    """
+    return {naam: os.environ.get(naam, "").strip()
+            for naam in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")}

@@ -1,4 +1,5 @@
-"""``/gebruikers``: the beheerder lists, creates and blocks accounts (others get 404)."""
+"""``/gebruikers``: the beheerder lists, creates and blocks accounts and resets passwords (others
+get 404)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from sqlalchemy import select
 from wtforms import EmailField, StringField, SubmitField
 
 from .access import rol_vereist
-from .accounts import GebruikerFout, maak_gebruiker
+from .accounts import GebruikerFout, maak_gebruiker, stel_eenmalig_wachtwoord_in
 from .extensions import db
-from .models import User
+from .models import Gemeente, Regio, User
 
 bp = Blueprint("gebruikers", __name__, url_prefix="/gebruikers")
 
@@ -25,9 +26,10 @@ class NieuweGebruikerForm(FlaskForm):
     # Rendered as a <select> in the template and checked by maak_gebruiker (no SelectField:
     # its tuple choices are deprecated in WTForms 3.3, SelectChoice is missing before 3.3).
     role = StringField("Rol", default="gemeente")
-    gemeente = StringField("Gemeentecode (bij rol gemeente)", render_kw={"inputmode": "numeric",
-                                                                        "autocomplete": "off"})
-    regio = StringField("Regiocode (bij rol regio)", render_kw={"autocomplete": "off"})
+    # Pickers (<select> in the template, from the gemeente and regio tables); maak_gebruiker
+    # checks server-side that the chosen code exists.
+    gemeente = StringField("Gemeente (bij rol gemeente)")
+    regio = StringField("Regio (bij rol regio)")
     submit = SubmitField("Account aanmaken")
 
 
@@ -38,8 +40,11 @@ class ActiefForm(FlaskForm):
 def _pagina(form: NieuweGebruikerForm, fout: str | None = None, nieuw: tuple | None = None,
             status: int = 200):
     users = list(db.session.scalars(select(User).order_by(User.role, User.email)))
+    gemeenten = list(db.session.scalars(select(Gemeente).order_by(Gemeente.naam)))
+    regios = list(db.session.scalars(select(Regio).order_by(Regio.code)))
     return render_template("gebruikers/lijst.html", users=users, form=form, fout=fout,
-                           nieuw=nieuw, actief_form=ActiefForm(), rollen=ROL_LABELS), status
+                           nieuw=nieuw, actief_form=ActiefForm(), rollen=ROL_LABELS,
+                           gemeenten=gemeenten, regios=regios), status
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -76,3 +81,23 @@ def wissel_actief(user_id: int):
         flash(f"Account {user.email} is {'weer actief' if user.active else 'geblokkeerd'}.",
               "succes")
     return redirect(url_for("gebruikers.lijst"))
+
+
+class WachtwoordResetForm(FlaskForm):
+    """Only the CSRF token: the button carries no other data."""
+
+
+@bp.route("/<int(max=2147483647):user_id>/wachtwoord", methods=["POST"])
+@rol_vereist("beheerder")
+def wachtwoord_opnieuw(user_id: int):
+    """A one-time password for the account, shown once on this response (never stored in plain
+    text, logged or flashed); the account's sessions end and it must choose a new password."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not WachtwoordResetForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash("Uw eigen wachtwoord wijzigt u via 'Wachtwoord wijzigen'.", "fout")
+        return redirect(url_for("gebruikers.lijst"))
+    wachtwoord = stel_eenmalig_wachtwoord_in(user)
+    db.session.commit()
+    return render_template("gebruikers/wachtwoord.html", user=user, wachtwoord=wachtwoord)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -122,6 +123,10 @@ class User(UserMixin, db.Model):
     #: every existing session of this user (password change, logout).
     session_token: Mapped[str] = mapped_column(String(64), unique=True,
                                                default=nieuw_sessietoken)
+    #: Set by a beheerder's password reset (a one-time password): until the user has chosen a
+    #: new password, every page redirects to the change page (app.wachtwoord).
+    moet_wachtwoord_wijzigen: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                           server_default=false())
 
     gemeente: Mapped[Gemeente | None] = relationship()
     regio: Mapped[Regio | None] = relationship()

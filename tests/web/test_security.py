@@ -25,7 +25,9 @@ from app.models import User
 from .conftest import ANDER, ANDERE_REGIO, EIGEN, EIGEN_REGIO, GEBRUIKERS, JAAR, WACHTWOORD
 
 #: Routes anyone may use without logging in.
-PUBLIEK = {"auth.login", "auth.logout", "main.toegankelijkheid", "health.health", "static"}
+#: (sso.*: single sign-on; 404 while it is not configured, see tests/web/test_sso.py.)
+PUBLIEK = {"auth.login", "auth.logout", "main.toegankelijkheid", "health.health", "static",
+           "sso.login", "sso.callback"}
 #: Route prefixes only a beheerder may use (anything else answers 404, as if absent).
 ALLEEN_BEHEERDER = ("/gebruikers", "/normen/upload", "/normen/<int:normenset_id>/activeer")
 #: Route prefixes for beheerder and regio users only (calibration).
