@@ -230,3 +230,42 @@ def gebruikers(app) -> dict[str, str]:
     """E-mail address per test role (gemeente, andere_gemeente, regio, beheerder); every
     account has the password WACHTWOORD. Log in with ``auth.als(rol)`` or ``auth.login()``."""
     return {rol: email for rol, (email, *_rest) in GEBRUIKERS.items()}
+
+
+# ----- single sign-on (app/sso.py): a real OpenID Connect provider, and a misbehaving one ------
+
+@pytest.fixture
+def sso(tmp_path):
+    """The app served from a thread with single sign-on against the real npm oidc-provider
+    (tests/oidc); ``sso.url``, ``sso.app``, ``sso.provider``. Skips without node or npm ci."""
+    from oidc.servers import reden_om_over_te_slaan, sso_app_met_provider
+
+    if reden := reden_om_over_te_slaan():
+        pytest.skip(reden)
+    live, provider = sso_app_met_provider(tmp_path)
+    live.provider = provider
+    yield live
+    provider.stop()
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def sso_sleutels():
+    """(the provider's signing key, a forger's key with the same kid): RSA 2048."""
+    from joserfc.jwk import RSAKey
+
+    return tuple(RSAKey.generate_key(2048, parameters={"kid": "sleutel-1"}) for _ in range(2))
+
+
+@pytest.fixture
+def nep_sso(tmp_path, sso_sleutels):
+    """The app served with single sign-on against oidc.servers.NepProvider, whose token
+    endpoint answers what the test sets in ``nep_sso.provider.antwoord``."""
+    from oidc.servers import NepProvider, SsoApp
+
+    provider = NepProvider(sso_sleutels[0]).start()
+    live = SsoApp(tmp_path, provider.issuer).start()
+    live.provider = provider
+    yield live
+    live.stop()
+    provider.stop()

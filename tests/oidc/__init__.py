@@ -1,0 +1,1 @@
+"""OpenID Connect providers for the single sign-on tests (see servers.py)."""
