@@ -143,3 +143,18 @@ def axe(page) -> list[dict]:
 def geen_csp_fouten(page) -> None:
     csp = [m for m in page.console_fouten if "Content Security Policy" in m or "Refused" in m]
     assert csp == [], csp
+
+
+@pytest.fixture
+def sso_live(tmp_path):
+    """The app with single sign-on against the real npm oidc-provider (tests/oidc), both on
+    loopback; ``url``, ``app``, ``provider``. Skips without node or tests/oidc/node_modules."""
+    from oidc.servers import reden_om_over_te_slaan, sso_app_met_provider
+
+    if reden := reden_om_over_te_slaan():
+        pytest.skip(reden)
+    live, provider = sso_app_met_provider(tmp_path)
+    live.provider = provider
+    yield live
+    provider.stop()
+    live.stop()
