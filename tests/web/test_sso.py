@@ -25,7 +25,8 @@ from app.models import User
 
 from .conftest import WACHTWOORD
 
-pytestmark = pytest.mark.slow  # a node process and a migrated database per test
+#: A provider process (node or a thread) and a freshly migrated database per test.
+traag = pytest.mark.slow
 
 
 def _niet_ingelogd(s: requests.Session, url: str) -> bool:
@@ -74,6 +75,7 @@ def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
 
 # ----- the real provider -----------------------------------------------------------------------
 
+@traag
 def test_a_verified_e_mail_of_an_existing_account_logs_in(sso):
     from oidc.servers import log_in_bij_provider
 
@@ -94,6 +96,7 @@ def test_a_verified_e_mail_of_an_existing_account_logs_in(sso):
     assert _niet_ingelogd(kopie, sso.url)
 
 
+@traag
 def test_the_authorization_request_has_pkce_state_and_nonce(sso):
     r = requests.get(sso.url + "/sso/login", allow_redirects=False, timeout=30)
     assert r.status_code == 302
@@ -110,6 +113,7 @@ def test_the_authorization_request_has_pkce_state_and_nonce(sso):
     ("onbekend@elders.nl", "Er is in de formatietool geen account voor onbekend@elders.nl."),
     ("onbevestigd@test.nl", "Uw organisatie heeft niet bevestigd dat het e-mailadres"),
 ])
+@traag
 def test_an_unknown_or_unverified_e_mail_gets_a_message_and_no_session(sso, login, melding):
     from oidc.servers import log_in_bij_provider
 
@@ -120,6 +124,7 @@ def test_an_unknown_or_unverified_e_mail_gets_a_message_and_no_session(sso, logi
     assert _niet_ingelogd(s, sso.url)
 
 
+@traag
 def test_a_blocked_account_gets_a_message_and_no_session(sso):
     from oidc.servers import log_in_bij_provider
 
@@ -130,6 +135,7 @@ def test_a_blocked_account_gets_a_message_and_no_session(sso):
     assert _niet_ingelogd(s, sso.url)
 
 
+@traag
 def test_a_replayed_state_gets_a_message_and_no_session(sso):
     from oidc.servers import log_in_bij_provider
 
@@ -148,6 +154,7 @@ def test_a_replayed_state_gets_a_message_and_no_session(sso):
     assert _niet_ingelogd(s, sso.url)
 
 
+@traag
 def test_an_issuer_other_than_discovery_says_is_refused(sso):
     sso.app.config["OIDC_ISSUER"] = sso.provider.issuer + "/"  # the same server, not the issuer
     s = requests.Session()
@@ -156,6 +163,7 @@ def test_an_issuer_other_than_discovery_says_is_refused(sso):
     assert _niet_ingelogd(s, sso.url)
 
 
+@traag
 def test_a_cancelled_login_at_the_provider_gets_a_message(sso):
     s = requests.Session()
     r = s.get(sso.url + "/sso/login", allow_redirects=False, timeout=30)
@@ -165,6 +173,7 @@ def test_a_cancelled_login_at_the_provider_gets_a_message(sso):
     assert _niet_ingelogd(s, sso.url)
 
 
+@traag
 def test_password_login_still_works_next_to_sso(sso):
     s = requests.Session()
     from load.server import csrf_token
@@ -205,6 +214,7 @@ def _terug(s, nep_sso, query: dict) -> requests.Response:
                  params={"code": "code-1", "state": query["state"]}, timeout=30)
 
 
+@traag
 def test_a_correctly_signed_token_logs_in_and_the_code_verifier_matches(nep_sso, sso_sleutels):
     from oidc.servers import id_token
 
@@ -240,6 +250,7 @@ VERVALSINGEN = {
 }
 
 
+@traag
 @pytest.mark.parametrize("vervalsing", VERVALSINGEN)
 def test_a_forged_token_gets_a_message_and_no_session(nep_sso, sso_sleutels, vervalsing):
     from oidc.servers import id_token
@@ -252,6 +263,7 @@ def test_a_forged_token_gets_a_message_and_no_session(nep_sso, sso_sleutels, ver
     assert _niet_ingelogd(s, nep_sso.url)
 
 
+@traag
 @pytest.mark.parametrize("fout", ["expired", "wrong issuer", "wrong audience", "wrong nonce",
                                   "no expiry", "no id token"])
 def test_a_token_with_wrong_claims_gets_a_message_and_no_session(nep_sso, sso_sleutels, fout):
@@ -274,6 +286,7 @@ def test_a_token_with_wrong_claims_gets_a_message_and_no_session(nep_sso, sso_sl
     assert _niet_ingelogd(s, nep_sso.url)
 
 
+@traag
 def test_an_error_from_the_token_endpoint_gets_a_message(nep_sso):
     s, query = _begin(nep_sso)
     nep_sso.provider.antwoord = {"error": "invalid_grant",
