@@ -238,15 +238,25 @@ def _toml_getal(waarde: float) -> str:
 
 def normenset_als_toml(n: Normenset) -> str:
     """A normenset as TOML text that :func:`formatie.normenset_toml.parse_normenset` reads back
-    equal."""
+    equal, provenance included: ``geldig_vanaf``/``geldig_tot``/``afgeleid_van`` at the top,
+    ``[functie.<sleutel>.bron]``/``[functie.<sleutel>.toelichting]`` per organisation parameter
+    (pairs in ORGANISATIE_PARAMETERS order, as the reader returns them), ``bron``/``toelichting``
+    per taak."""
     regels = [f"naam = {_toml_tekst(n.naam)}", f"versie = {_toml_tekst(n.versie)}"]
     if n.toelichting:
         regels.append(f"toelichting = {_toml_tekst(n.toelichting)}")
     if n.per_duizend:
         regels.append(f"per_duizend = {_toml_tekst(n.per_duizend)}")
+    for sleutel in ("geldig_vanaf", "geldig_tot", "afgeleid_van"):
+        if (waarde := getattr(n, sleutel)) is not None:
+            regels.append(f"{sleutel} = {_toml_tekst(waarde)}")
     for fn in n.functies:
         regels += ["", f"[functie.{fn.sleutel}]", f"naam = {_toml_tekst(fn.naam)}"]
         regels += [f"{p} = {_toml_getal(getattr(fn, p))}" for p in ORGANISATIE_PARAMETERS]
+        for soort, paren in (("bron", fn.bronnen), ("toelichting", fn.toelichtingen)):
+            if paren:
+                regels += ["", f"[functie.{fn.sleutel}.{soort}]"]
+                regels += [f"{p} = {_toml_tekst(tekst)}" for p, tekst in paren]
     for i in n.invoer:
         regels += ["", "[[invoer]]", f"sleutel = {_toml_tekst(i.sleutel)}",
                    f"naam = {_toml_tekst(i.naam)}", f"eenheid = {_toml_tekst(i.eenheid)}",

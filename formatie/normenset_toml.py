@@ -30,7 +30,9 @@ from .parameters import melding
 from .problemen import InvoerFout, Probleem
 
 NORMEN = resources.files("formatie") / "normen"
-STANDAARD_NORMENSET = "standaard-2026.toml"
+STANDAARD_NORMENSET = "standaard-2026-2.toml"
+#: Earlier defaults, still shipped: stored invoer and scenarios refer to them.
+EERDERE_STANDAARDEN = ("standaard-2026.toml",)
 
 #: Columns of an invoer CSV that are not invoer sleutels (so no invoer may use them).
 VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")
@@ -156,7 +158,10 @@ class _Controleur:
                 )
 
 
-_FUNCTIE_SLEUTELS = {"naam", *ORGANISATIE_PARAMETERS}
+#: Provenance sub-tables of a functie: ``[functie.<sleutel>.bron]`` and
+#: ``[functie.<sleutel>.toelichting]``, each keyed by organisation parameter (text values).
+FUNCTIE_HERKOMST = ("bron", "toelichting")
+_FUNCTIE_SLEUTELS = {"naam", *ORGANISATIE_PARAMETERS, *FUNCTIE_HERKOMST}
 _INVOER_SLEUTELS = {
     "sleutel", "naam", "eenheid", "groep", "min", "max", "toelichting", "spreiding",
     "schatting_basis", "schatting_per_1000",
@@ -165,8 +170,34 @@ _TAAK_SLEUTELS = {
     "sleutel", "functie", "naam", "invoer", "uren", "uren_laag", "uren_hoog", "bron", "toelichting"
 }
 _CONTROLE_SLEUTELS = {"links", "rechts", "melding"}
+#: Provenance of the whole set: school years it is meant for, and the set it was derived from.
+NORMENSET_HERKOMST = ("geldig_vanaf", "geldig_tot", "afgeleid_van")
 _TOP_SLEUTELS = {"naam", "versie", "toelichting", "per_duizend", "functie", "invoer", "taak",
-                 "controle"}
+                 "controle", *NORMENSET_HERKOMST}
+#: A school year as written in a normenset: "2026/2027" (the second year follows the first).
+_SCHOOLJAAR = re.compile(r"^(\d{4})/(\d{4})$")
+
+
+def _lees_herkomst(doc: dict, c: _Controleur) -> dict[str, str | None]:
+    """``geldig_vanaf``/``geldig_tot`` (school years, vanaf ≤ tot) and ``afgeleid_van``."""
+    uit: dict[str, str | None] = {}
+    for sleutel in NORMENSET_HERKOMST:
+        uit[sleutel] = c.tekst(doc, (), sleutel, "normenset", verplicht=False) or None
+    jaren = {}
+    for sleutel in ("geldig_vanaf", "geldig_tot"):
+        waarde = uit[sleutel]
+        if waarde is None:
+            continue
+        m = _SCHOOLJAAR.match(waarde)
+        if not m or int(m.group(2)) != int(m.group(1)) + 1:
+            c.fout((sleutel,), f"normenset: {sleutel} moet een schooljaar zijn zoals "
+                               f"\"2026/2027\" (nu \"{waarde}\").")
+            continue
+        jaren[sleutel] = int(m.group(1))
+    if len(jaren) == 2 and jaren["geldig_tot"] < jaren["geldig_vanaf"]:
+        c.fout(("geldig_tot",), f"normenset: geldig_tot ({uit['geldig_tot']}) ligt vóór "
+                                f"geldig_vanaf ({uit['geldig_vanaf']}).")
+    return uit
 
 
 def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
@@ -189,6 +220,7 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
         c.fout(("versie",), f"normenset: de versie is {len(versie)} tekens lang; maximaal "
                             f"{MAX_NORMENSET_VERSIE}.")
 
+    herkomst = _lees_herkomst(doc, c)
     functies = _lees_functies(doc, c)
     invoer = _lees_invoer(doc, c)
     taken = _lees_taken(doc, c, {f.sleutel for f in functies}, {i.sleutel for i in invoer})
@@ -210,6 +242,7 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
         controles=tuple(controles),
         toelichting=str(doc.get("toelichting", "")),
         per_duizend=per_duizend,
+        **herkomst,
         bron_tekst=tekst,
     )
 
@@ -234,9 +267,30 @@ def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
         for p, v in waarden.items():
             if v is not None and (bericht := melding(p, v, f"{wat}: {p}")):
                 c.fout((*plaats, p), bericht)
+        herkomst = {soort: _lees_parameterteksten(f, plaats, soort, wat, c)
+                     for soort in FUNCTIE_HERKOMST}
         if all(v is not None for v in waarden.values()):
-            functies.append(Functie(sleutel=sleutel, naam=naam, **waarden))
+            functies.append(Functie(sleutel=sleutel, naam=naam, **waarden,
+                                    bronnen=herkomst["bron"],
+                                    toelichtingen=herkomst["toelichting"]))
     return functies
+
+
+def _lees_parameterteksten(f: dict, plaats: tuple, soort: str, wat: str, c: _Controleur
+                           ) -> tuple[tuple[str, str], ...]:
+    """``[functie.<sleutel>.<soort>]``: a text per organisation parameter, in
+    ORGANISATIE_PARAMETERS order (so writing and reading back gives an equal tuple)."""
+    tabel = f.get(soort)
+    if tabel is None:
+        return ()
+    if not isinstance(tabel, dict):
+        c.fout((*plaats, soort), f"{wat}: '{soort}' moet een tabel [functie.<sleutel>.{soort}] zijn "
+                                 "met een tekst per organisatieparameter.")
+        return ()
+    c.onbekend(tabel, (*plaats, soort), set(ORGANISATIE_PARAMETERS), f"{wat}: {soort}")
+    teksten = {p: c.tekst(tabel, (*plaats, soort), p, f"{wat}: {soort}", verplicht=False)
+               for p in ORGANISATIE_PARAMETERS}
+    return tuple((p, t) for p, t in teksten.items() if t)
 
 
 def _lijst(doc: dict, naam: str, c: _Controleur) -> list:
