@@ -132,6 +132,56 @@ def cmd_norms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_valideer(args: argparse.Namespace) -> int:
+    from .validatie import valideer
+
+    normenset = load_normenset(args.normen)
+    if "leerplicht" not in normenset.functie_sleutels:
+        raise GebruikFout("de normenset heeft geen functie 'leerplicht'; de gepubliceerde "
+                          "punten gaan over leerplicht.")
+    uitslag = valideer(normenset, load_referentie())
+    if args.format == "json":
+        json.dump(uitslag.als_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(validatie_tabel(uitslag))
+    return 0
+
+
+def validatie_tabel(v) -> str:
+    """The validation as a Markdown table (the README's table is this text)."""
+    def g(x, d=1):
+        return format_getal(x, d)
+
+    regels = [f"Normenset {v.normenset.label} tegen gepubliceerde cijfers "
+              "(formatie/data/referentiepunten.csv).", "",
+              "| punt | jaar | werkelijk | model (fte) | verhouding | P10–P90 (fte) "
+              "| verhouding P10–P90 | gepubliceerde volumes |",
+              "|---|---|---|---|---|---|---|---|"]
+    for p in v.punten:
+        volumes = ", ".join(f"{k} {format_getal(w)}" for k, w in p.gepubliceerd.items()
+                            if k not in p.niet_gebruikt)
+        regels.append(f"| {p.gebied} ({p.functie}) | {p.jaar} | {g(p.werkelijk)} {p.eenheid} "
+                      f"| {g(p.model)} | {g(p.verhouding, 2)} | {g(p.p10)}–{g(p.p90)} "
+                      f"| {g(p.verhouding_p10, 2)}–{g(p.verhouding_p90, 2)} | {volumes} |")
+    regels += ["", f"Landelijk, leerplicht (alle gemeenten, geschatte volumes): "
+                   f"{g(v.landelijk_fte)} fte (P10–P90 {g(v.landelijk_p10)}–"
+                   f"{g(v.landelijk_p90)}) voor {format_getal(v.landelijk_noemer)} "
+                   "5–17-jarigen (geschat).", "",
+               "| norm | leerplichtigen per fte | fte volgens de norm | model ÷ norm |",
+               "|---|---|---|---|"]
+    for n in v.normen:
+        regels.append(f"| {n.punt} ({n.jaar}) | {format_getal(n.per)} | {g(n.norm_fte)} "
+                      f"| {g(n.verhouding, 2)} |")
+    if v.volumes:
+        regels += ["", "| volume | jaar | gepubliceerd | schatting | schatting ÷ gepubliceerd |",
+                   "|---|---|---|---|---|"]
+        for w in v.volumes:
+            regels.append(f"| {w.gebied}: {w.grootheid} | {w.jaar} | {g(w.gepubliceerd)} "
+                          f"| {g(w.geschat)} | {g(w.verhouding, 2)} |")
+    return "\n".join(regels)
+
+
 def cmd_regios(args: argparse.Namespace) -> int:
     referentie = load_referentie()
     for code, naam in referentie.regionamen.items():
@@ -337,7 +387,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def normen(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--normen", metavar="FILE.toml",
-                        help="normenset (standaard: de meegeleverde standaard-2026)")
+                        help="normenset (standaard: de meegeleverde standaardnormenset)")
 
     c = sub.add_parser("calculate", help="bereken fte uit een invoerbestand (CSV)")
     c.add_argument("invoer", nargs="?", metavar="INVOER.csv")
@@ -362,6 +412,12 @@ def _parser() -> argparse.ArgumentParser:
     nm = sub.add_parser("norms", help="controleer en toon een normenset")
     normen(nm)
     nm.set_defaults(func=cmd_norms)
+
+    va = sub.add_parser("valideer", help="houd de normenset tegen gepubliceerde bezetting en "
+                        "normen (formatie/data/referentiepunten.csv)")
+    normen(va)
+    va.add_argument("--format", choices=("table", "json"), default="table")
+    va.set_defaults(func=cmd_valideer)
 
     r = sub.add_parser("regios", help="toon de 40 Doorstroompuntregio's")
     r.set_defaults(func=cmd_regios)

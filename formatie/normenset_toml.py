@@ -284,8 +284,8 @@ def _lees_parameterteksten(f: dict, plaats: tuple, soort: str, wat: str, c: _Con
     if tabel is None:
         return ()
     if not isinstance(tabel, dict):
-        c.fout((*plaats, soort), f"{wat}: '{soort}' moet een tabel [functie.<sleutel>.{soort}] zijn "
-                                 "met een tekst per organisatieparameter.")
+        c.fout((*plaats, soort), f"{wat}: '{soort}' moet een tabel [functie.<sleutel>.{soort}] "
+                                 "zijn met een tekst per organisatieparameter.")
         return ()
     c.onbekend(tabel, (*plaats, soort), set(ORGANISATIE_PARAMETERS), f"{wat}: {soort}")
     teksten = {p: c.tekst(tabel, (*plaats, soort), p, f"{wat}: {soort}", verplicht=False)
