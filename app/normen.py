@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from formatie.normenset_toml import parse_normenset
+from formatie.parameters import ORGANISATIE
 from formatie.problemen import InvoerFout
 
 from .access import rol_vereist, zichtbare_gemeenten
@@ -19,6 +20,9 @@ from .models import Normenset as NormensetRij
 from .normensets import activeer, als_normenset
 
 bp = Blueprint("normen", __name__, url_prefix="/normen")
+
+#: (parameter, label) of every organisation parameter, for the provenance table.
+PARAMETER_LABELS = tuple((p.sleutel, p.label) for p in ORGANISATIE)
 
 
 class UploadForm(FlaskForm):
@@ -71,7 +75,7 @@ def detail(normenset_id: int):
     rij = db.session.scalar(select(NormensetRij).where(
         NormensetRij.id == normenset_id, _zichtbaar(current_user))) or abort(404)
     return render_template("normen/detail.html", rij=rij, normenset=als_normenset(rij),
-                           activeer_form=ActiveerForm())
+                           parameter_labels=PARAMETER_LABELS, activeer_form=ActiveerForm())
 
 
 @bp.route("/upload", methods=["POST"])

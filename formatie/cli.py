@@ -19,7 +19,7 @@ from . import __version__
 from .getallen import format_getal
 from .invoer_csv import InvoerTabel, read_invoer_csv
 from .model import bereken
-from .normenset import Normenset, normenset_als_toml
+from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .normenset_toml import load_normenset
 from .problemen import InvoerFout
 from .referentie import BRONVERMELDING, load_referentie
@@ -116,7 +116,12 @@ def cmd_norms(args: argparse.Namespace) -> int:
     n = load_normenset(args.normen)
     print(f"Normenset {n.naam}, versie {n.versie}: geldig.")
     print(f"{len(n.functies)} functies, {len(n.invoer)} invoer, {len(n.taken)} taken, "
-          f"{len(n.controles)} controles.\n")
+          f"{len(n.controles)} controles.")
+    if n.geldig_vanaf or n.geldig_tot:
+        print(f"Geldig: {n.geldig_vanaf or '…'} tot en met {n.geldig_tot or '…'}.")
+    if n.afgeleid_van:
+        print(f"Afgeleid van: {n.afgeleid_van}.")
+    print()
     for functie in n.functies:
         print(f"{functie.naam} ({functie.sleutel}): {format_getal(functie.contracturen_per_fte)} "
               f"contracturen, afwezigheid {format_getal(functie.afwezigheid * 100)} %, indirect "
@@ -124,6 +129,11 @@ def cmd_norms(args: argparse.Namespace) -> int:
               f"{format_getal(functie.casus_uren_per_fte)} casusuren per fte; leiding "
               f"{format_getal(functie.leiding, 2)} fte per fte, vaste basis "
               f"{format_getal(functie.vast_fte, 2)} fte")
+        for p in ORGANISATIE_PARAMETERS:
+            if bron := functie.bron_van(p):
+                print(f"  {p}: bron: {bron}")
+            if toelichting := functie.toelichting_van(p):
+                print(f"  {p}: {toelichting}")
         for t in n.taken_van(functie.sleutel):
             print(f"  {t.sleutel:<34} {format_getal(t.uren, 2):>7} uur per "
                   f"{n.invoer_by_sleutel(t.invoer).eenheid} ({t.invoer}), 80 %: "

@@ -362,6 +362,9 @@ def kalibreer(
 def als_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:
     """A new normenset with the estimated hours; ``bron`` e.g. "gekalibreerd op x.csv (180 …)".
 
+    ``afgeleid_van`` is the original's label; every other provenance (organisation parameters'
+    bron/toelichting, geldig_vanaf/geldig_tot, bron of taken not estimated) is kept.
+
     Hours of taken that could not be estimated (invoer always 0, collinear) are kept from the
     original normenset. A groep's estimated sum is split in the original normenset's
     proportions; those taken get "<bron>; som van <groep> geschat, verdeeld naar de
@@ -395,4 +398,5 @@ def als_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:
             t = replace(t, uren_laag=min(laag, t.uren), uren_hoog=max(hoog, t.uren),
                         bron=bronnen[t.sleutel])
         taken.append(t)
-    return replace(nieuw, taken=tuple(taken), versie=f"{n.versie}-gekalibreerd", bron_tekst=None)
+    return replace(nieuw, taken=tuple(taken), versie=f"{n.versie}-gekalibreerd",
+                   afgeleid_van=n.label, bron_tekst=None)

@@ -579,7 +579,8 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
         return basis, []
     taken = tuple(gelezen[t] for t in basis.taak_sleutels)
     nieuw = replace(basis, taken=taken, bron_tekst=None).met_functie_parameters(parameters)
-    nieuw = replace(nieuw, versie=afgeleide_versie(basis.versie, "-excel"))
+    nieuw = replace(nieuw, versie=afgeleide_versie(basis.versie, "-excel"),
+                    afgeleid_van=basis.label)
     try:
         nieuw = parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
     except InvoerFout as fout:

@@ -45,7 +45,7 @@ GEMEENTE_ROUTES = [
 
 
 def _nieuwe_normenset() -> bytes:
-    tekst = standaard_normenset().bron_tekst.replace('versie = "2026.1"', 'versie = "matrix"')
+    tekst = standaard_normenset().bron_tekst.replace('versie = "2026.2"', 'versie = "matrix"')
     return tekst.encode()
 
 

@@ -2,6 +2,7 @@
 
 import io
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -32,15 +33,23 @@ def test_list_and_detail(client, auth):
     assert "Nieuwe normenset toevoegen" not in r.text  # upload only for the beheerder
     r = client.get("/normen/1")
     assert "Leerplicht" in r.text and "Doorstroompunt" in r.text
-    assert "Intensief thuiszittertraject" in r.text and "35,00 – 100,00" in r.text
+    assert "Intensief thuiszittertraject" in r.text and "25,00 – 90,00" in r.text
     assert "Leerplichtigen (5 tot en met 16 jaar)" in r.text and "aanname" in r.text
+    # provenance: of the set, of every organisation parameter, of every taak
+    n = standaard_normenset()
+    assert f"Afgeleid van</dt><dd>{n.afgeleid_van}" in r.text
+    assert f"vanaf schooljaar {n.geldig_vanaf}" in r.text
+    leiding = n.functie("leerplicht")
+    assert escape(leiding.bron_van("leiding")) in r.text
+    assert escape(leiding.toelichting_van("leiding")) in r.text
+    assert all(escape(t.bron) in r.text for t in n.taken)
     assert "Maak deze normenset actief" not in r.text
 
 
 def test_upload_and_activate(client, auth, app):
     auth.als("beheerder")
     assert "Nieuwe normenset toevoegen" in client.get("/normen").text
-    r = upload(client, STANDAARD.replace('versie = "2026.1"', 'versie = "2026.2"'))
+    r = upload(client, STANDAARD.replace('versie = "2026.2"', 'versie = "2026.3"'))
     assert r.status_code == 302 and r.headers["Location"] == "/normen/2"
     r = client.get("/normen/2")
     assert "nog niet actief" in r.text and "Maak deze normenset actief" in r.text
@@ -48,7 +57,7 @@ def test_upload_and_activate(client, auth, app):
     assert r.status_code == 302
     with app.app_context():
         actief = list(db.session.scalars(select(NormensetRij).where(NormensetRij.actief)))
-        assert [(n.id, n.versie, n.uploaded_by) for n in actief] == [(2, "2026.2", 4)]
+        assert [(n.id, n.versie, n.uploaded_by) for n in actief] == [(2, "2026.3", 4)]
     client.post("/normen/1/activeer")
     with app.app_context():
         assert db.session.scalar(select(NormensetRij.id).where(NormensetRij.actief)) == 1
@@ -56,8 +65,8 @@ def test_upload_and_activate(client, auth, app):
 
 def test_invalid_upload_shows_every_problem_with_line(client, auth, app):
     auth.als("beheerder")
-    tekst = (STANDAARD.replace('versie = "2026.1"', 'versie = "kapot"')
-             .replace("uren = 60.0", "uren = -60.0")
+    tekst = (STANDAARD.replace('versie = "2026.2"', 'versie = "kapot"')
+             .replace("uren = 50.0", "uren = -50.0")
              .replace('functie = "doorstroompunt"\nnaam = "Opvolging', 'functie = "onbekend"\n'
                       'naam = "Opvolging'))
     r = upload(client, tekst)
@@ -103,7 +112,7 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
 
         def rij(versie, door):
             n = NormensetRij(naam="Standaard 2026", versie=versie, actief=False,
-                             toml=STANDAARD.replace('versie = "2026.1"', f'versie = "{versie}"'),
+                             toml=STANDAARD.replace('versie = "2026.2"', f'versie = "{versie}"'),
                              uploaded_by=uid(door))
             db.session.add(n)
             db.session.flush()
@@ -131,7 +140,7 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
     for rol, zichtbaar in verwacht.items():
         auth.als(rol)
         lijst = client.get("/normen").text
-        assert "2026.1" in lijst and client.get("/normen/1").status_code == 200, rol
+        assert "2026.2" in lijst and client.get("/normen/1").status_code == 200, rol
         for versie, normenset_id in ids.items():
             r = client.get(f"/normen/{normenset_id}")
             assert r.status_code == (200 if versie in zichtbaar else 404), (rol, versie)

@@ -39,7 +39,7 @@ def test_json_equals_formatie_calculate(client, auth, vul_invoer, waarden, tmp_p
     r = client.get(PAD + "/resultaat.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
     assert r.json == cli_json(tmp_path, capsys, EIGEN, JAAR, waarden)
-    assert r.json["normenset"] == {"naam": "Standaard 2026", "versie": "2026.1"}
+    assert r.json["normenset"] == {"naam": "Standaard 2026", "versie": "2026.2"}
 
 
 def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
@@ -50,7 +50,7 @@ def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
     html = r.text
     volume = np.array([[waarden[s] for s in NORMENSET.invoer_sleutels]])
     res = bereken(NORMENSET, volume, (EIGEN,))
-    assert "Standaard 2026 (2026.1)" in html
+    assert "Standaard 2026 (2026.2)" in html
     for f in range(len(NORMENSET.functies)):
         assert f">{format_getal(res.fte[0, f], 2)}<" in html
         assert f">{format_getal(res.fte[0, f], 3)}<" in html  # in the chain table
@@ -109,12 +109,12 @@ def test_result_uses_the_normenset_it_was_saved_with(client, auth, vul_invoer):
     import io
 
     vul_invoer(EIGEN)
-    tekst = NORMENSET.bron_tekst.replace('versie = "2026.1"', 'versie = "2027.1"').replace(
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.2"', 'versie = "2027.1"').replace(
         "uren = 60.0", "uren = 90.0")
     auth.als("beheerder")
     client.post("/normen/upload", data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")},
                 content_type="multipart/form-data")
     client.post("/normen/2/activeer")
     r = client.get(PAD + "/resultaat.json")
-    assert r.json["normenset"]["versie"] == "2026.1"
-    assert "Standaard 2026 (2026.1)" in client.get(PAD + "/resultaat").text
+    assert r.json["normenset"]["versie"] == "2026.2"
+    assert "Standaard 2026 (2026.2)" in client.get(PAD + "/resultaat").text

@@ -1,0 +1,51 @@
+"""docs/normenset.md documents every key the normenset reader accepts, with the real bounds."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from formatie import normenset_toml as reader
+from formatie.normenset import ORGANISATIE_PARAMETERS
+from formatie.parameters import parameter
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "normenset.md"
+
+#: Section heading (its start) → the reader's own set of keys for that table.
+TABELLEN = {
+    "## Bovenaan": reader._TOP_SLEUTELS,
+    "## `[functie.<sleutel>]`": reader._FUNCTIE_SLEUTELS,
+    "### Herkomst per organisatieparameter": set(ORGANISATIE_PARAMETERS),
+    "## `[[invoer]]`": reader._INVOER_SLEUTELS,
+    "## `[[taak]]`": reader._TAAK_SLEUTELS,
+    "## `[[controle]]`": reader._CONTROLE_SLEUTELS,
+}
+
+
+def _sectie(kop: str) -> str:
+    tekst = DOC.read_text(encoding="utf-8")
+    start = tekst.index(kop)
+    volgende = re.search(r"^##+ ", tekst[start + len(kop):], re.M)
+    return tekst[start:start + len(kop) + (volgende.start() if volgende else len(tekst))]
+
+
+@pytest.mark.parametrize("kop", TABELLEN)
+def test_every_key_the_reader_accepts_is_documented_in_its_section(kop):
+    sectie = _sectie(kop)
+    ontbreekt = sorted(k for k in TABELLEN[kop] if f"`{k}`" not in sectie)
+    assert not ontbreekt, f"niet gedocumenteerd onder {kop!r}: {ontbreekt}"
+
+
+def test_the_provenance_sub_tables_are_the_readers_own():
+    assert set(reader.FUNCTIE_HERKOMST) <= reader._FUNCTIE_SLEUTELS
+    assert set(reader.NORMENSET_HERKOMST) <= reader._TOP_SLEUTELS
+
+
+@pytest.mark.parametrize("sleutel", [*ORGANISATIE_PARAMETERS, "uren", "uren_laag", "uren_hoog",
+                                     "schatting_per_1000", "min", "max"])
+def test_documented_bounds_are_those_of_the_parameter_table(sleutel):
+    rij = re.search(rf"^\| `{sleutel}` \|.*$", _sectie("## `[functie") + _sectie("## `[[invoer")
+                    + _sectie("## `[[taak"), re.M)
+    assert rij, sleutel
+    tabel = "invoer" if sleutel in ("min", "max") else sleutel
+    assert parameter(tabel).bereik_tekst() in rij.group(0)
