@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from formatie.normenset_toml import standaard_normenset
@@ -18,6 +18,7 @@ from formatie.referentie import load_referentie
 from . import accounts
 from .extensions import db
 from .models import ROLLEN, Gemeente, Normenset, Regio, User
+from .normensets import activeer
 
 DEMO_BEHEERDER = "beheerder@demo.formatietool.nl"
 DEMO_GEMEENTE_CODE = "0200"  # Apeldoorn: a mid-size gemeente
@@ -52,14 +53,26 @@ def seed_referentie() -> tuple[int, int]:
     return len(ref.regionamen), len(ref.gemeentecodes)
 
 
-def seed_normenset() -> Normenset | None:
-    """The shipped default normenset, active, when the database has no normenset at all."""
-    if db.session.scalar(select(func.count()).select_from(Normenset)):
-        return None
+def seed_normenset() -> tuple[Normenset | None, bool]:
+    """Install the shipped default normenset when this naam + versie is not in the database.
+
+    Returns (the added row or None, whether it was made active). A fresh database gets it as
+    the active set. In an existing one it becomes active only when the active set is an earlier
+    shipped default (stored by nobody, ``uploaded_by`` None): a set the beheerder uploaded and
+    chose stays active. Earlier sets stay, so stored invoer and scenarios keep their normenset.
+    """
     n = standaard_normenset()
-    rij = Normenset(naam=n.naam, versie=n.versie, toml=n.bron_tekst, actief=True)
+    if db.session.scalar(select(Normenset).where(Normenset.naam == n.naam,
+                                                 Normenset.versie == n.versie)):
+        return None, False
+    actief = db.session.scalar(select(Normenset).where(Normenset.actief))
+    rij = Normenset(naam=n.naam, versie=n.versie, toml=n.bron_tekst, actief=False)
     db.session.add(rij)
-    return rij
+    db.session.flush()
+    maak_actief = actief is None or actief.uploaded_by is None
+    if maak_actief:
+        activeer(rij)
+    return rij, maak_actief
 
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
@@ -124,11 +137,14 @@ def init_command():
     """Migreer de database en vul gemeenten, regio's en de standaardnormenset (herhaalbaar)."""
     upgrade()
     regios, gemeenten = seed_referentie()
-    normenset = seed_normenset()
+    normenset, actief = seed_normenset()
     db.session.commit()
     click.echo(f"Database bijgewerkt: {regios} regio's, {gemeenten} gemeenten.")
-    if normenset is not None:
+    if normenset is not None and actief:
         click.echo(f"Normenset {normenset.label} geïnstalleerd en actief gemaakt.")
+    elif normenset is not None:
+        click.echo(f"Normenset {normenset.label} geïnstalleerd, niet actief: de actieve "
+                   "normenset is door een beheerder gekozen. Activeer de nieuwe op /normen.")
 
 
 @click.command("demo")

@@ -8,6 +8,7 @@ from sqlalchemy import func, inspect, select
 from app import create_app
 from app.extensions import db
 from app.models import Gemeente, Normenset, Regio, User
+from formatie.normenset_toml import NORMEN, standaard_normenset
 
 from .conftest import maak_config
 
@@ -39,6 +40,46 @@ def test_db_upgrade_on_empty_database(leeg_app):
     # the models match the migrations: autogenerate finds nothing to do
     uit = leeg_app.test_cli_runner().invoke(args=["db", "check"])
     assert uit.exit_code == 0, uit.output
+
+
+def test_init_adds_a_new_default_to_an_existing_database_without_touching_stored_sets(leeg_app):
+    """A database made with the earlier default (2026.1) gets the new one added and active; the
+    old row and its text stay, so invoer stored under it still count with it."""
+    oud = (NORMEN / "standaard-2026.toml").read_text(encoding="utf-8")
+    runner = leeg_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with leeg_app.app_context():
+        db.session.add(Normenset(naam="Standaard 2026", versie="2026.1", toml=oud, actief=True))
+        db.session.commit()
+    uit = runner.invoke(args=["init"])
+    assert uit.exit_code == 0, uit.output
+    nieuw = standaard_normenset()
+    assert f"Normenset {nieuw.label} geïnstalleerd en actief gemaakt" in uit.output
+    with leeg_app.app_context():
+        rijen = {r.versie: r for r in db.session.scalars(select(Normenset))}
+        assert set(rijen) == {"2026.1", nieuw.versie}
+        assert rijen[nieuw.versie].actief and not rijen["2026.1"].actief
+        assert rijen["2026.1"].toml == oud
+
+
+def test_init_keeps_a_normenset_the_beheerder_chose_active(leeg_app):
+    runner = leeg_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with leeg_app.app_context():
+        beheerder = User(email="b@test.nl", role="beheerder", password_hash="x")
+        db.session.add(beheerder)
+        db.session.flush()
+        eigen = standaard_normenset().bron_tekst.replace(
+            f'versie = "{standaard_normenset().versie}"', 'versie = "eigen"')
+        db.session.add(Normenset(naam="Standaard 2026", versie="eigen", toml=eigen, actief=True,
+                                 uploaded_by=beheerder.id))
+        db.session.commit()
+    uit = runner.invoke(args=["init"])
+    assert uit.exit_code == 0, uit.output
+    assert "niet actief" in uit.output
+    with leeg_app.app_context():
+        assert db.session.scalar(select(Normenset.versie).where(Normenset.actief)) == "eigen"
+        assert db.session.scalar(select(func.count()).select_from(Normenset)) == 2
 
 
 def test_init_is_idempotent(leeg_app):
