@@ -454,7 +454,8 @@ def test_import_round_trip_with_edited_invoer_and_norms(standaard_regio, tmp_pat
     assert w.normenset.taak("behandeling_16uur").uren_hoog >= 6.5  # range widened
     assert w.normenset.functie("leerplicht").afwezigheid == 0.2
     assert {(x.sleutel, x.veld, x.oud, x.nieuw) for x in w.normwijzigingen} == {
-        ("behandeling_16uur", "uren", 4.0, 6.5), ("leerplicht", "afwezigheid", 0.16, 0.2)}
+        ("behandeling_16uur", "uren", n.taak("behandeling_16uur").uren, 6.5),
+        ("leerplicht", "afwezigheid", 0.16, 0.2)}
     assert any("verruimd" in o for o in w.opmerkingen)
     # The new normenset is a valid normenset file and gives the model the workbook shows.
     assert parse_normenset(normenset_als_toml(w.normenset)) == w.normenset
@@ -481,12 +482,18 @@ def test_cli_export_edit_import_calculate(tmp_path, capsys):
     csv_pad, toml_pad = tmp_path / "invoer.csv", tmp_path / "nieuw.toml"
     assert main(["import", str(xlsx), "-o", str(csv_pad), "--normen-uit", str(toml_pad)]) == 0
     fout = capsys.readouterr().err
-    assert "behandeling_16uur: uren 4.0 → 5.0" in fout
+    assert f"behandeling_16uur: uren {n.taak('behandeling_16uur').uren} → 5.0" in fout
     invoer = read_invoer_csv(csv_pad, n)
     assert len(invoer.gemeentecodes) == 21
     assert invoer.volume[g, n.invoer_sleutels.index("meldingen_16uur")] == 1000
     nieuw = parse_normenset(toml_pad.read_text(encoding="utf-8"))
-    assert nieuw.taak("behandeling_16uur").uren == 5 and nieuw.versie == "2026.1-excel"
+    assert nieuw.taak("behandeling_16uur").uren == 5 and nieuw.versie == f"{n.versie}-excel"
+    # provenance survives the workbook: the set it came from, every parameter's and taak's bron
+    assert nieuw.afgeleid_van == n.label and nieuw.geldig_vanaf == n.geldig_vanaf
+    assert [f.bronnen for f in nieuw.functies] == [f.bronnen for f in n.functies]
+    assert [f.toelichtingen for f in nieuw.functies] == [f.toelichtingen for f in n.functies]
+    assert [(t.bron, t.toelichting) for t in nieuw.taken] == [
+        (t.bron, t.toelichting) for t in n.taken]
     assert main(["calculate", str(csv_pad), "--normen", str(toml_pad), "--format", "csv"]) == 0
     regels = capsys.readouterr().out.splitlines()
     model = bereken(nieuw, invoer.volume, invoer.gemeentecodes)

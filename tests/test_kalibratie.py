@@ -10,7 +10,7 @@ from formatie.cli import main
 from formatie.kalibratie import als_normenset, kalibreer, ontwerp
 from formatie.model import bereken
 from formatie.normenset import normenset_als_toml
-from formatie.normenset_toml import parse_normenset, standaard_normenset
+from formatie.normenset_toml import NORMEN, load_normenset, parse_normenset, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
@@ -69,8 +69,14 @@ def test_synthetic_data_recovers_the_norms(begrenzing):
     assert binnen / totaal >= 0.65  # 80 % intervals: about 22 of 27 expected
 
 
+def met_gedeelde_invoer():
+    """The 2026.1 default, whose two leerplicht taken share the invoer leerplichtigen (2026.2
+    dropped one of them as double counting); it is still shipped."""
+    return load_normenset(str(NORMEN / "standaard-2026.toml"))
+
+
 def test_taken_sharing_an_invoer_are_a_group_with_the_right_sum():
-    n = standaard_normenset()
+    n = met_gedeelde_invoer()
     _, _, volume, fte = synthetisch(n)
     k = kalibreer(n, volume, fte)
     leden = ("administratie_leerplichtigen", "preventie_voorlichting")
@@ -115,7 +121,7 @@ def test_zero_and_collinear_invoer_are_flagged(klein):
 
 
 def test_calibrated_normenset_round_trips_through_toml():
-    n = standaard_normenset()
+    n = met_gedeelde_invoer()
     _, _, volume, fte = synthetisch(n)
     k = kalibreer(n, volume, fte)
     nieuw = als_normenset(k, "gekalibreerd op test.csv (180 waarnemingen)")
@@ -127,6 +133,17 @@ def test_calibrated_normenset_round_trips_through_toml():
     assert "verdeeld naar de verhouding" in groep.bron
     som = nieuw.taak("administratie_leerplichtigen").uren + groep.uren
     assert som == pytest.approx(k.groepen[0].uren_som)
+    assert parse_normenset(normenset_als_toml(nieuw)) == nieuw
+    assert nieuw.afgeleid_van == n.label
+
+
+def test_calibration_keeps_the_provenance_it_did_not_estimate():
+    n = standaard_normenset()
+    _, _, volume, fte = synthetisch(n)
+    nieuw = als_normenset(kalibreer(n, volume, fte), "gekalibreerd op test.csv (180 waarnemingen)")
+    assert nieuw.afgeleid_van == n.label and nieuw.geldig_vanaf == n.geldig_vanaf
+    assert [f.bronnen for f in nieuw.functies] == [f.bronnen for f in n.functies]
+    assert nieuw.taak("behandeling_16uur").bron == "gekalibreerd op test.csv (180 waarnemingen)"
     assert parse_normenset(normenset_als_toml(nieuw)) == nieuw
 
 
@@ -140,11 +157,13 @@ def schrijf_data(pad, normenset, codes, jaar, volume, fte):
 
 
 def test_cli_calibrate_json_and_new_normenset(capsys, tmp_path):
-    n = standaard_normenset()
+    n = met_gedeelde_invoer()
+    normen = str(NORMEN / "standaard-2026.toml")
     data = tmp_path / "bezetting.csv"
     schrijf_data(data, n, *synthetisch(n))
     nieuw = tmp_path / "nieuw.toml"
-    code = main(["calibrate", str(data), "--format", "json", "-o", str(nieuw), "--seed", "1"])
+    code = main(["calibrate", str(data), "--normen", normen, "--format", "json", "-o", str(nieuw),
+                 "--seed", "1"])
     uit = capsys.readouterr()
     assert code == 0, uit.err
     doc = json.loads(uit.out)
@@ -154,7 +173,8 @@ def test_cli_calibrate_json_and_new_normenset(capsys, tmp_path):
     geladen = parse_normenset(nieuw.read_text(encoding="utf-8"))
     bron = geladen.taak("behandeling_16uur").bron
     assert bron == "gekalibreerd op bezetting.csv (180 waarnemingen)"
-    code = main(["calibrate", str(data)])
+    assert geladen.afgeleid_van == n.label
+    code = main(["calibrate", str(data), "--normen", normen])
     uit = capsys.readouterr()
     assert code == 0 and "R² = 0,99" in uit.out and "alleen de som is te schatten" in uit.out
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from formatie.invoer_csv import normaliseer_gemeentecode, read_invoer_csv
-from formatie.normenset import MAX_NORMENSET_VERSIE, afgeleide_versie
-from formatie.normenset_toml import parse_normenset
+from formatie.normenset import MAX_NORMENSET_VERSIE, afgeleide_versie, normenset_als_toml
+from formatie.normenset_toml import parse_normenset, standaard_normenset
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 
@@ -212,3 +212,78 @@ def test_afgeleide_versie_keeps_the_suffix_and_the_limit():
     lang = afgeleide_versie("v" * 50, "-gekalibreerd-20261129054500")
     assert len(lang) == MAX_NORMENSET_VERSIE and lang.endswith("-gekalibreerd-20261129054500")
     assert lang.startswith("v" * (MAX_NORMENSET_VERSIE - 28))
+
+
+HERKOMST = '''geldig_vanaf = "2026/2027"
+geldig_tot = "2027/2028"
+afgeleid_van = "Klein (t0)"
+'''
+
+
+def _met_herkomst(tekst: str, kop: str = HERKOMST, functie: str = "") -> str:
+    """The klein normenset with top-level provenance and sub-tables after [functie.a]."""
+    tekst = tekst.replace('per_duizend = "x"\n', 'per_duizend = "x"\n' + kop)
+    return tekst.replace("[functie.b]", functie + "\n[functie.b]")
+
+
+def test_provenance_is_read_and_written_back_equal(data_dir):
+    tekst = _met_herkomst((data_dir / "klein.toml").read_text(encoding="utf-8"), functie='''
+[functie.a.bron]
+leiding = "aanname: één teamleider op twee"
+afwezigheid = "cao"
+
+[functie.a.toelichting]
+vast_fte = "Ambtsinstructie."
+''')
+    n = parse_normenset(tekst)
+    assert (n.geldig_vanaf, n.geldig_tot, n.afgeleid_van) == ("2026/2027", "2027/2028",
+                                                              "Klein (t0)")
+    a = n.functie("a")
+    assert a.bron_van("leiding") == "aanname: één teamleider op twee"
+    assert a.bron_van("afwezigheid") == "cao" and a.bron_van("indirect") == ""
+    assert a.toelichting_van("vast_fte") == "Ambtsinstructie."
+    assert n.functie("b").bronnen == ()
+    assert parse_normenset(normenset_als_toml(n)) == n
+
+
+def test_the_default_with_all_its_provenance_is_written_back_equal():
+    n = standaard_normenset()
+    terug = parse_normenset(normenset_als_toml(n))
+    assert terug == n and terug.functie("leerplicht").bronnen == n.functie("leerplicht").bronnen
+
+
+def test_bad_provenance_is_reported_at_its_line(data_dir):
+    tekst = _met_herkomst((data_dir / "klein.toml").read_text(encoding="utf-8"),
+                          kop='geldig_vanaf = "2027/2026"\ngeldig_tot = "2025/2026"\n'
+                              'afgeleid_van = 3\n',
+                          functie='\n[functie.a.bron]\nleidng = "tikfout"\nleiding = 4\n')
+    regels = tekst.splitlines()
+    with pytest.raises(InvoerFout) as e:
+        parse_normenset(tekst)
+    gevonden = {(p.regel, p.bericht.split(":")[0]) for p in e.value.problemen}
+
+    def regel(begin):
+        return next(i for i, r in enumerate(regels, 1) if r.startswith(begin))
+
+    berichten = " | ".join(p.bericht for p in e.value.problemen)
+    assert "geldig_vanaf moet een schooljaar zijn" in berichten
+    assert "onbekende sleutel 'leidng'" in berichten
+    assert (regel("geldig_vanaf"), "normenset") in gevonden
+    assert (regel("afgeleid_van"), "normenset") in gevonden
+    assert any(p.regel == regel("leidng") for p in e.value.problemen)
+    assert any(p.regel == regel("leiding = 4") and "tekst" in p.bericht
+               for p in e.value.problemen)
+
+
+def test_geldig_tot_before_geldig_vanaf_is_refused(data_dir):
+    tekst = _met_herkomst((data_dir / "klein.toml").read_text(encoding="utf-8"),
+                          kop='geldig_vanaf = "2027/2028"\ngeldig_tot = "2026/2027"\n')
+    with pytest.raises(InvoerFout, match=r"geldig_tot .2026/2027. ligt vóór"):
+        parse_normenset(tekst)
+
+
+def test_a_bron_that_is_not_a_table_is_refused(data_dir):
+    tekst = (data_dir / "klein.toml").read_text(encoding="utf-8").replace(
+        "vast_fte = 0.1\n", 'vast_fte = 0.1\nbron = "cao"\n', 1)
+    with pytest.raises(InvoerFout, match=r"'bron' moet een tabel \[functie.<sleutel>.bron\]"):
+        parse_normenset(tekst)

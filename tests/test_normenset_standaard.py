@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from formatie.model import bereken
-from formatie.normenset_toml import standaard_normenset
+from formatie.normenset import ORGANISATIE_PARAMETERS
+from formatie.normenset_toml import NORMEN, load_normenset, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
@@ -42,12 +43,53 @@ def test_absoluut_verzuim_split_in_two():
     assert len(absoluut) == 2
 
 
-def test_every_norm_is_an_assumption_with_a_range():
+def _rust_ergens_op(bron: str) -> bool:
+    """A bron is a published figure, "afgeleid: <how>" or "aanname: <why this number>"."""
+    soort, _, reden = bron.partition(": ")
+    if soort in ("afgeleid", "aanname"):
+        return len(reden.split()) >= 4
+    return len(bron.split()) >= 4 and bron != "aanname"
+
+
+def test_every_norm_says_what_it_rests_on_and_has_a_range():
     n = standaard_normenset()
     for t in n.taken:
-        assert t.bron == "aanname"
+        assert _rust_ergens_op(t.bron), (t.sleutel, t.bron)
         assert 0 <= t.uren_laag <= t.uren <= t.uren_hoog
         assert t.uren_laag < t.uren_hoog, t.sleutel
+
+
+def test_every_organisation_parameter_says_what_it_rests_on():
+    n = standaard_normenset()
+    for f in n.functies:
+        for p in ORGANISATIE_PARAMETERS:
+            assert _rust_ergens_op(f.bron_van(p)), (f.sleutel, p)
+    assert n.geldig_vanaf and n.afgeleid_van
+
+
+def test_verzuimmelding_hours_follow_the_published_back_calculation_of_one_to_three_hours():
+    n = standaard_normenset()
+    for sleutel in ("behandeling_16uur", "behandeling_luxe_verzuim", "behandeling_overig_verzuim",
+                    "behandeling_verzuim_18plus"):
+        assert 0.5 <= n.taak(sleutel).uren <= 3, sleutel
+    # a melding with its repeat (a quarter of meldingen is repeated) stays within 1–3 h on average
+    gemiddeld = n.taak("behandeling_16uur").uren + 0.25 * n.taak("behandeling_16uur_herhaald").uren
+    assert 1 <= gemiddeld <= 3
+
+
+def test_administrative_support_is_counted_once_in_leiding_not_again_as_a_taak():
+    n = standaard_normenset()
+    assert "administratie" in n.functie("leerplicht").bron_van("leiding")
+    assert not [t.sleutel for t in n.taken if "administratie" in (t.sleutel + t.naam).lower()]
+
+
+def test_the_revision_keeps_the_invoer_keys_and_estimate_bases_of_the_earlier_default():
+    """Stored invoer and the target-group labels refer to them."""
+    oud = load_normenset(str(NORMEN / "standaard-2026.toml"))
+    nieuw = standaard_normenset()
+    assert [(i.sleutel, i.schatting_basis) for i in nieuw.invoer] == [
+        (i.sleutel, i.schatting_basis) for i in oud.invoer]
+    assert nieuw.afgeleid_van == oud.label
 
 
 def test_every_invoer_has_an_estimate_within_its_bounds():
