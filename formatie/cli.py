@@ -143,7 +143,7 @@ def cmd_norms(args: argparse.Namespace) -> int:
 
 
 def cmd_valideer(args: argparse.Namespace) -> int:
-    from .validatie import valideer
+    from .validatie import als_tabel, valideer
 
     normenset = load_normenset(args.normen)
     if "leerplicht" not in normenset.functie_sleutels:
@@ -154,42 +154,8 @@ def cmd_valideer(args: argparse.Namespace) -> int:
         json.dump(uitslag.als_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(validatie_tabel(uitslag))
+        print(als_tabel(uitslag))
     return 0
-
-
-def validatie_tabel(v) -> str:
-    """The validation as a Markdown table (the README's table is this text)."""
-    def g(x, d=1):
-        return format_getal(x, d)
-
-    regels = [f"Normenset {v.normenset.label} tegen gepubliceerde cijfers "
-              "(formatie/data/referentiepunten.csv).", "",
-              "| punt | jaar | werkelijk | model (fte) | verhouding | P10–P90 (fte) "
-              "| verhouding P10–P90 | gepubliceerde volumes |",
-              "|---|---|---|---|---|---|---|---|"]
-    for p in v.punten:
-        volumes = ", ".join(f"{k} {format_getal(w)}" for k, w in p.gepubliceerd.items()
-                            if k not in p.niet_gebruikt)
-        regels.append(f"| {p.gebied} ({p.functie}) | {p.jaar} | {g(p.werkelijk)} {p.eenheid} "
-                      f"| {g(p.model)} | {g(p.verhouding, 2)} | {g(p.p10)}–{g(p.p90)} "
-                      f"| {g(p.verhouding_p10, 2)}–{g(p.verhouding_p90, 2)} | {volumes} |")
-    regels += ["", f"Landelijk, leerplicht (alle gemeenten, geschatte volumes): "
-                   f"{g(v.landelijk_fte)} fte (P10–P90 {g(v.landelijk_p10)}–"
-                   f"{g(v.landelijk_p90)}) voor {format_getal(v.landelijk_noemer)} "
-                   "5–17-jarigen (geschat).", "",
-               "| norm | leerplichtigen per fte | fte volgens de norm | model ÷ norm |",
-               "|---|---|---|---|"]
-    for n in v.normen:
-        regels.append(f"| {n.punt} ({n.jaar}) | {format_getal(n.per)} | {g(n.norm_fte)} "
-                      f"| {g(n.verhouding, 2)} |")
-    if v.volumes:
-        regels += ["", "| volume | jaar | gepubliceerd | schatting | schatting ÷ gepubliceerd |",
-                   "|---|---|---|---|---|"]
-        for w in v.volumes:
-            regels.append(f"| {w.gebied}: {w.grootheid} | {w.jaar} | {g(w.gepubliceerd)} "
-                          f"| {g(w.geschat)} | {g(w.verhouding, 2)} |")
-    return "\n".join(regels)
 
 
 def cmd_regios(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from importlib import resources
 
 import numpy as np
 
+from .getallen import format_getal
 from .model import bereken
 from .normenset import Normenset
 from .onzekerheid import bereik
@@ -296,3 +297,38 @@ def valideer(normenset: Normenset, referentie: Referentie,
                      landelijk_p10=float(b.totaal_fte[0, f]),
                      landelijk_p90=float(b.totaal_fte[-1, f]), landelijk_noemer=noemer,
                      normen=normen, volumes=tuple(volumes))
+
+
+def als_tabel(v: Validatie) -> str:
+    """The validation as Markdown tables, numbers in Dutch notation (docs/validatie.md and the
+    README show this text)."""
+    def g(x, d=1):
+        return format_getal(x, d)
+
+    regels = [f"Normenset {v.normenset.label} tegen gepubliceerde cijfers "
+              "(formatie/data/referentiepunten.csv).", "",
+              "| punt | jaar | werkelijk | model (fte) | verhouding | P10–P90 (fte) "
+              "| verhouding P10–P90 | gepubliceerde volumes |",
+              "|---|---|---|---|---|---|---|---|"]
+    for p in v.punten:
+        volumes = ", ".join(f"{k} {format_getal(w)}" for k, w in p.gepubliceerd.items()
+                            if k not in p.niet_gebruikt)
+        regels.append(f"| {p.gebied} ({p.functie}) | {p.jaar} | {g(p.werkelijk)} {p.eenheid} "
+                      f"| {g(p.model)} | {g(p.verhouding, 2)} | {g(p.p10)}–{g(p.p90)} "
+                      f"| {g(p.verhouding_p10, 2)}–{g(p.verhouding_p90, 2)} | {volumes} |")
+    regels += ["", f"Landelijk, leerplicht (alle gemeenten, geschatte volumes): "
+                   f"{g(v.landelijk_fte)} fte (P10–P90 {g(v.landelijk_p10)}–"
+                   f"{g(v.landelijk_p90)}) voor {format_getal(v.landelijk_noemer)} "
+                   "5–17-jarigen (geschat).", "",
+               "| norm | leerplichtigen per fte | fte volgens de norm | model ÷ norm |",
+               "|---|---|---|---|"]
+    for n in v.normen:
+        regels.append(f"| {n.punt} ({n.jaar}) | {format_getal(n.per)} | {g(n.norm_fte)} "
+                      f"| {g(n.verhouding, 2)} |")
+    if v.volumes:
+        regels += ["", "| volume | jaar | gepubliceerd | schatting | schatting ÷ gepubliceerd |",
+                   "|---|---|---|---|---|"]
+        for w in v.volumes:
+            regels.append(f"| {w.gebied}: {w.grootheid} | {w.jaar} | {g(w.gepubliceerd)} "
+                          f"| {g(w.geschat)} | {g(w.verhouding, 2)} |")
+    return "\n".join(regels)

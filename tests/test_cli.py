@@ -162,3 +162,16 @@ def test_json_has_the_fte_per_1000_kengetal(capsys, data_dir, tmp_path):
     assert ams["fte_per_1000_x"] == {"a": pytest.approx(16.5), "b": pytest.approx(10.0),
                                      "totaal": pytest.approx(26.5)}
     assert gron["fte_per_1000_x"] == {"a": None, "b": None, "totaal": None}
+
+
+def test_norms_shows_the_provenance_of_the_set_its_parameters_and_its_taken(capsys):
+    code, out, _ = run(capsys, "norms")
+    n = standaard_normenset()
+    assert code == 0
+    assert f"Geldig: {n.geldig_vanaf}" in out and f"Afgeleid van: {n.afgeleid_van}." in out
+    for f in n.functies:
+        for p, bron in f.bronnen:
+            assert f"  {p}: bron: {bron}" in out
+        for p, tekst in f.toelichtingen:
+            assert f"  {p}: {tekst}" in out
+    assert all(f"bron: {t.bron}" in out for t in n.taken)

@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from formatie.model import bereken
 from formatie.normenset_toml import NORMEN, load_normenset, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
-from formatie.validatie import invoer_op_volumes, lees_referentiepunten, valideer
+from formatie.validatie import als_tabel, invoer_op_volumes, lees_referentiepunten, valideer
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +113,8 @@ def test_valideer_with_a_broken_normenset_says_where(capsys, tmp_path):
     kapot.write_text('naam = "x"\n')
     assert main(["valideer", "--normen", str(kapot)]) == 2
     assert "kapot.toml" in capsys.readouterr().err
+
+
+def test_docs_validatie_holds_the_current_output(uitslag):
+    docs = Path(__file__).resolve().parents[1] / "docs" / "validatie.md"
+    assert als_tabel(uitslag) in docs.read_text(encoding="utf-8")
