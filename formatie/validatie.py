@@ -251,8 +251,7 @@ def valideer(normenset: Normenset, referentie: Referentie,
     punten = []
     if rijen:
         volumes = np.nan_to_num(np.vstack(rijen))
-        # TODO(lead): drop rng/trekkingen once bereik derives its seed and draws from the inputs.
-        b = bereik(normenset, volumes, np.random.default_rng(0), 10_000)
+        b = bereik(normenset, volumes)  # the one policy: draws and seeds follow from the inputs
         for g, (staf, functie, eenheid, gepubliceerd, nog, niet) in enumerate(meta):
             f = normenset.functie_sleutels.index(functie)
             punten.append(Punt(
@@ -265,7 +264,7 @@ def valideer(normenset: Normenset, referentie: Referentie,
     landelijk = np.nan_to_num(schatting)
     f = normenset.functie_sleutels.index("leerplicht")
     res = bereken(normenset, landelijk)
-    b = bereik(normenset, landelijk, np.random.default_rng(0), 10_000)
+    b = bereik(normenset, landelijk)
     noemer = float(sum(landelijk[:, sleutels.index(s)].sum() for s in NORM_NOEMER
                        if s in sleutels))
     fte = float(res.fte[:, f].sum())

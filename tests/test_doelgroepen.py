@@ -74,9 +74,6 @@ def _leeftijd_in_naam(naam: str) -> bool:
     return bool(re.search(r"\d+\s*(jaar|–|-|tot)", naam))
 
 
-@pytest.mark.xfail(strict=True, reason="standaard-2026.toml still says 'Leerplichtigen (5 tot en "
-                   "met 16 jaar)', 'Kwalificatieplichtigen (16 en 17 jaar)' and 'Jongeren 18–27 "
-                   "jaar …'; the lead applies the labels of formatie/data/doelgroepen.toml")
 def test_every_invoer_naam_agrees_with_its_target_group():
     """The head count of a group is named by the group's label; any other invoer estimated on a
     group that names an age range uses the group's own words for it."""

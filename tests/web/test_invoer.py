@@ -323,9 +323,6 @@ def test_cbs_box_shows_each_target_group_once_with_the_estimate_the_field_gets(c
     assert {g.telling for g in groepen} >= {"leerplichtigen", "kwalificatieplichtigen"}
 
 
-@pytest.mark.xfail(strict=True, reason="standaard-2026.toml still names the invoer "
-                   "'Leerplichtigen (5 tot en met 16 jaar)' and 'Kwalificatieplichtigen (16 en 17 "
-                   "jaar)'; the lead applies the doelgroep labels (formatie/data/doelgroepen.toml)")
 def test_field_label_of_each_target_group_is_the_doelgroep_label(client, auth):
     auth.als("gemeente")
     html = client.get(PAD).text
