@@ -30,9 +30,9 @@ from .parameters import melding
 from .problemen import InvoerFout, Probleem
 
 NORMEN = resources.files("formatie") / "normen"
+#: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
+#: invoer and scenarios may refer to it, and ``flask init`` leaves it in the database.
 STANDAARD_NORMENSET = "standaard-2026-2.toml"
-#: Earlier defaults, still shipped: stored invoer and scenarios refer to them.
-EERDERE_STANDAARDEN = ("standaard-2026.toml",)
 
 #: Columns of an invoer CSV that are not invoer sleutels (so no invoer may use them).
 VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")
@@ -413,7 +413,7 @@ def _lees_controles(doc: dict, c: _Controleur, invoer: set[str]) -> list[Control
 
 
 def load_normenset(pad: str | Path | None = None) -> Normenset:
-    """Read a normenset file; None gives the shipped default (standaard-2026)."""
+    """Read a normenset file; None gives the shipped default (:data:`STANDAARD_NORMENSET`)."""
     if pad is None:
         return standaard_normenset()
     pad = Path(pad)

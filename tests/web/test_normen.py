@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Invoer, Scenario, User
 from app.models import Normenset as NormensetRij
+from formatie.getallen import format_getal
 from formatie.normenset_toml import standaard_normenset
 
 from .conftest import EIGEN, EIGEN_REGIO, JAAR
@@ -33,7 +34,10 @@ def test_list_and_detail(client, auth):
     assert "Nieuwe normenset toevoegen" not in r.text  # upload only for the beheerder
     r = client.get("/normen/1")
     assert "Leerplicht" in r.text and "Doorstroompunt" in r.text
-    assert "Intensief thuiszittertraject" in r.text and "25,00 – 90,00" in r.text
+    thuiszitter = standaard_normenset().taak("thuiszitter_traject")
+    assert thuiszitter.naam in r.text
+    assert (f"{format_getal(thuiszitter.uren_laag, 2)} – {format_getal(thuiszitter.uren_hoog, 2)}"
+            in r.text)
     assert escape(standaard_normenset().invoer_by_sleutel("leerplichtigen").naam) in r.text
     assert "aanname" in r.text
     # provenance: of the set, of every organisation parameter, of every taak
@@ -67,7 +71,7 @@ def test_upload_and_activate(client, auth, app):
 def test_invalid_upload_shows_every_problem_with_line(client, auth, app):
     auth.als("beheerder")
     tekst = (STANDAARD.replace('versie = "2026.2"', 'versie = "kapot"')
-             .replace("uren = 50.0", "uren = -50.0")
+             .replace("uren = 40.0", "uren = -40.0", 1)
              .replace('functie = "doorstroompunt"\nnaam = "Opvolging', 'functie = "onbekend"\n'
                       'naam = "Opvolging'))
     r = upload(client, tekst)
