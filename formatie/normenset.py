@@ -226,7 +226,9 @@ class Normenset:
 
 
 def _toml_tekst(waarde: str) -> str:
-    return json.dumps(waarde, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    """A TOML basic string: JSON escapes quotes, backslashes and U+0000–U+001F; TOML also
+    forbids a raw DEL (U+007F), which JSON leaves as it is."""
+    return json.dumps(waarde, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _toml_getal(waarde: float) -> str:

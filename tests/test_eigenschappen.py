@@ -4,6 +4,7 @@ a place: never another exception, never a partial result."""
 
 import math
 import string
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from formatie.getallen import GetalFout, format_invoer, parse_getal
 from formatie.invoer_csv import read_invoer_csv
+from formatie.normenset import ORGANISATIE_PARAMETERS, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 
@@ -115,3 +117,24 @@ def test_normenset_loader_on_arbitrary_text(tekst):
         parse_normenset(tekst)
     except InvoerFout as fout:
         assert fout.problemen
+
+
+_HERKOMST_TEKST = st.text(min_size=1, max_size=40).map(str.strip).filter(bool)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bron=_HERKOMST_TEKST, toelichting=_HERKOMST_TEKST,
+       parameters=st.lists(st.sampled_from(ORGANISATIE_PARAMETERS), min_size=1, unique=True),
+       jaar=st.integers(1990, 2100), afgeleid=_HERKOMST_TEKST)
+def test_provenance_of_any_text_is_written_and_read_back_equal(klein_normenset, bron, toelichting,
+                                                               parameters, jaar, afgeleid):
+    """Quotes, backslashes, newlines, control characters: whatever a bron says survives the
+    writer and the reader (the reader trims, so the texts here are trimmed)."""
+    volgorde = [p for p in ORGANISATIE_PARAMETERS if p in parameters]  # the reader's order
+    a = replace(klein_normenset.functie("a"), bronnen=tuple((p, bron) for p in volgorde),
+                toelichtingen=((volgorde[0], toelichting),))
+    taken = tuple(replace(t, bron=bron, toelichting=toelichting) for t in klein_normenset.taken)
+    n = replace(klein_normenset, functies=(a, *klein_normenset.functies[1:]), taken=taken,
+                geldig_vanaf=f"{jaar}/{jaar + 1}", geldig_tot=f"{jaar + 1}/{jaar + 2}",
+                afgeleid_van=afgeleid, bron_tekst=None)
+    assert parse_normenset(normenset_als_toml(n)) == n
