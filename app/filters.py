@@ -1,4 +1,11 @@
-"""Jinja filters and globals: Dutch numbers and times."""
+"""Jinja filters and globals: Dutch numbers, words and times.
+
+The rules live in :mod:`formatie.getallen` (numbers per kind) and :mod:`formatie.taal`
+(singular/plural, "per one"); the CLI and the workbook use the same functions. In a template:
+``{{ n|telling }}``, ``{{ uren|uren }}``, ``{{ x|fte }}``, ``{{ aandeel|procent }}``,
+``{{ n|aantal_woord('gemeente') }}`` (``1 gemeente``), ``{{ 'veld'|woord_bij(n) }}``,
+``{{ eenheid|per_eenheid }}`` (``per melding``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,16 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from formatie.getallen import format_aantal, format_getal, format_invoer
+from formatie.getallen import (
+    format_aantal,
+    format_fte,
+    format_getal,
+    format_invoer,
+    format_procent,
+    format_telling,
+    format_uren,
+)
+from formatie.taal import aantal_woord, per_eenheid, woord_bij
 
 from .access import huidig_jaar
 from .berekening import MIN_GROEP
@@ -28,6 +44,13 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["getal"] = format_getal
     app.jinja_env.filters["invoerwaarde"] = format_invoer  # in a form field
     app.jinja_env.filters["aantal"] = format_aantal  # in running text and tables
+    app.jinja_env.filters["telling"] = format_telling
+    app.jinja_env.filters["uren"] = format_uren  # hours per eenheid (norms)
+    app.jinja_env.filters["fte"] = format_fte
+    app.jinja_env.filters["procent"] = format_procent  # a share: 0.16 → "16 %"
+    app.jinja_env.filters["aantal_woord"] = aantal_woord
+    app.jinja_env.filters["woord_bij"] = lambda woord, n: woord_bij(n, woord)
+    app.jinja_env.filters["per_eenheid"] = per_eenheid
     app.jinja_env.filters["tijd"] = tijd
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["MIN_GROEP"] = MIN_GROEP

@@ -1,15 +1,53 @@
 """Parsing numbers as Dutch users type them, and formatting them for display.
 
-One implementation for the web form, the CSV reader and the Excel import. Only ASCII digits are
+Parsing: one implementation for the web form, the CSV reader and the Excel import. Only ASCII digits are
 accepted; no exponent, NaN or infinity. A Dutch user writes ``1.234,5``; an English-style
 ``1,234.5`` or an ambiguous ``2.5`` in a decimal-comma field is refused with a message that says
 what to type instead.
+
+Display (pages, CLI, workbook titles): one definition per kind of quantity, on Babel's Dutch
+locale, so the same figure reads the same everywhere:
+
+======================  ===================  =========================================
+kind                    function             example
+======================  ===================  =========================================
+count (people, cases)   :func:`format_telling`   ``20.480`` (never ``20.480,0``)
+hours per eenheid       :func:`format_uren`      ``10,00``, ``0,03`` (always 2 decimals)
+fte                     :func:`format_fte`       ``2,41``
+share as a percentage   :func:`format_procent`   ``16 %`` (no-break space, decimals only
+                                                 when the share has them)
+any other number        :func:`format_getal`     with the decimals asked for
+======================  ===================  =========================================
+
+A negative number gets a real minus sign (U+2212, ``−4,82``), as in the headers' formulas;
+the form fields (:func:`format_invoer`) keep the ASCII hyphen that :func:`parse_getal` reads.
+The workbook's cell formats for the same kinds are in :data:`EXCEL_FORMATEN`.
 """
 
 from __future__ import annotations
 
 import math
 import re
+
+from babel.numbers import format_decimal
+
+#: Babel locale of every displayed number.
+LOCALE = "nl_NL"
+#: The minus sign of a displayed negative number (not the hyphen-minus).
+MIN = "\u2212"
+#: Between a number and "%": a no-break space, so "16 %" never breaks over two lines.
+PROCENTTEKEN = "\u00a0%"
+#: Decimals of hours per eenheid (norm hours): 2, so 0,03 does not read as 0,0.
+UREN_DECIMALEN = 2
+#: Decimals of fte.
+FTE_DECIMALEN = 2
+#: XlsxWriter ``num_format`` per kind (Excel shows them in the user's own locale).
+EXCEL_FORMATEN = {
+    "telling": "#,##0",
+    "uren": "#,##0.00",
+    "fte": "#,##0.00",
+    "procent": "0%",
+}
 
 _KOMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _PUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -66,12 +104,59 @@ def _kort(tekst: str, lengte: int = 40) -> str:
     return t if len(t) <= lengte else t[: lengte - 1] + "…"
 
 
+def _babel(waarde: float, patroon: str) -> str:
+    """``waarde`` in Babel's Dutch notation with ``patroon``; a real minus sign, never "−0"."""
+    tekst = format_decimal(waarde, format=patroon, locale=LOCALE, decimal_quantization=True)
+    if tekst.startswith("-"):
+        tekst = MIN + tekst[1:]
+    if tekst.startswith(MIN) and not any(c in "123456789" for c in tekst):
+        tekst = tekst[1:]  # -0.001 rounded to 0: "0,00", not "−0,00"
+    return tekst
+
+
+def _patroon(decimalen: int, verplicht: bool = True) -> str:
+    if decimalen <= 0:
+        return "#,##0"
+    return "#,##0." + ("0" if verplicht else "#") * decimalen
+
+
 def format_getal(waarde: float | None, decimalen: int = 0) -> str:
-    """Dutch notation for display: ``1234.5`` → ``1.234,5`` (``decimalen`` digits)."""
+    """Dutch notation for display: ``1234.5`` → ``1.234,5`` (``decimalen`` digits), ``-4.8``
+    → ``−4,8``. Prefer the functions per kind below; this one is for a figure of no kind."""
     if waarde is None:
         return ""
-    tekst = f"{waarde:,.{decimalen}f}"
-    return tekst.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return _babel(waarde, _patroon(decimalen))
+
+
+def format_telling(waarde: float | None) -> str:
+    """A count (people, cases, hours per year): rounded to whole, thousands separator:
+    ``20480.0`` → ``20.480``."""
+    if waarde is None:
+        return ""
+    return _babel(waarde, "#,##0")
+
+
+def format_uren(waarde: float | None) -> str:
+    """Hours per eenheid (a norm): always :data:`UREN_DECIMALEN` decimals (``10,00``,
+    ``0,03``), so a table of norms lines up and a small norm never shows as 0,0."""
+    if waarde is None:
+        return ""
+    return _babel(waarde, _patroon(UREN_DECIMALEN))
+
+
+def format_fte(waarde: float | None) -> str:
+    """Fte: :data:`FTE_DECIMALEN` decimals, ``2.4149`` → ``2,41``."""
+    if waarde is None:
+        return ""
+    return _babel(waarde, _patroon(FTE_DECIMALEN))
+
+
+def format_procent(aandeel: float | None, decimalen: int = 1) -> str:
+    """A share (a fraction: ``0.16``) as a Dutch percentage ``16 %``; up to ``decimalen``
+    decimals, only when the share has them (``0.155`` → ``15,5 %``)."""
+    if aandeel is None:
+        return ""
+    return _babel(aandeel * 100, _patroon(decimalen, verplicht=False)) + PROCENTTEKEN
 
 
 def format_invoer(waarde: float | None) -> str:
@@ -88,5 +173,4 @@ def format_aantal(waarde: float | None) -> str:
     has (at most 6): ``18756`` → ``18.756``, ``0.25`` → ``0,25``."""
     if waarde is None:
         return ""
-    tekst = f"{waarde:,.6f}".rstrip("0").rstrip(".")
-    return tekst.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return _babel(waarde, _patroon(6, verplicht=False))
