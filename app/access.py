@@ -24,6 +24,18 @@ def huidig_jaar() -> int:
     return datetime.now(UTC).year
 
 
+#: How many years the overview offers (this year and the ones before it).
+JAREN_AANGEBODEN = 2
+
+
+def aangeboden_jaren() -> list[int]:
+    """The years the pages offer as links, newest first: this year and last year. The
+    overview lists them and the region page links only to them, so no page offers a year
+    another one does not. (:func:`check_jaar` accepts a wider range for typed URLs.)"""
+    jaar = huidig_jaar()
+    return [j for j in range(jaar, jaar - JAREN_AANGEBODEN, -1) if j >= EERSTE_JAAR]
+
+
 def check_jaar(jaar: int) -> int:
     """Years from 2020 up to next year are valid; anything else is 404."""
     if not EERSTE_JAAR <= jaar <= huidig_jaar() + 1:

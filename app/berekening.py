@@ -117,7 +117,9 @@ def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergel
 
     landelijk = np.ones(len(rijen), dtype=bool)
     noemer = normenset.invoer_by_sleutel(normenset.per_duizend).naam.lower()
-    kengetallen = [_kengetal(f"Fte per 1.000 {noemer}", eigen_d["totaal"], per[:, -1],
+    beide = " en ".join(f.naam.lower() for f in normenset.functies)
+    kengetallen = [_kengetal(f"Fte totaal ({beide}) per 1.000 {noemer}", eigen_d["totaal"],
+                             per[:, -1],
                              in_klasse, in_regio, landelijk)]
     if MELDINGEN in normenset.invoer_sleutels:
         kengetallen.append(_per_meldingen(res, alle, normenset, in_klasse, in_regio, landelijk))

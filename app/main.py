@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .access import alle_regios, huidig_jaar, zichtbare_gemeenten
+from .access import aangeboden_jaren, alle_regios, zichtbare_gemeenten
 from .extensions import db
 from .models import NIET_BEGONNEN, Gemeente, Invoer
 
@@ -26,8 +26,7 @@ def statussen(codes: list[str], jaren: list[int]) -> dict[tuple[str, int], str]:
 @bp.route("/")
 @login_required
 def index():
-    jaar = huidig_jaar()
-    jaren = [jaar, jaar - 1]
+    jaren = aangeboden_jaren()
     gemeenten = zichtbare_gemeenten(current_user)
     status = statussen([g.code for g in gemeenten], jaren)
     regio_telling = {}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from formatie.model import bereken
 
-from .access import check_jaar, get_regio_or_404
+from .access import aangeboden_jaren, check_jaar, get_regio_or_404
 from .analyse import regio_bereik
 from .berekening import ontbrekend, volume_matrix
 from .extensions import db
@@ -77,4 +77,5 @@ def overzicht(code: str, jaar: int):
         functies=functies, totaal=totaal,
         totaal_fte=float(np.sum([r.fte_totaal for r in met_cijfers])),
         n_met_cijfers=len(met_cijfers), meerdere_normensets=len(labels) > 1, bereik=bereik,
+        jaren=aangeboden_jaren(),
     )

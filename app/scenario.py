@@ -23,7 +23,7 @@ from wtforms import BooleanField, Field, StringField
 from wtforms.validators import DataRequired, Length
 
 from formatie.excel import exporteer_vergelijking
-from formatie.getallen import format_getal, format_invoer
+from formatie.getallen import format_aantal, format_getal, format_invoer, format_procent
 from formatie.model import Resultaat, bereken
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
 from formatie.onzekerheid import TREKKINGEN
@@ -64,6 +64,15 @@ MAX_VERGELIJK = 8
 #: from the query string would overflow the database driver instead of giving a 404.
 MAX_ID = 2**31 - 1
 DP27 = "doorstroompunt_27"
+
+
+def organisatie_waarde(sleutel: str, waarde: float) -> str:
+    """A stored organisation parameter for reading, in the unit people see
+    (:mod:`formatie.parameters`): ``16 %``, ``1.836 uur``, ``0,1 fte per fte uitvoering``."""
+    rij = parameter(sleutel)
+    if rij.procent:
+        return format_procent(waarde)
+    return f"{format_aantal(waarde)} {rij.eenheid}"
 
 
 # =============================================================================================
@@ -323,6 +332,8 @@ def nieuw():
         "scenario/nieuw.html", form=form, n=n, basis=basis, label=label, jaar=jaar,
         terug=terug, problemen=problemen, preset=PRESETS[DP27], cohort_schatting=cohort,
         parameters=ORGANISATIE_PARAMETERS,
+        organisatie_hints={(f.sleutel, p): organisatie_waarde(p, getattr(f, p))
+                           for f in n.functies for p in ORGANISATIE_PARAMETERS},
         fouten=form.fouten() if request.method == "POST" else []), status
 
 

@@ -1,7 +1,7 @@
 """Parsing numbers as Dutch users type them, and formatting them for display.
 
-Parsing: one implementation for the web form, the CSV reader and the Excel import. Only ASCII digits are
-accepted; no exponent, NaN or infinity. A Dutch user writes ``1.234,5``; an English-style
+Parsing: one implementation for the web form, the CSV reader and the Excel import. Only ASCII
+digits are accepted; no exponent, NaN or infinity. A Dutch user writes ``1.234,5``; an English-style
 ``1,234.5`` or an ambiguous ``2.5`` in a decimal-comma field is refused with a message that says
 what to type instead.
 
@@ -63,7 +63,8 @@ def parse_getal(tekst: str, decimaal: str = ",") -> float | None:
     ``decimaal=","``: decimal comma, optional dots as thousands separator (``1.234,5``).
     ``decimaal="."``: decimal point, no thousands separator (``1234.5``).
     """
-    s = tekst.strip().replace("\u00a0", "").replace(" ", "")
+    # a real minus sign (as the pages show negatives, U+2212) reads as the hyphen-minus
+    s = tekst.strip().replace("\u00a0", "").replace(" ", "").replace(MIN, "-")
     if not s:
         return None
     if not s.isascii():

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .getallen import format_getal
+from .getallen import format_procent
 from .model import casus_uren_per_fte, fte_arrays
 from .normenset import Normenset
+from .taal import per_eenheid
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def tornado(
     totaal = vol.sum(axis=0)  # (I,) selection volume
     factor_laag = np.full(n_i, 1 - relatief)
     factor_hoog = np.full(n_i, 1 + relatief)
-    uitleg = [f"± {format_getal(relatief * 100)} %"] * n_i
+    uitleg = [f"± {format_procent(relatief)}"] * n_i
     if volume_methode == "poisson":
         for i, inv in enumerate(normenset.invoer):
             if inv.spreiding == "poisson" and totaal[i] > 0:
@@ -141,8 +142,7 @@ def tornado(
     for k, t in enumerate(normenset.taken):
         eenheid = normenset.invoer_by_sleutel(t.invoer).eenheid
         rijen.append(_rij(f"Normuren: {t.naam}", "norm", t.sleutel,
-                          f"{format_getal(t.uren_laag, 2)}–{format_getal(t.uren_hoog, 2)} uur per "
-                          f"eenheid ({eenheid}), 80%-interval",
+                          f"uur {per_eenheid(eenheid)}, 80%-interval",
                           t.uren_laag, t.uren, t.uren_hoog, fte[1 + k], fte[1 + n_k + k],
                           f_index))
     for i, inv in enumerate(normenset.invoer):

@@ -53,20 +53,33 @@ _MEERVOUD = {enkel: meer for enkel, meer in WOORDEN}
 _ENKELVOUD = {meer: enkel for enkel, meer in WOORDEN}
 
 
-def enkelvoud(woord: str) -> str:
-    """The singular of a known noun (either form given); otherwise ``woord`` itself."""
+def _vorm(woord: str, tabel: dict[str, str]) -> str:
+    """``woord`` in the form ``tabel`` gives; for a phrase ("meldingen per jaar") its first
+    word is changed and the rest kept ("melding per jaar")."""
     woord = ONTELBAAR.get(woord, woord)
-    return _ENKELVOUD.get(woord, woord)
+    if woord in tabel or woord in tabel.values():
+        return tabel.get(woord, woord)
+    kop, spatie, rest = woord.partition(" ")
+    if spatie:
+        kop = ONTELBAAR.get(kop, kop)
+        return f"{tabel.get(kop, kop)} {rest}"
+    return woord
+
+
+def enkelvoud(woord: str) -> str:
+    """The singular of a known noun or unit phrase (either form given); otherwise ``woord``
+    itself: ``"vrijstellingen per jaar"`` → ``"vrijstelling per jaar"``."""
+    return _vorm(woord, _ENKELVOUD)
 
 
 def meervoud(woord: str) -> str:
-    """The plural of a known noun (either form given); otherwise ``woord`` itself."""
-    woord = ONTELBAAR.get(woord, woord)
-    return _MEERVOUD.get(woord, woord)
+    """The plural of a known noun or unit phrase (either form given); otherwise ``woord``."""
+    return _vorm(woord, _MEERVOUD)
 
 
 def woord_bij(n: float, woord: str) -> str:
-    """The form of ``woord`` that goes with the number ``n``: singular for exactly 1."""
+    """The form of ``woord`` (a noun or unit phrase) that goes with the number ``n`` as it is
+    shown: singular for exactly 1 ("1 jongere", but "1,5 jongeren")."""
     return enkelvoud(woord) if n == 1 else meervoud(woord)
 
 
@@ -74,10 +87,8 @@ def aantal_woord(n: float, enkel: str, meer: str | None = None) -> str:
     """``n`` with its noun: ``aantal_woord(1, "gemeente")`` → ``1 gemeente``,
     ``aantal_woord(20480, "jongere")`` → ``20.480 jongeren``. ``meer`` overrides the
     lexicon's plural; ``n`` is a count (rounded, thousands separator)."""
-    if meer is None:
-        vorm = woord_bij(n, enkel)
-    else:
-        vorm = enkel if n == 1 else meer
+    n = round(n)  # the word goes with the number as shown
+    vorm = woord_bij(n, enkel) if meer is None else (enkel if n == 1 else meer)
     return f"{format_telling(n)} {vorm}"
 
 

@@ -37,7 +37,7 @@ def test_poisson_volume_swing_and_geen_stays_relative(klein):
     # Poisson(100): P10 = 87, P90 = 113
     assert (rij["x"].waarde_laag, rij["x"].waarde_hoog) == pytest.approx((87, 113))
     assert "Poisson" in rij["x"].toelichting
-    assert rij["y"].waarde_laag == pytest.approx(40) and "20 %" in rij["y"].toelichting
+    assert rij["y"].waarde_laag == pytest.approx(40) and "20\u00a0%" in rij["y"].toelichting
 
 
 def test_region_sums_gemeenten_and_per_functie_ranking():
