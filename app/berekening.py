@@ -6,7 +6,7 @@ figures out of the :class:`~formatie.model.Resultaat`; it implements no formula 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from formatie.model import Resultaat, bereken
 from formatie.normenset import Normenset
 
 from .extensions import db
+from .grafieken import LABEL_BOVEN, SMAL_BREEDTE, SMAL_LINKS
 from .models import INGEDIEND, Gemeente, Invoer
 
 
@@ -173,7 +174,9 @@ class Balk:
 
 @dataclass(frozen=True)
 class Grafiek:
-    """A horizontal bar chart, laid out here and drawn as SVG by the template."""
+    """A horizontal bar chart, laid out here and drawn as SVG by the macro ``balken_svg``
+    (templates/analyse/_grafieken.html); ``smal`` is the small-screen layout with the labels
+    above the bars (see :mod:`app.grafieken`)."""
 
     balken: list[Balk]
     hoogte: float
@@ -181,6 +184,8 @@ class Grafiek:
     label_breedte: float = 330.0
     balk_hoogte: float = 18.0
     max_waarde: float = 0.0
+    labels_boven: bool = False
+    smal: Grafiek | None = None
 
     @property
     def schaal_breedte(self) -> float:
@@ -202,10 +207,17 @@ def grafiek_fte_per_taak(res: Resultaat, g: int = 0) -> Grafiek:
         if functie.vast_fte:
             items.append((f"{functie.naam}: vaste basis", functie.vast_fte * met_leiding,
                           f"functie-{f % 4}"))
+    smal = _balken(items, Grafiek([], 0, breedte=SMAL_BREEDTE, label_breedte=SMAL_LINKS,
+                                  labels_boven=True))
+    return replace(_balken(items, Grafiek([], 0)), smal=smal)
+
+
+def _balken(items: list[tuple[str, float, str]], leeg: Grafiek) -> Grafiek:
+    """Lay out (label, value, css class) bars in the frame of ``leeg``."""
     grootste = max((w for _, w, _ in items), default=0.0) or 1.0
-    stap = 24.0
-    leeg = Grafiek([], 0)
-    balken = [Balk(label, waarde, klasse, 10 + i * stap,
+    extra = LABEL_BOVEN if leeg.labels_boven else 0.0
+    stap = 24.0 + extra
+    balken = [Balk(label, waarde, klasse, 10 + extra + i * stap,
                    max(waarde / grootste * leeg.schaal_breedte, 0.0))
               for i, (label, waarde, klasse) in enumerate(items)]
-    return Grafiek(balken, hoogte=20 + len(items) * stap, max_waarde=grootste)
+    return replace(leeg, balken=balken, hoogte=20 + len(items) * stap, max_waarde=grootste)

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from formatie.getallen import format_invoer
+from formatie.getallen import format_aantal, format_invoer
 from formatie.referentie import load_referentie
 from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer, uitleg
 from formatie.uitvoer import resultaat_als_dict
@@ -61,13 +61,13 @@ def _schattingen(normenset, gemeente_code: str) -> dict[str, float]:
 
 
 def _tekst(veld: str, waarde: str | None, labels: Veldlabel) -> str:
-    """A stored audit value for display."""
+    """A stored audit value for reading: thousands separators (``20.480``), a real minus."""
     if waarde is None:
         return "—"
     if veld == "status":
         return STATUS_LABELS.get(waarde, waarde)
     try:
-        return format_invoer(float(waarde))
+        return format_aantal(float(waarde))
     except ValueError:
         return waarde
 
@@ -206,6 +206,9 @@ def historie(code: str, jaar: int):
             .order_by(AuditEntry.timestamp.desc(), AuditEntry.id.desc())))
     rij = opgeslagen.normenset if opgeslagen and opgeslagen.normenset else actieve_rij()
     labels = Veldlabel.voor(als_normenset(rij))
+    # newest save first; within one save the fields in the order of the form
+    entries.sort(key=lambda e: labels.volgorde(e.field))
+    entries.sort(key=lambda e: (e.timestamp, e.invoer_version or 0), reverse=True)
     return render_template("gemeente/historie.html", gemeente=gemeente, jaar=jaar,
                            invoer=opgeslagen, entries=entries, labels=labels, tekst=_tekst,
                            acties=ACTIE_LABELS, status=opgeslagen.status if opgeslagen

@@ -5,18 +5,29 @@ plain numbers (SVG user units) and drawn as SVG by a template macro
 (``templates/analyse/_grafieken.html``): no inline script or style, no client-side library.
 Every chart has a table beside it in the page as its text alternative. Nothing here computes
 a figure of the model; it only places given numbers on a scale.
+
+Small screens: a chart drawn 760 units wide shrinks on a 375 px phone until its 12-unit labels
+are 5 px high and its bars slivers. So every layout also carries ``smal``: the same chart laid
+out :data:`SMAL_BREEDTE` units wide with each label *above* its bar (``labels_boven``) instead
+of in a column to the left. The macros draw both; CSS shows one (``.grafiek__breed`` /
+``.grafiek__smal``, switched at 40rem).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 BREEDTE = 760.0
 LABEL_BREEDTE = 250.0
 RECHTS = 30.0
+#: Width of the small-screen layout (about a 375 px phone's content width, so 1 unit ≈ 1 px).
+SMAL_BREEDTE = 360.0
+#: Left margin of the small-screen layout and the extra row height for a label above a bar.
+SMAL_LINKS = 10.0
+LABEL_BOVEN = 16.0
 
 
 @dataclass(frozen=True)
@@ -85,24 +96,34 @@ class BereikGrafiek:
     breedte: float = BREEDTE
     label_breedte: float = LABEL_BREEDTE
     balk_hoogte: float = 16.0
+    labels_boven: bool = False
+    smal: BereikGrafiek | None = None  # the small-screen layout
 
 
 def bereik_grafiek(rijen: list[dict]) -> BereikGrafiek:
     """``rijen``: dicts with label, centraal, p10, p50, p80, p90 and optional bezetting."""
+    smal = _bereik(rijen, SMAL_BREEDTE, SMAL_LINKS, labels_boven=True)
+    return replace(_bereik(rijen, BREEDTE, LABEL_BREEDTE), smal=smal)
+
+
+def _bereik(rijen: list[dict], breedte: float, links: float,
+            labels_boven: bool = False) -> BereikGrafiek:
     waarden = [w for r in rijen for w in (r["p10"], r["p90"], r["centraal"],
                                           r.get("bezetting") or 0.0)]
-    as_ = As.rond(0.0, max(waarden, default=1.0), LABEL_BREEDTE, BREEDTE - RECHTS,
-                  vanaf_nul=True)
-    stap = 34.0
+    as_ = As.rond(0.0, max(waarden, default=1.0), links, breedte - RECHTS, vanaf_nul=True,
+                  n=5 if breedte >= BREEDTE else 4)
+    extra = LABEL_BOVEN if labels_boven else 0.0
+    stap = 34.0 + extra
     balken = []
     for i, r in enumerate(rijen):
         bez = r.get("bezetting")
         x = {k: as_(r[k]) for k in ("p10", "p50", "p80", "p90", "centraal")}
         if bez is not None:
             x["bezetting"] = as_(bez)
-        balken.append(Bereikbalk(r["label"], 12 + i * stap, r["centraal"], r["p10"], r["p50"],
-                                 r["p80"], r["p90"], bez, x))
-    return BereikGrafiek(balken, as_, hoogte=30 + len(rijen) * stap + 20)
+        balken.append(Bereikbalk(r["label"], 12 + extra + i * stap, r["centraal"], r["p10"],
+                                 r["p50"], r["p80"], r["p90"], bez, x))
+    return BereikGrafiek(balken, as_, hoogte=30 + len(rijen) * stap + 20, breedte=breedte,
+                         label_breedte=links, labels_boven=labels_boven)
 
 
 # --------------------------------------------------------------------------------------------
@@ -139,20 +160,29 @@ class Histogram:
     breedte: float = BREEDTE
     boven: float = 44.0
     onder: float = 190.0  # y of the baseline
+    smal: Histogram | None = None  # the small-screen layout
 
 
 def histogram(trekkingen: np.ndarray, lijnen: list[tuple[str, float, str]],
               bakken: int = 40) -> Histogram:
     """Histogram of ``trekkingen`` (D,) with vertical lines (label, value, css class)."""
+    smal = _histogram(trekkingen, lijnen, bakken // 2, SMAL_BREEDTE, 30.0, n=4, rijen=4)
+    return replace(_histogram(trekkingen, lijnen, bakken, BREEDTE, 60.0), smal=smal)
+
+
+def _histogram(trekkingen, lijnen, bakken: int, breedte: float, links: float, n: int = 5,
+               rijen: int = 3) -> Histogram:
     trekkingen = np.asarray(trekkingen, dtype=float)
     lo, hi = np.quantile(trekkingen, [0.001, 0.999])
     waarden = [lo, hi, *(w for _, w, _ in lijnen)]
-    as_ = As.rond(min(waarden), max(waarden), 60.0, BREEDTE - RECHTS)
+    as_ = As.rond(min(waarden), max(waarden), links, breedte - RECHTS, n=n)
     randen = np.linspace(as_.laag, as_.hoog, bakken + 1)
     tellingen, _ = np.histogram(np.clip(trekkingen, as_.laag, as_.hoog), bins=randen)
     aandelen = tellingen / max(len(trekkingen), 1)
     hoogste = float(aandelen.max()) or 1.0
-    h = Histogram([], [], as_)
+    boven = 4.0 + 13.0 * rijen
+    h = Histogram([], [], as_, breedte=breedte, boven=boven, onder=boven + 146.0,
+                  hoogte=boven + 176.0)
     schaal = (h.onder - h.boven) / hoogste
     staven = [Staaf(as_(randen[b]), h.onder - a * schaal,
                     max(as_(randen[b + 1]) - as_(randen[b]) - 1.0, 0.5), a * schaal,
@@ -165,8 +195,8 @@ def histogram(trekkingen: np.ndarray, lijnen: list[tuple[str, float, str]],
         niveau = 0
         while any(p.niveau == niveau and x - p.x < 7.0 * len(p.label) + 8 for p in geplaatst):
             niveau += 1
-        geplaatst.append(Lijn(lab, float(w), x, kl, niveau % 3))
-    return Histogram(staven, geplaatst, as_)
+        geplaatst.append(Lijn(lab, float(w), x, kl, niveau % rijen))
+    return replace(h, staven=staven, lijnen=geplaatst)
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,6 +225,8 @@ class TornadoGrafiek:
     breedte: float = BREEDTE
     label_breedte: float = 330.0
     balk_hoogte: float = 18.0
+    labels_boven: bool = False
+    smal: TornadoGrafiek | None = None  # the small-screen layout
 
 
 def tornado_grafiek(tornado, n: int = 10) -> TornadoGrafiek:
@@ -202,13 +234,22 @@ def tornado_grafiek(tornado, n: int = 10) -> TornadoGrafiek:
     rijen = tornado.top(n)
     centraal = tornado.centraal if tornado.functie is None else float(
         tornado.centraal_functie[tornado.normenset.functie_sleutels.index(tornado.functie)])
+    smal = _tornado(rijen, centraal, SMAL_BREEDTE, SMAL_LINKS, labels_boven=True)
+    return replace(_tornado(rijen, centraal, BREEDTE, 330.0), smal=smal)
+
+
+def _tornado(rijen, centraal: float, breedte: float, links: float,
+             labels_boven: bool = False) -> TornadoGrafiek:
     waarden = [centraal, *(w for r in rijen for w in (r.fte_laag, r.fte_hoog))]
-    as_ = As.rond(min(waarden), max(waarden), 330.0, BREEDTE - RECHTS)
-    stap = 26.0
-    balken = [TornadoBalk(r.label, 12 + i * stap, as_(r.fte_laag), as_(r.fte_hoog), r.fte_laag,
-                          r.fte_hoog, r.swing) for i, r in enumerate(rijen)]
+    as_ = As.rond(min(waarden), max(waarden), links, breedte - RECHTS,
+                  n=5 if breedte >= BREEDTE else 4)
+    extra = LABEL_BOVEN if labels_boven else 0.0
+    stap = 26.0 + extra
+    balken = [TornadoBalk(r.label, 12 + extra + i * stap, as_(r.fte_laag), as_(r.fte_hoog),
+                          r.fte_laag, r.fte_hoog, r.swing) for i, r in enumerate(rijen)]
     return TornadoGrafiek(balken, as_, as_(centraal), centraal,
-                          hoogte=30 + len(rijen) * stap + 20)
+                          hoogte=30 + len(rijen) * stap + 20, breedte=breedte,
+                          label_breedte=links, labels_boven=labels_boven)
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,6 +277,7 @@ class LijnGrafiek:
     links: float = 60.0
     onder: float = 170.0
     boven: float = 12.0
+    smal: LijnGrafiek | None = None  # the small-screen layout
 
     @property
     def historie_punten(self) -> str:
@@ -249,7 +291,13 @@ class LijnGrafiek:
 
 def lijn_grafiek(jaren, waarden, prognose_jaren, verwacht, p10, p90) -> LijnGrafiek:
     """History (NaN = missing year, left out) and a forecast with its P10–P90 band."""
-    leeg = LijnGrafiek([], [], "", [], [])
+    smal = _lijn(jaren, waarden, prognose_jaren, verwacht, p10, p90,
+                 LijnGrafiek([], [], "", [], [], breedte=SMAL_BREEDTE, links=50.0))
+    return replace(_lijn(jaren, waarden, prognose_jaren, verwacht, p10, p90,
+                         LijnGrafiek([], [], "", [], [])), smal=smal)
+
+
+def _lijn(jaren, waarden, prognose_jaren, verwacht, p10, p90, leeg: LijnGrafiek) -> LijnGrafiek:
     alle_jaren = [int(j) for j in jaren] + [int(j) for j in prognose_jaren]
     x_as = As(min(alle_jaren), max(alle_jaren), leeg.links + 10, leeg.breedte - 20)
     alle = [float(w) for w in (*waarden, *verwacht, *p10, *p90) if np.isfinite(w)]
@@ -270,8 +318,9 @@ def lijn_grafiek(jaren, waarden, prognose_jaren, verwacht, p10, p90) -> LijnGraf
         band_boven.insert(0, (historie[-1].x, historie[-1].y))
         band_onder.insert(0, (historie[-1].x, historie[-1].y))
     band = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in band_boven + band_onder[::-1])
-    return LijnGrafiek(historie, prognose, band, [(j, x_as(j)) for j in alle_jaren],
-                       [(s, y(s)) for s in y_schaal.streepjes])
+    return replace(leeg, historie=historie, prognose=prognose, band=band,
+                   jaren=[(j, x_as(j)) for j in alle_jaren],
+                   y_as=[(s, y(s)) for s in y_schaal.streepjes])
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,20 +344,31 @@ class StripGrafiek:
     hoogte: float
     breedte: float = BREEDTE
     label_breedte: float = 340.0
+    labels_boven: bool = False
+    smal: StripGrafiek | None = None  # the small-screen layout
 
 
 def strip_grafiek(rijen: list[dict]) -> StripGrafiek:
     """``rijen``: dicts with label, peers (list of values), eigen, and markeringen
     [(label, value, css class)]."""
+    smal = _strip(rijen, SMAL_BREEDTE, SMAL_LINKS, labels_boven=True)
+    return replace(_strip(rijen, BREEDTE, 340.0), smal=smal)
+
+
+def _strip(rijen: list[dict], breedte: float, links: float,
+           labels_boven: bool = False) -> StripGrafiek:
     waarden = [w for r in rijen for w in (*r["peers"], *(m[1] for m in r["markeringen"]),
                                           *([r["eigen"]] if r["eigen"] is not None else []))
                if w is not None and math.isfinite(w)]
-    as_ = As.rond(0.0, max(waarden, default=1.0), 340.0, BREEDTE - RECHTS, vanaf_nul=True)
-    stap = 44.0
-    strips = [Strip(r["label"], 16 + i * stap,
+    as_ = As.rond(0.0, max(waarden, default=1.0), links, breedte - RECHTS, vanaf_nul=True,
+                  n=5 if breedte >= BREEDTE else 4)
+    extra = LABEL_BOVEN if labels_boven else 0.0
+    stap = 44.0 + extra
+    strips = [Strip(r["label"], 16 + extra + i * stap,
                     [as_(w) for w in r["peers"] if w is not None and math.isfinite(w)],
                     as_(r["eigen"]) if r["eigen"] is not None else None,
                     [Lijn(lab, w, as_(w), kl) for lab, w, kl in r["markeringen"]
                      if w is not None and math.isfinite(w)])
               for i, r in enumerate(rijen)]
-    return StripGrafiek(strips, as_, hoogte=30 + len(rijen) * stap + 20)
+    return StripGrafiek(strips, as_, hoogte=30 + len(rijen) * stap + 20, breedte=breedte,
+                        label_breedte=links, labels_boven=labels_boven)

@@ -163,3 +163,7 @@ class Veldlabel:
 
     def __call__(self, veld: str) -> str:
         return self.labels.get(veld, veld)
+
+    def volgorde(self, veld: str) -> int:
+        """The field's place in the form (invoer, bezetting, status); unknown fields last."""
+        return list(self.labels).index(veld) if veld in self.labels else len(self.labels)

@@ -12,7 +12,7 @@ reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -51,6 +51,7 @@ from .access import (
     zichtbare_gemeenten,
 )
 from .extensions import db
+from .grafieken import SMAL_BREEDTE
 from .invoerform import GetalField
 from .models import Gemeente, utcnow
 from .models import Scenario as ScenarioRij
@@ -366,7 +367,9 @@ def detail(scenario_id: int):
     return render_template("scenario/detail.html", rij=rij, uit=uit, problemen=[],
                            parameters_json=json.dumps(rij.parameters, ensure_ascii=False,
                                                       indent=2),
-                           presets=PRESETS, ref=load_referentie())
+                           presets=PRESETS, ref=load_referentie(),
+                           organisatie_velden=ORGANISATIE_VELDEN,
+                           organisatie_waarde=organisatie_waarde)
 
 
 def _mag_wijzigen(rij: ScenarioRij) -> bool:
@@ -500,11 +503,20 @@ class GroepGrafiek:
     basislijn: float
     links: float
     staaf_breedte: float
+    label_tekens: int = 28  # group labels are cut to this many characters
+    smal: GroepGrafiek | None = None  # the small-screen layout (app.grafieken)
 
 
 def groep_grafiek(regels: list[Regel], functies: dict[str, str]) -> GroepGrafiek:
+    """Grouped bars (drawn by the macro ``groep_svg``), wide and for small screens."""
+    smal = _groep(regels, functies, SMAL_BREEDTE, 44.0, 14)
+    return replace(_groep(regels, functies, 760.0, 60.0, 28), smal=smal)
+
+
+def _groep(regels: list[Regel], functies: dict[str, str], breedte: float, links: float,
+           label_tekens: int) -> GroepGrafiek:
     groepen = [*functies.items(), ("totaal", "Totaal")]
-    links, boven, onder, breedte = 60.0, 10.0, 40.0, 760.0
+    boven, onder = 10.0, 40.0
     plot_hoogte = 240.0
     groep_breedte = (breedte - links - 10) / len(groepen)
     staaf = min(28.0, (groep_breedte - 16) / max(len(regels), 1))
@@ -530,7 +542,7 @@ def groep_grafiek(regels: list[Regel], functies: dict[str, str]) -> GroepGrafiek
                                                                       if stap < 1 else 0))
               for k in range(round(float(top / stap)) + 1)]
     return GroepGrafiek(centra, staven, schaal, breedte, basislijn + onder, basislijn, links,
-                        staaf - 2)
+                        staaf - 2, label_tekens)
 
 
 def _gekozen() -> list[ScenarioRij]:

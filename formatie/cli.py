@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import __version__
-from .getallen import format_getal
+from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
 from .invoer_csv import InvoerTabel, read_invoer_csv
 from .model import bereken
 from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
@@ -24,6 +24,7 @@ from .normenset_toml import load_normenset
 from .problemen import InvoerFout
 from .referentie import BRONVERMELDING, load_referentie
 from .schatting import METHODE, geschatte_invoer
+from .taal import aantal_woord, per_eenheid
 from .uitvoer import als_json, resultaat_als_csv, resultaat_als_dict, resultaat_als_tabel
 
 EXIT_FOUT = 2
@@ -115,29 +116,30 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_norms(args: argparse.Namespace) -> int:
     n = load_normenset(args.normen)
     print(f"Normenset {n.naam}, versie {n.versie}: geldig.")
-    print(f"{len(n.functies)} functies, {len(n.invoer)} invoer, {len(n.taken)} taken, "
-          f"{len(n.controles)} controles.")
+    print(f"{aantal_woord(len(n.functies), 'functie')}, "
+          f"{aantal_woord(len(n.invoer), 'invoerveld')}, {aantal_woord(len(n.taken), 'taak')}, "
+          f"{aantal_woord(len(n.controles), 'controle')}.")
     if n.geldig_vanaf or n.geldig_tot:
         print(f"Geldig: {n.geldig_vanaf or '…'} tot en met {n.geldig_tot or '…'}.")
     if n.afgeleid_van:
         print(f"Afgeleid van: {n.afgeleid_van}.")
     print()
     for functie in n.functies:
-        print(f"{functie.naam} ({functie.sleutel}): {format_getal(functie.contracturen_per_fte)} "
-              f"contracturen, afwezigheid {format_getal(functie.afwezigheid * 100)} %, indirect "
-              f"{format_getal(functie.indirect * 100)} % → "
-              f"{format_getal(functie.casus_uren_per_fte)} casusuren per fte; leiding "
-              f"{format_getal(functie.leiding, 2)} fte per fte, vaste basis "
-              f"{format_getal(functie.vast_fte, 2)} fte")
+        print(f"{functie.naam} ({functie.sleutel}): {format_telling(functie.contracturen_per_fte)} "
+              f"contracturen, afwezigheid {format_procent(functie.afwezigheid)}, indirect "
+              f"{format_procent(functie.indirect)} → "
+              f"{format_telling(functie.casus_uren_per_fte)} casusuren per fte; leiding "
+              f"{format_fte(functie.leiding)} fte per fte, vaste basis "
+              f"{format_fte(functie.vast_fte)} fte")
         for p in ORGANISATIE_PARAMETERS:
             if bron := functie.bron_van(p):
                 print(f"  {p}: bron: {bron}")
             if toelichting := functie.toelichting_van(p):
                 print(f"  {p}: {toelichting}")
         for t in n.taken_van(functie.sleutel):
-            print(f"  {t.sleutel:<34} {format_getal(t.uren, 2):>7} uur per "
-                  f"{n.invoer_by_sleutel(t.invoer).eenheid} ({t.invoer}), 80 %: "
-                  f"{format_getal(t.uren_laag, 2)}–{format_getal(t.uren_hoog, 2)}, bron: {t.bron}")
+            print(f"  {t.sleutel:<34} {format_uren(t.uren):>7} uur "
+                  f"{per_eenheid(n.invoer_by_sleutel(t.invoer).eenheid)} ({t.invoer}), 80 %: "
+                  f"{format_uren(t.uren_laag)}–{format_uren(t.uren_hoog)}, bron: {t.bron}")
         print()
     return 0
 

@@ -40,10 +40,12 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
+from .getallen import EXCEL_FORMATEN, format_fte
 from .model import bereken
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
+from .taal import aantal_woord
 from .werkboek_formaat import (
     BEREKENING_SLEUTELS,
     BLAD_BEREKENING,
@@ -225,20 +227,23 @@ class _Formaten:
         self.invoer = wb.add_format({"bg_color": _GEEL, "locked": False, **rand})
         self.invoer_tekst = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
                                            "num_format": "@"})
+        fmt = EXCEL_FORMATEN  # the same kinds and decimals as the pages (formatie.getallen)
         self.invoer_uren = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
-                                          "num_format": "0.00"})
+                                          "num_format": fmt["uren"]})
         self.invoer_procent = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
-                                             "num_format": "0.0%"})
+                                             "num_format": fmt["procent"]})
         self.invoer_fte = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
-                                         "num_format": "0.00"})
+                                         "num_format": fmt["fte"]})
         self.formule = wb.add_format({"bg_color": _GRIJS, **rand})
-        self.formule_uren = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": "#,##0.0"})
-        self.formule_fte = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": "0.00"})
-        self.formule_fte3 = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": "0.000"})
+        self.formule_uren = wb.add_format({"bg_color": _GRIJS, **rand,
+                                           "num_format": fmt["telling"]})
+        self.formule_fte = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": fmt["fte"]})
+        self.formule_fte3 = wb.add_format({"bg_color": _GRIJS, **rand,
+                                           "num_format": fmt["fte_taak"]})
         self.totaal_fte = wb.add_format({"bg_color": _GRIJS, "bold": True, "top": 2,
-                                         "num_format": "0.00"})
+                                         "num_format": fmt["fte"]})
         self.totaal_tekst = wb.add_format({"bold": True, "top": 2})
-        self.waarde_fte = wb.add_format({**rand, "num_format": "0.00"})
+        self.waarde_fte = wb.add_format({**rand, "num_format": fmt["fte"]})
         self.legenda_invoer = wb.add_format({"bg_color": _GEEL, **rand})
         self.legenda_formule = wb.add_format({"bg_color": _GRIJS, **rand})
         self.legenda_tekst = wb.add_format({**rand})
@@ -730,15 +735,14 @@ GEVOELIGHEID_KOLOMMEN = ("invoer", "soort", "sleutel", "waarde_laag", "waarde_ce
 def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
     """The top ``top`` rows of a tornado as values, and a bar chart of the FTE change from the
     central estimate at each input's low and high value (values, not formulas)."""
-    from .getallen import format_getal
-
     rijen = tornado.top(top)
     centraal = tornado.centraal if tornado.functie is None else float(
         tornado.centraal_functie[tornado.normenset.functie_sleutels.index(tornado.functie)])
     wat = "totale fte" if tornado.functie is None else (
         f"fte {tornado.normenset.functie(tornado.functie).naam}")
-    _tekst(ws, 0, 0, f"Gevoeligheid: de {len(rijen)} invoer die de {wat} het meest verschuiven "
-           f"(centraal {format_getal(centraal, 2)} fte; één invoer tegelijk laag/hoog)", f.titel)
+    _tekst(ws, 0, 0, f"Gevoeligheid: de {aantal_woord(len(rijen), 'invoerveld')} die de {wat} "
+           f"het meest verschuiven (centraal {format_fte(centraal)} fte; één invoer tegelijk "
+           "laag/hoog)", f.titel)
     labels = ["Invoer", "Soort", "Sleutel", "Waarde laag", "Waarde centraal", "Waarde hoog",
               "Fte bij laag", "Fte bij hoog", "Uitslag (fte)", "Verschil bij laag (fte)",
               "Verschil bij hoog (fte)"]

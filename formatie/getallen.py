@@ -41,12 +41,15 @@ PROCENTTEKEN = "\u00a0%"
 UREN_DECIMALEN = 2
 #: Decimals of fte.
 FTE_DECIMALEN = 2
-#: XlsxWriter ``num_format`` per kind (Excel shows them in the user's own locale).
+#: XlsxWriter ``num_format`` per kind, the same decimals as the pages (Excel shows them with the
+#: user's own separators). A percentage keeps one decimal there: a cell shows a typed value
+#: rounded, and 15,5 % must not read as 16 %.
 EXCEL_FORMATEN = {
-    "telling": "#,##0",
-    "uren": "#,##0.00",
+    "telling": "#,##0",  # counts and hours per year
+    "uren": "#,##0.00",  # hours per eenheid
     "fte": "#,##0.00",
-    "procent": "0%",
+    "fte_taak": "#,##0.000",  # fte of one taak (small)
+    "procent": "0.0%",
 }
 
 _KOMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")

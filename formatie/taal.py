@@ -38,6 +38,7 @@ WOORDEN: tuple[tuple[str, str], ...] = (
     ("veld", "velden"),
     ("taak", "taken"),
     ("functie", "functies"),
+    ("controle", "controles"),
     ("jaar", "jaren"),
     ("scenario", "scenario's"),
     ("normenset", "normensets"),

@@ -21,6 +21,7 @@ from formatie.excel import (
     WERKBOEK_SOORT,
     exporteer_werkboek,
 )
+from formatie.getallen import EXCEL_FORMATEN
 from formatie.invoer_csv import InvoerTabel, read_invoer_csv
 from formatie.model import bereken
 from formatie.normenset import MAX_NORMENSET_VERSIE, normenset_als_toml
@@ -225,7 +226,7 @@ def test_protection_inputs_formats_and_print_setup(standaard_regio):
     assert meldingen.prompt and meldingen.error
     res = wb["Resultaat"]
     for _code, _sleutel, c in fte_cellen(res):
-        assert c.number_format == "0.00"
+        assert c.number_format == EXCEL_FORMATEN["fte"]
         assert c.protection.locked is not False
     assert res.page_setup.orientation == "landscape"
     # Fit to one page wide (1 is the default, so XlsxWriter leaves fitToWidth out), any height.

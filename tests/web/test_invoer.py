@@ -131,7 +131,7 @@ def test_bad_value_message_at_field_nothing_saved(client, auth, app, veld, waard
     r = client.post(PAD, data=formulier(app, **{veld: waarde, **extra}, indienen="1"))
     assert r.status_code == 422
     assert melding in fout_bij_veld(r.text, veld)
-    assert 'role="alert"' in r.text and "Controleer de volgende" in r.text
+    assert 'role="alert"' in r.text and "Controleer het volgende veld" in r.text
     # entered values are kept (escaped), also the valid ones
     assert f'value="{formulier(app)["scholen"]}"' in r.text or veld == "scholen"
     assert "<script>alert" not in r.text

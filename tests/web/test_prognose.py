@@ -45,7 +45,7 @@ def test_history_form_saves_earlier_years_in_one_go(client, auth, app, vul_invoe
     with app.app_context():
         huidig = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR))
         nu = huidig.waarden["meldingen_16uur"]
-    assert "te weinig jaren voor een trend" in r.text  # the other invoer
+    assert "nog geen trend: cijfers over" in r.text  # the other invoer
     assert "per jaar" in r.text and 'role="img"' in r.text
     assert "lijn-meldingen_16uur-titel" in r.text
     assert "lijn-thuiszitters-titel" not in r.text
@@ -103,7 +103,7 @@ def test_forecast_with_fewer_than_three_years_says_so(client, auth, vul_invoer):
     auth.als("gemeente")
     r = client.get(f"/gemeente/{EIGEN}/{JAAR}/prognose")
     assert r.status_code == 200
-    assert "te weinig jaren voor een trend (2 van de 3)" in r.text
+    assert "nog geen trend: cijfers over 2 jaren, er zijn er minstens 3 nodig" in r.text
     assert "<svg" not in r.text  # no trend, no line chart
     # FTE for the coming years still shown (last known values)
     assert "Benodigde fte op de prognose" in r.text
@@ -123,9 +123,9 @@ def test_forecast_matches_model(client, auth, app, vul_invoer):
     jaren = list(range(JAAR - 5, JAAR + 1))
     p = prognose(jaren, [np.nan, *reeks, nu])
     assert p.heeft_trend
-    from formatie.getallen import format_getal
+    from formatie.getallen import format_getal, format_procent
     # the groei per year as on the page (the page's own seed only affects the interval)
-    assert f"{format_getal((p.groei - 1) * 100, 1)} % per jaar" in r.text
+    assert f"{format_procent(p.groei - 1)} per jaar" in r.text
     assert format_getal(float(p.verwacht[0]), 0) in r.text
     del waarden
 

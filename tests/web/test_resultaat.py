@@ -63,9 +63,12 @@ def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
     assert f">{format_getal(5.0 - res.fte[0, 0], 2)}<" in html
     assert f">{format_getal(1.5 - res.fte[0, 1], 2)}<" in html
     # the accessible SVG chart, one bar per taak (+ vaste basis per functie)
-    assert '<svg role="img" aria-labelledby="svg-titel svg-desc"' in html
-    taakgrafiek = html.split('aria-labelledby="svg-titel svg-desc"')[1].split("</svg>")[0]
-    assert taakgrafiek.count('<rect x=') == len(NORMENSET.taken) + len(NORMENSET.functies)
+    # (twice: the wide layout and the small-screen one, with the labels above the bars)
+    for klasse, id_ in (("grafiek__breed", "svg"), ("grafiek__smal", "svg-smal")):
+        kop = f'<svg class="{klasse}" role="img" aria-labelledby="{id_}-titel {id_}-desc"'
+        assert kop in html
+        taakgrafiek = html.split(kop)[1].split("</svg>")[0]
+        assert taakgrafiek.count('<rect x=') == len(NORMENSET.taken) + len(NORMENSET.functies)
     assert "<script" not in html and "style=" not in html
 
 

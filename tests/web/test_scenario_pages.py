@@ -202,7 +202,7 @@ def test_compare_table_chart_and_xlsx(client, auth, app, vul_invoer):
     r = client.get(f"/scenarios/vergelijk?ids={a}&ids={b}")
     assert r.status_code == 200
     assert "Plus tien" in r.text and "Min tien" in r.text and ">Basis<" in r.text
-    assert '<svg role="img"' in r.text and "<title" in r.text
+    assert 'role="img"' in r.text and "<title" in r.text
     ra, rb = herbereken(app, a)[1], herbereken(app, b)[1]
     basis = herbereken(app, a)[0]
     for res in (ra, rb, basis):
