@@ -112,7 +112,7 @@ def _bereik(rijen: list[dict], breedte: float, links: float,
                                           r.get("bezetting") or 0.0)]
     as_ = As.rond(0.0, max(waarden, default=1.0), links, breedte - RECHTS, vanaf_nul=True,
                   n=5 if breedte >= BREEDTE else 4)
-    extra = LABEL_BOVEN if labels_boven else 0.0
+    extra = LABEL_BOVEN + 10.0 if labels_boven else 0.0  # room for the bezetting marker too
     stap = 34.0 + extra
     balken = []
     for i, r in enumerate(rijen):

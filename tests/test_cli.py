@@ -175,3 +175,19 @@ def test_norms_shows_the_provenance_of_the_set_its_parameters_and_its_taken(caps
         for p, tekst in f.toelichtingen:
             assert f"  {p}: {tekst}" in out
     assert all(f"bron: {t.bron}" in out for t in n.taken)
+
+
+def test_norms_speaks_of_hours_per_one_unit_and_percentages_like_the_pages(capsys):
+    from formatie.getallen import format_procent, format_uren
+    from formatie.taal import per_eenheid
+
+    code, out, _ = run(capsys, "norms")
+    assert code == 0
+    n = standaard_normenset()
+    assert "invoervelden" in out and " invoer," not in out
+    for t in n.taken:
+        eenheid = n.invoer_by_sleutel(t.invoer).eenheid
+        assert f"{format_uren(t.uren)} uur {per_eenheid(eenheid)} ({t.invoer})" in out
+        assert f"uur per {eenheid}" not in out
+    for f in n.functies:
+        assert f"afwezigheid {format_procent(f.afwezigheid)}" in out

@@ -1,6 +1,8 @@
 """Dutch number parsing, shared by the form, the CSV reader and the Excel import."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
 
@@ -55,3 +57,65 @@ def test_format_aantal_for_reading():
     assert format_aantal(0.25) == "0,25"
     assert format_aantal(12.0) == "12"
     assert format_aantal(None) == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Display formats per kind (Babel, nl_NL): counts, hours per eenheid, fte, percentages
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_count_has_no_decimals_and_a_thousands_separator():
+    from formatie.getallen import format_telling
+
+    assert format_telling(20480.0) == "20.480"
+    assert format_telling(1150.4) == "1.150"
+    assert format_telling(None) == ""
+
+
+def test_hours_per_eenheid_always_have_two_decimals_so_small_norms_do_not_read_as_zero():
+    from formatie.getallen import UREN_DECIMALEN, format_uren
+
+    assert UREN_DECIMALEN == 2
+    assert format_uren(0.03) == "0,03"
+    assert format_uren(10) == "10,00"
+    assert format_uren(1234.5) == "1.234,50"
+
+
+def test_fte_has_two_decimals():
+    from formatie.getallen import format_fte
+
+    assert format_fte(2.4149) == "2,41"
+    assert format_fte(12) == "12,00"
+
+
+def test_a_share_is_shown_as_a_percentage_with_a_no_break_space_and_only_its_decimals():
+    from formatie.getallen import format_procent
+
+    assert format_procent(0.16) == "16\u00a0%"
+    assert format_procent(0.155) == "15,5\u00a0%"
+    assert format_procent(0.1234, 2) == "12,34\u00a0%"
+    assert format_procent(None) == ""
+
+
+def test_a_negative_number_gets_a_real_minus_sign_and_zero_none():
+    from formatie.getallen import MIN, format_aantal, format_fte, format_telling
+
+    assert MIN == "\u2212"
+    assert format_fte(-4.8249) == "\u22124,82"
+    assert format_getal(-1234.5, 1) == "\u22121.234,5"
+    assert format_telling(-3) == "\u22123"
+    assert format_aantal(-0.25) == "\u22120,25"
+    assert format_fte(-0.001) == "0,00"  # rounded to zero: no "−0,00"
+
+
+def test_a_shown_negative_number_reads_back_when_a_user_copies_it_into_a_field():
+    assert parse_getal("\u22124,82", ",") == -4.82
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+       st.integers(min_value=0, max_value=3))
+def test_every_displayed_number_reads_back_to_its_rounded_value(waarde, decimalen):
+    tekst = format_getal(waarde, decimalen)
+    assert "-" not in tekst and tekst.count(",") <= 1
+    assert parse_getal(tekst, ",") == pytest.approx(round(waarde, decimalen),
+                                                    abs=10 ** -decimalen)

@@ -60,7 +60,7 @@ class _Tekst(HTMLParser):
 def zichtbare_tekst(html: str) -> str:
     p = _Tekst()
     p.feed(html)
-    return re.sub(r"\s+", " ", " ".join(p.delen))
+    return re.sub(r"[ \t\r\n]+", " ", " ".join(p.delen))  # keeps no-break spaces
 
 
 def foute_vormen(tekst: str) -> list[str]:
@@ -162,3 +162,153 @@ def test_every_page_for_every_role_reads_right(app, client, auth, gevuld):
     assert bekeken >= 60
     assert bevindingen == {}, "\n".join(f"{k}:\n  " + "\n  ".join(v)
                                         for k, v in bevindingen.items())
+
+
+# --------------------------------------------------------------------------------------------
+# The items of issue 14, page by page
+# --------------------------------------------------------------------------------------------
+
+
+def test_scenario_form_hints_say_per_one_and_do_not_repeat_their_label(app, client, auth,
+                                                                        vul_invoer):
+    from app.normensets import actieve_rij, als_normenset
+    from formatie.getallen import format_procent, format_uren
+    from formatie.scenario import PRESETS
+
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    tekst = zichtbare_tekst(client.get(f"/scenarios/nieuw?gemeente={EIGEN}&jaar={JAAR}").text)
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    schoolcontact = next(t for t in n.taken if n.invoer_by_sleutel(t.invoer).eenheid
+                         == "vestigingen")
+    assert f"Norm: {format_uren(schoolcontact.uren)} uur per vestiging " in tekst
+    leerplicht = n.functies[0]
+    assert f"Normenset: {format_procent(leerplicht.afwezigheid)}" in tekst
+    assert "Normenset: 1.836 uur" in tekst and "Normenset: 1836" not in tekst
+    assert "aandeel, bijv." not in tekst
+    for p, uitleg in PRESETS["doorstroompunt_27"].parameter_uitleg.items():
+        if p.startswith("aandeel_"):
+            assert tekst.lower().count(uitleg.split(" (")[0].lower()) == 1, p  # label, not hint
+            assert f"Standaard {format_procent(PRESETS['doorstroompunt_27'].parameters[p])}." \
+                in tekst
+
+
+def test_scenario_form_takes_afwezigheid_as_a_percentage(app, client, auth, vul_invoer):
+    from app.models import Scenario as ScenarioRij
+
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    r = client.post(f"/scenarios/nieuw?gemeente={EIGEN}&jaar={JAAR}",
+                    data={"naam": "Meer verzuim", "org_leerplicht__afwezigheid": "20"})
+    assert r.status_code == 302
+    with app.app_context():
+        rij = app.extensions["sqlalchemy"].session.scalar(
+            __import__("sqlalchemy").select(ScenarioRij).where(ScenarioRij.naam
+                                                               == "Meer verzuim"))
+        assert rij.parameters["organisatie"] == {"leerplicht": {"afwezigheid": 0.2}}
+    kopie = client.get(f"/scenarios/nieuw?gemeente={EIGEN}&jaar={JAAR}&van={rij.id}").text
+    assert 'id="org_leerplicht__afwezigheid"' in kopie and 'value="20"' in kopie
+    detail = zichtbare_tekst(client.get(f"/scenarios/{rij.id}").text)
+    assert "Leerplicht, afwezigheid (vakantie, ziekte, verlof): 16\u00a0% → 20\u00a0%" in detail
+
+
+def test_hours_per_eenheid_read_the_same_on_every_page(app, client, auth, gevuld):
+    from app.normensets import actieve_rij, als_normenset
+    from formatie.getallen import format_uren
+
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+        rij_id = actieve_rij().id
+    taak = next(t for t in n.taken if t.uren == 10)
+    auth.als("gemeente")
+    for pad in (f"/gemeente/{EIGEN}/{JAAR}/resultaat", f"/scenarios/{gevuld[0]}",
+                f"/normen/{rij_id}"):
+        tekst = zichtbare_tekst(client.get(pad).text)
+        assert f"{taak.naam} " in tekst and f" {format_uren(10)} " in tekst, pad
+
+
+def test_gevoeligheid_cell_shows_the_range_once(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    tekst = zichtbare_tekst(client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid").text)
+    assert "de 10 invoervelden die de totale fte" in tekst
+    norm = re.search(r"(\d+,\d\d) – (\d+,\d\d) \(uur per [a-z-]+, 80%-interval\)", tekst)
+    assert norm, tekst
+    assert f"{norm[1]}–{norm[2]}" not in tekst
+
+
+def test_history_page_has_thousands_separators_and_the_form_order(app, client, auth):
+    auth.als("gemeente")
+    from .test_invoer import formulier
+
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=formulier(app, leerplichtigen="20480",
+                                                                  scholen="48", concept="1"))
+    assert r.status_code in (200, 302, 303)
+    tekst = zichtbare_tekst(client.get(f"/gemeente/{EIGEN}/{JAAR}/historie").text)
+    assert "20.480" in tekst and "20480" not in tekst
+    from app.normensets import actieve_rij, als_normenset
+
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    plekken = [tekst.find(f" {i.naam} ") for i in n.invoer]
+    assert all(p >= 0 for p in plekken)
+    assert plekken == sorted(plekken), "fields of one save in the order of the form"
+
+
+def test_region_year_without_figures_says_so_and_offers_no_download(client, auth, vul_invoer):
+    vul_invoer(EIGEN, jaar=JAAR)
+    auth.als("regio")
+    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR + 1}")
+    assert r.status_code == 200
+    tekst = zichtbare_tekst(r.text)
+    assert f"Nog geen cijfers voor {JAAR + 1}" in tekst
+    assert "0,00" not in tekst and "Totaal (0 met cijfers)" not in tekst
+    assert "download-regio" not in r.text and "Download als Excel-scenario" not in tekst
+    assert "Nog geen Excel-scenario om te downloaden" in tekst
+
+
+def test_region_page_links_only_to_years_the_overview_lists(client, auth):
+    from app.access import aangeboden_jaren
+
+    auth.als("regio")
+    overzicht = client.get("/").text
+    regio = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
+    gelinkt = {int(j) for j in re.findall(rf'href="/regio/{EIGEN_REGIO}/(\d+)"', regio)}
+    assert gelinkt <= set(aangeboden_jaren())
+    for j in aangeboden_jaren():
+        assert str(j) in overzicht
+    assert JAAR + 1 not in gelinkt
+
+
+def test_region_with_one_gemeente_with_figures_says_1_gemeente(client, auth, vul_invoer):
+    vul_invoer(EIGEN, jaar=JAAR - 2)
+    auth.als("regio")
+    tekst = zichtbare_tekst(client.get(f"/regio/{EIGEN_REGIO}/{JAAR - 2}").text)
+    assert "(1 gemeente)" in tekst or "1 gemeente)" in tekst
+    assert "1 gemeenten" not in tekst
+
+
+def test_kengetal_per_1000_says_it_is_the_total_of_both_functies(app, client, auth, vul_invoer):
+    from formatie.referentie import load_referentie
+
+    ref = load_referentie()
+    for code in [EIGEN, "0150", *[c for c in ref.leden(EIGEN_REGIO)
+                                  if c not in (EIGEN, "0150", "0232")][:3], ANDER]:
+        vul_invoer(code)
+    auth.als("gemeente")
+    tekst = zichtbare_tekst(client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text)
+    assert "Fte totaal (leerplicht en doorstroompunt) per 1.000 leerplichtigen" in tekst
+
+
+@pytest.mark.parametrize(("rol", "wie"), [
+    ("gemeente", "gemeente@test.nl (gemeente Apeldoorn)"),
+    ("regio", "regio@test.nl (regio MC11)"),
+    ("beheerder", "beheerder@test.nl (beheerder)"),
+])
+def test_the_logged_in_user_and_role_are_visible_in_the_header(client, auth, rol, wie):
+    auth.als(rol)
+    html = client.get("/").text
+    kop = html.split('<header class="kop">')[1].split("</header>")[0]
+    zichtbaar = re.sub(r'<span class="visueel-verborgen">[^<]*</span>', "", kop)
+    assert wie in zichtbare_tekst(zichtbaar)
