@@ -52,6 +52,7 @@ from formatie.normenset_toml import parse_normenset
 from formatie.onzekerheid import PERCENTIEL_NAMEN, Bereik, bereik, dekkingszin
 from formatie.problemen import InvoerFout, Probleem
 from formatie.prognose import MIN_JAREN, prognose_reeksen
+from formatie.taal import aantal_woord
 
 from .access import EERSTE_JAAR, check_jaar, get_gemeente_or_404, mag_gemeente, rol_vereist
 from .berekening import ontbrekend, volume_matrix
@@ -413,8 +414,8 @@ def historie_invoer(code: str, jaar: int):
         return redirect(url_for("analyse.historie_invoer", code=gemeente.code, jaar=jaar),
                         303)
     if aantal:
-        flash(f"Cijfers van eerdere jaren opgeslagen ({aantal} wijziging"
-              f"{'en' if aantal != 1 else ''}).", "succes")
+        flash(f"Cijfers van eerdere jaren opgeslagen ({aantal_woord(aantal, 'wijziging')}).",
+              "succes")
     else:
         flash("Er was niets gewijzigd; er is niets opgeslagen.", "info")
     return redirect(url_for("analyse.prognose", code=gemeente.code, jaar=jaar))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from formatie.getallen import format_aantal, format_invoer
 from formatie.referentie import load_referentie
 from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer, uitleg
+from formatie.taal import aantal_woord
 from formatie.uitvoer import resultaat_als_dict
 
 from .access import check_jaar, get_gemeente_or_404
@@ -140,8 +141,8 @@ def invoer(code: str, jaar: int):
         flash(f"De cijfers van {gemeente.naam} voor {jaar} zijn ingediend.", "succes")
         return redirect(url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
     else:
-        flash(f"Opgeslagen als concept ({len(wijzigingen)} wijziging"
-              f"{'en' if len(wijzigingen) != 1 else ''}).", "succes")
+        flash(f"Opgeslagen als concept ({aantal_woord(len(wijzigingen), 'wijziging')}).",
+              "succes")
     return redirect(url_for("gemeente.invoer", code=gemeente.code, jaar=jaar))
 
 

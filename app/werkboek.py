@@ -44,6 +44,7 @@ from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.scenario import Scenario
+from formatie.taal import aantal_woord
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
@@ -496,7 +497,7 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
             "Intussen heeft iemand anders cijfers in dit werkboek gewijzigd. Er is niets "
             "opgeslagen. Upload het werkboek opnieuw om de wijzigingen tegen de nieuwe stand "
             "te zien."])
-    delen = [f"{aantal} wijziging{'en' if aantal != 1 else ''} uit {p['bestand']} opgeslagen"]
+    delen = [f"{aantal_woord(aantal, 'wijziging')} uit {p['bestand']} opgeslagen"]
     if normen is not None:
         delen.append(f"de gewijzigde normen staan als normenset {normen.label} (niet actief) "
                      "bij de normensets")

@@ -39,6 +39,7 @@ WOORDEN: tuple[tuple[str, str], ...] = (
     ("taak", "taken"),
     ("functie", "functies"),
     ("controle", "controles"),
+    ("wijziging", "wijzigingen"),
     ("jaar", "jaren"),
     ("scenario", "scenario's"),
     ("normenset", "normensets"),
