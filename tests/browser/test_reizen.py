@@ -133,7 +133,7 @@ def test_gemeente_journey(live, page):
     page.wait_for_url(re.compile(rf"/gemeente/{EIGEN}/{JAAR}/resultaat(#.*)?$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Benodigde formatie Apeldoorn")
     expect(page.get_by_role("heading", name="De keten per taak")).to_be_visible()
-    grafiek = page.locator("svg[role=img]").filter(
+    grafiek = page.locator("svg[role=img]:visible").filter(  # the wide or the small layout
         has=page.locator("title", has_text="benodigde fte per taak"))
     expect(grafiek).to_be_visible()
     expect(grafiek.locator("title")).to_have_count(1)
