@@ -368,7 +368,7 @@ def detail(scenario_id: int):
                            parameters_json=json.dumps(rij.parameters, ensure_ascii=False,
                                                       indent=2),
                            presets=PRESETS, ref=load_referentie(),
-                           organisatie_velden=ORGANISATIE_VELDEN,
+                           parameter=parameter,
                            organisatie_waarde=organisatie_waarde)
 
 
