@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .getallen import format_getal
+from .getallen import format_getal, format_telling, format_uren
 from .model import Resultaat
 from .referentie import Referentie
 
@@ -178,8 +178,8 @@ def ketentabel(resultaat: Resultaat, g: int, referentie: Referentie) -> str:
         for k, taak in enumerate(n.taken):
             if taak.functie != functie.sleutel:
                 continue
-            rijen.append([taak.naam, format_getal(resultaat.taak_volume[g, k], 1),
-                          format_getal(taak.uren, 2), format_getal(resultaat.uren[g, k], 0),
+            rijen.append([taak.naam, format_telling(resultaat.taak_volume[g, k]),
+                          format_uren(taak.uren), format_telling(resultaat.uren[g, k]),
                           format_getal(resultaat.fte_taak[g, k], 3)])
         rijen.append(["Vaste basis", "", "", "", format_getal(functie.vast_fte, 3)])
         rijen.append(["Uitvoering", "", "", "", format_getal(resultaat.fte_uitvoering[g, f], 3)])
