@@ -195,7 +195,9 @@ def test_conflict_journey(live, browser, page):
         ander.get_by_role("button", name="Opslaan als concept").click()
         expect(ander.locator(".bericht--succes")).to_be_visible()
 
-        page.locator("#thuiszitters").fill("13")
+        opgeslagen = _invoer_uit_db(live, EIGEN)[1]["thuiszitters"]
+        mijn = int(opgeslagen) + 7  # a value that really differs from what is stored
+        page.locator("#thuiszitters").fill(str(mijn))
         page.get_by_role("button", name="Opslaan als concept").click()
         conflict = page.locator(".conflict")
         expect(conflict).to_be_visible()
@@ -203,14 +205,14 @@ def test_conflict_journey(live, browser, page):
         expect(conflict).to_contain_text("Iemand anders heeft dit formulier intussen opgeslagen")
         expect(conflict).to_contain_text("regio@test.nl")
         # nothing lost: my value stays, the other person's change is taken over
-        expect(page.locator("#thuiszitters")).to_have_value("13")
+        expect(page.locator("#thuiszitters")).to_have_value(str(mijn))
         expect(page.locator("#scholen")).to_have_value("77")
         assert axe(page) == []
         screenshot(page, "06-conflict")
         page.get_by_role("button", name="Opslaan als concept").click()
         expect(page.locator(".bericht--succes")).to_be_visible()
         _versie, waarden, _bez, _status = _invoer_uit_db(live, EIGEN)
-        assert waarden["scholen"] == 77 and waarden["thuiszitters"] == 13
+        assert waarden["scholen"] == 77 and waarden["thuiszitters"] == mijn
     finally:
         ander_ctx.close()
     geen_csp_fouten(page)
