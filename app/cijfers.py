@@ -241,14 +241,20 @@ def invoerbare_historie_jaren(jaar: int) -> list[int]:
 
 
 def basis_als_json(cijfers: Cijfers) -> dict:
-    """The frozen base of a stored scenario (:class:`app.models.Scenario`): one entry per
-    normenset group, ``{"groepen": [{"normenset_id", "gemeentecodes", "invoer", "volume"}]}``,
-    so a region whose members count with different normensets keeps them (its scenario base
-    equals the region page)."""
-    return {"groepen": [{"normenset_id": rij.id, "gemeentecodes": list(g.gemeentecodes),
-                         "invoer": list(g.normenset.invoer_sleutels),
-                         "volume": g.volume.tolist()}
-                        for g, rij in zip(cijfers.groepen, cijfers.rijen, strict=True)]}
+    """The frozen base of a stored scenario (:class:`app.models.Scenario`).
+
+    One normenset: ``{"gemeentecodes", "invoer", "volume"}`` in the scenario's normenset (the
+    format a workbook upload stores too, so both give one base). Several (a region whose
+    members count with different normensets): ``{"groepen": [{"normenset_id",
+    "gemeentecodes", "invoer", "volume"}]}``, one per group, so the scenario's base equals the
+    region page.
+    """
+    delen = [{"normenset_id": rij.id, "gemeentecodes": list(g.gemeentecodes),
+              "invoer": list(g.normenset.invoer_sleutels), "volume": g.volume.tolist()}
+             for g, rij in zip(cijfers.groepen, cijfers.rijen, strict=True)]
+    if len(delen) == 1:
+        return {k: v for k, v in delen[0].items() if k != "normenset_id"}
+    return {"groepen": delen}
 
 
 @dataclass
