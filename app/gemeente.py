@@ -26,7 +26,7 @@ from formatie.uitvoer import resultaat_als_dict
 
 from .access import check_jaar, get_gemeente_or_404
 from .antwoord import json_antwoord
-from .bandbreedte import gemeente_bereik, json_met_bereik
+from .bandbreedte import bereik_van, json_met_bereik
 from .berekening import benchmark_grafiek, grafiek_fte_per_taak, vergelijking
 from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
 from .extensions import db
@@ -186,7 +186,7 @@ def resultaat(code: str, jaar: int):
             doorstroompunt=_doorstroompunt_aandeel(gemeente, jaar, fte),
             vergelijking=v,
             benchmark=benchmark_grafiek(v),
-            bereik=gemeente_bereik(cijfers),
+            bereik=bereik_van(cijfers),
         )
     return render_template("gemeente/resultaat.html", **context)
 

@@ -17,7 +17,7 @@ from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_als_dict, regi
 
 from .access import check_jaar, get_regio_or_404
 from .antwoord import json_antwoord
-from .bandbreedte import regio_bereik
+from .bandbreedte import bereik_van
 from .cijfers import Cijfers, cijfers_regio
 from .invoerform import regio_bezetting_form
 from .models import Regio
@@ -46,7 +46,7 @@ def _pagina(regio: Regio, jaar: int, cijfers: Cijfers, form, status: int = 200,
         verschil={f: float(verschil(b, fte.get(f, 0.0))) for f, b in bezetting.items()
                   if b is not None},
         regels=regio_regels(cijfers.resultaten),
-        meerdere_normensets=len(cijfers.groepen) > 1, bereik=regio_bereik(cijfers),
+        meerdere_normensets=len(cijfers.groepen) > 1, bereik=bereik_van(cijfers),
         regiobeleid=REGIOBELEID, form=form, conflict=conflict,
         regionaal=_regionale_functies(cijfers)), status
 
@@ -113,7 +113,7 @@ def resultaat_json(code: str, jaar: int):
         return json_antwoord({"fout": "onvolledig", "melding": "Nog geen enkele gemeente in "
                                   "deze regio heeft volledige cijfers.",
                                   "weggelaten": _weggelaten(cijfers)}, 409)
-    b = regio_bereik(cijfers)
+    b = bereik_van(cijfers)
     uit = regio_als_dict(cijfers.resultaten, load_referentie(), jaar, regio.code,
                          b.als_dict() if b is not None else None, cijfers.bezetting)
     uit["weggelaten"] = _weggelaten(cijfers)

@@ -26,6 +26,7 @@ from formatie.excel import exporteer_vergelijking
 from formatie.getallen import format_getal, format_invoer
 from formatie.model import Resultaat, bereken, fte_per_functie
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
+from formatie.onzekerheid import TREKKINGEN
 from formatie.parameters import parameter
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, regio_regels, taak_volumes, tel_op
@@ -37,6 +38,7 @@ from formatie.scenario import (
     cohort_23_26,
     controleer,
     pas_toe,
+    vergelijk,
 )
 
 from .access import (
@@ -49,7 +51,6 @@ from .access import (
     mag_regio,
     zichtbare_gemeenten,
 )
-from .bandbreedte import TREKKINGEN_BEREIK, vergelijk_met_bereik
 from .cijfers import (
     Basisgroep,
     Cijfers,
@@ -438,8 +439,9 @@ class Regel:
     basis_totaal: float
     scenario_id: int | None = None
     parameters: dict | None = None
-    #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy; None for a base of
-    #: several normensets until the policy's bereik_groepen is connected).
+    #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy). None for a base of
+    #: several normensets: each group's scenario has its own normenset, and ranges of a sum
+    #: of scenario'd groups are not yet offered by formatie.scenario.vergelijk.
     bereik: tuple[float, float, float, float] | None = None
 
     @property
@@ -493,8 +495,8 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
                 volume = (bg.groep.volume if sleutel_o == "{}"
                           else scenario_groepen(deel[0])[i].volume)
                 extra = [Scenario("Basis")] if sleutel_o == "{}" else []
-                v = vergelijk_met_bereik([*extra, *(Scenario.from_dict(r.parameters)
-                                                    for r in deel)], n, volume, codes, ref)
+                v = vergelijk([*extra, *(Scenario.from_dict(r.parameters) for r in deel)], n,
+                              volume, codes, ref, met_bereik=True)
                 for s, rij in enumerate([None] * len(extra) + deel):
                     fte = dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True))
                     fte["totaal"] = float(v.som_totaal[s])
@@ -591,7 +593,7 @@ def vergelijk_pagina():
         return redirect(url_for("scenario.lijst"))
     return render_template("scenario/vergelijk.html", regels=regels, functies=functies,
                            grafiek=groep_grafiek(regels, functies),
-                           ids=[r.id for r in rijen], trekkingen=TREKKINGEN_BEREIK)
+                           ids=[r.id for r in rijen], trekkingen=TREKKINGEN)
 
 
 @bp.route("/vergelijk.xlsx")

@@ -87,15 +87,16 @@ def regio_als_dict(
     }
 
 
-def trekkingen_functie(bereik, f: int, g: int | None = None) -> np.ndarray:
-    """(D,) drawn fte of functie column ``f`` of a :class:`formatie.onzekerheid.Bereik` kept
-    with ``bewaar_trekkingen=True``: of gemeente row ``g``, or summed over all its gemeenten
-    (g None: the region's draws, one norm draw shared by all)."""
-    if bereik.trekkingen_fte is None:
-        raise ValueError("de trekkingen zijn niet bewaard (bewaar_trekkingen=True)")
-    if g is None:
-        return bereik.trekkingen_fte[:, :, f].sum(axis=1, dtype=float)
-    return bereik.trekkingen_fte[:, g, f].astype(float)
+def trekkingen_functie(groepen_bereik, functie: str) -> np.ndarray:
+    """(D,) drawn fte of one functie (sleutel) over every gemeente of every group of a
+    :class:`formatie.onzekerheid.GroepenBereik` (a group without the functie adds nothing):
+    the draws behind that functie's coverage sentence."""
+    uit = np.zeros(np.shape(groepen_bereik.trekkingen_totaal))
+    for b in groepen_bereik.bereiken:
+        if functie in b.normenset.functie_sleutels:
+            f = b.normenset.functie_sleutels.index(functie)
+            uit += b.trekkingen_fte[:, :, f].sum(axis=1, dtype=float)
+    return uit
 
 
 def dekkingszin_functie(functie: Functie, fte: float, draws: np.ndarray) -> str:

@@ -14,6 +14,7 @@ from app.bandbreedte import leeg_cache
 from app.extensions import db
 from app.normensets import actieve_rij, als_normenset
 from formatie.gevoeligheid import tornado
+from formatie.onzekerheid import bereik
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
 

@@ -178,7 +178,7 @@ def test_regio_bezetting_migration_keeps_the_audit_trail_and_goes_back(leeg_app)
 
     runner = leeg_app.test_cli_runner()
     assert runner.invoke(args=["init"]).exit_code == 0
-    assert runner.invoke(args=["db", "downgrade", "1b5604bbaf31"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "5c2e7a91d4f3"]).exit_code == 0
     with leeg_app.app_context():
         db.session.execute(text(
             "INSERT INTO invoer (gemeente_code, jaar, status, waarden, bezetting, version, "
@@ -206,7 +206,7 @@ def test_regio_bezetting_migration_keeps_the_audit_trail_and_goes_back(leeg_app)
                 "INSERT INTO audit_entry (invoer_version, timestamp, field, action) "
                 "VALUES (1, '2026-01-01 00:00:00', 'x', 'concept')"))
         db.session.rollback()
-    uit = runner.invoke(args=["db", "downgrade", "1b5604bbaf31"])
+    uit = runner.invoke(args=["db", "downgrade", "5c2e7a91d4f3"])
     assert uit.exit_code == 0, uit.output
     with leeg_app.app_context():
         db.session.remove()

@@ -5,7 +5,7 @@ not per gemeente. Audit entries now belong to an invoer or to a regio_bezetting 
 one of the two). Old per-gemeente Doorstroompunt values in invoer.bezetting stay stored.
 
 Revision ID: 5d2e8a41c7b3
-Revises: 1b5604bbaf31
+Revises: 5c2e7a91d4f3
 Create Date: 2026-11-29 16:05:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d2e8a41c7b3'
-down_revision = '1b5604bbaf31'
+down_revision = '5c2e7a91d4f3'
 branch_labels = None
 depends_on = None
 
