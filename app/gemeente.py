@@ -24,7 +24,7 @@ from formatie.regio import REGIONALE_FUNCTIES, aandeel, voeg_bezetting_toe
 from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer, uitleg
 from formatie.uitvoer import resultaat_als_dict
 
-from .access import check_jaar, get_gemeente_or_404
+from .access import check_jaar, get_gemeente_or_404, mag_regio
 from .antwoord import json_antwoord
 from .bandbreedte import bereik_van, json_met_bereik
 from .berekening import benchmark_grafiek, grafiek_fte_per_taak, vergelijking
@@ -154,7 +154,8 @@ def _doorstroompunt_aandeel(gemeente, jaar: int, fte: dict[str, float]) -> list[
             regio_fte = regio.fte.get(f, 0.0)
             uit.append({"functie": regio.functies.get(f, f), "fte": fte[f],
                         "regio_fte": regio_fte, "aandeel": aandeel(fte[f], regio_fte),
-                        "regio": gemeente.regio})
+                        "regio": gemeente.regio,
+                        "regio_zichtbaar": mag_regio(current_user, gemeente.regio)})
     return uit
 
 

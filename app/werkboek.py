@@ -40,7 +40,7 @@ from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
-from formatie.regio import REGIONALE_FUNCTIES
+from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
 from formatie.scenario import Scenario
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
@@ -128,8 +128,8 @@ def download_regio(code: str, jaar: int):
               "met verschillende normensets, en een werkboek kan er nu nog maar één bevatten.",
               "fout")
         return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
-    data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}",
-                     weggelaten_tekst(cijfers))
+    notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
+    data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)
     return stuur_xlsx(data, f"Formatie-scenario regio {regio.naam} {jaar}.xlsx")
 
 

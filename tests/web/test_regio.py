@@ -114,6 +114,12 @@ def test_a_region_with_mixed_normensets_has_one_total_on_every_surface(
     detail = client.get(r.headers["Location"]).text
     voet = _voet(tabel(detail, "uitkomst"))
     assert getal(voet[1]) == round(verwacht, 2) and getal(voet[2]) == round(verwacht, 2)
+    for f in NORMENSET.functie_sleutels:  # its chain tables add up, taken + vaste basis + leiding
+        rijen = tabel(detail, f"keten-{f}")
+        assert [r[0] for r in rijen[1:-1]][-2:] == ["Vaste basis", "Leiding en ondersteuning"]
+        for kolom in (-2, -1):  # fte basis, fte scenario
+            assert sum(getal(r[kolom]) for r in rijen[1:-1]) == pytest.approx(
+                getal(_voet(rijen)[kolom]), abs=0.0005 * len(rijen))
     scenario_id = int(r.headers["Location"].rsplit("/", 1)[1])
     vergelijking = tabel(client.get(f"/scenarios/vergelijk?ids={scenario_id}").text,
                          "vergelijking")
