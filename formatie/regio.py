@@ -19,7 +19,7 @@ import numpy as np
 from .getallen import format_getal
 from .model import Regel, Resultaat, fte_per_functie, functie_regels, verschil
 from .normenset import Functie
-from .onzekerheid import dekkingsaandeel
+from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL, dekkingsaandeel
 from .referentie import Referentie
 from .uitvoer import resultaat_als_dict
 
@@ -51,7 +51,9 @@ def regio_als_dict(
     ``"organisatie"`` are that set's, as in the CLI; with several they are None and
     ``"normensets"`` lists each with its organisation and gemeenten (always present).
     ``bereik``: ``{"functies": {f: {"p10", …}}, "totaal": {"p10", …}}`` (FTE) from the
-    uncertainty model, or None. ``bezetting``: the region's bezetting per functie (fte in
+    uncertainty model, or None; with it every functie gets ``"budget"`` (its
+    :data:`~formatie.onzekerheid.BUDGET_PERCENTIEL` value) and the region ``"budget"``
+    (percentiel, label, fte_totaal). ``bezetting``: the region's bezetting per functie (fte in
     dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
     """
     delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
@@ -70,9 +72,13 @@ def regio_als_dict(
     for f, rij in functies.items():
         if bereik is not None and f in bereik["functies"]:
             rij["bereik"] = bereik["functies"][f]
+            rij["budget"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
     voeg_bezetting_toe(functies, bezetting or {})
     regio = {"code": regio_code, "functies": functies, "fte_totaal": som["totaal"],
-             "bereik_totaal": bereik["totaal"] if bereik is not None else None}
+             "bereik_totaal": bereik["totaal"] if bereik is not None else None,
+             "budget": None if bereik is None else {
+                 "percentiel": BUDGET_PERCENTIEL, "label": BUDGET_LABEL,
+                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL)}}
     een = len(delen) == 1
     return {
         "normenset": delen[0]["normenset"] if een else None,

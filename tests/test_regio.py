@@ -133,6 +133,8 @@ def test_region_json_of_mixed_normensets_sums_each_in_its_own(groepen):
                                                            for r in resultaten))
     assert uit["totaal"]["gemeenten"] == 3
     leerplicht = uit["regio"]["functies"]["leerplicht"]
-    assert leerplicht["bereik"] == {"p80": 1.0}
+    assert leerplicht["bereik"] == {"p80": 1.0} and leerplicht["budget"] == 1.0
+    assert uit["regio"]["budget"] == {"percentiel": "p80", "label": "P80 (begroten)",
+                                      "fte_totaal": 2.0}
     assert leerplicht["verschil"] == pytest.approx(1.0 - leerplicht["fte"])
     assert "verschil" not in uit["regio"]["functies"]["doorstroompunt"]

@@ -180,6 +180,11 @@ def test_a_region_with_one_gemeente_has_exactly_its_p_values_everywhere(client, 
         assert j["functies"][f]["bereik"] == pytest.approx(g["functies"][f]["bereik"], rel=1e-6)
     assert [round(j["bereik_totaal"][k], 2) for k in ("p10", "p50", "p80", "p90")] == \
         eigen["Totaal"]
+    # the one budget figure, labelled with its percentile, on both pages and in the JSON
+    assert j["budget"]["label"] == "P80 (begroten)"
+    for html in (pagina, regio):
+        budget = f"Begroot op P80 (begroten): <strong>{format_getal(j['budget']['fte_totaal'], 2)}"
+        assert budget in html and "P50 is de middelste" in html
     # the scenario comparison's base row (P10–P90 and P80, one decimal)
     r = client.post(f"/scenarios/nieuw?regio={EIGEN_REGIO}&jaar={JAAR}", data={"naam": "Eén"})
     scenario_id = int(r.headers["Location"].rsplit("/", 1)[1])
