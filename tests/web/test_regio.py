@@ -96,8 +96,8 @@ def test_a_region_with_mixed_normensets_has_one_total_on_every_surface(
     leden = tabel(html, "leden")
     assert getal(_voet(leden)[-1]) == round(verwacht, 2)
     per_lid = {r[0]: r for r in leden[1:-1]}
-    assert per_lid["Apeldoorn"][2] == "Standaard 2026 (2026.1)"
-    assert per_lid["Deventer"][2] == "Standaard 2026 (anders)"
+    assert per_lid["Apeldoorn"][2] == NORMENSET.label
+    assert per_lid["Deventer"][2] == f"{NORMENSET.naam} (anders)"
     assert "Elke gemeente telt mee met de normenset waarmee haar cijfers zijn opgeslagen" in html
 
     # the gemeente pages add up to it
