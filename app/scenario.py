@@ -24,9 +24,9 @@ from wtforms.validators import DataRequired, Length
 
 from formatie.excel import exporteer_vergelijking
 from formatie.getallen import format_getal, format_invoer
-from formatie.model import Resultaat, bereken, fte_per_functie
+from formatie.model import Groep, Resultaat, bereken, fte_per_functie
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
-from formatie.onzekerheid import TREKKINGEN
+from formatie.onzekerheid import TREKKINGEN, bereik_groepen
 from formatie.parameters import parameter
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, regio_regels, taak_volumes, tel_op
@@ -439,9 +439,8 @@ class Regel:
     basis_totaal: float
     scenario_id: int | None = None
     parameters: dict | None = None
-    #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy). None for a base of
-    #: several normensets: each group's scenario has its own normenset, and ranges of a sum
-    #: of scenario'd groups are not yet offered by formatie.scenario.vergelijk.
+    #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy, over every normenset
+    #: group of the base).
     bereik: tuple[float, float, float, float] | None = None
 
     @property
@@ -449,13 +448,15 @@ class Regel:
         return self.totaal - self.basis_totaal
 
 
-def _som(delen: list[tuple[dict[str, float], tuple | None]]
-         ) -> tuple[dict[str, float], float, tuple | None]:
-    """One row's (fte per functie, total, range) over the groups of its base; the range only
-    for a base of one group."""
-    som = tel_op([fte for fte, _ in delen])
+def _som(delen: list[dict[str, float]], groepen: list[Groep]
+         ) -> tuple[dict[str, float], float, tuple[float, ...]]:
+    """One row's (fte per functie, total, P10/P50/P80/P90 of the total) over the groups of its
+    base, each as the scenario leaves it: the range by the one uncertainty policy
+    (:func:`formatie.onzekerheid.bereik_groepen`; the base row of one gemeente has exactly
+    that gemeente's P-values, and a taak has the same norm draws in every row)."""
+    som = tel_op(delen)
     totaal = som.pop("totaal")
-    return som, totaal, delen[0][1] if len(delen) == 1 else None
+    return som, totaal, tuple(bereik_groepen(groepen).totaal.tolist())
 
 
 def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]]:
@@ -464,8 +465,7 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
     Scenarios on the same frozen base share one base row. Per normenset group of that base,
     those that also share their overrides (values from a workbook) go through one
     :func:`formatie.scenario.vergelijk` call; a row's figures are the sums over the groups.
-    The range (by the one uncertainty policy, :mod:`app.bandbreedte`) is shown for a base of
-    one normenset.
+    Every row's range is over all groups of its base (:func:`_som`).
     """
     bases: dict[str, list[ScenarioRij]] = {}
     for rij in rijen:
@@ -485,8 +485,10 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
             per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
                                      []).append(rij)
         per_overrides.setdefault("{}", [])  # the base goes with the scenarios without overrides
-        # scenario id (None: the base) → per group (fte per functie + "totaal", bereik)
-        delen: dict[int | None, list[tuple[dict[str, float], tuple | None]]] = {}
+        # scenario id (None: the base) → per group: fte per functie + "totaal", and the group
+        # as the scenario leaves it (normenset, volume) for the range over all groups
+        delen: dict[int | None, list[dict[str, float]]] = {}
+        toegepast: dict[int | None, list[Groep]] = {}
         for i, bg in enumerate(basisgroepen):
             n, codes = bg.groep.normenset, bg.groep.gemeentecodes
             for f in n.functies:
@@ -495,20 +497,23 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
                 volume = (bg.groep.volume if sleutel_o == "{}"
                           else scenario_groepen(deel[0])[i].volume)
                 extra = [Scenario("Basis")] if sleutel_o == "{}" else []
-                v = vergelijk([*extra, *(Scenario.from_dict(r.parameters) for r in deel)], n,
-                              volume, codes, ref, met_bereik=True)
-                for s, rij in enumerate([None] * len(extra) + deel):
+                scenarios = [*extra, *(Scenario.from_dict(r.parameters) for r in deel)]
+                v = vergelijk(scenarios, n, volume, codes, ref)
+                for s, (scenario, rij) in enumerate(zip(scenarios, [None] * len(extra) + deel,
+                                                        strict=True)):
+                    sleutel = None if rij is None else rij.id
                     fte = dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True))
                     fte["totaal"] = float(v.som_totaal[s])
-                    bereik = tuple(v.bereik[s].tolist()) if v.bereik is not None else None
-                    delen.setdefault(None if rij is None else rij.id, []).append((fte, bereik))
+                    delen.setdefault(sleutel, []).append(fte)
+                    n_s, v_s = pas_toe(scenario, n, volume, codes, ref)
+                    toegepast.setdefault(sleutel, []).append(Groep(n_s, codes, v_s))
 
         basis_naam = "Basis" if len(bases) == 1 else f"Basis {eerste.scope_label}"
-        fte, basis_totaal, bereik = _som(delen[None])
+        fte, basis_totaal, bereik = _som(delen[None], toegepast[None])
         regels.append(Regel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
                             bereik=bereik))
         for rij in leden:
-            fte, totaal, bereik = _som(delen[rij.id])
+            fte, totaal, bereik = _som(delen[rij.id], toegepast[rij.id])
             regels.append(Regel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
                                 rij.parameters, bereik=bereik))
     return regels, functies

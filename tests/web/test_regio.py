@@ -125,6 +125,9 @@ def test_a_region_with_mixed_normensets_has_one_total_on_every_surface(
                          "vergelijking")
     basis = next(r for r in vergelijking if r[0] == "Basis")
     assert getal(basis[-4]) == round(verwacht, 2)
+    # and its range is the region's, over both normensets (P80, one decimal)
+    p80 = j["regio"]["bereik_totaal"]["p80"]
+    assert getal(basis[-1]) == round(p80, 1)
 
 
 def test_the_region_workbook_of_mixed_normensets_has_the_same_total(
