@@ -5,8 +5,9 @@ module loads stored figures, validates, calls the model and lays out charts.
 
 Pages: ``/gemeente/<code>/<jaar>/gevoeligheid`` (tornado), ``…/historie-invoer`` (figures of
 the five years before ``jaar``), ``…/prognose`` (trend + FTE for the next years) and
-``/kalibratie`` (beheerder; regio for its own gemeenten). The result page and the region page
-get their ranges from :func:`resultaat_bereik` and :func:`regio_bereik`.
+``/kalibratie`` (beheerder; regio for its own gemeenten). Stored figures come from
+:mod:`app.cijfers`, ranges from :mod:`app.bandbreedte` (the result page and the region page
+use them directly).
 
 History is stored as :class:`~app.models.Invoer` rows of the earlier years (status concept
 unless they were submitted), so a year's submitted figures and its history are one record.
@@ -14,10 +15,6 @@ unless they were submitted), so a year's submitted figures and its history are o
 
 from __future__ import annotations
 
-import hashlib
-import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -49,155 +46,30 @@ from formatie.invoer_csv import read_invoer_csv
 from formatie.model import bereken
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
-from formatie.onzekerheid import PERCENTIEL_NAMEN, Bereik, bereik, dekkingszin
 from formatie.problemen import InvoerFout, Probleem
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 from formatie.taal import aantal_woord
 
 from .access import EERSTE_JAAR, check_jaar, get_gemeente_or_404, mag_gemeente, rol_vereist
-from .berekening import ontbrekend, volume_matrix
+from .bandbreedte import prognose_bereik
+from .cijfers import (
+    cijfers_gemeente,
+    historie_jaren,
+    invoerbare_historie_jaren,
+    ontbrekend,
+    volume_matrix,
+)
 from .extensions import db
-from .grafieken import bereik_grafiek, histogram, lijn_grafiek, strip_grafiek, tornado_grafiek
+from .grafieken import lijn_grafiek, tornado_grafiek
 from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, utcnow
 from .models import Normenset as NormensetRij
 from .normensets import actieve_rij, als_normenset
-from .opslaan import als_tekst, huidige_invoer, normenset_label
+from .opslaan import als_tekst, normenset_label
 
 bp = Blueprint("analyse", __name__)
 
-HISTORIE_JAREN = 5
 HORIZON = 3
 TORNADO_TOP = 10
-
-
-def seed_voor(*delen: object) -> int:
-    """A stable seed from e.g. gemeentecode, jaar: only for the forecast's own prediction
-    interval (:func:`formatie.prognose.prognose_reeksen`); ranges of FTE follow the one policy
-    of :mod:`formatie.onzekerheid` and take no seed."""
-    tekst = "\x1f".join(str(d) for d in delen)
-    return int.from_bytes(hashlib.sha256(tekst.encode()).digest()[:8], "big")
-
-
-# =============================================================================================
-# Ranges on the result page and the region page
-# =============================================================================================
-
-
-@dataclass(frozen=True)
-class Bereikweergave:
-    """Everything the result page shows about ranges."""
-
-    rijen: list[dict]  # label, centraal, p10 … p90, bezetting (None if unknown)
-    grafiek: object
-    histogram: object
-    zin: str
-    zin_bron: str  # "bezetting" or "p80"
-    trekkingen: int
-
-
-def _weergave(bereik_: Bereik, labels: list[str], centraal: np.ndarray, p: np.ndarray,
-              centraal_totaal: float, p_totaal: np.ndarray, trekkingen_totaal: np.ndarray,
-              bezetting: list[float | None]) -> Bereikweergave:
-    rijen = []
-    for f, label in enumerate(labels):
-        rijen.append({"label": label, "centraal": float(centraal[f]),
-                      **dict(zip(PERCENTIEL_NAMEN, p[:, f].tolist(), strict=True)),
-                      "bezetting": bezetting[f]})
-    bezet_totaal = (float(sum(bezetting)) if bezetting and None not in bezetting else None)
-    rijen.append({"label": "Totaal", "centraal": float(centraal_totaal),
-                  **dict(zip(PERCENTIEL_NAMEN, p_totaal.tolist(), strict=True)),
-                  "bezetting": bezet_totaal})
-    totaal = rijen[-1]
-    if bezet_totaal is not None:
-        zin, bron = dekkingszin(bezet_totaal, trekkingen_totaal), "bezetting"
-    else:
-        zin, bron = dekkingszin(totaal["p80"], trekkingen_totaal), "p80"
-    lijnen = [("P10", totaal["p10"], "markering--p"), ("P50", totaal["p50"], "markering--p"),
-              ("P80", totaal["p80"], "markering--p80"), ("P90", totaal["p90"], "markering--p")]
-    if bezet_totaal is not None:
-        lijnen.append(("bezetting", bezet_totaal, "markering--bezetting"))
-    return Bereikweergave(rijen, bereik_grafiek(rijen), histogram(trekkingen_totaal, lijnen),
-                          zin, bron, bereik_.trekkingen)
-
-
-def bereken_bereik(normenset: Normenset, volume: np.ndarray, codes: tuple[str, ...],
-                   **kwargs) -> Bereik:
-    """:func:`formatie.onzekerheid.bereik` on its one policy (no seed: the draws follow from
-    the inputs, so every page shows the same P-values for the same figures)."""
-    return bereik(normenset, volume, gemeentecodes=codes, bewaar_trekkingen=True, **kwargs)
-
-
-# Ranges are a pure function of (normenset, volumes, codes, bezetting): a reload of the
-# same page reuses them (per process, least recently used out). Same numbers either way.
-_CACHE: OrderedDict[tuple, Bereikweergave] = OrderedDict()
-_CACHE_MAX = 256
-_CACHE_LOCK = threading.Lock()
-
-
-def _gecached(sleutel: tuple, maak) -> Bereikweergave:
-    with _CACHE_LOCK:
-        if sleutel in _CACHE:
-            _CACHE.move_to_end(sleutel)
-            return _CACHE[sleutel]
-    waarde = maak()
-    with _CACHE_LOCK:
-        _CACHE[sleutel] = waarde
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    return waarde
-
-
-def leeg_cache() -> None:
-    """Forget cached ranges (benchmarks measure the cold page with it)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-
-
-def _cache_sleutel(normenset: Normenset, volume: np.ndarray, bezetting, *rest) -> tuple:
-    tekst = normenset.bron_tekst if normenset.bron_tekst is not None else id(normenset)
-    return (normenset.label, tekst, volume.tobytes(), tuple(bezetting), *rest)
-
-
-def resultaat_bereik(invoer: Invoer, normenset: Normenset) -> Bereikweergave:
-    """Ranges of one gemeente's stored invoer."""
-    volume = volume_matrix([invoer], normenset)
-    bezetting = [(invoer.bezetting or {}).get(f) for f in normenset.functie_sleutels]
-
-    def maak() -> Bereikweergave:
-        b = bereken_bereik(normenset, volume, (invoer.gemeente_code,))
-        return _weergave(b, [f.naam for f in normenset.functies], b.centraal[0], b.fte[:, 0, :],
-                         float(b.centraal_totaal[0]), b.fte_totaal[:, 0],
-                         b.trekkingen_totaal(0), bezetting)
-
-    return _gecached(_cache_sleutel(normenset, volume, bezetting, invoer.gemeente_code), maak)
-
-
-def regio_bereik(regio_code: str, jaar: int, leden: list[Invoer],
-                 normenset: Normenset) -> Bereikweergave:
-    """Range of a region's total over ``leden`` (complete invoer, one normenset): one norm draw
-    for all gemeenten (``regio_index``), so the region's range is not falsely narrow."""
-    codes = tuple(i.gemeente_code for i in leden)
-    volume = volume_matrix(leden, normenset)
-    bezetting: list[float | None] = []
-    for f in normenset.functie_sleutels:
-        waarden = [(i.bezetting or {}).get(f) for i in leden]
-        bezetting.append(None if None in waarden else float(sum(waarden)))
-
-    def maak() -> Bereikweergave:
-        b = bereken_bereik(normenset, volume, codes, regio_index=[regio_code] * len(codes))
-        return _weergave(b, [f.naam for f in normenset.functies], b.regio_centraal[0],
-                         b.regio_fte[:, 0, :], float(b.regio_centraal[0].sum()),
-                         b.regio_totaal[:, 0], b.trekkingen_totaal(None), bezetting)
-
-    return _gecached(_cache_sleutel(normenset, volume, bezetting, regio_code, *codes), maak)
-
-
-def json_met_bereik(uit: dict, invoer: Invoer, normenset: Normenset) -> dict:
-    """Add ranges to resultaat.json the way ``formatie calculate --onzekerheid`` does."""
-    from formatie.onzekerheid import voeg_bereik_toe
-
-    voeg_bereik_toe(uit, normenset, volume_matrix([invoer], normenset))
-    return uit
 
 
 # =============================================================================================
@@ -206,13 +78,11 @@ def json_met_bereik(uit: dict, invoer: Invoer, normenset: Normenset) -> dict:
 
 
 def _volledige_invoer(code: str, jaar: int):
-    """(gemeente, invoer, normenset row, normenset) or a 'no result' page."""
+    """(gemeente, invoer, normenset row, normenset) from :mod:`app.cijfers`."""
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
-    invoer = huidige_invoer(gemeente, jaar)
-    rij = invoer.normenset if invoer and invoer.normenset else actieve_rij()
-    normenset = als_normenset(rij)
-    return gemeente, invoer, rij, normenset
+    lid = cijfers_gemeente(gemeente, jaar).leden[0]
+    return gemeente, lid.invoer, lid.rij, lid.normenset
 
 
 def tornado_van(invoer: Invoer, normenset: Normenset, functie: str | None = None):
@@ -240,16 +110,6 @@ def gevoeligheid(code: str, jaar: int):
 # =============================================================================================
 # History (earlier years) and forecast
 # =============================================================================================
-
-
-def historie_jaren(jaar: int) -> list[int]:
-    return list(range(jaar - HISTORIE_JAREN, jaar))
-
-
-def invoerbare_historie_jaren(jaar: int) -> list[int]:
-    """The earlier years the history form offers: only years check_jaar accepts (a row for
-    an earlier year could not be opened anywhere)."""
-    return [j for j in historie_jaren(jaar) if j >= EERSTE_JAAR]
 
 
 def _rijen_per_jaar(gemeente: Gemeente, jaren: list[int]) -> dict[int, Invoer]:
@@ -434,9 +294,8 @@ class Reeks:
 def prognose(code: str, jaar: int):
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
-    huidig = huidige_invoer(gemeente, jaar)
-    rij = huidig.normenset if huidig and huidig.normenset else actieve_rij()
-    normenset = als_normenset(rij)
+    lid = cijfers_gemeente(gemeente, jaar).leden[0]
+    rij, normenset = lid.rij, lid.normenset
     jaren = [*historie_jaren(jaar), jaar]
     rijen = _rijen_per_jaar(gemeente, jaren)
     waarden = np.full((len(normenset.invoer), len(jaren)), np.nan)
@@ -448,8 +307,8 @@ def prognose(code: str, jaar: int):
     # series without any figure are left out of the fit (the model needs ≥ 1 value to carry)
     bekend = np.isfinite(waarden).any(axis=1)
     ontbreekt = [inv.naam for i, inv in enumerate(normenset.invoer) if not bekend[i]]
-    reeksen = prognose_reeksen(jaren, waarden[bekend], HORIZON, np.random.default_rng(
-        seed_voor(gemeente.code, jaar, "prognose"))) if bekend.any() else None
+    # prognose_reeksen seeds itself: the same figures give the same forecast
+    reeksen = prognose_reeksen(jaren, waarden[bekend], HORIZON) if bekend.any() else None
     prognose_jaren = [jaar + h for h in range(1, HORIZON + 1)]
     positie = np.cumsum(bekend) - 1
     overzicht = []
@@ -465,12 +324,10 @@ def prognose(code: str, jaar: int):
     if not ontbreekt:
         for j in prognose_jaren:
             volume, dispersie = reeksen.voor_jaar(int(j))
-            codes = (gemeente.code,)
-            res = bereken(normenset, volume[None, :], codes)
-            b = bereken_bereik(normenset, volume[None, :], codes, dispersie=dispersie[None, :])
+            res = bereken(normenset, volume[None, :], (gemeente.code,))
             fte_jaren.append({"jaar": int(j), "centraal": float(res.fte_totaal[0]),
                               "functies": res.fte[0].tolist(),
-                              **b.als_dict(b.fte_totaal[:, 0])})
+                              **prognose_bereik(normenset, volume, gemeente.code, dispersie)})
     met_trend = sum(1 for r in overzicht if r.prognose is not None and r.prognose.heeft_trend)
     return render_template(
         "analyse/prognose.html", gemeente=gemeente, jaar=jaar, normenset=normenset,
@@ -618,39 +475,3 @@ def kalibratie_opslaan():
         return redirect(url_for("analyse.kalibratie"))
     flash(f"Normenset {rij.label} is opgeslagen. Hij is nog niet actief.", "succes")
     return redirect(url_for("normen.detail", normenset_id=rij.id))
-
-
-# =============================================================================================
-# Benchmark chart (figures from app.berekening.vergelijking)
-# =============================================================================================
-
-
-def benchmark_grafiek(v):
-    """Strip plot of a :class:`~app.berekening.Vergelijking`'s kengetallen: one dot per peer of
-    the same size band, lines at the medians of the band and the region, a diamond for the
-    gemeente itself. None when there is nothing to compare."""
-    if v is None or not v.kengetallen:
-        return None
-    rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
-              "markeringen": [("mediaan grootteklasse", k.mediaan_grootte, "markering--p80"),
-                              ("mediaan regio", k.mediaan_regio, "markering--regio")]}
-             for k in v.kengetallen]
-    return strip_grafiek(rijen)
-
-
-# =============================================================================================
-# Excel export: the Onzekerheid and Gevoeligheid sheets
-# =============================================================================================
-
-
-def werkboek_analyse(normenset: Normenset, volume: np.ndarray, codes: tuple[str, ...],
-                     jaar: int) -> dict:
-    """Keyword arguments ``onzekerheid=`` and ``gevoeligheid=`` for
-    :func:`formatie.excel.exporteer_werkboek`: ranges per gemeente (for one gemeente with the
-    one policy of :mod:`formatie.onzekerheid`, so the sheet shows the pages' numbers) and the
-    tornado of the whole selection (summed over its gemeenten)."""
-    from formatie.excel import onzekerheid_uit_bereik
-
-    b = bereik(normenset, volume, gemeentecodes=codes)
-    return {"onzekerheid": onzekerheid_uit_bereik(b),
-            "gevoeligheid": tornado(normenset, volume, gemeentecodes=codes)}

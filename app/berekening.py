@@ -1,39 +1,23 @@
-"""Results for stored invoer: every figure comes from :func:`formatie.model.bereken`.
-
-This module only gathers stored values into the model's (G, I) volume matrix and picks
-figures out of the :class:`~formatie.model.Resultaat`; it implements no formula itself.
+"""Benchmark and the fte-per-taak chart for a gemeente's result page: every figure comes from
+:func:`formatie.model.bereken` and :func:`formatie.model.functie_regels`; stored figures are
+gathered by :mod:`app.cijfers`. This module implements no formula itself.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
 
-from formatie.model import Resultaat, bereken
+from formatie.model import Resultaat, bereken, functie_regels
 from formatie.normenset import Normenset
 
+from .cijfers import ontbrekend, volume_matrix
 from .extensions import db
-from .grafieken import LABEL_BOVEN, SMAL_BREEDTE, SMAL_LINKS
+from .grafieken import LABEL_BOVEN, SMAL_BREEDTE, SMAL_LINKS, strip_grafiek
 from .models import INGEDIEND, Gemeente, Invoer
-
-
-def ontbrekend(invoer: Invoer | None, normenset: Normenset) -> list[str]:
-    """Invoer sleutels of ``normenset`` without a stored value."""
-    waarden = invoer.waarden if invoer else {}
-    return [s for s in normenset.invoer_sleutels if s not in (waarden or {})]
-
-
-def volume_matrix(rijen: list[Invoer], normenset: Normenset) -> np.ndarray:
-    """(G, I) volumes in the normenset's invoer order (rows must be complete)."""
-    return np.array([[r.waarden[s] for s in normenset.invoer_sleutels] for r in rijen],
-                    dtype=float).reshape(len(rijen), len(normenset.invoer))
-
-
-def bereken_invoer(invoer: Invoer, normenset: Normenset) -> Resultaat:
-    return bereken(normenset, volume_matrix([invoer], normenset), (invoer.gemeente_code,))
-
 
 #: CBS inhabitants bands for peers "of similar size" (upper bounds, exclusive).
 GROOTTEKLASSEN = ((20_000, "minder dan 20.000 inwoners"), (50_000, "20.000 tot 50.000 inwoners"),
@@ -163,6 +147,21 @@ def _per_meldingen(res: Resultaat, alle: Resultaat, normenset: Normenset, *selec
     return _kengetal(label, eigen, waarden, *selecties)
 
 
+def benchmark_grafiek(v):
+    """Strip plot of a :class:`Vergelijking`'s kengetallen: one dot per peer of
+    the same size band, lines at the medians of the band and the region, a diamond for the
+    gemeente itself. None when there is nothing to compare."""
+    if v is None or not v.kengetallen:
+        return None
+    rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
+              "markeringen": [("mediaan grootteklasse", k.mediaan_grootte, "markering--p80"),
+                              ("mediaan regio", k.mediaan_regio, "markering--regio")]}
+             for k in v.kengetallen]
+    return strip_grafiek(rijen)
+
+
+
+
 @dataclass(frozen=True)
 class Balk:
     label: str
@@ -193,20 +192,14 @@ class Grafiek:
 
 
 def grafiek_fte_per_taak(res: Resultaat, g: int = 0) -> Grafiek:
-    """Bars of FTE per taak (vaste basis per functie too), coloured per functie, each including
-    its share of leiding/ondersteuning (× (1 + leiding)), so a functie's bars add up to its fte.
-    """
+    """Bars of :func:`formatie.model.functie_regels`: per functie one bar per taak (execution
+    fte), then "Vaste basis" and "Leiding en ondersteuning", coloured per functie, so a
+    functie's bars add up to its fte (the same lines as the chain table and the JSON)."""
     n = res.normenset
-    items: list[tuple[str, float, str]] = []
-    for f, functie in enumerate(n.functies):
-        met_leiding = 1.0 + functie.leiding
-        for k, taak in enumerate(n.taken):
-            if taak.functie == functie.sleutel:
-                items.append((taak.naam, float(res.fte_taak[g, k]) * met_leiding,
-                              f"functie-{f % 4}"))
-        if functie.vast_fte:
-            items.append((f"{functie.naam}: vaste basis", functie.vast_fte * met_leiding,
-                          f"functie-{f % 4}"))
+    kleur = {f.sleutel: f"functie-{i % 4}" for i, f in enumerate(n.functies)}
+    naam = {f.sleutel: f.naam for f in n.functies}
+    items = [(r.naam if r.soort == "taak" else f"{naam[r.functie]}: {r.naam.lower()}", r.fte,
+              kleur[r.functie]) for r in functie_regels(res, g)]
     smal = _balken(items, Grafiek([], 0, breedte=SMAL_BREEDTE, label_breedte=SMAL_LINKS,
                                   labels_boven=True))
     return replace(_balken(items, Grafiek([], 0)), smal=smal)

@@ -9,7 +9,6 @@ from flask import (
     abort,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -19,19 +18,18 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from formatie.getallen import format_aantal, format_invoer
+from formatie.model import functie_regels, verschil
 from formatie.referentie import load_referentie
+from formatie.regio import REGIONALE_FUNCTIES, aandeel, voeg_bezetting_toe
 from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer, uitleg
 from formatie.taal import aantal_woord
 from formatie.uitvoer import resultaat_als_dict
 
-from .access import check_jaar, get_gemeente_or_404
-from .analyse import (
-    benchmark_grafiek,
-    invoerbare_historie_jaren,
-    json_met_bereik,
-    resultaat_bereik,
-)
-from .berekening import bereken_invoer, grafiek_fte_per_taak, ontbrekend, vergelijking
+from .access import check_jaar, get_gemeente_or_404, mag_regio
+from .antwoord import json_antwoord
+from .bandbreedte import bereik_van, json_met_bereik
+from .berekening import benchmark_grafiek, grafiek_fte_per_taak, vergelijking
+from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
 from .extensions import db
 from .invoerform import Veldlabel, invoer_form
 from .models import ACTIE_LABELS, NIET_BEGONNEN, STATUS_LABELS, AuditEntry
@@ -39,6 +37,7 @@ from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
+
 
 def _prefill(gemeente_code: str, normenset, waarden: dict) -> dict:
     """The CBS box: inhabitants, one estimate per target group (label, estimate and the invoer
@@ -146,15 +145,19 @@ def invoer(code: str, jaar: int):
     return redirect(url_for("gemeente.invoer", code=gemeente.code, jaar=jaar))
 
 
-def _resultaat_of_none(gemeente, jaar):
-    """(invoer, normenset row, normenset, result or None, missing fields)."""
-    opgeslagen = huidige_invoer(gemeente, jaar)
-    rij = (opgeslagen.normenset if opgeslagen and opgeslagen.normenset else actieve_rij())
-    normenset = als_normenset(rij)
-    missend = ontbrekend(opgeslagen, normenset)
-    if opgeslagen is None or missend:
-        return opgeslagen, rij, normenset, None, missend
-    return opgeslagen, rij, normenset, bereken_invoer(opgeslagen, normenset), []
+def _doorstroompunt_aandeel(gemeente, jaar: int, fte: dict[str, float]) -> list[dict]:
+    """Per regional functie (the Doorstroompunt): the gemeente's fte, the region's need and
+    the gemeente's share of it (:func:`formatie.regio.aandeel`)."""
+    regio = cijfers_regio(gemeente.regio, jaar)
+    uit = []
+    for f in REGIONALE_FUNCTIES:
+        if f in fte:
+            regio_fte = regio.fte.get(f, 0.0)
+            uit.append({"functie": regio.functies.get(f, f), "fte": fte[f],
+                        "regio_fte": regio_fte, "aandeel": aandeel(fte[f], regio_fte),
+                        "regio": gemeente.regio,
+                        "regio_zichtbaar": mag_regio(current_user, gemeente.regio)})
+    return uit
 
 
 @bp.route("/<code>/<int:jaar>/resultaat")
@@ -162,19 +165,30 @@ def _resultaat_of_none(gemeente, jaar):
 def resultaat(code: str, jaar: int):
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
-    opgeslagen, rij, normenset, res, missend = _resultaat_of_none(gemeente, jaar)
-    context = {"gemeente": gemeente, "jaar": jaar, "invoer": opgeslagen, "normenset": normenset,
-               "normenset_rij": rij, "res": res,
-               "missend": [normenset.invoer_by_sleutel(s).naam for s in missend]}
-    if res is not None:
-        bezetting = opgeslagen.bezetting or {}
-        v = vergelijking(opgeslagen, res, normenset)
+    cijfers = cijfers_gemeente(gemeente, jaar)
+    lid = cijfers.leden[0]
+    context = {"gemeente": gemeente, "jaar": jaar, "invoer": lid.invoer,
+               "normenset": lid.normenset, "normenset_rij": lid.rij, "res": None,
+               "missend": [lid.normenset.invoer_by_sleutel(s).naam for s in lid.ontbrekend]}
+    if cijfers.groepen:
+        res = cijfers.resultaten[0]
+        fte = cijfers.fte
+        bezetting = cijfers.bezetting
+        v = vergelijking(lid.invoer, res, lid.normenset)
         context.update(
+            res=res,
+            regels=functie_regels(res, 0),
             grafiek=grafiek_fte_per_taak(res),
-            bezetting=[bezetting.get(f) for f in normenset.functie_sleutels],
+            functierijen=[{"functie": f, "fte": fte[f.sleutel],
+                           "bezetting": bezetting.get(f.sleutel),
+                           "regionaal": f.sleutel in REGIONALE_FUNCTIES,
+                           "verschil": None if bezetting.get(f.sleutel) is None
+                           else float(verschil(bezetting[f.sleutel], fte[f.sleutel]))}
+                          for f in lid.normenset.functies],
+            doorstroompunt=_doorstroompunt_aandeel(gemeente, jaar, fte),
             vergelijking=v,
             benchmark=benchmark_grafiek(v),
-            bereik=resultaat_bereik(opgeslagen, normenset),
+            bereik=bereik_van(cijfers),
         )
     return render_template("gemeente/resultaat.html", **context)
 
@@ -182,16 +196,21 @@ def resultaat(code: str, jaar: int):
 @bp.route("/<code>/<int:jaar>/resultaat.json")
 @login_required
 def resultaat_json(code: str, jaar: int):
+    """``formatie calculate --format json`` for this gemeente (with its ``"regels"``), plus per
+    functie bezetting and verschil (bezetting − fte) where entered; with ``?onzekerheid=1`` the
+    ranges of ``formatie calculate --onzekerheid`` (the one uncertainty policy)."""
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
-    opgeslagen, _, normenset, res, missend = _resultaat_of_none(gemeente, jaar)
-    if res is None:
-        return jsonify({"fout": "onvolledig", "melding": "Nog niet alle velden zijn ingevuld.",
-                        "ontbrekend": missend}), 409
-    uit = resultaat_als_dict(res, load_referentie(), (jaar,))
+    cijfers = cijfers_gemeente(gemeente, jaar)
+    if not cijfers.groepen:
+        return json_antwoord({"fout": "onvolledig",
+                              "melding": "Nog niet alle velden zijn ingevuld.",
+                              "ontbrekend": cijfers.leden[0].ontbrekend}, 409)
+    uit = resultaat_als_dict(cijfers.resultaten[0], load_referentie(), (jaar,))
+    voeg_bezetting_toe(uit["gemeenten"][0]["functies"], cijfers.bezetting)
     if request.args.get("onzekerheid") == "1":  # ranges as `formatie calculate --onzekerheid`
-        json_met_bereik(uit, opgeslagen, normenset)
-    return jsonify(uit)
+        json_met_bereik(uit, cijfers.groepen[0])
+    return json_antwoord(uit)
 
 
 @bp.route("/<code>/<int:jaar>/historie")
@@ -205,8 +224,7 @@ def historie(code: str, jaar: int):
         entries = list(db.session.scalars(
             select(AuditEntry).where(AuditEntry.invoer_id == opgeslagen.id)
             .order_by(AuditEntry.timestamp.desc(), AuditEntry.id.desc())))
-    rij = opgeslagen.normenset if opgeslagen and opgeslagen.normenset else actieve_rij()
-    labels = Veldlabel.voor(als_normenset(rij))
+    labels = Veldlabel.voor(cijfers_gemeente(gemeente, jaar).leden[0].normenset)
     # newest save first; within one save the fields in the order of the form
     entries.sort(key=lambda e: labels.volgorde(e.field))
     entries.sort(key=lambda e: (e.timestamp, e.invoer_version or 0), reverse=True)

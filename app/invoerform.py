@@ -11,12 +11,19 @@ from wtforms import Field, HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
-from formatie.normenset import Normenset
+from formatie.normenset import Functie, Normenset
 from formatie.parameters import BEZETTING as BEZETTING_PARAMETER
 from formatie.parameters import Parameter
+from formatie.regio import REGIONALE_FUNCTIES
 
 BEZETTING = "bezetting_"  # prefix of bezetting fields; the normenset reader reserves it
 MAX_LENGTE = 30
+
+
+def eigen_functies(normenset: Normenset) -> tuple[Functie, ...]:
+    """The functies a gemeente employs staff for itself: not the regional ones (the
+    Doorstroompunt's bezetting is entered once per region)."""
+    return tuple(f for f in normenset.functies if f.sleutel not in REGIONALE_FUNCTIES)
 
 
 class GetalField(StringField):
@@ -91,7 +98,7 @@ class InvoerFormBase(FlaskForm):
         return [self[s] for s in self.normenset.invoer_sleutels]
 
     def bezettingvelden(self) -> list[GetalField]:
-        return [self[BEZETTING + f] for f in self.normenset.functie_sleutels]
+        return [self[BEZETTING + f.sleutel] for f in eigen_functies(self.normenset)]
 
     def groepen(self) -> list[tuple[str, list[tuple[GetalField, str]]]]:
         """(groep, [(field, toelichting)]) in the normenset's order."""
@@ -123,14 +130,17 @@ class InvoerFormBase(FlaskForm):
         return {s: self[s].waarde for s in self.normenset.invoer_sleutels}
 
     def bezetting_waarden(self) -> dict[str, float | None]:
-        return {f: self[BEZETTING + f].waarde for f in self.normenset.functie_sleutels}
+        """The gemeente's own bezetting; a regional functie's old stored value is kept as it
+        is (it is not in the form)."""
+        return {f.sleutel: self[BEZETTING + f.sleutel].waarde
+                for f in eigen_functies(self.normenset)}
 
     def vul(self, waarden: dict, bezetting: dict) -> None:
         """Show stored values (GET)."""
         for s in self.normenset.invoer_sleutels:
             self[s].data = format_invoer(waarden.get(s))
-        for f in self.normenset.functie_sleutels:
-            self[BEZETTING + f].data = format_invoer(bezetting.get(f))
+        for f in eigen_functies(self.normenset):
+            self[BEZETTING + f.sleutel].data = format_invoer(bezetting.get(f.sleutel))
 
 
 def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
@@ -139,7 +149,7 @@ def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
     for invoer in normenset.invoer:
         velden[invoer.sleutel] = GetalField(invoer.naam, minimum=invoer.min, maximum=invoer.max,
                                             eenheid=invoer.eenheid, description=invoer.eenheid)
-    for functie in normenset.functies:
+    for functie in eigen_functies(normenset):
         velden[BEZETTING + functie.sleutel] = GetalField(
             f"{functie.naam}: fte in dienst", parameter=BEZETTING_PARAMETER, description="fte")
     klasse = type("InvoerForm", (InvoerFormBase,), velden)
@@ -167,3 +177,34 @@ class Veldlabel:
     def volgorde(self, veld: str) -> int:
         """The field's place in the form (invoer, bezetting, status); unknown fields last."""
         return list(self.labels).index(veld) if veld in self.labels else len(self.labels)
+
+
+class RegioBezettingFormBase(FlaskForm):
+    """The region's bezetting of its regional functies (the Doorstroompunt): one field each."""
+
+    version = HiddenField()
+    functies: tuple[Functie, ...]
+
+    def bezettingvelden(self) -> list[GetalField]:
+        return [self[BEZETTING + f.sleutel] for f in self.functies]
+
+    def fouten(self) -> list[tuple[str, str, str]]:
+        return [(v.id, v.label.text, f) for v in self.bezettingvelden() for f in v.errors]
+
+    def bezetting_waarden(self) -> dict[str, float | None]:
+        return {f.sleutel: self[BEZETTING + f.sleutel].waarde for f in self.functies}
+
+    def vul(self, bezetting: dict) -> None:
+        for f in self.functies:
+            self[BEZETTING + f.sleutel].data = format_invoer(bezetting.get(f.sleutel))
+
+
+def regio_bezetting_form(functies: tuple[Functie, ...], **kwargs) -> RegioBezettingFormBase:
+    """A form for the regional functies among ``functies`` (bounds: the bezetting parameter)."""
+    velden: dict[str, object] = {"functies": functies}
+    for functie in functies:
+        velden[BEZETTING + functie.sleutel] = GetalField(
+            f"{functie.naam}: fte in dienst in de regio", parameter=BEZETTING_PARAMETER,
+            description="fte")
+    klasse = type("RegioBezettingForm", (RegioBezettingFormBase,), velden)
+    return klasse(**kwargs)

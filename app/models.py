@@ -206,14 +206,43 @@ class Invoer(db.Model):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class AuditEntry(db.Model):
-    """One changed field of one save: who, when, old → new."""
+class RegioBezetting(db.Model):
+    """The bezetting (fte in dienst) of a region's regional functies for one year, entered once
+    per region: the Doorstroompunt is a regional organisation (formatie.regio.REGIONALE_FUNCTIES).
+    ``waarden``: functie sleutel → fte. ``version`` is the optimistic lock, as on Invoer."""
 
-    __tablename__ = "audit_entry"
+    __tablename__ = "regio_bezetting"
+    __table_args__ = (UniqueConstraint("regio_code", "jaar"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoer_id: Mapped[int] = mapped_column(ForeignKey("invoer.id"), index=True)
-    invoer_version: Mapped[int] = mapped_column(Integer)  # the version this save produced
+    regio_code: Mapped[str] = mapped_column(ForeignKey("regio.code"), index=True)
+    jaar: Mapped[int] = mapped_column(Integer)
+    waarden: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    regio: Mapped[Regio] = relationship()
+    updater: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class AuditEntry(db.Model):
+    """One changed field of one save: who, when, old → new. It belongs to exactly one saved
+    row: a gemeente's Invoer or a region's RegioBezetting."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        CheckConstraint("(invoer_id IS NULL) <> (regio_bezetting_id IS NULL)", name="doel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoer_id: Mapped[int | None] = mapped_column(ForeignKey("invoer.id"), index=True)
+    regio_bezetting_id: Mapped[int | None] = mapped_column(ForeignKey("regio_bezetting.id"),
+                                                           index=True)
+    #: The version of the saved row (Invoer or RegioBezetting) this save produced.
+    invoer_version: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     field: Mapped[str] = mapped_column(String(100))

@@ -16,7 +16,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
 from .invoerform import BEZETTING
-from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, User, utcnow
+from .models import (
+    CONCEPT,
+    INGEDIEND,
+    AuditEntry,
+    Gemeente,
+    Invoer,
+    Regio,
+    RegioBezetting,
+    User,
+    utcnow,
+)
 from .models import Normenset as NormensetRij
 
 #: Length of AuditEntry.old / .new.
@@ -174,3 +184,45 @@ def andermans_wijzigingen(
         for veld, e in laatste.items()
     ]
     return invoer, uit
+
+
+def huidige_regio_bezetting(regio: Regio, jaar: int) -> RegioBezetting | None:
+    return db.session.scalar(select(RegioBezetting).where(RegioBezetting.regio_code == regio.code,
+                                                          RegioBezetting.jaar == jaar))
+
+
+def sla_regio_bezetting_op(
+    regio: Regio, jaar: int, geladen_versie: int, bezetting: dict[str, float | None], user: User,
+) -> tuple[RegioBezetting, list[Wijziging]]:
+    """Save a region's bezetting of its regional functies (the Doorstroompunt) the way
+    :func:`sla_op` saves an invoer: one transaction, one AuditEntry per changed field
+    (``bezetting_<functie>``, action "concept"), :class:`Conflict` when the version moved on
+    (nothing written). Empty fields remove a value."""
+    rij = huidige_regio_bezetting(regio, jaar)
+    if (rij.version if rij else 0) != geladen_versie:
+        db.session.rollback()
+        raise Conflict
+    voor = {BEZETTING + k: als_tekst(v) for k, v in ((rij.waarden if rij else None) or {}).items()}
+    if rij is None:
+        rij = RegioBezetting(regio_code=regio.code, jaar=jaar, waarden={})
+        db.session.add(rij)
+    rij.waarden = _samenvoegen(rij.waarden, bezetting)
+    na = {BEZETTING + k: als_tekst(v) for k, v in rij.waarden.items()}
+    wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
+                   if voor.get(k) != na.get(k)]
+    if not wijzigingen:
+        db.session.rollback()
+        return rij, []
+    rij.updated_by = user.id
+    rij.updated_at = utcnow()
+    try:
+        db.session.flush()  # INSERT, or UPDATE … WHERE version = loaded version
+        for w in wijzigingen:
+            db.session.add(AuditEntry(regio_bezetting_id=rij.id, invoer_version=rij.version,
+                                      user_id=user.id, timestamp=rij.updated_at, field=w.veld,
+                                      old=w.oud, new=w.nieuw, action="concept"))
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Conflict from None
+    return rij, wijzigingen

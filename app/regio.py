@@ -1,34 +1,54 @@
-"""``/regio/<MCxx>/<jaar>``: member gemeenten with status and FTE, the Doorstroompunt total."""
+"""``/regio/<MCxx>/<jaar>``: member gemeenten with status, normenset and fte, the region's
+totals, per-taak lines and range, and the Doorstroompunt's regional bezetting (a small form,
+``POST …/bezetting``, roles regio and beheerder). ``…/resultaat.json``: the region's JSON.
+
+Every figure comes from :mod:`app.cijfers` (stored figures, each member in its own normenset:
+:data:`formatie.regio.REGIOBELEID`) and :mod:`app.bandbreedte` (ranges).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
-import numpy as np
-from flask import Blueprint, render_template
-from flask_login import login_required
-from sqlalchemy import select
-
-from formatie.model import bereken
+from formatie.model import verschil
+from formatie.referentie import load_referentie
+from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_als_dict, regio_regels
 
 from .access import aangeboden_jaren, check_jaar, get_regio_or_404
-from .analyse import regio_bereik
-from .berekening import ontbrekend, volume_matrix
-from .extensions import db
-from .models import NIET_BEGONNEN, Gemeente, Invoer
-from .normensets import actieve_rij, als_normenset
+from .antwoord import json_antwoord
+from .bandbreedte import bereik_van
+from .cijfers import Cijfers, cijfers_regio
+from .invoerform import regio_bezetting_form
+from .models import Regio
+from .opslaan import Conflict, sla_regio_bezetting_op
 
 bp = Blueprint("regio", __name__, url_prefix="/regio")
 
 
-@dataclass
-class Regel:
-    gemeente: Gemeente
-    status: str
-    invoer: Invoer | None
-    normenset_label: str | None = None
-    fte: dict[str, float] | None = None  # functie sleutel → fte
-    fte_totaal: float | None = None
+def _regionale_functies(cijfers: Cijfers):
+    """The regional functies (Doorstroompunt) of the normensets in use (active one first)."""
+    gezien = {}
+    for n in [lid.normenset for lid in cijfers.leden]:
+        for f in n.functies:
+            if f.sleutel in REGIONALE_FUNCTIES:
+                gezien.setdefault(f.sleutel, f)
+    return tuple(gezien.values())
+
+
+def _pagina(regio: Regio, jaar: int, cijfers: Cijfers, form, status: int = 200,
+            conflict: bool = False):
+    fte = cijfers.fte
+    bezetting = cijfers.bezetting
+    return render_template(
+        "regio/overzicht.html", regio=regio, jaar=jaar, cijfers=cijfers,
+        functies=cijfers.functies, fte=fte, bezetting=bezetting,
+        verschil={f: float(verschil(b, fte.get(f, 0.0))) for f, b in bezetting.items()
+                  if b is not None},
+        regels=regio_regels(cijfers.resultaten),
+        meerdere_normensets=len(cijfers.groepen) > 1, bereik=bereik_van(cijfers),
+        regiobeleid=REGIOBELEID, form=form, conflict=conflict, jaren=aangeboden_jaren(),
+        regionaal=_regionale_functies(cijfers)), status
 
 
 @bp.route("/<code>/<int:jaar>")
@@ -36,46 +56,71 @@ class Regel:
 def overzicht(code: str, jaar: int):
     regio = get_regio_or_404(code)
     check_jaar(jaar)
-    gemeenten = list(regio.gemeenten)
-    invoer = {i.gemeente_code: i for i in db.session.scalars(
-        select(Invoer).where(Invoer.jaar == jaar,
-                             Invoer.gemeente_code.in_([g.code for g in gemeenten])))}
-    regels = {g.code: Regel(g, invoer[g.code].status if g.code in invoer else NIET_BEGONNEN,
-                            invoer.get(g.code)) for g in gemeenten}
-    # Each gemeente is computed with the normenset its figures were saved with; rows sharing a
-    # normenset go through the model in one vectorised call.
-    actief = actieve_rij()
-    functies: dict[str, str] = {f.sleutel: f.naam for f in als_normenset(actief).functies}
-    groepen: dict[int, list[Invoer]] = {}
-    rijen_per_id = {}
-    for i in invoer.values():
-        rij = i.normenset or actief
-        rijen_per_id[rij.id] = rij
-        if not ontbrekend(i, als_normenset(rij)):
-            groepen.setdefault(rij.id, []).append(i)
-    for rij_id, leden in groepen.items():
-        rij = rijen_per_id[rij_id]
-        normenset = als_normenset(rij)
-        for f in normenset.functies:
-            functies.setdefault(f.sleutel, f.naam)
-        res = bereken(normenset, volume_matrix(leden, normenset),
-                      [i.gemeente_code for i in leden])
-        for g, i in enumerate(leden):
-            regel = regels[i.gemeente_code]
-            regel.normenset_label = rij.label
-            regel.fte = dict(zip(normenset.functie_sleutels, res.fte[g].tolist(), strict=True))
-            regel.fte_totaal = float(res.fte_totaal[g])
-    met_cijfers = [r for r in regels.values() if r.fte is not None]
-    totaal = {f: float(np.sum([r.fte.get(f, 0.0) for r in met_cijfers])) for f in functies}
-    labels = {r.normenset_label for r in met_cijfers}
-    # the region's range: one norm draw for all its gemeenten (only with one normenset)
-    bereik = (regio_bereik(regio.code, jaar, groepen[next(iter(groepen))],
-                           als_normenset(rijen_per_id[next(iter(groepen))]))
-              if len(groepen) == 1 else None)
-    return render_template(
-        "regio/overzicht.html", regio=regio, jaar=jaar, regels=list(regels.values()),
-        functies=functies, totaal=totaal,
-        totaal_fte=float(np.sum([r.fte_totaal for r in met_cijfers])),
-        n_met_cijfers=len(met_cijfers), meerdere_normensets=len(labels) > 1, bereik=bereik,
-        jaren=aangeboden_jaren(),
-    )
+    cijfers = cijfers_regio(regio, jaar)
+    form = regio_bezetting_form(_regionale_functies(cijfers))
+    rij = cijfers.regio_bezetting
+    form.vul((rij.waarden or {}) if rij else {})
+    form.version.data = str(rij.version if rij else 0)
+    return _pagina(regio, jaar, cijfers, form)
+
+
+@bp.route("/<code>/<int:jaar>/bezetting", methods=["POST"])
+@login_required
+def bezetting(code: str, jaar: int):
+    """Save the region's Doorstroompunt bezetting (audit trail, optimistic locking)."""
+    regio = get_regio_or_404(code)
+    check_jaar(jaar)
+    if current_user.role not in ("regio", "beheerder"):  # get_regio_or_404 already implies it
+        abort(404)
+    cijfers = cijfers_regio(regio, jaar)
+    form = regio_bezetting_form(_regionale_functies(cijfers))
+    if g.get("csrf_verlopen"):
+        flash("Het formulier was verlopen. Uw waarden staan hieronder; er is niets opgeslagen.",
+              "fout")
+        return _pagina(regio, jaar, cijfers, form, 400)
+    try:
+        geladen = int(form.version.data or "0")
+    except ValueError:
+        abort(400)
+    if not 0 <= geladen <= 2**31 - 1:
+        abort(400)
+    if not form.validate():
+        return _pagina(regio, jaar, cijfers, form, 422)
+    try:
+        _, wijzigingen = sla_regio_bezetting_op(regio, jaar, geladen, form.bezetting_waarden(),
+                                                current_user)
+    except Conflict:
+        cijfers = cijfers_regio(regio, jaar)
+        rij = cijfers.regio_bezetting
+        form.version.data = str(rij.version if rij else 0)
+        return _pagina(regio, jaar, cijfers, form, 409, conflict=True)
+    if wijzigingen:
+        flash(f"De bezetting van regio {regio.naam} voor {jaar} is opgeslagen.", "succes")
+    else:
+        flash("Er was niets gewijzigd; er is niets opgeslagen.", "info")
+    return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
+
+
+@bp.route("/<code>/<int:jaar>/resultaat.json")
+@login_required
+def resultaat_json(code: str, jaar: int):
+    """The region's figures: the shape of ``formatie calculate --format json`` for the members
+    with complete figures, plus ``"regio"`` (see :func:`formatie.regio.regio_als_dict`)."""
+    regio = get_regio_or_404(code)
+    check_jaar(jaar)
+    cijfers = cijfers_regio(regio, jaar)
+    if not cijfers.groepen:
+        return json_antwoord({"fout": "onvolledig", "melding": "Nog geen enkele gemeente in "
+                                  "deze regio heeft volledige cijfers.",
+                                  "weggelaten": _weggelaten(cijfers)}, 409)
+    b = bereik_van(cijfers)
+    uit = regio_als_dict(cijfers.resultaten, load_referentie(), jaar, regio.code,
+                         b.als_dict() if b is not None else None, cijfers.bezetting)
+    uit["weggelaten"] = _weggelaten(cijfers)
+    return json_antwoord(uit)
+
+
+def _weggelaten(cijfers: Cijfers) -> list[dict]:
+    return [{"gemeentecode": lid.code, "gemeentenaam": lid.gemeente.naam, "reden": lid.reden}
+            for lid in cijfers.weggelaten]
+

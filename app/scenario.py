@@ -24,11 +24,12 @@ from wtforms.validators import DataRequired, Length
 
 from formatie.excel import exporteer_vergelijking
 from formatie.getallen import format_aantal, format_getal, format_invoer, format_procent
-from formatie.model import Resultaat, bereken
+from formatie.model import Groep, Resultaat, bereken, fte_per_functie
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
-from formatie.onzekerheid import TREKKINGEN
+from formatie.onzekerheid import TREKKINGEN, bereik_groepen
 from formatie.parameters import parameter
 from formatie.referentie import load_referentie
+from formatie.regio import REGIOBELEID, regio_regels, taak_volumes, tel_op
 from formatie.scenario import (
     PRESETS,
     PresetKeuze,
@@ -50,13 +51,20 @@ from .access import (
     mag_regio,
     zichtbare_gemeenten,
 )
+from .cijfers import (
+    Basisgroep,
+    Cijfers,
+    basis_als_json,
+    cijfers_gemeente,
+    cijfers_regio,
+    scenario_groepen,
+)
+from .downloads import stuur_xlsx
 from .extensions import db
 from .grafieken import SMAL_BREEDTE
 from .invoerform import GetalField
 from .models import Gemeente, utcnow
 from .models import Scenario as ScenarioRij
-from .normensets import als_normenset
-from .werkboek import Basis, basis_gemeente, basis_regio, stuur_xlsx
 
 bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
 
@@ -116,51 +124,72 @@ def zichtbare_scenarios() -> list[ScenarioRij]:
 
 @dataclass
 class Uitkomst:
+    """A stored scenario's base and result, per normenset group of its base (a region whose
+    members count with different normensets has several); sums per functie sleutel."""
+
     rij: ScenarioRij
     scenario: Scenario
-    normenset: Normenset  # the base normenset
-    gemeentecodes: tuple[str, ...]
-    basis_volume: np.ndarray  # (G, I) frozen base
-    volume: np.ndarray  # (G, I) base with the overrides, before the scenario's changes
-    basis: Resultaat
-    resultaat: Resultaat  # with the scenario applied
+    groepen: list[Basisgroep]
+    basis: list[Resultaat]  # per group: the frozen base
+    resultaat: list[Resultaat]  # per group: base with the overrides and the scenario applied
 
     @property
-    def som_basis(self) -> dict[str, np.ndarray]:
-        return self.basis.som()
+    def normenset(self) -> Normenset:
+        """The base normenset of the first group (names of invoer, taken and functies)."""
+        return self.groepen[0].groep.normenset
 
     @property
-    def som(self) -> dict[str, np.ndarray]:
-        return self.resultaat.som()
+    def gemeentecodes(self) -> tuple[str, ...]:
+        return tuple(c for g in self.groepen for c in g.groep.gemeentecodes)
 
+    @property
+    def functies(self) -> dict[str, str]:
+        return {f.sleutel: f.naam for g in self.groepen for f in g.groep.normenset.functies}
 
-def volumes(rij: ScenarioRij, normenset: Normenset) -> tuple[tuple[str, ...], np.ndarray,
-                                                             np.ndarray]:
-    """(gemeentecodes, base volume, base volume with the overrides) from the stored JSON."""
-    b = rij.basis
-    codes = tuple(b["gemeentecodes"])
-    kolom = {s: j for j, s in enumerate(b["invoer"])}
-    ontbreekt = [s for s in normenset.invoer_sleutels if s not in kolom]
-    if ontbreekt:
-        raise ScenarioFout([f"de basis mist de invoer {', '.join(ontbreekt)}."])
-    ruw = np.asarray(b["volume"], dtype=float).reshape(len(codes), len(b["invoer"]))
-    basis = ruw[:, [kolom[s] for s in normenset.invoer_sleutels]]
-    volume = basis.copy()
-    for g, code in enumerate(codes):
-        for s, v in (rij.overrides or {}).get(code, {}).items():
-            volume[g, normenset.invoer_sleutels.index(s)] = float(v)
-    return codes, basis, volume
+    @property
+    def som_basis(self) -> dict[str, float]:
+        """fte per functie sleutel and "totaal" of the base (:func:`fte_per_functie`)."""
+        return fte_per_functie(self.basis)
+
+    @property
+    def som(self) -> dict[str, float]:
+        return fte_per_functie(self.resultaat)
+
+    def keten(self) -> list[dict]:
+        """Per functie its lines (taken, vaste basis, leiding en ondersteuning: they add up to
+        the functie) for base and scenario, with the volume and hours per unit of each taak."""
+        basis = {(r.functie, r.sleutel): r for r in regio_regels(self.basis)}
+        volume_basis, volume = taak_volumes(self.basis), taak_volumes(self.resultaat)
+        n_basis, n = self.basis[0].normenset, self.resultaat[0].normenset
+        uit = []
+        for r in regio_regels(self.resultaat):
+            b = basis.get((r.functie, r.sleutel))
+            taak = r.soort == "taak"
+            uit.append({
+                "functie": r.functie, "soort": r.soort, "naam": r.naam,
+                "fte_basis": b.fte if b else None, "fte": r.fte,
+                "volume_basis": volume_basis.get(r.sleutel) if taak else None,
+                "volume": volume.get(r.sleutel) if taak else None,
+                "uren_basis": (n_basis.taak(r.sleutel).uren if taak and len(self.groepen) == 1
+                               and r.sleutel in n_basis.taak_sleutels else None),
+                "uren": (n.taak(r.sleutel).uren if taak and len(self.groepen) == 1
+                         and r.sleutel in n.taak_sleutels else None)})
+        return uit
 
 
 def bereken_scenario(rij: ScenarioRij) -> Uitkomst:
-    normenset = als_normenset(rij.normenset)
+    """Base and scenario for every group of the stored base (each in its own normenset)."""
     scenario = Scenario.from_dict(rij.parameters)
-    codes, basis_volume, volume = volumes(rij, normenset)
+    groepen = scenario_groepen(rij)
     ref = load_referentie()
-    nieuw_normenset, nieuw_volume = pas_toe(scenario, normenset, volume, codes, ref)
-    return Uitkomst(rij, scenario, normenset, codes, basis_volume, volume,
-                    bereken(normenset, basis_volume, codes),
-                    bereken(nieuw_normenset, nieuw_volume, codes))
+    basis, resultaat = [], []
+    for bg in groepen:
+        g = bg.groep
+        nieuw_normenset, nieuw_volume = pas_toe(scenario, g.normenset, bg.volume,
+                                                g.gemeentecodes, ref)
+        basis.append(bereken(g.normenset, g.volume, g.gemeentecodes))
+        resultaat.append(bereken(nieuw_normenset, nieuw_volume, g.gemeentecodes))
+    return Uitkomst(rij, scenario, groepen, basis, resultaat)
 
 
 # =============================================================================================
@@ -236,9 +265,9 @@ def _vul_uit(form: ScenarioFormBase, s: Scenario) -> None:
                 form["dp27_cohort"].data = format_invoer(volledig["cohort"])
 
 
-def _uit_form(form: ScenarioFormBase, basis: Basis, scope_regio: str | None, jaar: int
+def _uit_form(form: ScenarioFormBase, basis: Cijfers, scope_regio: str | None, jaar: int
               ) -> Scenario:
-    n = basis.normenset
+    n = basis.groepen[0].normenset
     groei = {i: form[f"groei_{i}"].waarde for i in n.invoer_sleutels
              if form[f"groei_{i}"].waarde is not None}
     uren = {t: form[f"uren_{t}"].waarde for t in n.taak_sleutels
@@ -281,9 +310,9 @@ def _basis_uit_args():
         abort(404)
     if gemeente_code:
         gemeente = get_gemeente_or_404(gemeente_code)
-        return gemeente.label, gemeente, None, jaar, basis_gemeente(gemeente, jaar)
+        return gemeente.label, gemeente, None, jaar, cijfers_gemeente(gemeente, jaar)
     regio = get_regio_or_404(regio_code)
-    return f"regio {regio.naam} ({regio.code})", None, regio, jaar, basis_regio(regio, jaar)
+    return f"regio {regio.naam} ({regio.code})", None, regio, jaar, cijfers_regio(regio, jaar)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -295,11 +324,11 @@ def nieuw():
     label, gemeente, regio, jaar, basis = _basis_uit_args()
     terug = (url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar) if gemeente
              else url_for("regio.overzicht", code=regio.code, jaar=jaar))
-    if not basis.invoeren:
+    if not basis.groepen:
         flash(f"Een scenario heeft een basis nodig: er zijn nog geen volledige cijfers voor "
               f"{label} in {jaar}.", "fout")
         return redirect(terug)
-    n = basis.normenset
+    n = basis.groepen[0].normenset  # the form's fields; every group's normenset is checked
     form = scenario_form(n)
     problemen: list[str] = []
     if request.method == "GET":
@@ -314,15 +343,16 @@ def nieuw():
                 "Laat dit leeg voor een regio: de schatting uit CBS wordt per gemeente gebruikt.")
         else:
             scenario = _uit_form(form, basis, regio.code if regio else None, jaar)
-            problemen = controleer(scenario, n)
+            problemen = list(dict.fromkeys(p for g in basis.groepen
+                                           for p in controleer(scenario, g.normenset)))
             if not problemen:
                 nu = utcnow()
                 rij = ScenarioRij(
                     naam=scenario.naam, owner_id=current_user.id,
                     gemeente_code=gemeente.code if gemeente else None,
                     regio_code=regio.code if regio else None, jaar=jaar,
-                    normenset_id=basis.rij.id, parameters=scenario.to_dict(),
-                    basis=basis.als_json(), overrides={}, created_at=nu, updated_at=nu)
+                    normenset_id=basis.rijen[0].id, parameters=scenario.to_dict(),
+                    basis=basis_als_json(basis), overrides={}, created_at=nu, updated_at=nu)
                 db.session.add(rij)
                 db.session.commit()
                 flash(f"Scenario '{scenario.naam}' is opgeslagen.", "succes")
@@ -367,7 +397,7 @@ def detail(scenario_id: int):
     return render_template("scenario/detail.html", rij=rij, uit=uit, problemen=[],
                            parameters_json=json.dumps(rij.parameters, ensure_ascii=False,
                                                       indent=2),
-                           presets=PRESETS, ref=load_referentie(),
+                           presets=PRESETS, ref=load_referentie(), regiobeleid=REGIOBELEID,
                            parameter=parameter,
                            organisatie_waarde=organisatie_waarde)
 
@@ -423,7 +453,8 @@ class Regel:
     basis_totaal: float
     scenario_id: int | None = None
     parameters: dict | None = None
-    #: P10, P50, P80, P90 of ``totaal`` (Monte Carlo, :data:`TREKKINGEN` draws).
+    #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy, over every normenset
+    #: group of the base).
     bereik: tuple[float, float, float, float] | None = None
 
     @property
@@ -431,51 +462,72 @@ class Regel:
         return self.totaal - self.basis_totaal
 
 
+def _som(delen: list[dict[str, float]], groepen: list[Groep]
+         ) -> tuple[dict[str, float], float, tuple[float, ...]]:
+    """One row's (fte per functie, total, P10/P50/P80/P90 of the total) over the groups of its
+    base, each as the scenario leaves it: the range by the one uncertainty policy
+    (:func:`formatie.onzekerheid.bereik_groepen`; the base row of one gemeente has exactly
+    that gemeente's P-values, and a taak has the same norm draws in every row)."""
+    som = tel_op(delen)
+    totaal = som.pop("totaal")
+    return som, totaal, tuple(bereik_groepen(groepen).totaal.tolist())
+
+
 def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]]:
     """Rows (per base: the base, then its scenarios) and the functies (sleutel → naam).
 
-    Scenarios on the same frozen base and normenset share one base row; those that also share
-    their overrides (values from a workbook) go through one :func:`formatie.scenario.vergelijk`
-    call.
+    Scenarios on the same frozen base share one base row. Per normenset group of that base,
+    those that also share their overrides (values from a workbook) go through one
+    :func:`formatie.scenario.vergelijk` call; a row's figures are the sums over the groups.
+    Every row's range is over all groups of its base (:func:`_som`).
     """
-    groepen: dict[str, list[ScenarioRij]] = {}
-    sleutel_van: dict[int, str] = {}
+    bases: dict[str, list[ScenarioRij]] = {}
     for rij in rijen:
         sleutel = json.dumps([rij.normenset_id, rij.basis, rij.jaar, rij.gemeente_code,
                               rij.regio_code], sort_keys=True)
-        groepen.setdefault(sleutel, []).append(rij)
-        sleutel_van[id(rij)] = sleutel
+        bases.setdefault(sleutel, []).append(rij)
     ref = load_referentie()
     regels: list[Regel] = []
     functies: dict[str, str] = {}
-    for leden in groepen.values():
+    for leden in bases.values():
         eerste = leden[0]
-        n = als_normenset(eerste.normenset)
-        for f in n.functies:
-            functies.setdefault(f.sleutel, f.naam)
-        codes, basis_volume, _ = volumes(eerste, n)
-        basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {eerste.normenset.label}"
+        basisgroepen = scenario_groepen(eerste)
+        labels = ", ".join(dict.fromkeys(bg.rij.label for bg in basisgroepen))
+        basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {labels}"
         per_overrides: dict[str, list[ScenarioRij]] = {}
         for rij in leden:
             per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
                                      []).append(rij)
         per_overrides.setdefault("{}", [])  # the base goes with the scenarios without overrides
-        basis_naam = "Basis" if len(groepen) == 1 else f"Basis {eerste.scope_label}"
-        uitkomst: dict[int | None, tuple] = {}  # scenario id (None: the base) → figures
-        for sleutel_o, deel in per_overrides.items():
-            volume = basis_volume if sleutel_o == "{}" else volumes(deel[0], n)[2]
-            extra = [Scenario("Basis")] if sleutel_o == "{}" else []
-            v = vergelijk([*extra, *(Scenario.from_dict(r.parameters) for r in deel)], n,
-                          volume, codes, ref, met_bereik=True)
-            for s, rij in enumerate([None] * len(extra) + deel):
-                uitkomst[None if rij is None else rij.id] = (
-                    dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True)),
-                    float(v.som_totaal[s]), tuple(v.bereik[s].tolist()))
-        fte, basis_totaal, bereik = uitkomst[None]
+        # scenario id (None: the base) → per group: fte per functie + "totaal", and the group
+        # as the scenario leaves it (normenset, volume) for the range over all groups
+        delen: dict[int | None, list[dict[str, float]]] = {}
+        toegepast: dict[int | None, list[Groep]] = {}
+        for i, bg in enumerate(basisgroepen):
+            n, codes = bg.groep.normenset, bg.groep.gemeentecodes
+            for f in n.functies:
+                functies.setdefault(f.sleutel, f.naam)
+            for sleutel_o, deel in per_overrides.items():
+                volume = (bg.groep.volume if sleutel_o == "{}"
+                          else scenario_groepen(deel[0])[i].volume)
+                extra = [Scenario("Basis")] if sleutel_o == "{}" else []
+                scenarios = [*extra, *(Scenario.from_dict(r.parameters) for r in deel)]
+                v = vergelijk(scenarios, n, volume, codes, ref)
+                for s, (scenario, rij) in enumerate(zip(scenarios, [None] * len(extra) + deel,
+                                                        strict=True)):
+                    sleutel = None if rij is None else rij.id
+                    fte = dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True))
+                    fte["totaal"] = float(v.som_totaal[s])
+                    delen.setdefault(sleutel, []).append(fte)
+                    n_s, v_s = pas_toe(scenario, n, volume, codes, ref)
+                    toegepast.setdefault(sleutel, []).append(Groep(n_s, codes, v_s))
+
+        basis_naam = "Basis" if len(bases) == 1 else f"Basis {eerste.scope_label}"
+        fte, basis_totaal, bereik = _som(delen[None], toegepast[None])
         regels.append(Regel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
                             bereik=bereik))
         for rij in leden:
-            fte, totaal, bereik = uitkomst[rij.id]
+            fte, totaal, bereik = _som(delen[rij.id], toegepast[rij.id])
             regels.append(Regel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
                                 rij.parameters, bereik=bereik))
     return regels, functies

@@ -13,11 +13,9 @@ transaction, optimistic locking against the versions seen at preview time, audit
 
 from __future__ import annotations
 
-import io
 import math
 import secrets
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -29,7 +27,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -43,12 +40,15 @@ from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
+from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
 from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
-from .berekening import ontbrekend
+from .bandbreedte import werkboek_analyse
+from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio
+from .downloads import stuur_xlsx
 from .extensions import db
 from .models import INGEDIEND, Gemeente, Invoer, Regio, WerkboekUpload, utcnow
 from .models import Normenset as NormensetRij
@@ -64,96 +64,31 @@ MAX_NAAM = 200
 
 
 # =============================================================================================
-# The base: stored figures of one gemeente or the complete members of a region
+# Downloads (the stored figures come from app.cijfers, the ranges from app.bandbreedte)
 # =============================================================================================
 
 
-@dataclass
-class Basis:
-    """Stored, complete figures in one normenset: what a workbook or a scenario starts from."""
+def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
+    """The workbook of the members with complete figures.
 
-    rij: NormensetRij
-    normenset: Normenset
-    invoeren: list[Invoer] = field(default_factory=list)
-    weggelaten: list[Gemeente] = field(default_factory=list)  # no complete figures
-
-    @property
-    def gemeentecodes(self) -> tuple[str, ...]:
-        return tuple(i.gemeente_code for i in self.invoeren)
-
-    @property
-    def volume(self) -> np.ndarray:
-        sleutels = self.normenset.invoer_sleutels
-        return np.array([[i.waarden[s] for s in sleutels] for i in self.invoeren],
-                        dtype=float).reshape(len(self.invoeren), len(sleutels))
-
-    def als_json(self) -> dict:
-        """The frozen base of a stored scenario (see :class:`app.models.Scenario`)."""
-        return {"gemeentecodes": list(self.gemeentecodes),
-                "invoer": list(self.normenset.invoer_sleutels),
-                "volume": self.volume.tolist()}
-
-
-def basis_gemeente(gemeente: Gemeente, jaar: int) -> Basis:
-    invoer = huidige_invoer(gemeente, jaar)
-    rij = invoer.normenset if invoer is not None and invoer.normenset else actieve_rij()
-    normenset = als_normenset(rij)
-    if invoer is None or ontbrekend(invoer, normenset):
-        return Basis(rij, normenset, [], [gemeente])
-    return Basis(rij, normenset, [invoer], [])
-
-
-def basis_regio(regio: Regio, jaar: int) -> Basis:
-    """Members with complete figures in the normenset most of them were saved with (ties: the
-    active one); the others are listed in ``weggelaten``."""
-    gemeenten = list(regio.gemeenten)
-    invoer = {i.gemeente_code: i for i in db.session.scalars(
-        select(Invoer).where(Invoer.jaar == jaar,
-                             Invoer.gemeente_code.in_([g.code for g in gemeenten])))}
-    actief = actieve_rij()
-    telling = Counter(i.normenset_id or actief.id for i in invoer.values())
-    if telling:
-        meeste = max(telling.values())
-        kandidaten = sorted(k for k, n in telling.items() if n == meeste)
-        rij_id = actief.id if actief.id in kandidaten else kandidaten[0]
-        rij = db.session.get(NormensetRij, rij_id) or actief
-    else:
-        rij = actief
-    normenset = als_normenset(rij)
-    basis = Basis(rij, normenset)
-    for g in gemeenten:
-        i = invoer.get(g.code)
-        if i is not None and not ontbrekend(i, normenset):
-            basis.invoeren.append(i)
-        else:
-            basis.weggelaten.append(g)
-    return basis
-
-
-# =============================================================================================
-# Downloads
-# =============================================================================================
-
-
-def stuur_xlsx(data: bytes, bestandsnaam: str):
-    """An .xlsx download from memory (the Dutch file name is sent RFC 6266-encoded)."""
-    antwoord = send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                         download_name=bestandsnaam, max_age=0)
-    antwoord.headers["Cache-Control"] = "no-store"  # personal figures: never cached
-    return antwoord
-
-
-def _werkboek(basis: Basis, jaar: int, titel: str, notitie: str | None) -> bytes:
-    tabel = InvoerTabel(gemeentecodes=basis.gemeentecodes,
-                        jaren=tuple(jaar for _ in basis.invoeren), volume=basis.volume)
-    bezetting = {i.gemeente_code: dict(i.bezetting) for i in basis.invoeren if i.bezetting}
-    from .analyse import werkboek_analyse  # sheets Onzekerheid and Gevoeligheid
-
+    TODO(lead, at merge): formatie.excel.exporteer_werkboek accepts ``groepen`` (list of
+    formatie.model.Groep) from the workbook engineer; then pass ``cijfers.groepen`` (one
+    workbook for a region whose members count with different normensets), the region's
+    Doorstroompunt bezetting (``cijfers.bezetting`` of REGIONALE_FUNCTIES) as the region's
+    bezetting, and REGIOBELEID for the Toelichting. Until then a workbook has one normenset:
+    the callers refuse the mixed case with a message.
+    """
+    groep, rij = cijfers.groepen[0], cijfers.rijen[0]
+    tabel = InvoerTabel(gemeentecodes=groep.gemeentecodes,
+                        jaren=tuple(cijfers.jaar for _ in groep.gemeentecodes),
+                        volume=groep.volume)
+    bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
     return exporteer_werkboek(
-        basis.normenset, tabel, load_referentie(), bezetting=bezetting, titel=titel,
+        groep.normenset, tabel, load_referentie(), bezetting=bezetting, titel=titel,
         notitie=notitie,
-        invoer_bron=f"Opgeslagen cijfers {jaar} in de Formatietool (normenset {basis.rij.label})",
-        **werkboek_analyse(basis.normenset, basis.volume, basis.gemeentecodes, jaar))
+        invoer_bron=f"Opgeslagen cijfers {cijfers.jaar} in de Formatietool (normenset "
+                    f"{rij.label})",
+        **werkboek_analyse(groep))
 
 
 @bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")
@@ -161,20 +96,22 @@ def _werkboek(basis: Basis, jaar: int, titel: str, notitie: str | None) -> bytes
 def download_gemeente(code: str, jaar: int):
     gemeente = get_gemeente_or_404(code)
     check_jaar(jaar)
-    basis = basis_gemeente(gemeente, jaar)
-    if not basis.invoeren:
+    cijfers = cijfers_gemeente(gemeente, jaar)
+    if not cijfers.groepen:
         flash(f"Er is nog geen Excel-scenario: nog niet alle cijfers van {gemeente.naam} voor "
               f"{jaar} zijn ingevuld.", "fout")
         return redirect(url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
-    data = _werkboek(basis, jaar, f"Formatie {gemeente.naam} {jaar}", None)
+    data = _werkboek(cijfers, f"Formatie {gemeente.naam} {jaar}", None)
     return stuur_xlsx(data, f"Formatie-scenario {gemeente.naam} {jaar}.xlsx")
 
 
-def weggelaten_tekst(basis: Basis, jaar: int) -> str | None:
-    if not basis.weggelaten:
+def weggelaten_tekst(cijfers: Cijfers) -> str | None:
+    """Which members are not in the workbook, and why (Dutch); None when all are."""
+    if not cijfers.weggelaten:
         return None
-    return (f"Niet in dit werkboek (nog geen volledige cijfers voor {jaar} in normenset "
-            f"{basis.rij.label}): " + ", ".join(g.label for g in basis.weggelaten) + ".")
+    return (f"Niet in dit werkboek (nog geen volledige cijfers voor {cijfers.jaar}): "
+            + ", ".join(f"{lid.gemeente.label} ({lid.reden})" for lid in cijfers.weggelaten)
+            + ".")
 
 
 @bp.route("/regio/<code>/<int:jaar>/scenario.xlsx")
@@ -182,13 +119,18 @@ def weggelaten_tekst(basis: Basis, jaar: int) -> str | None:
 def download_regio(code: str, jaar: int):
     regio = get_regio_or_404(code)
     check_jaar(jaar)
-    basis = basis_regio(regio, jaar)
-    if not basis.invoeren:
+    cijfers = cijfers_regio(regio, jaar)
+    if not cijfers.groepen:
         flash(f"Er is nog geen Excel-scenario: geen enkele gemeente in regio {regio.naam} heeft "
               f"volledige cijfers voor {jaar}.", "fout")
         return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
-    data = _werkboek(basis, jaar, f"Formatie regio {regio.naam} ({regio.code}) {jaar}",
-                     weggelaten_tekst(basis, jaar))
+    if len(cijfers.groepen) > 1:  # TODO(lead, at merge): one workbook via groepen
+        flash(f"Er is nog geen Excel-scenario voor regio {regio.naam}: de gemeenten tellen mee "
+              "met verschillende normensets, en een werkboek kan er nu nog maar één bevatten.",
+              "fout")
+        return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
+    notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
+    data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)
     return stuur_xlsx(data, f"Formatie-scenario regio {regio.naam} {jaar}.xlsx")
 
 
@@ -320,7 +262,9 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
     for g, code in enumerate(tabel.gemeentecodes):
         invoer = huidig.get(code)
         bezetting_oud = dict(invoer.bezetting or {}) if invoer else {}
-        bezetting_nieuw = (werkboek.bezetting or {}).get(code, {})
+        # the Doorstroompunt's bezetting is the region's (entered on the region page)
+        bezetting_nieuw = {f: v for f, v in (werkboek.bezetting or {}).get(code, {}).items()
+                           if f not in REGIONALE_FUNCTIES}
         bezetting = [{"veld": f, "naam": f"{n.functie(f).naam}: fte in dienst",
                       "oud": bezetting_oud.get(f), "nieuw": v}
                      for f, v in bezetting_nieuw.items()

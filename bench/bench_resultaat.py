@@ -102,7 +102,7 @@ def meet_testclient(url: str, map_: Path, paden: list[str], herhalingen: int) ->
     r = client.post("/login", data={"email": "bench@test.nl",
                                     "password": "bench-wachtwoord-lang"})
     assert r.status_code == 302, r.text[:300]
-    from app.analyse import leeg_cache
+    from app.bandbreedte import leeg_cache
 
     metingen = [(paden[0] + " (koud)", paden[0], True), (paden[0] + " (warm)", paden[0], False),
                 *((p, p, False) for p in paden[1:])]

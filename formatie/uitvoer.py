@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .getallen import format_getal, format_telling, format_uren
-from .model import Resultaat
+from .model import Resultaat, functie_regels
 from .referentie import Referentie
 
 
@@ -37,6 +37,13 @@ def als_json(obj, indent: int | None = None) -> str:
     """Strict JSON for every JSON answer and the CLI: non-finite numbers become null, and
     ``allow_nan=False`` guarantees no ``NaN``/``Infinity`` token ever leaves the tool."""
     return json.dumps(eindig(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def regels_als_dict(res: Resultaat, g: int) -> list[dict]:
+    """:func:`formatie.model.functie_regels` as JSON: per functie its taken (execution fte),
+    "Vaste basis" and "Leiding en ondersteuning", adding up to the functie's fte."""
+    return [{"functie": r.functie, "soort": r.soort, "sleutel": r.sleutel, "naam": r.naam,
+             "fte": r.fte} for r in functie_regels(res, g)]
 
 
 def resultaat_als_dict(
@@ -73,6 +80,7 @@ def resultaat_als_dict(
         if jaren and jaren[g] is not None:
             rij["jaar"] = jaren[g]
         rij["functies"] = functies
+        rij["regels"] = regels_als_dict(resultaat, g)  # taken + vaste basis + leiding = fte
         rij["fte_totaal"] = float(resultaat.fte_totaal[g])
         if per_duizend is not None:  # kengetal; None where the per_duizend invoer is 0
             rij[f"fte_per_1000_{n.per_duizend}"] = {

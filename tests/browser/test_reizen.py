@@ -98,7 +98,8 @@ def test_gemeente_journey(live, page):
     for sleutel, waarde in waarden.items():
         page.locator(f"#{sleutel}").fill(format_invoer(waarde))
     page.locator("#bezetting_leerplicht").fill("7,25")
-    page.locator("#bezetting_doorstroompunt").fill("3,5")
+    # the Doorstroompunt is regional: its bezetting is not asked here
+    expect(page.locator("#bezetting_doorstroompunt")).to_have_count(0)
     # the mistake: a thousands separator in the wrong place and text
     page.locator("#scholen").fill("12,3,4")
     page.locator("#luxe_verzuim").fill("veel")
@@ -140,7 +141,7 @@ def test_gemeente_journey(live, page):
     assert grafiek.locator("rect").count() > 5
     opgeslagen = _invoer_uit_db(live, EIGEN)
     assert opgeslagen[1]["casusoverleggen"] == 12.5 and opgeslagen[2] == {
-        "leerplicht": 7.25, "doorstroompunt": 3.5} and opgeslagen[3] == "ingediend"
+        "leerplicht": 7.25} and opgeslagen[3] == "ingediend"
     data = _json(page, f"{live.url}/gemeente/{EIGEN}/{JAAR}/resultaat.json")
     rij = data["gemeenten"][0]
     totaal = rij["fte_totaal"]
@@ -177,6 +178,17 @@ def test_regio_journey(live, page):
     assert {EIGEN, "0150"} <= set(xlsx)
     for code, rij in fte.items():
         assert math.isclose(xlsx[code]["fte_totaal"], rij["fte_totaal"], rel_tol=1e-9)
+    # the region enters the Doorstroompunt's bezetting once, and sees the verschil
+    page.goto(f"{live.url}/regio/MC11/{JAAR}")
+    page.locator("#bezetting_doorstroompunt").fill("3,5")
+    page.get_by_role("button", name="Bezetting opslaan").click()
+    expect(page.locator(".bericht--succes")).to_be_visible()
+    regio = _json(page, f"{live.url}/regio/MC11/{JAAR}/resultaat.json")["regio"]
+    dp = regio["functies"]["doorstroompunt"]
+    assert dp["bezetting"] == 3.5
+    expect(page.locator("#verschil")).to_contain_text(format_getal(dp["verschil"], 2))
+    assert axe(page) == []
+    screenshot(page, "05b-regio-bezetting")
     geen_csp_fouten(page)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from app.config import database_url
 from app.extensions import db
 from app.models import Invoer, User, utcnow
 from app.normensets import actieve_rij, als_normenset
+from formatie.getallen import parse_getal
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
@@ -269,3 +271,80 @@ def nep_sso(tmp_path, sso_sleutels):
     yield live
     live.stop()
     provider.stop()
+
+
+class _Tabellen(HTMLParser):
+    """Every <table id=…> of a page as rows of cell texts (thead, tbody and tfoot)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tabellen: dict[str, list[list[str]]] = {}
+        self._tabel: str | None = None
+        self._rij: list[str] | None = None
+        self._cel: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id"):
+            self._tabel = attrs["id"]
+            self.tabellen[self._tabel] = []
+        elif self._tabel and tag == "tr":
+            self._rij = []
+        elif self._rij is not None and tag in ("td", "th"):
+            self._cel = []
+        elif self._cel is not None and tag == "span" and "visueel-verborgen" in (
+                attrs.get("class") or ""):
+            self._cel.append("\x00")  # screen-reader text: cut off below
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._tabel = None
+        elif tag == "tr" and self._rij is not None:
+            self.tabellen[self._tabel].append(self._rij)
+            self._rij = None
+        elif tag in ("td", "th") and self._cel is not None:
+            self._rij.append("".join(self._cel).split("\x00")[0].strip())
+            self._cel = None
+
+    def handle_data(self, data):
+        if self._cel is not None:
+            self._cel.append(data)
+
+
+def tabel(html: str, tabel_id: str) -> list[list[str]]:
+    """The rows (lists of cell texts) of the table with ``id=tabel_id`` on a page."""
+    parser = _Tabellen()
+    parser.feed(html)
+    return parser.tabellen[tabel_id]
+
+
+def getal(tekst: str) -> float:
+    """A number as a page shows it (Dutch: 1.234,56; a minus sign may be − or -)."""
+    return parse_getal(tekst.replace("−", "-").split()[0], ",")
+
+
+@pytest.fixture
+def activeer_andere_normenset(app):
+    """``activeer()`` stores a second normenset (norm hours × 1,5, leiding 0,2) and makes it
+    the active one, the way a beheerder does; returns its stored TOML text. Figures saved
+    before keep the normenset they were saved under."""
+    from app.models import Normenset as NormensetRij
+    from app.normensets import activeer
+    from formatie.normenset import normenset_als_toml
+
+    def maak() -> str:
+        with app.app_context():
+            basis = als_normenset(actieve_rij())
+            taken = tuple(replace(t, uren=t.uren * 1.5, uren_laag=t.uren_laag * 1.5,
+                                  uren_hoog=t.uren_hoog * 1.5) for t in basis.taken)
+            functies = tuple(replace(f, leiding=0.2) for f in basis.functies)
+            ander = replace(basis, versie="anders", taken=taken, functies=functies)
+            tekst = normenset_als_toml(ander)
+            rij = NormensetRij(naam=ander.naam, versie=ander.versie, toml=tekst)
+            db.session.add(rij)
+            db.session.flush()
+            activeer(rij)
+            db.session.commit()
+            return tekst
+
+    return maak

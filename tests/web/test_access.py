@@ -108,6 +108,25 @@ def test_regio_route(client, auth, rol, doel):
 
 
 @pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+@pytest.mark.parametrize("doel", REGIOS)
+def test_regio_json_and_bezetting_routes(client, auth, app, gevuld, rol, doel):
+    """The region's JSON and its Doorstroompunt bezetting (POST): 404 for whoever may not see
+    the region, nothing saved then."""
+    from app.models import RegioBezetting
+
+    auth.als(rol)
+    mag = MAG_REGIO[rol][doel]
+    r = client.get(f"/regio/{REGIOS[doel]}/{JAAR}/resultaat.json")
+    assert r.status_code == (200 if mag else 404)
+    r = client.post(f"/regio/{REGIOS[doel]}/{JAAR}/bezetting",
+                    data={"bezetting_doorstroompunt": "2", "version": "0"})
+    assert r.status_code == (302 if mag else 404)
+    with app.app_context():
+        aantal = db.session.scalar(select(func.count()).select_from(RegioBezetting))
+        assert aantal == (1 if mag else 0)
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
 def test_normen_routes(client, auth, app, rol):
     auth.als(rol)
     assert client.get("/normen").status_code == 200

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.analyse import leeg_cache
+from app.bandbreedte import leeg_cache
 from app.extensions import db
 from app.normensets import actieve_rij, als_normenset
 from formatie.gevoeligheid import tornado
@@ -32,7 +32,13 @@ def test_result_page_shows_ranges_and_sentence(client, auth, app, vul_invoer):
     r = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat")
     assert r.status_code == 200
     assert "Bandbreedte" in r.text
-    assert re.search(r"Met 30,0 fte is de werklast in \d+ van de 10 jaren gedekt\.", r.text)
+    # one sentence per functie: leerplicht with its bezetting; the Doorstroompunt's old
+    # per-gemeente bezetting is not the gemeente's own, so its sentence uses the budget figure
+    assert re.search(r"Met 20,0 fte leerplicht is de werklast leerplicht in \d+ van de 10 "
+                     r"jaren gedekt\.", r.text)
+    assert re.search(r"Met [\d,.]+ fte Doorstroompunt is de werklast Doorstroompunt in \d+ van",
+                     r.text)
+    assert "Met 10,0 fte Doorstroompunt" not in r.text
     assert 'role="img"' in r.text and "<title id=\"bereik-svg-titel\">" in r.text
     assert "histogram-svg" in r.text
 
@@ -46,13 +52,14 @@ def test_same_seed_same_numbers_and_matches_model(client, auth, app, vul_invoer)
     tweede = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     kern = re.compile(r'<section class="analyse".*?</section>', re.S)
     assert kern.search(eerste).group(0) == kern.search(tweede).group(0)
-    # the P80 zin: the page uses the P80 of formatie.onzekerheid.bereik on its one policy
+    # the budget figure: the P80 of formatie.onzekerheid.bereik on its one policy
     n, volume = _volume(app, EIGEN)
     b = bereik(n, volume, gemeentecodes=(EIGEN,))
     from formatie.getallen import format_getal
     p80 = format_getal(float(b.fte_totaal[2, 0]), 2)
-    assert p80 in eerste
-    assert f"Met {format_getal(float(b.fte_totaal[2, 0]), 1)} fte is de werklast" in eerste
+    assert f"<strong>{p80} fte</strong> in totaal" in eerste
+    leerplicht = format_getal(float(b.fte[2, 0, 0]), 1)
+    assert f"Met {leerplicht} fte leerplicht is de werklast leerplicht" in eerste
 
 
 def test_json_without_flag_equals_cli_and_with_flag_has_ranges(client, auth, app, vul_invoer,
@@ -61,7 +68,7 @@ def test_json_without_flag_equals_cli_and_with_flag_has_ranges(client, auth, app
     auth.als("gemeente")
     zonder = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat.json").json
     assert "onzekerheid" not in zonder
-    assert "bereik" not in json.dumps(zonder)
+    assert '"bereik' not in json.dumps(zonder)
     met = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat.json?onzekerheid=1").json
     gem = met["gemeenten"][0]
     assert set(gem["bereik_totaal"]) == {"p10", "p50", "p80", "p90"}
@@ -88,7 +95,7 @@ def test_region_page_range(client, auth, app, vul_invoer):
     auth.als("regio")
     r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}")
     assert r.status_code == 200
-    assert "Bandbreedte" in r.text and "Met 30,0 fte" not in r.text  # BUUR has no bezetting
+    assert "Bandbreedte" in r.text and "Met 20,0 fte" not in r.text  # BUUR has no bezetting
     assert "jaren gedekt" in r.text and "2 gemeenten" in r.text
     kern = re.compile(r'<section class="analyse".*?</section>', re.S)
     assert kern.search(r.text).group(0) == kern.search(
@@ -135,13 +142,13 @@ def test_cached_ranges_follow_changed_figures(client, auth, app, vul_invoer):
 
     vul_invoer(EIGEN, bezetting={"leerplicht": 20.0, "doorstroompunt": 10.0})
     auth.als("gemeente")
-    assert "Met 30,0 fte" in client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    assert "Met 20,0 fte leerplicht" in client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     with app.app_context():
         rij = db.session.scalar(db.select(Invoer))
         rij.bezetting = {"leerplicht": 2.0, "doorstroompunt": 1.0}
         db.session.commit()
     tekst = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
-    assert "Met 3,0 fte is de werklast in 0 van de 10 jaren gedekt." in tekst
+    assert "Met 2,0 fte leerplicht is de werklast leerplicht in 0 van de 10 jaren gedekt." in tekst
 
 
 def test_all_zero_figures_render(client, auth, app, vul_invoer):

@@ -13,7 +13,7 @@ from formatie.normenset_toml import NORMEN, standaard_normenset
 from .conftest import maak_config
 
 TABELLEN = {"alembic_version", "audit_entry", "gemeente", "invoer", "login_attempt",
-            "normenset", "regio", "users", "scenario", "werkboek_upload"}
+            "normenset", "regio", "users", "scenario", "werkboek_upload", "regio_bezetting"}
 
 
 @pytest.fixture
@@ -169,3 +169,46 @@ def test_demo_accounts(app, runner):
 def test_demo_on_empty_database_explains(leeg_app):
     uit = leeg_app.test_cli_runner().invoke(args=["demo"])
     assert uit.exit_code != 0 and "voer eerst 'flask --app app init' uit" in uit.output
+
+
+def test_regio_bezetting_migration_keeps_the_audit_trail_and_goes_back(leeg_app):
+    """5d2e8a41c7b3: audit entries of invoer survive; a region's entries go on downgrade."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    runner = leeg_app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "5c2e7a91d4f3"]).exit_code == 0
+    with leeg_app.app_context():
+        db.session.execute(text(
+            "INSERT INTO invoer (gemeente_code, jaar, status, waarden, bezetting, version, "
+            "updated_at) VALUES ('0200', 2025, 'concept', '{}', '{}', 1, "
+            "'2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO audit_entry (invoer_id, invoer_version, timestamp, field, action) "
+            "SELECT id, 1, '2026-01-01 00:00:00', 'status', 'concept' FROM invoer"))
+        db.session.commit()
+    uit = runner.invoke(args=["db", "upgrade"])
+    assert uit.exit_code == 0, uit.output
+    with leeg_app.app_context():
+        assert db.session.execute(text(
+            "SELECT count(*) FROM audit_entry WHERE invoer_id IS NOT NULL")).scalar() == 1
+        db.session.execute(text(
+            "INSERT INTO regio_bezetting (regio_code, jaar, waarden, version, updated_at) "
+            "VALUES ('MC11', 2025, '{}', 1, '2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO audit_entry (regio_bezetting_id, invoer_version, timestamp, field, "
+            "action) SELECT id, 1, '2026-01-01 00:00:00', 'bezetting_doorstroompunt', "
+            "'concept' FROM regio_bezetting"))
+        db.session.commit()
+        with pytest.raises(IntegrityError):  # an entry belongs to exactly one saved row
+            db.session.execute(text(
+                "INSERT INTO audit_entry (invoer_version, timestamp, field, action) "
+                "VALUES (1, '2026-01-01 00:00:00', 'x', 'concept')"))
+        db.session.rollback()
+    uit = runner.invoke(args=["db", "downgrade", "5c2e7a91d4f3"])
+    assert uit.exit_code == 0, uit.output
+    with leeg_app.app_context():
+        db.session.remove()
+        assert "regio_bezetting" not in inspect(db.engine).get_table_names()
+        assert db.session.execute(text("SELECT count(*) FROM audit_entry")).scalar() == 1

@@ -33,6 +33,7 @@ from app.models import AuditEntry, Invoer, WerkboekUpload
 from app.models import Normenset as NormensetRij
 from formatie.getallen import GetalFout, parse_getal
 from formatie.normenset_toml import standaard_normenset
+from formatie.regio import REGIONALE_FUNCTIES
 
 from .conftest import EIGEN, JAAR, _maak_app, geschatte_waarden
 
@@ -43,7 +44,9 @@ HYP = dict(deadline=None, derandomize=True, suppress_health_check=[
     HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 
 NORMENSET = standaard_normenset()
-VELDEN = [*NORMENSET.invoer_sleutels, *(f"bezetting_{f}" for f in NORMENSET.functie_sleutels)]
+#: The gemeente's own bezetting fields (the Doorstroompunt's is entered per region).
+EIGEN_FUNCTIES = [f for f in NORMENSET.functie_sleutels if f not in REGIONALE_FUNCTIES]
+VELDEN = [*NORMENSET.invoer_sleutels, *(f"bezetting_{f}" for f in EIGEN_FUNCTIES)]
 KWAADAARDIG = [
     "", " ", "\t\n", "-1", "-0,5", "1e308", "1E308", "NaN", "nan", "inf", "-Infinity",
     "1.234,5", "1,234.5", "1.234.567,89", "12,3,4", "١٢٣", "１２", "²", "٣", "<script>alert(1)"
@@ -231,7 +234,7 @@ def form_client(sqlite_app):
     client = sqlite_app.test_client()
     _inloggen(client, sqlite_app, "gemeente@test.nl")
     geldig = {k: str(int(v)) for k, v in geschatte_waarden(sqlite_app, EIGEN).items()}
-    geldig.update({f"bezetting_{f}": "2,5" for f in NORMENSET.functie_sleutels})
+    geldig.update({f"bezetting_{f}": "2,5" for f in EIGEN_FUNCTIES})
     return sqlite_app, client, geldig
 
 

@@ -25,7 +25,7 @@ LEERPLICHTIGEN = NORMENSET.invoer_by_sleutel("leerplichtigen").naam
 def formulier(app, **over) -> dict:
     """A complete, valid form (decimal comma) with some fields replaced."""
     data = {s: str(int(v)) for s, v in geschatte_waarden(app, EIGEN).items() if v == v}
-    data |= {"bezetting_leerplicht": "7,5", "bezetting_doorstroompunt": "2", "version": "0"}
+    data |= {"bezetting_leerplicht": "7,5", "version": "0"}
     data |= over
     return data
 
@@ -68,7 +68,8 @@ def test_form_is_generated_from_the_normenset(client, auth):
         assert f"<label for=\"{invoer.sleutel}\">{escape(invoer.naam)}</label>" in html
     for groep in {i.groep for i in NORMENSET.invoer}:
         assert f"<legend>{groep}</legend>" in html
-    assert 'name="bezetting_leerplicht"' in html and 'name="bezetting_doorstroompunt"' in html
+    # the Doorstroompunt is regional: its bezetting is entered on the region page
+    assert 'name="bezetting_leerplicht"' in html and 'name="bezetting_doorstroompunt"' not in html
     assert 'type="number"' not in html
     assert "geen persoonsgegevens" in html.lower()
     assert "Inwoners Apeldoorn (CBS, 1-1-2024)" in html and "168.211" in html
@@ -83,7 +84,7 @@ def test_save_concept_and_indienen(client, auth, app):
     rij = invoer_rij(app)
     assert rij.status == "concept" and rij.version == 1
     assert rij.waarden["leerplichtigen"] == 1234.5
-    assert rij.bezetting == {"leerplicht": 7.5, "doorstroompunt": 2.0}
+    assert rij.bezetting == {"leerplicht": 7.5}
     assert rij.normenset_id == 1
     r = client.get(PAD)
     assert 'value="1234,5"' in r.text and "Concept" in r.text
@@ -155,7 +156,7 @@ def test_audit_trail(client, auth, app):
     client.post(PAD, data=formulier(app, leerplichtigen="100", concept="1"))
     eerste = audit(app)
     assert {a.field for a in eerste} == {*NORMENSET.invoer_sleutels, "bezetting_leerplicht",
-                                         "bezetting_doorstroompunt", "status"}
+                                         "status"}
     assert all(a.old is None and a.action == "concept" and a.invoer_version == 1
                for a in eerste)
     auth.als("regio")  # the regional bureau corrects one figure and submits

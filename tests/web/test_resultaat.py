@@ -38,8 +38,13 @@ def test_json_equals_formatie_calculate(client, auth, vul_invoer, waarden, tmp_p
     auth.als("gemeente")
     r = client.get(PAD + "/resultaat.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
-    assert r.json == cli_json(tmp_path, capsys, EIGEN, JAAR, waarden)
-    assert r.json["normenset"] == {"naam": "Standaard 2026", "versie": "2026.2"}
+    web = r.json
+    leerplicht = web["gemeenten"][0]["functies"]["leerplicht"]
+    # the bezetting entered, and verschil with the one sign: bezetting − fte (negative: tekort)
+    assert leerplicht.pop("bezetting") == 5.0
+    assert leerplicht.pop("verschil") == 5.0 - leerplicht["fte"]
+    assert web == cli_json(tmp_path, capsys, EIGEN, JAAR, waarden)
+    assert web["normenset"] == {"naam": "Standaard 2026", "versie": NORMENSET.versie}
 
 
 def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
@@ -59,16 +64,18 @@ def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
         assert f">{format_getal(res.fte_taak[0, k], 3)}<" in html
         assert f">{format_getal(res.uren[0, k], 0)}<" in html
     assert f">{format_getal(res.fte_totaal[0], 2)}<" in html
-    # gap to the bezetting
+    # gap to the bezetting (bezetting − benodigd); the Doorstroompunt's old per-gemeente
+    # value stays stored but is not shown as the gemeente's own staff
     assert f">{format_getal(5.0 - res.fte[0, 0], 2)}<" in html
-    assert f">{format_getal(1.5 - res.fte[0, 1], 2)}<" in html
-    # the accessible SVG chart, one bar per taak (+ vaste basis per functie)
+    assert f">{format_getal(1.5 - res.fte[0, 1], 2)}<" not in html
+    assert ">regionaal<" in html
+    # the accessible SVG chart: one bar per taak, plus vaste basis and leiding per functie
     # (twice: the wide layout and the small-screen one, with the labels above the bars)
     for klasse, id_ in (("grafiek__breed", "svg"), ("grafiek__smal", "svg-smal")):
         kop = f'<svg class="{klasse}" role="img" aria-labelledby="{id_}-titel {id_}-desc"'
         assert kop in html
         taakgrafiek = html.split(kop)[1].split("</svg>")[0]
-        assert taakgrafiek.count('<rect x=') == len(NORMENSET.taken) + len(NORMENSET.functies)
+        assert taakgrafiek.count('<rect x=') == len(NORMENSET.taken) + 2 * len(NORMENSET.functies)
     assert "<script" not in html and "style=" not in html
 
 

@@ -301,19 +301,19 @@ def test_no_password_or_secret_in_logs(app, client, runner, caplog, capfd):
 
 def _scenario(app, code: str, naam: str) -> int:
     """A stored scenario of gemeente ``code`` (as the scenario pages store one)."""
+    from app.cijfers import basis_als_json, cijfers_gemeente
     from app.models import Gemeente
     from app.models import Scenario as ScenarioRij
-    from app.werkboek import basis_gemeente
     from formatie.scenario import Scenario
 
     with app.app_context():
         gemeente = db.session.get(Gemeente, code)
-        basis = basis_gemeente(gemeente, JAAR)
+        basis = cijfers_gemeente(gemeente, JAAR)
         rij = ScenarioRij(naam=naam, owner_id=None, gemeente_code=code, jaar=JAAR,
-                          normenset_id=basis.rij.id,
+                          normenset_id=basis.rijen[0].id,
                           parameters=Scenario(naam=naam, gemeentecodes=(code,),
                                               jaar=JAAR).to_dict(),
-                          basis=basis.als_json(), overrides={})
+                          basis=basis_als_json(basis), overrides={})
         db.session.add(rij)
         db.session.commit()
         return rij.id

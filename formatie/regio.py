@@ -1,0 +1,162 @@
+"""A region's figures: the sum of its members, each counted with its own normenset.
+
+Region policy (one for every page, JSON answer, workbook and scenario): each member gemeente
+counts with the normenset its figures were saved under; a region's figures are the sum of its
+members' figures (:class:`formatie.model.Groep`, :func:`formatie.model.bereken_groepen`). So
+the gemeente pages add up to the region page, its JSON and its workbook.
+
+The Doorstroompunt (ex-RMC) is a regional organisation: its bezetting is entered once per
+region (:data:`REGIONALE_FUNCTIES`), not per gemeente; a gemeente sees its share of the
+regional need (:func:`aandeel`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from .getallen import format_getal
+from .model import Regel, Resultaat, fte_per_functie, functie_regels, verschil
+from .normenset import Functie
+from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL, dekkingsaandeel
+from .referentie import Referentie
+from .uitvoer import resultaat_als_dict
+
+#: Functies whose bezetting is one figure for the whole region (entered on the region page).
+REGIONALE_FUNCTIES = ("doorstroompunt",)
+
+#: The sentence the region page and the workbook's Toelichting show about the region policy.
+REGIOBELEID = ("Elke gemeente telt mee met de normenset waarmee haar cijfers zijn opgeslagen; "
+               "de cijfers van de regio zijn de som van die van haar gemeenten.")
+
+
+def aandeel(fte_gemeente: float, fte_regio: float) -> float | None:
+    """The gemeente's share (0–1) of the region's need for a functie; None when the region
+    needs nothing (no share to speak of)."""
+    if not fte_regio > 0:
+        return None
+    return float(fte_gemeente) / float(fte_regio)
+
+
+def regio_als_dict(
+    resultaten: list[Resultaat], referentie: Referentie, jaar: int, regio_code: str,
+    bereik: dict | None = None, bezetting: dict[str, float] | None = None,
+) -> dict:
+    """The region's JSON: the shape of :func:`formatie.uitvoer.resultaat_als_dict` for the
+    member gemeenten with figures (one entry per gemeente, each with its ``"normenset"``; its
+    ``"regels"`` come from the CLI's shape), plus ``"regio"``.
+
+    ``resultaten``: one per normenset group. With one group ``"normenset"`` and
+    ``"organisatie"`` are that set's, as in the CLI; with several they are None and
+    ``"normensets"`` lists each with its organisation and gemeenten (always present).
+    ``bereik``: ``{"functies": {f: {"p10", …}}, "totaal": {"p10", …}}`` (FTE) from the
+    uncertainty model, or None; with it every functie gets ``"budget"`` (its
+    :data:`~formatie.onzekerheid.BUDGET_PERCENTIEL` value) and the region ``"budget"``
+    (percentiel, label, fte_totaal). ``bezetting``: the region's bezetting per functie (fte in
+    dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
+    """
+    delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
+             for res in resultaten]
+    gemeenten = []
+    normensets = []
+    for res, deel in zip(resultaten, delen, strict=True):
+        n = res.normenset
+        for rij in deel["gemeenten"]:
+            rij["normenset"] = {"naam": n.naam, "versie": n.versie}
+            gemeenten.append(rij)
+        normensets.append({**deel["normenset"], "organisatie": deel["organisatie"],
+                           "gemeenten": list(res.gemeentecodes)})
+    som = fte_per_functie(resultaten)
+    functies = {f: {"fte": w} for f, w in som.items() if f != "totaal"}
+    for f, rij in functies.items():
+        if bereik is not None and f in bereik["functies"]:
+            rij["bereik"] = bereik["functies"][f]
+            rij["budget"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
+    voeg_bezetting_toe(functies, bezetting or {})
+    regio = {"code": regio_code, "functies": functies, "fte_totaal": som["totaal"],
+             "bereik_totaal": bereik["totaal"] if bereik is not None else None,
+             "budget": None if bereik is None else {
+                 "percentiel": BUDGET_PERCENTIEL, "label": BUDGET_LABEL,
+                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL)}}
+    een = len(delen) == 1
+    return {
+        "normenset": delen[0]["normenset"] if een else None,
+        "organisatie": delen[0]["organisatie"] if een else None,
+        "normensets": normensets,
+        "regiobeleid": REGIOBELEID,
+        "gemeenten": gemeenten,
+        "totaal": {"gemeenten": len(gemeenten),
+                   "functies": {f: r["fte"] for f, r in functies.items()},
+                   "fte_totaal": som["totaal"]},
+        "regio": regio,
+    }
+
+
+def trekkingen_functie(groepen_bereik, functie: str) -> np.ndarray:
+    """(D,) drawn fte of one functie (sleutel) over every gemeente of every group of a
+    :class:`formatie.onzekerheid.GroepenBereik` (a group without the functie adds nothing):
+    the draws behind that functie's coverage sentence."""
+    uit = np.zeros(np.shape(groepen_bereik.trekkingen_totaal))
+    for b in groepen_bereik.bereiken:
+        if functie in b.normenset.functie_sleutels:
+            f = b.normenset.functie_sleutels.index(functie)
+            uit += b.trekkingen_fte[:, :, f].sum(axis=1, dtype=float)
+    return uit
+
+
+def dekkingszin_functie(functie: Functie, fte: float, draws: np.ndarray) -> str:
+    """One functie's coverage sentence, e.g. "Met 8,0 fte leerplicht is de werklast leerplicht
+    in 8 van de 10 jaren gedekt." (never leerplicht and Doorstroompunt in one sentence). The
+    share of ``draws`` (D,) with workload ≤ ``fte`` is rounded to whole tenths."""
+    tienden = int(np.floor(dekkingsaandeel(fte, draws) * 10 + 0.5))
+    # a regional functie is an organisation's name (het Doorstroompunt); a task is lower case
+    naam = functie.naam if functie.sleutel in REGIONALE_FUNCTIES else functie.naam.lower()
+    return (f"Met {format_getal(fte, 1)} fte {naam} is de werklast {naam} in {tienden} van de "
+            "10 jaren gedekt.")
+
+
+def regio_regels(resultaten: list[Resultaat]) -> list[Regel]:
+    """A region's lines per functie (taken, vaste basis, leiding en ondersteuning) summed over
+    every gemeente of every group: per functie they add up to the region's fte of that functie
+    (:func:`formatie.model.fte_per_functie`). Order: first appearance (functie, then line)."""
+    som: dict[tuple[str, str], Regel] = {}
+    for res in resultaten:
+        for g in range(len(res.gemeentecodes)):
+            for r in functie_regels(res, g):
+                oud = som.get((r.functie, r.sleutel))
+                som[r.functie, r.sleutel] = r if oud is None else replace(oud, fte=oud.fte + r.fte)
+    per_functie: dict[str, list[Regel]] = {}
+    for r in som.values():
+        per_functie.setdefault(r.functie, []).append(r)
+    # taken first, then vaste basis and leiding, as functie_regels orders them
+    volgorde = {"taak": 0, "vast": 1, "leiding": 2}
+    return [r for regels in per_functie.values()
+            for r in sorted(regels, key=lambda r: volgorde[r.soort])]
+
+
+def voeg_bezetting_toe(functies: dict[str, dict], bezetting: dict[str, float | None]) -> None:
+    """Add ``"bezetting"`` and ``"verschil"`` (bezetting − fte, negative = tekort) to the
+    functies of a JSON answer (``{f: {"fte": …}}``) where the bezetting is known."""
+    for f, rij in functies.items():
+        if bezetting.get(f) is not None:
+            rij["bezetting"] = float(bezetting[f])
+            rij["verschil"] = float(verschil(bezetting[f], rij["fte"]))
+
+
+def taak_volumes(resultaten: list[Resultaat]) -> dict[str, float]:
+    """Volume per taak sleutel summed over every gemeente of every group (units per year)."""
+    uit: dict[str, float] = {}
+    for res in resultaten:
+        for k, taak in enumerate(res.normenset.taken):
+            uit[taak.sleutel] = uit.get(taak.sleutel, 0.0) + float(res.taak_volume[:, k].sum())
+    return uit
+
+
+def tel_op(delen: list[dict[str, float]]) -> dict[str, float]:
+    """Sum dicts of fte by key (functie sleutel, "totaal"): a region's figures over groups."""
+    uit: dict[str, float] = {}
+    for deel in delen:
+        for k, v in deel.items():
+            uit[k] = uit.get(k, 0.0) + float(v)
+    return uit
