@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profielen import voorbeelden
 
 from formatie.getallen import GetalFout, format_invoer, parse_getal
 from formatie.invoer_csv import read_invoer_csv
@@ -16,7 +17,8 @@ from formatie.normenset import ORGANISATIE_PARAMETERS, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 
-VEEL = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+VEEL = settings(max_examples=voorbeelden(1500), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 # Text that looks like what people type into a number field, plus anything at all.
 getalachtig = st.one_of(
