@@ -122,10 +122,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for soort in ("Chromium", "LibreOffice"):
         if not per_soort[soort]:
             tr.write_line(f"{soort}: niets overgeslagen.")
-    if gedeselecteerd := len(tr.stats.get("deselected", [])):
-        markers = config.getoption("markexpr") or ""
-        tr.write_line(f"Niet geselecteerd: {gedeselecteerd} tests"
-                      + (f" (-m '{markers}')" if markers else "") + ".")
+    markers = config.getoption("markexpr") or ""
+    if markers:
+        # Under xdist the workers deselect, so the controller cannot count them.
+        gedeselecteerd = len(tr.stats.get("deselected", []))
+        tr.write_line(f"Niet geselecteerd: -m '{markers}'"
+                      + (f" ({gedeselecteerd} tests)" if gedeselecteerd else "") + ".")
     volledig = settings.default.max_examples >= settings.get_profile("ci").max_examples
     profiel = "ci (alle voorbeelden)" if volledig else "dev (weinig voorbeelden)"
     tr.write_line(f"Hypothesis-profiel: {profiel}.")
