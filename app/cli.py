@@ -1,4 +1,5 @@
-"""Flask CLI: ``init`` (migrate + seed), ``users`` and ``demo``."""
+"""Flask CLI: ``init`` (migrate + seed), ``users`` and ``demo``; the operations commands
+(``backup``, ``restore``, ``copy-data``, ``check``) live in :mod:`app.beheer`."""
 
 from __future__ import annotations
 
@@ -176,6 +177,9 @@ def demo_command():
 
 
 def register(app: Flask) -> None:
+    from . import beheer  # backup, restore, copy-data, check
+
+    beheer.register(app)
     app.cli.add_command(users)
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
