@@ -310,20 +310,22 @@ def copy_data_command(naar: str):
     with doel_app.app_context():
         doel = db.engine
         try:
-            upgrade()
-            gevuld = {t: n for t, n in tel_rijen(doel).items() if n}
-        except SQLAlchemyError as fout:
-            raise BeheerFout(f"de doeldatabase {_verberg(doel_url)} is niet bruikbaar: "
-                             f"{str(fout.orig or fout).strip().splitlines()[0]}") from None
-        if gevuld:
-            raise BeheerFout(f"de doeldatabase {_verberg(doel_url)} bevat al gegevens ("
-                             + ", ".join(f"{t}: {n}" for t, n in gevuld.items())
-                             + "); kies een lege database.")
-        gekopieerd = kopieer_tabellen(bron, doel)
-        verschil = {t: (n, m) for (t, n), m in
-                    zip(gekopieerd.items(), tel_rijen(doel).values(), strict=True) if n != m}
-        db.session.remove()
-        doel.dispose()
+            try:
+                upgrade()
+                gevuld = {t: n for t, n in tel_rijen(doel).items() if n}
+            except SQLAlchemyError as fout:
+                raise BeheerFout(f"de doeldatabase {_verberg(doel_url)} is niet bruikbaar: "
+                                 f"{str(fout.orig or fout).strip().splitlines()[0]}") from None
+            if gevuld:
+                raise BeheerFout(f"de doeldatabase {_verberg(doel_url)} bevat al gegevens ("
+                                 + ", ".join(f"{t}: {n}" for t, n in gevuld.items())
+                                 + "); kies een lege database.")
+            gekopieerd = kopieer_tabellen(bron, doel)
+            verschil = {t: (n, m) for (t, n), m in
+                        zip(gekopieerd.items(), tel_rijen(doel).values(), strict=True) if n != m}
+        finally:
+            db.session.remove()
+            doel.dispose()
     if verschil:
         raise BeheerFout("na het kopiëren verschillen de aantallen rijen: " + ", ".join(
             f"{t} {n} → {m}" for t, (n, m) in verschil.items()))

@@ -51,8 +51,12 @@ def _maak_testdatabase() -> str:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{naam}"
 
 
-def pytest_configure(config):
-    if _is_worker(config):
+def _kies_postgres() -> None:
+    """Decide on PostgreSQL for this run. At import time, not in pytest_configure: a
+    sub-directory's conftest (tests/web/conftest.py) may be imported before the configure
+    hooks run, and it reads TEST_DATABASE_URL when imported. xdist workers inherit the
+    controller's environment, so they do nothing here."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     if os.environ.get("TEST_DATABASE_URL"):
         _postgres["status"] = "TEST_DATABASE_URL"
@@ -66,6 +70,9 @@ def pytest_configure(config):
     except psycopg.Error as fout:
         _postgres["status"] = "onbereikbaar"
         _postgres["reden"] = str(fout).strip().splitlines()[0] if str(fout).strip() else ""
+
+
+_kies_postgres()
 
 
 def pytest_unconfigure(config):

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 import numpy as np
+import psycopg
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.security import generate_password_hash
@@ -113,6 +114,35 @@ def database(request, tmp_path, sqlite_template):
         db.engine.dispose()
     yield database
     database.opruimen()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, sqlite_template):
+    """The app on a migrated, seeded SQLite file with the test accounts (SQLite only: the
+    source of a copy to PostgreSQL, or a file to back up)."""
+    pad = tmp_path / "formatie.db"
+    shutil.copy(sqlite_template, pad)
+    app = _maak_app(f"sqlite:///{pad}", tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def pg_database():
+    """The URL of a throwaway PostgreSQL *database* of its own (not a schema: pg_dump and
+    copy-data work on whole databases), on the server of TEST_DATABASE_URL; dropped after."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL is niet bereikbaar op 127.0.0.1:5432 (of TEST_POSTGRES=0)")
+    basis = make_url(database_url(TEST_DATABASE_URL)).set(query={})
+    naam = "formatie_" + uuid.uuid4().hex[:12]
+    beheer = basis.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(beheer, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{naam}"')
+    yield basis.set(database=naam).render_as_string(hide_password=False)
+    with psycopg.connect(beheer, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)')
 
 
 @pytest.fixture(params=BACKENDS)
