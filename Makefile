@@ -22,13 +22,14 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 instance/.gitkeep:
 	mkdir -p instance && touch $@
 
-# The web app: migrate + seed (idempotent), demo accounts (passwords printed once), gunicorn.
+# The web app: migrate + seed (idempotent), demo accounts, gunicorn. `flask demo` prints the
+# address and the demo logins in a box as the last thing before the server starts (and keeps
+# them in instance/demo-accounts.txt, mode 0600).
 # Plain HTTP on localhost, so the session cookie cannot be Secure-only here (see app/__init__.py).
 # The national table stays available: $(BIN)/formatie calculate --landelijk
 run: $(STAMP) instance/.gitkeep
 	$(BIN)/flask --app app init
-	$(BIN)/flask --app app demo
-	@echo "Formatietool: http://127.0.0.1:$${PORT:-5000}/  (stoppen met Ctrl+C)"
+	@$(BIN)/flask --app app demo
 	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -w 2 \
 		-b 127.0.0.1:$${PORT:-5000} --access-logfile - 'app:create_app()'
 
