@@ -239,7 +239,7 @@ def test_console_script_help_is_dutch():
 @pytest.mark.parametrize(("args", "melding"), [
     (["calculate", "--format", "xml"], "ongeldige keuze: 'xml' (kies uit"),
     (["export", "--landelijk"], "verplicht maar niet gegeven: -o/--uitvoer"),
-    (["calculate", "--trekkingen", "veel"], "geen geheel getal: 'veel'"),
+    (["calibrate", "data.csv", "--bootstrap", "veel"], "geen geheel getal: 'veel'"),
     (["regios", "--extra"], "onbekende argumenten: --extra"),
     (["opdracht-die-niet-bestaat"], "ongeldige keuze"),
 ])
