@@ -126,10 +126,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for soort in ("PostgreSQL", "Chromium", "LibreOffice", "overig"):
         if per_soort[soort]:
             tr.write_line(f"{soort}: {per_soort[soort]} tests overgeslagen ({redenen[soort]}).")
-    for soort in ("Chromium", "LibreOffice"):
-        if not per_soort[soort]:
-            tr.write_line(f"{soort}: niets overgeslagen.")
     markers = config.getoption("markexpr") or ""
+    for soort in ("Chromium", "LibreOffice"):
+        if not per_soort[soort] and not markers:
+            tr.write_line(f"{soort}: niets overgeslagen.")
     if markers:
         # Under xdist the workers deselect, so the controller cannot count them.
         gedeselecteerd = len(tr.stats.get("deselected", []))
