@@ -8,8 +8,8 @@ creates its own throwaway database ``formatie_test_<pid>_<random>`` and drops it
 never a shared database. ``TEST_POSTGRES=0`` turns PostgreSQL off (``make test-snel``). pytest-
 xdist workers inherit the controller's database (every test makes its own schema in it).
 
-The run ends with "Overgeslagen en waarom": PostgreSQL, Chromium, LibreOffice and deselected
-markers, so nobody mistakes a partial run for a full one.
+The run ends with "Overgeslagen en waarom": PostgreSQL, Chromium, LibreOffice, the OpenID Connect
+provider (node) and deselected markers, so nobody mistakes a partial run for a full one.
 """
 
 from __future__ import annotations
@@ -92,6 +92,8 @@ def _soort(reden: str) -> str:
         return "LibreOffice"
     if "test_database_url" in laag or "postgres" in laag:
         return "PostgreSQL"
+    if "oidc" in laag or "node" in laag:
+        return "OpenID Connect-provider (node)"
     return "overig"
 
 
@@ -123,7 +125,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         soort = _soort(reden)
         per_soort[soort] += 1
         redenen.setdefault(soort, reden)
-    for soort in ("PostgreSQL", "Chromium", "LibreOffice", "overig"):
+    for soort in ("PostgreSQL", "Chromium", "LibreOffice", "OpenID Connect-provider (node)",
+                  "overig"):
         if per_soort[soort]:
             tr.write_line(f"{soort}: {per_soort[soort]} tests overgeslagen ({redenen[soort]}).")
     markers = config.getoption("markexpr") or ""
