@@ -20,6 +20,7 @@ with a Dutch message. See docs/beheer.md.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -55,6 +56,16 @@ class BeheerFout(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"Fout: {self.format_message()}", err=True)
+
+
+_OS_FOUTEN = {errno.ENOENT: "bestaat niet", errno.EISDIR: "is een map",
+              errno.ENOTDIR: "een deel van het pad is geen map", errno.EEXIST: "is een bestand",
+              errno.EACCES: "geen toegang", errno.EPERM: "geen toegang",
+              errno.ENOSPC: "de schijf is vol", errno.EROFS: "alleen-lezen"}
+
+
+def _reden(fout: OSError) -> str:
+    return _OS_FOUTEN.get(fout.errno, fout.strerror or type(fout).__name__)
 
 
 def _url() -> URL:
@@ -158,11 +169,14 @@ def _sqlite_controle(pad: Path) -> str:
 
 
 @click.command("backup")
-@click.argument("map_", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("map_", metavar="MAP", type=click.Path(path_type=Path))
 @with_appcontext
 def backup_command(map_: Path):
     """Maak een back-up van de database in MAP (SQLite: online backup-API; PostgreSQL: pg_dump)."""
-    map_.mkdir(parents=True, exist_ok=True)
+    try:
+        map_.mkdir(parents=True, exist_ok=True)
+    except OSError as fout:
+        raise BeheerFout(f"kan de map {map_} niet gebruiken ({_reden(fout)}).") from None
     url = _url()
     db.session.remove()
     if url.get_backend_name() == "sqlite":
@@ -196,15 +210,18 @@ def backup_command(map_: Path):
 
 
 @click.command("restore")
-@click.argument("bestand", metavar="BESTAND",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("bestand", metavar="BESTAND", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="niet om bevestiging vragen")
 @with_appcontext
 def restore_command(bestand: Path, yes: bool):
     """Zet een back-up terug: VERVANGT alle gegevens in de database van de app."""
     url = _url()
-    with bestand.open("rb") as f:
-        kop = f.read(16)
+    try:
+        with bestand.open("rb") as f:
+            kop = f.read(16)
+    except OSError as fout:
+        raise BeheerFout(f"kan {bestand} niet lezen ({_reden(fout)}); er is niets "
+                         "gewijzigd.") from None
     soort = url.get_backend_name()
     if soort == "sqlite" and not kop.startswith(SQLITE_KOP):
         raise BeheerFout(f"{bestand} is geen SQLite-back-up, en de app gebruikt SQLite.")

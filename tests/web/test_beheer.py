@@ -185,6 +185,19 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(sqlite_
     assert inhoud(url_van(sqlite_app)) == voor
 
 
+def test_backup_and_restore_explain_a_wrong_path_in_dutch(sqlite_app, tmp_path):
+    bestand = tmp_path / "een-bestand"
+    bestand.write_text("x")
+    uit = flask(sqlite_app, "backup", str(bestand))
+    assert uit.exit_code == 1
+    assert f"Fout: kan de map {bestand} niet gebruiken (is een bestand)." in uit.output
+    uit = flask(sqlite_app, "restore", str(tmp_path / "weg.sqlite3"), "--yes")
+    assert uit.exit_code == 1 and "niet lezen (bestaat niet); er is niets gewijzigd" in uit.output
+    uit = flask(sqlite_app, "restore", str(tmp_path), "--yes")
+    assert uit.exit_code == 1 and "niet lezen (is een map)" in uit.output
+    assert "Traceback" not in uit.output
+
+
 def test_restore_asks_first_and_no_changes_nothing(sqlite_app, tmp_path):
     assert flask(sqlite_app, "backup", str(tmp_path / "b")).exit_code == 0
     [bestand] = (tmp_path / "b").iterdir()
