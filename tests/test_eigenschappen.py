@@ -124,7 +124,8 @@ def test_normenset_loader_on_arbitrary_text(tekst):
 _HERKOMST_TEKST = st.text(min_size=1, max_size=40).map(str.strip).filter(bool)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=voorbeelden(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(bron=_HERKOMST_TEKST, toelichting=_HERKOMST_TEKST,
        parameters=st.lists(st.sampled_from(ORGANISATIE_PARAMETERS), min_size=1, unique=True),
        jaar=st.integers(1990, 2100), afgeleid=_HERKOMST_TEKST)
