@@ -14,7 +14,8 @@ sign-on, only when configured), ``/wachtwoord`` (change one's password), ``/`` (
 from the ``formatie`` model package.
 
 Commands: ``flask --app app init`` (migrate + seed, idempotent), ``flask --app app users
-create|password|list``, ``flask --app app demo``; ``make run`` serves with gunicorn.
+create|password|list``, ``flask --app app demo``; operations (app/beheer.py, docs/beheer.md):
+``backup``, ``restore``, ``copy-data``, ``check``; ``make run`` serves with gunicorn.
 
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
 (default: generated once into instance/secret_key), ``PORT``, ``SESSION_COOKIE_SECURE``

@@ -1,12 +1,15 @@
-"""Flask CLI: ``init`` (migrate + seed), ``users`` and ``demo``."""
+"""Flask CLI: ``init`` (migrate + seed), ``users`` and ``demo``; the operations commands
+(``backup``, ``restore``, ``copy-data``, ``check``) live in :mod:`app.beheer`."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -147,35 +150,80 @@ def init_command():
                    "normenset is door een beheerder gekozen. Activeer de nieuwe op /normen.")
 
 
+DEMO_BESTAND = "demo-accounts.txt"  # in instance/, mode 0600
+
+
+def _lees_demo_bestand(pad: Path) -> dict[str, str]:
+    """e-mail → password from instance/demo-accounts.txt (lines "e-mail<TAB>password")."""
+    if not pad.exists():
+        return {}
+    regels = (r.split("\t") for r in pad.read_text(encoding="utf-8").splitlines())
+    return {r[0]: r[1] for r in regels if len(r) == 2 and not r[0].startswith("#")}
+
+
+def _schrijf_demo_bestand(pad: Path, wachtwoorden: dict[str, str]) -> None:
+    pad.touch(mode=0o600)
+    pad.chmod(0o600)
+    pad.write_text("# Demo-accounts van de Formatietool (e-mail<TAB>wachtwoord). Alleen voor "
+                   "een proefinstallatie.\n"
+                   + "".join(f"{e}\t{w}\n" for e, w in wachtwoorden.items()), encoding="utf-8")
+
+
+def _kader(regels: list[str]) -> str:
+    breedte = max(len(r) for r in regels)
+    return "\n".join(["┌" + "─" * (breedte + 2) + "┐",
+                      *(f"│ {r:<{breedte}} │" for r in regels),
+                      "└" + "─" * (breedte + 2) + "┘"])
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Maak een demo-beheerder en een demo-gemeenteaccount met willekeurige wachtwoorden."""
+    """Maak een demo-beheerder en een demo-gemeenteaccount met willekeurige wachtwoorden.
+
+    De wachtwoorden komen in instance/demo-accounts.txt (alleen voor u leesbaar) en in een
+    kader op het scherm, ook bij een volgende keer zolang ze niet gewijzigd zijn.
+    """
     try:
         gemeente = db.session.get(Gemeente, DEMO_GEMEENTE_CODE)
     except SQLAlchemyError:
         gemeente = None
     if gemeente is None:
         raise click.UsageError("de database is nog leeg: voer eerst 'flask --app app init' uit.")
-    accounts = [(DEMO_BEHEERDER, "beheerder", None), (DEMO_GEMEENTE, "gemeente",
-                                                      DEMO_GEMEENTE_CODE)]
-    nieuw = False
-    for email, role, code in accounts:
-        if db.session.scalar(select(User).where(User.email == email)):
-            click.echo(f"Demo-account {email} bestaat al. Nieuw wachtwoord instellen: "
-                       f"flask --app app users password {email}")
-            continue
-        password = secrets.token_urlsafe(15)
-        maak_gebruiker(email, role, password, gemeente=code)
-        db.session.commit()
-        wat = "beheerder" if role == "beheerder" else f"gemeente {gemeente.naam}"
-        click.echo(f"Demo-account ({wat}): {email}  wachtwoord: {password}")
-        nieuw = True
-    if nieuw:
-        click.echo("Noteer deze wachtwoorden: ze worden niet opnieuw getoond.")
+    pad = Path(current_app.instance_path) / DEMO_BESTAND
+    bekend = _lees_demo_bestand(pad)
+    demo = [(DEMO_BEHEERDER, "beheerder", None, "beheerder"),
+            (DEMO_GEMEENTE, "gemeente", DEMO_GEMEENTE_CODE, f"gemeente {gemeente.naam}")]
+    regels = []
+    for email, role, code, wat in demo:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            bekend[email] = secrets.token_urlsafe(15)
+            maak_gebruiker(email, role, bekend[email], gemeente=code)
+            db.session.commit()
+        if email in bekend and db.session.scalar(
+                select(User).where(User.email == email)).check_password(bekend[email]):
+            regels.append(f"  {wat}: {email}  wachtwoord: {bekend[email]}")
+        else:
+            regels.append(f"  {wat}: {email}  (wachtwoord gewijzigd; nieuw instellen: "
+                          f".venv/bin/flask --app app users password {email})")
+    _schrijf_demo_bestand(pad, bekend)
+    toon = os.path.relpath(pad)
+    click.echo(_kader([
+        f"Formatietool: http://127.0.0.1:{current_app.config['PORT']}/  (stoppen: Ctrl+C)",
+        "",
+        "Inloggen met een demo-account:",
+        *regels,
+        "",
+        f"Deze wachtwoorden staan ook in {pad if toon.startswith('..') else toon} "
+        "(alleen voor u leesbaar).",
+    ]))
 
 
 def register(app: Flask) -> None:
+    from . import beheer  # backup, restore, copy-data, check
+
+    beheer.register(app)
     app.cli.add_command(users)
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)

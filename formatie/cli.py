@@ -1,7 +1,8 @@
-"""The ``formatie`` command line: calculate, template, norms.
+"""The ``formatie`` command line: calculate, template, norms, regios, export, import, calibrate.
 
 Bad input ends with exit code 2 and Dutch messages naming file, line and column; never a
-traceback and never a partial result.
+traceback and never a partial result. The help is Dutch throughout, argparse's own headings
+and common error messages included (:class:`Parser`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Sequence
 
@@ -55,7 +57,19 @@ def _lees_invoer(args: argparse.Namespace, normenset: Normenset) -> InvoerTabel:
         return landelijke_invoer(normenset)
     if not args.invoer:
         raise GebruikFout("geef een invoerbestand (CSV), of --landelijk voor een schatting.")
-    return read_invoer_csv(args.invoer, normenset, ontbrekend_is_nul=args.ontbrekend_is_nul)
+    invoer = read_invoer_csv(args.invoer, normenset, ontbrekend_is_nul=args.ontbrekend_is_nul)
+    meld_overgeslagen(invoer.overgeslagen)
+    return invoer
+
+
+def meld_overgeslagen(regels: Sequence[int]) -> None:
+    """Say on stderr how many rows without invoer were skipped (nothing when none were)."""
+    if not regels:
+        return
+    lijst = ", ".join(str(r) for r in regels[:10]) + (" …" if len(regels) > 10 else "")
+    rijen = "lege rij" if len(regels) == 1 else "lege rijen"
+    print(f"{len(regels)} {rijen} overgeslagen (regel{'' if len(regels) == 1 else 's'} "
+          f"{lijst}): geen invoer ingevuld.", file=sys.stderr)
 
 
 def cmd_calculate(args: argparse.Namespace) -> int:
@@ -104,12 +118,19 @@ def cmd_template(args: argparse.Namespace) -> int:
                               "'formatie regios').")
         codes = tuple(referentie.leden(regio))
     buffer = io.StringIO()
-    schrijver = csv.writer(buffer, lineterminator="\n")
+    if args.excel_nl:
+        # What Dutch Excel opens in columns: ';' between cells, decimal commas, CRLF, and a
+        # UTF-8 BOM so names such as Súdwest-Fryslân survive. read_invoer_csv reads it back.
+        schrijver = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        buffer.write("\ufeff")
+    else:
+        schrijver = csv.writer(buffer, lineterminator="\n")
     schrijver.writerow(["gemeentecode", "gemeentenaam", "jaar", *normenset.invoer_sleutels])
     for code in codes:
         schrijver.writerow([code, referentie.naam(code), args.jaar or "",
                             *[""] * len(normenset.invoer)])
-    sys.stdout.write(buffer.getvalue())
+    sys.stdout.flush()
+    sys.stdout.buffer.write(buffer.getvalue().encode("utf-8"))  # bytes: CRLF stays CRLF
     return 0
 
 
@@ -355,22 +376,80 @@ def _kalibratie_tabel(k) -> str:
     return "\n".join(regels)
 
 
+# ----- The parser, in Dutch ---------------------------------------------------------------
+
+#: argparse's own error messages (Python 3.11–3.13) → Dutch; anything else passes unchanged.
+_ARGPARSE_NL = (
+    (r"the following arguments are required: ", "verplicht maar niet gegeven: "),
+    (r"unrecognized arguments: ", "onbekende argumenten: "),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"ongeldige keuze: \1 (kies uit \2)"),
+    (r"invalid int value: ", "geen geheel getal: "),
+    (r"invalid float value: ", "geen getal: "),
+    (r"expected one argument", "verwacht één waarde"),
+    (r"not allowed with argument ", "niet samen met argument "),
+    (r"ignored explicit argument ", "overbodige waarde voor deze optie: "),
+    (r"ambiguous option: (.*) could match (.*)", r"dubbelzinnige optie: \1 kan zijn: \2"),
+)
+
+
+def _vertaal(bericht: str) -> str:
+    for engels, nederlands in _ARGPARSE_NL:
+        bericht = re.sub(engels, nederlands, bericht)
+    return bericht
+
+
+class _Opmaak(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Gebruik: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Dutch headings ("Gebruik", "argumenten", "opties"), a Dutch ``-h`` and
+    Dutch error messages. Subcommand parsers are of this class too (``add_subparsers``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Opmaak)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FOUT, f"{self.prog}: fout: {_vertaal(message)}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="formatie",
         description="Formatietool leerplicht en Doorstroompunt: benodigde fte per gemeente.",
+        epilog="Hulp bij een opdracht: formatie OPDRACHT --help. Voorbeeld: "
+               "formatie calculate --landelijk",
     )
-    p.add_argument("--version", action="version", version=f"formatie {__version__}")
-    sub = p.add_subparsers(dest="opdracht", required=True, metavar="OPDRACHT")
+    p.add_argument("--version", action="version", version=f"formatie {__version__}",
+                   help="toon het versienummer en stop")
+    sub = p.add_subparsers(dest="opdracht", required=True, metavar="OPDRACHT",
+                           title="opdrachten")
+
+    def opdracht(naam: str, uitleg: str) -> argparse.ArgumentParser:
+        return sub.add_parser(naam, help=uitleg, description=uitleg[:1].upper() + uitleg[1:]
+                              + ".")
 
     def normen(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--normen", metavar="FILE.toml",
+        sp.add_argument("--normen", metavar="BESTAND.toml",
                         help="normenset (standaard: de meegeleverde standaardnormenset)")
 
-    c = sub.add_parser("calculate", help="bereken fte uit een invoerbestand (CSV)")
-    c.add_argument("invoer", nargs="?", metavar="INVOER.csv")
+    def invoer(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("invoer", nargs="?", metavar="INVOER.csv",
+                        help="invoerbestand: gemeentecode, jaar (optioneel) en een kolom per "
+                             "invoer; ',' met decimale punt of ';' met decimale komma")
+
+    c = opdracht("calculate", "bereken fte uit een invoerbestand (CSV)")
+    invoer(c)
     normen(c)
-    c.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    c.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="uitvoer als tabel (standaard), JSON of CSV")
     c.add_argument("--ontbrekend-is-nul", action="store_true",
                    help="ontbrekende invoerkolommen en lege cellen tellen als 0")
     c.add_argument("--landelijk", action="store_true",
@@ -381,27 +460,31 @@ def _parser() -> argparse.ArgumentParser:
                    "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --format json)")
     c.set_defaults(func=cmd_calculate)
 
-    t = sub.add_parser("template", help="leeg invoerbestand (CSV) met een rij per gemeente")
+    t = opdracht("template", "leeg invoerbestand (CSV) met een rij per gemeente")
     normen(t)
     t.add_argument("--regio", metavar="MCxx", help="alleen de gemeenten van deze regio")
     t.add_argument("--jaar", type=int, help="vul de kolom jaar alvast in")
+    t.add_argument("--excel-nl", action="store_true",
+                   help="voor Nederlandse Excel: puntkomma's, decimale komma's, UTF-8 met BOM "
+                        "(zo opent Excel het in kolommen)")
     t.set_defaults(func=cmd_template)
 
-    nm = sub.add_parser("norms", help="controleer en toon een normenset")
+    nm = opdracht("norms", "controleer en toon een normenset")
     normen(nm)
     nm.set_defaults(func=cmd_norms)
 
-    va = sub.add_parser("valideer", help="houd de normenset tegen gepubliceerde bezetting en "
-                        "normen (formatie/data/referentiepunten.csv)")
+    va = opdracht("valideer", "houd de normenset tegen gepubliceerde bezetting en normen "
+                  "(formatie/data/referentiepunten.csv)")
     normen(va)
-    va.add_argument("--format", choices=("table", "json"), default="table")
+    va.add_argument("--format", choices=("table", "json"), default="table",
+                    help="uitvoer als tabel (standaard) of JSON")
     va.set_defaults(func=cmd_valideer)
 
-    r = sub.add_parser("regios", help="toon de 40 Doorstroompuntregio's")
+    r = opdracht("regios", "toon de 40 Doorstroompuntregio's")
     r.set_defaults(func=cmd_regios)
 
-    ex = sub.add_parser("export", help="scenariowerkboek (Excel, .xlsx) met rekenende formules")
-    ex.add_argument("invoer", nargs="?", metavar="INVOER.csv")
+    ex = opdracht("export", "scenariowerkboek (Excel, .xlsx) met rekenende formules")
+    invoer(ex)
     normen(ex)
     ex.add_argument("-o", "--uitvoer", required=True, metavar="SCENARIO.xlsx",
                     help="het werkboek dat geschreven wordt ('-' = standaarduitvoer)")
@@ -416,20 +499,23 @@ def _parser() -> argparse.ArgumentParser:
                     "Gevoeligheid (tornado) toe")
     ex.set_defaults(func=cmd_export)
 
-    im = sub.add_parser("import", help="lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
-    im.add_argument("werkboek", metavar="SCENARIO.xlsx")
+    im = opdracht("import", "lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
+    im.add_argument("werkboek", metavar="SCENARIO.xlsx",
+                    help="het werkboek van 'formatie export' of de webapp, bewerkt in Excel")
     normen(im)
-    im.add_argument("-o", "--uitvoer", required=True, metavar="INVOER.csv")
+    im.add_argument("-o", "--uitvoer", required=True, metavar="INVOER.csv",
+                    help="het invoerbestand dat geschreven wordt")
     im.add_argument("--normen-uit", metavar="NIEUW.toml",
                     help="waar gewijzigde normen als nieuwe normenset komen (standaard: "
                          "INVOER.normen.toml)")
     im.set_defaults(func=cmd_import)
 
-    ka = sub.add_parser("calibrate", help="schat normuren uit werkelijke bezetting (CSV)")
+    ka = opdracht("calibrate", "schat normuren uit werkelijke bezetting (CSV)")
     ka.add_argument("data", metavar="DATA.csv",
                     help="gemeentecode, jaar, de invoerkolommen en fte_<functie> per rij")
     normen(ka)
-    ka.add_argument("--format", choices=("table", "json"), default="table")
+    ka.add_argument("--format", choices=("table", "json"), default="table",
+                    help="uitvoer als tabel (standaard) of JSON")
     ka.add_argument("-o", "--uitvoer", metavar="NIEUW.toml",
                     help="schrijf de gekalibreerde normenset naar dit bestand")
     ka.add_argument("--begrenzing", choices=("positief", "normenset"), default="positief",
@@ -437,7 +523,8 @@ def _parser() -> argparse.ArgumentParser:
                          "normenset")
     ka.add_argument("--bootstrap", type=int, default=0, metavar="B",
                     help="bootstrap-intervallen met B trekkingen (standaard: uit de Jacobiaan)")
-    ka.add_argument("--seed", type=int, default=20260101, metavar="S")
+    ka.add_argument("--seed", type=int, default=20260101, metavar="S",
+                    help="startwaarde van de toevalsgenerator: dezelfde S, dezelfde uitkomst")
     ka.add_argument("--ontbrekend-is-nul", action="store_true",
                     help="ontbrekende invoerkolommen en lege cellen tellen als 0")
     ka.set_defaults(func=cmd_calibrate)

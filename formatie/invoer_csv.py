@@ -34,6 +34,8 @@ class InvoerTabel:
     volume: np.ndarray
     regels: tuple[int, ...] = ()  # line in the source file per row
     extra: dict[str, np.ndarray] | None = None  # extra numeric columns asked for, (G,) each
+    #: Lines skipped because no invoer was filled in (blank lines, unfilled template rows).
+    overgeslagen: tuple[int, ...] = ()
 
 
 def normaliseer_gemeentecode(tekst: str) -> str | None:
@@ -61,7 +63,8 @@ def read_invoer_csv(
     """Read an invoer CSV (a path, or the raw bytes of an upload).
 
     ``,``-separated files use a decimal point; ``;``-separated files (Dutch Excel) a decimal
-    comma. Rows whose invoer cells are all empty (unfilled template rows) are skipped.
+    comma. Rows whose invoer cells are all empty (unfilled template rows) are skipped; their
+    line numbers are in ``InvoerTabel.overgeslagen`` so a caller can say so.
     ``extra_kolommen`` are further numeric columns the caller needs (e.g. ``fte_leerplicht``).
     """
     if isinstance(bron, bytes):
@@ -120,10 +123,12 @@ def read_invoer_csv(
     rijen: list[list[float]] = []
     extra: list[list[float]] = []
     regelnummers: list[int] = []
+    overgeslagen: list[int] = []
     gezien: dict[tuple[str, int | None], int] = {}
     for cellen in _csv_rijen_veilig(lezer, bestand):
         regel = lezer.line_num
         if not any(c.strip() for c in cellen):
+            overgeslagen.append(regel)
             continue
         if len(cellen) != len(kop):
             problemen.append(Probleem(
@@ -133,7 +138,8 @@ def read_invoer_csv(
         if not any(rij.get(s, "").strip() for s in sleutels if s in rij) and not any(
             rij[k].strip() for k in extra_kolommen
         ):
-            continue  # an unfilled template row
+            overgeslagen.append(regel)  # an unfilled template row
+            continue
         code = normaliseer_gemeentecode(rij["gemeentecode"])
         if code is None or code not in referentie.index:
             problemen.append(Probleem(
@@ -189,6 +195,7 @@ def read_invoer_csv(
         volume=np.array(rijen, dtype=float).reshape(len(codes), len(sleutels)),
         regels=tuple(regelnummers),
         extra={k: np.array([e[j] for e in extra]) for j, k in enumerate(extra_kolommen)},
+        overgeslagen=tuple(overgeslagen),
     )
 
 

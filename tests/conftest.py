@@ -1,12 +1,146 @@
-"""Shared fixtures. Web fixtures (app, client, runner, auth) live in tests/web/conftest.py."""
+"""Shared fixtures, the hypothesis profiles, the run's PostgreSQL database and the skip summary.
 
+Web fixtures (app, client, runner, auth) live in tests/web/conftest.py.
+
+PostgreSQL: ``TEST_DATABASE_URL`` when it is set. Otherwise, when a server answers on
+127.0.0.1:5432 (trust auth, user ``postgres``, as on this machine kind and in CI), this run
+creates its own throwaway database ``formatie_test_<pid>_<random>`` and drops it at the end;
+never a shared database. ``TEST_POSTGRES=0`` turns PostgreSQL off (``make test-snel``). pytest-
+xdist workers inherit the controller's database (every test makes its own schema in it).
+
+The run ends with "Overgeslagen en waarom": PostgreSQL, Chromium, LibreOffice, the OpenID Connect
+provider (node) and deselected markers, so nobody mistakes a partial run for a full one.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
 from pathlib import Path
 
+import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 
 from formatie.normenset_toml import load_normenset
 
 DATA = Path(__file__).parent / "data"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+# Example counts: see tests/profielen.py. Function-scoped fixtures are fine in our property
+# tests (each example reuses the app and resets what it needs itself).
+settings.register_profile("ci", deadline=None)
+settings.register_profile("dev", max_examples=5, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+_postgres: dict[str, str] = {}  # what this process did about PostgreSQL, for the summary
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _maak_testdatabase() -> str:
+    """Create ``formatie_test_…`` on the local server; its SQLAlchemy URL."""
+    naam = f"formatie_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=2) as conn:
+        conn.execute(f'CREATE DATABASE "{naam}"')
+    _postgres["database"] = naam
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{naam}"
+
+
+def _kies_postgres() -> None:
+    """Decide on PostgreSQL for this run. At import time, not in pytest_configure: a
+    sub-directory's conftest (tests/web/conftest.py) may be imported before the configure
+    hooks run, and it reads TEST_DATABASE_URL when imported. xdist workers inherit the
+    controller's environment, so they do nothing here."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if os.environ.get("TEST_DATABASE_URL"):
+        _postgres["status"] = "TEST_DATABASE_URL"
+        return
+    if os.environ.get("TEST_POSTGRES", "").strip().lower() in {"0", "nee", "no", "false"}:
+        _postgres["status"] = "uit"
+        return
+    try:
+        os.environ["TEST_DATABASE_URL"] = _maak_testdatabase()
+        _postgres["status"] = "tijdelijk"
+    except psycopg.Error as fout:
+        _postgres["status"] = "onbereikbaar"
+        _postgres["reden"] = str(fout).strip().splitlines()[0] if str(fout).strip() else ""
+
+
+_kies_postgres()
+
+
+def pytest_unconfigure(config):
+    naam = _postgres.get("database")
+    if _is_worker(config) or not naam:
+        return
+    with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)')
+    os.environ.pop("TEST_DATABASE_URL", None)
+
+
+def _soort(reden: str) -> str:
+    laag = reden.lower()
+    if "chromium" in laag:
+        return "Chromium"
+    if "soffice" in laag or "libreoffice" in laag or "uno" in laag:
+        return "LibreOffice"
+    if "test_database_url" in laag or "postgres" in laag:
+        return "PostgreSQL"
+    if "oidc" in laag or "node" in laag:
+        return "OpenID Connect-provider (node)"
+    return "overig"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A short Dutch account of what did not run, and why."""
+    if _is_worker(config):
+        return
+    tr = terminalreporter
+    tr.section("Overgeslagen en waarom")
+    status = _postgres.get("status")
+    if status == "tijdelijk":
+        tr.write_line(f"PostgreSQL: meegetest in de tijdelijke database {_postgres['database']} "
+                      "op 127.0.0.1:5432 (na afloop verwijderd).")
+    elif status == "TEST_DATABASE_URL":
+        tr.write_line("PostgreSQL: meegetest in de database uit TEST_DATABASE_URL.")
+    elif status == "uit":
+        tr.write_line("PostgreSQL: uitgezet (TEST_POSTGRES=0): de PostgreSQL-varianten van de "
+                      "webtests zijn niet verzameld.")
+    else:
+        tr.write_line("PostgreSQL: niet bereikbaar op 127.0.0.1:5432"
+                      + (f" ({_postgres['reden']})" if _postgres.get("reden") else "")
+                      + ": de PostgreSQL-varianten van de webtests zijn niet verzameld.")
+    per_soort: Counter[str] = Counter()
+    redenen: dict[str, str] = {}
+    for rapport in tr.stats.get("skipped", []):
+        longrepr = rapport.longrepr
+        reden = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reden = reden.removeprefix("Skipped: ")
+        soort = _soort(reden)
+        per_soort[soort] += 1
+        redenen.setdefault(soort, reden)
+    for soort in ("PostgreSQL", "Chromium", "LibreOffice", "OpenID Connect-provider (node)",
+                  "overig"):
+        if per_soort[soort]:
+            tr.write_line(f"{soort}: {per_soort[soort]} tests overgeslagen ({redenen[soort]}).")
+    markers = config.getoption("markexpr") or ""
+    for soort in ("Chromium", "LibreOffice"):
+        if not per_soort[soort] and not markers:
+            tr.write_line(f"{soort}: niets overgeslagen.")
+    if markers:
+        # Under xdist the workers deselect, so the controller cannot count them.
+        gedeselecteerd = len(tr.stats.get("deselected", []))
+        tr.write_line(f"Niet geselecteerd: -m '{markers}'"
+                      + (f" ({gedeselecteerd} tests)" if gedeselecteerd else "") + ".")
+    volledig = settings.default.max_examples >= settings.get_profile("ci").max_examples
+    profiel = "ci (alle voorbeelden)" if volledig else "dev (weinig voorbeelden)"
+    tr.write_line(f"Hypothesis-profiel: {profiel}.")
 
 
 @pytest.fixture

@@ -191,3 +191,120 @@ def test_norms_speaks_of_hours_per_one_unit_and_percentages_like_the_pages(capsy
         assert f"uur per {eenheid}" not in out
     for f in n.functies:
         assert f"afwezigheid {format_procent(f.afwezigheid)}" in out
+
+
+# ----- Dutch help, the Excel template, skipped rows ---------------------------------------------
+
+ENGELSE_KOPPEN = ("usage:", "options:", "positional arguments", "show this help",
+                  "show program's version")
+
+
+def _alle_parsers(parser):
+    """The main parser and every subcommand parser, as (name, parser)."""
+    import argparse
+
+    yield "formatie", parser
+    for actie in parser._actions:
+        if isinstance(actie, argparse._SubParsersAction):
+            yield from actie.choices.items()
+
+
+def test_every_command_and_option_has_a_dutch_help_text():
+    from formatie.cli import _parser
+
+    for naam, parser in _alle_parsers(_parser()):
+        for actie in parser._actions:
+            if actie.dest == "opdracht":
+                continue
+            assert actie.help, f"{naam} {actie.option_strings or actie.dest}: geen hulptekst"
+            assert not any(k in actie.help.lower() for k in ENGELSE_KOPPEN), actie.help
+
+
+@pytest.mark.parametrize("opdracht", ["", "calculate", "template", "norms", "valideer", "regios",
+                                      "export", "import", "calibrate"])
+def test_help_pages_have_dutch_headings(capsys, opdracht):
+    with pytest.raises(SystemExit) as uit:
+        main([*([opdracht] if opdracht else []), "--help"])
+    assert uit.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Gebruik: formatie") and "opties:" in out
+    assert not any(k in out.lower() for k in ENGELSE_KOPPEN), out
+
+
+def test_console_script_help_is_dutch():
+    uit = subprocess.run([str(FORMATIE), "--help"], capture_output=True, text=True, check=True)
+    assert uit.stdout.startswith("Gebruik: formatie") and "opdrachten:" in uit.stdout
+
+
+@pytest.mark.parametrize(("args", "melding"), [
+    (["calculate", "--format", "xml"], "ongeldige keuze: 'xml' (kies uit"),
+    (["export", "--landelijk"], "verplicht maar niet gegeven: -o/--uitvoer"),
+    (["calibrate", "data.csv", "--bootstrap", "veel"], "geen geheel getal: 'veel'"),
+    (["regios", "--extra"], "onbekende argumenten: --extra"),
+    (["opdracht-die-niet-bestaat"], "ongeldige keuze"),
+])
+def test_wrong_options_give_a_dutch_error_with_exit_code_2(capsys, args, melding):
+    with pytest.raises(SystemExit) as uit:
+        main(args)
+    assert uit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Gebruik: formatie") and ": fout: " in err and melding in err, err
+    assert "error" not in err and "invalid" not in err
+
+
+def test_template_for_dutch_excel_uses_semicolons_crlf_and_a_bom(capsysbinary):
+    code = main(["template", "--regio", "MC21", "--excel-nl"])
+    data = capsysbinary.readouterr().out
+    assert code == 0
+    assert data.startswith("\ufeff".encode())
+    regels = data.decode("utf-8-sig").split("\r\n")
+    n = standaard_normenset()
+    assert regels[0].split(";") == ["gemeentecode", "gemeentenaam", "jaar", *n.invoer_sleutels]
+    assert regels[-1] == "" and len(regels) == 1 + 14 + 1
+    assert all(r.count(";") == 2 + len(n.invoer) for r in regels[:-1])
+
+
+def test_excel_template_filled_with_decimal_commas_calculates_like_the_plain_csv(
+        capsys, data_dir, tmp_path):
+    """Fill two rows of the Dutch Excel template (decimal commas); the result equals a plain
+    comma-separated file with decimal points, and the untouched rows are reported skipped."""
+    klein = str(data_dir / "klein.toml")
+    assert main(["template", "--normen", klein, "--regio", "MC21", "--excel-nl"]) == 0
+    regels = capsys.readouterr().out.removeprefix("\ufeff").split("\r\n")
+    ingevuld = {"0363": ("12,5", "3,25"), "0362": ("7", "0,5")}
+    uit = [regels[0]]
+    for regel in regels[1:-1]:
+        code, naam, jaar, *_ = regel.split(";")
+        x, y = ingevuld.get(code, ("", ""))
+        uit.append(f"{code};{naam};{jaar};{x};{y}")
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes(("\ufeff" + "\r\n".join(uit) + "\r\n").encode("utf-8"))
+    gewoon = tmp_path / "gewoon.csv"
+    gewoon.write_text("gemeentecode,x,y\n0362,7,0.5\n0363,12.5,3.25\n")
+
+    code, uit_excel, err = run(capsys, "calculate", str(excel), "--normen", klein,
+                               "--format", "json")
+    assert code == 0, err
+    assert err.startswith("12 lege rijen overgeslagen (regels ")
+    code, uit_gewoon, _ = run(capsys, "calculate", str(gewoon), "--normen", klein,
+                              "--format", "json")
+    assert json.loads(uit_excel)["totaal"] == json.loads(uit_gewoon)["totaal"]
+
+
+def test_calculate_names_the_skipped_empty_rows_on_stderr(capsys, data_dir, tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n0014,,\n\n,,\n0344,1,1\n")
+    code, out, err = run(capsys, "calculate", str(invoer), "--normen",
+                         str(data_dir / "klein.toml"), "--format", "csv")
+    assert code == 0
+    assert err == "3 lege rijen overgeslagen (regels 3, 4, 5): geen invoer ingevuld.\n"
+    assert len(out.splitlines()) == 1 + 2
+
+
+def test_calculate_says_nothing_about_skipping_when_every_row_is_filled(capsys, data_dir,
+                                                                         tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n")
+    code, _, err = run(capsys, "calculate", str(invoer), "--normen", str(data_dir / "klein.toml"),
+                       "--format", "csv")
+    assert code == 0 and err == ""

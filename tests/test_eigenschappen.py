@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profielen import voorbeelden
 
 from formatie.getallen import GetalFout, format_invoer, parse_getal
 from formatie.invoer_csv import read_invoer_csv
@@ -16,7 +17,8 @@ from formatie.normenset import ORGANISATIE_PARAMETERS, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 
-VEEL = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+VEEL = settings(max_examples=voorbeelden(1500), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 # Text that looks like what people type into a number field, plus anything at all.
 getalachtig = st.one_of(
@@ -122,7 +124,8 @@ def test_normenset_loader_on_arbitrary_text(tekst):
 _HERKOMST_TEKST = st.text(min_size=1, max_size=40).map(str.strip).filter(bool)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=voorbeelden(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(bron=_HERKOMST_TEKST, toelichting=_HERKOMST_TEKST,
        parameters=st.lists(st.sampled_from(ORGANISATIE_PARAMETERS), min_size=1, unique=True),
        jaar=st.integers(1990, 2100), afgeleid=_HERKOMST_TEKST)

@@ -369,6 +369,7 @@ def _vergelijk_formulas(uit, wb, model, rel=1e-9):
     assert getoetst == len(model)
 
 
+@pytest.mark.slow  # seconds per case; make test-snel leaves it out
 @pytest.mark.parametrize("soort", ["standaard", "ongewoon"])
 def test_formulas_package_recalculates_to_the_model(tmp_path, soort):
     if soort == "standaard":

@@ -91,6 +91,7 @@ def test_taken_sharing_an_invoer_are_a_group_with_the_right_sum():
     assert k.als_dict()["groepen"]["leerplicht:leerplichtigen"]["taken"] == list(leden)
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_bootstrap_is_seeded_and_covers():
     n = standaard_normenset()
     codes, _, volume, fte = synthetisch(n)

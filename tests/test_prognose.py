@@ -48,6 +48,7 @@ def test_gaps_and_order_do_not_matter():
     assert list(p.jaren) == [2020, 2021, 2022, 2024]
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_trend_recovered_and_coverage_on_poisson_series():
     rng = np.random.default_rng(1)
     mu = 50 * 1.08 ** np.arange(6)
@@ -58,6 +59,7 @@ def test_trend_recovered_and_coverage_on_poisson_series():
     assert np.mean(p.model == "poisson") > 0.7  # few false alarms of over-dispersion
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_over_dispersion_gives_negative_binomial_and_keeps_coverage():
     rng = np.random.default_rng(3)
     alfa, mu = 0.1, 100 * 1.05 ** np.arange(6)

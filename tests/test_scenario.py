@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from profielen import voorbeelden
 
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
@@ -149,7 +150,7 @@ sleutels = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=
 getallen = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=voorbeelden(60), deadline=None)
 @given(
     naam=st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and t.strip()),
     codes=st.lists(st.from_regex(r"\A[0-9]{4}\Z"), max_size=4),

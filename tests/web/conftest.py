@@ -13,7 +13,10 @@ import uuid
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
+import jinja2
+import jinja2.bccache
 import numpy as np
+import psycopg
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.security import generate_password_hash
@@ -117,6 +120,35 @@ def database(request, tmp_path, sqlite_template):
     database.opruimen()
 
 
+@pytest.fixture
+def sqlite_app(tmp_path, sqlite_template):
+    """The app on a migrated, seeded SQLite file with the test accounts (SQLite only: the
+    source of a copy to PostgreSQL, or a file to back up)."""
+    pad = tmp_path / "formatie.db"
+    shutil.copy(sqlite_template, pad)
+    app = _maak_app(f"sqlite:///{pad}", tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def pg_database():
+    """The URL of a throwaway PostgreSQL *database* of its own (not a schema: pg_dump and
+    copy-data work on whole databases), on the server of TEST_DATABASE_URL; dropped after."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL is niet bereikbaar op 127.0.0.1:5432 (of TEST_POSTGRES=0)")
+    basis = make_url(database_url(TEST_DATABASE_URL)).set(query={})
+    naam = "formatie_" + uuid.uuid4().hex[:12]
+    beheer = basis.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(beheer, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{naam}"')
+    yield basis.set(database=naam).render_as_string(hide_password=False)
+    with psycopg.connect(beheer, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)')
+
+
 @pytest.fixture(params=BACKENDS)
 def lege_database(request, tmp_path):
     """An empty database (no tables), for migration tests."""
@@ -128,8 +160,30 @@ def lege_database(request, tmp_path):
     database.opruimen()
 
 
+class GedeeldeTemplateCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every test app of this process, in memory.
+
+    Each test builds a new app, so a new Jinja environment that would compile every template
+    again; sharing the compiled code saves about 8 % of a web test's CPU time. Jinja checks
+    the source checksum, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.opslag: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.opslag:
+            bucket.bytecode_from_string(self.opslag[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.opslag[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = GedeeldeTemplateCache()
+
+
 def _maak_app(url: str, tmp_path, **extra):
     app = create_app(maak_config(url, **extra), instance_path=str(tmp_path / "instance"))
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         for sleutel, (email, role, gemeente, regio) in GEBRUIKERS.items():
             del sleutel

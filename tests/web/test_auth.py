@@ -80,6 +80,7 @@ def test_login_rate_limit_per_email(client, auth, app):
     assert auth.login().status_code == 302
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_login_rate_limit_per_ip(client, auth):
     for i in range(20):
         assert auth.login(f"iemand{i}@test.nl", "fout-wachtwoord").status_code == 401

@@ -1,6 +1,8 @@
 """`flask init`, `flask users`, `flask demo` and the migrations on an empty database."""
 
 import re
+import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -160,10 +162,26 @@ def test_demo_accounts(app, runner):
         r = client.post("/login", data={"email": email, "password": password})
         assert r.status_code == 302, email
         client.post("/logout")
+    bestand = Path(app.instance_path) / "demo-accounts.txt"
+    assert stat.S_IMODE(bestand.stat().st_mode) == 0o600
+    assert all(f"{e}\t{w}" in bestand.read_text() for e, w in wachtwoorden.items())
+
+
+def test_demo_shows_the_same_logins_again_until_a_password_changes(app, runner):
+    eerste = runner.invoke(args=["demo"]).output
+    assert eerste.startswith("┌") and eerste.rstrip().endswith("┘")
+    assert "http://127.0.0.1:" in eerste and "instance" in eerste
+    wachtwoorden = dict(re.findall(r"(\S+@demo\.formatietool\.nl)  wachtwoord: (\S+)", eerste))
     tweede = runner.invoke(args=["demo"])
     assert tweede.exit_code == 0
-    assert "bestaat al" in tweede.output and "users password" in tweede.output
-    assert "wachtwoord:" not in tweede.output
+    assert dict(re.findall(r"(\S+@demo\.formatietool\.nl)  wachtwoord: (\S+)",
+                           tweede.output)) == wachtwoorden
+    beheerder = next(e for e in wachtwoorden if e.startswith("beheerder"))
+    assert runner.invoke(args=["users", "password", beheerder, "--password-stdin"],
+                         input="een-nieuw-lang-wachtwoord\n").exit_code == 0
+    derde = runner.invoke(args=["demo"]).output
+    assert f"{beheerder}  wachtwoord:" not in derde
+    assert "wachtwoord gewijzigd" in derde and f"users password {beheerder}" in derde
 
 
 def test_demo_on_empty_database_explains(leeg_app):

@@ -7,7 +7,8 @@ case: never a server error (TESTING propagates exceptions, so one would fail the
 rejection carries Dutch messages, and a rejection leaves the database exactly as it was.
 
 Hypothesis runs on SQLite (each example is a request); the fixed malicious list runs on every
-backend. Example counts are in ``VOORBEELDEN`` (see the README, "Kwaliteit").
+backend. Full example counts are in ``VOORBEELDEN`` (docs/kwaliteit.md); the ``dev`` hypothesis
+profile (make test-snel) caps them, see tests/profielen.py.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
+from profielen import steekproef, voorbeelden
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -238,7 +240,7 @@ def form_client(sqlite_app):
     return sqlite_app, client, geldig
 
 
-@settings(max_examples=VOORBEELDEN["formulier"], **HYP)
+@settings(max_examples=voorbeelden(VOORBEELDEN["formulier"]), **HYP)
 @given(wijziging=st.dictionaries(st.sampled_from(VELDEN), getal_tekst, min_size=1, max_size=4),
        indienen=st.booleans())
 def test_form_property(form_client, wijziging, indienen):
@@ -246,7 +248,7 @@ def test_form_property(form_client, wijziging, indienen):
     _controleer_form(app, client, geldig, wijziging, indienen)
 
 
-@pytest.mark.parametrize("waarde", KWAADAARDIG)
+@pytest.mark.parametrize("waarde", steekproef(KWAADAARDIG))
 def test_form_malicious_value_every_field(app, client, auth, waarde):
     """Every malicious value in every field at once, on every backend."""
     auth.als("gemeente")
@@ -336,7 +338,7 @@ def _zip(bestanden: dict[str, bytes], methode=zipfile.ZIP_DEFLATED) -> bytes:
     return buf.getvalue()
 
 
-@settings(max_examples=VOORBEELDEN["werkboek_bytes"], **HYP)
+@settings(max_examples=voorbeelden(VOORBEELDEN["werkboek_bytes"]), **HYP)
 @given(soort=st.sampled_from(["afgekapt", "willekeurig", "bitflip", "zip-zonder-bladen",
                               "zip-met-rommel", "inhoud-vervangen"]),
        getal=st.integers(0, 10**9), rommel=st.binary(max_size=2000))
@@ -379,7 +381,7 @@ def werkboek_mc11() -> bytes:
     return exporteer_werkboek(NORMENSET, InvoerTabel(codes, (JAAR,) * len(codes), volume), ref)
 
 
-@settings(max_examples=VOORBEELDEN["werkboek_loader"], **HYP)
+@settings(max_examples=voorbeelden(VOORBEELDEN["werkboek_loader"]), **HYP)
 @given(soort=st.sampled_from(["bitflip", "afgekapt", "blok"]), posities=st.lists(
     st.integers(0, 2**31), min_size=1, max_size=8), rommel=st.binary(min_size=1, max_size=64))
 def test_workbook_reader_total_on_damaged_files(werkboek_mc11, soort, posities, rommel):
@@ -429,7 +431,7 @@ celwaarde = st.one_of(
 )
 
 
-@settings(max_examples=VOORBEELDEN["werkboek_cellen"], **HYP)
+@settings(max_examples=voorbeelden(VOORBEELDEN["werkboek_cellen"]), **HYP)
 @given(waarden=st.dictionaries(st.sampled_from(list(NORMENSET.invoer_sleutels)), celwaarde,
                                min_size=1, max_size=3))
 def test_workbook_bad_cells_property(werkboek_client, waarden):
@@ -490,7 +492,7 @@ def beheerder_client(sqlite_app):
     return sqlite_app, client
 
 
-@settings(max_examples=VOORBEELDEN["kalibratie_csv"], **HYP)
+@settings(max_examples=voorbeelden(VOORBEELDEN["kalibratie_csv"]), **HYP)
 @given(rijen=st.lists(st.lists(csv_cel, min_size=0, max_size=len(CSV_KOP) + 2), max_size=6),
        scheiding=st.sampled_from([",", ";", "\t"]), kop=st.booleans(),
        rauw=st.one_of(st.none(), st.binary(max_size=300)))
@@ -516,7 +518,7 @@ toml_mutatie = st.tuples(st.integers(0, 20_000), st.integers(0, 40),
                          st.text(alphabet=string.printable, max_size=30))
 
 
-@settings(max_examples=VOORBEELDEN["normenset_toml"], **HYP)
+@settings(max_examples=voorbeelden(VOORBEELDEN["normenset_toml"]), **HYP)
 @given(mutaties=st.lists(toml_mutatie, min_size=1, max_size=3),
        rauw=st.one_of(st.none(), st.binary(max_size=200)))
 def test_normenset_upload_property(beheerder_client, mutaties, rauw):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from profielen import voorbeelden
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -161,7 +162,7 @@ def test_history_form_never_fails_on_any_text(client, auth, app, vul_invoer):
     vul_invoer(EIGEN)
     auth.als("gemeente")
 
-    @settings(max_examples=40, deadline=None,
+    @settings(max_examples=voorbeelden(40), deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.text(max_size=45))
     def invullen(tekst):
