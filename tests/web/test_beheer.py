@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, select
 
 from app import create_app
 from app.accounts import maak_gebruiker
+from app.cijfers import basis_als_json, cijfers_gemeente
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -29,7 +30,6 @@ from app.models import (
     WerkboekUpload,
     utcnow,
 )
-from app.werkboek import basis_gemeente
 from formatie.scenario import Scenario as ScenarioParameters
 
 from .conftest import EIGEN, JAAR, WACHTWOORD, geschatte_waarden, maak_config
@@ -59,13 +59,13 @@ def vul_alles(app) -> None:
         gebruiker = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
         db.session.add(Normenset(naam="Eigen normen", versie="ë-1", toml="naam = 'x'\n",
                                  actief=False, uploaded_by=gebruiker.id))
-        basis = basis_gemeente(db.session.get(Gemeente, EIGEN), JAAR)
+        basis = cijfers_gemeente(db.session.get(Gemeente, EIGEN), JAAR)
         db.session.add(Scenario(
             naam="Groei 10 % — Apeldoorn", owner_id=gebruiker.id, gemeente_code=EIGEN,
-            jaar=JAAR, normenset_id=basis.rij.id,
+            jaar=JAAR, normenset_id=basis.rijen[0].id,
             parameters=ScenarioParameters(naam="Groei", gemeentecodes=(EIGEN,),
                                           jaar=JAAR).to_dict(),
-            basis=basis.als_json(), overrides={EIGEN: {"leerplichtigen": 0.1}}))
+            basis=basis_als_json(basis), overrides={EIGEN: {"leerplichtigen": 0.1}}))
         db.session.add(WerkboekUpload(token="t" * 40, user_id=gebruiker.id, scope="gemeente",
                                       scope_code=EIGEN, jaar=JAAR, payload={"a": [1.5, None]},
                                       expires_at=utcnow() + timedelta(hours=1)))
