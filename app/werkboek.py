@@ -213,9 +213,16 @@ def _lees(doel: Doel):
 
     limiet = current_app.config.get("MAX_CONTENT_LENGTH") or 5 * 1024 * 1024
     try:
+        # Also checks the workbook against itself (stored results vs its own inputs).
         werkboek = lees_werkboek(data, zoek, bestand=naam, max_bytes=limiet)
     except InvoerFout as fout:
         return None, _fout_pagina(doel, [p.tekst(naam) for p in fout.problemen], 422, naam)
+    if len(werkboek.groepen) > 1:
+        return None, _fout_pagina(doel, [
+            f"{naam}: dit werkboek rekent met meer dan één normenset ("
+            + ", ".join(g.basis.label for g in werkboek.groepen) + "). Terugzetten op deze "
+            "pagina kan per normenset; lees het in met 'formatie import'. Er is niets "
+            "opgeslagen."], 422, naam)
     return (werkboek, gevonden["rij"], naam, opmerkingen + list(werkboek.opmerkingen)), None
 
 
@@ -291,8 +298,14 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
             wat = f"{n.functie(w.sleutel).naam}: {w.veld}"
         normen.append({"sleutel": w.sleutel, "veld": w.veld, "wat": wat, "cel": w.cel,
                        "oud": w.oud, "nieuw": w.nieuw})
+    scenario = werkboek.scenario
     return {
         "normenset_id": basis_rij.id, "normenset_label": basis_rij.label,
+        "gecontroleerd": werkboek.gecontroleerd,
+        "scenario": {"uren": dict(scenario.uren) if scenario else {},
+                     "organisatie": {f: dict(p) for f, p in scenario.organisatie.items()}
+                     if scenario else {},
+                     "volume": werkboek.groepen[0].scenario_volume},
         "gemeenten": gemeenten, "normwijzigingen": normen,
         "normen_toml": normenset_als_toml(werkboek.normenset) if werkboek.normen_gewijzigd
         else None,
@@ -323,8 +336,9 @@ def _upload(scope: str, code: str, jaar: int):
 def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
                     problemen: list[str] | None = None, naam: str | None = None):
     p = upload.payload
+    scenario = p.get("scenario") or {}
     iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"] for g in p["gemeenten"]) \
-        or p["normwijzigingen"]
+        or p["normwijzigingen"] or any(scenario.get(k) for k in ("uren", "organisatie", "volume"))
     standaardnaam = f"Excel-import {p['bestand']}"[:MAX_NAAM]
     return render_template("werkboek/voorbeeld.html", doel=doel, upload=upload, p=p,
                            iets_gewijzigd=bool(iets), problemen=problemen or [],
@@ -477,6 +491,18 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
     for w in p["normwijzigingen"]:
         if w["sleutel"] in n.functie_sleutels:
             organisatie.setdefault(w["sleutel"], {})[w["veld"]] = float(w["nieuw"])
+    # The workbook's scenario columns come on top of its edited base.
+    scenario_kolommen = p.get("scenario") or {}
+    uren.update(scenario_kolommen.get("uren", {}))
+    for functie, waarden in scenario_kolommen.get("organisatie", {}).items():
+        organisatie.setdefault(functie, {}).update(waarden)
+    for code, waarden in scenario_kolommen.get("volume", {}).items():
+        if code in codes:
+            rij = volume[codes.index(code)]
+            anders = {s: float(v) for s, v in waarden.items()
+                      if float(v) != rij[sleutels.index(s)]}
+            if anders:
+                overrides.setdefault(code, {}).update(anders)
     scenario = Scenario(
         naam=naam, gemeentecodes=tuple(codes),
         regio=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,

@@ -37,9 +37,27 @@ def _sleutels(ws, rij=3) -> dict[str, int]:
 
 
 def _rijen(ws) -> dict[str, int]:
+    """gemeentecode → row (Resultaat; on Invoer the first row of the gemeente)."""
     kolom = _sleutels(ws)["gemeentecode"]
-    return {ws.cell(r, kolom).value: r for r in range(4, ws.max_row + 1)
-            if ws.cell(r, kolom).value}
+    uit: dict[str, int] = {}
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, kolom).value:
+            uit.setdefault(ws.cell(r, kolom).value, r)
+    return uit
+
+
+def _zet_invoer(wb, code: str, sleutel: str, waarde) -> None:
+    """Invoer (format 2, one row per gemeente × invoer): an invoer's value, or ``jaar`` on
+    every row of the gemeente."""
+    ws = wb["Invoer"]
+    k = _sleutels(ws)
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, k["gemeentecode"]).value != code:
+            continue
+        if sleutel == "jaar":
+            ws.cell(r, k["jaar"]).value = waarde
+        elif ws.cell(r, k["invoer"]).value == sleutel:
+            ws.cell(r, k["waarde"]).value = waarde
 
 
 def _tellingen(app) -> tuple[int, ...]:
@@ -71,10 +89,8 @@ def _bewerk(data: bytes, meldingen: dict[str, float] | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb["Invoer"]
-    kolommen, rijen = _sleutels(ws), _rijen(ws)
     for code, waarde in (meldingen or {}).items():
-        ws.cell(rijen[code], kolommen["meldingen_16uur"]).value = waarde
+        _zet_invoer(wb, code, "meldingen_16uur", waarde)
     normen = wb["Normen"]
     nk = _sleutels(normen)
     for r in range(4, normen.max_row + 1):
@@ -318,6 +334,57 @@ def test_unchanged_workbook_offers_nothing_to_save(client, auth, vul_invoer):
     r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
     assert r.status_code == 200 and "geen wijzigingen" in r.text
     assert "Opslaan als invoer" not in r.text
+    assert "tegen zichzelf gecontroleerd" in r.text  # the download carries its results
+
+
+def test_typed_over_result_is_refused_naming_the_cell(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = _cel(_werkboek_van(client), "Resultaat", EIGEN, "fte_leerplicht", 143.98)
+    voor = _tellingen(app)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+    assert r.status_code == 422
+    assert "Resultaat!D4 hoort een formule te bevatten, maar bevat &#39;143.98&#39;" in r.text
+    assert "niets opgeslagen" in r.text and _tellingen(app) == voor
+
+
+def test_workbook_without_stored_results_gets_the_unchecked_notice(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload",
+                _bewerk(_werkboek_van(client), uren={"behandeling_16uur": 6.0}))
+    assert r.status_code == 200
+    assert "kon niet tegen zichzelf worden gecontroleerd" in r.text
+
+
+def test_scenario_columns_are_saved_with_the_scenario(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = _werkboek_van(client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    normen = wb["Normen"]
+    k = _sleutels(normen)
+    for r in range(4, normen.max_row + 1):
+        if normen.cell(r, k["taak"]).value == "behandeling_16uur":
+            normen.cell(r, k["scenario"]).value = 9.0
+    ws = wb["Invoer"]
+    ki = _sleutels(ws)
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, ki["invoer"]).value == "thuiszitters":
+            ws.cell(r, ki["scenario"]).value = 40
+    uit = io.BytesIO()
+    wb.save(uit)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", uit.getvalue())
+    assert r.status_code == 200 and "Scenariokolommen" in r.text
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "scenario", "naam": "Scenario uit Excel"})
+    assert r.status_code == 302
+    with app.app_context():
+        s = db.session.scalar(select(Scenario))
+        assert s.parameters["uren"] == {"behandeling_16uur": 9.0}
+        assert s.overrides == {EIGEN: {"thuiszitters": 40.0}}
 
 
 # =============================================================================================
@@ -352,8 +419,11 @@ def _cel(data: bytes, blad: str, code: str, sleutel: str, waarde) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb[blad]
-    ws.cell(_rijen(ws)[code], _sleutels(ws)[sleutel]).value = waarde
+    if blad == "Invoer":
+        _zet_invoer(wb, code, sleutel, waarde)
+    else:
+        ws = wb[blad]
+        ws.cell(_rijen(ws)[code], _sleutels(ws)[sleutel]).value = waarde
     uit = io.BytesIO()
     wb.save(uit)
     return uit.getvalue()
