@@ -634,6 +634,31 @@ def test_formulas_package_recalculates_to_the_model(tmp_path, soort):
     _vergelijk_formulas(uit, wb, verwacht(n2, InvoerTabel(invoer.gemeentecodes, invoer.jaren,
                                                           volume)))
 
+    # The scenario columns: another volume, norm and leiding typed beside the base move only
+    # the scenario's figures, as the model says; the base stays.
+    org = wb["Organisatie"]
+    cel_s_invoer = (f"'[w.xlsx]INVOER'!{get_column_letter(kolommen(inv)['scenario'])}"
+                    f"{rij_van(inv, gemeentecode='0034', invoer='klein')}")
+    cel_s_uren = (f"'[w.xlsx]NORMEN'!{get_column_letter(kolommen(normen)['scenario'])}"
+                  f"{rij_van(normen, taak='b_klein')}")
+    cel_s_leiding = (f"'[w.xlsx]ORGANISATIE'!"
+                     f"{get_column_letter(kolommen(org)['scenario_leiding'])}"
+                     f"{rij_van(org, functie='beta')}")
+    uit = _bereken_met_formulas(pad, {cel_s_invoer: 3.0, cel_s_uren: 200.0, cel_s_leiding: 1.25})
+    s_volume = invoer.volume.copy()
+    s_volume[2, n.invoer_sleutels.index("klein")] = 3.0
+    scenario = verwacht(n.met_uren({"b_klein": 200.0}).met_functie_parameters(
+        {"beta": {"leiding": 1.25}}), InvoerTabel(invoer.gemeentecodes, invoer.jaren, s_volume))
+    _vergelijk_formulas(uit, wb, verwacht(n, invoer))
+    res = wb["Resultaat"]
+    k = kolommen(res)
+    for code in invoer.gemeentecodes:
+        rij = rij_van(res, gemeentecode=code)
+        for sleutel in ("fte_alfa", "fte_beta", "fte_gamma", "fte_totaal"):
+            cel = f"{get_column_letter(k['scenario_' + sleutel])}{rij}"
+            assert float(uit["RESULTAAT", cel]) == pytest.approx(scenario[code, sleutel],
+                                                                 rel=1e-9, abs=1e-12)
+
 
 # ----------------------------------------------------------------------------------------------
 # Import
