@@ -58,8 +58,10 @@ from . import __version__
 from .getallen import EXCEL_FORMATEN, format_fte
 from .model import Groep, Resultaat, bereken_groepen, fte_per_functie, functie_regels
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
+from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
+from .regio import REGIOBELEID  # the region policy in one sentence, shared with the pages
 from .taal import aantal_woord
 from .werkboek_formaat import (
     ALLE,
@@ -83,18 +85,10 @@ from .werkboek_formaat import (
     WERKBOEK_SOORT,
 )
 
-try:  # the one budget percentile (issue 9); "p80" until formatie.onzekerheid names it
-    from .onzekerheid import BUDGET_PERCENTIEL
-except ImportError:  # pragma: no cover - depends on merge order
-    BUDGET_PERCENTIEL = "p80"
-
 _GEEL = "#FFF2CC"  # input that changes a figure
 _GRIJS = "#EDEDED"  # formula
 _KOP = "#1F4E79"
 
-#: The region policy in one sentence (Toelichting and docs).
-REGIOBELEID = ("Elke gemeente telt met de normenset waaronder haar cijfers zijn opgeslagen; een "
-               "regio is de som van haar gemeenten.")
 
 
 class _Blad(xlsxwriter.worksheet.Worksheet):
