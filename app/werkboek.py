@@ -33,11 +33,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from formatie.excel import exporteer_werkboek
+from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
 from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
+from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
@@ -69,26 +70,22 @@ MAX_NAAM = 200
 
 
 def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
-    """The workbook of the members with complete figures.
-
-    TODO(lead, at merge): formatie.excel.exporteer_werkboek accepts ``groepen`` (list of
-    formatie.model.Groep) from the workbook engineer; then pass ``cijfers.groepen`` (one
-    workbook for a region whose members count with different normensets), the region's
-    Doorstroompunt bezetting (``cijfers.bezetting`` of REGIONALE_FUNCTIES) as the region's
-    bezetting, and REGIOBELEID for the Toelichting. Until then a workbook has one normenset:
-    the callers refuse the mixed case with a message.
-    """
-    groep, rij = cijfers.groepen[0], cijfers.rijen[0]
-    tabel = InvoerTabel(gemeentecodes=groep.gemeentecodes,
-                        jaren=tuple(cijfers.jaar for _ in groep.gemeentecodes),
-                        volume=groep.volume)
+    """The workbook of the members with complete figures: one group per normenset, so a region
+    whose members count with different normensets is one workbook with the page's totals.
+    (The region's own Doorstroompunt bezetting has no place in the workbook yet: its bezetting
+    columns are per gemeente.)"""
     bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
+    if len(cijfers.groepen) == 1:
+        analyse = werkboek_analyse(cijfers.groepen[0])
+    else:  # ranges per member and of the region; a tornado is per normenset, so none here
+        analyse = {"onzekerheid": onzekerheid_uit_groepen(bereik_groepen(cijfers.groepen))}
     return exporteer_werkboek(
-        groep.normenset, tabel, load_referentie(), bezetting=bezetting, titel=titel,
-        notitie=notitie,
+        cijfers.groepen, None, load_referentie(),
+        jaren={code: cijfers.jaar for code in cijfers.gemeentecodes}, bezetting=bezetting,
+        titel=titel, notitie=notitie,
         invoer_bron=f"Opgeslagen cijfers {cijfers.jaar} in de Formatietool (normenset "
-                    f"{rij.label})",
-        **werkboek_analyse(groep))
+                    + ", ".join(rij.label for rij in cijfers.rijen) + ")",
+        **analyse)
 
 
 @bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")
@@ -123,11 +120,6 @@ def download_regio(code: str, jaar: int):
     if not cijfers.groepen:
         flash(f"Er is nog geen Excel-scenario: geen enkele gemeente in regio {regio.naam} heeft "
               f"volledige cijfers voor {jaar}.", "fout")
-        return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
-    if len(cijfers.groepen) > 1:  # TODO(lead, at merge): one workbook via groepen
-        flash(f"Er is nog geen Excel-scenario voor regio {regio.naam}: de gemeenten tellen mee "
-              "met verschillende normensets, en een werkboek kan er nu nog maar één bevatten.",
-              "fout")
         return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
     notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
     data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)

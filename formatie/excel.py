@@ -131,6 +131,22 @@ def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
     return uit
 
 
+def onzekerheid_uit_groepen(groepen_bereik) -> dict[str, dict[str, dict[str, float]]]:
+    """The ``onzekerheid`` argument for a region whose members count with different
+    normensets, from a :class:`formatie.onzekerheid.GroepenBereik`: every gemeente's own
+    ranges, and under :data:`~formatie.werkboek_formaat.ALLE` the region's (percentiles of the
+    summed draws, not sums of percentiles)."""
+    uit: dict[str, dict[str, dict[str, float]]] = {}
+    for b in groepen_bereik.bereiken:
+        uit.update(onzekerheid_uit_bereik(b))
+    alle = {f: {p: float(w) for p, w in zip(PERCENTIELEN, groepen_bereik.fte[:, j], strict=True)}
+            for j, f in enumerate(groepen_bereik.functies)}
+    alle["totaal"] = {p: float(w) for p, w in zip(PERCENTIELEN, groepen_bereik.totaal,
+                                                  strict=True)}
+    uit[ALLE] = alle
+    return uit
+
+
 def _validatie(p: Parameter, uitleg: str | None = None, leeg_mag: bool = False) -> dict:
     """Excel data validation for a cell holding parameter ``p`` (stored unit), from the one
     parameter table: Excel compares with ≥/≤ only, so an open end moves by a hair. The prompt

@@ -167,23 +167,24 @@ def test_region_workbook_has_exactly_the_complete_members(client, auth, vul_invo
         in toelichting  # the region policy, as on the region page
 
 
-def test_region_workbook_of_mixed_normensets_is_refused_with_a_message_for_now(
-        client, auth, vul_invoer, activeer_andere_normenset):
-    """Until formatie.excel takes groepen (the workbook engineer's change): one normenset per
-    workbook, so a region whose members count with different ones gets a message, not a
-    workbook with other totals than its page."""
-    import inspect
-
-    from formatie.excel import exporteer_werkboek
-
-    if "groepen" in inspect.signature(exporteer_werkboek).parameters:
-        pytest.skip("exporteer_werkboek neemt groepen: test_regio.py vergelijkt de totalen")
+def test_region_workbook_of_mixed_normensets_downloads_and_its_upload_says_why_not_here(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    """Members in different normensets: one workbook with a group per normenset (its totals are
+    compared with the page in test_regio.py); the upload preview reads one normenset at a time
+    and says so, saving nothing."""
     vul_invoer(EIGEN)
     activeer_andere_normenset()
     vul_invoer(BUUR)
     auth.als("regio")
-    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx", follow_redirects=True)
-    assert r.status_code == 200 and "verschillende normensets" in r.text
+    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200 and r.mimetype == XLSX
+    wb = _open(r.data)
+    assert len({c.value for c in next(wb["Resultaat"].iter_cols(min_col=3, max_col=3,
+                                                               min_row=4))}) == 2
+    voor = _tellingen(app)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", r.data)
+    assert r.status_code == 422 and "meer dan één normenset" in r.text
+    assert "niets opgeslagen" in r.text and _tellingen(app) == voor
 
 
 def test_region_without_figures_redirects_with_message(client, auth):
