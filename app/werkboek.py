@@ -33,11 +33,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from formatie.excel import exporteer_werkboek
+from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
 from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
+from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
@@ -69,26 +70,22 @@ MAX_NAAM = 200
 
 
 def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
-    """The workbook of the members with complete figures.
-
-    TODO(lead, at merge): formatie.excel.exporteer_werkboek accepts ``groepen`` (list of
-    formatie.model.Groep) from the workbook engineer; then pass ``cijfers.groepen`` (one
-    workbook for a region whose members count with different normensets), the region's
-    Doorstroompunt bezetting (``cijfers.bezetting`` of REGIONALE_FUNCTIES) as the region's
-    bezetting, and REGIOBELEID for the Toelichting. Until then a workbook has one normenset:
-    the callers refuse the mixed case with a message.
-    """
-    groep, rij = cijfers.groepen[0], cijfers.rijen[0]
-    tabel = InvoerTabel(gemeentecodes=groep.gemeentecodes,
-                        jaren=tuple(cijfers.jaar for _ in groep.gemeentecodes),
-                        volume=groep.volume)
+    """The workbook of the members with complete figures: one group per normenset, so a region
+    whose members count with different normensets is one workbook with the page's totals.
+    (The region's own Doorstroompunt bezetting has no place in the workbook yet: its bezetting
+    columns are per gemeente.)"""
     bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
+    if len(cijfers.groepen) == 1:
+        analyse = werkboek_analyse(cijfers.groepen[0])
+    else:  # ranges per member and of the region; a tornado is per normenset, so none here
+        analyse = {"onzekerheid": onzekerheid_uit_groepen(bereik_groepen(cijfers.groepen))}
     return exporteer_werkboek(
-        groep.normenset, tabel, load_referentie(), bezetting=bezetting, titel=titel,
-        notitie=notitie,
+        cijfers.groepen, None, load_referentie(),
+        jaren={code: cijfers.jaar for code in cijfers.gemeentecodes}, bezetting=bezetting,
+        titel=titel, notitie=notitie,
         invoer_bron=f"Opgeslagen cijfers {cijfers.jaar} in de Formatietool (normenset "
-                    f"{rij.label})",
-        **werkboek_analyse(groep))
+                    + ", ".join(rij.label for rij in cijfers.rijen) + ")",
+        **analyse)
 
 
 @bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")
@@ -123,11 +120,6 @@ def download_regio(code: str, jaar: int):
     if not cijfers.groepen:
         flash(f"Er is nog geen Excel-scenario: geen enkele gemeente in regio {regio.naam} heeft "
               f"volledige cijfers voor {jaar}.", "fout")
-        return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
-    if len(cijfers.groepen) > 1:  # TODO(lead, at merge): one workbook via groepen
-        flash(f"Er is nog geen Excel-scenario voor regio {regio.naam}: de gemeenten tellen mee "
-              "met verschillende normensets, en een werkboek kan er nu nog maar één bevatten.",
-              "fout")
         return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
     notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
     data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)
@@ -213,9 +205,16 @@ def _lees(doel: Doel):
 
     limiet = current_app.config.get("MAX_CONTENT_LENGTH") or 5 * 1024 * 1024
     try:
+        # Also checks the workbook against itself (stored results vs its own inputs).
         werkboek = lees_werkboek(data, zoek, bestand=naam, max_bytes=limiet)
     except InvoerFout as fout:
         return None, _fout_pagina(doel, [p.tekst(naam) for p in fout.problemen], 422, naam)
+    if len(werkboek.groepen) > 1:
+        return None, _fout_pagina(doel, [
+            f"{naam}: dit werkboek rekent met meer dan één normenset ("
+            + ", ".join(g.basis.label for g in werkboek.groepen) + "). Terugzetten op deze "
+            "pagina kan per normenset; lees het in met 'formatie import'. Er is niets "
+            "opgeslagen."], 422, naam)
     return (werkboek, gevonden["rij"], naam, opmerkingen + list(werkboek.opmerkingen)), None
 
 
@@ -291,8 +290,14 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
             wat = f"{n.functie(w.sleutel).naam}: {w.veld}"
         normen.append({"sleutel": w.sleutel, "veld": w.veld, "wat": wat, "cel": w.cel,
                        "oud": w.oud, "nieuw": w.nieuw})
+    scenario = werkboek.scenario
     return {
         "normenset_id": basis_rij.id, "normenset_label": basis_rij.label,
+        "gecontroleerd": werkboek.gecontroleerd,
+        "scenario": {"uren": dict(scenario.uren) if scenario else {},
+                     "organisatie": {f: dict(p) for f, p in scenario.organisatie.items()}
+                     if scenario else {},
+                     "volume": werkboek.groepen[0].scenario_volume},
         "gemeenten": gemeenten, "normwijzigingen": normen,
         "normen_toml": normenset_als_toml(werkboek.normenset) if werkboek.normen_gewijzigd
         else None,
@@ -323,8 +328,9 @@ def _upload(scope: str, code: str, jaar: int):
 def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
                     problemen: list[str] | None = None, naam: str | None = None):
     p = upload.payload
+    scenario = p.get("scenario") or {}
     iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"] for g in p["gemeenten"]) \
-        or p["normwijzigingen"]
+        or p["normwijzigingen"] or any(scenario.get(k) for k in ("uren", "organisatie", "volume"))
     standaardnaam = f"Excel-import {p['bestand']}"[:MAX_NAAM]
     return render_template("werkboek/voorbeeld.html", doel=doel, upload=upload, p=p,
                            iets_gewijzigd=bool(iets), problemen=problemen or [],
@@ -477,6 +483,18 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
     for w in p["normwijzigingen"]:
         if w["sleutel"] in n.functie_sleutels:
             organisatie.setdefault(w["sleutel"], {})[w["veld"]] = float(w["nieuw"])
+    # The workbook's scenario columns come on top of its edited base.
+    scenario_kolommen = p.get("scenario") or {}
+    uren.update(scenario_kolommen.get("uren", {}))
+    for functie, waarden in scenario_kolommen.get("organisatie", {}).items():
+        organisatie.setdefault(functie, {}).update(waarden)
+    for code, waarden in scenario_kolommen.get("volume", {}).items():
+        if code in codes:
+            rij = volume[codes.index(code)]
+            anders = {s: float(v) for s, v in waarden.items()
+                      if float(v) != rij[sleutels.index(s)]}
+            if anders:
+                overrides.setdefault(code, {}).update(anders)
     scenario = Scenario(
         naam=naam, gemeentecodes=tuple(codes),
         regio=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,

@@ -202,13 +202,88 @@ def _schrijf_atomair(pad: str, data: bytes) -> None:
         fd, tijdelijk = tempfile.mkstemp(dir=doel.parent or ".", prefix=f".{doel.name}.")
     except OSError as exc:
         raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
+    # mkstemp creates 0600; a file the user writes gets the normal permissions (0666 minus the
+    # umask), so colleagues on a shared folder can open it as with any other file.
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tijdelijk, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tijdelijk, doel)
     except OSError as exc:
         Path(tijdelijk).unlink(missing_ok=True)
         raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
+
+
+def lees_bezetting_csv(pad: str, functies: tuple[str, ...], codes: tuple[str, ...]
+                      ) -> dict[str, dict[str, float]]:
+    """``gemeentecode`` and ``fte_<functie>`` columns (empty cell = unknown) →
+    ``{gemeentecode: {functie: fte}}``. ``,``-separated with a decimal point, or
+    ``;``-separated with a decimal comma (Dutch Excel). Bounds from the parameter table."""
+    from pathlib import Path
+
+    from .getallen import GetalFout, parse_getal
+    from .invoer_csv import _decodeer, normaliseer_gemeentecode
+    from .parameters import melding
+    from .problemen import Probleem
+
+    try:
+        tekst = _decodeer(Path(pad).read_bytes())
+    except FileNotFoundError:
+        raise InvoerFout([Probleem("bestand niet gevonden.")], pad) from None
+    except OSError as exc:
+        raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
+                         pad) from None
+    eerste = tekst.lstrip().split("\n", 1)[0]
+    scheiding = ";" if eerste.count(";") > eerste.count(",") else ","
+    lezer = csv.reader(io.StringIO(tekst), delimiter=scheiding)
+    rijen = [r for r in lezer if any(c.strip() for c in r)]
+    problemen: list[Probleem] = []
+    if not rijen:
+        raise InvoerFout([Probleem("het bestand is leeg.")], pad)
+    kop = [k.strip() for k in rijen[0]]
+    kolommen = {k: i for i, k in enumerate(kop)}
+    bekend = {"gemeentecode", "gemeentenaam", "jaar", *(f"fte_{f}" for f in functies)}
+    problemen += [Probleem(f"onbekende kolom '{k}'. Verwacht: gemeentecode en "
+                           + ", ".join(f"fte_{f}" for f in functies) + ".", 1, k)
+                  for k in kop if k not in bekend]
+    problemen += [Probleem(f"kolom '{k}' komt dubbel voor.", 1, k)
+                  for k in sorted({k for k in kop if kop.count(k) > 1})]
+    if "gemeentecode" not in kolommen:
+        problemen.append(Probleem("kolom 'gemeentecode' ontbreekt.", 1))
+    if problemen:
+        raise InvoerFout(problemen, pad)
+    uit: dict[str, dict[str, float]] = {}
+    for regel, rij in enumerate(rijen[1:], start=2):
+        rij = rij + [""] * (len(kop) - len(rij))
+        code = normaliseer_gemeentecode(rij[kolommen["gemeentecode"]])
+        if code is None or code not in codes:
+            problemen.append(Probleem(f"gemeente '{rij[kolommen['gemeentecode']].strip()}' "
+                                      "staat niet in het werkboek.", regel, "gemeentecode"))
+            continue
+        if code in uit:
+            problemen.append(Probleem(f"gemeente {code} staat dubbel.", regel, "gemeentecode"))
+            continue
+        uit[code] = {}
+        for f in functies:
+            if f"fte_{f}" not in kolommen:
+                continue
+            try:
+                waarde = parse_getal(rij[kolommen[f"fte_{f}"]],
+                                     "," if scheiding == ";" else ".")
+            except GetalFout as fout:
+                problemen.append(Probleem(str(fout), regel, f"fte_{f}"))
+                continue
+            if waarde is None:
+                continue
+            if bericht := melding("bezetting", waarde, "de bezetting"):
+                problemen.append(Probleem(bericht, regel, f"fte_{f}"))
+                continue
+            uit[code][f] = waarde
+    if problemen:
+        raise InvoerFout(problemen, pad)
+    return uit
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -228,6 +303,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    if len(set(invoer.gemeentecodes)) != len(invoer.gemeentecodes):
+        raise GebruikFout("de invoer bevat meer jaren van dezelfde gemeente; een werkboek heeft "
+                          "één jaar per gemeente. Maak per jaar een invoerbestand en werkboek.")
     onzekerheid = gevoeligheid = None
     if args.met_onzekerheid:
         from .excel import onzekerheid_uit_bereik
@@ -237,9 +315,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         onzekerheid = onzekerheid_uit_bereik(bereik(
             normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes))
         gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
+    bezetting = (lees_bezetting_csv(args.bezetting, normenset.functie_sleutels,
+                                    tuple(invoer.gemeentecodes)) if args.bezetting else None)
     data = exporteer_werkboek(
         normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
-        gevoeligheid=gevoeligheid,
+        gevoeligheid=gevoeligheid, bezetting=bezetting,
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
     )
     if args.uitvoer == "-":
@@ -270,6 +350,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from .normenset_toml import standaard_normenset
     from .problemen import Probleem
+    from .scenario import Scenario
     from .werkboek_lezen import MAX_WERKBOEK_BYTES, lees_werkboek
 
     pad = Path(args.werkboek)
@@ -292,26 +373,50 @@ def cmd_import(args: argparse.Namespace) -> int:
             return standaard if (naam, versie) == (standaard.naam, standaard.versie) else None
 
     werkboek = lees_werkboek(data, basis, bestand=str(pad))
-    csv_tekst = _invoer_csv(werkboek.invoer, werkboek.basis)
-    toml_pad = None
-    if werkboek.normen_gewijzigd:
-        uit = Path(args.uitvoer)
-        toml_pad = args.normen_uit or str(uit.with_name(uit.stem + ".normen.toml"))
-        _schrijf_atomair(toml_pad, normenset_als_toml(werkboek.normenset).encode("utf-8"))
-    _schrijf_atomair(args.uitvoer, csv_tekst.encode("utf-8"))
-    print(f"Invoer van {len(werkboek.invoer.gemeentecodes)} gemeenten geschreven naar "
-          f"{args.uitvoer}.", file=sys.stderr)
+    uit = Path(args.uitvoer)
+    meer = len(werkboek.groepen) > 1
+    # Everything is prepared first and written after: a bad workbook writes nothing.
+    bestanden: list[tuple[str, bytes]] = []
+    berichten: list[str] = []
+    for h, groep in enumerate(werkboek.groepen, start=1):
+        achter = f".{h}" if meer else ""
+        csv_pad = str(uit.with_name(f"{uit.stem}{achter}{uit.suffix}")) if meer else args.uitvoer
+        bestanden.append((csv_pad, _invoer_csv(groep.invoer, groep.basis).encode("utf-8")))
+        berichten.append(f"Invoer van {len(groep.invoer.gemeentecodes)} gemeenten (normenset "
+                         f"{groep.basis.label}) geschreven naar {csv_pad}.")
+        if groep.normwijzigingen:
+            toml_pad = (args.normen_uit if args.normen_uit and not meer
+                        else str(uit.with_name(f"{uit.stem}{achter}.normen.toml")))
+            bestanden.append((toml_pad, normenset_als_toml(groep.normenset).encode("utf-8")))
+            berichten.append(f"De normen zijn in het werkboek gewijzigd; nieuwe normenset "
+                             f"{groep.normenset.label} geschreven naar {toml_pad}:")
+            berichten += [f"  {w.sleutel}: {w.veld} {w.oud} → {w.nieuw} ({w.blad}!{w.cel})"
+                          for w in groep.normwijzigingen]
+            berichten.append(f"Bereken met: formatie calculate {csv_pad} --normen {toml_pad}")
+        if groep.scenario is not None or groep.scenario_volume:
+            scenario = groep.scenario or Scenario(
+                naam=f"Scenario uit het werkboek ({groep.basis.label})",
+                gemeentecodes=groep.invoer.gemeentecodes, normenset_naam=groep.normenset.naam,
+                normenset_versie=groep.normenset.versie)
+            json_pad = str(uit.with_name(f"{uit.stem}{achter}.scenario.json"))
+            inhoud = {**scenario.to_dict(), "volume": groep.scenario_volume}
+            bestanden.append((json_pad, (json.dumps(inhoud, ensure_ascii=False, indent=2)
+                                         + "\n").encode("utf-8")))
+            n_org = sum(len(v) for v in scenario.organisatie.values())
+            n_vol = sum(len(v) for v in groep.scenario_volume.values())
+            berichten.append(f"De scenariokolommen zijn ingevuld; scenario geschreven naar "
+                             f"{json_pad} ({len(scenario.uren)} normuren, {n_org} "
+                             f"organisatieparameters, {n_vol} volumes).")
+    for doel, inhoud in bestanden:
+        _schrijf_atomair(doel, inhoud)
+    for bericht in berichten:
+        print(bericht, file=sys.stderr)
     for opmerking in werkboek.opmerkingen:
         print(f"Let op: {opmerking}", file=sys.stderr)
-    if toml_pad:
-        print(f"De normen zijn in het werkboek gewijzigd; nieuwe normenset "
-              f"{werkboek.normenset.label} geschreven naar {toml_pad}:", file=sys.stderr)
-        for w in werkboek.normwijzigingen:
-            print(f"  {w.sleutel}: {w.veld} {w.oud} → {w.nieuw} ({w.blad}!{w.cel})",
-                  file=sys.stderr)
-        print(f"Bereken met: formatie calculate {args.uitvoer} --normen {toml_pad}",
-              file=sys.stderr)
-    elif args.normen_uit:
+    if werkboek.gecontroleerd:
+        print("Het werkboek is tegen zichzelf gecontroleerd: de uitkomsten erin kloppen met de "
+              "invoer.", file=sys.stderr)
+    if args.normen_uit and not werkboek.normen_gewijzigd:
         print("De normen zijn niet gewijzigd; er is geen normenset geschreven.", file=sys.stderr)
     return 0
 
@@ -494,6 +599,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--ontbrekend-is-nul", action="store_true",
                     help="ontbrekende invoerkolommen en lege cellen tellen als 0")
     ex.add_argument("--titel", help="titel op het blad Toelichting")
+    ex.add_argument("--bezetting", metavar="BEZETTING.csv",
+                    help="huidige formatie: CSV met gemeentecode en fte_<functie> per functie "
+                         "(lege cel = onbekend); geeft bezetting en verschil in het werkboek")
     ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
                     help="voeg de bladen Onzekerheid (P10/P50/P80/P90, Monte Carlo) en "
                     "Gevoeligheid (tornado) toe")

@@ -2,35 +2,50 @@
 
 :func:`exporteer_werkboek` writes one workbook for one gemeente, a region or all 342; the CLI
 (``formatie export``) and the web download both call it. Reading an edited workbook back lives in
-:mod:`formatie.werkboek_lezen`; the layout both share is :mod:`formatie.werkboek_formaat`.
+:mod:`formatie.werkboek_lezen`; the layout both share (sheet names, key rows, format version)
+is :mod:`formatie.werkboek_formaat`.
 
-Sheets and the chain they mirror (see :mod:`formatie.model`):
+Region policy: every gemeente counts with the normenset its figures were saved under; a region
+is the sum of its members (:class:`formatie.model.Groep`). So a workbook can hold several
+normensets, and every table carries a ``normenset`` key column.
 
-* ``Toelichting`` — how to use, colour legend, provenance (named cells ``formatie_werkboek``,
-  ``formatie_versie``, ``normenset_naam``, ``normenset_versie``, ``export_tijd``).
-* ``Invoer`` — one row per gemeente; key row 3: ``gemeentecode``, ``gemeentenaam``, ``jaar``,
-  the invoer sleutels. Yellow cells are unlocked and validated (invoer min/max).
-* ``Normen`` — key row 3: ``taak``, ``naam``, ``functie``, ``invoer``, ``eenheid``, ``uren``,
-  ``uren_laag``, ``uren_hoog``, ``bron``; every taak's ``uren`` cell is named ``uren_<taak>``.
-  Below it the organisation parameters per functie, named ``<functie>_<parameter>``, with the
-  formulas ``<functie>_netto_uren_per_fte`` and ``<functie>_casus_uren_per_fte``.
-* ``Berekening`` — one row per gemeente × taak: volume → × uren per eenheid → uren →
-  ÷ casusuren per fte → fte_taak (locked formulas).
-* ``Resultaat`` — key row 3: ``gemeentecode``, ``gemeentenaam``, ``fte_<functie>``,
-  ``fte_totaal`` (+ ``bezetting_<functie>``, ``verschil_<functie>`` when a bezetting is given),
-  ``fte = (Σ fte_taak + vast_fte) × (1 + leiding)``; a table of fte per taak; two charts.
-* ``Onzekerheid`` (optional) — P10/P50/P80/P90 per gemeente and functie as values (the Monte
-  Carlo model is not in the workbook, so these do not follow edits).
+Format 2 — every formula finds its row by key, so sorting or reordering the rows of any sheet
+changes no figure. Lookups are ``SUMPRODUCT((keys=key)*(keys=key), values)`` over the data rows
+of a table (exact comparison: no wildcards or regular expressions, evaluated alike by Excel 2010+
+and LibreOffice); other references stay within their own row.
 
-Every formula is written with the value :func:`formatie.model.bereken` computes, English
-function names only; text from users or files is always written with ``write_string``.
+* ``Samenvatting`` (first, printable on one A4 page) — per functie the lines of
+  :func:`formatie.model.functie_regels` (taken, vaste basis, leiding en ondersteuning), base and
+  scenario side by side; bezetting and verschil (bezetting − benodigd); P10–P90 and the budget
+  figure; fte per 1.000 (``normenset.per_duizend``); normenset, date and tool version.
+* ``Toelichting`` — how to use, colour legend, region policy, provenance (named cells
+  ``formatie_werkboek``, ``formatie_formaat``, ``formatie_versie``, ``normenset_naam``,
+  ``normenset_versie``, ``export_tijd``, ``werkboek_gemeenten``).
+* ``Invoer`` — one row per gemeente × invoer (:data:`~formatie.werkboek_formaat.INVOER_SLEUTELS`):
+  ``waarde`` and ``scenario`` are typed, the full explanation stands beside them.
+* ``Normen`` — one row per normenset × taak (``uren``, ``scenario``, the 80 % range, bron and
+  the full toelichting).
+* ``Organisatie`` — one row per normenset × functie: the organisation parameters, their scenario
+  columns and the casusuren per fte.
+* ``Berekening`` — one row per gemeente × taak: volume × uren per eenheid = uren; ÷ casusuren
+  per fte = fte_taak; the same for the scenario.
+* ``Resultaat`` — one row per gemeente: ``fte_<functie>`` = (Σ fte_taak + vaste basis) ×
+  (1 + leiding), ``fte_totaal``, the scenario, bezetting and verschil, and the lines
+  ``taken_``/``vast_``/``leiding_<functie>``.
+* ``Onzekerheid``, ``Gevoeligheid`` (optional) — values from the Monte Carlo model and the
+  tornado at export time (they do not follow edits).
+
+Every formula is written with the value :func:`formatie.model.bereken` computes (so viewers that
+do not recalculate show the model), English function names only; text from users or files is
+always written with ``write_string``. Yellow cells change a figure; white cells with a border
+may be edited but change none (range, bron, jaar).
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -41,44 +56,50 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from .getallen import EXCEL_FORMATEN, format_fte
-from .model import bereken
+from .model import Groep, Resultaat, bereken_groepen, fte_per_functie, functie_regels
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
+from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
+from .regio import REGIOBELEID  # the region policy in one sentence, shared with the pages
 from .taal import aantal_woord
 from .werkboek_formaat import (
-    BEREKENING_SLEUTELS,
+    ALLE,
+    BEREKENING_2_SLEUTELS,
     BLAD_BEREKENING,
     BLAD_GEVOELIGHEID,
     BLAD_INVOER,
     BLAD_NORMEN,
     BLAD_ONZEKERHEID,
+    BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
+    BLAD_SAMENVATTING,
     BLAD_TOELICHTING,
     EERSTE_RIJ,
-    PARAMETER_SLEUTELS,
+    INVOER_SLEUTELS,
+    NORMEN_SLEUTELS,
+    ORGANISATIE_SLEUTELS,
     PERCENTIELEN,
     SLEUTELRIJ,
-    TAAK_SLEUTELS,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
-    parameter_naam,
-    uren_naam,
 )
 
-_GEEL = "#FFF2CC"  # input
+_GEEL = "#FFF2CC"  # input that changes a figure
 _GRIJS = "#EDEDED"  # formula
 _KOP = "#1F4E79"
 
-_PARAMETER_LABELS = {
-    "contracturen_per_fte": "Contracturen per fte per jaar",
-    "afwezigheid": "Afwezigheid (verlof, ziekte, scholing)",
-    "indirect": "Indirecte tijd (overleg, beleid, reistijd)",
-    "leiding": "Leiding en ondersteuning (fte per fte)",
-    "vast_fte": "Vaste basis per gemeente (fte)",
-    "netto_uren_per_fte": "Netto uren per fte",
-    "casus_uren_per_fte": "Casusuren per fte",
-}
+
+
+class _Blad(xlsxwriter.worksheet.Worksheet):
+    """A worksheet whose formulas skip XlsxWriter's future-function rewriting.
+
+    This module writes only SUM, SUMPRODUCT, IF and IFERROR (Excel 2007 functions), which need
+    no ``_xlfn.`` prefix; XlsxWriter would still try some 30 regular expressions per formula,
+    most of the export time of a large workbook (a region has ~12.000 formulas)."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        return formula.removeprefix("{").removeprefix("=").removesuffix("}")
 
 
 class InvoerLike(Protocol):
@@ -88,34 +109,48 @@ class InvoerLike(Protocol):
     volume: np.ndarray
 
 
-@dataclass(frozen=True)
-class _Plaats:
-    """Where things were written, for formulas and charts."""
-
-    invoer_cel: dict[tuple[int, int], str]  # (g, i) → 'Invoer!$D$4'
-    uren_naam: dict[str, str]  # taak → defined name of its uren cell
-    parameter_naam: dict[tuple[str, str], str]  # (functie, parameter) → defined name
-    berekening_blok: dict[tuple[int, int], tuple[int, int]]  # (g, f) → first, last row
-
-
 def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
     """The ``onzekerheid`` argument of :func:`exporteer_werkboek` from a
-    :class:`formatie.onzekerheid.Bereik` (fte (P, G, F), fte_totaal (P, G), P = P10/P50/P80/P90).
+    :class:`formatie.onzekerheid.Bereik` (fte (P, G, F), fte_totaal (P, G), P = P10/P50/P80/P90),
+    with the whole selection together under :data:`~formatie.werkboek_formaat.ALLE`
+    (percentiles of the sum, from ``totaal_fte``/``totaal_totaal``).
     """
     uit: dict[str, dict[str, dict[str, float]]] = {}
+    sleutels = bereik.normenset.functie_sleutels
+
+    def per_p(waarden) -> dict[str, float]:
+        return {p: float(w) for p, w in zip(PERCENTIELEN, waarden, strict=True)}
+
     for g, code in enumerate(bereik.gemeentecodes):
-        per = {f.sleutel: {p: float(w) for p, w in zip(PERCENTIELEN, bereik.fte[:, g, j],
-                                                       strict=True)}
-               for j, f in enumerate(bereik.normenset.functies)}
-        per["totaal"] = {p: float(w) for p, w in zip(PERCENTIELEN, bereik.fte_totaal[:, g],
-                                                     strict=True)}
+        per = {s: per_p(bereik.fte[:, g, j]) for j, s in enumerate(sleutels)}
+        per["totaal"] = per_p(bereik.fte_totaal[:, g])
         uit[code] = per
+    alle = {s: per_p(bereik.totaal_fte[:, j]) for j, s in enumerate(sleutels)}
+    alle["totaal"] = per_p(bereik.totaal_totaal)
+    uit[ALLE] = alle
+    return uit
+
+
+def onzekerheid_uit_groepen(groepen_bereik) -> dict[str, dict[str, dict[str, float]]]:
+    """The ``onzekerheid`` argument for a region whose members count with different
+    normensets, from a :class:`formatie.onzekerheid.GroepenBereik`: every gemeente's own
+    ranges, and under :data:`~formatie.werkboek_formaat.ALLE` the region's (percentiles of the
+    summed draws, not sums of percentiles)."""
+    uit: dict[str, dict[str, dict[str, float]]] = {}
+    for b in groepen_bereik.bereiken:
+        uit.update(onzekerheid_uit_bereik(b))
+    alle = {f: {p: float(w) for p, w in zip(PERCENTIELEN, groepen_bereik.fte[:, j], strict=True)}
+            for j, f in enumerate(groepen_bereik.functies)}
+    alle["totaal"] = {p: float(w) for p, w in zip(PERCENTIELEN, groepen_bereik.totaal,
+                                                  strict=True)}
+    uit[ALLE] = alle
     return uit
 
 
 def _validatie(p: Parameter, uitleg: str | None = None, leeg_mag: bool = False) -> dict:
     """Excel data validation for a cell holding parameter ``p`` (stored unit), from the one
-    parameter table: Excel compares with ≥/≤ only, so an open end moves by a hair."""
+    parameter table: Excel compares with ≥/≤ only, so an open end moves by a hair. The prompt
+    is short (Excel cuts at 255 characters); full explanations stand in cells and comments."""
     hair = 1e-9 * max(abs(p.max), 1.0)
     bericht = f"{p.label}: {p.bereik_tekst()}."
     return {
@@ -132,11 +167,64 @@ def _kort(tekst: str, n: int) -> str:
     return tekst if len(tekst) <= n else tekst[: n - 1] + "…"
 
 
+def _kol(sleutels: Sequence[str], sleutel: str) -> str:
+    """Column letter of ``sleutel`` in a key row."""
+    return xl_col_to_name(list(sleutels).index(sleutel))
+
+
+@dataclass(frozen=True)
+class _Tabel:
+    """A table sheet: its key row and the 1-based first and last data row (for lookups)."""
+
+    blad: str
+    sleutels: tuple[str, ...]
+    eerste: int
+    laatste: int
+
+    def bereik(self, sleutel: str) -> str:
+        k = _kol(self.sleutels, sleutel)
+        return f"{self.blad}!${k}${self.eerste}:${k}${self.laatste}"
+
+    def zoek(self, waarde: str, **criteria: str) -> str:
+        """SUMPRODUCT of column ``waarde`` over the rows whose key columns equal the given
+        expressions (cell references or quoted text): exact, order-free lookup."""
+        voorwaarden = "*".join(f"({self.bereik(k)}={v})" for k, v in criteria.items())
+        return f"SUMPRODUCT({voorwaarden},{self.bereik(waarde)})"
+
+
+def _tekst_formule(tekst: str) -> str:
+    """A text constant inside a formula."""
+    return '"' + tekst.replace('"', '""') + '"'
+
+
+def _functies(groepen: Sequence[Groep]) -> list[tuple[str, str]]:
+    """(sleutel, naam) of every functie over the groups, first occurrence order."""
+    uit: dict[str, str] = {}
+    for groep in groepen:
+        for fn in groep.normenset.functies:
+            uit.setdefault(fn.sleutel, fn.naam)
+    return list(uit.items())
+
+
+def _scope(codes: Sequence[str], referentie: Referentie) -> str:
+    """'Zaanstad (0479)', 'regio Agglomeratie Amsterdam (MC21)' or 'n gemeenten'."""
+    if len(codes) == 1:
+        return f"{referentie.naam(codes[0])} ({codes[0]})"
+    regios = {referentie.regio_per_gemeente[referentie.index[c]] for c in codes}
+    if len(regios) == 1:
+        regio = regios.pop()
+        volledig = set(referentie.leden(regio)) == set(codes)
+        return (f"regio {referentie.regionamen.get(regio, regio)} ({regio})"
+                + ("" if volledig else f", {len(codes)} gemeenten"))
+    return f"{len(codes)} gemeenten"
+
+
 def exporteer_werkboek(
-    normenset: Normenset,
-    invoer: InvoerLike,
+    groepen: Sequence[Groep] | Normenset,
+    invoer: InvoerLike | None = None,
     referentie: Referentie | None = None,
     *,
+    jaren: Mapping[str, int | None] | None = None,
     bezetting: Mapping[str, Mapping[str, float]] | None = None,
     onzekerheid: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
     gevoeligheid=None,
@@ -145,72 +233,136 @@ def exporteer_werkboek(
     invoer_bron: str | None = None,
     export_tijd: datetime | None = None,
 ) -> bytes:
-    """The scenario workbook (.xlsx) as bytes.
+    """The scenario workbook (.xlsx, format 2) as bytes.
 
-    ``invoer``: anything with ``gemeentecodes`` (G,) and ``volume`` (G, I) in the normenset's
-    invoer order, optionally ``jaren`` (an :class:`~formatie.invoer_csv.InvoerTabel` fits).
-    ``bezetting``: current formation ``{gemeentecode: {functie: fte}}`` where known.
-    ``onzekerheid``: ``{gemeentecode: {functie | "totaal": {"p10": …, "p50": …, "p80": …,
-    "p90": …}}}`` — adds the ``Onzekerheid`` sheet. ``gevoeligheid``: a
-    :class:`formatie.gevoeligheid.Tornado` — adds the ``Gevoeligheid`` sheet (top rows as
-    values and a tornado bar chart). ``titel``, ``notitie``, ``invoer_bron``
-    are free text (written as text, never as a formula).
+    ``groepen``: one :class:`formatie.model.Groep` per normenset (gemeenten that count with it,
+    ``volume`` (G, I) in its invoer order); a gemeente appears in one group only. The thin path
+    for one normenset: ``exporteer_werkboek(normenset, invoer)`` with ``invoer`` anything with
+    ``gemeentecodes`` (G,) and ``volume`` (G, I), optionally ``jaren`` (an
+    :class:`~formatie.invoer_csv.InvoerTabel` fits).
+    ``jaren``: ``{gemeentecode: jaar}`` (groups path). ``bezetting``: current formation
+    ``{gemeentecode: {functie: fte}}`` where known. ``onzekerheid``: ``{gemeentecode | ALLE:
+    {functie | "totaal": {"p10": …, "p90": …}}}`` (see :func:`onzekerheid_uit_bereik`) — adds
+    the ``Onzekerheid`` sheet and the range and budget figure on ``Samenvatting``.
+    ``gevoeligheid``: a :class:`formatie.gevoeligheid.Tornado` — adds ``Gevoeligheid``.
+    ``titel``, ``notitie``, ``invoer_bron`` are free text (written as text, never a formula).
     """
     referentie = referentie or load_referentie()
-    codes = tuple(invoer.gemeentecodes)
+    if isinstance(groepen, Normenset):
+        if invoer is None:
+            raise ValueError("exporteer_werkboek(normenset, invoer): invoer is missing")
+        codes_invoer = tuple(invoer.gemeentecodes)
+        jaren = jaren or dict(zip(codes_invoer, getattr(invoer, "jaren", None)
+                                  or (None,) * len(codes_invoer), strict=True))
+        groepen = [Groep(groepen, codes_invoer, np.atleast_2d(np.asarray(invoer.volume,
+                                                                          dtype=float)))]
+    groepen = [Groep(g.normenset, tuple(g.gemeentecodes),
+                     np.atleast_2d(np.asarray(g.volume, dtype=float))) for g in groepen
+               if len(g.gemeentecodes)]
+    codes = tuple(c for g in groepen for c in g.gemeentecodes)
     if not codes:
         raise ValueError("a workbook needs at least one gemeente")
-    volume = np.atleast_2d(np.asarray(invoer.volume, dtype=float))
-    if volume.shape != (len(codes), len(normenset.invoer)):
-        raise ValueError(f"volume has shape {volume.shape}, expected "
-                         f"({len(codes)}, {len(normenset.invoer)})")
-    if not np.isfinite(volume).all():
-        raise ValueError("volume contains NaN or infinity")
+    if len(set(codes)) != len(codes):
+        raise ValueError("a gemeente appears twice in the workbook")
+    labels = [g.normenset.label for g in groepen]
+    if len(set(labels)) != len(labels):
+        raise ValueError("two groups share a normenset; merge them")
+    for g in groepen:
+        if g.volume.shape != (len(g.gemeentecodes), len(g.normenset.invoer)):
+            raise ValueError(f"volume has shape {g.volume.shape}, expected "
+                             f"({len(g.gemeentecodes)}, {len(g.normenset.invoer)})")
+        if not np.isfinite(g.volume).all():
+            raise ValueError("volume contains NaN or infinity")
     onbekend = [c for c in codes if c not in referentie.index]
     if onbekend:
         raise ValueError(f"unknown gemeentecodes: {', '.join(onbekend)}")
-    jaren = tuple(getattr(invoer, "jaren", None) or (None,) * len(codes))
-    resultaat = bereken(normenset, volume, codes)
-    namen = tuple(referentie.naam(c) for c in codes)
+    jaren = dict(jaren or {})
+    resultaten = bereken_groepen(groepen)
     export_tijd = export_tijd or datetime.now(UTC)
+    w = _Werkboek(groepen, resultaten, referentie, jaren, dict(bezetting or {}),
+                  onzekerheid, titel, export_tijd)
 
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                       "strings_to_urls": False, "strings_to_numbers": False})
     f = _Formaten(wb)
+    eerste = groepen[0].normenset
     wb.set_properties({
-        "title": _kort(titel or "Formatietool scenario", 200),
-        "subject": f"Normenset {normenset.label}",
+        "title": _kort(titel or f"Formatie {w.scope}", 200),
+        "subject": "Normenset " + ", ".join(labels),
         "author": "Formatietool",
         "comments": BRONVERMELDING,
     })
     wb.set_custom_property("formatie_versie", __version__)
     wb.set_custom_property("formatie_werkboek_formaat", str(WERKBOEK_FORMAAT))
-    wb.set_custom_property("normenset_naam", normenset.naam)
-    wb.set_custom_property("normenset_versie", normenset.versie)
+    wb.set_custom_property("normenset_naam", eerste.naam)
+    wb.set_custom_property("normenset_versie", eerste.versie)
 
-    toelichting = wb.add_worksheet(BLAD_TOELICHTING)
-    ws_invoer = wb.add_worksheet(BLAD_INVOER)
-    ws_normen = wb.add_worksheet(BLAD_NORMEN)
-    ws_berekening = wb.add_worksheet(BLAD_BEREKENING)
-    ws_resultaat = wb.add_worksheet(BLAD_RESULTAAT)
+    ws_samenvatting = wb.add_worksheet(BLAD_SAMENVATTING, worksheet_class=_Blad)
+    ws_toelichting = wb.add_worksheet(BLAD_TOELICHTING, worksheet_class=_Blad)
+    ws_invoer = wb.add_worksheet(BLAD_INVOER, worksheet_class=_Blad)
+    ws_normen = wb.add_worksheet(BLAD_NORMEN, worksheet_class=_Blad)
+    ws_organisatie = wb.add_worksheet(BLAD_ORGANISATIE, worksheet_class=_Blad)
+    ws_berekening = wb.add_worksheet(BLAD_BEREKENING, worksheet_class=_Blad)
+    ws_resultaat = wb.add_worksheet(BLAD_RESULTAAT, worksheet_class=_Blad)
 
-    _schrijf_toelichting(wb, toelichting, f, normenset, codes, titel, notitie, invoer_bron,
-                         export_tijd, onzekerheid is not None)
-    invoer_cel = _schrijf_invoer(ws_invoer, f, normenset, codes, namen, jaren, volume)
-    uren, parameters = _schrijf_normen(wb, ws_normen, f, normenset)
-    plaats = _Plaats(invoer_cel, uren, parameters, {})
-    _schrijf_berekening(ws_berekening, f, normenset, codes, namen, resultaat, plaats)
-    _schrijf_resultaat(wb, ws_resultaat, f, normenset, codes, namen, resultaat, plaats,
-                       bezetting or {})
+    _schrijf_toelichting(wb, ws_toelichting, f, w, notitie, invoer_bron)
+    w.invoer = _schrijf_invoer(ws_invoer, f, w)
+    w.normen = _schrijf_normen(ws_normen, f, w)
+    w.organisatie = _schrijf_organisatie(ws_organisatie, f, w)
+    w.berekening = _schrijf_berekening(ws_berekening, f, w)
+    w.resultaat = _schrijf_resultaat(wb, ws_resultaat, f, w)
+    _schrijf_samenvatting(wb, ws_samenvatting, f, w)
     if onzekerheid is not None:
-        _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID), f, normenset, codes, namen,
+        _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID, worksheet_class=_Blad), f, w,
                              onzekerheid)
     if gevoeligheid is not None:
-        _schrijf_gevoeligheid(wb, wb.add_worksheet(BLAD_GEVOELIGHEID), f, gevoeligheid)
-    ws_resultaat.activate()
+        _schrijf_gevoeligheid(wb, wb.add_worksheet(BLAD_GEVOELIGHEID, worksheet_class=_Blad),
+                              f, gevoeligheid)
+    for ws in wb.worksheets():
+        _kop_en_voet(ws, w)
+    ws_samenvatting.activate()
+    ws_samenvatting.set_first_sheet()
     wb.close()
     return buffer.getvalue()
+
+
+class _Werkboek:
+    """What every sheet writer needs: the groups, their results and where tables landed."""
+
+    def __init__(self, groepen: list[Groep], resultaten: list[Resultaat], referentie,
+                 jaren: dict, bezetting: dict, onzekerheid, titel, export_tijd: datetime):
+        self.groepen = groepen
+        self.resultaten = resultaten
+        self.referentie = referentie
+        self.jaren = jaren
+        self.bezetting = bezetting
+        self.onzekerheid = onzekerheid
+        self.titel = titel
+        self.export_tijd = export_tijd
+        self.codes = tuple(c for g in groepen for c in g.gemeentecodes)
+        self.scope = _scope(self.codes, referentie)
+        self.functies = _functies(groepen)
+        self.datum = export_tijd.astimezone(UTC).strftime("%Y-%m-%d")
+        self.normensets = ", ".join(g.normenset.label for g in groepen)
+        self.invoer = self.normen = self.organisatie = self.berekening = None
+        self.resultaat: _Resultaatkolommen | None = None
+        #: (functie, soort, sleutel) → fte summed over every gemeente: the lines of
+        #: formatie.model.functie_regels, plus (functie, "functie", "") per functie.
+        self.regels: dict[tuple[str, str, str], float] = {}
+        for res in resultaten:
+            for g in range(len(res.gemeentecodes)):
+                for x in functie_regels(res, g):
+                    sleutel = (x.functie, x.soort, x.sleutel)
+                    self.regels[sleutel] = self.regels.get(sleutel, 0.0) + x.fte
+        for s, fte in fte_per_functie(resultaten).items():
+            self.regels[s, "functie", ""] = fte
+
+    def per_gemeente(self):
+        """(group index, g within the group, code, naam, normenset, Resultaat) in sheet order."""
+        for h, (groep, res) in enumerate(zip(self.groepen, self.resultaten, strict=True)):
+            for g, code in enumerate(groep.gemeentecodes):
+                yield h, g, code, self.referentie.naam(code), groep.normenset, res
 
 
 class _Formaten:
@@ -223,20 +375,37 @@ class _Formaten:
                                       "bg_color": "#F2F2F2", **rand})
         self.tekst = wb.add_format({**rand})
         self.tekst_wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.tekst_rand_wrap = wb.add_format({"text_wrap": True, "valign": "top", **rand})
+        self.uitleg = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 9,
+                                     **rand})
         self.vet = wb.add_format({"bold": True})
-        self.invoer = wb.add_format({"bg_color": _GEEL, "locked": False, **rand})
-        self.invoer_tekst = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
-                                           "num_format": "@"})
+        self.klein = wb.add_format({"font_size": 9, "font_color": "#595959", "text_wrap": True,
+                                    "valign": "top"})
         fmt = EXCEL_FORMATEN  # the same kinds and decimals as the pages (formatie.getallen)
+        # Yellow: typed values that change a figure.
+        self.invoer_aantal = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
+                                            "num_format": fmt["telling"]})
+        # A small fractional volume (an estimate below 100) keeps its decimals.
+        self.invoer_decimaal = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
+                                              "num_format": "#,##0.0#"})
         self.invoer_uren = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
                                           "num_format": fmt["uren"]})
         self.invoer_procent = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
                                              "num_format": fmt["procent"]})
         self.invoer_fte = wb.add_format({"bg_color": _GEEL, "locked": False, **rand,
                                          "num_format": fmt["fte"]})
-        self.formule = wb.add_format({"bg_color": _GRIJS, **rand})
+        # White with a border, unlocked: may be edited, changes no figure.
+        self.vrij_getal = wb.add_format({"locked": False, **rand, "num_format": "0"})
+        self.vrij_uren = wb.add_format({"locked": False, **rand, "num_format": fmt["uren"]})
+        self.vrij_tekst = wb.add_format({"locked": False, **rand, "num_format": "@",
+                                         "text_wrap": True, "valign": "top"})
+        # Grey: formulas.
+        self.formule_aantal = wb.add_format({"bg_color": _GRIJS, **rand,
+                                             "num_format": fmt["telling"]})
         self.formule_uren = wb.add_format({"bg_color": _GRIJS, **rand,
                                            "num_format": fmt["telling"]})
+        self.formule_uren_eenheid = wb.add_format({"bg_color": _GRIJS, **rand,
+                                                   "num_format": fmt["uren"]})
         self.formule_fte = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": fmt["fte"]})
         self.formule_fte3 = wb.add_format({"bg_color": _GRIJS, **rand,
                                            "num_format": fmt["fte_taak"]})
@@ -249,10 +418,21 @@ class _Formaten:
         self.legenda_tekst = wb.add_format({**rand})
 
 
+#: Width (characters) of an explanation column; at font size 9 about 1.25 × as many fit.
+_UITLEG_BREED = 50
+
+
+def _rijhoogte(ws, rij: int, uitleg: str) -> None:
+    """Room for a wrapped explanation (XlsxWriter cannot autofit, LibreOffice does not on
+    load): 12 points per estimated line at font size 9."""
+    regels = max(1, math.ceil(len(uitleg) / (_UITLEG_BREED * 1.25)))
+    if regels > 1:
+        ws.set_row(rij, 12 * regels + 3)
+
+
 def _tekst(ws, rij: int, kolom: int, waarde: str | None, fmt=None) -> None:
     """User or file text: always a string cell, never a formula, URL or number."""
     ws.write_string(rij, kolom, "" if waarde is None else str(waarde), fmt)
-
 
 
 def _kopregels(ws, f: _Formaten, labels, sleutels, hoogte: int, rij: int = 1) -> None:
@@ -262,18 +442,32 @@ def _kopregels(ws, f: _Formaten, labels, sleutels, hoogte: int, rij: int = 1) ->
         _tekst(ws, rij + 1, k, sleutel, f.sleutel)
     ws.set_row(rij, hoogte)
 
-def _afdruk(ws, herhaal_tot: int | None = None) -> None:
-    ws.set_landscape()
+
+def _afdruk(ws, herhaal_tot: int | None = None, staand: bool = False) -> None:
+    """A4, one page wide (any number of pages high), key rows repeated on every page."""
+    if staand:
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.set_footer("&L&A&RPagina &P van &N")
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     if herhaal_tot is not None:
         ws.repeat_rows(0, herhaal_tot)
 
 
+def _kop_en_voet(ws, w: _Werkboek) -> None:
+    """Header and footer on every sheet: gemeente or region, sheet, date and versions."""
+    def veilig(tekst: str, n: int) -> str:  # '&' starts a control code in headers
+        return _kort(tekst, n).replace("&", "&&")
+
+    ws.set_header(f"&L{veilig(w.scope, 70)}&C&A&R{w.datum}")
+    ws.set_footer(f"&LFormatietool {veilig(__version__, 20)} · normenset "
+                  f"{veilig(w.normensets, 90)}&RPagina &P van &N")
+
+
 def _bescherm(ws) -> None:
-    """Sheet protection without a password: only the yellow cells can be edited."""
+    """Sheet protection without a password: only the unlocked cells can be edited."""
     ws.protect("", {"format_columns": True, "format_rows": True, "sort": False,
                     "autofilter": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
@@ -284,32 +478,40 @@ def _bescherm(ws) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def _schrijf_toelichting(wb, ws, f: _Formaten, n: Normenset, codes, titel, notitie,
-                         invoer_bron, export_tijd: datetime, met_onzekerheid: bool) -> None:
+def _schrijf_toelichting(wb, ws, f: _Formaten, w: _Werkboek, notitie, invoer_bron) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 90)
-    _tekst(ws, 0, 0, titel or "Formatietool leerplicht en Doorstroompunt — scenario", f.titel)
+    _tekst(ws, 0, 0, w.titel or f"Formatietool leerplicht en Doorstroompunt — {w.scope}",
+           f.titel)
     uitleg = [
         "Dit werkboek is een levend rekenmodel: pas de gele cellen aan en de benodigde fte "
         "worden direct opnieuw berekend (in Excel, LibreOffice of Numbers).",
-        "1. Invoer: één rij per gemeente met de aantallen per jaar (meldingen, leerlingen, "
-        "trajecten …). Bij een cel ziet u de toegestane waarden.",
-        "2. Normen: de uren per eenheid per taak en per functie de contracturen, afwezigheid, "
-        "indirecte tijd, leiding en vaste basis.",
+        "Samenvatting: één A4 met per functie de taken, de vaste basis en leiding en "
+        "ondersteuning, basis en scenario naast elkaar, bezetting, verschil en bandbreedte.",
+        "1. Invoer: per gemeente en invoer het aantal per jaar (kolom Waarde) en eventueel een "
+        "ander aantal voor het scenario (kolom Scenario; leeg = gelijk aan de basis).",
+        "2. Normen: per taak de uren per eenheid (en een scenariowaarde). Organisatie: per "
+        "functie contracturen, afwezigheid, indirecte tijd, leiding en vaste basis.",
         "3. Berekening: per gemeente en taak volume × uren per eenheid = uren; uren ÷ "
         "casusuren per fte = fte. Niet te wijzigen.",
-        "4. Resultaat: fte per functie = (som fte van de taken + vaste basis) × (1 + leiding), "
-        "met grafieken.",
+        "4. Resultaat: fte per functie = (som fte van de taken + vaste basis) × (1 + leiding); "
+        "verschil = bezetting − benodigd (negatief is een tekort).",
+        "Regio's: " + REGIOBELEID,
+        "Sorteren en filteren mag op elk blad: elke formule zoekt haar rij op sleutel "
+        "(gemeentecode, normenset, taak, functie). Verander de sleutelrijen (grijze cursieve rij "
+        "3), de sleutelkolommen en de bladnamen niet.",
         "Terugzetten: lees het bewaarde werkboek in met 'formatie import' of upload het in de "
-        "webapplicatie. Verander de sleutelrijen (grijze cursieve rij 3) en de bladnamen niet.",
-        "De bladen zijn beveiligd zonder wachtwoord, zodat alleen de gele cellen te wijzigen "
+        "webapplicatie. Het werkboek wordt dan tegen zichzelf gecontroleerd: een overschreven "
+        "formule wordt geweigerd.",
+        "De bladen zijn beveiligd zonder wachtwoord, zodat alleen de invoercellen te wijzigen "
         "zijn. Opheffen kan via Controleren → Beveiliging blad opheffen.",
         "Typ in invoercellen een getal, geen formule: formules in invoercellen worden bij het "
         "terugzetten geweigerd.",
     ]
-    if met_onzekerheid:
-        uitleg.append("Onzekerheid: P10/P50/P80/P90 uit het Monte-Carlomodel van de tool bij de "
-                      "export; deze waarden rekenen niet mee met wijzigingen in dit werkboek.")
+    if w.onzekerheid is not None:
+        uitleg.append("Onzekerheid: P10–P90 uit het Monte-Carlomodel van de tool bij de "
+                      f"export; begroot op {BUDGET_PERCENTIEL.upper()}. Deze waarden rekenen "
+                      "niet mee met wijzigingen in dit werkboek.")
     rij = 2
     for regel in uitleg:
         ws.merge_range(rij, 0, rij, 1, "", f.tekst_wrap)
@@ -320,9 +522,10 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, n: Normenset, codes, titel, notit
     _tekst(ws, rij, 0, "Kleuren", f.vet)
     rij += 1
     for fmt, wat, uitleg_kleur in (
-        (f.legenda_invoer, "Geel", "invoer: hier mag u wijzigen"),
+        (f.legenda_invoer, "Geel", "invoer die een uitkomst verandert: hier mag u wijzigen"),
+        (f.legenda_tekst, "Wit met rand", "mag u wijzigen, verandert geen uitkomst (bereik, "
+                                          "bron, jaar)"),
         (f.legenda_formule, "Grijs", "formule: wordt berekend, beveiligd"),
-        (f.legenda_tekst, "Wit", "tekst en sleutels: niet wijzigen"),
     ):
         ws.write_string(rij, 0, wat, fmt)
         ws.write_string(rij, 1, uitleg_kleur)
@@ -330,32 +533,36 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, n: Normenset, codes, titel, notit
     rij += 1
     _tekst(ws, rij, 0, "Herkomst", f.vet)
     rij += 1
+    eerste = w.groepen[0].normenset
     herkomst = [
         ("formatie_werkboek", "Soort bestand", WERKBOEK_SOORT),
         ("formatie_formaat", "Werkboekformaat", str(WERKBOEK_FORMAAT)),
         ("formatie_versie", "Versie formatietool", __version__),
-        ("normenset_naam", "Normenset", n.naam),
-        ("normenset_versie", "Versie normenset", n.versie),
-        ("export_tijd", "Gemaakt op (UTC)", export_tijd.astimezone(UTC).strftime(
+        ("normenset_naam", "Normenset", eerste.naam),
+        ("normenset_versie", "Versie normenset", eerste.versie),
+        ("export_tijd", "Gemaakt op (UTC)", w.export_tijd.astimezone(UTC).strftime(
             "%Y-%m-%d %H:%M:%S")),
-        (None, "Aantal gemeenten", str(len(codes))),
+        ("werkboek_gemeenten", "Gemeenten in dit werkboek", ",".join(w.codes)),
+        (None, "Alle normensets", w.normensets),
+        (None, "Aantal gemeenten", str(len(w.codes))),
         (None, "Invoer", invoer_bron or "ingevoerde aantallen"),
         (None, "Bronnen", BRONVERMELDING),
     ]
     for naam, label, waarde in herkomst:
         ws.write_string(rij, 0, label, f.tekst)
-        _tekst(ws, rij, 1, waarde, f.tekst)
+        _tekst(ws, rij, 1, waarde, f.tekst_wrap if naam == "werkboek_gemeenten" else f.tekst)
         if naam:
             wb.define_name(naam, f"=Toelichting!${xl_col_to_name(1)}${rij + 1}")
         rij += 1
-    if n.toelichting:
-        rij += 1
-        _tekst(ws, rij, 0, "Over de normenset", f.vet)
-        rij += 1
-        ws.merge_range(rij, 0, rij, 1, "", f.tekst_wrap)
-        _tekst(ws, rij, 0, n.toelichting, f.tekst_wrap)
-        ws.set_row(rij, 45)
-        rij += 1
+    for groep in w.groepen:
+        if groep.normenset.toelichting:
+            rij += 1
+            _tekst(ws, rij, 0, f"Over normenset {groep.normenset.label}", f.vet)
+            rij += 1
+            ws.merge_range(rij, 0, rij, 1, "", f.tekst_wrap)
+            _tekst(ws, rij, 0, groep.normenset.toelichting, f.tekst_wrap)
+            ws.set_row(rij, 45)
+            rij += 1
     if notitie:
         rij += 1
         _tekst(ws, rij, 0, "Notitie", f.vet)
@@ -363,323 +570,547 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, n: Normenset, codes, titel, notit
         ws.merge_range(rij, 0, rij, 1, "", f.tekst_wrap)
         _tekst(ws, rij, 0, notitie, f.tekst_wrap)
         ws.set_row(rij, 45)
-    _afdruk(ws)
+    _afdruk(ws, staand=True)
     _bescherm(ws)
 
 
 # ----------------------------------------------------------------------------------------------
-# Invoer
+# Invoer (long: one row per gemeente × invoer)
 # ----------------------------------------------------------------------------------------------
 
 
-def _schrijf_invoer(ws, f: _Formaten, n: Normenset, codes, namen, jaren, volume):
+def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
+    S = INVOER_SLEUTELS
     _tekst(ws, 0, 0, "Invoer per gemeente — wijzig de gele cellen", f.titel)
-    kolommen = ["gemeentecode", "gemeentenaam", "jaar", *n.invoer_sleutels]
-    labels = ["Gemeentecode", "Gemeente", "Jaar",
-              *[f"{i.naam} ({i.eenheid})" for i in n.invoer]]
-    _kopregels(ws, f, labels, kolommen, hoogte=75)
-    ws.set_column(0, 0, 13)
-    ws.set_column(1, 1, 24)
-    ws.set_column(2, 2, 8)
-    ws.set_column(3, 2 + len(n.invoer), 16)
-    invoer_cel = {}
-    for g, code in enumerate(codes):
-        r = EERSTE_RIJ + g
-        _tekst(ws, r, 0, code, f.tekst)
-        _tekst(ws, r, 1, namen[g], f.tekst)
-        if jaren[g] is None:
-            ws.write_blank(r, 2, None, f.invoer)
-        else:
-            ws.write_number(r, 2, int(jaren[g]), f.invoer)
-        for i in range(len(n.invoer)):
-            ws.write_number(r, 3 + i, float(volume[g, i]), f.invoer)
-            invoer_cel[g, i] = f"Invoer!{xl_rowcol_to_cell(r, 3 + i, True, True)}"
-    laatste = EERSTE_RIJ + max(len(codes), 1) - 1
-    ws.data_validation(EERSTE_RIJ, 2, laatste, 2, {
+    labels = ("Gemeentecode", "Gemeente", "Normenset", "Jaar", "Invoer (sleutel)", "Invoer",
+              "Eenheid", "Waarde", "Scenario (leeg = basis)", "Waarde in het scenario",
+              "Toelichting")
+    _kopregels(ws, f, labels, S, hoogte=30)
+    # About 190 characters wide: on A4 landscape, fit to width, that prints at ~70 % (8 pt).
+    for k, breedte in enumerate((12, 14, 14, 6, 14, 34, 12, 10, 10, 10, _UITLEG_BREED)):
+        ws.set_column(k, k, breedte)
+    waarde, scenario = S.index("waarde"), S.index("scenario")
+    cellen: dict[tuple[str, str], list[str]] = {}  # (normenset, invoer) → cells to validate
+    r = EERSTE_RIJ
+    for h, g, code, naam, n, _res in w.per_gemeente():
+        volume = w.groepen[h].volume[g]
+        jaar = w.jaren.get(code)
+        for i, inv in enumerate(n.invoer):
+            _tekst(ws, r, 0, code, f.tekst)
+            _tekst(ws, r, 1, naam, f.tekst)
+            _tekst(ws, r, 2, n.label, f.tekst)
+            if jaar is None:
+                ws.write_blank(r, 3, None, f.vrij_getal)
+            else:
+                ws.write_number(r, 3, int(jaar), f.vrij_getal)
+            _tekst(ws, r, 4, inv.sleutel, f.tekst)
+            _tekst(ws, r, 5, inv.naam, f.tekst)
+            _tekst(ws, r, 6, inv.eenheid, f.tekst)
+            v = float(volume[i])
+            # Counts and estimates of 100 or more show whole (24.287, not 24286,6333…);
+            # small fractional values keep two decimals.
+            ws.write_number(r, waarde, v, f.invoer_aantal if v.is_integer() or abs(v) >= 100
+                            else f.invoer_decimaal)
+            ws.write_blank(r, scenario, None, f.invoer_aantal)
+            s, b = xl_rowcol_to_cell(r, scenario), xl_rowcol_to_cell(r, waarde)
+            ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})', f.formule_aantal, v)
+            _tekst(ws, r, 10, inv.toelichting, f.uitleg)
+            _rijhoogte(ws, r, inv.toelichting)
+            cellen.setdefault((n.label, inv.sleutel), []).extend(
+                [xl_rowcol_to_cell(r, waarde), xl_rowcol_to_cell(r, scenario)])
+            r += 1
+    laatste = r - 1
+    ws.data_validation(EERSTE_RIJ, 3, laatste, 3, {
         "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
         "ignore_blank": True, "input_title": "Jaar",
         "input_message": "Het jaar waarop de aantallen betrekking hebben (mag leeg blijven).",
         "error_title": "Ongeldig jaar", "error_message": "Vul een jaar tussen 2000 en 2100 in.",
     })
-    for i, inv in enumerate(n.invoer):
-        bereik = f"{inv.min:g} tot en met {inv.max:g}"
-        bericht = f"{inv.eenheid}; toegestaan: {bereik}. {inv.toelichting}".strip()
-        ws.data_validation(EERSTE_RIJ, 3 + i, laatste, 3 + i, {
-            "validate": "decimal", "criteria": "between",
-            "minimum": float(inv.min), "maximum": float(inv.max), "ignore_blank": False,
-            "input_title": _kort(inv.naam, 32), "input_message": _kort(bericht, 255),
-            "error_title": "Ongeldige waarde",
-            "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
-        })
+    for groep in w.groepen:
+        n = groep.normenset
+        for inv in n.invoer:
+            lijst = cellen.get((n.label, inv.sleutel))
+            if not lijst:
+                continue
+            bereik = f"{inv.min:g} tot en met {inv.max:g}"
+            ws.data_validation(lijst[0], {
+                "validate": "decimal", "criteria": "between", "minimum": float(inv.min),
+                "maximum": float(inv.max), "ignore_blank": True,
+                "multi_range": " ".join(lijst),
+                "input_title": _kort(inv.naam, 32),
+                "input_message": _kort(f"{inv.eenheid}; toegestaan: {bereik}. De toelichting "
+                                       "staat in de laatste kolom.", 255),
+                "error_title": "Ongeldige waarde",
+                "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
+            })
     ws.freeze_panes(EERSTE_RIJ, 2)
+    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(S) - 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
-    return invoer_cel
+    return _Tabel(BLAD_INVOER, S, EERSTE_RIJ + 1, laatste + 1)
 
 
 # ----------------------------------------------------------------------------------------------
-# Normen
+# Normen (one row per normenset × taak) and Organisatie (one row per normenset × functie)
 # ----------------------------------------------------------------------------------------------
 
 
-def _schrijf_normen(wb, ws, f: _Formaten, n: Normenset):
-    _tekst(ws, 0, 0, f"Normen — normenset {n.label}", f.titel)
-    labels = ("Taak (sleutel)", "Taak", "Functie", "Invoer", "Eenheid", "Uren per eenheid",
-              "Uren laag (P10)", "Uren hoog (P90)", "Bron")
-    _kopregels(ws, f, labels, TAAK_SLEUTELS, hoogte=30)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 1, 44)
-    ws.set_column(2, 4, 18)
-    ws.set_column(5, 7, 13)
-    ws.set_column(8, 8, 40)
-    uren = {}
-    gebruikte_namen = {parameter_naam(fs, p) for fs in n.functie_sleutels
-                       for p in (*ORGANISATIE_PARAMETERS, "netto_uren_per_fte",
-                                 "casus_uren_per_fte")}
-    for k, t in enumerate(n.taken):
-        r = EERSTE_RIJ + k
-        _tekst(ws, r, 0, t.sleutel, f.tekst)
-        _tekst(ws, r, 1, t.naam, f.tekst)
-        _tekst(ws, r, 2, t.functie, f.tekst)
-        _tekst(ws, r, 3, t.invoer, f.tekst)
-        _tekst(ws, r, 4, n.invoer_by_sleutel(t.invoer).eenheid, f.tekst)
-        ws.write_number(r, 5, t.uren, f.invoer_uren)
-        ws.write_number(r, 6, t.uren_laag, f.invoer_uren)
-        ws.write_number(r, 7, t.uren_hoog, f.invoer_uren)
-        _tekst(ws, r, 8, t.bron, f.invoer_tekst)
-        cel = f"=Normen!{xl_rowcol_to_cell(r, 5, True, True)}"
-        naam = uren_naam(t.sleutel)
-        if naam in gebruikte_namen:  # cannot happen with sane keys; fall back to the cell
-            uren[t.sleutel] = cel[1:]
-        else:
-            wb.define_name(naam, cel)
-            uren[t.sleutel] = naam
-    laatste = EERSTE_RIJ + len(n.taken) - 1
-    ws.data_validation(EERSTE_RIJ, 5, laatste, 7, _validatie(
-        parameter("uren"), "Uren per eenheid volume. Laag ≤ uren ≤ hoog."))
-
-    # Organisation parameters per functie.
-    start = laatste + 3
-    _tekst(ws, start, 0, "Organisatie per functie", f.vet)
-    plabels = ("Functie (sleutel)", "Functie",
-               *[_PARAMETER_LABELS[p] for p in PARAMETER_SLEUTELS[2:]])
-    _kopregels(ws, f, plabels, PARAMETER_SLEUTELS, hoogte=45, rij=start + 1)
-    parameters = {}
-    for j, fn in enumerate(n.functies):
-        r = start + 3 + j
-        _tekst(ws, r, 0, fn.sleutel, f.tekst)
-        _tekst(ws, r, 1, fn.naam, f.tekst)
-        for k, p in enumerate(ORGANISATIE_PARAMETERS):
-            fmt = f.invoer_procent if p in ("afwezigheid", "indirect") else f.invoer_uren
-            ws.write_number(r, 2 + k, getattr(fn, p), fmt)
-            naam = parameter_naam(fn.sleutel, p)
-            wb.define_name(naam, f"=Normen!{xl_rowcol_to_cell(r, 2 + k, True, True)}")
-            parameters[fn.sleutel, p] = naam
-        c, a, i = (parameters[fn.sleutel, p]
-                   for p in ("contracturen_per_fte", "afwezigheid", "indirect"))
-        netto = parameter_naam(fn.sleutel, "netto_uren_per_fte")
-        casus = parameter_naam(fn.sleutel, "casus_uren_per_fte")
-        kolom = 2 + len(ORGANISATIE_PARAMETERS)
-        ws.write_formula(r, kolom, f"={c}*(1-{a})", f.formule_uren, fn.netto_uren_per_fte)
-        # Same operation order as formatie.model.casus_uren_per_fte: c × (1 − a) × (1 − i).
-        ws.write_formula(r, kolom + 1, f"={c}*(1-{a})*(1-{i})", f.formule_uren,
-                         float(fn.contracturen_per_fte * (1.0 - fn.afwezigheid)
-                               * (1.0 - fn.indirect)))
-        wb.define_name(netto, f"=Normen!{xl_rowcol_to_cell(r, kolom, True, True)}")
-        wb.define_name(casus, f"=Normen!{xl_rowcol_to_cell(r, kolom + 1, True, True)}")
-        parameters[fn.sleutel, "casus_uren_per_fte"] = casus
-    eerste_p, laatste_p = start + 3, start + 2 + len(n.functies)
-    for k, p in enumerate(ORGANISATIE_PARAMETERS):
-        ws.data_validation(eerste_p, 2 + k, laatste_p, 2 + k, _validatie(parameter(p)))
-    ws.freeze_panes(EERSTE_RIJ, 1)
-    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
-    _bescherm(ws)
-    return uren, parameters
-
-
-# ----------------------------------------------------------------------------------------------
-# Berekening
-# ----------------------------------------------------------------------------------------------
-
-def _taak_volgorde(n: Normenset) -> list[tuple[int, list[int]]]:
-    """Taken grouped by functie (functie order, then taak order): [(f, [k, …]), …]."""
-    return [(j, [k for k, t in enumerate(n.taken) if t.functie == fn.sleutel])
-            for j, fn in enumerate(n.functies)]
-
-
-def _schrijf_berekening(ws, f: _Formaten, n: Normenset, codes, namen, resultaat,
-                        plaats: _Plaats) -> None:
-    _tekst(ws, 0, 0, "Berekening per gemeente en taak (formules, niet wijzigen)", f.titel)
-    labels = ("Gemeentecode", "Gemeente", "Functie", "Taak", "Invoer", "Volume",
-              "Uren per eenheid", "Uren (volume × uren per eenheid)", "Casusuren per fte",
-              "Fte (uren ÷ casusuren per fte)")
-    _kopregels(ws, f, labels, BEREKENING_SLEUTELS, hoogte=45)
-    ws.set_column(0, 0, 13)
-    ws.set_column(1, 1, 22)
-    ws.set_column(2, 2, 15)
-    ws.set_column(3, 3, 40)
-    ws.set_column(4, 4, 28)
-    ws.set_column(5, 9, 14)
-    volgorde = _taak_volgorde(n)
-    casus = resultaat.casus_uren_per_fte
+def _schrijf_normen(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
+    S = NORMEN_SLEUTELS
+    _tekst(ws, 0, 0, "Normen per taak — normenset " + w.normensets, f.titel)
+    labels = ("Normenset", "Taak (sleutel)", "Taak", "Functie", "Invoer", "Eenheid",
+              "Uren per eenheid", "Scenario (leeg = basis)", "Uren in het scenario",
+              "Uren laag (P10)", "Uren hoog (P90)", "Bron", "Toelichting")
+    _kopregels(ws, f, labels, S, hoogte=45)
+    for k, breedte in enumerate((18, 26, 40, 15, 24, 14, 11, 11, 11, 10, 10, 30,
+                                 _UITLEG_BREED)):
+        ws.set_column(k, k, breedte)
+    uren, scenario = S.index("uren"), S.index("scenario")
     r = EERSTE_RIJ
-    for g, code in enumerate(codes):
-        for j, taken in volgorde:
-            eerste = r
-            fn = n.functies[j]
-            for k in taken:
-                t = n.taken[k]
-                i = int(n.taak_invoer_index[k])
-                _tekst(ws, r, 0, code, f.tekst)
-                _tekst(ws, r, 1, namen[g], f.tekst)
-                _tekst(ws, r, 2, fn.sleutel, f.tekst)
-                _tekst(ws, r, 3, t.sleutel, f.tekst)
-                _tekst(ws, r, 4, t.invoer, f.tekst)
-                ws.write_formula(r, 5, "=" + plaats.invoer_cel[g, i], f.formule,
-                                 float(resultaat.taak_volume[g, k]))
-                ws.write_formula(r, 6, "=" + plaats.uren_naam[t.sleutel], f.formule_uren,
-                                 float(t.uren))
-                ws.write_formula(r, 7, f"=F{r + 1}*G{r + 1}", f.formule_uren,
-                                 float(resultaat.uren[g, k]))
-                ws.write_formula(r, 8, "=" + plaats.parameter_naam[fn.sleutel,
-                                                                   "casus_uren_per_fte"],
-                                 f.formule_uren, float(casus[j]))
-                ws.write_formula(r, 9, f"=H{r + 1}/I{r + 1}", f.formule_fte3,
-                                 float(resultaat.fte_taak[g, k]))
-                r += 1
-            plaats.berekening_blok[g, j] = (eerste, r - 1)
+    for groep in w.groepen:
+        n = groep.normenset
+        for t in n.taken:
+            _tekst(ws, r, 0, n.label, f.tekst)
+            _tekst(ws, r, 1, t.sleutel, f.tekst)
+            _tekst(ws, r, 2, t.naam, f.tekst)
+            _tekst(ws, r, 3, t.functie, f.tekst)
+            _tekst(ws, r, 4, t.invoer, f.tekst)
+            _tekst(ws, r, 5, n.invoer_by_sleutel(t.invoer).eenheid, f.tekst)
+            ws.write_number(r, uren, t.uren, f.invoer_uren)
+            ws.write_blank(r, scenario, None, f.invoer_uren)
+            s, b = xl_rowcol_to_cell(r, scenario), xl_rowcol_to_cell(r, uren)
+            ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})', f.formule_uren_eenheid,
+                             t.uren)
+            ws.write_number(r, S.index("uren_laag"), t.uren_laag, f.vrij_uren)
+            ws.write_number(r, S.index("uren_hoog"), t.uren_hoog, f.vrij_uren)
+            _tekst(ws, r, S.index("bron"), t.bron, f.vrij_tekst)
+            _tekst(ws, r, S.index("toelichting"), t.toelichting, f.uitleg)
+            _rijhoogte(ws, r, t.toelichting)
+            r += 1
+    laatste = r - 1
+    ws.data_validation(EERSTE_RIJ, uren, laatste, scenario, _validatie(
+        parameter("uren"), "Uren per eenheid volume.", leeg_mag=True))
+    ws.data_validation(EERSTE_RIJ, S.index("uren_laag"), laatste, S.index("uren_hoog"),
+                       _validatie(parameter("uren"), "Het 80 %-bereik van de uren."))
     ws.freeze_panes(EERSTE_RIJ, 2)
-    if r > EERSTE_RIJ:
-        ws.autofilter(SLEUTELRIJ, 0, r - 1, len(BEREKENING_SLEUTELS) - 1)
+    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(S) - 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
+    return _Tabel(BLAD_NORMEN, S, EERSTE_RIJ + 1, laatste + 1)
+
+
+def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
+    S = ORGANISATIE_SLEUTELS
+    P = ORGANISATIE_PARAMETERS
+    _tekst(ws, 0, 0, "Organisatie per functie — normenset " + w.normensets, f.titel)
+    labels = ("Normenset", "Functie (sleutel)", "Functie",
+              *[f"{parameter(p).label} ({parameter(p).weergave_eenheid})" for p in P],
+              "Netto uren per fte", "Casusuren per fte",
+              *[f"Scenario: {parameter(p).label} (leeg = basis)" for p in P],
+              "Casusuren per fte in het scenario", "Leiding in het scenario",
+              "Vaste basis in het scenario", "Naam normenset", "Versie normenset")
+    _kopregels(ws, f, labels, S, hoogte=75)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 2, 16)
+    ws.set_column(3, len(S) - 3, 12)
+    ws.set_column(len(S) - 2, len(S) - 1, 16)
+    for k, p in enumerate(P):  # the full explanation of every parameter, on its label
+        if parameter(p).uitleg:
+            ws.write_comment(1, 3 + k, f"{parameter(p).label}: {parameter(p).uitleg} "
+                                       f"Toegestaan: {parameter(p).bereik_tekst()}.",
+                             {"x_scale": 2, "y_scale": 2})
+    r = EERSTE_RIJ
+    for groep in w.groepen:
+        n = groep.normenset
+        for fn in n.functies:
+            _tekst(ws, r, 0, n.label, f.tekst)
+            _tekst(ws, r, 1, fn.sleutel, f.tekst)
+            _tekst(ws, r, 2, fn.naam, f.tekst)
+            cel = {}
+            for p in P:
+                kolom = S.index(p)
+                fmt = f.invoer_procent if parameter(p).procent else f.invoer_uren
+                ws.write_number(r, kolom, getattr(fn, p), fmt)
+                uitleg = " ".join(x for x in (fn.toelichting_van(p), fn.bron_van(p)
+                                              and f"Bron: {fn.bron_van(p)}") if x)
+                if uitleg:
+                    ws.write_comment(r, kolom, uitleg, {"x_scale": 2, "y_scale": 2})
+                ks = S.index(f"scenario_{p}")
+                ws.write_blank(r, ks, None, fmt)
+                b, s = xl_rowcol_to_cell(r, kolom), xl_rowcol_to_cell(r, ks)
+                cel[p] = b
+                cel[f"s_{p}"] = f'IF({s}="",{b},{s})'
+            c, a, i = cel["contracturen_per_fte"], cel["afwezigheid"], cel["indirect"]
+            ws.write_formula(r, S.index("netto_uren_per_fte"), f"={c}*(1-{a})", f.formule_uren,
+                             fn.netto_uren_per_fte)
+            # Same operation order as formatie.model.casus_uren_per_fte: c × (1 − a) × (1 − i).
+            casus = float(fn.contracturen_per_fte * (1.0 - fn.afwezigheid)
+                          * (1.0 - fn.indirect))
+            ws.write_formula(r, S.index("casus_uren_per_fte"), f"={c}*(1-{a})*(1-{i})",
+                             f.formule_uren, casus)
+            ws.write_formula(r, S.index("scenario_casus_uren_per_fte"),
+                             f"={cel['s_contracturen_per_fte']}*(1-{cel['s_afwezigheid']})"
+                             f"*(1-{cel['s_indirect']})", f.formule_uren, casus)
+            ws.write_formula(r, S.index("scenario_leiding_waarde"), "=" + cel["s_leiding"],
+                             f.formule_fte, fn.leiding)
+            ws.write_formula(r, S.index("scenario_vast_fte_waarde"), "=" + cel["s_vast_fte"],
+                             f.formule_fte, fn.vast_fte)
+            _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
+            _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
+            r += 1
+    laatste = r - 1
+    for p in P:
+        for kolom in (S.index(p), S.index(f"scenario_{p}")):
+            ws.data_validation(EERSTE_RIJ, kolom, laatste, kolom,
+                               _validatie(parameter(p), leeg_mag=kolom != S.index(p)))
+    ws.freeze_panes(EERSTE_RIJ, 3)
+    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+    return _Tabel(BLAD_ORGANISATIE, S, EERSTE_RIJ + 1, laatste + 1)
 
 
 # ----------------------------------------------------------------------------------------------
-# Resultaat
+# Berekening (one row per gemeente × taak)
 # ----------------------------------------------------------------------------------------------
 
 
-def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resultaat,
-                       plaats: _Plaats, bezetting: Mapping[str, Mapping[str, float]]) -> None:
-    _tekst(ws, 0, 0, f"Resultaat: benodigde fte — normenset {n.label}", f.titel)
-    functies = n.functie_sleutels
-    F = len(functies)
-    met_bezetting = any(code in bezetting for code in codes)
-    kolommen = ["gemeentecode", "gemeentenaam", *[f"fte_{s}" for s in functies], "fte_totaal"]
-    labels = ["Gemeentecode", "Gemeente", *[f"Fte {fn.naam}" for fn in n.functies],
-              "Fte totaal"]
+def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
+    S = BEREKENING_2_SLEUTELS
+    _tekst(ws, 0, 0, "Berekening per gemeente en taak (formules, niet wijzigen)", f.titel)
+    labels = ("Gemeentecode", "Gemeente", "Normenset", "Functie", "Taak", "Invoer", "Volume",
+              "Uren per eenheid", "Uren (volume × uren per eenheid)", "Casusuren per fte",
+              "Fte (uren ÷ casusuren per fte)", "Scenario: volume",
+              "Scenario: uren per eenheid", "Scenario: uren", "Scenario: casusuren per fte",
+              "Scenario: fte")
+    _kopregels(ws, f, labels, S, hoogte=45)
+    ws.set_column(0, 0, 11)
+    ws.set_column(1, 2, 18)
+    ws.set_column(3, 3, 14)
+    ws.set_column(4, 5, 26)
+    ws.set_column(6, len(S) - 1, 12)
+    inv, nor, org = w.invoer, w.normen, w.organisatie
+    r = EERSTE_RIJ
+    for _h, g, code, naam, n, res in w.per_gemeente():
+        casus = res.casus_uren_per_fte
+        for regel in (x for x in functie_regels(res, g) if x.soort == "taak"):
+            k = n.taak_sleutels.index(regel.sleutel)
+            t = n.taken[k]
+            j = n.functie_sleutels.index(t.functie)
+            R = r + 1
+            _tekst(ws, r, 0, code, f.tekst)
+            _tekst(ws, r, 1, naam, f.tekst)
+            _tekst(ws, r, 2, n.label, f.tekst)
+            _tekst(ws, r, 3, t.functie, f.tekst)
+            _tekst(ws, r, 4, t.sleutel, f.tekst)
+            _tekst(ws, r, 5, t.invoer, f.tekst)
+            volume, uren = float(res.taak_volume[g, k]), float(res.uren[g, k])
+            fte = float(res.fte_taak[g, k])
+            for c0, w_inv, w_uren, w_casus in (
+                    (S.index("volume"), "waarde", "uren", "casus_uren_per_fte"),
+                    (S.index("scenario_volume"), "scenario_waarde", "scenario_uren",
+                     "scenario_casus_uren_per_fte")):
+                kv, kh, ku, kc = (xl_col_to_name(c0 + d) for d in range(4))
+                ws.write_formula(r, c0, "=" + inv.zoek(w_inv, gemeentecode=f"$A{R}",
+                                                       invoer=f"$F{R}"),
+                                 f.formule_aantal, volume)
+                ws.write_formula(r, c0 + 1, "=" + nor.zoek(w_uren, normenset=f"$C{R}",
+                                                           taak=f"$E{R}"),
+                                 f.formule_uren_eenheid, float(t.uren))
+                ws.write_formula(r, c0 + 2, f"={kv}{R}*{kh}{R}", f.formule_uren, uren)
+                ws.write_formula(r, c0 + 3, "=" + org.zoek(w_casus, normenset=f"$C{R}",
+                                                           functie=f"$D{R}"),
+                                 f.formule_uren, float(casus[j]))
+                ws.write_formula(r, c0 + 4, f"={ku}{R}/{kc}{R}", f.formule_fte3, fte)
+            r += 1
+    laatste = r - 1
+    ws.freeze_panes(EERSTE_RIJ, 2)
+    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(S) - 1)
+    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+    return _Tabel(BLAD_BEREKENING, S, EERSTE_RIJ + 1, laatste + 1)
+
+
+# ----------------------------------------------------------------------------------------------
+# Resultaat (one row per gemeente)
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Resultaatkolommen:
+    """Column letters of Resultaat and its data rows (1-based), for Samenvatting and charts."""
+
+    sleutels: tuple[str, ...]
+    eerste: int
+    laatste: int
+    met_bezetting: bool
+
+    def kolom(self, sleutel: str) -> str:
+        return _kol(self.sleutels, sleutel)
+
+    def som(self, sleutel: str) -> str:
+        k = self.kolom(sleutel)
+        return f"SUM({BLAD_RESULTAAT}!${k}${self.eerste}:${k}${self.laatste})"
+
+
+def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], list[str]]:
+    functies = w.functies
+    sleutels = ["gemeentecode", "gemeentenaam", "normenset"]
+    labels = ["Gemeentecode", "Gemeente", "Normenset"]
+    sleutels += [f"fte_{s}" for s, _ in functies] + ["fte_totaal"]
+    labels += [f"Benodigd {naam} (fte)" for _, naam in functies] + ["Benodigd totaal (fte)"]
+    sleutels += [f"scenario_fte_{s}" for s, _ in functies] + ["scenario_fte_totaal"]
+    labels += [f"Scenario {naam} (fte)" for _, naam in functies] + ["Scenario totaal (fte)"]
     if met_bezetting:
-        kolommen += [f"bezetting_{s}" for s in functies] + [f"verschil_{s}" for s in functies]
-        labels += [f"Huidige bezetting {fn.naam} (fte)" for fn in n.functies]
-        labels += [f"Verschil {fn.naam} (nodig − bezetting)" for fn in n.functies]
-    _kopregels(ws, f, labels, kolommen, hoogte=45)
-    ws.set_column(0, 0, 13)
-    ws.set_column(1, 1, 24)
-    ws.set_column(2, len(kolommen) - 1, 14)
-    Jt = 2 + F  # fte_totaal column
-    for g, code in enumerate(codes):
-        r = EERSTE_RIJ + g
+        sleutels += [f"bezetting_{s}" for s, _ in functies]
+        labels += [f"Bezetting {naam} (fte)" for _, naam in functies]
+        sleutels += [f"verschil_{s}" for s, _ in functies]
+        labels += [f"Verschil {naam} (bezetting − benodigd)" for _, naam in functies]
+    for deel, uitleg in (("taken", "taken (fte)"), ("vast", "vaste basis (fte)"),
+                         ("leiding", "leiding en ondersteuning (fte)"),
+                         ("scenario_taken", "scenario: taken (fte)"),
+                         ("scenario_vast", "scenario: vaste basis (fte)"),
+                         ("scenario_leiding", "scenario: leiding (fte)")):
+        sleutels += [f"{deel}_{s}" for s, _ in functies]
+        labels += [f"{naam}: {uitleg}" for _, naam in functies]
+    return sleutels, labels
+
+
+def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen:
+    met_bezetting = any(code in w.bezetting for code in w.codes)
+    sleutels, labels = _resultaat_sleutels(w, met_bezetting)
+    S = tuple(sleutels)
+    _tekst(ws, 0, 0, f"Resultaat: benodigde fte — {w.scope}", f.titel)
+    _kopregels(ws, f, labels, S, hoogte=60)
+    ws.set_column(0, 0, 11)
+    ws.set_column(1, 2, 20)
+    ws.set_column(3, len(S) - 1, 12)
+    ber, org = w.berekening, w.organisatie
+    r = EERSTE_RIJ
+    for _h, g, code, naam, n, res in w.per_gemeente():
+        R = r + 1
         _tekst(ws, r, 0, code, f.tekst)
-        _tekst(ws, r, 1, namen[g], f.tekst)
-        for j, fn in enumerate(n.functies):
-            eerste, laatste = plaats.berekening_blok[g, j]
-            vast = plaats.parameter_naam[fn.sleutel, "vast_fte"]
-            leiding = plaats.parameter_naam[fn.sleutel, "leiding"]
-            som = (f"SUM(Berekening!$J${eerste + 1}:$J${laatste + 1})" if laatste >= eerste
-                   else "0")
-            ws.write_formula(r, 2 + j, f"=({som}+{vast})*(1+{leiding})", f.formule_fte,
-                             float(resultaat.fte[g, j]))
-        ws.write_formula(r, Jt, f"=SUM({xl_rowcol_to_cell(r, 2)}:{xl_rowcol_to_cell(r, Jt - 1)})",
-                         f.formule_fte, float(resultaat.fte_totaal[g]))
+        _tekst(ws, r, 1, naam, f.tekst)
+        _tekst(ws, r, 2, n.label, f.tekst)
+        for s, _ in w.functies:
+            j = n.functie_sleutels.index(s) if s in n.functie_sleutels else None
+            fte = 0.0 if j is None else float(res.fte[g, j])
+            uitvoering = 0.0 if j is None else float(res.fte_uitvoering[g, j])
+            vast = 0.0 if j is None else float(n.functies[j].vast_fte)
+            sleutel_f = _tekst_formule(s)
+            for voor, kolom_taak, waarde_vast, waarde_leiding in (
+                    ("", "fte_taak", "vast_fte", "leiding"),
+                    ("scenario_", "scenario_fte_taak", "scenario_vast_fte_waarde",
+                     "scenario_leiding_waarde")):
+                kt, kv, kf = (_kol(S, f"{voor}{d}_{s}") for d in ("taken", "vast", "fte"))
+                ws.write_formula(r, S.index(f"{voor}taken_{s}"), "=" + ber.zoek(
+                    kolom_taak, gemeentecode=f"$A{R}", functie=sleutel_f), f.formule_fte,
+                    uitvoering - vast)
+                ws.write_formula(r, S.index(f"{voor}vast_{s}"), "=" + org.zoek(
+                    waarde_vast, normenset=f"$C{R}", functie=sleutel_f), f.formule_fte, vast)
+                leiding = org.zoek(waarde_leiding, normenset=f"$C{R}", functie=sleutel_f)
+                ws.write_formula(r, S.index(f"{voor}fte_{s}"),
+                                 f"=({kt}{R}+{kv}{R})*(1+{leiding})", f.formule_fte, fte)
+                ws.write_formula(r, S.index(f"{voor}leiding_{s}"), f"={kf}{R}-{kt}{R}-{kv}{R}",
+                                 f.formule_fte, fte - uitvoering)
+        for voor in ("", "scenario_"):
+            a = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[0][0]}"))
+            b = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[-1][0]}"))
+            ws.write_formula(r, S.index(f"{voor}fte_totaal"), f"=SUM({a}:{b})", f.formule_fte,
+                             float(res.fte_totaal[g]))
         if met_bezetting:
-            bekend = bezetting.get(code, {})
-            for j, s in enumerate(functies):
-                kb, kv = Jt + 1 + j, Jt + 1 + F + j
+            bekend = w.bezetting.get(code, {})
+            for s, _ in w.functies:
+                kb, kv = S.index(f"bezetting_{s}"), S.index(f"verschil_{s}")
                 waarde = bekend.get(s)
+                j = n.functie_sleutels.index(s) if s in n.functie_sleutels else None
+                fte = 0.0 if j is None else float(res.fte[g, j])
                 if waarde is None or not math.isfinite(float(waarde)):
                     ws.write_blank(r, kb, None, f.invoer_fte)
                     verschil = ""
                 else:
                     ws.write_number(r, kb, float(waarde), f.invoer_fte)
-                    verschil = float(resultaat.fte[g, j]) - float(waarde)
-                b, nodig = xl_rowcol_to_cell(r, kb), xl_rowcol_to_cell(r, 2 + j)
-                ws.write_formula(r, kv, f'=IF({b}="","",{nodig}-{b})', f.formule_fte, verschil)
-    G = len(codes)
-    laatste_rij = EERSTE_RIJ + G - 1
+                    verschil = float(waarde) - fte  # formatie.model.verschil
+                b, nodig = xl_rowcol_to_cell(r, kb), f"{_kol(S, f'fte_{s}')}{R}"
+                ws.write_formula(r, kv, f'=IF({b}="","",{b}-{nodig})', f.formule_fte, verschil)
+        r += 1
+    laatste = r - 1
     if met_bezetting:
-        ws.data_validation(EERSTE_RIJ, Jt + 1, laatste_rij, Jt + F, _validatie(
-            parameter("bezetting"), "De huidige formatie in fte (mag leeg blijven).",
-            leeg_mag=True))
-    # Totals row.
-    if G > 1:
-        r = laatste_rij + 1
-        ws.write_string(r, 0, "", f.totaal_tekst)
-        ws.write_string(r, 1, f"Totaal ({G} gemeenten)", f.totaal_tekst)
-        som = resultaat.som()
-        for k in range(2, Jt + 1):
-            kol = xl_col_to_name(k)
-            waarde = float(som["fte"][k - 2]) if k < Jt else float(som["fte_totaal"])
-            ws.write_formula(r, k, f"=SUM({kol}{EERSTE_RIJ + 1}:{kol}{laatste_rij + 1})",
-                             f.totaal_fte, waarde)
+        ws.data_validation(EERSTE_RIJ, S.index(f"bezetting_{w.functies[0][0]}"), laatste,
+                           S.index(f"bezetting_{w.functies[-1][0]}"), _validatie(
+                               parameter("bezetting"), "De huidige formatie in fte (mag leeg "
+                               "blijven).", leeg_mag=True))
+    kolommen = _Resultaatkolommen(S, EERSTE_RIJ + 1, laatste + 1, met_bezetting)
 
-    # Fte per taak (all gemeenten in this workbook), for the second chart.
-    kt = len(kolommen) + 1
-    _tekst(ws, 1, kt, "Taak", f.kop)
-    _tekst(ws, 1, kt + 1, "Functie", f.kop)
-    _tekst(ws, 1, kt + 2, "Fte (alle gemeenten in dit werkboek)", f.kop)
-    for k, sleutel in enumerate(("taak", "functie", "taak_fte")):
-        _tekst(ws, SLEUTELRIJ, kt + k, sleutel, f.sleutel)
-    ws.set_column(kt - 1, kt - 1, 3)
-    ws.set_column(kt, kt, 40)
-    ws.set_column(kt + 1, kt + 2, 14)
-    onder = max((b for _, b in plaats.berekening_blok.values()), default=EERSTE_RIJ) + 1
-    fte_taak_som = resultaat.fte_taak.sum(axis=0)
-    rij_taak = EERSTE_RIJ
-    for _, taken in _taak_volgorde(n):
-        for k in taken:
-            t = n.taken[k]
-            _tekst(ws, rij_taak, kt, t.naam, f.tekst)
-            _tekst(ws, rij_taak, kt + 1, t.functie, f.tekst)
-            ws.write_string(rij_taak, kt + 3, t.sleutel)  # hidden helper column for SUMIF
-            ws.write_formula(
-                rij_taak, kt + 2,
-                f"=SUMIF(Berekening!$D${EERSTE_RIJ + 1}:$D${onder},"
-                f"{xl_rowcol_to_cell(rij_taak, kt + 3)},"
-                f"Berekening!$J${EERSTE_RIJ + 1}:$J${onder})",
-                f.formule_fte, float(fte_taak_som[k]))
-            rij_taak += 1
-    ws.set_column(kt + 3, kt + 3, None, None, {"hidden": True})
-
-    # Charts.
-    kg = kt + 5
     grafiek = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for j in range(F):
+    for s, _ in w.functies:
+        k = S.index(f"fte_{s}")
         grafiek.add_series({
-            "name": [BLAD_RESULTAAT, SLEUTELRIJ - 1, 2 + j],
-            "categories": [BLAD_RESULTAAT, EERSTE_RIJ, 1, laatste_rij, 1],
-            "values": [BLAD_RESULTAAT, EERSTE_RIJ, 2 + j, laatste_rij, 2 + j],
+            "name": [BLAD_RESULTAAT, SLEUTELRIJ - 1, k],
+            "categories": [BLAD_RESULTAAT, EERSTE_RIJ, 1, laatste, 1],
+            "values": [BLAD_RESULTAAT, EERSTE_RIJ, k, laatste, k],
         })
     grafiek.set_title({"name": "Benodigde fte per functie"})
     grafiek.set_y_axis({"name": "fte", "num_format": "0.0"})
     grafiek.set_legend({"position": "bottom"})
     grafiek.set_size({"width": 720, "height": 360})
-    ws.insert_chart(1, kg, grafiek)
-    per_taak = wb.add_chart({"type": "bar"})
-    per_taak.add_series({
-        "name": "Fte per taak",
-        "categories": [BLAD_RESULTAAT, EERSTE_RIJ, kt, rij_taak - 1, kt],
-        "values": [BLAD_RESULTAAT, EERSTE_RIJ, kt + 2, rij_taak - 1, kt + 2],
-    })
-    per_taak.set_title({"name": "Fte per taak"})
-    per_taak.set_x_axis({"name": "fte", "num_format": "0.0"})
-    per_taak.set_y_axis({"reverse": True})
-    per_taak.set_legend({"none": True})
-    per_taak.set_size({"width": 720, "height": max(360, 18 * len(n.taken) + 80)})
-    ws.insert_chart(20, kg, per_taak)
-
+    ws.insert_chart(laatste + 3, 1, grafiek)
     ws.freeze_panes(EERSTE_RIJ, 2)
+    ws.autofilter(SLEUTELRIJ, 0, laatste, len(S) - 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+    return kolommen
+
+
+# ----------------------------------------------------------------------------------------------
+# Samenvatting (one A4 page)
+# ----------------------------------------------------------------------------------------------
+
+
+def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
+    """Per functie the lines of :func:`formatie.model.functie_regels` summed over the workbook's
+    gemeenten (formulas), base and scenario side by side; bezetting and verschil; the range
+    and the budget figure (values); the kengetal per 1.000. Hidden columns E–G hold each line's
+    keys (functie, soort, taak), so sorting this sheet changes nothing either."""
+    rk = w.resultaat
+    ber = w.berekening
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 50)
+    ws.set_column(2, 3, 13)
+    ws.set_column(4, 6, None, None, {"hidden": True})
+    jaren = sorted({j for j in w.jaren.values() if j is not None})
+    _tekst(ws, 0, 0, w.titel or f"Formatie {w.scope}"
+           + (f" {', '.join(map(str, jaren))}" if jaren else ""), f.titel)
+    ws.merge_range(1, 0, 1, 3, "", f.klein)
+    _tekst(ws, 1, 0, f"Normenset {w.normensets} · gemaakt op {w.datum} · Formatietool "
+           f"{__version__}", f.klein)
+    if len(w.groepen) > 1:
+        ws.merge_range(2, 0, 2, 3, "", f.klein)
+        _tekst(ws, 2, 0, REGIOBELEID, f.klein)
+    r = 3
+    for k, kop in enumerate(("Functie", "Regel", "Benodigd (fte)", "Scenario (fte)")):
+        _tekst(ws, r, k, kop, f.kop)
+    for k, sleutel in enumerate(("functie", "soort", "taak")):
+        _tekst(ws, r, 4 + k, sleutel, f.sleutel)
+    r += 1
+    regels_per_functie: dict[str, list[tuple[str, str, str]]] = {}
+    for groep in w.groepen:  # union of the taken per functie, normenset order
+        for t in groep.normenset.taken:
+            lijst = regels_per_functie.setdefault(t.functie, [])
+            if t.sleutel not in [x[1] for x in lijst]:
+                lijst.append(("taak", t.sleutel, t.naam))
+    for s, naam in w.functies:
+        eerste = r
+        for soort, sleutel, regelnaam in [*regels_per_functie.get(s, []),
+                                          ("vast", "vaste_basis", "Vaste basis"),
+                                          ("leiding", "leiding", "Leiding en ondersteuning")]:
+            _tekst(ws, r, 0, naam if r == eerste else "", f.tekst)
+            _tekst(ws, r, 1, regelnaam, f.tekst)
+            _tekst(ws, r, 4, s)
+            _tekst(ws, r, 5, soort)
+            _tekst(ws, r, 6, sleutel)
+            R = r + 1
+            waarde = w.regels.get((s, soort, sleutel), 0.0)
+            if soort == "taak":
+                for kolom, bron in ((2, "fte_taak"), (3, "scenario_fte_taak")):
+                    ws.write_formula(r, kolom, "=" + ber.zoek(bron, functie=f"$E{R}",
+                                                              taak=f"$G{R}"), f.formule_fte,
+                                     waarde)
+            else:
+                for kolom, voor in ((2, ""), (3, "scenario_")):
+                    ws.write_formula(r, kolom, "=" + rk.som(f"{voor}{soort}_{s}"),
+                                     f.formule_fte, waarde)
+            r += 1
+        totaal = w.regels.get((s, "functie", ""), 0.0)
+        _tekst(ws, r, 0, "", f.totaal_tekst)
+        _tekst(ws, r, 1, f"Totaal {naam}", f.totaal_tekst)
+        for kolom, voor in ((2, ""), (3, "scenario_")):
+            ws.write_formula(r, kolom, "=" + rk.som(f"{voor}fte_{s}"), f.totaal_fte, totaal)
+        _tekst(ws, r, 4, s)
+        _tekst(ws, r, 5, "functie")
+        r += 1
+    alles = w.regels.get(("totaal", "functie", ""), 0.0)
+    _tekst(ws, r, 0, "Totaal", f.totaal_tekst)
+    _tekst(ws, r, 1, "Benodigde formatie", f.totaal_tekst)
+    for kolom, voor in ((2, ""), (3, "scenario_")):
+        ws.write_formula(r, kolom, "=" + rk.som(f"{voor}fte_totaal"), f.totaal_fte, alles)
+    _tekst(ws, r, 5, "totaal")
+    r += 2
+
+    # Kengetal: fte per 1.000 of the normenset's per_duizend invoer.
+    per = w.groepen[0].normenset.per_duizend
+    if per:
+        inv = w.groepen[0].normenset.invoer_by_sleutel(per)
+        noemer = float(sum(res.volume[:, res.normenset.invoer_sleutels.index(per)].sum()
+                           for res in w.resultaten if per in res.normenset.invoer_sleutels))
+        _tekst(ws, r, 0, "Kengetal", f.vet)
+        _tekst(ws, r, 1, f"Fte per 1.000 {inv.naam.lower()}", f.tekst_rand_wrap)
+        ws.set_row(r, 27 if len(inv.naam) > 35 else None)
+        for kolom, voor, bron in ((2, "", "waarde"), (3, "scenario_", "scenario_waarde")):
+            formule = (f"=IFERROR({rk.som(f'{voor}fte_totaal')}/"
+                       f"{w.invoer.zoek(bron, invoer=_tekst_formule(per))}*1000,\"\")")
+            ws.write_formula(r, kolom, formule, f.formule_fte,
+                             alles / noemer * 1000.0 if noemer > 0 else "")
+        r += 2
+
+    # Bezetting and verschil per functie (only when known for every gemeente).
+    _tekst(ws, r, 0, "Bezetting", f.kop)
+    _tekst(ws, r, 1, "Verschil = bezetting − benodigd; negatief is een tekort", f.kop)
+    _tekst(ws, r, 2, "Bezetting (fte)", f.kop)
+    _tekst(ws, r, 3, "Verschil (fte)", f.kop)
+    r += 1
+    for s, naam in w.functies:
+        _tekst(ws, r, 0, naam, f.tekst)
+        bekend = [w.bezetting.get(c, {}).get(s) for c in w.codes]
+        if rk.met_bezetting and all(b is not None and math.isfinite(float(b)) for b in bekend):
+            bezet = float(sum(float(b) for b in bekend))
+            benodigd = w.regels.get((s, "functie", ""), 0.0)
+            _tekst(ws, r, 1, "", f.tekst)
+            ws.write_formula(r, 2, "=" + rk.som(f"bezetting_{s}"), f.formule_fte, bezet)
+            ws.write_formula(r, 3, f"=C{r + 1}-{rk.som(f'fte_{s}')}", f.formule_fte,
+                             bezet - benodigd)
+        else:
+            _tekst(ws, r, 1, "bezetting niet (voor elke gemeente) bekend", f.tekst)
+            ws.write_blank(r, 2, None, f.tekst)
+            ws.write_blank(r, 3, None, f.tekst)
+        r += 1
+    r += 1
+
+    # Range and budget figure (values from the Monte Carlo model at export time).
+    onz = w.onzekerheid or {}
+    bereik = onz.get(ALLE) if len(w.codes) > 1 else onz.get(w.codes[0])
+    budget = BUDGET_PERCENTIEL.upper()
+    _tekst(ws, r, 0, "Bandbreedte", f.kop)
+    _tekst(ws, r, 1, "P10 – P90 (fte)", f.kop)
+    _tekst(ws, r, 2, "P50 (fte)", f.kop)
+    _tekst(ws, r, 3, f"Budget {budget} (fte)", f.kop)
+    r += 1
+    if bereik:
+        for s, naam in [*w.functies, ("totaal", "Totaal")]:
+            p = bereik.get(s)
+            if not p:
+                continue
+            _tekst(ws, r, 0, naam, f.tekst)
+            _tekst(ws, r, 1, f"{format_fte(p['p10'])} – {format_fte(p['p90'])}",
+                   f.tekst)
+            ws.write_number(r, 2, float(p["p50"]), f.waarde_fte)
+            ws.write_number(r, 3, float(p[BUDGET_PERCENTIEL]), f.waarde_fte)
+            r += 1
+        ws.merge_range(r, 0, r, 3, "", f.klein)
+        _tekst(ws, r, 0, f"Begroot op {budget}: in 8 van de 10 gevallen is de benodigde "
+               "formatie niet hoger. De benodigde fte hierboven rekenen met de normuren zelf; "
+               "die liggen onder P50 omdat de uren per taak naar boven scheef verdeeld zijn. "
+               "Het bereik is berekend bij de export en volgt wijzigingen niet.", f.klein)
+        ws.set_row(r, 52)
+    else:
+        ws.merge_range(r, 0, r, 3, "", f.klein)
+        _tekst(ws, r, 0, "Geen bandbreedte voor het geheel van dit werkboek (de export had geen "
+               "onzekerheid voor alle gemeenten samen).", f.klein)
+    r += 1
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+    ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75)
+    ws.print_area(0, 0, r, 3)
     _bescherm(ws)
 
 
@@ -688,11 +1119,13 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, n: Normenset, codes, namen, resulta
 # ----------------------------------------------------------------------------------------------
 
 
-def _schrijf_onzekerheid(ws, f: _Formaten, n: Normenset, codes, namen, onzekerheid) -> None:
+def _schrijf_onzekerheid(ws, f: _Formaten, w: _Werkboek, onzekerheid) -> None:
+    """P10/P50/P80/P90 per gemeente and functie as values (not yellow: they change nothing)."""
     _tekst(ws, 0, 0, "Onzekerheid (Monte Carlo bij de export; rekent niet mee met wijzigingen)",
            f.titel)
-    groepen = [(s, fn.naam) for s, fn in zip(n.functie_sleutels, n.functies, strict=True)]
-    groepen.append(("totaal", "Totaal"))
+    codes = w.codes
+    namen = [w.referentie.naam(c) for c in codes]
+    groepen = [*w.functies, ("totaal", "Totaal")]
     kolommen = ["gemeentecode", "gemeentenaam"]
     labels = ["Gemeentecode", "Gemeente"]
     for s, naam in groepen:
@@ -772,7 +1205,8 @@ def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
             })
         grafiek.set_title({"name": "Tornado: verandering van de fte t.o.v. centraal"})
         grafiek.set_x_axis({"name": "fte"})
-        grafiek.set_y_axis({"reverse": True})
+        # Labels at the low end of the axis, left of every bar (at 0 they overlap the bars).
+        grafiek.set_y_axis({"reverse": True, "label_position": "low"})
         grafiek.set_legend({"position": "bottom"})
         grafiek.set_size({"width": 860, "height": 60 + 32 * len(rijen)})
         ws.insert_chart(laatste + 2, 0, grafiek)

@@ -10,27 +10,65 @@ from .normenset import ORGANISATIE_PARAMETERS
 
 #: What the named cell ``formatie_werkboek`` holds in every workbook the tool writes.
 WERKBOEK_SOORT = "Formatietool scenariowerkboek"
-#: Format version of the layout; the reader refuses other versions.
-WERKBOEK_FORMAAT = 1
+#: Format version of the layout. 2: every formula finds its row by key (sort-proof), members
+#: of a region may count with different normensets, scenario columns, a Samenvatting sheet.
+#: The reader still reads format 1 (the layout up to 0.x, with fixed cell references).
+WERKBOEK_FORMAAT = 2
+#: Formats the reader accepts.
+GELEZEN_FORMATEN = (1, 2)
 
+BLAD_SAMENVATTING = "Samenvatting"
 BLAD_TOELICHTING = "Toelichting"
 BLAD_INVOER = "Invoer"
 BLAD_NORMEN = "Normen"
+BLAD_ORGANISATIE = "Organisatie"
 BLAD_BEREKENING = "Berekening"
 BLAD_RESULTAAT = "Resultaat"
 BLAD_ONZEKERHEID = "Onzekerheid"
 BLAD_GEVOELIGHEID = "Gevoeligheid"
 #: Sheets the reader needs; the others are computed or informative.
 VERPLICHTE_BLADEN = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN)
+VERPLICHTE_BLADEN_2 = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN, BLAD_ORGANISATIE)
 
-#: Row (0-based) holding the machine-readable keys on Invoer, Normen and Resultaat.
+#: Row (0-based) holding the machine-readable keys on every table sheet.
 SLEUTELRIJ = 2
 EERSTE_RIJ = SLEUTELRIJ + 1
 
-#: Named cells on Toelichting that say where the workbook comes from.
+#: Named cells on Toelichting that say where the workbook comes from. ``werkboek_gemeenten``
+#: (format 2) lists the gemeentecodes the workbook was made for, comma-separated: the scope.
 HERKOMST_NAMEN = ("formatie_werkboek", "formatie_formaat", "formatie_versie", "normenset_naam",
-                  "normenset_versie", "export_tijd")
+                  "normenset_versie", "export_tijd", "werkboek_gemeenten")
 
+# ----- format 2 ------------------------------------------------------------------------------
+#: Invoer, one row per gemeente × invoer of its normenset. ``scenario`` is typed by the user
+#: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with.
+INVOER_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "jaar", "invoer", "naam",
+                   "eenheid", "waarde", "scenario", "scenario_waarde", "toelichting")
+#: Normen, one row per normenset × taak.
+NORMEN_SLEUTELS = ("normenset", "taak", "naam", "functie", "invoer", "eenheid", "uren",
+                   "scenario", "scenario_uren", "uren_laag", "uren_hoog", "bron", "toelichting")
+NORMEN_VERPLICHT = ("normenset", "taak", "functie", "invoer", "uren", "uren_laag", "uren_hoog",
+                    "bron")
+#: Organisatie, one row per normenset × functie: the parameters, their scenario columns
+#: (``scenario_<parameter>``, blank = as the base) and the computed hours.
+ORGANISATIE_SLEUTELS = ("normenset", "functie", "naam", *ORGANISATIE_PARAMETERS,
+                        "netto_uren_per_fte", "casus_uren_per_fte",
+                        *(f"scenario_{p}" for p in ORGANISATIE_PARAMETERS),
+                        "scenario_casus_uren_per_fte", "scenario_leiding_waarde",
+                        "scenario_vast_fte_waarde", "normenset_naam", "normenset_versie")
+#: Berekening, one row per gemeente × taak of the gemeente's normenset.
+BEREKENING_2_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "functie", "taak",
+                         "invoer", "volume", "uren_per_eenheid", "uren", "casus_uren_per_fte",
+                         "fte_taak", "scenario_volume", "scenario_uren_per_eenheid",
+                         "scenario_uren", "scenario_casus_uren_per_fte", "scenario_fte_taak")
+#: Per functie on Resultaat (format 2): the base and the scenario, and the lines of
+#: :func:`formatie.model.functie_regels` summed over the gemeente's taken.
+RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "bezetting", "verschil", "taken", "vast",
+                         "leiding", "scenario_taken", "scenario_vast", "scenario_leiding")
+#: Key of the whole workbook (all its gemeenten together) in the ``onzekerheid`` mapping.
+ALLE = "alle"
+
+# ----- format 1 (read only) ------------------------------------------------------------------
 #: Key row of the taken table on Normen; the reader needs the ``_VERPLICHT`` ones.
 TAAK_SLEUTELS = ("taak", "naam", "functie", "invoer", "eenheid", "uren", "uren_laag",
                  "uren_hoog", "bron")
@@ -46,10 +84,11 @@ PERCENTIELEN = ("p10", "p50", "p80", "p90")
 
 
 def parameter_naam(functie: str, parameter: str) -> str:
-    """Defined name of an organisation parameter cell, e.g. ``leerplicht_contracturen_per_fte``."""
+    """Format 1: defined name of an organisation parameter cell, e.g.
+    ``leerplicht_contracturen_per_fte``."""
     return f"{functie}_{parameter}"
 
 
 def uren_naam(taak: str) -> str:
-    """Defined name of a taak's uren cell on the Normen sheet."""
+    """Format 1: defined name of a taak's uren cell on the Normen sheet."""
     return f"uren_{taak}"

@@ -1,4 +1,6 @@
-"""Reading back a scenario workbook made by :func:`formatie.excel.exporteer_werkboek`.
+"""Reading back a scenario workbook made by :func:`formatie.excel.exporteer_werkboek`
+(format 2, and format 1 from before key-based formulas), with a self-check of the workbook's
+stored results against the model on its own inputs.
 
 The layout (sheet names, key rows, defined names, format version) is
 :mod:`formatie.werkboek_formaat`, shared with the writer.
@@ -9,11 +11,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from .getallen import format_getal
 from .invoer_csv import InvoerTabel, normaliseer_gemeentecode
+from .model import bereken
 from .normenset import (
     ORGANISATIE_PARAMETERS,
     Normenset,
@@ -25,14 +29,25 @@ from .normenset_toml import parse_normenset
 from .parameters import melding
 from .problemen import CelProbleem, InvoerFout, Probleem
 from .referentie import load_referentie
+from .scenario import Scenario
 from .werkboek_formaat import (
+    BEREKENING_2_SLEUTELS,
+    BEREKENING_SLEUTELS,
+    BLAD_BEREKENING,
     BLAD_INVOER,
     BLAD_NORMEN,
+    BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
     BLAD_TOELICHTING,
+    GELEZEN_FORMATEN,
     HERKOMST_NAMEN,
+    INVOER_SLEUTELS,
+    NORMEN_SLEUTELS,
+    NORMEN_VERPLICHT,
+    ORGANISATIE_SLEUTELS,
     TAAK_KOLOMMEN_VERPLICHT,
     VERPLICHTE_BLADEN,
+    VERPLICHTE_BLADEN_2,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
 )
@@ -40,9 +55,13 @@ from .werkboek_formaat import (
 #
 # Reading back a workbook made by formatie.excel.exporteer_werkboek after a user edited it.
 # The upload is checked as a zip BEFORE openpyxl sees it (size, entries, uncompressed size,
-# compression ratio), then only the input cells are read: Invoer (one row per gemeente) and
-# Normen (taak hours, organisation parameters via their defined names). Formula cells elsewhere
-# are ignored; the model is recomputed in Python from the inputs.
+# compression ratio), then the input cells are read by key, wherever a sort put their rows:
+# format 2 — Invoer (gemeente × invoer), Normen (normenset × taak), Organisatie (normenset ×
+# functie), each with its scenario column; format 1 — Invoer (one row per gemeente) and Normen
+# (taak hours, organisation parameters via their defined names). The model is recomputed in
+# Python from those inputs and, as a self-check, compared with the results the workbook itself
+# stored on Resultaat and Berekening (a sorted format-1 sheet or a typed-over formula shows up
+# there); a file without stored results is accepted with a notice.
 #
 # Formulas typed into an input cell are refused (with the cell named) rather than evaluated or
 # trusted: their cached value may be stale or absent depending on the program that saved the
@@ -72,21 +91,73 @@ class Wijziging:
 
 
 @dataclass(frozen=True)
-class Werkboek:
-    """What an uploaded scenario workbook holds, validated."""
+class WerkboekGroep:
+    """The gemeenten of a workbook that count with one normenset, as read back.
 
+    ``basis``: the normenset the workbook was made with; ``normenset``: as edited (``basis``
+    itself when its norms were not changed, else a validated new normenset, versie
+    ``<versie>-excel``, ``afgeleid_van`` = the base's label). ``scenario``: the scenario
+    column's norm changes (:class:`formatie.scenario.Scenario` with ``uren`` and
+    ``organisatie``; None when the scenario columns are empty) and ``scenario_volume``:
+    ``{gemeentecode: {invoer: value}}`` where the scenario replaces a volume.
+    """
+
+    basis: Normenset
+    normenset: Normenset
     invoer: InvoerTabel
-    normenset: Normenset  # as edited in the workbook; ``basis`` itself when nothing changed
-    basis: Normenset  # the normenset the workbook was compared against
-    normwijzigingen: tuple[Wijziging, ...]
+    normwijzigingen: tuple[Wijziging, ...] = ()
+    scenario: Scenario | None = None
+    scenario_volume: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Werkboek:
+    """What an uploaded scenario workbook holds, validated.
+
+    ``groepen``: one :class:`WerkboekGroep` per normenset (a region's members may count with
+    different normensets). ``gecontroleerd``: the workbook's own stored results were compared
+    with the model and agreed; False when the file carried no stored values (then
+    ``opmerkingen`` says it could not be checked). ``formaat``: the layout version read.
+    The properties ``invoer``, ``normenset``, ``basis``, ``normwijzigingen`` are those of the
+    only group (a workbook with one normenset, every format-1 workbook).
+    """
+
+    groepen: tuple[WerkboekGroep, ...]
     herkomst: dict[str, str]
     opmerkingen: tuple[str, ...] = ()
     #: Current formation typed on the Resultaat sheet: {gemeentecode: {functie: fte}}.
     bezetting: dict[str, dict[str, float]] | None = None
+    gecontroleerd: bool = False
+    formaat: int = WERKBOEK_FORMAAT
+
+    def _enige(self) -> WerkboekGroep:
+        if len(self.groepen) != 1:
+            raise ValueError("this workbook holds several normensets; use .groepen")
+        return self.groepen[0]
+
+    @property
+    def invoer(self) -> InvoerTabel:
+        return self._enige().invoer
+
+    @property
+    def normenset(self) -> Normenset:
+        return self._enige().normenset
+
+    @property
+    def basis(self) -> Normenset:
+        return self._enige().basis
+
+    @property
+    def normwijzigingen(self) -> tuple[Wijziging, ...]:
+        return tuple(w for g in self.groepen for w in g.normwijzigingen)
 
     @property
     def normen_gewijzigd(self) -> bool:
         return bool(self.normwijzigingen)
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self._enige().scenario
 
 
 def _kolomletter(kolom: int) -> str:
@@ -128,6 +199,15 @@ def controleer_xlsx(data: bytes, bestand: str = "werkboek",
     if len(delen) > MAX_ZIP_DELEN:
         raise fout(f"het werkboek bestaat uit te veel delen ({len(delen)}).")
     namen = {d.filename for d in delen}
+    if "mimetype" in namen and "xl/workbook.xml" not in namen:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            soort = zf.read("mimetype")[:100]
+        if soort.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            raise fout("dit is een OpenDocument-bestand (.ods); sla het op als Excel-werkboek "
+                       "(.xlsx) en probeer het opnieuw.")
+        if soort.startswith(b"application/vnd.oasis.opendocument"):
+            raise fout("dit is een OpenDocument-bestand, geen werkboek; sla het werkboek op als "
+                       "Excel-werkboek (.xlsx).")
     if not {"[Content_Types].xml", "xl/workbook.xml"} <= namen:
         raise fout("dit is geen Excel-werkboek (.xlsx): onderdelen van een werkmap ontbreken.")
     totaal = 0
@@ -144,7 +224,9 @@ def controleer_xlsx(data: bytes, bestand: str = "werkboek",
                    f"{max_uitgepakt / 1e6:.0f} MB).")
 
 
-def _open_werkboek(data: bytes, bestand: str):
+def _open_werkboek(data: bytes, bestand: str, alleen_waarden: bool = False):
+    """openpyxl, read-only; ``alleen_waarden``: the stored (cached) results instead of the
+    formulas, for the self-check."""
     import warnings
 
     import openpyxl
@@ -154,8 +236,8 @@ def _open_werkboek(data: bytes, bestand: str):
             # openpyxl warns about extensions it does not read (e.g. x14 data validation
             # written by Excel); they do not matter for reading input values.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
-                                          keep_links=False)
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True,
+                                          data_only=alleen_waarden, keep_links=False)
     except Exception as exc:  # openpyxl raises many types on malformed content
         raise InvoerFout([Probleem(f"het werkboek kan niet worden gelezen ({type(exc).__name__})"
                                    ".")], bestand) from None
@@ -240,12 +322,33 @@ def _cel_getal(waarde, blad: str, rij: int, kolom: int, sleutel: str,
     return None
 
 
-def _sleutelrij(cellen: dict, verplicht: str) -> tuple[int, dict[str, int]] | None:
-    """The row (within the first five) holding key ``verplicht``: (row, {key: column})."""
+def _sleutelrij(cellen: dict, verplicht: str, blad: str | None = None,
+                problemen: list[Probleem] | None = None
+                ) -> tuple[int, dict[str, int]] | None:
+    """The row (within the first five) holding key ``verplicht``: (row, {key: column}).
+
+    A key that stands twice in that row is a problem (which column would count?), appended to
+    ``problemen`` when given."""
+    bovenaan = sorted((rk, v) for rk, v in cellen.items() if rk[0] <= 5)
     for rij in range(1, 6):
-        sleutels = {str(v).strip(): k for (r, k), v in cellen.items()
-                    if r == rij and isinstance(v, str)}
+        sleutels: dict[str, int] = {}
+        dubbel: dict[str, list[int]] = {}
+        for (r, k), v in bovenaan:
+            if r != rij or not isinstance(v, str):
+                continue
+            sleutel = v.strip()
+            if sleutel in sleutels:
+                dubbel.setdefault(sleutel, [sleutels[sleutel]]).append(k)
+            else:
+                sleutels[sleutel] = k
         if verplicht in sleutels:
+            if problemen is not None:
+                for sleutel, kolommen in dubbel.items():
+                    problemen.append(CelProbleem(
+                        f"de sleutel '{_kort_tekst(sleutel)}' staat meer dan eens in de "
+                        "sleutelrij (kolommen " + ", ".join(_kolomletter(k) for k in kolommen)
+                        + "); welke kolom telt is dan niet duidelijk. Verwijder de extra kolom.",
+                        rij, sleutel, blad, f"{_kolomletter(kolommen[-1])}{rij}"))
             return rij, sleutels
     return None
 
@@ -263,18 +366,25 @@ def lees_werkboek(
     max_bytes: int = MAX_WERKBOEK_BYTES,
     max_uitgepakt: int = MAX_WERKBOEK_UITGEPAKT,
 ) -> Werkboek:
-    """Read an edited scenario workbook (the bytes of an upload or a file).
+    """Read an edited scenario workbook (the bytes of an upload or a file), format 1 or 2.
 
     ``normenset`` is the normenset the workbook was made with, or a function
-    ``(naam, versie) → Normenset | None`` that looks it up from the workbook's provenance.
-    Norms edited in the workbook come back as a new, validated normenset (versie
-    ``<versie>-excel``) with the list of changes. Raises InvoerFout with every problem found
-    (sheet, cell, column); nothing is returned half-read.
+    ``(naam, versie) → Normenset | None`` that looks up each normenset the workbook names (a
+    region workbook may name several). Norms edited in the workbook come back per normenset as
+    a new, validated normenset (versie ``<versie>-excel``) with the list of changes.
+
+    The workbook is checked against itself: when it carries stored (cached) results, the model
+    is run on the workbook's own inputs and every result on Resultaat and Berekening must
+    equal it; a formula replaced by a typed number is refused too. Both name the cells.
+    Raises InvoerFout with every problem found (sheet, cell, column); nothing is returned
+    half-read.
     """
     controleer_xlsx(data, bestand, max_bytes, max_uitgepakt)
     wb = _open_werkboek(data, bestand)
+    waarden = None
     try:
-        return _lees_werkboek(wb, normenset, bestand)
+        waarden = _open_werkboek(data, bestand, alleen_waarden=True)
+        return _lees_werkboek(wb, waarden, normenset, bestand)
     except InvoerFout:
         raise
     except Exception as exc:
@@ -284,9 +394,11 @@ def lees_werkboek(
                                    f"beschadigd ({type(exc).__name__}).")], bestand) from None
     finally:
         wb.close()
+        if waarden is not None:
+            waarden.close()
 
 
-def _lees_werkboek(wb, normenset, bestand: str) -> Werkboek:
+def _lees_werkboek(wb, waarden, normenset, bestand: str) -> Werkboek:
     def stop(bericht: str) -> InvoerFout:
         return InvoerFout([Probleem(bericht)], bestand)
 
@@ -295,27 +407,48 @@ def _lees_werkboek(wb, normenset, bestand: str) -> Werkboek:
               "neem uw wijzigingen daarin over.")
     bladen = wb.sheetnames
     if BLAD_TOELICHTING not in bladen:
+        plaats = _naam_cel(wb, "formatie_werkboek")
+        if plaats is not None and plaats[0] in bladen:
+            raise stop(f"het blad 'Toelichting' heet nu '{_kort_tekst(plaats[0])}'. Geef het "
+                       "blad zijn naam 'Toelichting' terug; de tool vindt de herkomst van het "
+                       "werkboek daar.")
         raise stop(vreemd)
-    ontbrekend = [b for b in VERPLICHTE_BLADEN if b not in bladen]
-    if ontbrekend:
-        raise stop("het werkboek mist de bladen " + ", ".join(f"'{b}'" for b in ontbrekend)
-                   + ". Verwijder of hernoem geen bladen.")
-    cellen = {b: _blad_cellen(wb[b]) for b in VERPLICHTE_BLADEN}
-
     herkomst: dict[str, str] = {}
+    toelichting = _blad_cellen(wb[BLAD_TOELICHTING])
     for naam in HERKOMST_NAMEN:
         plaats = _naam_cel(wb, naam)
-        if plaats is None or plaats[0] not in cellen:
+        if plaats is None or plaats[0] != BLAD_TOELICHTING:
             continue
-        waarde = cellen[plaats[0]].get((plaats[1], plaats[2]))
+        waarde = toelichting.get((plaats[1], plaats[2]))
         if waarde is not None:
             herkomst[naam] = str(waarde)
     if herkomst.get("formatie_werkboek") != WERKBOEK_SOORT:
         raise stop(vreemd)
-    if herkomst.get("formatie_formaat") != str(WERKBOEK_FORMAAT):
-        raise stop(f"dit werkboek heeft formaat {herkomst.get('formatie_formaat', '?')}; deze "
-                   f"versie van de tool leest formaat {WERKBOEK_FORMAAT}. Download een nieuw "
-                   "werkboek.")
+    formaat = herkomst.get("formatie_formaat", "?")
+    if formaat not in {str(f) for f in GELEZEN_FORMATEN}:
+        raise stop(f"dit werkboek heeft formaat {_kort_tekst(formaat)}; deze versie van de tool "
+                   "leest formaat " + " en ".join(map(str, GELEZEN_FORMATEN))
+                   + ". Download een nieuw werkboek.")
+    verplicht = VERPLICHTE_BLADEN if formaat == "1" else VERPLICHTE_BLADEN_2
+    ontbrekend = [b for b in verplicht if b not in bladen]
+    if ontbrekend:
+        raise stop("het werkboek mist de bladen " + ", ".join(f"'{b}'" for b in ontbrekend)
+                   + ". Verwijder of hernoem geen bladen (hernoemde bladen: geef ze hun naam "
+                   "terug).")
+    if formaat == "1":
+        return _lees_formaat_1(wb, waarden, normenset, bestand, herkomst)
+    return _lees_formaat_2(wb, waarden, normenset, bestand, herkomst)
+
+
+def _lees_formaat_1(wb, waarden, normenset, bestand: str, herkomst: dict[str, str]
+                    ) -> Werkboek:
+    """Format 1 (fixed cell references, one normenset): inputs as before, then the self-check
+    is what catches a sorted sheet."""
+    def stop(bericht: str) -> InvoerFout:
+        return InvoerFout([Probleem(bericht)], bestand)
+
+    bladen = wb.sheetnames
+    cellen = {b: _blad_cellen(wb[b]) for b in VERPLICHTE_BLADEN}
     naam_ns = herkomst.get("normenset_naam", "")
     versie_ns = herkomst.get("normenset_versie", "")
     opmerkingen: list[str] = []
@@ -339,9 +472,647 @@ def _lees_werkboek(wb, normenset, bestand: str) -> Werkboek:
     if problemen:
         raise InvoerFout(problemen, bestand)
     assert invoer is not None and normenset_nieuw is not None
-    return Werkboek(invoer=invoer, normenset=normenset_nieuw, basis=basis,
-                    normwijzigingen=tuple(wijzigingen), herkomst=herkomst,
-                    opmerkingen=tuple(opmerkingen), bezetting=bezetting)
+    resultaat = bereken(normenset_nieuw, invoer.volume, invoer.gemeentecodes)
+    verwacht_fte = {(c, s): float(resultaat.fte[g, j])
+                    for g, c in enumerate(invoer.gemeentecodes)
+                    for j, s in enumerate(normenset_nieuw.functie_sleutels)}
+    verwacht_fte.update({(c, "totaal"): float(resultaat.fte_totaal[g])
+                         for g, c in enumerate(invoer.gemeentecodes)})
+    verwacht_taak = {(c, t): float(resultaat.fte_taak[g, k])
+                     for g, c in enumerate(invoer.gemeentecodes)
+                     for k, t in enumerate(normenset_nieuw.taak_sleutels)}
+    controle = _Zelfcontrole()
+    if BLAD_RESULTAAT in bladen:
+        controle.blad(wb, waarden, BLAD_RESULTAAT, "gemeentecode", (), {
+            **{f"fte_{s}": ("fte", s) for s in normenset_nieuw.functie_sleutels},
+            "fte_totaal": ("fte", "totaal")}, {"fte": verwacht_fte},
+            formules=lambda k: k.startswith(("fte_", "verschil_")))
+    if BLAD_BEREKENING in bladen:
+        controle.blad(wb, waarden, BLAD_BEREKENING, "gemeentecode", ("taak",),
+                      {"fte_taak": ("taak", None)}, {"taak": verwacht_taak},
+                      formules=lambda k: k in BEREKENING_SLEUTELS[5:])
+    controle.klaar(bestand, opmerkingen)
+    groep = WerkboekGroep(basis=basis, normenset=normenset_nieuw, invoer=invoer,
+                          normwijzigingen=tuple(wijzigingen))
+    return Werkboek(groepen=(groep,), herkomst=herkomst, opmerkingen=tuple(opmerkingen),
+                    bezetting=bezetting, gecontroleerd=controle.gecontroleerd, formaat=1)
+
+
+# ----------------------------------------------------------------------------------------------
+# The self-check: the workbook's stored results against the model on its own inputs
+# ----------------------------------------------------------------------------------------------
+
+
+class _Zelfcontrole:
+    """Collects refusals of the self-check: a constant where a formula belongs, a stored result
+    that differs from the model. ``gecontroleerd`` ends True when stored values were present
+    and compared."""
+
+    def __init__(self):
+        self.problemen: list[Probleem] = []
+        self.vergeleken = 0
+        self.zonder_waarde = 0
+
+    def blad(self, wb, waarden, blad: str, code_sleutel: str, extra_sleutels: tuple[str, ...],
+             te_vergelijken: dict[str, tuple[str, str | None]],
+             verwacht: dict[str, dict[tuple, float]], formules) -> None:
+        """Walk the data rows of ``blad``: every column whose key satisfies ``formules`` must
+        hold formulas; every column in ``te_vergelijken`` (key → (table in ``verwacht``,
+        second key or None = the row's ``extra_sleutels``)) is compared with the model."""
+        cellen = _blad_cellen(wb[blad])
+        gevonden = _sleutelrij(cellen, code_sleutel)
+        if gevonden is None:
+            return
+        sleutelrij, kolommen = gevonden
+        opgeslagen = _blad_cellen(waarden[blad]) if waarden is not None else {}
+        k_code = kolommen[code_sleutel]
+        per_kolom = {k: s for s, k in kolommen.items()}
+        for (rij, kolom), waarde in sorted(cellen.items()):
+            if rij <= sleutelrij:
+                continue
+            sleutel = per_kolom.get(kolom)
+            if sleutel is None:
+                continue
+            adres = f"{blad}!{_kolomletter(kolom)}{rij}"
+            if formules(sleutel) and not _is_formule(waarde):
+                self.problemen.append(Probleem(
+                    f"{adres} hoort een formule te bevatten, maar bevat "
+                    f"'{_kort_tekst(_als_tekst(waarde))}': is een formule overschreven? Zet "
+                    "de formule terug of download een nieuw werkboek."))
+                continue
+            if sleutel not in te_vergelijken or not _is_formule(waarde):
+                continue
+            tabel, tweede = te_vergelijken[sleutel]
+            code = normaliseer_gemeentecode(_als_tekst(cellen.get((rij, k_code), "")))
+            extra = tuple(str(cellen.get((rij, kolommen.get(e, -1)), "")).strip()
+                          for e in extra_sleutels)
+            sleutel_model = (code, tweede) if tweede is not None else (code, *extra)
+            model = verwacht[tabel].get(sleutel_model)
+            if model is None:
+                continue
+            getoond = opgeslagen.get((rij, kolom))
+            if getoond is None or isinstance(getoond, str):
+                self.zonder_waarde += 1
+                continue
+            if isinstance(getoond, bool) or not isinstance(getoond, int | float):
+                continue
+            self.vergeleken += 1
+            if not abs(float(getoond) - model) <= 1e-9 * max(1.0, abs(model)):
+                self.problemen.append(Probleem(
+                    f"{adres} toont {format_getal(float(getoond), 2)} fte, de invoer geeft "
+                    f"{format_getal(model, 2)} fte: is er gesorteerd of een formule "
+                    "overschreven? Er is niets opgeslagen; download een nieuw werkboek of "
+                    "herstel het blad."))
+
+    @property
+    def gecontroleerd(self) -> bool:
+        return self.vergeleken > 0 and not self.problemen
+
+    def klaar(self, bestand: str, opmerkingen: list[str]) -> None:
+        """Raise the refusals, or note that nothing could be compared."""
+        if self.problemen:
+            raise InvoerFout(self.problemen[:MAX_ZELFCONTROLE] + (
+                [Probleem(f"… en nog {len(self.problemen) - MAX_ZELFCONTROLE} cellen.")]
+                if len(self.problemen) > MAX_ZELFCONTROLE else []), bestand)
+        if self.vergeleken == 0:
+            opmerkingen.append(ONGECONTROLEERD)
+
+
+#: Most self-check refusals listed (a sorted sheet breaks every row).
+MAX_ZELFCONTROLE = 20
+#: The notice for a workbook saved without stored results.
+ONGECONTROLEERD = ("het werkboek bevat geen opgeslagen uitkomsten (het is bewaard door een "
+                   "programma dat die weglaat), dus het kon niet tegen zichzelf worden "
+                   "gecontroleerd; de uitkomsten zijn opnieuw berekend uit de invoer.")
+
+
+def _als_tekst(waarde) -> str:
+    if isinstance(waarde, float) and waarde.is_integer():
+        return str(int(waarde))
+    return str(waarde)
+
+
+# ----------------------------------------------------------------------------------------------
+# Format 2: long tables keyed by (gemeente, invoer), (normenset, taak), (normenset, functie)
+# ----------------------------------------------------------------------------------------------
+
+
+def _lees_formaat_2(wb, waarden, normenset, bestand: str, herkomst: dict[str, str]
+                    ) -> Werkboek:
+    problemen: list[Probleem] = []
+    opmerkingen: list[str] = []
+    org = _blad_cellen(wb[BLAD_ORGANISATIE])
+    basissen = _normensets_van_organisatie(org, normenset, problemen, opmerkingen)
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    scope = tuple(c for c in herkomst.get("werkboek_gemeenten", "").split(",") if c)
+    invoer = _lees_invoer_2(_blad_cellen(wb[BLAD_INVOER]), basissen, scope, problemen)
+    normen = _lees_normen_2(_blad_cellen(wb[BLAD_NORMEN]), basissen, problemen)
+    organisatie = _lees_organisatie_2(org, basissen, problemen)
+    bezetting = (_lees_bezetting_2(_blad_cellen(wb[BLAD_RESULTAAT]), basissen, invoer,
+                                   problemen) if BLAD_RESULTAAT in wb.sheetnames else {})
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    groepen: list[WerkboekGroep] = []
+    verwacht: dict[str, dict[tuple, float]] = {"fte": {}, "scenario_fte": {}, "taak": {},
+                                               "scenario_taak": {}}
+    for label, basis in basissen.items():
+        if label not in invoer:
+            continue  # a normenset none of whose gemeenten remain on Invoer
+        tabel, scenario_volume = invoer[label]
+        taken, scenario_uren = normen[label]
+        parameters, scenario_org = organisatie[label]
+        nieuw, wijzigingen = _bewerkte_normenset(basis, taken, parameters, problemen,
+                                                 opmerkingen)
+        if nieuw is None:
+            continue
+        scenario = None
+        if scenario_uren or scenario_org:
+            scenario = Scenario(naam=f"Scenario uit het werkboek ({basis.label})",
+                                gemeentecodes=tabel.gemeentecodes, normenset_naam=nieuw.naam,
+                                normenset_versie=nieuw.versie, uren=scenario_uren,
+                                organisatie=scenario_org,
+                                toelichting="Scenariokolommen van een Excel-werkboek")
+        groepen.append(WerkboekGroep(basis=basis, normenset=nieuw, invoer=tabel,
+                                     normwijzigingen=tuple(wijzigingen), scenario=scenario,
+                                     scenario_volume=scenario_volume))
+        _verwachting(verwacht, "", nieuw, tabel.gemeentecodes, tabel.volume)
+        s_normenset = nieuw.met_uren(scenario_uren).met_functie_parameters(scenario_org)
+        s_volume = tabel.volume.copy()
+        for g, code in enumerate(tabel.gemeentecodes):
+            for sleutel, waarde in scenario_volume.get(code, {}).items():
+                s_volume[g, nieuw.invoer_sleutels.index(sleutel)] = waarde
+        _verwachting(verwacht, "scenario_", s_normenset, tabel.gemeentecodes, s_volume)
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    if not groepen:
+        raise InvoerFout([CelProbleem("het blad bevat geen gemeenten met invoer.",
+                                      blad=BLAD_INVOER)], bestand)
+    functies = {s for g in groepen for s in g.normenset.functie_sleutels}
+    controle = _Zelfcontrole()
+    if BLAD_RESULTAAT in wb.sheetnames:
+        vergelijk = {f"{voor}fte_{s}": (f"{voor}fte", s) for voor in ("", "scenario_")
+                     for s in (*functies, "totaal")}
+        controle.blad(wb, waarden, BLAD_RESULTAAT, "gemeentecode", (), vergelijk, verwacht,
+                      formules=lambda k: k.startswith(RESULTAAT_FORMULES))
+    if BLAD_BEREKENING in wb.sheetnames:
+        controle.blad(wb, waarden, BLAD_BEREKENING, "gemeentecode", ("taak",),
+                      {"fte_taak": ("taak", None), "scenario_fte_taak": ("scenario_taak", None)},
+                      verwacht, formules=lambda k: k in BEREKENING_2_SLEUTELS[6:])
+    controle.klaar(bestand, opmerkingen)
+    return Werkboek(groepen=tuple(groepen), herkomst=herkomst, opmerkingen=tuple(opmerkingen),
+                    bezetting=bezetting, gecontroleerd=controle.gecontroleerd, formaat=2)
+
+
+#: Resultaat columns (format 2) that hold formulas, by key prefix.
+RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_")
+
+
+def _verwachting(verwacht: dict, voor: str, n: Normenset, codes, volume: np.ndarray) -> None:
+    """The model's figures for the self-check, keyed like the workbook's rows."""
+    res = bereken(n, volume, codes)
+    for g, code in enumerate(codes):
+        for j, s in enumerate(n.functie_sleutels):
+            verwacht[f"{voor}fte"][code, s] = float(res.fte[g, j])
+        verwacht[f"{voor}fte"][code, "totaal"] = float(res.fte_totaal[g])
+        for k, t in enumerate(n.taak_sleutels):
+            verwacht[f"{voor}taak"][code, t] = float(res.fte_taak[g, k])
+
+
+def _tabel_rijen(cellen: dict, sleutelrij: int, kolommen: dict[str, int], sleutels):
+    """(row, {key: raw value}) for every data row with any cell in the key columns filled."""
+    rijen: dict[int, dict[str, object]] = {}
+    omgekeerd = {k: s for s, k in kolommen.items() if s in sleutels}
+    for (rij, kolom), waarde in cellen.items():
+        if rij > sleutelrij and kolom in omgekeerd:
+            rijen.setdefault(rij, {})[omgekeerd[kolom]] = waarde
+    return sorted(rijen.items())
+
+
+def _normensets_van_organisatie(cellen: dict, normenset, problemen: list[Probleem],
+                                opmerkingen: list[str]) -> dict[str, Normenset]:
+    """label → base normenset, from the (normenset, normenset_naam, normenset_versie) columns
+    of Organisatie, looked up with ``normenset`` (a Normenset or a lookup function)."""
+    blad = BLAD_ORGANISATIE
+    gevonden = _sleutelrij(cellen, "normenset", blad, problemen)
+    if gevonden is None or not {"normenset_naam", "normenset_versie"} <= set(gevonden[1]):
+        problemen.append(CelProbleem("de sleutelrij met 'normenset', 'functie', "
+                                     "'normenset_naam' en 'normenset_versie' ontbreekt in de "
+                                     "eerste vijf rijen.", blad=blad))
+        return {}
+    sleutelrij, kolommen = gevonden
+    namen: dict[str, tuple[str, str]] = {}
+    for _rij, rij in _tabel_rijen(cellen, sleutelrij, kolommen,
+                                  ("normenset", "normenset_naam", "normenset_versie")):
+        label = str(rij.get("normenset") or "").strip()
+        if label:
+            namen.setdefault(label, (str(rij.get("normenset_naam") or "").strip(),
+                                     str(rij.get("normenset_versie") or "").strip()))
+    basissen: dict[str, Normenset] = {}
+    for label, (naam, versie) in namen.items():
+        if callable(normenset):
+            basis = normenset(naam, versie)
+            if basis is None:
+                problemen.append(Probleem(
+                    f"het werkboek rekent met normenset '{naam}' (versie {versie}), die hier "
+                    "niet bekend is. Geef die normenset mee (opdrachtregel: --normen "
+                    "FILE.toml)."))
+                continue
+        else:
+            basis = normenset
+            if (basis.naam, basis.versie) != (naam, versie):
+                if len(namen) > 1:
+                    problemen.append(Probleem(
+                        f"het werkboek rekent met normenset '{naam}' (versie {versie}) en "
+                        f"andere; alleen {basis.label} is meegegeven."))
+                    continue
+                opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam}' (versie "
+                                   f"{versie}); vergeleken met {basis.label}.")
+        basissen[label] = basis
+    if not namen:
+        problemen.append(CelProbleem("het blad bevat geen functies.", blad=blad))
+    return basissen
+
+
+def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[str, ...],
+                   problemen: list[Probleem]
+                   ) -> dict[str, tuple[InvoerTabel, dict[str, dict[str, float]]]]:
+    """label → (invoer table, scenario volumes {code: {invoer: value}}) from the long Invoer."""
+    blad = BLAD_INVOER
+    gevonden = _sleutelrij(cellen, "gemeentecode", blad, problemen)
+    nodig = ("gemeentecode", "normenset", "invoer", "waarde")
+    if gevonden is None or not set(nodig) <= set(gevonden[1]):
+        problemen.append(CelProbleem("de sleutelrij met " + ", ".join(f"'{s}'" for s in nodig)
+                                     + " ontbreekt in de eerste vijf rijen.", blad=blad))
+        return {}
+    sleutelrij, kolommen = gevonden
+    referentie = load_referentie()
+    binnen = set(scope)
+
+    def cel(rij: int, sleutel: str) -> str:
+        return f"{_kolomletter(kolommen[sleutel])}{rij}"
+
+    # code → (label, jaar, first row); (code, invoer) → row; code → {invoer: value}
+    gemeente: dict[str, tuple[str, int | None, int]] = {}
+    gezien: dict[tuple[str, str], int] = {}
+    waarden: dict[str, dict[str, float]] = {}
+    scenario: dict[str, dict[str, float]] = {}
+    aantal = len(problemen)
+    for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, (*INVOER_SLEUTELS,)):
+        ruw_code, sleutel = r.get("gemeentecode"), r.get("invoer")
+        if ruw_code is None and sleutel is None and r.get("waarde") is None \
+                and r.get("scenario") is None:
+            continue  # only explanatory cells
+        if ruw_code is None or sleutel is None:
+            wat = "de gemeentecode" if ruw_code is None else "de invoersleutel"
+            problemen.append(CelProbleem(f"{wat} ontbreekt in een rij met invoer.", rij,
+                                         "gemeentecode" if ruw_code is None else "invoer",
+                                         blad, cel(rij, "gemeentecode" if ruw_code is None
+                                                   else "invoer")))
+            continue
+        tekst_code = (str(int(ruw_code)) if isinstance(ruw_code, int | float)
+                      and not isinstance(ruw_code, bool) and float(ruw_code).is_integer()
+                      else str(ruw_code))
+        code = normaliseer_gemeentecode(tekst_code)
+        if code is None or code not in referentie.index:
+            problemen.append(CelProbleem(
+                f"onbekende gemeentecode '{_kort_tekst(tekst_code)}' (verwacht 4 cijfers uit de "
+                "gemeentelijke indeling, bijvoorbeeld 0363).", rij, "gemeentecode", blad,
+                cel(rij, "gemeentecode")))
+            continue
+        if binnen and code not in binnen:
+            problemen.append(CelProbleem(
+                f"gemeente {code} ({referentie.naam(code)}) hoort niet bij dit werkboek, dat "
+                f"gemaakt is voor {len(binnen)} gemeente{'n' if len(binnen) != 1 else ''} "
+                f"({', '.join(referentie.naam(c) for c in scope[:5])}"
+                f"{' …' if len(scope) > 5 else ''}). Een gemeente toevoegen kan niet in het "
+                "werkboek: download het werkboek van die gemeente of regio.", rij,
+                "gemeentecode", blad, cel(rij, "gemeentecode")))
+            continue
+        label = str(r.get("normenset") or "").strip()
+        if label not in basissen:
+            problemen.append(CelProbleem(
+                f"onbekende normenset '{_kort_tekst(label)}' (het blad Organisatie noemt "
+                + ", ".join(f"'{x}'" for x in basissen) + ").", rij, "normenset", blad,
+                cel(rij, "normenset") if "normenset" in kolommen else None))
+            continue
+        n = basissen[label]
+        jaar = None
+        if (ruw_jaar := r.get("jaar")) is not None:
+            if (isinstance(ruw_jaar, int | float) and not isinstance(ruw_jaar, bool)
+                    and float(ruw_jaar).is_integer() and 2000 <= ruw_jaar <= 2100):
+                jaar = int(ruw_jaar)
+            else:
+                problemen.append(CelProbleem(
+                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar (2000–2100).", rij, "jaar",
+                    blad, cel(rij, "jaar")))
+                continue
+        eerder = gemeente.setdefault(code, (label, jaar, rij))
+        if eerder[0] != label:
+            problemen.append(CelProbleem(
+                f"gemeente {code} rekent in rij {eerder[2]} met normenset '{eerder[0]}' en hier "
+                f"met '{_kort_tekst(label)}'; een gemeente telt met één normenset.", rij,
+                "normenset", blad, cel(rij, "normenset")))
+            continue
+        if eerder[1] != jaar:
+            problemen.append(CelProbleem(
+                f"gemeente {code} heeft in rij {eerder[2]} jaar {eerder[1] or '(leeg)'} en hier "
+                f"{jaar or '(leeg)'}; geef de gemeente één jaar.", rij, "jaar", blad,
+                cel(rij, "jaar")))
+            continue
+        sleutel = str(sleutel).strip()
+        if sleutel not in n.invoer_sleutels:
+            problemen.append(CelProbleem(
+                f"onbekende invoer '{_kort_tekst(sleutel)}' (normenset {n.label}).", rij,
+                "invoer", blad, cel(rij, "invoer")))
+            continue
+        if (code, sleutel) in gezien:
+            problemen.append(CelProbleem(
+                f"gemeente {code} ({referentie.naam(code)}): de invoer '{sleutel}' staat dubbel "
+                f"(ook in rij {gezien[code, sleutel]}).", rij, "invoer", blad,
+                cel(rij, "invoer")))
+            continue
+        gezien[code, sleutel] = rij
+        inv = n.invoer_by_sleutel(sleutel)
+        for veld, doel, leeg_mag in (("waarde", waarden, False), ("scenario", scenario, True)):
+            if veld not in kolommen:
+                continue
+            ruw = r.get(veld)
+            if ruw is None and leeg_mag:
+                continue
+            waarde = _cel_getal(ruw, blad, rij, kolommen[veld], sleutel, problemen)
+            if waarde is None:
+                continue
+            if not inv.min <= waarde <= inv.max:
+                richting = (f"kleiner dan het minimum {inv.min:g}" if waarde < inv.min
+                            else f"groter dan het maximum {inv.max:g} ({inv.eenheid})")
+                problemen.append(CelProbleem(f"{waarde:g} is {richting}.", rij, sleutel, blad,
+                                             cel(rij, veld)))
+                continue
+            doel.setdefault(code, {})[sleutel] = waarde
+    uit: dict[str, tuple[InvoerTabel, dict[str, dict[str, float]]]] = {}
+    if len(problemen) > aantal:
+        return uit
+    for label, n in basissen.items():
+        codes = [c for c, (lab, _, _) in gemeente.items() if lab == label]
+        if not codes:
+            continue
+        rijen = []
+        for code in codes:
+            ontbreekt = [s for s in n.invoer_sleutels if s not in waarden.get(code, {})]
+            if ontbreekt:
+                problemen.append(CelProbleem(
+                    f"gemeente {code} ({referentie.naam(code)}): de invoer "
+                    + ", ".join(ontbreekt) + " ontbreekt (rij verwijderd?).", gemeente[code][2],
+                    "invoer", blad))
+                continue
+            for naam, w in (("basis", waarden.get(code, {})),
+                            ("scenario", {**waarden.get(code, {}), **scenario.get(code, {})})):
+                for controle in n.geschonden_controles(dict(w)):
+                    rij = gezien[code, controle.links]
+                    problemen.append(CelProbleem(
+                        controle.melding + (" (scenario)" if naam == "scenario" else ""), rij,
+                        controle.links, blad, cel(rij, "scenario" if naam == "scenario"
+                                                  else "waarde")))
+            rijen.append([waarden[code][s] for s in n.invoer_sleutels])
+        scenario_hier = {c: {s: v for s, v in scenario.get(c, {}).items()
+                             if not _gelijk(v, waarden[c][s])}
+                         for c in codes if c in waarden}
+        uit[label] = (InvoerTabel(
+            gemeentecodes=tuple(codes), jaren=tuple(gemeente[c][1] for c in codes),
+            volume=np.array(rijen, dtype=float).reshape(len(rijen), len(n.invoer)),
+            regels=tuple(gemeente[c][2] for c in codes), extra={}),
+            {c: v for c, v in scenario_hier.items() if v})
+    if not gemeente and len(problemen) == aantal:
+        problemen.append(CelProbleem("het blad bevat geen gemeenten met invoer.", blad=blad))
+    return uit
+
+
+def _lees_normen_2(cellen: dict, basissen: dict[str, Normenset], problemen: list[Probleem]
+                   ) -> dict[str, tuple[dict[str, dict], dict[str, float]]]:
+    """label → ({taak: {uren, uren_laag, uren_hoog, bron, rij}}, scenario {taak: uren})."""
+    blad = BLAD_NORMEN
+    gevonden = _sleutelrij(cellen, "taak", blad, problemen)
+    if gevonden is None or not set(NORMEN_VERPLICHT) <= set(gevonden[1]):
+        ontbrekend = [k for k in NORMEN_VERPLICHT if gevonden is None or k not in gevonden[1]]
+        problemen.append(CelProbleem("de sleutelrij mist de kolommen " + ", ".join(ontbrekend)
+                                     + " (of staat niet in de eerste vijf rijen).", blad=blad))
+        return {}
+    sleutelrij, kolommen = gevonden
+    uit: dict[str, tuple[dict[str, dict], dict[str, float]]] = {
+        label: ({}, {}) for label in basissen}
+
+    def cel(rij: int, sleutel: str) -> str:
+        return f"{_kolomletter(kolommen[sleutel])}{rij}"
+
+    for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, NORMEN_SLEUTELS):
+        label, taak = r.get("normenset"), r.get("taak")
+        if label is None and taak is None:
+            if any(r.get(k) is not None for k in ("uren", "scenario", "uren_laag", "uren_hoog")):
+                problemen.append(CelProbleem("deze rij heeft uren maar geen normenset en taak; "
+                                             "vul de sleutels in of maak de rij leeg.", rij,
+                                             "taak", blad, cel(rij, "taak")))
+            continue  # a blank row (inserted by hand) is harmless
+        label, taak = str(label or "").strip(), str(taak or "").strip()
+        if label not in basissen:
+            problemen.append(CelProbleem(f"onbekende normenset '{_kort_tekst(label)}'.", rij,
+                                         "normenset", blad, cel(rij, "normenset")))
+            continue
+        basis = basissen[label]
+        if taak not in basis.taak_sleutels:
+            problemen.append(CelProbleem(f"onbekende taak '{_kort_tekst(taak)}' (normenset "
+                                         f"{basis.label}).", rij, "taak", blad, cel(rij, "taak")))
+            continue
+        taken, scenario = uit[label]
+        if taak in taken:
+            problemen.append(CelProbleem(f"taak '{taak}' van normenset {basis.label} staat "
+                                         f"dubbel (ook in rij {taken[taak]['rij']}).", rij,
+                                         "taak", blad, cel(rij, "taak")))
+            continue
+        oud = basis.taak(taak)
+        for veld in ("functie", "invoer"):
+            if str(r.get(veld) or "").strip() != getattr(oud, veld):
+                problemen.append(CelProbleem(
+                    f"taak '{taak}': de {veld} kan in het werkboek niet worden gewijzigd "
+                    f"(verwacht '{getattr(oud, veld)}').", rij, veld, blad, cel(rij, veld)))
+        gelezen: dict[str, object] = {"rij": rij}
+        for veld in ("uren", "uren_laag", "uren_hoog", "scenario"):
+            if veld not in kolommen or (veld == "scenario" and r.get(veld) is None):
+                continue
+            waarde = _cel_getal(r.get(veld), blad, rij, kolommen[veld], veld, problemen)
+            naam = "uren" if veld == "scenario" else veld
+            if waarde is not None and (bericht := melding(naam, waarde,
+                                                          f"taak '{taak}': {veld}")):
+                problemen.append(CelProbleem(bericht, rij, veld, blad, cel(rij, veld)))
+                waarde = None
+            if veld == "scenario":
+                if waarde is not None:
+                    scenario[taak] = waarde
+                continue
+            if waarde is not None and _gelijk(waarde, getattr(oud, veld)):
+                waarde = getattr(oud, veld)  # keep the exact stored value
+            gelezen[veld] = waarde
+        ruw_bron = r.get("bron")
+        if _is_formule(ruw_bron):
+            problemen.append(CelProbleem("de cel bevat een formule; typ een tekst.", rij, "bron",
+                                         blad, cel(rij, "bron")))
+        gelezen["bron"] = (str(ruw_bron).strip() if ruw_bron is not None else "") or oud.bron
+        gelezen["cel_uren"] = cel(rij, "uren")
+        gelezen["cel_bron"] = cel(rij, "bron")
+        taken[taak] = gelezen
+    for taken, scenario in uit.values():
+        # A scenario hour equal to the (edited) base is no change.
+        for taak in [t for t, v in scenario.items() if taken.get(t, {}).get("uren") is not None
+                     and _gelijk(v, taken[t]["uren"])]:
+            del scenario[taak]
+    return uit
+
+
+def _lees_organisatie_2(cellen: dict, basissen: dict[str, Normenset],
+                        problemen: list[Probleem]
+                        ) -> dict[str, tuple[dict[str, dict[str, tuple[float, str]]],
+                                             dict[str, dict[str, float]]]]:
+    """label → ({functie: {parameter: (value, cell)}}, scenario {functie: {parameter: v}})."""
+    blad = BLAD_ORGANISATIE
+    gevonden = _sleutelrij(cellen, "normenset", blad, problemen)
+    if gevonden is None:
+        return {}
+    sleutelrij, kolommen = gevonden
+    uit = {label: ({}, {}) for label in basissen}
+    ontbrekend = [p for p in ("functie", *ORGANISATIE_PARAMETERS) if p not in kolommen]
+    if ontbrekend:
+        problemen.append(CelProbleem("de sleutelrij mist de kolommen " + ", ".join(ontbrekend)
+                                     + ".", sleutelrij, blad=blad))
+        return uit
+    for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, ORGANISATIE_SLEUTELS):
+        label, functie = r.get("normenset"), r.get("functie")
+        if label is None and functie is None:
+            continue
+        label, functie = str(label or "").strip(), str(functie or "").strip()
+        if label not in basissen:
+            continue  # reported by _normensets_van_organisatie
+        basis = basissen[label]
+        if functie not in basis.functie_sleutels:
+            problemen.append(CelProbleem(f"onbekende functie '{_kort_tekst(functie)}' "
+                                         f"(normenset {basis.label}).", rij, "functie", blad,
+                                         f"{_kolomletter(kolommen['functie'])}{rij}"))
+            continue
+        parameters, scenario = uit[label]
+        if functie in parameters:
+            problemen.append(CelProbleem(f"functie '{functie}' van normenset {basis.label} "
+                                         "staat dubbel.", rij, "functie", blad,
+                                         f"{_kolomletter(kolommen['functie'])}{rij}"))
+            continue
+        parameters[functie] = {}
+        for p in ORGANISATIE_PARAMETERS:
+            for veld in (p, f"scenario_{p}"):
+                if veld not in kolommen or (veld != p and r.get(veld) is None):
+                    continue
+                adres = f"{_kolomletter(kolommen[veld])}{rij}"
+                waarde = _cel_getal(r.get(veld), blad, rij, kolommen[veld], veld, problemen)
+                if waarde is None:
+                    continue
+                if fout := melding(p, waarde, f"functie '{functie}': {veld}"):
+                    problemen.append(CelProbleem(fout, rij, veld, blad, adres))
+                    continue
+                if veld == p:
+                    parameters[functie][p] = (waarde, adres)
+                elif not _gelijk(waarde, getattr(basis.functie(functie), p)):
+                    scenario.setdefault(functie, {})[p] = waarde
+    for label, basis in basissen.items():
+        missend = [f for f in basis.functie_sleutels if f not in uit[label][0]]
+        if missend:
+            problemen.append(CelProbleem(f"normenset {basis.label}: de functies "
+                                         + ", ".join(missend) + " ontbreken.", blad=blad))
+    return uit
+
+
+def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: dict,
+                        problemen: list[Probleem], opmerkingen: list[str]
+                        ) -> tuple[Normenset | None, list[Wijziging]]:
+    """The base with the workbook's edits (a validated new normenset, versie
+    ``<versie>-excel``, afgeleid_van the base), or the base itself when nothing changed."""
+    from dataclasses import replace
+
+    missend = [t for t in basis.taak_sleutels if t not in taken]
+    if missend:
+        problemen.append(CelProbleem(f"normenset {basis.label}: de taken " + ", ".join(missend)
+                                     + " ontbreken (rij verwijderd?).", blad=BLAD_NORMEN))
+        return None, []
+    wijzigingen: list[Wijziging] = []
+    nieuwe_taken = []
+    for oud in basis.taken:
+        t = taken[oud.sleutel]
+        if any(t.get(v) is None for v in ("uren", "uren_laag", "uren_hoog")):
+            return None, []  # reported while reading
+        uren, laag, hoog = float(t["uren"]), float(t["uren_laag"]), float(t["uren_hoog"])
+        for veld, waarde in (("uren", uren), ("uren_laag", laag), ("uren_hoog", hoog),
+                             ("bron", t["bron"])):
+            if waarde != getattr(oud, veld):
+                cel = t["cel_bron"] if veld == "bron" else t["cel_uren"]
+                wijzigingen.append(Wijziging(BLAD_NORMEN, cel, oud.sleutel, veld,
+                                             getattr(oud, veld), waarde))
+        if not laag <= uren <= hoog:
+            laag, hoog = min(laag, uren), max(hoog, uren)
+            opmerkingen.append(f"taak '{oud.sleutel}': het bereik is verruimd tot {laag:g}–"
+                               f"{hoog:g} zodat het de uren ({uren:g}) bevat.")
+        nieuwe_taken.append(replace(oud, uren=uren, uren_laag=laag, uren_hoog=hoog,
+                                    bron=str(t["bron"])))
+    nieuwe_parameters: dict[str, dict[str, float]] = {}
+    for fn in basis.functies:
+        for p, (waarde, cel) in parameters.get(fn.sleutel, {}).items():
+            if not _gelijk(waarde, getattr(fn, p)):
+                nieuwe_parameters.setdefault(fn.sleutel, {})[p] = waarde
+                wijzigingen.append(Wijziging(BLAD_ORGANISATIE, cel, fn.sleutel, p,
+                                             getattr(fn, p), waarde))
+    if not wijzigingen:
+        return basis, []
+    nieuw = replace(basis, taken=tuple(nieuwe_taken), bron_tekst=None
+                    ).met_functie_parameters(nieuwe_parameters)
+    nieuw = replace(nieuw, versie=afgeleide_versie(basis.versie, "-excel"),
+                    afgeleid_van=basis.label)
+    try:
+        nieuw = parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
+    except InvoerFout as fout:
+        problemen.extend(CelProbleem(p.bericht, blad=BLAD_NORMEN) for p in fout.problemen)
+        return None, []
+    return nieuw, wijzigingen
+
+
+def _lees_bezetting_2(cellen: dict, basissen: dict[str, Normenset], invoer: dict,
+                      problemen: list[Probleem]) -> dict[str, dict[str, float]]:
+    """The ``bezetting_<functie>`` columns of Resultaat (format 2; empty cells = unknown)."""
+    blad = BLAD_RESULTAAT
+    gevonden = _sleutelrij(cellen, "gemeentecode", blad, problemen)
+    if gevonden is None:
+        return {}
+    sleutelrij, kolommen = gevonden
+    functies = {s for n in basissen.values() for s in n.functie_sleutels}
+    bekend = {c for tabel, _ in invoer.values() for c in tabel.gemeentecodes}
+    bezetting: dict[str, dict[str, float]] = {}
+    for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, tuple(kolommen)):
+        code = normaliseer_gemeentecode(_als_tekst(r.get("gemeentecode", "")))
+        if code is None:
+            continue
+        for functie in functies:
+            ruw = r.get(f"bezetting_{functie}")
+            if ruw is None:
+                continue
+            if code not in bekend:
+                problemen.append(CelProbleem(
+                    f"een bezetting voor gemeente {code}, die niet op het blad Invoer staat.",
+                    rij, f"bezetting_{functie}", blad,
+                    f"{_kolomletter(kolommen[f'bezetting_{functie}'])}{rij}"))
+                continue
+            kolom = kolommen[f"bezetting_{functie}"]
+            waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
+            bericht = waarde is not None and melding("bezetting", waarde, "de bezetting")
+            if bericht:
+                problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
+                                             f"{_kolomletter(kolom)}{rij}"))
+            elif waarde is not None:
+                bezetting.setdefault(code, {})[functie] = waarde
+    return bezetting
 
 
 def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
@@ -377,7 +1148,7 @@ def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
 def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
                       ) -> InvoerTabel | None:
     blad = BLAD_INVOER
-    gevonden = _sleutelrij(cellen, "gemeentecode")
+    gevonden = _sleutelrij(cellen, "gemeentecode", blad, problemen)
     if gevonden is None:
         problemen.append(CelProbleem("de sleutelrij met 'gemeentecode' en de invoersleutels "
                                      "ontbreekt in de eerste vijf rijen.", blad=blad))
@@ -479,7 +1250,7 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
     blad = BLAD_NORMEN
     normcellen = cellen[blad]
     aantal_fouten = len(problemen)
-    gevonden = _sleutelrij(normcellen, "taak")
+    gevonden = _sleutelrij(normcellen, "taak", blad, problemen)
     if gevonden is None:
         problemen.append(CelProbleem("de sleutelrij met 'taak', 'uren' … ontbreekt in de eerste "
                                      "vijf rijen.", blad=blad))
@@ -492,19 +1263,29 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
         return None, []
     wijzigingen: list[Wijziging] = []
     gelezen: dict[str, Taak] = {}
-    rij = sleutelrij + 1
-    while (ruw := normcellen.get((rij, kolommen["taak"]))) is not None:
+    # Taak rows run down to the organisation table's title ("Organisatie per functie"); a
+    # blank row in between (inserted by hand) is skipped, not the end of the table.
+    einde = min((r for (r, k), v in normcellen.items()
+                 if k == 1 and r > sleutelrij and v == "Organisatie per functie"),
+                default=max((r for r, _ in normcellen), default=sleutelrij) + 1)
+    for rij in range(sleutelrij + 1, einde):
+        ruw = normcellen.get((rij, kolommen["taak"]))
+        if ruw is None:
+            if any(normcellen.get((rij, kolommen[v])) is not None
+                   for v in ("uren", "uren_laag", "uren_hoog")):
+                problemen.append(CelProbleem("deze rij heeft uren maar geen taaksleutel.", rij,
+                                             "taak", blad,
+                                             f"{_kolomletter(kolommen['taak'])}{rij}"))
+            continue
         sleutel = str(ruw).strip()
         cel = f"{_kolomletter(kolommen['taak'])}{rij}"
         if sleutel not in basis.taak_sleutels:
             problemen.append(CelProbleem(f"onbekende taak '{_kort_tekst(sleutel)}' (normenset "
                                          f"{basis.label}).", rij, "taak", blad, cel))
-            rij += 1
             continue
         if sleutel in gelezen:
             problemen.append(CelProbleem(f"taak '{sleutel}' staat dubbel.", rij, "taak", blad,
                                          cel))
-            rij += 1
             continue
         oud = basis.taak(sleutel)
         for veld in ("functie", "invoer"):
@@ -545,7 +1326,6 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
                 opmerkingen.append(f"taak '{sleutel}': het bereik is verruimd tot {laag:g}–"
                                    f"{hoog:g} zodat het de uren ({uren:g}) bevat.")
             gelezen[sleutel] = replace(oud, uren=uren, uren_laag=laag, uren_hoog=hoog, bron=bron)
-        rij += 1
     missend = [t for t in basis.taak_sleutels if t not in gelezen]
     if missend and len(problemen) == aantal_fouten:
         problemen.append(CelProbleem("de taken " + ", ".join(missend) + " ontbreken.",

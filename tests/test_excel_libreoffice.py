@@ -1,5 +1,8 @@
 """Proof that the workbook's formulas are the model: LibreOffice recalculates every formula and
-the fte cells equal formatie.model.bereken to 1e-9 relative.
+the fte cells equal formatie.model.bereken to 1e-9 relative — also after every sheet was sorted
+by several columns and reversed, for one gemeente, a region and a region whose members count with
+different normensets. A sorted format-1 workbook recalculated by LibreOffice is refused by the
+import, naming the cells; a gemeente workbook prints a one-page Samenvatting.
 
 LibreOffice does not recalculate xlsx formulas on load by default (it shows the cached values),
 so each conversion uses a fresh profile whose registrymodifications.xcu sets
@@ -22,12 +25,28 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from test_excel import fte_cellen, kolommen, ongewone_invoer, ongewoon, regio_invoer, verwacht
+from openpyxl.utils import get_column_letter
+from test_excel import (
+    fte_cellen,
+    gemengde_regio,
+    kolommen,
+    normenset_2026_1,
+    ongewone_invoer,
+    ongewoon,
+    regio_invoer,
+    rij_van,
+    sorteer_alles,
+    sorteer_blad,
+    verwacht,
+    verwacht_groepen,
+    zoek_normenset,
+)
 
-from formatie.excel import EERSTE_RIJ, exporteer_werkboek
+from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
 from formatie.invoer_csv import InvoerTabel
-from formatie.model import bereken
+from formatie.model import Groep, bereken, bereken_groepen, fte_per_functie
 from formatie.normenset_toml import standaard_normenset
+from formatie.problemen import InvoerFout
 from formatie.werkboek_lezen import lees_werkboek
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -100,6 +119,12 @@ def controleer(pad: Path, model: dict[tuple[str, str], float]) -> int:
     return getoetst
 
 
+def samenvatting_totaal(pad: Path) -> float:
+    """The workbook's total on Samenvatting, as LibreOffice saved it."""
+    sam = openpyxl.load_workbook(pad, data_only=True)["Samenvatting"]
+    return next(r[2].value for r in sam.iter_rows() if r[0].value == "Totaal")
+
+
 @pytest.mark.parametrize("soort", ["standaard", "ongewoon"])
 def test_libreoffice_recalculates_to_the_model(profiel, tmp_path, soort):
     if soort == "standaard":
@@ -114,16 +139,100 @@ def test_libreoffice_recalculates_to_the_model(profiel, tmp_path, soort):
     uit = herbereken(profiel, pad, tmp_path / "uit")
     assert controleer(uit, verwacht(n, invoer)) == len(invoer.gemeentecodes) * (
         len(n.functies) + 1)
-    # Region totals row and the fte-per-taak table follow too.
-    res = openpyxl.load_workbook(uit, data_only=True)["Resultaat"]
-    k = kolommen(res)
     model = bereken(n, invoer.volume, invoer.gemeentecodes)
-    if len(invoer.gemeentecodes) > 1:
-        totaal_rij = EERSTE_RIJ + 1 + len(invoer.gemeentecodes)
-        assert res.cell(totaal_rij, k["fte_totaal"]).value == pytest.approx(
-            float(model.fte_totaal.sum()), rel=1e-9)
-    taak_fte = [res.cell(EERSTE_RIJ + 1 + j, k["taak_fte"]).value for j in range(len(n.taken))]
-    assert sum(taak_fte) == pytest.approx(float(model.fte_taak.sum()), rel=1e-9)
+    assert samenvatting_totaal(uit) == pytest.approx(float(model.fte_totaal.sum()), rel=1e-9)
+    # What LibreOffice saved reads back and passes the self-check.
+    assert lees_werkboek(uit.read_bytes(), n).gecontroleerd
+
+
+def _een_gemeente():
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC21")
+    g = invoer.gemeentecodes.index("0479")  # Zaanstad
+    groepen = [Groep(n, ("0479",), invoer.volume[[g]])]
+    return groepen, zoek_normenset(n)
+
+
+def _regio():
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC21")
+    return [Groep(n, invoer.gemeentecodes, invoer.volume)], zoek_normenset(n)
+
+
+def _gemengd():
+    n, ander, groepen = gemengde_regio()
+    return groepen, zoek_normenset(n, ander)
+
+
+@pytest.mark.parametrize("maak", [_een_gemeente, _regio, _gemengd],
+                         ids=["een gemeente", "regio", "regio met twee normensets"])
+def test_sorting_every_sheet_changes_no_figure(profiel, tmp_path, maak):
+    """Every table sheet sorted by several columns in turn, the last order reversed, then
+    recalculated by LibreOffice: every gemeente's figures still equal the model."""
+    groepen, zoek = maak()
+    data = exporteer_werkboek(groepen)
+    gesorteerd = sorteer_alles(data)
+    volgorde = [[tuple(c.value for c in rij[:5]) for rij in openpyxl.load_workbook(
+        io.BytesIO(x))["Berekening"].iter_rows(min_row=4)] for x in (data, gesorteerd)]
+    assert volgorde[0] != volgorde[1] and sorted(volgorde[0]) == sorted(volgorde[1])
+    pad = tmp_path / "gesorteerd.xlsx"
+    pad.write_bytes(gesorteerd)
+    uit = herbereken(profiel, pad, tmp_path / "uit")
+    model = verwacht_groepen(groepen)
+    assert controleer(uit, model) == len(model)
+    totaal = fte_per_functie(bereken_groepen(groepen))["totaal"]
+    assert samenvatting_totaal(uit) == pytest.approx(totaal, rel=1e-9)
+    w = lees_werkboek(uit.read_bytes(), zoek)
+    assert w.gecontroleerd and not w.normen_gewijzigd
+
+
+def test_sorted_format_1_workbook_is_refused_naming_the_cells(profiel, tmp_path, data_dir):
+    """A workbook from before format 2 (fixed cell references), Invoer sorted by gemeente name
+    as in the issue, recalculated: Resultaat shows other gemeenten's figures, and the import
+    refuses it naming the cells instead of reporting "no changes"."""
+    n = normenset_2026_1()
+    data = (data_dir / "werkboek_formaat1_mc21.xlsx").read_bytes()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    sorteer_blad(wb, "Invoer", ("gemeentenaam",))
+    pad = tmp_path / "oud-gesorteerd.xlsx"
+    wb.save(pad)
+    uit = herbereken(profiel, pad, tmp_path / "uit")
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(uit.read_bytes(), n)
+    tekst = str(fout.value)
+    assert re.search(r"Resultaat!C\d+ toont \d+,\d\d fte, de invoer geeft \d+,\d\d fte: is er "
+                     r"gesorteerd of een formule overschreven\?", tekst), tekst
+
+
+def test_gemeente_workbook_prints_a_one_page_samenvatting(profiel, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    from formatie.onzekerheid import bereik
+
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC21")
+    g = invoer.gemeentecodes.index("0479")
+    een = InvoerTabel(("0479",), (2026,), invoer.volume[[g]])
+    onzekerheid = onzekerheid_uit_bereik(bereik(n, een.volume, gemeentecodes=een.gemeentecodes))
+    pad = tmp_path / "zaanstad.xlsx"
+    pad.write_bytes(exporteer_werkboek(n, een, bezetting={"0479": {"leerplicht": 10.0,
+                                                                   "doorstroompunt": 4.0}},
+                                       onzekerheid=onzekerheid))
+    proces = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profiel.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(pad)],
+        capture_output=True, text=True, timeout=180, check=False)
+    pdf = tmp_path / "pdf" / "zaanstad.pdf"
+    assert proces.returncode == 0 and pdf.exists(), proces.stdout + proces.stderr
+    paginas = [p.extract_text() for p in pypdf.PdfReader(pdf).pages]
+    # The header names gemeente, sheet and date: exactly one page is the Samenvatting, the first.
+    kop = [re.match(r"Zaanstad \(0479\) (\w+) \d{4}-\d\d-\d\d", p) for p in paginas]
+    assert all(kop), paginas[0][:200]
+    bladen = [k.group(1) for k in kop]
+    assert bladen[0] == "Samenvatting" and bladen.count("Samenvatting") == 1
+    eerste = paginas[0]
+    for tekst in ("Vaste basis", "Leiding en ondersteuning", "Budget P80", "P10 – P90",
+                  "Fte per 1.000 leerplichtigen", n.versie, "Bezetting"):
+        assert tekst in eerste, tekst
 
 
 def test_edited_input_and_norm_move_the_result_as_the_model_says(profiel, tmp_path):
@@ -131,16 +240,14 @@ def test_edited_input_and_norm_move_the_result_as_the_model_says(profiel, tmp_pa
     invoer = regio_invoer(n, "MC21")
     data = exporteer_werkboek(n, invoer)
     g = 2
+    code = invoer.gemeentecodes[g]
     i = n.invoer_sleutels.index("meldingen_16uur")
-    k_taak = n.taak_sleutels.index("behandeling_16uur")
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    inv = wb["Invoer"]
-    inv.cell(EERSTE_RIJ + 1 + g, kolommen(inv)["meldingen_16uur"]).value = float(
-        invoer.volume[g, i] * 2)
-    normen = wb["Normen"]
-    normen.cell(EERSTE_RIJ + 1 + k_taak, kolommen(normen)["uren"]).value = 4.75
-    blad, cel = wb.defined_names["doorstroompunt_leiding"].attr_text.split("!")
-    wb[blad][cel.replace("$", "")] = 0.0
+    inv, normen, org = wb["Invoer"], wb["Normen"], wb["Organisatie"]
+    inv.cell(rij_van(inv, gemeentecode=code, invoer="meldingen_16uur"),
+             kolommen(inv)["waarde"]).value = float(invoer.volume[g, i] * 2)
+    normen.cell(rij_van(normen, taak="behandeling_16uur"), kolommen(normen)["uren"]).value = 4.75
+    org.cell(rij_van(org, functie="doorstroompunt"), kolommen(org)["leiding"]).value = 0.0
     pad = tmp_path / "bewerkt.xlsx"
     wb.save(pad)  # openpyxl keeps formulas but drops every cached value
 
@@ -152,12 +259,12 @@ def test_edited_input_and_norm_move_the_result_as_the_model_says(profiel, tmp_pa
     uit = herbereken(profiel, pad, tmp_path / "uit")
     controleer(uit, verwacht(n2, bewerkt))
     voor, na = verwacht(n, invoer), verwacht(n2, bewerkt)
-    code = invoer.gemeentecodes[g]
     assert na[code, "fte_leerplicht"] > voor[code, "fte_leerplicht"]
 
-    # A workbook saved by LibreOffice reads back: the edits come back as invoer and normenset.
-    # LibreOffice stores 15 significant digits, so estimated volumes come back to ~1e-15.
+    # A workbook saved by LibreOffice reads back: the edits come back as invoer and normenset,
+    # and its recalculated results agree with the model (self-check passed).
     w = lees_werkboek(uit.read_bytes(), n)
+    assert w.gecontroleerd
     assert not any(x.veld == "afwezigheid" for x in w.normwijzigingen)
     assert {(x.sleutel, x.veld) for x in w.normwijzigingen} == {
         ("behandeling_16uur", "uren"), ("doorstroompunt", "leiding")}
@@ -246,18 +353,15 @@ def test_typing_in_libreoffice_with_default_settings_updates_the_result(tmp_path
     pad.write_bytes(exporteer_werkboek(n, invoer))
     wb = openpyxl.load_workbook(pad)
     res, inv, normen = wb["Resultaat"], wb["Invoer"], wb["Normen"]
-    kr, ki, kn = kolommen(res), kolommen(inv), kolommen(normen)
-    letter = openpyxl.utils.get_column_letter
+    ki, kn = kolommen(inv), kolommen(normen)
+    letter = get_column_letter
     lees = {}
-    for g, code in enumerate(invoer.gemeentecodes):
-        for sleutel, kolom in kr.items():
-            if sleutel.startswith("fte_"):
-                lees[f"Resultaat!{letter(kolom)}{EERSTE_RIJ + 1 + g}"] = (code, sleutel)
+    for code, sleutel, cel in fte_cellen(res):
+        lees[f"Resultaat!{cel.coordinate}"] = (code, sleutel)
     g, i = 5, n.invoer_sleutels.index("meldingen_16uur")
-    k = n.taak_sleutels.index("behandeling_16uur")
-    zet = {f"Invoer!{letter(ki['meldingen_16uur'])}{EERSTE_RIJ + 1 + g}":
-           float(invoer.volume[g, i] * 2),
-           f"Normen!{letter(kn['uren'])}{EERSTE_RIJ + 1 + k}": 5.5}
+    rij_invoer = rij_van(inv, gemeentecode=invoer.gemeentecodes[g], invoer="meldingen_16uur")
+    zet = {f"Invoer!{letter(ki['waarde'])}{rij_invoer}": float(invoer.volume[g, i] * 2),
+           f"Normen!{letter(kn['uren'])}{rij_van(normen, taak='behandeling_16uur')}": 5.5}
     opdracht = {"soffice": SOFFICE, "profiel": (tmp_path / "standaardprofiel").as_uri(),
                 "pad": str(pad), "lees": list(lees), "zet": zet}
     proces = subprocess.run([python, "-c", UNO_SCRIPT, json.dumps(opdracht)],

@@ -149,10 +149,12 @@ def _wijzig_invoer(pad, code: str, sleutel: str, factor: float) -> None:
     ws = wb["Invoer"]
     rijen = list(ws.iter_rows())
     kop = next(r for r in rijen if any(c.value == "gemeentecode" for c in r))
-    kolom = next(c.column for c in kop if c.value == sleutel)
+    kolom = next(c.column for c in kop if c.value == "waarde")
     code_kolom = next(c.column for c in kop if c.value == "gemeentecode")
-    for r in rijen:
-        if ws.cell(r[0].row, code_kolom).value == code:
+    invoer_kolom = next(c.column for c in kop if c.value == "invoer")
+    for r in rijen:  # one row per gemeente × invoer
+        if (ws.cell(r[0].row, code_kolom).value == code
+                and ws.cell(r[0].row, invoer_kolom).value == sleutel):
             cel = ws.cell(r[0].row, kolom)
             cel.value = round(float(cel.value) * factor)
     wb.save(pad)

@@ -413,10 +413,11 @@ def _werkboek_met(goed: bytes, waarden: dict[str, object]) -> bytes:
     rijen = list(ws.iter_rows())
     kop = next(r for r in rijen if any(c.value == "gemeentecode" for c in r))
     kolommen = {c.value: c.column for c in kop if isinstance(c.value, str)}
-    rij = next(r[0].row for r in rijen
-               if ws.cell(r[0].row, kolommen["gemeentecode"]).value == EIGEN)
-    for sleutel, waarde in waarden.items():
-        ws.cell(rij, kolommen[sleutel]).value = waarde
+    for sleutel, waarde in waarden.items():  # Invoer (format 2): one row per gemeente × invoer
+        rij = next(r[0].row for r in rijen
+                   if ws.cell(r[0].row, kolommen["gemeentecode"]).value == EIGEN
+                   and ws.cell(r[0].row, kolommen["invoer"]).value == sleutel)
+        ws.cell(rij, kolommen["waarde"]).value = waarde
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

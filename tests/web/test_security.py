@@ -350,9 +350,10 @@ def _gewijzigd(data: bytes) -> bytes:
     ws = wb["Invoer"]
     kop = next(r for r in ws.iter_rows() if any(c.value == "gemeentecode" for c in r))
     kolom = {c.value: c.column for c in kop}
-    for r in ws.iter_rows(min_row=kop[0].row + 1):
-        if ws.cell(r[0].row, kolom["gemeentecode"]).value == EIGEN:
-            cel = ws.cell(r[0].row, kolom["leerplichtigen"])
+    for r in ws.iter_rows(min_row=kop[0].row + 1):  # one row per gemeente × invoer
+        if (ws.cell(r[0].row, kolom["gemeentecode"]).value == EIGEN
+                and ws.cell(r[0].row, kolom["invoer"]).value == "leerplichtigen"):
+            cel = ws.cell(r[0].row, kolom["waarde"])
             cel.value = round(float(cel.value) * 1.1)
     buf = io.BytesIO()
     wb.save(buf)

@@ -37,9 +37,27 @@ def _sleutels(ws, rij=3) -> dict[str, int]:
 
 
 def _rijen(ws) -> dict[str, int]:
+    """gemeentecode → row (Resultaat; on Invoer the first row of the gemeente)."""
     kolom = _sleutels(ws)["gemeentecode"]
-    return {ws.cell(r, kolom).value: r for r in range(4, ws.max_row + 1)
-            if ws.cell(r, kolom).value}
+    uit: dict[str, int] = {}
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, kolom).value:
+            uit.setdefault(ws.cell(r, kolom).value, r)
+    return uit
+
+
+def _zet_invoer(wb, code: str, sleutel: str, waarde) -> None:
+    """Invoer (format 2, one row per gemeente × invoer): an invoer's value, or ``jaar`` on
+    every row of the gemeente."""
+    ws = wb["Invoer"]
+    k = _sleutels(ws)
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, k["gemeentecode"]).value != code:
+            continue
+        if sleutel == "jaar":
+            ws.cell(r, k["jaar"]).value = waarde
+        elif ws.cell(r, k["invoer"]).value == sleutel:
+            ws.cell(r, k["waarde"]).value = waarde
 
 
 def _tellingen(app) -> tuple[int, ...]:
@@ -71,10 +89,8 @@ def _bewerk(data: bytes, meldingen: dict[str, float] | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb["Invoer"]
-    kolommen, rijen = _sleutels(ws), _rijen(ws)
     for code, waarde in (meldingen or {}).items():
-        ws.cell(rijen[code], kolommen["meldingen_16uur"]).value = waarde
+        _zet_invoer(wb, code, "meldingen_16uur", waarde)
     normen = wb["Normen"]
     nk = _sleutels(normen)
     for r in range(4, normen.max_row + 1):
@@ -151,23 +167,24 @@ def test_region_workbook_has_exactly_the_complete_members(client, auth, vul_invo
         in toelichting  # the region policy, as on the region page
 
 
-def test_region_workbook_of_mixed_normensets_is_refused_with_a_message_for_now(
-        client, auth, vul_invoer, activeer_andere_normenset):
-    """Until formatie.excel takes groepen (the workbook engineer's change): one normenset per
-    workbook, so a region whose members count with different ones gets a message, not a
-    workbook with other totals than its page."""
-    import inspect
-
-    from formatie.excel import exporteer_werkboek
-
-    if "groepen" in inspect.signature(exporteer_werkboek).parameters:
-        pytest.skip("exporteer_werkboek neemt groepen: test_regio.py vergelijkt de totalen")
+def test_region_workbook_of_mixed_normensets_downloads_and_its_upload_says_why_not_here(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    """Members in different normensets: one workbook with a group per normenset (its totals are
+    compared with the page in test_regio.py); the upload preview reads one normenset at a time
+    and says so, saving nothing."""
     vul_invoer(EIGEN)
     activeer_andere_normenset()
     vul_invoer(BUUR)
     auth.als("regio")
-    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx", follow_redirects=True)
-    assert r.status_code == 200 and "verschillende normensets" in r.text
+    r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200 and r.mimetype == XLSX
+    wb = _open(r.data)
+    assert len({c.value for c in next(wb["Resultaat"].iter_cols(min_col=3, max_col=3,
+                                                               min_row=4))}) == 2
+    voor = _tellingen(app)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", r.data)
+    assert r.status_code == 422 and "meer dan één normenset" in r.text
+    assert "niets opgeslagen" in r.text and _tellingen(app) == voor
 
 
 def test_region_without_figures_redirects_with_message(client, auth):
@@ -318,6 +335,57 @@ def test_unchanged_workbook_offers_nothing_to_save(client, auth, vul_invoer):
     r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
     assert r.status_code == 200 and "geen wijzigingen" in r.text
     assert "Opslaan als invoer" not in r.text
+    assert "tegen zichzelf gecontroleerd" in r.text  # the download carries its results
+
+
+def test_typed_over_result_is_refused_naming_the_cell(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = _cel(_werkboek_van(client), "Resultaat", EIGEN, "fte_leerplicht", 143.98)
+    voor = _tellingen(app)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+    assert r.status_code == 422
+    assert "Resultaat!D4 hoort een formule te bevatten, maar bevat &#39;143.98&#39;" in r.text
+    assert "niets opgeslagen" in r.text and _tellingen(app) == voor
+
+
+def test_workbook_without_stored_results_gets_the_unchecked_notice(client, auth, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload",
+                _bewerk(_werkboek_van(client), uren={"behandeling_16uur": 6.0}))
+    assert r.status_code == 200
+    assert "kon niet tegen zichzelf worden gecontroleerd" in r.text
+
+
+def test_scenario_columns_are_saved_with_the_scenario(client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    data = _werkboek_van(client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    normen = wb["Normen"]
+    k = _sleutels(normen)
+    for r in range(4, normen.max_row + 1):
+        if normen.cell(r, k["taak"]).value == "behandeling_16uur":
+            normen.cell(r, k["scenario"]).value = 9.0
+    ws = wb["Invoer"]
+    ki = _sleutels(ws)
+    for r in range(4, ws.max_row + 1):
+        if ws.cell(r, ki["invoer"]).value == "thuiszitters":
+            ws.cell(r, ki["scenario"]).value = 40
+    uit = io.BytesIO()
+    wb.save(uit)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", uit.getvalue())
+    assert r.status_code == 200 and "Scenariokolommen" in r.text
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "scenario", "naam": "Scenario uit Excel"})
+    assert r.status_code == 302
+    with app.app_context():
+        s = db.session.scalar(select(Scenario))
+        assert s.parameters["uren"] == {"behandeling_16uur": 9.0}
+        assert s.overrides == {EIGEN: {"thuiszitters": 40.0}}
 
 
 # =============================================================================================
@@ -352,8 +420,11 @@ def _cel(data: bytes, blad: str, code: str, sleutel: str, waarde) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb[blad]
-    ws.cell(_rijen(ws)[code], _sleutels(ws)[sleutel]).value = waarde
+    if blad == "Invoer":
+        _zet_invoer(wb, code, sleutel, waarde)
+    else:
+        ws = wb[blad]
+        ws.cell(_rijen(ws)[code], _sleutels(ws)[sleutel]).value = waarde
     uit = io.BytesIO()
     wb.save(uit)
     return uit.getvalue()
