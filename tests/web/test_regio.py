@@ -132,13 +132,6 @@ def test_a_region_with_mixed_normensets_has_one_total_on_every_surface(
 
 def test_the_region_workbook_of_mixed_normensets_has_the_same_total(
         client, auth, app, vul_invoer, activeer_andere_normenset):
-    import inspect
-
-    from formatie.excel import exporteer_werkboek
-
-    if "groepen" not in inspect.signature(exporteer_werkboek).parameters:
-        pytest.skip("wacht op formatie.excel.exporteer_werkboek(groepen=…) van de "
-                    "werkboek-engineer; de lead verwijdert deze skip bij het samenvoegen")
     import io
 
     import openpyxl
