@@ -213,7 +213,7 @@ def _lees(doel: Doel):
         return None, _fout_pagina(doel, [
             f"{naam}: dit werkboek rekent met meer dan één normenset ("
             + ", ".join(g.basis.label for g in werkboek.groepen) + "). Terugzetten op deze "
-            "pagina kan per normenset; lees het in met 'formatie import'. Er is niets "
+            "pagina kan per normenset; lees het in met 'formatie importeer'. Er is niets "
             "opgeslagen."], 422, naam)
     return (werkboek, gevonden["rij"], naam, opmerkingen + list(werkboek.opmerkingen)), None
 

@@ -332,7 +332,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:
-    """An invoer CSV that 'formatie calculate' reads back (decimal point, full precision)."""
+    """An invoer CSV that 'formatie bereken' reads back (decimal point, full precision)."""
     referentie = load_referentie()
     buffer = io.StringIO()
     schrijver = csv.writer(buffer, lineterminator="\n")
@@ -392,7 +392,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                              f"{groep.normenset.label} geschreven naar {toml_pad}:")
             berichten += [f"  {w.sleutel}: {w.veld} {w.oud} → {w.nieuw} ({w.blad}!{w.cel})"
                           for w in groep.normwijzigingen]
-            berichten.append(f"Bereken met: formatie calculate {csv_pad} --normen {toml_pad}")
+            berichten.append(f"Bereken met: formatie bereken {csv_pad} --normen {toml_pad}")
         if groep.scenario is not None or groep.scenario_volume:
             scenario = groep.scenario or Scenario(
                 naam=f"Scenario uit het werkboek ({groep.basis.label})",
@@ -530,16 +530,18 @@ def _parser() -> argparse.ArgumentParser:
         prog="formatie",
         description="Formatietool leerplicht en Doorstroompunt: benodigde fte per gemeente.",
         epilog="Hulp bij een opdracht: formatie OPDRACHT --help. Voorbeeld: "
-               "formatie calculate --landelijk",
+               "formatie bereken --landelijk",
     )
     p.add_argument("--version", action="version", version=f"formatie {__version__}",
                    help="toon het versienummer en stop")
     sub = p.add_subparsers(dest="opdracht", required=True, metavar="OPDRACHT",
                            title="opdrachten")
 
-    def opdracht(naam: str, uitleg: str) -> argparse.ArgumentParser:
-        return sub.add_parser(naam, help=uitleg, description=uitleg[:1].upper() + uitleg[1:]
-                              + ".")
+    def opdracht(naam: str, engels: str | None, uitleg: str) -> argparse.ArgumentParser:
+        """A subcommand with its Dutch name; the English name of earlier versions stays an
+        alias, so existing scripts keep working."""
+        return sub.add_parser(naam, aliases=[engels] if engels else [], help=uitleg,
+                              description=uitleg[:1].upper() + uitleg[1:] + ".")
 
     def normen(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--normen", metavar="BESTAND.toml",
@@ -550,10 +552,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="invoerbestand: gemeentecode, jaar (optioneel) en een kolom per "
                              "invoer; ',' met decimale punt of ';' met decimale komma")
 
-    c = opdracht("calculate", "bereken fte uit een invoerbestand (CSV)")
+    c = opdracht("bereken", "calculate", "bereken fte uit een invoerbestand (CSV)")
     invoer(c)
     normen(c)
-    c.add_argument("--format", choices=("table", "json", "csv"), default="table",
+    c.add_argument("--formaat", "--format", dest="format",
+                   choices=("tabel", "table", "json", "csv"), default="tabel",
                    help="uitvoer als tabel (standaard), JSON of CSV")
     c.add_argument("--ontbrekend-is-nul", action="store_true",
                    help="ontbrekende invoerkolommen en lege cellen tellen als 0")
@@ -562,10 +565,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--keten", action="store_true", help="toon de keten per taak per gemeente")
     c.add_argument("--onzekerheid", action="store_true",
                    help="voeg P10/P50/P80/P90 toe (Monte Carlo, 10.000 trekkingen die uit de "
-                   "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --format json)")
+                   "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --formaat json)")
     c.set_defaults(func=cmd_calculate)
 
-    t = opdracht("template", "leeg invoerbestand (CSV) met een rij per gemeente")
+    t = opdracht("sjabloon", "template", "leeg invoerbestand (CSV) met een rij per gemeente")
     normen(t)
     t.add_argument("--regio", metavar="MCxx", help="alleen de gemeenten van deze regio")
     t.add_argument("--jaar", type=int, help="vul de kolom jaar alvast in")
@@ -574,21 +577,23 @@ def _parser() -> argparse.ArgumentParser:
                         "(zo opent Excel het in kolommen)")
     t.set_defaults(func=cmd_template)
 
-    nm = opdracht("norms", "controleer en toon een normenset")
+    nm = opdracht("normen", "norms", "controleer en toon een normenset")
     normen(nm)
     nm.set_defaults(func=cmd_norms)
 
-    va = opdracht("valideer", "houd de normenset tegen gepubliceerde bezetting en normen "
+    va = opdracht("valideer", None, "houd de normenset tegen gepubliceerde bezetting en normen "
                   "(formatie/data/referentiepunten.csv)")
     normen(va)
-    va.add_argument("--format", choices=("table", "json"), default="table",
+    va.add_argument("--formaat", "--format", dest="format", choices=("tabel", "table", "json"),
+                    default="tabel",
                     help="uitvoer als tabel (standaard) of JSON")
     va.set_defaults(func=cmd_valideer)
 
-    r = opdracht("regios", "toon de 40 Doorstroompuntregio's")
+    r = opdracht("regios", None, "toon de 40 Doorstroompuntregio's")
     r.set_defaults(func=cmd_regios)
 
-    ex = opdracht("export", "scenariowerkboek (Excel, .xlsx) met rekenende formules")
+    ex = opdracht("exporteer", "export",
+                  "scenariowerkboek (Excel, .xlsx) met rekenende formules")
     invoer(ex)
     normen(ex)
     ex.add_argument("-o", "--uitvoer", required=True, metavar="SCENARIO.xlsx",
@@ -607,9 +612,10 @@ def _parser() -> argparse.ArgumentParser:
                     "Gevoeligheid (tornado) toe")
     ex.set_defaults(func=cmd_export)
 
-    im = opdracht("import", "lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
+    im = opdracht("importeer", "import",
+                  "lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
     im.add_argument("werkboek", metavar="SCENARIO.xlsx",
-                    help="het werkboek van 'formatie export' of de webapp, bewerkt in Excel")
+                    help="het werkboek van 'formatie exporteer' of de webapp, bewerkt in Excel")
     normen(im)
     im.add_argument("-o", "--uitvoer", required=True, metavar="INVOER.csv",
                     help="het invoerbestand dat geschreven wordt")
@@ -618,11 +624,12 @@ def _parser() -> argparse.ArgumentParser:
                          "INVOER.normen.toml)")
     im.set_defaults(func=cmd_import)
 
-    ka = opdracht("calibrate", "schat normuren uit werkelijke bezetting (CSV)")
+    ka = opdracht("kalibreer", "calibrate", "schat normuren uit werkelijke bezetting (CSV)")
     ka.add_argument("data", metavar="DATA.csv",
                     help="gemeentecode, jaar, de invoerkolommen en fte_<functie> per rij")
     normen(ka)
-    ka.add_argument("--format", choices=("table", "json"), default="table",
+    ka.add_argument("--formaat", "--format", dest="format", choices=("tabel", "table", "json"),
+                    default="tabel",
                     help="uitvoer als tabel (standaard) of JSON")
     ka.add_argument("-o", "--uitvoer", metavar="NIEUW.toml",
                     help="schrijf de gekalibreerde normenset naar dit bestand")
@@ -644,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if getattr(args, "onzekerheid", False) and args.format != "json":
-        parser.error("--onzekerheid werkt met --format json")
+        parser.error("--onzekerheid werkt met --formaat json")
     try:
         return args.func(args)
     except InvoerFout as fout:

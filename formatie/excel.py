@@ -500,7 +500,7 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, w: _Werkboek, notitie, invoer_bro
         "Sorteren en filteren mag op elk blad: elke formule zoekt haar rij op sleutel "
         "(gemeentecode, normenset, taak, functie). Verander de sleutelrijen (grijze cursieve rij "
         "3), de sleutelkolommen en de bladnamen niet.",
-        "Terugzetten: lees het bewaarde werkboek in met 'formatie import' of upload het in de "
+        "Terugzetten: lees het bewaarde werkboek in met 'formatie importeer' of upload het in de "
         "webapplicatie. Het werkboek wordt dan tegen zichzelf gecontroleerd: een overschreven "
         "formule wordt geweigerd.",
         "De bladen zijn beveiligd zonder wachtwoord, zodat alleen de invoercellen te wijzigen "

@@ -308,3 +308,17 @@ def test_calculate_says_nothing_about_skipping_when_every_row_is_filled(capsys, 
     code, _, err = run(capsys, "calculate", str(invoer), "--normen", str(data_dir / "klein.toml"),
                        "--format", "csv")
     assert code == 0 and err == ""
+
+
+def test_the_subcommands_speak_dutch_and_the_english_names_of_earlier_versions_still_work(
+        capsys, tmp_path):
+    assert main(["bereken", "--landelijk", "--formaat", "json"]) == 0
+    nederlands = json.loads(capsys.readouterr().out)
+    assert main(["calculate", "--landelijk", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == nederlands
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    hulp = capsys.readouterr().out
+    for naam in ("bereken", "sjabloon", "normen", "valideer", "regios", "exporteer",
+                 "importeer", "kalibreer"):
+        assert naam in hulp
