@@ -305,4 +305,4 @@ def test_keyboard_only_form_journey(live, page):
     page.wait_for_url(f"{live.url}/gemeente/{EIGEN}/{JAAR}/resultaat")
     _versie, opgeslagen, bezetting, status = _invoer_uit_db(live, EIGEN)
     assert status == "ingediend" and opgeslagen == waarden
-    assert bezetting == {"leerplicht": 1.5, "doorstroompunt": 1.5}
+    assert bezetting == {"leerplicht": 1.5}  # the Doorstroompunt bezetting is regional
