@@ -8,10 +8,11 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.invoerform import InvoerFormBase, invoer_form
 from app.models import AuditEntry, Invoer
 from formatie.doelgroepen import doelgroepen
 from formatie.getallen import format_getal
-from formatie.normenset_toml import standaard_normenset
+from formatie.normenset_toml import GERESERVEERDE_SLEUTELS, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import doelgroep_schattingen, uitleg
 
@@ -459,3 +460,15 @@ def test_history_form_audits_setting_a_missing_normenset(client, auth, app, vul_
         velden = {(a.field, a.old, a.new) for a in db.session.scalars(
             select(AuditEntry).where(AuditEntry.invoer_id == rij.id))}
     assert velden == {("meldingen_16uur", "5.0", "6.0"), ("normenset", None, NORMENSET.label)}
+
+
+def test_every_name_the_invoer_form_uses_is_reserved_for_invoer_sleutels(app, klein_normenset):
+    """An invoer sleutel becomes a form attribute: one named like the form's own fields or
+    methods (``version``, ``meta``, ``validate`` …) would break every save (issue 12, point 7)."""
+    with app.test_request_context():
+        velden = set(invoer_form(klein_normenset).__dict__)
+    namen = {n for n in set(dir(InvoerFormBase)) | velden
+             if re.fullmatch(r"[a-z][a-z0-9_]{0,62}", n)}
+    eigen = set(klein_normenset.invoer_sleutels) | {f"bezetting_{f}" for f in
+                                                    klein_normenset.functie_sleutels}
+    assert namen - eigen - GERESERVEERDE_SLEUTELS == set()
