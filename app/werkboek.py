@@ -44,6 +44,7 @@ from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
 from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
+from formatie.tekst import heeft_stuurteken
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
@@ -56,6 +57,7 @@ from .models import Normenset as NormensetRij
 from .models import Scenario as ScenarioRij
 from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, huidige_invoer, sla_op
+from .zichtbaarheid import zichtbare_normenset
 
 bp = Blueprint("werkboek", __name__)
 
@@ -193,13 +195,15 @@ def _lees(doel: Doel):
     opmerkingen: list[str] = []
 
     def zoek(naam_ns: str, versie: str) -> Normenset:
-        rij = db.session.scalar(select(NormensetRij).where(NormensetRij.naam == naam_ns,
-                                                           NormensetRij.versie == versie))
+        # Through the /normen visibility rule: another gemeente's own normenset is as unknown
+        # here as one that does not exist, with the same words (no hint that it exists).
+        rij = None if heeft_stuurteken(naam_ns + versie) else zichtbare_normenset(
+            current_user, naam_ns, versie)
         if rij is None:
             rij = actieve_rij()
-            opmerkingen.append(f"Het werkboek is gemaakt met normenset '{naam_ns}' (versie "
-                               f"{versie}), die hier niet bekend is; het is vergeleken met de "
-                               f"actieve normenset {rij.label}.")
+            opmerkingen.append("Het werkboek is gemaakt met een normenset die u hier niet kunt "
+                               "gebruiken (onbekend, of van een andere gemeente of regio); het "
+                               f"is vergeleken met de actieve normenset {rij.label}.")
         gevonden["rij"] = rij
         return als_normenset(rij)
 

@@ -28,6 +28,7 @@ from .normenset import (
 )
 from .parameters import melding
 from .problemen import InvoerFout, Probleem
+from .tekst import STUURTEKEN_MELDING, heeft_stuurteken
 
 NORMEN = resources.files("formatie") / "normen"
 #: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
@@ -287,10 +288,33 @@ def _laad_toml(tekst: str, bestand: str) -> dict:
     raise InvoerFout([fout], bestand)
 
 
+def _stuurtekens(doc: dict) -> list[tuple]:
+    """Places (as for ``_toml_regels``) of every key or text holding a control character (TOML's
+    ``\\u0000`` escapes let any through). Iterative; the nesting is bounded by the guard."""
+    uit, stapel = [], [((), doc)]
+    while stapel:
+        plaats, waarde = stapel.pop()
+        if isinstance(waarde, str):
+            if heeft_stuurteken(waarde):
+                uit.append(plaats)
+        elif isinstance(waarde, dict):
+            for k, v in waarde.items():
+                if heeft_stuurteken(k):
+                    uit.append(plaats)
+                else:
+                    stapel.append(((*plaats, k), v))
+        elif isinstance(waarde, list):
+            stapel.extend(((*plaats, i), v) for i, v in enumerate(waarde))
+    return sorted(uit, key=str)
+
+
 def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     """Parse and fully validate a normenset from TOML text; raise InvoerFout with every problem."""
     doc = _laad_toml(tekst, bestand)
     c = _Controleur(_toml_regels(tekst))
+    for plaats in _stuurtekens(doc):
+        c.fout(plaats, f"{'.'.join(str(p) for p in plaats) or 'normenset'}: de tekst "
+                       f"{STUURTEKEN_MELDING}")
     c.onbekend(doc, (), _TOP_SLEUTELS, "normenset")
     naam = c.tekst(doc, (), "naam", "normenset")
     versie = doc.get("versie")

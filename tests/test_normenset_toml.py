@@ -60,3 +60,11 @@ def test_a_reserved_invoer_sleutel_is_refused(klein_tekst, sleutel):
 
 def test_the_reserved_names_are_all_valid_sleutels_so_none_is_dead_weight():
     assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,62}", s) for s in GERESERVEERDE_SLEUTELS)
+
+
+def test_a_control_character_escaped_into_a_name_is_refused_with_its_line(klein_tekst):
+    tekst = klein_tekst.replace('naam = "Functie B"', 'naam = "Functie\\u0000B"')
+    assert "n.toml, regel 15: functie.b.naam: de tekst bevat een onzichtbaar stuurteken " \
+           "(zoals een NUL-teken). Verwijder het en probeer het opnieuw." in _meldingen(tekst)
+    assert parse_normenset(klein_tekst.replace('naam = "Functie B"',
+                                               'naam = "Functie\\tB"')).functies[1].naam

@@ -150,3 +150,45 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
             r = client.get(f"/normen/{normenset_id}")
             assert r.status_code == (200 if versie in zichtbaar else 404), (rol, versie)
             assert (versie in lijst) == (versie in zichtbaar), (rol, versie)
+
+
+def test_a_gemeentes_own_normensets_are_visible_to_its_colleagues_and_its_region(
+        client, auth, app):
+    """Issue 12, point 13 (and the README): a normenset that a gemeente (Excel import) or a
+    region (kalibratie) made is visible to whoever may see that gemeente or region."""
+    with app.app_context():
+        def gebruiker(email, role, gemeente=None, regio=None):
+            u = User(email=email, role=role, gemeente_code=gemeente, regio_code=regio,
+                     password_hash="x", active=True)
+            db.session.add(u)
+            db.session.flush()
+            return u
+
+        def rij(versie, door):
+            n = NormensetRij(naam="Standaard 2026", versie=versie, actief=False,
+                             toml=STANDAARD.replace('versie = "2026.1"', f'versie = "{versie}"'),
+                             uploaded_by=door.id)
+            db.session.add(n)
+            db.session.flush()
+            return n.id
+
+        maker = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
+        regio = db.session.scalar(select(User).where(User.email == "regio@test.nl"))
+        sessies = {
+            "collega": gebruiker("collega@test.nl", "gemeente", EIGEN).get_id(),
+            "regiocollega": gebruiker("regio2@test.nl", "regio", regio=EIGEN_REGIO).get_id(),
+            "ander": db.session.scalar(select(User).where(
+                User.email == "utrecht@test.nl")).get_id(),
+            "regio": regio.get_id(),
+        }
+        excel, kalibratie = rij("eigen-excel", maker), rij("regio-kalibratie", regio)
+        db.session.commit()
+    verwacht = {"collega": {excel}, "regio": {excel, kalibratie},
+                "regiocollega": {excel, kalibratie}, "ander": set()}
+    for wie, zichtbaar in verwacht.items():
+        with client.session_transaction() as sessie:
+            sessie.clear()
+            sessie["_user_id"] = sessies[wie]
+        for normenset_id in (excel, kalibratie):
+            assert client.get(f"/normen/{normenset_id}").status_code == (
+                200 if normenset_id in zichtbaar else 404), (wie, normenset_id)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Gemeente, Invoer, Scenario, WerkboekUpload, utcnow
+from app.models import AuditEntry, Gemeente, Invoer, Scenario, User, WerkboekUpload, utcnow
 from app.models import Normenset as NormensetRij
 from app.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
@@ -645,3 +645,50 @@ def test_imported_norms_versions_stay_within_the_column(client, auth, app, vul_i
         versies = sorted(db.session.scalars(select(NormensetRij.versie)
                                             .where(NormensetRij.versie.like("%-excel%"))))
     assert set(versies) == {"v" * 44 + "-excel", "v" * 42 + "-excel-2"}
+
+
+# =============================================================================================
+# Hostile uploads (issue 12)
+# =============================================================================================
+
+
+def _herkomst(data: bytes, versie: str) -> bytes:
+    """The workbook with the named cell ``normenset_versie`` on Toelichting set to ``versie``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    blad, ref = next(iter(wb.defined_names["normenset_versie"].destinations))
+    wb[blad][ref.replace("$", "")] = versie
+    uit = io.BytesIO()
+    wb.save(uit)
+    return uit.getvalue()
+
+
+def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
+        client, auth, app, vul_invoer):
+    """Issue 12, point 2: the name in Toelichting goes through the /normen visibility rule, and
+    a hidden normenset reads exactly like one that does not exist."""
+    vul_invoer(EIGEN)
+    with app.app_context():
+        utrecht = db.session.scalar(select(User.id).where(User.email == "utrecht@test.nl"))
+        basis = actieve_rij()
+        verborgen = NormensetRij(naam=basis.naam, versie="utrecht-excel", actief=False,
+                                 toml=basis.toml.replace(f'versie = "{basis.versie}"',
+                                                         'versie = "utrecht-excel"'),
+                                 uploaded_by=utrecht)
+        db.session.add(verborgen)
+        db.session.commit()
+        verborgen_id, actief_id = verborgen.id, basis.id
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    antwoorden = {}
+    for versie in ("utrecht-excel", "bestaat-niet"):
+        r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _herkomst(data, versie))
+        assert r.status_code == 200, r.text[:2000]
+        antwoorden[versie] = re.sub(r"/upload/[A-Za-z0-9_-]+/", "/upload/T/", r.text)
+    assert antwoorden["utrecht-excel"] == antwoorden["bestaat-niet"]
+    assert "die u hier niet kunt gebruiken" in antwoorden["utrecht-excel"]
+    with app.app_context():
+        payloads = [u.payload for u in db.session.scalars(select(WerkboekUpload))]
+    assert [p["normenset_id"] for p in payloads] == [actief_id, actief_id]
+    assert client.get(f"/normen/{verborgen_id}").status_code == 404
