@@ -414,7 +414,8 @@ def test_stored_text_is_escaped(app, client, auth, gevuld):
 def test_path_traversal(client, auth, pad):
     auth.als("beheerder")
     r = client.get(pad)
-    assert r.status_code in (404, 308), (pad, r.status_code)
+    verwacht = (422,) if "%00" in pad else (404, 308)  # a NUL is refused as input (issue 12)
+    assert r.status_code in verwacht, (pad, r.status_code)
     assert b"SECRET" not in r.data and b"secret_key" not in r.data.lower()
     r.close()
 
