@@ -30,7 +30,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
@@ -63,6 +63,11 @@ bp = Blueprint("werkboek", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GELDIGHEID = timedelta(hours=1)
+#: Pending previews (WerkboekUpload rows, up to a few MB of JSON each): a user's oldest beyond
+#: this number is dropped when they upload another; beyond the total, uploads wait (429).
+#: Both can be set in the app config (WERKBOEK_VOORBEELDEN_PER_GEBRUIKER, …_TOTAAL).
+VOORBEELDEN_PER_GEBRUIKER = 3
+VOORBEELDEN_TOTAAL = 200
 MAX_NAAM = 200
 
 
@@ -317,16 +322,36 @@ def _upload(scope: str, code: str, jaar: int):
     problemen = _controleer_gemeenten(doel, werkboek)
     if problemen:
         return _fout_pagina(doel, problemen, 422, bestand)
+    if not _ruimte_voor_voorbeeld():
+        return _fout_pagina(doel, ["Er wachten nu te veel voorbeelden van uploads op "
+                                   "bevestiging. Probeer het over enkele minuten opnieuw; er is "
+                                   "niets opgeslagen."], 429, bestand)
     payload = _voorbeeld(doel, werkboek, basis_rij)
     payload.update(bestand=bestand, opmerkingen=opmerkingen)
     nu = utcnow()
-    db.session.execute(delete(WerkboekUpload).where(WerkboekUpload.expires_at < nu))
     upload = WerkboekUpload(token=secrets.token_urlsafe(32), user_id=current_user.id,
                             scope=scope, scope_code=doel.code, jaar=jaar, payload=payload,
                             created_at=nu, expires_at=nu + GELDIGHEID)
     db.session.add(upload)
     db.session.commit()
     return _toon_voorbeeld(doel, upload)
+
+
+def _ruimte_voor_voorbeeld() -> bool:
+    """Make room for one more pending preview of the current user: drop expired ones and this
+    user's oldest beyond the per-user cap; False when the total cap is still reached."""
+    config = current_app.config
+    per_gebruiker = config.get("WERKBOEK_VOORBEELDEN_PER_GEBRUIKER", VOORBEELDEN_PER_GEBRUIKER)
+    totaal = config.get("WERKBOEK_VOORBEELDEN_TOTAAL", VOORBEELDEN_TOTAAL)
+    db.session.execute(delete(WerkboekUpload).where(WerkboekUpload.expires_at < utcnow()))
+    eigen = list(db.session.scalars(
+        select(WerkboekUpload.id).where(WerkboekUpload.user_id == current_user.id)
+        .order_by(WerkboekUpload.created_at.desc(), WerkboekUpload.id.desc())))
+    if len(eigen) >= per_gebruiker:
+        db.session.execute(delete(WerkboekUpload).where(
+            WerkboekUpload.id.in_(eigen[per_gebruiker - 1:])))
+    db.session.commit()
+    return db.session.scalar(select(func.count()).select_from(WerkboekUpload)) < totaal
 
 
 def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,

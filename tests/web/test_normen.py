@@ -2,6 +2,7 @@
 
 import io
 
+import vijandig
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -192,3 +193,14 @@ def test_a_gemeentes_own_normensets_are_visible_to_its_colleagues_and_its_region
         for normenset_id in (excel, kalibratie):
             assert client.get(f"/normen/{normenset_id}").status_code == (
                 200 if normenset_id in zichtbaar else 404), (wie, normenset_id)
+
+
+def test_hostile_toml_is_refused_with_422_not_500(client, auth, app):
+    """Issue 12, point 6: nesting 5,000 deep and a 5,000-digit integer crashed tomllib."""
+    auth.als("beheerder")
+    voor = aantal(app)
+    for tekst, melding in ((vijandig.diepe_toml(), "lagen diep genest"),
+                           (vijandig.reuzengetal_toml(), "een getal heeft te veel cijfers")):
+        r = upload(client, tekst)
+        assert r.status_code == 422 and melding in r.text
+    assert aantal(app) == voor

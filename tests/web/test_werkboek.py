@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import warnings
@@ -692,3 +693,50 @@ def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
         payloads = [u.payload for u in db.session.scalars(select(WerkboekUpload))]
     assert [p["normenset_id"] for p in payloads] == [actief_id, actief_id]
     assert client.get(f"/normen/{verborgen_id}").status_code == 404
+
+
+def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vul_invoer):
+    """Issue 12, point 9: 5 × 2 MB uploads stored 18 MB for an hour."""
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("gemeente")
+    meldingen = _invoer(app, EIGEN).waarden["meldingen_16uur"] + 1
+    data = _bewerk(client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data,
+                   {EIGEN: meldingen})
+    tokens = []
+    for _ in range(4):
+        r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+        assert r.status_code == 200
+        tokens.append(_token(r.text))
+    with app.app_context():
+        bewaard = set(db.session.scalars(select(WerkboekUpload.token)))
+    assert bewaard == set(tokens[1:])  # the oldest made room
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{tokens[0]}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 404
+    app.config["WERKBOEK_VOORBEELDEN_TOTAAL"] = 3
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", data)
+    assert r.status_code == 429 and "te veel voorbeelden" in r.text
+    with app.app_context():
+        assert set(db.session.scalars(select(WerkboekUpload.token))) == bewaard
+
+
+@pytest.mark.parametrize(("bestand", "melding"), [
+    ("dimensiebom", "het blad 'Toelichting' is te groot om te lezen (een opgegeven bereik van "
+                    "A1:XFD1048576)"),
+    ("miljoen_rijen", "het blad 'Invoer' is te groot om te lezen (meer dan 50.000 rijen)"),
+])
+def test_a_workbook_beyond_the_reading_budget_is_refused_with_422(client, auth, app, request,
+                                                                  bestand, melding):
+    """Issue 12, points 1 and 3: these kept a worker busy until its timeout."""
+    auth.als("beheerder")
+    voor = _tellingen(app)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", request.getfixturevalue(bestand),
+                naam="aanval.xlsx")
+    # the test client spools a body over 500 KB to a temporary file that it does not close
+    r.request.environ["wsgi.input"].close()
+    assert r.status_code == 422
+    assert f"aanval.xlsx: {melding}" in html.unescape(r.text)
+    assert _tellingen(app) == voor
