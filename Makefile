@@ -30,8 +30,8 @@ instance/.gitkeep:
 run: $(STAMP) instance/.gitkeep
 	$(BIN)/flask --app app init
 	@$(BIN)/flask --app app demo
-	@SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -w 2 \
-		-b 127.0.0.1:$${PORT:-5000} --access-logfile - 'app:create_app()'
+	@SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -c gunicorn.conf.py \
+		'app:create_app()'
 
 # The whole suite (ruff first). A PostgreSQL on 127.0.0.1:5432 is found by tests/conftest.py,
 # which creates a throwaway database for the run and drops it afterwards; the run ends with
