@@ -68,3 +68,14 @@ def test_a_control_character_escaped_into_a_name_is_refused_with_its_line(klein_
            "(zoals een NUL-teken). Verwijder het en probeer het opnieuw." in _meldingen(tekst)
     assert parse_normenset(klein_tekst.replace('naam = "Functie B"',
                                                'naam = "Functie\\tB"')).functies[1].naam
+
+
+def test_norm_hours_of_1e308_are_refused(klein_tekst):
+    """Issue 12: upper bounds of norm values come from the parameter table (formatie.parameters);
+    here only the hostile input: 1e308 hours, with laag and hoog around it so that only an
+    upper bound can refuse it."""
+    tekst = re.sub(r"(?m)^uren = 3\nuren_laag = 2\nuren_hoog = 4$",
+                   "uren = 1e308\nuren_laag = 1e308\nuren_hoog = 1e308", klein_tekst, count=1)
+    assert tekst != klein_tekst
+    with pytest.raises(InvoerFout):
+        parse_normenset(tekst, "n.toml")

@@ -1,6 +1,7 @@
 """Normensets: list, view, upload (validated, every problem with its line), activate."""
 
 import io
+import re
 
 import vijandig
 from markupsafe import escape
@@ -203,4 +204,17 @@ def test_hostile_toml_is_refused_with_422_not_500(client, auth, app):
                            (vijandig.reuzengetal_toml(), "een getal heeft te veel cijfers")):
         r = upload(client, tekst)
         assert r.status_code == 422 and melding in r.text
+    assert aantal(app) == voor
+
+
+def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
+    """Issue 12 (hostile input): the bound itself lives in the parameter table."""
+    auth.als("beheerder")
+    voor = aantal(app)
+    tekst = re.sub(r"(?m)^uren = .*\nuren_laag = .*\nuren_hoog = .*$",
+                   "uren = 1e308\nuren_laag = 1e308\nuren_hoog = 1e308",
+                   STANDAARD.replace('versie = "2026.1"', 'versie = "groot"'), count=1)
+    assert "1e308" in tekst
+    r = upload(client, tekst)
+    assert r.status_code == 422
     assert aantal(app) == voor
