@@ -2,7 +2,8 @@
 
 Serves the app with gunicorn on loopback twice: with gunicorn.conf.py (gthread, as ``make run``)
 and, for comparison, the former ``gunicorn -w 2`` (sync workers). Each run opens ``--idle``
-TCP connections that send nothing, then times ``--requests`` GET /health (a new connection
+TCP connections that send nothing (``--half``: a request line and one header, then nothing:
+a slow client), then times ``--requests`` GET /health (a new connection
 each, 2 s timeout each) and reports p50/p95/max and the failures. Every loop is bounded.
 
     .venv/bin/python bench/bench_idle.py [--idle 50] [--requests 200] [--port 5620]
@@ -56,10 +57,12 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(10)
 
 
-def _meet(port: int, idle: int, aantal: int) -> dict:
+def _meet(port: int, idle: int, aantal: int, half: bool) -> dict:
     stil = []
     for _ in range(idle):
         s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        if half:  # a request line and no more (a slow client)
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
         stil.append(s)
     time.sleep(0.5)  # let the server accept them
     tijden, fouten = [], 0
@@ -86,6 +89,8 @@ def main() -> int:
     p.add_argument("--idle", type=int, default=50)
     p.add_argument("--requests", type=int, default=200)
     p.add_argument("--port", type=int, default=5620)
+    p.add_argument("--half", action="store_true",
+                   help="the connections send half a request instead of nothing")
     p.add_argument("--alleen-config", action="store_true",
                    help="skip the (slow) comparison with sync workers")
     args = p.parse_args()
@@ -101,10 +106,11 @@ def main() -> int:
             aantal = args.requests if i == 0 else min(args.requests, 10)
             proc = _start(config, port, database.url, Path(tmp))
             try:
-                m = _meet(port, args.idle, aantal)
+                m = _meet(port, args.idle, aantal, args.half)
             finally:
                 _stop(proc)
-            print(f"{config:30s} {args.idle} idle: /health p50 {m['p50']:7.1f} ms  "
+            soort = "half-open" if args.half else "idle"
+            print(f"{config:30s} {args.idle} {soort}: /health p50 {m['p50']:7.1f} ms  "
                   f"p95 {m['p95']:7.1f} ms  max {m['max']:7.1f} ms  "
                   f"failed {m['fouten']}/{m['n']}")
             if i == 0 and (m["p95"] >= 100 or m["fouten"]):
