@@ -19,6 +19,7 @@ import io
 import re
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -194,8 +195,10 @@ def controleer_budget(data: bytes, bestand: str = "werkboek",
         return tel_xlsx(data, budget, namen)
     except _Over as over:
         reden, deel = over.args[0], over.args[-1]
-    except (expat.ExpatError, zipfile.BadZipFile, ValueError, EOFError, OSError):
-        # a damaged part: openpyxl would fail on it too
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError,
+            NotImplementedError, RuntimeError):
+        # a damaged part (bad CRC, broken deflate stream, malformed XML, an unsupported
+        # compression method): openpyxl would fail on it too
         raise InvoerFout([Probleem("het werkboek kan niet worden gelezen: het bestand is "
                                    "beschadigd.")], bestand) from None
     rid = next((k[4:] for k, pad in namen.items() if k.startswith("rel:") and pad == deel), None)
