@@ -222,7 +222,7 @@ def _lees_herkomst(doc: dict, c: _Controleur) -> dict[str, str | None]:
     return uit
 
 
-_BASIS_STRING_EIND = re.compile(r'(?:[^"\\\n]|\\.)*("|\n|$)')
+_BASIS_STRING_EIND = re.compile(r'(?:[^"\\\n]|\\[^\n]?)*("|\n|$)')
 _TOML_TEKEN = re.compile(r"\"\"\"|'''|[\"'#\[\]{}\n]")
 
 
