@@ -288,34 +288,10 @@ def _laad_toml(tekst: str, bestand: str) -> dict:
     raise InvoerFout([fout], bestand)
 
 
-def _stuurtekens(doc: dict) -> list[tuple]:
-    """Places (as for ``_toml_regels``) of every key or text holding a control character (TOML's
-    ``\\u0000`` escapes let any through). Iterative; the nesting is bounded by the guard."""
-    uit, stapel = [], [((), doc)]
-    while stapel:
-        plaats, waarde = stapel.pop()
-        if isinstance(waarde, str):
-            if heeft_stuurteken(waarde):
-                uit.append(plaats)
-        elif isinstance(waarde, dict):
-            for k, v in waarde.items():
-                if heeft_stuurteken(k):
-                    uit.append(plaats)
-                else:
-                    stapel.append(((*plaats, k), v))
-        elif isinstance(waarde, list):
-            stapel.extend(((*plaats, i), v) for i, v in enumerate(waarde))
-    return sorted(uit, key=str)
-
-
 def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     """Parse and fully validate a normenset from TOML text; raise InvoerFout with every problem."""
     doc = _laad_toml(tekst, bestand)
     c = _Controleur(_toml_regels(tekst))
-    for plaats in _stuurtekens(doc):
-        c.fout(plaats, f"{'.'.join(str(p) for p in plaats) or 'normenset'}: de tekst "
-                       f"{STUURTEKEN_MELDING}")
-    c.onbekend(doc, (), _TOP_SLEUTELS, "normenset")
     naam = c.tekst(doc, (), "naam", "normenset")
     versie = doc.get("versie")
     if isinstance(versie, int | float) and not isinstance(versie, bool):
@@ -327,6 +303,12 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     if len(versie) > MAX_NORMENSET_VERSIE:
         c.fout(("versie",), f"normenset: de versie is {len(versie)} tekens lang; maximaal "
                             f"{MAX_NORMENSET_VERSIE}.")
+    # naam and versie are stored in their own columns and shown on one line: no control
+    # characters (TOML's \u0000 lets any through; PostgreSQL refuses NUL in a column). Other
+    # texts live only inside the TOML, which the writer escapes, and may hold any character.
+    for sleutel, waarde in (("naam", naam), ("versie", versie)):
+        if heeft_stuurteken(waarde, meerdere_regels=False):
+            c.fout((sleutel,), f"normenset: de {sleutel} {STUURTEKEN_MELDING}")
 
     herkomst = _lees_herkomst(doc, c)
     functies = _lees_functies(doc, c)

@@ -62,12 +62,16 @@ def test_the_reserved_names_are_all_valid_sleutels_so_none_is_dead_weight():
     assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,62}", s) for s in GERESERVEERDE_SLEUTELS)
 
 
-def test_a_control_character_escaped_into_a_name_is_refused_with_its_line(klein_tekst):
-    tekst = klein_tekst.replace('naam = "Functie B"', 'naam = "Functie\\u0000B"')
-    assert "n.toml, regel 15: functie.b.naam: de tekst bevat een onzichtbaar stuurteken " \
-           "(zoals een NUL-teken). Verwijder het en probeer het opnieuw." in _meldingen(tekst)
-    assert parse_normenset(klein_tekst.replace('naam = "Functie B"',
-                                               'naam = "Functie\\tB"')).functies[1].naam
+def test_a_control_character_escaped_into_the_name_or_versie_is_refused_with_its_line(
+        klein_tekst):
+    """Issue 12, point 8: naam and versie go into database columns (NUL: a 500 on PostgreSQL)."""
+    tekst = klein_tekst.replace('naam = "Klein"', 'naam = "Klein\\u0000"').replace(
+        'versie = "t1"', 'versie = "t\\u001b1"')
+    assert _meldingen(tekst)[:2] == [
+        "n.toml, regel 2: normenset: de naam bevat een onzichtbaar stuurteken (zoals een "
+        "NUL-teken). Verwijder het en probeer het opnieuw.",
+        "n.toml, regel 3: normenset: de versie bevat een onzichtbaar stuurteken (zoals een "
+        "NUL-teken). Verwijder het en probeer het opnieuw."]
 
 
 def test_norm_hours_of_1e308_are_refused(klein_tekst):
