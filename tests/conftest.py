@@ -21,8 +21,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, settings
 import vijandig
+from hypothesis import HealthCheck, settings
 
 from formatie.cli import landelijke_invoer
 from formatie.excel import exporteer_werkboek
