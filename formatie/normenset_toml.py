@@ -292,6 +292,7 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     """Parse and fully validate a normenset from TOML text; raise InvoerFout with every problem."""
     doc = _laad_toml(tekst, bestand)
     c = _Controleur(_toml_regels(tekst))
+    c.onbekend(doc, (), _TOP_SLEUTELS, "normenset")
     naam = c.tekst(doc, (), "naam", "normenset")
     versie = doc.get("versie")
     if isinstance(versie, int | float) and not isinstance(versie, bool):
