@@ -4,9 +4,11 @@ stream, before openpyxl sees the file.
 openpyxl's read-only mode trusts a sheet's ``<dimension ref="…"/>``: a 35 KB workbook that
 declares ``A1:XFD1048576`` makes it walk 1,048,576 rows of 16,384 empty cells. And a workbook
 within the byte limit can still hold a million real rows (hundreds of MB in memory). So every
-XML part of the zip is streamed through expat once, counting what is really there — rows, the
-highest row and column a cell names, cells, shared strings — and refused at the first cap it
-passes, or when the time budget runs out. A declared ``<dimension>`` larger than the caps is
+XML part of the zip is streamed once, counting what is really there — rows, the highest row and
+column a cell names, cells, shared strings — and refused at the first cap it passes, or when
+the time budget runs out. The count runs on the raw bytes with regular expressions (cells as
+Excel, LibreOffice and XlsxWriter write them: with an ``r`` reference); a part with cells
+without one is counted again exactly with expat. A declared ``<dimension>`` larger than the caps is
 refused too, because openpyxl would act on it even though the real cells are few.
 
 The caps are far above the largest real workbook (the national one: 342 gemeenten, see
@@ -36,12 +38,12 @@ class XlsxBudget:
     the caps stop every hostile file long before it.
     """
 
-    max_rijen: int = 50_000  # per sheet; the national workbook: 10,263 (Berekening)
-    max_kolommen: int = 1_000  # highest column index per sheet; national: 32
-    max_cellen_blad: int = 600_000  # per sheet; national: 102,621
-    max_cellen: int = 1_000_000  # all sheets together; national: ~116,000
-    max_teksten: int = 200_000  # shared strings (<si>); national: 912
-    max_seconden: float = 1.5  # CPU time of this thread; national: ~0.3 s
+    max_rijen: int = 50_000  # per sheet; the national workbook: 9,921 (Berekening)
+    max_kolommen: int = 1_000  # highest column index per sheet; national: 21
+    max_cellen_blad: int = 800_000  # per sheet; national: 158,721
+    max_cellen: int = 1_500_000  # all sheets together; national: 275,892
+    max_teksten: int = 200_000  # shared strings (<si>); national: 1,096
+    max_seconden: float = 1.5  # CPU time of this thread; national: ~0.4 s
 
 
 BUDGET = XlsxBudget()
@@ -143,6 +145,78 @@ class _Teller:
             raise _Over("het tellen duurde te lang")
 
 
+_NS = rb"<(?:[A-Za-z_][\w.\-]*:)?"
+_RIJ = re.compile(_NS + rb"row[\s/>]")
+_RIJ_NUMMER = re.compile(_NS + rb"row\s[^>]*?\br=\"(\d{1,12})\"")
+_CEL = re.compile(_NS + rb"c[\s/>]")
+_CEL_MET_REF = re.compile(_NS + rb"c\s[^>]*?\br=\"([A-Za-z]{1,3})(\d{1,12})\"")
+_TEKST = re.compile(_NS + rb"si[\s/>]")
+_DIMENSIE = re.compile(_NS + rb"dimension\s[^>]*?\bref=\"([^\"]{0,64})\"")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def _kolom_bytes(letters: bytes) -> int:
+    return _kolomnummer(letters.decode("ascii"))
+
+
+def _snel(stroom, teller: _Teller) -> bool:
+    """Count one part with regular expressions over the raw bytes (C speed: the national
+    workbook's 276,000 cells in ~0.1 s instead of ~0.9 s through expat callbacks).
+
+    False when the part has cells without an ``r`` reference (legal, but their column follows
+    from their position): then the caller counts it again exactly with expat. Tags may carry
+    a namespace prefix. Text in comments or CDATA that looks like a tag only counts extra.
+    """
+    b, t = teller.budget, teller.t
+    rest = b""
+    refs: set[bytes] = set()
+    while True:
+        blok = stroom.read(_BLOK)
+        buffer = rest + blok
+        if blok:
+            knip = buffer.rfind(b"<")
+            knip = knip if knip > 0 else len(buffer)
+            buffer, rest = buffer[:knip], buffer[knip:]
+            if len(rest) > 64 * 1024:  # a tag is never this long: text without markup
+                rest = rest[-1024:]
+        if _DOCTYPE.search(buffer):
+            raise _Over("een DOCTYPE-declaratie")
+        for m in _DIMENSIE.finditer(buffer):
+            teller.start("dimension", {"ref": m.group(1).decode("ascii", "replace")})
+        rijen = len(_RIJ.findall(buffer))
+        cellen = len(_CEL.findall(buffer))
+        met_ref = _CEL_MET_REF.findall(buffer)
+        if len(met_ref) != cellen:
+            return False
+        t.rijen += rijen
+        t.cellen += cellen
+        teller.totaal[0] += cellen
+        t.teksten += len(_TEKST.findall(buffer))
+        nummers = _RIJ_NUMMER.findall(buffer)
+        if nummers:
+            t.hoogste_rij = max(t.hoogste_rij, max(map(int, nummers)))
+        if met_ref:
+            t.hoogste_rij = max(t.hoogste_rij, int(met_ref[-1][1]))
+            refs.update(k for k, _r in met_ref)
+            cijfers = len(str(b.max_rijen))
+            if any(int(r) > b.max_rijen for _k, r in met_ref if len(r) >= cijfers):
+                raise _Over(f"een cel voorbij rij {b.max_rijen:,}".replace(",", "."))
+        t.hoogste_rij = max(t.hoogste_rij, t.rijen)
+        t.hoogste_kolom = max([t.hoogste_kolom, *(_kolom_bytes(k) for k in refs)])
+        refs = set()
+        if t.rijen > b.max_rijen or t.hoogste_rij > b.max_rijen:
+            raise _Over(f"meer dan {b.max_rijen:,} rijen".replace(",", "."))
+        if t.hoogste_kolom > b.max_kolommen:
+            raise _Over(f"meer dan {b.max_kolommen:,} kolommen".replace(",", "."))
+        if t.cellen > b.max_cellen_blad or teller.totaal[0] > b.max_cellen:
+            raise _Over("te veel cellen")
+        if t.teksten > b.max_teksten:
+            raise _Over("te veel teksten")
+        teller.klok()
+        if not blok:
+            return True
+
+
 def _doctype(*_args) -> None:
     raise _Over("een DOCTYPE-declaratie")
 
@@ -167,10 +241,18 @@ def tel_xlsx(data: bytes, budget: XlsxBudget = BUDGET,
             if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
                 continue
             teller = _Teller(info.filename, budget, totaal, einde, namen)
-            parser = expat.ParserCreate(namespace_separator=" ")
-            parser.StartElementHandler = teller.start
-            parser.StartDoctypeDeclHandler = _doctype
             try:
+                if info.filename not in voor:
+                    with zf.open(info) as stroom:
+                        if _snel(stroom, teller):
+                            uit[info.filename] = teller.t
+                            continue
+                    # cells without r="…": count this part again, exactly, with expat
+                    totaal[0] -= teller.t.cellen
+                    teller = _Teller(info.filename, budget, totaal, einde, namen)
+                parser = expat.ParserCreate(namespace_separator=" ")
+                parser.StartElementHandler = teller.start
+                parser.StartDoctypeDeclHandler = _doctype
                 with zf.open(info) as stroom:
                     while blok := stroom.read(_BLOK):
                         parser.Parse(blok, False)

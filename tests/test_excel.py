@@ -1117,10 +1117,9 @@ def test_tornado_labels_stand_left_of_the_bars():
 def test_norm_hours_of_1e308_in_a_workbook_are_refused(standaard_regio):
     """Issue 12 (hostile input): the bound itself lives in the parameter table."""
     n, _invoer, data = standaard_regio
-    t = n.taak_sleutels.index("behandeling_16uur")
 
     def wijzig(wb):
         for veld in ("uren", "uren_laag", "uren_hoog"):
-            _zet("Normen", veld, t, 1e308)(wb)
+            _zet_norm("behandeling_16uur", veld, 1e308)(wb)
     with pytest.raises(InvoerFout):
         lees_werkboek(bewerk(data, wijzig), n)

@@ -56,3 +56,9 @@ def test_a_doctype_in_any_part_is_refused(landelijk_werkboek):
         b"<workbook", b'<!DOCTYPE x [<!ENTITY a "b">]><workbook', 1))
     with pytest.raises(InvoerFout, match="DOCTYPE"):
         controleer_budget(bom)
+
+
+def test_rows_with_references_are_counted_on_the_fast_path_and_refused_too(landelijk_werkboek):
+    bom = vijandig.veel_rijen(landelijk_werkboek, 60_000, met_ref=True)
+    with pytest.raises(InvoerFout, match=r"'Invoer' is te groot .*meer dan 50\.000 rijen"):
+        controleer_budget(bom)

@@ -58,13 +58,17 @@ def alleen_dimensie(werkboek: bytes, blad: str = "Toelichting") -> bytes:
         rb'<dimension ref="[^"]*"/>', f'<dimension ref="{BOM_DIMENSIE}"/>'.encode(), xml))
 
 
-def veel_rijen(werkboek: bytes, rijen: int = 1_000_000, blad: str = "Invoer") -> bytes:
+def veel_rijen(werkboek: bytes, rijen: int = 1_000_000, blad: str = "Invoer",
+               met_ref: bool = False) -> bytes:
     """``werkboek`` with ``rijen`` real rows (one number each) appended to ``blad``, the
     declared dimension left as it was. 1M rows: well under 1 MB zipped, 26 MB of XML."""
 
     def wijzig(xml: bytes) -> bytes:
-        # rows and cells without r="…" follow the previous ones: legal, and smaller
-        extra = b"<row><c><v>1</v></c></row>" * rijen
+        if met_ref:  # as Excel writes them, from row 1000 on
+            extra = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>'
+                            for r in range(1000, 1000 + rijen)).encode()
+        else:  # rows and cells without r="…" follow the previous ones: legal, and smaller
+            extra = b"<row><c><v>1</v></c></row>" * rijen
         return xml.replace(b"</sheetData>", extra + b"</sheetData>")
 
     return _herschrijf(werkboek, blad_deel(werkboek, blad), wijzig)

@@ -654,12 +654,21 @@ def test_imported_norms_versions_stay_within_the_column(client, auth, app, vul_i
 
 
 def _herkomst(data: bytes, versie: str) -> bytes:
-    """The workbook with the named cell ``normenset_versie`` on Toelichting set to ``versie``."""
+    """The workbook naming normenset versie ``versie``: the named cell on Toelichting and the
+    ``normenset_versie`` column on Organisatie (format 2 reads each group's set from there)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data))
     blad, ref = next(iter(wb.defined_names["normenset_versie"].destinations))
     wb[blad][ref.replace("$", "")] = versie
+    if "Organisatie" in wb.sheetnames:
+        ws = wb["Organisatie"]
+        kop = next(r for r in range(1, 6) if "normenset_versie" in
+                   [c.value for c in ws[r]])
+        kolom = [c.value for c in ws[kop]].index("normenset_versie") + 1
+        for r in range(kop + 1, ws.max_row + 1):
+            if ws.cell(r, kolom).value:
+                ws.cell(r, kolom).value = versie
     uit = io.BytesIO()
     wb.save(uit)
     return uit.getvalue()
