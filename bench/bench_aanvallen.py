@@ -89,10 +89,10 @@ def main() -> int:
     tel_xlsx(landelijk)
     print(f"  tellen {time.perf_counter() - t0:.2f} s; lezen (lees_werkboek) "
           f"{_tijd(lambda: lees_werkboek(landelijk, n))[0]:.2f} s")
-    net_binnen = vijandig.veel_rijen(landelijk, BUDGET.max_rijen - 400)
+    ruimte = BUDGET.max_rijen - max(t.hoogste_rij for t in tel.values()) - 100
+    net_binnen = vijandig.veel_rijen(landelijk, ruimte, met_ref=False)
     duur, uitkomst = _tijd(lambda: lees_werkboek(net_binnen, n))
-    print(f"  {BUDGET.max_rijen - 400:,} extra rijen op Invoer (net binnen de cap): "
-          f"{duur:.2f} s, {uitkomst}")
+    print(f"  {ruimte:,} extra rijen op Invoer (net binnen de cap): {duur:.2f} s, {uitkomst}")
 
     print("== Bibliotheek")
     for naam, data in bestanden.items():
