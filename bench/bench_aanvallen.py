@@ -112,15 +112,15 @@ def main() -> int:
         for naam, data in bestanden.items():
             pad = tmp / "aanval.xlsx"
             pad.write_bytes(data)
-            duur, code, regel = _cli(["import", str(pad), "-o", str(tmp / "uit.csv")])
-            print(f"formatie import: {naam:38s} {duur:6.2f} s  exit {code}  {regel}")
+            duur, code, regel = _cli(["importeer", str(pad), "-o", str(tmp / "uit.csv")])
+            print(f"formatie importeer: {naam:38s} {duur:6.2f} s  exit {code}  {regel}")
         (tmp / "breed.csv").write_bytes(csv)
-        duur, code, regel = _cli(["calibrate", str(tmp / "breed.csv")])
-        print(f"formatie calibrate: CSV 100.000 kolommen {duur:14.2f} s  exit {code}  {regel}")
+        duur, code, regel = _cli(["kalibreer", str(tmp / "breed.csv")])
+        print(f"formatie kalibreer: CSV 100.000 kolommen {duur:14.2f} s  exit {code}  {regel}")
         for naam, tekst in (("diep", vijandig.diepe_toml()),
                             ("reuzengetal", vijandig.reuzengetal_toml())):
             (tmp / f"{naam}.toml").write_text(tekst)
-            for opdracht in (["norms"], ["calculate", "--landelijk"]):
+            for opdracht in (["normen"], ["bereken", "--landelijk"]):
                 duur, code, regel = _cli([*opdracht, "--normen", str(tmp / f"{naam}.toml")])
                 print(f"formatie {' '.join(opdracht)} --normen {naam}.toml "
                       f"{duur:6.2f} s  exit {code}  {regel}")
