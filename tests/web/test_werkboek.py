@@ -695,7 +695,8 @@ def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
     for versie in ("utrecht-excel", "bestaat-niet"):
         r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _herkomst(data, versie))
         assert r.status_code == 200, r.text[:2000]
-        antwoorden[versie] = re.sub(r"/upload/[A-Za-z0-9_-]+/", "/upload/T/", r.text)
+        tekst = re.sub(r"/upload/[A-Za-z0-9_-]+/", "/upload/T/", r.text)
+        antwoorden[versie] = re.sub(r'value="[^"]*"', 'value=""', tekst)  # tokens differ
     assert antwoorden["utrecht-excel"] == antwoorden["bestaat-niet"]
     assert "die u hier niet kunt gebruiken" in antwoorden["utrecht-excel"]
     with app.app_context():
