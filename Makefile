@@ -5,19 +5,33 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-snel lint bench clean
+.PHONY: run test test-snel lint bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Dependencies come from the lock files (exact versions with hashes; `make lock` renews them),
+# then the project itself without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(DEVSTAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP) $@
+
+# Renew both lock files from pyproject.toml (pip-tools in a throwaway venv; needs PyPI).
+LOCK_VENV := .venv-lock
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/pip install --quiet pip-tools)
+	$(PIP_COMPILE) --upgrade -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
 
 instance/.gitkeep:
 	mkdir -p instance && touch $@
@@ -30,8 +44,8 @@ instance/.gitkeep:
 run: $(STAMP) instance/.gitkeep
 	$(BIN)/flask --app app init
 	@$(BIN)/flask --app app demo
-	@SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -w 2 \
-		-b 127.0.0.1:$${PORT:-5000} --access-logfile - 'app:create_app()'
+	@SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -c gunicorn.conf.py \
+		'app:create_app()'
 
 # The whole suite (ruff first). A PostgreSQL on 127.0.0.1:5432 is found by tests/conftest.py,
 # which creates a throwaway database for the run and drops it afterwards; the run ends with
@@ -53,4 +67,4 @@ bench: $(DEVSTAMP)
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

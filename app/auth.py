@@ -1,4 +1,9 @@
-"""Login and logout, with a login rate limit kept in the database.
+"""Login and logout, with a login backoff kept in the database.
+
+Failed attempts are counted per account and address, per account and per address (see
+:class:`Drempel`); each group past its threshold makes the next attempt wait twice as long,
+up to 15 minutes. The address group never holds back an account that has not failed from that
+address, so many people behind one NAT address are not locked out by others' failures.
 
 Why DB-backed and not Flask-Limiter: Flask-Limiter's default storage is in-process memory,
 so with ``gunicorn -w 2`` (or more) every worker counts separately and an attacker gets N times
@@ -8,27 +13,62 @@ The database is already shared by all workers, and the LoginAttempt rows double 
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from .errors import foutpagina
 from .extensions import db
 from .models import LoginAttempt, User, utcnow
 
 bp = Blueprint("auth", __name__)
 
 VENSTER = timedelta(minutes=15)
-MAX_PER_EMAIL = 5
-MAX_PER_IP = 20
 BEWAAR = timedelta(days=30)
-TE_VEEL = ("Te veel mislukte inlogpogingen. Wacht 15 minuten en probeer het dan opnieuw. "
-           "Wachtwoord vergeten? Vraag de beheerder om een nieuw wachtwoord.")
+
+
+@dataclass(frozen=True)
+class Drempel:
+    """Login backoff for one group of failed attempts (within :data:`VENSTER`): from the
+    ``vanaf``-th failure on, the next attempt must wait ``basis × 2^(failures − vanaf)`` after
+    the last failure, at most :data:`VENSTER`."""
+
+    naam: str
+    vanaf: int
+    basis: timedelta
+
+    def wachttijd(self, mislukt: int) -> timedelta | None:
+        if mislukt < self.vanaf:
+            return None
+        return min(self.basis * 2 ** min(mislukt - self.vanaf, 20), VENSTER)
+
+
+#: One account from one address: someone guessing a password (counted since its last success).
+ACCOUNT_ADRES = Drempel("account en adres", 5, timedelta(seconds=30))
+#: One account from any address: a guess spread over many addresses (since its last success).
+ACCOUNT = Drempel("account", 10, timedelta(seconds=1))
+#: One address, any account: spraying. It only holds back accounts that already failed from
+#: that address, so a colleague behind the same NAT with the right password still gets in.
+ADRES = Drempel("adres", 20, timedelta(seconds=1))
+
 # Checked with a real hash so an unknown e-mail address takes as long as a wrong password.
 _DUMMY = User(email="", role="beheerder")
 _DUMMY.set_password("dummy-wachtwoord-voor-gelijke-rekentijd")
@@ -46,13 +86,42 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Inloggen")
 
 
-def _te_veel_pogingen(email: str, ip: str) -> bool:
-    sinds = utcnow() - VENSTER
-    mislukt = select(func.count()).select_from(LoginAttempt).where(
+def _wachttijd(email: str, ip: str) -> timedelta | None:
+    """How long this login attempt must wait (the longest backoff of the three groups), or
+    None when it may go ahead."""
+    nu = utcnow()
+    sinds = nu - VENSTER
+    laatste_succes = select(func.max(LoginAttempt.ts)).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(True)).scalar_subquery()
+    mislukt = select(func.count(), func.max(LoginAttempt.ts)).where(
         LoginAttempt.ts >= sinds, LoginAttempt.success.is_(False))
-    per_email = db.session.scalar(mislukt.where(LoginAttempt.email == email))
-    per_ip = db.session.scalar(mislukt.where(LoginAttempt.ip == ip))
-    return per_email >= MAX_PER_EMAIL or per_ip >= MAX_PER_IP
+    na_succes = or_(laatste_succes.is_(None), LoginAttempt.ts > laatste_succes)
+    tellingen = {
+        ACCOUNT_ADRES: db.session.execute(mislukt.where(
+            LoginAttempt.email == email, LoginAttempt.ip == ip, na_succes)).one(),
+        ACCOUNT: db.session.execute(mislukt.where(LoginAttempt.email == email, na_succes)).one(),
+        ADRES: db.session.execute(mislukt.where(LoginAttempt.ip == ip)).one(),
+    }
+    langste = None
+    for drempel, (aantal, laatste) in tellingen.items():
+        if drempel is ADRES and tellingen[ACCOUNT_ADRES][0] == 0:
+            continue
+        wacht = drempel.wachttijd(aantal)
+        if wacht is not None and laatste + wacht > nu:
+            langste = max(langste or timedelta(0), laatste + wacht - nu)
+    return langste
+
+
+def _te_veel(wacht: timedelta):
+    """429 with the wait in Dutch and a Retry-After header."""
+    seconden = max(1, math.ceil(wacht.total_seconds()))
+    tijd = (f"{seconden} seconden" if seconden < 120
+            else f"{math.ceil(seconden / 60)} minuten")
+    antwoord = make_response(foutpagina(429, (
+        f"Te veel mislukte inlogpogingen. Probeer het over {tijd} opnieuw. Wachtwoord vergeten? "
+        "Vraag de beheerder om een nieuw wachtwoord.")))
+    antwoord.headers["Retry-After"] = str(seconden)
+    return antwoord
 
 
 def _registreer(email: str, ip: str, success: bool) -> None:
@@ -82,8 +151,9 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         ip = request.remote_addr or "onbekend"
-        if _te_veel_pogingen(email, ip):
-            abort(429, TE_VEEL)
+        wacht = _wachttijd(email, ip)
+        if wacht is not None:
+            return _te_veel(wacht)
         user = db.session.scalar(select(User).where(User.email == email))
         goed = (user or _DUMMY).check_password(form.password.data) and user is not None
         if not goed or not user.active:

@@ -15,6 +15,8 @@ MELDINGEN = {
     405: ("Methode niet toegestaan", "Deze pagina kan niet op deze manier worden opgevraagd."),
     413: ("Bestand te groot", "Het verstuurde bestand of formulier is groter dan 5 MB. "
                               "Kies een kleiner bestand."),
+    422: ("Ongeldige invoer", "Wat u verstuurde, kan niet worden verwerkt. Ga terug, controleer "
+                              "het en probeer het opnieuw."),
     429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht 15 minuten en probeer het "
                               "dan opnieuw."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Uw laatste wijziging is niet "

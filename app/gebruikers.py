@@ -77,6 +77,9 @@ def wissel_actief(user_id: int):
         flash("U kunt uw eigen account niet blokkeren.", "fout")
     else:
         user.active = not user.active
+        if not user.active:
+            # End every session now: unblocking later must not revive an old cookie.
+            user.vernieuw_sessietoken()
         db.session.commit()
         flash(f"Account {user.email} is {'weer actief' if user.active else 'geblokkeerd'}.",
               "succes")

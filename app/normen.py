@@ -6,18 +6,18 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import or_, select, true
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from formatie.normenset_toml import parse_normenset
 from formatie.parameters import ORGANISATIE
 from formatie.problemen import InvoerFout
 
-from .access import rol_vereist, zichtbare_gemeenten
+from .access import rol_vereist
 from .extensions import db
-from .models import Invoer, Scenario, User
 from .models import Normenset as NormensetRij
 from .normensets import activeer, als_normenset
+from .zichtbaarheid import zichtbare_normensets
 
 bp = Blueprint("normen", __name__, url_prefix="/normen")
 
@@ -34,30 +34,9 @@ class ActiveerForm(FlaskForm):
     pass
 
 
-def _zichtbaar(user: User):
-    """Which normensets a user may see: the beheerder all; anyone else the active one, those
-    uploaded by a beheerder (or by nobody: the shipped one), their own, and those an invoer or
-    scenario of a gemeente or region they may see uses. A normenset that another gemeente stored
-    from an edited Excel workbook stays hidden (it holds that gemeente's norms)."""
-    if user.role == "beheerder":
-        return true()
-    codes = [g.code for g in zichtbare_gemeenten(user)]
-    regios = [user.regio_code] if user.role == "regio" and user.regio_code else []
-    scenarios = or_(Scenario.gemeente_code.in_(codes), Scenario.regio_code.in_(regios))
-    return or_(
-        NormensetRij.actief,
-        NormensetRij.uploaded_by.is_(None),
-        NormensetRij.uploaded_by.in_(select(User.id).where(User.role == "beheerder")),
-        NormensetRij.uploaded_by == user.id,
-        NormensetRij.id.in_(select(Invoer.normenset_id).where(Invoer.gemeente_code.in_(codes))),
-        NormensetRij.id.in_(select(Scenario.normenset_id).where(scenarios)),
-        NormensetRij.id.in_(select(Scenario.werkboek_normenset_id).where(scenarios)),
-    )
-
-
 def _lijst_pagina(form: UploadForm, problemen: list[str] | None = None, status: int = 200):
     rijen = list(db.session.scalars(
-        select(NormensetRij).where(_zichtbaar(current_user))
+        select(NormensetRij).where(zichtbare_normensets(current_user))
         .order_by(NormensetRij.created_at.desc(), NormensetRij.id.desc())))
     return render_template("normen/lijst.html", rijen=rijen, form=form,
                            activeer_form=ActiveerForm(), problemen=problemen or []), status
@@ -73,7 +52,7 @@ def lijst():
 @login_required
 def detail(normenset_id: int):
     rij = db.session.scalar(select(NormensetRij).where(
-        NormensetRij.id == normenset_id, _zichtbaar(current_user))) or abort(404)
+        NormensetRij.id == normenset_id, zichtbare_normensets(current_user))) or abort(404)
     return render_template("normen/detail.html", rij=rij, normenset=als_normenset(rij),
                            parameter_labels=PARAMETER_LABELS, activeer_form=ActiveerForm())
 

@@ -62,7 +62,8 @@ class AndermansWijziging:
 
 
 def als_tekst(waarde: float | None) -> str | None:
-    return None if waarde is None else repr(float(waarde))
+    """A stored value as the audit trail compares and shows it (``-0`` as ``0.0``)."""
+    return None if waarde is None else repr(float(waarde) + 0.0)
 
 
 def _plat(invoer: Invoer | None) -> dict[str, str | None]:
@@ -82,7 +83,7 @@ def _samenvoegen(oud: dict, nieuw: dict[str, float | None]) -> dict[str, float]:
         if v is None:
             uit.pop(k, None)
         else:
-            uit[k] = float(v)
+            uit[k] = float(v) + 0.0  # -0 → 0
     return uit
 
 

@@ -23,7 +23,13 @@ from wtforms import BooleanField, Field, StringField
 from wtforms.validators import DataRequired, Length
 
 from formatie.excel import exporteer_vergelijking
-from formatie.getallen import format_aantal, format_getal, format_invoer, format_procent
+from formatie.getallen import (
+    format_aantal,
+    format_getal,
+    format_invoer,
+    format_procent,
+    format_procent_invoer,
+)
 from formatie.model import Groep, Resultaat, bereken, fte_per_functie
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
 from formatie.onzekerheid import TREKKINGEN, bereik_groepen
@@ -238,7 +244,7 @@ def scenario_form(normenset: Normenset, **kwargs) -> ScenarioFormBase:
 def _standaard_dp27(form: ScenarioFormBase) -> None:
     for p, v in PRESETS[DP27].parameters.items():
         if p.startswith("aandeel_"):
-            form[f"dp27_{p}"].data = format_invoer(v * 100)
+            form[f"dp27_{p}"].data = format_procent_invoer(v)
 
 
 def _vul_uit(form: ScenarioFormBase, s: Scenario) -> None:
@@ -260,7 +266,7 @@ def _vul_uit(form: ScenarioFormBase, s: Scenario) -> None:
             volledig = keuze.volledig()
             for p, v in volledig.items():
                 if p.startswith("aandeel_"):
-                    form[f"dp27_{p}"].data = format_invoer(v * 100)
+                    form[f"dp27_{p}"].data = format_procent_invoer(v)
             if isinstance(volledig.get("cohort"), int | float):
                 form["dp27_cohort"].data = format_invoer(volledig["cohort"])
 

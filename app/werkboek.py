@@ -30,7 +30,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
@@ -44,6 +44,7 @@ from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
 from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
+from formatie.tekst import heeft_stuurteken
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
 from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
@@ -56,11 +57,17 @@ from .models import Normenset as NormensetRij
 from .models import Scenario as ScenarioRij
 from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, huidige_invoer, sla_op
+from .zichtbaarheid import zichtbare_normenset
 
 bp = Blueprint("werkboek", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GELDIGHEID = timedelta(hours=1)
+#: Pending previews (WerkboekUpload rows, up to a few MB of JSON each): a user's oldest beyond
+#: this number is dropped when they upload another; beyond the total, uploads wait (429).
+#: Both can be set in the app config (WERKBOEK_VOORBEELDEN_PER_GEBRUIKER, …_TOTAAL).
+VOORBEELDEN_PER_GEBRUIKER = 3
+VOORBEELDEN_TOTAAL = 200
 MAX_NAAM = 200
 
 
@@ -193,13 +200,15 @@ def _lees(doel: Doel):
     opmerkingen: list[str] = []
 
     def zoek(naam_ns: str, versie: str) -> Normenset:
-        rij = db.session.scalar(select(NormensetRij).where(NormensetRij.naam == naam_ns,
-                                                           NormensetRij.versie == versie))
+        # Through the /normen visibility rule: another gemeente's own normenset is as unknown
+        # here as one that does not exist, with the same words (no hint that it exists).
+        rij = None if heeft_stuurteken(naam_ns + versie) else zichtbare_normenset(
+            current_user, naam_ns, versie)
         if rij is None:
             rij = actieve_rij()
-            opmerkingen.append(f"Het werkboek is gemaakt met normenset '{naam_ns}' (versie "
-                               f"{versie}), die hier niet bekend is; het is vergeleken met de "
-                               f"actieve normenset {rij.label}.")
+            opmerkingen.append("Het werkboek is gemaakt met een normenset die u hier niet kunt "
+                               "gebruiken (onbekend, of van een andere gemeente of regio); het "
+                               f"is vergeleken met de actieve normenset {rij.label}.")
         gevonden["rij"] = rij
         return als_normenset(rij)
 
@@ -313,16 +322,36 @@ def _upload(scope: str, code: str, jaar: int):
     problemen = _controleer_gemeenten(doel, werkboek)
     if problemen:
         return _fout_pagina(doel, problemen, 422, bestand)
+    if not _ruimte_voor_voorbeeld():
+        return _fout_pagina(doel, ["Er wachten nu te veel voorbeelden van uploads op "
+                                   "bevestiging. Probeer het over enkele minuten opnieuw; er is "
+                                   "niets opgeslagen."], 429, bestand)
     payload = _voorbeeld(doel, werkboek, basis_rij)
     payload.update(bestand=bestand, opmerkingen=opmerkingen)
     nu = utcnow()
-    db.session.execute(delete(WerkboekUpload).where(WerkboekUpload.expires_at < nu))
     upload = WerkboekUpload(token=secrets.token_urlsafe(32), user_id=current_user.id,
                             scope=scope, scope_code=doel.code, jaar=jaar, payload=payload,
                             created_at=nu, expires_at=nu + GELDIGHEID)
     db.session.add(upload)
     db.session.commit()
     return _toon_voorbeeld(doel, upload)
+
+
+def _ruimte_voor_voorbeeld() -> bool:
+    """Make room for one more pending preview of the current user: drop expired ones and this
+    user's oldest beyond the per-user cap; False when the total cap is still reached."""
+    config = current_app.config
+    per_gebruiker = config.get("WERKBOEK_VOORBEELDEN_PER_GEBRUIKER", VOORBEELDEN_PER_GEBRUIKER)
+    totaal = config.get("WERKBOEK_VOORBEELDEN_TOTAAL", VOORBEELDEN_TOTAAL)
+    db.session.execute(delete(WerkboekUpload).where(WerkboekUpload.expires_at < utcnow()))
+    eigen = list(db.session.scalars(
+        select(WerkboekUpload.id).where(WerkboekUpload.user_id == current_user.id)
+        .order_by(WerkboekUpload.created_at.desc(), WerkboekUpload.id.desc())))
+    if len(eigen) >= per_gebruiker:
+        db.session.execute(delete(WerkboekUpload).where(
+            WerkboekUpload.id.in_(eigen[per_gebruiker - 1:])))
+    db.session.commit()
+    return db.session.scalar(select(func.count()).select_from(WerkboekUpload)) < totaal
 
 
 def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from babel.numbers import format_decimal
 
@@ -100,7 +101,7 @@ def parse_getal(tekst: str, decimaal: str = ",") -> float | None:
         waarde = float(s)
     if not math.isfinite(waarde):
         raise GetalFout(f"'{_kort(tekst)}' is te groot.")
-    return waarde
+    return waarde + 0.0  # -0 → 0: "-0" is the same number, not a change
 
 
 def _kort(tekst: str, lengte: int = 40) -> str:
@@ -164,12 +165,24 @@ def format_procent(aandeel: float | None, decimalen: int = 1) -> str:
 
 
 def format_invoer(waarde: float | None) -> str:
-    """A value as it goes back into a form field: no thousands separator, only needed decimals."""
+    """A value as it goes back into a form field: no thousands separator, no exponent, and
+    exactly the digits that read back as the same float (``12.0000004`` → ``12,0000004``, not
+    ``12``), so saving an untouched form changes nothing. ``-0`` is written as ``0``."""
     if waarde is None:
         return ""
-    if float(waarde).is_integer():
+    waarde = float(waarde) + 0.0
+    if waarde.is_integer():
         return str(int(waarde))
-    return f"{waarde:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    # repr is the shortest text that reads back equal; Decimal writes it without exponent
+    tekst = format(Decimal(repr(waarde)), "f")
+    return tekst.rstrip("0").rstrip(".").replace(".", ",")
+
+
+def format_procent_invoer(fractie: float) -> str:
+    """A fraction as a percentage in a form field (``0.07`` → ``7``). Rounded to 10 decimals
+    first: ``0.07 * 100`` is ``7.000000000000001`` in floating point, and the form reads the
+    percentage back divided by 100, which gives the same fraction."""
+    return format_invoer(round(fractie * 100, 10))
 
 
 def format_aantal(waarde: float | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from .problemen import InvoerFout, Probleem
 from .referentie import load_referentie
 
 _GEMEENTECODE = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
+#: Most columns a CSV may have: far above any normenset (gemeentecode, jaar, the invoer and
+#: fte_<functie>: ~40 for the default), far below what makes the header check costly.
+MAX_KOLOMMEN = 1_000
 
 
 
@@ -94,7 +98,11 @@ def read_invoer_csv(
             kop = [k.strip() for k in cellen]
             break
     kop_regel = lezer.line_num
+    if len(kop) > MAX_KOLOMMEN:
+        raise InvoerFout([Probleem(f"de kopregel heeft {len(kop):,} kolommen; maximaal "
+                                   f"{MAX_KOLOMMEN:,}.".replace(",", "."), kop_regel)], bestand)
 
+    kolommen = set(kop)
     sleutels = normenset.invoer_sleutels
     bekend = set(VASTE_KOLOMMEN) | set(sleutels) | set(extra_kolommen)
     for k in kop:
@@ -102,17 +110,17 @@ def read_invoer_csv(
             problemen.append(Probleem(
                 f"onbekende kolom '{k}'. Verwacht: gemeentecode, jaar (optioneel) en de invoer van "
                 f"normenset {normenset.label}.", kop_regel))
-    dubbel = {k for k in kop if kop.count(k) > 1}
+    dubbel = {k for k, n in Counter(kop).items() if n > 1}
     problemen += [Probleem(f"kolom '{k}' komt dubbel voor.", kop_regel) for k in sorted(dubbel)]
-    if "gemeentecode" not in kop:
+    if "gemeentecode" not in kolommen:
         problemen.append(Probleem("kolom 'gemeentecode' ontbreekt.", kop_regel))
-    ontbrekend = [s for s in sleutels if s not in kop]
+    ontbrekend = [s for s in sleutels if s not in kolommen]
     if ontbrekend and not ontbrekend_is_nul:
         problemen.append(Probleem(
             "ontbrekende invoerkolommen: " + ", ".join(ontbrekend)
             + ". Voeg ze toe, of geef --ontbrekend-is-nul om ze als 0 te tellen.", kop_regel))
     problemen += [Probleem(f"kolom '{k}' ontbreekt.", kop_regel)
-                  for k in extra_kolommen if k not in kop]
+                  for k in extra_kolommen if k not in kolommen]
     if problemen:
         raise InvoerFout(problemen, bestand)
 

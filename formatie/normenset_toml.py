@@ -28,6 +28,7 @@ from .normenset import (
 )
 from .parameters import melding
 from .problemen import InvoerFout, Probleem
+from .tekst import STUURTEKEN_MELDING, heeft_stuurteken
 
 NORMEN = resources.files("formatie") / "normen"
 #: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
@@ -36,6 +37,27 @@ STANDAARD_NORMENSET = "standaard-2026-2.toml"
 
 #: Columns of an invoer CSV that are not invoer sleutels (so no invoer may use them).
 VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")
+#: Names no invoer sleutel may take, because something else already uses them under the same
+#: name: the CSV's fixed columns; the web invoer form's own fields and attributes (each invoer
+#: becomes a form field named by its sleutel: ``version`` would overwrite the optimistic lock,
+#: ``meta``/``csrf_token``/``validate`` … break every save); the audit trail's extra fields
+#: (``status``, ``normenset``). tests/web/test_invoer.py checks the form part against the form.
+GERESERVEERDE_SLEUTELS = frozenset({
+    *VASTE_KOLOMMEN,
+    "meta", "csrf_token", "version", "concept", "indienen", "normenset", "status",
+    "data", "errors", "form_errors", "process", "post_process", "populate_obj", "hidden_tag",
+    "is_submitted",
+    "validate", "validate_on_submit", "validate_invoer", "getalvelden", "invoervelden",
+    "bezettingvelden", "groepen", "fouten", "invoer_waarden", "bezetting_waarden", "vul",
+})
+#: Prefixes no invoer sleutel may start with (CSV columns ``fte_<functie>``, form fields
+#: ``bezetting_<functie>``).
+GERESERVEERDE_VOORVOEGSELS = ("fte_", "bezetting_")
+#: Deepest nesting (arrays, inline tables) tomllib may recurse into before we call it hostile;
+#: a normenset needs 2. Python's recursion limit would stop it with a RecursionError.
+MAX_TOML_DIEPTE = 50
+#: Longest normenset text (characters); the shipped one has ~32,000.
+MAX_TOML_TEKENS = 2_000_000
 _SLEUTEL = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -200,12 +222,75 @@ def _lees_herkomst(doc: dict, c: _Controleur) -> dict[str, str | None]:
     return uit
 
 
+_BASIS_STRING_EIND = re.compile(r'(?:[^"\\\n]|\\[^\n]?)*("|\n|$)')
+_TOML_TEKEN = re.compile(r"\"\"\"|'''|[\"'#\[\]{}\n]")
+
+
+def _toml_diepte(tekst: str, grens: int) -> tuple[int, int]:
+    """(deepest nesting of [ and { in values, its line), skipping strings and comments; the
+    scan stops as soon as the nesting passes ``grens``.
+
+    A linear scan without recursion (a regex jumps from one bracket, quote, # or newline to the
+    next; ``str.find`` skips strings and comments), so text nested 5,000 deep is refused before
+    tomllib recurses into it. Table headers (``[taak]``, ``[[taak]]``) count as 1–2.
+    """
+    diepte = hoogste = 0
+    regel = plaats = 1
+    i, n = 0, len(tekst)
+    while (m := _TOML_TEKEN.search(tekst, i)) is not None:
+        t, i = m.group(), m.end()
+        if t == "\n":
+            regel += 1
+        elif t == "#":
+            j = tekst.find("\n", i)
+            i = n if j < 0 else j
+        elif t in ("'", "'''", '"""'):  # literal strings: no escapes
+            j = tekst.find(t, i)
+            j = n if j < 0 else j
+            regel += tekst.count("\n", i, j)
+            i = j + len(t)
+        elif t == '"':  # basic string: up to an unescaped quote, or the end of the line
+            e = _BASIS_STRING_EIND.match(tekst, i)
+            i = e.end()
+            if e.group(1) == "\n":
+                regel += 1
+        elif t in "[{":
+            diepte += 1
+            if diepte > hoogste:
+                hoogste, plaats = diepte, regel
+                if hoogste > grens:
+                    break
+        else:
+            diepte = max(0, diepte - 1)
+    return hoogste, plaats
+
+
+def _laad_toml(tekst: str, bestand: str) -> dict:
+    """``tomllib.loads`` behind a guard: nesting deeper than :data:`MAX_TOML_DIEPTE` and
+    integers longer than Python converts (4,300 digits: ValueError) are refused in Dutch, as
+    is a RecursionError should the scan miss a way to nest."""
+    fout = None
+    if len(tekst) > MAX_TOML_TEKENS:
+        fout = Probleem(f"de normenset is te lang ({len(tekst):,} tekens; maximaal "
+                        f"{MAX_TOML_TEKENS:,}).".replace(",", "."))
+    elif (diepte := _toml_diepte(tekst, MAX_TOML_DIEPTE))[0] > MAX_TOML_DIEPTE:
+        fout = Probleem(f"de waarden zijn meer dan {MAX_TOML_DIEPTE} lagen diep genest.",
+                        diepte[1])
+    else:
+        try:
+            return tomllib.loads(tekst)
+        except tomllib.TOMLDecodeError as exc:
+            fout = _toml_syntaxfout(str(exc), tekst)
+        except RecursionError:
+            fout = Probleem(f"de waarden zijn meer dan {MAX_TOML_DIEPTE} lagen diep genest.")
+        except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string …"
+            fout = Probleem("een getal heeft te veel cijfers.")
+    raise InvoerFout([fout], bestand)
+
+
 def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     """Parse and fully validate a normenset from TOML text; raise InvoerFout with every problem."""
-    try:
-        doc = tomllib.loads(tekst)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvoerFout([_toml_syntaxfout(str(exc), tekst)], bestand) from None
+    doc = _laad_toml(tekst, bestand)
     c = _Controleur(_toml_regels(tekst))
     c.onbekend(doc, (), _TOP_SLEUTELS, "normenset")
     naam = c.tekst(doc, (), "naam", "normenset")
@@ -219,6 +304,12 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     if len(versie) > MAX_NORMENSET_VERSIE:
         c.fout(("versie",), f"normenset: de versie is {len(versie)} tekens lang; maximaal "
                             f"{MAX_NORMENSET_VERSIE}.")
+    # naam and versie are stored in their own columns and shown on one line: no control
+    # characters (TOML's \u0000 lets any through; PostgreSQL refuses NUL in a column). Other
+    # texts live only inside the TOML, which the writer escapes, and may hold any character.
+    for sleutel, waarde in (("naam", naam), ("versie", versie)):
+        if heeft_stuurteken(waarde, meerdere_regels=False):
+            c.fout((sleutel,), f"normenset: de {sleutel} {STUURTEKEN_MELDING}")
 
     herkomst = _lees_herkomst(doc, c)
     functies = _lees_functies(doc, c)
@@ -324,7 +415,7 @@ def _lees_invoer(doc: dict, c: _Controleur) -> list[Invoer]:
         c.onbekend(item, plaats, _INVOER_SLEUTELS, wat)
         sleutel = _unieke_sleutel(item, plaats, wat, gezien, c)
         wat = f"invoer '{sleutel}'" if sleutel else wat
-        if sleutel in VASTE_KOLOMMEN or sleutel.startswith(("fte_", "bezetting_")):
+        if sleutel in GERESERVEERDE_SLEUTELS or sleutel.startswith(GERESERVEERDE_VOORVOEGSELS):
             c.fout((*plaats, "sleutel"), f"{wat}: deze sleutel is gereserveerd.")
         naam = c.tekst(item, plaats, "naam", wat)
         eenheid = c.tekst(item, plaats, "eenheid", wat)

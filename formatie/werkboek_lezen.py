@@ -51,6 +51,7 @@ from .werkboek_formaat import (
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
 )
+from .xlsx_budget import controleer_budget
 
 #
 # Reading back a workbook made by formatie.excel.exporteer_werkboek after a user edited it.
@@ -222,6 +223,7 @@ def controleer_xlsx(data: bytes, bestand: str = "werkboek",
     if totaal > max_uitgepakt:
         raise fout(f"het werkboek is uitgepakt te groot ({totaal / 1e6:.0f} MB; maximaal "
                    f"{max_uitgepakt / 1e6:.0f} MB).")
+    controleer_budget(data, bestand)  # real rows/columns/cells, never <dimension>
 
 
 def _open_werkboek(data: bytes, bestand: str, alleen_waarden: bool = False):

@@ -21,9 +21,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import vijandig
 from hypothesis import HealthCheck, settings
 
-from formatie.normenset_toml import load_normenset
+from formatie.cli import landelijke_invoer
+from formatie.excel import exporteer_werkboek
+from formatie.normenset_toml import load_normenset, standaard_normenset
 
 DATA = Path(__file__).parent / "data"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -164,3 +167,22 @@ def klein_normenset():
 @pytest.fixture(scope="session")
 def klein_tekst():
     return (DATA / "klein.toml").read_text()
+
+
+@pytest.fixture(scope="session")
+def landelijk_werkboek() -> bytes:
+    """The largest real workbook: all 342 gemeenten in the default normenset."""
+    n = standaard_normenset()
+    return exporteer_werkboek(n, landelijke_invoer(n))
+
+
+@pytest.fixture(scope="session")
+def dimensiebom(landelijk_werkboek) -> bytes:
+    """Issue 12, point 1: Toelichting declares A1:XFD1048576 and has a cell in the last row."""
+    return vijandig.dimensiebom(landelijk_werkboek)
+
+
+@pytest.fixture(scope="session")
+def miljoen_rijen(landelijk_werkboek) -> bytes:
+    """Issue 12, point 3: a million real rows on Invoer, within the upload's byte limit."""
+    return vijandig.veel_rijen(landelijk_werkboek)

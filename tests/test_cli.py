@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import vijandig
 
 from formatie.cli import main
 from formatie.invoer_csv import read_invoer_csv
@@ -322,3 +323,47 @@ def test_the_subcommands_speak_dutch_and_the_english_names_of_earlier_versions_s
     for naam in ("bereken", "sjabloon", "normen", "valideer", "regios", "exporteer",
                  "importeer", "kalibreer"):
         assert naam in hulp
+
+
+# ----- hostile files (issue 12): exit 2, a Dutch message, no traceback ------------------------
+
+
+@pytest.mark.parametrize("bestand", ["dimensiebom", "miljoen_rijen"])
+def test_importeer_refuses_a_workbook_beyond_the_reading_budget(capsys, tmp_path, request, bestand):
+    pad = tmp_path / "aanval.xlsx"
+    pad.write_bytes(request.getfixturevalue(bestand))
+    code, out, err = run(capsys, "importeer", str(pad), "-o", str(tmp_path / "uit.csv"))
+    assert code == 2 and out == ""
+    assert "is te groot om te lezen" in err and "Traceback" not in err
+    assert not (tmp_path / "uit.csv").exists()
+
+
+@pytest.mark.parametrize(("maak", "melding"), [
+    (vijandig.diepe_toml, "lagen diep genest"),
+    (vijandig.reuzengetal_toml, "een getal heeft te veel cijfers"),
+])
+@pytest.mark.parametrize("opdracht", [["normen"], ["bereken", "--landelijk"]])
+def test_normen_and_bereken_refuse_hostile_toml(capsys, tmp_path, maak, melding, opdracht):
+    pad = tmp_path / "aanval.toml"
+    pad.write_text(maak())
+    code, out, err = run(capsys, *opdracht, "--normen", str(pad))
+    assert code == 2 and out == ""
+    assert err.startswith(f"Fout: {pad}") and melding in err
+
+
+def test_kalibreer_refuses_a_csv_with_100000_columns(capsys, tmp_path):
+    pad = tmp_path / "breed.csv"
+    pad.write_bytes(vijandig.brede_csv())
+    code, out, err = run(capsys, "kalibreer", str(pad))
+    assert code == 2 and out == ""
+    assert err == f"Fout: {pad}, regel 1: de kopregel heeft 100.000 kolommen; maximaal 1.000.\n"
+
+
+def test_the_console_script_refuses_a_dimension_bomb_without_a_traceback(tmp_path, dimensiebom):
+    pad = tmp_path / "bom.xlsx"
+    pad.write_bytes(dimensiebom)
+    uit = subprocess.run([str(FORMATIE), "importeer", str(pad), "-o", str(tmp_path / "uit.csv")],
+                         capture_output=True, text=True, timeout=60)
+    assert uit.returncode == 2
+    assert "het blad 'Toelichting' is te groot om te lezen" in uit.stderr
+    assert "Traceback" not in uit.stderr

@@ -1112,3 +1112,14 @@ def test_tornado_labels_stand_left_of_the_bars():
     tornado_xml = next(g for g in grafieken if b"Tornado" in g)
     categorie_as = re.search(rb"<c:catAx>.*?</c:catAx>", tornado_xml, re.S).group(0)
     assert b'<c:tickLblPos val="low"/>' in categorie_as
+
+
+def test_norm_hours_of_1e308_in_a_workbook_are_refused(standaard_regio):
+    """Issue 12 (hostile input): the bound itself lives in the parameter table."""
+    n, _invoer, data = standaard_regio
+
+    def wijzig(wb):
+        for veld in ("uren", "uren_laag", "uren_hoog"):
+            _zet_norm("behandeling_16uur", veld, 1e308)(wb)
+    with pytest.raises(InvoerFout):
+        lees_werkboek(bewerk(data, wijzig), n)

@@ -1,5 +1,7 @@
 """Dutch number parsing, shared by the form, the CSV reader and the Excel import."""
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -119,3 +121,18 @@ def test_every_displayed_number_reads_back_to_its_rounded_value(waarde, decimale
     assert "-" not in tekst and tekst.count(",") <= 1
     assert parse_getal(tekst, ",") == pytest.approx(round(waarde, decimalen),
                                                     abs=10 ** -decimalen)
+
+
+@given(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False, allow_infinity=False))
+def test_a_value_written_into_a_form_field_reads_back_as_the_same_float(waarde):
+    """Issue 12, point 11: 12.0000004 showed as 12, so re-saving an untouched form changed it."""
+    tekst = format_invoer(waarde)
+    assert parse_getal(tekst, ",") == waarde
+    assert "e" not in tekst.lower() and "." not in tekst
+
+
+def test_minus_zero_is_zero_when_read_and_when_written():
+    assert format_invoer(12.0000004) == "12,0000004"
+    assert format_invoer(-0.0) == "0"
+    assert math.copysign(1, parse_getal("-0", ",")) == 1.0
+    assert math.copysign(1, parse_getal("-0,0", ",")) == 1.0

@@ -1,6 +1,7 @@
 """Login, logout, rate limit, and CSRF protection with CSRF switched on."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -81,10 +82,35 @@ def test_login_rate_limit_per_email(client, auth, app):
 
 
 @pytest.mark.slow  # seconds; make test-snel leaves it out
-def test_login_rate_limit_per_ip(client, auth):
-    for i in range(20):
+def test_failures_from_a_shared_address_do_not_lock_out_a_correct_password(client, auth):
+    """Issue 12, point 12: 20 failures for any e-mail locked the whole address (a NAT) out."""
+    for i in range(25):
         assert auth.login(f"iemand{i}@test.nl", "fout-wachtwoord").status_code == 401
-    assert auth.login().status_code == 429
+    r = auth.login("iemand0@test.nl", "fout-wachtwoord")  # the sprayer is held back
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert auth.login().status_code == 302  # a colleague behind the same address gets in
+
+
+def _veroudering(app, seconden: float) -> None:
+    """Move every login attempt ``seconden`` into the past (instead of waiting)."""
+    with app.app_context():
+        for p in db.session.scalars(select(LoginAttempt)):
+            p.ts -= timedelta(seconds=seconden)
+        db.session.commit()
+
+
+def test_the_wait_doubles_with_every_further_failure(client, auth, app):
+    for _ in range(5):
+        assert auth.login(password="fout-wachtwoord").status_code == 401
+    r = auth.login(password="fout-wachtwoord")
+    assert r.status_code == 429 and 25 < int(r.headers["Retry-After"]) <= 30
+    assert "Probeer het over 30 seconden opnieuw" in r.text
+    _veroudering(app, 31)
+    assert auth.login(password="fout-wachtwoord").status_code == 401  # the 6th may be tried
+    r = auth.login()
+    assert r.status_code == 429 and 55 < int(r.headers["Retry-After"]) <= 60
+    _veroudering(app, 61)
+    assert auth.login().status_code == 302
 
 
 def _token(html: str) -> str:

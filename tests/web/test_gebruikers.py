@@ -8,6 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Gemeente, Regio, User
 
+from .conftest import EIGEN, JAAR, AuthActions
+
 
 @pytest.mark.parametrize("rol", ["gemeente", "regio", None])
 def test_only_beheerder(client, auth, app, rol):
@@ -150,3 +152,20 @@ def test_a_picked_code_is_checked_on_the_server_and_kept(client, auth, app, data
     assert 'value="keuze@test.nl"' in r.text
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "keuze@test.nl")) is None
+
+
+def test_blocking_ends_the_sessions_and_unblocking_does_not_revive_them(client, auth, app):
+    """Issue 12, point 10: blocking rotates the session token."""
+    gemeente = app.test_client()
+    assert AuthActions(gemeente, app).login().status_code == 302  # a real session cookie
+    assert gemeente.get(f"/gemeente/{EIGEN}/{JAAR}").status_code == 200
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == "gemeente@test.nl"))
+    auth.als("beheerder")
+    assert client.post(f"/gebruikers/{user_id}/actief").status_code == 302  # block
+    assert gemeente.get(f"/gemeente/{EIGEN}/{JAAR}").status_code == 302  # to the login page
+    assert client.post(f"/gebruikers/{user_id}/actief").status_code == 302  # unblock
+    with app.app_context():
+        assert db.session.get(User, user_id).active
+    r = gemeente.get(f"/gemeente/{EIGEN}/{JAAR}")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]

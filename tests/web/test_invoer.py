@@ -8,10 +8,11 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.invoerform import InvoerFormBase, invoer_form
 from app.models import AuditEntry, Invoer
 from formatie.doelgroepen import doelgroepen
 from formatie.getallen import format_getal
-from formatie.normenset_toml import standaard_normenset
+from formatie.normenset_toml import GERESERVEERDE_SLEUTELS, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import doelgroep_schattingen, uitleg
 
@@ -459,3 +460,45 @@ def test_history_form_audits_setting_a_missing_normenset(client, auth, app, vul_
         velden = {(a.field, a.old, a.new) for a in db.session.scalars(
             select(AuditEntry).where(AuditEntry.invoer_id == rij.id))}
     assert velden == {("meldingen_16uur", "5.0", "6.0"), ("normenset", None, NORMENSET.label)}
+
+
+def test_every_name_the_invoer_form_uses_is_reserved_for_invoer_sleutels(app, klein_normenset):
+    """An invoer sleutel becomes a form attribute: one named like the form's own fields or
+    methods (``version``, ``meta``, ``validate`` …) would break every save (issue 12, point 7)."""
+    with app.test_request_context():
+        velden = set(invoer_form(klein_normenset).__dict__)
+    namen = {n for n in set(dir(InvoerFormBase)) | velden
+             if re.fullmatch(r"[a-z][a-z0-9_]{0,62}", n)}
+    eigen = set(klein_normenset.invoer_sleutels) | {f"bezetting_{f}" for f in
+                                                    klein_normenset.functie_sleutels}
+    assert namen - eigen - GERESERVEERDE_SLEUTELS == set()
+
+
+def _formulier_zoals_getoond(html: str) -> dict[str, str]:
+    """Every input of the invoer form with the value the page shows (an untouched form)."""
+    velden = {}
+    for invoer in re.findall(r"<input[^>]*>", html):
+        naam = re.search(r'name="([^"]+)"', invoer)
+        waarde = re.search(r'value="([^"]*)"', invoer)
+        if naam and naam.group(1) not in ("csrf_token", "concept", "indienen"):
+            velden[naam.group(1)] = html_module.unescape(waarde.group(1)) if waarde else ""
+    return velden
+
+
+def test_an_untouched_form_saves_back_exactly_and_logs_nothing(client, auth, app, vul_invoer):
+    """Issue 12, point 11: 12.0000004 showed as 12 and re-saving stored 12 with "12 → 12"."""
+    waarden = geschatte_waarden(app, EIGEN)
+    heel = int(waarden["meldingen_16uur"])  # a whole-number estimate (≥ the controles' bounds)
+    waarden["meldingen_16uur"] = heel + 0.0000004
+    vul_invoer(EIGEN, status="concept", waarden=waarden, bezetting={"leerplicht": 0.0})
+    auth.als("gemeente")
+    html = client.get(PAD).text
+    velden = _formulier_zoals_getoond(html)
+    assert velden["meldingen_16uur"] == f"{heel},0000004"
+    r = client.post(PAD, data=velden | {"concept": "1"})
+    assert r.status_code == 302, re.findall(r"veld__fout.*", r.text)
+    assert audit(app) == []
+    assert invoer_rij(app).waarden["meldingen_16uur"] == heel + 0.0000004
+    r = client.post(PAD, data=velden | {"bezetting_leerplicht": "-0", "concept": "1"})
+    assert r.status_code == 302
+    assert audit(app) == []  # -0 over 0 is no change

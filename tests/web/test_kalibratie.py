@@ -6,6 +6,7 @@ import io
 import re
 
 import numpy as np
+import vijandig
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -196,3 +197,19 @@ def test_calibrated_version_of_a_long_versie_fits_the_column(client, auth, app):
         nieuw = db.session.scalars(select(NormensetRij).order_by(NormensetRij.id.desc())).first()
         assert len(nieuw.versie) == MAX_NORMENSET_VERSIE
         assert re.fullmatch(r"v{22}-gekalibreerd-\d{14}", nieuw.versie)
+
+
+def test_a_csv_with_100000_columns_is_refused_quickly_in_dutch(client, auth, app):
+    """Issue 12, point 4: the header check was quadratic (a worker timed out)."""
+    auth.als("beheerder")
+    with app.app_context():
+        voor = db.session.scalar(select(func.count()).select_from(NormensetRij))
+    r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "positief",
+                                         "bestand": (io.BytesIO(vijandig.brede_csv()), "b.csv")},
+                    content_type="multipart/form-data")
+    # the test client spools a body over 500 KB to a temporary file that it does not close
+    r.request.environ["wsgi.input"].close()
+    assert r.status_code == 422
+    assert "b.csv, regel 1: de kopregel heeft 100.000 kolommen; maximaal 1.000." in r.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == voor

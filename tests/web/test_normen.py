@@ -1,7 +1,9 @@
 """Normensets: list, view, upload (validated, every problem with its line), activate."""
 
 import io
+import re
 
+import vijandig
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -150,3 +152,69 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
             r = client.get(f"/normen/{normenset_id}")
             assert r.status_code == (200 if versie in zichtbaar else 404), (rol, versie)
             assert (versie in lijst) == (versie in zichtbaar), (rol, versie)
+
+
+def test_a_gemeentes_own_normensets_are_visible_to_its_colleagues_and_its_region(
+        client, auth, app):
+    """Issue 12, point 13 (and the README): a normenset that a gemeente (Excel import) or a
+    region (kalibratie) made is visible to whoever may see that gemeente or region."""
+    with app.app_context():
+        def gebruiker(email, role, gemeente=None, regio=None):
+            u = User(email=email, role=role, gemeente_code=gemeente, regio_code=regio,
+                     password_hash="x", active=True)
+            db.session.add(u)
+            db.session.flush()
+            return u
+
+        def rij(versie, door):
+            n = NormensetRij(naam="Standaard 2026", versie=versie, actief=False,
+                             toml=STANDAARD.replace('versie = "2026.1"', f'versie = "{versie}"'),
+                             uploaded_by=door.id)
+            db.session.add(n)
+            db.session.flush()
+            return n.id
+
+        maker = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
+        regio = db.session.scalar(select(User).where(User.email == "regio@test.nl"))
+        sessies = {
+            "collega": gebruiker("collega@test.nl", "gemeente", EIGEN).get_id(),
+            "regiocollega": gebruiker("regio2@test.nl", "regio", regio=EIGEN_REGIO).get_id(),
+            "ander": db.session.scalar(select(User).where(
+                User.email == "utrecht@test.nl")).get_id(),
+            "regio": regio.get_id(),
+        }
+        excel, kalibratie = rij("eigen-excel", maker), rij("regio-kalibratie", regio)
+        db.session.commit()
+    verwacht = {"collega": {excel}, "regio": {excel, kalibratie},
+                "regiocollega": {excel, kalibratie}, "ander": set()}
+    for wie, zichtbaar in verwacht.items():
+        with client.session_transaction() as sessie:
+            sessie.clear()
+            sessie["_user_id"] = sessies[wie]
+        for normenset_id in (excel, kalibratie):
+            assert client.get(f"/normen/{normenset_id}").status_code == (
+                200 if normenset_id in zichtbaar else 404), (wie, normenset_id)
+
+
+def test_hostile_toml_is_refused_with_422_not_500(client, auth, app):
+    """Issue 12, point 6: nesting 5,000 deep and a 5,000-digit integer crashed tomllib."""
+    auth.als("beheerder")
+    voor = aantal(app)
+    for tekst, melding in ((vijandig.diepe_toml(), "lagen diep genest"),
+                           (vijandig.reuzengetal_toml(), "een getal heeft te veel cijfers")):
+        r = upload(client, tekst)
+        assert r.status_code == 422 and melding in r.text
+    assert aantal(app) == voor
+
+
+def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
+    """Issue 12 (hostile input): the bound itself lives in the parameter table."""
+    auth.als("beheerder")
+    voor = aantal(app)
+    tekst = re.sub(r"(?m)^uren = .*\nuren_laag = .*\nuren_hoog = .*$",
+                   "uren = 1e308\nuren_laag = 1e308\nuren_hoog = 1e308",
+                   STANDAARD.replace('versie = "2026.1"', 'versie = "groot"'), count=1)
+    assert "1e308" in tekst
+    r = upload(client, tekst)
+    assert r.status_code == 422
+    assert aantal(app) == voor

@@ -21,8 +21,20 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.models import User
+from formatie.normenset_toml import standaard_normenset
 
-from .conftest import ANDER, ANDERE_REGIO, EIGEN, EIGEN_REGIO, GEBRUIKERS, JAAR, WACHTWOORD
+from .conftest import (
+    ANDER,
+    ANDERE_REGIO,
+    EIGEN,
+    EIGEN_REGIO,
+    GEBRUIKERS,
+    JAAR,
+    WACHTWOORD,
+    _maak_app,
+)
+
+STANDAARD = standaard_normenset().bron_tekst
 
 #: Routes anyone may use without logging in.
 #: (sso.*: single sign-on; 404 while it is not configured, see tests/web/test_sso.py.)
@@ -402,7 +414,8 @@ def test_stored_text_is_escaped(app, client, auth, gevuld):
 def test_path_traversal(client, auth, pad):
     auth.als("beheerder")
     r = client.get(pad)
-    assert r.status_code in (404, 308), (pad, r.status_code)
+    verwacht = (422,) if "%00" in pad else (404, 308)  # a NUL is refused as input (issue 12)
+    assert r.status_code in verwacht, (pad, r.status_code)
     assert b"SECRET" not in r.data and b"secret_key" not in r.data.lower()
     r.close()
 
@@ -425,3 +438,58 @@ def test_method_override_and_foreign_origin_do_not_bypass(csrf_app):
                              "https://kwaad.example/"})
     assert r.status_code == 400
     assert _snapshot(csrf_app) == voor
+
+
+# ----- issue 12: control characters, HSTS ------------------------------------------------------
+
+NUL_VERZOEKEN = {  # name → (role, method, path, form data)
+    "login": (None, "post", "/login", {"email": "a\x00@test.nl", "password": "x"}),
+    "login-wachtwoord": (None, "post", "/login", {"email": "a@test.nl", "password": "x\x00"}),
+    "scenarionaam": ("gemeente", "post", f"/scenarios/nieuw?gemeente={EIGEN}&jaar={JAAR}",
+                     {"naam": "Plan\x00B"}),
+    "uploadtoken": ("gemeente", "post", f"/gemeente/{EIGEN}/{JAAR}/upload/ab%00cd/bevestig",
+                    {"actie": "invoer"}),
+    "gebruikers": ("beheerder", "post", "/gebruikers",
+                   {"email": "nieuw\x00@test.nl", "role": "gemeente", "gemeente": EIGEN}),
+    "zoekparameter": ("gemeente", "get", "/scenarios?gemeente=%01", None),
+    "adres": ("gemeente", "get", f"/gemeente/{EIGEN}%00/{JAAR}", None),
+    "escape": ("regio", "post", f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+               {"werkboek": (b"PK", "scenario\x1b.xlsx")}),
+}
+
+
+@pytest.mark.parametrize("geval", NUL_VERZOEKEN)
+def test_control_characters_anywhere_in_a_request_give_422_in_dutch(client, auth, app, geval):
+    """Issue 12, point 8: NUL made PostgreSQL answer 500; now every route answers 422 before a
+    view (or the database) sees it, on every database."""
+    rol, methode, pad, data = NUL_VERZOEKEN[geval]
+    data = {k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v
+            for k, v in (data or {}).items()}
+    auth.als(rol)
+    with app.app_context():
+        voor = db.session.scalar(select(func.count()).select_from(User))
+    r = getattr(client, methode)(pad, data=data)
+    assert r.status_code == 422, r.text[:500]
+    assert "onzichtbaar stuurteken (zoals een NUL-teken)" in r.text
+    _controleer_headers(r, geval)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == voor
+
+
+def test_a_normenset_name_with_an_escaped_nul_is_refused_with_its_line(client, auth, app):
+    auth.als("beheerder")
+    tekst = STANDAARD.replace('naam = "', 'naam = "\\u0000', 1)
+    r = client.post("/normen/upload", data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "onzichtbaar stuurteken" in r.text
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_hsts_is_sent_exactly_when_cookies_are_secure(database, tmp_path, secure):
+    """Issue 12, point 14."""
+    app = _maak_app(database.url, tmp_path, SESSION_COOKIE_SECURE=secure)
+    r = app.test_client().get("/login")
+    assert r.headers.get("Strict-Transport-Security") == (
+        "max-age=31536000; includeSubDomains" if secure else None)
+    with app.app_context():
+        db.engine.dispose()

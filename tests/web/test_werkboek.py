@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import warnings
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Gemeente, Invoer, Scenario, WerkboekUpload, utcnow
+from app.models import AuditEntry, Gemeente, Invoer, Scenario, User, WerkboekUpload, utcnow
 from app.models import Normenset as NormensetRij
 from app.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
@@ -645,3 +646,107 @@ def test_imported_norms_versions_stay_within_the_column(client, auth, app, vul_i
         versies = sorted(db.session.scalars(select(NormensetRij.versie)
                                             .where(NormensetRij.versie.like("%-excel%"))))
     assert set(versies) == {"v" * 44 + "-excel", "v" * 42 + "-excel-2"}
+
+
+# =============================================================================================
+# Hostile uploads (issue 12)
+# =============================================================================================
+
+
+def _herkomst(data: bytes, versie: str) -> bytes:
+    """The workbook naming normenset versie ``versie``: the named cell on Toelichting and the
+    ``normenset_versie`` column on Organisatie (format 2 reads each group's set from there)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    blad, ref = next(iter(wb.defined_names["normenset_versie"].destinations))
+    wb[blad][ref.replace("$", "")] = versie
+    if "Organisatie" in wb.sheetnames:
+        ws = wb["Organisatie"]
+        kop = next(r for r in range(1, 6) if "normenset_versie" in
+                   [c.value for c in ws[r]])
+        kolom = [c.value for c in ws[kop]].index("normenset_versie") + 1
+        for r in range(kop + 1, ws.max_row + 1):
+            if ws.cell(r, kolom).value:
+                ws.cell(r, kolom).value = versie
+    uit = io.BytesIO()
+    wb.save(uit)
+    return uit.getvalue()
+
+
+def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
+        client, auth, app, vul_invoer):
+    """Issue 12, point 2: the name in Toelichting goes through the /normen visibility rule, and
+    a hidden normenset reads exactly like one that does not exist."""
+    vul_invoer(EIGEN)
+    with app.app_context():
+        utrecht = db.session.scalar(select(User.id).where(User.email == "utrecht@test.nl"))
+        basis = actieve_rij()
+        verborgen = NormensetRij(naam=basis.naam, versie="utrecht-excel", actief=False,
+                                 toml=basis.toml.replace(f'versie = "{basis.versie}"',
+                                                         'versie = "utrecht-excel"'),
+                                 uploaded_by=utrecht)
+        db.session.add(verborgen)
+        db.session.commit()
+        verborgen_id, actief_id = verborgen.id, basis.id
+    auth.als("gemeente")
+    data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+    antwoorden = {}
+    for versie in ("utrecht-excel", "bestaat-niet"):
+        r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _herkomst(data, versie))
+        assert r.status_code == 200, r.text[:2000]
+        tekst = re.sub(r"/upload/[A-Za-z0-9_-]+/", "/upload/T/", r.text)
+        antwoorden[versie] = re.sub(r'value="[^"]*"', 'value=""', tekst)  # tokens differ
+    assert antwoorden["utrecht-excel"] == antwoorden["bestaat-niet"]
+    assert "die u hier niet kunt gebruiken" in antwoorden["utrecht-excel"]
+    with app.app_context():
+        payloads = [u.payload for u in db.session.scalars(select(WerkboekUpload))]
+    assert [p["normenset_id"] for p in payloads] == [actief_id, actief_id]
+    assert client.get(f"/normen/{verborgen_id}").status_code == 404
+
+
+def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vul_invoer):
+    """Issue 12, point 9: 5 × 2 MB uploads stored 18 MB for an hour."""
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("gemeente")
+    meldingen = _invoer(app, EIGEN).waarden["meldingen_16uur"] + 1
+    data = _bewerk(client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data,
+                   {EIGEN: meldingen})
+    tokens = []
+    for _ in range(4):
+        r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+        assert r.status_code == 200
+        tokens.append(_token(r.text))
+    with app.app_context():
+        bewaard = set(db.session.scalars(select(WerkboekUpload.token)))
+    assert bewaard == set(tokens[1:])  # the oldest made room
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{tokens[0]}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 404
+    app.config["WERKBOEK_VOORBEELDEN_TOTAAL"] = 3
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", data)
+    assert r.status_code == 429 and "te veel voorbeelden" in r.text
+    with app.app_context():
+        assert set(db.session.scalars(select(WerkboekUpload.token))) == bewaard
+
+
+@pytest.mark.parametrize(("bestand", "melding"), [
+    ("dimensiebom", "het blad 'Toelichting' is te groot om te lezen (een opgegeven bereik van "
+                    "A1:XFD1048576)"),
+    ("miljoen_rijen", "het blad 'Invoer' is te groot om te lezen (meer dan 50.000 rijen)"),
+])
+def test_a_workbook_beyond_the_reading_budget_is_refused_with_422(client, auth, app, request,
+                                                                  bestand, melding):
+    """Issue 12, points 1 and 3: these kept a worker busy until its timeout."""
+    auth.als("beheerder")
+    voor = _tellingen(app)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", request.getfixturevalue(bestand),
+                naam="aanval.xlsx")
+    # the test client spools a body over 500 KB to a temporary file that it does not close
+    r.request.environ["wsgi.input"].close()
+    assert r.status_code == 422
+    assert f"aanval.xlsx: {melding}" in html.unescape(r.text)
+    assert _tellingen(app) == voor
