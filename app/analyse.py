@@ -9,8 +9,8 @@ the five years before ``jaar``), ``…/prognose`` (trend + FTE for the next year
 :mod:`app.cijfers`, ranges from :mod:`app.bandbreedte` (the result page and the region page
 use them directly).
 
-History is stored as :class:`~app.models.Invoer` rows of the earlier years (status concept
-unless they were submitted), so a year's submitted figures and its history are one record.
+History is stored as :class:`~app.models.Invoer` rows of the earlier years, read and saved by
+:mod:`app.eerdere_jaren` (a year nobody started stays "niet begonnen").
 """
 
 from __future__ import annotations
@@ -36,11 +36,9 @@ from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
-from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
 from formatie.gevoeligheid import tornado
 from formatie.invoer_csv import read_invoer_csv
 from formatie.model import bereken
@@ -59,12 +57,13 @@ from .cijfers import (
     ontbrekend,
     volume_matrix,
 )
+from .eerdere_jaren import lees_versies, raster
 from .extensions import db
 from .grafieken import lijn_grafiek, tornado_grafiek
-from .models import CONCEPT, INGEDIEND, AuditEntry, Gemeente, Invoer, utcnow
+from .models import INGEDIEND, Gemeente, Invoer
 from .models import Normenset as NormensetRij
 from .normensets import actieve_rij, als_normenset
-from .opslaan import als_tekst, normenset_label
+from .opslaan import Conflict
 
 bp = Blueprint("analyse", __name__)
 
@@ -117,107 +116,11 @@ def _rijen_per_jaar(gemeente: Gemeente, jaren: list[int]) -> dict[int, Invoer]:
         select(Invoer).where(Invoer.gemeente_code == gemeente.code, Invoer.jaar.in_(jaren)))}
 
 
-def _veld(jaar: int, sleutel: str) -> str:
-    return f"h-{jaar}-{sleutel}"
-
-
 class HistorieForm(FlaskForm):
-    """CSRF only; the number fields are read from request.form (names from :func:`_veld`)."""
+    """CSRF and the versions loaded; the cells are the per-year forms of
+    :func:`app.eerdere_jaren.raster`."""
 
     versies = HiddenField()
-
-
-@dataclass
-class HistorieCel:
-    naam: str
-    tekst: str
-    fout: str | None = None
-    alleen_lezen: bool = False
-
-
-class HistorieConflict(Exception):
-    pass
-
-
-def _lees_historie(normenset: Normenset, jaren: list[int], rijen: dict[int, Invoer]):
-    """Parse the posted grid: (values {jaar: {sleutel: float | None}}, cells, errors)."""
-    waarden: dict[int, dict[str, float | None]] = {}
-    cellen: dict[tuple[int, str], HistorieCel] = {}
-    fouten: list[tuple[str, str, str]] = []
-    for jaar in jaren:
-        vast = jaar in rijen and rijen[jaar].status == INGEDIEND
-        waarden[jaar] = {}
-        for inv in normenset.invoer:
-            naam = _veld(jaar, inv.sleutel)
-            if vast:
-                w = (rijen[jaar].waarden or {}).get(inv.sleutel)
-                cellen[jaar, inv.sleutel] = HistorieCel(
-                    naam, format_invoer(w) if w is not None else "—", alleen_lezen=True)
-                continue
-            tekst = (request.form.get(naam) or "").strip()[:40]
-            cel = HistorieCel(naam, tekst)
-            try:
-                w = parse_getal(tekst, ",")
-                if w is not None and not inv.min <= w <= inv.max:
-                    raise GetalFout(f"vul een getal van {format_getal(inv.min)} tot en met "
-                                    f"{format_getal(inv.max)} in ({inv.eenheid})")
-            except GetalFout as exc:
-                cel.fout = str(exc)[:1].upper() + str(exc)[1:]
-                fouten.append((naam, f"{inv.naam}, {jaar}", cel.fout))
-                w = None
-            cellen[jaar, inv.sleutel] = cel
-            waarden[jaar][inv.sleutel] = w
-    return waarden, cellen, fouten
-
-
-def _sla_historie_op(gemeente: Gemeente, waarden: dict[int, dict[str, float | None]],
-                     versies: dict[int, int], rij: NormensetRij) -> int:
-    """Save every changed year in one transaction with an audit entry per changed field;
-    raise :class:`HistorieConflict` (nothing saved) when a year moved on meanwhile."""
-    bestaand = _rijen_per_jaar(gemeente, list(waarden))
-    aantal = 0
-    nu = utcnow()
-    try:
-        for jaar, nieuw in waarden.items():
-            invoer = bestaand.get(jaar)
-            if (invoer.version if invoer else 0) != versies.get(jaar, 0):
-                raise HistorieConflict
-            if invoer is not None and invoer.status == INGEDIEND:
-                continue
-            oud = dict((invoer.waarden if invoer else None) or {})
-            na = dict(oud)
-            for sleutel, w in nieuw.items():
-                if w is None:
-                    na.pop(sleutel, None)
-                else:
-                    na[sleutel] = float(w)
-            wijzigingen = [(k, als_tekst(oud.get(k)), als_tekst(na.get(k)))
-                           for k in sorted(oud.keys() | na.keys())
-                           if als_tekst(oud.get(k)) != als_tekst(na.get(k))]
-            if not wijzigingen:
-                continue
-            if invoer is None:
-                invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar, waarden={},
-                                bezetting={}, status=CONCEPT, normenset_id=rij.id)
-                db.session.add(invoer)
-                wijzigingen.append(("status", None, CONCEPT))
-            elif invoer.normenset_id is None:  # older row without one: record the change
-                invoer.normenset_id = rij.id
-                wijzigingen.append(("normenset", None, normenset_label(rij)))
-            invoer.waarden = na
-            invoer.updated_by = current_user.id
-            invoer.updated_at = nu
-            db.session.flush()
-            for veld, voor, daarna in wijzigingen:
-                db.session.add(AuditEntry(invoer_id=invoer.id, invoer_version=invoer.version,
-                                          user_id=current_user.id, timestamp=nu, field=veld,
-                                          old=voor, new=daarna, action="concept"))
-            aantal += len(wijzigingen)
-        db.session.commit()
-    except (HistorieConflict, StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise HistorieConflict from None
-    return aantal
 
 
 @bp.route("/gemeente/<code>/<int:jaar>/historie-invoer", methods=["GET", "POST"])
@@ -231,43 +134,30 @@ def historie_invoer(code: str, jaar: int):
               f"{EERSTE_JAAR}.", "info")
         return redirect(url_for("analyse.prognose", code=gemeente.code, jaar=jaar), 303)
     rij = actieve_rij()
-    normenset = als_normenset(rij)
-    rijen = _rijen_per_jaar(gemeente, jaren)
+    r = raster(gemeente, jaren, rij, als_normenset(rij))
     form = HistorieForm()
-    versies = {j: rijen[j].version if j in rijen else 0 for j in jaren}
-    context = {"gemeente": gemeente, "jaar": jaar, "normenset": normenset, "jaren": jaren,
-               "rijen": rijen, "form": form, "fouten": []}
-    if request.method == "GET":
-        cellen = {}
-        for j in jaren:
-            for inv in normenset.invoer:
-                r = rijen.get(j)
-                w = (r.waarden or {}).get(inv.sleutel) if r else None
-                vast = bool(r and r.status == INGEDIEND)
-                cellen[j, inv.sleutel] = HistorieCel(
-                    _veld(j, inv.sleutel),
-                    "—" if vast and w is None else format_invoer(w), alleen_lezen=vast)
-        form.versies.data = ",".join(f"{j}:{v}" for j, v in versies.items())
-        return render_template("analyse/historie_invoer.html", cellen=cellen, **context)
-
-    if g.get("csrf_verlopen") or not form.validate_on_submit():
-        waarden, cellen, _ = _lees_historie(normenset, jaren, rijen)
-        flash("Het formulier was verlopen. Uw waarden staan hieronder; er is niets opgeslagen. "
-              "Sla opnieuw op.", "fout")
-        form.versies.data = ",".join(f"{j}:{v}" for j, v in versies.items())
-        return render_template("analyse/historie_invoer.html", cellen=cellen, **context), 400
+    context = {"gemeente": gemeente, "jaar": jaar, "normenset": r.normenset, "jaren": jaren,
+               "rijen": r.rijen, "form": form, "fouten": []}
+    if request.method == "GET" or g.get("csrf_verlopen") or not form.validate_on_submit():
+        status = 200
+        if request.method == "POST":
+            flash("Het formulier was verlopen. Uw waarden staan hieronder; er is niets "
+                  "opgeslagen. Sla opnieuw op.", "fout")
+            status = 400
+        form.versies.data = r.versies_tekst()
+        return render_template("analyse/historie_invoer.html", cellen=r.cellen(),
+                               **context), status
     try:
-        geladen = dict((int(a), int(b)) for a, b in (
-            deel.split(":") for deel in (form.versies.data or "").split(",") if deel))
+        geladen = lees_versies(form.versies.data)
     except ValueError:
         abort(400)
-    waarden, cellen, fouten = _lees_historie(normenset, jaren, rijen)
-    if fouten:
-        context["fouten"] = fouten
-        return render_template("analyse/historie_invoer.html", cellen=cellen, **context), 422
+    if not r.valideer():
+        context["fouten"] = r.fouten()
+        return render_template("analyse/historie_invoer.html", cellen=r.cellen(),
+                               **context), 422
     try:
-        aantal = _sla_historie_op(gemeente, waarden, geladen, rij)
-    except HistorieConflict:
+        aantal = r.sla_op(geladen, current_user)
+    except Conflict:
         flash("Iemand anders heeft cijfers van deze jaren gewijzigd nadat u de pagina opende. "
               "Er is niets opgeslagen; hieronder staan de cijfers zoals ze nu zijn. Voer uw "
               "wijzigingen opnieuw in.", "fout")

@@ -32,7 +32,16 @@ from .berekening import benchmark_grafiek, grafiek_fte_per_taak, vergelijking
 from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
 from .extensions import db
 from .invoerform import Veldlabel, invoer_form
-from .models import ACTIE_LABELS, NIET_BEGONNEN, STATUS_LABELS, AuditEntry
+from .models import (
+    ACTIE_CONCEPT,
+    ACTIE_INDIENEN,
+    ACTIE_LABELS,
+    CONCEPT,
+    INGEDIEND,
+    NIET_BEGONNEN,
+    STATUS_LABELS,
+    AuditEntry,
+)
 from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
 
@@ -118,9 +127,10 @@ def invoer(code: str, jaar: int):
     if not form.validate_invoer(indienen):
         return render_template("gemeente/invoer.html", **context), 422
     try:
-        opgeslagen, wijzigingen = sla_op(
+        _, wijzigingen = sla_op(
             gemeente, jaar, geladen, form.invoer_waarden(), form.bezetting_waarden(),
-            indienen, rij, current_user)
+            INGEDIEND if indienen else CONCEPT, rij, current_user,
+            actie=ACTIE_INDIENEN if indienen else ACTIE_CONCEPT)
     except Conflict:
         huidig, andermans = andermans_wijzigingen(gemeente, jaar, geladen, form.invoer_waarden(),
                                                   form.bezetting_waarden())

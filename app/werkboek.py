@@ -51,7 +51,16 @@ from .bandbreedte import werkboek_analyse
 from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio
 from .downloads import stuur_xlsx
 from .extensions import db
-from .models import INGEDIEND, Gemeente, Invoer, Regio, WerkboekUpload, utcnow
+from .models import (
+    ACTIE_EXCEL,
+    CONCEPT,
+    INGEDIEND,
+    Gemeente,
+    Invoer,
+    Regio,
+    WerkboekUpload,
+    utcnow,
+)
 from .models import Normenset as NormensetRij
 from .models import Scenario as ScenarioRij
 from .normensets import actieve_rij, als_normenset
@@ -433,7 +442,8 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
             blijft_ingediend = g["status"] == INGEDIEND and not g.get("wordt_concept", True)
             _, wijzigingen = sla_op(
                 gemeente, doel.jaar, g["versie"], g["waarden"], g["bezetting"],
-                blijft_ingediend, basis_rij, current_user, actie="excel-import", commit=False)
+                INGEDIEND if blijft_ingediend else CONCEPT, basis_rij, current_user,
+                actie=ACTIE_EXCEL, commit=False)
             aantal += sum(w.veld != "status" for w in wijzigingen)
             if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
                 concept.append(gemeente.naam)
