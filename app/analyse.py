@@ -35,7 +35,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
@@ -43,7 +42,6 @@ from formatie.gevoeligheid import tornado
 from formatie.invoer_csv import read_invoer_csv
 from formatie.model import bereken
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
-from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout, Probleem
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 from formatie.taal import aantal_woord
@@ -62,7 +60,7 @@ from .extensions import db
 from .grafieken import lijn_grafiek, tornado_grafiek
 from .models import INGEDIEND, Gemeente, Invoer
 from .models import Normenset as NormensetRij
-from .normensets import actieve_rij, als_normenset
+from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from .opslaan import Conflict
 
 bp = Blueprint("analyse", __name__)
@@ -326,8 +324,8 @@ def kalibratie():
                   clusters=np.array(codes))
     bron = f"{bron} ({n_obs} waarnemingen, {datetime.now(UTC):%Y-%m-%d})"
     nieuw = kalibratie_als_normenset(k, bron)
-    nieuw = replace(nieuw, versie=afgeleide_versie(
-        normenset.versie, f"-gekalibreerd-{datetime.now(UTC):%Y%m%d%H%M%S}"))
+    # stored as <versie>-kalibratie, numbered when taken (app.normensets.bewaar_normenset)
+    nieuw = replace(nieuw, versie=afgeleide_versie(normenset.versie, "-kalibratie"))
     context["opslaan_form"].gegevens.data = _serializer().dumps(
         {"toml": normenset_als_toml(nieuw), "basis": rij.id})
     context.update(k=k, n_obs=n_obs, n_gemeenten=len(set(codes)), nieuw=nieuw, bron=bron,
@@ -347,21 +345,17 @@ def kalibratie_opslaan():
         tekst = gegevens["toml"]
     except (BadSignature, KeyError, TypeError):
         abort(400)
+    basis = db.session.get(NormensetRij, gegevens.get("basis") or 0) or abort(400)
     try:
-        nieuw = parse_normenset(tekst, "gekalibreerd")
+        rij = bewaar_normenset(tekst, "gekalibreerd", current_user, afgeleid_van=basis)
     except InvoerFout as fout:  # validated again; cannot normally happen
         flash("De gekalibreerde normenset is ongeldig: " + "; ".join(
             p.tekst() for p in fout.problemen), "fout")
         return redirect(url_for("analyse.kalibratie"))
-    rij = NormensetRij(naam=nieuw.naam, versie=nieuw.versie, toml=tekst, actief=False,
-                       uploaded_by=current_user.id)
-    db.session.add(rij)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash(f"Er bestaat al een normenset '{nieuw.naam}' met versie '{nieuw.versie}'; er is "
-              "niets opgeslagen.", "fout")
+    except NormensetBestaat:  # the same versie stored at the same moment
+        flash("Tegelijk is een normenset met dezelfde versie opgeslagen; er is niets "
+              "opgeslagen. Probeer het opnieuw.", "fout")
         return redirect(url_for("analyse.kalibratie"))
+    db.session.commit()
     flash(f"Normenset {rij.label} is opgeslagen. Hij is nog niet actief.", "succes")
     return redirect(url_for("normen.detail", normenset_id=rij.id))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -36,8 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
 from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
-from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
-from formatie.normenset_toml import parse_normenset
+from formatie.normenset import Normenset, normenset_als_toml
 from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
@@ -63,7 +62,7 @@ from .models import (
 )
 from .models import Normenset as NormensetRij
 from .models import Scenario as ScenarioRij
-from .normensets import actieve_rij, als_normenset
+from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from .opslaan import Conflict, huidige_invoer, sla_op
 
 bp = Blueprint("werkboek", __name__)
@@ -363,38 +362,6 @@ def upload_regio(code: str, jaar: int):
 # =============================================================================================
 
 
-def _unieke_versie(naam: str, versie: str) -> str:
-    bestaand = set(db.session.scalars(select(NormensetRij.versie)
-                                      .where(NormensetRij.naam == naam)))
-    if versie not in bestaand:
-        return versie
-    # "<basis>-excel" → "<basis>-excel-2": a short last part is kept whole with the number,
-    # the base is cut when the whole would not fit the column.
-    stam, streep, staart = versie.rpartition("-")
-    staart = streep + staart
-    if not streep or len(staart) > 20:
-        stam, staart = versie, ""
-    i = 2
-    while afgeleide_versie(stam, f"{staart}-{i}") in bestaand:
-        i += 1
-    return afgeleide_versie(stam, f"{staart}-{i}")
-
-
-def bewaar_normenset(toml: str) -> NormensetRij:
-    """Store norms edited in a workbook as a new, inactive normenset (validated again; the
-    versie made unique: ``<versie>-excel``, ``<versie>-excel-2`` …, the base cut so it fits the
-    column). The caller commits."""
-    n = parse_normenset(toml, "normen uit het werkboek")
-    n = replace(n, versie=_unieke_versie(n.naam, n.versie), bron_tekst=None)
-    tekst = normenset_als_toml(n)
-    parse_normenset(tekst, "normen uit het werkboek")  # what is stored must read back
-    rij = NormensetRij(naam=n.naam, versie=n.versie, toml=tekst, actief=False,
-                       uploaded_by=current_user.id)
-    db.session.add(rij)
-    db.session.flush()
-    return rij
-
-
 def _bevestig(scope: str, code: str, jaar: int, token: str):
     doel = _doel(scope, code, jaar)
     upload = db.session.scalar(select(WerkboekUpload).where(WerkboekUpload.token == token))
@@ -413,6 +380,15 @@ def _bevestig(scope: str, code: str, jaar: int, token: str):
     if actie != "invoer":
         abort(400)
     return _als_invoer(doel, upload)
+
+
+def _bewaar_normen(p: dict, basis_rij: NormensetRij) -> NormensetRij | None:
+    """The workbook's edited norms as a new, inactive normenset derived from the base
+    (``<versie>-excel``, numbered when taken; :func:`app.normensets.bewaar_normenset`)."""
+    if not p["normen_toml"]:
+        return None
+    return bewaar_normenset(p["normen_toml"], "normen uit het werkboek", current_user,
+                            afgeleid_van=basis_rij)
 
 
 def _gemeenten_toegestaan(doel: Doel, p: dict) -> list[Gemeente]:
@@ -447,10 +423,10 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
             aantal += sum(w.veld != "status" for w in wijzigingen)
             if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
                 concept.append(gemeente.naam)
-        normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
+        normen = _bewaar_normen(p, basis_rij)
         db.session.delete(upload)
         db.session.commit()
-    except (Conflict, IntegrityError):
+    except (Conflict, NormensetBestaat, IntegrityError):
         db.session.rollback()
         upload = db.session.get(WerkboekUpload, upload.id)
         return _toon_voorbeeld(doel, upload, status=409, problemen=[
@@ -510,7 +486,13 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
         regio=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
         normenset_naam=n.naam, normenset_versie=n.versie, uren=uren, organisatie=organisatie,
         toelichting=f"Uit Excel-werkboek {p['bestand']}")
-    normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
+    try:
+        normen = _bewaar_normen(p, basis_rij)
+    except NormensetBestaat:
+        upload = db.session.get(WerkboekUpload, upload.id)
+        return _toon_voorbeeld(doel, upload, status=409, naam=naam, problemen=[
+            "Tegelijk is een normenset met dezelfde naam en versie opgeslagen. Er is niets "
+            "opgeslagen; probeer het opnieuw."])
     nu = utcnow()
     rij = ScenarioRij(
         naam=naam, owner_id=current_user.id,
