@@ -83,6 +83,11 @@ def test_history_form_saves_earlier_years_in_one_go(client, auth, app, vul_invoe
     assert len(entries) == 4 + 1
     assert {e.action for e in entries} == {ACTIE_EERDERE_JAREN}
     assert {e.field for e in entries} == {"meldingen_16uur", "thuiszitters"}
+    # the forecast uses them: meldingen has 5 years (4 + this year), a trend and its chart
+    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/prognose")
+    assert r.status_code == 200
+    assert "lijn-meldingen_16uur-titel" in r.text
+    assert "lijn-thuiszitters-titel" not in r.text  # 2 years: no trend
 
 
 def test_saving_earlier_years_starts_no_year(client, auth, app, vul_invoer):
