@@ -1,5 +1,6 @@
-"""The grid of earlier years (``/gemeente/<code>/<jaar>/historie-invoer``): one gemeente's
-figures for the years before ``jaar``, the base of the forecast.
+"""Figures of earlier years: the grid (``/gemeente/<code>/<jaar>/historie-invoer``) of one
+gemeente's figures for the years before ``jaar``, and the series the forecast fits
+(:func:`waarden_per_jaar`).
 
 Every year is the :class:`~app.models.Invoer` row of that year, so a year's own form and its
 place in the grid are one record. A column is checked exactly as the invoer form checks it:
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import select
 
 from formatie.getallen import format_invoer
@@ -130,8 +132,7 @@ def raster(gemeente: Gemeente, jaren: list[int], normenset_rij: NormensetRij,
            normenset: Normenset) -> Raster:
     """The grid over ``jaren``, its forms bound to the request (filled from the stored rows
     on GET, from the posted cells on POST)."""
-    rijen = {i.jaar: i for i in db.session.scalars(
-        select(Invoer).where(Invoer.gemeente_code == gemeente.code, Invoer.jaar.in_(jaren)))}
+    rijen = rijen_per_jaar(gemeente, jaren)
     formulieren = {}
     for j in jaren:
         rij = rijen.get(j)
@@ -142,6 +143,26 @@ def raster(gemeente: Gemeente, jaren: list[int], normenset_rij: NormensetRij,
             form.vul(rij.waarden if rij else {}, {})
         formulieren[j] = form
     return Raster(gemeente, normenset_rij, normenset, jaren, rijen, formulieren)
+
+
+def rijen_per_jaar(gemeente: Gemeente, jaren: list[int]) -> dict[int, Invoer]:
+    """The stored rows of ``gemeente`` in ``jaren`` (a year without figures is absent)."""
+    return {i.jaar: i for i in db.session.scalars(
+        select(Invoer).where(Invoer.gemeente_code == gemeente.code, Invoer.jaar.in_(jaren)))}
+
+
+def waarden_per_jaar(gemeente: Gemeente, jaren: list[int], normenset: Normenset) -> np.ndarray:
+    """(I, T) the stored figures per invoer of ``normenset`` and year of ``jaren``, NaN where
+    a year has no value: the series the forecast fits (:func:`formatie.prognose.prognose_reeksen`).
+    """
+    rijen = rijen_per_jaar(gemeente, jaren)
+    waarden = np.full((len(normenset.invoer), len(jaren)), np.nan)
+    for t, j in enumerate(jaren):
+        opgeslagen = (rijen[j].waarden or {}) if j in rijen else {}
+        for i, s in enumerate(normenset.invoer_sleutels):
+            if opgeslagen.get(s) is not None:
+                waarden[i, t] = float(opgeslagen[s])
+    return waarden
 
 
 def lees_versies(tekst: str | None) -> dict[int, int]:
