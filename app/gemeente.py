@@ -28,9 +28,10 @@ from formatie.uitvoer import resultaat_als_dict
 from .access import check_jaar, get_gemeente_or_404, mag_regio
 from .antwoord import json_antwoord
 from .bandbreedte import bereik_van, json_met_bereik
-from .berekening import benchmark_grafiek, grafiek_fte_per_taak, vergelijking
+from .berekening import vergelijking
 from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
 from .extensions import db
+from .grafieken import benchmark_grafiek, fte_per_taak_grafiek
 from .invoerform import Veldlabel, invoer_form
 from .models import (
     ACTIE_CONCEPT,
@@ -188,7 +189,7 @@ def resultaat(code: str, jaar: int):
         context.update(
             res=res,
             regels=functie_regels(res, 0),
-            grafiek=grafiek_fte_per_taak(res),
+            grafiek=fte_per_taak_grafiek(res),
             functierijen=[{"functie": f, "fte": fte[f.sleutel],
                            "bezetting": bezetting.get(f.sleutel),
                            "regionaal": f.sleutel in REGIONALE_FUNCTIES,

@@ -12,7 +12,7 @@ reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -23,7 +23,7 @@ from wtforms import BooleanField, Field, StringField
 from wtforms.validators import DataRequired, Length
 
 from formatie.excel import exporteer_vergelijking
-from formatie.getallen import format_aantal, format_getal, format_invoer, format_procent
+from formatie.getallen import format_aantal, format_invoer, format_procent
 from formatie.model import Groep, Resultaat, bereken, fte_per_functie
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
 from formatie.onzekerheid import TREKKINGEN, bereik_groepen
@@ -61,7 +61,7 @@ from .cijfers import (
 )
 from .downloads import stuur_xlsx
 from .extensions import db
-from .grafieken import SMAL_BREEDTE
+from .grafieken import groep_grafiek
 from .invoerform import GetalField
 from .models import Gemeente, utcnow
 from .models import Scenario as ScenarioRij
@@ -531,70 +531,6 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
             regels.append(Regel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
                                 rij.parameters, bereik=bereik))
     return regels, functies
-
-
-@dataclass(frozen=True)
-class Staaf:
-    x: float
-    y: float
-    hoogte: float
-    klasse: str
-    waarde: float
-    naam: str
-
-
-@dataclass(frozen=True)
-class GroepGrafiek:
-    """A grouped vertical bar chart (groups: functies and the total; bars: rows)."""
-
-    groepen: list[tuple[str, float]]  # label, x of the centre
-    staven: list[Staaf]
-    schaal: list[tuple[float, str]]  # y, label
-    breedte: float
-    hoogte: float
-    basislijn: float
-    links: float
-    staaf_breedte: float
-    label_tekens: int = 28  # group labels are cut to this many characters
-    smal: GroepGrafiek | None = None  # the small-screen layout (app.grafieken)
-
-
-def groep_grafiek(regels: list[Regel], functies: dict[str, str]) -> GroepGrafiek:
-    """Grouped bars (drawn by the macro ``groep_svg``), wide and for small screens."""
-    smal = _groep(regels, functies, SMAL_BREEDTE, 44.0, 14)
-    return replace(_groep(regels, functies, 760.0, 60.0, 28), smal=smal)
-
-
-def _groep(regels: list[Regel], functies: dict[str, str], breedte: float, links: float,
-           label_tekens: int) -> GroepGrafiek:
-    groepen = [*functies.items(), ("totaal", "Totaal")]
-    boven, onder = 10.0, 40.0
-    plot_hoogte = 240.0
-    groep_breedte = (breedte - links - 10) / len(groepen)
-    staaf = min(28.0, (groep_breedte - 16) / max(len(regels), 1))
-    waarden = [r.totaal for r in regels] + [v for r in regels for v in r.fte.values()]
-    grootste = max(waarden, default=0.0) or 1.0
-    stap = float(10 ** np.floor(np.log10(grootste)))
-    if grootste / stap < 2:
-        stap /= 5
-    elif grootste / stap < 5:
-        stap /= 2
-    top = float(np.ceil(grootste / stap) * stap)
-    basislijn = boven + plot_hoogte
-    staven, centra = [], []
-    for j, (sleutel, label) in enumerate(groepen):
-        start = links + j * groep_breedte + (groep_breedte - staaf * len(regels)) / 2
-        centra.append((label, links + (j + 0.5) * groep_breedte))
-        for i, r in enumerate(regels):
-            waarde = r.totaal if sleutel == "totaal" else r.fte.get(sleutel, 0.0)
-            h = max(waarde, 0.0) / top * plot_hoogte
-            staven.append(Staaf(start + i * staaf, basislijn - h, h, f"functie-{i % 4}", waarde,
-                                r.naam))
-    schaal = [(basislijn - k * stap / top * plot_hoogte, format_getal(k * stap, 1
-                                                                      if stap < 1 else 0))
-              for k in range(round(float(top / stap)) + 1)]
-    return GroepGrafiek(centra, staven, schaal, breedte, basislijn + onder, basislijn, links,
-                        staaf - 2, label_tekens)
 
 
 def _gekozen() -> list[ScenarioRij]:
