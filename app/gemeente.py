@@ -25,7 +25,7 @@ from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer,
 from formatie.taal import aantal_woord
 from formatie.uitvoer import resultaat_als_dict
 
-from .access import check_jaar, get_gemeente_or_404, mag_regio
+from .access import get_gemeente_jaar_or_404, mag_regio
 from .antwoord import json_antwoord
 from .bandbreedte import bereik_van, json_met_bereik
 from .berekening import vergelijking
@@ -85,8 +85,7 @@ def _tekst(veld: str, waarde: str | None, labels: Veldlabel) -> str:
 @bp.route("/<code>/<int:jaar>", methods=["GET", "POST"])
 @login_required
 def invoer(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     rij = actieve_rij()
     normenset = als_normenset(rij)
     opgeslagen = huidige_invoer(gemeente, jaar)
@@ -174,8 +173,7 @@ def _doorstroompunt_aandeel(gemeente, jaar: int, fte: dict[str, float]) -> list[
 @bp.route("/<code>/<int:jaar>/resultaat")
 @login_required
 def resultaat(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     lid = cijfers.leden[0]
     context = {"gemeente": gemeente, "jaar": jaar, "invoer": lid.invoer,
@@ -210,8 +208,7 @@ def resultaat_json(code: str, jaar: int):
     """``formatie calculate --format json`` for this gemeente (with its ``"regels"``), plus per
     functie bezetting and verschil (bezetting − fte) where entered; with ``?onzekerheid=1`` the
     ranges of ``formatie calculate --onzekerheid`` (the one uncertainty policy)."""
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     if not cijfers.groepen:
         return json_antwoord({"fout": "onvolledig",
@@ -227,8 +224,7 @@ def resultaat_json(code: str, jaar: int):
 @bp.route("/<code>/<int:jaar>/historie")
 @login_required
 def historie(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     opgeslagen = huidige_invoer(gemeente, jaar)
     entries = []
     if opgeslagen is not None:

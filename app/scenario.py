@@ -43,9 +43,8 @@ from formatie.scenario import (
 
 from .access import (
     alle_regios,
-    check_jaar,
-    get_gemeente_or_404,
-    get_regio_or_404,
+    get_gemeente_jaar_or_404,
+    get_regio_jaar_or_404,
     huidig_jaar,
     mag_gemeente,
     mag_regio,
@@ -305,13 +304,12 @@ def _basis_uit_args():
         jaar = int(request.args.get("jaar", huidig_jaar()))
     except ValueError:
         abort(404)
-    check_jaar(jaar)
     if bool(gemeente_code) == bool(regio_code):
         abort(404)
     if gemeente_code:
-        gemeente = get_gemeente_or_404(gemeente_code)
+        gemeente = get_gemeente_jaar_or_404(gemeente_code, jaar)
         return gemeente.label, gemeente, None, jaar, cijfers_gemeente(gemeente, jaar)
-    regio = get_regio_or_404(regio_code)
+    regio = get_regio_jaar_or_404(regio_code, jaar)
     return f"regio {regio.naam} ({regio.code})", None, regio, jaar, cijfers_regio(regio, jaar)
 
 
@@ -543,18 +541,26 @@ def _gekozen() -> list[ScenarioRij]:
     return [get_scenario_or_404(i) for i in ids]
 
 
-@bp.route("/vergelijk")
-@login_required
-def vergelijk_pagina():
+def _gekozen_vergelijking() -> tuple[list[ScenarioRij], list[Regel], dict[str, str]]:
+    """(rijen, regels, functies) of the scenarios chosen in ``?ids=``; when none is chosen or
+    they cannot be computed, the reason is flashed and the request ends in a redirect to the
+    list (``abort`` with that response)."""
     rijen = _gekozen()
     if not rijen:
         flash("Kies ten minste één scenario om te vergelijken.", "fout")
-        return redirect(url_for("scenario.lijst"))
+        abort(redirect(url_for("scenario.lijst")))
     try:
         regels, functies = _vergelijking(rijen)
     except ScenarioFout as fout:
         flash("Deze scenario's zijn niet te berekenen: " + "; ".join(fout.problemen), "fout")
-        return redirect(url_for("scenario.lijst"))
+        abort(redirect(url_for("scenario.lijst")))
+    return rijen, regels, functies
+
+
+@bp.route("/vergelijk")
+@login_required
+def vergelijk_pagina():
+    rijen, regels, functies = _gekozen_vergelijking()
     return render_template("scenario/vergelijk.html", regels=regels, functies=functies,
                            grafiek=groep_grafiek(regels, functies),
                            ids=[r.id for r in rijen], trekkingen=TREKKINGEN)
@@ -563,14 +569,7 @@ def vergelijk_pagina():
 @bp.route("/vergelijk.xlsx")
 @login_required
 def vergelijk_xlsx():
-    rijen = _gekozen()
-    if not rijen:
-        flash("Kies ten minste één scenario om te vergelijken.", "fout")
-        return redirect(url_for("scenario.lijst"))
-    try:
-        regels, functies = _vergelijking(rijen)
-    except ScenarioFout:
-        abort(404)
+    _, regels, functies = _gekozen_vergelijking()
     data = exporteer_vergelijking(
         [{"naam": r.naam, "basis": r.basis_label, "fte": r.fte, "basis_totaal": r.basis_totaal,
           "parameters": r.parameters, "bereik": r.bereik} for r in regels],

@@ -45,7 +45,7 @@ from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
-from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
+from .access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente
 from .bandbreedte import werkboek_analyse
 from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio
 from .downloads import stuur_xlsx
@@ -96,16 +96,20 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
         **analyse)
 
 
+def _terug(melding: str, url: str):
+    """No workbook: flash why and end the request in a redirect to ``url``."""
+    flash(f"Er is nog geen Excel-scenario{melding}", "fout")
+    abort(redirect(url))
+
+
 @bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")
 @login_required
 def download_gemeente(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     if not cijfers.groepen:
-        flash(f"Er is nog geen Excel-scenario: nog niet alle cijfers van {gemeente.naam} voor "
-              f"{jaar} zijn ingevuld.", "fout")
-        return redirect(url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
+        _terug(f": nog niet alle cijfers van {gemeente.naam} voor {jaar} zijn ingevuld.",
+               url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
     data = _werkboek(cijfers, f"Formatie {gemeente.naam} {jaar}", None)
     return stuur_xlsx(data, f"Formatie-scenario {gemeente.naam} {jaar}.xlsx")
 
@@ -122,13 +126,11 @@ def weggelaten_tekst(cijfers: Cijfers) -> str | None:
 @bp.route("/regio/<code>/<int:jaar>/scenario.xlsx")
 @login_required
 def download_regio(code: str, jaar: int):
-    regio = get_regio_or_404(code)
-    check_jaar(jaar)
+    regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     if not cijfers.groepen:
-        flash(f"Er is nog geen Excel-scenario: geen enkele gemeente in regio {regio.naam} heeft "
-              f"volledige cijfers voor {jaar}.", "fout")
-        return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
+        _terug(f": geen enkele gemeente in regio {regio.naam} heeft volledige cijfers voor "
+               f"{jaar}.", url_for("regio.overzicht", code=regio.code, jaar=jaar))
     notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
     data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)
     return stuur_xlsx(data, f"Formatie-scenario regio {regio.naam} {jaar}.xlsx")
@@ -172,11 +174,10 @@ class Doel:
 
 
 def _doel(scope: str, code: str, jaar: int) -> Doel:
-    check_jaar(jaar)
     if scope == "gemeente":
-        gemeente = get_gemeente_or_404(code)
+        gemeente = get_gemeente_jaar_or_404(code, jaar)
         return Doel(scope, gemeente.code, jaar, gemeente.naam, gemeente=gemeente)
-    regio = get_regio_or_404(code)
+    regio = get_regio_jaar_or_404(code, jaar)
     return Doel(scope, regio.code, jaar, f"regio {regio.naam}", regio=regio)
 
 

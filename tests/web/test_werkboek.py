@@ -645,3 +645,16 @@ def test_imported_norms_versions_stay_within_the_column(client, auth, app, vul_i
         versies = sorted(db.session.scalars(select(NormensetRij.versie)
                                             .where(NormensetRij.versie.like("%-excel%"))))
     assert set(versies) == {"v" * 44 + "-excel", "v" * 42 + "-excel-2"}
+
+
+@pytest.mark.parametrize("pad, terug, melding", [
+    (f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx", f"/gemeente/{EIGEN}/{JAAR}/resultaat",
+     "nog niet alle cijfers van Apeldoorn"),
+    (f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx", f"/regio/{EIGEN_REGIO}/{JAAR}",
+     "geen enkele gemeente in regio"),
+])
+def test_download_without_figures_goes_back_with_the_reason(client, auth, pad, terug, melding):
+    auth.als("regio")
+    r = client.get(pad)
+    assert r.status_code == 302 and r.headers["Location"] == terug
+    assert melding in client.get(terug).text
