@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as html_module
 import re
 
+import pytest
 from profielen import voorbeelden
 from sqlalchemy import func, select
 
@@ -189,34 +190,26 @@ def test_history_errors_save_nothing(client, auth, app, vul_invoer):
     assert _aantal(app, Invoer) == 1
 
 
-def test_history_conflict_saves_nothing(client, auth, app, vul_invoer):
+@pytest.mark.parametrize("veld, waarde", [
+    ("waarden", {"meldingen_16uur": 6.0}),  # another user changed a figure
+    ("status", "ingediend"),  # or submitted the year: read-only now
+])
+def test_a_save_meanwhile_is_a_conflict_and_nothing_is_saved(client, auth, app, vul_invoer,
+                                                             veld, waarde):
     vul_invoer(EIGEN)
     vul_invoer(EIGEN, jaar=JAAR - 1, status="concept", waarden={"meldingen_16uur": 5.0})
     auth.als("gemeente")
     versies = _versies(client)
     with app.app_context():
         rij = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR - 1))
-        rij.waarden = {"meldingen_16uur": 6.0}
+        setattr(rij, veld, waarde)
         db.session.commit()
-    r = client.post(PAD, data={"versies": versies, _veld(JAAR - 2, "meldingen_16uur"): "7"})
-    assert r.status_code == 303
-    assert _aantal(app, Invoer) == 2 and _aantal(app, AuditEntry) == 0
-
-
-def test_a_year_submitted_meanwhile_is_a_conflict(client, auth, app, vul_invoer):
-    vul_invoer(EIGEN)
-    vul_invoer(EIGEN, jaar=JAAR - 1, status="concept", waarden={"meldingen_16uur": 5.0})
-    auth.als("gemeente")
-    versies = _versies(client)
-    with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR - 1))
-        rij.status = "ingediend"
-        db.session.commit()
+        verwacht = dict(rij.waarden)
     r = client.post(PAD, data={"versies": versies, _veld(JAAR - 1, "meldingen_16uur"): "9",
                                _veld(JAAR - 2, "meldingen_16uur"): "7"})
     assert r.status_code == 303
-    assert _rijen(app)[JAAR - 1].waarden == {"meldingen_16uur": 5.0}
-    assert _aantal(app, Invoer) == 2
+    assert _rijen(app)[JAAR - 1].waarden == verwacht
+    assert _aantal(app, Invoer) == 2 and _aantal(app, AuditEntry) == 0
 
 
 def test_submitted_years_are_read_only(client, auth, app, vul_invoer):
