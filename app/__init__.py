@@ -121,14 +121,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import analyse, auth, gebruikers, gemeente, health, main, normen, regio, sso, wachtwoord
+    """Every view module (one concern each; views never import views, see
+    tests/web/test_structuur.py)."""
+    from . import (
+        auth,
+        gebruikers,
+        gemeente,
+        gevoeligheid,
+        health,
+        kalibratie,
+        main,
+        normen,
+        prognose,
+        regio,
+        scenario,
+        sso,
+        wachtwoord,
+        werkboek,
+    )
 
     for module in (auth, sso, wachtwoord, main, gemeente, regio, normen, gebruikers, health,
-                   analyse):
-        app.register_blueprint(module.bp)
-    from . import scenario, werkboek  # Excel scenario workbooks and stored scenarios
-
-    for module in (werkboek, scenario):
+                   gevoeligheid, prognose, kalibratie, werkboek, scenario):
         app.register_blueprint(module.bp)
 
 

@@ -70,6 +70,30 @@ def get_regio_or_404(code: str) -> Regio:
     return regio
 
 
+def get_gemeente_jaar_or_404(code: str, jaar: int) -> Gemeente:
+    """The preamble of every ``/gemeente/<code>/<jaar>/…`` route: the gemeente if the current
+    user may see it and ``jaar`` is a year of the tool (:func:`check_jaar`).
+
+    :raise 404: if the gemeente does not exist, the user may not see it, or the year is out of
+        range (the same answer for all three, so nothing is revealed).
+    """
+    gemeente = get_gemeente_or_404(code)
+    check_jaar(jaar)
+    return gemeente
+
+
+def get_regio_jaar_or_404(code: str, jaar: int) -> Regio:
+    """The preamble of every ``/regio/<MCxx>/<jaar>/…`` route, as
+    :func:`get_gemeente_jaar_or_404`.
+
+    :raise 404: if the region does not exist, the user may not see it, or the year is out of
+        range.
+    """
+    regio = get_regio_or_404(code)
+    check_jaar(jaar)
+    return regio
+
+
 def zichtbare_gemeenten(user: User) -> list[Gemeente]:
     """Gemeenten on the user's overview (beheerder: none here, they browse by region)."""
     if user.role == "gemeente":

@@ -5,18 +5,16 @@ gathered by :mod:`app.cijfers`. This module implements no formula itself.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 
-from formatie.model import Resultaat, bereken, functie_regels
+from formatie.model import Resultaat, bereken
 from formatie.normenset import Normenset
 
 from .cijfers import ontbrekend, volume_matrix
 from .extensions import db
-from .grafieken import LABEL_BOVEN, SMAL_BREEDTE, SMAL_LINKS, strip_grafiek
 from .models import INGEDIEND, Gemeente, Invoer
 
 #: CBS inhabitants bands for peers "of similar size" (upper bounds, exclusive).
@@ -145,72 +143,3 @@ def _per_meldingen(res: Resultaat, alle: Resultaat, normenset: Normenset, *selec
     waarden = alle.fte_per_eenheid(MELDINGEN, 100.0, functies)
     label = f"Fte {namen} per 100 {normenset.invoer_by_sleutel(MELDINGEN).naam.lower()}"
     return _kengetal(label, eigen, waarden, *selecties)
-
-
-def benchmark_grafiek(v):
-    """Strip plot of a :class:`Vergelijking`'s kengetallen: one dot per peer of
-    the same size band, lines at the medians of the band and the region, a diamond for the
-    gemeente itself. None when there is nothing to compare."""
-    if v is None or not v.kengetallen:
-        return None
-    rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
-              "markeringen": [("mediaan grootteklasse", k.mediaan_grootte, "markering--p80"),
-                              ("mediaan regio", k.mediaan_regio, "markering--regio")]}
-             for k in v.kengetallen]
-    return strip_grafiek(rijen)
-
-
-
-
-@dataclass(frozen=True)
-class Balk:
-    label: str
-    waarde: float
-    klasse: str
-    y: float
-    breedte: float
-
-
-@dataclass(frozen=True)
-class Grafiek:
-    """A horizontal bar chart, laid out here and drawn as SVG by the macro ``balken_svg``
-    (templates/analyse/_grafieken.html); ``smal`` is the small-screen layout with the labels
-    above the bars (see :mod:`app.grafieken`)."""
-
-    balken: list[Balk]
-    hoogte: float
-    breedte: float = 760.0
-    label_breedte: float = 330.0
-    balk_hoogte: float = 18.0
-    max_waarde: float = 0.0
-    labels_boven: bool = False
-    smal: Grafiek | None = None
-
-    @property
-    def schaal_breedte(self) -> float:
-        return self.breedte - self.label_breedte - 70.0
-
-
-def grafiek_fte_per_taak(res: Resultaat, g: int = 0) -> Grafiek:
-    """Bars of :func:`formatie.model.functie_regels`: per functie one bar per taak (execution
-    fte), then "Vaste basis" and "Leiding en ondersteuning", coloured per functie, so a
-    functie's bars add up to its fte (the same lines as the chain table and the JSON)."""
-    n = res.normenset
-    kleur = {f.sleutel: f"functie-{i % 4}" for i, f in enumerate(n.functies)}
-    naam = {f.sleutel: f.naam for f in n.functies}
-    items = [(r.naam if r.soort == "taak" else f"{naam[r.functie]}: {r.naam.lower()}", r.fte,
-              kleur[r.functie]) for r in functie_regels(res, g)]
-    smal = _balken(items, Grafiek([], 0, breedte=SMAL_BREEDTE, label_breedte=SMAL_LINKS,
-                                  labels_boven=True))
-    return replace(_balken(items, Grafiek([], 0)), smal=smal)
-
-
-def _balken(items: list[tuple[str, float, str]], leeg: Grafiek) -> Grafiek:
-    """Lay out (label, value, css class) bars in the frame of ``leeg``."""
-    grootste = max((w for _, w, _ in items), default=0.0) or 1.0
-    extra = LABEL_BOVEN if leeg.labels_boven else 0.0
-    stap = 24.0 + extra
-    balken = [Balk(label, waarde, klasse, 10 + extra + i * stap,
-                   max(waarde / grootste * leeg.schaal_breedte, 0.0))
-              for i, (label, waarde, klasse) in enumerate(items)]
-    return replace(leeg, balken=balken, hoogte=20 + len(items) * stap, max_waarde=grootste)

@@ -25,14 +25,24 @@ from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer,
 from formatie.taal import aantal_woord
 from formatie.uitvoer import resultaat_als_dict
 
-from .access import check_jaar, get_gemeente_or_404, mag_regio
+from .access import get_gemeente_jaar_or_404, mag_regio
 from .antwoord import json_antwoord
 from .bandbreedte import bereik_van, json_met_bereik
-from .berekening import benchmark_grafiek, grafiek_fte_per_taak, vergelijking
+from .berekening import vergelijking
 from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
 from .extensions import db
+from .grafieken import benchmark_grafiek, fte_per_taak_grafiek
 from .invoerform import Veldlabel, invoer_form
-from .models import ACTIE_LABELS, NIET_BEGONNEN, STATUS_LABELS, AuditEntry
+from .models import (
+    ACTIE_CONCEPT,
+    ACTIE_INDIENEN,
+    ACTIE_LABELS,
+    CONCEPT,
+    INGEDIEND,
+    NIET_BEGONNEN,
+    STATUS_LABELS,
+    AuditEntry,
+)
 from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
 
@@ -75,8 +85,7 @@ def _tekst(veld: str, waarde: str | None, labels: Veldlabel) -> str:
 @bp.route("/<code>/<int:jaar>", methods=["GET", "POST"])
 @login_required
 def invoer(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     rij = actieve_rij()
     normenset = als_normenset(rij)
     opgeslagen = huidige_invoer(gemeente, jaar)
@@ -118,9 +127,10 @@ def invoer(code: str, jaar: int):
     if not form.validate_invoer(indienen):
         return render_template("gemeente/invoer.html", **context), 422
     try:
-        opgeslagen, wijzigingen = sla_op(
+        _, wijzigingen = sla_op(
             gemeente, jaar, geladen, form.invoer_waarden(), form.bezetting_waarden(),
-            indienen, rij, current_user)
+            INGEDIEND if indienen else CONCEPT, rij, current_user,
+            actie=ACTIE_INDIENEN if indienen else ACTIE_CONCEPT)
     except Conflict:
         huidig, andermans = andermans_wijzigingen(gemeente, jaar, geladen, form.invoer_waarden(),
                                                   form.bezetting_waarden())
@@ -163,8 +173,7 @@ def _doorstroompunt_aandeel(gemeente, jaar: int, fte: dict[str, float]) -> list[
 @bp.route("/<code>/<int:jaar>/resultaat")
 @login_required
 def resultaat(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     lid = cijfers.leden[0]
     context = {"gemeente": gemeente, "jaar": jaar, "invoer": lid.invoer,
@@ -178,7 +187,7 @@ def resultaat(code: str, jaar: int):
         context.update(
             res=res,
             regels=functie_regels(res, 0),
-            grafiek=grafiek_fte_per_taak(res),
+            grafiek=fte_per_taak_grafiek(res),
             functierijen=[{"functie": f, "fte": fte[f.sleutel],
                            "bezetting": bezetting.get(f.sleutel),
                            "regionaal": f.sleutel in REGIONALE_FUNCTIES,
@@ -199,8 +208,7 @@ def resultaat_json(code: str, jaar: int):
     """``formatie calculate --format json`` for this gemeente (with its ``"regels"``), plus per
     functie bezetting and verschil (bezetting − fte) where entered; with ``?onzekerheid=1`` the
     ranges of ``formatie calculate --onzekerheid`` (the one uncertainty policy)."""
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     if not cijfers.groepen:
         return json_antwoord({"fout": "onvolledig",
@@ -216,8 +224,7 @@ def resultaat_json(code: str, jaar: int):
 @bp.route("/<code>/<int:jaar>/historie")
 @login_required
 def historie(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     opgeslagen = huidige_invoer(gemeente, jaar)
     entries = []
     if opgeslagen is not None:

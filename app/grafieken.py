@@ -1,8 +1,9 @@
-"""Layouts for the analysis charts (ranges, histogram, tornado, forecast line, peer strip).
+"""Chart geometry, all of it: fte per taak (bars), ranges, histogram, tornado, forecast line,
+benchmark strip and the scenario comparison (grouped bars).
 
-Like :class:`app.berekening.Grafiek` (the FTE-per-taak bar chart), a chart is laid out here in
-plain numbers (SVG user units) and drawn as SVG by a template macro
-(``templates/analyse/_grafieken.html``): no inline script or style, no client-side library.
+A chart is laid out here in plain numbers (SVG user units) and drawn as SVG by one set of
+template macros (``templates/analyse/_grafieken.html``): no inline script or style, no
+client-side library.
 Every chart has a table beside it in the page as its text alternative. Nothing here computes
 a figure of the model; it only places given numbers on a scale.
 
@@ -16,9 +17,13 @@ of in a column to the left. The macros draw both; CSS shows one (``.grafiek__bre
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from formatie.getallen import format_getal
+from formatie.model import Resultaat, functie_regels
 
 BREEDTE = 760.0
 LABEL_BREEDTE = 250.0
@@ -372,3 +377,140 @@ def _strip(rijen: list[dict], breedte: float, links: float,
               for i, r in enumerate(rijen)]
     return StripGrafiek(strips, as_, hoogte=30 + len(rijen) * stap + 20, breedte=breedte,
                         label_breedte=links, labels_boven=labels_boven)
+
+
+def benchmark_grafiek(v) -> StripGrafiek | None:
+    """Strip plot of a :class:`app.berekening.Vergelijking`'s kengetallen: one dot per peer of
+    the same size band, lines at the medians of the band and the region, a diamond for the
+    gemeente itself. None when there is nothing to compare."""
+    if v is None or not v.kengetallen:
+        return None
+    rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
+              "markeringen": [("mediaan grootteklasse", k.mediaan_grootte, "markering--p80"),
+                              ("mediaan regio", k.mediaan_regio, "markering--regio")]}
+             for k in v.kengetallen]
+    return strip_grafiek(rijen)
+
+
+# --------------------------------------------------------------------------------------------
+# Bars: fte per taak, vaste basis and leiding per functie (the result page)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balk:
+    label: str
+    waarde: float
+    klasse: str
+    y: float
+    breedte: float
+
+
+@dataclass(frozen=True)
+class BalkenGrafiek:
+    """A horizontal bar chart, drawn by the macro ``balken_svg``; ``smal`` is the small-screen
+    layout with the labels above the bars."""
+
+    balken: list[Balk]
+    hoogte: float
+    breedte: float = BREEDTE
+    label_breedte: float = 330.0
+    balk_hoogte: float = 18.0
+    max_waarde: float = 0.0
+    labels_boven: bool = False
+    smal: BalkenGrafiek | None = None
+
+    @property
+    def schaal_breedte(self) -> float:
+        return self.breedte - self.label_breedte - 70.0
+
+
+def fte_per_taak_grafiek(res: Resultaat, g: int = 0) -> BalkenGrafiek:
+    """Bars of :func:`formatie.model.functie_regels` for gemeente ``g``: per functie one bar per
+    taak (execution fte), then "Vaste basis" and "Leiding en ondersteuning", coloured per
+    functie, so a functie's bars add up to its fte (the same lines as the chain table and the
+    JSON)."""
+    n = res.normenset
+    kleur = {f.sleutel: f"functie-{i % 4}" for i, f in enumerate(n.functies)}
+    naam = {f.sleutel: f.naam for f in n.functies}
+    items = [(r.naam if r.soort == "taak" else f"{naam[r.functie]}: {r.naam.lower()}", r.fte,
+              kleur[r.functie]) for r in functie_regels(res, g)]
+    smal = _balken(items, BalkenGrafiek([], 0, breedte=SMAL_BREEDTE, label_breedte=SMAL_LINKS,
+                                        labels_boven=True))
+    return replace(_balken(items, BalkenGrafiek([], 0)), smal=smal)
+
+
+def _balken(items: list[tuple[str, float, str]], leeg: BalkenGrafiek) -> BalkenGrafiek:
+    """Lay out (label, value, css class) bars in the frame of ``leeg``."""
+    grootste = max((w for _, w, _ in items), default=0.0) or 1.0
+    extra = LABEL_BOVEN if leeg.labels_boven else 0.0
+    stap = 24.0 + extra
+    balken = [Balk(label, waarde, klasse, 10 + extra + i * stap,
+                   max(waarde / grootste * leeg.schaal_breedte, 0.0))
+              for i, (label, waarde, klasse) in enumerate(items)]
+    return replace(leeg, balken=balken, hoogte=20 + len(items) * stap, max_waarde=grootste)
+
+
+# --------------------------------------------------------------------------------------------
+# Grouped bars: the scenario comparison (groups: functies and the total; a bar per row)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroepStaaf:
+    x: float
+    y: float
+    hoogte: float
+    klasse: str
+    waarde: float
+    naam: str
+
+
+@dataclass(frozen=True)
+class GroepGrafiek:
+    """A grouped vertical bar chart, drawn by the macro ``groep_svg``."""
+
+    groepen: list[tuple[str, float]]  # label, x of the centre
+    staven: list[GroepStaaf]
+    schaal: list[tuple[float, str]]  # y, label
+    breedte: float
+    hoogte: float
+    basislijn: float
+    links: float
+    staaf_breedte: float
+    label_tekens: int = 28  # group labels are cut to this many characters
+    smal: GroepGrafiek | None = None  # the small-screen layout
+
+
+def groep_grafiek(rijen, functies: dict[str, str]) -> GroepGrafiek:
+    """Grouped bars, wide and for small screens. ``rijen``: objects with ``naam``, ``fte``
+    (functie sleutel → fte) and ``totaal`` (e.g. :class:`app.scenario.Regel`); ``functies``:
+    sleutel → naam, the groups in order (the total is added last)."""
+    smal = _groep(rijen, functies, SMAL_BREEDTE, 44.0, 14)
+    return replace(_groep(rijen, functies, BREEDTE, 60.0, 28), smal=smal)
+
+
+def _groep(rijen, functies: dict[str, str], breedte: float, links: float,
+           label_tekens: int) -> GroepGrafiek:
+    groepen = [*functies.items(), ("totaal", "Totaal")]
+    boven, onder = 10.0, 40.0
+    plot_hoogte = 240.0
+    groep_breedte = (breedte - links - 10) / len(groepen)
+    staaf = min(28.0, (groep_breedte - 16) / max(len(rijen), 1))
+    waarden = [r.totaal for r in rijen] + [v for r in rijen for v in r.fte.values()]
+    basislijn = boven + plot_hoogte
+    # the value scale: round ticks from 0 (As.rond), 0 at the baseline, the top at ``boven``
+    as_ = As.rond(0.0, max(waarden, default=0.0) or 1.0, basislijn, boven, vanaf_nul=True)
+    stap = as_.streepjes[1] - as_.streepjes[0] if len(as_.streepjes) > 1 else 1.0
+    staven, centra = [], []
+    for j, (sleutel, label) in enumerate(groepen):
+        start = links + j * groep_breedte + (groep_breedte - staaf * len(rijen)) / 2
+        centra.append((label, links + (j + 0.5) * groep_breedte))
+        for i, r in enumerate(rijen):
+            waarde = r.totaal if sleutel == "totaal" else r.fte.get(sleutel, 0.0)
+            y = as_(max(waarde, 0.0))
+            staven.append(GroepStaaf(start + i * staaf, y, basislijn - y, f"functie-{i % 4}",
+                                     waarde, r.naam))
+    schaal = [(y, format_getal(w, 1 if stap < 1 else 0)) for w, y in as_.posities()]
+    return GroepGrafiek(centra, staven, schaal, breedte, basislijn + onder, basislijn, links,
+                        staaf - 2, label_tekens)

@@ -38,8 +38,14 @@ CONCEPT = "concept"
 INGEDIEND = "ingediend"
 STATUS_LABELS = {NIET_BEGONNEN: "Niet begonnen", CONCEPT: "Concept", INGEDIEND: "Ingediend"}
 
-ACTIE_LABELS = {"concept": "Opgeslagen als concept", "indienen": "Ingediend",
-                "excel-import": "Geïmporteerd uit een Excel-werkboek"}
+#: Audit action (AuditEntry.action) per save path of app.opslaan.sla_op, with its label.
+ACTIE_CONCEPT = "concept"  # the form's "Opslaan als concept"
+ACTIE_INDIENEN = "indienen"  # the form's "Indienen"
+ACTIE_EXCEL = "excel-import"  # "Opslaan als invoer" after an uploaded workbook's preview
+ACTIE_EERDERE_JAREN = "eerdere-jaren"  # the grid of earlier years (/historie-invoer)
+ACTIE_LABELS = {ACTIE_CONCEPT: "Opgeslagen als concept", ACTIE_INDIENEN: "Ingediend",
+                ACTIE_EXCEL: "Geïmporteerd uit een Excel-werkboek",
+                ACTIE_EERDERE_JAREN: "Ingevuld bij de cijfers van eerdere jaren"}
 
 
 def utcnow() -> datetime:

@@ -7,16 +7,14 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from formatie.normenset_toml import parse_normenset
 from formatie.parameters import ORGANISATIE
 from formatie.problemen import InvoerFout
 
 from .access import rol_vereist
 from .extensions import db
 from .models import Normenset as NormensetRij
-from .normensets import activeer, als_normenset
+from .normensets import NormensetBestaat, activeer, als_normenset, bewaar_normenset
 from .zichtbaarheid import zichtbare_normensets
 
 bp = Blueprint("normen", __name__, url_prefix="/normen")
@@ -74,24 +72,14 @@ def upload():
     except UnicodeDecodeError:
         return _lijst_pagina(form, [f"{naam}: het bestand is geen UTF-8-tekst."], 422)
     try:
-        normenset = parse_normenset(tekst, naam)
+        rij = bewaar_normenset(tekst, naam, current_user)
     except InvoerFout as fout:
         return _lijst_pagina(form, [p.tekst(naam) for p in fout.problemen], 422)
-    bestaand = db.session.scalar(select(NormensetRij).where(
-        NormensetRij.naam == normenset.naam, NormensetRij.versie == normenset.versie))
-    if bestaand is not None:
+    except NormensetBestaat as bestaat:
         return _lijst_pagina(form, [
-            f"{naam}: er bestaat al een normenset '{normenset.naam}' met versie "
-            f"'{normenset.versie}'. Geef de nieuwe normenset een ander versienummer."], 422)
-    rij = NormensetRij(naam=normenset.naam, versie=normenset.versie, toml=tekst, actief=False,
-                       uploaded_by=current_user.id)
-    db.session.add(rij)
-    try:
-        db.session.commit()
-    except IntegrityError:  # uploaded twice at the same moment
-        db.session.rollback()
-        return _lijst_pagina(form, [f"{naam}: er bestaat al een normenset '{normenset.naam}' "
-                                    f"met versie '{normenset.versie}'."], 422)
+            f"{naam}: er bestaat al een normenset '{bestaat.naam}' met versie "
+            f"'{bestaat.versie}'. Geef de nieuwe normenset een ander versienummer."], 422)
+    db.session.commit()
     flash(f"Normenset {rij.label} is opgeslagen. Hij is nog niet actief.", "succes")
     return redirect(url_for("normen.detail", normenset_id=rij.id))
 

@@ -1,5 +1,8 @@
 """Saving an invoer: one transaction, one AuditEntry per changed field, optimistic locking.
 
+:func:`sla_op` is the one save path: the invoer form (app.gemeente), the Excel import
+(app.werkboek) and the grid of earlier years (app.eerdere_jaren) all write through it.
+
 The form carries the ``version`` it was loaded with. A save against another version is a
 conflict: nothing is written, and the user sees per field what the other person changed.
 SQLAlchemy's ``version_id_col`` guards the last gap (two saves between check and UPDATE).
@@ -17,8 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from .extensions import db
 from .invoerform import BEZETTING
 from .models import (
-    CONCEPT,
-    INGEDIEND,
+    ACTIE_CONCEPT,
+    ACTIE_LABELS,
+    NIET_BEGONNEN,
     AuditEntry,
     Gemeente,
     Invoer,
@@ -70,9 +74,17 @@ def _plat(invoer: Invoer | None) -> dict[str, str | None]:
     """All stored fields of an invoer as text: invoer sleutels, bezetting_*, status."""
     if invoer is None:
         return {}
-    uit = {k: als_tekst(v) for k, v in (invoer.waarden or {}).items()}
-    uit.update({BEZETTING + k: als_tekst(v) for k, v in (invoer.bezetting or {}).items()})
-    uit["status"] = invoer.status
+    return _als_velden(invoer.waarden, invoer.bezetting, invoer.status)
+
+
+def _als_velden(waarden: dict | None, bezetting: dict | None,
+                status: str) -> dict[str, str | None]:
+    """Fields as text, the audit's view of a row. "niet begonnen" is no status: a row that only
+    holds figures of an earlier year has none to audit."""
+    uit = {k: als_tekst(v) for k, v in (waarden or {}).items()}
+    uit.update({BEZETTING + k: als_tekst(v) for k, v in (bezetting or {}).items()})
+    if status != NIET_BEGONNEN:
+        uit["status"] = status
     return uit
 
 
@@ -102,50 +114,64 @@ def huidige_invoer(gemeente: Gemeente, jaar: int) -> Invoer | None:
 
 def sla_op(
     gemeente: Gemeente, jaar: int, geladen_versie: int, waarden: dict[str, float | None],
-    bezetting: dict[str, float | None], indienen: bool, normenset: NormensetRij, user: User,
-    *, actie: str | None = None, commit: bool = True,
-) -> tuple[Invoer, list[Wijziging]]:
-    """Save in one transaction; raise :class:`Conflict` when the version moved on.
+    bezetting: dict[str, float | None], status: str | None, normenset: NormensetRij, user: User,
+    *, actie: str, commit: bool = True,
+) -> tuple[Invoer | None, list[Wijziging]]:
+    """Save one gemeente's figures for ``jaar``: the one save path for the invoer form, the
+    Excel import and the earlier-years grid. Raise :class:`Conflict` (the transaction rolled
+    back, nothing written) when the stored version is not ``geladen_versie`` (0: no row yet).
 
-    ``actie`` labels the audit entries (default "indienen"/"concept"). With ``commit=False``
-    the caller commits, so several gemeenten can be saved in one transaction (a Conflict
-    still rolls the whole transaction back).
+    ``waarden``/``bezetting``: sleutel → value, None removes the stored value; sleutels not
+    given keep theirs. ``status``: the status after saving, or None to keep the row's (a new
+    row is then "niet begonnen": figures of an earlier year do not start that year's form).
+    The row is switched to ``normenset`` (the switch is audited). ``actie`` labels every audit
+    entry of this save, one per changed field (a key of
+    :data:`app.models.ACTIE_LABELS`). With ``commit=False`` the
+    caller commits, so several years or gemeenten are saved in one transaction. Returns the
+    row (None when there was none and nothing changed) and the changes, [] when nothing
+    changed (then nothing is written).
     """
+    if actie not in ACTIE_LABELS:
+        raise ValueError(f"unknown audit action {actie!r}")
     invoer = huidige_invoer(gemeente, jaar)
     if (invoer.version if invoer else 0) != geladen_versie:
         db.session.rollback()
         raise Conflict
+    nieuwe_waarden = _samenvoegen(invoer.waarden if invoer else {}, waarden)
+    nieuwe_bezetting = _samenvoegen(invoer.bezetting if invoer else {}, bezetting)
+    nieuwe_status = status or (invoer.status if invoer else NIET_BEGONNEN)
     voor = _plat(invoer)
-    normenset_wijziging = None
-    if invoer is not None and invoer.normenset_id != normenset.id:
-        normenset_wijziging = Wijziging(
-            "normenset", normenset_label(invoer.normenset), normenset_label(normenset))
-    if invoer is None:
-        invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar, waarden={}, bezetting={})
-        db.session.add(invoer)
-    invoer.waarden = _samenvoegen(invoer.waarden, waarden)
-    invoer.bezetting = _samenvoegen(invoer.bezetting, bezetting)
-    invoer.status = INGEDIEND if indienen else CONCEPT
-    na = _plat(invoer)
+    na = _als_velden(nieuwe_waarden, nieuwe_bezetting, nieuwe_status)
     wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
                    if voor.get(k) != na.get(k)]
-    if normenset_wijziging is not None:  # saving switches the invoer to the active normenset
-        wijzigingen.append(normenset_wijziging)
+    if invoer is not None and invoer.normenset_id != normenset.id:
+        wijzigingen.append(Wijziging(
+            "normenset", normenset_label(invoer.normenset), normenset_label(normenset)))
     if not wijzigingen:
-        if commit:
-            db.session.rollback()
-        else:
-            db.session.expire(invoer)  # drop the (equal) assignments, keep the transaction
         return invoer, []
+    if invoer is None:
+        invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar)
+        db.session.add(invoer)
+    invoer.waarden = nieuwe_waarden
+    invoer.bezetting = nieuwe_bezetting
+    invoer.status = nieuwe_status
     invoer.normenset_id = normenset.id
-    invoer.updated_by = user.id
-    invoer.updated_at = utcnow()
-    actie = actie or ("indienen" if indienen else "concept")
+    _schrijf(invoer, wijzigingen, user, actie, commit)
+    return invoer, wijzigingen
+
+
+def _schrijf(rij: Invoer | RegioBezetting, wijzigingen: list[Wijziging], user: User, actie: str,
+             commit: bool) -> None:
+    """Write ``rij`` (INSERT, or UPDATE … WHERE version = the loaded version) with one
+    AuditEntry per change; :class:`Conflict` (rolled back) when another save came first."""
+    rij.updated_by = user.id
+    rij.updated_at = utcnow()
+    sleutel = "invoer_id" if isinstance(rij, Invoer) else "regio_bezetting_id"
     try:
-        db.session.flush()  # INSERT, or UPDATE … WHERE version = loaded version
+        db.session.flush()
         for w in wijzigingen:
-            db.session.add(AuditEntry(invoer_id=invoer.id, invoer_version=invoer.version,
-                                      user_id=user.id, timestamp=invoer.updated_at, field=w.veld,
+            db.session.add(AuditEntry(**{sleutel: rij.id}, invoer_version=rij.version,
+                                      user_id=user.id, timestamp=rij.updated_at, field=w.veld,
                                       old=w.oud, new=w.nieuw, action=actie))
         if commit:
             db.session.commit()
@@ -154,7 +180,6 @@ def sla_op(
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Conflict from None
-    return invoer, wijzigingen
 
 
 def andermans_wijzigingen(
@@ -214,16 +239,5 @@ def sla_regio_bezetting_op(
     if not wijzigingen:
         db.session.rollback()
         return rij, []
-    rij.updated_by = user.id
-    rij.updated_at = utcnow()
-    try:
-        db.session.flush()  # INSERT, or UPDATE … WHERE version = loaded version
-        for w in wijzigingen:
-            db.session.add(AuditEntry(regio_bezetting_id=rij.id, invoer_version=rij.version,
-                                      user_id=user.id, timestamp=rij.updated_at, field=w.veld,
-                                      old=w.oud, new=w.nieuw, action="concept"))
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise Conflict from None
+    _schrijf(rij, wijzigingen, user, ACTIE_CONCEPT, commit=True)
     return rij, wijzigingen

@@ -15,7 +15,7 @@ from formatie.model import verschil
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_als_dict, regio_regels
 
-from .access import aangeboden_jaren, check_jaar, get_regio_or_404
+from .access import aangeboden_jaren, get_regio_jaar_or_404
 from .antwoord import json_antwoord
 from .bandbreedte import bereik_van
 from .cijfers import Cijfers, cijfers_regio
@@ -54,8 +54,7 @@ def _pagina(regio: Regio, jaar: int, cijfers: Cijfers, form, status: int = 200,
 @bp.route("/<code>/<int:jaar>")
 @login_required
 def overzicht(code: str, jaar: int):
-    regio = get_regio_or_404(code)
-    check_jaar(jaar)
+    regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     form = regio_bezetting_form(_regionale_functies(cijfers))
     rij = cijfers.regio_bezetting
@@ -68,8 +67,7 @@ def overzicht(code: str, jaar: int):
 @login_required
 def bezetting(code: str, jaar: int):
     """Save the region's Doorstroompunt bezetting (audit trail, optimistic locking)."""
-    regio = get_regio_or_404(code)
-    check_jaar(jaar)
+    regio = get_regio_jaar_or_404(code, jaar)
     if current_user.role not in ("regio", "beheerder"):  # get_regio_or_404 already implies it
         abort(404)
     cijfers = cijfers_regio(regio, jaar)
@@ -106,8 +104,7 @@ def bezetting(code: str, jaar: int):
 def resultaat_json(code: str, jaar: int):
     """The region's figures: the shape of ``formatie calculate --format json`` for the members
     with complete figures, plus ``"regio"`` (see :func:`formatie.regio.regio_als_dict`)."""
-    regio = get_regio_or_404(code)
-    check_jaar(jaar)
+    regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     if not cijfers.groepen:
         return json_antwoord({"fout": "onvolledig", "melding": "Nog geen enkele gemeente in "

@@ -12,7 +12,7 @@ reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -25,7 +25,6 @@ from wtforms.validators import DataRequired, Length
 from formatie.excel import exporteer_vergelijking
 from formatie.getallen import (
     format_aantal,
-    format_getal,
     format_invoer,
     format_procent,
     format_procent_invoer,
@@ -49,9 +48,8 @@ from formatie.scenario import (
 
 from .access import (
     alle_regios,
-    check_jaar,
-    get_gemeente_or_404,
-    get_regio_or_404,
+    get_gemeente_jaar_or_404,
+    get_regio_jaar_or_404,
     huidig_jaar,
     mag_gemeente,
     mag_regio,
@@ -67,7 +65,7 @@ from .cijfers import (
 )
 from .downloads import stuur_xlsx
 from .extensions import db
-from .grafieken import SMAL_BREEDTE
+from .grafieken import groep_grafiek
 from .invoerform import GetalField
 from .models import Gemeente, utcnow
 from .models import Scenario as ScenarioRij
@@ -311,13 +309,12 @@ def _basis_uit_args():
         jaar = int(request.args.get("jaar", huidig_jaar()))
     except ValueError:
         abort(404)
-    check_jaar(jaar)
     if bool(gemeente_code) == bool(regio_code):
         abort(404)
     if gemeente_code:
-        gemeente = get_gemeente_or_404(gemeente_code)
+        gemeente = get_gemeente_jaar_or_404(gemeente_code, jaar)
         return gemeente.label, gemeente, None, jaar, cijfers_gemeente(gemeente, jaar)
-    regio = get_regio_or_404(regio_code)
+    regio = get_regio_jaar_or_404(regio_code, jaar)
     return f"regio {regio.naam} ({regio.code})", None, regio, jaar, cijfers_regio(regio, jaar)
 
 
@@ -539,70 +536,6 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
     return regels, functies
 
 
-@dataclass(frozen=True)
-class Staaf:
-    x: float
-    y: float
-    hoogte: float
-    klasse: str
-    waarde: float
-    naam: str
-
-
-@dataclass(frozen=True)
-class GroepGrafiek:
-    """A grouped vertical bar chart (groups: functies and the total; bars: rows)."""
-
-    groepen: list[tuple[str, float]]  # label, x of the centre
-    staven: list[Staaf]
-    schaal: list[tuple[float, str]]  # y, label
-    breedte: float
-    hoogte: float
-    basislijn: float
-    links: float
-    staaf_breedte: float
-    label_tekens: int = 28  # group labels are cut to this many characters
-    smal: GroepGrafiek | None = None  # the small-screen layout (app.grafieken)
-
-
-def groep_grafiek(regels: list[Regel], functies: dict[str, str]) -> GroepGrafiek:
-    """Grouped bars (drawn by the macro ``groep_svg``), wide and for small screens."""
-    smal = _groep(regels, functies, SMAL_BREEDTE, 44.0, 14)
-    return replace(_groep(regels, functies, 760.0, 60.0, 28), smal=smal)
-
-
-def _groep(regels: list[Regel], functies: dict[str, str], breedte: float, links: float,
-           label_tekens: int) -> GroepGrafiek:
-    groepen = [*functies.items(), ("totaal", "Totaal")]
-    boven, onder = 10.0, 40.0
-    plot_hoogte = 240.0
-    groep_breedte = (breedte - links - 10) / len(groepen)
-    staaf = min(28.0, (groep_breedte - 16) / max(len(regels), 1))
-    waarden = [r.totaal for r in regels] + [v for r in regels for v in r.fte.values()]
-    grootste = max(waarden, default=0.0) or 1.0
-    stap = float(10 ** np.floor(np.log10(grootste)))
-    if grootste / stap < 2:
-        stap /= 5
-    elif grootste / stap < 5:
-        stap /= 2
-    top = float(np.ceil(grootste / stap) * stap)
-    basislijn = boven + plot_hoogte
-    staven, centra = [], []
-    for j, (sleutel, label) in enumerate(groepen):
-        start = links + j * groep_breedte + (groep_breedte - staaf * len(regels)) / 2
-        centra.append((label, links + (j + 0.5) * groep_breedte))
-        for i, r in enumerate(regels):
-            waarde = r.totaal if sleutel == "totaal" else r.fte.get(sleutel, 0.0)
-            h = max(waarde, 0.0) / top * plot_hoogte
-            staven.append(Staaf(start + i * staaf, basislijn - h, h, f"functie-{i % 4}", waarde,
-                                r.naam))
-    schaal = [(basislijn - k * stap / top * plot_hoogte, format_getal(k * stap, 1
-                                                                      if stap < 1 else 0))
-              for k in range(round(float(top / stap)) + 1)]
-    return GroepGrafiek(centra, staven, schaal, breedte, basislijn + onder, basislijn, links,
-                        staaf - 2, label_tekens)
-
-
 def _gekozen() -> list[ScenarioRij]:
     try:
         ids = list(dict.fromkeys(int(i) for i in request.args.getlist("ids")))
@@ -613,18 +546,26 @@ def _gekozen() -> list[ScenarioRij]:
     return [get_scenario_or_404(i) for i in ids]
 
 
-@bp.route("/vergelijk")
-@login_required
-def vergelijk_pagina():
+def _gekozen_vergelijking() -> tuple[list[ScenarioRij], list[Regel], dict[str, str]]:
+    """(rijen, regels, functies) of the scenarios chosen in ``?ids=``; when none is chosen or
+    they cannot be computed, the reason is flashed and the request ends in a redirect to the
+    list (``abort`` with that response)."""
     rijen = _gekozen()
     if not rijen:
         flash("Kies ten minste één scenario om te vergelijken.", "fout")
-        return redirect(url_for("scenario.lijst"))
+        abort(redirect(url_for("scenario.lijst")))
     try:
         regels, functies = _vergelijking(rijen)
     except ScenarioFout as fout:
         flash("Deze scenario's zijn niet te berekenen: " + "; ".join(fout.problemen), "fout")
-        return redirect(url_for("scenario.lijst"))
+        abort(redirect(url_for("scenario.lijst")))
+    return rijen, regels, functies
+
+
+@bp.route("/vergelijk")
+@login_required
+def vergelijk_pagina():
+    rijen, regels, functies = _gekozen_vergelijking()
     return render_template("scenario/vergelijk.html", regels=regels, functies=functies,
                            grafiek=groep_grafiek(regels, functies),
                            ids=[r.id for r in rijen], trekkingen=TREKKINGEN)
@@ -633,14 +574,7 @@ def vergelijk_pagina():
 @bp.route("/vergelijk.xlsx")
 @login_required
 def vergelijk_xlsx():
-    rijen = _gekozen()
-    if not rijen:
-        flash("Kies ten minste één scenario om te vergelijken.", "fout")
-        return redirect(url_for("scenario.lijst"))
-    try:
-        regels, functies = _vergelijking(rijen)
-    except ScenarioFout:
-        abort(404)
+    _, regels, functies = _gekozen_vergelijking()
     data = exporteer_vergelijking(
         [{"naam": r.naam, "basis": r.basis_label, "fte": r.fte, "basis_totaal": r.basis_totaal,
           "parameters": r.parameters, "bereik": r.bereik} for r in regels],

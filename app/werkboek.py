@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -36,8 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
 from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
-from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
-from formatie.normenset_toml import parse_normenset
+from formatie.normenset import Normenset, normenset_als_toml
 from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
@@ -47,15 +46,24 @@ from formatie.taal import aantal_woord
 from formatie.tekst import heeft_stuurteken
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
-from .access import check_jaar, get_gemeente_or_404, get_regio_or_404, mag_gemeente
+from .access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente
 from .bandbreedte import werkboek_analyse
 from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio
 from .downloads import stuur_xlsx
 from .extensions import db
-from .models import INGEDIEND, Gemeente, Invoer, Regio, WerkboekUpload, utcnow
+from .models import (
+    ACTIE_EXCEL,
+    CONCEPT,
+    INGEDIEND,
+    Gemeente,
+    Invoer,
+    Regio,
+    WerkboekUpload,
+    utcnow,
+)
 from .models import Normenset as NormensetRij
 from .models import Scenario as ScenarioRij
-from .normensets import actieve_rij, als_normenset
+from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from .opslaan import Conflict, huidige_invoer, sla_op
 from .zichtbaarheid import zichtbare_normenset
 
@@ -95,16 +103,20 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
         **analyse)
 
 
+def _terug(melding: str, url: str):
+    """No workbook: flash why and end the request in a redirect to ``url``."""
+    flash(f"Er is nog geen Excel-scenario{melding}", "fout")
+    abort(redirect(url))
+
+
 @bp.route("/gemeente/<code>/<int:jaar>/scenario.xlsx")
 @login_required
 def download_gemeente(code: str, jaar: int):
-    gemeente = get_gemeente_or_404(code)
-    check_jaar(jaar)
+    gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     if not cijfers.groepen:
-        flash(f"Er is nog geen Excel-scenario: nog niet alle cijfers van {gemeente.naam} voor "
-              f"{jaar} zijn ingevuld.", "fout")
-        return redirect(url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
+        _terug(f": nog niet alle cijfers van {gemeente.naam} voor {jaar} zijn ingevuld.",
+               url_for("gemeente.resultaat", code=gemeente.code, jaar=jaar))
     data = _werkboek(cijfers, f"Formatie {gemeente.naam} {jaar}", None)
     return stuur_xlsx(data, f"Formatie-scenario {gemeente.naam} {jaar}.xlsx")
 
@@ -121,13 +133,11 @@ def weggelaten_tekst(cijfers: Cijfers) -> str | None:
 @bp.route("/regio/<code>/<int:jaar>/scenario.xlsx")
 @login_required
 def download_regio(code: str, jaar: int):
-    regio = get_regio_or_404(code)
-    check_jaar(jaar)
+    regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     if not cijfers.groepen:
-        flash(f"Er is nog geen Excel-scenario: geen enkele gemeente in regio {regio.naam} heeft "
-              f"volledige cijfers voor {jaar}.", "fout")
-        return redirect(url_for("regio.overzicht", code=regio.code, jaar=jaar))
+        _terug(f": geen enkele gemeente in regio {regio.naam} heeft volledige cijfers voor "
+               f"{jaar}.", url_for("regio.overzicht", code=regio.code, jaar=jaar))
     notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
     data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)
     return stuur_xlsx(data, f"Formatie-scenario regio {regio.naam} {jaar}.xlsx")
@@ -171,11 +181,10 @@ class Doel:
 
 
 def _doel(scope: str, code: str, jaar: int) -> Doel:
-    check_jaar(jaar)
     if scope == "gemeente":
-        gemeente = get_gemeente_or_404(code)
+        gemeente = get_gemeente_jaar_or_404(code, jaar)
         return Doel(scope, gemeente.code, jaar, gemeente.naam, gemeente=gemeente)
-    regio = get_regio_or_404(code)
+    regio = get_regio_jaar_or_404(code, jaar)
     return Doel(scope, regio.code, jaar, f"regio {regio.naam}", regio=regio)
 
 
@@ -383,38 +392,6 @@ def upload_regio(code: str, jaar: int):
 # =============================================================================================
 
 
-def _unieke_versie(naam: str, versie: str) -> str:
-    bestaand = set(db.session.scalars(select(NormensetRij.versie)
-                                      .where(NormensetRij.naam == naam)))
-    if versie not in bestaand:
-        return versie
-    # "<basis>-excel" → "<basis>-excel-2": a short last part is kept whole with the number,
-    # the base is cut when the whole would not fit the column.
-    stam, streep, staart = versie.rpartition("-")
-    staart = streep + staart
-    if not streep or len(staart) > 20:
-        stam, staart = versie, ""
-    i = 2
-    while afgeleide_versie(stam, f"{staart}-{i}") in bestaand:
-        i += 1
-    return afgeleide_versie(stam, f"{staart}-{i}")
-
-
-def bewaar_normenset(toml: str) -> NormensetRij:
-    """Store norms edited in a workbook as a new, inactive normenset (validated again; the
-    versie made unique: ``<versie>-excel``, ``<versie>-excel-2`` …, the base cut so it fits the
-    column). The caller commits."""
-    n = parse_normenset(toml, "normen uit het werkboek")
-    n = replace(n, versie=_unieke_versie(n.naam, n.versie), bron_tekst=None)
-    tekst = normenset_als_toml(n)
-    parse_normenset(tekst, "normen uit het werkboek")  # what is stored must read back
-    rij = NormensetRij(naam=n.naam, versie=n.versie, toml=tekst, actief=False,
-                       uploaded_by=current_user.id)
-    db.session.add(rij)
-    db.session.flush()
-    return rij
-
-
 def _bevestig(scope: str, code: str, jaar: int, token: str):
     doel = _doel(scope, code, jaar)
     upload = db.session.scalar(select(WerkboekUpload).where(WerkboekUpload.token == token))
@@ -433,6 +410,15 @@ def _bevestig(scope: str, code: str, jaar: int, token: str):
     if actie != "invoer":
         abort(400)
     return _als_invoer(doel, upload)
+
+
+def _bewaar_normen(p: dict, basis_rij: NormensetRij) -> NormensetRij | None:
+    """The workbook's edited norms as a new, inactive normenset derived from the base
+    (``<versie>-excel``, numbered when taken; :func:`app.normensets.bewaar_normenset`)."""
+    if not p["normen_toml"]:
+        return None
+    return bewaar_normenset(p["normen_toml"], "normen uit het werkboek", current_user,
+                            afgeleid_van=basis_rij)
 
 
 def _gemeenten_toegestaan(doel: Doel, p: dict) -> list[Gemeente]:
@@ -462,14 +448,15 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
             blijft_ingediend = g["status"] == INGEDIEND and not g.get("wordt_concept", True)
             _, wijzigingen = sla_op(
                 gemeente, doel.jaar, g["versie"], g["waarden"], g["bezetting"],
-                blijft_ingediend, basis_rij, current_user, actie="excel-import", commit=False)
+                INGEDIEND if blijft_ingediend else CONCEPT, basis_rij, current_user,
+                actie=ACTIE_EXCEL, commit=False)
             aantal += sum(w.veld != "status" for w in wijzigingen)
             if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
                 concept.append(gemeente.naam)
-        normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
+        normen = _bewaar_normen(p, basis_rij)
         db.session.delete(upload)
         db.session.commit()
-    except (Conflict, IntegrityError):
+    except (Conflict, NormensetBestaat, IntegrityError):
         db.session.rollback()
         upload = db.session.get(WerkboekUpload, upload.id)
         return _toon_voorbeeld(doel, upload, status=409, problemen=[
@@ -529,7 +516,13 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
         regio=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
         normenset_naam=n.naam, normenset_versie=n.versie, uren=uren, organisatie=organisatie,
         toelichting=f"Uit Excel-werkboek {p['bestand']}")
-    normen = bewaar_normenset(p["normen_toml"]) if p["normen_toml"] else None
+    try:
+        normen = _bewaar_normen(p, basis_rij)
+    except NormensetBestaat:
+        upload = db.session.get(WerkboekUpload, upload.id)
+        return _toon_voorbeeld(doel, upload, status=409, naam=naam, problemen=[
+            "Tegelijk is een normenset met dezelfde naam en versie opgeslagen. Er is niets "
+            "opgeslagen; probeer het opnieuw."])
     nu = utcnow()
     rij = ScenarioRij(
         naam=naam, owner_id=current_user.id,

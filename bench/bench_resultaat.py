@@ -11,7 +11,7 @@ beheerder. Then, interleaved in one run, requests
 * ``GET /gemeente/<code>/<jaar>/resultaat``, cold: the whole page: the model, the comparison
   with the submitted gemeenten, 10.000 Monte Carlo draws (ranges, histogram, coverage
   sentence) and the rendered HTML with its SVG charts (the per-process cache of seeded ranges,
-  ``app.analyse.leeg_cache``, is emptied before each of these requests);
+  ``app.bandbreedte.leeg_cache``, is emptied before each of these requests);
 * the same page, warm: a reload, the ranges come from that cache (same numbers);
 * ``GET /health``: a trivial route of the same app (routing, session, one ``SELECT 1``).
 

@@ -440,28 +440,6 @@ def test_huge_version_in_the_form_is_400_not_500(client, auth, app, vul_invoer):
     assert invoer_rij(app).version == 1
 
 
-def test_history_form_audits_setting_a_missing_normenset(client, auth, app, vul_invoer):
-    import re
-
-    vul_invoer(EIGEN)
-    with app.app_context():  # an older row without a normenset
-        db.session.add(Invoer(gemeente_code=EIGEN, jaar=JAAR - 1, status="concept",
-                              waarden={"meldingen_16uur": 5.0}, bezetting={}))
-        db.session.commit()
-    auth.als("gemeente")
-    pad = f"/gemeente/{EIGEN}/{JAAR}/historie-invoer"
-    versies = re.search(r'name="versies"[^>]*value="([^"]*)"', client.get(pad).text).group(1)
-    r = client.post(pad, data={"versies": versies, f"h-{JAAR - 1}-meldingen_16uur": "6"},
-                    follow_redirects=True)
-    assert "(2 wijzigingen)" in r.text
-    with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR - 1))
-        assert rij.normenset_id == 1
-        velden = {(a.field, a.old, a.new) for a in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.invoer_id == rij.id))}
-    assert velden == {("meldingen_16uur", "5.0", "6.0"), ("normenset", None, NORMENSET.label)}
-
-
 def test_every_name_the_invoer_form_uses_is_reserved_for_invoer_sleutels(app, klein_normenset):
     """An invoer sleutel becomes a form attribute: one named like the form's own fields or
     methods (``version``, ``meta``, ``validate`` …) would break every save (issue 12, point 7)."""

@@ -83,7 +83,8 @@ def test_calibration_on_stored_data_recovers_norms(client, auth, app, vul_invoer
     assert r.status_code == 302
     with app.app_context():
         nieuw = db.session.scalars(select(NormensetRij).order_by(NormensetRij.id.desc())).first()
-        assert not nieuw.actief and "-gekalibreerd-" in nieuw.versie
+        basis = actieve_rij()
+        assert not nieuw.actief and nieuw.versie == f"{basis.versie}-kalibratie"
         assert "gekalibreerd op de ingediende cijfers" in nieuw.toml
         assert als_normenset(nieuw).afgeleid_van == n.label  # parses, with its provenance
 
@@ -171,8 +172,8 @@ def test_too_few_observations(client, auth, app, vul_invoer):
 
 
 def test_calibrated_version_of_a_long_versie_fits_the_column(client, auth, app):
-    """'-gekalibreerd-<tijd>' is kept whole and the base versie cut, so the saved versie
-    stays within String(50) (longer was a 500 on PostgreSQL)."""
+    """'-kalibratie' is kept whole and the base versie cut, so the saved versie stays within
+    String(50) (longer was a 500 on PostgreSQL)."""
     from formatie.normenset import MAX_NORMENSET_VERSIE
 
     lang = "v" * MAX_NORMENSET_VERSIE
@@ -196,7 +197,15 @@ def test_calibrated_version_of_a_long_versie_fits_the_column(client, auth, app):
     with app.app_context():
         nieuw = db.session.scalars(select(NormensetRij).order_by(NormensetRij.id.desc())).first()
         assert len(nieuw.versie) == MAX_NORMENSET_VERSIE
-        assert re.fullmatch(r"v{22}-gekalibreerd-\d{14}", nieuw.versie)
+        assert nieuw.versie == "v" * (MAX_NORMENSET_VERSIE - len("-kalibratie")) + "-kalibratie"
+    # saved once more: numbered, and still within the column
+    r = client.post("/kalibratie/opslaan", data={"gegevens": gegevens.group(1)})
+    assert r.status_code == 302
+    with app.app_context():
+        nieuw = db.session.scalars(select(NormensetRij).order_by(NormensetRij.id.desc())).first()
+        assert nieuw.versie == "v" * (MAX_NORMENSET_VERSIE - len("-kalibratie-2")) + \
+            "-kalibratie-2"
+
 
 
 def test_a_csv_with_100000_columns_is_refused_quickly_in_dutch(client, auth, app):

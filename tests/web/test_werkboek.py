@@ -750,3 +750,16 @@ def test_a_workbook_beyond_the_reading_budget_is_refused_with_422(client, auth, 
     assert r.status_code == 422
     assert f"aanval.xlsx: {melding}" in html.unescape(r.text)
     assert _tellingen(app) == voor
+
+
+@pytest.mark.parametrize("pad, terug, melding", [
+    (f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx", f"/gemeente/{EIGEN}/{JAAR}/resultaat",
+     "nog niet alle cijfers van Apeldoorn"),
+    (f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx", f"/regio/{EIGEN_REGIO}/{JAAR}",
+     "geen enkele gemeente in regio"),
+])
+def test_download_without_figures_goes_back_with_the_reason(client, auth, pad, terug, melding):
+    auth.als("regio")
+    r = client.get(pad)
+    assert r.status_code == 302 and r.headers["Location"] == terug
+    assert melding in client.get(terug).text
