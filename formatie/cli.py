@@ -184,7 +184,7 @@ def cmd_valideer(args: argparse.Namespace) -> int:
 def cmd_regios(args: argparse.Namespace) -> int:
     referentie = load_referentie()
     for code, naam in referentie.regionamen.items():
-        print(f"{code}  {naam} ({len(referentie.leden(code))} gemeenten)")
+        print(f"{code}  {naam} ({aantal_woord(len(referentie.leden(code)), 'gemeente')})")
     return 0
 
 
@@ -326,7 +326,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
     else:
         _schrijf_atomair(args.uitvoer, data)
-        print(f"Werkboek geschreven: {args.uitvoer} ({len(invoer.gemeentecodes)} gemeenten, "
+        print(f"Werkboek geschreven: {args.uitvoer} "
+              f"({aantal_woord(len(invoer.gemeentecodes), 'gemeente')}, "
               f"normenset {normenset.label}).", file=sys.stderr)
     return 0
 
@@ -382,7 +383,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         achter = f".{h}" if meer else ""
         csv_pad = str(uit.with_name(f"{uit.stem}{achter}{uit.suffix}")) if meer else args.uitvoer
         bestanden.append((csv_pad, _invoer_csv(groep.invoer, groep.basis).encode("utf-8")))
-        berichten.append(f"Invoer van {len(groep.invoer.gemeentecodes)} gemeenten (normenset "
+        berichten.append(f"Invoer van {aantal_woord(len(groep.invoer.gemeentecodes), 'gemeente')} "
+                         f"(normenset "
                          f"{groep.basis.label}) geschreven naar {csv_pad}.")
         if groep.normwijzigingen:
             toml_pad = (args.normen_uit if args.normen_uit and not meer

@@ -322,3 +322,26 @@ def test_the_subcommands_speak_dutch_and_the_english_names_of_earlier_versions_s
     for naam in ("bereken", "sjabloon", "normen", "valideer", "regios", "exporteer",
                  "importeer", "kalibreer"):
         assert naam in hulp
+
+
+def test_one_gemeente_is_counted_in_the_singular_and_its_total_matches_its_row(
+        capsys, data_dir, tmp_path):
+    """"1 gemeenten" (issue 14) in calculate's total row and export's and import's messages;
+    the total row of one gemeente shows its fte with the row's two decimals ("1,65", not
+    "1,6" under "1,65")."""
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n")
+    normen = str(data_dir / "klein.toml")
+    code, out, err = run(capsys, "bereken", str(invoer), "--normen", normen)
+    assert code == 0, err
+    totaal = next(r for r in out.splitlines() if r.startswith("Totaal"))
+    assert totaal.startswith("Totaal (1 gemeente)") and totaal.split()[-1] == "2,65"
+    werkboek = tmp_path / "w.xlsx"
+    code, _, err = run(capsys, "exporteer", str(invoer), "--normen", normen, "-o", str(werkboek))
+    assert code == 0 and "(1 gemeente," in err, err
+    code, _, err = run(capsys, "importeer", str(werkboek), "--normen", normen,
+                       "-o", str(tmp_path / "terug.csv"))
+    assert code == 0 and "Invoer van 1 gemeente (" in err, err
+    for tekst in (out, err):
+        assert "1 gemeenten" not in tekst
+
