@@ -49,3 +49,24 @@ def test_documented_bounds_are_those_of_the_parameter_table(sleutel):
     assert rij, sleutel
     tabel = "invoer" if sleutel in ("min", "max") else sleutel
     assert parameter(tabel).bereik_tekst() in rij.group(0)
+
+
+def _codeblokregels(tekst: str) -> list[str]:
+    """Lines of fenced (```) and indented (4 spaces) code blocks of a Markdown text."""
+    regels, in_hek = [], False
+    for regel in tekst.splitlines():
+        if regel.lstrip().startswith("```"):
+            in_hek = not in_hek
+        elif in_hek or regel.startswith("    "):
+            regels.append(regel.strip().removeprefix("$ "))
+    return regels
+
+
+@pytest.mark.parametrize("pad", [DOC.parents[1] / "README.md", *sorted(DOC.parent.glob("*.md"))],
+                         ids=lambda p: p.name)
+def test_command_examples_work_as_written_without_an_activated_venv(pad):
+    """A command example is copied as it stands (issue 13): `formatie …` or `flask …` only works
+    after `. .venv/bin/activate`, `.venv/bin/formatie …` always (docs/excel.md had the first)."""
+    kaal = [r for r in _codeblokregels(pad.read_text(encoding="utf-8"))
+            if re.match(r"(formatie|flask|gunicorn|alembic) ", r)]
+    assert kaal == []
