@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from formatie import normenset_toml as reader
+from formatie.getallen import format_telling
 from formatie.normenset import ORGANISATIE_PARAMETERS
+from formatie.onzekerheid import TREKKINGEN
 from formatie.parameters import parameter
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "normenset.md"
@@ -70,3 +72,11 @@ def test_command_examples_work_as_written_without_an_activated_venv(pad):
     kaal = [r for r in _codeblokregels(pad.read_text(encoding="utf-8"))
             if re.match(r"(formatie|flask|gunicorn|alembic) ", r)]
     assert kaal == []
+
+
+def test_the_number_of_draws_the_docs_name_is_the_models():
+    """The README said 2.000 draws for the scenario comparison, which draws 10.000 like every
+    other surface (one uncertainty policy, issue 9)."""
+    for pad in [DOC.parents[1] / "README.md", *sorted(DOC.parent.glob("*.md"))]:
+        genoemd = re.findall(r"([\d.]+) trekkingen", pad.read_text(encoding="utf-8"))
+        assert set(genoemd) <= {format_telling(TREKKINGEN)}, pad.name
