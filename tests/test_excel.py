@@ -1112,3 +1112,18 @@ def test_tornado_labels_stand_left_of_the_bars():
     tornado_xml = next(g for g in grafieken if b"Tornado" in g)
     categorie_as = re.search(rb"<c:catAx>.*?</c:catAx>", tornado_xml, re.S).group(0)
     assert b'<c:tickLblPos val="low"/>' in categorie_as
+
+
+def test_samenvatting_says_the_doorstroompunt_is_staffed_by_the_region(standaard_regio):
+    """The web shows "regionaal" for the Doorstroompunt's bezetting (the region enters it once);
+    the Samenvatting said "bezetting niet (voor elke gemeente) bekend", as if a gemeente had
+    forgotten to fill it in."""
+    n, invoer, _ = standaard_regio
+    bezetting = {code: {"leerplicht": 3.0} for code in invoer.gemeentecodes}
+    data = exporteer_werkboek(n, invoer, bezetting=bezetting)
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # the values it shows
+    sam = [[c.value for c in rij] for rij in wb["Samenvatting"].iter_rows()]
+    kop = next(i for i, r in enumerate(sam) if r[0] == "Bezetting")
+    regels = {r[0]: r for r in sam[kop + 1:kop + 3]}
+    assert regels["Leerplicht"][2] == pytest.approx(3.0 * len(invoer.gemeentecodes))
+    assert regels["Doorstroompunt"][1].startswith("regionaal")
