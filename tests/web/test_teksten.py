@@ -33,6 +33,7 @@ FOUTE_VORMEN = [
     ("streepje als minteken", re.compile(r"(?<![\w.,/-])-\d")),
     ("de volgende veld", re.compile(r"de volgende veld\b")),
     ("1 invoer", re.compile(r"\b\d+ invoer\b")),
+    ("label herhaald", re.compile(r"[Bb]egroot op P\d+ \(begroten\)|P\d+ \(begroten\)[:-]")),
 ]
 
 
@@ -79,6 +80,8 @@ def foute_vormen(tekst: str) -> list[str]:
     ("verschil -4,82 fte", "streepje als minteken"),
     ("Controleer de volgende veld", "de volgende veld"),
     ("de 10 invoer die", "1 invoer"),
+    ("Begroot op P80 (begroten): 11,30 fte", "label herhaald"),
+    ("percentielen (P80 (begroten): in 8 van de 10 jaren", "label herhaald"),
 ])
 def test_the_sweep_recognises_every_bad_form(tekst, fout):
     assert any(f.startswith(fout) for f in foute_vormen(tekst))
