@@ -305,7 +305,10 @@ def test_kengetal_per_1000_says_it_is_the_total_of_both_functies(app, client, au
         vul_invoer(code)
     auth.als("gemeente")
     tekst = zichtbare_tekst(client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text)
-    assert "Fte totaal (leerplicht en doorstroompunt) per 1.000 leerplichtigen" in tekst
+    # the Doorstroompunt is an organisation's name, capitalised inside a sentence as well
+    assert "Fte totaal (leerplicht en Doorstroompunt) per 1.000 leerplichtigen" in tekst
+    assert "Casusuren per fte leerplicht:" in tekst
+    assert "Casusuren per fte Doorstroompunt:" in tekst
 
 
 @pytest.mark.parametrize(("rol", "wie"), [
