@@ -141,7 +141,10 @@ def cmd_norms(args: argparse.Namespace) -> int:
           f"{aantal_woord(len(n.invoer), 'invoerveld')}, {aantal_woord(len(n.taken), 'taak')}, "
           f"{aantal_woord(len(n.controles), 'controle')}.")
     if n.geldig_vanaf or n.geldig_tot:
-        print(f"Geldig: {n.geldig_vanaf or '…'} tot en met {n.geldig_tot or '…'}.")
+        # worded as on /normen/<id>: an open end is left out, not shown as "…"
+        delen = ([f"vanaf schooljaar {n.geldig_vanaf}"] if n.geldig_vanaf else []) + (
+            [f"tot en met schooljaar {n.geldig_tot}"] if n.geldig_tot else [])
+        print(f"Geldig: {' '.join(delen)}.")
     if n.afgeleid_van:
         print(f"Afgeleid van: {n.afgeleid_van}.")
     print()

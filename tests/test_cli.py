@@ -168,7 +168,10 @@ def test_norms_shows_the_provenance_of_the_set_its_parameters_and_its_taken(caps
     code, out, _ = run(capsys, "norms")
     n = standaard_normenset()
     assert code == 0
-    assert f"Geldig: {n.geldig_vanaf}" in out and f"Afgeleid van: {n.afgeleid_van}." in out
+    assert f"Afgeleid van: {n.afgeleid_van}." in out
+    # worded as /normen/<id>; an open end is left out ("tot en met …." before)
+    assert n.geldig_vanaf and not n.geldig_tot
+    assert f"Geldig: vanaf schooljaar {n.geldig_vanaf}.\n" in out and "…" not in out
     for f in n.functies:
         for p, bron in f.bronnen:
             assert f"  {p}: bron: {bron}" in out
