@@ -1,13 +1,17 @@
 """docs/normenset.md documents every key the normenset reader accepts, with the real bounds."""
 
+import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from formatie import normenset_toml as reader
-from formatie.getallen import format_telling
+from formatie.cli import main
+from formatie.getallen import format_getal, format_telling
 from formatie.normenset import ORGANISATIE_PARAMETERS
+from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import TREKKINGEN
 from formatie.parameters import parameter
 
@@ -80,3 +84,21 @@ def test_the_number_of_draws_the_docs_name_is_the_models():
     for pad in [DOC.parents[1] / "README.md", *sorted(DOC.parent.glob("*.md"))]:
         genoemd = re.findall(r"([\d.]+) trekkingen", pad.read_text(encoding="utf-8"))
         assert set(genoemd) <= {format_telling(TREKKINGEN)}, pad.name
+
+
+def test_the_readmes_fte_per_1000_spread_is_the_default_normensets(capsys):
+    """The README quoted 2026.1's spread (P10 0,34 … Rotterdam 0,75) as the default's after
+    2026.2 became the default (P10 0,23 … Rotterdam 0,46)."""
+    tekst = re.sub(r"\s+", " ", (DOC.parents[1] / "README.md").read_text(encoding="utf-8"))
+    m = re.search(r"\(standaardnormenset (\S+)\): P10 ([\d,]+), mediaan ([\d,]+), P90 ([\d,]+); "
+                  r"Rotterdam ([\d,]+), Tubbergen ([\d,]+)", tekst)
+    assert m, "the README's sentence on the spread of fte per 1.000 leerplichtigen"
+    versie, *genoemd = m.groups()
+    assert versie == standaard_normenset().versie
+    assert main(["bereken", "--landelijk", "--formaat", "json"]) == 0
+    per = {g["gemeentenaam"]: g["fte_per_1000_leerplichtigen"]["leerplicht"]
+           for g in json.loads(capsys.readouterr().out)["gemeenten"]}
+    x = np.array(sorted(per.values()))
+    model = [x[int(0.1 * len(x))], np.median(x), x[int(0.9 * len(x))], per["Rotterdam"],
+             per["Tubbergen"]]
+    assert genoemd == [format_getal(v, 2) for v in model]
