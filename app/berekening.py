@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from formatie.model import Resultaat, bereken
 from formatie.normenset import Normenset
+from formatie.regio import functienaam_in_zin
 
 from .cijfers import ontbrekend, volume_matrix
 from .extensions import db
@@ -100,7 +101,7 @@ def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergel
 
     landelijk = np.ones(len(rijen), dtype=bool)
     noemer = normenset.invoer_by_sleutel(normenset.per_duizend).naam.lower()
-    beide = " en ".join(f.naam.lower() for f in normenset.functies)
+    beide = " en ".join(functienaam_in_zin(f) for f in normenset.functies)
     kengetallen = [_kengetal(f"Fte totaal ({beide}) per 1.000 {noemer}", eigen_d["totaal"],
                              per[:, -1],
                              in_klasse, in_regio, landelijk)]
@@ -138,7 +139,7 @@ def _per_meldingen(res: Resultaat, alle: Resultaat, normenset: Normenset, *selec
     """FTE of the functies that handle ``MELDINGEN`` per 100 of them."""
     functies = sorted({normenset.functie_sleutels.index(t.functie) for t in normenset.taken
                        if t.invoer == MELDINGEN})
-    namen = " en ".join(normenset.functies[f].naam.lower() for f in functies)
+    namen = " en ".join(functienaam_in_zin(normenset.functies[f]) for f in functies)
     eigen = float(res.fte_per_eenheid(MELDINGEN, 100.0, functies)[0])
     waarden = alle.fte_per_eenheid(MELDINGEN, 100.0, functies)
     label = f"Fte {namen} per 100 {normenset.invoer_by_sleutel(MELDINGEN).naam.lower()}"

@@ -90,7 +90,12 @@ def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = 
 def _wachtwoord(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    # click's own confirmation prompt and mismatch error are English ("Repeat for confirmation")
+    while True:
+        wachtwoord = click.prompt("Wachtwoord", hide_input=True)
+        if click.prompt("Herhaal het wachtwoord", hide_input=True) == wachtwoord:
+            return wachtwoord
+        click.echo("De twee wachtwoorden verschillen; probeer het opnieuw.", err=True)
 
 
 users = AppGroup("users", help="Gebruikers beheren.")

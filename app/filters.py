@@ -23,6 +23,7 @@ from formatie.getallen import (
     format_telling,
     format_uren,
 )
+from formatie.regio import functienaam_in_zin
 from formatie.taal import aantal_woord, per_eenheid, woord_bij
 
 from .access import huidig_jaar
@@ -51,6 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["aantal_woord"] = aantal_woord
     app.jinja_env.filters["woord_bij"] = lambda woord, n: woord_bij(n, woord)
     app.jinja_env.filters["per_eenheid"] = per_eenheid
+    app.jinja_env.filters["in_zin"] = functienaam_in_zin  # a functie's name in a sentence
     app.jinja_env.filters["tijd"] = tijd
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["MIN_GROEP"] = MIN_GROEP

@@ -74,6 +74,16 @@ class As:
         """(value, pixel) per tick."""
         return [(s, self(s)) for s in self.streepjes]
 
+    @property
+    def decimalen(self) -> int:
+        """Decimals that show every tick exactly: a step of 2,5 needs one ("7,5", not a
+        rounded "8" under the 7,5 gridline), a step of 0,25 two, a step of 5 none."""
+        if len(self.streepjes) < 2:
+            return 0
+        stap = abs(self.streepjes[1] - self.streepjes[0])
+        return next((d for d in range(7) if abs(round(stap, d) - stap) <= 1e-9 * max(stap, 1.0)),
+                    6)
+
 
 # --------------------------------------------------------------------------------------------
 # Range bars: P10–P90 whisker, P50–P80 box, centre tick, optional bezetting marker
@@ -283,6 +293,7 @@ class LijnGrafiek:
     onder: float = 170.0
     boven: float = 12.0
     smal: LijnGrafiek | None = None  # the small-screen layout
+    y_decimalen: int = 0  # decimals of the y tick labels (see As.decimalen)
 
     @property
     def historie_punten(self) -> str:
@@ -325,7 +336,7 @@ def _lijn(jaren, waarden, prognose_jaren, verwacht, p10, p90, leeg: LijnGrafiek)
     band = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in band_boven + band_onder[::-1])
     return replace(leeg, historie=historie, prognose=prognose, band=band,
                    jaren=[(j, x_as(j)) for j in alle_jaren],
-                   y_as=[(s, y(s)) for s in y_schaal.streepjes])
+                   y_as=[(s, y(s)) for s in y_schaal.streepjes], y_decimalen=y_schaal.decimalen)
 
 
 # --------------------------------------------------------------------------------------------

@@ -141,7 +141,10 @@ def cmd_norms(args: argparse.Namespace) -> int:
           f"{aantal_woord(len(n.invoer), 'invoerveld')}, {aantal_woord(len(n.taken), 'taak')}, "
           f"{aantal_woord(len(n.controles), 'controle')}.")
     if n.geldig_vanaf or n.geldig_tot:
-        print(f"Geldig: {n.geldig_vanaf or '…'} tot en met {n.geldig_tot or '…'}.")
+        # worded as on /normen/<id>: an open end is left out, not shown as "…"
+        delen = ([f"vanaf schooljaar {n.geldig_vanaf}"] if n.geldig_vanaf else []) + (
+            [f"tot en met schooljaar {n.geldig_tot}"] if n.geldig_tot else [])
+        print(f"Geldig: {' '.join(delen)}.")
     if n.afgeleid_van:
         print(f"Afgeleid van: {n.afgeleid_van}.")
     print()
@@ -184,7 +187,7 @@ def cmd_valideer(args: argparse.Namespace) -> int:
 def cmd_regios(args: argparse.Namespace) -> int:
     referentie = load_referentie()
     for code, naam in referentie.regionamen.items():
-        print(f"{code}  {naam} ({len(referentie.leden(code))} gemeenten)")
+        print(f"{code}  {naam} ({aantal_woord(len(referentie.leden(code)), 'gemeente')})")
     return 0
 
 
@@ -326,7 +329,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
     else:
         _schrijf_atomair(args.uitvoer, data)
-        print(f"Werkboek geschreven: {args.uitvoer} ({len(invoer.gemeentecodes)} gemeenten, "
+        print(f"Werkboek geschreven: {args.uitvoer} "
+              f"({aantal_woord(len(invoer.gemeentecodes), 'gemeente')}, "
               f"normenset {normenset.label}).", file=sys.stderr)
     return 0
 
@@ -382,7 +386,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         achter = f".{h}" if meer else ""
         csv_pad = str(uit.with_name(f"{uit.stem}{achter}{uit.suffix}")) if meer else args.uitvoer
         bestanden.append((csv_pad, _invoer_csv(groep.invoer, groep.basis).encode("utf-8")))
-        berichten.append(f"Invoer van {len(groep.invoer.gemeentecodes)} gemeenten (normenset "
+        berichten.append(f"Invoer van {aantal_woord(len(groep.invoer.gemeentecodes), 'gemeente')} "
+                         f"(normenset "
                          f"{groep.basis.label}) geschreven naar {csv_pad}.")
         if groep.normwijzigingen:
             toml_pad = (args.normen_uit if args.normen_uit and not meer

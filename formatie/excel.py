@@ -61,7 +61,7 @@ from .normenset import ORGANISATIE_PARAMETERS, Normenset
 from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
-from .regio import REGIOBELEID  # the region policy in one sentence, shared with the pages
+from .regio import REGIOBELEID, REGIONALE_FUNCTIES  # shared with the pages
 from .taal import aantal_woord
 from .werkboek_formaat import (
     ALLE,
@@ -1068,6 +1068,8 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
             ws.write_formula(r, 2, "=" + rk.som(f"bezetting_{s}"), f.formule_fte, bezet)
             ws.write_formula(r, 3, f"=C{r + 1}-{rk.som(f'fte_{s}')}", f.formule_fte,
                              bezet - benodigd)
+        elif s in REGIONALE_FUNCTIES:  # as on the web: the region enters it, once
+            _tekst(ws, r, 1, "regionaal: de regio vult de bezetting in (regiopagina)", f.tekst)
         else:
             _tekst(ws, r, 1, "bezetting niet (voor elke gemeente) bekend", f.tekst)
             ws.write_blank(r, 2, None, f.tekst)

@@ -105,13 +105,18 @@ def trekkingen_functie(groepen_bereik, functie: str) -> np.ndarray:
     return uit
 
 
+def functienaam_in_zin(functie: Functie) -> str:
+    """A functie's name inside a sentence: a regional functie is an organisation's name and
+    keeps its capital ("het Doorstroompunt"), a task is lower case ("leerplicht")."""
+    return functie.naam if functie.sleutel in REGIONALE_FUNCTIES else functie.naam.lower()
+
+
 def dekkingszin_functie(functie: Functie, fte: float, draws: np.ndarray) -> str:
     """One functie's coverage sentence, e.g. "Met 8,0 fte leerplicht is de werklast leerplicht
     in 8 van de 10 jaren gedekt." (never leerplicht and Doorstroompunt in one sentence). The
     share of ``draws`` (D,) with workload ≤ ``fte`` is rounded to whole tenths."""
     tienden = int(np.floor(dekkingsaandeel(fte, draws) * 10 + 0.5))
-    # a regional functie is an organisation's name (het Doorstroompunt); a task is lower case
-    naam = functie.naam if functie.sleutel in REGIONALE_FUNCTIES else functie.naam.lower()
+    naam = functienaam_in_zin(functie)
     return (f"Met {format_getal(fte, 1)} fte {naam} is de werklast {naam} in {tienden} van de "
             "10 jaren gedekt.")
 

@@ -15,6 +15,7 @@ import numpy as np
 from .getallen import format_getal, format_telling, format_uren
 from .model import Resultaat, functie_regels
 from .referentie import Referentie
+from .taal import aantal_woord
 
 
 def eindig(obj):
@@ -147,8 +148,8 @@ def resultaat_als_tabel(
                       *[format_getal(x, 2) for x in resultaat.fte[g]],
                       format_getal(resultaat.fte_totaal[g], 2)])
     som = resultaat.som()
-    rijen.append([f"Totaal ({len(resultaat.gemeentecodes)} gemeenten)",
-                  *[format_getal(x, 1) for x in som["fte"]], format_getal(som["fte_totaal"], 1)])
+    rijen.append([f"Totaal ({aantal_woord(len(resultaat.gemeentecodes), 'gemeente')})",
+                  *[format_getal(x, 2) for x in som["fte"]], format_getal(som["fte_totaal"], 2)])
     delen = [f"Normenset: {n.label}", "", _tabel(kop, rijen, rechts_vanaf=1)]
     if regio_totalen:
         delen += ["", _regio_tabel(resultaat, referentie)]

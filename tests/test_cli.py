@@ -169,7 +169,10 @@ def test_norms_shows_the_provenance_of_the_set_its_parameters_and_its_taken(caps
     code, out, _ = run(capsys, "norms")
     n = standaard_normenset()
     assert code == 0
-    assert f"Geldig: {n.geldig_vanaf}" in out and f"Afgeleid van: {n.afgeleid_van}." in out
+    assert f"Afgeleid van: {n.afgeleid_van}." in out
+    # worded as /normen/<id>; an open end is left out ("tot en met …." before)
+    assert n.geldig_vanaf and not n.geldig_tot
+    assert f"Geldig: vanaf schooljaar {n.geldig_vanaf}.\n" in out and "…" not in out
     for f in n.functies:
         for p, bron in f.bronnen:
             assert f"  {p}: bron: {bron}" in out
@@ -367,3 +370,26 @@ def test_the_console_script_refuses_a_dimension_bomb_without_a_traceback(tmp_pat
     assert uit.returncode == 2
     assert "het blad 'Toelichting' is te groot om te lezen" in uit.stderr
     assert "Traceback" not in uit.stderr
+
+
+def test_one_gemeente_is_counted_in_the_singular_and_its_total_matches_its_row(
+        capsys, data_dir, tmp_path):
+    """"1 gemeenten" (issue 14) in calculate's total row and export's and import's messages;
+    the total row of one gemeente shows its fte with the row's two decimals ("1,65", not
+    "1,6" under "1,65")."""
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n")
+    normen = str(data_dir / "klein.toml")
+    code, out, err = run(capsys, "bereken", str(invoer), "--normen", normen)
+    assert code == 0, err
+    totaal = next(r for r in out.splitlines() if r.startswith("Totaal"))
+    assert totaal.startswith("Totaal (1 gemeente)") and totaal.split()[-1] == "2,65"
+    werkboek = tmp_path / "w.xlsx"
+    code, _, err = run(capsys, "exporteer", str(invoer), "--normen", normen, "-o", str(werkboek))
+    assert code == 0 and "(1 gemeente," in err, err
+    code, _, err = run(capsys, "importeer", str(werkboek), "--normen", normen,
+                       "-o", str(tmp_path / "terug.csv"))
+    assert code == 0 and "Invoer van 1 gemeente (" in err, err
+    for tekst in (out, err):
+        assert "1 gemeenten" not in tekst
+

@@ -1123,3 +1123,18 @@ def test_norm_hours_of_1e308_in_a_workbook_are_refused(standaard_regio):
             _zet_norm("behandeling_16uur", veld, 1e308)(wb)
     with pytest.raises(InvoerFout):
         lees_werkboek(bewerk(data, wijzig), n)
+
+
+def test_samenvatting_says_the_doorstroompunt_is_staffed_by_the_region(standaard_regio):
+    """The web shows "regionaal" for the Doorstroompunt's bezetting (the region enters it once);
+    the Samenvatting said "bezetting niet (voor elke gemeente) bekend", as if a gemeente had
+    forgotten to fill it in."""
+    n, invoer, _ = standaard_regio
+    bezetting = {code: {"leerplicht": 3.0} for code in invoer.gemeentecodes}
+    data = exporteer_werkboek(n, invoer, bezetting=bezetting)
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # the values it shows
+    sam = [[c.value for c in rij] for rij in wb["Samenvatting"].iter_rows()]
+    kop = next(i for i, r in enumerate(sam) if r[0] == "Bezetting")
+    regels = {r[0]: r for r in sam[kop + 1:kop + 3]}
+    assert regels["Leerplicht"][2] == pytest.approx(3.0 * len(invoer.gemeentecodes))
+    assert regels["Doorstroompunt"][1].startswith("regionaal")

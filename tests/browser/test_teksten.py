@@ -28,7 +28,7 @@ FOUT = [re.compile(p) for p in (
 PAGINAS = [
     ("/", ["regio@test.nl", "(regio MC11)"]),
     (f"/gemeente/0200/{JAAR}/resultaat", ["Uren per eenheid", "Fte totaal (leerplicht en "
-                                          "doorstroompunt) per 1.000", "16\u00a0% afwezigheid"]),
+                                          "Doorstroompunt) per 1.000", "16\u00a0% afwezigheid"]),
     (f"/gemeente/0200/{JAAR}/gevoeligheid", ["invoervelden die de totale fte"]),
     (f"/gemeente/0200/{JAAR}/prognose", ["invoervelden"]),
     (f"/gemeente/0200/{JAAR}/historie", ["Historie"]),

@@ -230,3 +230,19 @@ def test_regio_bezetting_migration_keeps_the_audit_trail_and_goes_back(leeg_app)
         db.session.remove()
         assert "regio_bezetting" not in inspect(db.engine).get_table_names()
         assert db.session.execute(text("SELECT count(*) FROM audit_entry")).scalar() == 1
+
+
+def test_password_prompt_asks_and_complains_in_dutch(app, runner):
+    """Without --password-stdin the password is asked twice, in Dutch; two different entries
+    are asked again (click's own texts were "Repeat for confirmation" and "Error: The two
+    entered values do not match")."""
+    uit = runner.invoke(args=["users", "password", "gemeente@test.nl"],
+                        input="eerste-wachtwoord-1\nander-wachtwoord-2\n"
+                              "nieuw-wachtwoord-123\nnieuw-wachtwoord-123\n")
+    assert uit.exit_code == 0, uit.output
+    assert "Herhaal het wachtwoord" in uit.output
+    assert "De twee wachtwoorden verschillen" in uit.output
+    assert "Repeat" not in uit.output and "Error" not in uit.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
+        assert user.check_password("nieuw-wachtwoord-123")

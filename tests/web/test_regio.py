@@ -179,7 +179,7 @@ def test_a_region_with_one_gemeente_has_exactly_its_p_values_everywhere(client, 
     # the one budget figure, labelled with its percentile, on both pages and in the JSON
     assert j["budget"]["label"] == "P80 (begroten)"
     for html in (pagina, regio):
-        budget = f"Begroot op P80 (begroten): <strong>{format_getal(j['budget']['fte_totaal'], 2)}"
+        budget = f"Begroot op P80: <strong>{format_getal(j['budget']['fte_totaal'], 2)}"
         assert budget in html and "P50 is de middelste" in html
     # the scenario comparison's base row (P10–P90 and P80, one decimal)
     r = client.post(f"/scenarios/nieuw?regio={EIGEN_REGIO}&jaar={JAAR}", data={"naam": "Eén"})
