@@ -259,7 +259,7 @@ def restore_command(bestand: Path, yes: bool):
                 "--no-privileges", "--single-transaction", f"--dbname={verbinding}",
                 str(bestand)], env)
     click.echo(f"Back-up {bestand} teruggezet in {_verberg(url)}. Een oudere back-up bijwerken: "
-               "flask --app app init; controleren: flask --app app check.")
+               ".venv/bin/flask --app app init; controleren: .venv/bin/flask --app app check.")
 
 
 # ----- copy-data -----------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def copy_data_command(naar: str):
     huidig, koppen = _openstaande_migraties(bron)
     if huidig != koppen:
         raise BeheerFout("de bron heeft openstaande migraties; voer eerst "
-                         "'flask --app app init' uit.")
+                         "'.venv/bin/flask --app app init' uit.")
     # The target is migrated by its own app object, so Alembic sees the target's engine.
     from . import create_app
 
@@ -349,7 +349,7 @@ def copy_data_command(naar: str):
     for tabel, n in gekopieerd.items():
         click.echo(f"  {tabel:<16} {n:>7} rijen")
     click.echo(f"Alle gegevens gekopieerd naar {_verberg(doel_url)}. Start de app met "
-               "DATABASE_URL=<die URL> en controleer met: flask --app app check.")
+               "DATABASE_URL=<die URL> en controleer met: .venv/bin/flask --app app check.")
 
 
 # ----- check -------------------------------------------------------------------------------
@@ -389,22 +389,23 @@ def controles(app: Flask) -> list[tuple[str, str, str]]:
     uit.append(("ok", "database", f"bereikbaar: {_verberg(url)}"))
     huidig, koppen = _openstaande_migraties(db.engine)
     if not huidig:
-        uit.append(("fout", "migraties", "de database is leeg; voer 'flask --app app init' uit"))
+        uit.append(("fout", "migraties",
+                    "de database is leeg; voer '.venv/bin/flask --app app init' uit"))
         return uit
     if huidig != koppen:
         uit.append(("fout", "migraties", f"openstaand: database op {', '.join(sorted(huidig))}, "
-                    f"de app verwacht {', '.join(sorted(koppen))}; voer 'flask --app app init' "
-                    "uit (na een back-up)"))
+                    f"de app verwacht {', '.join(sorted(koppen))}; voer "
+                    "'.venv/bin/flask --app app init' uit (na een back-up)"))
         return uit
     uit.append(("ok", "migraties", f"bijgewerkt ({', '.join(sorted(koppen))})"))
     gemeenten = db.session.scalar(select(func.count()).select_from(Gemeente))
     actief = db.session.scalar(select(Normenset).where(Normenset.actief))
     uit.append(("ok" if gemeenten else "fout", "gemeenten",
                 f"{gemeenten} in de database" if gemeenten
-                else "geen; voer 'flask --app app init' uit"))
+                else "geen; voer '.venv/bin/flask --app app init' uit"))
     uit.append(("ok" if actief else "fout", "normenset",
                 f"actief: {actief.label}" if actief else "geen actieve normenset; activeer er "
-                "een op /normen of voer 'flask --app app init' uit"))
+                "een op /normen of voer '.venv/bin/flask --app app init' uit"))
     return uit
 
 

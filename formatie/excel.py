@@ -1098,7 +1098,7 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
             ws.write_number(r, 3, float(p[BUDGET_PERCENTIEL]), f.waarde_fte)
             r += 1
         ws.merge_range(r, 0, r, 3, "", f.klein)
-        _tekst(ws, r, 0, f"Begroot op {budget}: in 8 van de 10 gevallen is de benodigde "
+        _tekst(ws, r, 0, f"Begroot op {budget}: in 8 van de 10 jaren is de benodigde "
                "formatie niet hoger. De benodigde fte hierboven rekenen met de normuren zelf; "
                "die liggen onder P50 omdat de uren per taak naar boven scheef verdeeld zijn. "
                "Het bereik is berekend bij de export en volgt wijzigingen niet.", f.klein)
