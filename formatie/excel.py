@@ -56,7 +56,14 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from .getallen import EXCEL_FORMATEN, format_fte
-from .model import Groep, Resultaat, bereken_groepen, fte_per_functie, functie_regels
+from .model import (
+    Groep,
+    Resultaat,
+    bereken_groepen,
+    fte_per_functie,
+    functie_regels,
+    verschil,
+)
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
 from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
@@ -83,6 +90,7 @@ from .werkboek_formaat import (
     SLEUTELRIJ,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
+    regio_bezetting_naam,
 )
 
 _GEEL = "#FFF2CC"  # input that changes a figure
@@ -197,6 +205,14 @@ def _tekst_formule(tekst: str) -> str:
     return '"' + tekst.replace('"', '""') + '"'
 
 
+def _eindig(waarde) -> float | None:
+    """A stored value as a finite float, None when unknown (never NaN in a workbook)."""
+    if waarde is None:
+        return None
+    getal = float(waarde)
+    return getal if math.isfinite(getal) else None
+
+
 def _functies(groepen: Sequence[Groep]) -> list[tuple[str, str]]:
     """(sleutel, naam) of every functie over the groups, first occurrence order."""
     uit: dict[str, str] = {}
@@ -226,6 +242,7 @@ def exporteer_werkboek(
     *,
     jaren: Mapping[str, int | None] | None = None,
     bezetting: Mapping[str, Mapping[str, float]] | None = None,
+    regio_bezetting: Mapping[str, float | None] | None = None,
     onzekerheid: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
     gevoeligheid=None,
     titel: str | None = None,
@@ -241,9 +258,15 @@ def exporteer_werkboek(
     ``gemeentecodes`` (G,) and ``volume`` (G, I), optionally ``jaren`` (an
     :class:`~formatie.invoer_csv.InvoerTabel` fits).
     ``jaren``: ``{gemeentecode: jaar}`` (groups path). ``bezetting``: current formation
-    ``{gemeentecode: {functie: fte}}`` where known. ``onzekerheid``: ``{gemeentecode | ALLE:
-    {functie | "totaal": {"p10": …, "p90": …}}}`` (see :func:`onzekerheid_uit_bereik`) — adds
-    the ``Onzekerheid`` sheet and the range and budget figure on ``Samenvatting``.
+    ``{gemeentecode: {functie: fte}}`` where known (regional functies are not a gemeente's).
+    ``regio_bezetting``: a region workbook's bezetting of its regional functies (the
+    Doorstroompunt), ``{functie: fte or None = unknown}``; given (even empty), every regional
+    functie gets one yellow input cell (defined name :func:`regio_bezetting_naam`) in a region
+    line under Resultaat's table, and Samenvatting and that line show bezetting and verschil
+    from it. None (a gemeente workbook): Samenvatting says "regionaal".
+    ``onzekerheid``: ``{gemeentecode | ALLE: {functie | "totaal": {"p10": …, "p90": …}}}``
+    (see :func:`onzekerheid_uit_bereik`) — adds the ``Onzekerheid`` sheet and the range and
+    budget figure on ``Samenvatting``.
     ``gevoeligheid``: a :class:`formatie.gevoeligheid.Tornado` — adds ``Gevoeligheid``.
     ``titel``, ``notitie``, ``invoer_bron`` are free text (written as text, never a formula).
     """
@@ -281,6 +304,9 @@ def exporteer_werkboek(
     export_tijd = export_tijd or datetime.now(UTC)
     w = _Werkboek(groepen, resultaten, referentie, jaren, dict(bezetting or {}),
                   onzekerheid, titel, export_tijd)
+    if regio_bezetting is not None:
+        w.regio_bezetting = {s: _eindig(regio_bezetting.get(s)) for s, _ in w.functies
+                             if s in REGIONALE_FUNCTIES}
 
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
@@ -341,6 +367,8 @@ class _Werkboek:
         self.titel = titel
         self.export_tijd = export_tijd
         self.codes = tuple(c for g in groepen for c in g.gemeentecodes)
+        #: Region workbooks: {regional functie: fte or None}; None in a gemeente workbook.
+        self.regio_bezetting: dict[str, float | None] | None = None
         self.scope = _scope(self.codes, referentie)
         self.functies = _functies(groepen)
         self.datum = export_tijd.astimezone(UTC).strftime("%Y-%m-%d")
@@ -876,7 +904,7 @@ def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], l
 
 
 def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen:
-    met_bezetting = any(code in w.bezetting for code in w.codes)
+    met_bezetting = any(code in w.bezetting for code in w.codes) or bool(w.regio_bezetting)
     sleutels, labels = _resultaat_sleutels(w, met_bezetting)
     S = tuple(sleutels)
     _tekst(ws, 0, 0, f"Resultaat: benodigde fte — {w.scope}", f.titel)
@@ -940,6 +968,10 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
                                parameter("bezetting"), "De huidige formatie in fte (mag leeg "
                                "blijven).", leeg_mag=True))
     kolommen = _Resultaatkolommen(S, EERSTE_RIJ + 1, laatste + 1, met_bezetting)
+    onder = laatste + 2  # the region line: outside the table and its autofilter (sort range)
+    if w.regio_bezetting:
+        _schrijf_regio_bezetting(wb, ws, f, w, kolommen, onder)
+        onder += 1
 
     grafiek = wb.add_chart({"type": "column", "subtype": "stacked"})
     for s, _ in w.functies:
@@ -953,12 +985,37 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
     grafiek.set_y_axis({"name": "fte", "num_format": "0.0"})
     grafiek.set_legend({"position": "bottom"})
     grafiek.set_size({"width": 720, "height": 360})
-    ws.insert_chart(laatste + 3, 1, grafiek)
+    ws.insert_chart(onder + 1, 1, grafiek)
     ws.freeze_panes(EERSTE_RIJ, 2)
     ws.autofilter(SLEUTELRIJ, 0, laatste, len(S) - 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
     return kolommen
+
+
+def _schrijf_regio_bezetting(wb, ws, f: _Formaten, w: _Werkboek, rk: _Resultaatkolommen,
+                             r: int) -> None:
+    """The region line under Resultaat's table: per regional functie ONE yellow input cell
+    (the region's bezetting, defined name ``regio_bezetting_<functie>``, validated by the
+    parameter table's "bezetting" row) and its verschil = bezetting − the functie's need summed
+    over the workbook's gemeenten (:func:`formatie.model.verschil`)."""
+    S = rk.sleutels
+    _tekst(ws, r, 1, "Regio (vult de bezetting eenmaal in)", f.totaal_tekst)
+    for s, waarde in w.regio_bezetting.items():
+        kb, kv = S.index(f"bezetting_{s}"), S.index(f"verschil_{s}")
+        if waarde is None:
+            ws.write_blank(r, kb, None, f.invoer_fte)
+        else:
+            ws.write_number(r, kb, waarde, f.invoer_fte)
+        wb.define_name(regio_bezetting_naam(s), f"={BLAD_RESULTAAT}!${xl_col_to_name(kb)}"
+                                                f"${r + 1}")
+        ws.data_validation(r, kb, r, kb, _validatie(
+            parameter("bezetting"), "De bezetting van de regio in fte (mag leeg blijven).",
+            leeg_mag=True))
+        benodigd = w.regels.get((s, "functie", ""), 0.0)
+        b = xl_rowcol_to_cell(r, kb)
+        ws.write_formula(r, kv, f'=IF({b}="","",{b}-{rk.som(f"fte_{s}")})', f.formule_fte,
+                         "" if waarde is None else float(verschil(waarde, benodigd)))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1061,13 +1118,25 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     for s, naam in w.functies:
         _tekst(ws, r, 0, naam, f.tekst)
         bekend = [w.bezetting.get(c, {}).get(s) for c in w.codes]
-        if rk.met_bezetting and all(b is not None and math.isfinite(float(b)) for b in bekend):
+        if w.regio_bezetting is not None and s in w.regio_bezetting:
+            # the region's own entry (one cell on Resultaat), as on the region page
+            bezet = w.regio_bezetting[s]
+            naam_cel = regio_bezetting_naam(s)
+            _tekst(ws, r, 1, "regionaal: de bezetting van de regio (Resultaat, regel Regio)",
+                   f.tekst)
+            ws.write_formula(r, 2, f'=IF({naam_cel}="","",{naam_cel})', f.formule_fte,
+                             "" if bezet is None else bezet)
+            ws.write_formula(r, 3, f'=IF(C{r + 1}="","",C{r + 1}-{rk.som(f"fte_{s}")})',
+                             f.formule_fte, "" if bezet is None else float(verschil(
+                                 bezet, w.regels.get((s, "functie", ""), 0.0))))
+        elif rk.met_bezetting and all(b is not None and math.isfinite(float(b))
+                                      for b in bekend):
             bezet = float(sum(float(b) for b in bekend))
             benodigd = w.regels.get((s, "functie", ""), 0.0)
             _tekst(ws, r, 1, "", f.tekst)
             ws.write_formula(r, 2, "=" + rk.som(f"bezetting_{s}"), f.formule_fte, bezet)
             ws.write_formula(r, 3, f"=C{r + 1}-{rk.som(f'fte_{s}')}", f.formule_fte,
-                             bezet - benodigd)
+                             float(verschil(bezet, benodigd)))
         elif s in REGIONALE_FUNCTIES:  # as on the web: the region enters it, once
             _tekst(ws, r, 1, "regionaal: de regio vult de bezetting in (regiopagina)", f.tekst)
         else:

@@ -65,6 +65,17 @@ BEREKENING_2_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "functie",
 #: :func:`formatie.model.functie_regels` summed over the gemeente's taken.
 RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "bezetting", "verschil", "taken", "vast",
                          "leiding", "scenario_taken", "scenario_vast", "scenario_leiding")
+#: Region workbooks: the one input cell of a regional functie's bezetting (the Doorstroompunt is
+#: staffed by the region, entered once), a defined name so that sorting moves nothing.
+REGIO_BEZETTING_PREFIX = "regio_bezetting_"
+
+
+def regio_bezetting_naam(functie: str) -> str:
+    """Defined name of a regional functie's region-level bezetting cell (format 2), e.g.
+    ``regio_bezetting_doorstroompunt``."""
+    return f"{REGIO_BEZETTING_PREFIX}{functie}"
+
+
 #: Key of the whole workbook (all its gemeenten together) in the ``onzekerheid`` mapping.
 ALLE = "alle"
 

@@ -29,6 +29,7 @@ from .normenset_toml import parse_normenset
 from .parameters import melding
 from .problemen import CelProbleem, InvoerFout, Probleem
 from .referentie import load_referentie
+from .regio import REGIONALE_FUNCTIES
 from .scenario import Scenario
 from .werkboek_formaat import (
     BEREKENING_2_SLEUTELS,
@@ -50,6 +51,7 @@ from .werkboek_formaat import (
     VERPLICHTE_BLADEN_2,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
+    regio_bezetting_naam,
 )
 from .xlsx_budget import controleer_budget
 
@@ -128,6 +130,10 @@ class Werkboek:
     opmerkingen: tuple[str, ...] = ()
     #: Current formation typed on the Resultaat sheet: {gemeentecode: {functie: fte}}.
     bezetting: dict[str, dict[str, float]] | None = None
+    #: A region workbook's bezetting of its regional functies (the Doorstroompunt), from the
+    #: one cell ``regio_bezetting_<functie>``: {functie: fte, or None when left empty}; None
+    #: when the workbook has no such cell (a gemeente workbook, format 1).
+    regio_bezetting: dict[str, float | None] | None = None
     gecontroleerd: bool = False
     formaat: int = WERKBOEK_FORMAAT
 
@@ -613,6 +619,7 @@ def _lees_formaat_2(wb, waarden, normenset, bestand: str, herkomst: dict[str, st
     organisatie = _lees_organisatie_2(org, basissen, problemen)
     bezetting = (_lees_bezetting_2(_blad_cellen(wb[BLAD_RESULTAAT]), basissen, invoer,
                                    problemen) if BLAD_RESULTAAT in wb.sheetnames else {})
+    regio_bezetting = _lees_regio_bezetting(wb, basissen, problemen)
     if problemen:
         raise InvoerFout(problemen, bestand)
     groepen: list[WerkboekGroep] = []
@@ -663,7 +670,8 @@ def _lees_formaat_2(wb, waarden, normenset, bestand: str, herkomst: dict[str, st
                       verwacht, formules=lambda k: k in BEREKENING_2_SLEUTELS[6:])
     controle.klaar(bestand, opmerkingen)
     return Werkboek(groepen=tuple(groepen), herkomst=herkomst, opmerkingen=tuple(opmerkingen),
-                    bezetting=bezetting, gecontroleerd=controle.gecontroleerd, formaat=2)
+                    bezetting=bezetting, regio_bezetting=regio_bezetting,
+                    gecontroleerd=controle.gecontroleerd, formaat=2)
 
 
 #: Resultaat columns (format 2) that hold formulas, by key prefix.
@@ -1079,6 +1087,34 @@ def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: di
         problemen.extend(CelProbleem(p.bericht, blad=BLAD_NORMEN) for p in fout.problemen)
         return None, []
     return nieuw, wijzigingen
+
+
+def _lees_regio_bezetting(wb, basissen: dict[str, Normenset], problemen: list[Probleem]
+                          ) -> dict[str, float | None] | None:
+    """The region's bezetting of its regional functies: the cell each defined name
+    ``regio_bezetting_<functie>`` points at (empty = unknown), checked against the parameter
+    table's "bezetting" row. None when the workbook has none of these cells."""
+    functies = [s for n in basissen.values() for s in n.functie_sleutels
+                if s in REGIONALE_FUNCTIES]
+    uit: dict[str, float | None] = {}
+    for functie in dict.fromkeys(functies):
+        plek = _naam_cel(wb, regio_bezetting_naam(functie))
+        if plek is None or plek[0] not in wb.sheetnames:
+            continue
+        blad, rij, kolom = plek
+        ruw = _blad_cellen(wb[blad]).get((rij, kolom))  # read-only: no random cell access
+        if ruw is None or (isinstance(ruw, str) and not ruw.strip()):
+            uit[functie] = None
+            continue
+        sleutel = f"bezetting_{functie}"
+        waarde = _cel_getal(ruw, blad, rij, kolom, sleutel, problemen)
+        bericht = waarde is not None and melding("bezetting", waarde, "de bezetting van de regio")
+        if bericht:
+            problemen.append(CelProbleem(bericht, rij, sleutel, blad,
+                                         f"{_kolomletter(kolom)}{rij}"))
+        elif waarde is not None:
+            uit[functie] = waarde
+    return uit or None
 
 
 def _lees_bezetting_2(cellen: dict, basissen: dict[str, Normenset], invoer: dict,

@@ -1138,3 +1138,69 @@ def test_samenvatting_says_the_doorstroompunt_is_staffed_by_the_region(standaard
     regels = {r[0]: r for r in sam[kop + 1:kop + 3]}
     assert regels["Leerplicht"][2] == pytest.approx(3.0 * len(invoer.gemeentecodes))
     assert regels["Doorstroompunt"][1].startswith("regionaal")
+
+
+# ----- the Doorstroompunt's bezetting at region level -----------------------------------------
+
+
+def _regio_cel(wb, functie: str = "doorstroompunt"):
+    """The cell the defined name ``regio_bezetting_<functie>`` points at."""
+    blad, ref = next(iter(wb.defined_names[f"regio_bezetting_{functie}"].destinations))
+    return wb[blad][ref.replace("$", "")]
+
+
+def test_region_workbook_shows_the_region_doorstroompunt_bezetting_and_verschil(standaard_regio):
+    n, invoer, _ = standaard_regio
+    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+    benodigd = fte_per_functie([bereken(n, invoer.volume, invoer.gemeentecodes)])["doorstroompunt"]
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    cel = _regio_cel(wb)
+    assert cel.parent.title == "Resultaat" and cel.value == 2.5
+    assert cel.fill.fgColor.rgb.endswith("FFF2CC") and not cel.protection.locked
+    assert any(str(cel.coordinate) in str(dv.sqref) for dv in cel.parent.data_validations
+               .dataValidation)
+    k = kolommen(cel.parent)
+    assert cel.column == k["bezetting_doorstroompunt"]
+    assert cel.parent.cell(cel.row, k["verschil_doorstroompunt"]).value == pytest.approx(
+        2.5 - benodigd)
+    sam = [[c.value for c in rij] for rij in wb["Samenvatting"].iter_rows()]
+    kop = next(i for i, r in enumerate(sam) if r[0] == "Bezetting")
+    regel = next(r for r in sam[kop + 1:] if r[0] == "Doorstroompunt")
+    assert regel[2] == 2.5 and regel[3] == pytest.approx(2.5 - benodigd)
+    gelezen = lees_werkboek(data, n)
+    assert gelezen.regio_bezetting == {"doorstroompunt": 2.5} and gelezen.gecontroleerd
+
+
+def test_an_empty_region_bezetting_cell_reads_as_unknown_and_a_gemeente_workbook_has_none(
+        standaard_regio):
+    n, invoer, data = standaard_regio
+    assert lees_werkboek(data, n).regio_bezetting is None
+    leeg = exporteer_werkboek(n, invoer, regio_bezetting={})
+    assert lees_werkboek(leeg, n).regio_bezetting == {"doorstroompunt": None}
+
+
+def test_edited_region_bezetting_is_read_back(standaard_regio):
+    n, invoer, _ = standaard_regio
+    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+
+    def zet(wb):
+        _regio_cel(wb).value = 4.25
+    assert lees_werkboek(bewerk(data, zet), n).regio_bezetting == {"doorstroompunt": 4.25}
+
+
+@pytest.mark.parametrize("waarde", [1e308, -1.0, "veel"])
+def test_invalid_region_bezetting_is_refused_naming_the_cell(standaard_regio, waarde):
+    n, invoer, _ = standaard_regio
+    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+    adres = {}
+
+    def zet(wb):
+        cel = _regio_cel(wb)
+        adres["cel"] = cel.coordinate
+        cel.value = waarde
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(bewerk(data, zet), n)
+    tekst = str(fout.value)
+    assert "Resultaat" in tekst and adres["cel"] in tekst
+    if isinstance(waarde, float):
+        assert BEZETTING.bereik_tekst() in tekst
