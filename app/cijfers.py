@@ -169,6 +169,21 @@ class Cijfers:
         return uit
 
 
+    @property
+    def regionale_bezetting(self) -> dict[str, float | None] | None:
+        """A region's bezetting of its regional functies as entered once on the region page,
+        ``{functie: fte or None = not entered}`` (what the region workbook's one cell per
+        regional functie holds); None for a gemeente, whose workbook shows "regionaal"."""
+        if self.regio is None:
+            return None
+        return {f: v for f, v in self.bezetting.items() if f in REGIONALE_FUNCTIES}
+
+    @property
+    def regio_bezetting_versie(self) -> int:
+        """Version of the stored region bezetting row (0: none yet), for optimistic locking."""
+        return self.regio_bezetting.version if self.regio_bezetting is not None else 0
+
+
 def _leden(gemeenten: list[Gemeente], jaar: int) -> list[Lid]:
     invoer = {i.gemeente_code: i for i in db.session.scalars(
         select(Invoer).where(Invoer.jaar == jaar,

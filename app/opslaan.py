@@ -219,25 +219,32 @@ def huidige_regio_bezetting(regio: Regio, jaar: int) -> RegioBezetting | None:
 
 def sla_regio_bezetting_op(
     regio: Regio, jaar: int, geladen_versie: int, bezetting: dict[str, float | None], user: User,
-) -> tuple[RegioBezetting, list[Wijziging]]:
+    *, actie: str = ACTIE_CONCEPT, commit: bool = True,
+) -> tuple[RegioBezetting | None, list[Wijziging]]:
     """Save a region's bezetting of its regional functies (the Doorstroompunt) the way
-    :func:`sla_op` saves an invoer: one transaction, one AuditEntry per changed field
-    (``bezetting_<functie>``, action "concept"), :class:`Conflict` when the version moved on
-    (nothing written). Empty fields remove a value."""
+    :func:`sla_op` saves an invoer, the one save path for it (region page and workbook upload):
+    one AuditEntry per changed field (``bezetting_<functie>``, action ``actie``),
+    :class:`Conflict` when the version moved on (rolled back, nothing written). Empty fields
+    remove a value. With ``commit=False`` the caller commits (the workbook upload saves it in
+    the gemeenten's transaction). Returns the row (None when there was none and nothing
+    changed) and the changes; with none the session is left untouched."""
+    if actie not in ACTIE_LABELS:
+        raise ValueError(f"unknown audit action {actie!r}")
     rij = huidige_regio_bezetting(regio, jaar)
     if (rij.version if rij else 0) != geladen_versie:
         db.session.rollback()
         raise Conflict
-    voor = {BEZETTING + k: als_tekst(v) for k, v in ((rij.waarden if rij else None) or {}).items()}
-    if rij is None:
-        rij = RegioBezetting(regio_code=regio.code, jaar=jaar, waarden={})
-        db.session.add(rij)
-    rij.waarden = _samenvoegen(rij.waarden, bezetting)
-    na = {BEZETTING + k: als_tekst(v) for k, v in rij.waarden.items()}
+    oud = (rij.waarden if rij else None) or {}
+    nieuw = _samenvoegen(oud, bezetting)
+    voor = {BEZETTING + k: als_tekst(v) for k, v in oud.items()}
+    na = {BEZETTING + k: als_tekst(v) for k, v in nieuw.items()}
     wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
                    if voor.get(k) != na.get(k)]
     if not wijzigingen:
-        db.session.rollback()
         return rij, []
-    _schrijf(rij, wijzigingen, user, ACTIE_CONCEPT, commit=True)
+    if rij is None:
+        rij = RegioBezetting(regio_code=regio.code, jaar=jaar, waarden={})
+        db.session.add(rij)
+    rij.waarden = nieuw
+    _schrijf(rij, wijzigingen, user, actie, commit)
     return rij, wijzigingen

@@ -46,9 +46,9 @@ from formatie.taal import aantal_woord
 from formatie.tekst import heeft_stuurteken
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
-from .access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente
+from .access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente, mag_regio
 from .bandbreedte import werkboek_analyse
-from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio
+from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
 from .downloads import stuur_xlsx
 from .extensions import db
 from .models import (
@@ -64,7 +64,7 @@ from .models import (
 from .models import Normenset as NormensetRij
 from .models import Scenario as ScenarioRij
 from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
-from .opslaan import Conflict, huidige_invoer, sla_op
+from .opslaan import Conflict, huidige_invoer, sla_op, sla_regio_bezetting_op
 from .zichtbaarheid import zichtbare_normenset
 
 bp = Blueprint("werkboek", __name__)
@@ -87,8 +87,8 @@ MAX_NAAM = 200
 def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
     """The workbook of the members with complete figures: one group per normenset, so a region
     whose members count with different normensets is one workbook with the page's totals.
-    (The region's own Doorstroompunt bezetting has no place in the workbook yet: its bezetting
-    columns are per gemeente.)"""
+    A region workbook carries the region's own bezetting of its regional functies (the
+    Doorstroompunt, entered once on the region page) in one cell per functie."""
     bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
     if len(cijfers.groepen) == 1:
         analyse = werkboek_analyse(cijfers.groepen[0])
@@ -97,6 +97,7 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
     return exporteer_werkboek(
         cijfers.groepen, None, load_referentie(),
         jaren={code: cijfers.jaar for code in cijfers.gemeentecodes}, bezetting=bezetting,
+        regio_bezetting=cijfers.regionale_bezetting,
         titel=titel, notitie=notitie,
         invoer_bron=f"Opgeslagen cijfers {cijfers.jaar} in de Formatietool (normenset "
                     + ", ".join(rij.label for rij in cijfers.rijen) + ")",
@@ -322,6 +323,34 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
     }
 
 
+#: Said when a workbook's region bezetting cannot be saved where it was uploaded.
+NIET_REGIONAAL = ("De bezetting van de regio (Doorstroompunt) in dit werkboek wordt hier niet "
+                  "opgeslagen: die vult de regio in, op de regiopagina of met het werkboek van "
+                  "de regio.")
+
+
+def _regio_voorbeeld(doel: Doel, werkboek, opmerkingen: list[str]) -> dict | None:
+    """The workbook's region bezetting (one cell per regional functie) against the stored one:
+    ``{"versie": stored row version (0: none), "wijzigingen": [{"veld", "naam", "oud",
+    "nieuw"}]}`` (fte; None = empty). Only a region upload by someone who may enter it
+    (:func:`app.access.mag_regio`) can change it; elsewhere a notice says it is not saved."""
+    gelezen = werkboek.regio_bezetting
+    if gelezen is None:
+        return None
+    if doel.scope != "regio" or not mag_regio(current_user, doel.regio):
+        if any(v is not None for v in gelezen.values()):
+            opmerkingen.append(NIET_REGIONAAL)
+        return None
+    rij = regio_bezetting(doel.regio, doel.jaar)
+    opgeslagen = (rij.waarden or {}) if rij is not None else {}
+    n = werkboek.basis
+    wijzigingen = [{"veld": f, "naam": f"{n.functie(f).naam}: fte in dienst (regio)",
+                    "oud": _getal(opgeslagen.get(f)), "nieuw": nieuw}
+                   for f, nieuw in gelezen.items()
+                   if f in n.functie_sleutels and _getal(opgeslagen.get(f)) != nieuw]
+    return {"versie": rij.version if rij is not None else 0, "wijzigingen": wijzigingen}
+
+
 def _upload(scope: str, code: str, jaar: int):
     doel = _doel(scope, code, jaar)
     gelezen, fout = _lees(doel)
@@ -336,7 +365,8 @@ def _upload(scope: str, code: str, jaar: int):
                                    "bevestiging. Probeer het over enkele minuten opnieuw; er is "
                                    "niets opgeslagen."], 429, bestand)
     payload = _voorbeeld(doel, werkboek, basis_rij)
-    payload.update(bestand=bestand, opmerkingen=opmerkingen)
+    payload.update(bestand=bestand, opmerkingen=opmerkingen,
+                   regio_bezetting=_regio_voorbeeld(doel, werkboek, opmerkingen))
     nu = utcnow()
     upload = WerkboekUpload(token=secrets.token_urlsafe(32), user_id=current_user.id,
                             scope=scope, scope_code=doel.code, jaar=jaar, payload=payload,
@@ -368,7 +398,8 @@ def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
     p = upload.payload
     scenario = p.get("scenario") or {}
     iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"] for g in p["gemeenten"]) \
-        or p["normwijzigingen"] or any(scenario.get(k) for k in ("uren", "organisatie", "volume"))
+        or (p.get("regio_bezetting") or {}).get("wijzigingen") or p["normwijzigingen"] \
+        or any(scenario.get(k) for k in ("uren", "organisatie", "volume"))
     standaardnaam = f"Excel-import {p['bestand']}"[:MAX_NAAM]
     return render_template("werkboek/voorbeeld.html", doel=doel, upload=upload, p=p,
                            iets_gewijzigd=bool(iets), problemen=problemen or [],
@@ -441,6 +472,10 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
     aantal = 0
     concept: list[str] = []  # submitted gemeenten whose figures became a concept again
     gemeenten = _gemeenten_toegestaan(doel, p)
+    regio = (p.get("regio_bezetting") or {})
+    if regio.get("wijzigingen") and (doel.scope != "regio"
+                                     or not mag_regio(current_user, doel.regio)):
+        abort(404)  # checked again at confirm time, like the gemeenten
     try:
         for g, gemeente in zip(p["gemeenten"], gemeenten, strict=True):
             # Submitted figures the workbook changes become a concept (the preview said so);
@@ -453,6 +488,12 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
             aantal += sum(w.veld != "status" for w in wijzigingen)
             if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
                 concept.append(gemeente.naam)
+        if regio.get("wijzigingen"):  # the region's own bezetting, in the same transaction
+            _, wijzigingen = sla_regio_bezetting_op(
+                doel.regio, doel.jaar, regio["versie"],
+                {w["veld"]: w["nieuw"] for w in regio["wijzigingen"]}, current_user,
+                actie=ACTIE_EXCEL, commit=False)
+            aantal += len(wijzigingen)
         normen = _bewaar_normen(p, basis_rij)
         db.session.delete(upload)
         db.session.commit()

@@ -15,14 +15,23 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Gemeente, Invoer, Scenario, User, WerkboekUpload, utcnow
+from app.models import (
+    AuditEntry,
+    Gemeente,
+    Invoer,
+    RegioBezetting,
+    Scenario,
+    User,
+    WerkboekUpload,
+    utcnow,
+)
 from app.models import Normenset as NormensetRij
 from app.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset import MAX_NORMENSET_VERSIE
 
-from .conftest import ANDER, BUUR, EIGEN, EIGEN_REGIO, JAAR
+from .conftest import ANDER, BUUR, EIGEN, EIGEN_REGIO, JAAR, getal, tabel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -763,3 +772,105 @@ def test_download_without_figures_goes_back_with_the_reason(client, auth, pad, t
     r = client.get(pad)
     assert r.status_code == 302 and r.headers["Location"] == terug
     assert melding in client.get(terug).text
+
+
+# =============================================================================================
+# The Doorstroompunt's bezetting: entered once by the region, in the region workbook too
+# =============================================================================================
+
+
+def _regio_cel(wb):
+    """The region bezetting cell of the Doorstroompunt (defined name) in an openpyxl workbook."""
+    blad, ref = next(iter(wb.defined_names["regio_bezetting_doorstroompunt"].destinations))
+    return wb[blad][ref.replace("$", "")]
+
+
+def _zet_regio_bezetting(data: bytes, waarde) -> bytes:
+    wb = _open(data, data_only=False)
+    _regio_cel(wb).value = waarde
+    uit = io.BytesIO()
+    wb.save(uit)
+    return uit.getvalue()
+
+
+def _samenvatting_doorstroompunt(wb) -> list:
+    """The Doorstroompunt's line of Samenvatting's bezetting table (values as shown)."""
+    rijen = [[c.value for c in rij] for rij in wb["Samenvatting"].iter_rows()]
+    kop = next(i for i, r in enumerate(rijen) if r[0] == "Bezetting")
+    return next(r for r in rijen[kop + 1:] if r[0] == "Doorstroompunt")
+
+
+def test_region_page_json_and_workbook_show_the_same_doorstroompunt_bezetting(client, auth,
+                                                                             vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    assert client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/bezetting",
+                       data={"bezetting_doorstroompunt": "2,5", "version": "0"}
+                       ).status_code == 302
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json["regio"]["functies"]
+    pagina = next(r for r in tabel(client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text, "verschil")
+                  if r[0] == "Doorstroompunt")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    wb = _open(data)
+    regel = _samenvatting_doorstroompunt(wb)
+    cel = _regio_cel(wb)
+    k = _sleutels(cel.parent)
+    for bezetting, verschil in ((regel[2], regel[3]),
+                                (cel.value, cel.parent.cell(cel.row, k["verschil_doorstroompunt"])
+                                 .value)):
+        assert bezetting == j["doorstroompunt"]["bezetting"] == getal(pagina[2])
+        assert verschil == pytest.approx(j["doorstroompunt"]["verschil"], abs=1e-12)
+        assert round(verschil, 2) == getal(pagina[3])
+    # untouched, the workbook passes its self-check and offers nothing to save
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", data)
+    assert r.status_code == 200 and "tegen zichzelf gecontroleerd" in r.text
+    assert "Het werkboek bevat geen wijzigingen" in r.text
+
+
+def test_region_bezetting_changed_in_the_workbook_is_saved_with_an_audit_entry(
+        client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/bezetting",
+                data={"bezetting_doorstroompunt": "2,5", "version": "0"})
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    meldingen = _invoer(app, BUUR).waarden["meldingen_16uur"] + 11
+    bewerkt = _zet_regio_bezetting(_bewerk(data, {BUUR: meldingen}), 4.75)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", bewerkt)
+    assert r.status_code == 200, r.text[:2000]
+    voorbeeld = next(rij for rij in tabel(r.text, "regio-bezetting")
+                     if rij[0].startswith("Doorstroompunt"))
+    assert [getal(x) for x in voorbeeld[1:]] == [2.5, 4.75]  # old → new
+    with app.app_context():  # nothing saved by the preview
+        assert db.session.scalar(select(RegioBezetting)).waarden == {"doorstroompunt": 2.5}
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 302
+    assert _invoer(app, BUUR).waarden["meldingen_16uur"] == meldingen  # one transaction
+    with app.app_context():
+        rij = db.session.scalar(select(RegioBezetting))
+        assert (rij.waarden, rij.version) == ({"doorstroompunt": 4.75}, 2)
+        audit = list(db.session.scalars(select(AuditEntry).where(
+            AuditEntry.regio_bezetting_id == rij.id).order_by(AuditEntry.id)))
+        assert [(a.field, a.old, a.new, a.action, a.user.email) for a in audit][-1] == (
+            "bezetting_doorstroompunt", "2.5", "4.75", "excel-import", "regio@test.nl")
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json["regio"]["functies"]
+    assert j["doorstroompunt"]["bezetting"] == 4.75
+
+
+def test_a_gemeente_user_cannot_change_the_region_bezetting_through_a_workbook(
+        client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    bewerkt = _zet_regio_bezetting(data, 7.0)
+    auth.als("gemeente")
+    assert _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", bewerkt).status_code == 404
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", bewerkt)
+    assert r.status_code == 200, r.text[:2000]
+    assert "wordt hier niet opgeslagen" in r.text and "Bezetting van de regio" not in r.text
+    assert "Het werkboek bevat geen wijzigingen" in r.text
+    with app.app_context():
+        assert db.session.scalar(select(RegioBezetting)) is None
