@@ -536,6 +536,10 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, w: _Werkboek, notitie, invoer_bro
         "Typ in invoercellen een getal, geen formule: formules in invoercellen worden bij het "
         "terugzetten geweigerd.",
     ]
+    if w.regio_bezetting:
+        uitleg.append("Bezetting van de regio: het Doorstroompunt is van de regio. Vul de "
+                      "bezetting één keer in, in de gele cel van de regel Regio onder de tabel "
+                      "op Resultaat; Samenvatting toont daaruit het verschil.")
     if w.onzekerheid is not None:
         uitleg.append("Onzekerheid: P10–P90 uit het Monte-Carlomodel van de tool bij de "
                       f"export; begroot op {BUDGET_PERCENTIEL.upper()}. Deze waarden rekenen "

@@ -20,7 +20,15 @@ from formatie.getallen import format_getal
 from formatie.model import bereken
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR
-from .test_werkboek import _bewerk, _invoer, _rijen, _sleutels
+from .test_werkboek import (
+    _bewerk,
+    _invoer,
+    _regio_cel,
+    _rijen,
+    _samenvatting_doorstroompunt,
+    _sleutels,
+    _zet_regio_bezetting,
+)
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -82,3 +90,31 @@ def test_download_edit_in_libreoffice_upload_save_as_scenario(client, auth, app,
 
         assert db.session.query(Scenario).count() == 1
     assert _invoer(app, BUUR).waarden == oud.waarden
+
+
+def test_libreoffice_shows_the_region_doorstroompunt_bezetting_and_verschil_of_the_tool(
+        client, auth, vul_invoer, tmp_path):
+    """The region's one bezetting cell, typed over and recalculated by LibreOffice, gives on
+    Samenvatting and on Resultaat's region line the verschil the region page gives."""
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/bezetting",
+                data={"bezetting_doorstroompunt": "6,25", "version": "0"})
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json["regio"]["functies"]
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    bewerkt = tmp_path / "regio.xlsx"  # typed again (openpyxl drops every cached result)
+    bewerkt.write_bytes(_zet_regio_bezetting(data, 6.25))
+    profiel = tmp_path / "profiel"
+    (profiel / "user").mkdir(parents=True)
+    (profiel / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    opgeslagen = herbereken(profiel, bewerkt, tmp_path / "lo").read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(opgeslagen), data_only=True)
+    regel = _samenvatting_doorstroompunt(wb)
+    cel = _regio_cel(wb)
+    verschil_cel = cel.parent.cell(cel.row, _sleutels(cel.parent)["verschil_doorstroompunt"])
+    assert regel[2] == cel.value == j["doorstroompunt"]["bezetting"] == 6.25
+    for verschil in (regel[3], verschil_cel.value):
+        assert verschil == pytest.approx(j["doorstroompunt"]["verschil"], rel=1e-9, abs=1e-9)
