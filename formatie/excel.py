@@ -87,6 +87,7 @@ from .werkboek_formaat import (
     NORMEN_SLEUTELS,
     ORGANISATIE_SLEUTELS,
     PERCENTIELEN,
+    REGIO_REGEL,
     SLEUTELRIJ,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
@@ -1004,7 +1005,7 @@ def _schrijf_regio_bezetting(wb, ws, f: _Formaten, w: _Werkboek, rk: _Resultaatk
     parameter table's "bezetting" row) and its verschil = bezetting − the functie's need summed
     over the workbook's gemeenten (:func:`formatie.model.verschil`)."""
     S = rk.sleutels
-    _tekst(ws, r, 1, "Regio (vult de bezetting eenmaal in)", f.totaal_tekst)
+    _tekst(ws, r, 1, REGIO_REGEL, f.totaal_tekst)
     for s, waarde in w.regio_bezetting.items():
         kb, kv = S.index(f"bezetting_{s}"), S.index(f"verschil_{s}")
         if waarde is None:

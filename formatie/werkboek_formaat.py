@@ -68,6 +68,9 @@ RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "bezetting", "verschil", "taken"
 #: Region workbooks: the one input cell of a regional functie's bezetting (the Doorstroompunt is
 #: staffed by the region, entered once), a defined name so that sorting moves nothing.
 REGIO_BEZETTING_PREFIX = "regio_bezetting_"
+#: The label of that region line (column B of Resultaat): the reader checks the named cell is
+#: still on it (a sort that took the line along would leave another value under the name).
+REGIO_REGEL = "Regio (vult de bezetting eenmaal in)"
 
 
 def regio_bezetting_naam(functie: str) -> str:

@@ -46,6 +46,7 @@ from .werkboek_formaat import (
     NORMEN_SLEUTELS,
     NORMEN_VERPLICHT,
     ORGANISATIE_SLEUTELS,
+    REGIO_REGEL,
     TAAK_KOLOMMEN_VERPLICHT,
     VERPLICHTE_BLADEN,
     VERPLICHTE_BLADEN_2,
@@ -1102,7 +1103,15 @@ def _lees_regio_bezetting(wb, basissen: dict[str, Normenset], problemen: list[Pr
         if plek is None or plek[0] not in wb.sheetnames:
             continue
         blad, rij, kolom = plek
-        ruw = _blad_cellen(wb[blad]).get((rij, kolom))  # read-only: no random cell access
+        cellen = _blad_cellen(wb[blad])  # read-only: no random cell access
+        if cellen.get((rij, 2)) != REGIO_REGEL:
+            problemen.append(CelProbleem(
+                f"de cel {blad}!{_kolomletter(kolom)}{rij} voor de bezetting van de regio staat "
+                f"niet meer in de regel '{REGIO_REGEL}' (is het blad gesorteerd?). Zet de regel "
+                "terug of download een nieuw werkboek.", rij, f"bezetting_{functie}", blad,
+                f"{_kolomletter(kolom)}{rij}"))
+            continue
+        ruw = cellen.get((rij, kolom))
         if ruw is None or (isinstance(ruw, str) and not ruw.strip()):
             uit[functie] = None
             continue

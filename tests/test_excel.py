@@ -1204,3 +1204,20 @@ def test_invalid_region_bezetting_is_refused_naming_the_cell(standaard_regio, wa
     assert "Resultaat" in tekst and adres["cel"] in tekst
     if isinstance(waarde, float):
         assert BEZETTING.bereik_tekst() in tekst
+
+
+def test_a_moved_region_line_is_refused_naming_the_cell(standaard_regio):
+    """The region line sits outside the table's sort range; a sort of whole rows that takes it
+    along leaves another value under the name, so import refuses it instead of reading that."""
+    n, invoer, _ = standaard_regio
+    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+    adres = {}
+
+    def verplaats(wb):
+        cel = _regio_cel(wb)
+        adres["cel"] = cel.coordinate
+        cel.parent.move_range(f"A{cel.row}:{get_column_letter(cel.parent.max_column)}{cel.row}",
+                              rows=-1)
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(bewerk(data, verplaats), n)
+    assert f"Resultaat!{adres['cel']}" in str(fout.value) and "gesorteerd" in str(fout.value)
