@@ -178,11 +178,6 @@ class Cijfers:
             return None
         return {f: v for f, v in self.bezetting.items() if f in REGIONALE_FUNCTIES}
 
-    @property
-    def regio_bezetting_versie(self) -> int:
-        """Version of the stored region bezetting row (0: none yet), for optimistic locking."""
-        return self.regio_bezetting.version if self.regio_bezetting is not None else 0
-
 
 def _leden(gemeenten: list[Gemeente], jaar: int) -> list[Lid]:
     invoer = {i.gemeente_code: i for i in db.session.scalars(

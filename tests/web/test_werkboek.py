@@ -875,3 +875,24 @@ def test_a_gemeente_user_cannot_change_the_region_bezetting_through_a_workbook(
     assert "Het werkboek bevat geen wijzigingen" in r.text
     with app.app_context():
         assert db.session.scalar(select(RegioBezetting)) is None
+
+
+def test_a_region_bezetting_saved_meanwhile_makes_the_workbook_confirm_a_conflict(
+        client, auth, app, vul_invoer):
+    vul_invoer(EIGEN)
+    auth.als("regio")
+    data = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data
+    meldingen = _invoer(app, EIGEN).waarden["meldingen_16uur"] + 5
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                _zet_regio_bezetting(_bewerk(data, {EIGEN: meldingen}), 3.0))
+    token = _token(r.text)
+    auth.als("beheerder")  # meanwhile, on the region page
+    client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/bezetting",
+                data={"bezetting_doorstroompunt": "1", "version": "0"})
+    auth.als("regio")
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 409 and "Er is niets opgeslagen" in r.text
+    assert _invoer(app, EIGEN).waarden["meldingen_16uur"] == meldingen - 5  # nothing halfway
+    with app.app_context():
+        assert db.session.scalar(select(RegioBezetting)).waarden == {"doorstroompunt": 1.0}
