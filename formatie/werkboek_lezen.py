@@ -1151,15 +1151,23 @@ def _lees_bezetting_2(cellen: dict, basissen: dict[str, Normenset], invoer: dict
                     rij, f"bezetting_{functie}", blad,
                     f"{_kolomletter(kolommen[f'bezetting_{functie}'])}{rij}"))
                 continue
-            kolom = kolommen[f"bezetting_{functie}"]
-            waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
-            bericht = waarde is not None and melding("bezetting", waarde, "de bezetting")
-            if bericht:
-                problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
-                                             f"{_kolomletter(kolom)}{rij}"))
-            elif waarde is not None:
+            waarde = _bezettingscel(ruw, blad, rij, kolommen[f"bezetting_{functie}"],
+                                    functie, problemen)
+            if waarde is not None:
                 bezetting.setdefault(code, {})[functie] = waarde
     return bezetting
+
+
+def _bezettingscel(ruw, blad: str, rij: int, kolom: int, functie: str,
+                   problemen: list[Probleem]) -> float | None:
+    """One ``bezetting_<functie>`` cell: a number within the parameter table's bounds, or a
+    problem naming the cell (and None)."""
+    waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
+    if waarde is not None and (bericht := melding("bezetting", waarde, "de bezetting")):
+        problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
+                                     f"{_kolomletter(kolom)}{rij}"))
+        return None
+    return waarde
 
 
 def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
@@ -1182,12 +1190,8 @@ def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
             code = normaliseer_gemeentecode(str(cellen.get((rij, kolom_code), "")))
             if ruw is None or code is None:
                 continue
-            waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
-            bericht = waarde is not None and melding("bezetting", waarde, "de bezetting")
-            if bericht:
-                problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
-                                             f"{_kolomletter(kolom)}{rij}"))
-            elif waarde is not None:
+            waarde = _bezettingscel(ruw, blad, rij, kolom, functie, problemen)
+            if waarde is not None:
                 bezetting.setdefault(code, {})[functie] = waarde
     return bezetting
 
