@@ -781,15 +781,9 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
                                          blad, cel(rij, "gemeentecode" if ruw_code is None
                                                    else "invoer")))
             continue
-        tekst_code = (str(int(ruw_code)) if isinstance(ruw_code, int | float)
-                      and not isinstance(ruw_code, bool) and float(ruw_code).is_integer()
-                      else str(ruw_code))
-        code = normaliseer_gemeentecode(tekst_code)
-        if code is None or code not in referentie.index:
-            problemen.append(CelProbleem(
-                f"onbekende gemeentecode '{_kort_tekst(tekst_code)}' (verwacht 4 cijfers uit de "
-                "gemeentelijke indeling, bijvoorbeeld 0363).", rij, "gemeentecode", blad,
-                cel(rij, "gemeentecode")))
+        code = _gemeentecode(ruw_code, referentie, blad, rij, cel(rij, "gemeentecode"),
+                             problemen)
+        if code is None:
             continue
         if binnen and code not in binnen:
             problemen.append(CelProbleem(
@@ -1158,6 +1152,21 @@ def _lees_bezetting_2(cellen: dict, basissen: dict[str, Normenset], invoer: dict
     return bezetting
 
 
+def _gemeentecode(ruw, referentie, blad: str, rij: int, cel: str,
+                  problemen: list[Probleem]) -> str | None:
+    """A gemeentecode cell (text, or a number that Excel made of "0363") as a known code of
+    the indeling, or a problem naming the cell (and None)."""
+    tekst = (str(int(ruw)) if isinstance(ruw, int | float) and not isinstance(ruw, bool)
+             and float(ruw).is_integer() else str(ruw))
+    code = normaliseer_gemeentecode(tekst)
+    if code is None or code not in referentie.index:
+        problemen.append(CelProbleem(
+            f"onbekende gemeentecode '{_kort_tekst(tekst)}' (verwacht 4 cijfers uit de "
+            "gemeentelijke indeling, bijvoorbeeld 0363).", rij, "gemeentecode", blad, cel))
+        return None
+    return code
+
+
 def _bezettingscel(ruw, blad: str, rij: int, kolom: int, functie: str,
                    problemen: list[Probleem]) -> float | None:
     """One ``bezetting_<functie>`` cell: a number within the parameter table's bounds, or a
@@ -1234,15 +1243,8 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
             problemen.append(CelProbleem("de gemeentecode ontbreekt in een rij met invoer.", rij,
                                          "gemeentecode", blad, cel_code))
             continue
-        tekst_code = (str(int(ruw_code)) if isinstance(ruw_code, int | float)
-                      and not isinstance(ruw_code, bool) and float(ruw_code).is_integer()
-                      else str(ruw_code))
-        code = normaliseer_gemeentecode(tekst_code)
-        if code is None or code not in referentie.index:
-            problemen.append(CelProbleem(
-                f"onbekende gemeentecode '{_kort_tekst(tekst_code)}' (verwacht 4 cijfers uit de "
-                "gemeentelijke indeling, bijvoorbeeld 0363).", rij, "gemeentecode", blad,
-                cel_code))
+        code = _gemeentecode(ruw_code, referentie, blad, rij, cel_code, problemen)
+        if code is None:
             continue
         jaar = None
         if kolom_jaar is not None and (ruw_jaar := cellen.get((rij, kolom_jaar))) is not None:
