@@ -54,8 +54,10 @@ test: $(DEVSTAMP) instance/.gitkeep
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The quick edit-test loop: hypothesis profile `dev` (few examples), 2 xdist workers, no slow
-# tests (browser, LibreOffice, load), SQLite only. The full counts stay in `make test` and CI.
+# The quick edit-test loop (under 60 s on an idle 2-core machine): hypothesis profile `dev` (few
+# examples, and an evenly spread 5 of each fixed case list: tests/profielen.py), 2 xdist workers,
+# SQLite only, and no slow tests: browser, LibreOffice, load, the national workbook, the sweeps
+# over every page and role, the pytest-in-pytest runs. `make test` and CI run all of them.
 test-snel: $(DEVSTAMP) instance/.gitkeep
 	TEST_POSTGRES=0 $(BIN)/python -m pytest -p no:cacheprovider -q -n 2 \
 		--hypothesis-profile=dev -m 'not slow' $(PYTEST_ARGS)

@@ -23,6 +23,7 @@ import psycopg
 import pytest
 import vijandig
 from hypothesis import HealthCheck, settings
+from werkzeug.routing.rules import Rule
 
 from formatie.cli import landelijke_invoer
 from formatie.excel import exporteer_werkboek
@@ -37,6 +38,32 @@ settings.register_profile("ci", deadline=None)
 settings.register_profile("dev", max_examples=5, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+
+def _gedeelde_url_bouwers() -> None:
+    """Let every app of this test process share werkzeug's compiled URL builders.
+
+    The suite builds a fresh app for almost every web test, and werkzeug compiles two URL
+    builder functions per rule (an AST through ``compile``) for each: ~95 ms per app, more
+    than most web tests take themselves. The compiled function depends only on the rule's
+    text, its parsed trace and its defaults (the rule object comes in as an argument), so it
+    is cached on exactly those; an app with a different rule still gets its own builder."""
+    origineel = Rule._compile_builder
+    cache: dict[tuple, object] = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        sleutel = (self.rule, self.host, self.subdomain, self.merge_slashes,
+                   tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+                   append_unknown)
+        if sleutel not in cache:
+            cache[sleutel] = origineel(self, append_unknown)
+        return cache[sleutel]
+
+    Rule._compile_builder = _compile_builder
+
+
+_gedeelde_url_bouwers()
 
 _postgres: dict[str, str] = {}  # what this process did about PostgreSQL, for the summary
 
@@ -76,6 +103,19 @@ def _kies_postgres() -> None:
 
 
 _kies_postgres()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test on the national workbook (``landelijk_werkboek`` and what is made from it) is
+    slow: exporting all 342 gemeenten takes seconds, so ``make test-snel`` leaves them out."""
+    landelijk = {"landelijk_werkboek", "dimensiebom", "miljoen_rijen"}
+    for item in items:
+        namen = set(getattr(item, "fixturenames", ()))
+        if hasattr(item, "callspec"):  # also through request.getfixturevalue(param)
+            namen |= {p for p in item.callspec.params.values() if isinstance(p, str)}
+        if namen & landelijk:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_unconfigure(config):

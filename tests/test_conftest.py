@@ -38,6 +38,7 @@ def postgres_bereikbaar() -> bool:
     return True
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 @pytest.mark.skipif(not postgres_bereikbaar(),
                     reason="PostgreSQL is niet bereikbaar op 127.0.0.1:5432")
 def test_a_run_creates_its_own_postgresql_database_and_drops_it_afterwards():
@@ -58,6 +59,7 @@ def test_test_postgres_0_runs_on_sqlite_only_and_says_so():
     assert "Hypothesis-profiel: ci (alle voorbeelden)." in uitvoer
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_the_dev_profile_is_named_in_the_summary():
     uitvoer = pytest_sessie(TEST_POSTGRES="0", PYTEST_ADDOPTS="--hypothesis-profile=dev")
     assert "Hypothesis-profiel: dev (weinig voorbeelden)." in uitvoer

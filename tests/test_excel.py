@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
+from profielen import steekproef
 
 from formatie.cli import landelijke_invoer, main
 from formatie.excel import REGIOBELEID, exporteer_werkboek
@@ -736,6 +737,7 @@ def test_normenset_toml_writer_round_trips():
         assert parse_normenset(normenset_als_toml(n)) == n
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_cli_export_edit_import_calculate(tmp_path, capsys):
     n = standaard_normenset()
     xlsx = tmp_path / "scenario.xlsx"
@@ -790,6 +792,7 @@ def test_import_refuses_workbook_of_another_normenset(standaard_regio):
         lees_werkboek(data, lambda naam, versie: None)
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_region_with_members_in_different_normensets_round_trips():
     n, ander, groepen = gemengde_regio()
     data = exporteer_werkboek(groepen)
@@ -822,6 +825,7 @@ def test_region_with_members_in_different_normensets_round_trips():
 # ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_typed_over_result_or_berekening_formula_is_refused(standaard_regio):
     n, invoer, data = standaard_regio
     code = invoer.gemeentecodes[2]
@@ -873,6 +877,7 @@ def test_sorted_format_1_workbook_is_refused_naming_the_cells(data_dir):
         lees_werkboek(bewerk(data, lambda wb: wb["Resultaat"].cell(zaanstad, 3, 143.98)), n)
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_sorted_workbook_reads_back_the_same_and_passes_its_self_check(standaard_regio):
     n, invoer, data = standaard_regio
     gesorteerd = sorteer_alles(data)
@@ -1010,7 +1015,8 @@ SLECHT = [
 ]
 
 
-@pytest.mark.parametrize(("naam", "slecht", "melding"), SLECHT, ids=[s[0] for s in SLECHT])
+@pytest.mark.parametrize(("naam", "slecht", "melding"), steekproef(SLECHT),
+                         ids=[s[0] for s in steekproef(SLECHT)])
 def test_bad_uploads_get_a_dutch_message(standaard_regio, naam, slecht, melding):
     n, _, data = standaard_regio
     upload = slecht if isinstance(slecht, bytes) else bewerk(data, slecht)

@@ -82,12 +82,14 @@ def test_national_leerplicht_lies_between_one_and_1_6_times_the_2007_minimum_nor
     assert uitslag.landelijk_p10 < uitslag.landelijk_fte < uitslag.landelijk_p90
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_the_old_default_is_flagged_as_too_high():
     oud = valideer(load_normenset(str(NORMEN / "standaard-2026.toml")), load_referentie())
     assert all(p.verhouding > 1.4 for p in oud.punten)
     assert next(n for n in oud.normen if n.punt == "ingrado-2007").verhouding > 1.6
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_valideer_prints_a_table_and_json_with_only_finite_numbers(capsys):
     assert main(["valideer"]) == 0
     tabel = capsys.readouterr().out

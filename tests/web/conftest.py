@@ -202,6 +202,42 @@ def app(database, tmp_path):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def gedeelde_app(request, tmp_path_factory, sqlite_template):
+    """One app (with the test accounts) for all tests of a module, on each backend.
+
+    Only for read-only matrices (every request is a GET, or is refused with 404 so it changes
+    nothing): building a fresh app and database per case costs more than the request itself.
+    A test that saves anything uses ``app``."""
+    pad = tmp_path_factory.mktemp("gedeeld")
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, pad / "formatie.db")
+        database = Database(f"sqlite:///{pad / 'formatie.db'}")
+    else:
+        database = postgres_schema()
+        init = create_app(maak_config(database.url), instance_path=str(pad / "init"))
+        _init(init)
+        with init.app_context():
+            db.engine.dispose()
+    app = _maak_app(database.url, pad)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    database.opruimen()
+
+
+@pytest.fixture
+def gedeelde_client(gedeelde_app):
+    """A client of ``gedeelde_app`` with its own (empty) session."""
+    return gedeelde_app.test_client()
+
+
+@pytest.fixture
+def gedeelde_auth(gedeelde_client, gedeelde_app):
+    return AuthActions(gedeelde_client, gedeelde_app)
+
+
 @pytest.fixture
 def csrf_app(database, tmp_path):
     """The app with CSRF protection on, as in production."""
@@ -263,20 +299,25 @@ def geschatte_waarden(app, code: str) -> dict[str, float]:
     return {s: float(np.round(v)) for s, v in zip(normenset.invoer_sleutels, rij, strict=True)}
 
 
+def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", waarden=None,
+                  bezetting=None) -> int:
+    """Store an invoer directly (estimated figures unless ``waarden``); its id."""
+    waarden = geschatte_waarden(app, code) if waarden is None else waarden
+    with app.app_context():
+        rij = actieve_rij()
+        invoer = Invoer(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
+                        bezetting=bezetting or {}, normenset_id=rij.id)
+        db.session.add(invoer)
+        db.session.commit()
+        return invoer.id
+
+
 @pytest.fixture
 def vul_invoer(app):
     """Store an invoer directly: ``vul_invoer(code, status=..., waarden=...)``."""
 
-    def vul(code: str, jaar: int = JAAR, status: str = "ingediend", waarden=None,
-            bezetting=None) -> int:
-        waarden = geschatte_waarden(app, code) if waarden is None else waarden
-        with app.app_context():
-            rij = actieve_rij()
-            invoer = Invoer(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
-                            bezetting=bezetting or {}, normenset_id=rij.id)
-            db.session.add(invoer)
-            db.session.commit()
-            return invoer.id
+    def vul(code: str, *args, **kwargs) -> int:
+        return bewaar_invoer(app, code, *args, **kwargs)
 
     return vul
 

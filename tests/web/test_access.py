@@ -13,7 +13,7 @@ from app.models import AuditEntry, Invoer
 from app.models import Normenset as NormensetRij
 from formatie.normenset_toml import standaard_normenset
 
-from .conftest import ANDER, ANDERE_REGIO, BUUR, EIGEN, EIGEN_REGIO, JAAR
+from .conftest import ANDER, ANDERE_REGIO, BUUR, EIGEN, EIGEN_REGIO, JAAR, bewaar_invoer
 
 GEMEENTEN = {"eigen": EIGEN, "buur": BUUR, "ander": ANDER}
 REGIOS = {"eigen_regio": EIGEN_REGIO, "andere_regio": ANDERE_REGIO}
@@ -55,6 +55,13 @@ def gevuld(vul_invoer):
         vul_invoer(code, status="concept")
 
 
+@pytest.fixture(scope="module")
+def gedeeld_gevuld(gedeelde_app):
+    """``gevuld`` once for the module's shared app (its tests only read)."""
+    for code in GEMEENTEN.values():
+        bewaar_invoer(gedeelde_app, code, status="concept")
+
+
 def _verzoek(client, methode, pad):
     if methode == "GET":
         return client.get(pad)
@@ -64,10 +71,7 @@ def _verzoek(client, methode, pad):
     return client.post(pad, data={"version": "1", "leerplichtigen": "1000", "concept": "1"})
 
 
-@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
-@pytest.mark.parametrize("doel", GEMEENTEN)
-@pytest.mark.parametrize(("methode", "route", "verwacht"), GEMEENTE_ROUTES)
-def test_gemeente_routes(client, auth, app, gevuld, rol, doel, methode, route, verwacht):
+def _gemeente_route(client, auth, app, rol, doel, methode, route, verwacht):
     auth.als(rol)
     r = _verzoek(client, methode, route.format(code=GEMEENTEN[doel], jaar=JAAR))
     if MAG_GEMEENTE[rol][doel]:
@@ -83,6 +87,25 @@ def test_gemeente_routes(client, auth, app, gevuld, rol, doel, methode, route, v
             assert invoer.version == 1 and invoer.waarden["leerplichtigen"] != 1000
             assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
             assert db.session.scalar(select(func.count()).select_from(Invoer)) == 3
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+@pytest.mark.parametrize("doel", GEMEENTEN)
+@pytest.mark.parametrize(("methode", "route", "verwacht"),
+                         [r for r in GEMEENTE_ROUTES if r[0] == "GET"])
+def test_gemeente_routes_get(gedeelde_client, gedeelde_auth, gedeelde_app, gedeeld_gevuld, rol,
+                             doel, methode, route, verwacht):
+    """GETs change nothing, so they share one app (the refused ones check that too)."""
+    _gemeente_route(gedeelde_client, gedeelde_auth, gedeelde_app, rol, doel, methode, route,
+                    verwacht)
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
+@pytest.mark.parametrize("doel", GEMEENTEN)
+@pytest.mark.parametrize(("methode", "route", "verwacht"),
+                         [r for r in GEMEENTE_ROUTES if r[0] == "POST"])
+def test_gemeente_routes_post(client, auth, app, gevuld, rol, doel, methode, route, verwacht):
+    _gemeente_route(client, auth, app, rol, doel, methode, route, verwacht)
 
 
 @pytest.mark.parametrize("rol", ["gemeente", "andere_gemeente", "regio", "beheerder"])
@@ -101,9 +124,9 @@ def test_kalibratie_routes(client, auth, app, rol):
 
 @pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
 @pytest.mark.parametrize("doel", REGIOS)
-def test_regio_route(client, auth, rol, doel):
-    auth.als(rol)
-    r = client.get(f"/regio/{REGIOS[doel]}/{JAAR}")
+def test_regio_route(gedeelde_client, gedeelde_auth, rol, doel):
+    gedeelde_auth.als(rol)
+    r = gedeelde_client.get(f"/regio/{REGIOS[doel]}/{JAAR}")
     assert r.status_code == (200 if MAG_REGIO[rol][doel] else 404)
 
 
@@ -144,10 +167,10 @@ def test_normen_routes(client, auth, app, rol):
 
 
 @pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
-def test_overview_and_public_pages(client, auth, rol):
-    auth.als(rol)
+def test_overview_and_public_pages(gedeelde_client, gedeelde_auth, rol):
+    gedeelde_auth.als(rol)
     for pad in ("/", "/toegankelijkheid", "/health"):
-        assert client.get(pad).status_code == 200
+        assert gedeelde_client.get(pad).status_code == 200
 
 
 def test_anonymous_is_sent_to_login(client, gevuld):
@@ -170,9 +193,9 @@ def test_anonymous_is_sent_to_login(client, gevuld):
     "/gemeente/0200/2999", "/gemeente/0200/{jaar}/onbekend", "/regio/MC99/{jaar}",
     "/regio/XX/{jaar}",
 ])
-def test_unknown_things_are_404(client, auth, pad):
-    auth.als("beheerder")
-    assert client.get(pad.format(jaar=JAAR)).status_code == 404
+def test_unknown_things_are_404(gedeelde_client, gedeelde_auth, pad):
+    gedeelde_auth.als("beheerder")
+    assert gedeelde_client.get(pad.format(jaar=JAAR)).status_code == 404
 
 
 def test_gemeente_user_overview_lists_only_own(client, auth, gevuld):

@@ -12,11 +12,17 @@ from app.access import EERSTE_JAAR
 from app.extensions import db
 from app.models import AuditEntry, Invoer
 
-from .conftest import EIGEN, JAAR
+from .conftest import EIGEN, JAAR, bewaar_invoer
 
 GROOT = "99999999999999999999"  # > 2**63: OverflowError (SQLite), DataError (PostgreSQL)
 TE_GROOT = str(2**31)  # just over INTEGER
 GRENS = str(2**31 - 1)  # the largest INTEGER: a valid id that does not exist
+
+
+@pytest.fixture(scope="module")
+def met_basis(gedeelde_app):
+    """An invoer of EIGEN in the shared app, so /scenarios/nieuw gets as far as ?van=."""
+    bewaar_invoer(gedeelde_app, EIGEN)
 
 
 @pytest.mark.parametrize("rol, methode, pad", [
@@ -37,10 +43,10 @@ GRENS = str(2**31 - 1)  # the largest INTEGER: a valid id that does not exist
     ("regio", "GET", "/regio/MC11/{id}"),
 ])
 @pytest.mark.parametrize("waarde", [GROOT, TE_GROOT, GRENS, "-1", "0"])
-def test_huge_ids_are_404(client, auth, vul_invoer, rol, methode, pad, waarde):
-    vul_invoer(EIGEN)  # a basis, so /scenarios/nieuw gets as far as ?van=
-    auth.als(rol)
-    r = client.open(pad.format(id=waarde), method=methode)
+def test_huge_ids_are_404(gedeelde_client, gedeelde_auth, met_basis, rol, methode, pad, waarde):
+    """Read-only (every case is refused with 404), so all cases share one app."""
+    gedeelde_auth.als(rol)
+    r = gedeelde_client.open(pad.format(id=waarde), method=methode)
     assert r.status_code == 404, (pad, waarde, r.status_code)
 
 

@@ -137,6 +137,7 @@ def gevuld(vul_invoer):
         vul_invoer(code, status="ingediend")
 
 
+@pytest.mark.slow  # a sweep of seconds; make test-snel leaves it out
 def test_every_route_every_role(app, client, auth, gevuld):
     """The matrix. Denied → 404 (anonymous: login redirect) and no write; allowed → no 5xx."""
     ids = _ids(app)
@@ -245,7 +246,8 @@ def _controleer_headers(r, wie: str) -> None:
     assert r.headers.get("X-Frame-Options") == "DENY", wie
 
 
-@pytest.mark.parametrize("rol", [None, "gemeente", "beheerder"])
+@pytest.mark.parametrize("rol", [None, *(pytest.param(r, marks=pytest.mark.slow)  # seconds each
+                                  for r in ("gemeente", "beheerder"))])
 def test_security_headers_on_every_page(client, auth, app, gevuld, rol):
     ids = _ids(app)
     auth.als(rol)

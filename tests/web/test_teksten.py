@@ -148,6 +148,7 @@ def gevuld(app, client, auth, vul_invoer) -> list[int]:
     return ids
 
 
+@pytest.mark.slow  # a sweep of seconds; make test-snel leaves it out
 def test_every_page_for_every_role_reads_right(app, client, auth, gevuld):
     bevindingen: dict[str, list[str]] = {}
     bekeken = 0
