@@ -52,6 +52,7 @@ def test_a_run_creates_its_own_postgresql_database_and_drops_it_afterwards():
     assert bestaat is None
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_test_postgres_0_runs_on_sqlite_only_and_says_so():
     uitvoer = pytest_sessie(TEST_POSTGRES="0")
     assert ("PostgreSQL: uitgezet (TEST_POSTGRES=0): de PostgreSQL-varianten van de webtests "

@@ -450,22 +450,26 @@ def test_bad_uploads_dutch_message_nothing_saved(client, auth, app, vul_invoer, 
     vul_invoer(ANDER)
     auth.als("beheerder")
     eigen = _werkboek_van(client)
-    ander = _werkboek_van(client, ANDER)
+    ander = _werkboek_van(client, ANDER) if geval == "andere_gemeente" else None
     auth.als("gemeente")
+    # Only this case's file is built (each costs an openpyxl round trip or a 50 MB zip).
     data, melding = {
-        "geen_xlsx": (b"gemeentecode;leerplichtigen\n0200;5\n", "geen Excel-werkboek"),
-        "zip_bom": (_zip_bom(), "zip-bom"),
-        "andere_gemeente": (ander, "Utrecht (0344)"),
-        "buiten_bereik": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", 10_000_000),
+        "geen_xlsx": (lambda: b"gemeentecode;leerplichtigen\n0200;5\n", "geen Excel-werkboek"),
+        "zip_bom": (_zip_bom, "zip-bom"),
+        "andere_gemeente": (lambda: ander, "Utrecht (0344)"),
+        "buiten_bereik": (lambda: _cel(eigen, "Invoer", EIGEN, "meldingen_16uur", 10_000_000),
                           "groter dan het maximum"),
-        "tekst_in_getal": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "veel"), "veel"),
-        "ander_jaar": (_cel(eigen, "Invoer", EIGEN, "jaar", JAAR - 1), f"cijfers van {JAAR - 1}"),
-        "leeg": (b"", "leeg"),
-        "ander_werkboek": (_ander_werkboek(), "Toelichting"),
-        "formule_in_invoer": (_cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "=1+1"),
+        "tekst_in_getal": (lambda: _cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "veel"),
+                           "veel"),
+        "ander_jaar": (lambda: _cel(eigen, "Invoer", EIGEN, "jaar", JAAR - 1),
+                       f"cijfers van {JAAR - 1}"),
+        "leeg": (lambda: b"", "leeg"),
+        "ander_werkboek": (_ander_werkboek, "Toelichting"),
+        "formule_in_invoer": (lambda: _cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "=1+1"),
                               "formule"),
-        "controle": (None, None),
+        "controle": (lambda: None, None),
     }[geval]
+    data = data()
     if geval == "controle":
         with app.app_context():
             n = als_normenset(actieve_rij())
@@ -564,6 +568,7 @@ def test_expired_preview_saves_nothing(client, auth, app, vul_invoer):
     assert _invoer(app, EIGEN).waarden["meldingen_16uur"] == meldingen - 1
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_second_norm_import_gets_a_unique_version_and_bezetting_is_saved(client, auth, app,
                                                                         vul_invoer):
     vul_invoer(EIGEN, bezetting={"leerplicht": 3.0})
@@ -590,6 +595,7 @@ def test_second_norm_import_gets_a_unique_version_and_bezetting_is_saved(client,
     assert versies == ["2026.2-excel", "2026.2-excel-2"]
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_region_import_makes_only_the_changed_submitted_gemeente_a_concept(client, auth, app,
                                                                           vul_invoer):
     vul_invoer(EIGEN)
@@ -634,6 +640,7 @@ def test_confirm_checks_access_again(client, auth, app, vul_invoer, actie):
     assert _invoer(app, BUUR).waarden == oud.waarden
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_imported_norms_versions_stay_within_the_column(client, auth, app, vul_invoer):
     """A long base versie: '-excel' and '-excel-2' cut the base, so the stored versie fits
     String(50) and reads back."""
@@ -716,6 +723,7 @@ def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
     assert client.get(f"/normen/{verborgen_id}").status_code == 404
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vul_invoer):
     """Issue 12, point 9: 5 × 2 MB uploads stored 18 MB for an hour."""
     vul_invoer(EIGEN)
