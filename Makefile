@@ -58,8 +58,10 @@ test: $(DEVSTAMP) instance/.gitkeep
 # examples, and an evenly spread 5 of each fixed case list: tests/profielen.py), 2 xdist workers,
 # SQLite only, and no slow tests: browser, LibreOffice, load, the national workbook, the sweeps
 # over every page and role, the pytest-in-pytest runs. `make test` and CI run all of them.
+# Bytecode is kept even where PYTHONDONTWRITEBYTECODE is set: recompiling the app and pytest's
+# rewritten test modules costs each worker seconds on every run.
 test-snel: $(DEVSTAMP) instance/.gitkeep
-	TEST_POSTGRES=0 $(BIN)/python -m pytest -p no:cacheprovider -q -n 2 \
+	TEST_POSTGRES=0 PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -p no:cacheprovider -q -n 2 \
 		--hypothesis-profile=dev -m 'not slow' $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)

@@ -126,6 +126,7 @@ def test_national_estimate_covers_342(capsys):
     assert doc["totaal"]["fte_totaal"] == pytest.approx(som)
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_console_script_national_csv_matches_model(tmp_path):
     """The installed console script on a filled national CSV equals the model called directly."""
     ref = load_referentie()

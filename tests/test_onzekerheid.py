@@ -264,6 +264,7 @@ def _landelijk():
     return n, r, geschatte_invoer(n, r)
 
 
+@pytest.mark.slow  # seconds; make test-snel leaves it out
 def test_a_gemeente_has_the_same_p_values_alone_as_in_a_national_run():
     n, r, volume = _landelijk()
     alle = bereik(n, volume, gemeentecodes=r.gemeentecodes)
