@@ -181,9 +181,13 @@ class GedeeldeTemplateCache(jinja2.BytecodeCache):
 TEMPLATE_CACHE = GedeeldeTemplateCache()
 
 
-def _maak_app(url: str, tmp_path, **extra):
+def _maak_app(url: str, tmp_path, gebruikers: bool = True, **extra):
+    """The app on ``url``; ``gebruikers=False`` when the database holds the test accounts
+    already (a copy of ``sqlite_template_met_gebruikers``)."""
     app = create_app(maak_config(url, **extra), instance_path=str(tmp_path / "instance"))
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    if not gebruikers:
+        return app
     with app.app_context():
         for sleutel, (email, role, gemeente, regio) in GEBRUIKERS.items():
             del sleutel
@@ -193,9 +197,34 @@ def _maak_app(url: str, tmp_path, **extra):
     return app
 
 
+@pytest.fixture(scope="session")
+def sqlite_template_met_gebruikers(sqlite_template, tmp_path_factory):
+    """``sqlite_template`` plus the test accounts: what ``app`` starts from on SQLite, so no
+    test pays for inserting and committing them again."""
+    map_ = tmp_path_factory.mktemp("template-gebruikers")
+    pad = map_ / "template.db"
+    shutil.copy(sqlite_template, pad)
+    app = _maak_app(f"sqlite:///{pad}", map_)
+    with app.app_context():
+        db.session.execute(text("PRAGMA journal_mode=DELETE"))  # one self-contained file
+        db.session.remove()
+        db.engine.dispose()
+    return pad
+
+
+def _app_met_gebruikers(request, database, tmp_path, **extra):
+    """The app with the test accounts on ``database``: on SQLite its file becomes a copy of
+    ``sqlite_template_met_gebruikers``, on PostgreSQL the accounts are inserted."""
+    if database.schema is None:
+        shutil.copy(request.getfixturevalue("sqlite_template_met_gebruikers"),
+                    database.url.removeprefix("sqlite:///"))
+        return _maak_app(database.url, tmp_path, gebruikers=False, **extra)
+    return _maak_app(database.url, tmp_path, **extra)
+
+
 @pytest.fixture
-def app(database, tmp_path):
-    app = _maak_app(database.url, tmp_path)
+def app(request, database, tmp_path):
+    app = _app_met_gebruikers(request, database, tmp_path)
     yield app
     with app.app_context():
         db.session.remove()
@@ -239,9 +268,9 @@ def gedeelde_auth(gedeelde_client, gedeelde_app):
 
 
 @pytest.fixture
-def csrf_app(database, tmp_path):
+def csrf_app(request, database, tmp_path):
     """The app with CSRF protection on, as in production."""
-    app = _maak_app(database.url, tmp_path, WTF_CSRF_ENABLED=True)
+    app = _app_met_gebruikers(request, database, tmp_path, WTF_CSRF_ENABLED=True)
     yield app
     with app.app_context():
         db.session.remove()
