@@ -200,13 +200,16 @@ def _getal(waarde: float | None) -> float | None:
 
 
 def _lees(doel: Doel):
-    """(werkboek, base normenset row, notes) or an error response."""
+    """(werkboek, base normenset row per group, file name, notes) or an error response.
+
+    The rows are in the order of ``werkboek.groepen`` (a region workbook holds one group per
+    normenset its members count with)."""
     bestand = request.files.get("werkboek")
     if bestand is None or not bestand.filename:
         return None, _fout_pagina(doel, ["Kies een Excel-werkboek (.xlsx) om te uploaden."], 422)
     naam = bestand.filename
     data = bestand.read()
-    gevonden: dict[str, NormensetRij] = {}
+    gevonden: list[tuple[Normenset, NormensetRij]] = []
     opmerkingen: list[str] = []
 
     def zoek(naam_ns: str, versie: str) -> Normenset:
@@ -219,8 +222,9 @@ def _lees(doel: Doel):
             opmerkingen.append("Het werkboek is gemaakt met een normenset die u hier niet kunt "
                                "gebruiken (onbekend, of van een andere gemeente of regio); het "
                                f"is vergeleken met de actieve normenset {rij.label}.")
-        gevonden["rij"] = rij
-        return als_normenset(rij)
+        n = als_normenset(rij)
+        gevonden.append((n, rij))
+        return n
 
     limiet = current_app.config.get("MAX_CONTENT_LENGTH") or 5 * 1024 * 1024
     try:
@@ -228,19 +232,16 @@ def _lees(doel: Doel):
         werkboek = lees_werkboek(data, zoek, bestand=naam, max_bytes=limiet)
     except InvoerFout as fout:
         return None, _fout_pagina(doel, [p.tekst(naam) for p in fout.problemen], 422, naam)
-    if len(werkboek.groepen) > 1:
-        return None, _fout_pagina(doel, [
-            f"{naam}: dit werkboek rekent met meer dan één normenset ("
-            + ", ".join(g.basis.label for g in werkboek.groepen) + "). Terugzetten op deze "
-            "pagina kan per normenset; lees het in met 'formatie importeer'. Er is niets "
-            "opgeslagen."], 422, naam)
-    return (werkboek, gevonden["rij"], naam, opmerkingen + list(werkboek.opmerkingen)), None
+    rijen = [next(rij for n, rij in gevonden if n is groep.basis) for groep in werkboek.groepen]
+    return (werkboek, rijen, naam, opmerkingen + list(werkboek.opmerkingen)), None
 
 
 def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
     """Dutch refusals for gemeenten or years this upload may not change."""
     problemen = []
-    for code, jaar in zip(werkboek.invoer.gemeentecodes, werkboek.invoer.jaren, strict=True):
+    paren = [(code, jaar) for groep in werkboek.groepen
+             for code, jaar in zip(groep.invoer.gemeentecodes, groep.invoer.jaren, strict=True)]
+    for code, jaar in paren:
         gemeente = db.session.get(Gemeente, code)
         naam = gemeente.label if gemeente else code
         if gemeente is None or not doel.toegestaan(gemeente):
@@ -257,10 +258,28 @@ def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
     return problemen
 
 
-def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
-    """The JSON payload of a pending upload: per gemeente old → new, and the norm changes."""
-    n: Normenset = werkboek.basis
-    tabel = werkboek.invoer
+def _fte_opgeslagen(invoer: Invoer | None) -> float | None:
+    """Total fte of stored figures, computed by the model in the normenset they were saved
+    under; None when they are not complete."""
+    if invoer is None or invoer.normenset is None:
+        return None
+    n = als_normenset(invoer.normenset)
+    waarden = invoer.waarden or {}
+    if any(s not in waarden for s in n.invoer_sleutels):
+        return None
+    volume = np.array([[float(waarden[s]) for s in n.invoer_sleutels]], dtype=float)
+    if not np.isfinite(volume).all():
+        return None
+    return float(bereken(n, volume, (invoer.gemeente_code,)).fte_totaal[0])
+
+
+def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> dict:
+    """One normenset group of a pending upload: per gemeente old → new (fields, bezetting,
+    fte: the stored figures in their own normenset, the workbook's in the group's edited
+    normenset), and the group's norm changes (``normen_toml``: the edited normenset to store,
+    None when its norms were not changed)."""
+    n: Normenset = groep.basis
+    tabel = groep.invoer
     sleutels = n.invoer_sleutels
     huidig = {i.gemeente_code: i for i in db.session.scalars(
         select(Invoer).where(Invoer.jaar == doel.jaar,
@@ -274,8 +293,8 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
         per_code.setdefault(w.sleutel, []).append(
             {"veld": w.veld, "naam": n.invoer_by_sleutel(w.veld).naam,
              "oud": _getal(w.oud), "nieuw": _getal(w.nieuw)})
-    oud_res = bereken(n, np.nan_to_num(oud_volume), tabel.gemeentecodes)
-    nieuw_res = bereken(werkboek.normenset, tabel.volume, tabel.gemeentecodes)
+    nieuw_res = bereken(groep.normenset, tabel.volume, tabel.gemeentecodes)
+    normen_gewijzigd = bool(groep.normwijzigingen)
     gemeenten = []
     for g, code in enumerate(tabel.gemeentecodes):
         invoer = huidig.get(code)
@@ -287,10 +306,11 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
                       "oud": bezetting_oud.get(f), "nieuw": v}
                      for f, v in bezetting_nieuw.items()
                      if f in n.functie_sleutels and bezetting_oud.get(f) != v]
-        compleet = not np.isnan(oud_volume[g]).any()
-        # Saving as invoer turns submitted figures that change back into a concept.
+        # Saving as invoer turns submitted figures that change back into a concept (edited
+        # norms move the gemeente to the new normenset: a change too).
         wordt_concept = invoer is not None and invoer.status == INGEDIEND and bool(
-            per_code.get(code) or bezetting or invoer.normenset_id != basis_rij.id)
+            per_code.get(code) or bezetting or normen_gewijzigd
+            or invoer.normenset_id != basis_rij.id)
         gemeenten.append({
             "code": code, "naam": load_referentie().naam(code),
             "versie": invoer.version if invoer else 0,
@@ -298,29 +318,35 @@ def _voorbeeld(doel: Doel, werkboek, basis_rij: NormensetRij) -> dict:
             "waarden": dict(zip(sleutels, tabel.volume[g].tolist(), strict=True)),
             "bezetting": {f: v for f, v in bezetting_nieuw.items() if f in n.functie_sleutels},
             "wijzigingen": per_code.get(code, []), "bezetting_wijzigingen": bezetting,
-            "fte_oud": float(oud_res.fte_totaal[g]) if compleet else None,
+            "fte_oud": _fte_opgeslagen(invoer),
             "fte_nieuw": float(nieuw_res.fte_totaal[g]),
         })
     normen = []
-    for w in werkboek.normwijzigingen:
+    for w in groep.normwijzigingen:
         if w.sleutel in n.taak_sleutels:
             wat = f"{n.taak(w.sleutel).naam} ({w.veld})"
         else:
             wat = f"{n.functie(w.sleutel).naam}: {w.veld}"
         normen.append({"sleutel": w.sleutel, "veld": w.veld, "wat": wat, "cel": w.cel,
                        "oud": w.oud, "nieuw": w.nieuw})
-    scenario = werkboek.scenario
+    scenario = groep.scenario
     return {
         "normenset_id": basis_rij.id, "normenset_label": basis_rij.label,
-        "gecontroleerd": werkboek.gecontroleerd,
         "scenario": {"uren": dict(scenario.uren) if scenario else {},
                      "organisatie": {f: dict(p) for f, p in scenario.organisatie.items()}
                      if scenario else {},
-                     "volume": werkboek.groepen[0].scenario_volume},
+                     "volume": groep.scenario_volume},
         "gemeenten": gemeenten, "normwijzigingen": normen,
-        "normen_toml": normenset_als_toml(werkboek.normenset) if werkboek.normen_gewijzigd
-        else None,
+        "normen_toml": normenset_als_toml(groep.normenset) if normen_gewijzigd else None,
     }
+
+
+def _voorbeeld(doel: Doel, werkboek, rijen: list[NormensetRij]) -> dict:
+    """The JSON payload of a pending upload: ``{"gecontroleerd", "groepen": [one
+    :func:`_groep_voorbeeld` per normenset group]}``."""
+    return {"gecontroleerd": werkboek.gecontroleerd,
+            "groepen": [_groep_voorbeeld(doel, werkboek, groep, rij)
+                        for groep, rij in zip(werkboek.groepen, rijen, strict=True)]}
 
 
 #: Said when a workbook's region bezetting cannot be saved where it was uploaded.
@@ -343,7 +369,7 @@ def _regio_voorbeeld(doel: Doel, werkboek, opmerkingen: list[str]) -> dict | Non
         return None
     rij = regio_bezetting(doel.regio, doel.jaar)
     opgeslagen = (rij.waarden or {}) if rij is not None else {}
-    n = werkboek.basis
+    n = werkboek.groepen[0].basis
     wijzigingen = [{"veld": f, "naam": f"{n.functie(f).naam}: fte in dienst (regio)",
                     "oud": _getal(opgeslagen.get(f)), "nieuw": nieuw}
                    for f, nieuw in gelezen.items()
@@ -356,7 +382,7 @@ def _upload(scope: str, code: str, jaar: int):
     gelezen, fout = _lees(doel)
     if fout is not None:
         return fout
-    werkboek, basis_rij, bestand, opmerkingen = gelezen
+    werkboek, rijen, bestand, opmerkingen = gelezen
     problemen = _controleer_gemeenten(doel, werkboek)
     if problemen:
         return _fout_pagina(doel, problemen, 422, bestand)
@@ -364,7 +390,7 @@ def _upload(scope: str, code: str, jaar: int):
         return _fout_pagina(doel, ["Er wachten nu te veel voorbeelden van uploads op "
                                    "bevestiging. Probeer het over enkele minuten opnieuw; er is "
                                    "niets opgeslagen."], 429, bestand)
-    payload = _voorbeeld(doel, werkboek, basis_rij)
+    payload = _voorbeeld(doel, werkboek, rijen)
     payload.update(bestand=bestand, opmerkingen=opmerkingen,
                    regio_bezetting=_regio_voorbeeld(doel, werkboek, opmerkingen))
     nu = utcnow()
@@ -396,10 +422,12 @@ def _ruimte_voor_voorbeeld() -> bool:
 def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
                     problemen: list[str] | None = None, naam: str | None = None):
     p = upload.payload
-    scenario = p.get("scenario") or {}
-    iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"] for g in p["gemeenten"]) \
-        or (p.get("regio_bezetting") or {}).get("wijzigingen") or p["normwijzigingen"] \
-        or any(scenario.get(k) for k in ("uren", "organisatie", "volume"))
+    iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"]
+               for groep in p["groepen"] for g in groep["gemeenten"]) \
+        or (p.get("regio_bezetting") or {}).get("wijzigingen") \
+        or any(groep["normwijzigingen"] or any((groep.get("scenario") or {}).get(k)
+                                               for k in ("uren", "organisatie", "volume"))
+               for groep in p["groepen"])
     standaardnaam = f"Excel-import {p['bestand']}"[:MAX_NAAM]
     return render_template("werkboek/voorbeeld.html", doel=doel, upload=upload, p=p,
                            iets_gewijzigd=bool(iets), problemen=problemen or [],
@@ -443,20 +471,20 @@ def _bevestig(scope: str, code: str, jaar: int, token: str):
     return _als_invoer(doel, upload)
 
 
-def _bewaar_normen(p: dict, basis_rij: NormensetRij) -> NormensetRij | None:
-    """The workbook's edited norms as a new, inactive normenset derived from the base
+def _bewaar_normen(groep: dict, basis_rij: NormensetRij) -> NormensetRij | None:
+    """A group's edited norms as a new, inactive normenset derived from its base
     (``<versie>-excel``, numbered when taken; :func:`app.normensets.bewaar_normenset`)."""
-    if not p["normen_toml"]:
+    if not groep["normen_toml"]:
         return None
-    return bewaar_normenset(p["normen_toml"], "normen uit het werkboek", current_user,
+    return bewaar_normenset(groep["normen_toml"], "normen uit het werkboek", current_user,
                             afgeleid_van=basis_rij)
 
 
-def _gemeenten_toegestaan(doel: Doel, p: dict) -> list[Gemeente]:
-    """The payload's gemeenten, checked again at confirm time (a role or region may have
+def _gemeenten_toegestaan(doel: Doel, groep: dict) -> list[Gemeente]:
+    """The group's gemeenten, checked again at confirm time (a role or region may have
     changed since the preview): 404 for any this user may no longer change here."""
     gemeenten = []
-    for g in p["gemeenten"]:
+    for g in groep["gemeenten"]:
         gemeente = db.session.get(Gemeente, g["code"])
         if gemeente is None or not doel.toegestaan(gemeente):
             abort(404)
@@ -465,36 +493,42 @@ def _gemeenten_toegestaan(doel: Doel, p: dict) -> list[Gemeente]:
 
 
 def _als_invoer(doel: Doel, upload: WerkboekUpload):
-    """Save the workbook's figures. Like "Opslaan als concept" in the form, the saved figures
+    """Save the workbook's figures, all groups in one transaction. A group whose norms were
+    edited gets a new normenset (derived from its base) and its gemeenten are saved under it;
+    the others keep their base. Like "Opslaan als concept" in the form, the saved figures
     are a concept: submitted figures that change must be submitted again."""
     p = upload.payload
-    basis_rij = db.session.get(NormensetRij, p["normenset_id"]) or abort(404)
+    groepen = [(groep, db.session.get(NormensetRij, groep["normenset_id"]) or abort(404),
+                _gemeenten_toegestaan(doel, groep)) for groep in p["groepen"]]
     aantal = 0
     concept: list[str] = []  # submitted gemeenten whose figures became a concept again
-    gemeenten = _gemeenten_toegestaan(doel, p)
+    nieuwe_normensets: list[NormensetRij] = []
     regio = (p.get("regio_bezetting") or {})
     if regio.get("wijzigingen") and (doel.scope != "regio"
                                      or not mag_regio(current_user, doel.regio)):
         abort(404)  # checked again at confirm time, like the gemeenten
     try:
-        for g, gemeente in zip(p["gemeenten"], gemeenten, strict=True):
-            # Submitted figures the workbook changes become a concept (the preview said so);
-            # a submitted gemeente the workbook leaves as it was stays submitted.
-            blijft_ingediend = g["status"] == INGEDIEND and not g.get("wordt_concept", True)
-            _, wijzigingen = sla_op(
-                gemeente, doel.jaar, g["versie"], g["waarden"], g["bezetting"],
-                INGEDIEND if blijft_ingediend else CONCEPT, basis_rij, current_user,
-                actie=ACTIE_EXCEL, commit=False)
-            aantal += sum(w.veld != "status" for w in wijzigingen)
-            if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
-                concept.append(gemeente.naam)
+        for groep, basis_rij, gemeenten in groepen:
+            normen = _bewaar_normen(groep, basis_rij)
+            if normen is not None:
+                nieuwe_normensets.append(normen)
+            for g, gemeente in zip(groep["gemeenten"], gemeenten, strict=True):
+                # Submitted figures the workbook changes become a concept (the preview said
+                # so); a submitted gemeente the workbook leaves as it was stays submitted.
+                blijft_ingediend = g["status"] == INGEDIEND and not g.get("wordt_concept", True)
+                _, wijzigingen = sla_op(
+                    gemeente, doel.jaar, g["versie"], g["waarden"], g["bezetting"],
+                    INGEDIEND if blijft_ingediend else CONCEPT, normen or basis_rij,
+                    current_user, actie=ACTIE_EXCEL, commit=False)
+                aantal += sum(w.veld not in ("status", "normenset") for w in wijzigingen)
+                if any(w.veld == "status" and w.oud == INGEDIEND for w in wijzigingen):
+                    concept.append(gemeente.naam)
         if regio.get("wijzigingen"):  # the region's own bezetting, in the same transaction
             _, wijzigingen = sla_regio_bezetting_op(
                 doel.regio, doel.jaar, regio["versie"],
                 {w["veld"]: w["nieuw"] for w in regio["wijzigingen"]}, current_user,
                 actie=ACTIE_EXCEL, commit=False)
             aantal += len(wijzigingen)
-        normen = _bewaar_normen(p, basis_rij)
         db.session.delete(upload)
         db.session.commit()
     except (Conflict, NormensetBestaat, IntegrityError):
@@ -505,9 +539,9 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
             "opgeslagen. Upload het werkboek opnieuw om de wijzigingen tegen de nieuwe stand "
             "te zien."])
     delen = [f"{aantal_woord(aantal, 'wijziging')} uit {p['bestand']} opgeslagen"]
-    if normen is not None:
+    for normen in nieuwe_normensets:
         delen.append(f"de gewijzigde normen staan als normenset {normen.label} (niet actief) "
-                     "bij de normensets")
+                     "bij de normensets; de gemeenten van die normenset rekenen ermee")
     if concept:
         delen.append("de ingediende cijfers van " + ", ".join(concept) + " staan nu als "
                      "concept; dien ze opnieuw in")
@@ -515,64 +549,93 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
     return redirect(doel.terug)
 
 
-def _als_scenario(doel: Doel, upload: WerkboekUpload):
-    p = upload.payload
-    naam = (request.form.get("naam") or "").strip()
-    if not naam or len(naam) > MAX_NAAM:
-        return _toon_voorbeeld(doel, upload, status=422, naam=naam, problemen=[
-            "Geef het scenario een naam van hoogstens 200 tekens."])
-    basis_rij = db.session.get(NormensetRij, p["normenset_id"]) or abort(404)
-    n = als_normenset(basis_rij)
+#: Said when a workbook with several normensets carries norm changes and is saved as scenario.
+NORMEN_PER_GROEP = (
+    "Dit werkboek rekent met meer dan één normenset en bevat gewijzigde normen. Een scenario "
+    "kan normen maar voor één normenset tegelijk wijzigen, dus dit kan niet als scenario "
+    "worden opgeslagen; er is niets opgeslagen. Sla het op als invoer, of zet de normen terug "
+    "en wijzig alleen de cijfers.")
+
+
+def _basis_deel(doel: Doel, groep: dict, n: Normenset, overrides: dict) -> dict:
+    """One group of a scenario's base: the stored volumes of its gemeenten (the workbook's
+    where none are stored), ``{"gemeentecodes", "invoer", "volume"}``; where the workbook
+    (its base or its scenario columns) differs, an entry in ``overrides`` (gemeentecode →
+    {invoer: value})."""
     sleutels = n.invoer_sleutels
-    codes, volume, overrides = [], [], {}
-    for g, gemeente in zip(p["gemeenten"], _gemeenten_toegestaan(doel, p), strict=True):
+    codes, volume = [], []
+    for g, gemeente in zip(groep["gemeenten"], _gemeenten_toegestaan(doel, groep), strict=True):
         invoer = huidige_invoer(gemeente, doel.jaar)
         opgeslagen = invoer.waarden if invoer is not None else {}
         rij = [float(opgeslagen.get(s, g["waarden"][s])) for s in sleutels]
         codes.append(g["code"])
         volume.append(rij)
-        anders = {s: float(g["waarden"][s]) for s, b in zip(sleutels, rij, strict=True)
-                  if float(g["waarden"][s]) != b}
+        gewenst = {s: float(g["waarden"][s]) for s in sleutels}
+        gewenst.update({s: float(v) for s, v in
+                        (groep.get("scenario") or {}).get("volume", {}).get(g["code"], {}).items()
+                        if s in gewenst})
+        anders = {s: v for s, v in gewenst.items() if v != rij[sleutels.index(s)]}
         if anders:
             overrides[g["code"]] = anders
-    uren = {w["sleutel"]: float(w["nieuw"]) for w in p["normwijzigingen"] if w["veld"] == "uren"}
+    return {"gemeentecodes": codes, "invoer": list(sleutels), "volume": volume}
+
+
+def _als_scenario(doel: Doel, upload: WerkboekUpload):
+    """Save the workbook as a scenario (the stored figures stay as they are). One group: its
+    norm changes (edited base and scenario columns) are the scenario's; several groups (a
+    region of mixed normensets): a base per group (:func:`app.cijfers.basis_als_json`'s
+    shape) with the volumes as overrides, refused (422) when it changes norms."""
+    p = upload.payload
+    naam = (request.form.get("naam") or "").strip()
+    if not naam or len(naam) > MAX_NAAM:
+        return _toon_voorbeeld(doel, upload, status=422, naam=naam, problemen=[
+            "Geef het scenario een naam van hoogstens 200 tekens."])
+    groepen = p["groepen"]
+    if len(groepen) > 1 and any(
+            g["normwijzigingen"] or (g.get("scenario") or {}).get("uren")
+            or (g.get("scenario") or {}).get("organisatie") for g in groepen):
+        return _toon_voorbeeld(doel, upload, status=422, naam=naam,
+                               problemen=[NORMEN_PER_GROEP])
+    rijen = [db.session.get(NormensetRij, g["normenset_id"]) or abort(404) for g in groepen]
+    overrides: dict[str, dict[str, float]] = {}
+    delen = [dict(_basis_deel(doel, g, als_normenset(rij), overrides), normenset_id=rij.id)
+             for g, rij in zip(groepen, rijen, strict=True)]
+    groep, basis_rij = groepen[0], rijen[0]
+    n = als_normenset(basis_rij)
+    uren = {w["sleutel"]: float(w["nieuw"]) for w in groep["normwijzigingen"]
+            if w["veld"] == "uren"}
     organisatie: dict[str, dict[str, float]] = {}
-    for w in p["normwijzigingen"]:
+    for w in groep["normwijzigingen"]:
         if w["sleutel"] in n.functie_sleutels:
             organisatie.setdefault(w["sleutel"], {})[w["veld"]] = float(w["nieuw"])
     # The workbook's scenario columns come on top of its edited base.
-    scenario_kolommen = p.get("scenario") or {}
+    scenario_kolommen = groep.get("scenario") or {}
     uren.update(scenario_kolommen.get("uren", {}))
     for functie, waarden in scenario_kolommen.get("organisatie", {}).items():
         organisatie.setdefault(functie, {}).update(waarden)
-    for code, waarden in scenario_kolommen.get("volume", {}).items():
-        if code in codes:
-            rij = volume[codes.index(code)]
-            anders = {s: float(v) for s, v in waarden.items()
-                      if float(v) != rij[sleutels.index(s)]}
-            if anders:
-                overrides.setdefault(code, {}).update(anders)
+    codes = [c for deel in delen for c in deel["gemeentecodes"]]
     scenario = Scenario(
         naam=naam, gemeentecodes=tuple(codes),
         regio=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
         normenset_naam=n.naam, normenset_versie=n.versie, uren=uren, organisatie=organisatie,
         toelichting=f"Uit Excel-werkboek {p['bestand']}")
     try:
-        normen = _bewaar_normen(p, basis_rij)
+        normen = _bewaar_normen(groep, basis_rij) if len(groepen) == 1 else None
     except NormensetBestaat:
         upload = db.session.get(WerkboekUpload, upload.id)
         return _toon_voorbeeld(doel, upload, status=409, naam=naam, problemen=[
             "Tegelijk is een normenset met dezelfde naam en versie opgeslagen. Er is niets "
             "opgeslagen; probeer het opnieuw."])
+    basis = ({k: v for k, v in delen[0].items() if k != "normenset_id"} if len(delen) == 1
+             else {"groepen": delen})
     nu = utcnow()
     rij = ScenarioRij(
         naam=naam, owner_id=current_user.id,
         gemeente_code=doel.code if doel.scope == "gemeente" else None,
         regio_code=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
         normenset_id=basis_rij.id, werkboek_normenset_id=normen.id if normen else None,
-        parameters=scenario.to_dict(),
-        basis={"gemeentecodes": codes, "invoer": list(sleutels), "volume": volume},
-        overrides=overrides, created_at=nu, updated_at=nu)
+        parameters=scenario.to_dict(), basis=basis, overrides=overrides,
+        created_at=nu, updated_at=nu)
     db.session.add(rij)
     db.session.delete(upload)
     db.session.commit()

@@ -95,8 +95,9 @@ def _token(tekst: str) -> str:
 
 
 def _bewerk(data: bytes, meldingen: dict[str, float] | None = None,
-            uren: dict[str, float] | None = None) -> bytes:
-    """Edit input cells as a user would (formulas stay; openpyxl drops cached values)."""
+            uren: dict[str, float] | None = None, normenset: str | None = None) -> bytes:
+    """Edit input cells as a user would (formulas stay; openpyxl drops cached values).
+    ``normenset``: edit ``uren`` only on the Normen rows of the normenset with this label."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -106,6 +107,8 @@ def _bewerk(data: bytes, meldingen: dict[str, float] | None = None,
     nk = _sleutels(normen)
     for r in range(4, normen.max_row + 1):
         taak = normen.cell(r, nk["taak"]).value
+        if normenset is not None and normen.cell(r, nk["normenset"]).value != normenset:
+            continue
         if taak in (uren or {}):
             normen.cell(r, nk["uren"]).value = uren[taak]
     uit = io.BytesIO()
@@ -178,25 +181,145 @@ def test_region_workbook_has_exactly_the_complete_members(client, auth, vul_invo
         in toelichting  # the region policy, as on the region page
 
 
-def test_region_workbook_of_mixed_normensets_downloads_and_its_upload_says_why_not_here(
-        client, auth, app, vul_invoer, activeer_andere_normenset):
-    """Members in different normensets: one workbook with a group per normenset (its totals are
-    compared with the page in test_regio.py); the upload preview reads one normenset at a time
-    and says so, saving nothing."""
+def _gemengde_regio(app, auth, client, vul_invoer, activeer_andere_normenset):
+    """A region whose members count with different normensets (EIGEN under the standard set,
+    BUUR under another the beheerder activated later), logged in as the region; returns the
+    region workbook, both normensets (standard, other) and their rows' labels."""
     vul_invoer(EIGEN)
     activeer_andere_normenset()
     vul_invoer(BUUR)
+    with app.app_context():
+        rij_eigen = db.session.get(Invoer, _invoer(app, EIGEN).id).normenset
+        rij_buur = db.session.get(Invoer, _invoer(app, BUUR).id).normenset
+        sets = {EIGEN: (als_normenset(rij_eigen), rij_eigen.id, rij_eigen.label),
+                BUUR: (als_normenset(rij_buur), rij_buur.id, rij_buur.label)}
+    assert sets[EIGEN][1] != sets[BUUR][1]
     auth.als("regio")
     r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx")
     assert r.status_code == 200 and r.mimetype == XLSX
-    wb = _open(r.data)
-    res = wb["Resultaat"]  # the gemeente rows (the region line below has no gemeentecode)
-    assert len({res.cell(rij, _sleutels(res)["normenset"]).value
-                for rij in _rijen(res).values()}) == 2
+    return r.data, sets
+
+
+def _fte(n, waarden: dict[str, float], code: str) -> float:
+    volume = np.array([[float(waarden[s]) for s in n.invoer_sleutels]])
+    return float(bereken(n, volume, (code,)).fte_totaal[0])
+
+
+def test_a_mixed_region_workbook_edited_in_each_group_is_previewed_and_saved_as_invoer(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    """Issue 9/11: the region workbook a manager downloads, edits (a volume in each group, a
+    norm in one) and uploads back is previewed per normenset and saved in one transaction; the
+    edited group moves to a new normenset derived from its base, the other keeps its own."""
+    data, sets = _gemengde_regio(app, auth, client, vul_invoer, activeer_andere_normenset)
+    oud = {code: _invoer(app, code) for code in (EIGEN, BUUR)}
+    nieuw_volume = {code: oud[code].waarden["meldingen_16uur"] + 41 for code in (EIGEN, BUUR)}
+    oude_uren = sets[BUUR][0].taak("behandeling_16uur").uren
+    bewerkt = _bewerk(data, nieuw_volume, {"behandeling_16uur": oude_uren + 2.5},
+                      normenset=sets[BUUR][2])
     voor = _tellingen(app)
-    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", r.data)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", bewerkt)
+    assert r.status_code == 200, r.text[:3000]
+    assert _tellingen(app) == voor  # the preview saves nothing
+    assert f"Normenset {html.escape(sets[EIGEN][2])}" in r.text
+    assert f"Normenset {html.escape(sets[BUUR][2])}" in r.text
+    # fte old → new per gemeente, each in its own normenset (the edited one for BUUR)
+    bewerkte_set = replace_uren(sets[BUUR][0], "behandeling_16uur", oude_uren + 2.5)
+    for code, n_nieuw in ((EIGEN, sets[EIGEN][0]), (BUUR, bewerkte_set)):
+        was = _fte(sets[code][0], oud[code].waarden, code)
+        wordt = _fte(n_nieuw, dict(oud[code].waarden, meldingen_16uur=nieuw_volume[code]), code)
+        assert abs(wordt - was) > 0.001
+        assert f"{format_getal(was, 2)} → <strong>{format_getal(wordt, 2)} fte</strong>" \
+            in r.text, code
+    assert format_getal(oude_uren + 2.5, 1) in r.text
+    assert r.text.count("De normen zijn niet gewijzigd.") == 1  # only EIGEN's group
+    token = _token(r.text)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 302, r.text[:3000]
+    na = {code: _invoer(app, code) for code in (EIGEN, BUUR)}
+    for code in (EIGEN, BUUR):
+        assert na[code].waarden["meldingen_16uur"] == nieuw_volume[code]
+        assert na[code].version == oud[code].version + 1
+    with app.app_context():
+        assert na[EIGEN].normenset_id == sets[EIGEN][1]  # the unedited group keeps its set
+        nieuw = db.session.get(NormensetRij, na[BUUR].normenset_id)
+        assert nieuw.id not in (sets[EIGEN][1], sets[BUUR][1]) and not nieuw.actief
+        n = als_normenset(nieuw)
+        assert n.afgeleid_van == sets[BUUR][2]
+        assert n.taak("behandeling_16uur").uren == oude_uren + 2.5
+        entries = list(db.session.scalars(select(AuditEntry)))
+        assert {e.field for e in entries if e.invoer_id == na[EIGEN].id} == {
+            "meldingen_16uur", "status"}
+        assert {e.field for e in entries if e.invoer_id == na[BUUR].id} == {
+            "meldingen_16uur", "status", "normenset"}
+        assert all(e.action == "excel-import" for e in entries)
+        assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
+    # the region page's total is the sum of the gemeente pages
+    pagina = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
+    regio_totaal = getal(tabel(pagina, "leden")[-1][-1])
+    som = 0.0
+    for code in (EIGEN, BUUR):
+        gemeente = client.get(f"/gemeente/{code}/{JAAR}/resultaat").text
+        som += getal(tabel(gemeente, "verschil")[-1][1])
+    assert regio_totaal == pytest.approx(som, abs=0.011)
+    verwacht = _fte(sets[EIGEN][0], na[EIGEN].waarden, EIGEN) + _fte(n, na[BUUR].waarden, BUUR)
+    assert regio_totaal == round(verwacht, 2)
+
+
+def replace_uren(n, taak: str, uren: float):
+    """``n`` with the hours of one taak set, the way the workbook reader edits a norm."""
+    from dataclasses import replace
+
+    return replace(n, taken=tuple(replace(t, uren=uren) if t.sleutel == taak else t
+                                  for t in n.taken))
+
+
+def test_a_conflict_in_a_mixed_region_upload_saves_nothing(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    data, sets = _gemengde_regio(app, auth, client, vul_invoer, activeer_andere_normenset)
+    oud = {code: _invoer(app, code) for code in (EIGEN, BUUR)}
+    bewerkt = _bewerk(data, {code: oud[code].waarden["meldingen_16uur"] + 5
+                             for code in (EIGEN, BUUR)},
+                      {"behandeling_16uur": 11.0}, normenset=sets[BUUR][2])
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", bewerkt)
+    assert r.status_code == 200, r.text[:3000]
+    token = _token(r.text)
+    with app.app_context():  # someone saves BUUR in between
+        rij = db.session.get(Invoer, oud[BUUR].id)
+        rij.waarden = dict(rij.waarden, leerplichtigen=rij.waarden["leerplichtigen"] + 1)
+        db.session.commit()
+    voor = _tellingen(app)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
+                    data={"actie": "invoer"})
+    assert r.status_code == 409 and "niets opgeslagen" in r.text
+    assert _tellingen(app) == voor  # neither gemeente, no normenset, no audit entry
+    assert _invoer(app, EIGEN).waarden == oud[EIGEN].waarden
+
+
+def test_a_mixed_region_workbook_saves_as_scenario_only_without_norm_changes(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    data, sets = _gemengde_regio(app, auth, client, vul_invoer, activeer_andere_normenset)
+    oud = {code: _invoer(app, code) for code in (EIGEN, BUUR)}
+    meer = {code: oud[code].waarden["meldingen_16uur"] * 2 for code in (EIGEN, BUUR)}
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                _bewerk(data, meer, {"behandeling_16uur": 11.0}, normenset=sets[BUUR][2]))
+    voor = _tellingen(app)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "scenario", "naam": "Gemengd"})
     assert r.status_code == 422 and "meer dan één normenset" in r.text
     assert "niets opgeslagen" in r.text and _tellingen(app) == voor
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", _bewerk(data, meer))
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "scenario", "naam": "Gemengd"})
+    assert r.status_code == 302 and "/scenarios/" in r.headers["Location"]
+    with app.app_context():
+        s = db.session.scalar(select(Scenario))
+        assert [g["normenset_id"] for g in s.basis["groepen"]] == [sets[EIGEN][1], sets[BUUR][1]]
+        assert s.overrides == {code: {"meldingen_16uur": meer[code]} for code in (EIGEN, BUUR)}
+    assert {code: _invoer(app, code).waarden for code in (EIGEN, BUUR)} == {
+        code: oud[code].waarden for code in (EIGEN, BUUR)}  # stored figures untouched
+    detail = client.get(r.headers["Location"])
+    assert detail.status_code == 200 and "Gemengd" in detail.text
 
 
 def test_region_without_figures_redirects_with_message(client, auth):
@@ -719,7 +842,8 @@ def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
     assert "die u hier niet kunt gebruiken" in antwoorden["utrecht-excel"]
     with app.app_context():
         payloads = [u.payload for u in db.session.scalars(select(WerkboekUpload))]
-    assert [p["normenset_id"] for p in payloads] == [actief_id, actief_id]
+    assert [g["normenset_id"] for p in payloads for g in p["groepen"]] == [actief_id,
+                                                                           actief_id]
     assert client.get(f"/normen/{verborgen_id}").status_code == 404
 
 
