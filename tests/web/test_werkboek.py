@@ -362,11 +362,13 @@ def test_round_trip_meldingen_and_norm_saved_as_invoer(client, auth, app, vul_in
     assert oud.status == "ingediend" and na.status == "concept"
     with app.app_context():
         entries = list(db.session.scalars(select(AuditEntry)))
-        assert {e.field for e in entries} == {"meldingen_16uur", "status"}
+        # the edited norms are a new normenset, and the gemeente is saved under it
+        assert {e.field for e in entries} == {"meldingen_16uur", "status", "normenset"}
         assert all(e.action == "excel-import" for e in entries)
         nieuw = db.session.scalar(select(NormensetRij).where(NormensetRij.versie.like("%-excel")))
-        assert nieuw is not None and not nieuw.actief
+        assert nieuw is not None and not nieuw.actief and na.normenset_id == nieuw.id
         assert als_normenset(nieuw).taak("behandeling_16uur").uren == 9.5
+        assert als_normenset(nieuw).afgeleid_van == actieve_rij().label
         assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
     # the token is used up
     r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig", data={"actie": "invoer"})
