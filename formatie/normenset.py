@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -30,7 +31,11 @@ MAX_NORMENSET_VERSIE = 50
 
 def afgeleide_versie(versie: str, achtervoegsel: str) -> str:
     """``versie`` + ``achtervoegsel`` (e.g. "-excel"), the base cut so the whole stays within
-    :data:`MAX_NORMENSET_VERSIE` characters; the suffix is always kept whole."""
+    :data:`MAX_NORMENSET_VERSIE` characters; the suffix is always kept whole. A versie that
+    already carries the suffix (``2026.2-excel``, ``2026.2-excel-3``: a set edited again) is
+    not suffixed twice: it gives ``2026.2-excel``, which the store numbers when taken."""
+    if achtervoegsel:
+        versie = re.sub(re.escape(achtervoegsel) + r"(-\d+)?$", "", versie)
     return versie[: max(MAX_NORMENSET_VERSIE - len(achtervoegsel), 0)] + achtervoegsel
 
 

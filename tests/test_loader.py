@@ -214,6 +214,13 @@ def test_afgeleide_versie_keeps_the_suffix_and_the_limit():
     assert lang.startswith("v" * (MAX_NORMENSET_VERSIE - 28))
 
 
+
+def test_afgeleide_versie_of_a_set_edited_again_does_not_repeat_the_suffix():
+    """A gemeente saved under "2026.1-excel" edits its norms again: the store numbers it."""
+    for versie in ("2026.1-excel", "2026.1-excel-3"):
+        assert afgeleide_versie(versie, "-excel") == "2026.1-excel"
+    assert afgeleide_versie("2026.1-kalibratie", "-excel") == "2026.1-kalibratie-excel"
+
 HERKOMST = '''geldig_vanaf = "2026/2027"
 geldig_tot = "2027/2028"
 afgeleid_van = "Klein (t0)"
