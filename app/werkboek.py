@@ -258,19 +258,27 @@ def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
     return problemen
 
 
-def _fte_opgeslagen(invoer: Invoer | None) -> float | None:
-    """Total fte of stored figures, computed by the model in the normenset they were saved
-    under; None when they are not complete."""
-    if invoer is None or invoer.normenset is None:
-        return None
-    n = als_normenset(invoer.normenset)
-    waarden = invoer.waarden or {}
-    if any(s not in waarden for s in n.invoer_sleutels):
-        return None
-    volume = np.array([[float(waarden[s]) for s in n.invoer_sleutels]], dtype=float)
-    if not np.isfinite(volume).all():
-        return None
-    return float(bereken(n, volume, (invoer.gemeente_code,)).fte_totaal[0])
+def _fte_opgeslagen(invoer: list[Invoer]) -> dict[str, float]:
+    """Gemeentecode → total fte of its stored figures, computed by the model in the normenset
+    they were saved under (one :func:`formatie.model.bereken` per normenset); gemeenten whose
+    stored figures are not complete are left out."""
+    per_set: dict[int, tuple[NormensetRij, list[Invoer]]] = {}
+    for rij in invoer:
+        if rij.normenset is not None:
+            per_set.setdefault(rij.normenset_id, (rij.normenset, []))[1].append(rij)
+    uit: dict[str, float] = {}
+    for normenset_rij, rijen in per_set.values():
+        n = als_normenset(normenset_rij)
+        compleet = [r for r in rijen if all(
+            isinstance((r.waarden or {}).get(s), int | float)
+            and math.isfinite(r.waarden[s]) for s in n.invoer_sleutels)]
+        if not compleet:
+            continue
+        codes = tuple(r.gemeente_code for r in compleet)
+        volume = np.array([[float(r.waarden[s]) for s in n.invoer_sleutels] for r in compleet],
+                          dtype=float)
+        uit.update(zip(codes, bereken(n, volume, codes).fte_totaal.tolist(), strict=True))
+    return uit
 
 
 def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> dict:
@@ -294,6 +302,7 @@ def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> di
             {"veld": w.veld, "naam": n.invoer_by_sleutel(w.veld).naam,
              "oud": _getal(w.oud), "nieuw": _getal(w.nieuw)})
     nieuw_res = bereken(groep.normenset, tabel.volume, tabel.gemeentecodes)
+    fte_oud = _fte_opgeslagen(list(huidig.values()))
     normen_gewijzigd = bool(groep.normwijzigingen)
     gemeenten = []
     for g, code in enumerate(tabel.gemeentecodes):
@@ -318,7 +327,7 @@ def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> di
             "waarden": dict(zip(sleutels, tabel.volume[g].tolist(), strict=True)),
             "bezetting": {f: v for f, v in bezetting_nieuw.items() if f in n.functie_sleutels},
             "wijzigingen": per_code.get(code, []), "bezetting_wijzigingen": bezetting,
-            "fte_oud": _fte_opgeslagen(invoer),
+            "fte_oud": fte_oud.get(code),
             "fte_nieuw": float(nieuw_res.fte_totaal[g]),
         })
     normen = []
