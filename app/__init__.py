@@ -34,6 +34,7 @@ from sqlalchemy import event, select
 
 from .config import database_url, env_bool, oidc_instellingen, secret_key
 from .extensions import csrf, db, login_manager, migrate
+from .models import PASSWORD_HASH_METHOD
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -70,6 +71,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=4 * 3600,
         PORT=int(os.environ.get("PORT", "5000")),
         PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0")),
+        # Tests pick a cheap method; production keeps the strong default.
+        PASSWORD_HASH_METHOD=PASSWORD_HASH_METHOD,
         **oidc_instellingen(),
     )
     if test_config is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -30,6 +31,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+
+#: How passwords are hashed (a werkzeug method string) unless the config says otherwise.
+PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
 ROLLEN = ("gemeente", "regio", "beheerder")
 
@@ -151,8 +155,12 @@ class User(UserMixin, db.Model):
         self.session_token = nieuw_sessietoken()
 
     def set_password(self, password: str) -> None:
-        """A new password also ends every existing session (a new session token)."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """A new password also ends every existing session (a new session token). Hashed with
+        the app's ``PASSWORD_HASH_METHOD`` (werkzeug method string; ``scrypt`` unless a test
+        configuration picks a cheaper one); outside an app context with scrypt."""
+        methode = (current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+                   if has_app_context() else PASSWORD_HASH_METHOD)
+        self.password_hash = generate_password_hash(password, method=methode)
         self.vernieuw_sessietoken()
 
     def check_password(self, password: str) -> bool:

@@ -31,7 +31,10 @@ from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
 WACHTWOORD = "een-lang-testwachtwoord"
-_HASH = generate_password_hash(WACHTWOORD, method="scrypt")  # hashed once: scrypt is slow
+#: A cheap hash for test apps (scrypt costs ~0,15 s per login); production keeps scrypt
+#: (tests/web/test_factory.py checks that default).
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
+_HASH = generate_password_hash(WACHTWOORD, method=TEST_HASH_METHOD)
 
 EIGEN = "0200"  # Apeldoorn, regio MC11
 BUUR = "0150"  # Deventer, also MC11
@@ -55,7 +58,7 @@ if TEST_DATABASE_URL:
 
 def maak_config(url: str, **extra) -> dict:
     return {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
-            "WTF_CSRF_ENABLED": False, **extra}
+            "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": TEST_HASH_METHOD, **extra}
 
 
 def _init(app) -> None:

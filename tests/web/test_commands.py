@@ -102,6 +102,7 @@ def test_init_is_idempotent(leeg_app):
 
 
 def test_users_create_with_password_stdin(app, runner):
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"  # what production uses, see test_factory
     uit = runner.invoke(args=["users", "create", "Nieuw@Gemeente.nl", "--role", "gemeente",
                               "--gemeente", "363", "--password-stdin"],
                         input="een-heel-goed-wachtwoord\n")

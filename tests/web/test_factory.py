@@ -27,6 +27,24 @@ def test_secret_key_generated_once_into_instance(tmp_path, monkeypatch):
     assert create_app(instance_path=str(tmp_path)).config["SECRET_KEY"] == "uit-de-omgeving"
 
 
+def test_production_config_hashes_passwords_with_scrypt_and_a_test_config_may_pick_another(
+        tmp_path):
+    from app.models import User
+
+    productie = create_app(instance_path=str(tmp_path))
+    assert productie.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with productie.app_context():
+        user = User(email="a@b.nl", role="gemeente")
+        user.set_password("een-lang-wachtwoord")
+        assert user.password_hash.startswith("scrypt:")
+    goedkoop = create_app(maak_config("sqlite://", PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
+                          instance_path=str(tmp_path))
+    with goedkoop.app_context():
+        user.set_password("een-lang-wachtwoord")
+        assert user.password_hash.startswith("pbkdf2:sha256:1000$")
+        assert user.check_password("een-lang-wachtwoord")
+
+
 def test_database_url_rewrite(tmp_path, monkeypatch):
     assert database_url(None) == "sqlite:///formatie.db"
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
