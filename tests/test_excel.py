@@ -320,11 +320,20 @@ def zet_opgeslagen(data: bytes, blad: str, cel: str, waarde: float) -> bytes:
     return uit.getvalue()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def standaard_regio():
+    """(normenset, invoer of region MC21, the exported workbook as bytes), built once per
+    session (a worker): bytes cannot be changed, a test that edits goes through ``bewerk``."""
     n = standaard_normenset()
     invoer = regio_invoer(n)
     return n, invoer, exporteer_werkboek(n, invoer)
+
+
+@pytest.fixture(scope="session")
+def regio_bezetting_werkboek(standaard_regio):
+    """``standaard_regio`` exported with the Doorstroompunt's region bezetting 2.5: the bytes."""
+    n, invoer, _ = standaard_regio
+    return exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1155,9 +1164,10 @@ def _regio_cel(wb, functie: str = "doorstroompunt"):
     return wb[blad][ref.replace("$", "")]
 
 
-def test_region_workbook_shows_the_region_doorstroompunt_bezetting_and_verschil(standaard_regio):
+def test_region_workbook_shows_the_region_doorstroompunt_bezetting_and_verschil(
+        standaard_regio, regio_bezetting_werkboek):
     n, invoer, _ = standaard_regio
-    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+    data = regio_bezetting_werkboek
     benodigd = fte_per_functie([bereken(n, invoer.volume, invoer.gemeentecodes)])["doorstroompunt"]
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     cel = _regio_cel(wb)
@@ -1185,9 +1195,9 @@ def test_an_empty_region_bezetting_cell_reads_as_unknown_and_a_gemeente_workbook
     assert lees_werkboek(leeg, n).regio_bezetting == {"doorstroompunt": None}
 
 
-def test_edited_region_bezetting_is_read_back(standaard_regio):
-    n, invoer, _ = standaard_regio
-    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+def test_edited_region_bezetting_is_read_back(standaard_regio, regio_bezetting_werkboek):
+    n, _, _ = standaard_regio
+    data = regio_bezetting_werkboek
 
     def zet(wb):
         _regio_cel(wb).value = 4.25
@@ -1195,9 +1205,10 @@ def test_edited_region_bezetting_is_read_back(standaard_regio):
 
 
 @pytest.mark.parametrize("waarde", [1e308, -1.0, "veel"])
-def test_invalid_region_bezetting_is_refused_naming_the_cell(standaard_regio, waarde):
-    n, invoer, _ = standaard_regio
-    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+def test_invalid_region_bezetting_is_refused_naming_the_cell(standaard_regio,
+                                                            regio_bezetting_werkboek, waarde):
+    n, _, _ = standaard_regio
+    data = regio_bezetting_werkboek
     adres = {}
 
     def zet(wb):
@@ -1212,11 +1223,11 @@ def test_invalid_region_bezetting_is_refused_naming_the_cell(standaard_regio, wa
         assert BEZETTING.bereik_tekst() in tekst
 
 
-def test_a_moved_region_line_is_refused_naming_the_cell(standaard_regio):
+def test_a_moved_region_line_is_refused_naming_the_cell(standaard_regio, regio_bezetting_werkboek):
     """The region line sits outside the table's sort range; a sort of whole rows that takes it
     along leaves another value under the name, so import refuses it instead of reading that."""
-    n, invoer, _ = standaard_regio
-    data = exporteer_werkboek(n, invoer, regio_bezetting={"doorstroompunt": 2.5})
+    n, _, _ = standaard_regio
+    data = regio_bezetting_werkboek
     adres = {}
 
     def verplaats(wb):
