@@ -59,10 +59,11 @@ test: $(DEVSTAMP) instance/.gitkeep
 # SQLite only, and no slow tests: browser, LibreOffice, load, the national workbook, the sweeps
 # over every page and role, the pytest-in-pytest runs. `make test` and CI run all of them.
 # Bytecode is kept even where PYTHONDONTWRITEBYTECODE is set: recompiling the app and pytest's
-# rewritten test modules costs each worker seconds on every run.
+# rewritten test modules costs each worker seconds on every run. --dist loadfile keeps a module
+# on one worker, so its module- and session-scoped fixtures (shared apps, workbooks) are built once.
 test-snel: $(DEVSTAMP) instance/.gitkeep
 	TEST_POSTGRES=0 PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -p no:cacheprovider -q -n 2 \
-		--hypothesis-profile=dev -m 'not slow' $(PYTEST_ARGS)
+		--dist loadfile --hypothesis-profile=dev -m 'not slow' $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
