@@ -6,7 +6,7 @@ Anything a user may not see answers 404 (never 403); anonymous users are sent to
 import io
 
 import pytest
-from profielen import voorbeelden
+from profielen import matrix
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -90,20 +90,9 @@ def _gemeente_route(client, auth, app, rol, doel, methode, route, verwacht):
             assert db.session.scalar(select(func.count()).select_from(Invoer)) == 3
 
 
-def _get_matrix() -> list:
-    """Every GET route × gemeente × role as parameters (ids as stacked parametrize gave them).
-    Under the ``dev`` profile a spread sample: every (gemeente, role) cell, i.e. every allowed
-    and refused combination, with two routes each, rotating so that every route is covered."""
-    routes = [r for r in GEMEENTE_ROUTES if r[0] == "GET"]
-    cellen = [(doel, rol) for doel in GEMEENTEN for rol in ("gemeente", "regio", "beheerder")]
-    volledig = voorbeelden(len(routes) * len(cellen)) >= len(routes) * len(cellen)
-    gekozen = {(routes[j % len(routes)], cel) for i, cel in enumerate(cellen)
-               for j in (2 * i, 2 * i + 1)}
-    return [pytest.param(rol, doel, *r, id=f"{r[0]}-{r[1]}-{r[2]}-{doel}-{rol}")
-            for r in routes for doel, rol in cellen if volledig or (r, (doel, rol)) in gekozen]
-
-
-@pytest.mark.parametrize(("rol", "doel", "methode", "route", "verwacht"), _get_matrix())
+@pytest.mark.parametrize(("methode", "route", "verwacht", "doel", "rol"), matrix(
+    [r for r in GEMEENTE_ROUTES if r[0] == "GET"],
+    [(doel, rol) for doel in GEMEENTEN for rol in ("gemeente", "regio", "beheerder")]))
 def test_gemeente_routes_get(gedeelde_client, gedeelde_auth, gedeelde_app, gedeeld_gevuld, rol,
                              doel, methode, route, verwacht):
     """GETs change nothing, so they share one app (the refused ones check that too)."""

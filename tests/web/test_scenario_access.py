@@ -4,7 +4,7 @@ own vs other gemeente and region, anonymous users to /login, refused POSTs chang
 from __future__ import annotations
 
 import pytest
-from profielen import steekproef
+from profielen import matrix, steekproef
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -63,9 +63,9 @@ def _verzoek(client, methode, pad):
     return client.post(pad, data={"naam": ""}, content_type="multipart/form-data")
 
 
-@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
-@pytest.mark.parametrize("doel", GEMEENTEN)
-@pytest.mark.parametrize(("methode", "route", "verwacht"), GEMEENTE_ROUTES)
+@pytest.mark.parametrize(("methode", "route", "verwacht", "doel", "rol"), matrix(
+    GEMEENTE_ROUTES,
+    [(doel, rol) for doel in GEMEENTEN for rol in ("gemeente", "regio", "beheerder")]))
 def test_gemeente_routes(gedeelde_client, gedeelde_auth, gedeelde_app, gedeeld_gevuld, rol, doel,
                        methode, route, verwacht):
     client, app = gedeelde_client, gedeelde_app
@@ -76,9 +76,8 @@ def test_gemeente_routes(gedeelde_client, gedeelde_auth, gedeelde_app, gedeeld_g
     assert _tellingen(app) == voor
 
 
-@pytest.mark.parametrize("rol", ["gemeente", "regio", "beheerder"])
-@pytest.mark.parametrize("doel", REGIOS)
-@pytest.mark.parametrize(("methode", "route", "verwacht"), REGIO_ROUTES)
+@pytest.mark.parametrize(("methode", "route", "verwacht", "doel", "rol"), matrix(
+    REGIO_ROUTES, [(doel, rol) for doel in REGIOS for rol in ("gemeente", "regio", "beheerder")]))
 def test_regio_routes(gedeelde_client, gedeelde_auth, gedeelde_app, gedeeld_gevuld, rol, doel,
                       methode, route, verwacht):
     client, app = gedeelde_client, gedeelde_app
