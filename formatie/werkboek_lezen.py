@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -1037,7 +1037,6 @@ def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: di
                         ) -> tuple[Normenset | None, list[Wijziging]]:
     """The base with the workbook's edits (a validated new normenset, versie
     ``<versie>-excel``, afgeleid_van the base), or the base itself when nothing changed."""
-    from dataclasses import replace
 
     missend = [t for t in basis.taak_sleutels if t not in taken]
     if missend:
@@ -1072,16 +1071,24 @@ def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: di
                                              getattr(fn, p), waarde))
     if not wijzigingen:
         return basis, []
-    nieuw = replace(basis, taken=tuple(nieuwe_taken), bron_tekst=None
-                    ).met_functie_parameters(nieuwe_parameters)
+    nieuw = _afgeleide_set(basis, tuple(nieuwe_taken), nieuwe_parameters, BLAD_NORMEN,
+                           problemen)
+    return (nieuw, wijzigingen) if nieuw is not None else (None, [])
+
+
+def _afgeleide_set(basis: Normenset, taken: tuple, parameters: dict, blad: str,
+                   problemen: list[Probleem]) -> Normenset | None:
+    """``basis`` with the workbook's taken and organisation parameters, as a derived set
+    (``<versie>-excel``, ``afgeleid_van`` = the base), validated by writing and reading it as
+    TOML like any normenset; problems go to ``blad`` (and None comes back)."""
+    nieuw = replace(basis, taken=taken, bron_tekst=None).met_functie_parameters(parameters)
     nieuw = replace(nieuw, versie=afgeleide_versie(basis.versie, "-excel"),
                     afgeleid_van=basis.label)
     try:
-        nieuw = parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
+        return parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
     except InvoerFout as fout:
-        problemen.extend(CelProbleem(p.bericht, blad=BLAD_NORMEN) for p in fout.problemen)
-        return None, []
-    return nieuw, wijzigingen
+        problemen.extend(CelProbleem(p.bericht, blad=blad) for p in fout.problemen)
+        return None
 
 
 def _lees_regio_bezetting(wb, basissen: dict[str, Normenset], problemen: list[Probleem]
@@ -1298,7 +1305,6 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
 
 def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Probleem],
                       opmerkingen: list[str]) -> tuple[Normenset | None, list[Wijziging]]:
-    from dataclasses import replace
 
     blad = BLAD_NORMEN
     normcellen = cellen[blad]
@@ -1411,15 +1417,8 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
     if not wijzigingen:
         return basis, []
     taken = tuple(gelezen[t] for t in basis.taak_sleutels)
-    nieuw = replace(basis, taken=taken, bron_tekst=None).met_functie_parameters(parameters)
-    nieuw = replace(nieuw, versie=afgeleide_versie(basis.versie, "-excel"),
-                    afgeleid_van=basis.label)
-    try:
-        nieuw = parse_normenset(normenset_als_toml(nieuw), "normen uit het werkboek")
-    except InvoerFout as fout:
-        problemen.extend(CelProbleem(p.bericht, blad=blad) for p in fout.problemen)
-        return None, []
-    return nieuw, wijzigingen
+    nieuw = _afgeleide_set(basis, taken, parameters, blad, problemen)
+    return (nieuw, wijzigingen) if nieuw is not None else (None, [])
 
 
 def invoer_wijzigingen(oud: InvoerTabel, nieuw: InvoerTabel, normenset: Normenset
