@@ -201,6 +201,16 @@ class _Tabel:
         return f"SUMPRODUCT({voorwaarden},{self.bereik(waarde)})"
 
 
+def _sluit_tabel(ws, blad: str, sleutels: tuple[str, ...], laatste: int) -> _Tabel:
+    """Finish a table sheet (0-based ``laatste`` data row): frozen keys, a filter over the key
+    row (sorting is harmless: formulas find rows by key), print setup, protection."""
+    ws.freeze_panes(EERSTE_RIJ, 2)
+    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(sleutels) - 1)
+    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+    return _Tabel(blad, sleutels, EERSTE_RIJ + 1, laatste + 1)
+
+
 def _tekst_formule(tekst: str) -> str:
     """A text constant inside a formula."""
     return '"' + tekst.replace('"', '""') + '"'
@@ -676,11 +686,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 "error_title": "Ongeldige waarde",
                 "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
             })
-    ws.freeze_panes(EERSTE_RIJ, 2)
-    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(S) - 1)
-    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
-    _bescherm(ws)
-    return _Tabel(BLAD_INVOER, S, EERSTE_RIJ + 1, laatste + 1)
+    return _sluit_tabel(ws, BLAD_INVOER, S, laatste)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -725,11 +731,7 @@ def _schrijf_normen(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         parameter("uren"), "Uren per eenheid volume.", leeg_mag=True))
     ws.data_validation(EERSTE_RIJ, S.index("uren_laag"), laatste, S.index("uren_hoog"),
                        _validatie(parameter("uren"), "Het 80 %-bereik van de uren."))
-    ws.freeze_panes(EERSTE_RIJ, 2)
-    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(S) - 1)
-    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
-    _bescherm(ws)
-    return _Tabel(BLAD_NORMEN, S, EERSTE_RIJ + 1, laatste + 1)
+    return _sluit_tabel(ws, BLAD_NORMEN, S, laatste)
 
 
 def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
@@ -856,11 +858,7 @@ def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 ws.write_formula(r, c0 + 4, f"={ku}{R}/{kc}{R}", f.formule_fte3, fte)
             r += 1
     laatste = r - 1
-    ws.freeze_panes(EERSTE_RIJ, 2)
-    ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(S) - 1)
-    _afdruk(ws, herhaal_tot=SLEUTELRIJ)
-    _bescherm(ws)
-    return _Tabel(BLAD_BEREKENING, S, EERSTE_RIJ + 1, laatste + 1)
+    return _sluit_tabel(ws, BLAD_BEREKENING, S, laatste)
 
 
 # ----------------------------------------------------------------------------------------------
