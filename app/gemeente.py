@@ -134,8 +134,9 @@ def invoer(code: str, jaar: int):
         abort(400)
     if not 0 <= geladen <= 2**31 - 1:  # would overflow the database driver on a conflict
         abort(400)
-    schattingen = _schattingen(normenset, gemeente.code)
-    geschat = {s: schattingen[s] for s in geschatte_sleutels(form) if s in schattingen}
+    gemeld = geschatte_sleutels(form)  # fields "Gebruik schattingen" filled, if any
+    schattingen = _schattingen(normenset, gemeente.code) if gemeld else {}
+    geschat = {s: schattingen[s] for s in gemeld if s in schattingen}
     if not form.validate_invoer(indienen):
         context["herkomst"] = formulier_herkomst(opgeslagen, form.invoer_waarden(), geschat)
         return render_template("gemeente/invoer.html", **context), 422
