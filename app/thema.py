@@ -60,7 +60,8 @@ def pakketten() -> list[dict]:
 
 
 def register(app: Flask) -> None:
-    """Check ``THEMA`` once, and give every template ``thema`` and ``nlds_stylesheets``."""
+    """Check ``THEMA`` once, and give every template ``thema``, ``nlds_stylesheets`` and
+    ``nlds_pakketten`` (named on the accessibility statement)."""
     thema = kies(app.config.get("THEMA"))
     app.config["THEMA"] = thema.naam
 
@@ -68,4 +69,4 @@ def register(app: Flask) -> None:
     def stijl() -> dict:
         urls = [url_for("static", filename=f"vendor/{pad}")
                 for pad in (*thema.stylesheets, *manifest()["stylesheets"])]
-        return {"thema": thema, "nlds_stylesheets": urls}
+        return {"thema": thema, "nlds_stylesheets": urls, "nlds_pakketten": pakketten()}

@@ -57,3 +57,11 @@ def test_every_page_has_the_theme_class_and_loads_tokens_then_components_then_la
     css = klant.get(verwacht[0])
     assert f".{t['klasse']} {{" in css.text
     css.close()
+
+
+def test_the_accessibility_statement_names_the_components_and_every_package(client):
+    html = client.get("/toegankelijkheid").text
+    assert "NL Design System" in html and "Gebruikte componenten" in html
+    for p in manifest()["pakketten"]:
+        assert f"{p['naam']}</th>" in html and f">{p['versie']}</td>" in html, p["naam"]
+    assert "voorbeeld (@nl-design-system-unstable/voorbeeld-design-tokens)" in html
