@@ -145,7 +145,7 @@ def test_gemeente_journey(live, page):
     data = _json(page, f"{live.url}/gemeente/{EIGEN}/{JAAR}/resultaat.json")
     rij = data["gemeenten"][0]
     totaal = rij["fte_totaal"]
-    expect(page.locator("table.tabel tfoot").first).to_contain_text(format_getal(totaal, 2))
+    expect(page.locator("table.utrecht-table tfoot").first).to_contain_text(format_getal(totaal, 2))
     assert axe(page) == []
     screenshot(page, "04-resultaat")
 
@@ -164,7 +164,7 @@ def test_regio_journey(live, page):
     login(page, live.url, "regio")
     page.get_by_role("link", name="Regio MC11").first.click()
     page.wait_for_url(f"{live.url}/regio/MC11/{JAAR}")
-    tabel = page.locator("table.tabel").first
+    tabel = page.locator("table.utrecht-table").first
     expect(tabel).to_contain_text("Apeldoorn")
     expect(tabel).to_contain_text("Deventer")
     screenshot(page, "05-regio")
