@@ -133,6 +133,10 @@ def test_on_a_phone_the_key_columns_are_in_view_with_their_row_names(browser, tm
         page.locator("#leden").focus()
         for _ in range(30):  # by keyboard, as the table is focusable
             page.keyboard.press("ArrowRight")
+        # keyboard scrolling is animated: wait until the box has scrolled to its end
+        page.wait_for_function("() => { const d = document.querySelector('#leden')"
+                               ".closest('.utrecht-table-container');"
+                               " return d.scrollLeft + d.clientWidth >= d.scrollWidth - 1; }")
         na = page.evaluate(_TABEL_JS, "#leden")
         assert na["links"] > 0  # scrolled
         assert na["laatste"][1] <= 375 + 1, na  # the key column (Totaal) came into view
