@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-snel lint bench clean lock
+.PHONY: run test test-snel lint bench clean lock vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ lock:
 		$(LOCK_VENV)/bin/pip install --quiet pip-tools)
 	$(PIP_COMPILE) --upgrade -o requirements.lock pyproject.toml
 	$(PIP_COMPILE) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
+
+# The NL Design System CSS (vendor/package.json, pinned with integrity by vendor/package-lock.json)
+# is copied into app/static/vendor/ with a manifest (name, version, licence, sha256 per file), so
+# `make run` needs no npm. `make vendor` renews it from the npm registry (needs node and npm);
+# tests/web/test_vendor.py fails when the copies, the manifest and package-lock.json disagree.
+vendor:
+	npm ci --prefix vendor --no-audit --no-fund --loglevel=error
+	node vendor/kopieer.mjs
 
 instance/.gitkeep:
 	mkdir -p instance && touch $@

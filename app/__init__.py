@@ -20,7 +20,8 @@ create|password|list``, ``flask --app app demo``; operations (app/beheer.py, doc
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
 (default: generated once into instance/secret_key), ``PORT``, ``SESSION_COOKIE_SECURE``
 (default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs),
-``OIDC_ISSUER``, ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET`` (single sign-on, see app.sso).
+``OIDC_ISSUER``, ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET`` (single sign-on, see app.sso),
+``THEMA`` (the design-token theme, see app.thema; default ``voorbeeld``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    # THEMA: the environment wins over instance/config.py (like SECRET_KEY); app.thema checks it.
+    if (thema := os.environ.get("THEMA", "").strip()) and "THEMA" not in (test_config or {}):
+        app.config["THEMA"] = thema
     if "SESSION_COOKIE_SECURE" not in (test_config or {}):
         # Secure outside debug/testing; SESSION_COOKIE_SECURE=0 for plain-HTTP localhost
         # serving (make run), since not every browser sends Secure cookies to 127.0.0.1.
@@ -161,6 +165,9 @@ def register_hooks(app: Flask) -> None:
     from .filters import register as register_filters
 
     register_filters(app)
+    from .thema import register as register_thema
+
+    register_thema(app)
 
 
 def register_commands(app: Flask) -> None:

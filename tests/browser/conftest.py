@@ -8,6 +8,7 @@ Screenshots go to test-artifacts/ (git-ignored; CI keeps them as artefacts).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -75,21 +76,31 @@ class Live:
             db.session.remove()
 
 
-@pytest.fixture
-def live(tmp_path):
+@contextmanager
+def live_app(tmp_path, **config):
+    """The app with a fresh SQLite database, served on loopback; ``config`` adds settings
+    (``THEMA=...``)."""
     from app import create_app
     from app.extensions import db
 
     database = prepare_database("sqlite", tmp_path)
     app = create_app({"SECRET_KEY": "browser-test", "SQLALCHEMY_DATABASE_URI": database.url,
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False},
+                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False, **config},
                      instance_path=str(tmp_path / "instance"))
     server = ThreadServer(app).start()
-    yield Live(app, server, database)
-    server.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    try:
+        yield Live(app, server, database)
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live(tmp_path):
+    with live_app(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

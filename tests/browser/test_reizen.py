@@ -145,7 +145,7 @@ def test_gemeente_journey(live, page):
     data = _json(page, f"{live.url}/gemeente/{EIGEN}/{JAAR}/resultaat.json")
     rij = data["gemeenten"][0]
     totaal = rij["fte_totaal"]
-    expect(page.locator("table.tabel tfoot").first).to_contain_text(format_getal(totaal, 2))
+    expect(page.locator("table.utrecht-table tfoot").first).to_contain_text(format_getal(totaal, 2))
     assert axe(page) == []
     screenshot(page, "04-resultaat")
 
@@ -164,7 +164,7 @@ def test_regio_journey(live, page):
     login(page, live.url, "regio")
     page.get_by_role("link", name="Regio MC11").first.click()
     page.wait_for_url(f"{live.url}/regio/MC11/{JAAR}")
-    tabel = page.locator("table.tabel").first
+    tabel = page.locator("table.utrecht-table").first
     expect(tabel).to_contain_text("Apeldoorn")
     expect(tabel).to_contain_text("Deventer")
     screenshot(page, "05-regio")
@@ -182,7 +182,7 @@ def test_regio_journey(live, page):
     page.goto(f"{live.url}/regio/MC11/{JAAR}")
     page.locator("#bezetting_doorstroompunt").fill("3,5")
     page.get_by_role("button", name="Bezetting opslaan").click()
-    expect(page.locator(".bericht--succes")).to_be_visible()
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     regio = _json(page, f"{live.url}/regio/MC11/{JAAR}/resultaat.json")["regio"]
     dp = regio["functies"]["doorstroompunt"]
     assert dp["bezetting"] == 3.5
@@ -205,7 +205,7 @@ def test_conflict_journey(live, browser, page):
         ander.goto(form)
         ander.locator("#scholen").fill("77")
         ander.get_by_role("button", name="Opslaan als concept").click()
-        expect(ander.locator(".bericht--succes")).to_be_visible()
+        expect(ander.locator(".utrecht-alert--ok")).to_be_visible()
 
         opgeslagen = _invoer_uit_db(live, EIGEN)[1]["thuiszitters"]
         mijn = int(opgeslagen) + 7  # a value that really differs from what is stored
@@ -222,7 +222,7 @@ def test_conflict_journey(live, browser, page):
         assert axe(page) == []
         screenshot(page, "06-conflict")
         page.get_by_role("button", name="Opslaan als concept").click()
-        expect(page.locator(".bericht--succes")).to_be_visible()
+        expect(page.locator(".utrecht-alert--ok")).to_be_visible()
         _versie, waarden, _bez, _status = _invoer_uit_db(live, EIGEN)
         assert waarden["scholen"] == 77 and waarden["thuiszitters"] == mijn
     finally:
@@ -243,7 +243,7 @@ def test_expired_form_keeps_values(live, page):
         with page.expect_response(lambda r: r.request.method == "POST") as antwoord:
             page.get_by_role("button", name="Opslaan als concept").click()
         assert antwoord.value.status == 400
-        expect(page.locator(".bericht--fout")).to_contain_text("Het formulier was verlopen")
+        expect(page.locator(".utrecht-alert--error")).to_contain_text("Het formulier was verlopen")
         expect(page.locator("#leerplichtigen")).to_have_value("12.345")
         expect(page.locator("#bezetting_leerplicht")).to_have_value("2,75")
         assert "Bad Request" not in page.content()
@@ -253,7 +253,7 @@ def test_expired_form_keeps_values(live, page):
     finally:
         live.app.config["WTF_CSRF_TIME_LIMIT"] = oud
     page.get_by_role("button", name="Opslaan als concept").click()  # a fresh token: it works
-    expect(page.locator(".bericht--succes")).to_be_visible()
+    expect(page.locator(".utrecht-alert--ok")).to_be_visible()
     assert _invoer_uit_db(live, EIGEN)[1] == {"leerplichtigen": 12345.0}
 
 

@@ -106,7 +106,7 @@ def test_main_pages_read_right_at_1280_and_375_px(live, browser, maat):
         bevindingen = [t for t in teksten if t not in tekst]
         bevindingen += [f"fout: {m[0]}" for p in FOUT for m in p.finditer(tekst)]
         # the header shows who is logged in, not only to a screen reader
-        kop = page.locator("header .menu__gebruiker")
+        kop = page.locator("header .kop__gebruiker")
         if not (kop.is_visible() and "regio@test.nl" in kop.inner_text()):
             bevindingen.append("gebruiker niet zichtbaar in de kop")
         if maat == "smal":
@@ -143,7 +143,8 @@ def test_scenario_select_boxes_are_styled_like_the_inputs(live, page):
     stijl = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('select'));
       return [s.borderTopWidth, s.borderTopStyle, s.fontSize]; }""")
     invoer = page.evaluate("""() => { const i = document.createElement('input');
-      i.className = 'invoer'; document.body.appendChild(i); const s = getComputedStyle(i);
+      i.className = 'utrecht-textbox utrecht-textbox--html-input';
+      document.body.appendChild(i); const s = getComputedStyle(i);
       return [s.borderTopWidth, s.borderTopStyle, s.fontSize]; }""")
     assert stijl == invoer
     screenshot(page, "tekst-scenarios-select")

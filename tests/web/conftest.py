@@ -43,6 +43,15 @@ EIGEN_REGIO = "MC11"
 ANDERE_REGIO = "MC19"
 JAAR = utcnow().year
 
+#: NL Design System markup the page tests read (templates/_macros.html and the table classes).
+RIJKOP = ('<th scope="row" class="utrecht-table__header-cell '
+          'utrecht-table__header-cell--sticky-inline">')
+GETALCEL = '<td class="utrecht-table__cell utrecht-table__cell--numeric-column">'
+CEL = '<td class="utrecht-table__cell">'
+LEGENDA = ('<legend class="utrecht-form-fieldset__legend '
+           'utrecht-form-fieldset__legend--html-legend">')
+VELDFOUT = 'class="utrecht-form-field__error-message utrecht-form-field-error-message"'
+
 GEBRUIKERS = {
     "gemeente": ("gemeente@test.nl", "gemeente", EIGEN, None),
     "andere_gemeente": ("utrecht@test.nl", "gemeente", ANDER, None),

@@ -16,7 +16,7 @@ from app.normensets import actieve_rij, als_normenset
 from formatie.gevoeligheid import tornado
 from formatie.onzekerheid import bereik
 
-from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
+from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, RIJKOP, geschatte_waarden
 
 
 def _volume(app, code):
@@ -109,16 +109,16 @@ def test_tornado_page_matches_model(client, auth, app, vul_invoer):
     assert r.status_code == 200
     n, volume = _volume(app, EIGEN)
     t = tornado(n, volume, gemeentecodes=(EIGEN,))
-    tabel = r.text.split("<tbody>")[1]
-    labels = re.findall(r'<th scope="row">(.*?)</th>', tabel)
+    tabel = r.text.split('<tbody class="utrecht-table__body">')[1]
+    labels = re.findall(RIJKOP + "(.*?)</th>", tabel)
     from markupsafe import escape
     assert labels == [str(escape(rij.label)) for rij in t.top(10)]
     assert "tornado-svg" in r.text
     r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid?functie=doorstroompunt")
     assert r.status_code == 200
     t = tornado(n, volume, gemeentecodes=(EIGEN,), functie="doorstroompunt")
-    tabel = r.text.split("<tbody>")[1]
-    assert re.findall(r'<th scope="row">(.*?)</th>', tabel) == [
+    tabel = r.text.split('<tbody class="utrecht-table__body">')[1]
+    assert re.findall(RIJKOP + "(.*?)</th>", tabel) == [
         str(escape(rij.label)) for rij in t.top(10)]
     assert client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid?functie=x").status_code == 404
 

@@ -17,7 +17,7 @@ PAD = f"/gemeente/{EIGEN}/{JAAR}/resultaat"
 def regio_mediaan_cel(html: str) -> str:
     """The cell under 'Mediaan regio' in the fte-per-1.000 table (first data row)."""
     tabel = html[html.index("Mediaan regio"):]
-    rij = tabel[tabel.index("<tbody>"):tabel.index("</tr>", tabel.index("<tbody>"))]
+    rij = tabel[tabel.index("<tbody"):tabel.index("</tr>", tabel.index("<tbody"))]
     cellen = [c.split(">", 1)[1].split("<", 1)[0] for c in rij.split("<td")[1:]]
     return cellen[1]  # eigen, regio, landelijk
 

@@ -15,7 +15,7 @@ from app.models import ACTIE_EERDERE_JAREN, NIET_BEGONNEN, AuditEntry, Invoer
 from app.normensets import actieve_rij, als_normenset
 from formatie.normenset_toml import standaard_normenset
 
-from .conftest import EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
+from .conftest import CEL, EIGEN, EIGEN_REGIO, GETALCEL, JAAR, VELDFOUT, geschatte_waarden
 
 PAD = f"/gemeente/{EIGEN}/{JAAR}/historie-invoer"
 NORMENSET = standaard_normenset()
@@ -33,7 +33,8 @@ def _versies(client):
 
 def _fout_bij_cel(html: str, naam: str) -> str:
     """The message shown at a grid cell (and check the input is wired to it)."""
-    m = re.search(rf'<span class="veld__fout" id="{naam}-fout">.*?</span> (.*?)</span>', html,
+    m = re.search(rf'<span class="utrecht-form-field-error-message" id="{naam}-fout">'
+                  r'.*?</span> (.*?)</span>', html,
                   re.S)
     assert m, f"geen fout bij {naam}"
     invoer = re.search(rf'<input[^>]*id="{naam}"[^>]*>', html).group(0)
@@ -48,7 +49,7 @@ def _fout_in_formulier(client, app, veld: str, waarde: str, **over) -> str:
     data |= {"version": "0", "concept": "1", veld: waarde, **over}
     r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=data)
     assert r.status_code == 422
-    m = re.search(rf'<p class="veld__fout" id="{veld}-fout">.*?</span> (.*?)</p>', r.text, re.S)
+    m = re.search(rf'<p {VELDFOUT} id="{veld}-fout">.*?</span> (.*?)</p>', r.text, re.S)
     return html_module.unescape(m.group(1)).strip()
 
 
@@ -101,13 +102,13 @@ def test_saving_earlier_years_starts_no_year(client, auth, app, vul_invoer):
     assert r.status_code == 302
     assert _rijen(app)[JAAR - 1].status == NIET_BEGONNEN
     overzicht = client.get("/").text
-    rij = overzicht.split(f"({EIGEN})</span></th>")[1].split("</tr>")[0]
-    cel_vorig_jaar = rij.split("<td>")[2]
-    assert "status--niet_begonnen" in cel_vorig_jaar and "Invullen" in cel_vorig_jaar
-    assert "status--concept" not in rij
+    rij = overzicht.split(f"({EIGEN})</small></th>")[1].split("</tr>")[0]
+    cel_vorig_jaar = rij.split(CEL)[2]
+    assert "Niet begonnen</span>" in cel_vorig_jaar and "Invullen" in cel_vorig_jaar
+    assert "Concept</span>" not in rij
     auth.als("beheerder")
     regio_rij = client.get("/").text.split(f"{EIGEN_REGIO} ")[1].split("</tr>")[0]
-    getallen = re.findall(r'<td class="getal">(\d+)</td>', regio_rij)
+    getallen = re.findall(GETALCEL + r"(\d+)</td>", regio_rij)
     assert getallen == ["1", "0", "0", "0"]  # ingediend/concept this year, then last year
 
 

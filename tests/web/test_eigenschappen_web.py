@@ -79,8 +79,9 @@ class _Meldingen(HTMLParser):
         if tag in {"br", "input", "img", "meta", "link"}:
             return
         klasse = dict(attrs).get("class") or ""
-        fout = any(k in klasse.split() for k in ("foutsamenvatting", "veld__fout",
-                                                  "bericht--fout", "foutpagina", "conflict"))
+        fout = any(k in klasse.split() for k in (
+            "foutsamenvatting", "utrecht-form-field-error-message", "utrecht-alert--error",
+            "conflict"))
         self.stapel.append(fout)
         if fout:
             self.diepte += 1
@@ -119,7 +120,7 @@ def is_nederlands(tekst: str) -> bool:
 def afwijzing_in_het_nederlands(r) -> None:
     """A refusal: a 4xx page with at least one error message, all of them in Dutch."""
     assert 400 <= r.status_code < 500, r.status_code
-    teksten = meldingen(r.text) or re.findall(r"<h1>(.*?)</h1>", r.text)
+    teksten = meldingen(r.text) or re.findall(r"<h1[^>]*>(.*?)</h1>", r.text)
     assert teksten, r.text[:800]
     for t in teksten:
         assert is_nederlands(t), t

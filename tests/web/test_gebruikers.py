@@ -31,7 +31,7 @@ def test_create_and_block(client, auth, app):
     r = client.post("/gebruikers", data={"email": "Nieuw@Regio.nl", "role": "regio",
                                          "regio": "mc11", "gemeente": ""})
     assert r.status_code == 200
-    wachtwoord = re.search(r'<code class="wachtwoord">([^<]+)</code>', r.text).group(1)
+    wachtwoord = re.search(r'<code class="nl-code wachtwoord">([^<]+)</code>', r.text).group(1)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "nieuw@regio.nl"))
         assert user.role == "regio" and user.regio_code == "MC11"
@@ -65,7 +65,7 @@ def test_only_a_beheerder_may_reset_a_password(client, auth, app, rol):
         voor = db.session.get(User, doel).password_hash
     r = client.post(f"/gebruikers/{doel}/wachtwoord")
     assert r.status_code == (404 if rol else 302)
-    assert 'class="wachtwoord"' not in r.text
+    assert 'class="nl-code wachtwoord"' not in r.text
     with app.app_context():
         user = db.session.get(User, doel)
         assert user.password_hash == voor and not user.moet_wachtwoord_wijzigen
@@ -78,7 +78,7 @@ def test_a_reset_shows_a_one_time_password_once(client, auth, app):
     doel = _id(app, "regio@test.nl")
     r = client.post(f"/gebruikers/{doel}/wachtwoord")
     assert r.status_code == 200
-    eenmalig = re.search(r'<code class="wachtwoord">([^<]+)</code>', r.text).group(1)
+    eenmalig = re.search(r'<code class="nl-code wachtwoord">([^<]+)</code>', r.text).group(1)
     assert len(eenmalig) >= 16
     with app.app_context():
         user = db.session.get(User, doel)

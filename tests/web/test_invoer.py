@@ -16,7 +16,7 @@ from formatie.normenset_toml import GERESERVEERDE_SLEUTELS, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import doelgroep_schattingen, uitleg
 
-from .conftest import EIGEN, JAAR, geschatte_waarden
+from .conftest import EIGEN, JAAR, LEGENDA, VELDFOUT, geschatte_waarden
 
 PAD = f"/gemeente/{EIGEN}/{JAAR}"
 NORMENSET = standaard_normenset()
@@ -50,7 +50,7 @@ def audit(app) -> list[AuditEntry]:
 
 def fout_bij_veld(html: str, veld: str) -> str:
     """The error message shown at a field (and check it is wired to the input)."""
-    m = re.search(rf'<p class="veld__fout" id="{veld}-fout">.*?</span> (.*?)</p>', html, re.S)
+    m = re.search(rf'<p {VELDFOUT} id="{veld}-fout">.*?</span> (.*?)</p>', html, re.S)
     assert m, f"geen fout bij {veld}"
     invoer = re.search(rf'<input[^>]*id="{veld}"[^>]*>', html).group(0)
     assert f"{veld}-fout" in invoer and 'aria-invalid="true"' in invoer
@@ -66,9 +66,10 @@ def test_form_is_generated_from_the_normenset(client, auth):
     for invoer in NORMENSET.invoer:
         veld = re.search(rf'<input[^>]*name="{invoer.sleutel}"[^>]*>', html).group(0)
         assert 'type="text"' in veld and 'inputmode="decimal"' in veld
-        assert f"<label for=\"{invoer.sleutel}\">{escape(invoer.naam)}</label>" in html
+        assert (f'<label class="utrecht-form-label" for="{invoer.sleutel}">'
+                f"{escape(invoer.naam)}</label>") in html
     for groep in {i.groep for i in NORMENSET.invoer}:
-        assert f"<legend>{groep}</legend>" in html
+        assert f"{LEGENDA}{groep}</legend>" in html
     # the Doorstroompunt is regional: its bezetting is entered on the region page
     assert 'name="bezetting_leerplicht"' in html and 'name="bezetting_doorstroompunt"' not in html
     assert 'type="number"' not in html
@@ -148,8 +149,8 @@ def test_all_errors_reported_at_once(client, auth, app):
     assert r.status_code == 422
     for veld in ("leerplichtigen", "scholen", "luxe_verzuim"):
         fout_bij_veld(r.text, veld)
-    summary = r.text.split('class="foutsamenvatting"')[1].split("</div>")[0]
-    assert summary.count("<li>") == 3
+    summary = r.text.split('foutsamenvatting"')[1].split("</div>")[0]
+    assert summary.count('<li class="utrecht-unordered-list__item">') == 3
 
 
 def test_audit_trail(client, auth, app):
@@ -189,7 +190,7 @@ def test_optimistic_lock_conflict(client, auth, app):
     r = client.post(PAD, data=formulier(app, leerplichtigen="175", version="1", concept="1"))
     assert r.status_code == 409
     assert "Iemand anders heeft dit formulier intussen opgeslagen" in r.text
-    conflict = r.text.split('class="conflict"')[1].split("</table>")[0]
+    conflict = r.text.split('conflict"')[1].split("</table>")[0]
     rij = conflict.split(f"{LEERPLICHTIGEN}</th>")[1].split("</tr>")[0]
     assert "regio@test.nl" in rij and ">150<" in rij and ">175<" in rij  # theirs vs yours
     assert "Schoolvestigingen" in conflict
@@ -248,8 +249,9 @@ def test_new_invoer_in_normenset_appears_without_code_change(client, auth, app):
     assert r.status_code == 302
     client.post("/normen/2/activeer")
     r = client.get(PAD)
-    assert '<label for="nieuw_veld">Een nieuw invoerveld</label>' in r.text
-    assert "<legend>Nieuwe groep</legend>" in r.text
+    assert ('<label class="utrecht-form-label" for="nieuw_veld">Een nieuw invoerveld</label>'
+            in r.text)
+    assert f"{LEGENDA}Nieuwe groep</legend>" in r.text
     r = client.post(PAD, data=formulier(app, nieuw_veld="11", concept="1"))
     assert "Vul een getal van hoogstens 10 in (stuks)." in fout_bij_veld(r.text, "nieuw_veld")
     r = client.post(PAD, data=formulier(app, nieuw_veld="3", indienen="1"))
@@ -294,17 +296,19 @@ def test_estimate_gives_way_to_own_count(client, auth):
     panel = r.text.split('id="voorinvulling-titel"')[1].split("</section>")[0]
     leerplicht = doelgroep_schattingen(NORMENSET, load_referentie(), EIGEN)[0]
     assert leerplicht.telling == "leerplichtigen"
-    eigen = panel.split(f"<dt>{escape(leerplicht.doelgroep.label)}</dt>")[1].split("</dd>")[0]
+    sleutel = f'<dt class="utrecht-data-list__item-key">{escape(leerplicht.doelgroep.label)}</dt>'
+    eigen = panel.split(sleutel)[1].split("</dd>")[0]
     assert "uw eigen telling: 18.500" in eigen
     assert f"(schatting was {format_getal(leerplicht.schatting)})" in eigen
-    assert panel.count("schatting</strong>") == 2  # kwalificatieplicht, Doorstroompunt
+    assert panel.count('<span class="utrecht-data-badge">schatting</span>') == 2
+    # (kwalificatieplicht, Doorstroompunt)
 
 
 def _cbs_blok(html: str) -> dict[str, str]:
     """The CBS box as {dt text: dd text}."""
     panel = html.split('id="voorinvulling-titel"')[1].split("</section>")[0]
     return {html_module.unescape(dt): html_module.unescape(re.sub(r"<[^>]+>", "", dd))
-            for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", panel, re.S)}
+            for dt, dd in re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", panel, re.S)}
 
 
 def test_cbs_box_shows_each_target_group_once_with_the_estimate_the_field_gets(client, auth):
@@ -330,7 +334,8 @@ def test_field_label_of_each_target_group_is_the_doelgroep_label(client, auth):
     html = client.get(PAD).text
     for g in doelgroep_schattingen(NORMENSET, load_referentie(), EIGEN):
         if g.telling:
-            assert (f'<label for="{g.telling}">{escape(g.doelgroep.label)}</label>') in html
+            assert (f'<label class="utrecht-form-label" for="{g.telling}">'
+                    f'{escape(g.doelgroep.label)}</label>') in html
 
 
 def test_form_says_why_the_estimates_differ_for_this_gemeente(client, auth):
@@ -428,7 +433,7 @@ def test_normenset_switch_by_another_user_is_no_conflict_row(client, auth, app):
     auth.als("gemeente")
     r = client.post(PAD, data=formulier(app, leerplichtigen="175", version="1", concept="1"))
     assert r.status_code == 409
-    conflict = r.text.split('class="conflict"')[1].split("</div>")[0]
+    conflict = r.text.split('conflict"')[1].split("</div>")[0]
     assert "Normenset" not in conflict  # not a form field; the save uses the active one anyway
 
 

@@ -16,7 +16,7 @@ from app.normensets import actieve_rij, als_normenset
 from formatie.getallen import parse_getal
 from formatie.model import bereken
 
-from .conftest import ANDER, EIGEN, JAAR, geschatte_waarden
+from .conftest import ANDER, CEL, EIGEN, GETALCEL, JAAR, geschatte_waarden
 
 RUIS = 0.02
 
@@ -44,8 +44,9 @@ def _synthetisch(app, codes, jaren=(JAAR - 1, JAAR), seed=7):
 
 def _rijen(html):
     tabel = html.split("Geschatte normuren per taak")[1].split("</table>")[0]
-    cel = r'\s*<td class="getal">(.*?)</td>'
-    return re.findall(r'<th scope="row">(.*?)</th>' + cel * 3 + r'\s*<td>(.*?)</td>', tabel,
+    cel = r"\s*" + GETALCEL + "(.*?)</td>"
+    rijkop = r'<th scope="row"[^>]*>(.*?)</th>'
+    return re.findall(rijkop + cel * 3 + r"\s*" + CEL + "(.*?)</td>", tabel,
                       re.S)
 
 

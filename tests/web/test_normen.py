@@ -44,7 +44,8 @@ def test_list_and_detail(client, auth):
     assert "aanname" in r.text
     # provenance: of the set, of every organisation parameter, of every taak
     n = standaard_normenset()
-    assert f"Afgeleid van</dt><dd>{n.afgeleid_van}" in r.text
+    assert (f'Afgeleid van</dt><dd class="utrecht-data-list__item-value '
+            f'utrecht-data-list__item-value--html-dd">{n.afgeleid_van}') in r.text
     assert f"vanaf schooljaar {n.geldig_vanaf}" in r.text
     leiding = n.functie("leerplicht")
     assert escape(leiding.bron_van("leiding")) in r.text

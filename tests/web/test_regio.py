@@ -46,7 +46,7 @@ def test_regio_overview(client, auth, app, vul_invoer):
     som = res.som()
     d = NORMENSET.functie_sleutels.index("doorstroompunt")
     assert f"<strong>{format_getal(som['fte'][d], 2)} fte</strong>" in html
-    voet = html.split("<tfoot>")[1]
+    voet = html.split('<tfoot class="utrecht-table__footer">')[1]
     for f in range(len(NORMENSET.functies)):
         assert f">{format_getal(som['fte'][f], 2)}<" in voet
     assert f">{format_getal(som['fte_totaal'], 2)}<" in voet

@@ -11,7 +11,7 @@ from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
 from formatie.referentie import load_referentie
 
-from .conftest import ANDER, BUUR, EIGEN, JAAR, geschatte_waarden
+from .conftest import ANDER, BUUR, EIGEN, GETALCEL, JAAR, geschatte_waarden
 
 PAD = f"/gemeente/{EIGEN}/{JAAR}"
 NORMENSET = standaard_normenset()
@@ -99,7 +99,7 @@ def test_medians_of_submitted_gemeenten(client, auth, app, vul_invoer):
     landelijk = format_getal(float(np.median(per)), 2)
     totaal = r.text.split("Vergelijking met andere gemeenten")[1].split(">Totaal</th>")[1]
     totaal = totaal.split("</tr>")[0]
-    assert [c.split("</td>")[0] for c in totaal.split('<td class="getal">')[1:]] == [
+    assert [c.split("</td>")[0] for c in totaal.split(GETALCEL)[1:]] == [
         format_getal(float(per[0]), 2), mediaan_regio, landelijk]
     assert "(5 ingediend)" in r.text and "(6 ingediend)" in r.text
 

@@ -320,6 +320,6 @@ def test_kengetal_per_1000_says_it_is_the_total_of_both_functies(app, client, au
 def test_the_logged_in_user_and_role_are_visible_in_the_header(client, auth, rol, wie):
     auth.als(rol)
     html = client.get("/").text
-    kop = html.split('<header class="kop">')[1].split("</header>")[0]
+    kop = html.split('<header class="utrecht-page-header">')[1].split("</header>")[0]
     zichtbaar = re.sub(r'<span class="visueel-verborgen">[^<]*</span>', "", kop)
     assert wie in zichtbare_tekst(zichtbaar)

@@ -11,7 +11,7 @@ from app.models import User
 
 from .conftest import EIGEN, JAAR, WACHTWOORD
 
-EENMALIG_RE = re.compile(r'<code class="wachtwoord">([^<]+)</code>')
+EENMALIG_RE = re.compile(r'<code class="nl-code wachtwoord">([^<]+)</code>')
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 NIEUW = "mijn-eigen-nieuwe-wachtwoord"
 
