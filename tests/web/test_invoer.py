@@ -300,7 +300,7 @@ def test_estimate_gives_way_to_own_count(client, auth):
     eigen = panel.split(sleutel)[1].split("</dd>")[0]
     assert "uw eigen telling: 18.500" in eigen
     assert f"(schatting was {format_getal(leerplicht.schatting)})" in eigen
-    assert panel.count('<span class="utrecht-data-badge">schatting</span>') == 2
+    assert panel.count('label-schatting">schatting</strong>') == 2
     # (kwalificatieplicht, Doorstroompunt)
 
 
