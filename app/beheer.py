@@ -10,8 +10,10 @@
   PostgreSQL): migrates the empty target, copies every table in foreign-key order in one
   transaction, sets PostgreSQL's id sequences past the copied ids, and compares row counts.
 - ``flask --app app check``: SECRET_KEY, database reachable, migrations up to date, reference
-  data and an active normenset. Exit code 1 on a problem. For a monitoring system or a deploy
-  script; ``/health`` is the HTTP counterpart (database only).
+  data and an active normenset; stored normensets that no longer read within the bounds of
+  :mod:`formatie.parameters` and stored figures whose result the model refuses (not finite, or
+  absurd: :class:`formatie.model.RekenFout`). Exit code 1 on a problem. For a monitoring
+  system or a deploy script; ``/health`` is the HTTP counterpart (database only).
 
 PostgreSQL backups need the client programs (``pg_dump``, ``pg_restore``; Debian package
 ``postgresql-client``) of at least the server's major version; without them the commands stop
@@ -39,9 +41,14 @@ from sqlalchemy import func, insert, make_url, select, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from formatie.model import RekenFout, bereken
+from formatie.normenset_toml import parse_normenset
+from formatie.problemen import InvoerFout
+
+from .cijfers import ontbrekend, volume_matrix
 from .config import SECRET_KEY_FILE, database_url
 from .extensions import db
-from .models import Gemeente, Normenset
+from .models import Gemeente, Invoer, Normenset, Scenario
 
 SQLITE_KOP = b"SQLite format 3\x00"
 PG_DUMP_KOP = b"PGDMP"
@@ -354,6 +361,65 @@ def copy_data_command(naar: str):
 
 # ----- check -------------------------------------------------------------------------------
 
+#: Stored figures the model refuses that ``check`` names one by one (the rest are counted).
+MAX_GENOEMD = 10
+
+
+def _opgeslagen_normen_en_cijfers() -> list[tuple[str, str, str]]:
+    """Stored normensets that no longer read (stored before the bounds of formatie.parameters)
+    and stored complete figures whose result the model refuses, per normenset they count with.
+
+    A set that no longer reads is a ``fout`` when it is active or figures or scenarios count
+    with it (their pages answer 422), else ``let op``."""
+    uit: list[tuple[str, str, str]] = []
+    gelezen = {}
+    rijen = list(db.session.scalars(select(Normenset).order_by(Normenset.id)))
+    in_gebruik = set(db.session.scalars(select(Invoer.normenset_id).distinct())) | set(
+        db.session.scalars(select(Scenario.normenset_id).distinct()))
+    for rij in rijen:
+        try:
+            gelezen[rij.id] = parse_normenset(rij.toml, rij.label)
+        except InvoerFout as fout:
+            gebruikt = rij.actief or rij.id in in_gebruik
+            uit.append(("fout" if gebruikt else "let op", f"normenset {rij.label}",
+                        "voldoet niet aan de grenzen van deze versie ("
+                        + fout.problemen[0].tekst() + (" …" if len(fout.problemen) > 1 else "")
+                        + ")" + ("; hij is actief of er rekenen cijfers mee: die pagina's "
+                                 "tonen geen uitkomst. Activeer een andere normenset of laad een "
+                                 "verbeterde versie op" if gebruikt else "; niets gebruikt hem")))
+    actief = next((r for r in rijen if r.actief), None)
+    per_normenset: dict[int, list[Invoer]] = {}
+    for invoer in db.session.scalars(select(Invoer).order_by(Invoer.jaar, Invoer.gemeente_code)):
+        rij_id = invoer.normenset_id or (actief.id if actief else None)
+        n = gelezen.get(rij_id)
+        if n is not None and not ontbrekend(invoer, n):
+            per_normenset.setdefault(rij_id, []).append(invoer)
+    geweigerd: list[str] = []
+    for rij_id, invoeren in per_normenset.items():
+        n = gelezen[rij_id]
+        try:
+            bereken(n, volume_matrix(invoeren, n))
+            continue
+        except RekenFout:
+            pass
+        for invoer in invoeren:  # one by one, to name each
+            try:
+                bereken(n, volume_matrix([invoer], n), (invoer.gemeente_code,))
+            except RekenFout as fout:
+                geweigerd.append(f"{invoer.gemeente_code} {invoer.jaar} ({n.label}): "
+                                 + fout.problemen[0].bericht)
+    if geweigerd:
+        meer = len(geweigerd) - MAX_GENOEMD
+        uit.append(("fout", "cijfers", f"{len(geweigerd)} opgeslagen cijfers geven geen "
+                    "bruikbare uitkomst: " + " / ".join(geweigerd[:MAX_GENOEMD])
+                    + (f" / en nog {meer}" if meer > 0 else "")))
+    else:
+        aantal = sum(len(v) for v in per_normenset.values())
+        uit.append(("ok", "cijfers", f"{aantal} volledige opgeslagen cijfers geven een "
+                    "eindige uitkomst"))
+    return uit
+
+
 
 def controles(app: Flask) -> list[tuple[str, str, str]]:
     """Every check as (niveau, onderwerp, uitleg); niveau is 'ok', 'let op' or 'fout'."""
@@ -406,6 +472,7 @@ def controles(app: Flask) -> list[tuple[str, str, str]]:
     uit.append(("ok" if actief else "fout", "normenset",
                 f"actief: {actief.label}" if actief else "geen actieve normenset; activeer er "
                 "een op /normen of voer '.venv/bin/flask --app app init' uit"))
+    uit += _opgeslagen_normen_en_cijfers()
     return uit
 
 
