@@ -179,13 +179,14 @@ class Resultaat:
 
         Without ``functies``: (G, F + 1), every functie and the total in the last column.
         With ``functies`` (indices): (G,), the FTE of those functies together. NaN where the
-        invoer is 0.
+        invoer is below 1 (no rate per 1.000 of a fraction of one: 5e-324 leerplichtigen
+        would give 10³²⁴ fte per 1.000).
         """
         noemer = self.volume[:, self.normenset.invoer_sleutels.index(invoer)]
+        noemer = np.where(noemer >= 1.0, noemer, np.nan)
         teller = (np.column_stack([self.fte, self.fte_totaal]) if functies is None
                   else self.fte[:, functies].sum(axis=1))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            uit = teller / (noemer[:, None] if functies is None else noemer) * per
+        uit = teller / (noemer[:, None] if functies is None else noemer) * per
         return np.where(np.isfinite(uit), uit, np.nan)
 
     def som(self, selectie: np.ndarray | list[int] | None = None) -> dict[str, np.ndarray]:

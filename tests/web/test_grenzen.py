@@ -9,19 +9,36 @@ import io
 import math
 import re
 import warnings
+from dataclasses import replace
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+import vijandig
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from profielen import voorbeelden
+from sqlalchemy import delete, func, select
 
 from app.access import EERSTE_JAAR
 from app.extensions import db
-from app.models import AuditEntry, Invoer
+from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload
 from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, activeer
+from app.normensets import actieve_rij, activeer, als_normenset
+from formatie.getallen import format_invoer
+from formatie.normenset import ORGANISATIE_PARAMETERS, normenset_als_toml
 from formatie.normenset_toml import standaard_normenset
+from formatie.parameters import parameter
 
-from .conftest import EIGEN, EIGEN_REGIO, JAAR, bewaar_invoer, geschatte_waarden
+from .conftest import (
+    BUUR,
+    EIGEN,
+    EIGEN_REGIO,
+    JAAR,
+    AuthActions,
+    bewaar_invoer,
+    geschatte_waarden,
+)
+from .test_eigenschappen_web import afwijzing_in_het_nederlands
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -274,3 +291,153 @@ def test_a_workbook_with_contract_hours_near_zero_is_refused_at_the_preview(
     assert r.status_code == 422
     assert "contracturen_per_fte moet van 100 tot en met 2.920 uur zijn" in r.text
     assert niet_eindig(r) == []
+
+
+# ----- the property over every path: form, workbook, normenset upload, scenario ---------------
+
+NORMENSET = standaard_normenset()
+#: (path, where, parameter row) of every number a user sets on the web.
+WEBPLEKKEN = (
+    [("normenset", ("functie", f.sleutel, p), p) for f in NORMENSET.functies
+     for p in ORGANISATIE_PARAMETERS]
+    + [("normenset", ("taak", t.sleutel, v), v) for t in NORMENSET.taken[:3]
+       for v in ("uren", "uren_laag", "uren_hoog")]
+    + [("normenset", ("invoer", "leerplichtigen", "max"), "invoer")]
+    + [("formulier", i, "invoer") for i in NORMENSET.invoer_sleutels[:4]]
+    + [("formulier", "bezetting_leerplicht", "bezetting")]
+    + [("werkboek", ("Organisatie", "leerplicht", p), p) for p in ORGANISATIE_PARAMETERS]
+    + [("werkboek", ("Normen", NORMENSET.taken[0].sleutel, "uren"), "uren")]
+    + [("scenario", "groei_leerplichtigen", "groei"),
+       ("scenario", f"uren_{NORMENSET.taken[0].sleutel}", "uren")]
+    + [("scenario", f"org_leerplicht__{p}", p) for p in ORGANISATIE_PARAMETERS])
+
+
+@st.composite
+def webplek_en_waarde(draw):
+    pad, plek, sleutel = draw(st.sampled_from(WEBPLEKKEN))
+    p = parameter(sleutel)
+    waarde = draw(st.one_of(st.sampled_from(vijandig.randen(p)),
+                            st.floats(p.min, p.max, allow_nan=False, allow_infinity=False)))
+    return pad, plek, waarde
+
+
+def _begin_opnieuw(app) -> None:
+    """The default normenset active, no figures, scenarios or uploads (between examples)."""
+    with app.app_context():
+        for model in (AuditEntry, Scenario, WerkboekUpload, Invoer):
+            db.session.execute(delete(model))
+        activeer(db.session.scalar(select(NormensetRij).where(
+            NormensetRij.naam == NORMENSET.naam, NormensetRij.versie == NORMENSET.versie)))
+        db.session.commit()
+
+
+def _als_veld(waarde: float, procent: bool) -> str:
+    """A number as typed into a form field (decimal comma, every digit, no exponent)."""
+    return format_invoer(waarde * 100 if procent else waarde)
+
+
+def _vul_cijfers(app) -> dict:
+    """EIGEN with its estimates, BUUR with every invoer at the active normenset's max."""
+    waarden = geschatte_waarden(app, EIGEN)
+    bewaar_invoer(app, EIGEN, waarden=waarden)
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    bewaar_invoer(app, BUUR, waarden={i.sleutel: i.max for i in n.invoer})
+    return waarden
+
+
+@pytest.mark.slow
+@settings(max_examples=voorbeelden(40), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(plek_waarde=webplek_en_waarde())
+def test_no_value_the_table_accepts_gives_nan_infinity_or_500_on_any_page(
+        sqlite_app, plek_waarde):
+    """Issue 19, done when: no parameter value the one table accepts produces NaN, Infinity or
+    a 500 anywhere. Each value (at and near its bounds, and 5e-324, 1e-300, 1e308) goes in
+    through one path (a beheerder's normenset, the invoer form, a gemeente's workbook, a
+    scenario); it is refused in Dutch with 422, or every page, JSON answer and workbook of the
+    gemeente and its region is finite (or a Dutch 422 when the model refuses an absurd result)."""
+    pad, plek, waarde = plek_waarde
+    app = sqlite_app
+    _begin_opnieuw(app)
+    client = app.test_client()
+    auth = AuthActions(client, app)
+    extra_paden = []
+    if pad == "normenset":
+        n = NORMENSET
+        if plek[0] == "functie":
+            f = replace(n.functie(plek[1]), **{plek[2]: waarde})
+            n = replace(n, functies=tuple(f if x.sleutel == f.sleutel else x
+                                          for x in n.functies))
+        elif plek[0] == "taak":
+            t = replace(n.taak(plek[1]), **{plek[2]: waarde})
+            n = replace(n, taken=tuple(t if x.sleutel == t.sleutel else x for x in n.taken))
+        else:
+            i = replace(n.invoer_by_sleutel(plek[1]), **{plek[2]: waarde})
+            n = replace(n, invoer=tuple(i if x.sleutel == i.sleutel else x for x in n.invoer))
+        with app.app_context():
+            versie = f"grens-{db.session.scalar(select(func.count(NormensetRij.id)))}"
+        tekst = normenset_als_toml(replace(n, versie=versie, bron_tekst=None))
+        auth.als("beheerder")
+        r = client.post("/normen/upload", content_type="multipart/form-data",
+                        data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")})
+        if r.status_code == 422:
+            afwijzing_in_het_nederlands(r)
+            return
+        assert r.status_code == 302, r.status_code
+        nieuw = int(r.headers["Location"].rsplit("/", 1)[1])
+        assert client.post(f"/normen/{nieuw}/activeer").status_code == 302
+        _vul_cijfers(app)
+    elif pad == "formulier":
+        _vul_cijfers(app)
+        auth.als("gemeente")
+        data = {s: format_invoer(v) for s, v in geschatte_waarden(app, EIGEN).items()}
+        data |= {plek: _als_veld(waarde, False), "version": "1", "concept": "1"}
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=data)
+        if r.status_code == 422:
+            afwijzing_in_het_nederlands(r)
+        else:
+            assert r.status_code == 302, r.status_code
+    elif pad == "werkboek":
+        _vul_cijfers(app)
+        auth.als("gemeente")
+        data = client.get(f"/gemeente/{EIGEN}/{JAAR}/scenario.xlsx").data
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+        blad, sleutel, kolom = plek
+        ws = wb[blad]
+        kop = {c.value: c.column for c in ws[3] if c.value}
+        sleutelkolom = kop["functie" if blad == "Organisatie" else "taak"]
+        rij = next(r for r in range(4, ws.max_row + 1)
+                   if ws.cell(r, sleutelkolom).value == sleutel)
+        ws.cell(rij, kop[kolom]).value = waarde
+        uit = io.BytesIO()
+        wb.save(uit)
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload", content_type="multipart/form-data",
+                        data={"werkboek": (io.BytesIO(uit.getvalue()), "s.xlsx")})
+        if r.status_code == 422:
+            afwijzing_in_het_nederlands(r)
+        else:
+            assert r.status_code == 200 and niet_eindig(r) == [], r.status_code
+            token = re.search(r"/upload/([A-Za-z0-9_-]+)/bevestig", r.text).group(1)
+            r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig",
+                            data={"actie": "scenario", "naam": "Werkboek"})
+            assert r.status_code in (302, 422), r.status_code
+            assert niet_eindig(r) == []
+    else:
+        _vul_cijfers(app)
+        auth.als("gemeente")
+        procent = parameter(plek.split("__")[-1]).procent if "__" in plek else False
+        r = client.post(f"/scenarios/nieuw?gemeente={EIGEN}&jaar={JAAR}",
+                        data={"naam": "Grens", plek: _als_veld(waarde, procent)})
+        if r.status_code == 422:
+            afwijzing_in_het_nederlands(r)
+        else:
+            assert r.status_code == 302, r.status_code
+    with app.app_context():
+        ids = [str(i) for i in db.session.scalars(select(Scenario.id))]
+    for i in ids:
+        extra_paden += [f"/scenarios/{i}", f"/scenarios/vergelijk?ids={i}",
+                        f"/scenarios/vergelijk.xlsx?ids={i}"]
+    veeg(client, auth, PAGINAS + extra_paden, rollen=("beheerder",))
