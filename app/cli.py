@@ -131,6 +131,20 @@ def users_password(email, password_stdin):
     click.echo(f"Wachtwoord van {user.email} gewijzigd; bestaande sessies zijn beëindigd.")
 
 
+@users.command("unlink-sso")
+@click.argument("email")
+def users_unlink_sso(email):
+    """Ontkoppel een account van de persoon bij de inlogdienst (iss + sub), bijvoorbeeld na een
+    nieuw account bij de organisatie; de volgende inlog via de organisatie koppelt opnieuw."""
+    user = db.session.scalar(select(User).where(User.email == accounts.email_sleutel(email)))
+    if user is None:
+        raise click.UsageError(f"gebruiker {email} bestaat niet.")
+    user.oidc_issuer = user.oidc_subject = None
+    user.vernieuw_sessietoken()  # whoever was signed in through the old link is signed out
+    db.session.commit()
+    click.echo(f"{user.email} is ontkoppeld van de inlogdienst; bestaande sessies zijn beëindigd.")
+
+
 @users.command("list")
 def users_list():
     """Toon alle gebruikers."""

@@ -431,3 +431,14 @@ def test_with_oidc_beheerder_sso_a_beheerder_logs_in_through_the_provider_only(n
     r = _wachtwoord_login(nep_sso, "beheerder@test.nl")
     assert r.status_code == 403 and "logt in met het organisatie-account" in r.text
     assert _wachtwoord_login(nep_sso, "gemeente@test.nl").status_code == 302  # others keep it
+
+
+@traag
+def test_a_beheerder_can_unlink_an_account_so_the_next_sign_on_links_again(nep_sso,
+                                                                           sso_sleutels):
+    assert urlsplit(_sso_login(nep_sso, sso_sleutels, sub="oud").url).path == "/"
+    uit = nep_sso.app.test_cli_runner().invoke(args=["users", "unlink-sso", "Gemeente@test.nl"])
+    assert uit.exit_code == 0 and "ontkoppeld" in uit.output
+    assert _gebruiker(nep_sso.app, "gemeente@test.nl").oidc_subject is None
+    assert urlsplit(_sso_login(nep_sso, sso_sleutels, sub="nieuw").url).path == "/"
+    assert _gebruiker(nep_sso.app, "gemeente@test.nl").oidc_subject == "nieuw"
