@@ -32,6 +32,7 @@ def _reset(app, email="gemeente@test.nl") -> str:
                                           "password": WACHTWOORD}).status_code == 302
     r = beheerder.post(f"/gebruikers/{_user(app, email).id}/wachtwoord")
     assert r.status_code == 200, r.text[:300]
+    assert "Het werkt 72 uur" in r.text
     return EENMALIG_RE.search(r.text).group(1)
 
 
