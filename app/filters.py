@@ -4,7 +4,9 @@ The rules live in :mod:`formatie.getallen` (numbers per kind) and :mod:`formatie
 (singular/plural, "per one"); the CLI and the workbook use the same functions. In a template:
 ``{{ n|telling }}``, ``{{ uren|uren }}``, ``{{ x|fte }}``, ``{{ aandeel|procent }}``,
 ``{{ n|aantal_woord('gemeente') }}`` (``1 gemeente``), ``{{ 'veld'|woord_bij(n) }}``,
-``{{ eenheid|per_eenheid }}`` (``per melding``).
+``{{ eenheid|per_eenheid }}`` (``per melding``); herkomst (:mod:`formatie.herkomst`):
+``{{ taak.bron|bron_soort }}`` (``aanname``), ``{{ aandeel|procent_uren }}`` (``62 %``,
+``minder dan 1 %``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from formatie.getallen import (
     format_telling,
     format_uren,
 )
+from formatie.herkomst import BRON_SOORTEN, bron_soort, procent_tekst
 from formatie.regio import functienaam_in_zin
 from formatie.taal import aantal_woord, per_eenheid, woord_bij
 
@@ -54,6 +57,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["per_eenheid"] = per_eenheid
     app.jinja_env.filters["in_zin"] = functienaam_in_zin  # a functie's name in a sentence
     app.jinja_env.filters["tijd"] = tijd
+    app.jinja_env.filters["bron_soort"] = bron_soort  # a norm's bron in a word
+    app.jinja_env.filters["procent_uren"] = procent_tekst  # a share of hours, never "0 %"
+    app.jinja_env.globals["BRON_SOORTEN"] = BRON_SOORTEN
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["MIN_GROEP"] = MIN_GROEP
     @app.context_processor

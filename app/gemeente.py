@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from formatie import herkomst as hk
 from formatie.getallen import format_aantal, format_invoer
 from formatie.model import functie_regels, verschil
 from formatie.referentie import load_referentie
@@ -32,7 +33,8 @@ from .berekening import vergelijking
 from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
 from .extensions import db
 from .grafieken import benchmark_grafiek, fte_per_taak_grafiek
-from .invoerform import Veldlabel, invoer_form
+from .herkomst import cijfers_herkomst, formulier_herkomst, resultaat_herkomst
+from .invoerform import HERKOMST, Veldlabel, geschatte_sleutels, invoer_form
 from .models import (
     ACTIE_CONCEPT,
     ACTIE_INDIENEN,
@@ -44,19 +46,22 @@ from .models import (
     AuditEntry,
 )
 from .normensets import actieve_rij, als_normenset
-from .opslaan import Conflict, andermans_wijzigingen, huidige_invoer, sla_op
+from .opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
 
 
-def _prefill(gemeente_code: str, normenset, waarden: dict) -> dict:
+def _prefill(gemeente_code: str, normenset, opgeslagen) -> dict:
     """The CBS box: inhabitants, one estimate per target group (label, estimate and the invoer
-    field all from formatie.doelgroepen / formatie.schatting), the gemeente's own count once
-    entered, and per soort invoer why its estimates differ from the flat national rate."""
+    field all from formatie.doelgroepen / formatie.schatting), the stored count once saved
+    with its herkomst (a formatie.herkomst.Soort: an estimate saved as such says so), and per
+    soort invoer why its estimates differ from the flat national rate."""
     ref = load_referentie()
     i = ref.index[gemeente_code]
-    groepen = [(g.doelgroep.label, g.schatting,
-                waarden.get(g.telling) if g.telling else None)
+    waarden = (opgeslagen.waarden if opgeslagen else None) or {}
+    herkomst = herkomst_van(opgeslagen)
+    groepen = [(g.doelgroep.label, g.schatting, waarden.get(g.telling) if g.telling else None,
+                hk.SOORTEN[herkomst[g.telling].soort] if g.telling in herkomst else None)
                for g in doelgroep_schattingen(normenset, ref, gemeente_code)]
     return {"inwoners": float(ref.inwoners[i]), "groepen": groepen, "methode": METHODE,
             "uitleg": [u.tekst for u in uitleg(normenset, ref, gemeente_code)]}
@@ -74,6 +79,8 @@ def _tekst(veld: str, waarde: str | None, labels: Veldlabel) -> str:
     """A stored audit value for reading: thousands separators (``20.480``), a real minus."""
     if waarde is None:
         return "—"
+    if veld.startswith(HERKOMST):
+        return hk.SOORTEN[waarde].label if waarde in hk.SOORTEN else waarde
     if veld == "status":
         return STATUS_LABELS.get(waarde, waarde)
     try:
@@ -94,8 +101,9 @@ def invoer(code: str, jaar: int):
     context = {
         "gemeente": gemeente, "jaar": jaar, "form": form, "normenset": normenset,
         "normenset_rij": rij, "invoer": opgeslagen,
-        "prefill": _prefill(gemeente.code, normenset, opgeslagen.waarden if opgeslagen else {}),
-        "conflict": None, "geschat": set(), "labels": labels, "tekst": _tekst,
+        "prefill": _prefill(gemeente.code, normenset, opgeslagen),
+        "conflict": None, "herkomst": herkomst_van(opgeslagen), "labels": labels,
+        "tekst": _tekst,
         "historie_jaren": invoerbare_historie_jaren(jaar),
     }
     if request.method == "GET":
@@ -103,11 +111,13 @@ def invoer(code: str, jaar: int):
                  if opgeslagen else {})
         form.version.data = str(opgeslagen.version if opgeslagen else 0)
         if request.args.get("schatting") == "1":
-            for sleutel, waarde in _schattingen(normenset, gemeente.code).items():
-                if not form[sleutel].data:
-                    form[sleutel].data = format_invoer(waarde)
-                    context["geschat"].add(sleutel)
-            if context["geschat"]:
+            geschat = {s: w for s, w in _schattingen(normenset, gemeente.code).items()
+                       if not form[s].data}
+            for sleutel, waarde in geschat.items():
+                form[sleutel].data = format_invoer(waarde)
+            form.geschat.data = ",".join(geschat)
+            context["herkomst"] = formulier_herkomst(opgeslagen, geschat, geschat)
+            if geschat:
                 flash("Lege velden zijn ingevuld met schattingen. Controleer ze en vervang ze "
                       "waar mogelijk door uw eigen cijfers. Er is nog niets opgeslagen.", "info")
         return render_template("gemeente/invoer.html", **context)
@@ -124,13 +134,17 @@ def invoer(code: str, jaar: int):
         abort(400)
     if not 0 <= geladen <= 2**31 - 1:  # would overflow the database driver on a conflict
         abort(400)
+    gemeld = geschatte_sleutels(form)  # fields "Gebruik schattingen" filled, if any
+    schattingen = _schattingen(normenset, gemeente.code) if gemeld else {}
+    geschat = {s: schattingen[s] for s in gemeld if s in schattingen}
     if not form.validate_invoer(indienen):
+        context["herkomst"] = formulier_herkomst(opgeslagen, form.invoer_waarden(), geschat)
         return render_template("gemeente/invoer.html", **context), 422
     try:
         _, wijzigingen = sla_op(
             gemeente, jaar, geladen, form.invoer_waarden(), form.bezetting_waarden(),
             INGEDIEND if indienen else CONCEPT, rij, current_user,
-            actie=ACTIE_INDIENEN if indienen else ACTIE_CONCEPT)
+            actie=ACTIE_INDIENEN if indienen else ACTIE_CONCEPT, geschat=geschat)
     except Conflict:
         huidig, andermans = andermans_wijzigingen(gemeente, jaar, geladen, form.invoer_waarden(),
                                                   form.bezetting_waarden())
@@ -139,7 +153,8 @@ def invoer(code: str, jaar: int):
             if w.alleen_door_ander and w.veld != "status" and w.veld in form:
                 form[w.veld].data = format_invoer(None if w.hun_waarde is None
                                                   else float(w.hun_waarde))
-        context.update(invoer=huidig, conflict=andermans)
+        context.update(invoer=huidig, conflict=andermans,
+                       herkomst=formulier_herkomst(huidig, form.invoer_waarden(), geschat))
         return render_template("gemeente/invoer.html", **context), 409
     normenset_gewisseld = any(w.veld == "normenset" for w in wijzigingen)
     if normenset_gewisseld:  # something was saved, even when no field changed
@@ -198,6 +213,7 @@ def resultaat(code: str, jaar: int):
             vergelijking=v,
             benchmark=benchmark_grafiek(v),
             bereik=bereik_van(cijfers),
+            herkomst=resultaat_herkomst(res, lid.invoer),
         )
     return render_template("gemeente/resultaat.html", **context)
 
@@ -205,9 +221,10 @@ def resultaat(code: str, jaar: int):
 @bp.route("/<code>/<int:jaar>/resultaat.json")
 @login_required
 def resultaat_json(code: str, jaar: int):
-    """``formatie calculate --format json`` for this gemeente (with its ``"regels"``), plus per
-    functie bezetting and verschil (bezetting − fte) where entered; with ``?onzekerheid=1`` the
-    ranges of ``formatie calculate --onzekerheid`` (the one uncertainty policy)."""
+    """``formatie calculate --format json`` for this gemeente (with its ``"regels"`` and its
+    ``"herkomst"``, :func:`formatie.herkomst.herkomst_als_dict`), plus per functie bezetting
+    and verschil (bezetting − fte) where entered; with ``?onzekerheid=1`` the ranges of
+    ``formatie calculate --onzekerheid`` (the one uncertainty policy)."""
     gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     if not cijfers.groepen:
@@ -216,6 +233,7 @@ def resultaat_json(code: str, jaar: int):
                               "ontbrekend": cijfers.leden[0].ontbrekend}, 409)
     uit = resultaat_als_dict(cijfers.resultaten[0], load_referentie(), (jaar,))
     voeg_bezetting_toe(uit["gemeenten"][0]["functies"], cijfers.bezetting)
+    hk.voeg_herkomst_toe(uit["gemeenten"], cijfers.resultaten, cijfers_herkomst(cijfers))
     if request.args.get("onzekerheid") == "1":  # ranges as `formatie calculate --onzekerheid`
         json_met_bereik(uit, cijfers.groepen[0])
     return json_antwoord(uit)

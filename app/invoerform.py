@@ -19,6 +19,7 @@ from formatie.parameters import Parameter
 from formatie.regio import REGIONALE_FUNCTIES
 
 BEZETTING = "bezetting_"  # prefix of bezetting fields; the normenset reader reserves it
+HERKOMST = "herkomst_"  # prefix of the audit trail's herkomst fields; reserved likewise
 MAX_LENGTE = 30
 
 
@@ -88,6 +89,9 @@ class GetalField(StringField):
 
 class InvoerFormBase(FlaskForm):
     version = HiddenField()
+    #: The invoer sleutels "Gebruik schattingen voor lege velden" filled (comma-separated), so
+    #: a save can keep an unchanged estimate an estimate (see geschatte_sleutels).
+    geschat = HiddenField()
     concept = SubmitField("Opslaan als concept")
     indienen = SubmitField("Indienen")
 
@@ -159,6 +163,13 @@ class InvoerFormBase(FlaskForm):
             self[BEZETTING + f.sleutel].data = format_invoer(bezetting.get(f.sleutel))
 
 
+def geschatte_sleutels(form: InvoerFormBase) -> list[str]:
+    """The invoer sleutels the form says were prefilled with an estimate (unknown names and
+    duplicates dropped: the field comes back from the browser)."""
+    gemeld = set((form.geschat.data or "").split(","))
+    return [s for s in form.normenset.invoer_sleutels if s in gemeld]
+
+
 def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
     """A form instance for ``normenset`` (a new class per normenset: fields are dynamic)."""
     velden: dict[str, Field] = {"normenset": normenset}
@@ -180,7 +191,10 @@ class Veldlabel:
 
     @classmethod
     def voor(cls, normenset: Normenset) -> Veldlabel:
-        labels = {i.sleutel: i.naam for i in normenset.invoer}
+        labels = {}
+        for i in normenset.invoer:  # a value, then its herkomst (formatie.herkomst)
+            labels[i.sleutel] = i.naam
+            labels[HERKOMST + i.sleutel] = f"{i.naam}: herkomst"
         labels.update({BEZETTING + f.sleutel: f"{f.naam}: fte in dienst"
                        for f in normenset.functies})
         labels["status"] = "Status"

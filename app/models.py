@@ -216,6 +216,9 @@ class Invoer(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=NIET_BEGONNEN)
     waarden: Mapped[dict] = mapped_column(JSON, default=dict)  # invoer sleutel → value
     bezetting: Mapped[dict] = mapped_column(JSON, default=dict)  # functie sleutel → fte in post
+    #: invoer sleutel → herkomst of its value, ``{"soort"[, "versie"]}``
+    #: (:mod:`formatie.herkomst`; a value without an entry was saved before herkomst was kept).
+    herkomst: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     normenset_id: Mapped[int | None] = mapped_column(ForeignKey("normenset.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

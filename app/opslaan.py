@@ -3,6 +3,12 @@
 :func:`sla_op` is the one save path: the invoer form (app.gemeente), the Excel import
 (app.werkboek) and the grid of earlier years (app.eerdere_jaren) all write through it.
 
+Every stored invoer value carries its herkomst (:mod:`formatie.herkomst`): the save path
+decides it by the one rule :func:`formatie.herkomst.na_opslaan` (a value saved unchanged keeps
+its herkomst; a new value is what the action gives, :data:`HERKOMST_VAN_ACTIE`, or an
+estimate when it equals the one the form offered), and audits every change of herkomst as
+field ``herkomst_<sleutel>``.
+
 The form carries the ``version`` it was loaded with. A save against another version is a
 conflict: nothing is written, and the user sees per field what the other person changed.
 SQLAlchemy's ``version_id_col`` guards the last gap (two saves between check and UPDATE).
@@ -10,6 +16,7 @@ SQLAlchemy's ``version_id_col`` guards the last gap (two saves between check and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,10 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from formatie import herkomst as hk
+
 from .extensions import db
-from .invoerform import BEZETTING
+from .invoerform import BEZETTING, HERKOMST
 from .models import (
     ACTIE_CONCEPT,
+    ACTIE_EERDERE_JAREN,
+    ACTIE_EXCEL,
+    ACTIE_INDIENEN,
     ACTIE_LABELS,
     NIET_BEGONNEN,
     AuditEntry,
@@ -35,6 +47,10 @@ from .models import Normenset as NormensetRij
 
 #: Length of AuditEntry.old / .new.
 AUDIT_LENGTE = 100
+
+#: The herkomst a save action gives a value someone entered (formatie.herkomst.INVOERSOORTEN).
+HERKOMST_VAN_ACTIE = {ACTIE_CONCEPT: hk.EIGEN, ACTIE_INDIENEN: hk.EIGEN,
+                      ACTIE_EXCEL: hk.WERKBOEK, ACTIE_EERDERE_JAREN: hk.EERDERE_JAREN}
 
 
 class Conflict(Exception):
@@ -99,6 +115,31 @@ def _samenvoegen(oud: dict, nieuw: dict[str, float | None]) -> dict[str, float]:
     return uit
 
 
+def herkomst_van(invoer: Invoer | None) -> dict[str, hk.Herkomst]:
+    """The herkomst of every stored invoer value of ``invoer`` (onbekend where none is kept)."""
+    if invoer is None:
+        return {}
+    return hk.lees(invoer.herkomst, list(invoer.waarden or {}))
+
+
+def _herkomst_wijzigingen(voor: dict[str, hk.Herkomst], na: dict[str, hk.Herkomst],
+                          standaard: str) -> list[Wijziging]:
+    """One audit change (``herkomst_<sleutel>``, old soort → new) per stored value whose
+    herkomst the value's own audit entry and action do not already tell: a value whose known
+    herkomst changed ("schatting" → "eigen"), or a new value (or one of unknown herkomst)
+    that is not what the save action gives (``standaard``): a new estimate is "—" →
+    "schatting". An emptied value's entry says enough."""
+    uit = []
+    for s in sorted(na):
+        oud = voor.get(s)
+        if oud is not None and oud.soort == na[s].soort:
+            continue
+        bekend = oud is not None and oud.soort != hk.ONBEKEND
+        if na[s].soort != (oud.soort if bekend else standaard):
+            uit.append(Wijziging(HERKOMST + s, oud.soort if oud else None, na[s].soort))
+    return uit
+
+
 def normenset_label(rij: NormensetRij | None) -> str | None:
     """"naam (versie)" as stored in the audit trail (the column holds 100 characters)."""
     if rij is None:
@@ -115,7 +156,7 @@ def huidige_invoer(gemeente: Gemeente, jaar: int) -> Invoer | None:
 def sla_op(
     gemeente: Gemeente, jaar: int, geladen_versie: int, waarden: dict[str, float | None],
     bezetting: dict[str, float | None], status: str | None, normenset: NormensetRij, user: User,
-    *, actie: str, commit: bool = True,
+    *, actie: str, commit: bool = True, geschat: Mapping[str, float] | None = None,
 ) -> tuple[Invoer | None, list[Wijziging]]:
     """Save one gemeente's figures for ``jaar``: the one save path for the invoer form, the
     Excel import and the earlier-years grid. Raise :class:`Conflict` (the transaction rolled
@@ -130,6 +171,13 @@ def sla_op(
     caller commits, so several years or gemeenten are saved in one transaction. Returns the
     row (None when there was none and nothing changed) and the changes, [] when nothing
     changed (then nothing is written).
+
+    Herkomst (:func:`formatie.herkomst.na_opslaan`): an entered value gets
+    ``HERKOMST_VAN_ACTIE[actie]``; ``geschat`` (sleutel → the estimate the form prefilled)
+    makes a value equal to it a ``schatting`` of the normenset ``normenset``. A herkomst the
+    value's own audit entry does not tell is audited too (``herkomst_<sleutel>``, see
+    :func:`_herkomst_wijzigingen`) but not returned: it only comes with a changed value,
+    which is.
     """
     if actie not in ACTIE_LABELS:
         raise ValueError(f"unknown audit action {actie!r}")
@@ -137,7 +185,8 @@ def sla_op(
     if (invoer.version if invoer else 0) != geladen_versie:
         db.session.rollback()
         raise Conflict
-    nieuwe_waarden = _samenvoegen(invoer.waarden if invoer else {}, waarden)
+    oude_waarden = (invoer.waarden if invoer else None) or {}
+    nieuwe_waarden = _samenvoegen(oude_waarden, waarden)
     nieuwe_bezetting = _samenvoegen(invoer.bezetting if invoer else {}, bezetting)
     nieuwe_status = status or (invoer.status if invoer else NIET_BEGONNEN)
     voor = _plat(invoer)
@@ -149,14 +198,21 @@ def sla_op(
             "normenset", normenset_label(invoer.normenset), normenset_label(normenset)))
     if not wijzigingen:
         return invoer, []
+    oude_herkomst = herkomst_van(invoer)
+    nieuwe_herkomst = hk.na_opslaan(oude_waarden, oude_herkomst, nieuwe_waarden,
+                                    HERKOMST_VAN_ACTIE[actie], geschat,
+                                    hk.schattingsversie(normenset.label))
     if invoer is None:
         invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar)
         db.session.add(invoer)
     invoer.waarden = nieuwe_waarden
+    invoer.herkomst = hk.als_json(nieuwe_herkomst)
     invoer.bezetting = nieuwe_bezetting
     invoer.status = nieuwe_status
     invoer.normenset_id = normenset.id
-    _schrijf(invoer, wijzigingen, user, actie, commit)
+    _schrijf(invoer, wijzigingen + _herkomst_wijzigingen(oude_herkomst, nieuwe_herkomst,
+                                                         HERKOMST_VAN_ACTIE[actie]),
+             user, actie, commit)
     return invoer, wijzigingen
 
 
@@ -197,8 +253,8 @@ def andermans_wijzigingen(
     laatste: dict[str, AuditEntry] = {}
     eerste: dict[str, AuditEntry] = {}
     for entry in entries:
-        if entry.field == "normenset":  # not a form field: every save uses the active one
-            continue
+        if entry.field == "normenset" or entry.field.startswith(HERKOMST):
+            continue  # not form fields: the active normenset; herkomst follows the value
         laatste[entry.field] = entry
         eerste.setdefault(entry.field, entry)
     nu = _plat(invoer)

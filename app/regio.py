@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from formatie.herkomst import voeg_herkomst_toe
 from formatie.model import verschil
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_als_dict, regio_regels
@@ -19,6 +20,7 @@ from .access import aangeboden_jaren, get_regio_jaar_or_404
 from .antwoord import json_antwoord
 from .bandbreedte import bereik_van
 from .cijfers import Cijfers, cijfers_regio
+from .herkomst import aandeel_schatting_per_lid, cijfers_herkomst
 from .invoerform import regio_bezetting_form
 from .models import Regio
 from .opslaan import Conflict, sla_regio_bezetting_op
@@ -48,7 +50,8 @@ def _pagina(regio: Regio, jaar: int, cijfers: Cijfers, form, status: int = 200,
         regels=regio_regels(cijfers.resultaten),
         meerdere_normensets=len(cijfers.groepen) > 1, bereik=bereik_van(cijfers),
         regiobeleid=REGIOBELEID, form=form, conflict=conflict, jaren=aangeboden_jaren(),
-        regionaal=_regionale_functies(cijfers)), status
+        regionaal=_regionale_functies(cijfers),
+        op_schatting=aandeel_schatting_per_lid(cijfers)), status
 
 
 @bp.route("/<code>/<int:jaar>")
@@ -103,7 +106,8 @@ def bezetting(code: str, jaar: int):
 @login_required
 def resultaat_json(code: str, jaar: int):
     """The region's figures: the shape of ``formatie calculate --format json`` for the members
-    with complete figures, plus ``"regio"`` (see :func:`formatie.regio.regio_als_dict`)."""
+    with complete figures (each with its ``"herkomst"``: :func:`formatie.herkomst.
+    herkomst_als_dict`), plus ``"regio"`` (see :func:`formatie.regio.regio_als_dict`)."""
     regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     if not cijfers.groepen:
@@ -113,6 +117,7 @@ def resultaat_json(code: str, jaar: int):
     b = bereik_van(cijfers)
     uit = regio_als_dict(cijfers.resultaten, load_referentie(), jaar, regio.code,
                          b.als_dict() if b is not None else None, cijfers.bezetting)
+    voeg_herkomst_toe(uit["gemeenten"], cijfers.resultaten, cijfers_herkomst(cijfers))
     uit["weggelaten"] = _weggelaten(cijfers)
     return json_antwoord(uit)
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import __version__
+from . import herkomst as hk
 from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
 from .invoer_csv import InvoerTabel, read_invoer_csv
 from .model import bereken
@@ -79,6 +80,11 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
     if args.format == "json":
         uit = resultaat_als_dict(resultaat, referentie, invoer.jaren)
+        # every volume of an input CSV is an eigen telling; of --landelijk a schatting
+        herkomst = (hk.Herkomst(hk.SCHATTING, hk.schattingsversie(normenset.label))
+                    if args.landelijk else hk.Herkomst(hk.EIGEN))
+        hk.voeg_herkomst_toe(uit["gemeenten"], [resultaat], dict.fromkeys(
+            invoer.gemeentecodes, dict.fromkeys(normenset.invoer_sleutels, herkomst)))
         if args.landelijk:
             uit["invoer"] = {"schatting": METHODE}
         if args.onzekerheid:

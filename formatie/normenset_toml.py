@@ -41,10 +41,11 @@ VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")
 #: name: the CSV's fixed columns; the web invoer form's own fields and attributes (each invoer
 #: becomes a form field named by its sleutel: ``version`` would overwrite the optimistic lock,
 #: ``meta``/``csrf_token``/``validate`` … break every save); the audit trail's extra fields
-#: (``status``, ``normenset``). tests/web/test_invoer.py checks the form part against the form.
+#: (``status``, ``normenset``) and the form's record of prefilled estimates (``geschat``).
+#: tests/web/test_invoer.py checks the form part against the form.
 GERESERVEERDE_SLEUTELS = frozenset({
     *VASTE_KOLOMMEN,
-    "meta", "csrf_token", "version", "concept", "indienen", "normenset", "status",
+    "meta", "csrf_token", "version", "concept", "indienen", "normenset", "status", "geschat",
     "data", "errors", "form_errors", "process", "post_process", "populate_obj", "hidden_tag",
     "is_submitted",
     "validate", "validate_on_submit", "validate_invoer", "getalvelden", "invoervelden",
@@ -52,8 +53,8 @@ GERESERVEERDE_SLEUTELS = frozenset({
     "rekenfout",
 })
 #: Prefixes no invoer sleutel may start with (CSV columns ``fte_<functie>``, form fields
-#: ``bezetting_<functie>``).
-GERESERVEERDE_VOORVOEGSELS = ("fte_", "bezetting_")
+#: ``bezetting_<functie>``, the audit trail's ``herkomst_<invoer>``).
+GERESERVEERDE_VOORVOEGSELS = ("fte_", "bezetting_", "herkomst_")
 #: Deepest nesting (arrays, inline tables) tomllib may recurse into before we call it hostile;
 #: a normenset needs 2. Python's recursion limit would stop it with a RecursionError.
 MAX_TOML_DIEPTE = 50

@@ -10,6 +10,7 @@ import pytest
 import vijandig
 
 from formatie.cli import main
+from formatie.herkomst import schattingsversie
 from formatie.invoer_csv import read_invoer_csv
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
@@ -124,6 +125,26 @@ def test_national_estimate_covers_342(capsys):
     assert code == 0 and len(doc["gemeenten"]) == 342
     som = sum(g["fte_totaal"] for g in doc["gemeenten"])
     assert doc["totaal"]["fte_totaal"] == pytest.approx(som)
+    # every volume is an estimate, with the estimate's version, and all hours rest on them
+    n = standaard_normenset()
+    versie = schattingsversie(n.label)
+    for g in doc["gemeenten"]:
+        assert g["herkomst"] == dict.fromkeys(n.invoer_sleutels, "schatting")
+        assert set(g["schattingsversie"].values()) == {versie}
+        assert g["aandeel_uren"] == {"schatting": pytest.approx(1.0)}
+
+
+def test_calculate_json_says_figures_from_a_csv_are_own_counts(capsys, data_dir, tmp_path):
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,jaar,x,y\n0363,2026,100,50\n0014,2026,0,0\n")
+    code, out, err = run(capsys, "bereken", str(invoer), "--normen",
+                         str(data_dir / "klein.toml"), "--formaat", "json")
+    assert code == 0, err
+    ams, groningen = json.loads(out)["gemeenten"]
+    assert ams["herkomst"] == {"x": "eigen", "y": "eigen"} == groningen["herkomst"]
+    assert "schattingsversie" not in ams
+    assert ams["aandeel_uren"] == {"eigen": pytest.approx(1.0)}
+    assert groningen["aandeel_uren"] == {}  # no hours: no share to speak of
 
 
 @pytest.mark.slow  # seconds; make test-snel leaves it out

@@ -133,7 +133,13 @@ def _conflicterende_opslagen(urls: list[str], database) -> dict:
             assert CONFLICT_TEKST in detail
             conflicten += 1
     for code in FORMULIEREN:
-        nieuw = [a for a in na[code]["audit"] if a not in voor[code]["audit"]]
+        alle = [a for a in na[code]["audit"] if a not in voor[code]["audit"]]
+        # the first landed save over the estimate makes it an own count: at most one herkomst
+        # entry (schatting → eigen), in the version of a landed save
+        herkomst = [a for a in alle if a[1] == "herkomst_leerplichtigen"]
+        assert [a[2] for a in herkomst] in ([], ["eigen"])
+        nieuw = [a for a in alle if a not in herkomst]
+        assert {a[0] for a in herkomst} <= {a[0] for a in nieuw}
         # exactly the landed changes: one entry per landed save, each its own version
         assert sorted(float(a[2]) for a in nieuw) == sorted(float(w) for w in geland[code])
         assert all(a[1] == "leerplichtigen" for a in nieuw)

@@ -332,13 +332,16 @@ def geschatte_waarden(app, code: str) -> dict[str, float]:
 
 
 def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", waarden=None,
-                  bezetting=None) -> int:
-    """Store an invoer directly (estimated figures unless ``waarden``); its id."""
+                  bezetting=None, herkomst: str | None = None) -> int:
+    """Store an invoer directly (estimated figures unless ``waarden``); its id. ``herkomst``:
+    one formatie.herkomst soort for every value (none given: herkomst onbekend, as a row
+    saved before the tool kept it)."""
     waarden = geschatte_waarden(app, code) if waarden is None else waarden
     with app.app_context():
         rij = actieve_rij()
         invoer = Invoer(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
-                        bezetting=bezetting or {}, normenset_id=rij.id)
+                        bezetting=bezetting or {}, normenset_id=rij.id,
+                        herkomst={s: {"soort": herkomst} for s in waarden} if herkomst else {})
         db.session.add(invoer)
         db.session.commit()
         return invoer.id

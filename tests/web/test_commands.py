@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select
 
 from app import create_app
 from app.extensions import db
-from app.models import Gemeente, Normenset, Regio, User
+from app.models import Gemeente, Invoer, Normenset, Regio, User
 from formatie.normenset_toml import NORMEN, standaard_normenset
 
 from .conftest import maak_config
@@ -248,3 +248,33 @@ def test_password_prompt_asks_and_complains_in_dutch(app, runner):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
         assert user.check_password("nieuw-wachtwoord-123")
+
+
+def test_herkomst_migration_gives_old_rows_no_herkomst_and_goes_back(leeg_app):
+    """7a3f9c2d1e54 on a database with figures (SQLite keeps its foreign keys on): old values
+    get no herkomst (onbekend); downgrading drops the column and keeps figures and audit."""
+    from sqlalchemy import text
+
+    runner = leeg_app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "5d2e8a41c7b3"]).exit_code == 0
+    with leeg_app.app_context():
+        db.session.execute(text(
+            "INSERT INTO invoer (gemeente_code, jaar, status, waarden, bezetting, version, "
+            "updated_at) VALUES ('0200', 2025, 'concept', '{\"scholen\": 5.0}', '{}', 1, "
+            "'2026-01-01 00:00:00')"))
+        db.session.execute(text(
+            "INSERT INTO audit_entry (invoer_id, invoer_version, timestamp, field, action) "
+            "SELECT id, 1, '2026-01-01 00:00:00', 'scholen', 'concept' FROM invoer"))
+        db.session.commit()
+    uit = runner.invoke(args=["db", "upgrade"])
+    assert uit.exit_code == 0, uit.output
+    with leeg_app.app_context():
+        rij = db.session.scalar(select(Invoer))
+        assert rij.herkomst == {}  # herkomst onbekend (formatie.herkomst.lees)
+        db.session.remove()
+    uit = runner.invoke(args=["db", "downgrade", "5d2e8a41c7b3"])
+    assert uit.exit_code == 0, uit.output
+    with leeg_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM audit_entry")).scalar() == 1
+        assert db.session.execute(text("SELECT waarden FROM invoer")).scalar() is not None

@@ -34,7 +34,8 @@ def cli_json(tmp_path, capsys, code, jaar, waarden) -> dict:
 
 
 def test_json_equals_formatie_calculate(client, auth, vul_invoer, waarden, tmp_path, capsys):
-    vul_invoer(EIGEN, waarden=waarden, bezetting={"leerplicht": 5.0})
+    """Herkomst included: own figures in the web are the CLI's figures from a CSV, eigen."""
+    vul_invoer(EIGEN, waarden=waarden, bezetting={"leerplicht": 5.0}, herkomst="eigen")
     auth.als("gemeente")
     r = client.get(PAD + "/resultaat.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
