@@ -6,7 +6,7 @@ later sign-on of another person is refused. A beheerder's one-time password now 
 server, taken exactly once at the callback. Existing rows: not linked, no expiry.
 
 Revision ID: 7a3c91e5b2d8
-Revises: 5d2e8a41c7b3
+Revises: 7a3f9c2d1e54
 Create Date: 2026-12-07 06:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7a3c91e5b2d8'
-down_revision = '5d2e8a41c7b3'
+down_revision = '7a3f9c2d1e54'
 branch_labels = None
 depends_on = None
 
