@@ -7,7 +7,7 @@ so there must be more threads than idle connections one expects, or /health wait
 5 s. 64 threads per worker keep /health p95 at ~10 ms with 50 idle connections open
 (bench/bench_idle.py). Threads mostly wait (on the network, the database, numpy without the
 GIL); in production nginx in front absorbs idle and slow clients and limits connections per
-address (docs/productie.md).
+address (deploy/nginx.conf, docs/productie.md, bench/bench_nginx.py).
 
 Environment: ``PORT`` (5000), ``BIND`` (overrides ``127.0.0.1:$PORT``; behind a proxy keep it
 on loopback or a socket), ``WEB_CONCURRENCY`` (workers, 2), ``GUNICORN_THREADS`` (threads per
@@ -27,8 +27,13 @@ worker_connections = 1000
 # regular page (regional ranges) takes a few seconds.
 timeout = 30
 graceful_timeout = 20
-# Seconds an idle keep-alive connection is kept open after a response.
-keepalive = 5
+# Seconds an idle keep-alive connection, or a new one that sends nothing, is kept open (gthread
+# parks both in its selector for this long). As short as the app allows: behind nginx every
+# request comes on a connection of its own (deploy/nginx.conf), and a browser on `make run`
+# simply opens a new one. gunicorn has no timeout for headers that arrive slowly: a client
+# that trickles them holds a thread; nginx in front absorbs such clients (issue 19: 300 of them
+# straight to gunicorn made /health fail, through nginx 0 of 200 polls failed).
+keepalive = 2
 # Request line and header limits (gunicorn's defaults, stated): a hostile client cannot send
 # megabytes of headers. Bodies are limited by the app (MAX_CONTENT_LENGTH, 5 MB).
 limit_request_line = 4094

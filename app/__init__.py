@@ -19,9 +19,11 @@ create|password|list``, ``flask --app app demo``; operations (app/beheer.py, doc
 
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
 (default: generated once into instance/secret_key), ``PORT``, ``SESSION_COOKIE_SECURE``
-(default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs),
-``OIDC_ISSUER``, ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET`` (single sign-on, see app.sso),
-``THEMA`` (the design-token theme, see app.thema; default ``voorbeeld``).
+(default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs)
+and ``PROXY_ADRESSEN`` (the addresses they connect from; default loopback), ``OIDC_ISSUER``,
+``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET``, ``OIDC_REDIRECT_URI``, ``OIDC_BEHEERDER`` (single
+sign-on, see app.sso), ``THEMA`` (the design-token theme, see app.thema; default
+``voorbeeld``). All of them: docs/beheer.md.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=4 * 3600,
         PORT=int(os.environ.get("PORT", "5000")),
         PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0")),
+        PROXY_ADRESSEN=os.environ.get("PROXY_ADRESSEN", "127.0.0.1,::1"),
         # Tests pick a cheap method; production keeps the strong default.
         PASSWORD_HASH_METHOD=PASSWORD_HASH_METHOD,
         **oidc_instellingen(),
@@ -92,10 +95,29 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = secure
         app.config["REMEMBER_COOKIE_SECURE"] = secure
     if app.config["PROXY_COUNT"]:
+        adressen = {a.strip() for a in app.config["PROXY_ADRESSEN"].split(",") if a.strip()}
+        app.wsgi_app = AlleenVanProxy(app.wsgi_app, app.config["PROXY_COUNT"], adressen)
+
+
+class AlleenVanProxy:
+    """werkzeug's ProxyFix (``n`` proxies: X-Forwarded-For, -Proto and -Host), but only for a
+    connection from one of ``adressen`` (the proxy itself). From anyone else the X-Forwarded-*
+    headers are dropped: a client that reaches gunicorn directly cannot pick its own address
+    (the login back-off is per address) or host (issue 19)."""
+
+    def __init__(self, wsgi_app, n: int, adressen: set[str]):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        self.wsgi_app = wsgi_app
+        self.proxy_fix = ProxyFix(wsgi_app, x_for=n, x_proto=n, x_host=n)
+        self.adressen = adressen
+
+    def __call__(self, environ, start_response):
+        if environ.get("REMOTE_ADDR") in self.adressen:
+            return self.proxy_fix(environ, start_response)
+        for sleutel in [k for k in environ if k.startswith("HTTP_X_FORWARDED_")]:
+            del environ[sleutel]
+        return self.wsgi_app(environ, start_response)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

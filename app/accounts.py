@@ -1,17 +1,52 @@
 """Creating accounts (shared by the CLI ``flask users create`` and the beheerder's page), a
-beheerder's password reset with a one-time password, and a user's own password change."""
+beheerder's password reset with a one-time password, and a user's own password change.
+
+E-mail addresses are checked with the kept library ``email-validator`` (RFC 5322/6531 syntax,
+Unicode normal form; no DNS lookups), plus one rule of our own: the address starts with a
+letter or digit, since a leading ``=``, ``+``, ``-`` or ``@`` is read as a formula when a list
+of accounts is opened in a spreadsheet. Every address is stored and compared in one normal
+form, :func:`email_sleutel` (NFKC, casefolded): password login, single sign-on and the CLI.
+"""
 
 from __future__ import annotations
 
 import secrets
+import unicodedata
+from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from .extensions import db
-from .models import ROLLEN, Gemeente, Regio, User
+from .models import ROLLEN, Gemeente, Regio, User, utcnow
 
 MIN_LENGTE = 12
 TE_KORT = f"het wachtwoord moet minstens {MIN_LENGTE} tekens hebben."
+#: How long a beheerder's one-time password works (a weekend included).
+EENMALIG_GELDIG = timedelta(hours=72)
+
+
+def email_sleutel(email: str) -> str:
+    """The one form in which e-mail addresses are stored and compared: trimmed, NFKC-normalised
+    and casefolded (``Kees@Gemeente.NL`` → ``kees@gemeente.nl``)."""
+    return unicodedata.normalize("NFKC", email.strip()).casefold()
+
+
+def geldig_email(email: str) -> str:
+    """``email`` checked by email-validator (syntax only) and in :func:`email_sleutel` form;
+    GebruikerFout (Dutch) when it is no usable address."""
+    email = (email or "").strip()
+    if not email[:1].isalnum():
+        raise GebruikerFout(f"'{email[:254]}' is geen geldig e-mailadres: het moet met een "
+                            "letter of cijfer beginnen.")
+    try:
+        uitkomst = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise GebruikerFout(f"'{email[:254]}' is geen geldig e-mailadres.") from None
+    sleutel = email_sleutel(uitkomst.normalized)
+    if len(sleutel) > 254:
+        raise GebruikerFout("een e-mailadres heeft hoogstens 254 tekens.")
+    return sleutel
 
 
 class GebruikerFout(ValueError):
@@ -28,9 +63,7 @@ class GebruikerFout(ValueError):
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
                    regio: str | None = None) -> User:
     """Validate and add a user to the session (the caller commits)."""
-    email = (email or "").strip().lower()
-    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        raise GebruikerFout(f"'{email}' is geen geldig e-mailadres.")
+    email = geldig_email(email)
     if db.session.scalar(select(User).where(User.email == email)):
         raise GebruikerFout(f"gebruiker {email} bestaat al.")
     if role not in ROLLEN:
@@ -56,13 +89,20 @@ def stel_eenmalig_wachtwoord_in(user: User) -> str:
     """A beheerder's reset: a random one-time password, returned once and stored only hashed.
 
     The new hash also rotates the session token (every existing session of ``user`` ends), and
-    the user must choose a new password at the next login. The caller commits and shows the
+    the user must choose a new password at the next login, within :data:`EENMALIG_GELDIG`;
+    after that the one-time password no longer logs in. The caller commits and shows the
     password once; it is never logged or kept in the session.
     """
     wachtwoord = secrets.token_urlsafe(15)  # 20 characters, 120 bits
     user.set_password(wachtwoord)
     user.moet_wachtwoord_wijzigen = True
+    user.wachtwoord_verloopt_op = utcnow() + EENMALIG_GELDIG
     return wachtwoord
+
+
+def wachtwoord_verlopen(user: User) -> bool:
+    """True when ``user``'s password is a one-time password past its expiry."""
+    return user.wachtwoord_verloopt_op is not None and user.wachtwoord_verloopt_op < utcnow()
 
 
 def wijzig_wachtwoord(user: User, huidig: str, nieuw: str, herhaling: str) -> None:
@@ -81,3 +121,4 @@ def wijzig_wachtwoord(user: User, huidig: str, nieuw: str, herhaling: str) -> No
         raise GebruikerFout("Kies een ander wachtwoord dan het huidige.", veld="nieuw")
     user.set_password(nieuw)
     user.moet_wachtwoord_wijzigen = False
+    user.wachtwoord_verloopt_op = None

@@ -9,9 +9,20 @@
 - ``flask --app app copy-data --to URL``: moves an installation to another database (SQLite →
   PostgreSQL): migrates the empty target, copies every table in foreign-key order in one
   transaction, sets PostgreSQL's id sequences past the copied ids, and compares row counts.
+
+Hostile files and folders (issue 19): every file is first written under a random name made
+exclusively (``tempfile.mkstemp``, mode 0600, in the target folder) and then given its final
+name with a hard link, which never follows or replaces what is there (a symlink planted at a
+predictable name gets nothing). Paths are taken literally: SQLite files are opened through a
+``file:`` URI made by :meth:`pathlib.Path.as_uri`, so a ``?`` or ``#`` in a name is part of the
+name. A backup is restored only when its schema is one the migrations make
+(:func:`vreemde_schemaobjecten`: no triggers, views, or tables and columns the app does not know),
+and ``check`` reports such objects in the live database. Every refusal is a Dutch message.
 - ``flask --app app check``: SECRET_KEY, database reachable, migrations up to date, reference
-  data and an active normenset. Exit code 1 on a problem. For a monitoring system or a deploy
-  script; ``/health`` is the HTTP counterpart (database only).
+  data and an active normenset; stored normensets that no longer read within the bounds of
+  :mod:`formatie.parameters` and stored figures whose result the model refuses (not finite, or
+  absurd: :class:`formatie.model.RekenFout`). Exit code 1 on a problem. For a monitoring
+  system or a deploy script; ``/health`` is the HTTP counterpart (database only).
 
 PostgreSQL backups need the client programs (``pg_dump``, ``pg_restore``; Debian package
 ``postgresql-client``) of at least the server's major version; without them the commands stop
@@ -26,6 +37,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,11 +49,16 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, make_url, select, text
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from formatie.model import RekenFout, bereken
+from formatie.normenset_toml import parse_normenset
+from formatie.problemen import InvoerFout
+
+from .cijfers import ontbrekend, volume_matrix
 from .config import SECRET_KEY_FILE, database_url
 from .extensions import db
-from .models import Gemeente, Normenset
+from .models import Gemeente, Invoer, Normenset, Scenario
 
 SQLITE_KOP = b"SQLite format 3\x00"
 PG_DUMP_KOP = b"PGDMP"
@@ -117,52 +134,145 @@ def _grootte(n: int) -> str:
     return f"{n / 1e3:.0f} kB" if n < 1e6 else f"{n / 1e6:.1f} MB".replace(".", ",")
 
 
-def _nieuwe_naam(map_: Path, achtervoegsel: str) -> Path:
-    stempel = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    pad = map_ / f"formatie-{stempel}{achtervoegsel}"
-    n = 2
-    while pad.exists():
-        pad = map_ / f"formatie-{stempel}-{n}{achtervoegsel}"
-        n += 1
-    return pad
+def _tijdelijk_bestand(map_: Path, achtervoegsel: str) -> Path:
+    """A new, empty file under a random name in ``map_`` (O_CREAT | O_EXCL, mode 0600): nobody
+    can have planted anything at a name nobody can predict."""
+    try:
+        fd, naam = tempfile.mkstemp(prefix=".formatie-", suffix=achtervoegsel + ".tmp",
+                                    dir=map_)
+    except OSError as fout:
+        raise BeheerFout(f"kan in {map_} geen bestand maken ({_reden(fout)}); er is niets "
+                         "geschreven.") from None
+    os.close(fd)
+    return Path(naam)
 
 
-def _sqlite_kopie(bron: Path, doel: Path, *, los_bestand: bool = False) -> None:
+def _zet_neer(tijdelijk: Path, map_: Path, naam: str, achtervoegsel: str) -> Path:
+    """Give the finished ``tijdelijk`` its final name ``<naam><achtervoegsel>`` (or
+    ``<naam>-2<achtervoegsel>`` …) in ``map_``: a hard link fails on any existing entry, a
+    dangling or planted symlink included, so nothing is ever overwritten or followed."""
+    for n in range(1, 1000):
+        doel = map_ / (f"{naam}{achtervoegsel}" if n == 1 else f"{naam}-{n}{achtervoegsel}")
+        try:
+            os.link(tijdelijk, doel, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError as fout:
+            raise BeheerFout(f"kan {doel} niet maken ({_reden(fout)}).") from None
+        tijdelijk.unlink()
+        return doel
+    raise BeheerFout(f"te veel bestanden met de naam {naam} in {map_}.")
+
+
+def _stempel() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def _sqlite_uri(pad: Path, *, alleen_lezen: bool = False) -> str:
+    """A ``file:`` URI for ``pad`` taken literally: ``?``, ``#`` and ``%`` in a name are
+    percent-encoded (as_uri), so they are part of the name and never a query or fragment."""
+    uri = Path(os.path.abspath(pad)).as_uri()
+    return uri + ("?mode=ro" if alleen_lezen else "")
+
+
+def _sqlite_verbinding(pad: Path, *, alleen_lezen: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(_sqlite_uri(pad, alleen_lezen=alleen_lezen), uri=True)
+
+
+def _sqlite_kopie(van: sqlite3.Connection, doel: Path, *, los_bestand: bool = False) -> None:
     """Copy a live SQLite database with the online backup API (a consistent snapshot, also
     while the app writes: the API restarts when another connection changes a page).
     ``los_bestand``: switch the copy from WAL to a rollback journal, so the backup is one
     self-contained file (no -wal/-shm next to it)."""
-    van = sqlite3.connect(bron)
-    naar = sqlite3.connect(doel)
+    naar = _sqlite_verbinding(doel)
     try:
         van.backup(naar)
         if los_bestand:
             naar.execute("PRAGMA journal_mode=DELETE")
     finally:
         naar.close()
-        van.close()
 
 
-def _sqlite_controle(pad: Path) -> str:
-    """'ok', or what is wrong with this SQLite file (integrity check, app tables)."""
+def _bekend_schema() -> dict[str, set[str]]:
+    """Table → column names of the schema the migrations make: the models' metadata
+    (tests/web/test_commands.py checks that autogenerate finds nothing between them) plus
+    Alembic's own table."""
+    uit = {t.name: {c.name for c in t.columns} for t in db.metadata.sorted_tables}
+    uit["alembic_version"] = {"version_num"}
+    return uit
+
+
+def _bekende_indexen() -> set[str]:
+    return {i.name for t in db.metadata.sorted_tables for i in t.indexes if i.name}
+
+
+def vreemde_schemaobjecten(objecten: list[tuple[str, str, str]],
+                           kolommen: dict[str, set[str]]) -> list[str]:
+    """What in a database's schema the migrations do not make, in Dutch: triggers, views
+    (and on PostgreSQL functions), unknown tables, unknown columns of known tables, unknown
+    indexes. ``objecten``: (type, name, table) as the database lists them; ``kolommen``: table
+    → column names. An older backup (fewer tables or columns) passes."""
+    bekend = _bekend_schema()
+    indexen = _bekende_indexen()
+    uit = []
+    for soort, naam, tabel in objecten:
+        if naam.startswith("sqlite_") and soort in ("table", "index"):
+            continue  # SQLite's own (sqlite_sequence, sqlite_autoindex_…, sqlite_stat1)
+        if soort == "table" and naam not in bekend:
+            uit.append(f"onbekende tabel {naam}")
+        elif soort == "index" and (naam not in indexen or tabel not in bekend):
+            uit.append(f"onbekende index {naam}")
+        elif soort not in ("table", "index"):
+            woord = {"trigger": "trigger", "view": "view", "function": "functie"}.get(soort, soort)
+            uit.append(f"{woord} {naam}")
+    for tabel, namen in kolommen.items():
+        if tabel in bekend and (vreemd := sorted(namen - bekend[tabel])):
+            uit.append(f"onbekende kolom{'men' if len(vreemd) > 1 else ''} "
+                       f"{', '.join(vreemd)} in tabel {tabel}")
+    return uit
+
+
+def _sqlite_schema(conn: sqlite3.Connection) -> tuple[list[tuple[str, str, str]],
+                                                       dict[str, set[str]]]:
+    objecten = [tuple(r) for r in conn.execute(
+        "SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name")]
+    kolommen = {naam: {r[1] for r in conn.execute(
+        "SELECT * FROM pragma_table_info(?)", (naam,))}
+        for soort, naam, _ in objecten if soort == "table"}
+    return objecten, kolommen
+
+
+def _sqlite_controle(conn: sqlite3.Connection, *, schema: bool = True) -> str:
+    """'ok', or what is wrong with this open SQLite file (integrity check, the app's tables,
+    and with ``schema`` nothing the migrations do not make)."""
+    try:
+        uitkomst = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        objecten, kolommen = _sqlite_schema(conn)
+    except sqlite3.Error as fout:
+        return f"het bestand is niet te lezen ({fout})"
+    if uitkomst != "ok":
+        return f"de database is beschadigd (integrity_check: {uitkomst})"
+    if not {"alembic_version", "users", "invoer"} <= {n for s, n, _ in objecten if s == "table"}:
+        return "dit is geen database van de Formatietool (tabellen ontbreken)"
+    if schema and (vreemd := vreemde_schemaobjecten(objecten, kolommen)):
+        return ("de database bevat wat de Formatietool niet maakt: " + "; ".join(vreemd[:10])
+                + (" …" if len(vreemd) > 10 else ""))
+    return "ok"
+
+
+def _sqlite_bestand_controle(pad: Path, *, schema: bool = True) -> str:
+    """:func:`_sqlite_controle` of the file at ``pad`` (opened read-only, taken literally)."""
     try:
         with pad.open("rb") as f:
             if f.read(len(SQLITE_KOP)) != SQLITE_KOP:
                 return "dit is geen SQLite-database"
-        conn = sqlite3.connect(f"file:{pad}?mode=ro&immutable=1", uri=True)  # writes nothing
-        try:
-            uitkomst = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            tabellen = {r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            conn.close()
+        conn = _sqlite_verbinding(pad, alleen_lezen=True)
     except (OSError, sqlite3.Error) as fout:
         return f"het bestand is niet te lezen ({fout})"
-    if uitkomst != "ok":
-        return f"de database is beschadigd (integrity_check: {uitkomst})"
-    if not {"alembic_version", "users", "invoer"} <= tabellen:
-        return "dit is geen database van de Formatietool (tabellen ontbreken)"
-    return "ok"
+    try:
+        return _sqlite_controle(conn, schema=schema)
+    finally:
+        conn.close()
 
 
 # ----- backup and restore ------------------------------------------------------------------
@@ -175,38 +285,86 @@ def backup_command(map_: Path):
     """Maak een back-up van de database in MAP (SQLite: online backup-API; PostgreSQL: pg_dump)."""
     try:
         map_.mkdir(parents=True, exist_ok=True)
+        if not map_.is_dir():
+            raise NotADirectoryError(errno.EEXIST, "is een bestand")
     except OSError as fout:
         raise BeheerFout(f"kan de map {map_} niet gebruiken ({_reden(fout)}).") from None
     url = _url()
     db.session.remove()
-    if url.get_backend_name() == "sqlite":
-        doel = _nieuwe_naam(map_, ".sqlite3")
-        tijdelijk = doel.with_name("." + doel.name + ".tmp")
-        tijdelijk.touch(mode=0o600)
-        try:
-            _sqlite_kopie(_sqlite_pad(), tijdelijk, los_bestand=True)
-            if (staat := _sqlite_controle(tijdelijk)) != "ok":
+    soort = url.get_backend_name()
+    if soort not in ("sqlite", "postgresql"):
+        raise BeheerFout(f"back-up van een {soort}-database wordt niet ondersteund (alleen "
+                         "SQLite en PostgreSQL).")
+    achtervoegsel = ".sqlite3" if soort == "sqlite" else ".dump"
+    tijdelijk = _tijdelijk_bestand(map_, achtervoegsel)
+    try:
+        if soort == "sqlite":
+            van = _sqlite_verbinding(_sqlite_pad())
+            try:
+                _sqlite_kopie(van, tijdelijk, los_bestand=True)
+            finally:
+                van.close()
+            # Foreign schema objects are kept (evidence); `check` reports them, `restore` refuses.
+            if (staat := _sqlite_bestand_controle(tijdelijk, schema=False)) != "ok":
                 raise BeheerFout(f"de back-up is niet in orde: {staat}.")
-            tijdelijk.replace(doel)
-        finally:
-            tijdelijk.unlink(missing_ok=True)
-    elif url.get_backend_name() == "postgresql":
-        doel = _nieuwe_naam(map_, ".dump")
-        verbinding, env = _libpq(url)
-        tijdelijk = doel.with_name("." + doel.name + ".tmp")
-        tijdelijk.touch(mode=0o600)
-        try:
+        else:
+            verbinding, env = _libpq(url)
             _draai([_programma("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                     f"--file={tijdelijk}", f"--dbname={verbinding}"], env)
-            tijdelijk.replace(doel)
-        finally:
-            tijdelijk.unlink(missing_ok=True)
-    else:
-        raise BeheerFout(f"back-up van een {url.get_backend_name()}-database wordt niet "
-                         "ondersteund (alleen SQLite en PostgreSQL).")
-    doel.chmod(0o600)
+        doel = _zet_neer(tijdelijk, map_, f"formatie-{_stempel()}", achtervoegsel)
+    except (OSError, sqlite3.Error) as fout:
+        reden = _reden(fout) if isinstance(fout, OSError) else str(fout)
+        raise BeheerFout(f"kan de back-up niet schrijven in {map_} ({reden}).") from None
+    finally:
+        tijdelijk.unlink(missing_ok=True)
     click.echo(f"Back-up geschreven: {doel} ({_grootte(doel.stat().st_size)}, database "
                f"{_verberg(url)}).")
+
+
+#: What a pg_dump of the app may hold (``pg_restore --list``), and the table each names.
+PG_TOEGESTAAN = ("TABLE DATA", "TABLE", "SEQUENCE OWNED BY", "SEQUENCE SET", "SEQUENCE",
+                 "DEFAULT", "FK CONSTRAINT", "CONSTRAINT", "INDEX")
+
+
+def pg_dump_vreemd(inhoud: str) -> list[str]:
+    """What in a pg_dump's table of contents (``pg_restore --list``) the migrations do not make,
+    in Dutch: any entry that is not a known table, its data, sequence, default, constraint or
+    index (a TRIGGER, FUNCTION, VIEW, RULE, POLICY, EXTENSION … is refused)."""
+    bekend = _bekend_schema()
+    indexen = _bekende_indexen()
+    uit = []
+    for regel in inhoud.splitlines():
+        if not regel.strip() or regel.startswith(";"):
+            continue
+        delen = regel.split(";", 1)[-1].split()[2:]  # past "<id>;" and the two oids
+        tekst = " ".join(delen)
+        soort = next((s for s in PG_TOEGESTAAN if tekst.startswith(s + " ")), None)
+        rest = tekst[len(soort) + 1:].split() if soort else []
+        naam = rest[1] if len(rest) > 1 else ""
+        if soort is None:
+            uit.append(" ".join(delen[:-1]))  # e.g. "TRIGGER public users t" (owner dropped)
+        elif soort == "INDEX" and naam not in indexen:
+            uit.append(f"onbekende index {naam}")
+        elif soort.startswith("SEQUENCE") and naam.removesuffix("_id_seq") not in bekend:
+            uit.append(f"onbekende reeks {naam}")
+        elif soort in ("TABLE", "TABLE DATA", "DEFAULT", "CONSTRAINT", "FK CONSTRAINT") \
+                and naam not in bekend:
+            uit.append(f"onbekende tabel {naam}")
+    return uit
+
+
+def _pg_dump_controle(bestand: Path) -> str:
+    """'ok', or what in this pg_dump the migrations do not make (read with pg_restore --list)."""
+    # args: a program found by shutil.which and a path as one argument; no shell.
+    uit = subprocess.run([_programma("pg_restore"), "--list", str(bestand)],  # noqa: S603
+                         capture_output=True, text=True, check=False)
+    if uit.returncode != 0:
+        return "pg_restore kan het bestand niet lezen (" + (
+            uit.stderr.strip().splitlines() or ["geen melding"])[-1] + ")"
+    if vreemd := pg_dump_vreemd(uit.stdout):
+        return ("de back-up bevat wat de Formatietool niet maakt: " + "; ".join(vreemd[:10])
+                + (" …" if len(vreemd) > 10 else ""))
+    return "ok"
 
 
 @click.command("restore")
@@ -230,36 +388,69 @@ def restore_command(bestand: Path, yes: bool):
                          "gebruikt PostgreSQL.")
     if soort not in ("sqlite", "postgresql"):
         raise BeheerFout(f"terugzetten naar een {soort}-database wordt niet ondersteund.")
-    if soort == "sqlite" and (staat := _sqlite_controle(bestand)) != "ok":
-        raise BeheerFout(f"{bestand}: {staat}; er is niets gewijzigd.")
-    if not yes:
-        try:
-            akkoord = click.confirm(f"Alle gegevens in {_verberg(url)} worden vervangen door "
-                                    f"{bestand}. Doorgaan?")
-        except click.Abort:  # Ctrl+C or no terminal input
-            akkoord = False
-        if not akkoord:
-            raise BeheerFout("afgebroken; er is niets gewijzigd.")
-    db.session.remove()
-    db.engine.dispose()  # no pooled connection may hold a lock or a stale page cache
-    if soort == "sqlite":
-        live = _sqlite_pad()
-        vangnet = None
-        if live.exists():
-            vangnet = live.with_name(
-                f"{live.name}.voor-restore-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}")
-            vangnet.touch(mode=0o600)
-            _sqlite_kopie(live, vangnet, los_bestand=True)
-        _sqlite_kopie(bestand, live)
-        if vangnet:
-            click.echo(f"De vorige database is bewaard als {vangnet}.")
-    else:
-        verbinding, env = _libpq(url)
-        _draai([_programma("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                "--no-privileges", "--single-transaction", f"--dbname={verbinding}",
-                str(bestand)], env)
+    # SQLite: the file checked is the file restored, through one read-only connection.
+    bron = None
+    try:
+        if soort == "sqlite":
+            try:
+                bron = _sqlite_verbinding(bestand, alleen_lezen=True)
+                staat = _sqlite_controle(bron)
+            except sqlite3.Error as fout:
+                staat = f"het bestand is niet te lezen ({fout})"
+        else:
+            staat = _pg_dump_controle(bestand)
+        if staat != "ok":
+            raise BeheerFout(f"{bestand}: {staat}; er is niets gewijzigd.")
+        if not yes:
+            try:
+                akkoord = click.confirm(f"Alle gegevens in {_verberg(url)} worden vervangen "
+                                        f"door {bestand}. Doorgaan?")
+            except click.Abort:  # Ctrl+C or no terminal input
+                akkoord = False
+            if not akkoord:
+                raise BeheerFout("afgebroken; er is niets gewijzigd.")
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection may hold a lock or a stale page cache
+        if soort == "sqlite":
+            _zet_sqlite_terug(bron, bestand)
+        else:
+            verbinding, env = _libpq(url)
+            _draai([_programma("pg_restore"), "--clean", "--if-exists", "--no-owner",
+                    "--no-privileges", "--single-transaction", f"--dbname={verbinding}",
+                    str(bestand)], env)
+    finally:
+        if bron is not None:
+            bron.close()
     click.echo(f"Back-up {bestand} teruggezet in {_verberg(url)}. Een oudere back-up bijwerken: "
                ".venv/bin/flask --app app init; controleren: .venv/bin/flask --app app check.")
+
+
+def _zet_sqlite_terug(bron: sqlite3.Connection, bestand: Path) -> None:
+    """Keep the live database as ``<name>.voor-restore-<stamp>`` (made exclusively, never over
+    an existing file), then copy ``bron`` over it with the backup API."""
+    live = _sqlite_pad()
+    try:
+        if live.exists():
+            tijdelijk = _tijdelijk_bestand(live.parent, "")
+            try:
+                van = _sqlite_verbinding(live)
+                try:
+                    _sqlite_kopie(van, tijdelijk, los_bestand=True)
+                finally:
+                    van.close()
+                vangnet = _zet_neer(tijdelijk, live.parent,
+                                    f"{live.name}.voor-restore-{_stempel()}", "")
+            finally:
+                tijdelijk.unlink(missing_ok=True)
+            click.echo(f"De vorige database is bewaard als {vangnet}.")
+        naar = _sqlite_verbinding(live)
+        try:
+            bron.backup(naar)
+        finally:
+            naar.close()
+    except (OSError, sqlite3.Error) as fout:
+        reden = _reden(fout) if isinstance(fout, OSError) else str(fout)
+        raise BeheerFout(f"terugzetten van {bestand} is mislukt ({reden}).") from None
 
 
 # ----- copy-data -----------------------------------------------------------------------------
@@ -312,6 +503,15 @@ def copy_data_command(naar: str):
     PostgreSQL. De bron blijft ongewijzigd."""
     bron = db.engine
     doel_url = database_url(naar)
+    try:
+        backend = make_url(doel_url).get_backend_name()
+    except ArgumentError:
+        raise BeheerFout(f"'{naar.split(':')[0]}:…' is geen database-URL; gebruik "
+                         "postgresql://gebruiker@server/database.") from None
+    if backend not in ("postgresql", "sqlite"):
+        raise BeheerFout(f"kopiëren naar een {backend}-database wordt niet ondersteund: de "
+                         "Formatietool draait op PostgreSQL (postgresql://gebruiker@server/"
+                         "database) of SQLite (sqlite:////pad/naar/formatie.db).")
     if make_url(doel_url) == bron.url:
         raise BeheerFout("bron en doel zijn dezelfde database.")
     huidig, koppen = _openstaande_migraties(bron)
@@ -353,6 +553,99 @@ def copy_data_command(naar: str):
 
 
 # ----- check -------------------------------------------------------------------------------
+
+#: Stored figures the model refuses that ``check`` names one by one (the rest are counted).
+MAX_GENOEMD = 10
+
+#: PostgreSQL: every object of the app's schema (``current_schema()``) that the migrations
+#: could not have made, or any table and column, as (type, name, table).
+_PG_OBJECTEN = """
+SELECT 'table', table_name, table_name FROM information_schema.tables
+ WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+UNION ALL SELECT 'view', table_name, table_name FROM information_schema.views
+ WHERE table_schema = current_schema()
+UNION ALL SELECT 'view', matviewname, matviewname FROM pg_matviews
+ WHERE schemaname = current_schema()
+UNION ALL SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t
+ JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE NOT t.tgisinternal AND n.nspname = current_schema()
+UNION ALL SELECT 'function', p.proname, '' FROM pg_proc p
+ JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()
+UNION ALL SELECT 'rule', rulename, tablename FROM pg_rules WHERE schemaname = current_schema()
+UNION ALL SELECT 'policy', policyname, tablename FROM pg_policies
+ WHERE schemaname = current_schema()
+"""
+_PG_KOLOMMEN = """SELECT table_name, column_name FROM information_schema.columns
+ WHERE table_schema = current_schema()"""
+
+
+def _live_schema() -> tuple[list[tuple[str, str, str]], dict[str, set[str]]]:
+    """(objects, table → columns) of the app's own database, for :func:`vreemde_schemaobjecten`
+    (PostgreSQL: indexes are not compared; constraint-backed ones carry constraint names)."""
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            return _sqlite_schema(conn.connection.dbapi_connection)
+        objecten = [tuple(r) for r in conn.execute(text(_PG_OBJECTEN))]
+        kolommen: dict[str, set[str]] = {}
+        for tabel, kolom in conn.execute(text(_PG_KOLOMMEN)):
+            kolommen.setdefault(tabel, set()).add(kolom)
+    return objecten, kolommen
+
+
+def _opgeslagen_normen_en_cijfers() -> list[tuple[str, str, str]]:
+    """Stored normensets that no longer read (stored before the bounds of formatie.parameters)
+    and stored complete figures whose result the model refuses, per normenset they count with.
+
+    A set that no longer reads is a ``fout`` when it is active or figures or scenarios count
+    with it (their pages answer 422), else ``let op``."""
+    uit: list[tuple[str, str, str]] = []
+    gelezen = {}
+    rijen = list(db.session.scalars(select(Normenset).order_by(Normenset.id)))
+    in_gebruik = set(db.session.scalars(select(Invoer.normenset_id).distinct())) | set(
+        db.session.scalars(select(Scenario.normenset_id).distinct()))
+    for rij in rijen:
+        try:
+            gelezen[rij.id] = parse_normenset(rij.toml, rij.label)
+        except InvoerFout as fout:
+            gebruikt = rij.actief or rij.id in in_gebruik
+            uit.append(("fout" if gebruikt else "let op", f"normenset {rij.label}",
+                        "voldoet niet aan de grenzen van deze versie ("
+                        + fout.problemen[0].tekst() + (" …" if len(fout.problemen) > 1 else "")
+                        + ")" + ("; hij is actief of er rekenen cijfers mee: die pagina's "
+                                 "tonen geen uitkomst. Activeer een andere normenset of laad een "
+                                 "verbeterde versie op" if gebruikt else "; niets gebruikt hem")))
+    actief = next((r for r in rijen if r.actief), None)
+    per_normenset: dict[int, list[Invoer]] = {}
+    for invoer in db.session.scalars(select(Invoer).order_by(Invoer.jaar, Invoer.gemeente_code)):
+        rij_id = invoer.normenset_id or (actief.id if actief else None)
+        n = gelezen.get(rij_id)
+        if n is not None and not ontbrekend(invoer, n):
+            per_normenset.setdefault(rij_id, []).append(invoer)
+    geweigerd: list[str] = []
+    for rij_id, invoeren in per_normenset.items():
+        n = gelezen[rij_id]
+        try:
+            bereken(n, volume_matrix(invoeren, n))
+            continue
+        except RekenFout:
+            pass
+        for invoer in invoeren:  # one by one, to name each
+            try:
+                bereken(n, volume_matrix([invoer], n), (invoer.gemeente_code,))
+            except RekenFout as fout:
+                geweigerd.append(f"{invoer.gemeente_code} {invoer.jaar} ({n.label}): "
+                                 + fout.problemen[0].bericht)
+    if geweigerd:
+        meer = len(geweigerd) - MAX_GENOEMD
+        uit.append(("fout", "cijfers", f"{len(geweigerd)} opgeslagen cijfers geven geen "
+                    "bruikbare uitkomst: " + " / ".join(geweigerd[:MAX_GENOEMD])
+                    + (f" / en nog {meer}" if meer > 0 else "")))
+    else:
+        aantal = sum(len(v) for v in per_normenset.values())
+        uit.append(("ok", "cijfers", f"{aantal} volledige opgeslagen cijfers geven een "
+                    "eindige uitkomst"))
+    return uit
+
 
 
 def controles(app: Flask) -> list[tuple[str, str, str]]:
@@ -398,6 +691,13 @@ def controles(app: Flask) -> list[tuple[str, str, str]]:
                     "'.venv/bin/flask --app app init' uit (na een back-up)"))
         return uit
     uit.append(("ok", "migraties", f"bijgewerkt ({', '.join(sorted(koppen))})"))
+    vreemd = vreemde_schemaobjecten(*_live_schema())
+    uit.append(("fout", "schema", "de database bevat wat de migraties niet maken: "
+                + "; ".join(vreemd[:10]) + (" …" if len(vreemd) > 10 else "")
+                + ". Een trigger of view kan elke opslag veranderen; ga na wie dit maakte en "
+                "zet zo nodig een back-up terug") if vreemd
+               else ("ok", "schema", "alleen wat de migraties maken (geen triggers, views of "
+                     "onbekende tabellen)"))
     gemeenten = db.session.scalar(select(func.count()).select_from(Gemeente))
     actief = db.session.scalar(select(Normenset).where(Normenset.actief))
     uit.append(("ok" if gemeenten else "fout", "gemeenten",
@@ -406,6 +706,7 @@ def controles(app: Flask) -> list[tuple[str, str, str]]:
     uit.append(("ok" if actief else "fout", "normenset",
                 f"actief: {actief.label}" if actief else "geen actieve normenset; activeer er "
                 "een op /normen of voer '.venv/bin/flask --app app init' uit"))
+    uit += _opgeslagen_normen_en_cijfers()
     return uit
 
 

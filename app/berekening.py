@@ -77,7 +77,7 @@ def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergel
     sleutels = [*normenset.functie_sleutels, "totaal"]
     rijen = [r for r in db.session.scalars(
         select(Invoer).where(Invoer.jaar == invoer.jaar, Invoer.status == INGEDIEND))
-        if not ontbrekend(r, normenset) and r.waarden[normenset.per_duizend] > 0]
+        if not ontbrekend(r, normenset) and r.waarden[normenset.per_duizend] >= 1]
     regio_van = dict(db.session.execute(select(Gemeente.code, Gemeente.regio_code)).all())
     eigen = _per_duizend(res, normenset)[0]
     leeg = dict.fromkeys(sleutels)

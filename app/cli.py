@@ -119,15 +119,30 @@ def users_create(email, role, gemeente, regio, password_stdin):
 @click.option("--password-stdin", is_flag=True, help="lees het wachtwoord van stdin")
 def users_password(email, password_stdin):
     """Stel een nieuw wachtwoord in."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == accounts.email_sleutel(email)))
     if user is None:
         raise click.UsageError(f"gebruiker {email} bestaat niet.")
     password = _wachtwoord(password_stdin)
     if len(password) < accounts.MIN_LENGTE:
         raise click.UsageError(accounts.TE_KORT)
     user.set_password(password)  # also a new session token: existing sessions end
+    user.wachtwoord_verloopt_op = None  # a password set here is no one-time password
     db.session.commit()
     click.echo(f"Wachtwoord van {user.email} gewijzigd; bestaande sessies zijn beëindigd.")
+
+
+@users.command("unlink-sso")
+@click.argument("email")
+def users_unlink_sso(email):
+    """Ontkoppel een account van de persoon bij de inlogdienst (iss + sub), bijvoorbeeld na een
+    nieuw account bij de organisatie; de volgende inlog via de organisatie koppelt opnieuw."""
+    user = db.session.scalar(select(User).where(User.email == accounts.email_sleutel(email)))
+    if user is None:
+        raise click.UsageError(f"gebruiker {email} bestaat niet.")
+    user.oidc_issuer = user.oidc_subject = None
+    user.vernieuw_sessietoken()  # whoever was signed in through the old link is signed out
+    db.session.commit()
+    click.echo(f"{user.email} is ontkoppeld van de inlogdienst; bestaande sessies zijn beëindigd.")
 
 
 @users.command("list")

@@ -53,11 +53,35 @@ def env_bool(naam: str, standaard: bool) -> bool:
     return waarde.strip().lower() not in {"0", "false", "no", "nee", "off"}
 
 
+#: The single sign-on settings (docs/beheer.md, "Inloggen met het organisatie-account").
+OIDC_INSTELLINGEN = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI",
+                     "OIDC_BEHEERDER")
+
+
 def oidc_instellingen() -> dict[str, str]:
-    """Single sign-on settings from ``OIDC_ISSUER``, ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET``.
+    """Single sign-on settings from the environment: ``OIDC_ISSUER``, ``OIDC_CLIENT_ID``,
+    ``OIDC_CLIENT_SECRET``, ``OIDC_REDIRECT_URI`` and ``OIDC_BEHEERDER``.
 
     The issuer is kept exactly as given (it must equal the ``issuer`` the provider publishes
-    and puts in its ID tokens); an empty value means: no single sign-on (see app.sso).
+    and puts in its ID tokens); the redirect URI is the one registered at the provider
+    (``https://<host>/sso/callback``), never derived from a request's headers. An empty
+    value of the first four means: no single sign-on (see app.sso). ``OIDC_BEHEERDER``:
+    ``wachtwoord`` (default) or ``sso``.
     """
-    return {naam: os.environ.get(naam, "").strip()
-            for naam in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")}
+    return {naam: os.environ.get(naam, "").strip() for naam in OIDC_INSTELLINGEN}
+
+
+#: OIDC_BEHEERDER: beheerders log in with a password only, or only through the provider.
+BEHEERDER_KEUZES = ("wachtwoord", "sso")
+
+
+def ingesteld(config) -> bool:
+    """True when single sign-on is configured: issuer, client id, client secret and redirect
+    URI are all set (app.sso)."""
+    return all(config.get(naam) for naam in OIDC_INSTELLINGEN[:4])
+
+
+def beheerder_via_sso(config) -> bool:
+    """True when beheerders log in through the provider only (``OIDC_BEHEERDER=sso`` with single
+    sign-on configured); otherwise they use their password and the provider refuses them."""
+    return ingesteld(config) and (config.get("OIDC_BEHEERDER") or "wachtwoord") == "sso"

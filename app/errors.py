@@ -6,6 +6,8 @@ from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from formatie.problemen import InvoerFout
+
 MELDINGEN = {
     400: ("Ongeldig verzoek", "De server begreep dit verzoek niet. Ga terug en probeer het "
                               "opnieuw."),
@@ -27,8 +29,13 @@ MELDINGEN = {
 HERSTELBAAR = {"gemeente.invoer", "auth.login", "normen.upload", "gebruikers.lijst"}
 
 
-def foutpagina(code: int, beschrijving: str | None = None):
-    titel, tekst = MELDINGEN.get(code, MELDINGEN[500])
+#: Title of the page for stored figures or a stored normenset the model cannot compute with.
+GEEN_UITKOMST = "Geen bruikbare uitkomst"
+
+
+def foutpagina(code: int, beschrijving: str | None = None, titel: str | None = None):
+    standaard, tekst = MELDINGEN.get(code, MELDINGEN[500])
+    titel = titel or standaard
     if request.path.endswith(".json"):
         return jsonify({"fout": titel, "melding": beschrijving or tekst}), code
     return render_template("errors/fout.html", code=code, titel=titel,
@@ -47,6 +54,17 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_fout(_exc):
         return foutpagina(500)
+
+    @app.errorhandler(InvoerFout)
+    def geen_uitkomst(fout: InvoerFout):
+        """Stored data the model refuses, reached from a page that reads it: a normenset stored
+        before the bounds of formatie.parameters (it no longer reads), or figures whose result
+        is not finite or absurd (formatie.model.RekenFout). 422 with the Dutch problems, never
+        a 500; ``flask --app app check`` lists such data for the beheerder. Views that take a
+        user's file catch InvoerFout themselves and show it at the form."""
+        problemen = " ".join(p.tekst(fout.bestand) for p in fout.problemen[:5])
+        return foutpagina(422, f"{problemen} De beheerder ziet wat er mis is met "
+                               "'flask --app app check'.", titel=GEEN_UITKOMST)
 
     @app.errorhandler(CSRFError)
     def formulier_verlopen(_exc: CSRFError):

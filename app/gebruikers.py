@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import EmailField, StringField, SubmitField
 
 from .access import rol_vereist
-from .accounts import GebruikerFout, maak_gebruiker, stel_eenmalig_wachtwoord_in
+from .accounts import EENMALIG_GELDIG, GebruikerFout, maak_gebruiker, stel_eenmalig_wachtwoord_in
 from .extensions import db
 from .models import Gemeente, Regio, User
 
@@ -103,4 +103,5 @@ def wachtwoord_opnieuw(user_id: int):
         return redirect(url_for("gebruikers.lijst"))
     wachtwoord = stel_eenmalig_wachtwoord_in(user)
     db.session.commit()
-    return render_template("gebruikers/wachtwoord.html", user=user, wachtwoord=wachtwoord)
+    return render_template("gebruikers/wachtwoord.html", user=user, wachtwoord=wachtwoord,
+                           geldig_uren=int(EENMALIG_GELDIG.total_seconds() // 3600))

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
+from formatie.model import RekenFout, bereken
 from formatie.normenset import Functie, Normenset
 from formatie.parameters import BEZETTING as BEZETTING_PARAMETER
 from formatie.parameters import Parameter
@@ -94,6 +96,8 @@ class InvoerFormBase(FlaskForm):
     indienen = SubmitField("Indienen")
 
     normenset: Normenset  # set on the generated subclass
+    #: The model's refusal of these figures (a result that is not finite or absurd), if any.
+    rekenfout: str | None = None
 
     def getalvelden(self) -> list[GetalField]:
         return [f for f in self if isinstance(f, GetalField)]
@@ -123,12 +127,24 @@ class InvoerFormBase(FlaskForm):
         for controle in self.normenset.geschonden_controles(geldig):
             self[controle.links].errors.append(controle.melding)
             ok = False
+        waarden = self.invoer_waarden()
+        if ok and None not in waarden.values():
+            # complete figures: would the model stand behind their result? (formatie.model)
+            try:
+                bereken(self.normenset, np.array([list(waarden.values())], dtype=float))
+            except RekenFout as fout:
+                self.rekenfout = " ".join(p.bericht for p in fout.problemen)
+                ok = False
         return ok
 
     def fouten(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) for the error summary, in form order."""
-        return [(veld.id, veld.label.text, fout) for veld in self.getalvelden()
-                for fout in veld.errors]
+        """(field id, label, message) for the error summary, in form order; the model's
+        refusal of the whole result first, linked to the first field."""
+        uit = [(veld.id, veld.label.text, fout) for veld in self.getalvelden()
+               for fout in veld.errors]
+        if self.rekenfout:
+            uit.insert(0, (self.invoervelden()[0].id, "Berekening", self.rekenfout))
+        return uit
 
     def invoer_waarden(self) -> dict[str, float | None]:
         return {s: self[s].waarde for s in self.normenset.invoer_sleutels}

@@ -119,6 +119,8 @@ class User(UserMixin, db.Model):
             "AND (role <> 'regio' OR regio_code IS NOT NULL)",
             name="role_scope",
         ),
+        # One account per person at the organisation's provider (app.sso).
+        UniqueConstraint("oidc_issuer", "oidc_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +139,12 @@ class User(UserMixin, db.Model):
     #: new password, every page redirects to the change page (app.wachtwoord).
     moet_wachtwoord_wijzigen: Mapped[bool] = mapped_column(Boolean, default=False,
                                                            server_default=false())
+    #: Until when a beheerder's one-time password works (None: not a one-time password).
+    wachtwoord_verloopt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Single sign-on: the provider (``iss``) and the person there (``sub``) this account was
+    #: linked to at its first single sign-on; from then on only that person gets in (app.sso).
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     gemeente: Mapped[Gemeente | None] = relationship()
     regio: Mapped[Regio | None] = relationship()
@@ -268,6 +276,18 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User | None] = relationship()
+
+
+class SsoPoging(db.Model):
+    """A single sign-on attempt's state data (state, nonce, PKCE verifier, redirect URI), kept
+    on the server by Authlib's cache interface (app.sso.PogingCache) and taken exactly once:
+    a replayed pre-callback cookie finds nothing."""
+
+    __tablename__ = "sso_poging"
+
+    sleutel: Mapped[str] = mapped_column(String(200), primary_key=True)
+    waarde: Mapped[str] = mapped_column(Text)
+    verloopt_op: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class LoginAttempt(db.Model):

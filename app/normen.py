@@ -91,6 +91,7 @@ def activeren(normenset_id: int):
     form = ActiveerForm()
     if not form.validate_on_submit():
         abort(400)
+    als_normenset(rij)  # a set stored before today's bounds no longer reads: 422, not active
     activeer(rij)
     db.session.commit()
     flash(f"Normenset {rij.label} is nu de actieve normenset. Nieuwe invoer en opgeslagen "

@@ -29,7 +29,7 @@ from formatie.getallen import (
     format_procent,
     format_procent_invoer,
 )
-from formatie.model import Groep, Resultaat, bereken, fte_per_functie
+from formatie.model import Groep, RekenFout, Resultaat, bereken, fte_per_functie
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
 from formatie.onzekerheid import TREKKINGEN, bereik_groepen
 from formatie.parameters import parameter
@@ -181,8 +181,14 @@ class Uitkomst:
         return uit
 
 
+def als_scenariofout(fout: RekenFout) -> ScenarioFout:
+    """The model's refusal of a result (not finite, or absurd) as a scenario's problems."""
+    return ScenarioFout([p.bericht for p in fout.problemen])
+
+
 def bereken_scenario(rij: ScenarioRij) -> Uitkomst:
-    """Base and scenario for every group of the stored base (each in its own normenset)."""
+    """Base and scenario for every group of the stored base (each in its own normenset).
+    :class:`ScenarioFout` when it cannot be applied or the model refuses the result."""
     scenario = Scenario.from_dict(rij.parameters)
     groepen = scenario_groepen(rij)
     ref = load_referentie()
@@ -191,9 +197,27 @@ def bereken_scenario(rij: ScenarioRij) -> Uitkomst:
         g = bg.groep
         nieuw_normenset, nieuw_volume = pas_toe(scenario, g.normenset, bg.volume,
                                                 g.gemeentecodes, ref)
-        basis.append(bereken(g.normenset, g.volume, g.gemeentecodes))
-        resultaat.append(bereken(nieuw_normenset, nieuw_volume, g.gemeentecodes))
+        try:
+            basis.append(bereken(g.normenset, g.volume, g.gemeentecodes))
+            resultaat.append(bereken(nieuw_normenset, nieuw_volume, g.gemeentecodes))
+        except RekenFout as fout:
+            raise als_scenariofout(fout) from None
     return Uitkomst(rij, scenario, groepen, basis, resultaat)
+
+
+def rekenproblemen(scenario: Scenario, basis: Cijfers) -> list[str]:
+    """Why the model refuses ``scenario`` on ``basis`` (a result not finite or absurd, see
+    :func:`formatie.model.bereken`), in Dutch; [] when every group computes."""
+    ref = load_referentie()
+    try:
+        for g in basis.groepen:
+            n, volume = pas_toe(scenario, g.normenset, g.volume, g.gemeentecodes, ref)
+            bereken(n, volume, g.gemeentecodes)
+    except ScenarioFout as fout:
+        return fout.problemen
+    except RekenFout as fout:
+        return als_scenariofout(fout).problemen
+    return []
 
 
 # =============================================================================================
@@ -348,6 +372,7 @@ def nieuw():
             scenario = _uit_form(form, basis, regio.code if regio else None, jaar)
             problemen = list(dict.fromkeys(p for g in basis.groepen
                                            for p in controleer(scenario, g.normenset)))
+            problemen = problemen or rekenproblemen(scenario, basis)
             if not problemen:
                 nu = utcnow()
                 rij = ScenarioRij(
@@ -556,6 +581,10 @@ def _gekozen_vergelijking() -> tuple[list[ScenarioRij], list[Regel], dict[str, s
         abort(redirect(url_for("scenario.lijst")))
     try:
         regels, functies = _vergelijking(rijen)
+    except RekenFout as fout:
+        flash("Deze scenario's zijn niet te berekenen: "
+              + "; ".join(als_scenariofout(fout).problemen), "fout")
+        abort(redirect(url_for("scenario.lijst")))
     except ScenarioFout as fout:
         flash("Deze scenario's zijn niet te berekenen: " + "; ".join(fout.problemen), "fout")
         abort(redirect(url_for("scenario.lijst")))

@@ -1,7 +1,10 @@
-"""Security headers on every response (HSTS when cookies are Secure), and a guard that answers
-422 for control characters anywhere in a request's text."""
+"""Security headers on every response (HSTS when cookies are Secure), a guard that answers 422
+for control characters anywhere in a request's text, and a same-origin check on every request
+that changes state."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
@@ -50,7 +53,42 @@ def _stuurteken_in_verzoek() -> str | None:
     return None
 
 
+#: Methods that change state: a browser sends their Origin (or at least Referer) header.
+VERANDEREND = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ANDERE_HERKOMST = ("Dit verzoek kwam van een andere website ({herkomst}) en is geweigerd. Open "
+                   "de formatietool zelf en probeer het daar opnieuw.")
+
+
+def _andere_herkomst() -> str | None:
+    """The foreign origin of a state-changing request, or None when it is this site's own.
+
+    Same-origin policy (issue 19: a valid CSRF token was accepted with a foreign ``Origin``):
+    the browser's ``Origin`` header, or without one its ``Referer``, must be scheme, host and
+    port of this site as the app sees it (``request.host_url``: behind the documented nginx
+    the forwarded scheme and host of a trusted proxy; on ``make run`` http://127.0.0.1:5000).
+    ``Origin: null`` (a sandboxed frame, a data: URL) is foreign. A request without either
+    header is no browser's form; it still needs its CSRF token."""
+    if request.method not in VERANDEREND:
+        return None
+    eigen = request.host_url.rstrip("/")
+    herkomst = request.headers.get("Origin")
+    if herkomst is None:
+        referer = request.headers.get("Referer")
+        if not referer:
+            return None
+        delen = urlsplit(referer)
+        herkomst = f"{delen.scheme}://{delen.netloc}"
+    return None if herkomst.rstrip("/") == eigen else herkomst
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def weiger_andere_herkomst():
+        herkomst = _andere_herkomst()
+        if herkomst is not None:
+            return foutpagina(403, ANDERE_HERKOMST.format(herkomst=herkomst[:100]))
+        return None
+
     @app.before_request
     def weiger_stuurtekens():
         waar = _stuurteken_in_verzoek()

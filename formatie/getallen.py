@@ -109,8 +109,21 @@ def _kort(tekst: str, lengte: int = 40) -> str:
     return t if len(t) <= lengte else t[: lengte - 1] + "…"
 
 
+#: From this size on a number is written as ``7,5 × 10³⁰¹`` (Babel's decimal arithmetic cannot
+#: format 10²⁸ and up, and nobody reads 22 digits). Only a refusal message shows such a number.
+GROOT = 1e15
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def _babel(waarde: float, patroon: str) -> str:
-    """``waarde`` in Babel's Dutch notation with ``patroon``; a real minus sign, never "−0"."""
+    """``waarde`` in Babel's Dutch notation with ``patroon``; a real minus sign, never "−0";
+    from :data:`GROOT` on as a power of ten."""
+    if math.isfinite(waarde) and abs(waarde) >= GROOT:
+        exponent = math.floor(math.log10(abs(waarde)))
+        if abs(round(waarde / 10.0**exponent, 1)) >= 10:  # 9,99 × 10¹⁵ rounds to 1 × 10¹⁶
+            exponent += 1
+        mantisse = _babel(waarde / 10.0**exponent, "#,##0.#")
+        return f"{mantisse} × 10{str(exponent).translate(_SUPERSCRIPT)}"
     tekst = format_decimal(waarde, format=patroon, locale=LOCALE, decimal_quantization=True)
     if tekst.startswith("-"):
         tekst = MIN + tekst[1:]

@@ -21,6 +21,11 @@ ondersteuning; every table that lists taken shows the last two as lines, so it a
 :func:`fte_arrays` is the formula itself on plain arrays, with optional leading axes (draws,
 scenarios) on every argument; :func:`bereken` wraps it for a normenset and keeps every
 intermediate in a :class:`Resultaat`.
+
+The model refuses what it cannot stand behind, at its boundary: a non-finite fte (from norms
+stored before the bounds of :mod:`formatie.parameters`) in :func:`fte_arrays`, and an absurd one
+(above :data:`formatie.parameters.FTE`) in :func:`bereken`, as a :class:`RekenFout` with a Dutch
+message. Every surface shows that message (web 422, CLI exit 2) instead of NaN or Infinity.
 """
 
 from __future__ import annotations
@@ -30,7 +35,48 @@ from functools import cached_property
 
 import numpy as np
 
+from .getallen import format_fte
 from .normenset import Normenset
+from .parameters import FTE
+from .problemen import InvoerFout, Probleem
+
+
+class RekenFout(InvoerFout):
+    """The model's outcome is not finite, or absurd; ``problemen`` say where, in Dutch."""
+
+
+NIET_EINDIG = ("de berekening geeft voor {wie}, functie '{functie}', geen eindig aantal fte: "
+               "de organisatieparameters (contracturen, afwezigheid, indirecte tijd) of de "
+               "normuren van de normenset liggen buiten de grenzen die het model kan rekenen. "
+               "Laat de normenset controleren.")
+TE_GROOT = ("de berekening geeft voor {wie}, functie '{functie}', {fte} fte: meer dan "
+            "{maximum} fte is geen bruikbare uitkomst. Controleer de invoer en de normuren.")
+
+
+def controleer_fte(fte: np.ndarray, gemeentecodes=(), functies=(),
+                   maximum: float | None = None) -> None:
+    """Raise :class:`RekenFout` when ``fte`` (..., G, F) holds NaN or ±∞, or (``maximum``) a
+    value above it; the message names the first such gemeente and functie (codes and names
+    when given, else their position)."""
+    fte = np.asarray(fte, dtype=float)
+    fout = ~np.isfinite(fte)
+    if maximum is not None:
+        with np.errstate(invalid="ignore"):
+            fout |= fte > maximum
+    if not fout.any():
+        return
+    positie = tuple(int(i) for i in np.argwhere(fout)[0])
+    g, f = positie[-2], positie[-1]
+    wie = (f"gemeente {gemeentecodes[g]}" if len(gemeentecodes) > g
+           else "deze gemeente" if fte.shape[-2] == 1 else f"gemeente {g + 1}")
+    functie = functies[f] if len(functies) > f else str(f + 1)
+    waarde = float(fte[positie])
+    if np.isfinite(waarde):
+        bericht = TE_GROOT.format(wie=wie, functie=functie, fte=format_fte(waarde),
+                                  maximum=format_fte(maximum).removesuffix(",00"))
+    else:
+        bericht = NIET_EINDIG.format(wie=wie, functie=functie)
+    raise RekenFout([Probleem(bericht[:1].upper() + bericht[1:])])
 
 
 def fte_arrays(
@@ -41,6 +87,10 @@ def fte_arrays(
     leiding: np.ndarray,
     taak_invoer: np.ndarray,
     taak_functie: np.ndarray,
+    *,
+    gemeentecodes=(),
+    functies=(),
+    maximum: float | None = None,
 ) -> dict[str, np.ndarray]:
     """The model chain on arrays.
 
@@ -49,24 +99,31 @@ def fte_arrays(
     casus_uren_per_fte, vast_fte, leiding (..., F); taak_invoer, taak_functie (K,) indices.
     Returns taak_volume, uren, fte_taak (..., G, K); fte_uitvoering, fte (..., G, F);
     fte_totaal (..., G).
+
+    Raises :class:`RekenFout` when an fte is not finite, or above ``maximum`` when given
+    (``gemeentecodes`` (G,) and ``functies`` (F,) names only serve the message).
     """
     volume = np.asarray(volume, dtype=float)
     taak_volume = volume[..., taak_invoer]
-    uren = taak_volume * np.asarray(taak_uren, dtype=float)[..., None, :]
-    per_fte = np.asarray(casus_uren_per_fte, dtype=float)[..., taak_functie]
-    fte_taak = uren / per_fte[..., None, :]
-    n_functies = np.shape(casus_uren_per_fte)[-1]
-    toewijzing = np.zeros((len(taak_functie), n_functies))
-    toewijzing[np.arange(len(taak_functie)), taak_functie] = 1.0
-    fte_uitvoering = fte_taak @ toewijzing + np.asarray(vast_fte, dtype=float)[..., None, :]
-    fte = fte_uitvoering * (1.0 + np.asarray(leiding, dtype=float)[..., None, :])
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
+        uren = taak_volume * np.asarray(taak_uren, dtype=float)[..., None, :]
+        per_fte = np.asarray(casus_uren_per_fte, dtype=float)[..., taak_functie]
+        fte_taak = uren / per_fte[..., None, :]
+        n_functies = np.shape(casus_uren_per_fte)[-1]
+        toewijzing = np.zeros((len(taak_functie), n_functies))
+        toewijzing[np.arange(len(taak_functie)), taak_functie] = 1.0
+        fte_uitvoering = fte_taak @ toewijzing + np.asarray(vast_fte, dtype=float)[..., None, :]
+        fte = fte_uitvoering * (1.0 + np.asarray(leiding, dtype=float)[..., None, :])
+        fte_totaal = fte.sum(axis=-1)
+    controleer_fte(fte, gemeentecodes, functies, maximum)
+    controleer_fte(fte_totaal[..., None], gemeentecodes, ("totaal",))
     return {
         "taak_volume": taak_volume,
         "uren": uren,
         "fte_taak": fte_taak,
         "fte_uitvoering": fte_uitvoering,
         "fte": fte,
-        "fte_totaal": fte.sum(axis=-1),
+        "fte_totaal": fte_totaal,
     }
 
 
@@ -122,13 +179,14 @@ class Resultaat:
 
         Without ``functies``: (G, F + 1), every functie and the total in the last column.
         With ``functies`` (indices): (G,), the FTE of those functies together. NaN where the
-        invoer is 0.
+        invoer is below 1 (no rate per 1.000 of a fraction of one: 5e-324 leerplichtigen
+        would give 10³²⁴ fte per 1.000).
         """
         noemer = self.volume[:, self.normenset.invoer_sleutels.index(invoer)]
+        noemer = np.where(noemer >= 1.0, noemer, np.nan)
         teller = (np.column_stack([self.fte, self.fte_totaal]) if functies is None
                   else self.fte[:, functies].sum(axis=1))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            uit = teller / (noemer[:, None] if functies is None else noemer) * per
+        uit = teller / (noemer[:, None] if functies is None else noemer) * per
         return np.where(np.isfinite(uit), uit, np.nan)
 
     def som(self, selectie: np.ndarray | list[int] | None = None) -> dict[str, np.ndarray]:
@@ -142,7 +200,10 @@ class Resultaat:
 
 
 def bereken(normenset: Normenset, volume: np.ndarray, gemeentecodes=()) -> Resultaat:
-    """Run the model for G gemeenten: ``volume`` is (G, I) in ``normenset.invoer`` order."""
+    """Run the model for G gemeenten: ``volume`` is (G, I) in ``normenset.invoer`` order.
+
+    Raises :class:`RekenFout` (Dutch, naming gemeente and functie) when an fte is not finite
+    or above :data:`formatie.parameters.FTE`."""
     volume = np.atleast_2d(np.asarray(volume, dtype=float))
     if volume.shape[-1] != len(normenset.invoer):
         raise ValueError(
@@ -156,6 +217,9 @@ def bereken(normenset: Normenset, volume: np.ndarray, gemeentecodes=()) -> Resul
         normenset.functie_parameter("leiding"),
         normenset.taak_invoer_index,
         normenset.taak_functie_index,
+        gemeentecodes=tuple(gemeentecodes),
+        functies=tuple(f.naam for f in normenset.functies),
+        maximum=FTE.max,
     )
     return Resultaat(normenset=normenset, gemeentecodes=tuple(gemeentecodes), volume=volume, **uit)
 

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from .doelgroepen import basis_sleutels
+from .parameters import UREN
 
 #: Bases a national estimate of an invoer can be derived from (see :mod:`formatie.schatting`).
 #: Target groups (and their old aliases cbs_5_15 …) come from formatie/data/doelgroepen.toml.
@@ -203,7 +204,8 @@ class Normenset:
 
         The interval keeps its relative width (laag and hoog scale with uren/oud), so a
         scenario that lowers a norm lowers its P10–P90 too; from 0 hours the interval keeps
-        its absolute width around the new value (clipped at 0).
+        its absolute width around the new value (clipped at 0). The ends stay within the
+        range of :data:`formatie.parameters.UREN` (from 5e-324 hours, scaling would overflow).
         """
         taken = []
         for t in self.taken:
@@ -213,7 +215,8 @@ class Normenset:
                     laag, hoog = t.uren_laag * u / t.uren, t.uren_hoog * u / t.uren
                 else:
                     laag, hoog = max(u - (t.uren - t.uren_laag), 0.0), u + (t.uren_hoog - t.uren)
-                t = replace(t, uren=u, uren_laag=min(laag, u), uren_hoog=max(hoog, u),
+                t = replace(t, uren=u, uren_laag=min(laag, u),
+                            uren_hoog=max(min(hoog, UREN.max), u),
                             bron=bron or t.bron)
             taken.append(t)
         return replace(self, taken=tuple(taken), bron_tekst=None)

@@ -28,7 +28,7 @@ from .normenset import (
 )
 from .parameters import melding
 from .problemen import InvoerFout, Probleem
-from .tekst import STUURTEKEN_MELDING, heeft_stuurteken
+from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
 
 NORMEN = resources.files("formatie") / "normen"
 #: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
@@ -50,6 +50,7 @@ GERESERVEERDE_SLEUTELS = frozenset({
     "is_submitted",
     "validate", "validate_on_submit", "validate_invoer", "getalvelden", "invoervelden",
     "bezettingvelden", "groepen", "fouten", "invoer_waarden", "bezetting_waarden", "vul",
+    "rekenfout",
 })
 #: Prefixes no invoer sleutel may start with (CSV columns ``fte_<functie>``, form fields
 #: ``bezetting_<functie>``, the audit trail's ``herkomst_<invoer>``).
@@ -150,6 +151,9 @@ class _Controleur:
         if not isinstance(waarde, str) or (verplicht and not waarde.strip()):
             self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' moet een (niet-lege) tekst zijn.")
             return ""
+        if heeft_stuurteken(waarde):  # ESC, BEL …: they would reach a terminal or page raw
+            self.fout((*plaats, sleutel), f"{wat}: '{sleutel}' {STUURTEKEN_MELDING}")
+            return ""
         return waarde.strip()
 
     def getal(
@@ -177,7 +181,8 @@ class _Controleur:
             if sleutel not in bekend:
                 self.fout(
                     (*plaats, sleutel),
-                    f"{wat}: onbekende sleutel '{sleutel}' (bekend: {', '.join(sorted(bekend))}).",
+                    f"{wat}: onbekende sleutel '{zichtbaar(sleutel)}' (bekend: "
+                    f"{', '.join(sorted(bekend))}).",
                 )
 
 
@@ -305,13 +310,14 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
     if len(versie) > MAX_NORMENSET_VERSIE:
         c.fout(("versie",), f"normenset: de versie is {len(versie)} tekens lang; maximaal "
                             f"{MAX_NORMENSET_VERSIE}.")
-    # naam and versie are stored in their own columns and shown on one line: no control
-    # characters (TOML's \u0000 lets any through; PostgreSQL refuses NUL in a column). Other
-    # texts live only inside the TOML, which the writer escapes, and may hold any character.
+    # No text holds a control character (_Controleur.tekst: TOML's \u001b lets any through, and
+    # `formatie normen` or a page would show it raw); naam and versie are stored in their own
+    # columns and shown on one line, so they hold no tab or line break either.
     for sleutel, waarde in (("naam", naam), ("versie", versie)):
         if heeft_stuurteken(waarde, meerdere_regels=False):
             c.fout((sleutel,), f"normenset: de {sleutel} {STUURTEKEN_MELDING}")
 
+    toelichting = c.tekst(doc, (), "toelichting", "normenset", verplicht=False)
     herkomst = _lees_herkomst(doc, c)
     functies = _lees_functies(doc, c)
     invoer = _lees_invoer(doc, c)
@@ -321,8 +327,10 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
         if not any(t.functie == f.sleutel for t in taken):
             c.fout(("functie", f.sleutel), f"functie '{f.sleutel}' heeft geen taken.")
     per_duizend = doc.get("per_duizend")
-    if per_duizend is not None and per_duizend not in {i.sleutel for i in invoer}:
-        c.fout(("per_duizend",), f"per_duizend: onbekende invoer '{per_duizend}'.")
+    if per_duizend is not None and (not isinstance(per_duizend, str)
+                                    or per_duizend not in {i.sleutel for i in invoer}):
+        c.fout(("per_duizend",),
+               f"per_duizend: onbekende invoer '{zichtbaar(str(per_duizend))[:60]}'.")
     if c.problemen:
         raise InvoerFout(sorted(c.problemen, key=lambda p: p.regel or 0), bestand)
     return Normenset(
@@ -332,7 +340,7 @@ def parse_normenset(tekst: str, bestand: str = "normenset") -> Normenset:
         invoer=tuple(invoer),
         taken=tuple(taken),
         controles=tuple(controles),
-        toelichting=str(doc.get("toelichting", "")),
+        toelichting=toelichting,
         per_duizend=per_duizend,
         **herkomst,
         bron_tekst=tekst,
@@ -347,7 +355,7 @@ def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
     functies = []
     for sleutel, f in tabel.items():
         plaats = ("functie", sleutel)
-        wat = f"functie '{sleutel}'"
+        wat = f"functie '{zichtbaar(sleutel)}'"
         if not _SLEUTEL.match(sleutel):
             c.fout(plaats, f"{wat}: de sleutel mag alleen kleine letters, cijfers en _ bevatten.")
         if not isinstance(f, dict):

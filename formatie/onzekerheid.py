@@ -64,6 +64,7 @@ import numpy as np
 from .getallen import format_getal
 from .model import Groep, casus_uren_per_fte, fte_arrays
 from .normenset import Normenset
+from .parameters import UREN
 
 #: The percentiles every result reports, as fractions.
 PERCENTIELEN = (0.10, 0.50, 0.80, 0.90)
@@ -209,13 +210,20 @@ def trek_normuren(normenset: Normenset, rng: np.random.Generator, n: int) -> np.
 
 
 def normuren_uit_z(normenset: Normenset, z: np.ndarray) -> np.ndarray:
-    """Hours per taak for standard normal scores z (..., K); z = ±1,2816 gives laag/hoog."""
+    """Hours per taak for standard normal scores z (..., K); z = ±1,2816 gives laag/hoog.
+
+    A draw stays within the parameter table's range for hours (0 to
+    :data:`formatie.parameters.UREN` max): a tiny central value with a wide interval (1e-300
+    with hoog 2.000) would otherwise draw past any float. The log-ratios are differences of
+    logs, so they never overflow either."""
     uren = normenset.taak_uren
     laag = normenset.taak_uren_laag
     hoog = normenset.taak_uren_hoog
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_laag = np.where(laag > 0, np.log(uren / np.where(laag > 0, laag, 1.0)) / Z90, 0.0)
-        log_hoog = np.where(uren > 0, np.log(hoog / np.where(uren > 0, uren, 1.0)) / Z90, 0.0)
+        log_laag = np.where(laag > 0, (np.log(np.where(uren > 0, uren, 1.0))
+                                       - np.log(np.where(laag > 0, laag, 1.0))) / Z90, 0.0)
+        log_hoog = np.where(uren > 0, (np.log(np.where(hoog > 0, hoog, 1.0))
+                                       - np.log(np.where(uren > 0, uren, 1.0))) / Z90, 0.0)
     lineair_laag = (uren - laag) / Z90  # for laag == 0: normal piece, clipped at 0
     lineair_hoog = (hoog - uren) / Z90  # for uren == 0
     onder = z < 0
@@ -224,7 +232,7 @@ def normuren_uit_z(normenset: Normenset, z: np.ndarray) -> np.ndarray:
     gebruik_lin = np.where(onder, laag <= 0, uren <= 0)
     with np.errstate(over="ignore"):
         uit = np.where(gebruik_lin, uren + lin_stap, uren * np.exp(log_stap))
-    return np.maximum(uit, 0.0)
+    return np.clip(uit, 0.0, UREN.max)
 
 
 def _organisatie(normenset: Normenset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

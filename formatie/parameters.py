@@ -8,8 +8,14 @@ Shares (``afwezigheid``, ``indirect``) are stored as fractions in [0, 1) and sho
 as percentages: :attr:`Parameter.weergave_factor` converts at the edge (a form shows 16 for
 0.16 and stores 0.16).
 
-The upper bounds are sanity limits, far beyond any real organisation, so that a typo like 1e308
-never turns into an infinite FTE; they are not norms.
+The bounds are sanity limits, far beyond any real organisation; they are not norms. They are
+chosen together so that no combination of accepted values can make the model divide by almost
+nothing or overflow: contracturen ≥ 100 h, afwezigheid ≤ 50 % and indirect ≤ 60 % leave every
+fte at least :data:`MIN_CASUSUREN` (20) casusuren a year, so an hour of work is at most 1/20 fte;
+with invoer ≤ 10⁸ and ≤ 2.000 hours per unit every figure stays far inside a float. Behind the
+table, :func:`formatie.model.fte_arrays` still refuses a non-finite result and
+:func:`formatie.model.bereken` one above :data:`FTE` (:class:`formatie.model.RekenFout`), for
+figures and normensets stored before these bounds.
 """
 
 from __future__ import annotations
@@ -76,38 +82,60 @@ def _getal(x: float) -> str:
 
 #: Organisation parameters of a functie (the keys of ``[functie.<sleutel>]``).
 ORGANISATIE = (
-    Parameter("contracturen_per_fte", "Contracturen per fte per jaar", "uur", 0.0, 2920.0,
-              min_open=True, uitleg="Cao gemeenten: 36 uur per week is 1.836 uur per jaar; "
-              "hoogstens 2.920 uur (56 uur per week)."),
-    Parameter("afwezigheid", "Afwezigheid (verlof, ziekte, scholing)", "aandeel", 0.0, 0.9,
+    Parameter("contracturen_per_fte", "Contracturen per fte per jaar", "uur", 100.0, 2920.0,
+              uitleg="Cao gemeenten: 36 uur per week is 1.836 uur per jaar. Minstens 100 uur "
+              "(2 uur per week): een fte is een volledige werkweek, en daaronder rekent het "
+              "model met een deler van bijna nul. Hoogstens 2.920 uur (56 uur per week)."),
+    Parameter("afwezigheid", "Afwezigheid (verlof, ziekte, scholing)", "aandeel", 0.0, 0.5,
               procent=True, uitleg="Deel van de contracturen dat een medewerker niet aanwezig "
-              "is."),
-    Parameter("indirect", "Indirecte tijd (overleg, beleid, reistijd)", "aandeel", 0.0, 0.9,
+              "is (gebruikelijk 15 à 20 %). Hoogstens 50 %: samen met de grenzen van "
+              "contracturen en indirecte tijd houdt elke fte minstens 20 casusuren per jaar."),
+    Parameter("indirect", "Indirecte tijd (overleg, beleid, reistijd)", "aandeel", 0.0, 0.6,
               procent=True, uitleg="Deel van de aanwezige uren dat niet aan casussen besteed "
-              "wordt."),
+              "wordt (gebruikelijk 20 à 25 %). Hoogstens 60 %: meer is geen uitvoerende "
+              "functie meer, en de casusuren per fte mogen niet tot bijna nul dalen."),
     Parameter("leiding", "Leiding en ondersteuning", "fte per fte uitvoering", 0.0, 2.0,
-              uitleg="Fte teamleiding en administratieve ondersteuning per fte uitvoering."),
+              uitleg="Fte teamleiding en administratieve ondersteuning per fte uitvoering; "
+              "hoogstens 2."),
     Parameter("vast_fte", "Vaste basis per gemeente", "fte", 0.0, 100.0,
-              uitleg="Fte per gemeente die niet met volumes meebeweegt."),
+              uitleg="Fte per gemeente die niet met volumes meebeweegt; hoogstens 100."),
 )
+
+#: The fewest casusuren an fte can have within the bounds above (100 h × 50 % × 40 %): the
+#: smallest divisor of the model (:func:`formatie.model.casus_uren_per_fte`).
+MIN_CASUSUREN = (ORGANISATIE[0].min * (1 - ORGANISATIE[1].max) * (1 - ORGANISATIE[2].max))
 
 #: Norm hours of a taak (``uren``, ``uren_laag``, ``uren_hoog``): per unit of its invoer.
 UREN = Parameter("uren", "Uren per eenheid", "uur per eenheid", 0.0, 2000.0,
-                 uitleg="Hoogstens 2.000 uur (ruim een fte-jaar) per eenheid.")
+                 uitleg="Van 0 (een invoer die geen werk vraagt) tot hoogstens 2.000 uur (ruim "
+                 "een fte-jaar) per eenheid. Ook een getrokken normuur in de bandbreedte blijft "
+                 "binnen dit bereik.")
 #: Current formation of one functie in one gemeente or region.
-BEZETTING = Parameter("bezetting", "Fte in dienst", "fte", 0.0, 10_000.0)
+BEZETTING = Parameter("bezetting", "Fte in dienst", "fte", 0.0, 10_000.0,
+                      uitleg="Van 0 tot hoogstens 10.000 fte.")
 #: Any invoer value (a count or population), whatever the normenset's own ``max`` says.
-INVOER = Parameter("invoer", "Invoer", "aantal", 0.0, 100_000_000.0)
+INVOER = Parameter("invoer", "Invoer", "aantal", 0.0, 100_000_000.0,
+                   uitleg="Een aantal per jaar of een bevolking: van 0 tot hoogstens 100 "
+                   "miljoen (meer dan Nederland inwoners heeft).")
 #: Growth of an invoer in a scenario, in percent (−100 % would make the volume zero).
-GROEI = Parameter("groei", "Groei", "%", -100.0, 1000.0, min_open=True)
+GROEI = Parameter("groei", "Groei", "%", -100.0, 1000.0, min_open=True,
+                  uitleg="Meer dan −100 % (dan zou het volume verdwijnen) en hoogstens "
+                  "+1.000 % (elf keer zo veel).")
 #: A national estimate per 1.000 of its base (``schatting_per_1000``).
 SCHATTING_PER_1000 = Parameter("schatting_per_1000", "Schatting per 1.000", "per 1.000", 0.0,
                                100_000.0, uitleg="Per 1.000 van de basis; een basis als "
                                "scholen kan meer dan 1.000 per 1.000 geven.")
+#: What the model gives back: fte of one functie in one gemeente. Not set by anyone; a result
+#: above it is refused as absurd (:func:`formatie.model.bereken`), whatever caused it.
+FTE = Parameter("fte", "Benodigde fte", "fte", 0.0, 1_000_000.0,
+                uitleg="Een uitkomst boven 1 miljoen fte per functie en gemeente (meer dan alle "
+                "ambtenaren van Nederland samen) is geen bruikbare uitkomst: de invoer of de "
+                "normen kloppen dan niet.")
 
 #: Every parameter by key.
 PARAMETERS: dict[str, Parameter] = {
-    p.sleutel: p for p in (*ORGANISATIE, UREN, BEZETTING, INVOER, GROEI, SCHATTING_PER_1000)
+    p.sleutel: p for p in (*ORGANISATIE, UREN, BEZETTING, INVOER, GROEI, SCHATTING_PER_1000,
+                           FTE)
 }
 
 

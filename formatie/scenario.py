@@ -45,7 +45,7 @@ import numpy as np
 
 from .model import casus_uren_per_fte, fte_arrays
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
-from .parameters import melding
+from .parameters import FTE, INVOER, melding
 
 SCHEMA = 1
 
@@ -310,10 +310,11 @@ def controleer(scenario: Scenario, normenset: Normenset) -> list[str]:
                 problemen.append(f"preset '{preset.naam}': {p} moet een aandeel tussen 0 en 1 "
                                  "zijn.")
             if p == "cohort" and v is not None and not (
-                    (_getal(v) and v >= 0) or (isinstance(v, Mapping) and all(
-                        _getal(x) and x >= 0 for x in v.values()))):
+                    (_getal(v) and INVOER.toegestaan(v)) or (isinstance(v, Mapping) and all(
+                        _getal(x) and INVOER.toegestaan(x) for x in v.values()))):
                 problemen.append(f"preset '{preset.naam}': cohort moet leeg zijn (schatting), "
-                                 "een aantal van 0 of meer, of een aantal per gemeentecode.")
+                                 f"een aantal {INVOER.bereik_tekst()}, of zo'n aantal per "
+                                 "gemeentecode.")
     return problemen
 
 
@@ -421,6 +422,9 @@ def vergelijk(
         np.stack([n.functie_parameter("leiding") for n in normensets]),
         normenset.taak_invoer_index,
         normenset.taak_functie_index,
+        gemeentecodes=tuple(gemeentecodes),
+        functies=tuple(f.naam for f in normenset.functies),
+        maximum=FTE.max,
     )
     som = uit["fte"].sum(axis=1)
     som_totaal = som.sum(axis=-1)

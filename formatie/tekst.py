@@ -25,3 +25,9 @@ def heeft_stuurteken(tekst: str, *, meerdere_regels: bool = True) -> bool:
 
 STUURTEKEN_MELDING = ("bevat een onzichtbaar stuurteken (zoals een NUL-teken). Verwijder het en "
                       "probeer het opnieuw.")
+
+
+def zichtbaar(tekst: str) -> str:
+    """``tekst`` with every control character written as ``\u001b`` (for quoting a refused
+    value or key in a message: an ESC would otherwise reach the user's terminal raw)."""
+    return STUURTEKENS_REGEL.sub(lambda m: f"\\u{ord(m.group()):04x}", tekst)

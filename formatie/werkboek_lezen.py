@@ -31,6 +31,7 @@ from .problemen import CelProbleem, InvoerFout, Probleem
 from .referentie import load_referentie
 from .regio import REGIONALE_FUNCTIES
 from .scenario import Scenario
+from .tekst import STUURTEKEN_MELDING, heeft_stuurteken
 from .werkboek_formaat import (
     BEREKENING_2_SLEUTELS,
     BEREKENING_SLEUTELS,
@@ -961,6 +962,9 @@ def _lees_normen_2(cellen: dict, basissen: dict[str, Normenset], problemen: list
         if _is_formule(ruw_bron):
             problemen.append(CelProbleem("de cel bevat een formule; typ een tekst.", rij, "bron",
                                          blad, cel(rij, "bron")))
+        elif ruw_bron is not None and heeft_stuurteken(str(ruw_bron)):
+            problemen.append(CelProbleem(f"de bron {STUURTEKEN_MELDING}", rij, "bron", blad,
+                                         cel(rij, "bron")))
         gelezen["bron"] = (str(ruw_bron).strip() if ruw_bron is not None else "") or oud.bron
         gelezen["cel_uren"] = cel(rij, "uren")
         gelezen["cel_bron"] = cel(rij, "bron")
@@ -1373,6 +1377,9 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
         if _is_formule(ruw_bron):
             problemen.append(CelProbleem("de cel bevat een formule; typ een tekst.", rij, "bron",
                                          blad, f"{_kolomletter(kolommen['bron'])}{rij}"))
+        elif ruw_bron is not None and heeft_stuurteken(str(ruw_bron)):
+            problemen.append(CelProbleem(f"de bron {STUURTEKEN_MELDING}", rij, "bron", blad,
+                                         f"{_kolomletter(kolommen['bron'])}{rij}"))
         bron = str(ruw_bron).strip() if ruw_bron is not None else oud.bron
         bron = bron or oud.bron
         if bron != oud.bron:

@@ -415,3 +415,45 @@ def test_one_gemeente_is_counted_in_the_singular_and_its_total_matches_its_row(
     for tekst in (out, err):
         assert "1 gemeenten" not in tekst
 
+
+
+def test_norms_refuses_a_control_character_and_never_prints_it(capsys, klein_tekst, tmp_path):
+    """Issue 19: ESC and BEL in a bron reached the terminal raw through `formatie normen`."""
+    pad = tmp_path / "n.toml"
+    pad.write_text(klein_tekst.replace('naam = "Taak A1"',
+                                       'naam = "Taak A1"\nbron = "rood \\u001b[31m bel \\u0007"'))
+    code, out, err = run(capsys, "normen", "--normen", str(pad))
+    assert code == 2 and out == ""
+    assert "taak 'a1': 'bron' bevat een onzichtbaar stuurteken" in err
+    assert "\x1b" not in err and "\x07" not in err
+
+
+@pytest.mark.parametrize("waarde", ["5e-324", "1e-300", "0.0"])
+def test_calculate_refuses_contract_hours_near_zero_instead_of_printing_inf(
+        capsys, klein_tekst, tmp_path, waarde):
+    """Issue 19: 5e-324 contract hours printed `inf,nan` with exit 0."""
+    pad = tmp_path / "n.toml"
+    pad.write_text(klein_tekst.replace("contracturen_per_fte = 1000",
+                                       f"contracturen_per_fte = {waarde}"))
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,10,5\n")
+    for formaat in ("csv", "json", "tabel"):
+        code, out, err = run(capsys, "bereken", str(invoer), "--normen", str(pad),
+                             "--formaat", formaat)
+        assert code == 2 and out == ""
+        assert "contracturen_per_fte moet van 100 tot en met 2.920 uur zijn" in err
+
+
+def test_calculate_refuses_an_absurd_result_with_exit_2(capsys, klein_tekst, tmp_path):
+    """Within every bound (invoer max 10⁸, 2.000 hours, 20 casusuren per fte) a result can
+    still be absurd: the model refuses it naming gemeente and functie."""
+    pad = tmp_path / "n.toml"
+    tekst = klein_tekst.replace("max = 1000\n", "max = 100000000\n", 1)
+    pad.write_text(tekst.replace("uren = 3\nuren_laag = 2\nuren_hoog = 4",
+                                 "uren = 2000\nuren_laag = 2000\nuren_hoog = 2000", 1))
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100000000,5\n")
+    code, out, err = run(capsys, "bereken", str(invoer), "--normen", str(pad))
+    assert code == 2 and out == ""
+    assert "Fout: De berekening geeft voor gemeente 0363, functie 'Functie A'" in err
+    assert "meer dan 1.000.000 fte is geen bruikbare uitkomst" in err

@@ -102,3 +102,31 @@ def test_the_readmes_fte_per_1000_spread_is_the_default_normensets(capsys):
     model = [x[int(0.1 * len(x))], np.median(x), x[int(0.9 * len(x))], per["Rotterdam"],
              per["Tubbergen"]]
     assert genoemd == [format_getal(v, 2) for v in model]
+
+
+def test_the_nginx_configuration_lives_in_one_file_that_the_docs_point_to():
+    """Issue 19: docs/productie.md showed a configuration nothing tested; now deploy/nginx.conf
+    is the one configuration (tests/load/test_nginx.py runs it) and no document restates it."""
+    productie = (DOC.parent / "productie.md").read_text(encoding="utf-8")
+    assert "deploy/nginx.conf" in productie
+    for pad in [DOC.parents[1] / "README.md", *sorted(DOC.parent.glob("*.md"))]:
+        tekst = pad.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(server|upstream|location)\b[^\n]*\{", tekst, re.M), pad.name
+    conf = (DOC.parents[1] / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    for directief in ("ssl_certificate", "client_header_timeout", "client_body_timeout",
+                      "client_max_body_size", "proxy_pass", "X-Forwarded-Proto"):
+        assert directief in conf
+
+
+def test_every_single_sign_on_and_cookie_setting_is_documented():
+    """Issue 18, point 7: no document named the OIDC_* settings or SESSION_COOKIE_SECURE."""
+    from app.config import OIDC_INSTELLINGEN
+
+    beheer = (DOC.parent / "beheer.md").read_text(encoding="utf-8")
+    sectie = beheer[beheer.index("## Inloggen met het organisatie-account"):]
+    for naam in (*OIDC_INSTELLINGEN, "email_verified", "/sso/callback", "SESSION_COOKIE_SECURE",
+                 "REMEMBER_COOKIE_SECURE", "PROXY_COUNT", "PROXY_ADRESSEN", "sub", "iss"):
+        assert f"`{naam}" in sectie, naam
+    for pad in (DOC.parents[1] / "README.md", DOC.parent / "productie.md"):
+        assert "beheer.md#inloggen-met-het-organisatie-account" in pad.read_text(
+            encoding="utf-8"), pad.name

@@ -60,7 +60,7 @@ vast_fte = 1.5
 
 [functie.gamma]
 naam = "Gamma"
-contracturen_per_fte = 7.5
+contracturen_per_fte = 107.5
 afwezigheid = 0.5
 indirect = 0.5
 leiding = 2.0
@@ -1020,7 +1020,7 @@ SLECHT = [
     ("onbekende taak", _zet_norm("preventie_voorlichting", "taak", "koffie"),
      "onbekende taak 'koffie'"),
     ("te hoge afwezigheid", _zet_organisatie("doorstroompunt", "indirect", 1.5),
-     "functie 'doorstroompunt': indirect moet van 0 tot en met 90 % zijn"),
+     "functie 'doorstroompunt': indirect moet van 0 tot en met 60 % zijn"),
 ]
 
 
@@ -1238,3 +1238,14 @@ def test_a_moved_region_line_is_refused_naming_the_cell(standaard_regio, regio_b
     with pytest.raises(InvoerFout) as fout:
         lees_werkboek(bewerk(data, verplaats), n)
     assert f"Resultaat!{adres['cel']}" in str(fout.value) and "gesorteerd" in str(fout.value)
+
+
+def test_a_control_character_in_a_norms_bron_is_refused_with_its_cell(standaard_regio):
+    """Issue 19: control characters are refused in every normenset text, the workbook's bron
+    too (XML keeps C1 controls such as CSI, U+009B, which a terminal reads as ESC [)."""
+    n, _, data = standaard_regio
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(bewerk(data, _zet_norm("preventie_voorlichting", "bron",
+                                             "eigen telling \x9b31m")), n, bestand="u.xlsx")
+    assert "kolom 'bron': de bron bevat een onzichtbaar stuurteken" in str(fout.value)
+    assert "blad 'Normen', cel " in str(fout.value) and "\x9b" not in str(fout.value)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
+from formatie.getallen import GetalFout, format_fte, format_getal, format_invoer, parse_getal
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,13 @@ def test_minus_zero_is_zero_when_read_and_when_written():
     assert format_invoer(-0.0) == "0"
     assert math.copysign(1, parse_getal("-0", ",")) == 1.0
     assert math.copysign(1, parse_getal("-0,0", ",")) == 1.0
+
+
+@pytest.mark.parametrize(("waarde", "tekst"), [
+    (1e15, "1 × 10¹⁵"), (9.99e15, "1 × 10¹⁶"), (7.5e301, "7,5 × 10³⁰¹"),
+    (-1e28, "−1 × 10²⁸"), (1.7976931348623157e308, "1,8 × 10³⁰⁸"), (1e14, "100.000.000.000.000,00"),
+])
+def test_a_huge_number_is_written_as_a_power_of_ten(waarde, tekst):
+    """Babel's decimal arithmetic raised InvalidOperation from 10²⁸ on: a refusal naming an
+    absurd result (7,5 × 10³⁰¹ fte) would have been a 500 itself."""
+    assert format_fte(waarde) == tekst

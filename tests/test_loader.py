@@ -37,7 +37,7 @@ def test_every_problem_reported_with_its_line(data_dir):
         return next(i for i, r in enumerate(regels, 1) if fragment in r)
 
     assert berichten["taak 'a2': onbekende invoer 'onbekend'."] == regel_van('"onbekend"')
-    assert berichten["functie 'a': afwezigheid moet van 0 tot en met 90 % zijn."] == (
+    assert berichten["functie 'a': afwezigheid moet van 0 tot en met 50 % zijn."] == (
         regel_van("afwezigheid = 1.2"))
     assert any("uren moet van 0 tot en met 2.000 uur per eenheid zijn" in b for b in berichten)
     dubbel = [p for p in problemen if "komt dubbel voor" in p.bericht]
@@ -70,7 +70,7 @@ def test_range_order_and_shares(data_dir):
     tekst = (data_dir / "klein.toml").read_text().replace("uren_hoog = 4", "uren_hoog = 2.5")
     assert any("uren_laag ≤ uren ≤ uren_hoog" in p.bericht for p in fouten(tekst))
     tekst = (data_dir / "klein.toml").read_text().replace("indirect = 0.5", "indirect = 1")
-    assert any("indirect moet van 0 tot en met 90 % zijn" in p.bericht for p in fouten(tekst))
+    assert any("indirect moet van 0 tot en met 60 % zijn" in p.bericht for p in fouten(tekst))
     tekst = (data_dir / "klein.toml").read_text().replace("leiding = 0.5", 'leiding = "veel"')
     assert any("'leiding' moet een getal zijn" in p.bericht for p in fouten(tekst))
 

@@ -1,9 +1,12 @@
 """The formula: hand-computed cases and properties."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from formatie.model import bereken, fte_arrays
+from formatie.model import RekenFout, bereken, fte_arrays
+from formatie.parameters import FTE
 
 
 def test_hand_computed_chain(klein):
@@ -120,3 +123,36 @@ def test_a_region_of_groups_is_the_sum_of_its_groups_under_their_own_normensets(
     los = bereken(klein, a).fte_totaal[0] + bereken(anders, b).fte_totaal[0]
     assert totaal["totaal"] == pytest.approx(los)
     assert totaal["totaal"] != pytest.approx(bereken(klein, np.vstack([a, b])).fte_totaal.sum())
+
+
+def _met_functie_a(klein, **waarden):
+    """``klein`` with functie a's parameters set as a stored set might hold them (the reader's
+    bounds are not applied: figures and normensets stored before them)."""
+    return replace(klein, functies=(replace(klein.functies[0], **waarden), klein.functies[1]))
+
+
+@pytest.mark.parametrize(("contracturen", "verwacht"), [
+    (5e-324, "geen eindig aantal fte"), (0.0, "geen eindig aantal fte"),
+    (1e-300, "1,5 × 10³⁰² fte: meer dan 1.000.000 fte is geen bruikbare uitkomst")])
+def test_a_non_finite_or_absurd_result_is_refused_naming_gemeente_and_functie(
+        klein, contracturen, verwacht):
+    """5e-324 contract hours made fte ∞, and the matrix product spread NaN to functie b."""
+    n = _met_functie_a(klein, contracturen_per_fte=contracturen)
+    with pytest.raises(RekenFout) as fout:
+        bereken(n, np.array([[10.0, 5.0]]), ("0363",))
+    bericht = str(fout.value)
+    assert f"De berekening geeft voor gemeente 0363, functie 'Functie A', {verwacht}" in bericht
+    assert "nan" not in bericht.lower() and "inf" not in bericht.lower()
+    with pytest.raises(RekenFout):  # the arrays themselves, as the ranges and scenarios use
+        fte_arrays(np.array([[10.0, 5.0]]), n.taak_uren, np.array([contracturen, 1000.0]) * 0,
+                   np.zeros(2), np.zeros(2), n.taak_invoer_index, n.taak_functie_index)
+
+
+def test_an_absurd_but_finite_result_is_refused_with_the_table_maximum(klein):
+    n = _met_functie_a(klein, contracturen_per_fte=100.0, afwezigheid=0.5, indirect=0.6)
+    # 1000 × 3 h / 20 casusuren = 150 fte: fine; 10⁸ units give 1,5 × 10⁷ fte
+    assert bereken(n, np.array([[1000.0, 0.0]])).fte[0, 0] < FTE.max
+    with pytest.raises(RekenFout) as fout:
+        bereken(n, np.array([[1e8, 0.0]]), ("0363",))
+    assert "meer dan 1.000.000 fte is geen bruikbare uitkomst" in str(fout.value)
+    assert fout.value.problemen[0].bericht.startswith("De berekening geeft voor gemeente 0363")

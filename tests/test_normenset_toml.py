@@ -68,10 +68,62 @@ def test_a_control_character_escaped_into_the_name_or_versie_is_refused_with_its
     tekst = klein_tekst.replace('naam = "Klein"', 'naam = "Klein\\u0000"').replace(
         'versie = "t1"', 'versie = "t\\u001b1"')
     assert _meldingen(tekst)[:2] == [
-        "n.toml, regel 2: normenset: de naam bevat een onzichtbaar stuurteken (zoals een "
+        "n.toml, regel 2: normenset: 'naam' bevat een onzichtbaar stuurteken (zoals een "
         "NUL-teken). Verwijder het en probeer het opnieuw.",
-        "n.toml, regel 3: normenset: de versie bevat een onzichtbaar stuurteken (zoals een "
+        "n.toml, regel 3: normenset: 'versie' bevat een onzichtbaar stuurteken (zoals een "
         "NUL-teken). Verwijder het en probeer het opnieuw."]
+
+
+def test_a_tab_or_line_break_in_the_name_is_refused_but_not_in_a_toelichting(klein_tekst):
+    tekst = klein_tekst.replace('naam = "Klein"', 'naam = "Klein\\tt"', 1)
+    assert _meldingen(tekst.replace("\\\\t", "\\t")) == [
+        "n.toml, regel 2: normenset: de naam bevat een onzichtbaar stuurteken (zoals een "
+        "NUL-teken). Verwijder het en probeer het opnieuw."]
+    tekst = klein_tekst.replace('naam = "Klein"',
+                                'naam = "Klein"\ntoelichting = "twee\\nregels\\tmet tab"', 1)
+    assert parse_normenset(tekst).toelichting == "twee\nregels\tmet tab"
+
+
+#: (where in klein.toml, the line to put it after or replace) for every text of a normenset.
+TEKSTVELDEN = {
+    "toelichting bovenaan": ('naam = "Klein"', 'naam = "Klein"\ntoelichting = "{}"'),
+    "naam van een functie": ('naam = "Functie A"', 'naam = "{}"'),
+    "bron van een organisatieparameter": (
+        "vast_fte = 0.1\n", 'vast_fte = 0.1\n\n[functie.a.bron]\nleiding = "{}"\n'),
+    "toelichting van een organisatieparameter": (
+        "vast_fte = 0.1\n", 'vast_fte = 0.1\n\n[functie.a.toelichting]\nleiding = "{}"\n'),
+    "naam van een invoer": ('naam = "Invoer X"', 'naam = "{}"'),
+    "eenheid van een invoer": ('eenheid = "stuks"', 'eenheid = "{}"'),
+    "groep van een invoer": ('groep = "Groep 1"', 'groep = "{}"'),
+    "toelichting van een invoer": ('groep = "Groep 1"', 'groep = "Groep 1"\ntoelichting = "{}"'),
+    "naam van een taak": ('naam = "Taak A1"', 'naam = "{}"'),
+    "bron van een taak": ('naam = "Taak A1"', 'naam = "Taak A1"\nbron = "{}"'),
+    "toelichting van een taak": ('naam = "Taak A1"', 'naam = "Taak A1"\ntoelichting = "{}"'),
+    "melding van een controle": (
+        "\n[[taak]]", '\n[[controle]]\nlinks = "y"\nrechts = "x"\nmelding = "{}"\n\n[[taak]]'),
+}
+
+
+@pytest.mark.parametrize("veld", TEKSTVELDEN)
+@pytest.mark.parametrize("teken", ["\\u001b[31m", "\\u0007", "\\u009b", "\\u0000"])
+def test_a_control_character_in_any_text_of_a_normenset_is_refused_with_its_line(
+        klein_tekst, veld, teken):
+    """Issue 19: ESC and BEL in a bron reached the terminal raw through `formatie normen`."""
+    plek, vervanging = TEKSTVELDEN[veld]
+    assert plek in klein_tekst
+    tekst = klein_tekst.replace(plek, vervanging.format(f"tekst {teken} tekst"), 1)
+    meldingen = _meldingen(tekst)
+    regel = next(i for i, r in enumerate(tekst.splitlines(), 1) if teken in r)
+    assert any(m.startswith(f"n.toml, regel {regel}: ") and "stuurteken" in m
+               for m in meldingen), meldingen
+    assert not any(c in m for m in meldingen for c in "\x1b\x07\x9b\x00")
+    # the same text without the control character reads
+    parse_normenset(klein_tekst.replace(plek, vervanging.format("tekst tekst"), 1))
+
+
+def test_a_control_character_in_an_unknown_key_is_shown_escaped(klein_tekst):
+    tekst = klein_tekst.replace('naam = "Klein"', 'naam = "Klein"\n"x\\u001by" = 1', 1)
+    assert "normenset: onbekende sleutel 'x\\u001by'" in _meldingen(tekst)[0]
 
 
 def test_norm_hours_of_1e308_are_refused(klein_tekst):

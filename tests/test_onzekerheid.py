@@ -23,6 +23,7 @@ from formatie.onzekerheid import (
     trek_normuren,
     voeg_bereik_toe,
 )
+from formatie.parameters import UREN
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
 
@@ -329,3 +330,18 @@ def test_json_never_holds_nan_or_infinity():
 
     tekst = als_json({"a": float("nan"), "b": [np.float64("inf"), 1.5], "c": np.array([2.0])})
     assert json.loads(tekst) == {"a": None, "b": [None, 1.5], "c": [2.0]}
+
+
+@pytest.mark.parametrize("uren", [5e-324, 1e-300, 1e-6])
+def test_norm_draws_stay_within_the_hours_bound_from_a_tiny_centre(klein, uren):
+    """A tiny central value with a wide interval (laag 0, hoog 2.000) drew hours past any
+    float (∞ → NaN percentiles); a draw now stays within the table's range for hours."""
+    taken = tuple(dataclasses.replace(t, uren=uren, uren_laag=uren / 2, uren_hoog=2000.0)
+                  for t in klein.taken)
+    n = dataclasses.replace(klein, taken=taken)
+    z = np.linspace(-6, 6, 101)[:, None] * np.ones((1, len(taken)))
+    getrokken = normuren_uit_z(n, z)
+    assert np.isfinite(getrokken).all() and (getrokken >= 0).all()
+    assert getrokken.max() == UREN.max
+    b = bereik(n, np.array([[1000.0, 500.0]]), gemeentecodes=("0363",))
+    assert np.isfinite(b.fte).all() and np.isfinite(b.totaal_totaal).all()

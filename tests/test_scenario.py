@@ -79,7 +79,7 @@ def test_pas_toe_checks_against_the_normenset(klein):
     assert any("onbekende invoer 'onbekend'" in x for x in p)
     assert any("groei 'x' moet meer dan −100 en hoogstens 1.000 % zijn" in x for x in p)
     assert any("uren 'a1' moet van 0 tot en met 2.000" in x for x in p)
-    assert any("afwezigheid moet van 0 tot en met 90 % zijn" in x for x in p)
+    assert any("afwezigheid moet van 0 tot en met 50 % zijn" in x for x in p)
     assert any("onbekende parameter 'kleur'" in x for x in p)
     assert any("onbekende functie 'z'" in x for x in p)
     assert any("past niet bij normenset" in x for x in p)

@@ -1,5 +1,6 @@
 """Hostile files of the attack run (issue 12), built in memory: a workbook with a dimension bomb,
-a workbook with a million rows, a calibration CSV with 100,000 columns, deep and giant TOML.
+a workbook with a million rows, a calibration CSV with 100,000 columns, deep and giant TOML; and
+the hostile numbers of issue 19 (:func:`randen`).
 
 Shared by the tests (through fixtures in conftest.py) and bench/bench_aanvallen.py, which times
 their refusal.
@@ -8,6 +9,7 @@ their refusal.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 
@@ -97,3 +99,16 @@ def diepe_toml(diepte: int = 5_000) -> str:
 def reuzengetal_toml(cijfers: int = 5_000) -> str:
     """An integer of ``cijfers`` digits: over Python's 4,300-digit limit (ValueError)."""
     return 'naam = "x"\nversie = "1"\nx = 1' + "0" * (cijfers - 1) + "\n"
+
+
+#: Values that broke the model in issue 19 (5e-324 contract hours: NaN and 500s), and signed
+#: zeros and the largest floats.
+AANVAL = (5e-324, -5e-324, 1e-300, 1e308, -1e308, 0.0, -0.0)
+
+
+def randen(p) -> list[float]:
+    """The attack values and the bounds of ``p`` (a :class:`formatie.parameters.Parameter`),
+    each bound also one ulp inside and outside."""
+    rand = [p.min, p.max]
+    rand += [math.nextafter(x, r) for x in (p.min, p.max) for r in (-math.inf, math.inf)]
+    return [*AANVAL, *rand]

@@ -10,6 +10,7 @@ const { ISSUER, PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } = process.env;
 // login → the claims this provider asserts about that person.
 const ACCOUNTS = {
   'gemeente@test.nl': { email: 'gemeente@test.nl', email_verified: true },
+  'regio@test.nl': { email: 'regio@test.nl', email_verified: true },
   'onbekend@elders.nl': { email: 'onbekend@elders.nl', email_verified: true },
   'onbevestigd@test.nl': { email: 'gemeente@test.nl', email_verified: false },
 };

@@ -84,12 +84,14 @@ class OidcProvider:
                 self.proc.wait(10)
 
 
-def log_in_bij_provider(s: requests.Session, app_url: str, login: str) -> requests.Response:
+def log_in_bij_provider(s: requests.Session, app_url: str, login: str,
+                        start: str | None = None) -> requests.Response:
     """The whole journey over HTTP: app → provider's login form → app's callback → app.
+    ``start``: begin at this authorization URL instead of the app's /sso/login.
 
     Returns the app's final answer; ``r.history`` holds the callback request.
     """
-    r = s.get(app_url + "/sso/login", timeout=30)
+    r = s.get(start or app_url + "/sso/login", timeout=30)
     actie = re.search(r'<form[^>]*action="([^"]+)"', r.text)
     assert actie and "/interaction/" in r.url, (r.url, r.text[:500])
     return s.post(urljoin(r.url, unescape(actie.group(1))),
@@ -151,21 +153,24 @@ def id_token(sleutel: RSAKey, claims: dict, alg: str = "RS256") -> str:
 
 
 class SsoApp:
-    """The app from a thread with OIDC_* pointing at ``issuer``; ``url``, ``app``."""
+    """The app from a thread with OIDC_* pointing at ``issuer``; ``url``, ``app``. ``config``:
+    more settings (``OIDC_BEHEERDER`` …)."""
 
-    def __init__(self, tmp: Path, issuer: str):
+    def __init__(self, tmp: Path, issuer: str, **config):
         from app import create_app
 
         self.database = prepare_database("sqlite", tmp)
+        # bound first, so the redirect URI (configured, never from the request) is known
+        self.server = ThreadServer(lambda environ, start: self.app(environ, start))
+        self.url = self.server.url
+        self.redirect_uri = self.url + "/sso/callback"
         self.app = create_app(
             {"SECRET_KEY": "sso-test", "SQLALCHEMY_DATABASE_URI": self.database.url,
              "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
              "OIDC_ISSUER": issuer, "OIDC_CLIENT_ID": CLIENT_ID,
-             "OIDC_CLIENT_SECRET": CLIENT_SECRET},
+             "OIDC_CLIENT_SECRET": CLIENT_SECRET, "OIDC_REDIRECT_URI": self.redirect_uri,
+             **config},
             instance_path=str(tmp / "instance"))
-        self.server = ThreadServer(self.app)  # bound now: the redirect URI is known
-        self.url = self.server.url
-        self.redirect_uri = self.url + "/sso/callback"
 
     def start(self) -> SsoApp:
         self.server.start()

@@ -398,14 +398,15 @@ def sso_sleutels():
     return tuple(RSAKey.generate_key(2048, parameters={"kid": "sleutel-1"}) for _ in range(2))
 
 
-@pytest.fixture
-def nep_sso(tmp_path, sso_sleutels):
+@pytest.fixture(params=["wachtwoord"])
+def nep_sso(request, tmp_path, sso_sleutels):
     """The app served with single sign-on against oidc.servers.NepProvider, whose token
-    endpoint answers what the test sets in ``nep_sso.provider.antwoord``."""
+    endpoint answers what the test sets in ``nep_sso.provider.antwoord``. Indirectly
+    parametrized with ``OIDC_BEHEERDER`` (default ``wachtwoord``)."""
     from oidc.servers import NepProvider, SsoApp
 
     provider = NepProvider(sso_sleutels[0]).start()
-    live = SsoApp(tmp_path, provider.issuer).start()
+    live = SsoApp(tmp_path, provider.issuer, OIDC_BEHEERDER=request.param).start()
     live.provider = provider
     yield live
     live.stop()

@@ -242,3 +242,89 @@ def test_migration_gives_existing_users_a_token(lege_database, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# ----- issue 19: nobody can lock another's account out; plain HTTP explains itself -----------
+
+@pytest.fixture
+def proxy_app(request, database, tmp_path):
+    """The app behind one trusted proxy (PROXY_COUNT=1, the proxy on 127.0.0.1)."""
+    from .conftest import _app_met_gebruikers
+
+    app = _app_met_gebruikers(request, database, tmp_path, PROXY_COUNT=1)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _login_van(client, peer: str, email="gemeente@test.nl", password=WACHTWOORD, xff=None):
+    headers = {"X-Forwarded-For": xff} if xff else {}
+    return client.post("/login", data={"email": email, "password": password}, headers=headers,
+                       environ_base={"REMOTE_ADDR": peer})
+
+
+def test_x_forwarded_for_is_believed_only_from_the_proxy(proxy_app):
+    client = proxy_app.test_client()
+    _login_van(client, "127.0.0.1", password="fout", xff="198.51.100.1")
+    _login_van(client, "203.0.113.5", password="fout", xff="198.51.100.2")
+    with proxy_app.app_context():
+        assert sorted(db.session.scalars(select(LoginAttempt.ip))) == [
+            "198.51.100.1", "203.0.113.5"]
+
+
+def test_wrong_passwords_from_spoofed_addresses_do_not_lock_out_the_account(proxy_app):
+    """Issue 19: ten wrong passwords with made-up X-Forwarded-For addresses, sent straight to
+    gunicorn, locked the account for everyone (up to 15 minutes)."""
+    eigen = proxy_app.test_client()
+    assert _login_van(eigen, "198.51.100.7").status_code == 302  # her usual address
+    eigen.post("/logout", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    aanvaller = proxy_app.test_client()
+    for i in range(15):
+        r = _login_van(aanvaller, "203.0.113.66", password="fout", xff=f"10.0.{i}.1")
+        assert r.status_code in (401, 429)
+    assert r.status_code == 429  # the guesser's own address is held back
+    assert _login_van(eigen, "198.51.100.7").status_code == 302
+
+
+def test_a_guess_spread_over_many_addresses_waits_only_briefly(client, auth, app):
+    """The account-wide back-off (a guess from many real addresses) is at most 10 seconds, and
+    none for an address the account logged in from before."""
+    from app.auth import KORT
+
+    assert _login_van(client, "198.51.100.7").status_code == 302
+    client.post("/logout", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    for i in range(30):
+        _login_van(app.test_client(), f"203.0.113.{i}", password="fout")
+    r = _login_van(app.test_client(), "192.0.2.1")  # a new address, the right password
+    assert r.status_code in (302, 429)
+    if r.status_code == 429:
+        assert int(r.headers["Retry-After"]) <= KORT.total_seconds()
+    assert _login_van(client, "198.51.100.7").status_code == 302
+
+
+@pytest.fixture
+def https_app(request, database, tmp_path):
+    """The production cookie setting: SESSION_COOKIE_SECURE on, CSRF on."""
+    from .conftest import _app_met_gebruikers
+
+    app = _app_met_gebruikers(request, database, tmp_path, SESSION_COOKIE_SECURE=True,
+                              WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_login_over_plain_http_with_secure_cookies_explains_itself(https_app):
+    """Issue 18, point 7: over http:// the browser drops the Secure cookie, and every login
+    ended in "Het formulier was verlopen"."""
+    client = https_app.test_client()
+    r = client.get("/login")
+    assert r.status_code == 200 and "SESSION_COOKIE_SECURE" in r.text and "https://" in r.text
+    r = client.post("/login", data={"email": "gemeente@test.nl", "password": WACHTWOORD})
+    assert r.status_code == 400
+    assert "sessiecookie is ingesteld als Secure" in r.text
+    assert "formulier was verlopen" not in r.text
+    r = client.get("/login", base_url="https://localhost")
+    assert "SESSION_COOKIE_SECURE" not in r.text

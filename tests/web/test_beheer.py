@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import stat
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from app import create_app
 from app.accounts import maak_gebruiker
@@ -349,3 +349,140 @@ def test_check_reports_a_missing_secret_key(maak_app, monkeypatch, omgeving, url
     uit = flask(app, "check")
     assert verwacht in uit.output, uit.output
     assert uit.exit_code == 1  # the unreachable or empty database is a problem either way
+
+
+# ----- issue 19: backups that cannot be turned against the server ----------------------------
+
+
+def test_backup_follows_no_symlink_planted_at_a_predictable_name(sqlite_app, tmp_path):
+    """The temporary name was ".formatie-<second>.sqlite3.tmp": a symlink planted there for the
+    coming seconds had the database with its password hashes written to the link's target."""
+    map_ = tmp_path / "backups"
+    map_.mkdir()
+    slachtoffer = tmp_path / "slachtoffer.txt"
+    slachtoffer.write_text("niet overschrijven")
+    nergens = tmp_path / "bestaat-niet"
+    nu = datetime.now(UTC)
+    for s in range(-2, 30):
+        stempel = (nu + timedelta(seconds=s)).strftime("%Y%m%d-%H%M%S")
+        (map_ / f".formatie-{stempel}.sqlite3.tmp").symlink_to(slachtoffer)
+        (map_ / f"formatie-{stempel}.sqlite3").symlink_to(nergens)
+    uit = flask(sqlite_app, "backup", str(map_))
+    assert uit.exit_code == 0, uit.output
+    assert slachtoffer.read_text() == "niet overschrijven" and not nergens.exists()
+    [bestand] = [p for p in map_.iterdir() if not p.is_symlink()]
+    assert bestand.name.startswith("formatie-") and bestand.name.endswith("-2.sqlite3")
+    assert f"Back-up geschreven: {bestand}" in uit.output
+    assert stat.S_IMODE(bestand.stat().st_mode) == 0o600
+    assert inhoud(f"sqlite:///{bestand}") == inhoud(url_van(sqlite_app))
+
+
+@pytest.mark.parametrize("teken", ["?", "#", "%3F"])
+def test_restore_takes_a_name_with_question_mark_or_hash_literally(sqlite_app, tmp_path, teken):
+    """With "b.sqlite3?x" the check read b.sqlite3 (a good backup) and the restore copied the
+    other file over the live database."""
+    assert flask(sqlite_app, "backup", str(tmp_path / "b")).exit_code == 0
+    [goed] = (tmp_path / "b").iterdir()
+    kwaad = goed.with_name(goed.name + f"{teken}mode=ro")
+    with sqlite3.connect(kwaad) as conn:
+        conn.execute("CREATE TABLE buit (a TEXT)")
+    conn.close()
+    voor = inhoud(url_van(sqlite_app))
+    uit = flask(sqlite_app, "restore", str(kwaad), "--yes")
+    assert uit.exit_code == 1, uit.output
+    assert f"Fout: {kwaad}: dit is geen database van de Formatietool" in uit.output
+    assert inhoud(url_van(sqlite_app)) == voor
+    assert flask(sqlite_app, "restore", str(goed), "--yes").exit_code == 0
+
+
+#: What an attacker might add to a backup or a live database, and how check and restore name it.
+VREEMD = {
+    "trigger": ("CREATE TRIGGER beheer AFTER INSERT ON login_attempt BEGIN "
+                "UPDATE users SET role = 'beheerder'; END", "trigger beheer"),
+    "view": ("CREATE VIEW wachtwoorden AS SELECT email, password_hash FROM users",
+             "view wachtwoorden"),
+    "tabel": ("CREATE TABLE buit (a TEXT)", "onbekende tabel buit"),
+    "kolom": ("ALTER TABLE users ADD COLUMN extra TEXT", "onbekende kolom extra in tabel users"),
+}
+
+
+@pytest.mark.parametrize("soort", VREEMD)
+def test_restore_refuses_a_backup_the_migrations_did_not_make(sqlite_app, tmp_path, soort):
+    """Issue 19: a trigger in a backup survived the restore, and check said "geen problemen"."""
+    assert flask(sqlite_app, "backup", str(tmp_path / "b")).exit_code == 0
+    [bestand] = (tmp_path / "b").iterdir()
+    sql, naam = VREEMD[soort]
+    with sqlite3.connect(bestand) as conn:
+        conn.execute(sql)
+    conn.close()
+    voor = inhoud(url_van(sqlite_app))
+    uit = flask(sqlite_app, "restore", str(bestand), "--yes")
+    assert uit.exit_code == 1 and "Traceback" not in uit.output
+    assert f"de database bevat wat de Formatietool niet maakt: {naam}" in uit.output
+    assert "er is niets gewijzigd" in uit.output
+    assert inhoud(url_van(sqlite_app)) == voor
+
+
+@pytest.mark.parametrize("soort", VREEMD)
+def test_check_reports_schema_objects_the_migrations_did_not_make(app, soort):
+    sql, naam = VREEMD[soort]
+    assert flask(app, "check").exit_code == 0
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            sql = {"trigger": "CREATE FUNCTION beheer() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN UPDATE users SET role = 'beheerder'; RETURN NEW; END $$;"
+                              " CREATE TRIGGER beheer AFTER INSERT ON login_attempt FOR EACH ROW"
+                              " EXECUTE FUNCTION beheer()"}.get(soort, sql)
+        db.session.execute(text(sql))
+        db.session.commit()
+    uit = flask(app, "check")
+    assert uit.exit_code == 1
+    assert "fout    schema: de database bevat wat de migraties niet maken: " in uit.output
+    assert naam in uit.output, uit.output
+
+
+@pytest.mark.postgres
+@PG_DUMP
+def test_pg_restore_refuses_a_dump_with_a_function_and_trigger(sqlite_app, pg_database,
+                                                               tmp_path):
+    assert flask(sqlite_app, "copy-data", "--to", pg_database).exit_code == 0
+    app = create_app(maak_config(pg_database), instance_path=str(tmp_path / "pg"))
+    try:
+        with app.app_context():
+            db.session.execute(text(
+                "CREATE FUNCTION beheer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "UPDATE users SET role = 'beheerder'; RETURN NEW; END $$; CREATE TRIGGER "
+                "beheer AFTER INSERT ON login_attempt FOR EACH ROW EXECUTE FUNCTION beheer()"))
+            db.session.commit()
+        assert flask(app, "backup", str(tmp_path / "b")).exit_code == 0
+        [bestand] = (tmp_path / "b").iterdir()
+        with app.app_context():
+            db.session.execute(text("DROP TRIGGER beheer ON login_attempt; DROP FUNCTION "
+                                    "beheer()"))
+            db.session.commit()
+        voor = inhoud(pg_database)
+        uit = flask(app, "restore", str(bestand), "--yes")
+        assert uit.exit_code == 1, uit.output
+        assert "de back-up bevat wat de Formatietool niet maakt: FUNCTION public beheer()" \
+            in uit.output and "TRIGGER public login_attempt beheer" in uit.output
+        assert inhoud(pg_database) == voor
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize(("args", "melding"), [
+    (("backup", "/proc/self"), "Fout: kan in /proc/self geen bestand maken"),
+    (("copy-data", "--to", "mysql://formatie@db/formatie"),
+     "Fout: kopiëren naar een mysql-database wordt niet ondersteund"),
+    (("copy-data", "--to", "file:///tmp/formatie.db"),
+     "Fout: kopiëren naar een file-database wordt niet ondersteund"),
+    (("copy-data", "--to", "geen url"), "Fout: 'geen url:…' is geen database-URL"),
+    (("restore", "/proc/self/environ", "--yes"), "Fout: /proc/self/environ is geen SQLite-back-up"),
+])
+def test_refusals_are_dutch_messages_without_a_traceback(sqlite_app, args, melding):
+    uit = flask(sqlite_app, *args)
+    assert uit.exit_code == 1, uit.output
+    assert melding in uit.output and "Traceback" not in uit.output
+    assert uit.exception is None or isinstance(uit.exception, SystemExit)

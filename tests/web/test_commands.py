@@ -15,7 +15,8 @@ from formatie.normenset_toml import NORMEN, standaard_normenset
 from .conftest import maak_config
 
 TABELLEN = {"alembic_version", "audit_entry", "gemeente", "invoer", "login_attempt",
-            "normenset", "regio", "users", "scenario", "werkboek_upload", "regio_bezetting"}
+            "normenset", "regio", "users", "scenario", "werkboek_upload", "regio_bezetting",
+            "sso_poging"}
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.accounts import GebruikerFout, maak_gebruiker
 from app.extensions import db
 from app.models import Gemeente, Regio, User
 
@@ -169,3 +170,28 @@ def test_blocking_ends_the_sessions_and_unblocking_does_not_revive_them(client, 
         assert db.session.get(User, user_id).active
     r = gemeente.get(f"/gemeente/{EIGEN}/{JAAR}")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+@pytest.mark.parametrize(("email", "melding"), [
+    ("=1+1@x.nl", "het moet met een letter of cijfer beginnen"),
+    ("a@b", "is geen geldig e-mailadres"),
+    ("a..b@gemeente.nl", "is geen geldig e-mailadres"),
+    ("a b@gemeente.nl", "is geen geldig e-mailadres"),
+    ('"x"@gemeente.nl', "het moet met een letter of cijfer beginnen"),
+])
+def test_e_mail_addresses_are_checked_by_email_validator(app, email, melding):
+    """Issue 19: "=1+1@x.nl" was accepted (a formula when a list of accounts is opened in a
+    spreadsheet); the library checks the syntax, our rule the first character."""
+    with app.app_context(), pytest.raises(GebruikerFout) as fout:
+        maak_gebruiker(email, "beheerder", "een-lang-wachtwoord-x")
+    assert melding in str(fout.value)
+
+
+def test_an_e_mail_address_is_stored_in_one_normal_form_and_logs_in_in_any_case(app, client):
+    with app.app_context():
+        user = maak_gebruiker("Kees.de.Vries@Gemeente.NL", "beheerder", "een-lang-wachtwoord-x")
+        db.session.commit()
+        assert user.email == "kees.de.vries@gemeente.nl"
+    r = client.post("/login", data={"email": "KEES.de.vries@gemeente.nl",
+                                    "password": "een-lang-wachtwoord-x"})
+    assert r.status_code == 302

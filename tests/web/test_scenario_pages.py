@@ -141,7 +141,7 @@ def test_region_scenario_estimates_the_cohort_per_gemeente(client, auth, app, vu
     ({"groei_meldingen_16uur": "veel"}, "getal"),
     ({"groei_meldingen_16uur": "-100"}, "Vul een getal in, meer dan −100 en hoogstens 1.000 %."),
     ({"uren_behandeling_16uur": "-1"}, "Vul een getal in, van 0 tot en met 2.000 uur per eenheid."),
-    ({"org_leerplicht__afwezigheid": "95"}, "Vul een getal in, van 0 tot en met 90 %."),
+    ({"org_leerplicht__afwezigheid": "95"}, "Vul een getal in, van 0 tot en met 50 %."),
     ({"naam": ""}, "Geef het scenario een naam"),
 ])
 def test_bad_input_dutch_message_nothing_saved(client, auth, app, vul_invoer, velden, melding):

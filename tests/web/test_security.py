@@ -500,3 +500,60 @@ def test_hsts_is_sent_exactly_when_cookies_are_secure(database, tmp_path, secure
         "max-age=31536000; includeSubDomains" if secure else None)
     with app.app_context():
         db.engine.dispose()
+
+
+# ----- issue 19: same origin on every state-changing request ----------------------------------
+
+def _met_token(csrf_app):
+    """A logged-in client of ``csrf_app`` and a valid CSRF token of its session."""
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == GEBRUIKERS["gemeente"][0]))
+    with client.session_transaction() as sessie:
+        sessie["_user_id"] = user.get_id()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get(f"/gemeente/{EIGEN}/{JAAR}").text).group(1)
+    return client, token
+
+
+@pytest.mark.parametrize("kop", [
+    {"Origin": "https://kwaad.example"}, {"Origin": "null"},
+    {"Origin": "http://localhost:8080"}, {"Origin": "https://localhost"},
+    {"Referer": "https://kwaad.example/pagina"},
+])
+def test_a_valid_csrf_token_with_a_foreign_origin_is_refused(csrf_app, kop):
+    """Issue 19: a valid CSRF token was accepted with a foreign Origin."""
+    client, token = _met_token(csrf_app)
+    voor = _snapshot(csrf_app)
+    data = {"leerplichtigen": "1", "concept": "1", "version": "0", "csrf_token": token}
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=data, headers=kop)
+    assert r.status_code == 403 and "kwam van een andere website" in r.text
+    assert _snapshot(csrf_app) == voor
+    r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=data,
+                    headers={"Origin": "http://localhost", "Referer": "http://localhost/x"})
+    assert r.status_code == 302  # the site's own origin (make run: http://127.0.0.1:5000)
+
+
+def test_the_origin_behind_the_documented_proxy_is_the_public_one(request, database, tmp_path):
+    from .conftest import _app_met_gebruikers
+
+    app = _app_met_gebruikers(request, database, tmp_path, PROXY_COUNT=1,
+                              WTF_CSRF_ENABLED=True)
+    try:
+        client, token = _met_token(app)
+        proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "formatie.example.nl",
+                 "X-Forwarded-For": "198.51.100.9",  # Flask-WTF wants a Referer over https
+                 "Referer": f"https://formatie.example.nl/gemeente/{EIGEN}/{JAAR}"}
+        data = {"leerplichtigen": "1", "concept": "1", "version": "0", "csrf_token": token}
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=data,
+                        headers={**proxy, "Origin": "http://localhost"},
+                        environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        assert r.status_code == 403
+        r = client.post(f"/gemeente/{EIGEN}/{JAAR}", data=data,
+                        headers={**proxy, "Origin": "https://formatie.example.nl"},
+                        environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        assert r.status_code == 302
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

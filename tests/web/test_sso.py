@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,8 +21,9 @@ import requests
 from sqlalchemy import select
 
 from app import sso as sso_module
+from app.accounts import maak_gebruiker
 from app.extensions import db
-from app.models import User
+from app.models import User, utcnow
 
 from .conftest import WACHTWOORD
 
@@ -61,6 +63,7 @@ def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("OIDC_ISSUER", "https://login.example.nl")
     monkeypatch.setenv("OIDC_CLIENT_ID", "formatietool")
     monkeypatch.setenv("OIDC_CLIENT_SECRET", "geheim")
+    monkeypatch.setenv("OIDC_REDIRECT_URI", "https://formatie.example.nl/sso/callback")
     app = create_app({"TESTING": True, "SECRET_KEY": "x",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"},
                      instance_path=str(tmp_path / "instance"))
@@ -294,3 +297,148 @@ def test_an_error_from_the_token_endpoint_gets_a_message(nep_sso):
     r = _terug(s, nep_sso, query)
     assert _melding(r, sso_module.ONGELDIG), r.text[:2000]
     assert _niet_ingelogd(s, nep_sso.url)
+
+
+# ----- issue 19: single sign-on, hardened ------------------------------------------------------
+
+def _gebruiker(app, email: str) -> User:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.expunge(user)
+        return user
+
+
+@traag
+def test_a_state_works_once_even_when_the_pre_callback_cookie_is_replayed(sso):
+    """Issue 19: with the browser's cookie from before the callback, the same state and nonce
+    accepted a second code, even for another account."""
+    from oidc.servers import log_in_bij_provider
+
+    s = requests.Session()
+    r = s.get(sso.url + "/sso/login", allow_redirects=False, timeout=30)
+    naar_provider = r.headers["Location"]
+    voor_de_callback = s.cookies.copy()  # the app's session cookie with the attempt in it
+    r = log_in_bij_provider(s, sso.url, "gemeente@test.nl", start=naar_provider)
+    assert urlsplit(r.url).path == "/" and not _niet_ingelogd(s, sso.url)
+    # The attacker replays the cookie and has the provider answer the same state for another
+    # (existing) account.
+    aanvaller = requests.Session()
+    aanvaller.cookies.update(voor_de_callback)
+    r = log_in_bij_provider(aanvaller, sso.url, "regio@test.nl", start=naar_provider)
+    assert _melding(r, sso_module.VERLOPEN), r.text[:2000]
+    assert _niet_ingelogd(aanvaller, sso.url)
+
+
+@traag
+def test_the_attempts_data_stays_on_the_server_and_expires(nep_sso):
+    from app.models import SsoPoging
+
+    s, query = _begin(nep_sso)
+    koekje = s.cookies.get("session") or ""
+    with nep_sso.app.app_context():
+        [poging] = db.session.scalars(select(SsoPoging))
+        assert query["state"] in poging.sleutel and query["nonce"] in poging.waarde
+        assert poging.verloopt_op <= utcnow() + sso_module.POGING_GELDIG
+        poging.verloopt_op = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert query["nonce"] not in koekje
+    r = _terug(s, nep_sso, query)
+    assert _melding(r, sso_module.VERLOPEN), r.text[:2000]
+
+
+@traag
+def test_the_redirect_uri_comes_from_the_configuration_not_the_host_header(nep_sso):
+    r = requests.get(nep_sso.url + "/sso/login", allow_redirects=False, timeout=30,
+                     headers={"Host": "aanvaller.example", "X-Forwarded-Host": "aanvaller.example",
+                              "X-Forwarded-Proto": "https"})
+    assert r.status_code == 302
+    doel = parse_qs(urlsplit(r.headers["Location"]).query)
+    assert doel["redirect_uri"] == [nep_sso.url + "/sso/callback"]
+
+
+def _wachtwoord_login(live, email: str) -> requests.Response:
+    from load.server import csrf_token
+
+    s = requests.Session()
+    token = csrf_token(s.get(live.url + "/login", timeout=30).text)
+    return s.post(live.url + "/login", data={"email": email, "password": WACHTWOORD,
+                                             "csrf_token": token}, allow_redirects=False)
+
+
+def _sso_login(nep_sso, sso_sleutels, **claims) -> requests.Response:
+    from oidc.servers import id_token
+
+    s, query = _begin(nep_sso)
+    nep_sso.provider.antwoord = {"access_token": "a", "token_type": "Bearer",
+                                 "id_token": id_token(sso_sleutels[0],
+                                                      _claims(nep_sso, query["nonce"], **claims))}
+    r = _terug(s, nep_sso, query)
+    r.sessie = s
+    return r
+
+
+@traag
+def test_the_first_sign_on_links_iss_and_sub_and_another_person_is_refused(nep_sso,
+                                                                          sso_sleutels):
+    r = _sso_login(nep_sso, sso_sleutels, sub="persoon-1")
+    assert urlsplit(r.url).path == "/" and not _niet_ingelogd(r.sessie, nep_sso.url)
+    user = _gebruiker(nep_sso.app, "gemeente@test.nl")
+    assert (user.oidc_issuer, user.oidc_subject) == (nep_sso.provider.issuer, "persoon-1")
+    # another person at the provider with the same (verified) e-mail address
+    r = _sso_login(nep_sso, sso_sleutels, sub="persoon-2")
+    assert _melding(r, sso_module.ANDERE_PERSOON.format(email="gemeente@test.nl")), r.text[:2000]
+    assert _niet_ingelogd(r.sessie, nep_sso.url)
+    # the linked person gets in by iss + sub, whatever e-mail address the provider now says
+    r = _sso_login(nep_sso, sso_sleutels, sub="persoon-1", email="nieuw@elders.nl")
+    assert urlsplit(r.url).path == "/" and not _niet_ingelogd(r.sessie, nep_sso.url)
+
+
+@traag
+@pytest.mark.parametrize("email", ["GEMEENTE@Test.NL", " gemeente@test.nl"])
+def test_an_e_mail_in_another_case_is_the_same_account(nep_sso, sso_sleutels, email):
+    r = _sso_login(nep_sso, sso_sleutels, email=email)
+    assert urlsplit(r.url).path == "/" and not _niet_ingelogd(r.sessie, nep_sso.url)
+
+
+@traag
+@pytest.mark.parametrize("email", ["\u212aees@test.nl", "ｇemeente@test.nl"])
+def test_an_e_mail_with_look_alike_characters_is_refused(nep_sso, sso_sleutels, email):
+    """Issue 19: a Kelvin sign (U+212A) lowercased to k and matched kees@…"""
+    with nep_sso.app.app_context():
+        maak_gebruiker("kees@test.nl", "regio", "een-lang-wachtwoord-voor-kees", regio="MC11")
+        db.session.commit()
+    r = _sso_login(nep_sso, sso_sleutels, email=email)
+    assert _melding(r, sso_module.VREEMDE_TEKENS), r.text[:2000]
+    assert _niet_ingelogd(r.sessie, nep_sso.url)
+    assert _gebruiker(nep_sso.app, "kees@test.nl").oidc_subject is None
+
+
+@traag
+def test_a_beheerder_logs_in_with_a_password_only_by_default(nep_sso, sso_sleutels):
+    r = _sso_login(nep_sso, sso_sleutels, email="beheerder@test.nl")
+    assert _melding(r, sso_module.BEHEERDER_WACHTWOORD), r.text[:2000]
+    assert _niet_ingelogd(r.sessie, nep_sso.url)
+    assert _gebruiker(nep_sso.app, "beheerder@test.nl").oidc_subject is None
+    assert _wachtwoord_login(nep_sso, "beheerder@test.nl").status_code == 302
+
+
+@traag
+@pytest.mark.parametrize("nep_sso", ["sso"], indirect=True)
+def test_with_oidc_beheerder_sso_a_beheerder_logs_in_through_the_provider_only(nep_sso,
+                                                                               sso_sleutels):
+    r = _sso_login(nep_sso, sso_sleutels, email="beheerder@test.nl")
+    assert urlsplit(r.url).path == "/" and not _niet_ingelogd(r.sessie, nep_sso.url)
+    r = _wachtwoord_login(nep_sso, "beheerder@test.nl")
+    assert r.status_code == 403 and "logt in met het organisatie-account" in r.text
+    assert _wachtwoord_login(nep_sso, "gemeente@test.nl").status_code == 302  # others keep it
+
+
+@traag
+def test_a_beheerder_can_unlink_an_account_so_the_next_sign_on_links_again(nep_sso,
+                                                                           sso_sleutels):
+    assert urlsplit(_sso_login(nep_sso, sso_sleutels, sub="oud").url).path == "/"
+    uit = nep_sso.app.test_cli_runner().invoke(args=["users", "unlink-sso", "Gemeente@test.nl"])
+    assert uit.exit_code == 0 and "ontkoppeld" in uit.output
+    assert _gebruiker(nep_sso.app, "gemeente@test.nl").oidc_subject is None
+    assert urlsplit(_sso_login(nep_sso, sso_sleutels, sub="nieuw").url).path == "/"
+    assert _gebruiker(nep_sso.app, "gemeente@test.nl").oidc_subject == "nieuw"

@@ -2,12 +2,14 @@
 (app/wachtwoord.py, app/accounts.py, the reset route in app/gebruikers.py)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from app.accounts import EENMALIG_GELDIG
 from app.extensions import db
-from app.models import User
+from app.models import User, utcnow
 
 from .conftest import EIGEN, JAAR, WACHTWOORD
 
@@ -30,6 +32,7 @@ def _reset(app, email="gemeente@test.nl") -> str:
                                           "password": WACHTWOORD}).status_code == 302
     r = beheerder.post(f"/gebruikers/{_user(app, email).id}/wachtwoord")
     assert r.status_code == 200, r.text[:300]
+    assert "Het werkt 72 uur" in r.text
     return EENMALIG_RE.search(r.text).group(1)
 
 
@@ -125,3 +128,27 @@ def test_the_change_needs_a_csrf_token(csrf_app):
     token = CSRF_RE.search(client.get("/wachtwoord").text).group(1)
     assert client.post("/wachtwoord", data=data | {"csrf_token": token}).status_code == 302
     assert _user(csrf_app).check_password(NIEUW)
+
+
+def test_a_one_time_password_expires(app):
+    """Issue 19: the one-time password of a reset never expired."""
+    eenmalig = _reset(app)
+    user = _user(app)
+    assert utcnow() + EENMALIG_GELDIG - timedelta(minutes=1) < user.wachtwoord_verloopt_op
+    with app.app_context():
+        db.session.get(User, user.id).wachtwoord_verloopt_op = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    client = app.test_client()
+    r = client.post("/login", data={"email": "gemeente@test.nl", "password": eenmalig})
+    assert r.status_code == 401 and "eenmalige wachtwoord is verlopen" in r.text
+    assert client.get("/").status_code == 302
+
+
+def test_a_one_time_password_in_time_works_once_changed_it_no_longer_expires(app):
+    eenmalig = _reset(app)
+    client = app.test_client()
+    assert client.post("/login", data={"email": "gemeente@test.nl",
+                                       "password": eenmalig}).status_code == 302
+    r = client.post("/wachtwoord", data={"huidig": eenmalig, "nieuw": NIEUW, "herhaling": NIEUW})
+    assert r.status_code == 302
+    assert _user(app).wachtwoord_verloopt_op is None
