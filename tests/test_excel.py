@@ -451,15 +451,27 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
                     functies |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", c.value))
                     # No reference to a single cell on another sheet: only whole key ranges.
                     assert not re.search(r"!\$?[A-Z]+\$?\d+(?!:)", c.value), c.value
-    assert functies == {"SUM", "SUMPRODUCT", "IF", "IFERROR"}
+    # Excel 2007 functions only; one exact match per lookup, no SUMPRODUCT over a sheet.
+    assert functies == {"SUM", "SUMIF", "SUMIFS", "INDEX", "MATCH", "IF", "IFERROR", "NA"}
     ber = wb["Berekening"]
     kb = kolommen(ber)
     r = EERSTE_RIJ + 1
+    laatste = EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)
     assert ber.cell(r, kb["uren"]).value == f"=G{r}*H{r}"
     assert ber.cell(r, kb["fte_taak"]).value == f"=I{r}/J{r}"
-    assert ber.cell(r, kb["volume"]).value.startswith(
-        f"=SUMPRODUCT((Invoer!$A$4:$A${EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)}"
-        f"=$A{r})*(Invoer!$E$4:")
+    assert ber.cell(r, kb["volume"]).value == f"=INDEX(Invoer!$H$4:$H${laatste},$Q{r})"
+    assert ber.cell(r, kb["scenario_volume"]).value == f"=INDEX(Invoer!$J$4:$J${laatste},$Q{r})"
+    # The row on Invoer: a binary search checked to have found the key, else an exact match.
+    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$L$4:$L${laatste}"
+    assert ber.cell(r, kb["invoer_rij"]).value == (
+        f"=IFERROR(IF(INDEX({zs},MATCH({sleutel},{zs},1))={sleutel},MATCH({sleutel},{zs},1),"
+        f"NA()),MATCH({sleutel},{zs},0))")
+    # Invoer is stored in that sort order, so the binary search finds every row.
+    invoer_blad = wb["Invoer"]
+    ki = kolommen(invoer_blad)
+    sleutels = [f"{invoer_blad.cell(x, ki['gemeentecode']).value}#"
+                f"{invoer_blad.cell(x, ki['invoer']).value}" for x in range(r, laatste + 1)]
+    assert sleutels == sorted(sleutels, key=lambda x: x.replace("#", "\x01").replace("_", "\x02"))
     # Cached values (data_only) are bereken's numbers, for viewers that do not recalculate.
     waarden = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     model = verwacht(n, invoer)
@@ -470,11 +482,11 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
     assert gezien == len(model)
     # The Samenvatting's lines add up to each functie (vaste basis and leiding are lines).
     sam = waarden["Samenvatting"]
-    regels = [(c[4].value, c[5].value, c[2].value) for c in sam.iter_rows(min_row=5)
+    regels = [(c[4].value, c[5].value, c[2].value) for c in sam.iter_rows(min_row=6)
               if c[4].value]
     res = bereken(n, invoer.volume)
     for j, s in enumerate(n.functie_sleutels):
-        lijnen = [w for f, soort, w in regels if f == s and soort != "functie"]
+        lijnen = [w for f, soort, w in regels if f == s and soort != "fte"]
         assert len(lijnen) == len(n.taken_van(s)) + 2
         assert sum(lijnen) == pytest.approx(float(res.fte[:, j].sum()), rel=1e-12)
 
@@ -993,7 +1005,7 @@ SLECHT = [
     ("sleutel weg", _hernoem_sleutel("Invoer", "invoer", "soort"),
      "de sleutelrij met 'gemeentecode', 'normenset', 'invoer', 'waarde' ontbreekt"),
     ("dubbele sleutelkolom", _extra_kolom("waarde"),
-     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, L)"),
+     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, M)"),
     ("tekst in getalcel", _zet_invoer("0362", "scholen", "veel"),
      "kolom 'scholen': de cel bevat tekst ('veel')"),
     ("tekst die een getal lijkt", _zet_invoer("0362", "scholen", "12,5"), "bevat tekst ('12,5')"),

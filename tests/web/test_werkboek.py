@@ -482,7 +482,7 @@ def test_typed_over_result_is_refused_naming_the_cell(client, auth, app, vul_inv
     voor = _tellingen(app)
     r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
     assert r.status_code == 422
-    assert "Resultaat!D4 hoort een formule te bevatten, maar bevat &#39;143.98&#39;" in r.text
+    assert "Resultaat!D4 hoort een formule te bevatten, maar bevat &#39;143,98&#39;" in r.text
     assert "niets opgeslagen" in r.text and _tellingen(app) == voor
 
 
@@ -879,8 +879,8 @@ def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vu
 
 
 @pytest.mark.parametrize(("bestand", "melding"), [
-    ("dimensiebom", "het blad 'Toelichting' is te groot om te lezen (een opgegeven bereik van "
-                    "A1:XFD1048576)"),
+    ("dimensiebom", "het blad 'Toelichting' is te groot om te lezen (een cel voorbij rij "
+                    "50.000)"),
     ("miljoen_rijen", "het blad 'Invoer' is te groot om te lezen (meer dan 50.000 rijen)"),
 ])
 def test_a_workbook_beyond_the_reading_budget_is_refused_with_422(client, auth, app, request,
