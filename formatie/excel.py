@@ -64,7 +64,7 @@ from .model import (
     regels_opgeteld,
     verschil,
 )
-from .normenset import ORGANISATIE_PARAMETERS, Normenset
+from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
@@ -77,6 +77,7 @@ from .werkboek_formaat import (
     BLAD_GEVOELIGHEID,
     BLAD_INVOER,
     BLAD_NORMEN,
+    BLAD_NORMENSETS,
     BLAD_ONZEKERHEID,
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
@@ -85,6 +86,7 @@ from .werkboek_formaat import (
     EERSTE_RIJ,
     INVOER_SLEUTELS,
     NORMEN_SLEUTELS,
+    NORMENSETS_SLEUTELS,
     ORGANISATIE_SLEUTELS,
     PERCENTIELEN,
     REGEL_LEIDING,
@@ -94,6 +96,7 @@ from .werkboek_formaat import (
     SAMENVATTING_SLEUTELRIJ,
     SAMENVATTING_SLEUTELS,
     SLEUTELRIJ,
+    TOML_DEEL,
     TOTAAL,
     TOTAAL_FUNCTIE,
     TOTAAL_REGEL,
@@ -236,6 +239,20 @@ class _Tabel:
     def op(self, waarde: str, positie: str) -> str:
         """Column ``waarde`` at ``positie`` (a cell holding :meth:`positie`)."""
         return f"INDEX({self.bereik(waarde)},{positie})"
+
+    def blok_som(self, waarde: str, aantal: int, *delen: str) -> str:
+        """The sum of column ``waarde`` over the ``aantal`` rows whose zoeksleutel equals
+        ``delen`` joined. The writer stores them together in sort order, so a binary search
+        finds the last and ``COUNTIF`` over the ``aantal`` rows up to it checks them all; when
+        that check fails (after a user's sort) a ``SUMIF`` adds them up through every row."""
+        if aantal == 0:
+            return "0"
+        k, zs, v = _zoekwaarde(delen), self.bereik(ZOEKSLEUTEL), self.bereik(waarde)
+        laatste = f"MATCH({k},{zs},1)"
+        eerste = f"{laatste}-{aantal - 1}" if aantal > 1 else laatste
+        return (f"IFERROR(IF(COUNTIF(INDEX({zs},MAX(1,{eerste})):INDEX({zs},{laatste}),{k})="
+                f"{aantal},SUM(INDEX({v},{eerste}):INDEX({v},{laatste})),NA()),"
+                f"SUMIF({zs},{k},{v}))")
 
     def som(self, waarde: str, *delen: str) -> str:
         """The sum of column ``waarde`` over the rows whose zoeksleutel equals ``delen``
@@ -425,6 +442,7 @@ def exporteer_werkboek(
     w.berekening = _schrijf_berekening(ws_berekening, f, w)
     w.resultaat = _schrijf_resultaat(wb, ws_resultaat, f, w)
     _schrijf_samenvatting(wb, ws_samenvatting, f, w)
+    _schrijf_normensets(wb.add_worksheet(BLAD_NORMENSETS, worksheet_class=_Blad), f, w)
     if onzekerheid is not None:
         _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID, worksheet_class=_Blad), f, w,
                              onzekerheid)
@@ -917,41 +935,47 @@ def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                     enumerate(w.invoer_volgorde, start=1)}
     k = {s: _kol(S, s) for s in ("gemeentecode", "normenset", "functie", "taak", "invoer",
                                  "invoer_rij")}
+    # Rows in the order of their zoeksleutel (gemeentecode#functie) as a spreadsheet compares
+    # text, the taken of a functie in normenset order: Resultaat adds up each block of rows
+    # found by binary search (_Tabel.blok_som).
+    rijen = sorted(((g, code, naam, n, res, regel) for _h, g, code, naam, n, res
+                    in w.per_gemeente() for regel in functie_regels(res, g)
+                    if regel.soort == "taak"),
+                   key=lambda x: _sorteervolgorde(x[1] + ZOEK_SCHEIDING + x[5].functie))
     r = EERSTE_RIJ
-    for _h, g, code, naam, n, res in w.per_gemeente():
+    for g, code, naam, n, res, regel in rijen:
         casus = res.casus_uren_per_fte
-        for regel in (x for x in functie_regels(res, g) if x.soort == "taak"):
-            t = n.taken[n.taak_sleutels.index(regel.sleutel)]
-            kt = n.taak_sleutels.index(regel.sleutel)
-            j = n.functie_sleutels.index(t.functie)
-            R = r + 1
-            gemeente, label = f"${k['gemeentecode']}{R}", f"${k['normenset']}{R}"
-            functie, taak = f"${k['functie']}{R}", f"${k['taak']}{R}"
-            _tekst(ws, r, 0, code, f.tekst)
-            _tekst(ws, r, 1, naam, f.tekst)
-            _tekst(ws, r, 2, n.label, f.tekst)
-            _tekst(ws, r, 3, t.functie, f.tekst)
-            _tekst(ws, r, 4, t.sleutel, f.tekst)
-            _tekst(ws, r, 5, t.invoer, f.tekst)
-            volume, uren = float(res.taak_volume[g, kt]), float(res.uren[g, kt])
-            fte = float(res.fte_taak[g, kt])
-            for c0, w_inv, w_uren, w_casus in (
-                    (S.index("volume"), "waarde", "uren", "casus_uren_per_fte"),
-                    (S.index("scenario_volume"), "scenario_waarde", "scenario_uren",
-                     "scenario_casus_uren_per_fte")):
-                kv, kh, ku, kc = (xl_col_to_name(c0 + d) for d in range(4))
-                ws.write_formula(r, c0, "=" + inv.op(w_inv, f"${k['invoer_rij']}{R}"),
-                                 f.formule_aantal, volume)
-                ws.write_formula(r, c0 + 1, "=" + nor.zoek(w_uren, label, taak),
-                                 f.formule_uren_eenheid, float(t.uren))
-                ws.write_formula(r, c0 + 2, f"={kv}{R}*{kh}{R}", f.formule_uren, uren)
-                ws.write_formula(r, c0 + 3, "=" + org.zoek(w_casus, label, functie),
-                                 f.formule_uren, float(casus[j]))
-                ws.write_formula(r, c0 + 4, f"={ku}{R}/{kc}{R}", f.formule_fte3, fte)
-            ws.write_formula(r, S.index("invoer_rij"), "=" + inv.positie(
-                gemeente, f"${k['invoer']}{R}"), f.formule_aantal, invoer_rijen[code, t.invoer])
-            _zoeksleutel(ws, r, S, BLAD_BEREKENING, f.formule_tekst, code, t.functie)
-            r += 1
+        t = n.taken[n.taak_sleutels.index(regel.sleutel)]
+        kt = n.taak_sleutels.index(regel.sleutel)
+        j = n.functie_sleutels.index(t.functie)
+        R = r + 1
+        gemeente, label = f"${k['gemeentecode']}{R}", f"${k['normenset']}{R}"
+        functie, taak = f"${k['functie']}{R}", f"${k['taak']}{R}"
+        _tekst(ws, r, 0, code, f.tekst)
+        _tekst(ws, r, 1, naam, f.tekst)
+        _tekst(ws, r, 2, n.label, f.tekst)
+        _tekst(ws, r, 3, t.functie, f.tekst)
+        _tekst(ws, r, 4, t.sleutel, f.tekst)
+        _tekst(ws, r, 5, t.invoer, f.tekst)
+        volume, uren = float(res.taak_volume[g, kt]), float(res.uren[g, kt])
+        fte = float(res.fte_taak[g, kt])
+        for c0, w_inv, w_uren, w_casus in (
+                (S.index("volume"), "waarde", "uren", "casus_uren_per_fte"),
+                (S.index("scenario_volume"), "scenario_waarde", "scenario_uren",
+                 "scenario_casus_uren_per_fte")):
+            kv, kh, ku, kc = (xl_col_to_name(c0 + d) for d in range(4))
+            ws.write_formula(r, c0, "=" + inv.op(w_inv, f"${k['invoer_rij']}{R}"),
+                             f.formule_aantal, volume)
+            ws.write_formula(r, c0 + 1, "=" + nor.zoek(w_uren, label, taak),
+                             f.formule_uren_eenheid, float(t.uren))
+            ws.write_formula(r, c0 + 2, f"={kv}{R}*{kh}{R}", f.formule_uren, uren)
+            ws.write_formula(r, c0 + 3, "=" + org.zoek(w_casus, label, functie),
+                             f.formule_uren, float(casus[j]))
+            ws.write_formula(r, c0 + 4, f"={ku}{R}/{kc}{R}", f.formule_fte3, fte)
+        ws.write_formula(r, S.index("invoer_rij"), "=" + inv.positie(
+            gemeente, f"${k['invoer']}{R}"), f.formule_aantal, invoer_rijen[code, t.invoer])
+        _zoeksleutel(ws, r, S, BLAD_BEREKENING, f.formule_tekst, code, t.functie)
+        r += 1
     laatste = r - 1
     return _sluit_tabel(ws, BLAD_BEREKENING, S, laatste)
 
@@ -1040,8 +1064,9 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
                     ("scenario_", "scenario_fte_taak", "scenario_vast_fte_waarde",
                      "scenario_leiding_waarde")):
                 kt, kv, kf = (_kol(S, f"{voor}{d}_{s}") for d in ("taken", "vast", "fte"))
-                schrijf(r, f"{voor}taken_{s}", "=" + ber.som(kolom_taak, f"$A{R}", sleutel_f),
-                        uitvoering - vast)
+                schrijf(r, f"{voor}taken_{s}", "=" + ber.blok_som(
+                    kolom_taak, len(n.taken_van(s)) if j is not None else 0, f"$A{R}",
+                    sleutel_f), uitvoering - vast)
                 # A functie the gemeente's normenset does not have: no row on Organisatie.
                 schrijf(r, f"{voor}vast_{s}", "=" + (
                     "0" if j is None else org.zoek(waarde_vast, f"$C{R}", sleutel_f)), vast)
@@ -1388,6 +1413,30 @@ def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
         ws.insert_chart(laatste + 2, 0, grafiek)
     ws.freeze_panes(EERSTE_RIJ, 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+
+
+# ----------------------------------------------------------------------------------------------
+# Normensets (very hidden): the workbook's normensets as TOML, for the command line
+# ----------------------------------------------------------------------------------------------
+
+
+def _schrijf_normensets(ws, f: _Formaten, w: _Werkboek) -> None:
+    """Every normenset of the workbook as TOML, cut in parts of TOML_DEEL characters, one row
+    per part (text cells). Very hidden and protected: not a sheet to read or edit."""
+    _tekst(ws, 0, 0, "Normensets van dit werkboek (TOML), voor formatie importeer", f.titel)
+    for k, sleutel in enumerate(NORMENSETS_SLEUTELS):
+        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
+    r = EERSTE_RIJ
+    for groep in w.groepen:
+        n = groep.normenset
+        tekst = normenset_als_toml(n)
+        for deel, begin in enumerate(range(0, len(tekst), TOML_DEEL), start=1):
+            for k, waarde in enumerate((n.label, n.naam, n.versie, str(deel),
+                                        tekst[begin:begin + TOML_DEEL])):
+                _tekst(ws, r, k, waarde)
+            r += 1
+    ws.very_hidden()
     _bescherm(ws)
 
 

@@ -26,6 +26,15 @@ BLAD_BEREKENING = "Berekening"
 BLAD_RESULTAAT = "Resultaat"
 BLAD_ONZEKERHEID = "Onzekerheid"
 BLAD_GEVOELIGHEID = "Gevoeligheid"
+#: A very hidden sheet holding every normenset of the workbook as TOML (as
+#: :func:`formatie.normenset.normenset_als_toml` writes it), in parts that fit a cell, so that
+#: ``formatie importeer`` reads a workbook whose normensets it has no file of. The web ignores
+#: it: there a normenset comes from the database only.
+BLAD_NORMENSETS = "Normensets"
+#: Its key row (row 3): one row per part, in order.
+NORMENSETS_SLEUTELS = ("normenset", "naam", "versie", "deel", "toml")
+#: Characters of TOML per cell (Excel holds 32,767).
+TOML_DEEL = 30_000
 #: Sheets the reader needs; the others are computed or informative.
 VERPLICHTE_BLADEN = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN)
 VERPLICHTE_BLADEN_2 = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN, BLAD_ORGANISATIE)

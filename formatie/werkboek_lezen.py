@@ -37,6 +37,7 @@ from .werkboek_formaat import (
     BLAD_BEREKENING,
     BLAD_INVOER,
     BLAD_NORMEN,
+    BLAD_NORMENSETS,
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
     BLAD_SAMENVATTING,
@@ -48,6 +49,7 @@ from .werkboek_formaat import (
     NORMEN_FORMULES,
     NORMEN_SLEUTELS,
     NORMEN_VERPLICHT,
+    NORMENSETS_SLEUTELS,
     ORGANISATIE_FORMULES,
     ORGANISATIE_SLEUTELS,
     REGEL_LEIDING,
@@ -313,11 +315,17 @@ class _Boek:
         return self._cellen[blad]
 
     def opgeslagen(self, blad: str) -> dict[tuple[int, int], object]:
-        """The stored (cached) values of ``blad``; empty when the workbook has none."""
+        """The stored (cached) values of ``blad``: (row, column) → value, an error as its text
+        (``#N/A``); empty when the workbook has none."""
         if self.waarden is None or blad not in self.waarden.sheetnames:
             return {}
         if blad not in self._opgeslagen:
-            self._opgeslagen[blad] = _blad_cellen(self.waarden[blad])
+            ws = self.waarden[blad]
+            ws.reset_dimensions()  # as in _blad_cellen
+            self._opgeslagen[blad] = {
+                (r, k): v for r, rij in enumerate(ws.iter_rows(max_row=BUDGET.max_rijen,
+                                                               values_only=True), start=1)
+                for k, v in enumerate(rij, start=1) if v is not None and v != ""}
         return self._opgeslagen[blad]
 
 
@@ -425,6 +433,8 @@ def lees_werkboek(
     bestand: str = "werkboek",
     max_bytes: int = MAX_WERKBOEK_BYTES,
     max_uitgepakt: int = MAX_WERKBOEK_UITGEPAKT,
+    normensets_uit_werkboek: bool = False,
+    vergelijk_met: Normenset | None = None,
 ) -> Werkboek:
     """Read an edited scenario workbook (the bytes of an upload or a file), format 1 or 2.
 
@@ -432,6 +442,11 @@ def lees_werkboek(
     ``(naam, versie) → Normenset | None`` that looks up each normenset the workbook names (a
     region workbook may name several). Norms edited in the workbook come back per normenset as
     a new, validated normenset (versie ``<versie>-excel``) with the list of changes.
+    ``normensets_uit_werkboek``: a normenset found neither way is taken from the workbook's
+    own hidden sheet :data:`~formatie.werkboek_formaat.BLAD_NORMENSETS` (validated as any
+    normenset file): for the command line, never for an upload to the web.
+    ``vergelijk_met``: a workbook of one normenset that is found nowhere is read with this one
+    (a notice says so; a ``normenset`` given as a Normenset is that too).
 
     The workbook is checked against itself: when it carries stored (cached) results, the model
     is run on the workbook's own inputs and every result on Resultaat and Berekening must
@@ -444,7 +459,8 @@ def lees_werkboek(
     waarden = None
     try:
         waarden = _open_werkboek(data, bestand, alleen_waarden=True)
-        return _lees_werkboek(_Boek(wb, waarden), normenset, bestand)
+        return _lees_werkboek(_Boek(wb, waarden), normenset, bestand, normensets_uit_werkboek,
+                              vergelijk_met)
     except InvoerFout:
         raise
     except Exception as exc:
@@ -458,7 +474,8 @@ def lees_werkboek(
             waarden.close()
 
 
-def _lees_werkboek(wb: _Boek, normenset, bestand: str) -> Werkboek:
+def _lees_werkboek(wb: _Boek, normenset, bestand: str, uit_werkboek: bool = False,
+                   vergelijk_met: Normenset | None = None) -> Werkboek:
     def stop(bericht: str) -> InvoerFout:
         return InvoerFout([Probleem(bericht)], bestand)
 
@@ -496,12 +513,12 @@ def _lees_werkboek(wb: _Boek, normenset, bestand: str) -> Werkboek:
                    + ". Verwijder of hernoem geen bladen (hernoemde bladen: geef ze hun naam "
                    "terug).")
     if formaat == "1":
-        return _lees_formaat_1(wb, normenset, bestand, herkomst)
-    return _lees_formaat_2(wb, normenset, bestand, herkomst)
+        return _lees_formaat_1(wb, normenset, bestand, herkomst, vergelijk_met)
+    return _lees_formaat_2(wb, normenset, bestand, herkomst, uit_werkboek, vergelijk_met)
 
 
-def _lees_formaat_1(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
-                    ) -> Werkboek:
+def _lees_formaat_1(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str],
+                    vergelijk_met: Normenset | None = None) -> Werkboek:
     """Format 1 (fixed cell references, one normenset): inputs as before, then the self-check
     is what catches a sorted sheet."""
     def stop(bericht: str) -> InvoerFout:
@@ -512,17 +529,17 @@ def _lees_formaat_1(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
     naam_ns = herkomst.get("normenset_naam", "")
     versie_ns = herkomst.get("normenset_versie", "")
     opmerkingen: list[str] = []
-    if callable(normenset):
-        basis = normenset(naam_ns, versie_ns)
-        if basis is None:
-            raise stop(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie {versie_ns}), "
-                       "die hier niet bekend is. Geef die normenset mee (opdrachtregel: "
-                       "--normen FILE.toml).")
-    else:
-        basis = normenset
-        if (basis.naam, basis.versie) != (naam_ns, versie_ns):
-            opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie "
-                               f"{versie_ns}); vergeleken met {basis.label}.")
+    if not callable(normenset):
+        normenset, vergelijk_met = _zoek_in((normenset,)), normenset
+    basis = normenset(naam_ns, versie_ns)
+    if basis is None and vergelijk_met is not None:
+        basis = vergelijk_met
+        opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie "
+                           f"{versie_ns}); vergeleken met {basis.label}.")
+    if basis is None:
+        raise stop(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie {versie_ns}), "
+                   "die hier niet bekend is. Geef die normenset mee (opdrachtregel: "
+                   "--normen BESTAND.toml).")
 
     problemen: list[Probleem] = []
     invoer = _lees_invoer_blad(cellen[BLAD_INVOER], basis, problemen)
@@ -594,7 +611,7 @@ class _Zelfcontrole:
         if gevonden is None:
             return
         sleutelrij, kolommen = gevonden
-        opgeslagen = wb.opgeslagen(blad)
+        opgeslagen = wb.opgeslagen(blad) if vergelijk or teksten else {}
         gezien: dict[tuple, int] = {}
         for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, tuple(kolommen)):
             sleutel = tuple(_rijsleutel(s, r.get(s)) for s in sleutels)
@@ -720,12 +737,15 @@ def _als_tekst(waarde) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
+def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str],
+                    uit_werkboek: bool = False, vergelijk_met: Normenset | None = None
                     ) -> Werkboek:
     problemen: list[Probleem] = []
     opmerkingen: list[str] = []
     org = wb.cellen(BLAD_ORGANISATIE)
-    basissen = _normensets_van_organisatie(org, normenset, problemen, opmerkingen)
+    ingebouwd = _ingebouwde_normensets(wb) if uit_werkboek else {}
+    basissen = _normensets_van_organisatie(org, normenset, problemen, opmerkingen, ingebouwd,
+                                           vergelijk_met)
     if problemen:
         raise InvoerFout(problemen, bestand)
     scope = tuple(c for c in herkomst.get("werkboek_gemeenten", "").split(",") if c)
@@ -870,10 +890,22 @@ def _tabel_rijen(cellen: dict, sleutelrij: int, kolommen: dict[str, int], sleute
     return sorted(rijen.items())
 
 
+def _zoek_in(normensets) -> Callable[[str, str], Normenset | None]:
+    """A lookup ``(naam, versie) → Normenset | None`` over ``normensets``."""
+    bekend = {(n.naam, n.versie): n for n in normensets}
+    return lambda naam, versie: bekend.get((naam, versie))
+
+
 def _normensets_van_organisatie(cellen: dict, normenset, problemen: list[Probleem],
-                                opmerkingen: list[str]) -> dict[str, Normenset]:
+                                opmerkingen: list[str],
+                                ingebouwd: dict[tuple[str, str], Normenset],
+                                vergelijk_met: Normenset | None = None
+                                ) -> dict[str, Normenset]:
     """label → base normenset, from the (normenset, normenset_naam, normenset_versie) columns
-    of Organisatie, looked up with ``normenset`` (a Normenset or a lookup function)."""
+    of Organisatie, looked up with ``normenset`` (a lookup function, or a Normenset that is
+    also ``vergelijk_met``), else in ``ingebouwd`` (the workbook's own, when the caller allows
+    them); a workbook of one normenset found nowhere is compared with ``vergelijk_met`` (a
+    notice says so)."""
     blad = BLAD_ORGANISATIE
     gevonden = _sleutelrij(cellen, "normenset", blad, problemen)
     if gevonden is None or not {"normenset_naam", "normenset_versie"} <= set(gevonden[1]):
@@ -889,30 +921,59 @@ def _normensets_van_organisatie(cellen: dict, normenset, problemen: list[Problee
         if label:
             namen.setdefault(label, (str(rij.get("normenset_naam") or "").strip(),
                                      str(rij.get("normenset_versie") or "").strip()))
+    if not callable(normenset):
+        normenset, vergelijk_met = _zoek_in((normenset,)), normenset
     basissen: dict[str, Normenset] = {}
     for label, (naam, versie) in namen.items():
-        if callable(normenset):
-            basis = normenset(naam, versie)
-            if basis is None:
-                problemen.append(Probleem(
-                    f"het werkboek rekent met normenset '{naam}' (versie {versie}), die hier "
-                    "niet bekend is. Geef die normenset mee (opdrachtregel: --normen "
-                    "FILE.toml)."))
-                continue
-        else:
-            basis = normenset
-            if (basis.naam, basis.versie) != (naam, versie):
-                if len(namen) > 1:
-                    problemen.append(Probleem(
-                        f"het werkboek rekent met normenset '{naam}' (versie {versie}) en "
-                        f"andere; alleen {basis.label} is meegegeven."))
-                    continue
-                opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam}' (versie "
-                                   f"{versie}); vergeleken met {basis.label}.")
+        basis = normenset(naam, versie)
+        if basis is None and (naam, versie) in ingebouwd:
+            basis = ingebouwd[naam, versie]
+            opmerkingen.append(f"normenset {basis.label} is gelezen uit het werkboek zelf.")
+        if basis is None and vergelijk_met is not None and len(namen) == 1:
+            basis = vergelijk_met
+            opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam}' (versie "
+                               f"{versie}); vergeleken met {basis.label}.")
+        if basis is None:
+            problemen.append(Probleem(
+                f"het werkboek rekent met normenset '{naam}' (versie {versie}), die hier niet "
+                "bekend is. Geef die normenset mee (opdrachtregel: --normen BESTAND.toml, meer "
+                "keren mogelijk)."))
+            continue
         basissen[label] = basis
     if not namen:
         problemen.append(CelProbleem("het blad bevat geen functies.", blad=blad))
     return basissen
+
+
+def _ingebouwde_normensets(wb: _Boek) -> dict[tuple[str, str], Normenset]:
+    """The normensets on the workbook's hidden sheet Normensets, (naam, versie) → Normenset,
+    each validated by :func:`formatie.normenset_toml.parse_normenset`; a part that is missing
+    or altered leaves that normenset out (then it is "not known", as without the sheet)."""
+    if BLAD_NORMENSETS not in wb.sheetnames:
+        return {}
+    cellen = wb.cellen(BLAD_NORMENSETS)
+    gevonden = _sleutelrij(cellen, "toml")
+    if gevonden is None or not set(NORMENSETS_SLEUTELS) <= set(gevonden[1]):
+        return {}
+    sleutelrij, kolommen = gevonden
+    delen: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for _rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, NORMENSETS_SLEUTELS):
+        try:
+            deel = int(float(str(r.get("deel"))))
+        except ValueError:
+            continue
+        delen.setdefault((str(r.get("naam", "")), str(r.get("versie", ""))), []).append(
+            (deel, str(r.get("toml", ""))))
+    uit: dict[tuple[str, str], Normenset] = {}
+    for (naam, versie), stukken in delen.items():
+        try:
+            n = parse_normenset("".join(t for _d, t in sorted(stukken)),
+                                f"normenset {naam} ({versie}) in het werkboek")
+        except InvoerFout:
+            continue
+        if (n.naam, n.versie) == (naam, versie):
+            uit[naam, versie] = n
+    return uit
 
 
 def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[str, ...],

@@ -345,8 +345,12 @@ def test_sheets_keys_names_and_provenance(standaard_regio):
     n, invoer, data = standaard_regio
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Samenvatting", "Toelichting", "Invoer", "Normen", "Organisatie",
-                             "Berekening", "Resultaat"]
+                             "Berekening", "Resultaat", "Normensets"]
     assert wb.active.title == "Samenvatting"
+    # The normenset as TOML, very hidden, for `formatie importeer` (see the CLI tests).
+    assert wb["Normensets"].sheet_state == "veryHidden"
+    toml = "".join(r[4] for r in wb["Normensets"].iter_rows(min_row=4, values_only=True))
+    assert parse_normenset(toml) == n
     assert tuple(kolommen(wb["Invoer"])) == INVOER_SLEUTELS
     assert tuple(kolommen(wb["Normen"])) == NORMEN_SLEUTELS
     assert list(kolommen(wb["Resultaat"]))[: 4 + len(n.functies)] == [
@@ -452,7 +456,8 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
                     # No reference to a single cell on another sheet: only whole key ranges.
                     assert not re.search(r"!\$?[A-Z]+\$?\d+(?!:)", c.value), c.value
     # Excel 2007 functions only; one exact match per lookup, no SUMPRODUCT over a sheet.
-    assert functies == {"SUM", "SUMIF", "SUMIFS", "INDEX", "MATCH", "IF", "IFERROR", "NA"}
+    assert functies == {"SUM", "SUMIF", "SUMIFS", "COUNTIF", "INDEX", "MATCH", "IF", "IFERROR",
+                        "NA", "MAX"}
     ber = wb["Berekening"]
     kb = kolommen(ber)
     r = EERSTE_RIJ + 1
@@ -471,7 +476,24 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
     ki = kolommen(invoer_blad)
     sleutels = [f"{invoer_blad.cell(x, ki['gemeentecode']).value}#"
                 f"{invoer_blad.cell(x, ki['invoer']).value}" for x in range(r, laatste + 1)]
-    assert sleutels == sorted(sleutels, key=lambda x: x.replace("#", "\x01").replace("_", "\x02"))
+    volgorde = lambda x: x.replace("#", "\x01").replace("_", "\x02")  # noqa: E731
+    assert sleutels == sorted(sleutels, key=volgorde)
+    # Berekening too, by gemeente and functie: Resultaat adds up each gemeente's block of taken
+    # found by binary search, checked by COUNTIF, else a SUMIF through every row.
+    laatste_b = EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.taken)
+    blokken = [f"{ber.cell(x, kb['gemeentecode']).value}#{ber.cell(x, kb['functie']).value}"
+               for x in range(r, laatste_b + 1)]
+    assert blokken == sorted(blokken, key=volgorde)
+    res = wb["Resultaat"]
+    kr = kolommen(res)
+    zs, fte = f"Berekening!$R$4:$R${laatste_b}", f"Berekening!$K$4:$K${laatste_b}"
+    sleutel = f'$A{r}&"#"&"leerplicht"'
+    aantal = len(n.taken_van("leerplicht"))
+    eind = f"MATCH({sleutel},{zs},1)"
+    begin = f"{eind}-{aantal - 1}"
+    assert res.cell(r, kr["taken_leerplicht"]).value == (
+        f"=IFERROR(IF(COUNTIF(INDEX({zs},MAX(1,{begin})):INDEX({zs},{eind}),{sleutel})={aantal},"
+        f"SUM(INDEX({fte},{begin}):INDEX({fte},{eind})),NA()),SUMIF({zs},{sleutel},{fte}))")
     # Cached values (data_only) are bereken's numbers, for viewers that do not recalculate.
     waarden = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     model = verwacht(n, invoer)
@@ -1082,11 +1104,62 @@ def test_cli_import_default_normen_path_and_wrong_normenset(tmp_path, capsys, da
     nieuw = parse_normenset((tmp_path / "i.normen.toml").read_text(encoding="utf-8"))
     assert nieuw.taak(n.taak_sleutels[0]).uren == 0.05
     capsys.readouterr()
+    # Another normenset given: the workbook's own (shipped) one is still found by its name.
     uit = tmp_path / "ander.csv"
     assert main(["import", str(xlsx), "-o", str(uit), "--normen",
-                 str(data_dir / "klein.toml")]) == 2
-    assert "onbekende invoer" in capsys.readouterr().err
-    assert not uit.exists()
+                 str(data_dir / "klein.toml")]) == 0
+    assert uit.exists()
+
+
+def test_cli_import_of_a_workbook_whose_normenset_it_cannot_find(tmp_path, capsys, data_dir):
+    """A workbook of an unshipped normenset without its hidden sheet Normensets (as from before
+    this version): refused, saying to give it with --normen; one other normenset given is
+    compared with (as before) and refused for what does not fit."""
+    klein = str(data_dir / "klein.toml")
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n", encoding="utf-8")
+    xlsx = tmp_path / "klein.xlsx"
+    assert main(["exporteer", str(invoer), "--normen", klein, "-o", str(xlsx)]) == 0
+    xlsx.write_bytes(bewerk(xlsx.read_bytes(), lambda wb: wb.remove(wb["Normensets"])))
+    capsys.readouterr()
+    uit = tmp_path / "uit.csv"
+    assert main(["importeer", str(xlsx), "-o", str(uit)]) == 2
+    fout = capsys.readouterr().err
+    assert "die hier niet bekend is" in fout and "--normen BESTAND.toml" in fout
+    assert main(["importeer", str(xlsx), "-o", str(uit), "--normen",
+                 str(NORMEN / "standaard-2026-2.toml")]) == 2
+    assert "onbekende invoer" in capsys.readouterr().err and not uit.exists()
+    assert main(["importeer", str(xlsx), "-o", str(uit), "--normen", klein]) == 0
+    assert uit.read_text(encoding="utf-8").splitlines()[1].startswith("0363,Amsterdam,,100,50")
+
+
+def test_cli_import_reads_a_mixed_normenset_workbook_with_the_normensets_it_carries(
+        tmp_path, capsys):
+    """Issue 18: a region whose members count with two normensets, one not shipped. Without
+    --normen the command line reads it whole, as docs/excel.md says: one CSV per normenset,
+    the unshipped normenset taken from the workbook's hidden sheet and written beside its CSV
+    (with a norm edited in it: the new normenset), and how to compute each."""
+    n, ander, groepen = gemengde_regio()
+    xlsx = tmp_path / "gemengd.xlsx"
+    xlsx.write_bytes(bewerk(exporteer_werkboek(groepen), _zet(
+        "Normen", "uren", 7.5, normenset=ander.label, taak="behandeling_16uur")))
+    uit = tmp_path / "invoer.csv"
+    assert main(["importeer", str(xlsx), "-o", str(uit)]) == 0
+    err = capsys.readouterr().err
+    assert f"normenset {ander.label} is gelezen uit het werkboek zelf" in err
+    eerste, tweede = tmp_path / "invoer.1.csv", tmp_path / "invoer.2.csv"
+    toml = tmp_path / "invoer.2.normen.toml"
+    assert f"Bereken met: formatie bereken {eerste}\n" in err
+    assert f"Bereken met: formatie bereken {tweede} --normen {toml}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gemengd.xlsx", "invoer.1.csv", "invoer.2.csv", "invoer.2.normen.toml"]
+    bewerkt = parse_normenset(toml.read_text(encoding="utf-8"))
+    assert bewerkt.afgeleid_van == ander.label
+    assert bewerkt.taak("behandeling_16uur").uren == 7.5
+    for pad, normenset, groep in ((eerste, n, groepen[0]), (tweede, bewerkt, groepen[1])):
+        tabel = read_invoer_csv(pad, normenset)
+        assert tabel.gemeentecodes == groep.gemeentecodes
+        np.testing.assert_allclose(tabel.volume, groep.volume, rtol=1e-15)
 
 
 def test_cli_export_bad_input_writes_nothing(tmp_path, capsys):
