@@ -69,7 +69,7 @@ from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
 from .regio import REGIOBELEID, REGIONALE_FUNCTIES  # shared with the pages
-from .taal import aantal_woord
+from .taal import aantal_woord, format_datum
 from .werkboek_formaat import (
     ALLE,
     BEREKENING_2_SLEUTELS,
@@ -475,7 +475,7 @@ class _Werkboek:
         self.regio_bezetting: dict[str, float | None] | None = None
         self.scope = _scope(self.codes, referentie)
         self.functies = _functies(groepen)
-        self.datum = export_tijd.astimezone(UTC).strftime("%Y-%m-%d")
+        self.datum = format_datum(export_tijd)  # "7 december 2026"
         self.normensets = ", ".join(g.normenset.label for g in groepen)
         self.invoer = self.normen = self.organisatie = self.berekening = None
         #: Invoer's rows in sheet order: (group, g, code, naam, normenset, invoer index).
@@ -496,7 +496,8 @@ class _Werkboek:
 
 class _Formaten:
     def __init__(self, wb: xlsxwriter.Workbook):
-        rand = {"border": 1, "border_color": "#BFBFBF"}
+        # Table cells: a light border, and text at the top (a row may be two lines high).
+        rand = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
         self.titel = wb.add_format({"bold": True, "font_size": 14, "font_color": _KOP})
         self.kop = wb.add_format({"bold": True, "text_wrap": True, "valign": "top",
                                   "bg_color": "#DDEBF7", **rand})
@@ -507,7 +508,9 @@ class _Formaten:
         self.tekst_rand_wrap = wb.add_format({"text_wrap": True, "valign": "top", **rand})
         self.uitleg = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 9,
                                      **rand})
-        self.vet = wb.add_format({"bold": True})
+        # One line that runs on to the right (the last column of Invoer, on screen only).
+        self.uitleg_regel = wb.add_format({"font_size": 9, "font_color": "#404040"})
+        self.vet = wb.add_format({"bold": True, "valign": "top"})
         self.klein = wb.add_format({"font_size": 9, "font_color": "#595959", "text_wrap": True,
                                     "valign": "top"})
         fmt = EXCEL_FORMATEN  # the same kinds and decimals as the pages (formatie.getallen)
@@ -531,6 +534,8 @@ class _Formaten:
         # Grey: formulas.
         self.formule_aantal = wb.add_format({"bg_color": _GRIJS, **rand,
                                              "num_format": fmt["telling"]})
+        self.formule_decimaal = wb.add_format({"bg_color": _GRIJS, **rand,
+                                               "num_format": "#,##0.0#"})
         self.formule_uren = wb.add_format({"bg_color": _GRIJS, **rand,
                                            "num_format": fmt["telling"]})
         self.formule_uren_eenheid = wb.add_format({"bg_color": _GRIJS, **rand,
@@ -553,14 +558,25 @@ class _Formaten:
 
 #: Width (characters) of an explanation column; at font size 9 about 1.25 × as many fit.
 _UITLEG_BREED = 50
+#: Width of Invoer's column with the invoer's name (wraps when longer).
+_NAAM_BREED = 44
 
 
-def _rijhoogte(ws, rij: int, uitleg: str) -> None:
-    """Room for a wrapped explanation (XlsxWriter cannot autofit, LibreOffice does not on
-    load): 12 points per estimated line at font size 9."""
-    regels = max(1, math.ceil(len(uitleg) / (_UITLEG_BREED * 1.25)))
+def _breedte(teksten, minimum: int = 10, maximum: int = 65) -> int:
+    """A column width (characters) that shows the longest of ``teksten`` whole (a key column
+    is never clipped: keys have at most 63 characters), within ``minimum`` and ``maximum``."""
+    return max(minimum, min(maximum, 2 + max((len(t) for t in teksten), default=0)))
+
+
+def _rijhoogte(ws, rij: int, tekst: str, breedte: int = _UITLEG_BREED, grootte: int = 9
+               ) -> None:
+    """Room for ``tekst`` wrapped in a column ``breedte`` wide at font size ``grootte``
+    (XlsxWriter cannot autofit, LibreOffice does not on load): a line per estimated
+    ``breedte × 1.1`` characters at 11 pt (× 1.25 at 9 pt), 12 or 14 points each."""
+    per_regel = breedte * (1.25 if grootte <= 9 else 1.1)
+    regels = max(1, math.ceil(len(tekst) / per_regel))
     if regels > 1:
-        ws.set_row(rij, 12 * regels + 3)
+        ws.set_row(rij, (12 if grootte <= 9 else 14) * regels + 3)
 
 
 def _tekst(ws, rij: int, kolom: int, waarde: str | None, fmt=None) -> None:
@@ -721,11 +737,20 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Invoer per gemeente — wijzig de gele cellen", f.titel)
     labels = ("Gemeentecode", "Gemeente", "Normenset", "Jaar", "Invoer (sleutel)", "Invoer",
               "Eenheid", "Waarde", "Scenario (leeg = basis)", "Waarde in het scenario",
-              "Toelichting", "Zoeksleutel")
-    _kopregels(ws, f, labels, S, hoogte=30)
-    # About 190 characters wide: on A4 landscape, fit to width, that prints at ~70 % (8 pt).
-    for k, breedte in enumerate((12, 14, 14, 6, 14, 34, 12, 10, 10, 10, _UITLEG_BREED)):
-        ws.set_column(k, k, breedte)
+              "Zoeksleutel", "Toelichting")
+    _kopregels(ws, f, labels, S, hoogte=45)
+    # Printed: A–J on A4 landscape, fit to width (~70 %), every key whole (the name of the
+    # invoer wraps); the toelichting, the same for every gemeente, is on screen only, on one
+    # line running to the right (so the rows stay one line high).
+    alle_invoer = [i for g in w.groepen for i in g.normenset.invoer]
+    breedtes = {"gemeentecode": 13, "gemeentenaam": 16,
+                "normenset": _breedte(g.normenset.label for g in w.groepen), "jaar": 6,
+                "invoer": _breedte(i.sleutel for i in alle_invoer), "naam": _NAAM_BREED,
+                "eenheid": _breedte(i.eenheid for i in alle_invoer), "waarde": 11,
+                "scenario": 11, "scenario_waarde": 11, "toelichting": 60}
+    for k, sleutel in enumerate(S):
+        if sleutel in breedtes:
+            ws.set_column(k, k, breedtes[sleutel])
     waarde, scenario = S.index("waarde"), S.index("scenario")
     cellen: dict[tuple[str, str], list[str]] = {}  # (normenset, invoer) → cells to validate
     # Rows in the order of their zoeksleutel as a spreadsheet compares text, so that
@@ -748,7 +773,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         else:
             ws.write_number(r, 3, int(jaar), f.vrij_getal)
         _tekst(ws, r, 4, inv.sleutel, f.tekst)
-        _tekst(ws, r, 5, inv.naam, f.tekst)
+        _tekst(ws, r, 5, inv.naam, f.tekst_rand_wrap)
         _tekst(ws, r, 6, inv.eenheid, f.tekst)
         v = float(volume[i])
         # Counts and estimates of 100 or more show whole (24.287, not 24286,6333…);
@@ -757,10 +782,12 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                         else f.invoer_decimaal)
         ws.write_blank(r, scenario, None, f.invoer_aantal)
         s, b = xl_rowcol_to_cell(r, scenario), xl_rowcol_to_cell(r, waarde)
-        ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})', f.formule_aantal, v)
-        _tekst(ws, r, 10, inv.toelichting, f.uitleg)
+        ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})',
+                         f.formule_aantal if v.is_integer() or abs(v) >= 100
+                         else f.formule_decimaal, v)
+        _tekst(ws, r, S.index("toelichting"), inv.toelichting, f.uitleg_regel)
         _zoeksleutel(ws, r, S, BLAD_INVOER, f.formule_tekst, code, inv.sleutel)
-        _rijhoogte(ws, r, inv.toelichting)
+        _rijhoogte(ws, r, inv.naam, _NAAM_BREED, grootte=11)
         cellen.setdefault((n.label, inv.sleutel), []).extend(
             [xl_rowcol_to_cell(r, waarde), xl_rowcol_to_cell(r, scenario)])
         r += 1
@@ -788,7 +815,9 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 "error_title": "Ongeldige waarde",
                 "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
             })
-    return _sluit_tabel(ws, BLAD_INVOER, S, laatste)
+    tabel = _sluit_tabel(ws, BLAD_INVOER, S, laatste)
+    ws.print_area(0, 0, laatste, S.index("scenario_waarde"))
+    return tabel
 
 
 # ----------------------------------------------------------------------------------------------
@@ -803,8 +832,13 @@ def _schrijf_normen(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
               "Uren per eenheid", "Scenario (leeg = basis)", "Uren in het scenario",
               "Uren laag (P10)", "Uren hoog (P90)", "Bron", "Toelichting", "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=45)
-    for k, breedte in enumerate((18, 26, 40, 15, 24, 14, 11, 11, 11, 10, 10, 30,
-                                 _UITLEG_BREED)):
+    sets = [g.normenset for g in w.groepen]
+    for k, breedte in enumerate((
+            _breedte(n.label for n in sets), _breedte(t.sleutel for n in sets for t in n.taken),
+            40, _breedte(f.sleutel for n in sets for f in n.functies),
+            _breedte(i.sleutel for n in sets for i in n.invoer),
+            _breedte(i.eenheid for n in sets for i in n.invoer), 11, 11, 11, 10, 10, 30,
+            _UITLEG_BREED)):
         ws.set_column(k, k, breedte)
     uren, scenario = S.index("uren"), S.index("scenario")
     r = EERSTE_RIJ
@@ -924,10 +958,12 @@ def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
               "Scenario: uren per eenheid", "Scenario: uren", "Scenario: casusuren per fte",
               "Scenario: fte", "Rij op Invoer", "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=45)
-    ws.set_column(0, 0, 11)
-    ws.set_column(1, 2, 18)
-    ws.set_column(3, 3, 14)
-    ws.set_column(4, 5, 26)
+    sets = [g.normenset for g in w.groepen]
+    for k, breedte in enumerate((13, 16, _breedte(n.label for n in sets),
+                                 _breedte(f.sleutel for n in sets for f in n.functies),
+                                 _breedte(t.sleutel for n in sets for t in n.taken),
+                                 _breedte(i.sleutel for n in sets for i in n.invoer))):
+        ws.set_column(k, k, breedte)
     ws.set_column(6, len(S) - 3, 12)
     ws.set_column(S.index("invoer_rij"), S.index("invoer_rij"), 8, None, {"hidden": True})
     inv, nor, org = w.invoer, w.normen, w.organisatie
@@ -1244,6 +1280,7 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     _tekst(ws, r, 1, "Verschil = bezetting − benodigd; negatief is een tekort", f.kop)
     _tekst(ws, r, 2, "Bezetting (fte)", f.kop)
     _tekst(ws, r, 3, "Verschil (fte)", f.kop)
+    ws.set_row(r, 30)  # the header wraps to two lines: room for both
     r += 1
     for s, naam in w.functies:
         _tekst(ws, r, 0, naam, f.tekst)
@@ -1283,7 +1320,7 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     _tekst(ws, r, 0, "Bandbreedte", f.kop)
     _tekst(ws, r, 1, "P10 – P90 (fte)", f.kop)
     _tekst(ws, r, 2, "P50 (fte)", f.kop)
-    _tekst(ws, r, 3, f"Budget {budget} (fte)", f.kop)
+    _tekst(ws, r, 3, f"Budget {budget} (fte)", f.kop)  # columns C–D fit it on one line
     r += 1
     if bereik:
         for s, naam in [*w.functies, ("totaal", "Totaal")]:

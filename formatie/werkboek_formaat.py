@@ -60,8 +60,8 @@ ZOEK_SCHEIDING = "#"
 #: Invoer, one row per gemeente × invoer of its normenset. ``scenario`` is typed by the user
 #: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with.
 INVOER_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "jaar", "invoer", "naam",
-                   "eenheid", "waarde", "scenario", "scenario_waarde", "toelichting",
-                   ZOEKSLEUTEL)
+                   "eenheid", "waarde", "scenario", "scenario_waarde", ZOEKSLEUTEL,
+                   "toelichting")
 #: Normen, one row per normenset × taak.
 NORMEN_SLEUTELS = ("normenset", "taak", "naam", "functie", "invoer", "eenheid", "uren",
                    "scenario", "scenario_uren", "uren_laag", "uren_hoog", "bron", "toelichting",

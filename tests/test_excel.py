@@ -378,7 +378,10 @@ def test_protection_formats_colours_and_print_setup(standaard_regio):
         assert not ws.protection.password, ws.title
         # Every sheet's header and footer name the region, the date and the versions.
         assert "regio Agglomeratie Amsterdam (MC21)" in ws.oddHeader.left.text
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d", ws.oddHeader.right.text)
+        # the date in Dutch, "7 december 2026" (issue 18), not ISO
+        assert re.fullmatch(r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|"
+                            r"september|oktober|november|december) \d{4}",
+                            ws.oddHeader.right.text)
         assert "Formatietool" in ws.oddFooter.left.text and n.versie in ws.oddFooter.left.text
     inv = wb["Invoer"]
     k = kolommen(inv)
@@ -398,7 +401,24 @@ def test_protection_formats_colours_and_print_setup(standaard_regio):
     assert inv.page_setup.orientation == "landscape" and inv.page_setup.paperSize == 9
     assert inv.sheet_properties.pageSetUpPr.fitToPage and inv.page_setup.fitToHeight == 0
     assert inv.print_title_rows == "$1:$3"
-    assert sum(inv.column_dimensions[get_column_letter(c)].width or 8 for c in k.values()) < 250
+    # The printed columns about 200 characters wide: at fit to width ~65 % (7 pt) on A4.
+    assert sum(inv.column_dimensions[get_column_letter(k[s])].width or 8
+               for s in INVOER_SLEUTELS[:INVOER_SLEUTELS.index("scenario_waarde") + 1]) < 220
+    # Printed A–J (the toelichting, the same for every gemeente, stays on screen), and every
+    # key column as wide as its longest key (issue 18: clipped keys, "Gemeentecod/e").
+    assert inv.print_area == f"'Invoer'!$A$1:${get_column_letter(k['scenario_waarde'])}$" \
+        f"{EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)}"
+    for blad, sleutels in (("Invoer", ("gemeentecode", "normenset", "invoer", "eenheid")),
+                           ("Normen", ("normenset", "taak", "functie", "invoer", "eenheid")),
+                           ("Berekening", ("gemeentecode", "normenset", "functie", "taak",
+                                           "invoer"))):
+        ws = wb[blad]
+        kolom = kolommen(ws)
+        for sleutel in sleutels:
+            langste = max(len(str(ws.cell(r, kolom[sleutel]).value or ""))
+                          for r in range(EERSTE_RIJ - 1, ws.max_row + 1))
+            breedte = ws.column_dimensions[get_column_letter(kolom[sleutel])].width
+            assert breedte >= langste + 1, (blad, sleutel, breedte, langste)
     normen = wb["Normen"]
     kn = kolommen(normen)
     klein = min(n.taken, key=lambda t: t.uren)
@@ -467,7 +487,7 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
     assert ber.cell(r, kb["volume"]).value == f"=INDEX(Invoer!$H$4:$H${laatste},$Q{r})"
     assert ber.cell(r, kb["scenario_volume"]).value == f"=INDEX(Invoer!$J$4:$J${laatste},$Q{r})"
     # The row on Invoer: a binary search checked to have found the key, else an exact match.
-    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$L$4:$L${laatste}"
+    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$K$4:$K${laatste}"
     assert ber.cell(r, kb["invoer_rij"]).value == (
         f"=IFERROR(IF(INDEX({zs},MATCH({sleutel},{zs},1))={sleutel},MATCH({sleutel},{zs},1),"
         f"NA()),MATCH({sleutel},{zs},0))")
