@@ -440,6 +440,7 @@ def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
     standaardnaam = f"Excel-import {p['bestand']}"[:MAX_NAAM]
     return render_template("werkboek/voorbeeld.html", doel=doel, upload=upload, p=p,
                            iets_gewijzigd=bool(iets), problemen=problemen or [],
+                           scenario_bezwaar=scenario_bezwaar(p["groepen"]),
                            scenarionaam=naam if naam is not None else standaardnaam), status
 
 
@@ -558,12 +559,25 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
     return redirect(doel.terug)
 
 
-#: Said when a workbook with several normensets carries norm changes and is saved as scenario.
+#: Why a workbook with several normensets that changes norms (in the base or in the scenario
+#: columns) cannot become a scenario: shown in the preview instead of the button, and as the
+#: refusal if the save is asked for anyway.
 NORMEN_PER_GROEP = (
-    "Dit werkboek rekent met meer dan één normenset en bevat gewijzigde normen. Een scenario "
-    "kan normen maar voor één normenset tegelijk wijzigen, dus dit kan niet als scenario "
-    "worden opgeslagen; er is niets opgeslagen. Sla het op als invoer, of zet de normen terug "
-    "en wijzig alleen de cijfers.")
+    "Dit werkboek rekent met meer dan één normenset en wijzigt normen (gewijzigde normen of "
+    "ingevulde scenariokolommen bij Normen of Organisatie). Een scenario kan normen maar voor "
+    "één normenset tegelijk wijzigen, dus dit werkboek kan niet als scenario worden opgeslagen. "
+    "Sla het op als invoer (de scenariokolommen tellen dan niet mee), of zet de normen terug en "
+    "wijzig alleen de cijfers.")
+
+
+def scenario_bezwaar(groepen: list[dict]) -> str | None:
+    """Why a pending upload (its payload's ``groepen``) cannot be saved as a scenario, or None
+    when it can: one rule for the preview (no button then) and the save (refused then)."""
+    if len(groepen) > 1 and any(
+            g["normwijzigingen"] or (g.get("scenario") or {}).get("uren")
+            or (g.get("scenario") or {}).get("organisatie") for g in groepen):
+        return NORMEN_PER_GROEP
+    return None
 
 
 def _basis_deel(doel: Doel, groep: dict, n: Normenset, overrides: dict) -> dict:
@@ -600,11 +614,9 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
         return _toon_voorbeeld(doel, upload, status=422, naam=naam, problemen=[
             "Geef het scenario een naam van hoogstens 200 tekens."])
     groepen = p["groepen"]
-    if len(groepen) > 1 and any(
-            g["normwijzigingen"] or (g.get("scenario") or {}).get("uren")
-            or (g.get("scenario") or {}).get("organisatie") for g in groepen):
+    if bezwaar := scenario_bezwaar(groepen):
         return _toon_voorbeeld(doel, upload, status=422, naam=naam,
-                               problemen=[NORMEN_PER_GROEP])
+                               problemen=[f"{bezwaar} Er is niets opgeslagen."])
     rijen = [db.session.get(NormensetRij, g["normenset_id"]) or abort(404) for g in groepen]
     overrides: dict[str, dict[str, float]] = {}
     delen = [dict(_basis_deel(doel, g, als_normenset(rij), overrides), normenset_id=rij.id)

@@ -358,7 +358,7 @@ def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .normenset_toml import standaard_normenset
+    from .normenset_toml import NORMEN, meegeleverde_normensets, standaard_normenset
     from .problemen import Probleem
     from .scenario import Scenario
     from .werkboek_lezen import MAX_WERKBOEK_BYTES, lees_werkboek
@@ -374,15 +374,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
                          str(pad)) from None
-    if args.normen:
-        basis = load_normenset(args.normen)
-    else:
-        standaard = standaard_normenset()
+    # The workbook's normensets are found by naam and versie among the files given and the
+    # shipped ones, else read from the workbook itself; one file given for a workbook of one
+    # other (unknown) normenset is compared with, as before.
+    bestanden = [load_normenset(p) for p in args.normen or []]
+    # (naam, versie) → the --normen argument that gives it ("" = the shipped default)
+    te_geven = {(n.naam, n.versie): str(NORMEN / naam) for n, naam in meegeleverde_normensets()}
+    te_geven.update({(n.naam, n.versie): p for n, p in zip(bestanden, args.normen or [],
+                                                           strict=True)})
+    standaard = standaard_normenset()
+    te_geven[standaard.naam, standaard.versie] = ""
+    bekend = {(n.naam, n.versie): n
+              for n in (*(x for x, _ in meegeleverde_normensets()), *bestanden)}
 
-        def basis(naam: str, versie: str) -> Normenset | None:
-            return standaard if (naam, versie) == (standaard.naam, standaard.versie) else None
+    def basis(naam: str, versie: str) -> Normenset | None:
+        return bekend.get((naam, versie))
 
-    werkboek = lees_werkboek(data, basis, bestand=str(pad))
+    werkboek = lees_werkboek(data, basis, bestand=str(pad), normensets_uit_werkboek=True,
+                             vergelijk_met=bestanden[0] if len(bestanden) == 1 else None)
     uit = Path(args.uitvoer)
     meer = len(werkboek.groepen) > 1
     # Everything is prepared first and written after: a bad workbook writes nothing.
@@ -395,15 +404,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         berichten.append(f"Invoer van {aantal_woord(len(groep.invoer.gemeentecodes), 'gemeente')} "
                          f"(normenset "
                          f"{groep.basis.label}) geschreven naar {csv_pad}.")
+        toml_pad = (args.normen_uit if args.normen_uit and not meer
+                    else str(uit.with_name(f"{uit.stem}{achter}.normen.toml")))
+        normen_arg = te_geven.get((groep.normenset.naam, groep.normenset.versie))
         if groep.normwijzigingen:
-            toml_pad = (args.normen_uit if args.normen_uit and not meer
-                        else str(uit.with_name(f"{uit.stem}{achter}.normen.toml")))
             bestanden.append((toml_pad, normenset_als_toml(groep.normenset).encode("utf-8")))
             berichten.append(f"De normen zijn in het werkboek gewijzigd; nieuwe normenset "
                              f"{groep.normenset.label} geschreven naar {toml_pad}:")
             berichten += [f"  {w.sleutel}: {w.veld} {w.oud} → {w.nieuw} ({w.blad}!{w.cel})"
                           for w in groep.normwijzigingen]
-            berichten.append(f"Bereken met: formatie bereken {csv_pad} --normen {toml_pad}")
+            normen_arg = toml_pad
+        elif normen_arg is None:  # read from the workbook itself: the CSV needs it as a file
+            bestanden.append((toml_pad, normenset_als_toml(groep.normenset).encode("utf-8")))
+            berichten.append(f"Normenset {groep.normenset.label} (uit het werkboek) geschreven "
+                             f"naar {toml_pad}.")
+            normen_arg = toml_pad
+        berichten.append(f"Bereken met: formatie bereken {csv_pad}"
+                         + (f" --normen {normen_arg}" if normen_arg else ""))
         if groep.scenario is not None or groep.scenario_volume:
             scenario = groep.scenario or Scenario(
                 naam=f"Scenario uit het werkboek ({groep.basis.label})",
@@ -627,9 +644,14 @@ def _parser() -> argparse.ArgumentParser:
                   "lees een bewerkt scenariowerkboek terug naar invoer (CSV)")
     im.add_argument("werkboek", metavar="SCENARIO.xlsx",
                     help="het werkboek van 'formatie exporteer' of de webapp, bewerkt in Excel")
-    normen(im)
+    im.add_argument("--normen", metavar="BESTAND.toml", action="append",
+                    help="een normenset waarmee het werkboek rekent (meer keren mogelijk); "
+                         "standaard: de meegeleverde normensets en anders die uit het werkboek "
+                         "zelf. Eén bestand voor een werkboek met één andere, onbekende "
+                         "normenset: daarmee vergelijken")
     im.add_argument("-o", "--uitvoer", required=True, metavar="INVOER.csv",
-                    help="het invoerbestand dat geschreven wordt")
+                    help="het invoerbestand dat geschreven wordt; rekent het werkboek met meer "
+                         "normensets, dan één per normenset: INVOER.1.csv, INVOER.2.csv …")
     im.add_argument("--normen-uit", metavar="NIEUW.toml",
                     help="waar gewijzigde normen als nieuwe normenset komen (standaard: "
                          "INVOER.normen.toml)")

@@ -60,16 +60,16 @@ from .model import (
     Groep,
     Resultaat,
     bereken_groepen,
-    fte_per_functie,
     functie_regels,
+    regels_opgeteld,
     verschil,
 )
-from .normenset import ORGANISATIE_PARAMETERS, Normenset
+from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .onzekerheid import BUDGET_PERCENTIEL
 from .parameters import Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
 from .regio import REGIOBELEID, REGIONALE_FUNCTIES  # shared with the pages
-from .taal import aantal_woord
+from .taal import aantal_woord, format_datum
 from .werkboek_formaat import (
     ALLE,
     BEREKENING_2_SLEUTELS,
@@ -77,6 +77,7 @@ from .werkboek_formaat import (
     BLAD_GEVOELIGHEID,
     BLAD_INVOER,
     BLAD_NORMEN,
+    BLAD_NORMENSETS,
     BLAD_ONZEKERHEID,
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
@@ -85,13 +86,27 @@ from .werkboek_formaat import (
     EERSTE_RIJ,
     INVOER_SLEUTELS,
     NORMEN_SLEUTELS,
+    NORMENSETS_SLEUTELS,
     ORGANISATIE_SLEUTELS,
     PERCENTIELEN,
+    REGEL_LEIDING,
+    REGEL_TOTAAL_VAN,
+    REGEL_VAST,
     REGIO_REGEL,
+    SAMENVATTING_SLEUTELRIJ,
+    SAMENVATTING_SLEUTELS,
     SLEUTELRIJ,
+    TOML_DEEL,
+    TOTAAL,
+    TOTAAL_FUNCTIE,
+    TOTAAL_REGEL,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
+    ZOEK_SCHEIDING,
+    ZOEKSLEUTEL,
+    ZOEKSLEUTEL_DELEN,
     regio_bezetting_naam,
+    samenvatting_regels,
 )
 
 _GEEL = "#FFF2CC"  # input that changes a figure
@@ -183,32 +198,109 @@ def _kol(sleutels: Sequence[str], sleutel: str) -> str:
 
 @dataclass(frozen=True)
 class _Tabel:
-    """A table sheet: its key row and the 1-based first and last data row (for lookups)."""
+    """A table sheet: its key row and the 1-based first and last data row (for lookups).
+
+    ``match``: the lookup values of this table are safe for an exact ``MATCH`` (no wildcard
+    character ``*?~`` and at most 255 characters, Excel's limit), so :meth:`zoek` is one
+    ``INDEX``/``MATCH`` on the zoeksleutel; otherwise (a normenset label with such characters
+    or a very long one) the same lookup as an exact but slower ``SUMPRODUCT``."""
 
     blad: str
     sleutels: tuple[str, ...]
     eerste: int
     laatste: int
+    match: bool = True
 
     def bereik(self, sleutel: str) -> str:
         k = _kol(self.sleutels, sleutel)
         return f"{self.blad}!${k}${self.eerste}:${k}${self.laatste}"
 
-    def zoek(self, waarde: str, **criteria: str) -> str:
-        """SUMPRODUCT of column ``waarde`` over the rows whose key columns equal the given
-        expressions (cell references or quoted text): exact, order-free lookup."""
-        voorwaarden = "*".join(f"({self.bereik(k)}={v})" for k, v in criteria.items())
-        return f"SUMPRODUCT({voorwaarden},{self.bereik(waarde)})"
+    def zoek(self, waarde: str, *delen: str) -> str:
+        """Column ``waarde`` of the one row whose key columns
+        (:data:`~formatie.werkboek_formaat.ZOEKSLEUTEL_DELEN`) equal the expressions ``delen``
+        (cell references or quoted text): exact and order-free."""
+        if not self.match:
+            voorwaarden = "*".join(f"({self.bereik(k)}={v})" for k, v in zip(
+                ZOEKSLEUTEL_DELEN[self.blad], delen, strict=True))
+            return f"SUMPRODUCT({voorwaarden},{self.bereik(waarde)})"
+        return (f"INDEX({self.bereik(waarde)},MATCH({_zoekwaarde(delen)},"
+                f"{self.bereik(ZOEKSLEUTEL)},0))")
+
+    def positie(self, *delen: str) -> str:
+        """The position (1-based, within the data rows) of the one row whose zoeksleutel
+        equals ``delen`` joined: a binary search (``MATCH(…,1)``, a few comparisons) checked
+        to have found that very key, else an exact ``MATCH(…,0)`` through every row. The
+        writer stores the rows in sort order (:func:`_sorteervolgorde`), so an exported
+        workbook recalculates fast; after a user's sort the answer is the same, found slower."""
+        k, zs = _zoekwaarde(delen), self.bereik(ZOEKSLEUTEL)
+        return (f"IFERROR(IF(INDEX({zs},MATCH({k},{zs},1))={k},MATCH({k},{zs},1),NA()),"
+                f"MATCH({k},{zs},0))")
+
+    def op(self, waarde: str, positie: str) -> str:
+        """Column ``waarde`` at ``positie`` (a cell holding :meth:`positie`)."""
+        return f"INDEX({self.bereik(waarde)},{positie})"
+
+    def blok_som(self, waarde: str, aantal: int, *delen: str) -> str:
+        """The sum of column ``waarde`` over the ``aantal`` rows whose zoeksleutel equals
+        ``delen`` joined. The writer stores them together in sort order, so a binary search
+        finds the last and ``COUNTIF`` over the ``aantal`` rows up to it checks them all; when
+        that check fails (after a user's sort) a ``SUMIF`` adds them up through every row."""
+        if aantal == 0:
+            return "0"
+        k, zs, v = _zoekwaarde(delen), self.bereik(ZOEKSLEUTEL), self.bereik(waarde)
+        laatste = f"MATCH({k},{zs},1)"
+        eerste = f"{laatste}-{aantal - 1}" if aantal > 1 else laatste
+        return (f"IFERROR(IF(COUNTIF(INDEX({zs},MAX(1,{eerste})):INDEX({zs},{laatste}),{k})="
+                f"{aantal},SUM(INDEX({v},{eerste}):INDEX({v},{laatste})),NA()),"
+                f"SUMIF({zs},{k},{v}))")
+
+    def som(self, waarde: str, *delen: str) -> str:
+        """The sum of column ``waarde`` over the rows whose zoeksleutel equals ``delen``
+        joined (keys of identifiers and gemeentecodes only: exact as a SUMIF criterion)."""
+        return f"SUMIF({self.bereik(ZOEKSLEUTEL)},{_zoekwaarde(delen)},{self.bereik(waarde)})"
 
 
-def _sluit_tabel(ws, blad: str, sleutels: tuple[str, ...], laatste: int) -> _Tabel:
+def _zoekwaarde(delen: Sequence[str]) -> str:
+    """The formula text joining the parts of a zoeksleutel (as :func:`_zoeksleutel` does)."""
+    return f'&"{ZOEK_SCHEIDING}"&'.join(delen)
+
+
+def _zoeksleutel(ws, r: int, sleutels: tuple[str, ...], blad: str, fmt, *waarden: str) -> None:
+    """Write row ``r``'s zoeksleutel (0-based): its key columns joined, a formula of its own
+    cells, stored with its value (``waarden``: the keys' texts)."""
+    delen = ZOEKSLEUTEL_DELEN[blad]
+    ws.write_formula(r, sleutels.index(ZOEKSLEUTEL), "=" + _zoekwaarde(
+        [f"${_kol(sleutels, d)}{r + 1}" for d in delen]), fmt, ZOEK_SCHEIDING.join(waarden))
+
+
+def _sorteervolgorde(tekst: str) -> str:
+    """A sort key that orders zoeksleutels (digits, lowercase letters, ``#`` and ``_``) as
+    Excel and LibreOffice compare text: punctuation before digits before letters."""
+    return tekst.translate(_VOLGORDE)
+
+
+_VOLGORDE = str.maketrans({ZOEK_SCHEIDING: "\x01", "_": "\x02"})
+
+
+def _veilig_voor_match(teksten) -> bool:
+    """Every lookup value built from ``teksten`` (plus a separator and a key of at most 63
+    characters) is exact for MATCH: no wildcard character and within Excel's 255."""
+    return all(not any(c in t for c in "*?~") and len(t) + 64 <= 255 for t in teksten)
+
+
+def _sluit_tabel(ws, blad: str, sleutels: tuple[str, ...], laatste: int,
+                 match: bool = True) -> _Tabel:
     """Finish a table sheet (0-based ``laatste`` data row): frozen keys, a filter over the key
-    row (sorting is harmless: formulas find rows by key), print setup, protection."""
+    row (sorting is harmless: formulas find rows by key), the zoeksleutel column hidden,
+    print setup, protection."""
     ws.freeze_panes(EERSTE_RIJ, 2)
     ws.autofilter(SLEUTELRIJ, 0, max(laatste, EERSTE_RIJ), len(sleutels) - 1)
+    if ZOEKSLEUTEL in sleutels:
+        k = sleutels.index(ZOEKSLEUTEL)
+        ws.set_column(k, k, 20, None, {"hidden": True})
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
-    return _Tabel(blad, sleutels, EERSTE_RIJ + 1, laatste + 1)
+    return _Tabel(blad, sleutels, EERSTE_RIJ + 1, laatste + 1, match)
 
 
 def _tekst_formule(tekst: str) -> str:
@@ -350,6 +442,7 @@ def exporteer_werkboek(
     w.berekening = _schrijf_berekening(ws_berekening, f, w)
     w.resultaat = _schrijf_resultaat(wb, ws_resultaat, f, w)
     _schrijf_samenvatting(wb, ws_samenvatting, f, w)
+    _schrijf_normensets(wb.add_worksheet(BLAD_NORMENSETS, worksheet_class=_Blad), f, w)
     if onzekerheid is not None:
         _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID, worksheet_class=_Blad), f, w,
                              onzekerheid)
@@ -382,20 +475,17 @@ class _Werkboek:
         self.regio_bezetting: dict[str, float | None] | None = None
         self.scope = _scope(self.codes, referentie)
         self.functies = _functies(groepen)
-        self.datum = export_tijd.astimezone(UTC).strftime("%Y-%m-%d")
+        self.datum = format_datum(export_tijd)  # "7 december 2026"
         self.normensets = ", ".join(g.normenset.label for g in groepen)
         self.invoer = self.normen = self.organisatie = self.berekening = None
+        #: Invoer's rows in sheet order: (group, g, code, naam, normenset, invoer index).
+        self.invoer_volgorde: list[tuple] = []
         self.resultaat: _Resultaatkolommen | None = None
-        #: (functie, soort, sleutel) → fte summed over every gemeente: the lines of
-        #: formatie.model.functie_regels, plus (functie, "functie", "") per functie.
-        self.regels: dict[tuple[str, str, str], float] = {}
-        for res in resultaten:
-            for g in range(len(res.gemeentecodes)):
-                for x in functie_regels(res, g):
-                    sleutel = (x.functie, x.soort, x.sleutel)
-                    self.regels[sleutel] = self.regels.get(sleutel, 0.0) + x.fte
-        for s, fte in fte_per_functie(resultaten).items():
-            self.regels[s, "functie", ""] = fte
+        #: (functie, soort, sleutel) → fte summed over every gemeente: the Samenvatting's lines
+        #: (formatie.model.regels_opgeteld).
+        self.regels = regels_opgeteld(resultaten)
+        #: Lookups on normenset labels can be exact MATCHes (see _Tabel.match).
+        self.match = _veilig_voor_match(g.normenset.label for g in groepen)
 
     def per_gemeente(self):
         """(group index, g within the group, code, naam, normenset, Resultaat) in sheet order."""
@@ -406,7 +496,8 @@ class _Werkboek:
 
 class _Formaten:
     def __init__(self, wb: xlsxwriter.Workbook):
-        rand = {"border": 1, "border_color": "#BFBFBF"}
+        # Table cells: a light border, and text at the top (a row may be two lines high).
+        rand = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
         self.titel = wb.add_format({"bold": True, "font_size": 14, "font_color": _KOP})
         self.kop = wb.add_format({"bold": True, "text_wrap": True, "valign": "top",
                                   "bg_color": "#DDEBF7", **rand})
@@ -417,7 +508,9 @@ class _Formaten:
         self.tekst_rand_wrap = wb.add_format({"text_wrap": True, "valign": "top", **rand})
         self.uitleg = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 9,
                                      **rand})
-        self.vet = wb.add_format({"bold": True})
+        # One line that runs on to the right (the last column of Invoer, on screen only).
+        self.uitleg_regel = wb.add_format({"font_size": 9, "font_color": "#404040"})
+        self.vet = wb.add_format({"bold": True, "valign": "top"})
         self.klein = wb.add_format({"font_size": 9, "font_color": "#595959", "text_wrap": True,
                                     "valign": "top"})
         fmt = EXCEL_FORMATEN  # the same kinds and decimals as the pages (formatie.getallen)
@@ -441,6 +534,8 @@ class _Formaten:
         # Grey: formulas.
         self.formule_aantal = wb.add_format({"bg_color": _GRIJS, **rand,
                                              "num_format": fmt["telling"]})
+        self.formule_decimaal = wb.add_format({"bg_color": _GRIJS, **rand,
+                                               "num_format": "#,##0.0#"})
         self.formule_uren = wb.add_format({"bg_color": _GRIJS, **rand,
                                            "num_format": fmt["telling"]})
         self.formule_uren_eenheid = wb.add_format({"bg_color": _GRIJS, **rand,
@@ -451,6 +546,10 @@ class _Formaten:
         self.totaal_fte = wb.add_format({"bg_color": _GRIJS, "bold": True, "top": 2,
                                          "num_format": fmt["fte"]})
         self.totaal_tekst = wb.add_format({"bold": True, "top": 2})
+        # Conditional (Samenvatting's total lines): bold with a rule above, whatever the cell.
+        self.totaal_regel = wb.add_format({"bold": True, "top": 2})
+        self.formule_tekst = wb.add_format({"bg_color": _GRIJS, **rand, "font_size": 9,
+                                            "font_color": "#595959"})
         self.waarde_fte = wb.add_format({**rand, "num_format": fmt["fte"]})
         self.legenda_invoer = wb.add_format({"bg_color": _GEEL, **rand})
         self.legenda_formule = wb.add_format({"bg_color": _GRIJS, **rand})
@@ -459,14 +558,25 @@ class _Formaten:
 
 #: Width (characters) of an explanation column; at font size 9 about 1.25 × as many fit.
 _UITLEG_BREED = 50
+#: Width of Invoer's column with the invoer's name (wraps when longer).
+_NAAM_BREED = 44
 
 
-def _rijhoogte(ws, rij: int, uitleg: str) -> None:
-    """Room for a wrapped explanation (XlsxWriter cannot autofit, LibreOffice does not on
-    load): 12 points per estimated line at font size 9."""
-    regels = max(1, math.ceil(len(uitleg) / (_UITLEG_BREED * 1.25)))
+def _breedte(teksten, minimum: int = 10, maximum: int = 65) -> int:
+    """A column width (characters) that shows the longest of ``teksten`` whole (a key column
+    is never clipped: keys have at most 63 characters), within ``minimum`` and ``maximum``."""
+    return max(minimum, min(maximum, 2 + max((len(t) for t in teksten), default=0)))
+
+
+def _rijhoogte(ws, rij: int, tekst: str, breedte: int = _UITLEG_BREED, grootte: int = 9
+               ) -> None:
+    """Room for ``tekst`` wrapped in a column ``breedte`` wide at font size ``grootte``
+    (XlsxWriter cannot autofit, LibreOffice does not on load): a line per estimated
+    ``breedte × 1.1`` characters at 11 pt (× 1.25 at 9 pt), 12 or 14 points each."""
+    per_regel = breedte * (1.25 if grootte <= 9 else 1.1)
+    regels = max(1, math.ceil(len(tekst) / per_regel))
     if regels > 1:
-        ws.set_row(rij, 12 * regels + 3)
+        ws.set_row(rij, (12 if grootte <= 9 else 14) * regels + 3)
 
 
 def _tekst(ws, rij: int, kolom: int, waarde: str | None, fmt=None) -> None:
@@ -627,41 +737,60 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Invoer per gemeente — wijzig de gele cellen", f.titel)
     labels = ("Gemeentecode", "Gemeente", "Normenset", "Jaar", "Invoer (sleutel)", "Invoer",
               "Eenheid", "Waarde", "Scenario (leeg = basis)", "Waarde in het scenario",
-              "Toelichting")
-    _kopregels(ws, f, labels, S, hoogte=30)
-    # About 190 characters wide: on A4 landscape, fit to width, that prints at ~70 % (8 pt).
-    for k, breedte in enumerate((12, 14, 14, 6, 14, 34, 12, 10, 10, 10, _UITLEG_BREED)):
-        ws.set_column(k, k, breedte)
+              "Zoeksleutel", "Toelichting")
+    _kopregels(ws, f, labels, S, hoogte=45)
+    # Printed: A–J on A4 landscape, fit to width (~70 %), every key whole (the name of the
+    # invoer wraps); the toelichting, the same for every gemeente, is on screen only, on one
+    # line running to the right (so the rows stay one line high).
+    alle_invoer = [i for g in w.groepen for i in g.normenset.invoer]
+    breedtes = {"gemeentecode": 13, "gemeentenaam": 16,
+                "normenset": _breedte(g.normenset.label for g in w.groepen), "jaar": 6,
+                "invoer": _breedte(i.sleutel for i in alle_invoer), "naam": _NAAM_BREED,
+                "eenheid": _breedte(i.eenheid for i in alle_invoer), "waarde": 11,
+                "scenario": 11, "scenario_waarde": 11, "toelichting": 60}
+    for k, sleutel in enumerate(S):
+        if sleutel in breedtes:
+            ws.set_column(k, k, breedtes[sleutel])
     waarde, scenario = S.index("waarde"), S.index("scenario")
     cellen: dict[tuple[str, str], list[str]] = {}  # (normenset, invoer) → cells to validate
+    # Rows in the order of their zoeksleutel as a spreadsheet compares text, so that
+    # Berekening finds each one by binary search (_Tabel.positie); per gemeente, in code order.
+    rijen = sorted(((h, g, code, naam, n, i) for h, g, code, naam, n, _res in w.per_gemeente()
+                    for i in range(len(n.invoer))),
+                   key=lambda x: _sorteervolgorde(x[2] + ZOEK_SCHEIDING
+                                                  + x[4].invoer[x[5]].sleutel))
+    w.invoer_volgorde = rijen
     r = EERSTE_RIJ
-    for h, g, code, naam, n, _res in w.per_gemeente():
+    for h, g, code, naam, n, i in rijen:
         volume = w.groepen[h].volume[g]
         jaar = w.jaren.get(code)
-        for i, inv in enumerate(n.invoer):
-            _tekst(ws, r, 0, code, f.tekst)
-            _tekst(ws, r, 1, naam, f.tekst)
-            _tekst(ws, r, 2, n.label, f.tekst)
-            if jaar is None:
-                ws.write_blank(r, 3, None, f.vrij_getal)
-            else:
-                ws.write_number(r, 3, int(jaar), f.vrij_getal)
-            _tekst(ws, r, 4, inv.sleutel, f.tekst)
-            _tekst(ws, r, 5, inv.naam, f.tekst)
-            _tekst(ws, r, 6, inv.eenheid, f.tekst)
-            v = float(volume[i])
-            # Counts and estimates of 100 or more show whole (24.287, not 24286,6333…);
-            # small fractional values keep two decimals.
-            ws.write_number(r, waarde, v, f.invoer_aantal if v.is_integer() or abs(v) >= 100
-                            else f.invoer_decimaal)
-            ws.write_blank(r, scenario, None, f.invoer_aantal)
-            s, b = xl_rowcol_to_cell(r, scenario), xl_rowcol_to_cell(r, waarde)
-            ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})', f.formule_aantal, v)
-            _tekst(ws, r, 10, inv.toelichting, f.uitleg)
-            _rijhoogte(ws, r, inv.toelichting)
-            cellen.setdefault((n.label, inv.sleutel), []).extend(
-                [xl_rowcol_to_cell(r, waarde), xl_rowcol_to_cell(r, scenario)])
-            r += 1
+        inv = n.invoer[i]
+        _tekst(ws, r, 0, code, f.tekst)
+        _tekst(ws, r, 1, naam, f.tekst)
+        _tekst(ws, r, 2, n.label, f.tekst)
+        if jaar is None:
+            ws.write_blank(r, 3, None, f.vrij_getal)
+        else:
+            ws.write_number(r, 3, int(jaar), f.vrij_getal)
+        _tekst(ws, r, 4, inv.sleutel, f.tekst)
+        _tekst(ws, r, 5, inv.naam, f.tekst_rand_wrap)
+        _tekst(ws, r, 6, inv.eenheid, f.tekst)
+        v = float(volume[i])
+        # Counts and estimates of 100 or more show whole (24.287, not 24286,6333…);
+        # small fractional values keep two decimals.
+        ws.write_number(r, waarde, v, f.invoer_aantal if v.is_integer() or abs(v) >= 100
+                        else f.invoer_decimaal)
+        ws.write_blank(r, scenario, None, f.invoer_aantal)
+        s, b = xl_rowcol_to_cell(r, scenario), xl_rowcol_to_cell(r, waarde)
+        ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})',
+                         f.formule_aantal if v.is_integer() or abs(v) >= 100
+                         else f.formule_decimaal, v)
+        _tekst(ws, r, S.index("toelichting"), inv.toelichting, f.uitleg_regel)
+        _zoeksleutel(ws, r, S, BLAD_INVOER, f.formule_tekst, code, inv.sleutel)
+        _rijhoogte(ws, r, inv.naam, _NAAM_BREED, grootte=11)
+        cellen.setdefault((n.label, inv.sleutel), []).extend(
+            [xl_rowcol_to_cell(r, waarde), xl_rowcol_to_cell(r, scenario)])
+        r += 1
     laatste = r - 1
     ws.data_validation(EERSTE_RIJ, 3, laatste, 3, {
         "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
@@ -686,7 +815,9 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 "error_title": "Ongeldige waarde",
                 "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
             })
-    return _sluit_tabel(ws, BLAD_INVOER, S, laatste)
+    tabel = _sluit_tabel(ws, BLAD_INVOER, S, laatste)
+    ws.print_area(0, 0, laatste, S.index("scenario_waarde"))
+    return tabel
 
 
 # ----------------------------------------------------------------------------------------------
@@ -699,10 +830,15 @@ def _schrijf_normen(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Normen per taak — normenset " + w.normensets, f.titel)
     labels = ("Normenset", "Taak (sleutel)", "Taak", "Functie", "Invoer", "Eenheid",
               "Uren per eenheid", "Scenario (leeg = basis)", "Uren in het scenario",
-              "Uren laag (P10)", "Uren hoog (P90)", "Bron", "Toelichting")
+              "Uren laag (P10)", "Uren hoog (P90)", "Bron", "Toelichting", "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=45)
-    for k, breedte in enumerate((18, 26, 40, 15, 24, 14, 11, 11, 11, 10, 10, 30,
-                                 _UITLEG_BREED)):
+    sets = [g.normenset for g in w.groepen]
+    for k, breedte in enumerate((
+            _breedte(n.label for n in sets), _breedte(t.sleutel for n in sets for t in n.taken),
+            40, _breedte(f.sleutel for n in sets for f in n.functies),
+            _breedte(i.sleutel for n in sets for i in n.invoer),
+            _breedte(i.eenheid for n in sets for i in n.invoer), 11, 11, 11, 10, 10, 30,
+            _UITLEG_BREED)):
         ws.set_column(k, k, breedte)
     uren, scenario = S.index("uren"), S.index("scenario")
     r = EERSTE_RIJ
@@ -724,6 +860,7 @@ def _schrijf_normen(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
             ws.write_number(r, S.index("uren_hoog"), t.uren_hoog, f.vrij_uren)
             _tekst(ws, r, S.index("bron"), t.bron, f.vrij_tekst)
             _tekst(ws, r, S.index("toelichting"), t.toelichting, f.uitleg)
+            _zoeksleutel(ws, r, S, BLAD_NORMEN, f.formule_tekst, n.label, t.sleutel)
             _rijhoogte(ws, r, t.toelichting)
             r += 1
     laatste = r - 1
@@ -731,7 +868,7 @@ def _schrijf_normen(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         parameter("uren"), "Uren per eenheid volume.", leeg_mag=True))
     ws.data_validation(EERSTE_RIJ, S.index("uren_laag"), laatste, S.index("uren_hoog"),
                        _validatie(parameter("uren"), "Het 80 %-bereik van de uren."))
-    return _sluit_tabel(ws, BLAD_NORMEN, S, laatste)
+    return _sluit_tabel(ws, BLAD_NORMEN, S, laatste, w.match)
 
 
 def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
@@ -743,12 +880,14 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
               "Netto uren per fte", "Casusuren per fte",
               *[f"Scenario: {parameter(p).label} (leeg = basis)" for p in P],
               "Casusuren per fte in het scenario", "Leiding in het scenario",
-              "Vaste basis in het scenario", "Naam normenset", "Versie normenset")
+              "Vaste basis in het scenario", "Naam normenset", "Versie normenset",
+              "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=75)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 2, 16)
-    ws.set_column(3, len(S) - 3, 12)
-    ws.set_column(len(S) - 2, len(S) - 1, 16)
+    ws.set_column(3, len(S) - 4, 12)
+    ws.set_column(len(S) - 3, len(S) - 2, 16)
+    ws.set_column(len(S) - 1, len(S) - 1, 20, None, {"hidden": True})
     for k, p in enumerate(P):  # the full explanation of every parameter, on its label
         if parameter(p).uitleg:
             ws.write_comment(1, 3 + k, f"{parameter(p).label}: {parameter(p).uitleg} "
@@ -792,6 +931,7 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                              f.formule_fte, fn.vast_fte)
             _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
             _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
+            _zoeksleutel(ws, r, S, BLAD_ORGANISATIE, f.formule_tekst, n.label, fn.sleutel)
             r += 1
     laatste = r - 1
     for p in P:
@@ -801,7 +941,7 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     ws.freeze_panes(EERSTE_RIJ, 3)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
     _bescherm(ws)
-    return _Tabel(BLAD_ORGANISATIE, S, EERSTE_RIJ + 1, laatste + 1)
+    return _Tabel(BLAD_ORGANISATIE, S, EERSTE_RIJ + 1, laatste + 1, w.match)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -816,47 +956,62 @@ def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
               "Uren per eenheid", "Uren (volume × uren per eenheid)", "Casusuren per fte",
               "Fte (uren ÷ casusuren per fte)", "Scenario: volume",
               "Scenario: uren per eenheid", "Scenario: uren", "Scenario: casusuren per fte",
-              "Scenario: fte")
+              "Scenario: fte", "Rij op Invoer", "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=45)
-    ws.set_column(0, 0, 11)
-    ws.set_column(1, 2, 18)
-    ws.set_column(3, 3, 14)
-    ws.set_column(4, 5, 26)
-    ws.set_column(6, len(S) - 1, 12)
+    sets = [g.normenset for g in w.groepen]
+    for k, breedte in enumerate((13, 16, _breedte(n.label for n in sets),
+                                 _breedte(f.sleutel for n in sets for f in n.functies),
+                                 _breedte(t.sleutel for n in sets for t in n.taken),
+                                 _breedte(i.sleutel for n in sets for i in n.invoer))):
+        ws.set_column(k, k, breedte)
+    ws.set_column(6, len(S) - 3, 12)
+    ws.set_column(S.index("invoer_rij"), S.index("invoer_rij"), 8, None, {"hidden": True})
     inv, nor, org = w.invoer, w.normen, w.organisatie
+    invoer_rijen = {(code, n.invoer[i].sleutel): p for p, (_h, _g, code, _naam, n, i) in
+                    enumerate(w.invoer_volgorde, start=1)}
+    k = {s: _kol(S, s) for s in ("gemeentecode", "normenset", "functie", "taak", "invoer",
+                                 "invoer_rij")}
+    # Rows in the order of their zoeksleutel (gemeentecode#functie) as a spreadsheet compares
+    # text, the taken of a functie in normenset order: Resultaat adds up each block of rows
+    # found by binary search (_Tabel.blok_som).
+    rijen = sorted(((g, code, naam, n, res, regel) for _h, g, code, naam, n, res
+                    in w.per_gemeente() for regel in functie_regels(res, g)
+                    if regel.soort == "taak"),
+                   key=lambda x: _sorteervolgorde(x[1] + ZOEK_SCHEIDING + x[5].functie))
     r = EERSTE_RIJ
-    for _h, g, code, naam, n, res in w.per_gemeente():
+    for g, code, naam, n, res, regel in rijen:
         casus = res.casus_uren_per_fte
-        for regel in (x for x in functie_regels(res, g) if x.soort == "taak"):
-            k = n.taak_sleutels.index(regel.sleutel)
-            t = n.taken[k]
-            j = n.functie_sleutels.index(t.functie)
-            R = r + 1
-            _tekst(ws, r, 0, code, f.tekst)
-            _tekst(ws, r, 1, naam, f.tekst)
-            _tekst(ws, r, 2, n.label, f.tekst)
-            _tekst(ws, r, 3, t.functie, f.tekst)
-            _tekst(ws, r, 4, t.sleutel, f.tekst)
-            _tekst(ws, r, 5, t.invoer, f.tekst)
-            volume, uren = float(res.taak_volume[g, k]), float(res.uren[g, k])
-            fte = float(res.fte_taak[g, k])
-            for c0, w_inv, w_uren, w_casus in (
-                    (S.index("volume"), "waarde", "uren", "casus_uren_per_fte"),
-                    (S.index("scenario_volume"), "scenario_waarde", "scenario_uren",
-                     "scenario_casus_uren_per_fte")):
-                kv, kh, ku, kc = (xl_col_to_name(c0 + d) for d in range(4))
-                ws.write_formula(r, c0, "=" + inv.zoek(w_inv, gemeentecode=f"$A{R}",
-                                                       invoer=f"$F{R}"),
-                                 f.formule_aantal, volume)
-                ws.write_formula(r, c0 + 1, "=" + nor.zoek(w_uren, normenset=f"$C{R}",
-                                                           taak=f"$E{R}"),
-                                 f.formule_uren_eenheid, float(t.uren))
-                ws.write_formula(r, c0 + 2, f"={kv}{R}*{kh}{R}", f.formule_uren, uren)
-                ws.write_formula(r, c0 + 3, "=" + org.zoek(w_casus, normenset=f"$C{R}",
-                                                           functie=f"$D{R}"),
-                                 f.formule_uren, float(casus[j]))
-                ws.write_formula(r, c0 + 4, f"={ku}{R}/{kc}{R}", f.formule_fte3, fte)
-            r += 1
+        t = n.taken[n.taak_sleutels.index(regel.sleutel)]
+        kt = n.taak_sleutels.index(regel.sleutel)
+        j = n.functie_sleutels.index(t.functie)
+        R = r + 1
+        gemeente, label = f"${k['gemeentecode']}{R}", f"${k['normenset']}{R}"
+        functie, taak = f"${k['functie']}{R}", f"${k['taak']}{R}"
+        _tekst(ws, r, 0, code, f.tekst)
+        _tekst(ws, r, 1, naam, f.tekst)
+        _tekst(ws, r, 2, n.label, f.tekst)
+        _tekst(ws, r, 3, t.functie, f.tekst)
+        _tekst(ws, r, 4, t.sleutel, f.tekst)
+        _tekst(ws, r, 5, t.invoer, f.tekst)
+        volume, uren = float(res.taak_volume[g, kt]), float(res.uren[g, kt])
+        fte = float(res.fte_taak[g, kt])
+        for c0, w_inv, w_uren, w_casus in (
+                (S.index("volume"), "waarde", "uren", "casus_uren_per_fte"),
+                (S.index("scenario_volume"), "scenario_waarde", "scenario_uren",
+                 "scenario_casus_uren_per_fte")):
+            kv, kh, ku, kc = (xl_col_to_name(c0 + d) for d in range(4))
+            ws.write_formula(r, c0, "=" + inv.op(w_inv, f"${k['invoer_rij']}{R}"),
+                             f.formule_aantal, volume)
+            ws.write_formula(r, c0 + 1, "=" + nor.zoek(w_uren, label, taak),
+                             f.formule_uren_eenheid, float(t.uren))
+            ws.write_formula(r, c0 + 2, f"={kv}{R}*{kh}{R}", f.formule_uren, uren)
+            ws.write_formula(r, c0 + 3, "=" + org.zoek(w_casus, label, functie),
+                             f.formule_uren, float(casus[j]))
+            ws.write_formula(r, c0 + 4, f"={ku}{R}/{kc}{R}", f.formule_fte3, fte)
+        ws.write_formula(r, S.index("invoer_rij"), "=" + inv.positie(
+            gemeente, f"${k['invoer']}{R}"), f.formule_aantal, invoer_rijen[code, t.invoer])
+        _zoeksleutel(ws, r, S, BLAD_BEREKENING, f.formule_tekst, code, t.functie)
+        r += 1
     laatste = r - 1
     return _sluit_tabel(ws, BLAD_BEREKENING, S, laatste)
 
@@ -881,6 +1036,14 @@ class _Resultaatkolommen:
     def som(self, sleutel: str) -> str:
         k = self.kolom(sleutel)
         return f"SUM({BLAD_RESULTAAT}!${k}${self.eerste}:${k}${self.laatste})"
+
+    def som_van(self, sleutel: str) -> str:
+        """The sum of the column whose key is the formula text ``sleutel``: one exact MATCH
+        on the key row picks the column of the data rows."""
+        laatste = _kol(self.sleutels, self.sleutels[-1])
+        return (f"SUM(INDEX({BLAD_RESULTAAT}!$A${self.eerste}:${laatste}${self.laatste},0,"
+                f"MATCH({sleutel},{BLAD_RESULTAAT}!$A${SLEUTELRIJ + 1}:${laatste}"
+                f"${SLEUTELRIJ + 1},0)))")
 
 
 def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], list[str]]:
@@ -916,6 +1079,10 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
     ws.set_column(1, 2, 20)
     ws.set_column(3, len(S) - 1, 12)
     ber, org = w.berekening, w.organisatie
+
+    def schrijf(r: int, sleutel: str, formule: str, waarde: float) -> None:
+        ws.write_formula(r, S.index(sleutel), formule, f.formule_fte, waarde)
+
     r = EERSTE_RIJ
     for _h, g, code, naam, n, res in w.per_gemeente():
         R = r + 1
@@ -933,21 +1100,19 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
                     ("scenario_", "scenario_fte_taak", "scenario_vast_fte_waarde",
                      "scenario_leiding_waarde")):
                 kt, kv, kf = (_kol(S, f"{voor}{d}_{s}") for d in ("taken", "vast", "fte"))
-                ws.write_formula(r, S.index(f"{voor}taken_{s}"), "=" + ber.zoek(
-                    kolom_taak, gemeentecode=f"$A{R}", functie=sleutel_f), f.formule_fte,
-                    uitvoering - vast)
-                ws.write_formula(r, S.index(f"{voor}vast_{s}"), "=" + org.zoek(
-                    waarde_vast, normenset=f"$C{R}", functie=sleutel_f), f.formule_fte, vast)
-                leiding = org.zoek(waarde_leiding, normenset=f"$C{R}", functie=sleutel_f)
-                ws.write_formula(r, S.index(f"{voor}fte_{s}"),
-                                 f"=({kt}{R}+{kv}{R})*(1+{leiding})", f.formule_fte, fte)
-                ws.write_formula(r, S.index(f"{voor}leiding_{s}"), f"={kf}{R}-{kt}{R}-{kv}{R}",
-                                 f.formule_fte, fte - uitvoering)
+                schrijf(r, f"{voor}taken_{s}", "=" + ber.blok_som(
+                    kolom_taak, len(n.taken_van(s)) if j is not None else 0, f"$A{R}",
+                    sleutel_f), uitvoering - vast)
+                # A functie the gemeente's normenset does not have: no row on Organisatie.
+                schrijf(r, f"{voor}vast_{s}", "=" + (
+                    "0" if j is None else org.zoek(waarde_vast, f"$C{R}", sleutel_f)), vast)
+                leiding = "0" if j is None else org.zoek(waarde_leiding, f"$C{R}", sleutel_f)
+                schrijf(r, f"{voor}fte_{s}", f"=({kt}{R}+{kv}{R})*(1+{leiding})", fte)
+                schrijf(r, f"{voor}leiding_{s}", f"={kf}{R}-{kt}{R}-{kv}{R}", fte - uitvoering)
         for voor in ("", "scenario_"):
             a = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[0][0]}"))
             b = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[-1][0]}"))
-            ws.write_formula(r, S.index(f"{voor}fte_totaal"), f"=SUM({a}:{b})", f.formule_fte,
-                             float(res.fte_totaal[g]))
+            schrijf(r, f"{voor}fte_totaal", f"=SUM({a}:{b})", float(res.fte_totaal[g]))
         if met_bezetting:
             bekend = w.bezetting.get(code, {})
             for s, _ in w.functies:
@@ -1015,7 +1180,7 @@ def _schrijf_regio_bezetting(wb, ws, f: _Formaten, w: _Werkboek, rk: _Resultaatk
         ws.data_validation(r, kb, r, kb, _validatie(
             parameter("bezetting"), "De bezetting van de regio in fte (mag leeg blijven).",
             leeg_mag=True))
-        benodigd = w.regels.get((s, "functie", ""), 0.0)
+        benodigd = w.regels.get((s, "fte", ""), 0.0)
         b = xl_rowcol_to_cell(r, kb)
         ws.write_formula(r, kv, f'=IF({b}="","",{b}-{rk.som(f"fte_{s}")})', f.formule_fte,
                          "" if waarde is None else float(verschil(waarde, benodigd)))
@@ -1029,13 +1194,19 @@ def _schrijf_regio_bezetting(wb, ws, f: _Formaten, w: _Werkboek, rk: _Resultaatk
 def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     """Per functie the lines of :func:`formatie.model.functie_regels` summed over the workbook's
     gemeenten (formulas), base and scenario side by side; bezetting and verschil; the range
-    and the budget figure (values); the kengetal per 1.000. Hidden columns E–G hold each line's
-    keys (functie, soort, taak), so sorting this sheet changes nothing either."""
+    and the budget figure (values); the kengetal per 1.000.
+
+    The table of lines cannot be mis-sorted: hidden columns E–G hold each line's keys
+    (functie, soort, taak) and every visible cell (functie, regel, benodigd, scenario) is one
+    formula of those keys, the same on every row — the label from Organisatie or Normen, the
+    figure from Berekening (a taak) or the sum of a Resultaat column (the rest). Sorting the
+    whole rows moves label and figure together; sorting only the visible columns leaves every
+    row showing what it showed. The totals' bold rule is a conditional format on the key."""
     rk = w.resultaat
-    ber = w.berekening
+    S = SAMENVATTING_SLEUTELS
     ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 50)
-    ws.set_column(2, 3, 13)
+    ws.set_column(1, 1, 48)
+    ws.set_column(2, 3, 15)
     ws.set_column(4, 6, None, None, {"hidden": True})
     jaren = sorted({j for j in w.jaren.values() if j is not None})
     _tekst(ws, 0, 0, w.titel or f"Formatie {w.scope}"
@@ -1046,55 +1217,46 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     if len(w.groepen) > 1:
         ws.merge_range(2, 0, 2, 3, "", f.klein)
         _tekst(ws, 2, 0, REGIOBELEID, f.klein)
-    r = 3
+    r = SAMENVATTING_SLEUTELRIJ - 1
     for k, kop in enumerate(("Functie", "Regel", "Benodigd (fte)", "Scenario (fte)")):
         _tekst(ws, r, k, kop, f.kop)
-    for k, sleutel in enumerate(("functie", "soort", "taak")):
-        _tekst(ws, r, 4 + k, sleutel, f.sleutel)
     r += 1
-    regels_per_functie: dict[str, list[tuple[str, str, str]]] = {}
-    for groep in w.groepen:  # union of the taken per functie, normenset order
-        for t in groep.normenset.taken:
-            lijst = regels_per_functie.setdefault(t.functie, [])
-            if t.sleutel not in [x[1] for x in lijst]:
-                lijst.append(("taak", t.sleutel, t.naam))
-    for s, naam in w.functies:
-        eerste = r
-        for soort, sleutel, regelnaam in [*regels_per_functie.get(s, []),
-                                          ("vast", "vaste_basis", "Vaste basis"),
-                                          ("leiding", "leiding", "Leiding en ondersteuning")]:
-            _tekst(ws, r, 0, naam if r == eerste else "", f.tekst)
-            _tekst(ws, r, 1, regelnaam, f.tekst)
-            _tekst(ws, r, 4, s)
-            _tekst(ws, r, 5, soort)
-            _tekst(ws, r, 6, sleutel)
-            R = r + 1
-            waarde = w.regels.get((s, soort, sleutel), 0.0)
-            if soort == "taak":
-                for kolom, bron in ((2, "fte_taak"), (3, "scenario_fte_taak")):
-                    ws.write_formula(r, kolom, "=" + ber.zoek(bron, functie=f"$E{R}",
-                                                              taak=f"$G{R}"), f.formule_fte,
-                                     waarde)
-            else:
-                for kolom, voor in ((2, ""), (3, "scenario_")):
-                    ws.write_formula(r, kolom, "=" + rk.som(f"{voor}{soort}_{s}"),
-                                     f.formule_fte, waarde)
-            r += 1
-        totaal = w.regels.get((s, "functie", ""), 0.0)
-        _tekst(ws, r, 0, "", f.totaal_tekst)
-        _tekst(ws, r, 1, f"Totaal {naam}", f.totaal_tekst)
+    for k, sleutel in enumerate(S):
+        _tekst(ws, r, k, sleutel, f.sleutel)
+    ws.set_row(r, None, None, {"hidden": True})
+    r += 1
+    eerste = r
+    org, nor, ber = w.organisatie, w.normen, w.berekening
+    functienamen = dict(w.functies)
+    taaknamen = {t.sleutel: t.naam for g in reversed(w.groepen) for t in g.normenset.taken}
+    for functie, soort, taak in samenvatting_regels([g.normenset for g in w.groepen]):
+        R = r + 1
+        E, F, G = f"$E{R}", f"$F{R}", f"$G{R}"
+        for k, waarde in enumerate((functie, soort, taak), start=4):
+            _tekst(ws, r, k, waarde)
+        functienaam = (f'IF({E}="{TOTAAL}","{TOTAAL_FUNCTIE}",INDEX({org.bereik("naam")},'
+                       f'MATCH({E},{org.bereik("functie")},0)))')
+        ws.write_formula(r, 0, "=" + functienaam, f.tekst,
+                         TOTAAL_FUNCTIE if functie == TOTAAL else functienamen[functie])
+        regel = (f'IF({F}="taak",INDEX({nor.bereik("naam")},MATCH({G},{nor.bereik("taak")},0)),'
+                 f'IF({F}="vast","{REGEL_VAST}",IF({F}="leiding","{REGEL_LEIDING}",'
+                 f'IF({E}="{TOTAAL}","{TOTAAL_REGEL}","{REGEL_TOTAAL_VAN}"&$A{R}))))')
+        ws.write_formula(r, 1, "=" + regel, f.tekst, {
+            "taak": taaknamen.get(taak, ""), "vast": REGEL_VAST,
+            "leiding": REGEL_LEIDING}.get(soort) or (
+            TOTAAL_REGEL if functie == TOTAAL else REGEL_TOTAAL_VAN + functienamen[functie]))
+        waarde = w.regels.get((functie, soort, taak), 0.0)
         for kolom, voor in ((2, ""), (3, "scenario_")):
-            ws.write_formula(r, kolom, "=" + rk.som(f"{voor}fte_{s}"), f.totaal_fte, totaal)
-        _tekst(ws, r, 4, s)
-        _tekst(ws, r, 5, "functie")
+            taken = (f"SUMIFS({ber.bereik(voor + 'fte_taak')},{ber.bereik('functie')},{E},"
+                     f"{ber.bereik('taak')},{G})")
+            lijn = rk.som_van(f'"{voor}"&{F}&"_"&{E}')
+            ws.write_formula(r, kolom, f'=IF({F}="taak",{taken},{lijn})', f.formule_fte, waarde)
         r += 1
-    alles = w.regels.get(("totaal", "functie", ""), 0.0)
-    _tekst(ws, r, 0, "Totaal", f.totaal_tekst)
-    _tekst(ws, r, 1, "Benodigde formatie", f.totaal_tekst)
-    for kolom, voor in ((2, ""), (3, "scenario_")):
-        ws.write_formula(r, kolom, "=" + rk.som(f"{voor}fte_totaal"), f.totaal_fte, alles)
-    _tekst(ws, r, 5, "totaal")
-    r += 2
+    # The totals' rule and bold follow the key, not the cell (a sort moves cell formats).
+    ws.conditional_format(eerste, 0, r - 1, 3, {
+        "type": "formula", "criteria": f'=$F{eerste + 1}="fte"', "format": f.totaal_regel})
+    alles = w.regels.get((TOTAAL, "fte", ""), 0.0)
+    r += 1
 
     # Kengetal: fte per 1.000 of the normenset's per_duizend invoer.
     per = w.groepen[0].normenset.per_duizend
@@ -1106,8 +1268,9 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
         _tekst(ws, r, 1, f"Fte per 1.000 {inv.naam.lower()}", f.tekst_rand_wrap)
         ws.set_row(r, 27 if len(inv.naam) > 35 else None)
         for kolom, voor, bron in ((2, "", "waarde"), (3, "scenario_", "scenario_waarde")):
-            formule = (f"=IFERROR({rk.som(f'{voor}fte_totaal')}/"
-                       f"{w.invoer.zoek(bron, invoer=_tekst_formule(per))}*1000,\"\")")
+            noemer_formule = (f"SUMIF({w.invoer.bereik('invoer')},{_tekst_formule(per)},"
+                              f"{w.invoer.bereik(bron)})")
+            formule = f"=IFERROR({rk.som(f'{voor}fte_totaal')}/{noemer_formule}*1000,\"\")"
             ws.write_formula(r, kolom, formule, f.formule_fte,
                              alles / noemer * 1000.0 if noemer > 0 else "")
         r += 2
@@ -1117,6 +1280,7 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     _tekst(ws, r, 1, "Verschil = bezetting − benodigd; negatief is een tekort", f.kop)
     _tekst(ws, r, 2, "Bezetting (fte)", f.kop)
     _tekst(ws, r, 3, "Verschil (fte)", f.kop)
+    ws.set_row(r, 30)  # the header wraps to two lines: room for both
     r += 1
     for s, naam in w.functies:
         _tekst(ws, r, 0, naam, f.tekst)
@@ -1131,11 +1295,11 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
                              "" if bezet is None else bezet)
             ws.write_formula(r, 3, f'=IF(C{r + 1}="","",C{r + 1}-{rk.som(f"fte_{s}")})',
                              f.formule_fte, "" if bezet is None else float(verschil(
-                                 bezet, w.regels.get((s, "functie", ""), 0.0))))
+                                 bezet, w.regels.get((s, "fte", ""), 0.0))))
         elif rk.met_bezetting and all(b is not None and math.isfinite(float(b))
                                       for b in bekend):
             bezet = float(sum(float(b) for b in bekend))
-            benodigd = w.regels.get((s, "functie", ""), 0.0)
+            benodigd = w.regels.get((s, "fte", ""), 0.0)
             _tekst(ws, r, 1, "", f.tekst)
             ws.write_formula(r, 2, "=" + rk.som(f"bezetting_{s}"), f.formule_fte, bezet)
             ws.write_formula(r, 3, f"=C{r + 1}-{rk.som(f'fte_{s}')}", f.formule_fte,
@@ -1156,7 +1320,7 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     _tekst(ws, r, 0, "Bandbreedte", f.kop)
     _tekst(ws, r, 1, "P10 – P90 (fte)", f.kop)
     _tekst(ws, r, 2, "P50 (fte)", f.kop)
-    _tekst(ws, r, 3, f"Budget {budget} (fte)", f.kop)
+    _tekst(ws, r, 3, f"Budget {budget} (fte)", f.kop)  # columns C–D fit it on one line
     r += 1
     if bereik:
         for s, naam in [*w.functies, ("totaal", "Totaal")]:
@@ -1286,6 +1450,30 @@ def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:
         ws.insert_chart(laatste + 2, 0, grafiek)
     ws.freeze_panes(EERSTE_RIJ, 1)
     _afdruk(ws, herhaal_tot=SLEUTELRIJ)
+    _bescherm(ws)
+
+
+# ----------------------------------------------------------------------------------------------
+# Normensets (very hidden): the workbook's normensets as TOML, for the command line
+# ----------------------------------------------------------------------------------------------
+
+
+def _schrijf_normensets(ws, f: _Formaten, w: _Werkboek) -> None:
+    """Every normenset of the workbook as TOML, cut in parts of TOML_DEEL characters, one row
+    per part (text cells). Very hidden and protected: not a sheet to read or edit."""
+    _tekst(ws, 0, 0, "Normensets van dit werkboek (TOML), voor formatie importeer", f.titel)
+    for k, sleutel in enumerate(NORMENSETS_SLEUTELS):
+        _tekst(ws, SLEUTELRIJ, k, sleutel, f.sleutel)
+    r = EERSTE_RIJ
+    for groep in w.groepen:
+        n = groep.normenset
+        tekst = normenset_als_toml(n)
+        for deel, begin in enumerate(range(0, len(tekst), TOML_DEEL), start=1):
+            for k, waarde in enumerate((n.label, n.naam, n.versie, str(deel),
+                                        tekst[begin:begin + TOML_DEEL])):
+                _tekst(ws, r, k, waarde)
+            r += 1
+    ws.very_hidden()
     _bescherm(ws)
 
 

@@ -287,3 +287,20 @@ def fte_per_functie(resultaten: list[Resultaat]) -> dict[str, float]:
             uit[functie.sleutel] = uit.get(functie.sleutel, 0.0) + float(res.fte[:, f].sum())
     uit["totaal"] = float(sum(float(res.fte_totaal.sum()) for res in resultaten))
     return uit
+
+
+def regels_opgeteld(resultaten: list[Resultaat]) -> dict[tuple[str, str, str], float]:
+    """The lines of :func:`functie_regels` summed over every gemeente of ``resultaten`` (one per
+    group of a region), keyed ``(functie, soort, sleutel)``; plus each functie's total under
+    ``(functie, "fte", "")`` and the whole under ``("totaal", "fte", "")``: what a workbook's
+    Samenvatting shows."""
+    uit: dict[tuple[str, str, str], float] = {}
+    for res in resultaten:
+        for g in range(len(res.gemeentecodes)):
+            for x in functie_regels(res, g):
+                sleutel = (x.functie, x.soort, x.sleutel)
+                uit[sleutel] = uit.get(sleutel, 0.0) + x.fte
+    for functie, fte in fte_per_functie(resultaten).items():
+        uit[functie, "fte", ""] = fte
+    return uit
+

@@ -534,3 +534,14 @@ def standaard_normenset() -> Normenset:
     """The default normenset shipped with the tool."""
     tekst = (NORMEN / STANDAARD_NORMENSET).read_text(encoding="utf-8")
     return parse_normenset(tekst, STANDAARD_NORMENSET)
+
+
+@lru_cache(maxsize=1)
+def meegeleverde_normensets() -> tuple[tuple[Normenset, str], ...]:
+    """Every normenset shipped with the tool (formatie/normen/*.toml) with its file name, the
+    default first."""
+    namen = sorted((p.name for p in NORMEN.iterdir() if p.name.endswith(".toml")),
+                   key=lambda naam: naam != STANDAARD_NORMENSET)
+    return tuple((standaard_normenset() if naam == STANDAARD_NORMENSET
+                  else parse_normenset((NORMEN / naam).read_text(encoding="utf-8"), naam), naam)
+                 for naam in namen)

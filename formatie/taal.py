@@ -9,7 +9,15 @@ wrong word.
 
 from __future__ import annotations
 
-from .getallen import format_telling
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from .getallen import LOCALE, format_telling
+
+#: The time zone a date is told in (a moment is stored in UTC).
+NEDERLAND = ZoneInfo("Europe/Amsterdam")
 
 #: (enkelvoud, meervoud) of the nouns the tool counts. "invoer" is uncountable: counted, it
 #: becomes "invoerveld"/"invoervelden".
@@ -102,3 +110,12 @@ def per_eenheid(eenheid: str) -> str:
     if kern.endswith(" per jaar"):
         kern = kern[: -len(" per jaar")]
     return f"per {enkelvoud(kern)}"
+
+
+def format_datum(moment: date | datetime) -> str:
+    """A date in Dutch words, ``7 december 2026``; a moment (datetime) as its date in the
+    Netherlands."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(NEDERLAND).date()
+    return format_date(moment, format="long", locale=LOCALE)
+

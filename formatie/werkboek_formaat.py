@@ -26,6 +26,15 @@ BLAD_BEREKENING = "Berekening"
 BLAD_RESULTAAT = "Resultaat"
 BLAD_ONZEKERHEID = "Onzekerheid"
 BLAD_GEVOELIGHEID = "Gevoeligheid"
+#: A very hidden sheet holding every normenset of the workbook as TOML (as
+#: :func:`formatie.normenset.normenset_als_toml` writes it), in parts that fit a cell, so that
+#: ``formatie importeer`` reads a workbook whose normensets it has no file of. The web ignores
+#: it: there a normenset comes from the database only.
+BLAD_NORMENSETS = "Normensets"
+#: Its key row (row 3): one row per part, in order.
+NORMENSETS_SLEUTELS = ("normenset", "naam", "versie", "deel", "toml")
+#: Characters of TOML per cell (Excel holds 32,767).
+TOML_DEEL = 30_000
 #: Sheets the reader needs; the others are computed or informative.
 VERPLICHTE_BLADEN = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN)
 VERPLICHTE_BLADEN_2 = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN, BLAD_ORGANISATIE)
@@ -40,13 +49,23 @@ HERKOMST_NAMEN = ("formatie_werkboek", "formatie_formaat", "formatie_versie", "n
                   "normenset_versie", "export_tijd", "werkboek_gemeenten")
 
 # ----- format 2 ------------------------------------------------------------------------------
+#: The last (hidden) column of every table that other sheets look up: the row's key columns
+#: joined by :data:`ZOEK_SCHEIDING`, a formula of the row's own cells (so no sort can separate
+#: it from them). Lookups are one exact MATCH on it per value (``INDEX``/``MATCH``) or a
+#: ``SUMIF`` on it, instead of comparing every row of a table.
+ZOEKSLEUTEL = "zoeksleutel"
+#: Joins the parts of a zoeksleutel: in no key (keys are ``[a-z0-9_]`` and gemeentecodes
+#: digits), and neither a wildcard nor a regular-expression character.
+ZOEK_SCHEIDING = "#"
 #: Invoer, one row per gemeente × invoer of its normenset. ``scenario`` is typed by the user
 #: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with.
 INVOER_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "jaar", "invoer", "naam",
-                   "eenheid", "waarde", "scenario", "scenario_waarde", "toelichting")
+                   "eenheid", "waarde", "scenario", "scenario_waarde", ZOEKSLEUTEL,
+                   "toelichting")
 #: Normen, one row per normenset × taak.
 NORMEN_SLEUTELS = ("normenset", "taak", "naam", "functie", "invoer", "eenheid", "uren",
-                   "scenario", "scenario_uren", "uren_laag", "uren_hoog", "bron", "toelichting")
+                   "scenario", "scenario_uren", "uren_laag", "uren_hoog", "bron", "toelichting",
+                   ZOEKSLEUTEL)
 NORMEN_VERPLICHT = ("normenset", "taak", "functie", "invoer", "uren", "uren_laag", "uren_hoog",
                     "bron")
 #: Organisatie, one row per normenset × functie: the parameters, their scenario columns
@@ -55,12 +74,64 @@ ORGANISATIE_SLEUTELS = ("normenset", "functie", "naam", *ORGANISATIE_PARAMETERS,
                         "netto_uren_per_fte", "casus_uren_per_fte",
                         *(f"scenario_{p}" for p in ORGANISATIE_PARAMETERS),
                         "scenario_casus_uren_per_fte", "scenario_leiding_waarde",
-                        "scenario_vast_fte_waarde", "normenset_naam", "normenset_versie")
-#: Berekening, one row per gemeente × taak of the gemeente's normenset.
+                        "scenario_vast_fte_waarde", "normenset_naam", "normenset_versie",
+                        ZOEKSLEUTEL)
+#: Berekening, one row per gemeente × taak of the gemeente's normenset. ``invoer_rij``
+#: (hidden): where the row's (gemeente, invoer) stands on Invoer, found once for the base and
+#: the scenario volume.
 BEREKENING_2_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "functie", "taak",
                          "invoer", "volume", "uren_per_eenheid", "uren", "casus_uren_per_fte",
                          "fte_taak", "scenario_volume", "scenario_uren_per_eenheid",
-                         "scenario_uren", "scenario_casus_uren_per_fte", "scenario_fte_taak")
+                         "scenario_uren", "scenario_casus_uren_per_fte", "scenario_fte_taak",
+                         "invoer_rij", ZOEKSLEUTEL)
+#: The key columns each table's zoeksleutel joins, in order.
+ZOEKSLEUTEL_DELEN = {
+    BLAD_INVOER: ("gemeentecode", "invoer"),
+    BLAD_NORMEN: ("normenset", "taak"),
+    BLAD_ORGANISATIE: ("normenset", "functie"),
+    BLAD_BEREKENING: ("gemeentecode", "functie"),
+}
+#: Input tables: the columns that hold formulas (the self-check refuses a value typed there).
+INVOER_FORMULES = ("scenario_waarde", ZOEKSLEUTEL)
+NORMEN_FORMULES = ("scenario_uren", ZOEKSLEUTEL)
+ORGANISATIE_FORMULES = ("netto_uren_per_fte", "casus_uren_per_fte", "scenario_casus_uren_per_fte",
+                        "scenario_leiding_waarde", "scenario_vast_fte_waarde", ZOEKSLEUTEL)
+#: Samenvatting's table: one row per line (taak, vaste basis, leiding per functie, each
+#: functie's total, the grand total), keyed by the hidden columns ``functie``, ``soort``,
+#: ``taak`` (key row 5, hidden; data from row 6). Every visible cell is one formula of those
+#: keys, the same on every row, so a sort of the visible columns alone changes nothing shown.
+#: ``soort`` is ``taak``, ``vast``, ``leiding`` or ``fte`` (a functie's total; the grand total
+#: has functie ``totaal``): the Resultaat columns ``<soort>_<functie>`` hold the lines.
+SAMENVATTING_SLEUTELS = ("functie_naam", "regel", "fte", "scenario_fte", "functie", "soort",
+                         "taak")
+SAMENVATTING_SLEUTELRIJ = 4
+SAMENVATTING_SOORTEN = ("taak", "vast", "leiding", "fte")
+#: The functie key of Samenvatting's grand total line (with soort ``fte``).
+TOTAAL = "totaal"
+#: Samenvatting's fixed labels (the others are the names of functies and taken): the line of
+#: the vaste basis, of leiding en ondersteuning, a functie's total ("Totaal <naam>"), and the
+#: grand total's functie and line.
+REGEL_VAST = "Vaste basis"
+REGEL_LEIDING = "Leiding en ondersteuning"
+REGEL_TOTAAL_VAN = "Totaal "
+TOTAAL_FUNCTIE = "Totaal"
+TOTAAL_REGEL = "Benodigde formatie"
+
+
+def samenvatting_regels(normensets) -> list[tuple[str, str, str]]:
+    """Samenvatting's lines (functie, soort, taak) for a workbook with ``normensets`` (in
+    group order): per functie (first occurrence) its taken (the union, normenset order), the
+    vaste basis, leiding en ondersteuning and its total; then the grand total."""
+    functies = dict.fromkeys(f.sleutel for n in normensets for f in n.functies)
+    regels: list[tuple[str, str, str]] = []
+    for functie in functies:
+        taken = dict.fromkeys(t.sleutel for n in normensets for t in n.taken
+                              if t.functie == functie)
+        regels += [(functie, "taak", t) for t in taken]
+        regels += [(functie, "vast", "vaste_basis"), (functie, "leiding", "leiding"),
+                   (functie, "fte", "")]
+    regels.append((TOTAAL, "fte", ""))
+    return regels
 #: Per functie on Resultaat (format 2): the base and the scenario, and the lines of
 #: :func:`formatie.model.functie_regels` summed over the gemeente's taken.
 RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "bezetting", "verschil", "taken", "vast",

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .getallen import format_getal
+from .getallen import format_aantal, format_fte, format_telling
 from .invoer_csv import InvoerTabel, normaliseer_gemeentecode
-from .model import bereken
+from .model import bereken, regels_opgeteld
 from .normenset import (
     ORGANISATIE_PARAMETERS,
     Normenset,
@@ -38,24 +38,38 @@ from .werkboek_formaat import (
     BLAD_BEREKENING,
     BLAD_INVOER,
     BLAD_NORMEN,
+    BLAD_NORMENSETS,
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
+    BLAD_SAMENVATTING,
     BLAD_TOELICHTING,
     GELEZEN_FORMATEN,
     HERKOMST_NAMEN,
+    INVOER_FORMULES,
     INVOER_SLEUTELS,
+    NORMEN_FORMULES,
     NORMEN_SLEUTELS,
     NORMEN_VERPLICHT,
+    NORMENSETS_SLEUTELS,
+    ORGANISATIE_FORMULES,
     ORGANISATIE_SLEUTELS,
+    REGEL_LEIDING,
+    REGEL_TOTAAL_VAN,
+    REGEL_VAST,
     REGIO_REGEL,
+    SAMENVATTING_SLEUTELS,
     TAAK_KOLOMMEN_VERPLICHT,
+    TOTAAL,
+    TOTAAL_FUNCTIE,
+    TOTAAL_REGEL,
     VERPLICHTE_BLADEN,
     VERPLICHTE_BLADEN_2,
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
     regio_bezetting_naam,
+    samenvatting_regels,
 )
-from .xlsx_budget import controleer_budget
+from .xlsx_budget import BUDGET, controleer_budget
 
 #
 # Reading back a workbook made by formatie.excel.exporteer_werkboek after a user edited it.
@@ -258,9 +272,16 @@ class _Formule(str):
 
 
 def _blad_cellen(ws) -> dict[tuple[int, int], object]:
-    """All non-empty cells of a sheet: (row, column), 1-based → value; formulas as _Formule."""
+    """All non-empty cells of a sheet: (row, column), 1-based → value; formulas as _Formule.
+
+    The sheet's declared ``<dimension>`` is dropped first: LibreOffice writes ``A1:K1048576``
+    (and an empty row 1,048,576) after any row deletion, and openpyxl's read-only mode would
+    pad every row to it and walk to the last one. Without it every row is as wide as its own
+    last cell, and the walk stops at the budget's last row (no cell lies beyond it:
+    :func:`formatie.xlsx_budget.controleer_budget`)."""
     cellen = {}
-    for rij in ws.iter_rows():
+    ws.reset_dimensions()
+    for rij in ws.iter_rows(max_row=BUDGET.max_rijen):
         for cel in rij:
             waarde = getattr(cel, "value", None)
             if waarde is None or waarde == "":
@@ -269,6 +290,44 @@ def _blad_cellen(ws) -> dict[tuple[int, int], object]:
                 waarde = _Formule(getattr(waarde, "text", None) or waarde)
             cellen[cel.row, cel.column] = waarde
     return cellen
+
+
+class _Boek:
+    """An opened workbook: the formulas (``wb``) and the stored results (``waarden``, None when
+    not opened), each sheet's cells read once (:func:`_blad_cellen`)."""
+
+    def __init__(self, wb, waarden=None):
+        self.wb = wb
+        self.waarden = waarden
+        self._cellen: dict[str, dict] = {}
+        self._opgeslagen: dict[str, dict] = {}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return self.wb.sheetnames
+
+    @property
+    def defined_names(self):
+        return self.wb.defined_names
+
+    def cellen(self, blad: str) -> dict[tuple[int, int], object]:
+        if blad not in self._cellen:
+            self._cellen[blad] = _blad_cellen(self.wb[blad])
+        return self._cellen[blad]
+
+    def opgeslagen(self, blad: str) -> dict[tuple[int, int], object]:
+        """The stored (cached) values of ``blad``: (row, column) → value, an error as its text
+        (``#N/A``); empty when the workbook has none."""
+        if self.waarden is None or blad not in self.waarden.sheetnames:
+            return {}
+        if blad not in self._opgeslagen:
+            ws = self.waarden[blad]
+            ws.reset_dimensions()  # as in _blad_cellen
+            self._opgeslagen[blad] = {
+                (r, k): v for r, rij in enumerate(ws.iter_rows(max_row=BUDGET.max_rijen,
+                                                               values_only=True), start=1)
+                for k, v in enumerate(rij, start=1) if v is not None and v != ""}
+        return self._opgeslagen[blad]
 
 
 def _naam_cel(wb, naam: str) -> tuple[str, int, int] | None:
@@ -375,6 +434,8 @@ def lees_werkboek(
     bestand: str = "werkboek",
     max_bytes: int = MAX_WERKBOEK_BYTES,
     max_uitgepakt: int = MAX_WERKBOEK_UITGEPAKT,
+    normensets_uit_werkboek: bool = False,
+    vergelijk_met: Normenset | None = None,
 ) -> Werkboek:
     """Read an edited scenario workbook (the bytes of an upload or a file), format 1 or 2.
 
@@ -382,6 +443,11 @@ def lees_werkboek(
     ``(naam, versie) → Normenset | None`` that looks up each normenset the workbook names (a
     region workbook may name several). Norms edited in the workbook come back per normenset as
     a new, validated normenset (versie ``<versie>-excel``) with the list of changes.
+    ``normensets_uit_werkboek``: a normenset found neither way is taken from the workbook's
+    own hidden sheet :data:`~formatie.werkboek_formaat.BLAD_NORMENSETS` (validated as any
+    normenset file): for the command line, never for an upload to the web.
+    ``vergelijk_met``: a workbook of one normenset that is found nowhere is read with this one
+    (a notice says so; a ``normenset`` given as a Normenset is that too).
 
     The workbook is checked against itself: when it carries stored (cached) results, the model
     is run on the workbook's own inputs and every result on Resultaat and Berekening must
@@ -394,7 +460,8 @@ def lees_werkboek(
     waarden = None
     try:
         waarden = _open_werkboek(data, bestand, alleen_waarden=True)
-        return _lees_werkboek(wb, waarden, normenset, bestand)
+        return _lees_werkboek(_Boek(wb, waarden), normenset, bestand, normensets_uit_werkboek,
+                              vergelijk_met)
     except InvoerFout:
         raise
     except Exception as exc:
@@ -408,7 +475,8 @@ def lees_werkboek(
             waarden.close()
 
 
-def _lees_werkboek(wb, waarden, normenset, bestand: str) -> Werkboek:
+def _lees_werkboek(wb: _Boek, normenset, bestand: str, uit_werkboek: bool = False,
+                   vergelijk_met: Normenset | None = None) -> Werkboek:
     def stop(bericht: str) -> InvoerFout:
         return InvoerFout([Probleem(bericht)], bestand)
 
@@ -424,7 +492,7 @@ def _lees_werkboek(wb, waarden, normenset, bestand: str) -> Werkboek:
                        "werkboek daar.")
         raise stop(vreemd)
     herkomst: dict[str, str] = {}
-    toelichting = _blad_cellen(wb[BLAD_TOELICHTING])
+    toelichting = wb.cellen(BLAD_TOELICHTING)
     for naam in HERKOMST_NAMEN:
         plaats = _naam_cel(wb, naam)
         if plaats is None or plaats[0] != BLAD_TOELICHTING:
@@ -446,38 +514,38 @@ def _lees_werkboek(wb, waarden, normenset, bestand: str) -> Werkboek:
                    + ". Verwijder of hernoem geen bladen (hernoemde bladen: geef ze hun naam "
                    "terug).")
     if formaat == "1":
-        return _lees_formaat_1(wb, waarden, normenset, bestand, herkomst)
-    return _lees_formaat_2(wb, waarden, normenset, bestand, herkomst)
+        return _lees_formaat_1(wb, normenset, bestand, herkomst, vergelijk_met)
+    return _lees_formaat_2(wb, normenset, bestand, herkomst, uit_werkboek, vergelijk_met)
 
 
-def _lees_formaat_1(wb, waarden, normenset, bestand: str, herkomst: dict[str, str]
-                    ) -> Werkboek:
+def _lees_formaat_1(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str],
+                    vergelijk_met: Normenset | None = None) -> Werkboek:
     """Format 1 (fixed cell references, one normenset): inputs as before, then the self-check
     is what catches a sorted sheet."""
     def stop(bericht: str) -> InvoerFout:
         return InvoerFout([Probleem(bericht)], bestand)
 
     bladen = wb.sheetnames
-    cellen = {b: _blad_cellen(wb[b]) for b in VERPLICHTE_BLADEN}
+    cellen = {b: wb.cellen(b) for b in VERPLICHTE_BLADEN}
     naam_ns = herkomst.get("normenset_naam", "")
     versie_ns = herkomst.get("normenset_versie", "")
     opmerkingen: list[str] = []
-    if callable(normenset):
-        basis = normenset(naam_ns, versie_ns)
-        if basis is None:
-            raise stop(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie {versie_ns}), "
-                       "die hier niet bekend is. Geef die normenset mee (opdrachtregel: "
-                       "--normen FILE.toml).")
-    else:
-        basis = normenset
-        if (basis.naam, basis.versie) != (naam_ns, versie_ns):
-            opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie "
-                               f"{versie_ns}); vergeleken met {basis.label}.")
+    if not callable(normenset):
+        normenset, vergelijk_met = _zoek_in((normenset,)), normenset
+    basis = normenset(naam_ns, versie_ns)
+    if basis is None and vergelijk_met is not None:
+        basis = vergelijk_met
+        opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie "
+                           f"{versie_ns}); vergeleken met {basis.label}.")
+    if basis is None:
+        raise stop(f"het werkboek is gemaakt met normenset '{naam_ns}' (versie {versie_ns}), "
+                   "die hier niet bekend is. Geef die normenset mee (opdrachtregel: "
+                   "--normen BESTAND.toml).")
 
     problemen: list[Probleem] = []
     invoer = _lees_invoer_blad(cellen[BLAD_INVOER], basis, problemen)
     normenset_nieuw, wijzigingen = _lees_normen_blad(wb, cellen, basis, problemen, opmerkingen)
-    bezetting = (_lees_bezetting(_blad_cellen(wb[BLAD_RESULTAAT]), basis, problemen)
+    bezetting = (_lees_bezetting(wb.cellen(BLAD_RESULTAAT), basis, problemen)
                  if BLAD_RESULTAAT in bladen else {})
     if problemen:
         raise InvoerFout(problemen, bestand)
@@ -492,15 +560,13 @@ def _lees_formaat_1(wb, waarden, normenset, bestand: str, herkomst: dict[str, st
                      for g, c in enumerate(invoer.gemeentecodes)
                      for k, t in enumerate(normenset_nieuw.taak_sleutels)}
     controle = _Zelfcontrole()
-    if BLAD_RESULTAAT in bladen:
-        controle.blad(wb, waarden, BLAD_RESULTAAT, "gemeentecode", (), {
-            **{f"fte_{s}": ("fte", s) for s in normenset_nieuw.functie_sleutels},
-            "fte_totaal": ("fte", "totaal")}, {"fte": verwacht_fte},
-            formules=lambda k: k.startswith(("fte_", "verschil_")))
-    if BLAD_BEREKENING in bladen:
-        controle.blad(wb, waarden, BLAD_BEREKENING, "gemeentecode", ("taak",),
-                      {"fte_taak": ("taak", None)}, {"taak": verwacht_taak},
-                      formules=lambda k: k in BEREKENING_SLEUTELS[5:])
+    controle.blad(wb, BLAD_RESULTAAT, ("gemeentecode",),
+                  formules=lambda k: k.startswith(("fte_", "verschil_")),
+                  vergelijk={f"fte_{s}": lambda x, s=s: verwacht_fte.get((x[0], s))
+                             for s in (*normenset_nieuw.functie_sleutels, "totaal")})
+    controle.blad(wb, BLAD_BEREKENING, ("gemeentecode", "taak"),
+                  formules=lambda k: k in BEREKENING_SLEUTELS[5:],
+                  vergelijk={"fte_taak": verwacht_taak.get})
     controle.klaar(bestand, opmerkingen)
     groep = WerkboekGroep(basis=basis, normenset=normenset_nieuw, invoer=invoer,
                           normwijzigingen=tuple(wijzigingen))
@@ -514,80 +580,145 @@ def _lees_formaat_1(wb, waarden, normenset, bestand: str, herkomst: dict[str, st
 
 
 class _Zelfcontrole:
-    """Collects refusals of the self-check: a constant where a formula belongs, a stored result
-    that differs from the model. ``gecontroleerd`` ends True when stored values were present
-    and compared."""
+    """Collects what the self-check finds, cause first: a constant where a formula belongs (the
+    cell named), a row missing or twice, then stored results that differ from the model.
+    ``gecontroleerd`` ends True when stored values were present, compared and all agreed."""
 
     def __init__(self):
-        self.problemen: list[Probleem] = []
+        self.oorzaken: list[Probleem] = []  # typed-over formulas, missing or double rows
+        self.verschillen: list[Probleem] = []  # stored results unlike the model
         self.vergeleken = 0
-        self.zonder_waarde = 0
+        self.opmerkingen: list[str] = []
 
-    def blad(self, wb, waarden, blad: str, code_sleutel: str, extra_sleutels: tuple[str, ...],
-             te_vergelijken: dict[str, tuple[str, str | None]],
-             verwacht: dict[str, dict[tuple, float]], formules) -> None:
-        """Walk the data rows of ``blad``: every column whose key satisfies ``formules`` must
-        hold formulas; every column in ``te_vergelijken`` (key → (table in ``verwacht``,
-        second key or None = the row's ``extra_sleutels``)) is compared with the model."""
-        cellen = _blad_cellen(wb[blad])
-        gevonden = _sleutelrij(cellen, code_sleutel)
+    def blad(self, wb: _Boek, blad: str, sleutels: tuple[str, ...], *,
+             formules: Callable[[str], bool],
+             vergelijk: dict[str, Callable[[tuple], float | None]] | None = None,
+             rijen: dict[tuple, str] | None = None, rij_weg_is_fout: bool = True,
+             teksten: dict[str, Callable[[tuple], set[str]]] | None = None,
+             alleen_tabel: bool = False) -> None:
+        """Walk the data rows of ``blad``, each identified by its key columns ``sleutels``
+        (the first one finds the key row; a gemeentecode is normalised).
+
+        ``formules``: the columns whose cells must hold formulas. ``vergelijk``: column →
+        the model's figure for a row key (None: not compared). ``rijen``: every row key the
+        sheet must have, with how to name it; one missing or twice is a cause (a notice only
+        when not ``rij_weg_is_fout``). ``teksten``: column → the texts a formula there may
+        show for a row key (labels computed from the keys). ``alleen_tabel``: lines without
+        keys (text under the table) are not checked."""
+        if blad not in wb.sheetnames:
+            return
+        cellen = wb.cellen(blad)
+        gevonden = _sleutelrij(cellen, sleutels[0])
         if gevonden is None:
             return
         sleutelrij, kolommen = gevonden
-        opgeslagen = _blad_cellen(waarden[blad]) if waarden is not None else {}
-        k_code = kolommen[code_sleutel]
-        per_kolom = {k: s for s, k in kolommen.items()}
-        for (rij, kolom), waarde in sorted(cellen.items()):
-            if rij <= sleutelrij:
-                continue
-            sleutel = per_kolom.get(kolom)
-            if sleutel is None:
-                continue
-            adres = f"{blad}!{_kolomletter(kolom)}{rij}"
-            if formules(sleutel) and not _is_formule(waarde):
-                self.problemen.append(Probleem(
-                    f"{adres} hoort een formule te bevatten, maar bevat "
-                    f"'{_kort_tekst(_als_tekst(waarde))}': is een formule overschreven? Zet "
-                    "de formule terug of download een nieuw werkboek."))
-                continue
-            if sleutel not in te_vergelijken or not _is_formule(waarde):
-                continue
-            tabel, tweede = te_vergelijken[sleutel]
-            code = normaliseer_gemeentecode(_als_tekst(cellen.get((rij, k_code), "")))
-            extra = tuple(str(cellen.get((rij, kolommen.get(e, -1)), "")).strip()
-                          for e in extra_sleutels)
-            sleutel_model = (code, tweede) if tweede is not None else (code, *extra)
-            model = verwacht[tabel].get(sleutel_model)
-            if model is None:
-                continue
-            getoond = opgeslagen.get((rij, kolom))
-            if getoond is None or isinstance(getoond, str):
-                self.zonder_waarde += 1
-                continue
-            if isinstance(getoond, bool) or not isinstance(getoond, int | float):
-                continue
-            self.vergeleken += 1
-            if not abs(float(getoond) - model) <= 1e-9 * max(1.0, abs(model)):
-                self.problemen.append(Probleem(
-                    f"{adres} toont {format_getal(float(getoond), 2)} fte, de invoer geeft "
-                    f"{format_getal(model, 2)} fte: is er gesorteerd of een formule "
-                    "overschreven? Er is niets opgeslagen; download een nieuw werkboek of "
-                    "herstel het blad."))
+        opgeslagen = wb.opgeslagen(blad) if vergelijk or teksten else {}
+        gezien: dict[tuple, int] = {}
+        for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, tuple(kolommen)):
+            sleutel = tuple(_rijsleutel(s, r.get(s)) for s in sleutels)
+            if not any(sleutel):
+                sleutel = None  # a line outside the table (the region line, a blank row)
+            elif rijen is not None and sleutel in gezien:
+                self.oorzaken.append(CelProbleem(
+                    f"de rij van {rijen.get(sleutel, ' × '.join(sleutel))} staat dubbel (rij "
+                    f"{gezien[sleutel]} en {rij}); verwijder de extra rij of download een "
+                    "nieuw werkboek.", rij, blad=blad))
+            else:
+                gezien[sleutel] = rij
+            for s, waarde in r.items():
+                kolom = kolommen[s]
+                adres = f"{blad}!{_kolomletter(kolom)}{rij}"
+                if sleutel is None and alleen_tabel:
+                    break
+                if formules(s) and not _is_formule(waarde):
+                    getypt = (format_aantal(waarde) if isinstance(waarde, int | float)
+                              and not isinstance(waarde, bool) else _als_tekst(waarde))
+                    self.oorzaken.append(Probleem(
+                        f"{adres} hoort een formule te bevatten, maar bevat "
+                        f"'{_kort_tekst(getypt)}': is een formule overschreven? "
+                        "Zet de formule terug of download een nieuw werkboek."))
+                    continue
+                if sleutel is None or not _is_formule(waarde):
+                    continue
+                getoond = opgeslagen.get((rij, kolom))
+                if teksten and s in teksten:
+                    mag = teksten[s](sleutel)
+                    if mag and isinstance(getoond, str) and getoond not in mag:
+                        self.verschillen.append(Probleem(
+                            f"{adres} toont '{_kort_tekst(getoond)}' in plaats van "
+                            f"'{_kort_tekst(sorted(mag)[0])}': is een formule overschreven?"))
+                    continue
+                if not vergelijk or s not in vergelijk:
+                    continue
+                model = vergelijk[s](sleutel)
+                if model is None:
+                    continue
+                if isinstance(getoond, str) and getoond.startswith("#"):  # an error value
+                    self.verschillen.append(Probleem(
+                        f"{adres} toont {_kort_tekst(getoond)}, de invoer geeft "
+                        f"{format_fte(model)} fte: is er een rij verwijderd of een formule "
+                        "overschreven?"))
+                    continue
+                if getoond is None or isinstance(getoond, bool | str) \
+                        or not isinstance(getoond, int | float):
+                    continue  # no stored value (a program that does not keep them)
+                self.vergeleken += 1
+                if not abs(float(getoond) - model) <= 1e-9 * max(1.0, abs(model)):
+                    self.verschillen.append(Probleem(
+                        f"{adres} toont {format_fte(float(getoond))} fte, de invoer geeft "
+                        f"{format_fte(model)} fte: is er gesorteerd of een formule "
+                        "overschreven? Er is niets opgeslagen; download een nieuw werkboek of "
+                        "herstel het blad."))
+        for sleutel, naam in (rijen or {}).items():
+            if sleutel not in gezien:
+                if rij_weg_is_fout:
+                    self.oorzaken.append(CelProbleem(f"de rij van {naam} ontbreekt: {RIJ_WEG}",
+                                                     blad=blad))
+                else:
+                    self.opmerkingen.append(f"op het blad {blad} ontbreekt {naam} (verwijderd?)"
+                                            "; de andere regels kloppen met de invoer.")
 
     @property
     def gecontroleerd(self) -> bool:
-        return self.vergeleken > 0 and not self.problemen
+        return self.vergeleken > 0 and not self.oorzaken and not self.verschillen
 
     def klaar(self, bestand: str, opmerkingen: list[str]) -> None:
-        """Raise the refusals, or note that nothing could be compared."""
-        if self.problemen:
-            raise InvoerFout(self.problemen[:MAX_ZELFCONTROLE] + (
-                [Probleem(f"… en nog {len(self.problemen) - MAX_ZELFCONTROLE} cellen.")]
-                if len(self.problemen) > MAX_ZELFCONTROLE else []), bestand)
+        """Raise the refusals — the causes named, the figures that follow from them counted —
+        or note what could not be compared."""
+        if self.oorzaken:
+            gevolg = ([Probleem(f"Daardoor {'toont' if len(self.verschillen) == 1 else 'tonen'}"
+                                f" {format_telling(len(self.verschillen))} "
+                                f"{'cel' if len(self.verschillen) == 1 else 'cellen'} een andere "
+                                "uitkomst dan de invoer geeft.")] if self.verschillen else [])
+            raise InvoerFout(_beperk(self.oorzaken) + gevolg, bestand)
+        if self.verschillen:
+            raise InvoerFout(_beperk(self.verschillen), bestand)
+        opmerkingen.extend(self.opmerkingen)
         if self.vergeleken == 0:
             opmerkingen.append(ONGECONTROLEERD)
 
 
+def _beperk(problemen: list[Probleem]) -> list[Probleem]:
+    """At most :data:`MAX_ZELFCONTROLE` problems, and how many more there are."""
+    if len(problemen) <= MAX_ZELFCONTROLE:
+        return problemen
+    rest = len(problemen) - MAX_ZELFCONTROLE
+    meer = Probleem(f"… en nog {format_telling(rest)} {'cel' if rest == 1 else 'cellen'}.")
+    return [*problemen[:MAX_ZELFCONTROLE], meer]
+
+
+def _rijsleutel(sleutel: str, waarde) -> str:
+    """A key cell as text; a gemeentecode normalised ("363" → "0363")."""
+    if waarde is None:
+        return ""
+    if sleutel == "gemeentecode":
+        return normaliseer_gemeentecode(_als_tekst(waarde)) or _als_tekst(waarde).strip()
+    return _als_tekst(waarde).strip()
+
+
+#: What a missing row is told, after which row it is.
+RIJ_WEG = ("is de rij verwijderd? Zet de rij terug (Ongedaan maken) of download een nieuw "
+           "werkboek en neem uw wijzigingen daarin over.")
 #: Most self-check refusals listed (a sorted sheet breaks every row).
 MAX_ZELFCONTROLE = 20
 #: The notice for a workbook saved without stored results.
@@ -607,25 +738,28 @@ def _als_tekst(waarde) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def _lees_formaat_2(wb, waarden, normenset, bestand: str, herkomst: dict[str, str]
+def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str],
+                    uit_werkboek: bool = False, vergelijk_met: Normenset | None = None
                     ) -> Werkboek:
     problemen: list[Probleem] = []
     opmerkingen: list[str] = []
-    org = _blad_cellen(wb[BLAD_ORGANISATIE])
-    basissen = _normensets_van_organisatie(org, normenset, problemen, opmerkingen)
+    org = wb.cellen(BLAD_ORGANISATIE)
+    ingebouwd = _ingebouwde_normensets(wb) if uit_werkboek else {}
+    basissen = _normensets_van_organisatie(org, normenset, problemen, opmerkingen, ingebouwd,
+                                           vergelijk_met)
     if problemen:
         raise InvoerFout(problemen, bestand)
     scope = tuple(c for c in herkomst.get("werkboek_gemeenten", "").split(",") if c)
-    invoer = _lees_invoer_2(_blad_cellen(wb[BLAD_INVOER]), basissen, scope, problemen)
-    normen = _lees_normen_2(_blad_cellen(wb[BLAD_NORMEN]), basissen, problemen)
+    invoer = _lees_invoer_2(wb.cellen(BLAD_INVOER), basissen, scope, problemen)
+    normen = _lees_normen_2(wb.cellen(BLAD_NORMEN), basissen, problemen)
     organisatie = _lees_organisatie_2(org, basissen, problemen)
-    bezetting = (_lees_bezetting_2(_blad_cellen(wb[BLAD_RESULTAAT]), basissen, invoer,
+    bezetting = (_lees_bezetting_2(wb.cellen(BLAD_RESULTAAT), basissen, invoer,
                                    problemen) if BLAD_RESULTAAT in wb.sheetnames else {})
     regio_bezetting = _lees_regio_bezetting(wb, basissen, problemen)
     if problemen:
         raise InvoerFout(problemen, bestand)
     groepen: list[WerkboekGroep] = []
-    verwacht: dict[str, dict[tuple, float]] = {"fte": {}, "scenario_fte": {}, "taak": {},
+    verwacht: dict[str, dict] = {"fte": {}, "scenario_fte": {}, "taak": {},
                                                "scenario_taak": {}}
     for label, basis in basissen.items():
         if label not in invoer:
@@ -659,17 +793,7 @@ def _lees_formaat_2(wb, waarden, normenset, bestand: str, herkomst: dict[str, st
     if not groepen:
         raise InvoerFout([CelProbleem("het blad bevat geen gemeenten met invoer.",
                                       blad=BLAD_INVOER)], bestand)
-    functies = {s for g in groepen for s in g.normenset.functie_sleutels}
-    controle = _Zelfcontrole()
-    if BLAD_RESULTAAT in wb.sheetnames:
-        vergelijk = {f"{voor}fte_{s}": (f"{voor}fte", s) for voor in ("", "scenario_")
-                     for s in (*functies, "totaal")}
-        controle.blad(wb, waarden, BLAD_RESULTAAT, "gemeentecode", (), vergelijk, verwacht,
-                      formules=lambda k: k.startswith(RESULTAAT_FORMULES))
-    if BLAD_BEREKENING in wb.sheetnames:
-        controle.blad(wb, waarden, BLAD_BEREKENING, "gemeentecode", ("taak",),
-                      {"fte_taak": ("taak", None), "scenario_fte_taak": ("scenario_taak", None)},
-                      verwacht, formules=lambda k: k in BEREKENING_2_SLEUTELS[6:])
+    controle = _zelfcontrole_2(wb, groepen, verwacht)
     controle.klaar(bestand, opmerkingen)
     return Werkboek(groepen=tuple(groepen), herkomst=herkomst, opmerkingen=tuple(opmerkingen),
                     bezetting=bezetting, regio_bezetting=regio_bezetting,
@@ -680,9 +804,75 @@ def _lees_formaat_2(wb, waarden, normenset, bestand: str, herkomst: dict[str, st
 RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_")
 
 
+def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> _Zelfcontrole:
+    """The self-check of a format-2 workbook: formulas where the writer put them on every sheet
+    (a value typed over one is named as the cause), every gemeente's rows on Berekening and
+    Resultaat and every line of Samenvatting present once, and every stored figure equal to
+    the model on the workbook's own inputs (``verwacht``, see :func:`_verwachting`)."""
+    referentie = load_referentie()
+    normensets = [g.normenset for g in groepen]
+    functies = {s for n in normensets for s in n.functie_sleutels}
+    controle = _Zelfcontrole()
+    for blad, sleutels, formules in ((BLAD_INVOER, ("gemeentecode", "invoer"), INVOER_FORMULES),
+                                     (BLAD_NORMEN, ("normenset", "taak"), NORMEN_FORMULES),
+                                     (BLAD_ORGANISATIE, ("normenset", "functie"),
+                                      ORGANISATIE_FORMULES)):
+        controle.blad(wb, blad, sleutels, formules=formules.__contains__)
+    berekening, resultaat = {}, {}
+    for groep in groepen:
+        for code in groep.invoer.gemeentecodes:
+            naam = f"gemeente {code} ({referentie.naam(code)})"
+            resultaat[(code,)] = naam
+            for t in groep.normenset.taak_sleutels:
+                berekening[code, t] = f"{naam} en taak '{t}'"
+    controle.blad(wb, BLAD_BEREKENING, ("gemeentecode", "taak"), rijen=berekening,
+                  formules=lambda k: k in BEREKENING_2_SLEUTELS[6:],
+                  vergelijk={f"{voor}fte_taak": lambda x, voor=voor: verwacht[f"{voor}taak"].get(x)
+                             for voor in ("", "scenario_")})
+    controle.blad(wb, BLAD_RESULTAAT, ("gemeentecode",), rijen=resultaat,
+                  formules=lambda k: k.startswith(RESULTAAT_FORMULES),
+                  vergelijk={f"{voor}fte_{s}": lambda x, voor=voor, s=s:
+                             verwacht[f"{voor}fte"].get((x[0], s))
+                             for voor in ("", "scenario_") for s in (*functies, "totaal")})
+    functienamen = {f.sleutel: {f.naam} for n in normensets for f in n.functies}
+    taaknamen: dict[str, set[str]] = {}
+    for n in normensets:
+        for t in n.taken:
+            taaknamen.setdefault(t.sleutel, set()).add(t.naam)
+
+    def functie_naam(x: tuple) -> set[str]:
+        return {TOTAAL_FUNCTIE} if x[0] == TOTAAL else functienamen.get(x[0], set())
+
+    def regel(x: tuple) -> set[str]:
+        functie, soort, taak = x
+        if soort == "fte":
+            return ({TOTAAL_REGEL} if functie == TOTAAL
+                    else {REGEL_TOTAAL_VAN + naam for naam in functienamen.get(functie, ())})
+        return {"taak": taaknamen.get(taak, set()), "vast": {REGEL_VAST},
+                "leiding": {REGEL_LEIDING}}.get(soort, set())
+
+    def beschrijf(x: tuple) -> str:
+        label = sorted(regel(x))[0] if regel(x) else " · ".join(v for v in x if v)
+        van = "" if x[1] == "fte" else f" van {sorted(functie_naam(x))[0]}"
+        return f"de regel '{label}'{van}"
+
+    regels = {x: beschrijf(x) for x in samenvatting_regels(normensets)}
+    controle.blad(wb, BLAD_SAMENVATTING, ("functie", "soort", "taak"), rijen=regels,
+                  rij_weg_is_fout=False, alleen_tabel=True,
+                  formules=lambda k: k in SAMENVATTING_SLEUTELS[:4],
+                  vergelijk={f"{voor}fte": lambda x, voor=voor:
+                             verwacht[f"{voor}samenvatting"].get(x)
+                             for voor in ("", "scenario_")},
+                  teksten={"functie_naam": functie_naam, "regel": regel})
+    return controle
+
+
 def _verwachting(verwacht: dict, voor: str, n: Normenset, codes, volume: np.ndarray) -> None:
-    """The model's figures for the self-check, keyed like the workbook's rows."""
+    """The model's figures for the self-check, keyed like the workbook's rows; Samenvatting's
+    lines (:func:`formatie.model.regels_opgeteld`) summed over every group added so far."""
     res = bereken(n, volume, codes)
+    verwacht.setdefault(f"{voor}resultaten", []).append(res)
+    verwacht[f"{voor}samenvatting"] = regels_opgeteld(verwacht[f"{voor}resultaten"])
     for g, code in enumerate(codes):
         for j, s in enumerate(n.functie_sleutels):
             verwacht[f"{voor}fte"][code, s] = float(res.fte[g, j])
@@ -701,10 +891,22 @@ def _tabel_rijen(cellen: dict, sleutelrij: int, kolommen: dict[str, int], sleute
     return sorted(rijen.items())
 
 
+def _zoek_in(normensets) -> Callable[[str, str], Normenset | None]:
+    """A lookup ``(naam, versie) → Normenset | None`` over ``normensets``."""
+    bekend = {(n.naam, n.versie): n for n in normensets}
+    return lambda naam, versie: bekend.get((naam, versie))
+
+
 def _normensets_van_organisatie(cellen: dict, normenset, problemen: list[Probleem],
-                                opmerkingen: list[str]) -> dict[str, Normenset]:
+                                opmerkingen: list[str],
+                                ingebouwd: dict[tuple[str, str], Normenset],
+                                vergelijk_met: Normenset | None = None
+                                ) -> dict[str, Normenset]:
     """label → base normenset, from the (normenset, normenset_naam, normenset_versie) columns
-    of Organisatie, looked up with ``normenset`` (a Normenset or a lookup function)."""
+    of Organisatie, looked up with ``normenset`` (a lookup function, or a Normenset that is
+    also ``vergelijk_met``), else in ``ingebouwd`` (the workbook's own, when the caller allows
+    them); a workbook of one normenset found nowhere is compared with ``vergelijk_met`` (a
+    notice says so)."""
     blad = BLAD_ORGANISATIE
     gevonden = _sleutelrij(cellen, "normenset", blad, problemen)
     if gevonden is None or not {"normenset_naam", "normenset_versie"} <= set(gevonden[1]):
@@ -720,30 +922,59 @@ def _normensets_van_organisatie(cellen: dict, normenset, problemen: list[Problee
         if label:
             namen.setdefault(label, (str(rij.get("normenset_naam") or "").strip(),
                                      str(rij.get("normenset_versie") or "").strip()))
+    if not callable(normenset):
+        normenset, vergelijk_met = _zoek_in((normenset,)), normenset
     basissen: dict[str, Normenset] = {}
     for label, (naam, versie) in namen.items():
-        if callable(normenset):
-            basis = normenset(naam, versie)
-            if basis is None:
-                problemen.append(Probleem(
-                    f"het werkboek rekent met normenset '{naam}' (versie {versie}), die hier "
-                    "niet bekend is. Geef die normenset mee (opdrachtregel: --normen "
-                    "FILE.toml)."))
-                continue
-        else:
-            basis = normenset
-            if (basis.naam, basis.versie) != (naam, versie):
-                if len(namen) > 1:
-                    problemen.append(Probleem(
-                        f"het werkboek rekent met normenset '{naam}' (versie {versie}) en "
-                        f"andere; alleen {basis.label} is meegegeven."))
-                    continue
-                opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam}' (versie "
-                                   f"{versie}); vergeleken met {basis.label}.")
+        basis = normenset(naam, versie)
+        if basis is None and (naam, versie) in ingebouwd:
+            basis = ingebouwd[naam, versie]
+            opmerkingen.append(f"normenset {basis.label} is gelezen uit het werkboek zelf.")
+        if basis is None and vergelijk_met is not None and len(namen) == 1:
+            basis = vergelijk_met
+            opmerkingen.append(f"het werkboek is gemaakt met normenset '{naam}' (versie "
+                               f"{versie}); vergeleken met {basis.label}.")
+        if basis is None:
+            problemen.append(Probleem(
+                f"het werkboek rekent met normenset '{naam}' (versie {versie}), die hier niet "
+                "bekend is. Geef die normenset mee (opdrachtregel: --normen BESTAND.toml, meer "
+                "keren mogelijk)."))
+            continue
         basissen[label] = basis
     if not namen:
         problemen.append(CelProbleem("het blad bevat geen functies.", blad=blad))
     return basissen
+
+
+def _ingebouwde_normensets(wb: _Boek) -> dict[tuple[str, str], Normenset]:
+    """The normensets on the workbook's hidden sheet Normensets, (naam, versie) → Normenset,
+    each validated by :func:`formatie.normenset_toml.parse_normenset`; a part that is missing
+    or altered leaves that normenset out (then it is "not known", as without the sheet)."""
+    if BLAD_NORMENSETS not in wb.sheetnames:
+        return {}
+    cellen = wb.cellen(BLAD_NORMENSETS)
+    gevonden = _sleutelrij(cellen, "toml")
+    if gevonden is None or not set(NORMENSETS_SLEUTELS) <= set(gevonden[1]):
+        return {}
+    sleutelrij, kolommen = gevonden
+    delen: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for _rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, NORMENSETS_SLEUTELS):
+        try:
+            deel = int(float(str(r.get("deel"))))
+        except ValueError:
+            continue
+        delen.setdefault((str(r.get("naam", "")), str(r.get("versie", ""))), []).append(
+            (deel, str(r.get("toml", ""))))
+    uit: dict[tuple[str, str], Normenset] = {}
+    for (naam, versie), stukken in delen.items():
+        try:
+            n = parse_normenset("".join(t for _d, t in sorted(stukken)),
+                                f"normenset {naam} ({versie}) in het werkboek")
+        except InvoerFout:
+            continue
+        if (n.naam, n.versie) == (naam, versie):
+            uit[naam, versie] = n
+    return uit
 
 
 def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[str, ...],
@@ -856,22 +1087,33 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
                                              cel(rij, veld)))
                 continue
             doel.setdefault(code, {})[sleutel] = waarde
+    # Rows that are gone (deleted in the spreadsheet): every gemeente of the workbook, and
+    # every invoer of its normenset, has one row.
+    for code, (label, _jaar, _rij) in gemeente.items():
+        n = basissen[label]
+        for sleutel in n.invoer_sleutels:
+            if (code, sleutel) not in gezien:
+                problemen.append(CelProbleem(
+                    f"de rij van gemeente {code} ({referentie.naam(code)}) met invoer "
+                    f"'{sleutel}' ({n.invoer_by_sleutel(sleutel).naam}) ontbreekt: {RIJ_WEG}",
+                    blad=blad))
+    for code in scope:
+        if code not in gemeente and code in referentie.index:
+            problemen.append(CelProbleem(
+                f"de rijen van gemeente {code} ({referentie.naam(code)}) ontbreken: {RIJ_WEG}",
+                blad=blad))
     uit: dict[str, tuple[InvoerTabel, dict[str, dict[str, float]]]] = {}
     if len(problemen) > aantal:
         return uit
+    # Gemeenten in the workbook's own order (its scope), whatever order a sort left the rows in.
+    volgorde = {c: k for k, c in enumerate(scope)}
     for label, n in basissen.items():
-        codes = [c for c, (lab, _, _) in gemeente.items() if lab == label]
+        codes = sorted((c for c, (lab, _, _) in gemeente.items() if lab == label),
+                       key=lambda c: (volgorde.get(c, len(volgorde)), gemeente[c][2]))
         if not codes:
             continue
         rijen = []
         for code in codes:
-            ontbreekt = [s for s in n.invoer_sleutels if s not in waarden.get(code, {})]
-            if ontbreekt:
-                problemen.append(CelProbleem(
-                    f"gemeente {code} ({referentie.naam(code)}): de invoer "
-                    + ", ".join(ontbreekt) + " ontbreekt (rij verwijderd?).", gemeente[code][2],
-                    "invoer", blad))
-                continue
             for naam, w in (("basis", waarden.get(code, {})),
                             ("scenario", {**waarden.get(code, {}), **scenario.get(code, {})})):
                 for controle in n.geschonden_controles(dict(w)):
@@ -969,6 +1211,13 @@ def _lees_normen_2(cellen: dict, basissen: dict[str, Normenset], problemen: list
         gelezen["cel_uren"] = cel(rij, "uren")
         gelezen["cel_bron"] = cel(rij, "bron")
         taken[taak] = gelezen
+    for label, (taken, _scenario) in uit.items():
+        basis = basissen[label]
+        for t in basis.taken:
+            if t.sleutel not in taken:
+                problemen.append(CelProbleem(
+                    f"de rij van taak '{t.sleutel}' ({t.naam}) van normenset {basis.label} "
+                    f"ontbreekt: {RIJ_WEG}", blad=blad))
     for taken, scenario in uit.values():
         # A scenario hour equal to the (edited) base is no change.
         for taak in [t for t, v in scenario.items() if taken.get(t, {}).get("uren") is not None
@@ -1029,10 +1278,11 @@ def _lees_organisatie_2(cellen: dict, basissen: dict[str, Normenset],
                 elif not _gelijk(waarde, getattr(basis.functie(functie), p)):
                     scenario.setdefault(functie, {})[p] = waarde
     for label, basis in basissen.items():
-        missend = [f for f in basis.functie_sleutels if f not in uit[label][0]]
-        if missend:
-            problemen.append(CelProbleem(f"normenset {basis.label}: de functies "
-                                         + ", ".join(missend) + " ontbreken.", blad=blad))
+        for fn in basis.functies:
+            if fn.sleutel not in uit[label][0]:
+                problemen.append(CelProbleem(
+                    f"de rij van functie '{fn.sleutel}' ({fn.naam}) van normenset {basis.label} "
+                    f"ontbreekt: {RIJ_WEG}", blad=blad))
     return uit
 
 
@@ -1108,7 +1358,7 @@ def _lees_regio_bezetting(wb, basissen: dict[str, Normenset], problemen: list[Pr
         if plek is None or plek[0] not in wb.sheetnames:
             continue
         blad, rij, kolom = plek
-        cellen = _blad_cellen(wb[blad])  # read-only: no random cell access
+        cellen = wb.cellen(blad)  # read-only: no random cell access
         if cellen.get((rij, 2)) != REGIO_REGEL:
             problemen.append(CelProbleem(
                 f"de cel {blad}!{_kolomletter(kolom)}{rij} voor de bezetting van de regio staat "

@@ -1,15 +1,19 @@
 """A budget for reading an uploaded .xlsx: real rows, columns and cells counted from the XML
 stream, before openpyxl sees the file.
 
-openpyxl's read-only mode trusts a sheet's ``<dimension ref="…"/>``: a 35 KB workbook that
-declares ``A1:XFD1048576`` makes it walk 1,048,576 rows of 16,384 empty cells. And a workbook
-within the byte limit can still hold a million real rows (hundreds of MB in memory). So every
-XML part of the zip is streamed once, counting what is really there — rows, the highest row and
-column a cell names, cells, shared strings — and refused at the first cap it passes, or when
-the time budget runs out. The count runs on the raw bytes with regular expressions (cells as
-Excel, LibreOffice and XlsxWriter write them: with an ``r`` reference); a part with cells
-without one is counted again exactly with expat. A declared ``<dimension>`` larger than the caps is
-refused too, because openpyxl would act on it even though the real cells are few.
+A workbook within the byte limit can hold a million real rows (hundreds of MB in memory), or
+declare ``<dimension ref="A1:XFD1048576"/>``, which openpyxl's read-only mode would walk cell by
+cell. So every XML part of the zip is streamed once, counting what is really there — row
+elements, the highest row and column a cell names, cells, shared strings — and refused at the
+first cap it passes, or when the time budget runs out. The count runs on the raw bytes with
+regular expressions (cells as Excel, LibreOffice and XlsxWriter write them: with an ``r``
+reference); a part with cells without one is counted again exactly with expat.
+
+The declared ``<dimension>`` is never trusted nor refused: LibreOffice writes ``A1:K1048576``
+(and an empty ``<row r="1048576">``) after any row deletion, so a claim says nothing. The reader
+drops it (:func:`formatie.werkboek_lezen` resets openpyxl's dimensions and stops at
+:attr:`XlsxBudget.max_rijen`), so what openpyxl walks is bounded by the real rows, each as wide
+as its own last cell: at most ``rijen × hoogste kolom`` cells (:attr:`XlsxBudget.max_oppervlak`).
 
 The caps are far above the largest real workbook (the national one: 342 gemeenten, see
 ``bench/bench_aanvallen.py`` for its counts) and far below what hurts a worker.
@@ -25,6 +29,7 @@ import zlib
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from .getallen import format_telling
 from .problemen import InvoerFout, Probleem
 
 
@@ -43,13 +48,15 @@ class XlsxBudget:
     max_cellen_blad: int = 800_000  # per sheet; national: 158,721
     max_cellen: int = 1_500_000  # all sheets together; national: 275,892
     max_teksten: int = 200_000  # shared strings (<si>); national: 1,096
+    #: per sheet: row elements × highest column, what openpyxl walks (each row is padded to
+    #: its last cell); national: 9,924 × 19 = 188,556 (Berekening)
+    max_oppervlak: int = 4_000_000
     max_seconden: float = 1.5  # CPU time of this thread; national: ~0.4 s
 
 
 BUDGET = XlsxBudget()
 
 _CEL_REF = re.compile(r"([A-Za-z]{1,3})?(\d+)?")
-_BEREIK = re.compile(r"\$?[A-Za-z]{0,3}\$?\d*(?::\$?([A-Za-z]{1,3})\$?(\d+))?")
 _BLOK = 64 * 1024
 
 
@@ -57,8 +64,8 @@ _BLOK = 64 * 1024
 class Telling:
     """What one XML part really holds."""
 
-    rijen: int = 0
-    hoogste_rij: int = 0
+    rijen: int = 0  # row elements (with or without cells)
+    hoogste_rij: int = 0  # the highest row holding a cell
     hoogste_kolom: int = 0
     cellen: int = 0
     teksten: int = 0
@@ -102,56 +109,68 @@ class _Teller:
             r = attrs.get("r")
             self.rij = int(r) if r and r.isdigit() and len(r) < 10 else self.rij + 1
             self.kolom = 0
-            t.hoogste_rij = max(t.hoogste_rij, self.rij)
-            if t.rijen > b.max_rijen or t.hoogste_rij > b.max_rijen:
-                raise _Over(f"meer dan {b.max_rijen:,} rijen".replace(",", "."))
+            if t.rijen > b.max_rijen:
+                _toets(t, b, self.totaal[0])
         elif naam == "c":
             t.cellen += 1
             self.totaal[0] += 1
             m = _CEL_REF.fullmatch(attrs.get("r", ""))
+            rij = self.rij
             if m and m.group(1):
                 self.kolom = _kolomnummer(m.group(1))
-                if m.group(2) and len(m.group(2)) < 10 and int(m.group(2)) > b.max_rijen:
-                    raise _Over(f"een cel voorbij rij {b.max_rijen:,}".replace(",", "."))
+                if m.group(2):
+                    rij = int(m.group(2)) if len(m.group(2)) < 10 else b.max_rijen + 1
             else:
                 self.kolom += 1
+            t.hoogste_rij = max(t.hoogste_rij, rij)
             t.hoogste_kolom = max(t.hoogste_kolom, self.kolom)
-            if t.hoogste_kolom > b.max_kolommen:
-                raise _Over(f"meer dan {b.max_kolommen:,} kolommen".replace(",", "."))
-            if t.cellen > b.max_cellen_blad or self.totaal[0] > b.max_cellen:
-                raise _Over("te veel cellen")
-            if t.cellen % 4096 == 0:
+            if (t.hoogste_rij > b.max_rijen or t.hoogste_kolom > b.max_kolommen
+                    or t.cellen % 4096 == 0):
+                _toets(t, b, self.totaal[0])
                 self.klok()
         elif naam == "si":
             t.teksten += 1
             if t.teksten > b.max_teksten:
-                raise _Over("te veel teksten")
+                _toets(t, b, self.totaal[0])
         elif naam == "sheet" and self.deel == "xl/workbook.xml":
             rid = next((v for k, v in attrs.items() if _naam(k) == "id"), "")
             self.namen[f"id:{rid}"] = attrs.get("name", "")[:100]
         elif naam == "Relationship" and self.deel == "xl/_rels/workbook.xml.rels":
             doel = attrs.get("Target", "").lstrip("/")
             self.namen[f"rel:{attrs.get('Id')}"] = doel if doel.startswith("xl/") else f"xl/{doel}"
-        elif naam == "dimension":
-            # openpyxl's read-only mode sizes every row by this declaration: refuse a lie that
-            # would make it walk millions of empty cells, even when the real cells are few.
-            m = _BEREIK.fullmatch(attrs.get("ref", ""))
-            if m and m.group(1) and (len(m.group(2)) >= 10 or int(m.group(2)) > b.max_rijen
-                                     or _kolomnummer(m.group(1)) > b.max_kolommen):
-                raise _Over(f"een opgegeven bereik van {attrs['ref'][:30]}")
+
+    def einde_deel(self) -> None:
+        """The caps once more at the end of a part (the per-cell checks are sampled)."""
+        _toets(self.t, self.budget, self.totaal[0])
 
     def klok(self) -> None:
         if time.thread_time() > self.einde:
             raise _Over("het tellen duurde te lang")
 
 
+def _toets(t: Telling, b: XlsxBudget, totaal: int) -> None:
+    """Raise :class:`_Over` with the Dutch reason when part ``t`` (or the workbook's ``totaal``
+    of cells) passes a cap of ``b``."""
+    if t.rijen > b.max_rijen:
+        raise _Over(f"meer dan {format_telling(b.max_rijen)} rijen")
+    if t.hoogste_rij > b.max_rijen:
+        raise _Over(f"een cel voorbij rij {format_telling(b.max_rijen)}")
+    if t.hoogste_kolom > b.max_kolommen:
+        raise _Over(f"meer dan {format_telling(b.max_kolommen)} kolommen")
+    if t.cellen > b.max_cellen_blad or totaal > b.max_cellen:
+        raise _Over("te veel cellen")
+    if t.rijen * t.hoogste_kolom > b.max_oppervlak:
+        raise _Over(f"{format_telling(t.rijen)} rijen tot kolom {format_telling(t.hoogste_kolom)}"
+                    f", meer dan {format_telling(b.max_oppervlak)} cellen in rijen × kolommen")
+    if t.teksten > b.max_teksten:
+        raise _Over("te veel teksten")
+
+
 _NS = rb"<(?:[A-Za-z_][\w.\-]*:)?"
 _RIJ = re.compile(_NS + rb"row[\s/>]")
-_RIJ_NUMMER = re.compile(_NS + rb"row\s[^>]*?\br=\"(\d{1,12})\"")
 _CEL = re.compile(_NS + rb"c[\s/>]")
 _CEL_MET_REF = re.compile(_NS + rb"c\s[^>]*?\br=\"([A-Za-z]{1,3})(\d{1,12})\"")
 _TEKST = re.compile(_NS + rb"si[\s/>]")
-_DIMENSIE = re.compile(_NS + rb"dimension\s[^>]*?\bref=\"([^\"]{0,64})\"")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
@@ -166,10 +185,11 @@ def _snel(stroom, teller: _Teller) -> bool:
     False when the part has cells without an ``r`` reference (legal, but their column follows
     from their position): then the caller counts it again exactly with expat. Tags may carry
     a namespace prefix. Text in comments or CDATA that looks like a tag only counts extra.
+    An empty row element far down (LibreOffice writes ``<row r="1048576">`` after a deletion)
+    counts as one row: only cells set the highest row.
     """
     b, t = teller.budget, teller.t
     rest = b""
-    refs: set[bytes] = set()
     while True:
         blok = stroom.read(_BLOK)
         buffer = rest + blok
@@ -181,8 +201,6 @@ def _snel(stroom, teller: _Teller) -> bool:
                 rest = rest[-1024:]
         if _DOCTYPE.search(buffer):
             raise _Over("een DOCTYPE-declaratie")
-        for m in _DIMENSIE.finditer(buffer):
-            teller.start("dimension", {"ref": m.group(1).decode("ascii", "replace")})
         rijen = len(_RIJ.findall(buffer))
         cellen = len(_CEL.findall(buffer))
         met_ref = _CEL_MET_REF.findall(buffer)
@@ -192,26 +210,11 @@ def _snel(stroom, teller: _Teller) -> bool:
         t.cellen += cellen
         teller.totaal[0] += cellen
         t.teksten += len(_TEKST.findall(buffer))
-        nummers = _RIJ_NUMMER.findall(buffer)
-        if nummers:
-            t.hoogste_rij = max(t.hoogste_rij, max(map(int, nummers)))
         if met_ref:
-            t.hoogste_rij = max(t.hoogste_rij, int(met_ref[-1][1]))
-            refs.update(k for k, _r in met_ref)
-            cijfers = len(str(b.max_rijen))
-            if any(int(r) > b.max_rijen for _k, r in met_ref if len(r) >= cijfers):
-                raise _Over(f"een cel voorbij rij {b.max_rijen:,}".replace(",", "."))
-        t.hoogste_rij = max(t.hoogste_rij, t.rijen)
-        t.hoogste_kolom = max([t.hoogste_kolom, *(_kolom_bytes(k) for k in refs)])
-        refs = set()
-        if t.rijen > b.max_rijen or t.hoogste_rij > b.max_rijen:
-            raise _Over(f"meer dan {b.max_rijen:,} rijen".replace(",", "."))
-        if t.hoogste_kolom > b.max_kolommen:
-            raise _Over(f"meer dan {b.max_kolommen:,} kolommen".replace(",", "."))
-        if t.cellen > b.max_cellen_blad or teller.totaal[0] > b.max_cellen:
-            raise _Over("te veel cellen")
-        if t.teksten > b.max_teksten:
-            raise _Over("te veel teksten")
+            t.hoogste_rij = max(t.hoogste_rij, *map(int, (r for _k, r in met_ref)))
+            t.hoogste_kolom = max(t.hoogste_kolom, *(_kolom_bytes(k)
+                                                     for k in {k for k, _r in met_ref}))
+        _toets(t, b, teller.totaal[0])
         teller.klok()
         if not blok:
             return True
@@ -258,6 +261,7 @@ def tel_xlsx(data: bytes, budget: XlsxBudget = BUDGET,
                         parser.Parse(blok, False)
                         teller.klok()
                     parser.Parse(b"", True)
+                teller.einde_deel()
             except _Over as over:
                 raise _Over(over.args[0], info.filename) from None
             uit[info.filename] = teller.t

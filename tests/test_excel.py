@@ -345,8 +345,12 @@ def test_sheets_keys_names_and_provenance(standaard_regio):
     n, invoer, data = standaard_regio
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Samenvatting", "Toelichting", "Invoer", "Normen", "Organisatie",
-                             "Berekening", "Resultaat"]
+                             "Berekening", "Resultaat", "Normensets"]
     assert wb.active.title == "Samenvatting"
+    # The normenset as TOML, very hidden, for `formatie importeer` (see the CLI tests).
+    assert wb["Normensets"].sheet_state == "veryHidden"
+    toml = "".join(r[4] for r in wb["Normensets"].iter_rows(min_row=4, values_only=True))
+    assert parse_normenset(toml) == n
     assert tuple(kolommen(wb["Invoer"])) == INVOER_SLEUTELS
     assert tuple(kolommen(wb["Normen"])) == NORMEN_SLEUTELS
     assert list(kolommen(wb["Resultaat"]))[: 4 + len(n.functies)] == [
@@ -374,7 +378,10 @@ def test_protection_formats_colours_and_print_setup(standaard_regio):
         assert not ws.protection.password, ws.title
         # Every sheet's header and footer name the region, the date and the versions.
         assert "regio Agglomeratie Amsterdam (MC21)" in ws.oddHeader.left.text
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d", ws.oddHeader.right.text)
+        # the date in Dutch, "7 december 2026" (issue 18), not ISO
+        assert re.fullmatch(r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|"
+                            r"september|oktober|november|december) \d{4}",
+                            ws.oddHeader.right.text)
         assert "Formatietool" in ws.oddFooter.left.text and n.versie in ws.oddFooter.left.text
     inv = wb["Invoer"]
     k = kolommen(inv)
@@ -394,7 +401,24 @@ def test_protection_formats_colours_and_print_setup(standaard_regio):
     assert inv.page_setup.orientation == "landscape" and inv.page_setup.paperSize == 9
     assert inv.sheet_properties.pageSetUpPr.fitToPage and inv.page_setup.fitToHeight == 0
     assert inv.print_title_rows == "$1:$3"
-    assert sum(inv.column_dimensions[get_column_letter(c)].width or 8 for c in k.values()) < 250
+    # The printed columns about 200 characters wide: at fit to width ~65 % (7 pt) on A4.
+    assert sum(inv.column_dimensions[get_column_letter(k[s])].width or 8
+               for s in INVOER_SLEUTELS[:INVOER_SLEUTELS.index("scenario_waarde") + 1]) < 220
+    # Printed A–J (the toelichting, the same for every gemeente, stays on screen), and every
+    # key column as wide as its longest key (issue 18: clipped keys, "Gemeentecod/e").
+    assert inv.print_area == f"'Invoer'!$A$1:${get_column_letter(k['scenario_waarde'])}$" \
+        f"{EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)}"
+    for blad, sleutels in (("Invoer", ("gemeentecode", "normenset", "invoer", "eenheid")),
+                           ("Normen", ("normenset", "taak", "functie", "invoer", "eenheid")),
+                           ("Berekening", ("gemeentecode", "normenset", "functie", "taak",
+                                           "invoer"))):
+        ws = wb[blad]
+        kolom = kolommen(ws)
+        for sleutel in sleutels:
+            langste = max(len(str(ws.cell(r, kolom[sleutel]).value or ""))
+                          for r in range(EERSTE_RIJ - 1, ws.max_row + 1))
+            breedte = ws.column_dimensions[get_column_letter(kolom[sleutel])].width
+            assert breedte >= langste + 1, (blad, sleutel, breedte, langste)
     normen = wb["Normen"]
     kn = kolommen(normen)
     klein = min(n.taken, key=lambda t: t.uren)
@@ -451,15 +475,45 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
                     functies |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", c.value))
                     # No reference to a single cell on another sheet: only whole key ranges.
                     assert not re.search(r"!\$?[A-Z]+\$?\d+(?!:)", c.value), c.value
-    assert functies == {"SUM", "SUMPRODUCT", "IF", "IFERROR"}
+    # Excel 2007 functions only; one exact match per lookup, no SUMPRODUCT over a sheet.
+    assert functies == {"SUM", "SUMIF", "SUMIFS", "COUNTIF", "INDEX", "MATCH", "IF", "IFERROR",
+                        "NA", "MAX"}
     ber = wb["Berekening"]
     kb = kolommen(ber)
     r = EERSTE_RIJ + 1
+    laatste = EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)
     assert ber.cell(r, kb["uren"]).value == f"=G{r}*H{r}"
     assert ber.cell(r, kb["fte_taak"]).value == f"=I{r}/J{r}"
-    assert ber.cell(r, kb["volume"]).value.startswith(
-        f"=SUMPRODUCT((Invoer!$A$4:$A${EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)}"
-        f"=$A{r})*(Invoer!$E$4:")
+    assert ber.cell(r, kb["volume"]).value == f"=INDEX(Invoer!$H$4:$H${laatste},$Q{r})"
+    assert ber.cell(r, kb["scenario_volume"]).value == f"=INDEX(Invoer!$J$4:$J${laatste},$Q{r})"
+    # The row on Invoer: a binary search checked to have found the key, else an exact match.
+    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$K$4:$K${laatste}"
+    assert ber.cell(r, kb["invoer_rij"]).value == (
+        f"=IFERROR(IF(INDEX({zs},MATCH({sleutel},{zs},1))={sleutel},MATCH({sleutel},{zs},1),"
+        f"NA()),MATCH({sleutel},{zs},0))")
+    # Invoer is stored in that sort order, so the binary search finds every row.
+    invoer_blad = wb["Invoer"]
+    ki = kolommen(invoer_blad)
+    sleutels = [f"{invoer_blad.cell(x, ki['gemeentecode']).value}#"
+                f"{invoer_blad.cell(x, ki['invoer']).value}" for x in range(r, laatste + 1)]
+    volgorde = lambda x: x.replace("#", "\x01").replace("_", "\x02")  # noqa: E731
+    assert sleutels == sorted(sleutels, key=volgorde)
+    # Berekening too, by gemeente and functie: Resultaat adds up each gemeente's block of taken
+    # found by binary search, checked by COUNTIF, else a SUMIF through every row.
+    laatste_b = EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.taken)
+    blokken = [f"{ber.cell(x, kb['gemeentecode']).value}#{ber.cell(x, kb['functie']).value}"
+               for x in range(r, laatste_b + 1)]
+    assert blokken == sorted(blokken, key=volgorde)
+    res = wb["Resultaat"]
+    kr = kolommen(res)
+    zs, fte = f"Berekening!$R$4:$R${laatste_b}", f"Berekening!$K$4:$K${laatste_b}"
+    sleutel = f'$A{r}&"#"&"leerplicht"'
+    aantal = len(n.taken_van("leerplicht"))
+    eind = f"MATCH({sleutel},{zs},1)"
+    begin = f"{eind}-{aantal - 1}"
+    assert res.cell(r, kr["taken_leerplicht"]).value == (
+        f"=IFERROR(IF(COUNTIF(INDEX({zs},MAX(1,{begin})):INDEX({zs},{eind}),{sleutel})={aantal},"
+        f"SUM(INDEX({fte},{begin}):INDEX({fte},{eind})),NA()),SUMIF({zs},{sleutel},{fte}))")
     # Cached values (data_only) are bereken's numbers, for viewers that do not recalculate.
     waarden = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     model = verwacht(n, invoer)
@@ -470,11 +524,11 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
     assert gezien == len(model)
     # The Samenvatting's lines add up to each functie (vaste basis and leiding are lines).
     sam = waarden["Samenvatting"]
-    regels = [(c[4].value, c[5].value, c[2].value) for c in sam.iter_rows(min_row=5)
+    regels = [(c[4].value, c[5].value, c[2].value) for c in sam.iter_rows(min_row=6)
               if c[4].value]
     res = bereken(n, invoer.volume)
     for j, s in enumerate(n.functie_sleutels):
-        lijnen = [w for f, soort, w in regels if f == s and soort != "functie"]
+        lijnen = [w for f, soort, w in regels if f == s and soort != "fte"]
         assert len(lijnen) == len(n.taken_van(s)) + 2
         assert sum(lijnen) == pytest.approx(float(res.fte[:, j].sum()), rel=1e-12)
 
@@ -993,7 +1047,7 @@ SLECHT = [
     ("sleutel weg", _hernoem_sleutel("Invoer", "invoer", "soort"),
      "de sleutelrij met 'gemeentecode', 'normenset', 'invoer', 'waarde' ontbreekt"),
     ("dubbele sleutelkolom", _extra_kolom("waarde"),
-     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, L)"),
+     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, M)"),
     ("tekst in getalcel", _zet_invoer("0362", "scholen", "veel"),
      "kolom 'scholen': de cel bevat tekst ('veel')"),
     ("tekst die een getal lijkt", _zet_invoer("0362", "scholen", "12,5"), "bevat tekst ('12,5')"),
@@ -1070,11 +1124,62 @@ def test_cli_import_default_normen_path_and_wrong_normenset(tmp_path, capsys, da
     nieuw = parse_normenset((tmp_path / "i.normen.toml").read_text(encoding="utf-8"))
     assert nieuw.taak(n.taak_sleutels[0]).uren == 0.05
     capsys.readouterr()
+    # Another normenset given: the workbook's own (shipped) one is still found by its name.
     uit = tmp_path / "ander.csv"
     assert main(["import", str(xlsx), "-o", str(uit), "--normen",
-                 str(data_dir / "klein.toml")]) == 2
-    assert "onbekende invoer" in capsys.readouterr().err
-    assert not uit.exists()
+                 str(data_dir / "klein.toml")]) == 0
+    assert uit.exists()
+
+
+def test_cli_import_of_a_workbook_whose_normenset_it_cannot_find(tmp_path, capsys, data_dir):
+    """A workbook of an unshipped normenset without its hidden sheet Normensets (as from before
+    this version): refused, saying to give it with --normen; one other normenset given is
+    compared with (as before) and refused for what does not fit."""
+    klein = str(data_dir / "klein.toml")
+    invoer = tmp_path / "in.csv"
+    invoer.write_text("gemeentecode,x,y\n0363,100,50\n", encoding="utf-8")
+    xlsx = tmp_path / "klein.xlsx"
+    assert main(["exporteer", str(invoer), "--normen", klein, "-o", str(xlsx)]) == 0
+    xlsx.write_bytes(bewerk(xlsx.read_bytes(), lambda wb: wb.remove(wb["Normensets"])))
+    capsys.readouterr()
+    uit = tmp_path / "uit.csv"
+    assert main(["importeer", str(xlsx), "-o", str(uit)]) == 2
+    fout = capsys.readouterr().err
+    assert "die hier niet bekend is" in fout and "--normen BESTAND.toml" in fout
+    assert main(["importeer", str(xlsx), "-o", str(uit), "--normen",
+                 str(NORMEN / "standaard-2026-2.toml")]) == 2
+    assert "onbekende invoer" in capsys.readouterr().err and not uit.exists()
+    assert main(["importeer", str(xlsx), "-o", str(uit), "--normen", klein]) == 0
+    assert uit.read_text(encoding="utf-8").splitlines()[1].startswith("0363,Amsterdam,,100,50")
+
+
+def test_cli_import_reads_a_mixed_normenset_workbook_with_the_normensets_it_carries(
+        tmp_path, capsys):
+    """Issue 18: a region whose members count with two normensets, one not shipped. Without
+    --normen the command line reads it whole, as docs/excel.md says: one CSV per normenset,
+    the unshipped normenset taken from the workbook's hidden sheet and written beside its CSV
+    (with a norm edited in it: the new normenset), and how to compute each."""
+    n, ander, groepen = gemengde_regio()
+    xlsx = tmp_path / "gemengd.xlsx"
+    xlsx.write_bytes(bewerk(exporteer_werkboek(groepen), _zet(
+        "Normen", "uren", 7.5, normenset=ander.label, taak="behandeling_16uur")))
+    uit = tmp_path / "invoer.csv"
+    assert main(["importeer", str(xlsx), "-o", str(uit)]) == 0
+    err = capsys.readouterr().err
+    assert f"normenset {ander.label} is gelezen uit het werkboek zelf" in err
+    eerste, tweede = tmp_path / "invoer.1.csv", tmp_path / "invoer.2.csv"
+    toml = tmp_path / "invoer.2.normen.toml"
+    assert f"Bereken met: formatie bereken {eerste}\n" in err
+    assert f"Bereken met: formatie bereken {tweede} --normen {toml}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gemengd.xlsx", "invoer.1.csv", "invoer.2.csv", "invoer.2.normen.toml"]
+    bewerkt = parse_normenset(toml.read_text(encoding="utf-8"))
+    assert bewerkt.afgeleid_van == ander.label
+    assert bewerkt.taak("behandeling_16uur").uren == 7.5
+    for pad, normenset, groep in ((eerste, n, groepen[0]), (tweede, bewerkt, groepen[1])):
+        tabel = read_invoer_csv(pad, normenset)
+        assert tabel.gemeentecodes == groep.gemeentecodes
+        np.testing.assert_allclose(tabel.volume, groep.volume, rtol=1e-15)
 
 
 def test_cli_export_bad_input_writes_nothing(tmp_path, capsys):

@@ -22,6 +22,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
+import libreoffice_uno
 import numpy as np
 import openpyxl
 import pytest
@@ -44,10 +45,10 @@ from test_excel import (
 
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
 from formatie.invoer_csv import InvoerTabel
-from formatie.model import Groep, bereken, bereken_groepen, fte_per_functie
+from formatie.model import Groep, bereken, bereken_groepen, fte_per_functie, regels_opgeteld
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout
-from formatie.werkboek_lezen import lees_werkboek
+from formatie.werkboek_lezen import RIJ_WEG, lees_werkboek
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -225,7 +226,7 @@ def test_gemeente_workbook_prints_a_one_page_samenvatting(profiel, tmp_path):
     assert proces.returncode == 0 and pdf.exists(), proces.stdout + proces.stderr
     paginas = [p.extract_text() for p in pypdf.PdfReader(pdf).pages]
     # The header names gemeente, sheet and date: exactly one page is the Samenvatting, the first.
-    kop = [re.match(r"Zaanstad \(0479\) (\w+) \d{4}-\d\d-\d\d", p) for p in paginas]
+    kop = [re.match(r"Zaanstad \(0479\) (\w+) \d{1,2} [a-z]+ \d{4}", p) for p in paginas]
     assert all(kop), paginas[0][:200]
     bladen = [k.group(1) for k in kop]
     assert bladen[0] == "Samenvatting" and bladen.count("Samenvatting") == 1
@@ -379,3 +380,211 @@ def test_typing_in_libreoffice_with_default_settings_updates_the_result(tmp_path
         assert uit["na"][adres] == pytest.approx(na[plek], rel=1e-9), adres
     code = invoer.gemeentecodes[g]
     assert na[code, "fte_leerplicht"] > voor[code, "fte_leerplicht"]
+
+
+# ----------------------------------------------------------------------------------------------
+# A manager's structural edits in LibreOffice (issue 18): rows deleted and inserted, the
+# Samenvatting sorted, numbers typed over formulas — saved by LibreOffice, then imported.
+# ----------------------------------------------------------------------------------------------
+
+BLADEN = ("Samenvatting", "Toelichting", "Invoer", "Normen", "Organisatie", "Berekening",
+          "Resultaat")
+
+
+@pytest.fixture
+def uno(tmp_path):
+    """The profile directory for libreoffice_uno.bewerk (LibreOffice's default settings)."""
+    if libreoffice_uno.python_met_uno() is None:
+        pytest.skip("Python-UNO bridge not found (Debian package python3-uno)")
+    return tmp_path / "standaardprofiel"
+
+
+def _regio_werkboek(tmp_path, naam="mc21.xlsx"):
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC21")
+    pad = tmp_path / naam
+    pad.write_bytes(exporteer_werkboek(n, invoer))
+    return n, invoer, pad, openpyxl.load_workbook(pad)
+
+
+def _dimensies(pad: Path) -> set[str]:
+    with zipfile.ZipFile(pad) as zf:
+        return {m.group(1).decode() for deel in zf.namelist()
+                if deel.startswith("xl/worksheets/sheet")
+                for m in [re.search(rb'<dimension ref="([^"]+)"', zf.read(deel))] if m}
+
+
+def test_rows_inserted_and_deleted_on_every_sheet_import_unchanged(uno, tmp_path):
+    """On every sheet two rows inserted in the table and deleted again, and a row below it
+    deleted; on Toelichting an explanation line deleted. LibreOffice then claims A1:…1048576
+    for the sheets; the workbook reads back with the same invoer and passes the self-check,
+    saved as .xlsx, and as .ods opened and saved as .xlsx again (LibreOffice keeps 15
+    significant digits)."""
+    n, invoer, pad, wb = _regio_werkboek(tmp_path)
+    stappen = [["ontgrendel"], ["verwijder", "Toelichting", 3, 1]]
+    for blad in BLADEN:
+        stappen += [["voeg_in", blad, 8, 2], ["verwijder", blad, 8, 2],
+                    ["verwijder", blad, wb[blad].max_row + 3, 1]]
+    xlsx, ods = tmp_path / "bewerkt.xlsx", tmp_path / "bewerkt.ods"
+    libreoffice_uno.bewerk(pad, stappen, xlsx, ods, profiel=uno)
+    assert any(d.endswith("1048576") for d in _dimensies(xlsx))
+    w = lees_werkboek(xlsx.read_bytes(), n)
+    assert w.gecontroleerd and w.invoer.gemeentecodes == invoer.gemeentecodes
+    np.testing.assert_allclose(w.invoer.volume, invoer.volume, rtol=1e-13)
+    with pytest.raises(InvoerFout, match=r"\.ods.*sla het op als Excel-werkboek"):
+        lees_werkboek(ods.read_bytes(), n)
+    terug = tmp_path / "terug.xlsx"
+    libreoffice_uno.bewerk(ods, [], terug, profiel=uno)
+    w = lees_werkboek(terug.read_bytes(), n)
+    assert w.gecontroleerd
+    np.testing.assert_allclose(w.invoer.volume, invoer.volume, rtol=1e-13)
+
+
+def test_a_deleted_row_is_refused_naming_what_is_missing(uno, tmp_path):
+    """One row deleted on each input sheet, and on Berekening and Resultaat: every missing row
+    is named (gemeente × invoer, taak, functie, gemeente × taak, gemeente), not a sheet "too
+    large" nor a list of differing figures. A line deleted from Samenvatting only changes what
+    prints: the workbook imports with a notice."""
+    n, _invoer, pad, wb = _regio_werkboek(tmp_path)
+    inv, normen, org = wb["Invoer"], wb["Normen"], wb["Organisatie"]
+    weg = [["Invoer", rij_van(inv, gemeentecode="0479", invoer="scholen")],
+           ["Normen", rij_van(normen, taak="behandeling_16uur")],
+           ["Organisatie", rij_van(org, functie="doorstroompunt")]]
+    invoer_weg = tmp_path / "invoer_weg.xlsx"
+    libreoffice_uno.bewerk(pad, [["ontgrendel"], *(["verwijder", b, r, 1] for b, r in weg)],
+                           invoer_weg, profiel=uno)
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(invoer_weg.read_bytes(), n)
+    tekst = str(fout.value)
+    assert "blad 'Invoer': de rij van gemeente 0479 (Zaanstad) met invoer 'scholen'" in tekst
+    assert "blad 'Normen': de rij van taak 'behandeling_16uur'" in tekst
+    assert "blad 'Organisatie': de rij van functie 'doorstroompunt'" in tekst
+    assert "is de rij verwijderd?" in tekst and "te groot" not in tekst
+
+    ber, res = wb["Berekening"], wb["Resultaat"]
+    uitkomst_weg = tmp_path / "uitkomst_weg.xlsx"
+    libreoffice_uno.bewerk(pad, [
+        ["ontgrendel"],
+        ["verwijder", "Berekening", rij_van(ber, gemeentecode="0479", taak="schoolcontact"), 1],
+        ["verwijder", "Resultaat", rij_van(res, gemeentecode="0363"), 1]],
+        uitkomst_weg, profiel=uno)
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(uitkomst_weg.read_bytes(), n)
+    berichten = [p.tekst() for p in fout.value.problemen]
+    assert berichten[:2] == [
+        "blad 'Berekening': de rij van gemeente 0479 (Zaanstad) en taak 'schoolcontact' "
+        "ontbreekt: " + RIJ_WEG,
+        "blad 'Resultaat': de rij van gemeente 0363 (Amsterdam) ontbreekt: " + RIJ_WEG]
+    assert re.fullmatch(r"Daardoor tonen \d+ cellen een andere uitkomst dan de invoer geeft\.",
+                        berichten[2])
+
+    regel_weg = tmp_path / "regel_weg.xlsx"
+    libreoffice_uno.bewerk(pad, [["ontgrendel"], ["verwijder", "Samenvatting", 7, 1]],
+                           regel_weg, profiel=uno)
+    w = lees_werkboek(regel_weg.read_bytes(), n)
+    assert w.gecontroleerd
+    assert any("op het blad Samenvatting ontbreekt de regel" in o for o in w.opmerkingen)
+
+
+def _samenvatting(pad: Path) -> list[tuple]:
+    """(functie, regel, benodigd, scenario) of every line of Samenvatting's table, as saved."""
+    ws = openpyxl.load_workbook(pad, data_only=True)["Samenvatting"]
+    return [tuple(c.value for c in rij[:4]) for rij in ws.iter_rows(min_row=6)
+            if rij[4].value]
+
+
+@pytest.mark.parametrize("bereik", ["A6:D{laatste}", "A6:G{laatste}"],
+                         ids=["zichtbare kolommen", "hele rijen"])
+def test_a_sorted_samenvatting_shows_no_wrong_figure(uno, tmp_path, bereik):
+    """The issue's sort: the visible table A6:D by Benodigd, largest first, leaving the hidden
+    keys behind; and the whole rows. Labels and figures are formulas of the keys in their own
+    row, so no line shows another line's figure: the visible sort changes nothing, the whole
+    sort reorders lines that each still read true. The import checks Samenvatting too."""
+    groepen, zoek = _gemengd()
+    pad = tmp_path / "gemengd.xlsx"
+    pad.write_bytes(exporteer_werkboek(groepen))
+    voor = _samenvatting(pad)
+    model = regels_opgeteld(bereken_groepen(groepen))
+    assert len(voor) == len(model) and voor[-1][:2] == ("Totaal", "Benodigde formatie")
+    assert voor[-1][2] == pytest.approx(model["totaal", "fte", ""], rel=1e-12)
+    laatste = 5 + len(voor)
+    uit = tmp_path / "gesorteerd.xlsx"
+    libreoffice_uno.bewerk(pad, [["ontgrendel"], ["sorteer", "Samenvatting",
+                                                  bereik.format(laatste=laatste), 2, False],
+                                 ["herbereken"]], uit, profiel=uno)
+    na = _samenvatting(uit)
+    per_regel = {(a, b): (c, d) for a, b, c, d in voor}
+    assert len(per_regel) == len(voor)
+    for a, b, c, d in na:
+        assert (c, d) == pytest.approx(per_regel[a, b], rel=1e-12), (a, b)
+    if bereik.endswith("D{laatste}"):
+        assert [r[:2] for r in na] == [r[:2] for r in voor]  # nothing moved
+    else:
+        assert [r[:2] for r in na] != [r[:2] for r in voor]
+        assert sorted(r[:2] for r in na) == sorted(r[:2] for r in voor)
+    w = lees_werkboek(uit.read_bytes(), zoek)
+    assert w.gecontroleerd
+    # LibreOffice kept the very hidden sheet Normensets: the command line's way of reading
+    # knows only the standard set and takes the other from the workbook.
+    w = lees_werkboek(uit.read_bytes(), zoek_normenset(groepen[0].normenset),
+                      normensets_uit_werkboek=True)
+    assert w.gecontroleerd and [g.basis for g in w.groepen] == [g.normenset for g in groepen]
+
+
+def test_numbers_typed_over_formulas_in_libreoffice_are_refused_naming_the_cells(uno, tmp_path):
+    """Over Organisatie's casusuren per fte and a Samenvatting figure, in LibreOffice with its
+    default settings (the dependent cells recalculate): the import names those two cells as
+    the cause and counts the figures that follow, instead of listing 21 Resultaat lines."""
+    n, _invoer, pad, wb = _regio_werkboek(tmp_path)
+    org = wb["Organisatie"]
+    casus = (f"{get_column_letter(kolommen(org)['casus_uren_per_fte'])}"
+             f"{rij_van(org, functie='leerplicht')}")
+    uit = tmp_path / "overschreven.xlsx"
+    libreoffice_uno.bewerk(pad, [["ontgrendel"], ["zet", f"Organisatie!{casus}", 1200],
+                                 ["zet", "Samenvatting!C7", 12.3]], uit, profiel=uno)
+    with pytest.raises(InvoerFout) as fout:
+        lees_werkboek(uit.read_bytes(), n)
+    berichten = [p.tekst() for p in fout.value.problemen]
+    assert berichten[:2] == [
+        f"Organisatie!{casus} hoort een formule te bevatten, maar bevat '1.200': is een formule "
+        "overschreven? Zet de formule terug of download een nieuw werkboek.",
+        "Samenvatting!C7 hoort een formule te bevatten, maar bevat '12,3': is een formule "
+        "overschreven? Zet de formule terug of download een nieuw werkboek."]
+    assert re.fullmatch(r"Daardoor tonen \d+ cellen een andere uitkomst dan de invoer geeft\.",
+                        berichten[2]) and len(berichten) == 3
+
+
+def test_a_region_of_seven_prints_invoer_on_five_pages_with_dutch_dates(profiel, tmp_path):
+    """Issue 18's print points: 7 gemeenten × 29 invoer used to take 11 pages with clipped keys
+    and "Gemeentecod/e"; now Invoer fits on five, one page wide, keys whole, the Samenvatting's
+    headers inside their cells, and the date in the header and footer in Dutch."""
+    from datetime import UTC, datetime
+
+    from formatie.onzekerheid import bereik
+
+    pypdf = pytest.importorskip("pypdf")
+    n = standaard_normenset()
+    invoer = regio_invoer(n, "MC06")
+    assert len(invoer.gemeentecodes) == 7
+    onzekerheid = onzekerheid_uit_bereik(bereik(n, invoer.volume,
+                                                gemeentecodes=invoer.gemeentecodes))
+    pad = tmp_path / "mc06.xlsx"
+    pad.write_bytes(exporteer_werkboek(n, invoer, onzekerheid=onzekerheid,
+                                       export_tijd=datetime(2026, 12, 7, 9, 30, tzinfo=UTC)))
+    proces = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profiel.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(pad)],
+        capture_output=True, text=True, timeout=180, check=False)
+    pdf = tmp_path / "pdf" / "mc06.pdf"
+    assert proces.returncode == 0 and pdf.exists(), proces.stdout + proces.stderr
+    paginas = [p.extract_text() for p in pypdf.PdfReader(pdf).pages]
+    kop = [re.match(r"regio .* \(MC06\) (\w+) 7 december 2026\n", p) for p in paginas]
+    assert all(kop), [p[:120] for p in paginas if not re.match(r"regio .* 7 december", p)]
+    bladen = [k.group(1) for k in kop]
+    assert bladen.count("Samenvatting") == 1 and bladen.count("Invoer") <= 5
+    invoer_pagina = paginas[bladen.index("Invoer")]
+    assert "Gemeentecode" in invoer_pagina and "jongeren_zonder_startkwalificatie" in invoer_pagina
+    assert "gemaakt op 7 december 2026" in paginas[0]
+    for kop_tekst in ("Budget P80 (fte)", "Bezetting (fte)", "Benodigd (fte)"):
+        assert kop_tekst in paginas[0], kop_tekst  # on one line: not wrapped over a value
+

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import numpy as np
 import pytest
 import vijandig
+from test_excel import regio_invoer
 
+from formatie.excel import exporteer_werkboek
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout
 from formatie.werkboek_lezen import lees_werkboek
 from formatie.xlsx_budget import BUDGET, XlsxBudget, controleer_budget
+
+
+@pytest.fixture(scope="module")
+def standaard_regio_werkboek():
+    n = standaard_normenset()
+    invoer = regio_invoer(n)
+    return n, invoer, exporteer_werkboek(n, invoer)
 
 
 def test_the_national_workbook_stays_far_inside_every_cap(landelijk_werkboek):
@@ -19,16 +32,39 @@ def test_the_national_workbook_stays_far_inside_every_cap(landelijk_werkboek):
 
 
 def test_a_dimension_bomb_is_refused_before_openpyxl_naming_the_sheet(dimensiebom):
+    """The declaration A1:XFD1048576 is ignored; the one real cell in row 1,048,576 is not."""
     with pytest.raises(InvoerFout) as fout:
         lees_werkboek(dimensiebom, standaard_normenset(), bestand="bom.xlsx")
     tekst = fout.value.problemen[0].tekst("bom.xlsx")
-    assert "'Toelichting' is te groot" in tekst
-    assert "A1:XFD1048576" in tekst
+    assert "'Toelichting' is te groot om te lezen (een cel voorbij rij 50.000)" in tekst
 
 
-def test_a_declared_dimension_far_beyond_the_real_cells_is_refused_too(landelijk_werkboek):
-    with pytest.raises(InvoerFout, match="opgegeven bereik van A1:XFD1048576"):
-        controleer_budget(vijandig.alleen_dimensie(landelijk_werkboek))
+def test_a_declared_dimension_far_beyond_the_real_cells_is_ignored(landelijk_werkboek):
+    tellingen = controleer_budget(vijandig.alleen_dimensie(landelijk_werkboek))
+    assert tellingen == controleer_budget(landelijk_werkboek)
+
+
+def test_a_workbook_as_libreoffice_saves_it_after_a_row_deletion_reads_back(
+        standaard_regio_werkboek):
+    """Every sheet claims A1:…1048576 and ends with an empty row 1,048,576 (issue 18): the
+    reader walks the real rows only, and the workbook reads back unchanged and checked."""
+    n, invoer, data = standaard_regio_werkboek
+    zo = vijandig.zoals_libreoffice(data)
+    with zipfile.ZipFile(io.BytesIO(zo)) as zf:
+        invoer_xml = zf.read(vijandig.blad_deel(zo, "Invoer"))
+    assert b'<dimension ref="A1:L1048576"/>' in invoer_xml and b'<row r="1048576"' in invoer_xml
+    tellingen = controleer_budget(zo)
+    assert max(t.hoogste_rij for t in tellingen.values()) < 1000
+    w = lees_werkboek(zo, n)
+    assert w.gecontroleerd and w.invoer.gemeentecodes == invoer.gemeentecodes
+    np.testing.assert_allclose(w.invoer.volume, invoer.volume, rtol=1e-15)
+
+
+def test_rows_padded_far_to_the_right_are_refused_by_their_area(landelijk_werkboek):
+    """45,000 rows of one cell in column ALL: few cells, but 45 million for openpyxl to pad."""
+    with pytest.raises(InvoerFout, match=r"'Invoer' is te groot om te lezen \(.* meer dan "
+                                         r"4\.000\.000 cellen in rijen × kolommen\)"):
+        controleer_budget(vijandig.brede_rijen(landelijk_werkboek))
 
 
 def test_a_million_real_rows_within_the_byte_limit_are_refused(miljoen_rijen):

@@ -60,6 +60,33 @@ def alleen_dimensie(werkboek: bytes, blad: str = "Toelichting") -> bytes:
         rb'<dimension ref="[^"]*"/>', f'<dimension ref="{BOM_DIMENSIE}"/>'.encode(), xml))
 
 
+def zoals_libreoffice(werkboek: bytes) -> bytes:
+    """``werkboek`` as LibreOffice saves it after a row was deleted: every sheet declares
+    ``<dimension ref="A1:…1048576"/>`` and ends with an empty ``<row r="1048576">``."""
+    with zipfile.ZipFile(io.BytesIO(werkboek)) as zf:
+        delen = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+
+    def wijzig(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)\d+"/>',
+                     rb'<dimension ref="A1:\g<1>1048576"/>', xml)
+        return xml.replace(b"</sheetData>", b'<row r="1048576" customFormat="false" '
+                                            b'ht="12.8"></row></sheetData>')
+
+    for deel in delen:
+        werkboek = _herschrijf(werkboek, deel, wijzig)
+    return werkboek
+
+
+def brede_rijen(werkboek: bytes, rijen: int = 45_000, kolom: str = "ALL",
+                blad: str = "Invoer") -> bytes:
+    """``rijen`` rows appended to ``blad``, each with one cell far right (column ``kolom``):
+    few cells, but openpyxl pads every row to its last cell (rows × columns to walk)."""
+    return _herschrijf(werkboek, blad_deel(werkboek, blad), lambda xml: xml.replace(
+        b"</sheetData>", "".join(f'<row r="{r}"><c r="{kolom}{r}"><v>1</v></c></row>'
+                                 for r in range(1000, 1000 + rijen)).encode()
+        + b"</sheetData>"))
+
+
 def veel_rijen(werkboek: bytes, rijen: int = 1_000_000, blad: str = "Invoer",
                met_ref: bool = False) -> bytes:
     """``werkboek`` with ``rijen`` real rows (one number each) appended to ``blad``, the

@@ -322,6 +322,57 @@ def test_a_mixed_region_workbook_saves_as_scenario_only_without_norm_changes(
     assert detail.status_code == 200 and "Gemengd" in detail.text
 
 
+def test_mixed_region_scenario_columns_in_both_normensets_are_not_offered_as_scenario(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    """Issue 18: scenario columns filled for a norm of each normenset. The preview shows them
+    per normenset and says why this cannot be a scenario instead of offering "Opslaan als
+    scenario" (which the save refuses, by the same rule, if asked anyway)."""
+    data, sets = _gemengde_regio(app, auth, client, vul_invoer, activeer_andere_normenset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    normen = wb["Normen"]
+    nk = _sleutels(normen)
+    for r in range(4, normen.max_row + 1):
+        if normen.cell(r, nk["taak"]).value == "behandeling_16uur":
+            normen.cell(r, nk["scenario"]).value = 9.5
+    uit = io.BytesIO()
+    wb.save(uit)
+    r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", uit.getvalue())
+    assert r.status_code == 200, r.text[:3000]
+    for code in (EIGEN, BUUR):
+        assert f"Scenariokolommen {html.escape(sets[code][2])}" in r.text
+    assert r.text.count("De normen zijn niet gewijzigd.") == 2
+    assert 'id="geen-scenario"' in r.text and "meer dan één normenset" in r.text
+    assert 'value="scenario"' not in r.text and 'value="invoer"' in r.text
+    voor = _tellingen(app)
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{_token(r.text)}/bevestig",
+                    data={"actie": "scenario", "naam": "Toch"})
+    assert r.status_code == 422 and "meer dan één normenset" in r.text
+    assert "Er is niets opgeslagen" in r.text and _tellingen(app) == voor
+
+
+def test_the_web_never_takes_a_normenset_from_the_uploaded_workbook(client, auth, app,
+                                                                    vul_invoer, data_dir):
+    """The workbook carries its normensets as TOML on a hidden sheet (for the command line);
+    an upload of one the database does not know is compared with the active normenset, as
+    before, not read with that TOML: here its invoer do not exist there, so it is refused."""
+    from formatie.excel import exporteer_werkboek
+    from formatie.invoer_csv import InvoerTabel
+    from formatie.normenset_toml import load_normenset
+
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    klein = load_normenset(data_dir / "klein.toml")
+    data = exporteer_werkboek(klein, InvoerTabel((EIGEN,), (None,), np.array([[100.0, 50.0]])))
+    assert "Normensets" in openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
+    voor = _tellingen(app)
+    r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
+    assert r.status_code == 422
+    assert "onbekende invoer &#39;x&#39;" in r.text
+    assert _tellingen(app) == voor
+
+
 def test_region_without_figures_redirects_with_message(client, auth):
     auth.als("regio")
     r = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx", follow_redirects=True)
@@ -482,7 +533,7 @@ def test_typed_over_result_is_refused_naming_the_cell(client, auth, app, vul_inv
     voor = _tellingen(app)
     r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", data)
     assert r.status_code == 422
-    assert "Resultaat!D4 hoort een formule te bevatten, maar bevat &#39;143.98&#39;" in r.text
+    assert "Resultaat!D4 hoort een formule te bevatten, maar bevat &#39;143,98&#39;" in r.text
     assert "niets opgeslagen" in r.text and _tellingen(app) == voor
 
 
@@ -879,8 +930,8 @@ def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vu
 
 
 @pytest.mark.parametrize(("bestand", "melding"), [
-    ("dimensiebom", "het blad 'Toelichting' is te groot om te lezen (een opgegeven bereik van "
-                    "A1:XFD1048576)"),
+    ("dimensiebom", "het blad 'Toelichting' is te groot om te lezen (een cel voorbij rij "
+                    "50.000)"),
     ("miljoen_rijen", "het blad 'Invoer' is te groot om te lezen (meer dan 50.000 rijen)"),
 ])
 def test_a_workbook_beyond_the_reading_budget_is_refused_with_422(client, auth, app, request,

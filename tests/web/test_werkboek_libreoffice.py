@@ -118,3 +118,50 @@ def test_libreoffice_shows_the_region_doorstroompunt_bezetting_and_verschil_of_t
     assert regel[2] == cel.value == j["doorstroompunt"]["bezetting"] == 6.25
     for verschil in (regel[3], verschil_cel.value):
         assert verschil == pytest.approx(j["doorstroompunt"]["verschil"], rel=1e-9, abs=1e-9)
+
+
+def test_a_workbook_with_rows_deleted_in_libreoffice_uploads_or_names_the_missing_row(
+        client, auth, app, vul_invoer, tmp_path):
+    """Issue 18 on the web: rows inserted and deleted again on every sheet and a count typed,
+    in LibreOffice (which then claims A1:…1048576): the upload previews the change. A row of
+    Invoer deleted: 422, naming the gemeente and invoer that are gone, nothing saved."""
+    import libreoffice_uno
+
+    if libreoffice_uno.python_met_uno() is None:
+        pytest.skip("Python-UNO bridge not found (Debian package python3-uno)")
+    vul_invoer(EIGEN)
+    vul_invoer(BUUR)
+    auth.als("regio")
+    pad = tmp_path / "regio.xlsx"
+    pad.write_bytes(client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(pad)
+    inv = wb["Invoer"]
+    k = _sleutels(inv)
+    rij = next(r for r in range(4, inv.max_row + 1)
+               if inv.cell(r, k["gemeentecode"]).value == BUUR
+               and inv.cell(r, k["invoer"]).value == "meldingen_16uur")
+    meldingen = _invoer(app, BUUR).waarden["meldingen_16uur"] + 40
+    stappen = [["ontgrendel"], ["zet", f"Invoer!{openpyxl.utils.get_column_letter(k['waarde'])}"
+                                       f"{rij}", meldingen]]
+    for blad in wb.sheetnames[:7]:
+        stappen += [["voeg_in", blad, 6, 2], ["verwijder", blad, 6, 2],
+                    ["verwijder", blad, wb[blad].max_row + 2, 1]]
+    bewerkt = tmp_path / "bewerkt.xlsx"
+    libreoffice_uno.bewerk(pad, stappen, bewerkt, profiel=tmp_path / "profiel")
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                    data={"werkboek": (io.BytesIO(bewerkt.read_bytes()), "bewerkt.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.text[:3000]
+    assert "tegen zichzelf gecontroleerd" in r.text and format_getal(meldingen, 0) in r.text
+
+    weg = tmp_path / "weg.xlsx"
+    libreoffice_uno.bewerk(pad, [["ontgrendel"], ["verwijder", "Invoer", rij, 1]], weg,
+                           profiel=tmp_path / "profiel")
+    r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload",
+                    data={"werkboek": (io.BytesIO(weg.read_bytes()), "weg.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422
+    assert f"de rij van gemeente {BUUR} (" in r.text and "met invoer &#39;meldingen_16uur&#39;" \
+        in r.text and "is de rij verwijderd?" in r.text
