@@ -22,6 +22,10 @@ linear combination of others (rank deficiency found by SVD), is reported unident
 Unidentifiable parameters keep a value (the bounded least-squares solution, or the normenset's
 hours for a zero column) but get no interval.
 
+**The minimum formation.** Where a functie has a floor (``minimum_fte``), the model says
+``max(A @ uren + b, minimum)``: an observed fte at or below the floor says nothing about the hours
+(the team is as small as a team can be), so such an observation gets weight 0.
+
 **Weights.** Staffing deviations grow with the size of a gemeente, so by default
 (``weging="relatief"``) each residual is weighted by 1 / fitted FTE (two steps: an unweighted
 fit gives the fitted FTE). R² and RMSE are reported unweighted, in FTE.
@@ -252,9 +256,12 @@ def kalibreer(
 
     # first an unweighted fit, then (weging "relatief") weights 1/fitted FTE: deviations of
     # staffing grow with the size of the gemeente
-    schatting = oplossen(slice(None), np.ones(len(doel)))
-    gewicht = weging_van(a @ schatting + b)
-    if weging == "relatief":
+    # an observation at or below its functie's minimum formation says nothing about the hours
+    minimum = np.tile(normenset.functie_parameter("minimum_fte"), n_obs)
+    meetelt = ~((minimum > 0) & (y.ravel() <= minimum))
+    schatting = oplossen(slice(None), meetelt.astype(float))
+    gewicht = weging_van(a @ schatting + b) * meetelt
+    if weging == "relatief" or not meetelt.all():
         schatting = oplossen(slice(None), gewicht)
     voorspeld_vec = a @ schatting + b
     residu = y.ravel() - voorspeld_vec

@@ -24,7 +24,11 @@ SCHATTING_BASES = (*basis_sleutels(), "inwoners", "vestigingen_po")
 #: Year-to-year variation of an invoer's volume, used by the uncertainty model.
 SPREIDINGEN = ("poisson", "geen")
 #: Organisation parameters of a functie that a scenario may override.
-ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte")
+ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte",
+                          "minimum_fte")
+#: Organisation parameters a normenset may leave out, with the value it then has (sets written
+#: before the parameter existed keep their meaning: no floor).
+ORGANISATIE_STANDAARD = {"minimum_fte": 0.0}
 #: Longest naam and versie of a normenset (the database columns are String(200)/String(50)).
 MAX_NORMENSET_NAAM = 200
 MAX_NORMENSET_VERSIE = 50
@@ -50,7 +54,9 @@ class Functie:
     afwezigheid: float  # share of contract hours lost to leave, illness, training
     indirect: float  # share of net hours spent on non-case work
     leiding: float  # FTE leiding/ondersteuning per FTE uitvoering
-    vast_fte: float  # fixed base FTE per gemeente
+    vast_fte: float  # fixed base FTE per standalone team (today: per gemeente)
+    #: Floor of a standalone team's FTE (0 = none): fte = max(computed fte, minimum_fte).
+    minimum_fte: float = 0.0
     #: Provenance per organisation parameter: ((parameter, bron), …) and ((parameter, tekst), …).
     bronnen: tuple[tuple[str, str], ...] = ()
     toelichtingen: tuple[tuple[str, str], ...] = ()

@@ -18,6 +18,7 @@ from .normenset import (
     MAX_NORMENSET_NAAM,
     MAX_NORMENSET_VERSIE,
     ORGANISATIE_PARAMETERS,
+    ORGANISATIE_STANDAARD,
     SCHATTING_BASES,
     SPREIDINGEN,
     Controle,
@@ -362,7 +363,10 @@ def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
             c.fout(plaats, f"{wat} moet een tabel zijn.")
             continue
         c.onbekend(f, plaats, _FUNCTIE_SLEUTELS, wat)
-        waarden = {p: c.getal(f, plaats, p, wat) for p in ORGANISATIE_PARAMETERS}
+        waarden = {p: c.getal(f, plaats, p, wat, verplicht=p not in ORGANISATIE_STANDAARD)
+                   for p in ORGANISATIE_PARAMETERS}
+        waarden.update({p: v for p, v in ORGANISATIE_STANDAARD.items()
+                        if waarden[p] is None and p not in f})
         naam = c.tekst(f, plaats, "naam", wat)
         for p, v in waarden.items():
             if v is not None and (bericht := melding(p, v, f"{wat}: {p}")):

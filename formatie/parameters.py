@@ -97,8 +97,13 @@ ORGANISATIE = (
     Parameter("leiding", "Leiding en ondersteuning", "fte per fte uitvoering", 0.0, 2.0,
               uitleg="Fte teamleiding en administratieve ondersteuning per fte uitvoering; "
               "hoogstens 2."),
-    Parameter("vast_fte", "Vaste basis per gemeente", "fte", 0.0, 100.0,
-              uitleg="Fte per gemeente die niet met volumes meebeweegt; hoogstens 100."),
+    Parameter("vast_fte", "Vaste basis per team", "fte", 0.0, 100.0,
+              uitleg="Fte per zelfstandig team (nu: per gemeente) die niet met volumes "
+              "meebeweegt; hoogstens 100."),
+    Parameter("minimum_fte", "Minimumformatie van een zelfstandig team", "fte", 0.0, 100.0,
+              uitleg="Een team dat alleen staat, heeft nooit minder fte dan dit, ook als de "
+              "uren minder vragen (continuïteit, vervanging bij ziekte en verlof, een tweede "
+              "paar ogen). 0 = geen ondergrens; hoogstens 100."),
 )
 
 #: The fewest casusuren an fte can have within the bounds above (100 h × 50 % × 40 %): the

@@ -422,6 +422,7 @@ def vergelijk(
         np.stack([n.functie_parameter("leiding") for n in normensets]),
         normenset.taak_invoer_index,
         normenset.taak_functie_index,
+        np.stack([n.functie_parameter("minimum_fte") for n in normensets]),
         gemeentecodes=tuple(gemeentecodes),
         functies=tuple(f.naam for f in normenset.functies),
         maximum=FTE.max,

@@ -63,6 +63,8 @@ def resultaat_als_dict(
                 "naam": functie.naam,
                 "fte": float(resultaat.fte[g, f]),
                 "fte_uitvoering": float(resultaat.fte_uitvoering[g, f]),
+                "fte_berekend": float(resultaat.fte_berekend[g, f]),
+                "aanvulling_minimum": float(resultaat.aanvulling[g, f]),
                 "taken": {
                     taak.sleutel: {
                         "volume": float(resultaat.taak_volume[g, k]),
@@ -98,6 +100,7 @@ def resultaat_als_dict(
                 "casus_uren_per_fte": float(resultaat.casus_uren_per_fte[i]),
                 "leiding": f.leiding,
                 "vast_fte": f.vast_fte,
+                "minimum_fte": f.minimum_fte,
             }
             for i, f in enumerate(n.functies)
         },
@@ -193,7 +196,10 @@ def ketentabel(resultaat: Resultaat, g: int, referentie: Referentie) -> str:
         rijen.append(["Vaste basis", "", "", "", format_getal(functie.vast_fte, 3)])
         rijen.append(["Uitvoering", "", "", "", format_getal(resultaat.fte_uitvoering[g, f], 3)])
         rijen.append([f"Met leiding (× {format_getal(1 + functie.leiding, 2)})", "", "", "",
-                      format_getal(resultaat.fte[g, f], 3)])
+                      format_getal(resultaat.fte_berekend[g, f], 3)])
+        if functie.minimum_fte > 0:
+            rijen.append([f"Minimumformatie ({format_getal(functie.minimum_fte, 2)} fte)", "",
+                          "", "", format_getal(resultaat.fte[g, f], 3)])
         delen += ["", f"{functie.naam}: {format_getal(resultaat.casus_uren_per_fte[f], 0)} "
                       "casusuren per fte",
                   _tabel(["Taak", "volume", "uren/eenheid", "uren", "fte"], rijen)]
