@@ -260,16 +260,23 @@ def kalibreer(
     minimum = np.tile(normenset.functie_parameter("minimum_fte"), n_obs)
     meetelt = ~((minimum > 0) & (y.ravel() <= minimum))
     schatting = oplossen(slice(None), meetelt.astype(float))
+    # and neither does one whose fitted hours stay below the floor (the model gives the floor
+    # whatever the hours are): a second pass without those
+    meetelt &= ~((minimum > 0) & (a @ schatting + b <= minimum))
+    if not meetelt.all():
+        schatting = oplossen(slice(None), meetelt.astype(float))
     gewicht = weging_van(a @ schatting + b) * meetelt
     if weging == "relatief" or not meetelt.all():
         schatting = oplossen(slice(None), gewicht)
     voorspeld_vec = a @ schatting + b
     residu = y.ravel() - voorspeld_vec
-    rss = float(residu @ residu)
+    # fit statistics over the observations that count (not those at the minimum formation)
+    rss = float(residu[meetelt] @ residu[meetelt])
     ident = ~nul_kolom & ~collineair & ~vastgezet
     p = len(vrij)
-    df = max(a.shape[0] - p, 0)
-    ss_tot = float(((y.ravel() - y.ravel().mean()) ** 2).sum())
+    df = max(int(meetelt.sum()) - p, 0)
+    y_telt = y.ravel()[meetelt]
+    ss_tot = float(((y_telt - y_telt.mean()) ** 2).sum()) if len(y_telt) else 0.0
 
     se = np.full(len(groepen), np.nan)
     lo = np.full(len(groepen), np.nan)
@@ -355,7 +362,7 @@ def kalibreer(
         taken=tuple(t for t in taak_uit if t is not None),
         groepen=tuple(groep_uit),
         r2=1.0 - rss / ss_tot if ss_tot > 0 else float("nan"),
-        rmse_fte=math.sqrt(rss / len(residu)),
+        rmse_fte=math.sqrt(rss / max(int(meetelt.sum()), 1)),
         n_waarnemingen=n_obs,
         n_parameters=p,
         vrijheidsgraden=df,

@@ -32,9 +32,9 @@ from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
 
 NORMEN = resources.files("formatie") / "normen"
-#: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
+#: The default (2026.3). The earlier defaults (2026.2, 2026.1) stay shipped: stored
 #: invoer and scenarios may refer to it, and ``flask init`` leaves it in the database.
-STANDAARD_NORMENSET = "standaard-2026-2.toml"
+STANDAARD_NORMENSET = "standaard-2026-3.toml"
 
 #: Columns of an invoer CSV that are not invoer sleutels (so no invoer may use them).
 VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")

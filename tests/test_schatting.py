@@ -165,10 +165,12 @@ def test_leerplicht_fte_per_1000_leerplichtigen_varies_across_gemeenten_on_lande
     """Issue 10: with flat estimates the ratio spanned only 0.38–0.45 across the gemeenten; real
     ratios run from about 0.2 to 0.55. Gemeenten under 10,000 inhabitants are left out: their
     fixed basis (vast_fte) alone sets their ratio. The level follows the default normenset
-    (2026.2 is lower than 2026.1), so the spread is compared as a ratio P90 / P10."""
+    (2026.2 is lower than 2026.1), so the spread is compared as a ratio P90 / P10. The fte before
+    the minimum formation (2026.3): the floor, not the estimates, sets a small team's ratio."""
     ref = load_referentie()
     invoer = landelijke_invoer(NORMENSET)
-    fte = bereken(NORMENSET, invoer.volume).fte[:, NORMENSET.functie_sleutels.index("leerplicht")]
+    fte = bereken(NORMENSET, invoer.volume).fte_berekend[
+        :, NORMENSET.functie_sleutels.index("leerplicht")]
     ratio = fte / _kolom("leerplichtigen", invoer.volume) * 1000
     groot = ref.inwoners >= 10_000
     p10, p90 = np.percentile(ratio[groot], [10, 90])
