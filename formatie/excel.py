@@ -90,6 +90,7 @@ from .werkboek_formaat import (
     ORGANISATIE_SLEUTELS,
     PERCENTIELEN,
     REGEL_LEIDING,
+    REGEL_MINIMUM,
     REGEL_TOTAAL_VAN,
     REGEL_VAST,
     REGIO_REGEL,
@@ -880,8 +881,8 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
               "Netto uren per fte", "Casusuren per fte",
               *[f"Scenario: {parameter(p).label} (leeg = basis)" for p in P],
               "Casusuren per fte in het scenario", "Leiding in het scenario",
-              "Vaste basis in het scenario", "Naam normenset", "Versie normenset",
-              "Zoeksleutel")
+              "Vaste basis in het scenario", "Minimumformatie in het scenario",
+              "Naam normenset", "Versie normenset", "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=75)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 2, 16)
@@ -929,6 +930,8 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                              f.formule_fte, fn.leiding)
             ws.write_formula(r, S.index("scenario_vast_fte_waarde"), "=" + cel["s_vast_fte"],
                              f.formule_fte, fn.vast_fte)
+            ws.write_formula(r, S.index("scenario_minimum_fte_waarde"),
+                             "=" + cel["s_minimum_fte"], f.formule_fte, fn.minimum_fte)
             _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
             _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
             _zoeksleutel(ws, r, S, BLAD_ORGANISATIE, f.formule_tekst, n.label, fn.sleutel)
@@ -1061,9 +1064,11 @@ def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], l
         labels += [f"Verschil {naam} (bezetting − benodigd)" for _, naam in functies]
     for deel, uitleg in (("taken", "taken (fte)"), ("vast", "vaste basis (fte)"),
                          ("leiding", "leiding en ondersteuning (fte)"),
+                         ("minimum", "aanvulling tot minimumformatie (fte)"),
                          ("scenario_taken", "scenario: taken (fte)"),
                          ("scenario_vast", "scenario: vaste basis (fte)"),
-                         ("scenario_leiding", "scenario: leiding (fte)")):
+                         ("scenario_leiding", "scenario: leiding (fte)"),
+                         ("scenario_minimum", "scenario: aanvulling tot minimum (fte)")):
         sleutels += [f"{deel}_{s}" for s, _ in functies]
         labels += [f"{naam}: {uitleg}" for _, naam in functies]
     return sleutels, labels
@@ -1092,14 +1097,16 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
         for s, _ in w.functies:
             j = n.functie_sleutels.index(s) if s in n.functie_sleutels else None
             fte = 0.0 if j is None else float(res.fte[g, j])
+            berekend = 0.0 if j is None else float(res.fte_berekend[g, j])
             uitvoering = 0.0 if j is None else float(res.fte_uitvoering[g, j])
             vast = 0.0 if j is None else float(n.functies[j].vast_fte)
             sleutel_f = _tekst_formule(s)
-            for voor, kolom_taak, waarde_vast, waarde_leiding in (
-                    ("", "fte_taak", "vast_fte", "leiding"),
+            for voor, kolom_taak, waarde_vast, waarde_leiding, waarde_minimum in (
+                    ("", "fte_taak", "vast_fte", "leiding", "minimum_fte"),
                     ("scenario_", "scenario_fte_taak", "scenario_vast_fte_waarde",
-                     "scenario_leiding_waarde")):
-                kt, kv, kf = (_kol(S, f"{voor}{d}_{s}") for d in ("taken", "vast", "fte"))
+                     "scenario_leiding_waarde", "scenario_minimum_fte_waarde")):
+                kt, kv, kl, kf = (_kol(S, f"{voor}{d}_{s}")
+                                  for d in ("taken", "vast", "leiding", "fte"))
                 schrijf(r, f"{voor}taken_{s}", "=" + ber.blok_som(
                     kolom_taak, len(n.taken_van(s)) if j is not None else 0, f"$A{R}",
                     sleutel_f), uitvoering - vast)
@@ -1107,8 +1114,13 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
                 schrijf(r, f"{voor}vast_{s}", "=" + (
                     "0" if j is None else org.zoek(waarde_vast, f"$C{R}", sleutel_f)), vast)
                 leiding = "0" if j is None else org.zoek(waarde_leiding, f"$C{R}", sleutel_f)
-                schrijf(r, f"{voor}fte_{s}", f"=({kt}{R}+{kv}{R})*(1+{leiding})", fte)
-                schrijf(r, f"{voor}leiding_{s}", f"={kf}{R}-{kt}{R}-{kv}{R}", fte - uitvoering)
+                minimum = "0" if j is None else org.zoek(waarde_minimum, f"$C{R}", sleutel_f)
+                schrijf(r, f"{voor}leiding_{s}", f"=({kt}{R}+{kv}{R})*{leiding}",
+                        berekend - uitvoering)
+                # formatie.model: fte = max(fte_berekend, minimum_fte); the aanvulling its line
+                schrijf(r, f"{voor}fte_{s}", f"=MAX({kt}{R}+{kv}{R}+{kl}{R},{minimum})", fte)
+                schrijf(r, f"{voor}minimum_{s}", f"={kf}{R}-{kt}{R}-{kv}{R}-{kl}{R}",
+                        fte - berekend)
         for voor in ("", "scenario_"):
             a = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[0][0]}"))
             b = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[-1][0]}"))
@@ -1240,10 +1252,11 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
                          TOTAAL_FUNCTIE if functie == TOTAAL else functienamen[functie])
         regel = (f'IF({F}="taak",INDEX({nor.bereik("naam")},MATCH({G},{nor.bereik("taak")},0)),'
                  f'IF({F}="vast","{REGEL_VAST}",IF({F}="leiding","{REGEL_LEIDING}",'
-                 f'IF({E}="{TOTAAL}","{TOTAAL_REGEL}","{REGEL_TOTAAL_VAN}"&$A{R}))))')
+                 f'IF({F}="minimum","{REGEL_MINIMUM}",'
+                 f'IF({E}="{TOTAAL}","{TOTAAL_REGEL}","{REGEL_TOTAAL_VAN}"&$A{R})))))')
         ws.write_formula(r, 1, "=" + regel, f.tekst, {
             "taak": taaknamen.get(taak, ""), "vast": REGEL_VAST,
-            "leiding": REGEL_LEIDING}.get(soort) or (
+            "leiding": REGEL_LEIDING, "minimum": REGEL_MINIMUM}.get(soort) or (
             TOTAAL_REGEL if functie == TOTAAL else REGEL_TOTAAL_VAN + functienamen[functie]))
         waarde = w.regels.get((functie, soort, taak), 0.0)
         for kolom, voor in ((2, ""), (3, "scenario_")):

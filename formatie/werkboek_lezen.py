@@ -20,6 +20,7 @@ from .invoer_csv import InvoerTabel, normaliseer_gemeentecode
 from .model import bereken, regels_opgeteld
 from .normenset import (
     ORGANISATIE_PARAMETERS,
+    ORGANISATIE_STANDAARD,
     Normenset,
     Taak,
     afgeleide_versie,
@@ -54,6 +55,7 @@ from .werkboek_formaat import (
     ORGANISATIE_FORMULES,
     ORGANISATIE_SLEUTELS,
     REGEL_LEIDING,
+    REGEL_MINIMUM,
     REGEL_TOTAAL_VAN,
     REGEL_VAST,
     REGIO_REGEL,
@@ -801,7 +803,8 @@ def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
 
 
 #: Resultaat columns (format 2) that hold formulas, by key prefix.
-RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_")
+RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_",
+                      "minimum_")
 
 
 def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> _Zelfcontrole:
@@ -849,7 +852,7 @@ def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> 
             return ({TOTAAL_REGEL} if functie == TOTAAL
                     else {REGEL_TOTAAL_VAN + naam for naam in functienamen.get(functie, ())})
         return {"taak": taaknamen.get(taak, set()), "vast": {REGEL_VAST},
-                "leiding": {REGEL_LEIDING}}.get(soort, set())
+                "leiding": {REGEL_LEIDING}, "minimum": {REGEL_MINIMUM}}.get(soort, set())
 
     def beschrijf(x: tuple) -> str:
         label = sorted(regel(x))[0] if regel(x) else " · ".join(v for v in x if v)
@@ -1237,7 +1240,9 @@ def _lees_organisatie_2(cellen: dict, basissen: dict[str, Normenset],
         return {}
     sleutelrij, kolommen = gevonden
     uit = {label: ({}, {}) for label in basissen}
-    ontbrekend = [p for p in ("functie", *ORGANISATIE_PARAMETERS) if p not in kolommen]
+    # a parameter added later (minimum_fte) may be absent: older workbooks keep the base's value
+    ontbrekend = [p for p in ("functie", *ORGANISATIE_PARAMETERS)
+                  if p not in kolommen and p not in ORGANISATIE_STANDAARD]
     if ontbrekend:
         problemen.append(CelProbleem("de sleutelrij mist de kolommen " + ", ".join(ontbrekend)
                                      + ".", sleutelrij, blad=blad))
@@ -1651,6 +1656,8 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
     for fn in basis.functies:
         for p in ORGANISATIE_PARAMETERS:
             plaats = _naam_cel(wb, f"{fn.sleutel}_{p}")
+            if plaats is None and p in ORGANISATIE_STANDAARD:
+                continue  # format 1 predates it: the base's value holds
             if plaats is None or plaats[0] != blad:
                 problemen.append(CelProbleem(
                     f"de benoemde cel '{fn.sleutel}_{p}' (organisatie van functie "

@@ -522,14 +522,15 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
         assert cel.value == pytest.approx(model[code, sleutel], rel=1e-15)
         gezien += 1
     assert gezien == len(model)
-    # The Samenvatting's lines add up to each functie (vaste basis and leiding are lines).
+    # The Samenvatting's lines add up to each functie (vaste basis, leiding and, with a minimum
+    # formation, the aanvulling are lines).
     sam = waarden["Samenvatting"]
     regels = [(c[4].value, c[5].value, c[2].value) for c in sam.iter_rows(min_row=6)
               if c[4].value]
     res = bereken(n, invoer.volume)
     for j, s in enumerate(n.functie_sleutels):
         lijnen = [w for f, soort, w in regels if f == s and soort != "fte"]
-        assert len(lijnen) == len(n.taken_van(s)) + 2
+        assert len(lijnen) == len(n.taken_van(s)) + 2 + (n.functie(s).minimum_fte > 0)
         assert sum(lijnen) == pytest.approx(float(res.fte[:, j].sum()), rel=1e-12)
 
 
