@@ -136,7 +136,8 @@ def tornado(
                      normenset.functie_parameter("vast_fte"),
                      normenset.functie_parameter("leiding"), normenset.taak_invoer_index,
                      normenset.taak_functie_index,
-                     normenset.functie_parameter("minimum_fte"))["fte"].sum(axis=1)  # (S, F) selection
+                     normenset.functie_parameter("minimum_fte"))["fte"]
+    fte = fte.sum(axis=1)  # (S, F) over the selection
     centraal_f = fte[0]
 
     rijen = []

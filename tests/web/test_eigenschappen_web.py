@@ -525,7 +525,7 @@ toml_mutatie = st.tuples(st.integers(0, 20_000), st.integers(0, 40),
        rauw=st.one_of(st.none(), st.binary(max_size=200)))
 def test_normenset_upload_property(beheerder_client, mutaties, rauw):
     app, client = beheerder_client
-    tekst = NORMENSET.bron_tekst.replace('versie = "2026.2"', 'versie = "hyp"')
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.3"', 'versie = "hyp"')
     for positie, lengte, invoeging in mutaties:
         p = positie % (len(tekst) + 1)
         tekst = tekst[:p] + invoeging + tekst[p + lengte:]

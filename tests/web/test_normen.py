@@ -57,7 +57,7 @@ def test_list_and_detail(client, auth):
 def test_upload_and_activate(client, auth, app):
     auth.als("beheerder")
     assert "Nieuwe normenset toevoegen" in client.get("/normen").text
-    r = upload(client, STANDAARD.replace('versie = "2026.2"', 'versie = "2026.3"'))
+    r = upload(client, STANDAARD.replace('versie = "2026.3"', 'versie = "2026.9"'))
     assert r.status_code == 302 and r.headers["Location"] == "/normen/2"
     r = client.get("/normen/2")
     assert "nog niet actief" in r.text and "Maak deze normenset actief" in r.text
@@ -65,7 +65,7 @@ def test_upload_and_activate(client, auth, app):
     assert r.status_code == 302
     with app.app_context():
         actief = list(db.session.scalars(select(NormensetRij).where(NormensetRij.actief)))
-        assert [(n.id, n.versie, n.uploaded_by) for n in actief] == [(2, "2026.3", 4)]
+        assert [(n.id, n.versie, n.uploaded_by) for n in actief] == [(2, "2026.9", 4)]
     client.post("/normen/1/activeer")
     with app.app_context():
         assert db.session.scalar(select(NormensetRij.id).where(NormensetRij.actief)) == 1
@@ -73,7 +73,7 @@ def test_upload_and_activate(client, auth, app):
 
 def test_invalid_upload_shows_every_problem_with_line(client, auth, app):
     auth.als("beheerder")
-    tekst = (STANDAARD.replace('versie = "2026.2"', 'versie = "kapot"')
+    tekst = (STANDAARD.replace('versie = "2026.3"', 'versie = "kapot"')
              .replace("uren = 40.0", "uren = -40.0", 1)
              .replace('functie = "doorstroompunt"\nnaam = "Opvolging', 'functie = "onbekend"\n'
                       'naam = "Opvolging'))
@@ -120,7 +120,7 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
 
         def rij(versie, door):
             n = NormensetRij(naam="Standaard 2026", versie=versie, actief=False,
-                             toml=STANDAARD.replace('versie = "2026.2"', f'versie = "{versie}"'),
+                             toml=STANDAARD.replace('versie = "2026.3"', f'versie = "{versie}"'),
                              uploaded_by=uid(door))
             db.session.add(n)
             db.session.flush()
@@ -148,7 +148,7 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
     for rol, zichtbaar in verwacht.items():
         auth.als(rol)
         lijst = client.get("/normen").text
-        assert "2026.2" in lijst and client.get("/normen/1").status_code == 200, rol
+        assert "2026.3" in lijst and client.get("/normen/1").status_code == 200, rol
         for versie, normenset_id in ids.items():
             r = client.get(f"/normen/{normenset_id}")
             assert r.status_code == (200 if versie in zichtbaar else 404), (rol, versie)

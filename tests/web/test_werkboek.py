@@ -768,7 +768,7 @@ def test_second_norm_import_gets_a_unique_version_and_bezetting_is_saved(client,
         with app.app_context():
             versies = sorted(db.session.scalars(select(NormensetRij.versie)
                                                 .where(NormensetRij.versie.like("%excel%"))))
-    assert versies == ["2026.2-excel", "2026.2-excel-2"]
+    assert versies == ["2026.3-excel", "2026.3-excel-2"]
 
 
 @pytest.mark.slow  # seconds; make test-snel leaves it out
