@@ -73,6 +73,13 @@ def meld_overgeslagen(regels: Sequence[int]) -> None:
           f"{lijst}): geen invoer ingevuld.", file=sys.stderr)
 
 
+def _herkomst_van_invoer(args: argparse.Namespace, normenset: Normenset) -> hk.Herkomst:
+    """Every volume of an input CSV is an eigen telling; of --landelijk a schatting."""
+    if getattr(args, "landelijk", False):
+        return hk.Herkomst(hk.SCHATTING, hk.schattingsversie(normenset.label))
+    return hk.Herkomst(hk.EIGEN)
+
+
 def cmd_calculate(args: argparse.Namespace) -> int:
     normenset = load_normenset(args.normen)
     invoer = _lees_invoer(args, normenset)
@@ -80,9 +87,7 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
     if args.format == "json":
         uit = resultaat_als_dict(resultaat, referentie, invoer.jaren)
-        # every volume of an input CSV is an eigen telling; of --landelijk a schatting
-        herkomst = (hk.Herkomst(hk.SCHATTING, hk.schattingsversie(normenset.label))
-                    if args.landelijk else hk.Herkomst(hk.EIGEN))
+        herkomst = _herkomst_van_invoer(args, normenset)
         hk.voeg_herkomst_toe(uit["gemeenten"], [resultaat], dict.fromkeys(
             invoer.gemeentecodes, dict.fromkeys(normenset.invoer_sleutels, herkomst)))
         if args.landelijk:
@@ -330,6 +335,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
         gevoeligheid=gevoeligheid, bezetting=bezetting,
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
+        herkomst=dict.fromkeys(invoer.gemeentecodes, dict.fromkeys(
+            normenset.invoer_sleutels, _herkomst_van_invoer(args, normenset))),
     )
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)

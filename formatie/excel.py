@@ -56,6 +56,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from .getallen import EXCEL_FORMATEN, format_fte
+from .herkomst import Herkomst
 from .model import (
     Groep,
     Resultaat,
@@ -353,6 +354,7 @@ def exporteer_werkboek(
     notitie: str | None = None,
     invoer_bron: str | None = None,
     export_tijd: datetime | None = None,
+    herkomst: Mapping[str, Mapping[str, Herkomst]] | None = None,
 ) -> bytes:
     """The scenario workbook (.xlsx, format 2) as bytes.
 
@@ -368,6 +370,8 @@ def exporteer_werkboek(
     functie gets one yellow input cell (defined name :func:`regio_bezetting_naam`) in a region
     line under Resultaat's table, and Samenvatting and that line show bezetting and verschil
     from it. None (a gemeente workbook): Samenvatting says "regionaal".
+    ``herkomst``: ``{gemeentecode: {invoer: Herkomst}}`` (formatie.herkomst), shown per row
+    in Invoer's column "Herkomst" (blank where not given).
     ``onzekerheid``: ``{gemeentecode | ALLE: {functie | "totaal": {"p10": …, "p90": …}}}``
     (see :func:`onzekerheid_uit_bereik`) — adds the ``Onzekerheid`` sheet and the range and
     budget figure on ``Samenvatting``.
@@ -408,6 +412,7 @@ def exporteer_werkboek(
     export_tijd = export_tijd or datetime.now(UTC)
     w = _Werkboek(groepen, resultaten, referentie, jaren, dict(bezetting or {}),
                   onzekerheid, titel, export_tijd)
+    w.herkomst = {code: dict(per_invoer) for code, per_invoer in (herkomst or {}).items()}
     if regio_bezetting is not None:
         w.regio_bezetting = {s: _eindig(regio_bezetting.get(s)) for s, _ in w.functies
                              if s in REGIONALE_FUNCTIES}
@@ -474,6 +479,8 @@ class _Werkboek:
         self.codes = tuple(c for g in groepen for c in g.gemeentecodes)
         #: Region workbooks: {regional functie: fte or None}; None in a gemeente workbook.
         self.regio_bezetting: dict[str, float | None] | None = None
+        #: {gemeentecode: {invoer: Herkomst}} for Invoer's herkomst column (may be empty).
+        self.herkomst: dict[str, dict[str, Herkomst]] = {}
         self.scope = _scope(self.codes, referentie)
         self.functies = _functies(groepen)
         self.datum = format_datum(export_tijd)  # "7 december 2026"
@@ -738,7 +745,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Invoer per gemeente — wijzig de gele cellen", f.titel)
     labels = ("Gemeentecode", "Gemeente", "Normenset", "Jaar", "Invoer (sleutel)", "Invoer",
               "Eenheid", "Waarde", "Scenario (leeg = basis)", "Waarde in het scenario",
-              "Zoeksleutel", "Toelichting")
+              "Herkomst van de waarde", "Zoeksleutel", "Toelichting")
     _kopregels(ws, f, labels, S, hoogte=45)
     # Printed: A–J on A4 landscape, fit to width (~70 %), every key whole (the name of the
     # invoer wraps); the toelichting, the same for every gemeente, is on screen only, on one
@@ -748,7 +755,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 "normenset": _breedte(g.normenset.label for g in w.groepen), "jaar": 6,
                 "invoer": _breedte(i.sleutel for i in alle_invoer), "naam": _NAAM_BREED,
                 "eenheid": _breedte(i.eenheid for i in alle_invoer), "waarde": 11,
-                "scenario": 11, "scenario_waarde": 11, "toelichting": 60}
+                "scenario": 11, "scenario_waarde": 11, "herkomst": 14, "toelichting": 60}
     for k, sleutel in enumerate(S):
         if sleutel in breedtes:
             ws.set_column(k, k, breedtes[sleutel])
@@ -786,6 +793,8 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})',
                          f.formule_aantal if v.is_integer() or abs(v) >= 100
                          else f.formule_decimaal, v)
+        bekend = w.herkomst.get(code, {}).get(inv.sleutel)
+        _tekst(ws, r, S.index("herkomst"), bekend.label if bekend else "", f.tekst_wrap)
         _tekst(ws, r, S.index("toelichting"), inv.toelichting, f.uitleg_regel)
         _zoeksleutel(ws, r, S, BLAD_INVOER, f.formule_tekst, code, inv.sleutel)
         _rijhoogte(ws, r, inv.naam, _NAAM_BREED, grootte=11)
@@ -817,7 +826,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
             })
     tabel = _sluit_tabel(ws, BLAD_INVOER, S, laatste)
-    ws.print_area(0, 0, laatste, S.index("scenario_waarde"))
+    ws.print_area(0, 0, laatste, S.index("herkomst"))
     return tabel
 
 

@@ -59,9 +59,12 @@ ZOEKSLEUTEL = "zoeksleutel"
 #: digits), and neither a wildcard nor a regular-expression character.
 ZOEK_SCHEIDING = "#"
 #: Invoer, one row per gemeente × invoer of its normenset. ``scenario`` is typed by the user
-#: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with.
+#: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with;
+#: ``herkomst`` says where the value came from (formatie.herkomst: CBS/DUO-schatting, eigen
+#: telling, …), for people only: the reader ignores it (an imported value that differs from the
+#: stored one becomes a workbook figure by the save rule, whatever this cell says).
 INVOER_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "jaar", "invoer", "naam",
-                   "eenheid", "waarde", "scenario", "scenario_waarde", ZOEKSLEUTEL,
+                   "eenheid", "waarde", "scenario", "scenario_waarde", "herkomst", ZOEKSLEUTEL,
                    "toelichting")
 #: Normen, one row per normenset × taak.
 NORMEN_SLEUTELS = ("normenset", "taak", "naam", "functie", "invoer", "eenheid", "uren",

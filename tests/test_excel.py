@@ -403,10 +403,11 @@ def test_protection_formats_colours_and_print_setup(standaard_regio):
     assert inv.print_title_rows == "$1:$3"
     # The printed columns about 200 characters wide: at fit to width ~65 % (7 pt) on A4.
     assert sum(inv.column_dimensions[get_column_letter(k[s])].width or 8
-               for s in INVOER_SLEUTELS[:INVOER_SLEUTELS.index("scenario_waarde") + 1]) < 220
-    # Printed A–J (the toelichting, the same for every gemeente, stays on screen), and every
+               for s in INVOER_SLEUTELS[:INVOER_SLEUTELS.index("herkomst") + 1]) < 235
+    # Printed A–K, the herkomst included (the toelichting, the same for every gemeente, stays on
+    # screen), and every
     # key column as wide as its longest key (issue 18: clipped keys, "Gemeentecod/e").
-    assert inv.print_area == f"'Invoer'!$A$1:${get_column_letter(k['scenario_waarde'])}$" \
+    assert inv.print_area == f"'Invoer'!$A$1:${get_column_letter(k['herkomst'])}$" \
         f"{EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)}"
     for blad, sleutels in (("Invoer", ("gemeentecode", "normenset", "invoer", "eenheid")),
                            ("Normen", ("normenset", "taak", "functie", "invoer", "eenheid")),
@@ -487,7 +488,7 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
     assert ber.cell(r, kb["volume"]).value == f"=INDEX(Invoer!$H$4:$H${laatste},$Q{r})"
     assert ber.cell(r, kb["scenario_volume"]).value == f"=INDEX(Invoer!$J$4:$J${laatste},$Q{r})"
     # The row on Invoer: a binary search checked to have found the key, else an exact match.
-    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$K$4:$K${laatste}"
+    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$L$4:$L${laatste}"
     assert ber.cell(r, kb["invoer_rij"]).value == (
         f"=IFERROR(IF(INDEX({zs},MATCH({sleutel},{zs},1))={sleutel},MATCH({sleutel},{zs},1),"
         f"NA()),MATCH({sleutel},{zs},0))")
@@ -1048,7 +1049,7 @@ SLECHT = [
     ("sleutel weg", _hernoem_sleutel("Invoer", "invoer", "soort"),
      "de sleutelrij met 'gemeentecode', 'normenset', 'invoer', 'waarde' ontbreekt"),
     ("dubbele sleutelkolom", _extra_kolom("waarde"),
-     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, M)"),
+     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, N)"),
     ("tekst in getalcel", _zet_invoer("0362", "scholen", "veel"),
      "kolom 'scholen': de cel bevat tekst ('veel')"),
     ("tekst die een getal lijkt", _zet_invoer("0362", "scholen", "12,5"), "bevat tekst ('12,5')"),
