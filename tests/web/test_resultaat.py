@@ -132,3 +132,22 @@ def test_result_uses_the_normenset_it_was_saved_with(client, auth, vul_invoer):
     r = client.get(PAD + "/resultaat.json")
     assert r.json["normenset"]["versie"] == "2026.3"
     assert "Standaard 2026 (2026.3)" in client.get(PAD + "/resultaat").text
+
+
+def test_a_small_team_shows_where_the_minimum_formation_applies(client, auth, vul_invoer, app):
+    """Issue 17 item 2: the chain names the aanvulling tot minimumformatie and its bron."""
+    klein = {s: v * 0.05 for s, v in geschatte_waarden(app, EIGEN).items()}
+    vul_invoer(EIGEN, waarden=klein)
+    auth.als("gemeente")
+    html = client.get(PAD + "/resultaat").text
+    volume = np.array([[klein[s] for s in NORMENSET.invoer_sleutels]])
+    res = bereken(NORMENSET, volume, (EIGEN,))
+    f = NORMENSET.functie_sleutels.index("leerplicht")
+    assert res.aanvulling[0, f] > 0 and res.fte[0, f] == NORMENSET.functie("leerplicht").minimum_fte
+    keten = html.split('id="keten-leerplicht"')[1].split("</table>")[0]
+    regel = keten.split("Aanvulling tot minimumformatie", 1)[1].split("</tr>")[0]
+    assert "minstens 1,5 fte" in regel
+    assert f">{format_getal(res.aanvulling[0, f], 3)}<" in regel
+    assert f">{format_getal(res.fte[0, f], 2)}<" in html
+    j = client.get(PAD + "/resultaat.json").json["gemeenten"][0]
+    assert j["functies"]["leerplicht"]["aanvulling_minimum"] == pytest.approx(res.aanvulling[0, f])
