@@ -74,6 +74,8 @@ class Cijfer:
     bron: str
     url: str
     opmerking: str
+    citaat: str = ""
+    gebruik: str = "validatie"  # "fit", "validatie", "afleiding" or "landelijk"
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +85,7 @@ def lees_referentiepunten() -> tuple[Cijfer, ...]:
         return tuple(
             Cijfer(r["punt"], r["soort"], r["gebied"], tuple(r["gebiedcode"].split(";")),
                    r["jaar"], r["grootheid"], float(r["waarde"]), r["bron"], r["url"],
-                   r["opmerking"])
+                   r["opmerking"], r["citaat"], r["gebruik"])
             for r in csv.DictReader(f))
 
 
