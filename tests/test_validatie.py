@@ -2,7 +2,6 @@
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ from formatie.model import bereken
 from formatie.normenset_toml import NORMEN, load_normenset, standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import fit_resultaat, geschatte_invoer
-from formatie.validatie import als_tabel, invoer_op_volumes, lees_referentiepunten, valideer
+from formatie.validatie import invoer_op_volumes, lees_referentiepunten, valideer
 
 
 @pytest.fixture(scope="module")
