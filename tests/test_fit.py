@@ -155,3 +155,15 @@ def test_a_plain_bereken_imports_neither_statsmodels_nor_scipy_optimize(tmp_path
             "('statsmodels', 'scipy.optimize', 'pandas')))))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stderr.strip().endswith("[]"), r.stderr
+
+
+@pytest.mark.slow  # a full refit, about 10 s
+def test_formatie_herfit_writes_the_fit_where_told_and_reports_per_soort(tmp_path, capsys):
+    from formatie.cli import main
+
+    doel = tmp_path / "fit.toml"
+    assert main(["herfit", "-o", str(doel)]) == 0
+    assert doel.read_text(encoding="utf-8") == Path(str(DATA / FIT_BESTAND)).read_text(
+        encoding="utf-8")
+    err = capsys.readouterr().err
+    assert "relatief_verzuim: 34 punten" in err and "leave-one-out" in err
