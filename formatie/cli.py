@@ -195,6 +195,31 @@ def cmd_valideer(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_herfit(args: argparse.Namespace) -> int:
+    # Late: the refit loads statsmodels; no other command may (start-up stays fast).
+    from pathlib import Path
+
+    from .fit import als_toml, herfit, totaal_loo
+    from .schatting import DATA, FIT_BESTAND
+
+    fits = herfit(load_referentie())
+    tekst = als_toml(fits)
+    doel = Path(args.uitvoer) if args.uitvoer else Path(str(DATA / FIT_BESTAND))
+    if str(doel) == "-":
+        sys.stdout.write(tekst)
+        return 0
+    doel.write_text(tekst, encoding="utf-8")
+    for s in fits:
+        covs = ", ".join(f"{k} {format_getal(b, 2)} ± {format_getal(se, 2)}" for k, b, se in
+                         zip(s.covariaten, s.model.coef[1:], s.model.se[1:], strict=True))
+        print(f"{s.soort}: {len(s.punten)} punten, {covs or 'geen kenmerken (vlak tarief)'}; "
+              f"leave-one-out mediane abs. log-fout {format_getal(s.loo_mediaan, 2)}",
+              file=sys.stderr)
+    print(f"Totaal: leave-one-out mediane abs. log-fout {format_getal(totaal_loo(fits), 2)}; "
+          f"geschreven: {doel}", file=sys.stderr)
+    return 0
+
+
 def cmd_regios(args: argparse.Namespace) -> int:
     referentie = load_referentie()
     for code, naam in referentie.regionamen.items():
@@ -623,6 +648,14 @@ def _parser() -> argparse.ArgumentParser:
                     default="tabel",
                     help="uitvoer als tabel (standaard) of JSON")
     va.set_defaults(func=cmd_valideer)
+
+    hf = opdracht("herfit", None, "schat de covariaten van de schattingen opnieuw op de "
+                  "gepubliceerde punten (formatie/data/referentiepunten.csv) en schrijf "
+                  "formatie/data/schatting_fit.toml")
+    hf.add_argument("-o", "--uitvoer", metavar="BESTAND.toml",
+                    help="schrijf hierheen in plaats van het meegeleverde bestand ('-' = "
+                         "standaarduitvoer)")
+    hf.set_defaults(func=cmd_herfit)
 
     r = opdracht("regios", None, "toon de 40 Doorstroompuntregio's")
     r.set_defaults(func=cmd_regios)
