@@ -56,6 +56,40 @@ def _decodeer(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def lees_csv_tekst(bron: str | Path | bytes, bestand: str) -> str:
+    """The text of a CSV (a path, or the raw bytes of an upload): UTF-8 or, as Dutch Excel
+    saves it, Windows-1252. A missing, unreadable, binary or empty file is an InvoerFout."""
+    if isinstance(bron, bytes):
+        data = bron
+    else:
+        try:
+            data = Path(bron).read_bytes()
+        except FileNotFoundError:
+            raise InvoerFout([Probleem("bestand niet gevonden.")], bestand) from None
+        except OSError as exc:
+            raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
+                             bestand) from None
+    tekst = _decodeer(data)
+    if "\x00" in tekst:
+        raise InvoerFout([Probleem("dit is geen tekstbestand (CSV).")], bestand)
+    if not tekst.lstrip().split("\n", 1)[0].strip():
+        raise InvoerFout([Probleem("het bestand is leeg.")], bestand)
+    return tekst
+
+
+def scheidingsteken(tekst: str) -> str:
+    """``;`` when the header line has more semicolons than commas (Dutch Excel), else ``,``."""
+    eerste = tekst.lstrip().split("\n", 1)[0]
+    return ";" if eerste.count(";") > eerste.count(",") else ","
+
+
+def csv_rijen(tekst: str, bestand: str):
+    """(line number, cells) of every row of a CSV text; a malformed file is an InvoerFout."""
+    lezer = csv.reader(io.StringIO(tekst), delimiter=scheidingsteken(tekst))
+    for cellen in _csv_rijen_veilig(lezer, bestand):
+        yield lezer.line_num, cellen
+
+
 def read_invoer_csv(
     bron: str | Path | bytes,
     normenset: Normenset,
@@ -71,24 +105,9 @@ def read_invoer_csv(
     line numbers are in ``InvoerTabel.overgeslagen`` so a caller can say so.
     ``extra_kolommen`` are further numeric columns the caller needs (e.g. ``fte_leerplicht``).
     """
-    if isinstance(bron, bytes):
-        data, bestand = bron, bestand or "invoer"
-    else:
-        bestand = bestand or str(bron)
-        try:
-            data = Path(bron).read_bytes()
-        except FileNotFoundError:
-            raise InvoerFout([Probleem("bestand niet gevonden.")], bestand) from None
-        except OSError as exc:
-            raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
-                             bestand) from None
-    tekst = _decodeer(data)
-    if "\x00" in tekst:
-        raise InvoerFout([Probleem("dit is geen tekstbestand (CSV).")], bestand)
-    eerste = tekst.lstrip().split("\n", 1)[0]
-    if not eerste.strip():
-        raise InvoerFout([Probleem("het bestand is leeg.")], bestand)
-    scheiding = ";" if eerste.count(";") > eerste.count(",") else ","
+    bestand = bestand or ("invoer" if isinstance(bron, bytes) else str(bron))
+    tekst = lees_csv_tekst(bron, bestand)
+    scheiding = scheidingsteken(tekst)
     decimaal = "," if scheiding == ";" else "."
     lezer = csv.reader(io.StringIO(tekst), delimiter=scheiding)
     problemen: list[Probleem] = []
