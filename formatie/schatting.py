@@ -43,9 +43,9 @@ METHODE = (
     "over de leeftijdsjaren; in studentensteden telt het overschot aan 15–24-jarigen bij de "
     "18–24-jarigen, niet bij de 15–17-jarigen. Verzuim, handhaving en Doorstroompunt-aantallen "
     "zijn het landelijke tarief per 1.000, per gemeente hoger of lager naar CBS-kenmerken "
-    "(huishoudens rond het sociaal minimum, bevolkingsdichtheid, herkomst, aandeel studenten), "
-    "zo dat de landelijke som gelijk blijft. Vervang de schatting door de BRP-telling en de "
-    "registratie van uw gemeente."
+    "(inkomen, huishoudens rond het sociaal minimum, eenpersoonshuishoudens, herkomst), met "
+    "elasticiteiten gefit op gepubliceerde cijfers (formatie valideer), zo dat de landelijke som "
+    "gelijk blijft. Vervang de schatting door de BRP-telling en de registratie van uw gemeente."
 )
 
 #: Bases that are not a target group, with their names for pages.
