@@ -67,7 +67,7 @@ from .model import (
 )
 from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .onzekerheid import BUDGET_PERCENTIEL
-from .parameters import Parameter, parameter
+from .parameters import JAAR, Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
 from .regio import REGIOBELEID, REGIONALE_FUNCTIES  # shared with the pages
 from .taal import aantal_woord, format_datum
@@ -803,10 +803,12 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         r += 1
     laatste = r - 1
     ws.data_validation(EERSTE_RIJ, 3, laatste, 3, {
-        "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
+        "validate": "integer", "criteria": "between", "minimum": int(JAAR.min),
+        "maximum": int(JAAR.max),
         "ignore_blank": True, "input_title": "Jaar",
         "input_message": "Het jaar waarop de aantallen betrekking hebben (mag leeg blijven).",
-        "error_title": "Ongeldig jaar", "error_message": "Vul een jaar tussen 2000 en 2100 in.",
+        "error_title": "Ongeldig jaar",
+        "error_message": f"Vul een jaar in, {JAAR.bereik_tekst()}.",
     })
     for groep in w.groepen:
         n = groep.normenset
@@ -814,16 +816,16 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
             lijst = cellen.get((n.label, inv.sleutel))
             if not lijst:
                 continue
-            bereik = f"{inv.min:g} tot en met {inv.max:g}"
+            bereik = inv.parameter.bereik_tekst()  # "van 0 tot en met 2.000 vestigingen"
             ws.data_validation(lijst[0], {
                 "validate": "decimal", "criteria": "between", "minimum": float(inv.min),
                 "maximum": float(inv.max), "ignore_blank": True,
                 "multi_range": " ".join(lijst),
                 "input_title": _kort(inv.naam, 32),
-                "input_message": _kort(f"{inv.eenheid}; toegestaan: {bereik}. De toelichting "
+                "input_message": _kort(f"Toegestaan: {bereik}. De toelichting "
                                        "staat in de laatste kolom.", 255),
                 "error_title": "Ongeldige waarde",
-                "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
+                "error_message": _kort(f"{inv.naam}: vul een getal in, {bereik}.", 255),
             })
     tabel = _sluit_tabel(ws, BLAD_INVOER, S, laatste)
     ws.print_area(0, 0, laatste, S.index("herkomst"))
@@ -927,9 +929,7 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
             c, a, i = cel["contracturen_per_fte"], cel["afwezigheid"], cel["indirect"]
             ws.write_formula(r, S.index("netto_uren_per_fte"), f"={c}*(1-{a})", f.formule_uren,
                              fn.netto_uren_per_fte)
-            # Same operation order as formatie.model.casus_uren_per_fte: c × (1 − a) × (1 − i).
-            casus = float(fn.contracturen_per_fte * (1.0 - fn.afwezigheid)
-                          * (1.0 - fn.indirect))
+            casus = fn.casus_uren_per_fte  # the model's own figure, c × (1 − a) × (1 − i)
             ws.write_formula(r, S.index("casus_uren_per_fte"), f"={c}*(1-{a})*(1-{i})",
                              f.formule_uren, casus)
             ws.write_formula(r, S.index("scenario_casus_uren_per_fte"),

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .getallen import GetalFout, parse_getal
+from .getallen import GetalFout, _kort, parse_getal
 from .normenset import Invoer, Normenset
 from .normenset_toml import VASTE_KOLOMMEN
+from .parameters import JAAR, geldig_jaar, melding_voor
 from .problemen import InvoerFout, Probleem
 from .referentie import load_referentie
 
@@ -175,13 +176,10 @@ def read_invoer_csv(
             continue
         jaar = None
         if rij.get("jaar", "").strip():
-            try:
-                jaar = int(rij["jaar"].strip())
-                if not 2000 <= jaar <= 2100:
-                    raise ValueError
-            except ValueError:
-                problemen.append(Probleem(f"'{rij['jaar'].strip()}' is geen geldig jaar.", regel,
-                                          "jaar"))
+            jaar = geldig_jaar(rij["jaar"])
+            if jaar is None:
+                problemen.append(Probleem(f"'{_kort(rij['jaar'].strip())}' is geen geldig jaar "
+                                          f"({JAAR.bereik_tekst()}).", regel, "jaar"))
                 continue
         if (code, jaar) in gezien:
             problemen.append(Probleem(
@@ -261,13 +259,7 @@ def _cel(
         problemen.append(Probleem(str(exc), regel, invoer.sleutel))
         return None
     assert waarde is not None
-    if waarde < invoer.min:
-        problemen.append(Probleem(
-            f"{tekst.strip()} is kleiner dan het minimum {invoer.min:g}.", regel, invoer.sleutel))
-        return None
-    if waarde > invoer.max:
-        problemen.append(Probleem(
-            f"{tekst.strip()} is groter dan het maximum {invoer.max:g} ({invoer.eenheid}).",
-            regel, invoer.sleutel))
+    if bericht := melding_voor(invoer.parameter, waarde, f"'{_kort(tekst.strip())}'"):
+        problemen.append(Probleem(bericht, regel, invoer.sleutel))
         return None
     return waarde

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from .doelgroepen import basis_sleutels
-from .parameters import UREN
+from .parameters import UREN, Parameter
 
 #: Bases a national estimate of an invoer can be derived from (see :mod:`formatie.schatting`).
 #: Target groups (and their old aliases cbs_5_15 …) come from formatie/data/doelgroepen.toml.
@@ -93,6 +93,14 @@ class Invoer:
     spreiding: str = "poisson"
     schatting_basis: str | None = None
     schatting_per_1000: float | None = None
+
+    @property
+    def parameter(self) -> Parameter:
+        """This invoer as a parameter of the one table: its bounds (from the normenset), unit
+        and label, so every reader refuses a value with the same Dutch sentence
+        (:func:`formatie.parameters.melding_voor`)."""
+        return Parameter(self.sleutel, self.naam, self.eenheid, float(self.min),
+                         float(self.max))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .normenset import (
     Normenset,
     Taak,
 )
+from .getallen import format_invoer
 from .parameters import melding
 from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
@@ -440,7 +441,8 @@ def _lees_invoer(doc: dict, c: _Controleur) -> list[Invoer]:
             if v is not None and (bericht := melding("invoer", v, f"{wat}: {grens}")):
                 c.fout((*plaats, grens), bericht)
         if lo is not None and hi is not None and hi < lo:
-            c.fout((*plaats, "max"), f"{wat}: max ({hi:g}) is kleiner dan min ({lo:g}).")
+            c.fout((*plaats, "max"), f"{wat}: max ({format_invoer(hi)}) is kleiner dan min "
+                                     f"({format_invoer(lo)}).")
         spreiding = item.get("spreiding", "poisson")
         if spreiding not in SPREIDINGEN:
             c.fout((*plaats, "spreiding"),
@@ -490,7 +492,8 @@ def _lees_taken(doc: dict, c: _Controleur, functies: set[str], invoer: set[str])
                 c.fout((*plaats, p), bericht)
         if None not in (uren, laag, hoog) and not laag <= uren <= hoog:
             c.fout((*plaats, "uren"), f"{wat}: er moet gelden uren_laag ≤ uren ≤ uren_hoog "
-                                      f"(nu {laag:g} / {uren:g} / {hoog:g}).")
+                                      f"(nu {format_invoer(laag)} / {format_invoer(uren)} / "
+                                      f"{format_invoer(hoog)}).")
         bron = c.tekst(item, plaats, "bron", wat, verplicht=False) or "aanname"
         toelichting = c.tekst(item, plaats, "toelichting", wat, verplicht=False)
         if sleutel and functie and bron_invoer and naam and uren is not None:

@@ -44,6 +44,7 @@ import numpy as np
 from .invoer_csv import csv_rijen, lees_csv_tekst, normaliseer_gemeentecode
 from .model import bereken
 from .normenset import Normenset
+from .parameters import JAAR, geldig_jaar
 from .problemen import InvoerFout, Probleem
 from .referentie import Referentie
 
@@ -240,13 +241,10 @@ def lees_teams_csv(bron: str | Path | bytes, functies: Sequence[str], referentie
                                       regel, "gemeentecode"))
         jaar = None
         if r.get("vanaf_jaar"):
-            try:
-                jaar = int(r["vanaf_jaar"])
-            except ValueError:
-                jaar = -1
-            if not 2000 <= jaar <= 2100:
-                problemen.append(Probleem(f"vanaf_jaar '{r['vanaf_jaar'][:12]}' is geen jaar "
-                                          "tussen 2000 en 2100.", regel, "vanaf_jaar"))
+            jaar = geldig_jaar(r["vanaf_jaar"])
+            if jaar is None:
+                problemen.append(Probleem(f"vanaf_jaar '{r['vanaf_jaar'][:12]}' is geen geldig "
+                                          f"jaar ({JAAR.bereik_tekst()}).", regel, "vanaf_jaar"))
         for sleutel, toegestaan in (("soort", SOORTEN), ("verdeelsleutel", VERDEELSLEUTELS)):
             waarde = r.get(sleutel, "").lower()
             if waarde and waarde not in toegestaan:

@@ -127,7 +127,7 @@ def afwijzing_in_het_nederlands(r) -> None:
 
 
 def test_dutch_detector():
-    assert is_nederlands("Vul een getal van 0 of meer in.")
+    assert is_nederlands("Vul een getal in, van 0 tot en met 2.000 vestigingen.")
     assert not is_nederlands("Not a valid float value.")
     assert not is_nederlands("The file is invalid")
 

@@ -114,9 +114,9 @@ def test_concept_may_be_incomplete_indienen_not(client, auth, app):
     ("leerplichtigen", "1,234.5", "in Engelse notatie", {}),
     ("leerplichtigen", "2.5", "is onduidelijk: gebruik een komma als decimaalteken", {}),
     ("leerplichtigen", "abc", "'abc' is geen getal.", {}),
-    ("scholen", "-1", "Vul een getal van 0 of meer in.", {}),
-    ("scholen", "2001", "Vul een getal van hoogstens 2.000 in (vestigingen).", {}),
-    ("leerplichtigen", "9" * 25, "Vul een getal van hoogstens 200.000 in (jongeren).", {}),
+    ("scholen", "-1", "Vul een getal in, van 0 tot en met 2.000 vestigingen.", {}),
+    ("scholen", "2001", "Vul een getal in, van 0 tot en met 2.000 vestigingen.", {}),
+    ("leerplichtigen", "9" * 25, "Vul een getal in, van 0 tot en met 200.000 jongeren.", {}),
     ("leerplichtigen", "9" * 40, "hoogstens 30 tekens", {}),
     ("leerplichtigen", "1e5", "geen getal", {}),
     ("leerplichtigen", "NaN", "geen getal", {}),
@@ -253,7 +253,7 @@ def test_new_invoer_in_normenset_appears_without_code_change(client, auth, app):
             in r.text)
     assert f"{LEGENDA}Nieuwe groep</legend>" in r.text
     r = client.post(PAD, data=formulier(app, nieuw_veld="11", concept="1"))
-    assert "Vul een getal van hoogstens 10 in (stuks)." in fout_bij_veld(r.text, "nieuw_veld")
+    assert "Vul een getal in, van 0 tot en met 10 stuks." in fout_bij_veld(r.text, "nieuw_veld")
     r = client.post(PAD, data=formulier(app, nieuw_veld="3", indienen="1"))
     assert r.status_code == 302
     rij = invoer_rij(app)
