@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .getallen import format_invoer
 from .normenset import (
     MAX_NORMENSET_NAAM,
     MAX_NORMENSET_VERSIE,
@@ -27,7 +28,6 @@ from .normenset import (
     Normenset,
     Taak,
 )
-from .getallen import format_invoer
 from .parameters import melding
 from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
