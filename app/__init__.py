@@ -34,10 +34,11 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event, select
+from werkzeug.routing import IntegerConverter
 
 from .config import database_url, env_bool, oidc_instellingen, secret_key
 from .extensions import csrf, db, login_manager, migrate
-from .models import PASSWORD_HASH_METHOD
+from .models import MAX_INT, PASSWORD_HASH_METHOD
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -54,11 +55,22 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     os.makedirs(app.instance_path, exist_ok=True)
     configure(app, test_config)
     register_extensions(app)
+    app.url_map.converters["id"] = IdConverter  # before the blueprints' rules are built
     register_blueprints(app)
     register_errorhandlers(app)
     register_hooks(app)
     register_commands(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """``<id:naam>``: a database id, 1 to :data:`app.models.MAX_INT`; anything else is a 404
+    before any query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def configure(app: Flask, test_config: dict | None) -> None:

@@ -25,12 +25,12 @@ from formatie.normenset import Normenset
 
 from .extensions import db
 from .invoerform import InvoerFormBase, invoer_form
-from .models import ACTIE_EERDERE_JAREN, INGEDIEND, Gemeente, Invoer, User
+from .models import ACTIE_EERDERE_JAREN, INGEDIEND, MAX_INT, Gemeente, Invoer, User
 from .models import Normenset as NormensetRij
 from .opslaan import Conflict, sla_op
 
 #: Largest version number a form may carry (an INTEGER column).
-MAX_VERSIE = 2**31 - 1
+MAX_VERSIE = MAX_INT
 
 
 def veldnaam(jaar: int, sleutel: str) -> str:

@@ -67,7 +67,7 @@ def lijst():
     return _pagina(NieuweGebruikerForm(formdata=None), nieuw=(user.email, wachtwoord))
 
 
-@bp.route("/<int(max=2147483647):user_id>/actief", methods=["POST"])
+@bp.route("/<id:user_id>/actief", methods=["POST"])
 @rol_vereist("beheerder")
 def wissel_actief(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
@@ -90,7 +90,7 @@ class WachtwoordResetForm(FlaskForm):
     """Only the CSRF token: the button carries no other data."""
 
 
-@bp.route("/<int(max=2147483647):user_id>/wachtwoord", methods=["POST"])
+@bp.route("/<id:user_id>/wachtwoord", methods=["POST"])
 @rol_vereist("beheerder")
 def wachtwoord_opnieuw(user_id: int):
     """A one-time password for the account, shown once on this response (never stored in plain

@@ -41,6 +41,7 @@ from .models import (
     ACTIE_LABELS,
     CONCEPT,
     INGEDIEND,
+    MAX_INT,
     NIET_BEGONNEN,
     STATUS_LABELS,
     AuditEntry,
@@ -132,7 +133,7 @@ def invoer(code: str, jaar: int):
         geladen = int(form.version.data or "0")
     except ValueError:
         abort(400)
-    if not 0 <= geladen <= 2**31 - 1:  # would overflow the database driver on a conflict
+    if not 0 <= geladen <= MAX_INT:  # would overflow the database driver on a conflict
         abort(400)
     gemeld = geschatte_sleutels(form)  # fields "Gebruik schattingen" filled, if any
     schattingen = _schattingen(normenset, gemeente.code) if gemeld else {}

@@ -60,6 +60,12 @@ def nieuw_sessietoken() -> str:
     return secrets.token_urlsafe(32)
 
 
+#: Largest value an INTEGER column holds (ids, versions): a larger number from a URL or a form
+#: never reaches the database driver (it would overflow there). The ``id`` URL converter
+#: (:class:`IdConverter`) and every form check use this one bound.
+MAX_INT = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: store naive UTC)."""
 

@@ -46,7 +46,7 @@ def lijst():
     return _lijst_pagina(UploadForm())
 
 
-@bp.route("/<int(max=2147483647):normenset_id>")
+@bp.route("/<id:normenset_id>")
 @login_required
 def detail(normenset_id: int):
     rij = db.session.scalar(select(NormensetRij).where(
@@ -84,7 +84,7 @@ def upload():
     return redirect(url_for("normen.detail", normenset_id=rij.id))
 
 
-@bp.route("/<int(max=2147483647):normenset_id>/activeer", methods=["POST"])
+@bp.route("/<id:normenset_id>/activeer", methods=["POST"])
 @rol_vereist("beheerder")
 def activeren(normenset_id: int):
     rij = db.session.get(NormensetRij, normenset_id) or abort(404)

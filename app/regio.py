@@ -22,7 +22,7 @@ from .bandbreedte import bereik_van
 from .cijfers import Cijfers, cijfers_regio
 from .herkomst import aandeel_schatting_per_lid, cijfers_herkomst
 from .invoerform import regio_bezetting_form
-from .models import Regio
+from .models import MAX_INT, Regio
 from .opslaan import Conflict, sla_regio_bezetting_op
 
 bp = Blueprint("regio", __name__, url_prefix="/regio")
@@ -83,7 +83,7 @@ def bezetting(code: str, jaar: int):
         geladen = int(form.version.data or "0")
     except ValueError:
         abort(400)
-    if not 0 <= geladen <= 2**31 - 1:
+    if not 0 <= geladen <= MAX_INT:
         abort(400)
     if not form.validate():
         return _pagina(regio, jaar, cijfers, form, 422)

@@ -67,15 +67,15 @@ from .downloads import stuur_xlsx
 from .extensions import db
 from .grafieken import groep_grafiek
 from .invoerform import GetalField
-from .models import Gemeente, utcnow
+from .models import MAX_INT, Gemeente, utcnow
 from .models import Scenario as ScenarioRij
 
 bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
 
 MAX_VERGELIJK = 8
-#: Largest id an INTEGER column holds (the routes use ``int(max=2147483647)``): a larger id
+#: Largest id an INTEGER column holds (the routes use the ``id`` converter): a larger id
 #: from the query string would overflow the database driver instead of giving a 404.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_INT
 DP27 = "doorstroompunt_27"
 
 
@@ -413,7 +413,7 @@ def lijst():
                            gemeenten=gemeenten, regios=regios, jaar=huidig_jaar())
 
 
-@bp.route("/<int(max=2147483647):scenario_id>")
+@bp.route("/<id:scenario_id>")
 @login_required
 def detail(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)
@@ -434,7 +434,7 @@ def _mag_wijzigen(rij: ScenarioRij) -> bool:
     return current_user.role == "beheerder" or rij.owner_id == current_user.id
 
 
-@bp.route("/<int(max=2147483647):scenario_id>/kopie", methods=["POST"])
+@bp.route("/<id:scenario_id>/kopie", methods=["POST"])
 @login_required
 def kopie(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)
@@ -452,7 +452,7 @@ def kopie(scenario_id: int):
     return redirect(url_for("scenario.detail", scenario_id=nieuw_rij.id))
 
 
-@bp.route("/<int(max=2147483647):scenario_id>/verwijder", methods=["POST"])
+@bp.route("/<id:scenario_id>/verwijder", methods=["POST"])
 @login_required
 def verwijder(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)
