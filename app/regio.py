@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 from formatie.herkomst import voeg_herkomst_toe
 from formatie.model import verschil
 from formatie.referentie import load_referentie
-from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_als_dict, regio_regels
+from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_regels
+from formatie.uitvoer import regio_als_dict
 
 from .access import aangeboden_jaren, get_regio_jaar_or_404
 from .antwoord import json_antwoord
@@ -107,7 +108,7 @@ def bezetting(code: str, jaar: int):
 def resultaat_json(code: str, jaar: int):
     """The region's figures: the shape of ``formatie calculate --format json`` for the members
     with complete figures (each with its ``"herkomst"``: :func:`formatie.herkomst.
-    herkomst_als_dict`), plus ``"regio"`` (see :func:`formatie.regio.regio_als_dict`)."""
+    herkomst_als_dict`), plus ``"regio"`` (see :func:`formatie.uitvoer.regio_als_dict`)."""
     regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     if not cijfers.groepen:

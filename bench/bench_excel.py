@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from formatie.cli import landelijke_invoer
 from formatie.excel import exporteer_werkboek
 from formatie.invoer_csv import InvoerTabel
 from formatie.normenset_toml import standaard_normenset
 from formatie.referentie import load_referentie
+from formatie.schatting import landelijke_invoer
 from formatie.werkboek_lezen import lees_werkboek
 
 UNO = r"""

@@ -20,13 +20,13 @@ import numpy as np
 from . import __version__
 from . import herkomst as hk
 from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
-from .invoer_csv import InvoerTabel, read_invoer_csv
+from .invoer_csv import InvoerTabel, read_bezetting_csv, read_invoer_csv
 from .model import bereken
 from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .normenset_toml import load_normenset
 from .problemen import InvoerFout
 from .referentie import BRONVERMELDING, load_referentie
-from .schatting import METHODE, geschatte_invoer
+from .schatting import METHODE, landelijke_invoer
 from .taal import aantal_woord, per_eenheid
 from .teams import Team, bereken_teams
 from .uitvoer import (
@@ -42,20 +42,6 @@ EXIT_FOUT = 2
 
 class GebruikFout(Exception):
     """A wrong combination of options; the message is Dutch."""
-
-
-def landelijke_invoer(normenset: Normenset) -> InvoerTabel:
-    """All 342 gemeenten with volumes estimated from CBS/DUO data by
-    :func:`formatie.schatting.geschatte_invoer`, the estimator the web prefill also uses
-    (per-gemeente factors from CBS covariates; national sums = flat rate × national base)."""
-    referentie = load_referentie()
-    volume = geschatte_invoer(normenset, referentie)
-    ontbrekend = [i.sleutel for j, i in enumerate(normenset.invoer)
-                  if np.isnan(volume[:, j]).any()]
-    if ontbrekend:
-        raise GebruikFout("de normenset heeft geen schatting voor: " + ", ".join(ontbrekend)
-                          + ". Geef een invoerbestand.")
-    return InvoerTabel(referentie.gemeentecodes, (None,) * len(referentie.gemeentecodes), volume)
 
 
 def _lees_invoer(args: argparse.Namespace, normenset: Normenset) -> InvoerTabel:
@@ -315,76 +301,6 @@ def _schrijf_atomair(pad: str, data: bytes) -> None:
         raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
 
 
-def lees_bezetting_csv(pad: str, functies: tuple[str, ...], codes: tuple[str, ...]
-                      ) -> dict[str, dict[str, float]]:
-    """``gemeentecode`` and ``fte_<functie>`` columns (empty cell = unknown) →
-    ``{gemeentecode: {functie: fte}}``. ``,``-separated with a decimal point, or
-    ``;``-separated with a decimal comma (Dutch Excel). Bounds from the parameter table."""
-    from pathlib import Path
-
-    from .getallen import GetalFout, parse_getal
-    from .invoer_csv import _decodeer, normaliseer_gemeentecode
-    from .parameters import melding
-    from .problemen import Probleem
-
-    try:
-        tekst = _decodeer(Path(pad).read_bytes())
-    except FileNotFoundError:
-        raise InvoerFout([Probleem("bestand niet gevonden.")], pad) from None
-    except OSError as exc:
-        raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
-                         pad) from None
-    eerste = tekst.lstrip().split("\n", 1)[0]
-    scheiding = ";" if eerste.count(";") > eerste.count(",") else ","
-    lezer = csv.reader(io.StringIO(tekst), delimiter=scheiding)
-    rijen = [r for r in lezer if any(c.strip() for c in r)]
-    problemen: list[Probleem] = []
-    if not rijen:
-        raise InvoerFout([Probleem("het bestand is leeg.")], pad)
-    kop = [k.strip() for k in rijen[0]]
-    kolommen = {k: i for i, k in enumerate(kop)}
-    bekend = {"gemeentecode", "gemeentenaam", "jaar", *(f"fte_{f}" for f in functies)}
-    problemen += [Probleem(f"onbekende kolom '{k}'. Verwacht: gemeentecode en "
-                           + ", ".join(f"fte_{f}" for f in functies) + ".", 1, k)
-                  for k in kop if k not in bekend]
-    problemen += [Probleem(f"kolom '{k}' komt dubbel voor.", 1, k)
-                  for k in sorted({k for k in kop if kop.count(k) > 1})]
-    if "gemeentecode" not in kolommen:
-        problemen.append(Probleem("kolom 'gemeentecode' ontbreekt.", 1))
-    if problemen:
-        raise InvoerFout(problemen, pad)
-    uit: dict[str, dict[str, float]] = {}
-    for regel, rij in enumerate(rijen[1:], start=2):
-        rij = rij + [""] * (len(kop) - len(rij))
-        code = normaliseer_gemeentecode(rij[kolommen["gemeentecode"]])
-        if code is None or code not in codes:
-            problemen.append(Probleem(f"gemeente '{rij[kolommen['gemeentecode']].strip()}' "
-                                      "staat niet in het werkboek.", regel, "gemeentecode"))
-            continue
-        if code in uit:
-            problemen.append(Probleem(f"gemeente {code} staat dubbel.", regel, "gemeentecode"))
-            continue
-        uit[code] = {}
-        for f in functies:
-            if f"fte_{f}" not in kolommen:
-                continue
-            try:
-                waarde = parse_getal(rij[kolommen[f"fte_{f}"]],
-                                     "," if scheiding == ";" else ".")
-            except GetalFout as fout:
-                problemen.append(Probleem(str(fout), regel, f"fte_{f}"))
-                continue
-            if waarde is None:
-                continue
-            if bericht := melding("bezetting", waarde, "de bezetting"):
-                problemen.append(Probleem(bericht, regel, f"fte_{f}"))
-                continue
-            uit[code][f] = waarde
-    if problemen:
-        raise InvoerFout(problemen, pad)
-    return uit
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from .excel import exporteer_werkboek
 
@@ -414,7 +330,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         onzekerheid = onzekerheid_uit_bereik(bereik(
             normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes))
         gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
-    bezetting = (lees_bezetting_csv(args.bezetting, normenset.functie_sleutels,
+    bezetting = (read_bezetting_csv(args.bezetting, normenset.functie_sleutels,
                                     tuple(invoer.gemeentecodes)) if args.bezetting else None)
     data = exporteer_werkboek(
         normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,

@@ -18,7 +18,7 @@ import numpy as np
 from .getallen import GetalFout, _kort, parse_getal
 from .normenset import Invoer, Normenset
 from .normenset_toml import VASTE_KOLOMMEN
-from .parameters import JAAR, geldig_jaar, melding_voor
+from .parameters import JAAR, geldig_jaar, melding, melding_voor
 from .problemen import InvoerFout, Probleem
 from .referentie import load_referentie
 
@@ -263,3 +263,60 @@ def _cel(
         problemen.append(Probleem(bericht, regel, invoer.sleutel))
         return None
     return waarde
+
+
+def read_bezetting_csv(bron: str | Path | bytes, functies: tuple[str, ...],
+                       codes: tuple[str, ...], bestand: str | None = None
+                       ) -> dict[str, dict[str, float]]:
+    """``gemeentecode`` and ``fte_<functie>`` columns (empty cell = unknown) →
+    ``{gemeentecode: {functie: fte}}``, for the gemeenten ``codes``. Read like an invoer CSV
+    (:func:`lees_csv_tekst`: encoding, NUL check; the column cap; ``,`` with a decimal point or
+    ``;`` with a decimal comma); bounds from the parameter table."""
+    bestand = bestand or ("bezetting" if isinstance(bron, bytes) else str(bron))
+    tekst = lees_csv_tekst(bron, bestand)
+    decimaal = "," if scheidingsteken(tekst) == ";" else "."
+    rijen = [(n, r) for n, r in csv_rijen(tekst, bestand) if any(c.strip() for c in r)]
+    kopregel, kop = rijen[0][0], [k.strip() for k in rijen[0][1]]
+    if len(kop) > MAX_KOLOMMEN:
+        raise InvoerFout([Probleem(f"de kopregel heeft {len(kop):,} kolommen; maximaal "
+                                   f"{MAX_KOLOMMEN:,}.".replace(",", "."), kopregel)], bestand)
+    kolommen = {k: i for i, k in enumerate(kop)}
+    bekend = {"gemeentecode", "gemeentenaam", "jaar", *(f"fte_{f}" for f in functies)}
+    problemen = [Probleem(f"onbekende kolom '{_kort(k)}'. Verwacht: gemeentecode en "
+                          + ", ".join(f"fte_{f}" for f in functies) + ".", kopregel, k)
+                 for k in kop if k not in bekend]
+    problemen += [Probleem(f"kolom '{k}' komt dubbel voor.", kopregel, k)
+                  for k in sorted({k for k in kop if kop.count(k) > 1})]
+    if "gemeentecode" not in kolommen:
+        problemen.append(Probleem("kolom 'gemeentecode' ontbreekt.", kopregel))
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    uit: dict[str, dict[str, float]] = {}
+    for regel, rij in rijen[1:]:
+        rij = rij + [""] * (len(kop) - len(rij))
+        code = normaliseer_gemeentecode(rij[kolommen["gemeentecode"]])
+        if code is None or code not in codes:
+            problemen.append(Probleem(f"gemeente '{_kort(rij[kolommen['gemeentecode']].strip())}"
+                                      "' staat niet in het werkboek.", regel, "gemeentecode"))
+            continue
+        if code in uit:
+            problemen.append(Probleem(f"gemeente {code} staat dubbel.", regel, "gemeentecode"))
+            continue
+        uit[code] = {}
+        for f in functies:
+            if f"fte_{f}" not in kolommen:
+                continue
+            try:
+                waarde = parse_getal(rij[kolommen[f"fte_{f}"]], decimaal)
+            except GetalFout as fout:
+                problemen.append(Probleem(str(fout), regel, f"fte_{f}"))
+                continue
+            if waarde is None:
+                continue
+            if bericht := melding("bezetting", waarde, "de bezetting"):
+                problemen.append(Probleem(bericht, regel, f"fte_{f}"))
+                continue
+            uit[code][f] = waarde
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    return uit

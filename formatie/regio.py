@@ -17,11 +17,9 @@ from dataclasses import replace
 import numpy as np
 
 from .getallen import format_getal
-from .model import Regel, Resultaat, fte_per_functie, functie_regels, verschil
+from .model import Regel, Resultaat, functie_regels, verschil
 from .normenset import Functie
-from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL, dekkingsaandeel
-from .referentie import Referentie
-from .uitvoer import resultaat_als_dict
+from .onzekerheid import dekkingsaandeel
 
 #: Functies whose bezetting is one figure for the whole region (entered on the region page).
 REGIONALE_FUNCTIES = ("doorstroompunt",)
@@ -37,60 +35,6 @@ def aandeel(fte_gemeente: float, fte_regio: float) -> float | None:
     if not fte_regio > 0:
         return None
     return float(fte_gemeente) / float(fte_regio)
-
-
-def regio_als_dict(
-    resultaten: list[Resultaat], referentie: Referentie, jaar: int, regio_code: str,
-    bereik: dict | None = None, bezetting: dict[str, float] | None = None,
-) -> dict:
-    """The region's JSON: the shape of :func:`formatie.uitvoer.resultaat_als_dict` for the
-    member gemeenten with figures (one entry per gemeente, each with its ``"normenset"``; its
-    ``"regels"`` come from the CLI's shape), plus ``"regio"``.
-
-    ``resultaten``: one per normenset group. With one group ``"normenset"`` and
-    ``"organisatie"`` are that set's, as in the CLI; with several they are None and
-    ``"normensets"`` lists each with its organisation and gemeenten (always present).
-    ``bereik``: ``{"functies": {f: {"p10", …}}, "totaal": {"p10", …}}`` (FTE) from the
-    uncertainty model, or None; with it every functie gets ``"budget"`` (its
-    :data:`~formatie.onzekerheid.BUDGET_PERCENTIEL` value) and the region ``"budget"``
-    (percentiel, label, fte_totaal). ``bezetting``: the region's bezetting per functie (fte in
-    dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
-    """
-    delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
-             for res in resultaten]
-    gemeenten = []
-    normensets = []
-    for res, deel in zip(resultaten, delen, strict=True):
-        n = res.normenset
-        for rij in deel["gemeenten"]:
-            rij["normenset"] = {"naam": n.naam, "versie": n.versie}
-            gemeenten.append(rij)
-        normensets.append({**deel["normenset"], "organisatie": deel["organisatie"],
-                           "gemeenten": list(res.gemeentecodes)})
-    som = fte_per_functie(resultaten)
-    functies = {f: {"fte": w} for f, w in som.items() if f != "totaal"}
-    for f, rij in functies.items():
-        if bereik is not None and f in bereik["functies"]:
-            rij["bereik"] = bereik["functies"][f]
-            rij["budget"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
-    voeg_bezetting_toe(functies, bezetting or {})
-    regio = {"code": regio_code, "functies": functies, "fte_totaal": som["totaal"],
-             "bereik_totaal": bereik["totaal"] if bereik is not None else None,
-             "budget": None if bereik is None else {
-                 "percentiel": BUDGET_PERCENTIEL, "label": BUDGET_LABEL,
-                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL)}}
-    een = len(delen) == 1
-    return {
-        "normenset": delen[0]["normenset"] if een else None,
-        "organisatie": delen[0]["organisatie"] if een else None,
-        "normensets": normensets,
-        "regiobeleid": REGIOBELEID,
-        "gemeenten": gemeenten,
-        "totaal": {"gemeenten": len(gemeenten),
-                   "functies": {f: r["fte"] for f, r in functies.items()},
-                   "fte_totaal": som["totaal"]},
-        "regio": regio,
-    }
 
 
 def trekkingen_functie(groepen_bereik, functie: str) -> np.ndarray:

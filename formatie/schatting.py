@@ -35,8 +35,10 @@ import numpy as np
 
 from .doelgroepen import Doelgroep, doelgroep, doelgroepen, overschot_15_24, schat_doelgroepen
 from .getallen import format_getal
+from .invoer_csv import InvoerTabel
 from .normenset import Invoer, Normenset
-from .referentie import Referentie
+from .problemen import InvoerFout, Probleem
+from .referentie import Referentie, load_referentie
 
 METHODE = (
     "Schatting uit CBS-leeftijdsgroepen (0–14, 15–24, 25–44 jaar, 1-1-2024), gelijk verdeeld "
@@ -420,3 +422,18 @@ def doelgroep_schattingen(normenset: Normenset, referentie: Referentie,
                   else float(groepen[d.sleutel][i]))
         uit.append(GroepSchatting(d, waarde, t.sleutel if t else None))
     return uit
+
+
+def landelijke_invoer(normenset: Normenset) -> InvoerTabel:
+    """All 342 gemeenten with volumes estimated from CBS/DUO data by
+    :func:`geschatte_invoer`, the estimator the web prefill also uses (per-gemeente factors
+    from CBS covariates; national sums = flat rate × national base). A normenset with an
+    invoer it cannot estimate is an InvoerFout naming them."""
+    referentie = load_referentie()
+    volume = geschatte_invoer(normenset, referentie)
+    ontbrekend = [i.sleutel for j, i in enumerate(normenset.invoer)
+                  if np.isnan(volume[:, j]).any()]
+    if ontbrekend:
+        raise InvoerFout([Probleem("de normenset heeft geen schatting voor: "
+                                   + ", ".join(ontbrekend) + ". Geef een invoerbestand.")])
+    return InvoerTabel(referentie.gemeentecodes, (None,) * len(referentie.gemeentecodes), volume)

@@ -17,7 +17,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from profielen import steekproef
 
-from formatie.cli import landelijke_invoer, main
+from formatie.cli import main
 from formatie.excel import REGIOBELEID, exporteer_werkboek
 from formatie.getallen import EXCEL_FORMATEN
 from formatie.invoer_csv import InvoerTabel, read_invoer_csv
@@ -27,6 +27,7 @@ from formatie.normenset_toml import NORMEN, load_normenset, parse_normenset, sta
 from formatie.parameters import BEZETTING
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
+from formatie.schatting import landelijke_invoer
 from formatie.werkboek_formaat import (
     EERSTE_RIJ,
     INVOER_SLEUTELS,

@@ -101,7 +101,7 @@ def test_cli_json_names_the_aanvulling(met_vloer, tmp_path, capsys):
 
 def test_in_estimate_mode_no_leerplicht_team_is_below_the_floor():
     """Done when of issue 17: a small gemeente's leerplicht team is not below the floor."""
-    from formatie.cli import landelijke_invoer
+    from formatie.schatting import landelijke_invoer
 
     n = standaard_normenset()
     r = bereken(n, landelijke_invoer(n).volume)

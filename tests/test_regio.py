@@ -13,7 +13,6 @@ from formatie.regio import (
     REGIOBELEID,
     aandeel,
     dekkingszin_functie,
-    regio_als_dict,
     regio_regels,
     taak_volumes,
     tel_op,
@@ -21,7 +20,7 @@ from formatie.regio import (
     voeg_bezetting_toe,
 )
 from formatie.schatting import geschatte_invoer
-from formatie.uitvoer import resultaat_als_dict
+from formatie.uitvoer import regio_als_dict, resultaat_als_dict
 
 N = standaard_normenset()
 ANDER = replace(N, versie="anders", functies=tuple(replace(f, leiding=0.3) for f in N.functies),

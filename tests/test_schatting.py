@@ -6,7 +6,6 @@ import dataclasses
 import numpy as np
 import pytest
 
-from formatie.cli import landelijke_invoer
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
@@ -16,6 +15,7 @@ from formatie.schatting import (
     covariaat_waarden,
     factoren,
     geschatte_invoer,
+    landelijke_invoer,
     schattingsmodel,
     uitleg,
 )

@@ -5,11 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from formatie.cli import landelijke_invoer, main
+from formatie.cli import main
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
+from formatie.schatting import landelijke_invoer
 from formatie.teams import Team, bereken_teams, lees_teams_csv, team_volume, voor_jaar
 
 N = standaard_normenset()
