@@ -22,6 +22,13 @@ linear combination of others (rank deficiency found by SVD), is reported unident
 Unidentifiable parameters keep a value (the bounded least-squares solution, or the normenset's
 hours for a zero column) but get no interval.
 
+**Regional functies.** The Doorstroompunt's bezetting is one figure per region, not per
+gemeente. Such an observation is a :class:`Som`: the fte of one functie summed over the rows of
+the region's gemeenten in that year (the region's need is the sum of its members' need,
+:data:`formatie.regio.REGIOBELEID`), so its design row is the sum of theirs. A cell of
+``fte_werkelijk`` that is NaN is not observed (a gemeente does not staff the Doorstroompunt);
+leerplicht is calibrated on the gemeente cells, the Doorstroompunt on the region sums.
+
 **Weights.** Staffing deviations grow with the size of a gemeente, so by default
 (``weging="relatief"``) each residual is weighted by 1 / fitted FTE (two steps: an unweighted
 fit gives the fitted FTE). R² and RMSE are reported unweighted, in FTE.
@@ -102,13 +109,27 @@ class GroepSchatting:
 
 
 @dataclass(frozen=True)
+class Som:
+    """One observation of a sum: ``fte`` of ``functie`` worked by the gemeenten of ``rijen``
+    together (rows of the volume matrix; e.g. a region's Doorstroompunt bezetting in one year).
+    ``cluster`` labels it for the bootstrap (e.g. the region code)."""
+
+    functie: str
+    rijen: tuple[int, ...]
+    fte: float
+    cluster: str = ""
+
+
+@dataclass(frozen=True)
 class Kalibratie:
     """Result of :func:`kalibreer`.
 
     taken: per taak, in ``normenset.taken`` order. groepen: the merged groups. Fit quality:
     r2 (share of the variance of observed FTE explained), rmse_fte (root mean squared
     residual in FTE over all N × F cells), n_waarnemingen N, n_parameters (estimated
-    parameters, a groep counts once), vrijheidsgraden. voorspeld, werkelijk: (N, F) FTE.
+    parameters, a groep counts once), vrijheidsgraden. voorspeld, werkelijk: (M,) FTE per
+    observed value: the cells of ``fte_werkelijk`` with a value in row order (n, f), then the
+    :class:`Som` s; ``n_waarden`` is M.
     """
 
     normenset: Normenset
@@ -124,6 +145,7 @@ class Kalibratie:
     weging: str  # "relatief" or "gelijk"
     voorspeld: np.ndarray = field(repr=False)
     werkelijk: np.ndarray = field(repr=False)
+    n_waarden: int = 0
 
     def taak(self, sleutel: str) -> TaakSchatting:
         return next(t for t in self.taken if t.sleutel == sleutel)
@@ -139,6 +161,7 @@ class Kalibratie:
                 "r2": self.r2 if math.isfinite(self.r2) else None,
                 "rmse_fte": self.rmse_fte,
                 "n_waarnemingen": self.n_waarnemingen,
+                "n_waarden": self.n_waarden,
                 "n_parameters": self.n_parameters,
                 "vrijheidsgraden": self.vrijheidsgraden,
                 "interval": self.interval,
@@ -180,13 +203,16 @@ def kalibreer(
     rng: np.random.Generator | None = None,
     clusters: np.ndarray | None = None,
     weging: str = "relatief",
+    sommen: tuple[Som, ...] = (),
 ) -> Kalibratie:
     """Estimate hours per taak (see the module text).
 
     volume (N, I) in ``normenset.invoer`` order; fte_werkelijk (N, F) FTE actually worked per
-    functie, counted like the model's ``fte`` (incl. leiding). ``bootstrap`` B > 0 gives
-    bootstrap intervals (needs ``rng``), resampling ``clusters`` (N,) (e.g. gemeentecodes;
-    default every observation on its own). ``weging``: "relatief" (default) weights each FTE
+    functie, counted like the model's ``fte`` (incl. leiding), NaN where not observed;
+    ``sommen``: observations of a functie summed over several rows (a region's Doorstroompunt).
+    ``bootstrap`` B > 0 gives bootstrap intervals (needs ``rng``), resampling ``clusters`` (N,)
+    (e.g. gemeentecodes; default every observation on its own; a :class:`Som` is resampled
+    with its own ``cluster``). ``weging``: "relatief" (default) weights each FTE
     residual by 1 / fitted FTE (relative deviations count equally, as staffing deviations grow
     with size); "gelijk" is plain least squares in FTE.
     """
@@ -202,8 +228,21 @@ def kalibreer(
     n_obs = volume.shape[0]
     if y.shape != (n_obs, len(normenset.functies)):
         raise ValueError(f"fte_werkelijk must be ({n_obs}, {len(normenset.functies)})")
-    a_vol, b = ontwerp(normenset, volume)
-    doel = y.ravel() - b
+    a_cel, b_cel = ontwerp(normenset, volume)
+    n_f = len(normenset.functies)
+    labels = np.arange(n_obs).astype(str) if clusters is None else np.asarray(clusters, str)
+    # the observed values as combinations of the model's (n, f) cells: one cell each, or a sum
+    cellen = np.flatnonzero(np.isfinite(y.ravel()))
+    opbouw = np.zeros((len(cellen) + len(sommen), n_obs * n_f))
+    opbouw[np.arange(len(cellen)), cellen] = 1.0
+    for m, som in enumerate(sommen, start=len(cellen)):
+        opbouw[m, np.asarray(som.rijen, dtype=int) * n_f
+               + normenset.functie_sleutels.index(som.functie)] = 1.0
+    a_vol, b = opbouw @ a_cel, opbouw @ b_cel
+    waarde = np.concatenate([y.ravel()[cellen], [som.fte for som in sommen]])
+    cluster_van = np.concatenate([labels[cellen // n_f],
+                                  [som.cluster or f"som {m}" for m, som in enumerate(sommen)]])
+    doel = waarde - b
 
     groepen = _groepen(normenset)
     # members of a groep have identical columns c: Σ uren_k · c = (Σ uren_k) · c
@@ -257,12 +296,12 @@ def kalibreer(
     if weging == "relatief":
         schatting = oplossen(slice(None), gewicht)
     voorspeld_vec = a @ schatting + b
-    residu = y.ravel() - voorspeld_vec
+    residu = waarde - voorspeld_vec
     rss = float(residu @ residu)
     ident = ~nul_kolom & ~collineair & ~vastgezet
     p = len(vrij)
     df = max(a.shape[0] - p, 0)
-    ss_tot = float(((y.ravel() - y.ravel().mean()) ** 2).sum())
+    ss_tot = float(((waarde - waarde.mean()) ** 2).sum()) if len(waarde) else 0.0
 
     se = np.full(len(groepen), np.nan)
     lo = np.full(len(groepen), np.nan)
@@ -270,15 +309,12 @@ def kalibreer(
     if bootstrap > 0:
         if rng is None:
             raise ValueError("bootstrap needs rng")
-        labels = np.arange(n_obs) if clusters is None else np.asarray(clusters)
-        uniek, per_cluster = np.unique(labels, return_inverse=True)
+        uniek, per_cluster = np.unique(cluster_van, return_inverse=True)
         rijen_van = [np.flatnonzero(per_cluster == c) for c in range(len(uniek))]
-        n_f = len(normenset.functies)
         trekkingen = np.empty((bootstrap, len(vrij)))
         for r in range(bootstrap):
             kies = rng.integers(0, len(uniek), len(uniek))
-            obs = np.concatenate([rijen_van[c] for c in kies])
-            rijen = (obs[:, None] * n_f + np.arange(n_f)).ravel()
+            rijen = np.concatenate([rijen_van[c] for c in kies])
             trekkingen[r] = oplossen(rijen, gewicht[rijen])[vrij]
         se[vrij] = trekkingen.std(axis=0, ddof=1) if bootstrap > 1 else np.nan
         lo[vrij], hi[vrij] = np.quantile(trekkingen, [0.1, 0.9], axis=0)
@@ -308,7 +344,8 @@ def kalibreer(
 
     def reden(j: int) -> str | None:
         if nul_kolom[j]:
-            return "de invoer is in alle waarnemingen 0: de gegevens zeggen niets over deze uren."
+            return ("de gegevens zeggen niets over deze uren: de invoer is in alle waarnemingen "
+                    "0, of de bezetting van deze functie is nergens bekend.")
         if vastgezet[j]:
             return ("vastgezet op de normenset: het 80%-interval heeft breedte 0 en de "
                     "begrenzing is 'normenset'.")
@@ -354,8 +391,9 @@ def kalibreer(
         vrijheidsgraden=df,
         interval=interval,
         weging=weging,
-        voorspeld=voorspeld_vec.reshape(y.shape),
-        werkelijk=y,
+        voorspeld=voorspeld_vec,
+        werkelijk=waarde,
+        n_waarden=len(waarde),
     )
 
 

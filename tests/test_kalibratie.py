@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from formatie.cli import main
-from formatie.kalibratie import als_normenset, kalibreer, ontwerp
+from formatie.kalibratie import Som, als_normenset, kalibreer, ontwerp
 from formatie.model import bereken
 from formatie.normenset import normenset_als_toml
 from formatie.normenset_toml import NORMEN, load_normenset, parse_normenset, standaard_normenset
@@ -49,6 +49,38 @@ def test_exact_data_recovers_the_hours_exactly(klein):
     assert all(t.identificeerbaar for t in k.taken)
     assert k.r2 == pytest.approx(1.0) and k.rmse_fte == pytest.approx(0.0, abs=1e-9)
     assert k.n_waarnemingen == 4 and k.n_parameters == 3
+
+
+def test_a_regional_functie_is_calibrated_on_region_sums_of_the_gemeenten():
+    """The Doorstroompunt's bezetting is known per region, not per gemeente: leerplicht is
+    fitted on the gemeente cells, the Doorstroompunt on the sums over each region's rows."""
+    n = standaard_normenset()
+    codes, jaar, volume, _ = synthetisch(n, n_gemeenten=60, jaren=2)
+    fte = bereken(n, volume).fte
+    d = n.functie_sleutels.index("doorstroompunt")
+    referentie = load_referentie()
+    regio = np.array([referentie.regio_per_gemeente[referentie.index[c]] for c in codes])
+    sommen = tuple(Som("doorstroompunt", tuple(np.flatnonzero((regio == r) & (jaar == j))),
+                       float(fte[(regio == r) & (jaar == j), d].sum()), r)
+                   for r in np.unique(regio) for j in np.unique(jaar)
+                   if ((regio == r) & (jaar == j)).any())
+    alleen_gemeente = fte.copy()
+    alleen_gemeente[:, d] = np.nan
+    k = kalibreer(n, volume, alleen_gemeente, sommen=sommen, clusters=np.array(codes))
+    assert k.n_waarden == len(codes) + len(sommen) < 2 * len(codes)
+    dp = [(t, echt) for t, echt in zip(k.taken, n.taak_uren, strict=True)
+          if n.taak(t.sleutel).functie == "doorstroompunt"]
+    assert dp and all(t.identificeerbaar for t, _ in dp)
+    # exact data: every identifiable hour comes back, the Doorstroompunt's too
+    assert [t.uren for t, _ in dp] == pytest.approx([echt for _, echt in dp], rel=1e-6)
+    assert k.r2 == pytest.approx(1.0)
+    # without the sums the Doorstroompunt's hours cannot be told at all
+    zonder = kalibreer(n, volume, alleen_gemeente)
+    assert not any(zonder.taak(t.sleutel).identificeerbaar for t, _ in dp)
+    # the bootstrap resamples a region's sum with its own cluster label
+    b = kalibreer(n, volume, alleen_gemeente, sommen=sommen, clusters=np.array(codes),
+                  bootstrap=20, rng=np.random.default_rng(1))
+    assert all(t.laag is not None for t, _ in dp if b.taak(t.sleutel).identificeerbaar)
 
 
 @pytest.mark.parametrize("begrenzing", ["positief", "normenset"])
