@@ -397,6 +397,29 @@ def kalibreer(
     )
 
 
+def regio_sommen(codes: list[str], jaren: list[int | None],
+                 regio_fte: dict[tuple[str, int | None], dict[str, float]],
+                 leden: dict[str, tuple[str, ...]]) -> tuple[tuple[Som, ...], list[str]]:
+    """A region's bezetting per year as :class:`Som` s over the rows (``codes``, ``jaren``) of
+    its gemeenten: ``regio_fte`` {(regio, jaar): {functie: fte}}, ``leden`` {regio: member
+    codes}. A region-year counts only when every member has a row (else its need would be a
+    part of the region against the whole region's staff); the others come back as Dutch
+    sentences saying why they were left out."""
+    rij_van = {(c, j): n for n, (c, j) in enumerate(zip(codes, jaren, strict=True))}
+    sommen, weggelaten = [], []
+    for (regio, jaar), per_functie in regio_fte.items():
+        missend = [c for c in leden.get(regio, ()) if (c, jaar) not in rij_van]
+        if regio not in leden or missend:
+            weggelaten.append(f"regio {regio}{'' if jaar is None else f' {jaar}'}: "
+                              + ("onbekende regio." if regio not in leden else
+                                 f"geen rij voor gemeente {', '.join(missend)}."))
+            continue
+        rijen = tuple(rij_van[c, jaar] for c in leden[regio])
+        sommen += [Som(f, rijen, float(v), regio) for f, v in per_functie.items()
+                   if v is not None and math.isfinite(v)]
+    return tuple(sommen), weggelaten
+
+
 def als_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:
     """A new normenset with the estimated hours; ``bron`` e.g. "gekalibreerd op x.csv (180 …)".
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from formatie.cli import main
+from formatie.getallen import format_getal
 from formatie.kalibratie import Som, als_normenset, kalibreer, ontwerp
 from formatie.model import bereken
 from formatie.normenset import normenset_als_toml
@@ -251,3 +252,52 @@ def test_estimate_on_a_bound_is_marked(klein):
     # a2 has a zero-width interval (6–6): with begrenzing "normenset" it is fixed, not estimated
     assert grens.taak("a2").uren == 6.0 and "vastgezet" in grens.taak("a2").reden
     assert grens.n_parameters == 2 and vrij.n_parameters == 3
+
+
+def test_cli_calibrates_the_doorstroompunt_on_a_regio_bezetting_csv(capsys, tmp_path):
+    """``formatie kalibreer DATA.csv --regio-bezetting REGIO.csv``: fte_doorstroompunt left
+    empty per gemeente, the region's figure per region and year; a region with a gemeente
+    missing is named and not counted."""
+    n = standaard_normenset()
+    referentie = load_referentie()
+    regios = ("MC02", "MC03", "MC05", "MC08", "MC09", "MC23", "MC32", "MC33")
+    codes = [c for r in regios for c in referentie.leden(r)]
+    rng = np.random.default_rng(3)
+    schatting = geschatte_invoer(n, referentie)[[referentie.index[c] for c in codes]]
+    volume = np.concatenate([rng.poisson(np.maximum(schatting, 5) * rng.uniform(0.3, 2.0, (
+        len(codes), schatting.shape[1]))) for _ in range(2)]).astype(float)
+    for c in n.controles:
+        links, rechts = n.invoer_sleutels.index(c.links), n.invoer_sleutels.index(c.rechts)
+        volume[:, links] = np.minimum(volume[:, links], volume[:, rechts])
+    fte = bereken(n, volume).fte
+    alle_codes, jaren = codes * 2, [2024] * len(codes) + [2025] * len(codes)
+    data = tmp_path / "gemeenten.csv"
+    d = n.functie_sleutels.index("doorstroompunt")
+    schrijf_data(data, n, alle_codes, jaren, volume, fte)
+    regels = data.read_text().splitlines()  # the Doorstroompunt column empty per gemeente
+    data.write_text("\n".join([regels[0]] + [r.rsplit(",", 1)[0] + "," for r in regels[1:]])
+                    + "\n")
+    regio = tmp_path / "regio.csv"
+    rijen = ["regio;jaar;fte_doorstroompunt"]
+    for r in regios:
+        for jaar in (2024, 2025):
+            rij = [k for k, (c, j) in enumerate(zip(alle_codes, jaren, strict=True))
+                   if c in referentie.leden(r) and j == jaar]
+            rijen.append(f"{r};{jaar};{format_getal(float(fte[rij, d].sum()), 6)}")
+    rijen.append("MC11;2025;12,5")  # no gemeente of MC11 in the data
+    regio.write_text("\n".join(rijen) + "\n")
+    code = main(["kalibreer", str(data), "--regio-bezetting", str(regio), "--format", "json"])
+    uit = capsys.readouterr()
+    assert code == 0, uit.err
+    assert "Niet meegeteld: regio MC11 2025: geen rij voor gemeente" in uit.err
+    doc = json.loads(uit.out)
+    assert doc["fit"]["n_waarden"] == len(alle_codes) + 2 * len(regios)
+    for t in n.taken:
+        if t.functie == "doorstroompunt":
+            assert doc["taken"][t.sleutel]["identificeerbaar"], t.sleutel
+            assert doc["taken"][t.sleutel]["uren"] == pytest.approx(t.uren, rel=1e-4, abs=1e-4)
+    # without the region file the Doorstroompunt cannot be estimated
+    assert main(["kalibreer", str(data), "--format", "json"]) == 0
+    zonder = json.loads(capsys.readouterr().out)
+    assert not any(zonder["taken"][t.sleutel]["identificeerbaar"] for t in n.taken
+                   if t.functie == "doorstroompunt")
