@@ -165,12 +165,13 @@ def register_blueprints(app: Flask) -> None:
         regio,
         scenario,
         sso,
+        validatie,
         wachtwoord,
         werkboek,
     )
 
     for module in (auth, sso, wachtwoord, main, gemeente, regio, normen, gebruikers, health,
-                   gevoeligheid, prognose, kalibratie, werkboek, scenario):
+                   gevoeligheid, prognose, kalibratie, validatie, werkboek, scenario):
         app.register_blueprint(module.bp)
 
 

@@ -13,7 +13,7 @@ from app.models import Normenset as NormensetRij
 from formatie.getallen import format_getal
 from formatie.normenset_toml import standaard_normenset
 
-from .conftest import EIGEN, EIGEN_REGIO, JAAR
+from .conftest import EIGEN, EIGEN_REGIO, JAAR, tabel
 
 STANDAARD = standaard_normenset().bron_tekst
 
@@ -219,3 +219,54 @@ def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
     r = upload(client, tekst)
     assert r.status_code == 422
     assert aantal(app) == voor
+
+
+# ----- the validation a norm's bron points to -------------------------------------------------
+
+
+def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, auth, app):
+    from app.validatie import _validatie
+    from formatie.referentie import load_referentie
+    from formatie.validatie import valideer
+
+    n = standaard_normenset()
+    verwijzend = [t for t in n.taken if "docs/validatie.md" in (t.bron or "")]
+    assert verwijzend  # the shipped set has such norms
+    assert client.get("/validatie").status_code == 302  # login first
+    auth.als("gemeente")
+    with app.app_context():
+        rij_id = db.session.scalar(select(NormensetRij.id).where(NormensetRij.actief))
+    detail = client.get(f"/normen/{rij_id}").text
+    assert detail.count('href="/validatie">validatie (docs/validatie.md)</a>') >= len(verwijzend)
+    assert '<a class="nl-link" href="/validatie">validatie</a>' in client.get("/normen").text
+    # the gemeente page's norm sources too
+    from .conftest import bewaar_invoer
+
+    bewaar_invoer(app, EIGEN)
+    resultaat = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    assert 'href="/validatie">validatie (docs/validatie.md)</a>' in resultaat
+    # the page: the tables of `formatie valideer`, for the active normenset
+    r = client.get("/validatie")
+    assert r.status_code == 200
+    v = valideer(n, load_referentie())
+    punten = tabel(r.text, "validatie-punten")
+    assert len(punten) == 1 + len(v.punten)
+    for rij, p in zip(punten[1:], v.punten, strict=True):
+        assert rij[0] == f"{p.gebied} ({p.functie})" and rij[3] == format_getal(p.model, 1)
+    assert len(tabel(r.text, "validatie-normen")) == 1 + len(v.normen)
+    assert f"{format_getal(v.landelijk_fte, 1)} fte" in r.text
+    treffers = _validatie.cache_info().hits
+    assert client.get("/validatie").status_code == 200
+    assert _validatie.cache_info().hits == treffers + 1  # seconds of drawing, once
+
+
+def test_the_json_with_range_link_gives_the_range(client, auth, app):
+    from .conftest import bewaar_invoer
+
+    bewaar_invoer(app, EIGEN)
+    auth.als("gemeente")
+    html = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    link = re.search(r'href="([^"]+)">JSON met bandbreedte</a>', html).group(1)
+    assert link.endswith("resultaat.json?onzekerheid=1")
+    gemeente = client.get(link.replace("&amp;", "&")).json["gemeenten"][0]
+    assert gemeente["bereik_totaal"]["p10"] <= gemeente["bereik_totaal"]["p90"]
