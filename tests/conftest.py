@@ -173,7 +173,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if per_soort[soort]:
             tr.write_line(f"{soort}: {per_soort[soort]} tests overgeslagen ({redenen[soort]}).")
     markers = config.getoption("markexpr") or ""
-    for soort in ("Chromium", "LibreOffice"):
+    for soort in ("Chromium", "LibreOffice", "OpenID Connect-provider (node)"):
         if not per_soort[soort] and not markers:
             tr.write_line(f"{soort}: niets overgeslagen.")
     if markers:
