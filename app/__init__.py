@@ -35,7 +35,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, select
 
-from .config import database_url, env_bool, oidc_instellingen, secret_key
+from .config import beveilig_instance, database_url, env_bool, oidc_instellingen, secret_key
 from .extensions import csrf, db, login_manager, migrate
 from .models import PASSWORD_HASH_METHOD
 
@@ -51,8 +51,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         instance_path=instance_path,
         template_folder=str(ROOT / "templates"),
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     configure(app, test_config)
+    beveilig_instance(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
