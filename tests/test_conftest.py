@@ -91,3 +91,6 @@ def test_without_npm_make_says_the_single_sign_on_tests_are_skipped_and_so_does_
     reden = servers.reden_om_over_te_slaan()
     assert reden.startswith("npm is missing (Debian package npm)")
     assert _soort(reden) == "OpenID Connect-provider (node)"
+    # the vendored CSS's packages are another matter, named as such
+    assert _soort("vendor/node_modules ontbreekt: `npm ci --prefix vendor` (make vendor)") == \
+        "NL Design System-pakketten (npm)"
