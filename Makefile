@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-snel lint bench clean lock vendor oidc
+.PHONY: run test test-snel lint docs bench clean lock vendor oidc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,11 @@ test-snel: $(DEVSTAMP) instance/.gitkeep
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
+
+# The tables of `formatie valideer` in README.md and docs/validatie.md (tests/test_validatie.py
+# fails when they are stale).
+docs: $(DEVSTAMP)
+	$(BIN)/python tests/docs_valideer.py
 
 bench: $(DEVSTAMP)
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
-from formatie.getallen import GetalFout, format_getal, format_invoer, parse_getal
+from formatie.getallen import GetalFout, format_invoer, parse_getal
 from formatie.model import RekenFout, bereken
 from formatie.normenset import Functie, Normenset
 from formatie.parameters import BEZETTING as BEZETTING_PARAMETER
@@ -43,9 +43,14 @@ class GetalField(StringField):
         super().__init__(label, render_kw=render_kw, **kwargs)
         self.parameter = parameter
         factor = parameter.weergave_factor if parameter else 1.0
-        self.minimum = parameter.min * factor if parameter else minimum
-        self.maximum = parameter.max * factor if parameter else maximum
         self.eenheid = parameter.weergave_eenheid if parameter else eenheid
+        #: The bounds in the unit people type (a share as a percentage), one Parameter either
+        #: way, so the message is the one table's sentence.
+        self.grenzen = (Parameter(parameter.sleutel, parameter.label, self.eenheid,
+                                  parameter.min * factor, parameter.max * factor,
+                                  parameter.min_open, parameter.max_open)
+                        if parameter else Parameter("", str(label), eenheid, minimum, maximum))
+        self.minimum, self.maximum = self.grenzen.min, self.grenzen.max
         self.waarde: float | None = None
 
     @property
@@ -74,16 +79,8 @@ class GetalField(StringField):
             raise ValidationError(str(exc)[:1].upper() + str(exc)[1:]) from None
         if waarde is None:
             return
-        if self.parameter is not None:
-            if not self.parameter.toegestaan(waarde / self.parameter.weergave_factor):
-                raise ValidationError(f"Vul een getal in, {self.parameter.bereik_tekst()}.")
-            self.waarde = waarde
-            return
-        if waarde < self.minimum:
-            raise ValidationError(f"Vul een getal van {format_getal(self.minimum)} of meer in.")
-        if waarde > self.maximum:
-            raise ValidationError(f"Vul een getal van hoogstens {format_getal(self.maximum)} in "
-                                  f"({self.eenheid}).")
+        if not self.grenzen.toegestaan(waarde):
+            raise ValidationError(f"Vul een getal in, {self.grenzen.bereik_tekst()}.")
         self.waarde = waarde
 
 
@@ -176,6 +173,7 @@ def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
     for invoer in normenset.invoer:
         velden[invoer.sleutel] = GetalField(invoer.naam, minimum=invoer.min, maximum=invoer.max,
                                             eenheid=invoer.eenheid, description=invoer.eenheid)
+        # (the same bounds as invoer.parameter, which the CSV and workbook readers check)
     for functie in eigen_functies(normenset):
         velden[BEZETTING + functie.sleutel] = GetalField(
             f"{functie.naam}: fte in dienst", parameter=BEZETTING_PARAMETER, description="fte")

@@ -51,6 +51,7 @@ from .bandbreedte import werkboek_analyse
 from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
 from .downloads import stuur_xlsx
 from .extensions import db
+from .herkomst import cijfers_herkomst
 from .models import (
     ACTIE_EXCEL,
     CONCEPT,
@@ -101,7 +102,7 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
         titel=titel, notitie=notitie,
         invoer_bron=f"Opgeslagen cijfers {cijfers.jaar} in de Formatietool (normenset "
                     + ", ".join(rij.label for rij in cijfers.rijen) + ")",
-        **analyse)
+        herkomst=cijfers_herkomst(cijfers), **analyse)
 
 
 def _terug(melding: str, url: str):

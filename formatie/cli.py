@@ -29,7 +29,14 @@ from .referentie import BRONVERMELDING, load_referentie
 from .regio import REGIONALE_FUNCTIES
 from .schatting import METHODE, geschatte_invoer
 from .taal import aantal_woord, per_eenheid
-from .uitvoer import als_json, resultaat_als_csv, resultaat_als_dict, resultaat_als_tabel
+from .teams import Team, bereken_teams
+from .uitvoer import (
+    als_json,
+    resultaat_als_csv,
+    resultaat_als_dict,
+    resultaat_als_tabel,
+    teams_als_tabel,
+)
 
 EXIT_FOUT = 2
 
@@ -74,22 +81,31 @@ def meld_overgeslagen(regels: Sequence[int]) -> None:
           f"{lijst}): geen invoer ingevuld.", file=sys.stderr)
 
 
+def _herkomst_van_invoer(args: argparse.Namespace, normenset: Normenset) -> hk.Herkomst:
+    """Every volume of an input CSV is an eigen telling; of --landelijk a schatting."""
+    if getattr(args, "landelijk", False):
+        return hk.Herkomst(hk.SCHATTING, hk.schattingsversie(normenset.label))
+    return hk.Herkomst(hk.EIGEN)
+
+
 def cmd_calculate(args: argparse.Namespace) -> int:
     normenset = load_normenset(args.normen)
     invoer = _lees_invoer(args, normenset)
     referentie = load_referentie()
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
+    teams = (_lees_teams(args.teams, normenset, invoer, referentie)
+             if getattr(args, "teams", None) else None)
     if args.format == "json":
         uit = resultaat_als_dict(resultaat, referentie, invoer.jaren)
-        # every volume of an input CSV is an eigen telling; of --landelijk a schatting
-        herkomst = (hk.Herkomst(hk.SCHATTING, hk.schattingsversie(normenset.label))
-                    if args.landelijk else hk.Herkomst(hk.EIGEN))
+        herkomst = _herkomst_van_invoer(args, normenset)
         hk.voeg_herkomst_toe(uit["gemeenten"], [resultaat], dict.fromkeys(
             invoer.gemeentecodes, dict.fromkeys(normenset.invoer_sleutels, herkomst)))
         if args.landelijk:
             uit["invoer"] = {"schatting": METHODE}
         if args.onzekerheid:
             _voeg_bereik_toe(uit, normenset, invoer, args)
+        if teams is not None:
+            _voeg_teams_toe(uit, normenset, invoer, teams, args.onzekerheid)
         # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
         sys.stdout.write(als_json(uit, indent=indent) + "\n")
@@ -99,12 +115,61 @@ def cmd_calculate(args: argparse.Namespace) -> int:
         keten = args.keten or len(invoer.gemeentecodes) <= 3
         print(resultaat_als_tabel(resultaat, referentie, keten=keten,
                                   regio_totalen=len(invoer.gemeentecodes) > 3))
+        if teams is not None:
+            print(teams_als_tabel(bereken_teams(normenset, invoer.volume, invoer.gemeentecodes,
+                                                teams, referentie), normenset, referentie))
         if args.landelijk:
             print("\nInvoer: " + METHODE)
             print("Let op: de normuren zijn aannames (bron = 'aanname'), "
                   "geen gepubliceerde normen.")
         print(BRONVERMELDING)
     return 0
+
+
+def _lees_teams(pad: str, normenset: Normenset, invoer: InvoerTabel,
+                referentie) -> list[Team]:
+    """The teams of a teams CSV as they stand in the invoer's year (every membership when the
+    invoer has no single year)."""
+    from .teams import lees_teams_csv, voor_jaar
+
+    jaren = {j for j in invoer.jaren if j is not None}
+    return voor_jaar(lees_teams_csv(pad, normenset.functie_sleutels, referentie),
+                     jaren.pop() if len(jaren) == 1 else None)
+
+
+def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams: list[Team],
+                    met_bereik: bool) -> None:
+    """``"teams"`` (issue 21's shape), each member gemeente's functie its ``"team"`` and
+    ``"aandeel"``, and ``"totaal"`` with the teams: every team once plus the gemeenten on
+    their own (``functies_met_teams``, ``fte_totaal_met_teams``), adding up."""
+    from .teams import team_volume
+
+    referentie = load_referentie()
+    uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
+                               referentie)
+    lijst = [u.als_dict() for u in uitkomsten]
+    if met_bereik and uitkomsten:
+        from .onzekerheid import PERCENTIEL_NAMEN, bereik
+
+        volume, namen = team_volume(invoer.volume, invoer.gemeentecodes,
+                                    [u.team for u in uitkomsten])
+        b = bereik(normenset, volume, gemeentecodes=namen)
+        for j, (u, rij) in enumerate(zip(uitkomsten, lijst, strict=True)):
+            f = normenset.functie_sleutels.index(u.team.functie)
+            rij["bereik_totaal"] = dict(zip(PERCENTIEL_NAMEN, map(float, b.fte[:, j, f]),
+                                            strict=True))
+    uit["teams"] = lijst
+    in_team = {(code, u.team.functie): (u.team.naam, a) for u in uitkomsten
+               for code, a in u.aandelen.items()}
+    met_teams = dict.fromkeys(normenset.functie_sleutels, 0.0)
+    for g in uit["gemeenten"]:
+        for f, rij in g["functies"].items():
+            naam, aandeel = in_team.get((g["gemeentecode"], f), (None, rij["fte"]))
+            if naam is not None:
+                rij["team"], rij["aandeel"] = naam, aandeel
+            met_teams[f] += aandeel
+    uit["totaal"]["functies_met_teams"] = met_teams
+    uit["totaal"]["fte_totaal_met_teams"] = sum(met_teams.values())
 
 
 def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args) -> None:
@@ -188,6 +253,31 @@ def cmd_valideer(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(als_tabel(uitslag))
+    return 0
+
+
+def cmd_herfit(args: argparse.Namespace) -> int:
+    # Late: the refit loads statsmodels; no other command may (start-up stays fast).
+    from pathlib import Path
+
+    from .fit import als_toml, herfit, totaal_loo
+    from .schatting import DATA, FIT_BESTAND
+
+    fits = herfit(load_referentie())
+    tekst = als_toml(fits)
+    doel = Path(args.uitvoer) if args.uitvoer else Path(str(DATA / FIT_BESTAND))
+    if str(doel) == "-":
+        sys.stdout.write(tekst)
+        return 0
+    doel.write_text(tekst, encoding="utf-8")
+    for s in fits:
+        covs = ", ".join(f"{k} {format_getal(b, 2)} ± {format_getal(se, 2)}" for k, b, se in
+                         zip(s.covariaten, s.model.coef[1:], s.model.se[1:], strict=True))
+        print(f"{s.soort}: {len(s.punten)} punten, {covs or 'geen kenmerken (vlak tarief)'}; "
+              f"leave-one-out mediane abs. log-fout {format_getal(s.loo_mediaan, 2)}",
+              file=sys.stderr)
+    print(f"Totaal: leave-one-out mediane abs. log-fout {format_getal(totaal_loo(fits), 2)}; "
+          f"geschreven: {doel}", file=sys.stderr)
     return 0
 
 
@@ -331,6 +421,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
         gevoeligheid=gevoeligheid, bezetting=bezetting,
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
+        herkomst=dict.fromkeys(invoer.gemeentecodes, dict.fromkeys(
+            normenset.invoer_sleutels, _herkomst_van_invoer(args, normenset))),
     )
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)
@@ -608,6 +700,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--landelijk", action="store_true",
                    help="alle 342 gemeenten met geschatte invoer uit CBS/DUO-gegevens")
     c.add_argument("--keten", action="store_true", help="toon de keten per taak per gemeente")
+    c.add_argument("--teams", metavar="TEAMS.csv",
+                   help="teams van gemeenten die een uitvoeringsorganisatie delen (kolommen "
+                   "team, functie, gemeentecode, optioneel vanaf_jaar, soort, verdeelsleutel): "
+                   "vaste basis, leiding en minimumformatie tellen eenmaal per team, elke "
+                   "gemeente krijgt een aandeel")
     c.add_argument("--onzekerheid", action="store_true",
                    help="voeg P10/P50/P80/P90 toe (Monte Carlo, 10.000 trekkingen die uit de "
                    "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --formaat json)")
@@ -633,6 +730,14 @@ def _parser() -> argparse.ArgumentParser:
                     default="tabel",
                     help="uitvoer als tabel (standaard) of JSON")
     va.set_defaults(func=cmd_valideer)
+
+    hf = opdracht("herfit", None, "schat de covariaten van de schattingen opnieuw op de "
+                  "gepubliceerde punten (formatie/data/referentiepunten.csv) en schrijf "
+                  "formatie/data/schatting_fit.toml")
+    hf.add_argument("-o", "--uitvoer", metavar="BESTAND.toml",
+                    help="schrijf hierheen in plaats van het meegeleverde bestand ('-' = "
+                         "standaarduitvoer)")
+    hf.set_defaults(func=cmd_herfit)
 
     r = opdracht("regios", None, "toon de 40 Doorstroompuntregio's")
     r.set_defaults(func=cmd_regios)

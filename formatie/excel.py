@@ -56,6 +56,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from .getallen import EXCEL_FORMATEN, format_fte
+from .herkomst import Herkomst
 from .model import (
     Groep,
     Resultaat,
@@ -66,7 +67,7 @@ from .model import (
 )
 from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .onzekerheid import BUDGET_PERCENTIEL
-from .parameters import Parameter, parameter
+from .parameters import JAAR, Parameter, parameter
 from .referentie import BRONVERMELDING, Referentie, load_referentie
 from .regio import REGIOBELEID, REGIONALE_FUNCTIES  # shared with the pages
 from .taal import aantal_woord, format_datum
@@ -90,6 +91,7 @@ from .werkboek_formaat import (
     ORGANISATIE_SLEUTELS,
     PERCENTIELEN,
     REGEL_LEIDING,
+    REGEL_MINIMUM,
     REGEL_TOTAAL_VAN,
     REGEL_VAST,
     REGIO_REGEL,
@@ -352,6 +354,7 @@ def exporteer_werkboek(
     notitie: str | None = None,
     invoer_bron: str | None = None,
     export_tijd: datetime | None = None,
+    herkomst: Mapping[str, Mapping[str, Herkomst]] | None = None,
 ) -> bytes:
     """The scenario workbook (.xlsx, format 2) as bytes.
 
@@ -367,6 +370,8 @@ def exporteer_werkboek(
     functie gets one yellow input cell (defined name :func:`regio_bezetting_naam`) in a region
     line under Resultaat's table, and Samenvatting and that line show bezetting and verschil
     from it. None (a gemeente workbook): Samenvatting says "regionaal".
+    ``herkomst``: ``{gemeentecode: {invoer: Herkomst}}`` (formatie.herkomst), shown per row
+    in Invoer's column "Herkomst" (blank where not given).
     ``onzekerheid``: ``{gemeentecode | ALLE: {functie | "totaal": {"p10": …, "p90": …}}}``
     (see :func:`onzekerheid_uit_bereik`) — adds the ``Onzekerheid`` sheet and the range and
     budget figure on ``Samenvatting``.
@@ -407,6 +412,7 @@ def exporteer_werkboek(
     export_tijd = export_tijd or datetime.now(UTC)
     w = _Werkboek(groepen, resultaten, referentie, jaren, dict(bezetting or {}),
                   onzekerheid, titel, export_tijd)
+    w.herkomst = {code: dict(per_invoer) for code, per_invoer in (herkomst or {}).items()}
     if regio_bezetting is not None:
         w.regio_bezetting = {s: _eindig(regio_bezetting.get(s)) for s, _ in w.functies
                              if s in REGIONALE_FUNCTIES}
@@ -473,6 +479,8 @@ class _Werkboek:
         self.codes = tuple(c for g in groepen for c in g.gemeentecodes)
         #: Region workbooks: {regional functie: fte or None}; None in a gemeente workbook.
         self.regio_bezetting: dict[str, float | None] | None = None
+        #: {gemeentecode: {invoer: Herkomst}} for Invoer's herkomst column (may be empty).
+        self.herkomst: dict[str, dict[str, Herkomst]] = {}
         self.scope = _scope(self.codes, referentie)
         self.functies = _functies(groepen)
         self.datum = format_datum(export_tijd)  # "7 december 2026"
@@ -737,7 +745,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Invoer per gemeente — wijzig de gele cellen", f.titel)
     labels = ("Gemeentecode", "Gemeente", "Normenset", "Jaar", "Invoer (sleutel)", "Invoer",
               "Eenheid", "Waarde", "Scenario (leeg = basis)", "Waarde in het scenario",
-              "Zoeksleutel", "Toelichting")
+              "Herkomst van de waarde", "Zoeksleutel", "Toelichting")
     _kopregels(ws, f, labels, S, hoogte=45)
     # Printed: A–J on A4 landscape, fit to width (~70 %), every key whole (the name of the
     # invoer wraps); the toelichting, the same for every gemeente, is on screen only, on one
@@ -747,7 +755,7 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                 "normenset": _breedte(g.normenset.label for g in w.groepen), "jaar": 6,
                 "invoer": _breedte(i.sleutel for i in alle_invoer), "naam": _NAAM_BREED,
                 "eenheid": _breedte(i.eenheid for i in alle_invoer), "waarde": 11,
-                "scenario": 11, "scenario_waarde": 11, "toelichting": 60}
+                "scenario": 11, "scenario_waarde": 11, "herkomst": 14, "toelichting": 60}
     for k, sleutel in enumerate(S):
         if sleutel in breedtes:
             ws.set_column(k, k, breedtes[sleutel])
@@ -785,6 +793,8 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})',
                          f.formule_aantal if v.is_integer() or abs(v) >= 100
                          else f.formule_decimaal, v)
+        bekend = w.herkomst.get(code, {}).get(inv.sleutel)
+        _tekst(ws, r, S.index("herkomst"), bekend.label if bekend else "", f.tekst_wrap)
         _tekst(ws, r, S.index("toelichting"), inv.toelichting, f.uitleg_regel)
         _zoeksleutel(ws, r, S, BLAD_INVOER, f.formule_tekst, code, inv.sleutel)
         _rijhoogte(ws, r, inv.naam, _NAAM_BREED, grootte=11)
@@ -793,10 +803,12 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         r += 1
     laatste = r - 1
     ws.data_validation(EERSTE_RIJ, 3, laatste, 3, {
-        "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
+        "validate": "integer", "criteria": "between", "minimum": int(JAAR.min),
+        "maximum": int(JAAR.max),
         "ignore_blank": True, "input_title": "Jaar",
         "input_message": "Het jaar waarop de aantallen betrekking hebben (mag leeg blijven).",
-        "error_title": "Ongeldig jaar", "error_message": "Vul een jaar tussen 2000 en 2100 in.",
+        "error_title": "Ongeldig jaar",
+        "error_message": f"Vul een jaar in, {JAAR.bereik_tekst()}.",
     })
     for groep in w.groepen:
         n = groep.normenset
@@ -804,19 +816,19 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
             lijst = cellen.get((n.label, inv.sleutel))
             if not lijst:
                 continue
-            bereik = f"{inv.min:g} tot en met {inv.max:g}"
+            bereik = inv.parameter.bereik_tekst()  # "van 0 tot en met 2.000 vestigingen"
             ws.data_validation(lijst[0], {
                 "validate": "decimal", "criteria": "between", "minimum": float(inv.min),
                 "maximum": float(inv.max), "ignore_blank": True,
                 "multi_range": " ".join(lijst),
                 "input_title": _kort(inv.naam, 32),
-                "input_message": _kort(f"{inv.eenheid}; toegestaan: {bereik}. De toelichting "
+                "input_message": _kort(f"Toegestaan: {bereik}. De toelichting "
                                        "staat in de laatste kolom.", 255),
                 "error_title": "Ongeldige waarde",
-                "error_message": _kort(f"{inv.naam}: vul een getal van {bereik} in.", 255),
+                "error_message": _kort(f"{inv.naam}: vul een getal in, {bereik}.", 255),
             })
     tabel = _sluit_tabel(ws, BLAD_INVOER, S, laatste)
-    ws.print_area(0, 0, laatste, S.index("scenario_waarde"))
+    ws.print_area(0, 0, laatste, S.index("herkomst"))
     return tabel
 
 
@@ -880,8 +892,8 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
               "Netto uren per fte", "Casusuren per fte",
               *[f"Scenario: {parameter(p).label} (leeg = basis)" for p in P],
               "Casusuren per fte in het scenario", "Leiding in het scenario",
-              "Vaste basis in het scenario", "Naam normenset", "Versie normenset",
-              "Zoeksleutel")
+              "Vaste basis in het scenario", "Minimumformatie in het scenario",
+              "Naam normenset", "Versie normenset", "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=75)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 2, 16)
@@ -917,9 +929,7 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
             c, a, i = cel["contracturen_per_fte"], cel["afwezigheid"], cel["indirect"]
             ws.write_formula(r, S.index("netto_uren_per_fte"), f"={c}*(1-{a})", f.formule_uren,
                              fn.netto_uren_per_fte)
-            # Same operation order as formatie.model.casus_uren_per_fte: c × (1 − a) × (1 − i).
-            casus = float(fn.contracturen_per_fte * (1.0 - fn.afwezigheid)
-                          * (1.0 - fn.indirect))
+            casus = fn.casus_uren_per_fte  # the model's own figure, c × (1 − a) × (1 − i)
             ws.write_formula(r, S.index("casus_uren_per_fte"), f"={c}*(1-{a})*(1-{i})",
                              f.formule_uren, casus)
             ws.write_formula(r, S.index("scenario_casus_uren_per_fte"),
@@ -929,6 +939,8 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                              f.formule_fte, fn.leiding)
             ws.write_formula(r, S.index("scenario_vast_fte_waarde"), "=" + cel["s_vast_fte"],
                              f.formule_fte, fn.vast_fte)
+            ws.write_formula(r, S.index("scenario_minimum_fte_waarde"),
+                             "=" + cel["s_minimum_fte"], f.formule_fte, fn.minimum_fte)
             _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
             _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
             _zoeksleutel(ws, r, S, BLAD_ORGANISATIE, f.formule_tekst, n.label, fn.sleutel)
@@ -1061,9 +1073,11 @@ def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], l
         labels += [f"Verschil {naam} (bezetting − benodigd)" for _, naam in functies]
     for deel, uitleg in (("taken", "taken (fte)"), ("vast", "vaste basis (fte)"),
                          ("leiding", "leiding en ondersteuning (fte)"),
+                         ("minimum", "aanvulling tot minimumformatie (fte)"),
                          ("scenario_taken", "scenario: taken (fte)"),
                          ("scenario_vast", "scenario: vaste basis (fte)"),
-                         ("scenario_leiding", "scenario: leiding (fte)")):
+                         ("scenario_leiding", "scenario: leiding (fte)"),
+                         ("scenario_minimum", "scenario: aanvulling tot minimum (fte)")):
         sleutels += [f"{deel}_{s}" for s, _ in functies]
         labels += [f"{naam}: {uitleg}" for _, naam in functies]
     return sleutels, labels
@@ -1092,14 +1106,16 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
         for s, _ in w.functies:
             j = n.functie_sleutels.index(s) if s in n.functie_sleutels else None
             fte = 0.0 if j is None else float(res.fte[g, j])
+            berekend = 0.0 if j is None else float(res.fte_berekend[g, j])
             uitvoering = 0.0 if j is None else float(res.fte_uitvoering[g, j])
             vast = 0.0 if j is None else float(n.functies[j].vast_fte)
             sleutel_f = _tekst_formule(s)
-            for voor, kolom_taak, waarde_vast, waarde_leiding in (
-                    ("", "fte_taak", "vast_fte", "leiding"),
+            for voor, kolom_taak, waarde_vast, waarde_leiding, waarde_minimum in (
+                    ("", "fte_taak", "vast_fte", "leiding", "minimum_fte"),
                     ("scenario_", "scenario_fte_taak", "scenario_vast_fte_waarde",
-                     "scenario_leiding_waarde")):
-                kt, kv, kf = (_kol(S, f"{voor}{d}_{s}") for d in ("taken", "vast", "fte"))
+                     "scenario_leiding_waarde", "scenario_minimum_fte_waarde")):
+                kt, kv, kl, kf = (_kol(S, f"{voor}{d}_{s}")
+                                  for d in ("taken", "vast", "leiding", "fte"))
                 schrijf(r, f"{voor}taken_{s}", "=" + ber.blok_som(
                     kolom_taak, len(n.taken_van(s)) if j is not None else 0, f"$A{R}",
                     sleutel_f), uitvoering - vast)
@@ -1107,8 +1123,13 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
                 schrijf(r, f"{voor}vast_{s}", "=" + (
                     "0" if j is None else org.zoek(waarde_vast, f"$C{R}", sleutel_f)), vast)
                 leiding = "0" if j is None else org.zoek(waarde_leiding, f"$C{R}", sleutel_f)
-                schrijf(r, f"{voor}fte_{s}", f"=({kt}{R}+{kv}{R})*(1+{leiding})", fte)
-                schrijf(r, f"{voor}leiding_{s}", f"={kf}{R}-{kt}{R}-{kv}{R}", fte - uitvoering)
+                minimum = "0" if j is None else org.zoek(waarde_minimum, f"$C{R}", sleutel_f)
+                schrijf(r, f"{voor}leiding_{s}", f"=({kt}{R}+{kv}{R})*{leiding}",
+                        berekend - uitvoering)
+                # formatie.model: fte = max(fte_berekend, minimum_fte); the aanvulling its line
+                schrijf(r, f"{voor}fte_{s}", f"=MAX({kt}{R}+{kv}{R}+{kl}{R},{minimum})", fte)
+                schrijf(r, f"{voor}minimum_{s}", f"={kf}{R}-{kt}{R}-{kv}{R}-{kl}{R}",
+                        fte - berekend)
         for voor in ("", "scenario_"):
             a = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[0][0]}"))
             b = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[-1][0]}"))
@@ -1240,10 +1261,11 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
                          TOTAAL_FUNCTIE if functie == TOTAAL else functienamen[functie])
         regel = (f'IF({F}="taak",INDEX({nor.bereik("naam")},MATCH({G},{nor.bereik("taak")},0)),'
                  f'IF({F}="vast","{REGEL_VAST}",IF({F}="leiding","{REGEL_LEIDING}",'
-                 f'IF({E}="{TOTAAL}","{TOTAAL_REGEL}","{REGEL_TOTAAL_VAN}"&$A{R}))))')
+                 f'IF({F}="minimum","{REGEL_MINIMUM}",'
+                 f'IF({E}="{TOTAAL}","{TOTAAL_REGEL}","{REGEL_TOTAAL_VAN}"&$A{R})))))')
         ws.write_formula(r, 1, "=" + regel, f.tekst, {
             "taak": taaknamen.get(taak, ""), "vast": REGEL_VAST,
-            "leiding": REGEL_LEIDING}.get(soort) or (
+            "leiding": REGEL_LEIDING, "minimum": REGEL_MINIMUM}.get(soort) or (
             TOTAAL_REGEL if functie == TOTAAL else REGEL_TOTAAL_VAN + functienamen[functie]))
         waarde = w.regels.get((functie, soort, taak), 0.0)
         for kolom, voor in ((2, ""), (3, "scenario_")):

@@ -135,7 +135,9 @@ def tornado(
     fte = fte_arrays(volumes, uren, casus_uren_per_fte(normenset),
                      normenset.functie_parameter("vast_fte"),
                      normenset.functie_parameter("leiding"), normenset.taak_invoer_index,
-                     normenset.taak_functie_index)["fte"].sum(axis=1)  # (S, F) selection
+                     normenset.taak_functie_index,
+                     normenset.functie_parameter("minimum_fte"))["fte"]
+    fte = fte.sum(axis=1)  # (S, F) over the selection
     centraal_f = fte[0]
 
     rijen = []

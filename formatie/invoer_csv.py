@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .getallen import GetalFout, parse_getal
+from .getallen import GetalFout, _kort, parse_getal
 from .normenset import Invoer, Normenset
 from .normenset_toml import VASTE_KOLOMMEN
+from .parameters import JAAR, geldig_jaar, melding_voor
 from .problemen import InvoerFout, Probleem
 from .referentie import load_referentie
 
@@ -56,6 +57,40 @@ def _decodeer(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def lees_csv_tekst(bron: str | Path | bytes, bestand: str) -> str:
+    """The text of a CSV (a path, or the raw bytes of an upload): UTF-8 or, as Dutch Excel
+    saves it, Windows-1252. A missing, unreadable, binary or empty file is an InvoerFout."""
+    if isinstance(bron, bytes):
+        data = bron
+    else:
+        try:
+            data = Path(bron).read_bytes()
+        except FileNotFoundError:
+            raise InvoerFout([Probleem("bestand niet gevonden.")], bestand) from None
+        except OSError as exc:
+            raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
+                             bestand) from None
+    tekst = _decodeer(data)
+    if "\x00" in tekst:
+        raise InvoerFout([Probleem("dit is geen tekstbestand (CSV).")], bestand)
+    if not tekst.lstrip().split("\n", 1)[0].strip():
+        raise InvoerFout([Probleem("het bestand is leeg.")], bestand)
+    return tekst
+
+
+def scheidingsteken(tekst: str) -> str:
+    """``;`` when the header line has more semicolons than commas (Dutch Excel), else ``,``."""
+    eerste = tekst.lstrip().split("\n", 1)[0]
+    return ";" if eerste.count(";") > eerste.count(",") else ","
+
+
+def csv_rijen(tekst: str, bestand: str):
+    """(line number, cells) of every row of a CSV text; a malformed file is an InvoerFout."""
+    lezer = csv.reader(io.StringIO(tekst), delimiter=scheidingsteken(tekst))
+    for cellen in _csv_rijen_veilig(lezer, bestand):
+        yield lezer.line_num, cellen
+
+
 def read_invoer_csv(
     bron: str | Path | bytes,
     normenset: Normenset,
@@ -74,24 +109,9 @@ def read_invoer_csv(
     those also in ``extra_optioneel`` may be left out or left empty (NaN: not known, e.g. a
     gemeente's ``fte_doorstroompunt``, which is the region's).
     """
-    if isinstance(bron, bytes):
-        data, bestand = bron, bestand or "invoer"
-    else:
-        bestand = bestand or str(bron)
-        try:
-            data = Path(bron).read_bytes()
-        except FileNotFoundError:
-            raise InvoerFout([Probleem("bestand niet gevonden.")], bestand) from None
-        except OSError as exc:
-            raise InvoerFout([Probleem(f"kan het bestand niet lezen ({exc.strerror}).")],
-                             bestand) from None
-    tekst = _decodeer(data)
-    if "\x00" in tekst:
-        raise InvoerFout([Probleem("dit is geen tekstbestand (CSV).")], bestand)
-    eerste = tekst.lstrip().split("\n", 1)[0]
-    if not eerste.strip():
-        raise InvoerFout([Probleem("het bestand is leeg.")], bestand)
-    scheiding = ";" if eerste.count(";") > eerste.count(",") else ","
+    bestand = bestand or ("invoer" if isinstance(bron, bytes) else str(bron))
+    tekst = lees_csv_tekst(bron, bestand)
+    scheiding = scheidingsteken(tekst)
     decimaal = "," if scheiding == ";" else "."
     lezer = csv.reader(io.StringIO(tekst), delimiter=scheiding)
     problemen: list[Probleem] = []
@@ -159,13 +179,10 @@ def read_invoer_csv(
             continue
         jaar = None
         if rij.get("jaar", "").strip():
-            try:
-                jaar = int(rij["jaar"].strip())
-                if not 2000 <= jaar <= 2100:
-                    raise ValueError
-            except ValueError:
-                problemen.append(Probleem(f"'{rij['jaar'].strip()}' is geen geldig jaar.", regel,
-                                          "jaar"))
+            jaar = geldig_jaar(rij["jaar"])
+            if jaar is None:
+                problemen.append(Probleem(f"'{_kort(rij['jaar'].strip())}' is geen geldig jaar "
+                                          f"({JAAR.bereik_tekst()}).", regel, "jaar"))
                 continue
         if (code, jaar) in gezien:
             problemen.append(Probleem(
@@ -248,14 +265,8 @@ def _cel(
         problemen.append(Probleem(str(exc), regel, invoer.sleutel))
         return None
     assert waarde is not None
-    if waarde < invoer.min:
-        problemen.append(Probleem(
-            f"{tekst.strip()} is kleiner dan het minimum {invoer.min:g}.", regel, invoer.sleutel))
-        return None
-    if waarde > invoer.max:
-        problemen.append(Probleem(
-            f"{tekst.strip()} is groter dan het maximum {invoer.max:g} ({invoer.eenheid}).",
-            regel, invoer.sleutel))
+    if bericht := melding_voor(invoer.parameter, waarde, f"'{_kort(tekst.strip())}'"):
+        problemen.append(Probleem(bericht, regel, invoer.sleutel))
         return None
     return waarde
 

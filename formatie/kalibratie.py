@@ -29,6 +29,11 @@ the region's gemeenten in that year (the region's need is the sum of its members
 ``fte_werkelijk`` that is NaN is not observed (a gemeente does not staff the Doorstroompunt);
 leerplicht is calibrated on the gemeente cells, the Doorstroompunt on the region sums.
 
+**The minimum formation.** Where a functie has a floor (``minimum_fte``), the model says
+``max(A @ uren + b, minimum)``: an observed fte at or below the floor says nothing about the hours
+(the team is as small as a team can be), so such an observation gets weight 0. A :class:`Som`
+is floored when one of its gemeenten is (its sum is then no longer linear in the hours).
+
 **Weights.** Staffing deviations grow with the size of a gemeente, so by default
 (``weging="relatief"``) each residual is weighted by 1 / fitted FTE (two steps: an unweighted
 fit gives the fitted FTE). R² and RMSE are reported unweighted, in FTE.
@@ -291,17 +296,31 @@ def kalibreer(
 
     # first an unweighted fit, then (weging "relatief") weights 1/fitted FTE: deviations of
     # staffing grow with the size of the gemeente
-    schatting = oplossen(slice(None), np.ones(len(doel)))
-    gewicht = weging_van(a @ schatting + b)
-    if weging == "relatief":
+    # an observation at or below its functie's minimum formation says nothing about the hours
+    # (per (n, f) cell; a sum's floor is its cells' floors)
+    minimum_cel = np.tile(normenset.functie_parameter("minimum_fte"), n_obs)
+    met_vloer = opbouw @ (minimum_cel > 0) > 0
+    meetelt = ~(met_vloer & (waarde <= opbouw @ minimum_cel))
+    schatting = oplossen(slice(None), meetelt.astype(float))
+    # and neither does one whose fitted hours stay below the floor (the model gives the floor
+    # whatever the hours are) in any of its cells: a second pass without those
+    a_cellen = np.column_stack([a_cel[:, g[0]] for g in groepen])
+    gevloerd = (minimum_cel > 0) & (a_cellen @ schatting + b_cel <= minimum_cel)
+    meetelt &= ~(opbouw @ gevloerd > 0)
+    if not meetelt.all():
+        schatting = oplossen(slice(None), meetelt.astype(float))
+    gewicht = weging_van(a @ schatting + b) * meetelt
+    if weging == "relatief" or not meetelt.all():
         schatting = oplossen(slice(None), gewicht)
     voorspeld_vec = a @ schatting + b
     residu = waarde - voorspeld_vec
-    rss = float(residu @ residu)
+    # fit statistics over the observations that count (not those at the minimum formation)
+    rss = float(residu[meetelt] @ residu[meetelt])
     ident = ~nul_kolom & ~collineair & ~vastgezet
     p = len(vrij)
-    df = max(a.shape[0] - p, 0)
-    ss_tot = float(((waarde - waarde.mean()) ** 2).sum()) if len(waarde) else 0.0
+    df = max(int(meetelt.sum()) - p, 0)
+    y_telt = waarde[meetelt]
+    ss_tot = float(((y_telt - y_telt.mean()) ** 2).sum()) if len(y_telt) else 0.0
 
     se = np.full(len(groepen), np.nan)
     lo = np.full(len(groepen), np.nan)
@@ -385,7 +404,7 @@ def kalibreer(
         taken=tuple(t for t in taak_uit if t is not None),
         groepen=tuple(groep_uit),
         r2=1.0 - rss / ss_tot if ss_tot > 0 else float("nan"),
-        rmse_fte=math.sqrt(rss / len(residu)),
+        rmse_fte=math.sqrt(rss / max(int(meetelt.sum()), 1)),
         n_waarnemingen=n_obs,
         n_parameters=p,
         vrijheidsgraden=df,

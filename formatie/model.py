@@ -7,8 +7,15 @@ For gemeente g, taak k of functie f::
     casus_uren_per_fte   = netto_uren_per_fte(f) × (1 − indirect(f))
     fte_taak[g,k]        = uren[g,k] / casus_uren_per_fte(f)
     fte_uitvoering[g,f]  = Σ_k∈f fte_taak[g,k] + vast_fte(f)
-    fte[g,f]             = fte_uitvoering[g,f] × (1 + leiding(f))
+    fte_berekend[g,f]    = fte_uitvoering[g,f] × (1 + leiding(f))
+    fte[g,f]             = max(fte_berekend[g,f], minimum_fte(f))
     fte_totaal[g]        = Σ_f fte[g,f]
+
+``minimum_fte`` is the floor of a team that stands alone (continuity, vervanging, a second pair
+of eyes: published small leerplicht teams are 1,5–2 persons whatever their size); where it
+applies, the difference ``fte − fte_berekend`` is its own line, "Aanvulling tot
+minimumformatie" (:func:`functie_regels`), so the chain shows where the floor applies. Today
+every gemeente is its own team; the floor is a per-team rule and is applied per gemeente.
 
 A region's figures are sums over its member gemeenten, each counted with the normenset its
 figures were saved under (:class:`Groep`, :func:`bereken_groepen`). Nothing is rounded here.
@@ -87,6 +94,7 @@ def fte_arrays(
     leiding: np.ndarray,
     taak_invoer: np.ndarray,
     taak_functie: np.ndarray,
+    minimum_fte: np.ndarray | None = None,
     *,
     gemeentecodes=(),
     functies=(),
@@ -96,9 +104,9 @@ def fte_arrays(
 
     Shapes (``...`` = any leading axes, broadcast together, e.g. draws):
     volume (..., G, I) units per year; taak_uren (..., K) hours per unit;
-    casus_uren_per_fte, vast_fte, leiding (..., F); taak_invoer, taak_functie (K,) indices.
-    Returns taak_volume, uren, fte_taak (..., G, K); fte_uitvoering, fte (..., G, F);
-    fte_totaal (..., G).
+    casus_uren_per_fte, vast_fte, leiding, minimum_fte (..., F); taak_invoer, taak_functie (K,)
+    indices. Returns taak_volume, uren, fte_taak (..., G, K); fte_uitvoering, fte_berekend (before
+    the floor), fte (..., G, F); fte_totaal (..., G). Without ``minimum_fte``: no floor.
 
     Raises :class:`RekenFout` when an fte is not finite, or above ``maximum`` when given
     (``gemeentecodes`` (G,) and ``functies`` (F,) names only serve the message).
@@ -113,7 +121,9 @@ def fte_arrays(
         toewijzing = np.zeros((len(taak_functie), n_functies))
         toewijzing[np.arange(len(taak_functie)), taak_functie] = 1.0
         fte_uitvoering = fte_taak @ toewijzing + np.asarray(vast_fte, dtype=float)[..., None, :]
-        fte = fte_uitvoering * (1.0 + np.asarray(leiding, dtype=float)[..., None, :])
+        fte_berekend = fte_uitvoering * (1.0 + np.asarray(leiding, dtype=float)[..., None, :])
+        fte = (fte_berekend if minimum_fte is None else
+               np.maximum(fte_berekend, np.asarray(minimum_fte, dtype=float)[..., None, :]))
         fte_totaal = fte.sum(axis=-1)
     controleer_fte(fte, gemeentecodes, functies, maximum)
     controleer_fte(fte_totaal[..., None], gemeentecodes, ("totaal",))
@@ -122,6 +132,7 @@ def fte_arrays(
         "uren": uren,
         "fte_taak": fte_taak,
         "fte_uitvoering": fte_uitvoering,
+        "fte_berekend": fte_berekend,
         "fte": fte,
         "fte_totaal": fte_totaal,
     }
@@ -140,8 +151,9 @@ def casus_uren_per_fte(normenset: Normenset) -> np.ndarray:
 class Resultaat:
     """The model's outcome for G gemeenten with every intermediate (no rounding).
 
-    Arrays: volume (G, I); taak_volume, uren, fte_taak (G, K); fte_uitvoering, fte (G, F);
-    fte_totaal (G,). Axes follow ``normenset.invoer``, ``.taken`` and ``.functies``.
+    Arrays: volume (G, I); taak_volume, uren, fte_taak (G, K); fte_uitvoering, fte_berekend
+    (before the minimum formation), fte (G, F); fte_totaal (G,). Axes follow
+    ``normenset.invoer``, ``.taken`` and ``.functies``.
     """
 
     normenset: Normenset
@@ -151,8 +163,14 @@ class Resultaat:
     uren: np.ndarray
     fte_taak: np.ndarray
     fte_uitvoering: np.ndarray
+    fte_berekend: np.ndarray
     fte: np.ndarray
     fte_totaal: np.ndarray
+
+    @property
+    def aanvulling(self) -> np.ndarray:
+        """(G, F) fte added to reach the minimum formation (0 where the floor does not apply)."""
+        return self.fte - self.fte_berekend
 
     @cached_property
     def netto_uren_per_fte(self) -> np.ndarray:
@@ -194,8 +212,8 @@ class Resultaat:
         rijen = slice(None) if selectie is None else np.asarray(selectie, dtype=np.intp)
         return {
             naam: getattr(self, naam)[rijen].sum(axis=0)
-            for naam in ("volume", "taak_volume", "uren", "fte_taak", "fte_uitvoering", "fte",
-                         "fte_totaal")
+            for naam in ("volume", "taak_volume", "uren", "fte_taak", "fte_uitvoering",
+                         "fte_berekend", "fte", "fte_totaal")
         }
 
 
@@ -217,6 +235,7 @@ def bereken(normenset: Normenset, volume: np.ndarray, gemeentecodes=()) -> Resul
         normenset.functie_parameter("leiding"),
         normenset.taak_invoer_index,
         normenset.taak_functie_index,
+        normenset.functie_parameter("minimum_fte"),
         gemeentecodes=tuple(gemeentecodes),
         functies=tuple(f.naam for f in normenset.functies),
         maximum=FTE.max,
@@ -230,23 +249,31 @@ def verschil(bezetting: np.ndarray | float, fte: np.ndarray | float) -> np.ndarr
     return np.asarray(bezetting, dtype=float) - np.asarray(fte, dtype=float)
 
 
+#: The line of :func:`functie_regels` that lifts a team to its minimum formation.
+MINIMUM_SLEUTEL = "aanvulling"
+MINIMUM_NAAM = "Aanvulling tot minimumformatie"
+
+
 @dataclass(frozen=True)
 class Regel:
-    """One line of a functie's fte: a taak, the vaste basis or leiding en ondersteuning."""
+    """One line of a functie's fte: a taak, the vaste basis, leiding en ondersteuning, or the
+    aanvulling tot minimumformatie."""
 
     functie: str
-    soort: str  # "taak", "vast" or "leiding"
-    sleutel: str  # taak sleutel, or "vaste_basis" / "leiding"
+    soort: str  # "taak", "vast", "leiding" or "minimum"
+    sleutel: str  # taak sleutel, or "vaste_basis" / "leiding" / "aanvulling"
     naam: str
     fte: float
 
 
 def functie_regels(res: Resultaat, g: int = 0) -> list[Regel]:
     """The lines that make up each functie's fte for gemeente ``g`` (functie order, taken in
-    normenset order, then vaste basis and leiding): per functie they sum to ``res.fte[g, f]``.
+    normenset order, then vaste basis, leiding and, for a functie with a minimum formation, the
+    aanvulling): per functie they sum to ``res.fte[g, f]``.
 
     A taak's line is its execution fte (``fte_taak``, hours ÷ casusuren per fte); leiding en
-    ondersteuning is ``fte − fte_uitvoering`` = ``leiding × fte_uitvoering``.
+    ondersteuning is ``fte_berekend − fte_uitvoering`` = ``leiding × fte_uitvoering``; the
+    aanvulling is ``fte − fte_berekend`` (0 where the hours reach the floor).
     """
     n = res.normenset
     regels = []
@@ -256,7 +283,10 @@ def functie_regels(res: Resultaat, g: int = 0) -> list[Regel]:
         regels.append(Regel(functie.sleutel, "vast", "vaste_basis", "Vaste basis",
                             float(functie.vast_fte)))
         regels.append(Regel(functie.sleutel, "leiding", "leiding", "Leiding en ondersteuning",
-                            float(res.fte[g, f] - res.fte_uitvoering[g, f])))
+                            float(res.fte_berekend[g, f] - res.fte_uitvoering[g, f])))
+        if functie.minimum_fte > 0:
+            regels.append(Regel(functie.sleutel, "minimum", MINIMUM_SLEUTEL, MINIMUM_NAAM,
+                                float(res.fte[g, f] - res.fte_berekend[g, f])))
     return regels
 
 

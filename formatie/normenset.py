@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from .doelgroepen import basis_sleutels
-from .parameters import UREN
+from .parameters import UREN, Parameter
 
 #: Bases a national estimate of an invoer can be derived from (see :mod:`formatie.schatting`).
 #: Target groups (and their old aliases cbs_5_15 …) come from formatie/data/doelgroepen.toml.
@@ -24,7 +24,11 @@ SCHATTING_BASES = (*basis_sleutels(), "inwoners", "vestigingen_po")
 #: Year-to-year variation of an invoer's volume, used by the uncertainty model.
 SPREIDINGEN = ("poisson", "geen")
 #: Organisation parameters of a functie that a scenario may override.
-ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte")
+ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte",
+                          "minimum_fte")
+#: Organisation parameters a normenset may leave out, with the value it then has (sets written
+#: before the parameter existed keep their meaning: no floor).
+ORGANISATIE_STANDAARD = {"minimum_fte": 0.0}
 #: Longest naam and versie of a normenset (the database columns are String(200)/String(50)).
 MAX_NORMENSET_NAAM = 200
 MAX_NORMENSET_VERSIE = 50
@@ -50,7 +54,9 @@ class Functie:
     afwezigheid: float  # share of contract hours lost to leave, illness, training
     indirect: float  # share of net hours spent on non-case work
     leiding: float  # FTE leiding/ondersteuning per FTE uitvoering
-    vast_fte: float  # fixed base FTE per gemeente
+    vast_fte: float  # fixed base FTE per standalone team (today: per gemeente)
+    #: Floor of a standalone team's FTE (0 = none): fte = max(computed fte, minimum_fte).
+    minimum_fte: float = 0.0
     #: Provenance per organisation parameter: ((parameter, bron), …) and ((parameter, tekst), …).
     bronnen: tuple[tuple[str, str], ...] = ()
     toelichtingen: tuple[tuple[str, str], ...] = ()
@@ -87,6 +93,14 @@ class Invoer:
     spreiding: str = "poisson"
     schatting_basis: str | None = None
     schatting_per_1000: float | None = None
+
+    @property
+    def parameter(self) -> Parameter:
+        """This invoer as a parameter of the one table: its bounds (from the normenset), unit
+        and label, so every reader refuses a value with the same Dutch sentence
+        (:func:`formatie.parameters.melding_voor`)."""
+        return Parameter(self.sleutel, self.naam, self.eenheid, float(self.min),
+                         float(self.max))
 
 
 @dataclass(frozen=True)

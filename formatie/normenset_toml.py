@@ -14,10 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .getallen import format_invoer
 from .normenset import (
     MAX_NORMENSET_NAAM,
     MAX_NORMENSET_VERSIE,
     ORGANISATIE_PARAMETERS,
+    ORGANISATIE_STANDAARD,
     SCHATTING_BASES,
     SPREIDINGEN,
     Controle,
@@ -31,9 +33,9 @@ from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
 
 NORMEN = resources.files("formatie") / "normen"
-#: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
+#: The default (2026.3). The earlier defaults (2026.2, 2026.1) stay shipped: stored
 #: invoer and scenarios may refer to it, and ``flask init`` leaves it in the database.
-STANDAARD_NORMENSET = "standaard-2026-2.toml"
+STANDAARD_NORMENSET = "standaard-2026-3.toml"
 
 #: Columns of an invoer CSV that are not invoer sleutels (so no invoer may use them).
 VASTE_KOLOMMEN = ("gemeentecode", "gemeentenaam", "jaar")
@@ -362,7 +364,10 @@ def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
             c.fout(plaats, f"{wat} moet een tabel zijn.")
             continue
         c.onbekend(f, plaats, _FUNCTIE_SLEUTELS, wat)
-        waarden = {p: c.getal(f, plaats, p, wat) for p in ORGANISATIE_PARAMETERS}
+        waarden = {p: c.getal(f, plaats, p, wat, verplicht=p not in ORGANISATIE_STANDAARD)
+                   for p in ORGANISATIE_PARAMETERS}
+        waarden.update({p: v for p, v in ORGANISATIE_STANDAARD.items()
+                        if waarden[p] is None and p not in f})
         naam = c.tekst(f, plaats, "naam", wat)
         for p, v in waarden.items():
             if v is not None and (bericht := melding(p, v, f"{wat}: {p}")):
@@ -436,7 +441,8 @@ def _lees_invoer(doc: dict, c: _Controleur) -> list[Invoer]:
             if v is not None and (bericht := melding("invoer", v, f"{wat}: {grens}")):
                 c.fout((*plaats, grens), bericht)
         if lo is not None and hi is not None and hi < lo:
-            c.fout((*plaats, "max"), f"{wat}: max ({hi:g}) is kleiner dan min ({lo:g}).")
+            c.fout((*plaats, "max"), f"{wat}: max ({format_invoer(hi)}) is kleiner dan min "
+                                     f"({format_invoer(lo)}).")
         spreiding = item.get("spreiding", "poisson")
         if spreiding not in SPREIDINGEN:
             c.fout((*plaats, "spreiding"),
@@ -486,7 +492,8 @@ def _lees_taken(doc: dict, c: _Controleur, functies: set[str], invoer: set[str])
                 c.fout((*plaats, p), bericht)
         if None not in (uren, laag, hoog) and not laag <= uren <= hoog:
             c.fout((*plaats, "uren"), f"{wat}: er moet gelden uren_laag ≤ uren ≤ uren_hoog "
-                                      f"(nu {laag:g} / {uren:g} / {hoog:g}).")
+                                      f"(nu {format_invoer(laag)} / {format_invoer(uren)} / "
+                                      f"{format_invoer(hoog)}).")
         bron = c.tekst(item, plaats, "bron", wat, verplicht=False) or "aanname"
         toelichting = c.tekst(item, plaats, "toelichting", wat, verplicht=False)
         if sleutel and functie and bron_invoer and naam and uren is not None:

@@ -336,7 +336,8 @@ def bereik(
         raise ValueError("methode must be 'auto', 'exact' or 'momenten'")
 
     basis, per_eenheid = fte_per_eenheid(normenset, normenset.taak_uren)
-    centraal = basis + volume @ per_eenheid
+    minimum = normenset.functie_parameter("minimum_fte")  # (F,) floor of a standalone team
+    centraal = np.maximum(basis + volume @ per_eenheid, minimum)
     lid, labels = _regio(regio_index, n_g, regio_labels)
 
     # draws are kept as (G, F, D) float32: each gemeente × functie's draws are contiguous, so
@@ -363,6 +364,8 @@ def bereik(
             draws[:, :, start:stop] = _blok_momenten(normenset, volume, alfa, varieert,
                                                      uren[start:stop], rng).transpose(0, 2, 1)
 
+    # the minimum formation, per gemeente (a standalone team) and per draw, before any sum
+    np.maximum(draws, minimum.astype(np.float32)[None, :, None], out=draws)
     gemiddelde = draws.mean(axis=-1, dtype=float)
     totaal_draws = draws.sum(axis=0, dtype=float)  # (F, D) all gemeenten
     # float64 region sums: a region's P-values are exactly those of the sum of its gemeenten's

@@ -40,6 +40,7 @@ class Parameter:
     min_open: bool = False
     max_open: bool = False
     procent: bool = False  # stored as a fraction, shown and typed as a percentage
+    jaartal: bool = False  # a year: written without a thousands separator (2026, not 2.026)
     uitleg: str = ""
 
     @property
@@ -62,7 +63,10 @@ class Parameter:
     def bereik_tekst(self) -> str:
         """The allowed range in words, in the unit people see, e.g. "van 0 tot en met 90 %"."""
         f = self.weergave_factor
-        lo, hi = _getal(self.min * f), _getal(self.max * f)
+        if self.jaartal:
+            lo, hi = str(int(self.min)), str(int(self.max))
+        else:
+            lo, hi = _getal(self.min * f), _getal(self.max * f)
         if not (self.min_open or self.max_open):
             tekst = f"van {lo} tot en met {hi}"
         else:
@@ -72,12 +76,14 @@ class Parameter:
 
 
 def _getal(x: float) -> str:
-    """A bound in Dutch notation without needless decimals (2.5 → "2,5", 10000 → "10.000")."""
-    teken = "−" if x < 0 else ""  # a real minus sign (U+2212), as on every page
-    x = abs(x)
-    if float(x).is_integer():
-        return teken + f"{int(x):,}".replace(",", ".")
-    return teken + f"{x:g}".replace(".", ",")
+    """A bound in Dutch notation without needless decimals (2.5 → "2,5", 10000 → "10.000"):
+    :func:`formatie.getallen.format_getal` with as many decimals as the bound has."""
+    from .getallen import format_getal
+
+    decimalen = 0
+    while decimalen < 6 and round(x, decimalen) != x:
+        decimalen += 1
+    return format_getal(x, decimalen)
 
 
 #: Organisation parameters of a functie (the keys of ``[functie.<sleutel>]``).
@@ -97,8 +103,13 @@ ORGANISATIE = (
     Parameter("leiding", "Leiding en ondersteuning", "fte per fte uitvoering", 0.0, 2.0,
               uitleg="Fte teamleiding en administratieve ondersteuning per fte uitvoering; "
               "hoogstens 2."),
-    Parameter("vast_fte", "Vaste basis per gemeente", "fte", 0.0, 100.0,
-              uitleg="Fte per gemeente die niet met volumes meebeweegt; hoogstens 100."),
+    Parameter("vast_fte", "Vaste basis per team", "fte", 0.0, 100.0,
+              uitleg="Fte per zelfstandig team (nu: per gemeente) die niet met volumes "
+              "meebeweegt; hoogstens 100."),
+    Parameter("minimum_fte", "Minimumformatie van een zelfstandig team", "fte", 0.0, 100.0,
+              uitleg="Een team dat alleen staat, heeft nooit minder fte dan dit, ook als de "
+              "uren minder vragen (continuïteit, vervanging bij ziekte en verlof, een tweede "
+              "paar ogen). 0 = geen ondergrens; hoogstens 100."),
 )
 
 #: The fewest casusuren an fte can have within the bounds above (100 h × 50 % × 40 %): the
@@ -132,16 +143,38 @@ FTE = Parameter("fte", "Benodigde fte", "fte", 0.0, 1_000_000.0,
                 "ambtenaren van Nederland samen) is geen bruikbare uitkomst: de invoer of de "
                 "normen kloppen dan niet.")
 
+#: The year of a gemeente's figures (invoer CSV, workbook, form, teams file).
+JAAR = Parameter("jaar", "Jaar", "", 2000.0, 2100.0, jaartal=True,
+                 uitleg="Het jaar waarop de aantallen betrekking hebben, van 2000 tot en met "
+                 "2100.")
+
 #: Every parameter by key.
 PARAMETERS: dict[str, Parameter] = {
     p.sleutel: p for p in (*ORGANISATIE, UREN, BEZETTING, INVOER, GROEI, SCHATTING_PER_1000,
-                           FTE)
+                           FTE, JAAR)
 }
 
 
 def parameter(sleutel: str) -> Parameter:
     """The table row of ``sleutel`` (``uren_laag``/``uren_hoog`` share the row of ``uren``)."""
     return PARAMETERS["uren" if sleutel in ("uren_laag", "uren_hoog") else sleutel]
+
+
+def geldig_jaar(waarde) -> int | None:
+    """``waarde`` as a year within :data:`JAAR` (a whole number, from text or a cell), else
+    None."""
+    if isinstance(waarde, bool):
+        return None
+    if isinstance(waarde, str):
+        try:
+            waarde = int(waarde.strip())
+        except ValueError:
+            return None
+    if not isinstance(waarde, int | float) or not math.isfinite(waarde):
+        return None
+    if not float(waarde).is_integer() or not JAAR.toegestaan(float(waarde)):
+        return None
+    return int(waarde)
 
 
 def melding(sleutel: str, waarde: float, wat: str | None = None) -> str | None:
@@ -151,7 +184,12 @@ def melding(sleutel: str, waarde: float, wat: str | None = None) -> str | None:
     "functie 'leerplicht': afwezigheid"; the sentence says the allowed range in the unit people
     see: "… moet van 0 tot en met 90 % zijn."
     """
-    p = parameter(sleutel)
+    return melding_voor(parameter(sleutel), waarde, wat)
+
+
+def melding_voor(p: Parameter, waarde: float, wat: str | None = None) -> str | None:
+    """:func:`melding` for any :class:`Parameter`, e.g. a normenset's invoer
+    (:attr:`formatie.normenset.Invoer.parameter`, bounds from the normenset)."""
     if p.toegestaan(float(waarde)):
         return None
     onderwerp = wat or p.label

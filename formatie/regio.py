@@ -135,7 +135,7 @@ def regio_regels(resultaten: list[Resultaat]) -> list[Regel]:
     for r in som.values():
         per_functie.setdefault(r.functie, []).append(r)
     # taken first, then vaste basis and leiding, as functie_regels orders them
-    volgorde = {"taak": 0, "vast": 1, "leiding": 2}
+    volgorde = {"taak": 0, "vast": 1, "leiding": 2, "minimum": 3}
     return [r for regels in per_functie.values()
             for r in sorted(regels, key=lambda r: volgorde[r.soort])]
 

@@ -21,7 +21,9 @@ the Doorstroompunt (ex-RMC) went from 23 to 27 (Wet van school naar duurzaam wer
 23–26 without startkwalificatie enters the caseload. For a gemeente whose figures still count
 young people up to 23 the preset adds, with C = the cohort 23–26 years:
 
-* ``jongeren_zonder_startkwalificatie`` += C × aandeel_zonder_startkwalificatie (monitoring);
+* ``jongeren_zonder_startkwalificatie_23_26`` (normenset 2026.3 and later, which counts the 23–26
+  group as its own invoer) or else ``jongeren_zonder_startkwalificatie`` += C ×
+  aandeel_zonder_startkwalificatie (monitoring);
 * ``trajectbegeleiding`` += that × aandeel_actief × aandeel_traject;
 * ``casemanagement`` += that × aandeel_actief × (1 − aandeel_traject).
 
@@ -75,6 +77,12 @@ class Preset:
     parameter_uitleg: Mapping[str, str]
     invoer: tuple[str, ...]  # invoer the preset changes (must exist in the normenset)
     toepassen: Callable[..., np.ndarray] = field(repr=False, compare=False)
+    #: Invoer of which the normenset must have at least one (the first present is changed).
+    een_van: tuple[str, ...] = ()
+
+    def doel(self, normenset) -> str | None:
+        """The first of ``een_van`` the normenset has (None when it has none)."""
+        return next((i for i in self.een_van if i in normenset.invoer_sleutels), None)
 
 
 def cohort_23_26(referentie, gemeentecodes: tuple[str, ...]) -> np.ndarray:
@@ -108,7 +116,7 @@ def _doorstroompunt_27(normenset: Normenset, volume: np.ndarray, p: Mapping[str,
     actief = zonder * float(p["aandeel_actief"])
     extra = np.zeros_like(volume)
     sleutels = normenset.invoer_sleutels
-    extra[:, sleutels.index("jongeren_zonder_startkwalificatie")] = zonder
+    extra[:, sleutels.index(PRESETS["doorstroompunt_27"].doel(normenset))] = zonder
     extra[:, sleutels.index("trajectbegeleiding")] = actief * float(p["aandeel_traject"])
     extra[:, sleutels.index("casemanagement")] = actief * (1 - float(p["aandeel_traject"]))
     return extra
@@ -122,7 +130,8 @@ PRESETS: dict[str, Preset] = {
             "Sinds 1 januari 2026 volgt het Doorstroompunt jongeren tot 27 jaar (was 23). Het "
             "cohort 23–26 jaar zonder startkwalificatie komt erbij: een deel wordt gemonitord, "
             "een deel krijgt trajectbegeleiding of casemanagement. Gebruik dit alleen als uw "
-            "cijfers nog tot 23 jaar tellen."),
+            "cijfers nog tot 23 jaar tellen (bij normenset 2026.3 en later: als u de groep "
+            "23–26 jaar niet hebt ingevuld)."),
         parameters={"cohort": None, "aandeel_zonder_startkwalificatie": 0.10,
                     "aandeel_actief": 0.25, "aandeel_traject": 0.40},
         parameter_uitleg={
@@ -134,8 +143,9 @@ PRESETS: dict[str, Preset] = {
             "aandeel_traject": "deel van de actief gevolgden met een traject; de rest krijgt "
                                "casemanagement (aanname 40 %)",
         },
-        invoer=("jongeren_zonder_startkwalificatie", "trajectbegeleiding", "casemanagement"),
+        invoer=("trajectbegeleiding", "casemanagement"),
         toepassen=_doorstroompunt_27,
+        een_van=("jongeren_zonder_startkwalificatie_23_26", "jongeren_zonder_startkwalificatie"),
     ),
 }
 
@@ -298,6 +308,8 @@ def controleer(scenario: Scenario, normenset: Normenset) -> list[str]:
     for keuze in scenario.presets:
         preset = PRESETS[keuze.sleutel]
         ontbreekt = [i for i in preset.invoer if i not in normenset.invoer_sleutels]
+        if preset.een_van and preset.doel(normenset) is None:
+            ontbreekt.append(" of ".join(preset.een_van))
         if ontbreekt:
             problemen.append(f"preset '{preset.naam}' past niet bij normenset {normenset.label}: "
                              f"invoer {', '.join(ontbreekt)} ontbreekt.")
@@ -422,6 +434,7 @@ def vergelijk(
         np.stack([n.functie_parameter("leiding") for n in normensets]),
         normenset.taak_invoer_index,
         normenset.taak_functie_index,
+        np.stack([n.functie_parameter("minimum_fte") for n in normensets]),
         gemeentecodes=tuple(gemeentecodes),
         functies=tuple(f.naam for f in normenset.functies),
         maximum=FTE.max,

@@ -8,9 +8,11 @@ prefill. For every invoer with ``schatting_basis`` and ``schatting_per_1000``:
 * ``basis`` is a target group from :mod:`formatie.doelgroepen` (leerplicht, kwalificatieplicht,
   Doorstroompunt; the old keys ``cbs_5_15`` … are aliases), CBS inhabitants or DUO school
   locations.
-* ``factor`` makes gemeenten differ where CBS says they differ. Per *soort* invoer,
-  ``formatie/data/schatting.toml`` gives elasticities on CBS covariates
-  (``kwb2023_gemeente_sociaaleconomisch.csv``):
+* ``factor`` makes gemeenten differ where CBS says they differ. Per *soort* invoer, the
+  elasticities on CBS covariates (``kwb2023_gemeente_sociaaleconomisch.csv``) are *fitted* on
+  published points where such points exist (``formatie/data/schatting_fit.toml``, written by
+  ``formatie herfit``, :mod:`formatie.fit`) and otherwise the documented assumption of
+  ``formatie/data/schatting.toml`` (``bron = "aanname"``):
   ``factor = clip(h × Π (x / x_landelijk) ** e, laag, hoog)`` with x_landelijk the
   inhabitant-weighted mean over the gemeenten (:func:`landelijk`). ``h`` (one number per
   invoer) is solved so that Σ basis × factor = Σ basis: the national sum stays the flat rate ×
@@ -23,13 +25,13 @@ Every figure from this module is an *estimate* and is labelled so.
 
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .doelgroepen import Doelgroep, doelgroep, doelgroepen, overschot_15_24, schat_doelgroepen
 from .getallen import format_getal
@@ -41,9 +43,9 @@ METHODE = (
     "over de leeftijdsjaren; in studentensteden telt het overschot aan 15–24-jarigen bij de "
     "18–24-jarigen, niet bij de 15–17-jarigen. Verzuim, handhaving en Doorstroompunt-aantallen "
     "zijn het landelijke tarief per 1.000, per gemeente hoger of lager naar CBS-kenmerken "
-    "(huishoudens rond het sociaal minimum, bevolkingsdichtheid, herkomst, aandeel studenten), "
-    "zo dat de landelijke som gelijk blijft. Vervang de schatting door de BRP-telling en de "
-    "registratie van uw gemeente."
+    "(inkomen, huishoudens rond het sociaal minimum, eenpersoonshuishoudens, herkomst), met "
+    "elasticiteiten gefit op gepubliceerde cijfers (formatie valideer), zo dat de landelijke som "
+    "gelijk blijft. Vervang de schatting door de BRP-telling en de registratie van uw gemeente."
 )
 
 #: Bases that are not a target group, with their names for pages.
@@ -69,14 +71,35 @@ class Covariaat:
 
 
 @dataclass(frozen=True)
+class FitConfig:
+    """How a soort is fitted (``[soort.X.fit]`` in schatting.toml, see :mod:`formatie.fit`):
+    the published grootheid, its unit (``per_1000``, ``pct`` or ``aantal``), the single years of
+    age at risk [van, tot), the candidate covariates and the largest number chosen."""
+
+    grootheid: str
+    eenheid: str
+    leeftijd: tuple[int, int]
+    kandidaten: tuple[str, ...]
+    max_covariaten: int
+
+
+@dataclass(frozen=True)
 class Soort:
-    """A kind of invoer with its elasticities per covariate key and their derivation."""
+    """A kind of invoer with its elasticities per covariate key and their derivation.
+
+    ``bron`` is ``"fit"`` when the elasticities come from ``schatting_fit.toml`` (then
+    ``se`` holds their standard errors and ``loo`` the leave-one-area-out median absolute log
+    error) and ``"aanname"`` when they are the documented assumption of ``schatting.toml``."""
 
     sleutel: str
     naam: str
     invoer: tuple[str, ...]
     elasticiteit: dict[str, float]
     afleiding: str
+    bron: str = "aanname"
+    fit: FitConfig | None = None
+    se: dict[str, float] = field(default_factory=dict)
+    loo: float | None = None
 
 
 @dataclass(frozen=True)
@@ -88,29 +111,90 @@ class Schattingsmodel:
     begrenzing: str
     covariaten: dict[str, Covariaat]
     soorten: tuple[Soort, ...]
+    fit_marge: float = 0.0
+    punten_per_covariaat: int = 1
 
     def soort_van(self, sleutel: str) -> Soort | None:
         return next((s for s in self.soorten if sleutel in s.invoer), None)
 
 
+DATA = resources.files("formatie") / "data"
+#: The fitted elasticities (written by ``formatie herfit``, :mod:`formatie.fit`).
+FIT_BESTAND = "schatting_fit.toml"
+
+
+@lru_cache(maxsize=1)
+def fit_resultaat() -> dict:
+    """The contents of ``formatie/data/schatting_fit.toml`` ({} when it is absent)."""
+    bestand = DATA / FIT_BESTAND
+    if not bestand.is_file():
+        return {}
+    with bestand.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _fit_afleiding(naam: str, f: dict, covariaten: dict[str, Covariaat],
+                   punten_per_covariaat: int) -> str:
+    """The Dutch derivation text of a fitted soort (what the invoer page and herkomst show)."""
+    if f["punten"] < punten_per_covariaat:
+        delen = (f"te weinig punten om een kenmerk te kiezen (minstens {punten_per_covariaat} per "
+                 "kenmerk): het vlakke landelijke tarief; de punten toetsen alleen het niveau")
+    elif f["covariaten"]:
+        delen = "; ".join(
+            f"{covariaten[k].naam}: elasticiteit {format_getal(f['elasticiteit'][k], 2)} "
+            f"(standaardfout {format_getal(f['se'][k], 2)})" for k in f["covariaten"])
+    else:
+        delen = "geen kenmerk verbetert de voorspelling: het vlakke landelijke tarief"
+    return (f"Geschat (negatief-binomiale regressie) op {f['punten']} gepubliceerde cijfers uit "
+            f"{f['gebieden']} gebieden ({f['grootheid']}, formatie/data/referentiepunten.csv): "
+            f"{delen}. Kenmerken gekozen op de fout wanneer een gebied wordt weggelaten "
+            "(leave-one-out): de mediane afwijking is een factor "
+            f"{format_getal(math.exp(f['loo_mediaan_abs_log_fout']), 2)} "
+            f"(absolute log-fout {format_getal(f['loo_mediaan_abs_log_fout'], 2)}). "
+            "De landelijke som blijft het tarief van de normenset.")
+
+
 @lru_cache(maxsize=1)
 def schattingsmodel() -> Schattingsmodel:
-    """Read ``formatie/data/schatting.toml`` (cached)."""
-    with (resources.files("formatie") / "data" / "schatting.toml").open("rb") as f:
+    """Read ``formatie/data/schatting.toml`` with the fitted elasticities of
+    ``schatting_fit.toml`` (cached). A soort with a fit uses the fitted elasticities; a soort
+    without published points keeps the assumption of schatting.toml."""
+    with (DATA / "schatting.toml").open("rb") as f:
         data = tomllib.load(f)
+    gefit = fit_resultaat().get("soort", {})
+    per_covariaat = int(data.get("fit", {}).get("punten_per_covariaat", 1))
     covariaten = {k: Covariaat(sleutel=k, kolom=v["kolom"], naam=v["naam"], hoog=v["hoog"],
                                laag=v["laag"], eenheid=v["eenheid"],
                                decimalen=int(v["decimalen"]), landelijk=v["landelijk"],
                                vorm=v.get("vorm", "aandeel"))
                   for k, v in data["covariaat"].items()}
-    soorten = tuple(Soort(sleutel=k, naam=v["naam"], invoer=tuple(v["invoer"]),
-                          elasticiteit={c: float(e) for c, e in v["elasticiteit"].items()},
-                          afleiding=v["afleiding"])
-                    for k, v in data["soort"].items())
+    soorten = []
+    for k, v in data["soort"].items():
+        cfg = v.get("fit")
+        config = None if cfg is None else FitConfig(
+            grootheid=cfg["grootheid"], eenheid=cfg["eenheid"],
+            leeftijd=(int(cfg["leeftijd"][0]), int(cfg["leeftijd"][1])),
+            kandidaten=tuple(cfg["kandidaten"]), max_covariaten=int(cfg["max_covariaten"]))
+        if config is not None and k in gefit:
+            f = gefit[k]
+            soorten.append(Soort(
+                sleutel=k, naam=v["naam"], invoer=tuple(v["invoer"]),
+                elasticiteit={c: float(f["elasticiteit"][c]) for c in f["covariaten"]},
+                afleiding=_fit_afleiding(v["naam"], f, covariaten, per_covariaat), bron="fit",
+                fit=config,
+                se={c: float(f["se"][c]) for c in f["covariaten"]},
+                loo=float(f["loo_mediaan_abs_log_fout"])))
+        else:
+            soorten.append(Soort(sleutel=k, naam=v["naam"], invoer=tuple(v["invoer"]),
+                                 elasticiteit={c: float(e)
+                                               for c, e in v.get("elasticiteit", {}).items()},
+                                 afleiding=v["afleiding"], fit=config))
     return Schattingsmodel(laag=float(data["begrenzing"]["laag"]),
                            hoog=float(data["begrenzing"]["hoog"]),
                            begrenzing=data["begrenzing"]["toelichting"],
-                           covariaten=covariaten, soorten=soorten)
+                           covariaten=covariaten, soorten=tuple(soorten),
+                           fit_marge=float(data.get("fit", {}).get("marge", 0.0)),
+                           punten_per_covariaat=per_covariaat)
 
 
 def basis_naam(sleutel: str) -> str:
@@ -139,6 +223,9 @@ def covariaat_waarden(referentie: Referentie, kolom: str) -> np.ndarray:
     if kolom == "aandeel_overschot_18_26_pct":
         groep = schat_doelgroepen(referentie)["doelgroep_doorstroompunt"]
         return 100 * np.minimum(overschot_15_24(referentie), groep) / groep
+    if kolom == "aandeel_eenpersoonshuishoudens_pct":
+        c = referentie.covariaten
+        return 100 * c["eenpersoonshuishoudens"] / c["huishoudens_totaal"]
     return referentie.covariaten[kolom]
 
 
@@ -197,8 +284,18 @@ def factoren(soort: Soort | None, basis: np.ndarray, referentie: Referentie) -> 
         return float(b @ np.clip(h * r, model.laag, model.hoog)) - doel
 
     # rest() rises with h; at h = laag/max(r) every factor is `laag` (sum ≤ doel), at
-    # h = hoog/min(r) every factor is `hoog` (sum ≥ doel), so a root lies in between.
-    h = brentq(rest, model.laag / r.max(), model.hoog / r.min(), xtol=1e-14, rtol=1e-14)
+    # h = hoog/min(r) every factor is `hoog` (sum ≥ doel), so a root lies in between. Bisection
+    # in numpy (not scipy.optimize: start-up of every command imports this module).
+    onder, boven = model.laag / r.max(), model.hoog / r.min()
+    for _ in range(200):
+        midden = 0.5 * (onder + boven)
+        if rest(midden) < 0:
+            onder = midden
+        else:
+            boven = midden
+        if boven - onder <= 1e-15 * boven:
+            break
+    h = 0.5 * (onder + boven)
     factor = np.ones(g)
     factor[~ontbreekt] = np.clip(h * r, model.laag, model.hoog)
     begrensd = np.zeros(g, bool)

@@ -16,6 +16,7 @@ from .getallen import format_getal, format_telling, format_uren
 from .model import Resultaat, functie_regels
 from .referentie import Referentie
 from .taal import aantal_woord
+from .teams import VERDEELSLEUTELS, TeamUitkomst
 
 
 def eindig(obj):
@@ -63,6 +64,8 @@ def resultaat_als_dict(
                 "naam": functie.naam,
                 "fte": float(resultaat.fte[g, f]),
                 "fte_uitvoering": float(resultaat.fte_uitvoering[g, f]),
+                "fte_berekend": float(resultaat.fte_berekend[g, f]),
+                "aanvulling_minimum": float(resultaat.aanvulling[g, f]),
                 "taken": {
                     taak.sleutel: {
                         "volume": float(resultaat.taak_volume[g, k]),
@@ -98,6 +101,7 @@ def resultaat_als_dict(
                 "casus_uren_per_fte": float(resultaat.casus_uren_per_fte[i]),
                 "leiding": f.leiding,
                 "vast_fte": f.vast_fte,
+                "minimum_fte": f.minimum_fte,
             }
             for i, f in enumerate(n.functies)
         },
@@ -193,8 +197,30 @@ def ketentabel(resultaat: Resultaat, g: int, referentie: Referentie) -> str:
         rijen.append(["Vaste basis", "", "", "", format_getal(functie.vast_fte, 3)])
         rijen.append(["Uitvoering", "", "", "", format_getal(resultaat.fte_uitvoering[g, f], 3)])
         rijen.append([f"Met leiding (× {format_getal(1 + functie.leiding, 2)})", "", "", "",
-                      format_getal(resultaat.fte[g, f], 3)])
+                      format_getal(resultaat.fte_berekend[g, f], 3)])
+        if functie.minimum_fte > 0:
+            rijen.append([f"Minimumformatie ({format_getal(functie.minimum_fte, 2)} fte)", "",
+                          "", "", format_getal(resultaat.fte[g, f], 3)])
         delen += ["", f"{functie.naam}: {format_getal(resultaat.casus_uren_per_fte[f], 0)} "
                       "casusuren per fte",
                   _tabel(["Taak", "volume", "uren/eenheid", "uren", "fte"], rijen)]
+    return "\n".join(delen)
+
+
+def teams_als_tabel(uitkomsten: list[TeamUitkomst], normenset, referentie: Referentie) -> str:
+    """Per team: its fte (vaste basis, leiding and the floor once), what its members would need
+    each on their own, and each member's aandeel by the team's verdeelsleutel (adding up)."""
+    delen = []
+    for u in uitkomsten:
+        functie = normenset.functie(u.team.functie).naam.lower()
+        rijen = [[f"{code} {referentie.naam(code)}", format_getal(u.werk[code], 2),
+                  format_getal(a, 2)] for code, a in u.aandelen.items()]
+        rijen.append(["Team", format_getal(sum(u.werk.values()), 2), format_getal(u.fte, 2)])
+        zin = (f"Team {u.team.naam} ({functie}, {aantal_woord(len(u.aandelen), 'gemeente')}, "
+               f"verdeling {VERDEELSLEUTELS[u.team.verdeelsleutel]}): {format_getal(u.fte, 2)} "
+               f"fte; elk apart {format_getal(u.zonder_team, 2)} fte.")
+        if u.aanvulling > 0:
+            zin += (f" Daarin {format_getal(u.aanvulling, 2)} fte aanvulling tot de "
+                    "minimumformatie van het team.")
+        delen += ["", zin, _tabel(["Gemeente", "werk (fte)", "aandeel (fte)"], rijen)]
     return "\n".join(delen)

@@ -6,6 +6,7 @@ them back; neither restates a sheet name, key row or defined name of its own.
 
 from __future__ import annotations
 
+from .model import MINIMUM_NAAM, MINIMUM_SLEUTEL
 from .normenset import ORGANISATIE_PARAMETERS
 
 #: What the named cell ``formatie_werkboek`` holds in every workbook the tool writes.
@@ -58,9 +59,12 @@ ZOEKSLEUTEL = "zoeksleutel"
 #: digits), and neither a wildcard nor a regular-expression character.
 ZOEK_SCHEIDING = "#"
 #: Invoer, one row per gemeente × invoer of its normenset. ``scenario`` is typed by the user
-#: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with.
+#: (blank = as the base); ``scenario_waarde`` is the formula the scenario computes with;
+#: ``herkomst`` says where the value came from (formatie.herkomst: CBS/DUO-schatting, eigen
+#: telling, …), for people only: the reader ignores it (an imported value that differs from the
+#: stored one becomes a workbook figure by the save rule, whatever this cell says).
 INVOER_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "jaar", "invoer", "naam",
-                   "eenheid", "waarde", "scenario", "scenario_waarde", ZOEKSLEUTEL,
+                   "eenheid", "waarde", "scenario", "scenario_waarde", "herkomst", ZOEKSLEUTEL,
                    "toelichting")
 #: Normen, one row per normenset × taak.
 NORMEN_SLEUTELS = ("normenset", "taak", "naam", "functie", "invoer", "eenheid", "uren",
@@ -74,8 +78,8 @@ ORGANISATIE_SLEUTELS = ("normenset", "functie", "naam", *ORGANISATIE_PARAMETERS,
                         "netto_uren_per_fte", "casus_uren_per_fte",
                         *(f"scenario_{p}" for p in ORGANISATIE_PARAMETERS),
                         "scenario_casus_uren_per_fte", "scenario_leiding_waarde",
-                        "scenario_vast_fte_waarde", "normenset_naam", "normenset_versie",
-                        ZOEKSLEUTEL)
+                        "scenario_vast_fte_waarde", "scenario_minimum_fte_waarde",
+                        "normenset_naam", "normenset_versie", ZOEKSLEUTEL)
 #: Berekening, one row per gemeente × taak of the gemeente's normenset. ``invoer_rij``
 #: (hidden): where the row's (gemeente, invoer) stands on Invoer, found once for the base and
 #: the scenario volume.
@@ -95,7 +99,8 @@ ZOEKSLEUTEL_DELEN = {
 INVOER_FORMULES = ("scenario_waarde", ZOEKSLEUTEL)
 NORMEN_FORMULES = ("scenario_uren", ZOEKSLEUTEL)
 ORGANISATIE_FORMULES = ("netto_uren_per_fte", "casus_uren_per_fte", "scenario_casus_uren_per_fte",
-                        "scenario_leiding_waarde", "scenario_vast_fte_waarde", ZOEKSLEUTEL)
+                        "scenario_leiding_waarde", "scenario_vast_fte_waarde",
+                        "scenario_minimum_fte_waarde", ZOEKSLEUTEL)
 #: Samenvatting's table: one row per line (taak, vaste basis, leiding per functie, each
 #: functie's total, the grand total), keyed by the hidden columns ``functie``, ``soort``,
 #: ``taak`` (key row 5, hidden; data from row 6). Every visible cell is one formula of those
@@ -105,7 +110,7 @@ ORGANISATIE_FORMULES = ("netto_uren_per_fte", "casus_uren_per_fte", "scenario_ca
 SAMENVATTING_SLEUTELS = ("functie_naam", "regel", "fte", "scenario_fte", "functie", "soort",
                          "taak")
 SAMENVATTING_SLEUTELRIJ = 4
-SAMENVATTING_SOORTEN = ("taak", "vast", "leiding", "fte")
+SAMENVATTING_SOORTEN = ("taak", "vast", "leiding", "minimum", "fte")
 #: The functie key of Samenvatting's grand total line (with soort ``fte``).
 TOTAAL = "totaal"
 #: Samenvatting's fixed labels (the others are the names of functies and taken): the line of
@@ -113,6 +118,8 @@ TOTAAL = "totaal"
 #: grand total's functie and line.
 REGEL_VAST = "Vaste basis"
 REGEL_LEIDING = "Leiding en ondersteuning"
+#: The line that lifts a standalone team to its minimum formation (formatie.model.MINIMUM_NAAM).
+REGEL_MINIMUM = MINIMUM_NAAM
 REGEL_TOTAAL_VAN = "Totaal "
 TOTAAL_FUNCTIE = "Totaal"
 TOTAAL_REGEL = "Benodigde formatie"
@@ -128,14 +135,17 @@ def samenvatting_regels(normensets) -> list[tuple[str, str, str]]:
         taken = dict.fromkeys(t.sleutel for n in normensets for t in n.taken
                               if t.functie == functie)
         regels += [(functie, "taak", t) for t in taken]
-        regels += [(functie, "vast", "vaste_basis"), (functie, "leiding", "leiding"),
-                   (functie, "fte", "")]
+        regels += [(functie, "vast", "vaste_basis"), (functie, "leiding", "leiding")]
+        if any(f.sleutel == functie and f.minimum_fte > 0 for n in normensets for f in n.functies):
+            regels.append((functie, "minimum", MINIMUM_SLEUTEL))
+        regels.append((functie, "fte", ""))
     regels.append((TOTAAL, "fte", ""))
     return regels
 #: Per functie on Resultaat (format 2): the base and the scenario, and the lines of
 #: :func:`formatie.model.functie_regels` summed over the gemeente's taken.
 RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "bezetting", "verschil", "taken", "vast",
-                         "leiding", "scenario_taken", "scenario_vast", "scenario_leiding")
+                         "leiding", "minimum", "scenario_taken", "scenario_vast",
+                         "scenario_leiding", "scenario_minimum")
 #: Region workbooks: the one input cell of a regional functie's bezetting (the Doorstroompunt is
 #: staffed by the region, entered once), a defined name so that sorting moves nothing.
 REGIO_BEZETTING_PREFIX = "regio_bezetting_"

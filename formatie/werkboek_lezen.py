@@ -15,18 +15,19 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .getallen import format_aantal, format_fte, format_telling
+from .getallen import format_aantal, format_fte, format_invoer, format_telling
 from .invoer_csv import InvoerTabel, normaliseer_gemeentecode
 from .model import bereken, regels_opgeteld
 from .normenset import (
     ORGANISATIE_PARAMETERS,
+    ORGANISATIE_STANDAARD,
     Normenset,
     Taak,
     afgeleide_versie,
     normenset_als_toml,
 )
 from .normenset_toml import parse_normenset
-from .parameters import melding
+from .parameters import JAAR, geldig_jaar, melding, melding_voor
 from .problemen import CelProbleem, InvoerFout, Probleem
 from .referentie import load_referentie
 from .regio import REGIONALE_FUNCTIES
@@ -54,6 +55,7 @@ from .werkboek_formaat import (
     ORGANISATIE_FORMULES,
     ORGANISATIE_SLEUTELS,
     REGEL_LEIDING,
+    REGEL_MINIMUM,
     REGEL_TOTAAL_VAN,
     REGEL_VAST,
     REGIO_REGEL,
@@ -801,7 +803,8 @@ def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
 
 
 #: Resultaat columns (format 2) that hold formulas, by key prefix.
-RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_")
+RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_",
+                      "minimum_")
 
 
 def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> _Zelfcontrole:
@@ -849,7 +852,7 @@ def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> 
             return ({TOTAAL_REGEL} if functie == TOTAAL
                     else {REGEL_TOTAAL_VAN + naam for naam in functienamen.get(functie, ())})
         return {"taak": taaknamen.get(taak, set()), "vast": {REGEL_VAST},
-                "leiding": {REGEL_LEIDING}}.get(soort, set())
+                "leiding": {REGEL_LEIDING}, "minimum": {REGEL_MINIMUM}}.get(soort, set())
 
     def beschrijf(x: tuple) -> str:
         label = sorted(regel(x))[0] if regel(x) else " · ".join(v for v in x if v)
@@ -1036,12 +1039,12 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
         n = basissen[label]
         jaar = None
         if (ruw_jaar := r.get("jaar")) is not None:
-            if (isinstance(ruw_jaar, int | float) and not isinstance(ruw_jaar, bool)
-                    and float(ruw_jaar).is_integer() and 2000 <= ruw_jaar <= 2100):
-                jaar = int(ruw_jaar)
+            if not isinstance(ruw_jaar, str) and (jaar := geldig_jaar(ruw_jaar)) is not None:
+                pass
             else:
                 problemen.append(CelProbleem(
-                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar (2000–2100).", rij, "jaar",
+                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar ({JAAR.bereik_tekst()}).",
+                    rij, "jaar",
                     blad, cel(rij, "jaar")))
                 continue
         eerder = gemeente.setdefault(code, (label, jaar, rij))
@@ -1080,10 +1083,8 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
             waarde = _cel_getal(ruw, blad, rij, kolommen[veld], sleutel, problemen)
             if waarde is None:
                 continue
-            if not inv.min <= waarde <= inv.max:
-                richting = (f"kleiner dan het minimum {inv.min:g}" if waarde < inv.min
-                            else f"groter dan het maximum {inv.max:g} ({inv.eenheid})")
-                problemen.append(CelProbleem(f"{waarde:g} is {richting}.", rij, sleutel, blad,
+            if bericht := melding_voor(inv.parameter, waarde, format_invoer(waarde)):
+                problemen.append(CelProbleem(bericht, rij, sleutel, blad,
                                              cel(rij, veld)))
                 continue
             doel.setdefault(code, {})[sleutel] = waarde
@@ -1237,7 +1238,9 @@ def _lees_organisatie_2(cellen: dict, basissen: dict[str, Normenset],
         return {}
     sleutelrij, kolommen = gevonden
     uit = {label: ({}, {}) for label in basissen}
-    ontbrekend = [p for p in ("functie", *ORGANISATIE_PARAMETERS) if p not in kolommen]
+    # a parameter added later (minimum_fte) may be absent: older workbooks keep the base's value
+    ontbrekend = [p for p in ("functie", *ORGANISATIE_PARAMETERS)
+                  if p not in kolommen and p not in ORGANISATIE_STANDAARD]
     if ontbrekend:
         problemen.append(CelProbleem("de sleutelrij mist de kolommen " + ", ".join(ontbrekend)
                                      + ".", sleutelrij, blad=blad))
@@ -1312,8 +1315,9 @@ def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: di
                                              getattr(oud, veld), waarde))
         if not laag <= uren <= hoog:
             laag, hoog = min(laag, uren), max(hoog, uren)
-            opmerkingen.append(f"taak '{oud.sleutel}': het bereik is verruimd tot {laag:g}–"
-                               f"{hoog:g} zodat het de uren ({uren:g}) bevat.")
+            opmerkingen.append(f"taak '{oud.sleutel}': het bereik is verruimd tot "
+                               f"{format_invoer(laag)}–{format_invoer(hoog)} zodat het de uren "
+                               f"({format_invoer(uren)}) bevat.")
         nieuwe_taken.append(replace(oud, uren=uren, uren_laag=laag, uren_hoog=hoog,
                                     bron=str(t["bron"])))
     nieuwe_parameters: dict[str, dict[str, float]] = {}
@@ -1509,12 +1513,12 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
             continue
         jaar = None
         if kolom_jaar is not None and (ruw_jaar := cellen.get((rij, kolom_jaar))) is not None:
-            if (isinstance(ruw_jaar, int | float) and not isinstance(ruw_jaar, bool)
-                    and float(ruw_jaar).is_integer() and 2000 <= ruw_jaar <= 2100):
-                jaar = int(ruw_jaar)
+            if not isinstance(ruw_jaar, str) and (jaar := geldig_jaar(ruw_jaar)) is not None:
+                pass
             else:
                 problemen.append(CelProbleem(
-                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar (2000–2100).", rij, "jaar",
+                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar ({JAAR.bereik_tekst()}).",
+                    rij, "jaar",
                     blad, f"{_kolomletter(kolom_jaar)}{rij}"))
                 continue
         eerder = gezien.setdefault(code, {})
@@ -1529,12 +1533,12 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
         for inv, ruw in zip(n.invoer, waarden_ruw, strict=True):
             kolom = kolommen[inv.sleutel]
             waarde = _cel_getal(ruw, blad, rij, kolom, inv.sleutel, problemen)
-            if waarde is not None and not inv.min <= waarde <= inv.max:
-                richting = (f"kleiner dan het minimum {inv.min:g}" if waarde < inv.min
-                            else f"groter dan het maximum {inv.max:g} ({inv.eenheid})")
-                problemen.append(CelProbleem(f"{waarde:g} is {richting}.", rij, inv.sleutel,
-                                             blad, f"{_kolomletter(kolom)}{rij}"))
-            geldig = waarde is not None and inv.min <= waarde <= inv.max
+            bericht = waarde is not None and melding_voor(inv.parameter, waarde,
+                                                          format_invoer(waarde))
+            if bericht:
+                problemen.append(CelProbleem(bericht, rij, inv.sleutel, blad,
+                                             f"{_kolomletter(kolom)}{rij}"))
+            geldig = waarde is not None and not bericht
             waarden.append(waarde if geldig else None)
         for controle in n.geschonden_controles(dict(zip(n.invoer_sleutels, waarden,
                                                         strict=True))):
@@ -1639,8 +1643,9 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
             uren, laag, hoog = getallen["uren"], getallen["uren_laag"], getallen["uren_hoog"]
             if not laag <= uren <= hoog:
                 laag, hoog = min(laag, uren), max(hoog, uren)
-                opmerkingen.append(f"taak '{sleutel}': het bereik is verruimd tot {laag:g}–"
-                                   f"{hoog:g} zodat het de uren ({uren:g}) bevat.")
+                opmerkingen.append(f"taak '{sleutel}': het bereik is verruimd tot "
+                                   f"{format_invoer(laag)}–{format_invoer(hoog)} zodat het de "
+                                   f"uren ({format_invoer(uren)}) bevat.")
             gelezen[sleutel] = replace(oud, uren=uren, uren_laag=laag, uren_hoog=hoog, bron=bron)
     missend = [t for t in basis.taak_sleutels if t not in gelezen]
     if missend and len(problemen) == aantal_fouten:
@@ -1651,6 +1656,8 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
     for fn in basis.functies:
         for p in ORGANISATIE_PARAMETERS:
             plaats = _naam_cel(wb, f"{fn.sleutel}_{p}")
+            if plaats is None and p in ORGANISATIE_STANDAARD:
+                continue  # format 1 predates it: the base's value holds
             if plaats is None or plaats[0] != blad:
                 problemen.append(CelProbleem(
                     f"de benoemde cel '{fn.sleutel}_{p}' (organisatie van functie "

@@ -403,10 +403,11 @@ def test_protection_formats_colours_and_print_setup(standaard_regio):
     assert inv.print_title_rows == "$1:$3"
     # The printed columns about 200 characters wide: at fit to width ~65 % (7 pt) on A4.
     assert sum(inv.column_dimensions[get_column_letter(k[s])].width or 8
-               for s in INVOER_SLEUTELS[:INVOER_SLEUTELS.index("scenario_waarde") + 1]) < 220
-    # Printed A–J (the toelichting, the same for every gemeente, stays on screen), and every
+               for s in INVOER_SLEUTELS[:INVOER_SLEUTELS.index("herkomst") + 1]) < 235
+    # Printed A–K, the herkomst included (the toelichting, the same for every gemeente, stays on
+    # screen), and every
     # key column as wide as its longest key (issue 18: clipped keys, "Gemeentecod/e").
-    assert inv.print_area == f"'Invoer'!$A$1:${get_column_letter(k['scenario_waarde'])}$" \
+    assert inv.print_area == f"'Invoer'!$A$1:${get_column_letter(k['herkomst'])}$" \
         f"{EERSTE_RIJ + len(invoer.gemeentecodes) * len(n.invoer)}"
     for blad, sleutels in (("Invoer", ("gemeentecode", "normenset", "invoer", "eenheid")),
                            ("Normen", ("normenset", "taak", "functie", "invoer", "eenheid")),
@@ -487,7 +488,7 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
     assert ber.cell(r, kb["volume"]).value == f"=INDEX(Invoer!$H$4:$H${laatste},$Q{r})"
     assert ber.cell(r, kb["scenario_volume"]).value == f"=INDEX(Invoer!$J$4:$J${laatste},$Q{r})"
     # The row on Invoer: a binary search checked to have found the key, else an exact match.
-    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$K$4:$K${laatste}"
+    sleutel, zs = f'$A{r}&"#"&$F{r}', f"Invoer!$L$4:$L${laatste}"
     assert ber.cell(r, kb["invoer_rij"]).value == (
         f"=IFERROR(IF(INDEX({zs},MATCH({sleutel},{zs},1))={sleutel},MATCH({sleutel},{zs},1),"
         f"NA()),MATCH({sleutel},{zs},0))")
@@ -522,14 +523,15 @@ def test_formulas_find_their_row_by_key_and_stored_values_are_the_model(standaar
         assert cel.value == pytest.approx(model[code, sleutel], rel=1e-15)
         gezien += 1
     assert gezien == len(model)
-    # The Samenvatting's lines add up to each functie (vaste basis and leiding are lines).
+    # The Samenvatting's lines add up to each functie (vaste basis, leiding and, with a minimum
+    # formation, the aanvulling are lines).
     sam = waarden["Samenvatting"]
     regels = [(c[4].value, c[5].value, c[2].value) for c in sam.iter_rows(min_row=6)
               if c[4].value]
     res = bereken(n, invoer.volume)
     for j, s in enumerate(n.functie_sleutels):
         lijnen = [w for f, soort, w in regels if f == s and soort != "fte"]
-        assert len(lijnen) == len(n.taken_van(s)) + 2
+        assert len(lijnen) == len(n.taken_van(s)) + 2 + (n.functie(s).minimum_fte > 0)
         assert sum(lijnen) == pytest.approx(float(res.fte[:, j].sum()), rel=1e-12)
 
 
@@ -1047,14 +1049,14 @@ SLECHT = [
     ("sleutel weg", _hernoem_sleutel("Invoer", "invoer", "soort"),
      "de sleutelrij met 'gemeentecode', 'normenset', 'invoer', 'waarde' ontbreekt"),
     ("dubbele sleutelkolom", _extra_kolom("waarde"),
-     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, M)"),
+     "de sleutel 'waarde' staat meer dan eens in de sleutelrij (kolommen H, N)"),
     ("tekst in getalcel", _zet_invoer("0362", "scholen", "veel"),
      "kolom 'scholen': de cel bevat tekst ('veel')"),
     ("tekst die een getal lijkt", _zet_invoer("0362", "scholen", "12,5"), "bevat tekst ('12,5')"),
     ("lege cel", _zet_invoer("0358", "scholen", None), "kolom 'scholen': lege cel"),
     ("te groot", _zet_invoer("0358", "scholen", 2001),
-     "kolom 'scholen': 2001 is groter dan het maximum 2000"),
-    ("negatief", _zet_invoer("0358", "thuiszitters", -1), "kleiner dan het minimum 0"),
+     "kolom 'scholen': 2001 moet van 0 tot en met 2.000 vestigingen zijn"),
+    ("negatief", _zet_invoer("0358", "thuiszitters", -1), "-1 moet van 0 tot en met"),
     ("onbekende gemeente", _zet("Invoer", "gemeentecode", "9999", gemeentecode="0358",
                                 invoer="scholen"), "onbekende gemeentecode '9999'"),
     ("gemeente buiten het werkboek", _hoorn_erbij,

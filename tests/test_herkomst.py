@@ -223,3 +223,30 @@ def test_every_norm_of_the_default_normenset_is_classified_by_its_own_words():
         assert soort in hk.BRON_SOORTEN
         if soort != GEPUBLICEERD:
             assert taak.bron.lower().startswith(soort) or taak.bron.startswith("gekalibreerd")
+
+
+@pytest.mark.parametrize("landelijk", [True, False])
+def test_the_cli_workbook_labels_every_volume_on_invoer(tmp_path, landelijk, capsys):
+    """--landelijk: every volume a CBS/DUO estimate; an input CSV: the gemeente's own count."""
+    import io
+
+    import openpyxl
+
+    from formatie.cli import main
+    from formatie.werkboek_formaat import BLAD_INVOER, SLEUTELRIJ
+
+    uit = tmp_path / "w.xlsx"
+    if landelijk:
+        args = ["exporteer", "--landelijk", "--regio", "MC01", "-o", str(uit)]
+    else:
+        csv = tmp_path / "invoer.csv"
+        n = standaard_normenset()
+        csv.write_text("gemeentecode," + ",".join(n.invoer_sleutels) + "\n0363,"
+                       + ",".join("1" for _ in n.invoer_sleutels) + "\n", encoding="utf-8")
+        args = ["exporteer", str(csv), "-o", str(uit)]
+    assert main(args) == 0, capsys.readouterr().err
+    ws = openpyxl.load_workbook(io.BytesIO(uit.read_bytes()))[BLAD_INVOER]
+    kolom = [c.value for c in ws[SLEUTELRIJ + 1]].index("herkomst") + 1
+    labels = {ws.cell(r, kolom).value for r in range(SLEUTELRIJ + 2, ws.max_row + 1)}
+    verwacht = hk.SOORTEN[hk.SCHATTING if landelijk else hk.EIGEN].label
+    assert labels == {verwacht}

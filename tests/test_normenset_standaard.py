@@ -84,12 +84,46 @@ def test_administrative_support_is_counted_once_in_leiding_not_again_as_a_taak()
 
 
 def test_the_revision_keeps_the_invoer_keys_and_estimate_bases_of_the_earlier_default():
-    """Stored invoer and the target-group labels refer to them."""
-    oud = load_normenset(str(NORMEN / "standaard-2026.toml"))
+    """Stored invoer and the target-group labels refer to them; 2026.3 replaced only the
+    Doorstroompunt's group without startkwalificatie by its two age groups."""
+    oud = load_normenset(str(NORMEN / "standaard-2026-2.toml"))
     nieuw = standaard_normenset()
-    assert [(i.sleutel, i.schatting_basis) for i in nieuw.invoer] == [
-        (i.sleutel, i.schatting_basis) for i in oud.invoer]
+    gesplitst = "jongeren_zonder_startkwalificatie"
+    verwacht = [(i.sleutel, i.schatting_basis) for i in oud.invoer if i.sleutel != gesplitst]
+    verwacht += [(f"{gesplitst}_18_22", "doelgroep_doorstroompunt_18_22"),
+                 (f"{gesplitst}_23_26", "doelgroep_doorstroompunt_23_26")]
+    assert [(i.sleutel, i.schatting_basis) for i in nieuw.invoer] == verwacht
     assert nieuw.afgeleid_van == oud.label
+
+
+def test_a_standalone_leerplicht_team_has_a_sourced_floor_and_the_doorstroompunt_none():
+    n = standaard_normenset()
+    leerplicht, dp = n.functie("leerplicht"), n.functie("doorstroompunt")
+    assert leerplicht.minimum_fte == 1.5 and "1,5–2 personen" in leerplicht.bron_van("minimum_fte")
+    assert dp.minimum_fte == 0 and "regionale" in dp.bron_van("minimum_fte")
+    assert "per team" in leerplicht.bron_van("vast_fte")
+
+
+def test_the_doorstroompunt_counts_the_2026_extension_as_its_own_group_and_taak():
+    n = standaard_normenset()
+    jong, oud = (n.invoer_by_sleutel(f"jongeren_zonder_startkwalificatie_{d}")
+                 for d in ("18_22", "23_26"))
+    assert "18 tot 23" in jong.naam and "23 tot 27" in oud.naam
+    taken = {t.invoer: t for t in n.taken_van("doorstroompunt")}
+    assert taken[jong.sleutel].uren > 0 and taken[oud.sleutel].uren > 0
+    assert taken[oud.sleutel].bron.startswith("aanname")
+
+
+def test_trajectbegeleiding_rests_on_a_published_caseload_and_judgement_says_so():
+    n = standaard_normenset()
+    traject = n.taak("trajectbegeleiding")
+    assert traject.bron.startswith("afgeleid") and "150 jongeren" in traject.bron
+    # 5 coaches, 150 young people a year: 30 each; the hours stay below what a coach has for one
+    casus = n.functie("doorstroompunt").casus_uren_per_fte
+    assert traject.uren_laag <= traject.uren <= casus / 30 <= traject.uren_hoog
+    for sleutel in ("behandeling_luxe_verzuim", "behandeling_overig_verzuim",
+                    "behandeling_verzuim_18plus"):
+        assert n.taak(sleutel).bron.startswith("aanname"), sleutel
 
 
 def test_every_invoer_has_an_estimate_within_its_bounds():

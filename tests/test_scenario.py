@@ -91,7 +91,8 @@ def test_doorstroompunt_27_with_explicit_cohort():
     s = Scenario(naam="dp27", presets=(PresetKeuze("doorstroompunt_27", {"cohort": 1000}),))
     _, v = pas_toe(s, n, volume)
     i = n.invoer_sleutels.index
-    assert v[0, i("jongeren_zonder_startkwalificatie")] == pytest.approx(100.0)  # 10 %
+    # the normenset counts 23–26 as its own invoer (2026.3): the cohort lands there
+    assert v[0, i("jongeren_zonder_startkwalificatie_23_26")] == pytest.approx(100.0)  # 10 %
     assert v[0, i("trajectbegeleiding")] == pytest.approx(100 * 0.25 * 0.4)
     assert v[0, i("casemanagement")] == pytest.approx(100 * 0.25 * 0.6)
     assert v.sum() == pytest.approx(100 + 25)
@@ -109,7 +110,7 @@ def test_doorstroompunt_27_estimates_the_cohort_from_cbs():
     _, v = pas_toe(s, n, volume, codes, r)
     cohort = r.leeftijd_15_24[rijen] * 0.2 + r.leeftijd_25_44[rijen] * 0.1
     assert cohort_23_26(r, codes) == pytest.approx(cohort)
-    i = n.invoer_sleutels.index("jongeren_zonder_startkwalificatie")
+    i = n.invoer_sleutels.index("jongeren_zonder_startkwalificatie_23_26")
     assert v[:, i] - volume[:, i] == pytest.approx(cohort * 0.10)
     # several gemeenten need a cohort per gemeente, or the CBS estimate
     with pytest.raises(ScenarioFout, match="per gemeente"):

@@ -46,7 +46,7 @@ GEMEENTE_ROUTES = [
 
 
 def _nieuwe_normenset() -> bytes:
-    tekst = standaard_normenset().bron_tekst.replace('versie = "2026.2"', 'versie = "matrix"')
+    tekst = standaard_normenset().bron_tekst.replace('versie = "2026.3"', 'versie = "matrix"')
     return tekst.encode()
 
 

@@ -91,7 +91,7 @@ def test_init_is_idempotent(leeg_app):
         uit = runner.invoke(args=["init"])
         assert uit.exit_code == 0, uit.output
         assert "40 regio's, 342 gemeenten" in uit.output
-        assert ("Normenset Standaard 2026 (2026.2) geïnstalleerd" in uit.output) == (ronde == 0)
+        assert ("Normenset Standaard 2026 (2026.3) geïnstalleerd" in uit.output) == (ronde == 0)
         with leeg_app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Gemeente)) == 342
             assert db.session.scalar(select(func.count()).select_from(Regio)) == 40

@@ -127,7 +127,7 @@ def afwijzing_in_het_nederlands(r) -> None:
 
 
 def test_dutch_detector():
-    assert is_nederlands("Vul een getal van 0 of meer in.")
+    assert is_nederlands("Vul een getal in, van 0 tot en met 2.000 vestigingen.")
     assert not is_nederlands("Not a valid float value.")
     assert not is_nederlands("The file is invalid")
 
@@ -525,7 +525,7 @@ toml_mutatie = st.tuples(st.integers(0, 20_000), st.integers(0, 40),
        rauw=st.one_of(st.none(), st.binary(max_size=200)))
 def test_normenset_upload_property(beheerder_client, mutaties, rauw):
     app, client = beheerder_client
-    tekst = NORMENSET.bron_tekst.replace('versie = "2026.2"', 'versie = "hyp"')
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.3"', 'versie = "hyp"')
     for positie, lengte, invoeging in mutaties:
         p = positie % (len(tekst) + 1)
         tekst = tekst[:p] + invoeging + tekst[p + lengte:]

@@ -274,3 +274,18 @@ def test_the_earlier_years_grid_records_its_own_herkomst(client, auth, app):
                                                     f"h-{eerder}-meldingen_16uur": "120"})
     assert r.status_code == 302
     assert _soorten(_rij(app, eerder)) == {"meldingen_16uur": hk.EERDERE_JAREN}
+
+
+def test_the_workbook_shows_each_volumes_herkomst_on_invoer(client, auth, app):
+    """Issue 17 item 4: the workbook (a column on Invoer) says which volumes are estimates."""
+    auth.als("gemeente")
+    _gebruik_schattingen_en_dien_in(client, meldingen_16uur="250")
+    data = client.get(f"{PAD}/scenario.xlsx").data
+    ws = openpyxl.load_workbook(io.BytesIO(data))[BLAD_INVOER]
+    kop = {c.value: c.column for c in ws[SLEUTELRIJ + 1]}
+    per_invoer = {ws.cell(r, kop["invoer"]).value: ws.cell(r, kop["herkomst"]).value
+                  for r in range(EERSTE_RIJ + 1, ws.max_row + 1)
+                  if ws.cell(r, kop["gemeentecode"]).value == EIGEN}
+    assert per_invoer["meldingen_16uur"] == hk.SOORTEN[hk.EIGEN].label
+    assert per_invoer["scholen"] == SCHATTING_LABEL
+    assert set(per_invoer) == set(SLEUTELS)

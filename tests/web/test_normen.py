@@ -57,7 +57,7 @@ def test_list_and_detail(client, auth):
 def test_upload_and_activate(client, auth, app):
     auth.als("beheerder")
     assert "Nieuwe normenset toevoegen" in client.get("/normen").text
-    r = upload(client, STANDAARD.replace('versie = "2026.2"', 'versie = "2026.3"'))
+    r = upload(client, STANDAARD.replace('versie = "2026.3"', 'versie = "2026.9"'))
     assert r.status_code == 302 and r.headers["Location"] == "/normen/2"
     r = client.get("/normen/2")
     assert "nog niet actief" in r.text and "Maak deze normenset actief" in r.text
@@ -65,7 +65,7 @@ def test_upload_and_activate(client, auth, app):
     assert r.status_code == 302
     with app.app_context():
         actief = list(db.session.scalars(select(NormensetRij).where(NormensetRij.actief)))
-        assert [(n.id, n.versie, n.uploaded_by) for n in actief] == [(2, "2026.3", 4)]
+        assert [(n.id, n.versie, n.uploaded_by) for n in actief] == [(2, "2026.9", 4)]
     client.post("/normen/1/activeer")
     with app.app_context():
         assert db.session.scalar(select(NormensetRij.id).where(NormensetRij.actief)) == 1
@@ -73,7 +73,7 @@ def test_upload_and_activate(client, auth, app):
 
 def test_invalid_upload_shows_every_problem_with_line(client, auth, app):
     auth.als("beheerder")
-    tekst = (STANDAARD.replace('versie = "2026.2"', 'versie = "kapot"')
+    tekst = (STANDAARD.replace('versie = "2026.3"', 'versie = "kapot"')
              .replace("uren = 40.0", "uren = -40.0", 1)
              .replace('functie = "doorstroompunt"\nnaam = "Opvolging', 'functie = "onbekend"\n'
                       'naam = "Opvolging'))
@@ -120,7 +120,7 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
 
         def rij(versie, door):
             n = NormensetRij(naam="Standaard 2026", versie=versie, actief=False,
-                             toml=STANDAARD.replace('versie = "2026.2"', f'versie = "{versie}"'),
+                             toml=STANDAARD.replace('versie = "2026.3"', f'versie = "{versie}"'),
                              uploaded_by=uid(door))
             db.session.add(n)
             db.session.flush()
@@ -148,7 +148,7 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
     for rol, zichtbaar in verwacht.items():
         auth.als(rol)
         lijst = client.get("/normen").text
-        assert "2026.2" in lijst and client.get("/normen/1").status_code == 200, rol
+        assert "2026.3" in lijst and client.get("/normen/1").status_code == 200, rol
         for versie, normenset_id in ids.items():
             r = client.get(f"/normen/{normenset_id}")
             assert r.status_code == (200 if versie in zichtbaar else 404), (rol, versie)
@@ -225,7 +225,7 @@ def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
 
 
 def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, auth, app):
-    from app.validatie import _validatie
+    from app.validatie import _validatie_tekst
     from formatie.referentie import load_referentie
     from formatie.validatie import valideer
 
@@ -245,19 +245,33 @@ def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, 
     bewaar_invoer(app, EIGEN)
     resultaat = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     assert 'href="/validatie">validatie (docs/validatie.md)</a>' in resultaat
-    # the page: the tables of `formatie valideer`, for the active normenset
+    # the page: the text and tables of `formatie valideer`, for the active normenset
     r = client.get("/validatie")
     assert r.status_code == 200
     v = valideer(n, load_referentie())
-    punten = tabel(r.text, "validatie-punten")
-    assert len(punten) == 1 + len(v.punten)
-    for rij, p in zip(punten[1:], v.punten, strict=True):
-        assert rij[0] == f"{p.gebied} ({p.functie})" and rij[3] == format_getal(p.model, 1)
-    assert len(tabel(r.text, "validatie-normen")) == 1 + len(v.normen)
+    tabellen = [tabel(r.text, i) for i in re.findall(r'id="(validatie-\d+)"', r.text)]
+    assert len(tabellen) >= 3  # fit, staffing, norms (and the national series)
+    bezetting = next(t for t in tabellen if t[0][0] == "bezetting")
+    assert len(bezetting) == 1 + len(v.punten)
+    for rij, p in zip(bezetting[1:], v.punten, strict=True):
+        assert rij[0] == f"{p.gebied} ({p.functie})" and rij[4] == format_getal(p.model, 1)
     assert f"{format_getal(v.landelijk_fte, 1)} fte" in r.text
-    treffers = _validatie.cache_info().hits
+    assert "<script" not in r.text.split("<main")[-1]  # text from the data stays text
+    treffers = _validatie_tekst.cache_info().hits
     assert client.get("/validatie").status_code == 200
-    assert _validatie.cache_info().hits == treffers + 1  # seconds of drawing, once
+    assert _validatie_tekst.cache_info().hits == treffers + 1  # seconds of drawing, once
+
+
+def test_the_validation_markdown_becomes_escaped_tables_and_paragraphs():
+    from app.validatie import als_blokken
+
+    p, t = als_blokken("Eerst **vet** en `code` <b>niet</b>.\n\n| a | b |\n|---|---|\n"
+                       "| x <i> | 1,5 |\n| y | 2 fte |")
+    assert str(p.tekst) == ('Eerst <strong>vet</strong> en <code class="nl-code">code</code> '
+                            "&lt;b&gt;niet&lt;/b&gt;.")
+    assert [str(c) for c in t.kop] == ["a", "b"] and str(t.rijen[0][0]) == "x &lt;i&gt;"
+    assert [t.is_getal(r[1]) for r in t.rijen] == [True, True]
+    assert not t.is_getal(t.rijen[0][0])
 
 
 def test_the_json_with_range_link_gives_the_range(client, auth, app):

@@ -56,7 +56,7 @@ def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
     html = r.text
     volume = np.array([[waarden[s] for s in NORMENSET.invoer_sleutels]])
     res = bereken(NORMENSET, volume, (EIGEN,))
-    assert "Standaard 2026 (2026.2)" in html
+    assert "Standaard 2026 (2026.3)" in html
     for f in range(len(NORMENSET.functies)):
         assert f">{format_getal(res.fte[0, f], 2)}<" in html
         assert f">{format_getal(res.fte[0, f], 3)}<" in html  # in the chain table
@@ -70,13 +70,16 @@ def test_page_shows_the_model_numbers(client, auth, vul_invoer, waarden):
     assert f">{format_getal(5.0 - res.fte[0, 0], 2)}<" in html
     assert f">{format_getal(1.5 - res.fte[0, 1], 2)}<" not in html
     assert ">regionaal<" in html
-    # the accessible SVG chart: one bar per taak, plus vaste basis and leiding per functie
+    # the accessible SVG chart: one bar per taak, plus vaste basis and leiding per functie (and
+    # the aanvulling tot minimumformatie where the normenset has a floor)
     # (twice: the wide layout and the small-screen one, with the labels above the bars)
     for klasse, id_ in (("grafiek__breed", "svg"), ("grafiek__smal", "svg-smal")):
         kop = f'<svg class="{klasse}" role="img" aria-labelledby="{id_}-titel {id_}-desc"'
         assert kop in html
         taakgrafiek = html.split(kop)[1].split("</svg>")[0]
-        assert taakgrafiek.count('<rect x=') == len(NORMENSET.taken) + 2 * len(NORMENSET.functies)
+        minimum = sum(f.minimum_fte > 0 for f in NORMENSET.functies)  # the aanvulling's bar
+        assert taakgrafiek.count('<rect x=') == (len(NORMENSET.taken) + 2 * len(NORMENSET.functies)
+                                                 + minimum)
     assert "<script" not in html and "style=" not in html
 
 
@@ -120,12 +123,31 @@ def test_result_uses_the_normenset_it_was_saved_with(client, auth, vul_invoer):
     import io
 
     vul_invoer(EIGEN)
-    tekst = NORMENSET.bron_tekst.replace('versie = "2026.2"', 'versie = "2027.1"').replace(
+    tekst = NORMENSET.bron_tekst.replace('versie = "2026.3"', 'versie = "2027.1"').replace(
         "uren = 60.0", "uren = 90.0")
     auth.als("beheerder")
     client.post("/normen/upload", data={"bestand": (io.BytesIO(tekst.encode()), "n.toml")},
                 content_type="multipart/form-data")
     client.post("/normen/2/activeer")
     r = client.get(PAD + "/resultaat.json")
-    assert r.json["normenset"]["versie"] == "2026.2"
-    assert "Standaard 2026 (2026.2)" in client.get(PAD + "/resultaat").text
+    assert r.json["normenset"]["versie"] == "2026.3"
+    assert "Standaard 2026 (2026.3)" in client.get(PAD + "/resultaat").text
+
+
+def test_a_small_team_shows_where_the_minimum_formation_applies(client, auth, vul_invoer, app):
+    """Issue 17 item 2: the chain names the aanvulling tot minimumformatie and its bron."""
+    klein = {s: v * 0.05 for s, v in geschatte_waarden(app, EIGEN).items()}
+    vul_invoer(EIGEN, waarden=klein)
+    auth.als("gemeente")
+    html = client.get(PAD + "/resultaat").text
+    volume = np.array([[klein[s] for s in NORMENSET.invoer_sleutels]])
+    res = bereken(NORMENSET, volume, (EIGEN,))
+    f = NORMENSET.functie_sleutels.index("leerplicht")
+    assert res.aanvulling[0, f] > 0 and res.fte[0, f] == NORMENSET.functie("leerplicht").minimum_fte
+    keten = html.split('id="keten-leerplicht"')[1].split("</table>")[0]
+    regel = keten.split("Aanvulling tot minimumformatie", 1)[1].split("</tr>")[0]
+    assert "minstens 1,5 fte" in regel
+    assert f">{format_getal(res.aanvulling[0, f], 3)}<" in regel
+    assert f">{format_getal(res.fte[0, f], 2)}<" in html
+    j = client.get(PAD + "/resultaat.json").json["gemeenten"][0]
+    assert j["functies"]["leerplicht"]["aanvulling_minimum"] == pytest.approx(res.aanvulling[0, f])

@@ -109,7 +109,7 @@ def test_preset_adds_the_cohort(client, auth, app, vul_invoer):
                                           "parameters": {"cohort": 2000.0}}]
     basis, res = herbereken(app, scenario_id)
     n = basis.normenset
-    i = n.invoer_sleutels.index("jongeren_zonder_startkwalificatie")
+    i = n.invoer_sleutels.index("jongeren_zonder_startkwalificatie_23_26")
     assert res.volume[0, i] - basis.volume[0, i] == pytest.approx(
         2000 * PRESETS["doorstroompunt_27"].parameters["aandeel_zonder_startkwalificatie"])
     d = n.functie_sleutels.index("doorstroompunt")

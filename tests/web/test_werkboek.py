@@ -634,7 +634,7 @@ def test_bad_uploads_dutch_message_nothing_saved(client, auth, app, vul_invoer, 
         "zip_bom": (_zip_bom, "zip-bom"),
         "andere_gemeente": (lambda: ander, "Utrecht (0344)"),
         "buiten_bereik": (lambda: _cel(eigen, "Invoer", EIGEN, "meldingen_16uur", 10_000_000),
-                          "groter dan het maximum"),
+                          "10000000 moet van 0 tot en met 50.000 meldingen per jaar zijn"),
         "tekst_in_getal": (lambda: _cel(eigen, "Invoer", EIGEN, "meldingen_16uur", "veel"),
                            "veel"),
         "ander_jaar": (lambda: _cel(eigen, "Invoer", EIGEN, "jaar", JAAR - 1),
@@ -768,7 +768,7 @@ def test_second_norm_import_gets_a_unique_version_and_bezetting_is_saved(client,
         with app.app_context():
             versies = sorted(db.session.scalars(select(NormensetRij.versie)
                                                 .where(NormensetRij.versie.like("%excel%"))))
-    assert versies == ["2026.2-excel", "2026.2-excel-2"]
+    assert versies == ["2026.3-excel", "2026.3-excel-2"]
 
 
 @pytest.mark.slow  # seconds; make test-snel leaves it out

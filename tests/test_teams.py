@@ -1,0 +1,162 @@
+"""Teams (issue 21, item 2): the model computes a shared team once, and the shares add up."""
+
+import json
+
+import numpy as np
+import pytest
+
+from formatie.cli import landelijke_invoer, main
+from formatie.model import bereken
+from formatie.normenset_toml import standaard_normenset
+from formatie.problemen import InvoerFout
+from formatie.referentie import load_referentie
+from formatie.teams import Team, bereken_teams, lees_teams_csv, team_volume, voor_jaar
+
+N = standaard_normenset()
+REF = load_referentie()
+#: Three small neighbouring gemeenten (Baarle-Nassau, Alphen-Chaam, Hilvarenbeek).
+KLEIN = ("0744", "1723", "0798")
+LP = N.functie_sleutels.index("leerplicht")
+
+
+@pytest.fixture(scope="module")
+def landelijk():
+    return landelijke_invoer(N)
+
+
+def _rijen(invoer, codes):
+    return [invoer.gemeentecodes.index(c) for c in codes]
+
+
+def test_a_team_counts_its_work_once_and_its_vaste_basis_leiding_and_floor_once(landelijk):
+    rijen = _rijen(landelijk, KLEIN)
+    volume = landelijk.volume[rijen]
+    team = Team("RBL Klein", "leerplicht", KLEIN)
+    (u,) = bereken_teams(N, volume, KLEIN, [team], REF)
+    alleen = bereken(N, volume, KLEIN)
+    functie = N.functie("leerplicht")
+    werk = alleen.fte_taak[:, [k for k, t in enumerate(N.taken) if t.functie == "leerplicht"]]
+    # one vaste basis and one leiding on the members' work together, then the floor once
+    berekend = (werk.sum() + functie.vast_fte) * (1 + functie.leiding)
+    assert u.fte_berekend == pytest.approx(berekend, rel=1e-12)
+    assert u.fte == pytest.approx(max(berekend, functie.minimum_fte), rel=1e-12)
+    # alone each small gemeente sits at the floor: three floors, against one for the team
+    assert (alleen.fte[:, LP] == functie.minimum_fte).all()
+    assert u.zonder_team == pytest.approx(3 * functie.minimum_fte)
+    assert u.fte < u.zonder_team
+    # the shares add up to the team exactly, by werklast
+    assert sum(u.aandelen.values()) == u.fte
+    deel = werk.sum(axis=1) / werk.sum()
+    assert list(u.aandelen.values()) == pytest.approx(list(u.fte * deel), rel=1e-12)
+
+
+@pytest.mark.parametrize("sleutel", ["inwoners", "leerplichtigen"])
+def test_other_verdeelsleutels_share_by_their_figure(landelijk, sleutel):
+    rijen = _rijen(landelijk, KLEIN)
+    (u,) = bereken_teams(N, landelijk.volume[rijen], KLEIN,
+                         [Team("T", "leerplicht", KLEIN, verdeelsleutel=sleutel)], REF)
+    if sleutel == "inwoners":
+        gewicht = np.array([REF.inwoners[REF.index[c]] for c in KLEIN], dtype=float)
+    else:
+        gewicht = landelijk.volume[rijen, N.invoer_sleutels.index("leerplichtigen")]
+    assert list(u.aandelen.values()) == pytest.approx(list(u.fte * gewicht / gewicht.sum()))
+    assert sum(u.aandelen.values()) == pytest.approx(u.fte, rel=1e-15)
+
+
+def test_a_team_of_one_is_that_gemeente(landelijk):
+    rij = _rijen(landelijk, ["0363"])
+    (u,) = bereken_teams(N, landelijk.volume[rij], ("0363",), [Team("A", "leerplicht", ("0363",))])
+    assert u.fte == pytest.approx(float(bereken(N, landelijk.volume[rij]).fte[0, LP]), rel=1e-12)
+
+
+def test_the_team_volume_is_the_sum_of_its_members(landelijk):
+    volume, namen = team_volume(landelijk.volume, landelijk.gemeentecodes,
+                                [Team("T", "leerplicht", KLEIN)])
+    assert namen == ("T",)
+    assert volume[0] == pytest.approx(landelijk.volume[_rijen(landelijk, KLEIN)].sum(axis=0))
+
+
+def test_memberships_start_in_their_year(tmp_path):
+    pad = tmp_path / "teams.csv"
+    pad.write_text("team,functie,gemeentecode,vanaf_jaar\nRBL,leerplicht,0744,\n"
+                   "RBL,leerplicht,1723,2027\n", encoding="utf-8")
+    (team,) = lees_teams_csv(pad, N.functie_sleutels, REF)
+    assert voor_jaar([team], 2026)[0].gemeentecodes == ("0744",)
+    assert voor_jaar([team], 2027)[0].gemeentecodes == ("0744", "1723")
+    assert voor_jaar([team], None)[0].gemeentecodes == ("0744", "1723")
+
+
+@pytest.mark.parametrize(("inhoud", "melding"), [
+    ("team,functie\nA,leerplicht\n", "kolom 'gemeentecode' ontbreekt"),
+    ("team,functie,gemeentecode,kleur\nA,leerplicht,0744,rood\n", "onbekende kolom 'kleur'"),
+    ("team,functie,gemeentecode\nA,leerplicht,9999\n", "regel 2, kolom 'gemeentecode': onbekende"),
+    ("team,functie,gemeentecode\nA,rmc,0744\n", "regel 2, kolom 'functie': onbekende functie"),
+    ("team,functie,gemeentecode\n,leerplicht,0744\n", "de naam van het team ontbreekt"),
+    ("team,functie,gemeentecode\nA,leerplicht,0744\nB,leerplicht,0744\n",
+     "regel 3, kolom 'gemeentecode': gemeente 0744 (Baarle-Nassau) staat voor leerplicht al in"),
+    ("team,functie,gemeentecode,vanaf_jaar\nA,leerplicht,0744,twintig\n",
+     "geen geldig jaar (van 2000 tot en met 2100)"),
+    ("team,functie,gemeentecode,verdeelsleutel\nA,leerplicht,0744,geluk\n",
+     "onbekende verdeelsleutel 'geluk'"),
+    ("team,functie,gemeentecode,soort\nA,leerplicht,0744,rbl\nA,leerplicht,1723,eigen\n",
+     "team 'A' heeft op regel 2 soort 'rbl' en hier 'eigen'"),
+    ("team,functie,gemeentecode\n", "het bestand bevat geen teams"),
+    (b"team,functie,gemeentecode\n\x00\n", "dit is geen tekstbestand"),
+])
+def test_a_bad_teams_file_is_refused_naming_the_line(inhoud, melding):
+    data = inhoud if isinstance(inhoud, bytes) else inhoud.encode("utf-8")
+    with pytest.raises(InvoerFout) as fout:
+        lees_teams_csv(data, N.functie_sleutels, REF, bestand="teams.csv")
+    assert melding in str(fout.value)
+
+
+def test_a_dutch_excel_teams_file_reads(tmp_path):
+    data = "team;functie;gemeentecode\r\nRBL Zuid;Leerplicht;GM0744\r\n".encode("cp1252")
+    (team,) = lees_teams_csv(data, N.functie_sleutels, REF)
+    assert (team.naam, team.functie, team.gemeentecodes) == ("RBL Zuid", "leerplicht", ("0744",))
+
+
+def test_cli_json_with_teams_adds_up(tmp_path, capsys):
+    teams = tmp_path / "teams.csv"
+    teams.write_text("team,functie,gemeentecode\n" + "".join(
+        f"RBL Klein,leerplicht,{c}\n" for c in KLEIN), encoding="utf-8")
+    assert main(["bereken", "--landelijk", "--teams", str(teams), "--formaat", "json",
+                 "--onzekerheid"]) == 0
+    uit = json.loads(capsys.readouterr().out)
+    (team,) = uit["teams"]
+    assert team["naam"] == "RBL Klein" and team["gemeenten"] == list(KLEIN)
+    assert sum(team["aandelen"].values()) == pytest.approx(team["fte_totaal"], rel=1e-12)
+    assert team["bereik_totaal"]["p10"] <= team["fte_totaal"] <= team["bereik_totaal"]["p90"]
+    per = {g["gemeentecode"]: g["functies"]["leerplicht"] for g in uit["gemeenten"]}
+    for code in KLEIN:
+        assert per[code]["team"] == "RBL Klein"
+        assert per[code]["aandeel"] == team["aandelen"][code]
+    assert "team" not in per["0363"]
+    # the total with teams: every team once plus the gemeenten on their own, adding up
+    totaal = uit["totaal"]["functies_met_teams"]["leerplicht"]
+    los = sum(r["fte"] for c, r in per.items() if c not in KLEIN)
+    assert totaal == pytest.approx(los + team["fte_totaal"], rel=1e-12)
+    assert totaal < uit["totaal"]["functies"]["leerplicht"]  # two floors fewer
+    assert uit["totaal"]["fte_totaal_met_teams"] == pytest.approx(
+        sum(uit["totaal"]["functies_met_teams"].values()))
+
+
+def test_cli_table_with_teams_and_a_bad_file(tmp_path, capsys):
+    teams = tmp_path / "teams.csv"
+    teams.write_text("team,functie,gemeentecode,verdeelsleutel\n" + "".join(
+        f"RBL Klein,leerplicht,{c},inwoners\n" for c in KLEIN), encoding="utf-8")
+    invoer = tmp_path / "invoer.csv"
+    rijen = landelijke_invoer(N)
+    regels = ["gemeentecode," + ",".join(N.invoer_sleutels)]
+    for c in KLEIN:
+        v = rijen.volume[rijen.gemeentecodes.index(c)]
+        regels.append(c + "," + ",".join(repr(float(x)) for x in v))
+    invoer.write_text("\n".join(regels) + "\n", encoding="utf-8")
+    assert main(["bereken", str(invoer), "--teams", str(teams)]) == 0
+    uit = capsys.readouterr().out
+    assert "Team RBL Klein (leerplicht, 3 gemeenten, verdeling naar inwoners)" in uit
+    assert "elk apart 4,50 fte" in uit
+    teams.write_text("team,functie,gemeentecode\nRBL,leerplicht,12345\n", encoding="utf-8")
+    assert main(["bereken", str(invoer), "--teams", str(teams)]) == 2
+    assert "regel 2, kolom 'gemeentecode': onbekende gemeentecode '12345'" in (
+        capsys.readouterr().err)
