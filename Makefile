@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-snel lint docs bench clean lock vendor
+.PHONY: run test test-snel lint docs bench clean lock vendor oidc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,10 +55,24 @@ run: $(STAMP) instance/.gitkeep
 	@SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/gunicorn -c gunicorn.conf.py \
 		'app:create_app()'
 
+# The single sign-on tests run a real OpenID Connect provider under node (npm oidc-provider,
+# pinned by tests/oidc/package-lock.json). Where npm is, `make test` installs it: when
+# tests/oidc/node_modules is missing, or older than the lock file (npm ci writes
+# node_modules/.package-lock.json). Without npm, or when npm ci fails, those tests are skipped
+# and "Overgeslagen en waarom" says why.
+OIDC_STAMP := tests/oidc/node_modules/.package-lock.json
+oidc:
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "npm not found: the single sign-on tests will be skipped (Debian packages nodejs npm)"; \
+	elif [ ! -f $(OIDC_STAMP) ] || [ tests/oidc/package-lock.json -nt $(OIDC_STAMP) ]; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error \
+			|| echo "npm ci in tests/oidc failed: the single sign-on tests will be skipped"; \
+	fi
+
 # The whole suite (ruff first). A PostgreSQL on 127.0.0.1:5432 is found by tests/conftest.py,
 # which creates a throwaway database for the run and drops it afterwards; the run ends with
 # "Overgeslagen en waarom" (PostgreSQL, Chromium, LibreOffice). TEST_POSTGRES=0: SQLite only.
-test: $(DEVSTAMP) instance/.gitkeep
+test: $(DEVSTAMP) instance/.gitkeep oidc
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

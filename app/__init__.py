@@ -36,7 +36,7 @@ from flask import Flask
 from sqlalchemy import event, select
 from werkzeug.routing import IntegerConverter
 
-from .config import database_url, env_bool, oidc_instellingen, secret_key
+from .config import beveilig_instance, database_url, env_bool, oidc_instellingen, secret_key
 from .extensions import csrf, db, login_manager, migrate
 from .models import MAX_INT, PASSWORD_HASH_METHOD
 
@@ -52,8 +52,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         instance_path=instance_path,
         template_folder=str(ROOT / "templates"),
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     configure(app, test_config)
+    beveilig_instance(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
     app.url_map.converters["id"] = IdConverter  # before the blueprints' rules are built
     register_blueprints(app)
@@ -177,12 +178,13 @@ def register_blueprints(app: Flask) -> None:
         regio,
         scenario,
         sso,
+        validatie,
         wachtwoord,
         werkboek,
     )
 
     for module in (auth, sso, wachtwoord, main, gemeente, regio, normen, gebruikers, health,
-                   gevoeligheid, prognose, kalibratie, werkboek, scenario):
+                   gevoeligheid, prognose, kalibratie, validatie, werkboek, scenario):
         app.register_blueprint(module.bp)
 
 

@@ -23,6 +23,7 @@ from formatie.model import Groep, Resultaat, bereken_groepen, fte_per_functie
 from formatie.normenset import Normenset
 from formatie.regio import REGIONALE_FUNCTIES
 from formatie.scenario import ScenarioFout
+from formatie.taal import aantal_woord
 
 from .access import EERSTE_JAAR
 from .extensions import db
@@ -108,6 +109,24 @@ class Cijfers:
     def weggelaten(self) -> list[Lid]:
         """Members without complete figures (see :attr:`Lid.reden`)."""
         return [lid for lid in self.leden if not lid.compleet]
+
+    @property
+    def volledig(self) -> bool:
+        """Every member has complete figures: the totals cover the whole scope."""
+        return not self.weggelaten
+
+    @property
+    def dekking(self) -> str:
+        """How many members have complete figures, e.g. "3 van 7 gemeenten hebben cijfers"
+        (the region page, the gemeente page's Doorstroompunt share, the region workbook)."""
+        n = len(self.met_cijfers)
+        return (f"{n} van {aantal_woord(len(self.leden), 'gemeente')} "
+                f"{'heeft' if n == 1 else 'hebben'} cijfers")
+
+    def dekking_als_dict(self) -> dict:
+        """The same for JSON: ``{"volledig", "gemeenten_met_cijfers", "gemeenten"}``."""
+        return {"volledig": self.volledig, "gemeenten_met_cijfers": len(self.met_cijfers),
+                "gemeenten": len(self.leden)}
 
     @property
     def gemeentecodes(self) -> tuple[str, ...]:

@@ -85,3 +85,32 @@ def beheerder_via_sso(config) -> bool:
     """True when beheerders log in through the provider only (``OIDC_BEHEERDER=sso`` with single
     sign-on configured); otherwise they use their password and the provider refuses them."""
     return ingesteld(config) and (config.get("OIDC_BEHEERDER") or "wachtwoord") == "sso"
+
+
+def beveilig_instance(instance_path: str, database_uri: str) -> None:
+    """instance/ holds the database, the secret key and the demo logins: only the app's own
+    user may read it. The folder becomes 0700 and a SQLite database file 0600 — created empty
+    here first when it does not exist yet, because SQLite would create it under the umask
+    (0644); its -wal, -shm and -journal files take the database file's mode. A folder or file
+    of another owner (a deployment's own layout) is left as it is."""
+    os.makedirs(instance_path, mode=0o700, exist_ok=True)
+    _alleen_eigenaar(Path(instance_path), 0o700)
+    if not database_uri.startswith("sqlite:///"):
+        return
+    naam = database_uri.removeprefix("sqlite:///").split("?", 1)[0]
+    if not naam or naam == ":memory:" or naam.startswith("file:"):
+        return
+    pad = Path(naam) if os.path.isabs(naam) else Path(instance_path) / naam
+    try:
+        os.close(os.open(pad, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        return  # a missing folder or no rights: SQLite will say so in its own words
+    _alleen_eigenaar(pad, 0o600)
+
+
+def _alleen_eigenaar(pad: Path, modus: int) -> None:
+    try:
+        if pad.stat().st_uid == os.getuid() and pad.stat().st_mode & 0o777 != modus:
+            pad.chmod(modus)
+    except OSError:
+        pass

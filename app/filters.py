@@ -6,7 +6,8 @@ The rules live in :mod:`formatie.getallen` (numbers per kind) and :mod:`formatie
 ``{{ n|aantal_woord('gemeente') }}`` (``1 gemeente``), ``{{ 'veld'|woord_bij(n) }}``,
 ``{{ eenheid|per_eenheid }}`` (``per melding``); herkomst (:mod:`formatie.herkomst`):
 ``{{ taak.bron|bron_soort }}`` (``aanname``), ``{{ aandeel|procent_uren }}`` (``62 %``,
-``minder dan 1 %``).
+``minder dan 1 %``); ``{{ taak.bron|bron_tekst }}``: the bron with "docs/validatie.md" as a
+link to the /validatie page (the web user has no repository).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, url_for
+from markupsafe import Markup, escape
 
 from formatie.getallen import (
     format_aantal,
@@ -44,6 +46,19 @@ def tijd(waarde: datetime | None) -> str:
     return waarde.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
 
 
+#: What a norm's bron says when it rests on the validation (the repository's text).
+VALIDATIE_DOC = "docs/validatie.md"
+
+
+def bron_tekst(bron: str | None) -> Markup:
+    """A norm's bron, escaped, with every "docs/validatie.md" a link to ``/validatie``."""
+    if not bron:
+        return Markup("")
+    link = Markup('<a class="nl-link" href="{}">validatie (docs/validatie.md)</a>').format(
+        url_for("validatie.validatie"))
+    return link.join(escape(deel) for deel in bron.split(VALIDATIE_DOC))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["getal"] = format_getal
     app.jinja_env.filters["invoerwaarde"] = format_invoer  # in a form field
@@ -58,6 +73,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["in_zin"] = functienaam_in_zin  # a functie's name in a sentence
     app.jinja_env.filters["tijd"] = tijd
     app.jinja_env.filters["bron_soort"] = bron_soort  # a norm's bron in a word
+    app.jinja_env.filters["bron_tekst"] = bron_tekst  # a norm's bron, validatie linked
     app.jinja_env.filters["procent_uren"] = procent_tekst  # a share of hours, never "0 %"
     app.jinja_env.globals["BRON_SOORTEN"] = BRON_SOORTEN
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS

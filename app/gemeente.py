@@ -173,7 +173,8 @@ def invoer(code: str, jaar: int):
 
 def _doorstroompunt_aandeel(gemeente, jaar: int, fte: dict[str, float]) -> list[dict]:
     """Per regional functie (the Doorstroompunt): the gemeente's fte, the region's need and
-    the gemeente's share of it (:func:`formatie.regio.aandeel`)."""
+    the gemeente's share of it (:func:`formatie.regio.aandeel`), which is a share of the
+    gemeenten with figures only (``dekking``: how many of the region's gemeenten that are)."""
     regio = cijfers_regio(gemeente.regio, jaar)
     uit = []
     for f in REGIONALE_FUNCTIES:
@@ -181,6 +182,7 @@ def _doorstroompunt_aandeel(gemeente, jaar: int, fte: dict[str, float]) -> list[
             regio_fte = regio.fte.get(f, 0.0)
             uit.append({"functie": regio.functies.get(f, f), "fte": fte[f],
                         "regio_fte": regio_fte, "aandeel": aandeel(fte[f], regio_fte),
+                        "dekking": regio.dekking, "volledig": regio.volledig,
                         "regio": gemeente.regio,
                         "regio_zichtbaar": mag_regio(current_user, gemeente.regio)})
     return uit

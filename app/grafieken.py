@@ -197,7 +197,7 @@ def _histogram(trekkingen, lijnen, bakken: int, breedte: float, links: float, n:
     hoogste = float(aandelen.max()) or 1.0
     boven = 4.0 + 13.0 * rijen
     h = Histogram([], [], as_, breedte=breedte, boven=boven, onder=boven + 146.0,
-                  hoogte=boven + 176.0)
+                  hoogte=boven + 182.0)  # the axis unit's descent below onder + 28
     schaal = (h.onder - h.boven) / hoogste
     staven = [Staaf(as_(randen[b]), h.onder - a * schaal,
                     max(as_(randen[b + 1]) - as_(randen[b]) - 1.0, 0.5), a * schaal,
@@ -219,6 +219,30 @@ def _histogram(trekkingen, lijnen, bakken: int, breedte: float, links: float, n:
 # --------------------------------------------------------------------------------------------
 
 
+#: Widest a 12-unit label character is taken to be (system-ui digits and capitals run to
+#: about 7; the average is nearer 6): a line of ``ruimte / TEKEN_BREEDTE`` characters fits.
+TEKEN_BREEDTE = 7.0
+
+
+def tekstregels(tekst: str, ruimte: float, max_regels: int = 2) -> tuple[str, ...]:
+    """``tekst`` word-wrapped into lines that fit ``ruimte`` units at 12 units per character
+    height (:data:`TEKEN_BREEDTE` each), at most ``max_regels``; the last one ends in "…" when
+    the text goes on. A single word longer than a line is cut."""
+    per_regel = max(int(ruimte // TEKEN_BREEDTE), 4)
+    regels: list[str] = []
+    woorden = tekst.split()
+    while woorden and len(regels) < max_regels:
+        woord = woorden.pop(0)
+        regel = woord if len(woord) <= per_regel else woord[:per_regel - 1] + "…"
+        while woorden and len(regel) + 1 + len(woorden[0]) <= per_regel:
+            regel += " " + woorden.pop(0)
+        regels.append(regel)
+    if woorden:
+        laatste = regels[-1]
+        regels[-1] = (laatste if len(laatste) < per_regel else laatste[:per_regel - 1]) + "…"
+    return tuple(regels)
+
+
 @dataclass(frozen=True)
 class TornadoBalk:
     label: str
@@ -228,6 +252,7 @@ class TornadoBalk:
     fte_laag: float
     fte_hoog: float
     swing: float
+    regels: tuple[str, ...] = ()  # the label as drawn: lines that fit the label column
 
 
 @dataclass(frozen=True)
@@ -259,9 +284,14 @@ def _tornado(rijen, centraal: float, breedte: float, links: float,
     as_ = As.rond(min(waarden), max(waarden), links, breedte - RECHTS,
                   n=5 if breedte >= BREEDTE else 4)
     extra = LABEL_BOVEN if labels_boven else 0.0
-    stap = 26.0 + extra
+    # a label above its bar has the chart's width, one to its left the column left of the
+    # axis (8 units clear of it); a long one takes two lines, and its row the room for them
+    regels = [tekstregels(r.label, breedte - links if labels_boven else links - 8 - 4,
+                          max_regels=1 if labels_boven else 2) for r in rijen]
+    stap = 26.0 + extra + (8.0 if any(len(x) > 1 for x in regels) else 0.0)
     balken = [TornadoBalk(r.label, 12 + extra + i * stap, as_(r.fte_laag), as_(r.fte_hoog),
-                          r.fte_laag, r.fte_hoog, r.swing) for i, r in enumerate(rijen)]
+                          r.fte_laag, r.fte_hoog, r.swing, regels[i])
+              for i, r in enumerate(rijen)]
     return TornadoGrafiek(balken, as_, as_(centraal), centraal,
                           hoogte=30 + len(rijen) * stap + 20, breedte=breedte,
                           label_breedte=links, labels_boven=labels_boven)

@@ -6,6 +6,7 @@ CSV; ``/kalibratie/opslaan`` stores the result as a new, inactive normenset thro
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -34,9 +35,9 @@ from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.problemen import InvoerFout, Probleem
 
 from .access import mag_gemeente, rol_vereist
-from .cijfers import ontbrekend, volume_matrix
+from .cijfers import cijfers_regio, ontbrekend, volume_matrix
 from .extensions import db
-from .models import INGEDIEND, Gemeente, Invoer
+from .models import INGEDIEND, Gemeente, Invoer, Regio
 from .models import Normenset as NormensetRij
 from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 
@@ -46,7 +47,8 @@ bp = Blueprint("kalibratie", __name__)
 
 class KalibratieForm(FlaskForm):
     bron = RadioField("Gegevens", choices=[
-        SelectChoice("opgeslagen", "De ingediende cijfers met ingevulde bezetting (fte in dienst)"),
+        SelectChoice("opgeslagen", "De ingediende cijfers met ingevulde bezetting (fte in "
+                     "dienst): leerplicht per gemeente, het Doorstroompunt per regio"),
         SelectChoice("bestand", "Een CSV-bestand")], default="opgeslagen")
     bestand = FileField("CSV-bestand met gemeentecode, jaar, de invoerkolommen en "
                         "fte_<functie>")
@@ -70,17 +72,43 @@ def _mag_code(code: str) -> bool:
 
 
 def _opgeslagen_waarnemingen(normenset: Normenset):
-    """Submitted invoer with complete figures and bezetting for every functie, limited to the
-    gemeenten the user may see: (volume (N, I), fte (N, F), codes, jaren)."""
-    rijen = [r for r in db.session.scalars(
-        select(Invoer).where(Invoer.status == INGEDIEND).order_by(Invoer.gemeente_code,
-                                                                   Invoer.jaar))
-        if not ontbrekend(r, normenset) and _mag_code(r.gemeente_code)
-        and all((r.bezetting or {}).get(f) is not None for f in normenset.functie_sleutels)]
-    fte = np.array([[r.bezetting[f] for f in normenset.functie_sleutels] for r in rijen],
-                   dtype=float).reshape(len(rijen), len(normenset.functies))
-    return (volume_matrix(rijen, normenset), fte, [r.gemeente_code for r in rijen],
-            [r.jaar for r in rijen])
+    """Submitted figures with bezetting, limited to the gemeenten the user may see, per region
+    and year (:func:`app.cijfers.cijfers_regio`, the one resolver): each gemeente's own
+    bezetting (leerplicht; NaN where not entered), and the region's bezetting of its regional
+    functies (the Doorstroompunt) as one :class:`formatie.kalibratie.Som` over its gemeenten
+    when every one of them submitted complete figures (else the need would be a part of the
+    region against the whole region's staff). (volume (N, I), fte (N, F), sommen, codes, jaren).
+    """
+    from formatie.kalibratie import Som  # late: the module loads scipy (this page only)
+
+    paren = db.session.execute(
+        select(Invoer.jaar, Gemeente.regio_code).join(Gemeente)
+        .where(Invoer.status == INGEDIEND).distinct()
+        .order_by(Gemeente.regio_code, Invoer.jaar)).all()
+    rijen: list[Invoer] = []
+    fte: list[list[float]] = []
+    sommen: list[Som] = []
+    for jaar, regio_code in paren:
+        cijfers = cijfers_regio(db.session.get(Regio, regio_code), jaar)
+        leden = [lid for lid in cijfers.leden if lid.status == INGEDIEND
+                 and not ontbrekend(lid.invoer, normenset) and _mag_code(lid.code)]
+        regionaal = {f: v for f, v in (cijfers.regionale_bezetting or {}).items()
+                     if v is not None and f in normenset.functie_sleutels}
+        heel = bool(leden) and len(leden) == len(cijfers.leden)
+        eigen = [[lid.bezetting.get(f, math.nan) for f in normenset.functie_sleutels]
+                 for lid in leden]
+        if heel and regionaal:
+            rijen_regio = tuple(range(len(rijen), len(rijen) + len(leden)))
+            sommen += [Som(f, rijen_regio, v, regio_code) for f, v in regionaal.items()]
+        else:  # only the gemeenten that entered their own bezetting
+            houden = [any(math.isfinite(x) for x in w) for w in eigen]
+            leden = [lid for lid, h in zip(leden, houden, strict=True) if h]
+            eigen = [w for w, h in zip(eigen, houden, strict=True) if h]
+        rijen += [lid.invoer for lid in leden]
+        fte += eigen
+    fte_arr = np.array(fte, dtype=float).reshape(len(rijen), len(normenset.functies))
+    return (volume_matrix(rijen, normenset), fte_arr, tuple(sommen),
+            [r.gemeente_code for r in rijen], [r.jaar for r in rijen])
 
 
 def _csv_waarnemingen(data: bytes, naam: str, normenset: Normenset):
@@ -122,29 +150,34 @@ def kalibratie():
                 raise InvoerFout([Probleem("kies een CSV-bestand.")], None)
             naam = bestand.filename
             volume, fte, codes, _jaren = _csv_waarnemingen(bestand.read(), naam, normenset)
+            sommen = ()
             bron = f"gekalibreerd op {naam}"
         else:
-            volume, fte, codes, _jaren = _opgeslagen_waarnemingen(normenset)
+            volume, fte, sommen, codes, _jaren = _opgeslagen_waarnemingen(normenset)
             bron = "gekalibreerd op de ingediende cijfers met bezetting"
     except InvoerFout as fout:
         context["problemen"] = [p.tekst(fout.bestand) for p in fout.problemen]
         return render_template("analyse/kalibratie.html", **context), 422
     n_obs = len(codes)
-    if n_obs * len(normenset.functies) <= len(normenset.taken):
+    n_waarden = int(np.isfinite(fte).sum()) + len(sommen)
+    if n_waarden <= len(normenset.taken):
         context["problemen"] = [
-            f"Te weinig waarnemingen: {n_obs} gemeente-jaren × {len(normenset.functies)} "
-            f"functies voor {len(normenset.taken)} normuren. Er zijn meer gemeenten of jaren "
-            "nodig (met ingevulde bezetting voor elke functie)."]
+            f"Te weinig waarnemingen: {n_obs} gemeente-jaren en {len(sommen)} regio-jaren, "
+            f"samen {n_waarden} bezettingscijfers voor {len(normenset.taken)} normuren. Er zijn "
+            "meer gemeenten of jaren nodig: de bezetting leerplicht per gemeente, die van het "
+            "Doorstroompunt per regio (telt alleen als alle gemeenten van de regio hun cijfers "
+            "hebben ingediend)."]
         return render_template("analyse/kalibratie.html", **context), 422
     k = kalibreer(normenset, volume, fte, begrenzing=form.begrenzing.data,
-                  clusters=np.array(codes))
+                  clusters=np.array(codes), sommen=sommen)
     bron = f"{bron} ({n_obs} waarnemingen, {datetime.now(UTC):%Y-%m-%d})"
     nieuw = kalibratie_als_normenset(k, bron)
     # stored as <versie>-kalibratie, numbered when taken (app.normensets.bewaar_normenset)
     nieuw = replace(nieuw, versie=afgeleide_versie(normenset.versie, "-kalibratie"))
     context["opslaan_form"].gegevens.data = _serializer().dumps(
         {"toml": normenset_als_toml(nieuw), "basis": rij.id})
-    context.update(k=k, n_obs=n_obs, n_gemeenten=len(set(codes)), nieuw=nieuw, bron=bron,
+    context.update(k=k, n_obs=n_obs, n_gemeenten=len(set(codes)), n_regiojaren=len(sommen),
+                   nieuw=nieuw, bron=bron,
                    somuren={gr.sleutel: sum(normenset.taak(s).uren for s in gr.taken)
                             for gr in k.groepen})
     return render_template("analyse/kalibratie.html", **context)

@@ -94,6 +94,7 @@ class Reeks:
     jaren_met_cijfers: int
     prognose: object  # formatie.prognose.Prognose
     grafiek: object | None
+    laatst_bekend: float | None = None  # the newest figure (what a series without trend carries)
 
 
 @bp.route("/gemeente/<code>/<int:jaar>/prognose")
@@ -117,7 +118,8 @@ def prognose(code: str, jaar: int):
         p = reeksen.reeks(int(positie[i])) if bekend[i] else None
         grafiek = (lijn_grafiek(p.jaren, p.waarden, p.prognose_jaren, p.verwacht, p.p10, p.p90)
                    if p is not None and p.heeft_trend else None)
-        overzicht.append(Reeks(inv, n, p, grafiek))
+        gevuld = waarden[i][np.isfinite(waarden[i])]
+        overzicht.append(Reeks(inv, n, p, grafiek, float(gevuld[-1]) if len(gevuld) else None))
     # FTE for the projected years: the model on the projected volumes (the last known value
     # where there is no trend), range with the forecast's dispersion
     fte_jaren = []
@@ -129,8 +131,12 @@ def prognose(code: str, jaar: int):
                               "functies": res.fte[0].tolist(),
                               **prognose_bereik(normenset, volume, gemeente.code, dispersie)})
     met_trend = sum(1 for r in overzicht if r.prognose is not None and r.prognose.heeft_trend)
+    # too few years for a trend: one collapsible line on the page, not a row each
+    nog_geen = [r for r in overzicht if r.jaren_met_cijfers < MIN_JAREN]
     return render_template(
         "analyse/prognose.html", gemeente=gemeente, jaar=jaar, normenset=normenset,
         normenset_rij=rij, overzicht=overzicht, jaren=jaren, fte_jaren=fte_jaren,
+        met_reeks=[r for r in overzicht if r.jaren_met_cijfers >= MIN_JAREN],
+        nog_geen_trend=nog_geen,
         ontbreekt=ontbreekt, met_trend=met_trend, min_jaren=MIN_JAREN,
         prognose_jaren=prognose_jaren)

@@ -108,7 +108,10 @@ def bezetting(code: str, jaar: int):
 def resultaat_json(code: str, jaar: int):
     """The region's figures: the shape of ``formatie calculate --format json`` for the members
     with complete figures (each with its ``"herkomst"``: :func:`formatie.herkomst.
-    herkomst_als_dict`), plus ``"regio"`` (see :func:`formatie.uitvoer.regio_als_dict`)."""
+    herkomst_als_dict`), plus ``"regio"`` (see :func:`formatie.uitvoer.regio_als_dict`) with
+    how complete it is: ``"volledig"``, ``"gemeenten_met_cijfers"``, ``"gemeenten"``
+    (:meth:`app.cijfers.Cijfers.dekking_als_dict`); the totals and the verschil against the
+    region's bezetting cover only the gemeenten with figures."""
     regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)
     if not cijfers.groepen:
@@ -118,6 +121,7 @@ def resultaat_json(code: str, jaar: int):
     b = bereik_van(cijfers)
     uit = regio_als_dict(cijfers.resultaten, load_referentie(), jaar, regio.code,
                          b.als_dict() if b is not None else None, cijfers.bezetting)
+    uit["regio"].update(cijfers.dekking_als_dict())
     voeg_herkomst_toe(uit["gemeenten"], cijfers.resultaten, cijfers_herkomst(cijfers))
     uit["weggelaten"] = _weggelaten(cijfers)
     return json_antwoord(uit)

@@ -132,6 +132,15 @@ def weggelaten_tekst(cijfers: Cijfers) -> str | None:
             + ".")
 
 
+def dekking_tekst(cijfers: Cijfers) -> str:
+    """"7 van 7 gemeenten hebben cijfers." or, with members missing, that the totals are
+    incomplete (the region page says the same)."""
+    if cijfers.volledig:
+        return f"{cijfers.dekking}."
+    return (f"{cijfers.dekking}: de totalen zijn onvolledig, ze tellen alleen de gemeenten "
+            "met cijfers.")
+
+
 @bp.route("/regio/<code>/<int:jaar>/scenario.xlsx")
 @login_required
 def download_regio(code: str, jaar: int):
@@ -140,7 +149,8 @@ def download_regio(code: str, jaar: int):
     if not cijfers.groepen:
         _terug(f": geen enkele gemeente in regio {regio.naam} heeft volledige cijfers voor "
                f"{jaar}.", url_for("regio.overzicht", code=regio.code, jaar=jaar))
-    notitie = " ".join(t for t in (REGIOBELEID, weggelaten_tekst(cijfers)) if t)
+    notitie = " ".join(t for t in (REGIOBELEID, dekking_tekst(cijfers),
+                                   weggelaten_tekst(cijfers)) if t)
     data = _werkboek(cijfers, f"Formatie regio {regio.naam} ({regio.code}) {jaar}", notitie)
     return stuur_xlsx(data, f"Formatie-scenario regio {regio.naam} {jaar}.xlsx")
 

@@ -20,12 +20,13 @@ import numpy as np
 from . import __version__
 from . import herkomst as hk
 from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
-from .invoer_csv import InvoerTabel, read_bezetting_csv, read_invoer_csv
+from .invoer_csv import InvoerTabel, read_bezetting_csv, read_invoer_csv, read_regio_bezetting_csv
 from .model import bereken
 from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .normenset_toml import load_normenset
 from .problemen import InvoerFout
 from .referentie import BRONVERMELDING, load_referentie
+from .regio import REGIONALE_FUNCTIES
 from .schatting import METHODE, landelijke_invoer
 from .taal import aantal_woord, per_eenheid
 from .teams import Team, bereken_teams
@@ -463,23 +464,39 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .kalibratie import als_normenset, kalibreer
+    from .kalibratie import als_normenset, kalibreer, regio_sommen
 
     normenset = load_normenset(args.normen)
     kolommen = tuple(f"fte_{f}" for f in normenset.functie_sleutels)
+    # a regional functie's (the Doorstroompunt's) bezetting is the region's: per gemeente it
+    # may be left out, and comes per region and year from --regio-bezetting
+    regionaal = tuple(f"fte_{f}" for f in normenset.functie_sleutels if f in REGIONALE_FUNCTIES)
     data = read_invoer_csv(args.data, normenset, ontbrekend_is_nul=args.ontbrekend_is_nul,
-                           extra_kolommen=kolommen)
+                           extra_kolommen=kolommen, extra_optioneel=regionaal)
     fte = np.column_stack([data.extra[k] for k in kolommen])
+    sommen = ()
+    if args.regio_bezetting:
+        per_regio = read_regio_bezetting_csv(args.regio_bezetting, regionaal)
+        referentie = load_referentie()
+        sommen, weggelaten = regio_sommen(
+            list(data.gemeentecodes), list(data.jaren),
+            {sleutel: {k.removeprefix("fte_"): v for k, v in w.items()}
+             for sleutel, w in per_regio.items()},
+            {r: tuple(referentie.leden(r)) for r in {r for r, _ in per_regio}})
+        for reden in weggelaten:
+            print(f"Niet meegeteld: {reden}", file=sys.stderr)
     n_obs = len(data.gemeentecodes)
-    if n_obs * len(normenset.functies) <= len(normenset.taken):
+    n_waarden = int(np.isfinite(fte).sum()) + len(sommen)
+    if n_waarden <= len(normenset.taken):
         raise GebruikFout(
-            f"te weinig waarnemingen: {n_obs} rijen × {len(normenset.functies)} functies voor "
-            f"{len(normenset.taken)} normuren. Geef meer gemeenten of jaren.")
+            f"te weinig waarnemingen: {n_obs} rijen en {len(sommen)} regio-jaren, samen "
+            f"{n_waarden} bezettingscijfers voor {len(normenset.taken)} normuren. Geef meer "
+            "gemeenten of jaren.")
     if args.bootstrap < 0:
         raise GebruikFout("--bootstrap moet 0 of meer zijn.")
     resultaat = kalibreer(normenset, data.volume, fte, begrenzing=args.begrenzing,
                           bootstrap=args.bootstrap, rng=np.random.default_rng(args.seed),
-                          clusters=np.array(data.gemeentecodes))
+                          clusters=np.array(data.gemeentecodes), sommen=sommen)
     if args.uitvoer:
         bron = f"gekalibreerd op {Path(args.data).name} ({n_obs} waarnemingen)"
         _schrijf_atomair(args.uitvoer,
@@ -696,6 +713,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="startwaarde van de toevalsgenerator: dezelfde S, dezelfde uitkomst")
     ka.add_argument("--ontbrekend-is-nul", action="store_true",
                     help="ontbrekende invoerkolommen en lege cellen tellen als 0")
+    ka.add_argument("--regio-bezetting", metavar="REGIO.csv",
+                    help="de bezetting van het Doorstroompunt per regio: kolommen regio, jaar "
+                         "en fte_doorstroompunt (telt als alle gemeenten van de regio een rij "
+                         "in DATA.csv hebben; fte_doorstroompunt mag daar dan leeg blijven)")
     ka.set_defaults(func=cmd_calibrate)
 
     return p

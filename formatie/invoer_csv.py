@@ -97,6 +97,7 @@ def read_invoer_csv(
     *,
     ontbrekend_is_nul: bool = False,
     extra_kolommen: tuple[str, ...] = (),
+    extra_optioneel: tuple[str, ...] = (),
     bestand: str | None = None,
 ) -> InvoerTabel:
     """Read an invoer CSV (a path, or the raw bytes of an upload).
@@ -104,7 +105,9 @@ def read_invoer_csv(
     ``,``-separated files use a decimal point; ``;``-separated files (Dutch Excel) a decimal
     comma. Rows whose invoer cells are all empty (unfilled template rows) are skipped; their
     line numbers are in ``InvoerTabel.overgeslagen`` so a caller can say so.
-    ``extra_kolommen`` are further numeric columns the caller needs (e.g. ``fte_leerplicht``).
+    ``extra_kolommen`` are further numeric columns the caller needs (e.g. ``fte_leerplicht``);
+    those also in ``extra_optioneel`` may be left out or left empty (NaN: not known, e.g. a
+    gemeente's ``fte_doorstroompunt``, which is the region's).
     """
     bestand = bestand or ("invoer" if isinstance(bron, bytes) else str(bron))
     tekst = lees_csv_tekst(bron, bestand)
@@ -140,7 +143,7 @@ def read_invoer_csv(
             "ontbrekende invoerkolommen: " + ", ".join(ontbrekend)
             + ". Voeg ze toe, of geef --ontbrekend-is-nul om ze als 0 te tellen.", kop_regel))
     problemen += [Probleem(f"kolom '{k}' ontbreekt.", kop_regel)
-                  for k in extra_kolommen if k not in kolommen]
+                  for k in extra_kolommen if k not in kolommen and k not in extra_optioneel]
     if problemen:
         raise InvoerFout(problemen, bestand)
 
@@ -164,7 +167,7 @@ def read_invoer_csv(
             continue
         rij = dict(zip(kop, cellen, strict=True))
         if not any(rij.get(s, "").strip() for s in sleutels if s in rij) and not any(
-            rij[k].strip() for k in extra_kolommen
+            rij.get(k, "").strip() for k in extra_kolommen
         ):
             overgeslagen.append(regel)  # an unfilled template row
             continue
@@ -196,6 +199,9 @@ def read_invoer_csv(
         waarden = [0.0 if w is None else w for w in waarden]
         extra_waarden = []
         for k in extra_kolommen:
+            if k in extra_optioneel and not rij.get(k, "").strip():
+                extra_waarden.append(float("nan"))
+                continue
             try:
                 w = parse_getal(rij[k], decimaal)
             except GetalFout as exc:
@@ -317,6 +323,66 @@ def read_bezetting_csv(bron: str | Path | bytes, functies: tuple[str, ...],
                 problemen.append(Probleem(bericht, regel, f"fte_{f}"))
                 continue
             uit[code][f] = waarde
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    return uit
+
+
+def read_regio_bezetting_csv(pad: str | Path, kolommen: tuple[str, ...]
+                             ) -> dict[tuple[str, int | None], dict[str, float]]:
+    """A region's bezetting of its regional functies: columns ``regio`` (MC01 … MC41),
+    ``jaar`` (optional) and ``kolommen`` (e.g. ``fte_doorstroompunt``; empty = not known);
+    separator and decimal mark as :func:`read_invoer_csv`. {(regio, jaar): {kolom: fte}}.
+    Every problem with its line and column, raised together as :class:`InvoerFout`."""
+    bestand = str(pad)
+    tekst = lees_csv_tekst(pad, bestand)  # encoding, NUL check, empty file
+    decimaal = "," if scheidingsteken(tekst) == ";" else "."
+    rijen = [r for _n, r in csv_rijen(tekst, bestand)]
+    if len(rijen[0]) > MAX_KOLOMMEN:
+        raise InvoerFout([Probleem(f"de kopregel heeft meer dan {MAX_KOLOMMEN} kolommen.", 1)],
+                         bestand)
+    kop = [k.strip() for k in rijen[0]]
+    problemen = [Probleem(f"kolom '{k}' ontbreekt.", 1) for k in ("regio", *kolommen)
+                 if k not in kop]
+    problemen += [Probleem(f"onbekende kolom '{k}'. Verwacht: regio, jaar (optioneel), "
+                           + ", ".join(kolommen) + ".", 1)
+                  for k in kop if k not in ("regio", "jaar", *kolommen)]
+    if problemen:
+        raise InvoerFout(problemen, bestand)
+    regios = set(load_referentie().regio_per_gemeente)
+    uit: dict[tuple[str, int | None], dict[str, float]] = {}
+    for regel, cellen in enumerate(rijen[1:], start=2):
+        if not any(c.strip() for c in cellen):
+            continue
+        rij = dict(zip(kop, cellen, strict=False))
+        regio = rij.get("regio", "").strip().upper()
+        if regio not in regios:
+            problemen.append(Probleem(f"onbekende regio '{regio}' (verwacht MC01 … MC41).",
+                                      regel, "regio"))
+            continue
+        jaar = None
+        if rij.get("jaar", "").strip():
+            jaar = geldig_jaar(rij["jaar"])
+            if jaar is None:
+                problemen.append(Probleem(f"'{_kort(rij['jaar'].strip())}' is geen geldig jaar "
+                                          f"({JAAR.bereik_tekst()}).", regel, "jaar"))
+                continue
+        if (regio, jaar) in uit:
+            problemen.append(Probleem(f"regio {regio} staat dubbel in het bestand.", regel,
+                                      "regio"))
+            continue
+        waarden = {}
+        for k in kolommen:
+            try:
+                w = parse_getal(rij.get(k, ""), decimaal)
+            except GetalFout as exc:
+                problemen.append(Probleem(str(exc), regel, k))
+                continue
+            if w is not None and (bericht := melding("bezetting", w, "de bezetting")):
+                problemen.append(Probleem(bericht, regel, k))
+            elif w is not None:
+                waarden[k] = w
+        uit[regio, jaar] = waarden
     if problemen:
         raise InvoerFout(problemen, bestand)
     return uit

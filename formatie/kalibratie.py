@@ -22,9 +22,17 @@ linear combination of others (rank deficiency found by SVD), is reported unident
 Unidentifiable parameters keep a value (the bounded least-squares solution, or the normenset's
 hours for a zero column) but get no interval.
 
+**Regional functies.** The Doorstroompunt's bezetting is one figure per region, not per
+gemeente. Such an observation is a :class:`Som`: the fte of one functie summed over the rows of
+the region's gemeenten in that year (the region's need is the sum of its members' need,
+:data:`formatie.regio.REGIOBELEID`), so its design row is the sum of theirs. A cell of
+``fte_werkelijk`` that is NaN is not observed (a gemeente does not staff the Doorstroompunt);
+leerplicht is calibrated on the gemeente cells, the Doorstroompunt on the region sums.
+
 **The minimum formation.** Where a functie has a floor (``minimum_fte``), the model says
 ``max(A @ uren + b, minimum)``: an observed fte at or below the floor says nothing about the hours
-(the team is as small as a team can be), so such an observation gets weight 0.
+(the team is as small as a team can be), so such an observation gets weight 0. A :class:`Som`
+is floored when one of its gemeenten is (its sum is then no longer linear in the hours).
 
 **Weights.** Staffing deviations grow with the size of a gemeente, so by default
 (``weging="relatief"``) each residual is weighted by 1 / fitted FTE (two steps: an unweighted
@@ -106,13 +114,27 @@ class GroepSchatting:
 
 
 @dataclass(frozen=True)
+class Som:
+    """One observation of a sum: ``fte`` of ``functie`` worked by the gemeenten of ``rijen``
+    together (rows of the volume matrix; e.g. a region's Doorstroompunt bezetting in one year).
+    ``cluster`` labels it for the bootstrap (e.g. the region code)."""
+
+    functie: str
+    rijen: tuple[int, ...]
+    fte: float
+    cluster: str = ""
+
+
+@dataclass(frozen=True)
 class Kalibratie:
     """Result of :func:`kalibreer`.
 
     taken: per taak, in ``normenset.taken`` order. groepen: the merged groups. Fit quality:
     r2 (share of the variance of observed FTE explained), rmse_fte (root mean squared
     residual in FTE over all N × F cells), n_waarnemingen N, n_parameters (estimated
-    parameters, a groep counts once), vrijheidsgraden. voorspeld, werkelijk: (N, F) FTE.
+    parameters, a groep counts once), vrijheidsgraden. voorspeld, werkelijk: (M,) FTE per
+    observed value: the cells of ``fte_werkelijk`` with a value in row order (n, f), then the
+    :class:`Som` s; ``n_waarden`` is M.
     """
 
     normenset: Normenset
@@ -128,6 +150,7 @@ class Kalibratie:
     weging: str  # "relatief" or "gelijk"
     voorspeld: np.ndarray = field(repr=False)
     werkelijk: np.ndarray = field(repr=False)
+    n_waarden: int = 0
 
     def taak(self, sleutel: str) -> TaakSchatting:
         return next(t for t in self.taken if t.sleutel == sleutel)
@@ -143,6 +166,7 @@ class Kalibratie:
                 "r2": self.r2 if math.isfinite(self.r2) else None,
                 "rmse_fte": self.rmse_fte,
                 "n_waarnemingen": self.n_waarnemingen,
+                "n_waarden": self.n_waarden,
                 "n_parameters": self.n_parameters,
                 "vrijheidsgraden": self.vrijheidsgraden,
                 "interval": self.interval,
@@ -184,13 +208,16 @@ def kalibreer(
     rng: np.random.Generator | None = None,
     clusters: np.ndarray | None = None,
     weging: str = "relatief",
+    sommen: tuple[Som, ...] = (),
 ) -> Kalibratie:
     """Estimate hours per taak (see the module text).
 
     volume (N, I) in ``normenset.invoer`` order; fte_werkelijk (N, F) FTE actually worked per
-    functie, counted like the model's ``fte`` (incl. leiding). ``bootstrap`` B > 0 gives
-    bootstrap intervals (needs ``rng``), resampling ``clusters`` (N,) (e.g. gemeentecodes;
-    default every observation on its own). ``weging``: "relatief" (default) weights each FTE
+    functie, counted like the model's ``fte`` (incl. leiding), NaN where not observed;
+    ``sommen``: observations of a functie summed over several rows (a region's Doorstroompunt).
+    ``bootstrap`` B > 0 gives bootstrap intervals (needs ``rng``), resampling ``clusters`` (N,)
+    (e.g. gemeentecodes; default every observation on its own; a :class:`Som` is resampled
+    with its own ``cluster``). ``weging``: "relatief" (default) weights each FTE
     residual by 1 / fitted FTE (relative deviations count equally, as staffing deviations grow
     with size); "gelijk" is plain least squares in FTE.
     """
@@ -206,8 +233,21 @@ def kalibreer(
     n_obs = volume.shape[0]
     if y.shape != (n_obs, len(normenset.functies)):
         raise ValueError(f"fte_werkelijk must be ({n_obs}, {len(normenset.functies)})")
-    a_vol, b = ontwerp(normenset, volume)
-    doel = y.ravel() - b
+    a_cel, b_cel = ontwerp(normenset, volume)
+    n_f = len(normenset.functies)
+    labels = np.arange(n_obs).astype(str) if clusters is None else np.asarray(clusters, str)
+    # the observed values as combinations of the model's (n, f) cells: one cell each, or a sum
+    cellen = np.flatnonzero(np.isfinite(y.ravel()))
+    opbouw = np.zeros((len(cellen) + len(sommen), n_obs * n_f))
+    opbouw[np.arange(len(cellen)), cellen] = 1.0
+    for m, som in enumerate(sommen, start=len(cellen)):
+        opbouw[m, np.asarray(som.rijen, dtype=int) * n_f
+               + normenset.functie_sleutels.index(som.functie)] = 1.0
+    a_vol, b = opbouw @ a_cel, opbouw @ b_cel
+    waarde = np.concatenate([y.ravel()[cellen], [som.fte for som in sommen]])
+    cluster_van = np.concatenate([labels[cellen // n_f],
+                                  [som.cluster or f"som {m}" for m, som in enumerate(sommen)]])
+    doel = waarde - b
 
     groepen = _groepen(normenset)
     # members of a groep have identical columns c: Σ uren_k · c = (Σ uren_k) · c
@@ -257,25 +297,29 @@ def kalibreer(
     # first an unweighted fit, then (weging "relatief") weights 1/fitted FTE: deviations of
     # staffing grow with the size of the gemeente
     # an observation at or below its functie's minimum formation says nothing about the hours
-    minimum = np.tile(normenset.functie_parameter("minimum_fte"), n_obs)
-    meetelt = ~((minimum > 0) & (y.ravel() <= minimum))
+    # (per (n, f) cell; a sum's floor is its cells' floors)
+    minimum_cel = np.tile(normenset.functie_parameter("minimum_fte"), n_obs)
+    met_vloer = opbouw @ (minimum_cel > 0) > 0
+    meetelt = ~(met_vloer & (waarde <= opbouw @ minimum_cel))
     schatting = oplossen(slice(None), meetelt.astype(float))
     # and neither does one whose fitted hours stay below the floor (the model gives the floor
-    # whatever the hours are): a second pass without those
-    meetelt &= ~((minimum > 0) & (a @ schatting + b <= minimum))
+    # whatever the hours are) in any of its cells: a second pass without those
+    a_cellen = np.column_stack([a_cel[:, g[0]] for g in groepen])
+    gevloerd = (minimum_cel > 0) & (a_cellen @ schatting + b_cel <= minimum_cel)
+    meetelt &= ~(opbouw @ gevloerd > 0)
     if not meetelt.all():
         schatting = oplossen(slice(None), meetelt.astype(float))
     gewicht = weging_van(a @ schatting + b) * meetelt
     if weging == "relatief" or not meetelt.all():
         schatting = oplossen(slice(None), gewicht)
     voorspeld_vec = a @ schatting + b
-    residu = y.ravel() - voorspeld_vec
+    residu = waarde - voorspeld_vec
     # fit statistics over the observations that count (not those at the minimum formation)
     rss = float(residu[meetelt] @ residu[meetelt])
     ident = ~nul_kolom & ~collineair & ~vastgezet
     p = len(vrij)
     df = max(int(meetelt.sum()) - p, 0)
-    y_telt = y.ravel()[meetelt]
+    y_telt = waarde[meetelt]
     ss_tot = float(((y_telt - y_telt.mean()) ** 2).sum()) if len(y_telt) else 0.0
 
     se = np.full(len(groepen), np.nan)
@@ -284,15 +328,12 @@ def kalibreer(
     if bootstrap > 0:
         if rng is None:
             raise ValueError("bootstrap needs rng")
-        labels = np.arange(n_obs) if clusters is None else np.asarray(clusters)
-        uniek, per_cluster = np.unique(labels, return_inverse=True)
+        uniek, per_cluster = np.unique(cluster_van, return_inverse=True)
         rijen_van = [np.flatnonzero(per_cluster == c) for c in range(len(uniek))]
-        n_f = len(normenset.functies)
         trekkingen = np.empty((bootstrap, len(vrij)))
         for r in range(bootstrap):
             kies = rng.integers(0, len(uniek), len(uniek))
-            obs = np.concatenate([rijen_van[c] for c in kies])
-            rijen = (obs[:, None] * n_f + np.arange(n_f)).ravel()
+            rijen = np.concatenate([rijen_van[c] for c in kies])
             trekkingen[r] = oplossen(rijen, gewicht[rijen])[vrij]
         se[vrij] = trekkingen.std(axis=0, ddof=1) if bootstrap > 1 else np.nan
         lo[vrij], hi[vrij] = np.quantile(trekkingen, [0.1, 0.9], axis=0)
@@ -322,7 +363,8 @@ def kalibreer(
 
     def reden(j: int) -> str | None:
         if nul_kolom[j]:
-            return "de invoer is in alle waarnemingen 0: de gegevens zeggen niets over deze uren."
+            return ("de gegevens zeggen niets over deze uren: de invoer is in alle waarnemingen "
+                    "0, of de bezetting van deze functie is nergens bekend.")
         if vastgezet[j]:
             return ("vastgezet op de normenset: het 80%-interval heeft breedte 0 en de "
                     "begrenzing is 'normenset'.")
@@ -368,9 +410,33 @@ def kalibreer(
         vrijheidsgraden=df,
         interval=interval,
         weging=weging,
-        voorspeld=voorspeld_vec.reshape(y.shape),
-        werkelijk=y,
+        voorspeld=voorspeld_vec,
+        werkelijk=waarde,
+        n_waarden=len(waarde),
     )
+
+
+def regio_sommen(codes: list[str], jaren: list[int | None],
+                 regio_fte: dict[tuple[str, int | None], dict[str, float]],
+                 leden: dict[str, tuple[str, ...]]) -> tuple[tuple[Som, ...], list[str]]:
+    """A region's bezetting per year as :class:`Som` s over the rows (``codes``, ``jaren``) of
+    its gemeenten: ``regio_fte`` {(regio, jaar): {functie: fte}}, ``leden`` {regio: member
+    codes}. A region-year counts only when every member has a row (else its need would be a
+    part of the region against the whole region's staff); the others come back as Dutch
+    sentences saying why they were left out."""
+    rij_van = {(c, j): n for n, (c, j) in enumerate(zip(codes, jaren, strict=True))}
+    sommen, weggelaten = [], []
+    for (regio, jaar), per_functie in regio_fte.items():
+        missend = [c for c in leden.get(regio, ()) if (c, jaar) not in rij_van]
+        if regio not in leden or missend:
+            weggelaten.append(f"regio {regio}{'' if jaar is None else f' {jaar}'}: "
+                              + ("onbekende regio." if regio not in leden else
+                                 f"geen rij voor gemeente {', '.join(missend)}."))
+            continue
+        rijen = tuple(rij_van[c, jaar] for c in leden[regio])
+        sommen += [Som(f, rijen, float(v), regio) for f, v in per_functie.items()
+                   if v is not None and math.isfinite(v)]
+    return tuple(sommen), weggelaten
 
 
 def als_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:

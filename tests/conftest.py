@@ -135,6 +135,8 @@ def _soort(reden: str) -> str:
         return "LibreOffice"
     if "test_database_url" in laag or "postgres" in laag:
         return "PostgreSQL"
+    if "vendor/node_modules" in laag:
+        return "NL Design System-pakketten (npm)"
     if "oidc" in laag or "node" in laag:
         return "OpenID Connect-provider (node)"
     return "overig"
@@ -169,11 +171,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         per_soort[soort] += 1
         redenen.setdefault(soort, reden)
     for soort in ("PostgreSQL", "Chromium", "LibreOffice", "OpenID Connect-provider (node)",
-                  "overig"):
+                  "NL Design System-pakketten (npm)", "overig"):
         if per_soort[soort]:
             tr.write_line(f"{soort}: {per_soort[soort]} tests overgeslagen ({redenen[soort]}).")
     markers = config.getoption("markexpr") or ""
-    for soort in ("Chromium", "LibreOffice"):
+    for soort in ("Chromium", "LibreOffice", "OpenID Connect-provider (node)"):
         if not per_soort[soort] and not markers:
             tr.write_line(f"{soort}: niets overgeslagen.")
     if markers:

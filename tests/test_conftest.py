@@ -64,3 +64,33 @@ def test_test_postgres_0_runs_on_sqlite_only_and_says_so():
 def test_the_dev_profile_is_named_in_the_summary():
     uitvoer = pytest_sessie(TEST_POSTGRES="0", PYTEST_ADDOPTS="--hypothesis-profile=dev")
     assert "Hypothesis-profiel: dev (weinig voorbeelden)." in uitvoer
+
+
+def test_without_npm_make_says_the_single_sign_on_tests_are_skipped_and_so_does_the_summary(
+        tmp_path, monkeypatch):
+    """`make test` installs the OpenID Connect provider with npm where npm is; without it the
+    target says so, and the skip reason names npm (the summary groups it under the provider)."""
+    import shutil
+
+    from conftest import _soort
+    from oidc import servers
+
+    leeg = tmp_path / "bin"
+    leeg.mkdir()
+    uit = subprocess.run(["make", "--no-print-directory", "oidc"], cwd=ROOT,
+                         env={"PATH": str(leeg)}, capture_output=True, text=True, check=False,
+                         executable=shutil.which("make"))
+    assert uit.returncode == 0, uit.stderr
+    assert "npm not found: the single sign-on tests will be skipped" in uit.stdout
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is missing (Debian package nodejs)")
+    (leeg / "node").symlink_to(node)  # node without npm, and no installed provider
+    monkeypatch.setenv("PATH", str(leeg))
+    monkeypatch.setattr(servers, "MAP", tmp_path / "oidc")
+    reden = servers.reden_om_over_te_slaan()
+    assert reden.startswith("npm is missing (Debian package npm)")
+    assert _soort(reden) == "OpenID Connect-provider (node)"
+    # the vendored CSS's packages are another matter, named as such
+    assert _soort("vendor/node_modules ontbreekt: `npm ci --prefix vendor` (make vendor)") == \
+        "NL Design System-pakketten (npm)"

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from formatie.cli import main
-from formatie.kalibratie import als_normenset, kalibreer, ontwerp
+from formatie.getallen import format_getal
+from formatie.kalibratie import Som, als_normenset, kalibreer, ontwerp
 from formatie.model import bereken
 from formatie.normenset import normenset_als_toml
 from formatie.normenset_toml import NORMEN, load_normenset, parse_normenset, standaard_normenset
@@ -49,6 +50,38 @@ def test_exact_data_recovers_the_hours_exactly(klein):
     assert all(t.identificeerbaar for t in k.taken)
     assert k.r2 == pytest.approx(1.0) and k.rmse_fte == pytest.approx(0.0, abs=1e-9)
     assert k.n_waarnemingen == 4 and k.n_parameters == 3
+
+
+def test_a_regional_functie_is_calibrated_on_region_sums_of_the_gemeenten():
+    """The Doorstroompunt's bezetting is known per region, not per gemeente: leerplicht is
+    fitted on the gemeente cells, the Doorstroompunt on the sums over each region's rows."""
+    n = standaard_normenset()
+    codes, jaar, volume, _ = synthetisch(n, n_gemeenten=60, jaren=2)
+    fte = bereken(n, volume).fte
+    d = n.functie_sleutels.index("doorstroompunt")
+    referentie = load_referentie()
+    regio = np.array([referentie.regio_per_gemeente[referentie.index[c]] for c in codes])
+    sommen = tuple(Som("doorstroompunt", tuple(np.flatnonzero((regio == r) & (jaar == j))),
+                       float(fte[(regio == r) & (jaar == j), d].sum()), r)
+                   for r in np.unique(regio) for j in np.unique(jaar)
+                   if ((regio == r) & (jaar == j)).any())
+    alleen_gemeente = fte.copy()
+    alleen_gemeente[:, d] = np.nan
+    k = kalibreer(n, volume, alleen_gemeente, sommen=sommen, clusters=np.array(codes))
+    assert k.n_waarden == len(codes) + len(sommen) < 2 * len(codes)
+    dp = [(t, echt) for t, echt in zip(k.taken, n.taak_uren, strict=True)
+          if n.taak(t.sleutel).functie == "doorstroompunt"]
+    assert dp and all(t.identificeerbaar for t, _ in dp)
+    # exact data: every identifiable hour comes back, the Doorstroompunt's too
+    assert [t.uren for t, _ in dp] == pytest.approx([echt for _, echt in dp], rel=1e-6)
+    assert k.r2 == pytest.approx(1.0)
+    # without the sums the Doorstroompunt's hours cannot be told at all
+    zonder = kalibreer(n, volume, alleen_gemeente)
+    assert not any(zonder.taak(t.sleutel).identificeerbaar for t, _ in dp)
+    # the bootstrap resamples a region's sum with its own cluster label
+    b = kalibreer(n, volume, alleen_gemeente, sommen=sommen, clusters=np.array(codes),
+                  bootstrap=20, rng=np.random.default_rng(1))
+    assert all(t.laag is not None for t, _ in dp if b.taak(t.sleutel).identificeerbaar)
 
 
 @pytest.mark.parametrize("begrenzing", ["positief", "normenset"])
@@ -219,3 +252,52 @@ def test_estimate_on_a_bound_is_marked(klein):
     # a2 has a zero-width interval (6–6): with begrenzing "normenset" it is fixed, not estimated
     assert grens.taak("a2").uren == 6.0 and "vastgezet" in grens.taak("a2").reden
     assert grens.n_parameters == 2 and vrij.n_parameters == 3
+
+
+def test_cli_calibrates_the_doorstroompunt_on_a_regio_bezetting_csv(capsys, tmp_path):
+    """``formatie kalibreer DATA.csv --regio-bezetting REGIO.csv``: fte_doorstroompunt left
+    empty per gemeente, the region's figure per region and year; a region with a gemeente
+    missing is named and not counted."""
+    n = standaard_normenset()
+    referentie = load_referentie()
+    regios = ("MC02", "MC03", "MC05", "MC08", "MC09", "MC23", "MC32", "MC33")
+    codes = [c for r in regios for c in referentie.leden(r)]
+    rng = np.random.default_rng(3)
+    schatting = geschatte_invoer(n, referentie)[[referentie.index[c] for c in codes]]
+    volume = np.concatenate([rng.poisson(np.maximum(schatting, 5) * rng.uniform(0.3, 2.0, (
+        len(codes), schatting.shape[1]))) for _ in range(2)]).astype(float)
+    for c in n.controles:
+        links, rechts = n.invoer_sleutels.index(c.links), n.invoer_sleutels.index(c.rechts)
+        volume[:, links] = np.minimum(volume[:, links], volume[:, rechts])
+    fte = bereken(n, volume).fte
+    alle_codes, jaren = codes * 2, [2024] * len(codes) + [2025] * len(codes)
+    data = tmp_path / "gemeenten.csv"
+    d = n.functie_sleutels.index("doorstroompunt")
+    schrijf_data(data, n, alle_codes, jaren, volume, fte)
+    regels = data.read_text().splitlines()  # the Doorstroompunt column empty per gemeente
+    data.write_text("\n".join([regels[0]] + [r.rsplit(",", 1)[0] + "," for r in regels[1:]])
+                    + "\n")
+    regio = tmp_path / "regio.csv"
+    rijen = ["regio;jaar;fte_doorstroompunt"]
+    for r in regios:
+        for jaar in (2024, 2025):
+            rij = [k for k, (c, j) in enumerate(zip(alle_codes, jaren, strict=True))
+                   if c in referentie.leden(r) and j == jaar]
+            rijen.append(f"{r};{jaar};{format_getal(float(fte[rij, d].sum()), 6)}")
+    rijen.append("MC11;2025;12,5")  # no gemeente of MC11 in the data
+    regio.write_text("\n".join(rijen) + "\n")
+    code = main(["kalibreer", str(data), "--regio-bezetting", str(regio), "--format", "json"])
+    uit = capsys.readouterr()
+    assert code == 0, uit.err
+    assert "Niet meegeteld: regio MC11 2025: geen rij voor gemeente" in uit.err
+    doc = json.loads(uit.out)
+    assert doc["fit"]["n_waarden"] == len(alle_codes) + 2 * len(regios)
+    for t in n.taken:
+        if t.functie == "doorstroompunt":
+            assert doc["taken"][t.sleutel]["identificeerbaar"], t.sleutel
+            assert doc["taken"][t.sleutel]["uren"] == pytest.approx(t.uren, rel=1e-4, abs=1e-4)
+    # without the region file the Doorstroompunt cannot be estimated
+    assert main(["kalibreer", str(data), "--format", "json"]) == 0
+    zonder = json.loads(capsys.readouterr().out)
+    assert not any(zonder["taken"][t.sleutel]["identificeerbaar"] for t in n.taken
+                   if t.functie == "doorstroompunt")

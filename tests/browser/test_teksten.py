@@ -1,8 +1,10 @@
 """Issue 14 in a real browser: the main pages at 1280 px and at 375 px read right to a Dutch
 user. Each page is screenshotted at both widths (test-artifacts/screenshots/tekst-*.png) and
-its visible text is checked for the issue's wording; at 375 px nothing scrolls sideways
-except inside a table's own scroll box, and every chart shows its small-screen layout with
-labels of at least 10 px that do not overlap each other.
+its visible text is checked for the issue's wording; no chart label is clipped by its chart's
+box; at 375 px nothing scrolls sideways except inside a table's own scroll box, a table's key
+column (Verschil, Totaal, Fte) and its row names stay in view however far it is scrolled, and
+every chart shows its small-screen layout with labels of at least 10 px that do not overlap
+each other.
 """
 
 from __future__ import annotations
@@ -70,6 +72,41 @@ _GRAFIEK_JS = """() => Array.from(document.querySelectorAll('figure.grafiek svg'
   })"""
 
 
+#: Charts whose text labels reach outside their own SVG box (clipped): [label, how far out].
+_AFGEKNIPT_JS = """() => Array.from(document.querySelectorAll('figure.grafiek svg'))
+  .filter(s => s.getBoundingClientRect().width > 0)
+  .flatMap(s => { const sb = s.getBoundingClientRect();
+    return Array.from(s.querySelectorAll('text'))
+      .map(t => [t.textContent, t.getBoundingClientRect()])
+      .filter(([_, b]) => b.width > 0 && (b.left < sb.left - 1 || b.right > sb.right + 1
+                          || b.top < sb.top - 1 || b.bottom > sb.bottom + 1))
+      .map(([x, b]) => x.slice(0, 40) + ' (' + Math.round(Math.max(sb.left - b.left,
+           b.right - sb.right, sb.top - b.top, b.bottom - sb.bottom)) + ' px)'); })"""
+
+#: At 375 px, per table with a key column (Verschil, Totaal, Fte): is that column and the row
+#: names in view, at the start and scrolled to the end of the table's own scroll box?
+_SLEUTEL_JS = """() => {
+  const uit = [];
+  const zichtbaar = (c) => { const b = c.getBoundingClientRect();
+    return b.left >= -1 && b.right <= window.innerWidth + 1; };
+  for (const t of document.querySelectorAll('table')) {
+    const koppen = Array.from(t.querySelectorAll('thead th'));
+    const kop = [/^Verschil/, /^Totaal/, /^Fte$/].map(p => koppen.find(
+      h => p.test(h.textContent.trim()))).find(h => h);
+    if (!kop) continue;
+    const doos = t.closest('.utrecht-table-container');
+    for (const kant of ['begin', 'eind']) {
+      doos.scrollLeft = kant === 'begin' ? 0 : doos.scrollWidth;
+      if (!zichtbaar(kop)) uit.push(`${t.id}: "${kop.textContent.trim()}" buiten beeld (${kant})`);
+      const naam = t.querySelector('tbody th');
+      if (naam && !zichtbaar(naam)) uit.push(`${t.id}: rijnamen buiten beeld (${kant})`);
+    }
+    doos.scrollLeft = 0;
+  }
+  return uit;
+}"""
+
+
 def _vul(live) -> None:
     for jaar in (JAAR - 2, JAAR - 1, JAAR):
         for code in ("0200", "0150"):
@@ -109,8 +146,10 @@ def test_main_pages_read_right_at_1280_and_375_px(live, browser, maat):
         kop = page.locator("header .kop__gebruiker")
         if not (kop.is_visible() and "regio@test.nl" in kop.inner_text()):
             bevindingen.append("gebruiker niet zichtbaar in de kop")
+        bevindingen += [f"afgeknipt grafieklabel: {x}" for x in page.evaluate(_AFGEKNIPT_JS)]
         if maat == "smal":
             bevindingen += _smal(page, naam)
+            bevindingen += page.evaluate(_SLEUTEL_JS)
         if bevindingen:
             fouten[pad] = bevindingen
     geen_csp_fouten(page)

@@ -171,11 +171,33 @@ class Gunicorn:
                 and "Worker" not in r)]
 
 
+def sluit_zelf(app):
+    """``app`` with every response read and closed before werkzeug writes a byte.
+
+    werkzeug's dev server (3.1) closes a response only after reading what is left on the
+    socket; when the client resets the connection right then (Chromium dropping a stylesheet
+    request as the page moves on), that read raises, ``close()`` is skipped and a static file
+    (style.css) stays open until the garbage collector warns — a ResourceWarning, an error
+    under ``filterwarnings = error``, in whatever test runs next. The test servers' responses
+    are small, so buffering them costs nothing."""
+
+    def wsgi(environ, start_response):
+        antwoord = app(environ, start_response)
+        try:
+            return [b"".join(antwoord)]
+        finally:
+            if hasattr(antwoord, "close"):
+                antwoord.close()
+
+    return wsgi
+
+
 class ThreadServer:
-    """Serve a Flask app object from a daemon thread (threaded werkzeug) on 127.0.0.1."""
+    """Serve a Flask app object from a daemon thread (threaded werkzeug) on 127.0.0.1; every
+    response is closed by :func:`sluit_zelf`, and ``stop`` closes the listening socket too."""
 
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, sluit_zelf(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -187,6 +209,7 @@ class ThreadServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.thread.join(10)
+        self.server.server_close()
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -38,7 +38,11 @@ def reden_om_over_te_slaan() -> str | None:
     if shutil.which("node") is None:
         return "node is missing (Debian package nodejs), needed for the OpenID Connect provider"
     if not (MAP / "node_modules" / "oidc-provider").is_dir():
-        return "tests/oidc/node_modules is missing: run `npm ci` in tests/oidc (.ci/run does)"
+        if shutil.which("npm") is None:
+            return ("npm is missing (Debian package npm), so `make test` could not install the "
+                    "OpenID Connect provider in tests/oidc/node_modules")
+        return ("tests/oidc/node_modules is missing: `make test` runs `npm ci` in tests/oidc "
+                "(it failed, or pytest was started without make)")
     return None
 
 

@@ -136,3 +136,39 @@ def test_templates_have_no_inline_script_or_style():
         tekst = pad.read_text(encoding="utf-8")
         assert "<script" not in tekst and "style=" not in tekst and "<style" not in tekst, pad
         assert not re.search(r"\son[a-z]+\s*=", tekst), pad  # no inline event handlers
+
+
+def test_instance_folder_and_its_sqlite_database_are_for_the_app_user_only(tmp_path,
+                                                                           monkeypatch):
+    """Under the usual umask 022 instance/ would be 0755 and formatie.db 0644 (readable by
+    every local user); the app makes them 0700 and 0600, the WAL files follow the database."""
+    import stat
+
+    from app.extensions import db
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    oud = os.umask(0o022)
+    try:
+        instance = tmp_path / "instance"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///formatie.db"},
+                         instance_path=str(instance))
+        uit = app.test_cli_runner().invoke(args=["init"])
+        assert uit.exit_code == 0, uit.output
+        with app.app_context():
+            db.session.execute(db.text("SELECT 1"))
+            modi = {p.name: stat.S_IMODE(p.stat().st_mode) for p in instance.iterdir()}
+            db.session.remove()
+            db.engine.dispose()
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+        assert modi["formatie.db"] == 0o600 and modi["secret_key"] == 0o600
+        assert all(m == 0o600 for n, m in modi.items() if n.startswith("formatie.db")), modi
+        # an existing folder and database of the app's user are tightened on start
+        instance.chmod(0o755)
+        (instance / "formatie.db").chmod(0o644)
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///formatie.db"},
+                   instance_path=str(instance))
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+        assert stat.S_IMODE((instance / "formatie.db").stat().st_mode) == 0o600
+    finally:
+        os.umask(oud)

@@ -81,3 +81,26 @@ def test_forecast_y_axis_labels_read_as_their_ticks(app):
     assert any(w != round(w) for w in ticks)  # the case that was rounded before
     labels = _labels(svg)[:len(ticks)]  # the wide layout draws the y ticks first
     assert [parse_getal(t) for t in labels] == pytest.approx(ticks)
+
+
+def test_a_long_tornado_label_wraps_into_its_column_instead_of_being_clipped():
+    """The wide tornado draws its labels right-aligned left of the axis; "Normuren: Behandeling
+    absoluut verzuim (langer dan 3 maanden)" ran 7 px past the chart's left edge."""
+    from types import SimpleNamespace
+
+    from app.grafieken import TEKEN_BREEDTE, tekstregels, tornado_grafiek
+
+    lang = "Normuren: Behandeling absoluut verzuim (langer dan 3 maanden)"
+    rijen = [SimpleNamespace(label=lang, fte_laag=9.0, fte_hoog=10.0, swing=1.0),
+             SimpleNamespace(label="Kort", fte_laag=9.4, fte_hoog=9.6, swing=0.2)]
+    tornado = SimpleNamespace(top=lambda n: rijen, centraal=9.5, functie=None)
+    g = tornado_grafiek(tornado)
+    for t in (g, g.smal):
+        ruimte = t.breedte - t.label_breedte if t.labels_boven else t.label_breedte - 8
+        for b in t.balken:
+            assert b.regels and all(len(r) * TEKEN_BREEDTE <= ruimte for r in b.regels), b.regels
+    assert g.balken[0].regels == ("Normuren: Behandeling absoluut verzuim",
+                                  "(langer dan 3 maanden)")
+    assert g.balken[1].y - g.balken[0].y >= 2 * 13 + 6  # room for two lines per row
+    assert tekstregels("a " * 200, 100)[-1].endswith("…")
+    assert tekstregels("x" * 50, 70) == ("x" * 9 + "…",)

@@ -6,6 +6,7 @@ import io
 import re
 
 import numpy as np
+import pytest
 import vijandig
 from sqlalchemy import func, select
 
@@ -223,3 +224,82 @@ def test_a_csv_with_100000_columns_is_refused_quickly_in_dutch(client, auth, app
     assert "b.csv, regel 1: de kopregel heeft 100.000 kolommen; maximaal 1.000." in r.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == voor
+
+
+# ----- the Doorstroompunt's bezetting is the region's -------------------------------------------
+
+#: Small regions (2–4 gemeenten) whose gemeenten all submit: their Doorstroompunt bezetting
+#: is one figure per region and year.
+KLEINE_REGIOS = ("MC02", "MC03", "MC05", "MC08", "MC09", "MC23", "MC32", "MC33")
+
+
+def test_calibration_on_figures_and_region_bezetting_saved_through_the_forms(client, auth,
+                                                                             app):
+    """Figures and bezetting leerplicht saved per gemeente through the invoer form, the
+    Doorstroompunt's bezetting per region through the region page's form (the real save
+    paths), then calibrated: leerplicht on the gemeenten, the Doorstroompunt on the regions."""
+    from formatie.getallen import format_getal
+    from formatie.referentie import load_referentie
+
+    referentie = load_referentie()
+    rng = np.random.default_rng(5)
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    d = n.functie_sleutels.index("doorstroompunt")
+    auth.als("beheerder")
+    for regio in KLEINE_REGIOS:
+        for jaar in (JAAR - 1, JAAR):
+            regio_fte = 0.0
+            for code in referentie.leden(regio):
+                basis = geschatte_waarden(app, code)
+                waarden = {s: float(round(max(basis[s], 5) * rng.uniform(0.3, 2.0)))
+                           for s in n.invoer_sleutels}
+                for c in n.controles:
+                    waarden[c.links] = min(waarden[c.links], waarden[c.rechts])
+                fte = bereken(n, np.array([[waarden[s] for s in n.invoer_sleutels]]),
+                              (code,)).fte[0]
+                regio_fte += fte[d]
+                data = {s: format_getal(v, 0) for s, v in waarden.items()}
+                data |= {"bezetting_leerplicht": format_getal(fte[0], 3), "version": "0",
+                         "indienen": "1"}
+                r = client.post(f"/gemeente/{code}/{jaar}", data=data)
+                assert r.status_code == 302, r.text[-1500:]
+            r = client.post(f"/regio/{regio}/{jaar}/bezetting",
+                            data={"bezetting_doorstroompunt": format_getal(regio_fte, 3),
+                                  "version": "0"})
+            assert r.status_code == 302, r.text[-1500:]
+    with app.app_context():
+        assert all(not (i.bezetting or {}).get("doorstroompunt")
+                   for i in db.session.scalars(select(Invoer)))  # no per-gemeente value
+    r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
+    assert r.status_code == 200, r.text[-2000:]
+    aantal = sum(len(referentie.leden(regio)) for regio in KLEINE_REGIOS)
+    assert (f"{2 * aantal} waarnemingen ({aantal} gemeenten; het Doorstroompunt op de "
+            f"bezetting van {2 * len(KLEINE_REGIOS)} regio-jaren)") in r.text
+    # figures straight from the model (bezetting to 3 decimals): the Doorstroompunt's hours,
+    # known only through the region sums, come back
+    gevonden = _rijen(r.text)
+    dp = [(taak, geschat) for taak, (_naam, _norm, geschat, _i, opmerking)
+          in zip(n.taken, gevonden, strict=True)
+          if taak.functie == "doorstroompunt" and opmerking.strip() == "identificeerbaar"]
+    assert len(dp) == sum(t.functie == "doorstroompunt" for t in n.taken)
+    for taak, geschat in dp:
+        assert parse_getal(geschat) == pytest.approx(taak.uren, abs=0.02 + 0.02 * taak.uren)
+
+
+def test_a_region_with_a_gemeente_missing_gives_no_doorstroompunt_observation(client, auth,
+                                                                              app, vul_invoer):
+    from formatie.referentie import load_referentie
+
+    leden = load_referentie().leden("MC05")
+    vul_invoer(leden[0], bezetting={"leerplicht": 3.0})  # the other gemeente has no figures
+    with app.app_context():
+        from app.models import RegioBezetting
+
+        db.session.add(RegioBezetting(regio_code="MC05", jaar=JAAR,
+                                      waarden={"doorstroompunt": 4.0}))
+        db.session.commit()
+    auth.als("beheerder")
+    r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
+    assert r.status_code == 422
+    assert "Te weinig waarnemingen: 1 gemeente-jaren en 0 regio-jaren" in r.text

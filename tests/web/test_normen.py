@@ -13,7 +13,7 @@ from app.models import Normenset as NormensetRij
 from formatie.getallen import format_getal
 from formatie.normenset_toml import standaard_normenset
 
-from .conftest import EIGEN, EIGEN_REGIO, JAAR
+from .conftest import EIGEN, EIGEN_REGIO, JAAR, tabel
 
 STANDAARD = standaard_normenset().bron_tekst
 
@@ -219,3 +219,68 @@ def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
     r = upload(client, tekst)
     assert r.status_code == 422
     assert aantal(app) == voor
+
+
+# ----- the validation a norm's bron points to -------------------------------------------------
+
+
+def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, auth, app):
+    from app.validatie import _validatie_tekst
+    from formatie.referentie import load_referentie
+    from formatie.validatie import valideer
+
+    n = standaard_normenset()
+    verwijzend = [t for t in n.taken if "docs/validatie.md" in (t.bron or "")]
+    assert verwijzend  # the shipped set has such norms
+    assert client.get("/validatie").status_code == 302  # login first
+    auth.als("gemeente")
+    with app.app_context():
+        rij_id = db.session.scalar(select(NormensetRij.id).where(NormensetRij.actief))
+    detail = client.get(f"/normen/{rij_id}").text
+    assert detail.count('href="/validatie">validatie (docs/validatie.md)</a>') >= len(verwijzend)
+    assert '<a class="nl-link" href="/validatie">validatie</a>' in client.get("/normen").text
+    # the gemeente page's norm sources too
+    from .conftest import bewaar_invoer
+
+    bewaar_invoer(app, EIGEN)
+    resultaat = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    assert 'href="/validatie">validatie (docs/validatie.md)</a>' in resultaat
+    # the page: the text and tables of `formatie valideer`, for the active normenset
+    r = client.get("/validatie")
+    assert r.status_code == 200
+    v = valideer(n, load_referentie())
+    tabellen = [tabel(r.text, i) for i in re.findall(r'id="(validatie-\d+)"', r.text)]
+    assert len(tabellen) >= 3  # fit, staffing, norms (and the national series)
+    bezetting = next(t for t in tabellen if t[0][0] == "bezetting")
+    assert len(bezetting) == 1 + len(v.punten)
+    for rij, p in zip(bezetting[1:], v.punten, strict=True):
+        assert rij[0] == f"{p.gebied} ({p.functie})" and rij[4] == format_getal(p.model, 1)
+    assert f"{format_getal(v.landelijk_fte, 1)} fte" in r.text
+    assert "<script" not in r.text.split("<main")[-1]  # text from the data stays text
+    treffers = _validatie_tekst.cache_info().hits
+    assert client.get("/validatie").status_code == 200
+    assert _validatie_tekst.cache_info().hits == treffers + 1  # seconds of drawing, once
+
+
+def test_the_validation_markdown_becomes_escaped_tables_and_paragraphs():
+    from app.validatie import als_blokken
+
+    p, t = als_blokken("Eerst **vet** en `code` <b>niet</b>.\n\n| a | b |\n|---|---|\n"
+                       "| x <i> | 1,5 |\n| y | 2 fte |")
+    assert str(p.tekst) == ('Eerst <strong>vet</strong> en <code class="nl-code">code</code> '
+                            "&lt;b&gt;niet&lt;/b&gt;.")
+    assert [str(c) for c in t.kop] == ["a", "b"] and str(t.rijen[0][0]) == "x &lt;i&gt;"
+    assert [t.is_getal(r[1]) for r in t.rijen] == [True, True]
+    assert not t.is_getal(t.rijen[0][0])
+
+
+def test_the_json_with_range_link_gives_the_range(client, auth, app):
+    from .conftest import bewaar_invoer
+
+    bewaar_invoer(app, EIGEN)
+    auth.als("gemeente")
+    html = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
+    link = re.search(r'href="([^"]+)">JSON met bandbreedte</a>', html).group(1)
+    assert link.endswith("resultaat.json?onzekerheid=1")
+    gemeente = client.get(link.replace("&amp;", "&")).json["gemeenten"][0]
+    assert gemeente["bereik_totaal"]["p10"] <= gemeente["bereik_totaal"]["p90"]

@@ -50,7 +50,7 @@ def test_regio_overview(client, auth, app, vul_invoer):
     for f in range(len(NORMENSET.functies)):
         assert f">{format_getal(som['fte'][f], 2)}<" in voet
     assert f">{format_getal(som['fte_totaal'], 2)}<" in voet
-    assert "Totaal (2 met cijfers)" in voet
+    assert f"Totaal, onvolledig (2 van {len(leden)} met cijfers)" in voet
     for g in range(2):
         assert f"{format_getal(res.fte[g, 0], 2)}<span" in html
 
@@ -347,3 +347,60 @@ def test_gemeente_users_cannot_see_or_save_the_region_bezetting(client, auth, ap
                        data={"bezetting_doorstroompunt": "2", "version": "0"}).status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(RegioBezetting)) is None
+
+
+# ----- a region that is not complete says so ---------------------------------------------------
+
+
+def _tekst(html: str) -> str:
+    """The page's text without tags and with plain spaces (for sentences across markup)."""
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).replace("\xa0", " ")
+
+
+def test_a_region_with_one_of_its_gemeenten_filled_in_says_its_totals_are_incomplete(
+        client, auth, app, vul_invoer):
+    import io
+
+    from openpyxl import load_workbook
+
+    leden = load_referentie().leden(EIGEN_REGIO)
+    vul_invoer(EIGEN)
+    auth.als("regio")
+    assert client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/bezetting",
+                       data={"bezetting_doorstroompunt": "2,5", "version": "0"}).status_code == 302
+    html = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
+    tekst = _tekst(html)
+    assert f"1 van {len(leden)} gemeenten heeft cijfers: de totalen op deze pagina zijn " \
+           "onvolledig" in tekst
+    assert f"Totaal, onvolledig (1 van {len(leden)} met cijfers)" in _voet(tabel(html, "leden"))[0]
+    # the verschil against the whole region's bezetting covers only the one gemeente
+    assert "alleen over de 1 gemeente met cijfers: de bezetting is die van de hele regio" in tekst
+    assert "Het benodigd en het verschil gelden alleen voor de 1 gemeente met cijfers" in tekst
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json["regio"]
+    assert (j["volledig"], j["gemeenten_met_cijfers"], j["gemeenten"]) == (False, 1, len(leden))
+    wb = load_workbook(io.BytesIO(client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/scenario.xlsx").data))
+    toelichting = " ".join(str(c.value) for rij in wb["Toelichting"].iter_rows() for c in rij
+                           if c.value)
+    assert f"1 van {len(leden)} gemeenten heeft cijfers: de totalen zijn onvolledig" \
+        in toelichting
+    # the gemeente's share of the Doorstroompunt is a share of the gemeenten with figures
+    auth.als("gemeente")
+    pagina = _tekst(client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text)
+    assert f"over de gemeenten met cijfers: 1 van {len(leden)} gemeenten heeft cijfers; " \
+           "aandeel 100 % van de gemeenten met cijfers" in pagina
+
+
+def test_a_region_with_every_gemeente_filled_in_is_complete(client, auth, app, vul_invoer):
+    leden = load_referentie().leden(EIGEN_REGIO)
+    for code in leden:
+        vul_invoer(code)
+    auth.als("regio")
+    html = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
+    assert f"{len(leden)} van {len(leden)} gemeenten hebben cijfers." in _tekst(html)
+    assert "onvolledig" not in html
+    assert _voet(tabel(html, "leden"))[0] == f"Totaal ({len(leden)} met cijfers)"
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json["regio"]
+    assert (j["volledig"], j["gemeenten_met_cijfers"], j["gemeenten"]) == (True, len(leden),
+                                                                          len(leden))
