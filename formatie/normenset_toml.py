@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ from .parameters import melding
 from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
 
-NORMEN = resources.files("formatie") / "normen"
+NORMEN = Path(__file__).parent / "normen"
 #: The default (2026.2). The earlier default standaard-2026.toml (2026.1) stays shipped: stored
 #: invoer and scenarios may refer to it, and ``flask init`` leaves it in the database.
 STANDAARD_NORMENSET = "standaard-2026-2.toml"

@@ -8,11 +8,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
-DATA = resources.files("formatie") / "data"
+# A plain path, in every module of the package: importlib.resources costs start-up (it imports
+# zipfile and tempfile) for a package that is always installed as files.
+DATA = Path(__file__).parent / "data"
 
 
 BRONVERMELDING = "Bron: CBS, DUO (CC BY 4.0)"

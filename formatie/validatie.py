@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from .onzekerheid import bereik
 from .referentie import Referentie
 from .schatting import geschatte_invoer
 
-DATA = resources.files("formatie") / "data"
+DATA = Path(__file__).parent / "data"
 BESTAND = "referentiepunten.csv"
 
 #: Published volume → the invoer it covers (in a normenset with the standard invoer keys).
