@@ -42,11 +42,12 @@ a generator seeded by the taak's sleutel (the same z for that taak in every run,
 gemeente, every scenario and every normenset that has the taak: common random numbers); a
 gemeente's year-to-year volume noise comes from a counter-based stream keyed by its gemeentecode
 (SplitMix64: draw j is a function of the key and j alone, so all gemeenten of a block are drawn
-in one vectorised step), and its draws do not depend on which other gemeenten are in the run. So a gemeente has the same P-values
-on its own page, on its region's page and in a national run, and a region with one gemeente
-filled in has exactly that gemeente's P-values. This path always uses the ``momenten`` method
-(exact draws for invoer that feed more than one functie). Passing a seeded ``rng`` keeps the
-older per-call behaviour (used by tests of the methods themselves).
+in one vectorised step), and its draws do not depend on which other gemeenten are in the run.
+So a gemeente has the same P-values on its own page, on its region's page and in a national
+run, and a region with one gemeente filled in has exactly that gemeente's P-values. This path
+always uses the ``momenten`` method (exact draws for invoer that feed more than one functie).
+Passing a seeded ``rng`` keeps the older per-call behaviour (used by tests of the methods
+themselves).
 
 **Which figure to budget on.** :data:`BUDGET_PERCENTIEL` (P80): with that many fte the workload
 is covered in 8 of 10 years. :data:`UITLEG_CENTRAAL_P50` says why the central chain sits below
