@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +37,9 @@ class Referentie:
     #: (``kwb2023_gemeente_sociaaleconomisch.csv``; used by :mod:`formatie.schatting`).
     covariaten: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
+        """gemeentecode → row (built once: readers look up every row of a workbook)."""
         return {code: i for i, code in enumerate(self.gemeentecodes)}
 
     def naam(self, code: str) -> str:
