@@ -41,12 +41,15 @@ from pathlib import Path
 PYTHON = sys.executable
 FORMATIE = str(Path(PYTHON).parent / "formatie")
 OMGEVING = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# the growth children call the model directly: one BLAS thread, as the CLI sets for itself
+GROEI_OMGEVING = {**OMGEVING, "OPENBLAS_NUM_THREADS": "1"}
 
 
-def meet(cmd: list[str]) -> tuple[float, float, str]:
+def meet(cmd: list[str], omgeving: dict | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MiB, stdout) of one child process."""
     start = time.perf_counter()
-    proces = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=OMGEVING)
+    proces = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=omgeving or OMGEVING)
     uit = proces.stdout.read()
     fout = proces.stderr.read()
     _, status, gebruik = os.wait4(proces.pid, 0)
@@ -179,12 +182,13 @@ def main() -> None:
     print("| gemeenten | draws | time | peak RSS | before |")
     print("|---|---|---|---|---|")
     for g, d in ((1, 10_000), (14, 10_000), (342, 1_000), (342, 10_000), (342, 50_000)):
-        uit = [json.loads(meet([PYTHON, "-c", GROEI, str(g), str(d)])[2]) for _ in range(3)]
+        uit = [json.loads(meet([PYTHON, "-c", GROEI, str(g), str(d)], GROEI_OMGEVING)[2])
+               for _ in range(3)]
         tijd = statistics.median(u["tijd"] for u in uit)
         print(f"| {g} | {d:,} | {tijd * 1e3:.0f} ms | "
               f"{statistics.median(u['piek'] for u in uit):.0f} MiB | "
               f"{statistics.median(u['voor'] for u in uit):.0f} MiB |".replace(",", "."))
-    groei = json.loads(meet([PYTHON, "-c", JSON_GROEI])[2])
+    groei = json.loads(meet([PYTHON, "-c", JSON_GROEI], GROEI_OMGEVING)[2])
     print("\nDeterministic JSON answer (model, herkomst, encoding), median of 7: "
           + ", ".join(f"{g} gemeenten {t * 1e3:.1f} ms" for g, t in groei.items()))
 

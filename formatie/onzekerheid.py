@@ -75,10 +75,10 @@ Z90 = 1.2815515655446004  # standard normal P90
 _EXACT_MAX = 500_000
 #: Draws of every range the tool shows (page, region, comparison, forecast, workbook, CLI).
 TREKKINGEN = 10_000
-#: Block of draws processed at once on the policy path. The draws do not depend on it (every
-#: gemeente's stream is counter-based); it bounds the memory of a national run (~2,7 MB per
-#: 1.000 draws for each temporary array).
-_BLOK = 500
+#: Gemeenten × draws processed at once on the policy path (342 gemeenten: blocks of 500 draws;
+#: one gemeente: all draws in one block). The draws do not depend on it (every gemeente's
+#: stream is counter-based); it bounds the memory of a national run (~0,7 MB per temporary).
+_BLOK_CELLEN = 171_000
 #: The one budget figure: with P80 fte the workload is covered in 8 of 10 years.
 BUDGET_PERCENTIEL = "p80"
 BUDGET_LABEL = "P80 (begroten)"
@@ -390,7 +390,8 @@ def bereik(
         raise ValueError(f"volume has {n_i} invoer columns, normenset has {len(normenset.invoer)}")
     beleid = rng is None
     if beleid:
-        trekkingen, methode, blok, seed = TREKKINGEN, "momenten", _BLOK, None
+        trekkingen, methode, seed = TREKKINGEN, "momenten", None
+        blok = max(1, min(trekkingen, _BLOK_CELLEN // max(1, n_g)))
     elif trekkingen is None:
         trekkingen = TREKKINGEN
     if trekkingen < 1:
