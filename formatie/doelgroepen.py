@@ -29,7 +29,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -66,7 +66,7 @@ class Doelgroep:
 @lru_cache(maxsize=1)
 def doelgroepen() -> tuple[Doelgroep, ...]:
     """The target groups from ``formatie/data/doelgroepen.toml``, in file order."""
-    with (resources.files("formatie") / "data" / "doelgroepen.toml").open("rb") as f:
+    with (Path(__file__).parent / "data" / "doelgroepen.toml").open("rb") as f:
         data = tomllib.load(f)
     return tuple(
         Doelgroep(sleutel=k, aliassen=tuple(v.get("aliassen", ())), naam=v["naam"],

@@ -33,7 +33,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -127,7 +127,7 @@ def gegevensversie() -> str:
     parameters (every ``.csv`` and ``.toml`` in ``formatie/data``): any change to what an
     estimate is computed from gives another version."""
     h = hashlib.sha256()
-    map_ = resources.files("formatie") / "data"
+    map_ = Path(__file__).parent / "data"
     for bestand in sorted(map_.iterdir(), key=lambda p: p.name):
         if bestand.name.endswith((".csv", ".toml")):
             h.update(bestand.name.encode() + b"\0" + bestand.read_bytes() + b"\0")
@@ -205,13 +205,17 @@ def aandelen(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]], g: int
              ) -> dict[str, float]:
     """Gemeente row ``g``: share of its hours per herkomst soort, the soorten with hours in
     :data:`SOORTEN` order ({} when it has no hours); the shares add up to 1."""
-    per_invoer = uren_per_invoer(res)[g]
-    totaal = float(per_invoer.sum())
-    if not totaal > 0:
-        return {}
-    soorten = soort_matrix(res, herkomst)[g]
-    uit = {s: float(per_invoer[soorten == s].sum()) / totaal for s in SOORTEN}
-    return {s: a for s, a in uit.items() if a > 0}
+    return _aandelen(uren_per_invoer(res)[g:g + 1], soort_matrix(res, herkomst)[g:g + 1])[0]
+
+
+def _aandelen(per_invoer: np.ndarray, soorten: np.ndarray) -> list[dict[str, float]]:
+    """:func:`aandelen` of G gemeenten at once from their (G, I) hours per invoer and (G, I)
+    soorten."""
+    totaal = per_invoer.sum(axis=1)
+    deel = np.stack([np.where(soorten == s, per_invoer, 0.0).sum(axis=1) for s in SOORTEN],
+                    axis=1).tolist()  # (G, S)
+    return [{s: a / t for s, a in zip(SOORTEN, rij, strict=True) if a > 0} if t > 0 else {}
+            for rij, t in zip(deel, totaal.tolist(), strict=True)]
 
 
 @dataclass(frozen=True)
@@ -239,11 +243,13 @@ def eerst_invullen(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]], g
                           float(per_invoer[i]) / totaal) for i in kandidaten]
 
 
-def herkomst_als_dict(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]], g: int
-                      ) -> dict:
+def herkomst_als_dict(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]], g: int,
+                      *, _aandeel: dict[str, float] | None = None) -> dict:
     """The JSON fields of gemeente row ``g``: ``"herkomst"`` {invoer: soort},
     ``"schattingsversie"`` {invoer: versie} for its estimates (when any), and
-    ``"aandeel_uren"`` {soort: share of the taak hours}."""
+    ``"aandeel_uren"`` {soort: share of the taak hours}. ``_aandeel``: that last one, when
+    the caller (:func:`voeg_herkomst_toe`) computed it for all rows at once (G rows then cost
+    G, not G²)."""
     rij = herkomst[g]
     sleutels = res.normenset.invoer_sleutels
     uit: dict = {"herkomst": {s: rij.get(s, ONBEKENDE_HERKOMST).soort for s in sleutels}}
@@ -251,7 +257,7 @@ def herkomst_als_dict(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]]
                if s in rij and rij[s].is_schatting and rij[s].versie}
     if versies:
         uit["schattingsversie"] = versies
-    uit["aandeel_uren"] = aandelen(res, herkomst, g)
+    uit["aandeel_uren"] = aandelen(res, herkomst, g) if _aandeel is None else _aandeel
     return uit
 
 
@@ -261,7 +267,9 @@ def voeg_herkomst_toe(gemeenten: list[dict], resultaten: Sequence[Resultaat],
     JSON answer built from ``resultaten``; ``herkomst``: gemeentecode → sleutel → herkomst."""
     for res in resultaten:
         rijen = [herkomst.get(c, {}) for c in res.gemeentecodes]
-        velden = {c: herkomst_als_dict(res, rijen, g) for g, c in enumerate(res.gemeentecodes)}
+        alle = _aandelen(uren_per_invoer(res), soort_matrix(res, rijen))
+        velden = {c: herkomst_als_dict(res, rijen, g, _aandeel=alle[g])
+                  for g, c in enumerate(res.gemeentecodes)}
         for entry in gemeenten:
             if entry.get("gemeentecode") in velden and "herkomst" not in entry:
                 entry.update(velden[entry["gemeentecode"]])

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -254,10 +255,12 @@ MINIMUM_SLEUTEL = "aanvulling"
 MINIMUM_NAAM = "Aanvulling tot minimumformatie"
 
 
-@dataclass(frozen=True)
-class Regel:
+class Regel(NamedTuple):
     """One line of a functie's fte: a taak, the vaste basis, leiding en ondersteuning, or the
-    aanvulling tot minimumformatie."""
+    aanvulling tot minimumformatie.
+
+    A named tuple rather than a frozen dataclass: a national JSON answer makes 12.000 of
+    them, and a tuple is made several times faster."""
 
     functie: str
     soort: str  # "taak", "vast", "leiding" or "minimum"
@@ -276,17 +279,20 @@ def functie_regels(res: Resultaat, g: int = 0) -> list[Regel]:
     aanvulling is ``fte − fte_berekend`` (0 where the hours reach the floor).
     """
     n = res.normenset
+    fte_taak, fte, uitvoering, berekend = (
+        res.fte_taak[g].tolist(), res.fte[g].tolist(), res.fte_uitvoering[g].tolist(),
+        res.fte_berekend[g].tolist())  # Python floats, same values
     regels = []
     for f, functie in enumerate(n.functies):
-        regels += [Regel(functie.sleutel, "taak", t.sleutel, t.naam, float(res.fte_taak[g, k]))
+        regels += [Regel(functie.sleutel, "taak", t.sleutel, t.naam, fte_taak[k])
                    for k, t in enumerate(n.taken) if t.functie == functie.sleutel]
         regels.append(Regel(functie.sleutel, "vast", "vaste_basis", "Vaste basis",
                             float(functie.vast_fte)))
         regels.append(Regel(functie.sleutel, "leiding", "leiding", "Leiding en ondersteuning",
-                            float(res.fte_berekend[g, f] - res.fte_uitvoering[g, f])))
+                            berekend[f] - uitvoering[f]))
         if functie.minimum_fte > 0:
             regels.append(Regel(functie.sleutel, "minimum", MINIMUM_SLEUTEL, MINIMUM_NAAM,
-                                float(res.fte[g, f] - res.fte_berekend[g, f])))
+                                fte[f] - berekend[f]))
     return regels
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ from .parameters import melding
 from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
 
-NORMEN = resources.files("formatie") / "normen"
+NORMEN = Path(__file__).parent / "normen"
 #: The default (2026.3). The earlier defaults (2026.2, 2026.1) stay shipped: stored
 #: invoer and scenarios may refer to it, and ``flask init`` leaves it in the database.
 STANDAARD_NORMENSET = "standaard-2026-3.toml"

@@ -40,12 +40,14 @@ workbook and command calls it), the draws follow from the inputs alone, so ident
 identical P-values everywhere: :data:`TREKKINGEN` draws; the normal score of a norm is drawn from
 a generator seeded by the taak's sleutel (the same z for that taak in every run, every
 gemeente, every scenario and every normenset that has the taak: common random numbers); a
-gemeente's year-to-year volume noise comes from a generator seeded by its gemeentecode, and its
-draws do not depend on which other gemeenten are in the run. So a gemeente has the same P-values
-on its own page, on its region's page and in a national run, and a region with one gemeente
-filled in has exactly that gemeente's P-values. This path always uses the ``momenten`` method
-(exact draws for invoer that feed more than one functie). Passing a seeded ``rng`` keeps the
-older per-call behaviour (used by tests of the methods themselves).
+gemeente's year-to-year volume noise comes from a counter-based stream keyed by its gemeentecode
+(SplitMix64: draw j is a function of the key and j alone, so all gemeenten of a block are drawn
+in one vectorised step), and its draws do not depend on which other gemeenten are in the run.
+So a gemeente has the same P-values on its own page, on its region's page and in a national
+run, and a region with one gemeente filled in has exactly that gemeente's P-values. This path
+always uses the ``momenten`` method (exact draws for invoer that feed more than one functie).
+Passing a seeded ``rng`` keeps the older per-call behaviour (used by tests of the methods
+themselves).
 
 **Which figure to budget on.** :data:`BUDGET_PERCENTIEL` (P80): with that many fte the workload
 is covered in 8 of 10 years. :data:`UITLEG_CENTRAAL_P50` says why the central chain sits below
@@ -73,8 +75,10 @@ Z90 = 1.2815515655446004  # standard normal P90
 _EXACT_MAX = 500_000
 #: Draws of every range the tool shows (page, region, comparison, forecast, workbook, CLI).
 TREKKINGEN = 10_000
-#: Block of draws processed at once on the policy path (fixed: the draws must not depend on it).
-_BLOK = 1000
+#: Gemeenten × draws processed at once on the policy path (342 gemeenten: blocks of 500 draws;
+#: one gemeente: all draws in one block). The draws do not depend on it (every gemeente's
+#: stream is counter-based); it bounds the memory of a national run (~0,7 MB per temporary).
+_BLOK_CELLEN = 171_000
 #: The one budget figure: with P80 fte the workload is covered in 8 of 10 years.
 BUDGET_PERCENTIEL = "p80"
 BUDGET_LABEL = "P80 (begroten)"
@@ -102,11 +106,79 @@ def norm_z(taak_sleutels: tuple[str, ...], trekkingen: int = TREKKINGEN) -> np.n
         trekkingen) for k in taak_sleutels])
 
 
-def _gemeente_rngs(gemeentecodes: tuple[str, ...], n_g: int) -> list[np.random.Generator]:
-    """One generator per gemeente for its volume noise, seeded by its code (row number when
-    no codes are given)."""
-    codes = gemeentecodes if len(gemeentecodes) == n_g else tuple(str(g) for g in range(n_g))
-    return [np.random.default_rng(_zaad("volume", c)) for c in codes]
+_GOUDEN = np.uint64(0x9E3779B97F4A7C15)  # SplitMix64's increment (2^64 / golden ratio)
+
+
+def _meng(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser on a uint64 array (in place): a bijection whose output bits
+    look independent of its input's, so mixing key + counter gives a random stream."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _uniform(sleutel: np.ndarray, teller: np.ndarray) -> np.ndarray:
+    """A uniform in (0, 1) (53 bits) per element of the broadcast of ``sleutel`` and
+    ``teller`` (uint64): from the ``teller``-th output of the SplitMix64 stream with seed
+    ``sleutel``. Counter-based: any element is computed without the ones before it."""
+    x = _meng(sleutel + (teller + np.uint64(1)) * _GOUDEN)
+    return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+
+
+@dataclass(frozen=True)
+class _Stromen:
+    """The policy's volume noise: one counter-based random stream per gemeente, keyed by its
+    code (row number when no codes are given), drawn for all gemeenten of a block at once.
+
+    Draw j of gemeente g is a function of (its code, j) only, so it depends neither on the
+    other gemeenten in the run nor on the block size. ``normaal``: (G,) keys of the normal
+    scores of the skew-matched noise; ``telling``: (G,) keys of the exact counts.
+    """
+
+    normaal: np.ndarray
+    telling: np.ndarray
+
+    @classmethod
+    def van(cls, gemeentecodes: tuple[str, ...], n_g: int) -> _Stromen:
+        codes = gemeentecodes if len(gemeentecodes) == n_g else tuple(str(g) for g in range(n_g))
+        return cls(np.array([_zaad("volume", c) for c in codes], dtype=np.uint64),
+                   np.array([_zaad("volume-telling", c) for c in codes], dtype=np.uint64))
+
+    def normalen(self, start: int, stop: int, n_f: int) -> np.ndarray:
+        """(G, stop − start, F) float32 standard normal scores of draws start … stop − 1.
+
+        Box–Muller in float32 (numpy's SIMD log, sin and cos): one stream output gives two
+        24-bit uniforms and so two scores; the tails reach ±5,9 σ, far beyond P10–P90."""
+        paren = (n_f + 1) // 2
+        teller = np.arange(start * paren, stop * paren, dtype=np.uint64)
+        x = _meng(self.normaal[:, None] + (teller + np.uint64(1))[None, :] * _GOUDEN)
+        u1 = ((x >> np.uint64(40)).astype(np.float32) + 0.5) * 2.0**-24  # (G, d × paren)
+        u2 = ((x & np.uint64(0xFFFFFF)).astype(np.float32) + 0.5) * 2.0**-24
+        straal = np.sqrt(-2.0 * np.log(u1))
+        hoek = (2.0 * np.pi) * u2
+        z = np.empty((*x.shape, 2), dtype=np.float32)
+        np.multiply(straal, np.cos(hoek), out=z[..., 0])
+        np.multiply(straal, np.sin(hoek), out=z[..., 1])
+        return z.reshape(len(self.normaal), stop - start, 2 * paren)[..., :n_f]
+
+    def tellingen(self, mu: np.ndarray, alfa: np.ndarray, g_idx: np.ndarray,
+                  i_idx: np.ndarray, n_i: int, start: int, stop: int) -> np.ndarray:
+        """(stop − start, N) exact counts of the N gemeente × invoer pairs (``g_idx``,
+        ``i_idx``) with means ``mu`` (N,): Poisson, negative binomial (variance μ + α·μ²)
+        where ``alfa`` > 0, by inversion of one uniform per count."""
+        # scipy.stats only here: just invoer that feed more than one functie are drawn
+        # exactly, and the shipped normensets have none (a plain range needs no scipy)
+        from scipy.stats import nbinom, poisson
+
+        teller = (np.arange(start, stop, dtype=np.uint64)[:, None] * np.uint64(n_i)
+                  + i_idx.astype(np.uint64)[None, :])
+        u = _uniform(self.telling[g_idx][None, :], teller)  # (d, N)
+        veilig = np.where(alfa > 0, alfa, 1.0)
+        return np.where(alfa > 0, nbinom.ppf(u, 1.0 / veilig, 1.0 / (1.0 + veilig * mu)),
+                        poisson.ppf(u, mu))
 
 
 # =============================================================================================
@@ -318,7 +390,8 @@ def bereik(
         raise ValueError(f"volume has {n_i} invoer columns, normenset has {len(normenset.invoer)}")
     beleid = rng is None
     if beleid:
-        trekkingen, methode, blok, seed = TREKKINGEN, "momenten", _BLOK, None
+        trekkingen, methode, seed = TREKKINGEN, "momenten", None
+        blok = max(1, min(trekkingen, _BLOK_CELLEN // max(1, n_g)))
     elif trekkingen is None:
         trekkingen = TREKKINGEN
     if trekkingen < 1:
@@ -346,7 +419,7 @@ def bereik(
     # Norm draws first, for all D at once (small: D × K), so they do not depend on ``blok``.
     if beleid:
         uren = normuren_uit_z(normenset, norm_z(normenset.taak_sleutels, trekkingen))
-        rngs = _gemeente_rngs(tuple(gemeentecodes), n_g)
+        rngs = _Stromen.van(tuple(gemeentecodes), n_g)
     else:
         uren = trek_normuren(normenset, rng, trekkingen)
     blok = max(1, int(blok))
@@ -356,7 +429,8 @@ def bereik(
         stop = min(trekkingen, start + blok)
         if beleid:
             draws[:, :, start:stop] = _blok_momenten(normenset, volume, alfa, varieert,
-                                                     uren[start:stop], rngs).transpose(0, 2, 1)
+                                                     uren[start:stop], rngs, start
+                                                     ).transpose(0, 2, 1)
         elif methode == "exact":
             draws[:, :, start:stop] = _blok_exact(normenset, volume, alfa, varieert,
                                                   uren[start:stop], rng).transpose(1, 2, 0)
@@ -369,8 +443,12 @@ def bereik(
     gemiddelde = draws.mean(axis=-1, dtype=float)
     totaal_draws = draws.sum(axis=0, dtype=float)  # (F, D) all gemeenten
     # float64 region sums: a region's P-values are exactly those of the sum of its gemeenten's
-    # draws (one member: exactly that gemeente's), whatever else is in the run
-    regio_draws = (lid.T @ draws.reshape(n_g, -1)).reshape(-1, n_f, trekkingen)
+    # draws (one member: exactly that gemeente's), whatever else is in the run. Summed per
+    # region (a loop over regions, not gemeenten): a matrix product would first copy all
+    # draws to float64 (55 MB for a national run).
+    regio_draws = np.zeros((lid.shape[1], n_f, trekkingen))
+    for r in range(lid.shape[1]):
+        draws[lid[:, r] > 0].sum(axis=0, dtype=float, out=regio_draws[r])
     fte_p = np.empty((len(PERCENTIELEN), n_g, n_f))
     tot_p = np.empty((len(PERCENTIELEN), n_g))
     for g0 in range(0, n_g, 64):
@@ -441,14 +519,14 @@ def _blok_exact(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
                       normenset.taak_functie_index)["fte"]
 
 
-def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
+def _blok_momenten(normenset, volume, alfa, varieert, uren, rng, start: int = 0) -> np.ndarray:
     """(G, d, F) FTE: mean via the affine form, volume noise as one skew-matched variate.
 
-    ``rng`` is one generator for everything, or a list with one generator per gemeente (the
-    policy path): then a gemeente's noise comes from its own generator only, in a fixed order
-    (its exact counts, then its normal scores), so it does not depend on the other gemeenten.
+    ``rng`` is one generator for everything, or the policy's :class:`_Stromen`: then a
+    gemeente's noise in draws ``start`` … ``start + d − 1`` comes from its own stream only,
+    so it does not depend on the other gemeenten.
     """
-    per_gemeente = isinstance(rng, list)
+    per_gemeente = isinstance(rng, _Stromen)
     d = len(uren)
     n_g, n_i = volume.shape
     basis, per_eenheid = fte_per_eenheid(normenset, uren)  # (d, F), (d, I, F)
@@ -464,11 +542,8 @@ def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
     if exact.any():
         g_idx, i_idx = np.nonzero(exact)
         if per_gemeente:
-            getrokken = np.empty((d, len(g_idx)))
-            for g in np.unique(g_idx):
-                kolom = g_idx == g
-                getrokken[:, kolom] = _trek_volume(volume[g, i_idx[kolom]], alfa[g, i_idx[kolom]],
-                                                   rng[g], (d, int(kolom.sum())))
+            getrokken = rng.tellingen(volume[g_idx, i_idx], alfa[g_idx, i_idx], g_idx, i_idx,
+                                      n_i, start, start + d)
         else:
             getrokken = _trek_volume(volume[g_idx, i_idx], alfa[g_idx, i_idx], rng,
                                      (d, len(g_idx)))
@@ -477,8 +552,6 @@ def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
         fte += (afwijking @ per_eenheid).transpose(1, 0, 2)
 
     benaderd = varieert & ~gedeeld[None, :]
-    if per_gemeente:  # always drawn, so a gemeente's stream never depends on the others
-        z = np.stack([r.standard_normal((d, n_f), dtype=np.float32) for r in rng])
     if benaderd.any():
         mu = np.where(benaderd, volume, 0.0)
         a = np.where(benaderd, alfa, 0.0)
@@ -486,8 +559,8 @@ def _blok_momenten(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
         k3 = mu + 3 * a * mu**2 + 2 * a**2 * mu**3
         kappa2 = (k2.astype(np.float32) @ (gewicht**2)).reshape(n_g, d, n_f)
         kappa3 = (k3.astype(np.float32) @ (gewicht**3)).reshape(n_g, d, n_f)
-        if not per_gemeente:
-            z = rng.standard_normal((n_g, d, n_f), dtype=np.float32)
+        z = (rng.normalen(start, start + d, n_f) if per_gemeente
+             else rng.standard_normal((n_g, d, n_f), dtype=np.float32))
         fte += _scheve_variaat(z, kappa2, kappa3)
         np.maximum(fte, basis.astype(np.float32), out=fte)  # no fewer than 0 cases
     return fte

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property, lru_cache
+from pathlib import Path
 
 import numpy as np
 
-DATA = resources.files("formatie") / "data"
+# A plain path, in every module of the package: importlib.resources costs start-up (it imports
+# zipfile and tempfile) for a package that is always installed as files.
+DATA = Path(__file__).parent / "data"
 
 
 BRONVERMELDING = "Bron: CBS, DUO (CC BY 4.0)"
@@ -35,8 +37,9 @@ class Referentie:
     #: (``kwb2023_gemeente_sociaaleconomisch.csv``; used by :mod:`formatie.schatting`).
     covariaten: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
+        """gemeentecode → row (built once: readers look up every row of a workbook)."""
         return {code: i for i, code in enumerate(self.gemeentecodes)}
 
     def naam(self, code: str) -> str:

@@ -12,8 +12,6 @@ regional need (:func:`aandeel`).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from .getallen import format_getal
@@ -74,7 +72,7 @@ def regio_regels(resultaten: list[Resultaat]) -> list[Regel]:
         for g in range(len(res.gemeentecodes)):
             for r in functie_regels(res, g):
                 oud = som.get((r.functie, r.sleutel))
-                som[r.functie, r.sleutel] = r if oud is None else replace(oud, fte=oud.fte + r.fte)
+                som[r.functie, r.sleutel] = r if oud is None else oud._replace(fte=oud.fte + r.fte)
     per_functie: dict[str, list[Regel]] = {}
     for r in som.values():
         per_functie.setdefault(r.functie, []).append(r)

@@ -29,7 +29,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -120,7 +120,7 @@ class Schattingsmodel:
         return next((s for s in self.soorten if sleutel in s.invoer), None)
 
 
-DATA = resources.files("formatie") / "data"
+DATA = Path(__file__).parent / "data"
 #: The fitted elasticities (written by ``formatie herfit``, :mod:`formatie.fit`).
 FIT_BESTAND = "schatting_fit.toml"
 
@@ -271,6 +271,43 @@ class Factor:
     ontbreekt: np.ndarray
 
 
+def herweging(b: np.ndarray, r: np.ndarray, doel: float, laag: float, hoog: float) -> float:
+    """The h > 0 with Σ b × clip(h × r, laag, hoog) = doel, exactly (b, r (n,) > 0).
+
+    The sum is continuous, non-decreasing and piecewise linear in h, with kinks where a
+    gemeente reaches a bound (h = laag/r and hoog/r). With the gemeenten sorted by r (largest
+    first: those reach ``hoog`` first and leave ``laag`` first), the sum at any h is two
+    prefix sums, so it is evaluated at every kink at once; that brackets ``doel`` on one
+    linear piece, which is then solved directly. No iterative root finder, and so no
+    ``scipy.optimize`` to import on every command that estimates.
+    """
+    volgorde = np.argsort(-r, kind="stable")
+    r, b = r[volgorde], b[volgorde]
+    som_b = np.concatenate([[0.0], np.cumsum(b)])
+    som_br = np.concatenate([[0.0], np.cumsum(b * r)])
+
+    def grenzen(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # gemeenten [0, boven) are at hoog (r ≥ hoog/h), [onder, n) at laag (r ≤ laag/h)
+        return (np.searchsorted(-r, -hoog / h, side="right"),
+                np.searchsorted(-r, -laag / h, side="left"))
+
+    def som(h: np.ndarray) -> np.ndarray:
+        boven, onder = grenzen(h)
+        return (hoog * som_b[boven] + h * (som_br[onder] - som_br[boven])
+                + laag * (som_b[-1] - som_b[onder]))
+
+    knikken = np.sort(np.concatenate([laag / r, hoog / r]))  # (2n,) ascending
+    knikken = knikken[np.concatenate([[True], knikken[1:] > knikken[:-1]])]  # each once
+    # at the first kink every factor is `laag` (sum ≤ doel), at the last `hoog` (≥ doel)
+    j = int(np.clip(np.searchsorted(som(knikken), doel), 1, len(knikken) - 1))
+    boven, onder = grenzen(np.array([0.5 * (knikken[j - 1] + knikken[j])]))
+    boven, onder = int(boven[0]), int(onder[0])
+    helling = som_br[onder] - som_br[boven]
+    if not helling > 0:  # every gemeente at a bound on this piece: doel is met at its kink
+        return float(knikken[j])
+    return float((doel - hoog * som_b[boven] - laag * (som_b[-1] - som_b[onder])) / helling)
+
+
 def factoren(soort: Soort | None, basis: np.ndarray, referentie: Referentie) -> Factor:
     """Normalised, capped factors of one soort on one basis (G,) so Σ basis × factor = Σ basis."""
     g = len(referentie.gemeentecodes)
@@ -280,24 +317,8 @@ def factoren(soort: Soort | None, basis: np.ndarray, referentie: Referentie) -> 
     ruw = _ruwe_factor(soort, referentie)
     ontbreekt = ~np.isfinite(ruw)
     doel = basis.sum() - basis[ontbreekt].sum()
-    b, r = basis[~ontbreekt], ruw[~ontbreekt]
-
-    def rest(h: float) -> float:
-        return float(b @ np.clip(h * r, model.laag, model.hoog)) - doel
-
-    # rest() rises with h; at h = laag/max(r) every factor is `laag` (sum ≤ doel), at
-    # h = hoog/min(r) every factor is `hoog` (sum ≥ doel), so a root lies in between. Bisection
-    # in numpy (not scipy.optimize: start-up of every command imports this module).
-    onder, boven = model.laag / r.max(), model.hoog / r.min()
-    for _ in range(200):
-        midden = 0.5 * (onder + boven)
-        if rest(midden) < 0:
-            onder = midden
-        else:
-            boven = midden
-        if boven - onder <= 1e-15 * boven:
-            break
-    h = 0.5 * (onder + boven)
+    r = ruw[~ontbreekt]
+    h = herweging(basis[~ontbreekt], r, doel, model.laag, model.hoog)
     factor = np.ones(g)
     factor[~ontbreekt] = np.clip(h * r, model.laag, model.hoog)
     begrensd = np.zeros(g, bool)

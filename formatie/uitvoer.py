@@ -35,10 +35,26 @@ def eindig(obj):
     return obj
 
 
+def _numpy_waarde(obj):
+    """``default`` for :func:`json.dumps`: numpy scalars and arrays as Python values."""
+    if isinstance(obj, np.ndarray | np.generic):
+        return obj.tolist()
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
 def als_json(obj, indent: int | None = None) -> str:
     """Strict JSON for every JSON answer and the CLI: non-finite numbers become null, and
-    ``allow_nan=False`` guarantees no ``NaN``/``Infinity`` token ever leaves the tool."""
-    return json.dumps(eindig(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+    ``allow_nan=False`` guarantees no ``NaN``/``Infinity`` token ever leaves the tool.
+
+    Encoded directly first (the usual answer holds no NaN, and walking a national answer
+    through :func:`eindig` costs more than encoding it); only when the encoder meets a
+    non-finite number is the answer cleaned with :func:`eindig` and encoded again. Answers are
+    trees built fresh for the answer, never cyclic, so the encoder skips that check."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False,
+                          default=_numpy_waarde, check_circular=False)
+    except ValueError:
+        return json.dumps(eindig(obj), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def regels_als_dict(res: Resultaat, g: int) -> list[dict]:
@@ -56,24 +72,29 @@ def resultaat_als_dict(
     index = referentie.index
     per_duizend = (resultaat.fte_per_eenheid(n.per_duizend, 1000.0) if n.per_duizend
                    else None)
+    # whole arrays to Python floats at once (the same values as float() per element)
+    fte, fte_uitvoering = resultaat.fte.tolist(), resultaat.fte_uitvoering.tolist()
+    taak_volume, uren = resultaat.taak_volume.tolist(), resultaat.uren.tolist()
+    fte_taak, fte_berekend = resultaat.fte_taak.tolist(), resultaat.fte_berekend.tolist()
+    taken_per_functie = [[(k, taak.sleutel) for k, taak in enumerate(n.taken)
+                          if taak.functie == functie.sleutel] for functie in n.functies]
     gemeenten = []
     for g, code in enumerate(resultaat.gemeentecodes):
         functies = {}
         for f, functie in enumerate(n.functies):
             functies[functie.sleutel] = {
                 "naam": functie.naam,
-                "fte": float(resultaat.fte[g, f]),
-                "fte_uitvoering": float(resultaat.fte_uitvoering[g, f]),
-                "fte_berekend": float(resultaat.fte_berekend[g, f]),
-                "aanvulling_minimum": float(resultaat.aanvulling[g, f]),
+                "fte": fte[g][f],
+                "fte_uitvoering": fte_uitvoering[g][f],
+                "fte_berekend": fte_berekend[g][f],
+                "aanvulling_minimum": fte[g][f] - fte_berekend[g][f],
                 "taken": {
-                    taak.sleutel: {
-                        "volume": float(resultaat.taak_volume[g, k]),
-                        "uren": float(resultaat.uren[g, k]),
-                        "fte": float(resultaat.fte_taak[g, k]),
+                    sleutel: {
+                        "volume": taak_volume[g][k],
+                        "uren": uren[g][k],
+                        "fte": fte_taak[g][k],
                     }
-                    for k, taak in enumerate(n.taken)
-                    if taak.functie == functie.sleutel
+                    for k, sleutel in taken_per_functie[f]
                 },
             }
         rij = {

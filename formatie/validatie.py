@@ -36,7 +36,7 @@ import csv
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -48,7 +48,7 @@ from .onzekerheid import bereik
 from .referentie import Referentie
 from .schatting import Soort, bases, factoren, fit_resultaat, geschatte_invoer, schattingsmodel
 
-DATA = resources.files("formatie") / "data"
+DATA = Path(__file__).parent / "data"
 BESTAND = "referentiepunten.csv"
 
 #: Published volume → the invoer it covers (in a normenset with the standard invoer keys).

@@ -72,6 +72,7 @@ from .werkboek_formaat import (
     samenvatting_regels,
 )
 from .xlsx_budget import BUDGET, controleer_budget
+from .xlsx_cellen import lees_blad
 
 #
 # Reading back a workbook made by formatie.excel.exporteer_werkboek after a user edited it.
@@ -303,6 +304,7 @@ class _Boek:
         self.waarden = waarden
         self._cellen: dict[str, dict] = {}
         self._opgeslagen: dict[str, dict] = {}
+        self._snel_opgeslagen: dict[str, dict] = {}  # from the same pass as the formulas
 
     @property
     def sheetnames(self) -> list[str]:
@@ -314,7 +316,12 @@ class _Boek:
 
     def cellen(self, blad: str) -> dict[tuple[int, int], object]:
         if blad not in self._cellen:
-            self._cellen[blad] = _blad_cellen(self.wb[blad])
+            # one fast pass for formulas and stored results; None: a form left to openpyxl
+            snel = lees_blad(self.wb[blad], BUDGET.max_rijen, _Formule)
+            if snel is None:
+                self._cellen[blad] = _blad_cellen(self.wb[blad])
+            else:
+                self._cellen[blad], self._snel_opgeslagen[blad] = snel
         return self._cellen[blad]
 
     def opgeslagen(self, blad: str) -> dict[tuple[int, int], object]:
@@ -322,6 +329,8 @@ class _Boek:
         (``#N/A``); empty when the workbook has none."""
         if self.waarden is None or blad not in self.waarden.sheetnames:
             return {}
+        if blad not in self._opgeslagen and blad in self._snel_opgeslagen:
+            self._opgeslagen[blad] = self._snel_opgeslagen[blad]
         if blad not in self._opgeslagen:
             ws = self.waarden[blad]
             ws.reset_dimensions()  # as in _blad_cellen
@@ -351,6 +360,11 @@ def _naam_cel(wb, naam: str) -> tuple[str, int, int] | None:
     for letter in m.group(1):
         kolom = kolom * 26 + ord(letter) - 64
     return blad, int(m.group(2)), kolom
+
+
+def _adres(blad: str, kolom: int, rij: int) -> str:
+    """"Blad!C12" (made only for a message: a national self-check walks 300.000 cells)."""
+    return f"{blad}!{_kolomletter(kolom)}{rij}"
 
 
 def _is_formule(waarde) -> bool:
@@ -629,14 +643,13 @@ class _Zelfcontrole:
                 gezien[sleutel] = rij
             for s, waarde in r.items():
                 kolom = kolommen[s]
-                adres = f"{blad}!{_kolomletter(kolom)}{rij}"
                 if sleutel is None and alleen_tabel:
                     break
                 if formules(s) and not _is_formule(waarde):
                     getypt = (format_aantal(waarde) if isinstance(waarde, int | float)
                               and not isinstance(waarde, bool) else _als_tekst(waarde))
                     self.oorzaken.append(Probleem(
-                        f"{adres} hoort een formule te bevatten, maar bevat "
+                        f"{_adres(blad, kolom, rij)} hoort een formule te bevatten, maar bevat "
                         f"'{_kort_tekst(getypt)}': is een formule overschreven? "
                         "Zet de formule terug of download een nieuw werkboek."))
                     continue
@@ -647,8 +660,9 @@ class _Zelfcontrole:
                     mag = teksten[s](sleutel)
                     if mag and isinstance(getoond, str) and getoond not in mag:
                         self.verschillen.append(Probleem(
-                            f"{adres} toont '{_kort_tekst(getoond)}' in plaats van "
-                            f"'{_kort_tekst(sorted(mag)[0])}': is een formule overschreven?"))
+                            f"{_adres(blad, kolom, rij)} toont '{_kort_tekst(getoond)}' in "
+                            f"plaats van '{_kort_tekst(sorted(mag)[0])}': is een formule "
+                            "overschreven?"))
                     continue
                 if not vergelijk or s not in vergelijk:
                     continue
@@ -657,7 +671,7 @@ class _Zelfcontrole:
                     continue
                 if isinstance(getoond, str) and getoond.startswith("#"):  # an error value
                     self.verschillen.append(Probleem(
-                        f"{adres} toont {_kort_tekst(getoond)}, de invoer geeft "
+                        f"{_adres(blad, kolom, rij)} toont {_kort_tekst(getoond)}, de invoer geeft "
                         f"{format_fte(model)} fte: is er een rij verwijderd of een formule "
                         "overschreven?"))
                     continue
@@ -667,8 +681,8 @@ class _Zelfcontrole:
                 self.vergeleken += 1
                 if not abs(float(getoond) - model) <= 1e-9 * max(1.0, abs(model)):
                     self.verschillen.append(Probleem(
-                        f"{adres} toont {format_fte(float(getoond))} fte, de invoer geeft "
-                        f"{format_fte(model)} fte: is er gesorteerd of een formule "
+                        f"{_adres(blad, kolom, rij)} toont {format_fte(float(getoond))} fte, "
+                        f"de invoer geeft {format_fte(model)} fte: is er gesorteerd of een formule "
                         "overschreven? Er is niets opgeslagen; download een nieuw werkboek of "
                         "herstel het blad."))
         for sleutel, naam in (rijen or {}).items():

@@ -457,3 +457,16 @@ def test_calculate_refuses_an_absurd_result_with_exit_2(capsys, klein_tekst, tmp
     assert code == 2 and out == ""
     assert "Fout: De berekening geeft voor gemeente 0363, functie 'Functie A'" in err
     assert "meer dan 1.000.000 fte is geen bruikbare uitkomst" in err
+
+
+def test_a_national_calculation_loads_no_scipy():
+    """Start-up: ``formatie bereken`` imports what it needs, and the estimate needs no
+    ``scipy.optimize`` (it cost 290 ms of every run); ranges and calibration load scipy
+    themselves when asked."""
+    code = ("import sys; from formatie.cli import main; "
+            "main(['bereken', '--landelijk', '--formaat', 'json']); "
+            "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('scipy'))))")
+    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert json.loads(uit.stdout)["totaal"]["gemeenten"] == 342
+    assert uit.stderr == ""

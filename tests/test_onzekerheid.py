@@ -347,3 +347,60 @@ def test_norm_draws_stay_within_the_hours_bound_from_a_tiny_centre(klein, uren):
     assert getrokken.max() == UREN.max
     b = bereik(n, np.array([[1000.0, 500.0]]), gemeentecodes=("0363",))
     assert np.isfinite(b.fte).all() and np.isfinite(b.totaal_totaal).all()
+
+
+# ----- the policy's per-gemeente streams ----------------------------------------------------
+
+
+def test_a_gemeentes_stream_depends_only_on_its_code_and_the_draw_number():
+    from formatie.onzekerheid import _Stromen
+
+    codes = ("0363", "0014", "1680", "0200")
+    alle = _Stromen.van(codes, 4)
+    blok = alle.normalen(0, 1000, 3)
+    assert blok.shape == (4, 1000, 3) and blok.dtype == np.float32
+    # another block boundary, another set of gemeenten, another order: the same draws
+    assert np.array_equal(alle.normalen(400, 1000, 3), blok[:, 400:])
+    alleen = _Stromen.van(("1680",), 1).normalen(0, 1000, 3)
+    assert np.array_equal(alleen[0], blok[2])
+    omgekeerd = _Stromen.van(codes[::-1], 4).normalen(0, 1000, 3)
+    assert np.array_equal(omgekeerd[::-1], blok)
+
+
+def test_the_policy_streams_are_independent_standard_normal_scores():
+    from formatie.onzekerheid import _Stromen
+
+    z = _Stromen.van(tuple(f"{g:04d}" for g in range(200)), 200).normalen(0, 5000, 2)
+    x = z.astype(float).ravel()
+    assert abs(x.mean()) < 0.005 and x.std() == pytest.approx(1.0, abs=0.005)
+    assert np.quantile(x, [0.1, 0.5, 0.9]) == pytest.approx([-Z90, 0.0, Z90], abs=0.01)
+    # no correlation between functies, neighbouring gemeenten or consecutive draws
+    assert abs(np.corrcoef(z[:, :, 0].ravel(), z[:, :, 1].ravel())[0, 1]) < 0.005
+    assert abs(np.corrcoef(z[:-1].ravel(), z[1:].ravel())[0, 1]) < 0.005
+    assert abs(np.corrcoef(z[:, :-1].ravel(), z[:, 1:].ravel())[0, 1]) < 0.005
+
+
+def test_the_policy_draws_exact_counts_with_the_right_mean_and_variance():
+    from formatie.onzekerheid import _Stromen
+
+    stromen = _Stromen.van(("0363", "0014"), 2)
+    mu, alfa = np.array([3.0, 40.0, 40.0]), np.array([0.0, 0.0, 0.1])
+    g_idx, i_idx = np.array([0, 0, 1]), np.array([0, 1, 1])
+    tellingen = stromen.tellingen(mu, alfa, g_idx, i_idx, 2, 0, 40_000)
+    assert np.array_equal(tellingen, np.round(tellingen)) and (tellingen >= 0).all()
+    assert tellingen.mean(axis=0) == pytest.approx(mu, rel=0.02)
+    assert tellingen.var(axis=0) == pytest.approx(mu + alfa * mu**2, rel=0.05)
+    assert np.array_equal(stromen.tellingen(mu, alfa, g_idx, i_idx, 2, 100, 200),
+                          tellingen[100:200])
+
+
+def test_exactly_drawn_counts_of_a_gemeente_do_not_depend_on_the_others(klein):
+    # in `klein`, invoer x feeds taken of both functies: drawn exactly on the policy path
+    volume = np.array([[100.0, 50.0], [20.0, 5.0], [7.0, 1.0]])
+    codes = ("0363", "0014", "1680")
+    samen = bereik(klein, volume, gemeentecodes=codes, bewaar_trekkingen=True)
+    alleen = bereik(klein, volume[1:2], gemeentecodes=codes[1:2], bewaar_trekkingen=True)
+    # the same counts; float32 products may round differently for another number of rows
+    np.testing.assert_allclose(samen.trekkingen_fte[:, 1], alleen.trekkingen_fte[:, 0],
+                               rtol=1e-6)
+    np.testing.assert_allclose(samen.fte[:, 1], alleen.fte[:, 0], rtol=1e-6)

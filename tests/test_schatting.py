@@ -15,6 +15,7 @@ from formatie.schatting import (
     covariaat_waarden,
     factoren,
     geschatte_invoer,
+    herweging,
     landelijke_invoer,
     schattingsmodel,
     uitleg,
@@ -184,3 +185,26 @@ def test_leerplicht_fte_per_1000_leerplichtigen_varies_across_gemeenten_on_lande
     assert p10 > 0.15 and p90 < 0.6  # within the real range of about 0.2–0.55
     stad, dorp = ratio[ref.index["0599"]], ratio[ref.index["0183"]]
     assert stad > 1.4 * dorp  # fitted covariates (issue 17): about 1,5 ×
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_reweighting_meets_the_national_sum_on_the_piece_where_it_lies(seed):
+    """The exact piecewise-linear solve gives the h a bisection converges to, with the sum
+    equal to doel to rounding, also when many gemeenten sit at a bound."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    b = rng.uniform(1, 1e5, n)
+    r = np.exp(rng.normal(0, 1.5 if seed % 2 else 0.2, n))
+    laag, hoog = 0.5, 2.0
+    doel = float(b.sum()) * rng.uniform(0.6, 1.9)
+
+    def som(h):
+        return float(b @ np.clip(h * r, laag, hoog))
+
+    h = herweging(b, r, doel, laag, hoog)
+    assert som(h) == pytest.approx(doel, rel=1e-12)
+    onder, boven = laag / r.max(), hoog / r.min()
+    for _ in range(200):  # plain bisection: slow, but obviously right
+        midden = 0.5 * (onder + boven)
+        onder, boven = (midden, boven) if som(midden) < doel else (onder, midden)
+    assert h == pytest.approx(0.5 * (onder + boven), rel=1e-9)
