@@ -1,5 +1,6 @@
-"""Flask CLI: ``init`` (migrate + seed), ``users`` and ``demo``; the operations commands
-(``backup``, ``restore``, ``copy-data``, ``check``) live in :mod:`app.beheer`."""
+"""Flask CLI: ``init`` (migrate + seed), ``users``, ``teams importeer`` and ``demo``; the
+operations commands (``backup``, ``restore``, ``copy-data``, ``check``) live in
+:mod:`app.beheer`."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from formatie.normenset_toml import standaard_normenset
+from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
+from formatie.taal import aantal_woord
 
-from . import accounts
+from . import accounts, teamdata
 from .extensions import db
 from .models import ROLLEN, Gemeente, Normenset, Regio, User
 from .normensets import activeer
@@ -154,6 +157,30 @@ def users_list():
         click.echo(f"{user.email}\t{user.role}\t{scope}{status}")
 
 
+teams = AppGroup("teams", help="Teams (uitvoeringsorganisaties van meer gemeenten) beheren.")
+
+
+@teams.command("importeer")
+@click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
+def teams_importeer(bestand):
+    """Lees teams uit een CSV (kolommen team, functie, gemeentecode, optioneel vanaf_jaar,
+    soort, verdeelsleutel). Elk team in het bestand krijgt precies de leden uit het bestand;
+    bij een fout wordt niets opgeslagen. Nogmaals hetzelfde bestand verandert niets."""
+    try:
+        verslag = teamdata.importeer_teams(teamdata.lees_teams(Path(bestand), bestand), None)
+    except InvoerFout as fout:
+        db.session.rollback()
+        for probleem in fout.problemen:
+            click.echo(probleem.tekst(fout.bestand), err=True)
+        click.echo("Er is niets opgeslagen.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    for regel in verslag.regels():
+        click.echo(regel)
+    click.echo(f"{aantal_woord(verslag.aantal, 'wijziging')} opgeslagen." if verslag.aantal
+               else "Er was niets gewijzigd; er is niets opgeslagen.")
+
+
 @click.command("init")
 @with_appcontext
 def init_command():
@@ -245,5 +272,6 @@ def register(app: Flask) -> None:
 
     beheer.register(app)
     app.cli.add_command(users)
+    app.cli.add_command(teams)
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)

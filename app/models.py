@@ -298,9 +298,10 @@ def _sql_lijst(sleutels) -> str:
 class TeamRij(db.Model):
     """A team (uitvoeringsorganisatie) for one functie, :class:`formatie.teams.Team` as data:
     ``soort`` and ``verdeelsleutel`` are keys of formatie.teams.SOORTEN / VERDEELSLEUTELS.
-    Its members are :class:`TeamLid` rows. ``version`` is the optimistic lock; every import
-    that changes the team or its members raises it (app.teamdata). Who changed what is in the
-    audit trail (AuditEntry.team_id)."""
+    Its members are :class:`TeamLid` rows, in the order they joined (a file's order: the
+    last member takes what rounding leaves of the shares). ``version`` is the optimistic lock;
+    every import that changes the team or its members raises it (app.teamdata). Who changed
+    what is in the audit trail (AuditEntry.team_id)."""
 
     __tablename__ = "team"
     __table_args__ = (
@@ -321,7 +322,7 @@ class TeamRij(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     leden: Mapped[list[TeamLid]] = relationship(
-        back_populates="team", order_by="TeamLid.gemeente_code", cascade="all, delete-orphan")
+        back_populates="team", order_by="TeamLid.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

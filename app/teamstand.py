@@ -1,0 +1,142 @@
+"""A team's stand for a year: its members' stored figures and what :mod:`formatie.teams`
+makes of them. The one page service of the team page, its JSON and the team lines of a
+gemeente's result.
+
+The members' volumes come from :mod:`app.cijfers` (each member counts with the normenset its
+figures were saved under). A team is one organisation computed on its members' summed volume,
+so it needs **one** normenset: when the members with figures count with different ones, the
+team has no total (:attr:`TeamStand.normensets` names them) until they are saved again under
+one. Members without complete figures are left out and the team is marked incomplete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from formatie.model import Regel, bereken, functie_regels
+from formatie.normenset import Normenset
+from formatie.referentie import load_referentie
+from formatie.teams import (
+    Team,
+    TeamUitkomst,
+    bereken_teams,
+    team_volume,
+    teams_als_dicts,
+    voeg_teams_toe,
+)
+from formatie.uitvoer import resultaat_als_dict
+
+from .cijfers import Cijfers, cijfers_team
+from .extensions import db
+from .models import Gemeente, TeamRij
+from .teamdata import team_in_jaar
+
+
+@dataclass
+class TeamStand:
+    """``team`` as it stands in ``jaar`` (None: no member yet); ``cijfers`` its members'."""
+
+    rij: TeamRij
+    jaar: int
+    team: Team | None
+    cijfers: Cijfers
+
+    @property
+    def normensets(self) -> list[str]:
+        """The labels of the normensets the members with figures count with."""
+        return [g.normenset.label for g in self.cijfers.groepen]
+
+    @property
+    def normenset(self) -> Normenset | None:
+        """The team's one normenset; None without figures or with more than one."""
+        groepen = self.cijfers.groepen
+        return groepen[0].normenset if len(groepen) == 1 else None
+
+    @property
+    def onvolledig(self) -> bool:
+        """Some member has no complete figures: the team's figures count only the others."""
+        return bool(self.cijfers.weggelaten)
+
+    @property
+    def berekenbaar(self) -> bool:
+        return (self.team is not None and self.normenset is not None
+                and self.rij.functie in self.normenset.functie_sleutels)
+
+    @property
+    def melding(self) -> str | None:
+        """Why the team has no figures (Dutch); None when it has."""
+        if self.team is None:
+            return f"Het team heeft in {self.jaar} nog geen leden."
+        if not self.cijfers.groepen:
+            return (f"Nog geen enkele gemeente van het team heeft volledige cijfers voor "
+                    f"{self.jaar}.")
+        if len(self.cijfers.groepen) > 1:
+            return ("De gemeenten van het team rekenen met verschillende normensets ("
+                    + ", ".join(self.normensets) + "). Een team wordt als één organisatie "
+                    "berekend en heeft daarom één normenset nodig: laat de gemeenten hun "
+                    "cijfers opnieuw opslaan onder de actieve normenset.")
+        if not self.berekenbaar:
+            return f"Normenset {self.normensets[0]} kent de functie {self.rij.functie} niet."
+        return None
+
+    @cached_property
+    def uitkomst(self) -> TeamUitkomst | None:
+        """The team over its members with complete figures (formatie.teams.bereken_teams)."""
+        if not self.berekenbaar:
+            return None
+        g = self.cijfers.groepen[0]
+        (u,) = bereken_teams(g.normenset, g.volume, g.gemeentecodes, [self.team],
+                             load_referentie())
+        return u
+
+    @cached_property
+    def regels(self) -> list[Regel]:
+        """The team's chain for its functie, computed once on the summed volume: the taken
+        (the members' together), one vaste basis, one leiding, the aanvulling tot de
+        minimumformatie once. They add up to the team's fte."""
+        if self.uitkomst is None:
+            return []
+        g = self.cijfers.groepen[0]
+        volume, namen = team_volume(g.volume, g.gemeentecodes, [self.uitkomst.team])
+        res = bereken(g.normenset, volume, namen)
+        return [r for r in functie_regels(res, 0) if r.functie == self.rij.functie]
+
+    @cached_property
+    def bereik(self) -> dict[str, float] | None:
+        """P10 … P90 of the team's fte (the one policy, on its summed volume keyed by its
+        name: formatie.teams.teams_als_dicts)."""
+        if self.uitkomst is None:
+            return None
+        g = self.cijfers.groepen[0]
+        (rij,) = teams_als_dicts(g.normenset, g.volume, g.gemeentecodes, [self.uitkomst], True)
+        return rij["bereik_totaal"]
+
+    def als_json(self) -> dict:
+        """The shape of ``formatie bereken --teams --formaat json --onzekerheid`` for the
+        members with complete figures (``"gemeenten"`` with ``"team"`` and ``"aandeel"``,
+        ``"teams"`` with this team and its ``"bereik_totaal"``), plus ``"jaar"``,
+        ``"onvolledig"`` and ``"weggelaten"``. Only when :attr:`uitkomst` exists."""
+        g = self.cijfers.groepen[0]
+        res = self.cijfers.resultaten[0]
+        uit = resultaat_als_dict(res, load_referentie(), tuple(self.jaar for _ in
+                                                               res.gemeentecodes))
+        voeg_teams_toe(uit, g.normenset, g.volume, g.gemeentecodes, [self.uitkomst], True)
+        uit["jaar"] = self.jaar
+        uit["onvolledig"] = self.onvolledig
+        uit["weggelaten"] = weggelaten(self.cijfers)
+        return uit
+
+
+def weggelaten(cijfers: Cijfers) -> list[dict]:
+    return [{"gemeentecode": lid.code, "gemeentenaam": lid.gemeente.naam, "reden": lid.reden}
+            for lid in cijfers.weggelaten]
+
+
+def team_stand(rij: TeamRij, jaar: int) -> TeamStand:
+    """The team ``rij`` in ``jaar``: its members then, with their stored figures."""
+    team = team_in_jaar(rij, jaar)
+    codes = team.gemeentecodes if team is not None else ()
+    gemeenten = [db.session.get(Gemeente, c) for c in codes]
+    return TeamStand(rij, jaar, team, cijfers_team(gemeenten, jaar))
+
