@@ -82,10 +82,10 @@ def seed_normenset() -> tuple[Normenset | None, bool]:
 
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
-                   regio: str | None = None) -> User:
+                   regio: str | None = None, team: str | None = None) -> User:
     """:func:`app.accounts.maak_gebruiker` with its Dutch message as a usage error."""
     try:
-        return accounts.maak_gebruiker(email, role, password, gemeente, regio)
+        return accounts.maak_gebruiker(email, role, password, gemeente, regio, team)
     except accounts.GebruikerFout as fout:
         raise click.UsageError(str(fout)) from None
 
@@ -109,10 +109,11 @@ users = AppGroup("users", help="Gebruikers beheren.")
 @click.option("--role", type=click.Choice(ROLLEN), required=True)
 @click.option("--gemeente", help="gemeentecode, bij rol gemeente (bijvoorbeeld 0363)")
 @click.option("--regio", help="regiocode, bij rol regio (bijvoorbeeld MC21)")
+@click.option("--team", help="nummer van het team, bij rol team (zie de pagina Teams)")
 @click.option("--password-stdin", is_flag=True, help="lees het wachtwoord van stdin")
-def users_create(email, role, gemeente, regio, password_stdin):
+def users_create(email, role, gemeente, regio, team, password_stdin):
     """Maak een gebruiker aan."""
-    user = maak_gebruiker(email, role, _wachtwoord(password_stdin), gemeente, regio)
+    user = maak_gebruiker(email, role, _wachtwoord(password_stdin), gemeente, regio, team)
     db.session.commit()
     click.echo(f"Gebruiker {user.email} ({user.role}) aangemaakt.")
 
@@ -152,7 +153,8 @@ def users_unlink_sso(email):
 def users_list():
     """Toon alle gebruikers."""
     for user in db.session.scalars(select(User).order_by(User.email)):
-        scope = user.gemeente_code or user.regio_code or ""
+        scope = user.gemeente_code or user.regio_code or (
+            f"team {user.team_id}" if user.team_id else "")
         status = "" if user.active else " (geblokkeerd)"
         click.echo(f"{user.email}\t{user.role}\t{scope}{status}")
 
