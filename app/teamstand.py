@@ -23,14 +23,16 @@ from formatie.teams import (
     bereken_teams,
     team_volume,
     teams_als_dicts,
+    uitleg_aandeel,
     voeg_teams_toe,
 )
 from formatie.uitvoer import resultaat_als_dict
 
+from .access import mag_team
 from .cijfers import Cijfers, cijfers_team
 from .extensions import db
 from .models import Gemeente, TeamRij
-from .teamdata import team_in_jaar
+from .teamdata import team_in_jaar, teams_van_gemeente
 
 
 @dataclass
@@ -121,11 +123,51 @@ class TeamStand:
         res = self.cijfers.resultaten[0]
         uit = resultaat_als_dict(res, load_referentie(), tuple(self.jaar for _ in
                                                                res.gemeentecodes))
-        voeg_teams_toe(uit, g.normenset, g.volume, g.gemeentecodes, [self.uitkomst], True)
+        voeg_teams_toe(uit, g.normenset, [self.uitkomst], g.volume, g.gemeentecodes)
         uit["jaar"] = self.jaar
         uit["onvolledig"] = self.onvolledig
         uit["weggelaten"] = weggelaten(self.cijfers)
         return uit
+
+
+@dataclass
+class LidVanTeam:
+    """A gemeente's team for one functie, for its result page: ``stand`` the team's;
+    ``aandeel`` and ``uitleg`` (how it is computed, Dutch) when the team can be computed and
+    counts the gemeente; ``zichtbaar`` whether the user may open the team page."""
+
+    stand: TeamStand
+    aandeel: float | None
+    uitleg: str | None
+    zichtbaar: bool
+
+    @property
+    def rij(self) -> TeamRij:
+        return self.stand.rij
+
+
+def teams_van(gemeente: Gemeente, jaar: int, user) -> list[LidVanTeam]:
+    """The teams ``gemeente`` belongs to in ``jaar`` (at most one per functie), each with the
+    gemeente's aandeel (formatie.teams) when the team can be computed."""
+    uit = []
+    for rij in teams_van_gemeente(gemeente.code, jaar):
+        stand = team_stand(rij, jaar)
+        u = stand.uitkomst
+        telt = u is not None and gemeente.code in u.aandelen
+        uit.append(LidVanTeam(stand, u.aandelen[gemeente.code] if telt else None,
+                              uitleg_aandeel(u, gemeente.code) if telt else None,
+                              mag_team(user, rij)))
+    return uit
+
+
+def voeg_teams_van_gemeente_toe(uit: dict, normenset: Normenset,
+                                teams: list[LidVanTeam]) -> None:
+    """A gemeente's result JSON gets, per functie whose team counts it, ``"team"`` and
+    ``"aandeel"``, and ``"teams"`` those teams (formatie.teams.voeg_teams_toe, as the CLI);
+    nothing when the gemeente is in no team that can be computed."""
+    uitkomsten = [t.stand.uitkomst for t in teams if t.aandeel is not None]
+    if uitkomsten:
+        voeg_teams_toe(uit, normenset, uitkomsten)
 
 
 def weggelaten(cijfers: Cijfers) -> list[dict]:

@@ -143,8 +143,10 @@ def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams:
 
     uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
                                load_referentie())
-    voeg_teams_toe(uit, normenset, invoer.volume, invoer.gemeentecodes, uitkomsten,
-                   met_bereik)
+    if met_bereik:
+        voeg_teams_toe(uit, normenset, uitkomsten, invoer.volume, invoer.gemeentecodes)
+    else:
+        voeg_teams_toe(uit, normenset, uitkomsten)
 
 
 def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args) -> None:

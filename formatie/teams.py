@@ -180,7 +180,8 @@ def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:
             f"{format_fte(uitkomst.aandelen[code])} fte.")
 
 
-def teams_als_dicts(normenset: Normenset, volume: np.ndarray, gemeentecodes: Sequence[str],
+def teams_als_dicts(normenset: Normenset, volume: np.ndarray | None,
+                    gemeentecodes: Sequence[str],
                     uitkomsten: Sequence[TeamUitkomst], met_bereik: bool) -> list[dict]:
     """Each team as :meth:`TeamUitkomst.als_dict`; with ``met_bereik`` also its
     ``"bereik_totaal"`` (P10 … P90 of its functie's fte): :func:`formatie.onzekerheid.bereik`
@@ -199,15 +200,17 @@ def teams_als_dicts(normenset: Normenset, volume: np.ndarray, gemeentecodes: Seq
     return lijst
 
 
-def voeg_teams_toe(uit: dict, normenset: Normenset, volume: np.ndarray,
-                   gemeentecodes: Sequence[str], uitkomsten: Sequence[TeamUitkomst],
-                   met_bereik: bool) -> None:
+def voeg_teams_toe(uit: dict, normenset: Normenset, uitkomsten: Sequence[TeamUitkomst],
+                   volume: np.ndarray | None = None, gemeentecodes: Sequence[str] = ()) -> None:
     """Into a result JSON (:func:`formatie.uitvoer.resultaat_als_dict`): ``"teams"``
-    (:func:`teams_als_dicts`), each member gemeente's functie its ``"team"`` (name) and
-    ``"aandeel"``, and ``"totaal"`` with the teams: every team once plus the gemeenten on
-    their own (``functies_met_teams``, ``fte_totaal_met_teams``), adding up. The surfaces
-    (``formatie bereken --teams``, the web's team and gemeente JSON) all come here."""
-    uit["teams"] = teams_als_dicts(normenset, volume, gemeentecodes, uitkomsten, met_bereik)
+    (:func:`teams_als_dicts`; with ``volume`` (G, I), holding every member's row in the order
+    of ``gemeentecodes``, also each team's ``"bereik_totaal"``), each member gemeente's
+    functie its ``"team"`` (name) and ``"aandeel"``, and ``"totaal"`` with the teams: every
+    team once plus the gemeenten on their own (``functies_met_teams``,
+    ``fte_totaal_met_teams``), adding up. The surfaces (``formatie bereken --teams``, the
+    web's team and gemeente JSON) all come here."""
+    uit["teams"] = teams_als_dicts(normenset, volume, gemeentecodes, uitkomsten,
+                                   volume is not None)
     in_team = {(code, u.team.functie): (u.team.naam, a) for u in uitkomsten
                for code, a in u.aandelen.items()}
     met_teams = dict.fromkeys(normenset.functie_sleutels, 0.0)

@@ -337,3 +337,63 @@ def test_a_team_whose_members_count_with_different_normensets_needs_one(
     assert 'id="keten"' not in r.text
     r = client.get(f"/team/{team_id}/{JAAR}/resultaat.json")
     assert r.status_code == 409 and r.json["fout"] == "normensets"
+
+
+def test_the_gemeente_result_shows_its_team_aandeel_and_links_the_team(app, client, auth,
+                                                                        met_cijfers):
+    auth.als("beheerder")
+    team = client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json["teams"][0]
+    r = client.get(f"/gemeente/0744/{JAAR}/resultaat")
+    assert r.status_code == 200
+    assert 'id="team-leerplicht"' in r.text and "is lid van team" in r.text
+    assert f'href="/team/{met_cijfers}/{JAAR}"' in r.text
+    assert "Het aandeel naar werklast" in r.text
+    j = client.get(f"/gemeente/0744/{JAAR}/resultaat.json").json
+    functie = j["gemeenten"][0]["functies"]["leerplicht"]
+    assert functie["team"] == "RBL Klein"
+    assert functie["aandeel"] == team["aandelen"]["0744"]
+    assert j["teams"][0]["aandelen"] == team["aandelen"]
+    assert "team" not in j["gemeenten"][0]["functies"]["doorstroompunt"]
+
+
+def test_a_gemeente_user_sees_its_aandeel_but_no_link_to_the_team_page(app, client, auth,
+                                                                        met_cijfers):
+    """A gemeente user may not see the other members' figures: the aandeel and how it is
+    computed are on its own result page, the team page is not linked (and answers 404)."""
+    from app.models import User as Gebruiker
+
+    with app.app_context():
+        db.session.add(Gebruiker(email="baarle@test.nl", password_hash="x", role="gemeente",
+                                 gemeente_code="0744", active=True))
+        db.session.commit()
+        token = db.session.scalar(select(Gebruiker).where(
+            Gebruiker.email == "baarle@test.nl")).get_id()
+    with client.session_transaction() as sessie:
+        sessie["_user_id"] = token
+    r = client.get(f"/gemeente/0744/{JAAR}/resultaat")
+    assert r.status_code == 200 and "Het aandeel naar werklast" in r.text
+    assert f'href="/team/{met_cijfers}/{JAAR}"' not in r.text
+    assert client.get(f"/team/{met_cijfers}/{JAAR}").status_code == 404
+
+
+def test_a_gemeente_in_no_team_has_no_team_lines(app, client, auth, met_cijfers):
+    bewaar_invoer(app, "0200")
+    auth.als("beheerder")
+    r = client.get(f"/gemeente/0200/{JAAR}/resultaat")
+    assert r.status_code == 200 and "is lid van team" not in r.text
+    j = client.get(f"/gemeente/0200/{JAAR}/resultaat.json").json
+    assert "teams" not in j and "team" not in j["gemeenten"][0]["functies"]["leerplicht"]
+
+
+def test_a_membership_counts_from_its_year(app, client, auth, runner, tmp_path, met_cijfers):
+    uit = _importeer(runner, tmp_path, TEAMS_CSV.replace("leerplicht,0798,",
+                                                         f"leerplicht,0798,{JAAR + 1}"
+                                                         ).replace(
+        "team,functie,gemeentecode,verdeelsleutel", "team,functie,gemeentecode,vanaf_jaar"
+    ).replace(",werklast\n", ",\n"))
+    assert uit.exit_code == 0, uit.output
+    auth.als("beheerder")
+    j = client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json
+    assert j["teams"][0]["gemeenten"] == ["0744", "1723"]
+    r = client.get(f"/gemeente/0798/{JAAR}/resultaat")
+    assert "is lid van team" not in r.text
