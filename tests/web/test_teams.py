@@ -397,3 +397,22 @@ def test_a_membership_counts_from_its_year(app, client, auth, runner, tmp_path, 
     assert j["teams"][0]["gemeenten"] == ["0744", "1723"]
     r = client.get(f"/gemeente/0798/{JAAR}/resultaat")
     assert "is lid van team" not in r.text
+
+
+def test_a_team_user_is_made_for_an_existing_team_only(app, runner, client, auth, team_id):
+    uit = runner.invoke(args=["users", "create", "c@test.nl", "--role", "team", "--team",
+                              "999", "--password-stdin"], input="een-lang-wachtwoord\n")
+    assert uit.exit_code != 0 and "rol team vraagt een bestaand team" in uit.output
+    uit = runner.invoke(args=["users", "create", "c@test.nl", "--role", "team", "--team",
+                              str(team_id), "--password-stdin"], input="een-lang-wachtwoord\n")
+    assert uit.exit_code == 0, uit.output
+    assert f"c@test.nl\tteam\tteam {team_id}" in runner.invoke(args=["users", "list"]).output
+    auth.als("beheerder")
+    r = client.post("/gebruikers", data={"email": "d@test.nl", "role": "team",
+                                         "team": str(team_id)})
+    assert r.status_code == 200 and "d@test.nl" in r.text
+    r = client.get("/gebruikers")
+    assert "team RBL Klein (leerplicht)" in r.text
+    with app.app_context():
+        assert db.session.scalar(select(User.team_id).where(User.email == "d@test.nl")) \
+            == team_id
