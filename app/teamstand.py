@@ -164,10 +164,16 @@ def voeg_teams_van_gemeente_toe(uit: dict, normenset: Normenset,
                                 teams: list[LidVanTeam]) -> None:
     """A gemeente's result JSON gets, per functie whose team counts it, ``"team"`` and
     ``"aandeel"``, and ``"teams"`` those teams (formatie.teams.voeg_teams_toe, as the CLI);
-    nothing when the gemeente is in no team that can be computed."""
-    uitkomsten = [t.stand.uitkomst for t in teams if t.aandeel is not None]
-    if uitkomsten:
-        voeg_teams_toe(uit, normenset, uitkomsten)
+    nothing when the gemeente is in no team that can be computed. ``"teams"`` (every
+    member's aandeel) holds only the teams the user may see (:func:`app.access.mag_team`):
+    a gemeente user sees its own aandeel, not its neighbours'."""
+    tellend = [t for t in teams if t.aandeel is not None]
+    if not tellend:
+        return
+    voeg_teams_toe(uit, normenset, [t.stand.uitkomst for t in tellend])
+    uit["teams"] = [d for d, t in zip(uit["teams"], tellend, strict=True) if t.zichtbaar]
+    if not uit["teams"]:
+        del uit["teams"]
 
 
 def weggelaten(cijfers: Cijfers) -> list[dict]:

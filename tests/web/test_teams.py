@@ -374,6 +374,10 @@ def test_a_gemeente_user_sees_its_aandeel_but_no_link_to_the_team_page(app, clie
     assert r.status_code == 200 and "Het aandeel naar werklast" in r.text
     assert f'href="/team/{met_cijfers}/{JAAR}"' not in r.text
     assert client.get(f"/team/{met_cijfers}/{JAAR}").status_code == 404
+    j = client.get(f"/gemeente/0744/{JAAR}/resultaat.json").json
+    assert j["gemeenten"][0]["functies"]["leerplicht"]["team"] == "RBL Klein"
+    assert "aandeel" in j["gemeenten"][0]["functies"]["leerplicht"]
+    assert "teams" not in j  # the neighbours' aandelen are theirs
 
 
 def test_a_gemeente_in_no_team_has_no_team_lines(app, client, auth, met_cijfers):
