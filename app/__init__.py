@@ -6,7 +6,9 @@ sign-on, only when configured), ``/wachtwoord`` (change one's password), ``/`` (
 ``/gemeente/<code>/<jaar>`` (invoer form), ``…/resultaat`` (with ranges and benchmark),
 ``…/resultaat.json`` (``?onzekerheid=1``: with ranges), ``…/historie``, ``…/gevoeligheid``,
 ``…/historie-invoer`` (earlier years), ``…/prognose``, ``/kalibratie`` (beheerder, regio),
-``/regio/<MCxx>/<jaar>``, ``/normen`` (+ ``/normen/<id>``, upload, activate), ``/gebruikers``
+``/regio/<MCxx>/<jaar>``, ``/team/<id>/<jaar>`` (+ ``resultaat.json``), ``/teams``
+(beheerder: teams and their CSV upload), ``/normen`` (+ ``/normen/<id>``, upload, activate),
+``/gebruikers``
 (beheerder), ``/health``. Excel scenario workbooks: ``/gemeente/<code>/<jaar>/scenario.xlsx``,
 ``/regio/<MCxx>/<jaar>/scenario.xlsx``, ``POST …/upload`` (preview) and
 ``POST …/upload/<token>/bevestig``; scenarios: ``/scenarios`` (+ ``/nieuw``, ``/<id>``,
@@ -14,7 +16,8 @@ sign-on, only when configured), ``/wachtwoord`` (change one's password), ``/`` (
 from the ``formatie`` model package.
 
 Commands: ``flask --app app init`` (migrate + seed, idempotent), ``flask --app app users
-create|password|list``, ``flask --app app demo``; operations (app/beheer.py, docs/beheer.md):
+create|password|list``, ``flask --app app teams importeer TEAMS.csv``, ``flask --app app
+demo``; operations (app/beheer.py, docs/beheer.md):
 ``backup``, ``restore``, ``copy-data``, ``check``; ``make run`` serves with gunicorn.
 
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
@@ -178,13 +181,14 @@ def register_blueprints(app: Flask) -> None:
         regio,
         scenario,
         sso,
+        teams,
         validatie,
         wachtwoord,
         werkboek,
     )
 
     for module in (auth, sso, wachtwoord, main, gemeente, regio, normen, gebruikers, health,
-                   gevoeligheid, prognose, kalibratie, validatie, werkboek, scenario):
+                   gevoeligheid, prognose, kalibratie, validatie, werkboek, scenario, teams):
         app.register_blueprint(module.bp)
 
 

@@ -1,4 +1,7 @@
-"""Authorization in one place: who may see which gemeente and region.
+"""Authorization in one place: who may see which gemeente, region and team.
+
+A ``team`` user (the coordinator of a shared uitvoeringsorganisatie) sees its team and the
+team's member gemeenten (members of any year), as a ``regio`` user does its region.
 
 Anything a user may not see answers 404, never 403, so the existence of a gemeente's figures
 or of an admin page is not revealed.
@@ -15,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Gemeente, Regio, User
+from .models import Gemeente, Regio, TeamLid, TeamRij, User
 
 EERSTE_JAAR = 2020
 
@@ -48,7 +51,26 @@ def mag_gemeente(user: User, gemeente: Gemeente) -> bool:
         return True
     if user.role == "regio":
         return gemeente.regio_code == user.regio_code
+    if user.role == "team":
+        return gemeente.code in team_gemeentecodes(user.team_id)
     return user.role == "gemeente" and gemeente.code == user.gemeente_code
+
+
+def team_gemeentecodes(team_id: int | None) -> set[str]:
+    """Every member gemeente of a team (any year)."""
+    return set(db.session.scalars(select(TeamLid.gemeente_code)
+                                  .where(TeamLid.team_id == team_id)))
+
+
+def mag_team(user: User, team: TeamRij) -> bool:
+    """The beheerder, the team's coordinator, and a regio user whose region holds every
+    member of the team."""
+    if user.role == "beheerder":
+        return True
+    if user.role == "team":
+        return team.id == user.team_id
+    return user.role == "regio" and bool(team.leden) and all(
+        lid.gemeente.regio_code == user.regio_code for lid in team.leden)
 
 
 def mag_regio(user: User, regio: Regio) -> bool:
@@ -94,12 +116,29 @@ def get_regio_jaar_or_404(code: str, jaar: int) -> Regio:
     return regio
 
 
+def get_team_jaar_or_404(team_id: int, jaar: int) -> TeamRij:
+    """The preamble of every ``/team/<id>/<jaar>/…`` route, as
+    :func:`get_gemeente_jaar_or_404`.
+
+    :raise 404: if the team does not exist, the user may not see it, or the year is out of
+        range.
+    """
+    team = db.session.get(TeamRij, team_id) if 1 <= team_id <= 2**31 - 1 else None
+    if team is None or not mag_team(current_user, team):
+        abort(404)
+    check_jaar(jaar)
+    return team
+
+
 def zichtbare_gemeenten(user: User) -> list[Gemeente]:
     """Gemeenten on the user's overview (beheerder: none here, they browse by region)."""
     if user.role == "gemeente":
         return [user.gemeente] if user.gemeente else []
     if user.role == "regio" and user.regio:
         return list(user.regio.gemeenten)
+    if user.role == "team":
+        return list(db.session.scalars(select(Gemeente).where(
+            Gemeente.code.in_(team_gemeentecodes(user.team_id))).order_by(Gemeente.naam)))
     return []
 
 

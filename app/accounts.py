@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from .extensions import db
-from .models import ROLLEN, Gemeente, Regio, User, utcnow
+from .models import ROLLEN, Gemeente, Regio, TeamRij, User, utcnow
 
 MIN_LENGTE = 12
 TE_KORT = f"het wachtwoord moet minstens {MIN_LENGTE} tekens hebben."
@@ -61,8 +61,9 @@ class GebruikerFout(ValueError):
 
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
-                   regio: str | None = None) -> User:
-    """Validate and add a user to the session (the caller commits)."""
+                   regio: str | None = None, team: str | None = None) -> User:
+    """Validate and add a user to the session (the caller commits). ``team``: the team's id
+    (role team)."""
     email = geldig_email(email)
     if db.session.scalar(select(User).where(User.email == email)):
         raise GebruikerFout(f"gebruiker {email} bestaat al.")
@@ -76,10 +77,15 @@ def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = 
     if role == "regio" and (not regio or db.session.get(Regio, regio) is None):
         raise GebruikerFout("rol regio vraagt een bestaande regiocode "
                             "(bijvoorbeeld --regio MC21).")
+    team_id = int(team) if team and str(team).strip().isdigit() and len(str(team)) < 10 else None
+    if role == "team" and (team_id is None or db.session.get(TeamRij, team_id) is None):
+        raise GebruikerFout("rol team vraagt een bestaand team (bijvoorbeeld --team 1; de "
+                            "nummers staan op de pagina Teams).")
     if len(password) < MIN_LENGTE:
         raise GebruikerFout(TE_KORT)
     user = User(email=email, role=role, gemeente_code=gemeente if role == "gemeente" else None,
-                regio_code=regio if role == "regio" else None, active=True)
+                regio_code=regio if role == "regio" else None,
+                team_id=team_id if role == "team" else None, active=True)
     user.set_password(password)
     db.session.add(user)
     return user

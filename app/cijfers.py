@@ -242,6 +242,14 @@ def cijfers_regio(regio: Regio, jaar: int) -> Cijfers:
     return Cijfers(jaar, leden, groepen, rijen, regio, regio_bezetting(regio, jaar))
 
 
+def cijfers_team(gemeenten: list[Gemeente], jaar: int) -> Cijfers:
+    """The members of a team (app.teamstand) for ``jaar``, each in the normenset its figures
+    were saved under, as for a region (without a region's bezetting)."""
+    leden = _leden(gemeenten, jaar)
+    groepen, rijen = _groeperen(leden)
+    return Cijfers(jaar, leden, groepen, rijen)
+
+
 def regio_bezetting(regio: Regio, jaar: int) -> RegioBezetting | None:
     """The region's stored bezetting of its regional functies for ``jaar``, if any."""
     return db.session.scalar(select(RegioBezetting).where(RegioBezetting.regio_code == regio.code,

@@ -1,5 +1,6 @@
-"""Flask CLI: ``init`` (migrate + seed), ``users`` and ``demo``; the operations commands
-(``backup``, ``restore``, ``copy-data``, ``check``) live in :mod:`app.beheer`."""
+"""Flask CLI: ``init`` (migrate + seed), ``users``, ``teams importeer`` and ``demo``; the
+operations commands (``backup``, ``restore``, ``copy-data``, ``check``) live in
+:mod:`app.beheer`."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from formatie.normenset_toml import standaard_normenset
+from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
+from formatie.taal import aantal_woord
 
-from . import accounts
+from . import accounts, teamdata
 from .extensions import db
 from .models import ROLLEN, Gemeente, Normenset, Regio, User
 from .normensets import activeer
@@ -79,10 +82,10 @@ def seed_normenset() -> tuple[Normenset | None, bool]:
 
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
-                   regio: str | None = None) -> User:
+                   regio: str | None = None, team: str | None = None) -> User:
     """:func:`app.accounts.maak_gebruiker` with its Dutch message as a usage error."""
     try:
-        return accounts.maak_gebruiker(email, role, password, gemeente, regio)
+        return accounts.maak_gebruiker(email, role, password, gemeente, regio, team)
     except accounts.GebruikerFout as fout:
         raise click.UsageError(str(fout)) from None
 
@@ -106,10 +109,11 @@ users = AppGroup("users", help="Gebruikers beheren.")
 @click.option("--role", type=click.Choice(ROLLEN), required=True)
 @click.option("--gemeente", help="gemeentecode, bij rol gemeente (bijvoorbeeld 0363)")
 @click.option("--regio", help="regiocode, bij rol regio (bijvoorbeeld MC21)")
+@click.option("--team", help="nummer van het team, bij rol team (zie de pagina Teams)")
 @click.option("--password-stdin", is_flag=True, help="lees het wachtwoord van stdin")
-def users_create(email, role, gemeente, regio, password_stdin):
+def users_create(email, role, gemeente, regio, team, password_stdin):
     """Maak een gebruiker aan."""
-    user = maak_gebruiker(email, role, _wachtwoord(password_stdin), gemeente, regio)
+    user = maak_gebruiker(email, role, _wachtwoord(password_stdin), gemeente, regio, team)
     db.session.commit()
     click.echo(f"Gebruiker {user.email} ({user.role}) aangemaakt.")
 
@@ -149,9 +153,34 @@ def users_unlink_sso(email):
 def users_list():
     """Toon alle gebruikers."""
     for user in db.session.scalars(select(User).order_by(User.email)):
-        scope = user.gemeente_code or user.regio_code or ""
+        scope = user.gemeente_code or user.regio_code or (
+            f"team {user.team_id}" if user.team_id else "")
         status = "" if user.active else " (geblokkeerd)"
         click.echo(f"{user.email}\t{user.role}\t{scope}{status}")
+
+
+teams = AppGroup("teams", help="Teams (uitvoeringsorganisaties van meer gemeenten) beheren.")
+
+
+@teams.command("importeer")
+@click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
+def teams_importeer(bestand):
+    """Lees teams uit een CSV (kolommen team, functie, gemeentecode, optioneel vanaf_jaar,
+    soort, verdeelsleutel). Elk team in het bestand krijgt precies de leden uit het bestand;
+    bij een fout wordt niets opgeslagen. Nogmaals hetzelfde bestand verandert niets."""
+    try:
+        verslag = teamdata.importeer_teams(teamdata.lees_teams(Path(bestand), bestand), None)
+    except InvoerFout as fout:
+        db.session.rollback()
+        for probleem in fout.problemen:
+            click.echo(probleem.tekst(fout.bestand), err=True)
+        click.echo("Er is niets opgeslagen.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    for regel in verslag.regels():
+        click.echo(regel)
+    click.echo(f"{aantal_woord(verslag.aantal, 'wijziging')} opgeslagen." if verslag.aantal
+               else "Er was niets gewijzigd; er is niets opgeslagen.")
 
 
 @click.command("init")
@@ -245,5 +274,6 @@ def register(app: Flask) -> None:
 
     beheer.register(app)
     app.cli.add_command(users)
+    app.cli.add_command(teams)
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)

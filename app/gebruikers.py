@@ -14,11 +14,12 @@ from wtforms import EmailField, StringField, SubmitField
 from .access import rol_vereist
 from .accounts import EENMALIG_GELDIG, GebruikerFout, maak_gebruiker, stel_eenmalig_wachtwoord_in
 from .extensions import db
-from .models import Gemeente, Regio, User
+from .models import Gemeente, Regio, TeamRij, User
 
 bp = Blueprint("gebruikers", __name__, url_prefix="/gebruikers")
 
-ROL_LABELS = {"gemeente": "Gemeente", "regio": "Regio (regionaal bureau)", "beheerder": "Beheerder"}
+ROL_LABELS = {"gemeente": "Gemeente", "regio": "Regio (regionaal bureau)",
+              "team": "Team (coördinator van een gedeeld team)", "beheerder": "Beheerder"}
 
 
 class NieuweGebruikerForm(FlaskForm):
@@ -30,6 +31,7 @@ class NieuweGebruikerForm(FlaskForm):
     # checks server-side that the chosen code exists.
     gemeente = StringField("Gemeente (bij rol gemeente)")
     regio = StringField("Regio (bij rol regio)")
+    team = StringField("Team (bij rol team)")
     submit = SubmitField("Account aanmaken")
 
 
@@ -42,9 +44,10 @@ def _pagina(form: NieuweGebruikerForm, fout: str | None = None, nieuw: tuple | N
     users = list(db.session.scalars(select(User).order_by(User.role, User.email)))
     gemeenten = list(db.session.scalars(select(Gemeente).order_by(Gemeente.naam)))
     regios = list(db.session.scalars(select(Regio).order_by(Regio.code)))
+    teams = list(db.session.scalars(select(TeamRij).order_by(TeamRij.naam, TeamRij.functie)))
     return render_template("gebruikers/lijst.html", users=users, form=form, fout=fout,
                            nieuw=nieuw, actief_form=ActiefForm(), rollen=ROL_LABELS,
-                           gemeenten=gemeenten, regios=regios), status
+                           gemeenten=gemeenten, regios=regios, teams=teams), status
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -59,7 +62,7 @@ def lijst():
     wachtwoord = secrets.token_urlsafe(15)
     try:
         user = maak_gebruiker(form.email.data, form.role.data, wachtwoord, form.gemeente.data,
-                              form.regio.data)
+                              form.regio.data, form.team.data)
     except GebruikerFout as fout:
         return _pagina(form, str(fout)[:1].upper() + str(fout)[1:], status=422)
     db.session.commit()

@@ -48,6 +48,7 @@ from .models import (
 )
 from .normensets import actieve_rij, als_normenset
 from .opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
+from .teamstand import teams_van, voeg_teams_van_gemeente_toe
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
 
@@ -213,6 +214,7 @@ def resultaat(code: str, jaar: int):
                            else float(verschil(bezetting[f.sleutel], fte[f.sleutel]))}
                           for f in lid.normenset.functies],
             doorstroompunt=_doorstroompunt_aandeel(gemeente, jaar, fte),
+            teams=teams_van(gemeente, jaar, current_user),
             vergelijking=v,
             benchmark=benchmark_grafiek(v),
             bereik=bereik_van(cijfers),
@@ -226,8 +228,10 @@ def resultaat(code: str, jaar: int):
 def resultaat_json(code: str, jaar: int):
     """``formatie calculate --format json`` for this gemeente (with its ``"regels"`` and its
     ``"herkomst"``, :func:`formatie.herkomst.herkomst_als_dict`), plus per functie bezetting
-    and verschil (bezetting − fte) where entered; with ``?onzekerheid=1`` the ranges of
-    ``formatie calculate --onzekerheid`` (the one uncertainty policy)."""
+    and verschil (bezetting − fte) where entered, and ``"team"`` and ``"aandeel"`` per
+    functie whose team counts it (with ``"teams"``, as ``formatie bereken --teams``); with
+    ``?onzekerheid=1`` the ranges of ``formatie calculate --onzekerheid`` (the one
+    uncertainty policy)."""
     gemeente = get_gemeente_jaar_or_404(code, jaar)
     cijfers = cijfers_gemeente(gemeente, jaar)
     if not cijfers.groepen:
@@ -237,6 +241,8 @@ def resultaat_json(code: str, jaar: int):
     uit = resultaat_als_dict(cijfers.resultaten[0], load_referentie(), (jaar,))
     voeg_bezetting_toe(uit["gemeenten"][0]["functies"], cijfers.bezetting)
     hk.voeg_herkomst_toe(uit["gemeenten"], cijfers.resultaten, cijfers_herkomst(cijfers))
+    voeg_teams_van_gemeente_toe(uit, cijfers.leden[0].normenset,
+                                teams_van(gemeente, jaar, current_user))
     if request.args.get("onzekerheid") == "1":  # ranges as `formatie calculate --onzekerheid`
         json_met_bereik(uit, cijfers.groepen[0])
     return json_antwoord(uit)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -30,12 +31,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from formatie.teams import SOORTEN, VERDEELSLEUTELS
+
 from .extensions import db
 
 #: How passwords are hashed (a werkzeug method string) unless the config says otherwise.
 PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
-ROLLEN = ("gemeente", "regio", "beheerder")
+ROLLEN = ("gemeente", "regio", "team", "beheerder")
 
 NIET_BEGONNEN = "niet_begonnen"
 CONCEPT = "concept"
@@ -119,10 +122,11 @@ class Gemeente(db.Model):
 class User(UserMixin, db.Model):
     __tablename__ = "users"  # "user" is reserved in PostgreSQL
     __table_args__ = (
-        CheckConstraint("role IN ('gemeente', 'regio', 'beheerder')", name="role"),
+        CheckConstraint("role IN ('gemeente', 'regio', 'team', 'beheerder')", name="role"),
         CheckConstraint(
             "(role <> 'gemeente' OR gemeente_code IS NOT NULL) "
-            "AND (role <> 'regio' OR regio_code IS NOT NULL)",
+            "AND (role <> 'regio' OR regio_code IS NOT NULL) "
+            "AND (role <> 'team' OR team_id IS NOT NULL)",
             name="role_scope",
         ),
         # One account per person at the organisation's provider (app.sso).
@@ -135,6 +139,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     gemeente_code: Mapped[str | None] = mapped_column(ForeignKey("gemeente.code"))
     regio_code: Mapped[str | None] = mapped_column(ForeignKey("regio.code"))
+    #: Role ``team``: the team this coordinator plans (app.access, issue 21).
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: What the session cookie holds instead of the id (see :meth:`get_id`); a new one ends
@@ -154,6 +160,7 @@ class User(UserMixin, db.Model):
 
     gemeente: Mapped[Gemeente | None] = relationship()
     regio: Mapped[Regio | None] = relationship()
+    team: Mapped[TeamRij | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -259,20 +266,26 @@ class RegioBezetting(db.Model):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+#: The audit entry's target must be exactly one of these columns (AuditEntry's check "doel").
+AUDIT_DOEL = ("(CASE WHEN invoer_id IS NULL THEN 0 ELSE 1 END) + "
+              "(CASE WHEN regio_bezetting_id IS NULL THEN 0 ELSE 1 END) + "
+              "(CASE WHEN team_id IS NULL THEN 0 ELSE 1 END) = 1")
+
+
 class AuditEntry(db.Model):
     """One changed field of one save: who, when, old → new. It belongs to exactly one saved
-    row: a gemeente's Invoer or a region's RegioBezetting."""
+    row: a gemeente's Invoer, a region's RegioBezetting or a team (TeamRij: its kenmerken and
+    members, field ``lid:<gemeentecode>``)."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (
-        CheckConstraint("(invoer_id IS NULL) <> (regio_bezetting_id IS NULL)", name="doel"),
-    )
+    __table_args__ = (CheckConstraint(AUDIT_DOEL, name="doel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoer_id: Mapped[int | None] = mapped_column(ForeignKey("invoer.id"), index=True)
     regio_bezetting_id: Mapped[int | None] = mapped_column(ForeignKey("regio_bezetting.id"),
                                                            index=True)
-    #: The version of the saved row (Invoer or RegioBezetting) this save produced.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    #: The version of the saved row (Invoer, RegioBezetting or TeamRij) this save produced.
     invoer_version: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -282,6 +295,63 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User | None] = relationship()
+
+
+def _sql_lijst(sleutels) -> str:
+    return ", ".join(f"'{s}'" for s in sleutels)
+
+
+class TeamRij(db.Model):
+    """A team (uitvoeringsorganisatie) for one functie, :class:`formatie.teams.Team` as data:
+    ``soort`` and ``verdeelsleutel`` are keys of formatie.teams.SOORTEN / VERDEELSLEUTELS.
+    Its members are :class:`TeamLid` rows, in the order they joined (a file's order: the
+    last member takes what rounding leaves of the shares). ``version`` is the optimistic lock;
+    every import that changes the team or its members raises it (app.teamdata). Who changed
+    what is in the audit trail (AuditEntry.team_id)."""
+
+    __tablename__ = "team"
+    __table_args__ = (
+        UniqueConstraint("naam", "functie"),
+        # The target of TeamLid's (team_id, functie): a member row repeats its team's functie.
+        UniqueConstraint("id", "functie"),
+        CheckConstraint(f"soort IN ({_sql_lijst(SOORTEN)})", name="soort"),
+        CheckConstraint(f"verdeelsleutel IN ({_sql_lijst(VERDEELSLEUTELS)})",
+                        name="verdeelsleutel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    functie: Mapped[str] = mapped_column(String(50))
+    soort: Mapped[str] = mapped_column(String(20), default="rbl")
+    verdeelsleutel: Mapped[str] = mapped_column(String(20), default="werklast")
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leden: Mapped[list[TeamLid]] = relationship(
+        back_populates="team", order_by="TeamLid.id", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class TeamLid(db.Model):
+    """A gemeente's membership of a team from ``vanaf_jaar`` on (None: always). A gemeente is
+    in at most one team per functie: ``functie`` repeats the team's (a composite foreign key
+    keeps them equal) so the database can hold that rule."""
+
+    __tablename__ = "team_lid"
+    __table_args__ = (
+        UniqueConstraint("functie", "gemeente_code"),
+        ForeignKeyConstraint(["team_id", "functie"], ["team.id", "team.functie"]),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, index=True)
+    functie: Mapped[str] = mapped_column(String(50))
+    gemeente_code: Mapped[str] = mapped_column(ForeignKey("gemeente.code"), index=True)
+    vanaf_jaar: Mapped[int | None] = mapped_column(Integer)
+
+    team: Mapped[TeamRij] = relationship(back_populates="leden")
+    gemeente: Mapped[Gemeente] = relationship()
 
 
 class SsoPoging(db.Model):

@@ -53,6 +53,7 @@ from .access import (
     huidig_jaar,
     mag_gemeente,
     mag_regio,
+    team_gemeentecodes,
     zichtbare_gemeenten,
 )
 from .cijfers import (
@@ -116,6 +117,9 @@ def zichtbare_scenarios() -> list[ScenarioRij]:
         leden = select(Gemeente.code).where(Gemeente.regio_code == current_user.regio_code)
         query = query.where(or_(ScenarioRij.regio_code == current_user.regio_code,
                                 ScenarioRij.gemeente_code.in_(leden)))
+    elif current_user.role == "team":
+        query = query.where(ScenarioRij.gemeente_code.in_(
+            team_gemeentecodes(current_user.team_id)))
     elif current_user.role != "beheerder":
         return []
     return list(db.session.scalars(query))

@@ -131,37 +131,15 @@ def _lees_teams(pad: str, normenset: Normenset, invoer: InvoerTabel,
 
 def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams: list[Team],
                     met_bereik: bool) -> None:
-    """``"teams"`` (issue 21's shape), each member gemeente's functie its ``"team"`` and
-    ``"aandeel"``, and ``"totaal"`` with the teams: every team once plus the gemeenten on
-    their own (``functies_met_teams``, ``fte_totaal_met_teams``), adding up."""
-    from .teams import team_volume
+    """The teams into the JSON (:func:`formatie.teams.voeg_teams_toe`, the web's too)."""
+    from .teams import voeg_teams_toe
 
-    referentie = load_referentie()
     uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
-                               referentie)
-    lijst = [u.als_dict() for u in uitkomsten]
-    if met_bereik and uitkomsten:
-        from .onzekerheid import PERCENTIEL_NAMEN, bereik
-
-        volume, namen = team_volume(invoer.volume, invoer.gemeentecodes,
-                                    [u.team for u in uitkomsten])
-        b = bereik(normenset, volume, gemeentecodes=namen)
-        for j, (u, rij) in enumerate(zip(uitkomsten, lijst, strict=True)):
-            f = normenset.functie_sleutels.index(u.team.functie)
-            rij["bereik_totaal"] = dict(zip(PERCENTIEL_NAMEN, map(float, b.fte[:, j, f]),
-                                            strict=True))
-    uit["teams"] = lijst
-    in_team = {(code, u.team.functie): (u.team.naam, a) for u in uitkomsten
-               for code, a in u.aandelen.items()}
-    met_teams = dict.fromkeys(normenset.functie_sleutels, 0.0)
-    for g in uit["gemeenten"]:
-        for f, rij in g["functies"].items():
-            naam, aandeel = in_team.get((g["gemeentecode"], f), (None, rij["fte"]))
-            if naam is not None:
-                rij["team"], rij["aandeel"] = naam, aandeel
-            met_teams[f] += aandeel
-    uit["totaal"]["functies_met_teams"] = met_teams
-    uit["totaal"]["fte_totaal_met_teams"] = sum(met_teams.values())
+                               load_referentie())
+    if met_bereik:
+        voeg_teams_toe(uit, normenset, uitkomsten, invoer.volume, invoer.gemeentecodes)
+    else:
+        voeg_teams_toe(uit, normenset, uitkomsten)
 
 
 def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args) -> None:

@@ -36,11 +36,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from .getallen import format_fte, format_procent, format_telling
 from .invoer_csv import csv_rijen, lees_csv_tekst, normaliseer_gemeentecode
 from .model import bereken
 from .normenset import Normenset
@@ -87,7 +88,8 @@ class TeamUitkomst:
     ``fte`` the team's fte for its functie (floor included), ``fte_berekend`` before the floor,
     ``aanvulling`` what the floor adds; ``werk`` per member its taak fte for the functie;
     ``aandelen`` per member its share of ``fte`` (they add up to ``fte``); ``zonder_team`` the
-    sum of what the members would need each on their own (to show what sharing saves).
+    sum of what the members would need each on their own (to show what sharing saves);
+    ``gewicht`` per member its figure by the verdeelsleutel (fte, inwoners or leerplichtigen).
     """
 
     team: Team
@@ -97,6 +99,7 @@ class TeamUitkomst:
     werk: dict[str, float]
     aandelen: dict[str, float]
     zonder_team: float
+    gewicht: dict[str, float] = field(default_factory=dict)
 
     def als_dict(self) -> dict:
         """The JSON shape of issue 21: ``naam``, ``functie``, ``gemeenten``, ``fte_totaal``,
@@ -157,8 +160,69 @@ def bereken_teams(normenset: Normenset, volume: np.ndarray, gemeentecodes: Seque
             aanvulling=float(samen.aanvulling[j, f]),
             werk=dict(zip(codes, map(float, werk), strict=True)),
             aandelen=dict(zip(codes, map(float, aandelen), strict=True)),
-            zonder_team=float(alleen.fte[rijen, f].sum())))
+            zonder_team=float(alleen.fte[rijen, f].sum()),
+            gewicht=dict(zip(codes, map(float, gewicht), strict=True))))
     return uit
+
+
+def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:
+    """How a member's aandeel is computed, in Dutch: its figure by the verdeelsleutel over the
+    team's (a share), times the team's fte."""
+    eigen, team = uitkomst.gewicht[code], sum(uitkomst.gewicht.values())
+    deel = eigen / team if team > 0 else 1.0 / len(uitkomst.gewicht)
+    sleutel = uitkomst.team.verdeelsleutel
+    if sleutel == "werklast":
+        wat = (f"de eigen uitvoering {format_fte(eigen)} fte van {format_fte(team)} fte "
+               "uitvoering in het team")
+    else:
+        wat = f"{format_telling(eigen)} van de {format_telling(team)} {sleutel} in het team"
+    return (f"Team {uitkomst.team.naam} heeft {format_fte(uitkomst.fte)} fte nodig. Het aandeel "
+            f"{VERDEELSLEUTELS[sleutel]} is {format_procent(deel)} daarvan ({wat}): "
+            f"{format_fte(uitkomst.aandelen[code])} fte.")
+
+
+def teams_als_dicts(normenset: Normenset, volume: np.ndarray | None,
+                    gemeentecodes: Sequence[str],
+                    uitkomsten: Sequence[TeamUitkomst], met_bereik: bool) -> list[dict]:
+    """Each team as :meth:`TeamUitkomst.als_dict`; with ``met_bereik`` also its
+    ``"bereik_totaal"`` (P10 … P90 of its functie's fte): :func:`formatie.onzekerheid.bereik`
+    on the team's summed volume (:func:`team_volume`) keyed by the team's name, the one
+    policy. ``volume`` (G, I) holds at least every member's row."""
+    lijst = [u.als_dict() for u in uitkomsten]
+    if met_bereik and uitkomsten:
+        from .onzekerheid import PERCENTIEL_NAMEN, bereik  # the Monte Carlo: only when asked
+
+        samen, namen = team_volume(volume, gemeentecodes, [u.team for u in uitkomsten])
+        b = bereik(normenset, samen, gemeentecodes=namen)
+        for j, (u, rij) in enumerate(zip(uitkomsten, lijst, strict=True)):
+            f = normenset.functie_sleutels.index(u.team.functie)
+            rij["bereik_totaal"] = dict(zip(PERCENTIEL_NAMEN, map(float, b.fte[:, j, f]),
+                                            strict=True))
+    return lijst
+
+
+def voeg_teams_toe(uit: dict, normenset: Normenset, uitkomsten: Sequence[TeamUitkomst],
+                   volume: np.ndarray | None = None, gemeentecodes: Sequence[str] = ()) -> None:
+    """Into a result JSON (:func:`formatie.uitvoer.resultaat_als_dict`): ``"teams"``
+    (:func:`teams_als_dicts`; with ``volume`` (G, I), holding every member's row in the order
+    of ``gemeentecodes``, also each team's ``"bereik_totaal"``), each member gemeente's
+    functie its ``"team"`` (name) and ``"aandeel"``, and ``"totaal"`` with the teams: every
+    team once plus the gemeenten on their own (``functies_met_teams``,
+    ``fte_totaal_met_teams``), adding up. The surfaces (``formatie bereken --teams``, the
+    web's team and gemeente JSON) all come here."""
+    uit["teams"] = teams_als_dicts(normenset, volume, gemeentecodes, uitkomsten,
+                                   volume is not None)
+    in_team = {(code, u.team.functie): (u.team.naam, a) for u in uitkomsten
+               for code, a in u.aandelen.items()}
+    met_teams = dict.fromkeys(normenset.functie_sleutels, 0.0)
+    for g in uit["gemeenten"]:
+        for f, rij in g["functies"].items():
+            naam, aandeel = in_team.get((g["gemeentecode"], f), (None, rij["fte"]))
+            if naam is not None:
+                rij["team"], rij["aandeel"] = naam, aandeel
+            met_teams[f] += aandeel
+    uit["totaal"]["functies_met_teams"] = met_teams
+    uit["totaal"]["fte_totaal_met_teams"] = sum(met_teams.values())
 
 
 def team_volume(volume: np.ndarray, gemeentecodes: Sequence[str],

@@ -57,7 +57,12 @@ GEBRUIKERS = {
     "andere_gemeente": ("utrecht@test.nl", "gemeente", ANDER, None),
     "regio": ("regio@test.nl", "regio", None, EIGEN_REGIO),
     "beheerder": ("beheerder@test.nl", "beheerder", None, None),
+    # made by maak_team_gebruiker only (a team user needs a team; other tests have none)
+    "team": ("team@test.nl", "team", None, None),
 }
+#: The test team of ``maak_team_gebruiker``: EIGEN and ANDER (two regions), not BUUR.
+TEAM_NAAM = "Testteam"
+TEAM_LEDEN = (EIGEN, ANDER)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"]
@@ -202,7 +207,8 @@ def _maak_app(url: str, tmp_path, gebruikers: bool = True, **extra):
         return app
     with app.app_context():
         for sleutel, (email, role, gemeente, regio) in GEBRUIKERS.items():
-            del sleutel
+            if sleutel == "team":
+                continue
             db.session.add(User(email=email, password_hash=_HASH, role=role,
                                 gemeente_code=gemeente, regio_code=regio, active=True))
         db.session.commit()
@@ -356,6 +362,29 @@ def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", w
         return invoer.id
 
 
+def maak_team(app, naam: str, leden: tuple[str, ...], functie: str = "leerplicht") -> int:
+    """Store a team with ``leden`` directly; its id."""
+    from app.models import TeamLid, TeamRij
+
+    with app.app_context():
+        rij = TeamRij(naam=naam, functie=functie, soort="rbl", verdeelsleutel="werklast",
+                      leden=[TeamLid(functie=functie, gemeente_code=c) for c in leden])
+        db.session.add(rij)
+        db.session.commit()
+        return rij.id
+
+
+def maak_team_gebruiker(app) -> int:
+    """The team TEAM_NAAM (TEAM_LEDEN, leerplicht) and its coordinator GEBRUIKERS["team"]
+    (log in with ``auth.als("team")``); the team's id."""
+    team_id = maak_team(app, TEAM_NAAM, TEAM_LEDEN)
+    with app.app_context():
+        db.session.add(User(email=GEBRUIKERS["team"][0], password_hash=_HASH, role="team",
+                            team_id=team_id, active=True))
+        db.session.commit()
+    return team_id
+
+
 @pytest.fixture
 def vul_invoer(app):
     """Store an invoer directly: ``vul_invoer(code, status=..., waarden=...)``."""
@@ -369,8 +398,9 @@ def vul_invoer(app):
 @pytest.fixture
 def gebruikers(app) -> dict[str, str]:
     """E-mail address per test role (gemeente, andere_gemeente, regio, beheerder); every
-    account has the password WACHTWOORD. Log in with ``auth.als(rol)`` or ``auth.login()``."""
-    return {rol: email for rol, (email, *_rest) in GEBRUIKERS.items()}
+    account has the password WACHTWOORD. Log in with ``auth.als(rol)`` or ``auth.login()``.
+    (The team coordinator exists only after :func:`maak_team_gebruiker`.)"""
+    return {rol: email for rol, (email, *_rest) in GEBRUIKERS.items() if rol != "team"}
 
 
 # ----- single sign-on (app/sso.py): a real OpenID Connect provider, and a misbehaving one ------

@@ -41,8 +41,11 @@ STANDAARD = standaard_normenset().bron_tekst
 #: (sso.*: single sign-on; 404 while it is not configured, see tests/web/test_sso.py.)
 PUBLIEK = {"auth.login", "auth.logout", "main.toegankelijkheid", "health.health", "static",
            "sso.login", "sso.callback"}
-#: Route prefixes only a beheerder may use (anything else answers 404, as if absent).
-ALLEEN_BEHEERDER = ("/gebruikers", "/normen/upload", "/normen/<int:normenset_id>/activeer")
+#: Route prefixes only a beheerder may use (anything else answers 404, as if absent). The
+#: team of ``_ids`` spans two regions, so among these roles only the beheerder sees it (the
+#: role team is swept in tests/web/test_access.py).
+ALLEEN_BEHEERDER = ("/gebruikers", "/normen/upload", "/normen/<int:normenset_id>/activeer",
+                    "/teams", "/team/")
 #: Route prefixes for beheerder and regio users only (calibration).
 BEHEERDER_EN_REGIO = ("/kalibratie",)
 ROLLEN = [None, "gemeente", "andere_gemeente", "regio", "beheerder"]
@@ -60,7 +63,7 @@ MAG_REGIO = {
     ("beheerder", "eigen"): True, ("beheerder", "ander"): True,
 }
 # Parameters this file knows how to fill (anything else: add it here).
-ID_PARAMS = {"normenset_id", "user_id", "scenario_id", "upload_id", "id"}
+ID_PARAMS = {"normenset_id", "user_id", "scenario_id", "upload_id", "id", "team_id"}
 
 
 def _regels(app):
@@ -121,7 +124,14 @@ def _post(client, pad: str):
 
 
 def _ids(app) -> dict[str, int]:
-    """Ids for routes with an id: an extra account (so deactivating it locks no test role out)."""
+    """Ids for routes with an id: an extra account (so deactivating it locks no test role out)
+    and a team of EIGEN and ANDER."""
+    from .conftest import maak_team
+
+    with app.app_context():
+        team_id = db.session.scalar(text("SELECT id FROM team WHERE naam = 'Sweepteam'"))
+    if team_id is None:
+        team_id = maak_team(app, "Sweepteam", (EIGEN, ANDER))
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "extra@test.nl"))
         if user is None:
@@ -129,7 +139,7 @@ def _ids(app) -> dict[str, int]:
                         gemeente_code=EIGEN, active=True)
             db.session.add(user)
             db.session.commit()
-        return {"user_id": user.id, "normenset_id": 1}
+        return {"user_id": user.id, "normenset_id": 1, "team_id": team_id}
 
 
 @pytest.fixture
