@@ -113,9 +113,10 @@ def cmd_calculate(args: argparse.Namespace) -> int:
 
 def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args) -> None:
     """Hook for the uncertainty model (formatie.onzekerheid), when it is installed."""
+    from .budget import voeg_budget_toe
     from .onzekerheid import voeg_bereik_toe
 
-    voeg_bereik_toe(uit, normenset, invoer.volume)
+    voeg_budget_toe(uit, voeg_bereik_toe(uit, normenset, invoer.volume))
 
 
 def cmd_template(args: argparse.Namespace) -> int:

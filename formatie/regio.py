@@ -21,6 +21,7 @@ from .model import Regel, Resultaat, fte_per_functie, functie_regels, verschil
 from .normenset import Functie
 from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL, dekkingsaandeel
 from .referentie import Referentie
+from .taal import jaren_gedekt
 from .uitvoer import resultaat_als_dict
 
 #: Functies whose bezetting is one figure for the whole region (entered on the region page).
@@ -51,9 +52,12 @@ def regio_als_dict(
     ``"organisatie"`` are that set's, as in the CLI; with several they are None and
     ``"normensets"`` lists each with its organisation and gemeenten (always present).
     ``bereik``: ``{"functies": {f: {"p10", …}}, "totaal": {"p10", …}}`` (FTE) from the
-    uncertainty model, or None; with it every functie gets ``"budget"`` (its
-    :data:`~formatie.onzekerheid.BUDGET_PERCENTIEL` value) and the region ``"budget"``
-    (percentiel, label, fte_totaal). ``bezetting``: the region's bezetting per functie (fte in
+    uncertainty model, or None, with ``"begroting"`` (:meth:`formatie.budget.Begroting.
+    als_dict`); with it every functie gets ``"budget"`` (its share of the region's P80, the
+    budget table that adds up), ``"budget_apart"`` (its own P80) and ``kosten.budget``, and the
+    region ``"budget"`` (percentiel, label, fte_totaal, functies and gemeenten adding up to it,
+    kosten). Every functie has ``"kosten"`` (totaal, per_fte: euros of the central fte) and
+    the region ``"kosten_totaal"``. ``bezetting``: the region's bezetting per functie (fte in
     dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
     """
     delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
@@ -72,13 +76,27 @@ def regio_als_dict(
     for f, rij in functies.items():
         if bereik is not None and f in bereik["functies"]:
             rij["bereik"] = bereik["functies"][f]
-            rij["budget"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
+            rij["budget_apart"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
+            rij["budget"] = (bereik["begroting"]["functies"][f] if "begroting" in bereik
+                             else rij["budget_apart"])
+    # euros: the members' central euros summed (each priced by its own normenset)
+    for f, rij in functies.items():
+        totaal = sum(g["functies"][f]["kosten"]["totaal"] for g in gemeenten
+                     if f in g["functies"])
+        rij["kosten"] = {"totaal": totaal, "per_fte": totaal / rij["fte"] if rij["fte"] > 0
+                         else None}
+        if bereik is not None and "begroting" in bereik:
+            rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
     voeg_bezetting_toe(functies, bezetting or {})
     regio = {"code": regio_code, "functies": functies, "fte_totaal": som["totaal"],
+             "kosten_totaal": sum(g["kosten_totaal"] for g in gemeenten),
              "bereik_totaal": bereik["totaal"] if bereik is not None else None,
              "budget": None if bereik is None else {
                  "percentiel": BUDGET_PERCENTIEL, "label": BUDGET_LABEL,
-                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL)}}
+                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL),
+                 # the budget table that adds up: over functies and over gemeenten
+                 **{k: v for k, v in bereik.get("begroting", {}).items()
+                    if k not in ("percentiel", "fte_totaal")}}}
     een = len(delen) == 1
     return {
         "normenset": delen[0]["normenset"] if een else None,
@@ -88,7 +106,9 @@ def regio_als_dict(
         "gemeenten": gemeenten,
         "totaal": {"gemeenten": len(gemeenten),
                    "functies": {f: r["fte"] for f, r in functies.items()},
-                   "fte_totaal": som["totaal"]},
+                   "fte_totaal": som["totaal"],
+                   "kosten": {f: r["kosten"]["totaal"] for f, r in functies.items()},
+                   "kosten_totaal": regio["kosten_totaal"]},
         "regio": regio,
     }
 
@@ -114,11 +134,11 @@ def functienaam_in_zin(functie: Functie) -> str:
 def dekkingszin_functie(functie: Functie, fte: float, draws: np.ndarray) -> str:
     """One functie's coverage sentence, e.g. "Met 8,0 fte leerplicht is de werklast leerplicht
     in 8 van de 10 jaren gedekt." (never leerplicht and Doorstroompunt in one sentence). The
-    share of ``draws`` (D,) with workload ≤ ``fte`` is rounded to whole tenths."""
-    tienden = int(np.floor(dekkingsaandeel(fte, draws) * 10 + 0.5))
+    share of ``draws`` (D,) with workload ≤ ``fte`` in whole tenths
+    (:func:`formatie.taal.jaren_gedekt`: "meer dan 9 van de 10", never "10 van de 10")."""
     naam = functienaam_in_zin(functie)
-    return (f"Met {format_getal(fte, 1)} fte {naam} is de werklast {naam} in {tienden} van de "
-            "10 jaren gedekt.")
+    return (f"Met {format_getal(fte, 1)} fte {naam} is de werklast {naam} in "
+            f"{jaren_gedekt(dekkingsaandeel(fte, draws))} gedekt.")
 
 
 def regio_regels(resultaten: list[Resultaat]) -> list[Regel]:

@@ -12,8 +12,10 @@ import math
 
 import numpy as np
 
-from .getallen import format_getal, format_telling, format_uren
+from .getallen import format_euro, format_getal, format_telling, format_uren
+from .kosten import kosten, kosten_per_fte
 from .model import Resultaat, functie_regels
+from .parameters import KOSTEN_PARAMETERS
 from .referentie import Referentie
 from .taal import aantal_woord
 
@@ -55,6 +57,8 @@ def resultaat_als_dict(
     index = referentie.index
     per_duizend = (resultaat.fte_per_eenheid(n.per_duizend, 1000.0) if n.per_duizend
                    else None)
+    prijs = kosten_per_fte(n)
+    euros = kosten(n, resultaat.fte)  # (G, F) central fte × kosten per fte
     gemeenten = []
     for g, code in enumerate(resultaat.gemeentecodes):
         functies = {}
@@ -62,6 +66,8 @@ def resultaat_als_dict(
             functies[functie.sleutel] = {
                 "naam": functie.naam,
                 "fte": float(resultaat.fte[g, f]),
+                # euros per year; "budget" (the budget fte priced) comes with the ranges
+                "kosten": {"per_fte": float(prijs[f]), "totaal": float(euros[g, f])},
                 "fte_uitvoering": float(resultaat.fte_uitvoering[g, f]),
                 "fte_berekend": float(resultaat.fte_berekend[g, f]),
                 "aanvulling_minimum": float(resultaat.aanvulling[g, f]),
@@ -85,6 +91,7 @@ def resultaat_als_dict(
         rij["functies"] = functies
         rij["regels"] = regels_als_dict(resultaat, g)  # taken + vaste basis + leiding = fte
         rij["fte_totaal"] = float(resultaat.fte_totaal[g])
+        rij["kosten_totaal"] = float(euros[g].sum())
         if per_duizend is not None:  # kengetal; None where the per_duizend invoer is 0
             rij[f"fte_per_1000_{n.per_duizend}"] = {
                 sleutel: None if np.isnan(w) else float(w)
@@ -101,6 +108,8 @@ def resultaat_als_dict(
                 "leiding": f.leiding,
                 "vast_fte": f.vast_fte,
                 "minimum_fte": f.minimum_fte,
+                "kosten_per_fte": float(prijs[i]),
+                **{p: getattr(f, p) for p in KOSTEN_PARAMETERS},
             }
             for i, f in enumerate(n.functies)
         },
@@ -109,6 +118,8 @@ def resultaat_als_dict(
             "gemeenten": len(resultaat.gemeentecodes),
             "functies": {f.sleutel: float(som["fte"][i]) for i, f in enumerate(n.functies)},
             "fte_totaal": float(som["fte_totaal"]),
+            "kosten": {f.sleutel: float(euros[:, i].sum()) for i, f in enumerate(n.functies)},
+            "kosten_totaal": float(euros.sum()),
         },
     }
 
@@ -144,15 +155,18 @@ def resultaat_als_tabel(
 ) -> str:
     """A readable Dutch table (decimal comma): fte per gemeente, optional chain and regions."""
     n = resultaat.normenset
-    kop = ["Gemeente", *[f"fte {f.naam.lower()}" for f in n.functies], "fte totaal"]
+    kop = ["Gemeente", *[f"fte {f.naam.lower()}" for f in n.functies], "fte totaal",
+           "kosten per jaar"]
+    euros = kosten(n, resultaat.fte)
     rijen = []
     for g, code in enumerate(resultaat.gemeentecodes):
         rijen.append([f"{code} {referentie.naam(code)}",
                       *[format_getal(x, 2) for x in resultaat.fte[g]],
-                      format_getal(resultaat.fte_totaal[g], 2)])
+                      format_getal(resultaat.fte_totaal[g], 2), format_euro(euros[g].sum())])
     som = resultaat.som()
     rijen.append([f"Totaal ({aantal_woord(len(resultaat.gemeentecodes), 'gemeente')})",
-                  *[format_getal(x, 2) for x in som["fte"]], format_getal(som["fte_totaal"], 2)])
+                  *[format_getal(x, 2) for x in som["fte"]], format_getal(som["fte_totaal"], 2),
+                  format_euro(euros.sum())])
     delen = [f"Normenset: {n.label}", "", _tabel(kop, rijen, rechts_vanaf=1)]
     if regio_totalen:
         delen += ["", _regio_tabel(resultaat, referentie)]
