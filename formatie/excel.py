@@ -57,6 +57,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from . import __version__
 from .getallen import EXCEL_FORMATEN, format_fte
 from .herkomst import Herkomst
+from .kosten import kosten
 from .model import (
     Groep,
     Resultaat,
@@ -492,6 +493,13 @@ class _Werkboek:
         #: (functie, soort, sleutel) → fte summed over every gemeente: the Samenvatting's lines
         #: (formatie.model.regels_opgeteld).
         self.regels = regels_opgeteld(resultaten)
+        #: Euros per functie sleutel and "totaal" over the workbook's gemeenten (central fte).
+        self.kosten: dict[str, float] = {}
+        for res in resultaten:
+            euros = kosten(res.normenset, res.fte)
+            for j, s in enumerate(res.normenset.functie_sleutels):
+                self.kosten[s] = self.kosten.get(s, 0.0) + float(euros[:, j].sum())
+        self.kosten["totaal"] = float(sum(self.kosten.values()))
         #: Lookups on normenset labels can be exact MATCHes (see _Tabel.match).
         self.match = _veilig_voor_match(g.normenset.label for g in groepen)
 
@@ -549,6 +557,7 @@ class _Formaten:
         self.formule_uren_eenheid = wb.add_format({"bg_color": _GRIJS, **rand,
                                                    "num_format": fmt["uren"]})
         self.formule_fte = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": fmt["fte"]})
+        self.formule_euro = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": fmt["euro"]})
         self.formule_fte3 = wb.add_format({"bg_color": _GRIJS, **rand,
                                            "num_format": fmt["fte_taak"]})
         self.totaal_fte = wb.add_format({"bg_color": _GRIJS, "bold": True, "top": 2,
@@ -887,11 +896,12 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Organisatie per functie — normenset " + w.normensets, f.titel)
     labels = ("Normenset", "Functie (sleutel)", "Functie",
               *[f"{parameter(p).label} ({parameter(p).weergave_eenheid})" for p in P],
-              "Netto uren per fte", "Casusuren per fte",
+              "Netto uren per fte", "Casusuren per fte", "Kosten per fte (euro per jaar)",
               *[f"Scenario: {parameter(p).label} (leeg = basis)" for p in P],
               "Casusuren per fte in het scenario", "Leiding in het scenario",
               "Vaste basis in het scenario", "Minimumformatie in het scenario",
-              "Naam normenset", "Versie normenset", "Zoeksleutel")
+              "Kosten per fte in het scenario", "Naam normenset", "Versie normenset",
+              "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=75)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 2, 16)
@@ -941,6 +951,13 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                              f.formule_fte, fn.vast_fte)
             ws.write_formula(r, S.index("scenario_minimum_fte_waarde"),
                              "=" + cel["s_minimum_fte"], f.formule_fte, fn.minimum_fte)
+            # formatie.normenset.Functie.kosten_per_fte, in its operation order
+            for sleutel, voor in (("kosten_per_fte", ""), ("scenario_kosten_per_fte", "s_")):
+                ws.write_formula(r, S.index(sleutel),
+                                 f"={cel[voor + 'salaris_per_fte']}"
+                                 f"*(1+{cel[voor + 'werkgeverslasten']})"
+                                 f"*(1+{cel[voor + 'opslag']})", f.formule_euro,
+                                 fn.kosten_per_fte)
             _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
             _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
             _zoeksleutel(ws, r, S, BLAD_ORGANISATIE, f.formule_tekst, n.label, fn.sleutel)
@@ -1066,6 +1083,12 @@ def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], l
     labels += [f"Benodigd {naam} (fte)" for _, naam in functies] + ["Benodigd totaal (fte)"]
     sleutels += [f"scenario_fte_{s}" for s, _ in functies] + ["scenario_fte_totaal"]
     labels += [f"Scenario {naam} (fte)" for _, naam in functies] + ["Scenario totaal (fte)"]
+    sleutels += [f"kosten_{s}" for s, _ in functies] + ["kosten_totaal"]
+    labels += [f"Kosten {naam} per jaar (euro)" for _, naam in functies] + [
+        "Kosten totaal per jaar (euro)"]
+    sleutels += [f"scenario_kosten_{s}" for s, _ in functies] + ["scenario_kosten_totaal"]
+    labels += [f"Scenario: kosten {naam} per jaar (euro)" for _, naam in functies] + [
+        "Scenario: kosten totaal per jaar (euro)"]
     if met_bezetting:
         sleutels += [f"bezetting_{s}" for s, _ in functies]
         labels += [f"Bezetting {naam} (fte)" for _, naam in functies]
@@ -1134,6 +1157,19 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
             a = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[0][0]}"))
             b = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[-1][0]}"))
             schrijf(r, f"{voor}fte_totaal", f"=SUM({a}:{b})", float(res.fte_totaal[g]))
+        # Euros: fte × the functie's kosten per fte on Organisatie (formatie.kosten.kosten)
+        euros = kosten(n, res.fte[g])
+        for voor, prijs in (("", "kosten_per_fte"), ("scenario_", "scenario_kosten_per_fte")):
+            for s, _ in w.functies:
+                j = n.functie_sleutels.index(s) if s in n.functie_sleutels else None
+                per = "0" if j is None else org.zoek(prijs, f"$C{R}", _tekst_formule(s))
+                ws.write_formula(r, S.index(f"{voor}kosten_{s}"),
+                                 f"={_kol(S, f'{voor}fte_{s}')}{R}*{per}", f.formule_euro,
+                                 0.0 if j is None else float(euros[j]))
+            a = xl_rowcol_to_cell(r, S.index(f"{voor}kosten_{w.functies[0][0]}"))
+            b = xl_rowcol_to_cell(r, S.index(f"{voor}kosten_{w.functies[-1][0]}"))
+            ws.write_formula(r, S.index(f"{voor}kosten_totaal"), f"=SUM({a}:{b})",
+                             f.formule_euro, float(euros.sum()))
         if met_bezetting:
             bekend = w.bezetting.get(code, {})
             for s, _ in w.functies:
@@ -1278,6 +1314,26 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     ws.conditional_format(eerste, 0, r - 1, 3, {
         "type": "formula", "criteria": f'=$F{eerste + 1}="fte"', "format": f.totaal_regel})
     alles = w.regels.get((TOTAAL, "fte", ""), 0.0)
+    r += 1
+
+    # Euros per functie and in total: the sums of Resultaat's kosten columns (formulas, so a
+    # changed salary or norm moves them), base and scenario.
+    _tekst(ws, r, 0, "Kosten", f.kop)
+    _tekst(ws, r, 1, "Per jaar: fte × kosten per fte (salaris × (1 + werkgeverslasten) × "
+           "(1 + opslag), blad Organisatie)", f.kop)
+    _tekst(ws, r, 2, "Benodigd (euro)", f.kop)
+    _tekst(ws, r, 3, "Scenario (euro)", f.kop)
+    ws.set_row(r, 45)
+    r += 1
+    for s, naam in [*w.functies, ("totaal", TOTAAL_FUNCTIE)]:
+        _tekst(ws, r, 0, naam, f.vet if s == "totaal" else f.tekst)
+        _tekst(ws, r, 1, "Kosten per jaar" if s != "totaal" else "Kosten van de benodigde "
+               "formatie per jaar", f.tekst)
+        waarde = w.kosten.get(s, 0.0)
+        for kolom, voor in ((2, ""), (3, "scenario_")):
+            ws.write_formula(r, kolom, "=" + rk.som(f"{voor}kosten_{s}"), f.formule_euro,
+                             waarde)
+        r += 1
     r += 1
 
     # Kengetal: fte per 1.000 of the normenset's per_duizend invoer.
