@@ -71,3 +71,24 @@ def test_valideer_holds_the_price_of_an_fte_against_published_costs_indexed_to_2
     # the published points lie within a factor 1,5 of the model, either way
     assert all(1 / 1.5 < k.verhouding < 1.5 for k in v.kosten)
     assert v.als_dict()["kosten"][0]["verhouding"] == pytest.approx(v.kosten[0].verhouding)
+
+
+def test_the_scenario_comparison_prices_each_scenario_with_its_own_salary():
+    from formatie.scenario import Scenario, vergelijk
+
+    n = standaard_normenset()
+    ref = load_referentie()
+    codes = ("0200", "0150")
+    from formatie.schatting import geschatte_invoer
+
+    volume = np.nan_to_num(geschatte_invoer(n, ref)[[ref.index[c] for c in codes]])
+    lp = n.functie("leerplicht")
+    duurder = Scenario("Duurder", organisatie={
+        "leerplicht": {"salaris_per_fte": lp.salaris_per_fte * 1.1}})
+    v = vergelijk([Scenario("Basis"), duurder], n, volume, codes, ref)
+    assert v.som_totaal[1] == v.som_totaal[0]  # the same fte
+    j = n.functie_sleutels.index("leerplicht")
+    assert v.kosten[1, j] == pytest.approx(v.kosten[0, j] * 1.1, rel=1e-12)
+    assert v.kosten[0] == pytest.approx(kosten(n, v.fte[0]).sum(axis=0), rel=1e-12)
+    rij = v.tabel()[1]
+    assert rij["kosten_verschil"] == pytest.approx(v.kosten[1].sum() - v.kosten[0].sum())
