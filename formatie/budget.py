@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kosten import kosten, kosten_per_fte
+from .model import verschil
 from .normenset import Normenset
 from .onzekerheid import BUDGET_PERCENTIEL, PERCENTIEL_NAMEN, Bereik, GroepenBereik
 
@@ -186,12 +187,16 @@ def voeg_budget_toe(uit: dict, b: Bereik) -> None:
     with its :class:`Bereik` kept with draws): every gemeente gets ``"budget"`` (see
     :meth:`Begroting.als_dict`) and every functie ``kosten.budget`` (its budget fte × its
     kosten per fte); every region in ``uit["onzekerheid"]["regios"]`` a ``"budget"`` over its
-    functies and gemeenten."""
+    functies and gemeenten. Where a functie has a ``"bezetting"``, also ``"verschil_budget"``
+    (bezetting − its budget fte), next to ``"verschil"`` (against the central figure)."""
     for g, rij in enumerate(uit["gemeenten"]):
         bg = begroting_gemeente(b, g)
         rij["budget"] = bg.als_dict()
         for f, functie in rij["functies"].items():
             functie.setdefault("kosten", {})["budget"] = bg.kosten[f]
+            if functie.get("bezetting") is not None:  # "verschil" is against the centre
+                functie["verschil_budget"] = float(verschil(functie["bezetting"],
+                                                            bg.functies[f]))
     regios = uit.get("onzekerheid", {}).get("regios", {})
     for r, label in enumerate(b.regio_labels):
         if label not in regios:

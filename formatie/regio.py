@@ -88,6 +88,10 @@ def regio_als_dict(
         if bereik is not None and "begroting" in bereik:
             rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
     voeg_bezetting_toe(functies, bezetting or {})
+    for f, rij in functies.items():  # verschil against the budget too, labelled apart
+        if "bezetting" in rij and bereik is not None and "begroting" in bereik:
+            rij["verschil_budget"] = float(verschil(rij["bezetting"],
+                                                    bereik["begroting"]["functies"][f]))
     regio = {"code": regio_code, "functies": functies, "fte_totaal": som["totaal"],
              "kosten_totaal": sum(g["kosten_totaal"] for g in gemeenten),
              "bereik_totaal": bereik["totaal"] if bereik is not None else None,

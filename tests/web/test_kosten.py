@@ -47,6 +47,9 @@ def test_page_json_and_cli_show_the_same_euros_and_a_budget_that_adds_up(
     assert b["fte_totaal"] == pytest.approx(g["bereik_totaal"]["p80"], rel=1e-12)
     assert sum(b["kosten"].values()) == pytest.approx(b["kosten_totaal"], rel=1e-12)
     assert b["apart"]["fte_totaal"] > b["fte_totaal"]
+    lp = g["functies"]["leerplicht"]
+    assert lp["verschil"] == pytest.approx(20.0 - lp["fte"], rel=1e-12)
+    assert lp["verschil_budget"] == pytest.approx(20.0 - b["functies"]["leerplicht"], rel=1e-12)
 
     # the command line: the same figures (the one uncertainty policy), to the euro
     for f, functie in g["functies"].items():
