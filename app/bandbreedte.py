@@ -184,7 +184,8 @@ def werkboek_analyse(groep: Groep) -> dict:
     one policy) and the tornado of the whole selection (summed over its gemeenten)."""
     from formatie.excel import onzekerheid_uit_bereik  # xlsxwriter: only for a download
 
-    b = bereik(groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes)
+    b = bereik(groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes,
+               bewaar_trekkingen=True)  # the Samenvatting's budget table that adds up
     return {"onzekerheid": onzekerheid_uit_bereik(b),
             "gevoeligheid": tornado(
                 groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes)}

@@ -353,7 +353,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .onzekerheid import bereik
 
         onzekerheid = onzekerheid_uit_bereik(bereik(
-            normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes))
+            normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes,
+            bewaar_trekkingen=True))  # the Samenvatting's budget table that adds up
         gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
     bezetting = (lees_bezetting_csv(args.bezetting, normenset.functie_sleutels,
                                     tuple(invoer.gemeentecodes)) if args.bezetting else None)

@@ -55,6 +55,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
+from .budget import begroting_gemeente, begroting_groepen, begroting_rijen
 from .getallen import EXCEL_FORMATEN, format_fte
 from .herkomst import Herkomst
 from .kosten import kosten
@@ -151,11 +152,26 @@ def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
     for g, code in enumerate(bereik.gemeentecodes):
         per = {s: per_p(bereik.fte[:, g, j]) for j, s in enumerate(sleutels)}
         per["totaal"] = per_p(bereik.fte_totaal[:, g])
+        if bereik.trekkingen_fte is not None:
+            _met_begroting(per, begroting_gemeente(bereik, g))
         uit[code] = per
     alle = {s: per_p(bereik.totaal_fte[:, j]) for j, s in enumerate(sleutels)}
     alle["totaal"] = per_p(bereik.totaal_totaal)
+    if bereik.trekkingen_fte is not None:
+        _met_begroting(alle, begroting_rijen(
+            bereik, np.arange(len(bereik.gemeentecodes)),
+            float(bereik.totaal_totaal[PERCENTIELEN.index(BUDGET_PERCENTIEL)]),
+            bereik.totaal_fte[PERCENTIELEN.index(BUDGET_PERCENTIEL)]))
     uit[ALLE] = alle
     return uit
+
+
+def _met_begroting(per: dict[str, dict[str, float]], begroting) -> None:
+    """Add ``"budget"`` to each functie's percentiles: its share of the total's P80
+    (:mod:`formatie.budget`, adding up to the total's P80, which is the total's budget)."""
+    for s, fte in begroting.functies.items():
+        per[s]["budget"] = fte
+    per["totaal"]["budget"] = begroting.fte_totaal
 
 
 def onzekerheid_uit_groepen(groepen_bereik) -> dict[str, dict[str, dict[str, float]]]:
@@ -170,6 +186,7 @@ def onzekerheid_uit_groepen(groepen_bereik) -> dict[str, dict[str, dict[str, flo
             for j, f in enumerate(groepen_bereik.functies)}
     alle["totaal"] = {p: float(w) for p, w in zip(PERCENTIELEN, groepen_bereik.totaal,
                                                   strict=True)}
+    _met_begroting(alle, begroting_groepen(groepen_bereik))
     uit[ALLE] = alle
     return uit
 
@@ -1409,14 +1426,21 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
             _tekst(ws, r, 1, f"{format_fte(p['p10'])} – {format_fte(p['p90'])}",
                    f.tekst)
             ws.write_number(r, 2, float(p["p50"]), f.waarde_fte)
-            ws.write_number(r, 3, float(p[BUDGET_PERCENTIEL]), f.waarde_fte)
+            # the budget table that adds up (formatie.budget) where the export kept the draws
+            ws.write_number(r, 3, float(p.get("budget", p[BUDGET_PERCENTIEL])), f.waarde_fte)
             r += 1
         ws.merge_range(r, 0, r, 3, "", f.klein)
+        verdeeld = all("budget" in (bereik.get(s) or {"budget": 0}) for s, _ in w.functies)
         _tekst(ws, r, 0, f"Begroot op {budget}: in 8 van de 10 jaren is de benodigde "
-               "formatie niet hoger. De benodigde fte hierboven rekenen met de normuren zelf; "
-               "die liggen onder P50 omdat de uren per taak naar boven scheef verdeeld zijn. "
-               "Het bereik is berekend bij de export en volgt wijzigingen niet.", f.klein)
-        ws.set_row(r, 52)
+               "formatie niet hoger. " + (
+                   f"De {budget} van het totaal is over de functies verdeeld naar wat elke "
+                   f"functie verwacht nodig heeft als het totaal op zijn {budget} ligt, zodat "
+                   f"ze optellen; elke functie apart op {budget} begroten kost meer. "
+                   if verdeeld else "")
+               + "De benodigde fte hierboven rekenen met de normuren zelf; die liggen onder "
+               "P50 omdat de uren per taak naar boven scheef verdeeld zijn. Het bereik is "
+               "berekend bij de export en volgt wijzigingen niet.", f.klein)
+        ws.set_row(r, 78 if verdeeld else 52)
     else:
         ws.merge_range(r, 0, r, 3, "", f.klein)
         _tekst(ws, r, 0, "Geen bandbreedte voor het geheel van dit werkboek (de export had geen "

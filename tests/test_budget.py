@@ -66,3 +66,25 @@ def test_a_region_budget_adds_up_over_functies_and_over_gemeenten_and_prices_eac
                                             rel=1e-12)
         assert b.centraal[f] <= b.functies[f] <= b.apart[f] * 1.05
     assert b.als_dict()["gemeenten"] == b.gemeenten
+
+
+def test_the_workbook_samenvatting_budget_column_adds_up_to_the_total(twee):
+    import io
+
+    import openpyxl
+
+    from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
+    from formatie.invoer_csv import InvoerTabel
+
+    n, codes, volume = twee
+    b = bereik(n, volume, gemeentecodes=codes, bewaar_trekkingen=True)
+    data = exporteer_werkboek(n, InvoerTabel(codes, (2026, 2026), volume),
+                              onzekerheid=onzekerheid_uit_bereik(b))
+    sam = openpyxl.load_workbook(io.BytesIO(data))["Samenvatting"]
+    rijen = list(sam.iter_rows(values_only=True))
+    kop = next(i for i, r in enumerate(rijen) if r[0] == "Bandbreedte")
+    budget = {r[0]: r[3] for r in rijen[kop + 1:kop + 1 + len(n.functies) + 1]}
+    totaal = budget.pop("Totaal")
+    assert totaal == pytest.approx(float(b.totaal_totaal[2]), rel=1e-12)  # the P80 of the sum
+    assert sum(budget.values()) == pytest.approx(totaal, rel=1e-12)
+    assert sum(float(b.totaal_fte[2, j]) for j in range(len(n.functies))) > totaal
