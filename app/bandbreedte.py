@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from formatie.budget import (
+    UITLEG_APART,
+    Begroting,
+    begroting_gemeente,
+    begroting_groepen,
+    voeg_budget_toe,
+)
 from formatie.gevoeligheid import tornado
-from formatie.model import Groep
+from formatie.model import Groep, verschil
 from formatie.normenset import Functie, Normenset
 from formatie.onzekerheid import (
     BUDGET_LABEL,
@@ -31,6 +38,7 @@ from formatie.onzekerheid import (
     bereik_groepen,
     voeg_bereik_toe,
 )
+from formatie.referentie import load_referentie
 from formatie.regio import dekkingszin_functie, trekkingen_functie
 
 from .cijfers import Cijfers
@@ -51,6 +59,14 @@ class Bereikweergave:
     histogram: object
     zinnen: list[str]
     trekkingen: int
+    #: The budget table that adds up (:mod:`formatie.budget`), with euros, and per functie the
+    #: verschil bezetting − budget fte where the bezetting is known.
+    begroting: Begroting | None = None
+    verschil_budget: dict | None = None
+    #: Per gemeente code its own budget table (:meth:`formatie.budget.Begroting.als_dict`).
+    gemeente_budgetten: dict | None = None
+    gemeentenamen: dict = field(default_factory=dict)
+    uitleg_apart: str = UITLEG_APART
     budget: str = BUDGET_PERCENTIEL
     budget_label: str = BUDGET_LABEL
     uitleg: str = UITLEG_CENTRAAL_P50
@@ -61,8 +77,11 @@ class Bereikweergave:
         def p(rij: dict) -> dict:
             return {k: rij[k] for k in PERCENTIEL_NAMEN}
 
-        return {"functies": {r["sleutel"]: p(r) for r in self.rijen[:-1]},
-                "totaal": p(self.rijen[-1]), "budget": self.budget}
+        uit = {"functies": {r["sleutel"]: p(r) for r in self.rijen[:-1]},
+               "totaal": p(self.rijen[-1]), "budget": self.budget}
+        if self.begroting is not None:
+            uit["begroting"] = self.begroting.als_dict()
+        return uit
 
 
 def _weergave(gb: GroepenBereik, functies: tuple[Functie, ...],
@@ -88,8 +107,19 @@ def _weergave(gb: GroepenBereik, functies: tuple[Functie, ...],
               ("P80", totaal["p80"], "markering--p80"), ("P90", totaal["p90"], "markering--p")]
     if bez_totaal is not None:
         lijnen.append(("bezetting", bez_totaal, "markering--bezetting"))
+    begroting = begroting_groepen(gb)
+    referentie = load_referentie()
+    verschil_budget = {f: float(verschil(b, begroting.functies[f]))
+                       for f, b in bezetting.items() if b is not None and f in begroting.functies}
     return Bereikweergave(rijen, bereik_grafiek(rijen), histogram(gb.trekkingen_totaal, lijnen),
-                          zinnen, TREKKINGEN)
+                          zinnen, TREKKINGEN, begroting=begroting,
+                          verschil_budget=verschil_budget,
+                          gemeente_budgetten={code: begroting_gemeente(b, g).als_dict()
+                                              for b in gb.bereiken
+                                              for g, code in enumerate(b.gemeentecodes)},
+                          gemeentenamen={code: referentie.naam(code) for b in gb.bereiken
+                                         for code in b.gemeentecodes
+                                         if code in referentie.index})
 
 
 # Ranges are a pure function of (normenset, volumes, bezetting): a reload of the same page
@@ -154,7 +184,8 @@ def werkboek_analyse(groep: Groep) -> dict:
     one policy) and the tornado of the whole selection (summed over its gemeenten)."""
     from formatie.excel import onzekerheid_uit_bereik  # xlsxwriter: only for a download
 
-    b = bereik(groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes)
+    b = bereik(groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes,
+               bewaar_trekkingen=True)  # the Samenvatting's budget table that adds up
     return {"onzekerheid": onzekerheid_uit_bereik(b),
             "gevoeligheid": tornado(
                 groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes)}
@@ -173,5 +204,5 @@ def prognose_bereik(normenset: Normenset, volume: np.ndarray, code: str,
 def json_met_bereik(uit: dict, groep: Groep) -> dict:
     """Add ranges to a resultaat.json the way ``formatie calculate --onzekerheid`` does
     (:func:`formatie.onzekerheid.voeg_bereik_toe`, on the one policy)."""
-    voeg_bereik_toe(uit, groep.normenset, groep.volume)
+    voeg_budget_toe(uit, voeg_bereik_toe(uit, groep.normenset, groep.volume))
     return uit

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from formatie.getallen import (
     format_aantal,
+    format_euro,
     format_fte,
     format_getal,
     format_invoer,
@@ -66,6 +67,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["telling"] = format_telling
     app.jinja_env.filters["uren"] = format_uren  # hours per eenheid (norms)
     app.jinja_env.filters["fte"] = format_fte
+    app.jinja_env.filters["euro"] = format_euro  # money: "€ 1.234.567"
     app.jinja_env.filters["procent"] = format_procent  # a share: 0.16 → "16 %"
     app.jinja_env.filters["aantal_woord"] = aantal_woord
     app.jinja_env.filters["woord_bij"] = lambda woord, n: woord_bij(n, woord)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from formatie import herkomst as hk
 from formatie.getallen import format_aantal, format_invoer
+from formatie.kosten import kosten
 from formatie.model import functie_regels, verschil
 from formatie.referentie import load_referentie
 from formatie.regio import REGIONALE_FUNCTIES, aandeel, voeg_bezetting_toe
@@ -207,12 +208,14 @@ def resultaat(code: str, jaar: int):
             res=res,
             regels=functie_regels(res, 0),
             grafiek=fte_per_taak_grafiek(res),
+            kosten_totaal=float(kosten(lid.normenset, res.fte[0]).sum()),
             functierijen=[{"functie": f, "fte": fte[f.sleutel],
+                           "kosten": float(kosten(lid.normenset, res.fte[0])[j]),
                            "bezetting": bezetting.get(f.sleutel),
                            "regionaal": f.sleutel in REGIONALE_FUNCTIES,
                            "verschil": None if bezetting.get(f.sleutel) is None
                            else float(verschil(bezetting[f.sleutel], fte[f.sleutel]))}
-                          for f in lid.normenset.functies],
+                          for j, f in enumerate(lid.normenset.functies)],
             doorstroompunt=_doorstroompunt_aandeel(gemeente, jaar, fte),
             teams=teams_van(gemeente, jaar, current_user),
             vergelijking=v,

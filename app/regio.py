@@ -123,6 +123,11 @@ def resultaat_json(code: str, jaar: int):
                          b.als_dict() if b is not None else None, cijfers.bezetting)
     uit["regio"].update(cijfers.dekking_als_dict())
     voeg_herkomst_toe(uit["gemeenten"], cijfers.resultaten, cijfers_herkomst(cijfers))
+    if b is not None and b.gemeente_budgetten:  # each member's own budget table
+        for rij in uit["gemeenten"]:
+            rij["budget"] = b.gemeente_budgetten[rij["gemeentecode"]]
+            for f, functie in rij["functies"].items():
+                functie["kosten"]["budget"] = rij["budget"]["kosten"][f]
     uit["weggelaten"] = _weggelaten(cijfers)
     return json_antwoord(uit)
 

@@ -488,21 +488,29 @@ class Regel:
     #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy, over every normenset
     #: group of the base).
     bereik: tuple[float, float, float, float] | None = None
+    #: Euros per year of ``totaal`` (each scenario priced by its own normenset) and the base's.
+    kosten: float = 0.0
+    basis_kosten: float = 0.0
 
     @property
     def verschil(self) -> float:
         return self.totaal - self.basis_totaal
 
+    @property
+    def kosten_verschil(self) -> float:
+        return self.kosten - self.basis_kosten
+
 
 def _som(delen: list[dict[str, float]], groepen: list[Groep]
-         ) -> tuple[dict[str, float], float, tuple[float, ...]]:
+         ) -> tuple[dict[str, float], float, tuple[float, ...], float]:
     """One row's (fte per functie, total, P10/P50/P80/P90 of the total) over the groups of its
     base, each as the scenario leaves it: the range by the one uncertainty policy
     (:func:`formatie.onzekerheid.bereik_groepen`; the base row of one gemeente has exactly
     that gemeente's P-values, and a taak has the same norm draws in every row)."""
     som = tel_op(delen)
     totaal = som.pop("totaal")
-    return som, totaal, tuple(bereik_groepen(groepen).totaal.tolist())
+    euros = som.pop("kosten")
+    return som, totaal, tuple(bereik_groepen(groepen).totaal.tolist()), euros
 
 
 def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]]:
@@ -550,18 +558,20 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
                     sleutel = None if rij is None else rij.id
                     fte = dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True))
                     fte["totaal"] = float(v.som_totaal[s])
+                    fte["kosten"] = float(v.kosten[s].sum())
                     delen.setdefault(sleutel, []).append(fte)
                     n_s, v_s = pas_toe(scenario, n, volume, codes, ref)
                     toegepast.setdefault(sleutel, []).append(Groep(n_s, codes, v_s))
 
         basis_naam = "Basis" if len(bases) == 1 else f"Basis {eerste.scope_label}"
-        fte, basis_totaal, bereik = _som(delen[None], toegepast[None])
+        fte, basis_totaal, bereik, basis_kosten = _som(delen[None], toegepast[None])
         regels.append(Regel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
-                            bereik=bereik))
+                            bereik=bereik, kosten=basis_kosten, basis_kosten=basis_kosten))
         for rij in leden:
-            fte, totaal, bereik = _som(delen[rij.id], toegepast[rij.id])
+            fte, totaal, bereik, euros = _som(delen[rij.id], toegepast[rij.id])
             regels.append(Regel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
-                                rij.parameters, bereik=bereik))
+                                rij.parameters, bereik=bereik, kosten=euros,
+                                basis_kosten=basis_kosten))
     return regels, functies
 
 

@@ -144,9 +144,10 @@ def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams:
 
 def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args) -> None:
     """Hook for the uncertainty model (formatie.onzekerheid), when it is installed."""
+    from .budget import voeg_budget_toe
     from .onzekerheid import voeg_bereik_toe
 
-    voeg_bereik_toe(uit, normenset, invoer.volume)
+    voeg_budget_toe(uit, voeg_bereik_toe(uit, normenset, invoer.volume))
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -312,7 +313,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .onzekerheid import bereik
 
         onzekerheid = onzekerheid_uit_bereik(bereik(
-            normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes))
+            normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes,
+            bewaar_trekkingen=True))  # the Samenvatting's budget table that adds up
         gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
     bezetting = (read_bezetting_csv(args.bezetting, normenset.functie_sleutels,
                                     tuple(invoer.gemeentecodes)) if args.bezetting else None)

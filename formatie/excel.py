@@ -56,8 +56,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
+from .budget import begroting_gemeente, begroting_groepen, begroting_rijen
 from .getallen import EXCEL_FORMATEN, format_fte
 from .herkomst import Herkomst
+from .kosten import kosten
 from .model import (
     Groep,
     Resultaat,
@@ -151,11 +153,26 @@ def onzekerheid_uit_bereik(bereik) -> dict[str, dict[str, dict[str, float]]]:
     for g, code in enumerate(bereik.gemeentecodes):
         per = {s: per_p(bereik.fte[:, g, j]) for j, s in enumerate(sleutels)}
         per["totaal"] = per_p(bereik.fte_totaal[:, g])
+        if bereik.trekkingen_fte is not None:
+            _met_begroting(per, begroting_gemeente(bereik, g))
         uit[code] = per
     alle = {s: per_p(bereik.totaal_fte[:, j]) for j, s in enumerate(sleutels)}
     alle["totaal"] = per_p(bereik.totaal_totaal)
+    if bereik.trekkingen_fte is not None:
+        _met_begroting(alle, begroting_rijen(
+            bereik, np.arange(len(bereik.gemeentecodes)),
+            float(bereik.totaal_totaal[PERCENTIELEN.index(BUDGET_PERCENTIEL)]),
+            bereik.totaal_fte[PERCENTIELEN.index(BUDGET_PERCENTIEL)]))
     uit[ALLE] = alle
     return uit
+
+
+def _met_begroting(per: dict[str, dict[str, float]], begroting) -> None:
+    """Add ``"budget"`` to each functie's percentiles: its share of the total's P80
+    (:mod:`formatie.budget`, adding up to the total's P80, which is the total's budget)."""
+    for s, fte in begroting.functies.items():
+        per[s]["budget"] = fte
+    per["totaal"]["budget"] = begroting.fte_totaal
 
 
 def onzekerheid_uit_groepen(groepen_bereik) -> dict[str, dict[str, dict[str, float]]]:
@@ -170,6 +187,7 @@ def onzekerheid_uit_groepen(groepen_bereik) -> dict[str, dict[str, dict[str, flo
             for j, f in enumerate(groepen_bereik.functies)}
     alle["totaal"] = {p: float(w) for p, w in zip(PERCENTIELEN, groepen_bereik.totaal,
                                                   strict=True)}
+    _met_begroting(alle, begroting_groepen(groepen_bereik))
     uit[ALLE] = alle
     return uit
 
@@ -499,6 +517,13 @@ class _Werkboek:
         #: (functie, soort, sleutel) → fte summed over every gemeente: the Samenvatting's lines
         #: (formatie.model.regels_opgeteld).
         self.regels = regels_opgeteld(resultaten)
+        #: Euros per functie sleutel and "totaal" over the workbook's gemeenten (central fte).
+        self.kosten: dict[str, float] = {}
+        for res in resultaten:
+            euros = kosten(res.normenset, res.fte)
+            for j, s in enumerate(res.normenset.functie_sleutels):
+                self.kosten[s] = self.kosten.get(s, 0.0) + float(euros[:, j].sum())
+        self.kosten["totaal"] = float(sum(self.kosten.values()))
         #: Lookups on normenset labels can be exact MATCHes (see _Tabel.match).
         self.match = _veilig_voor_match(g.normenset.label for g in groepen)
 
@@ -556,6 +581,7 @@ class _Formaten:
         self.formule_uren_eenheid = wb.add_format({"bg_color": _GRIJS, **rand,
                                                    "num_format": fmt["uren"]})
         self.formule_fte = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": fmt["fte"]})
+        self.formule_euro = wb.add_format({"bg_color": _GRIJS, **rand, "num_format": fmt["euro"]})
         self.formule_fte3 = wb.add_format({"bg_color": _GRIJS, **rand,
                                            "num_format": fmt["fte_taak"]})
         self.totaal_fte = wb.add_format({"bg_color": _GRIJS, "bold": True, "top": 2,
@@ -896,11 +922,12 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
     _tekst(ws, 0, 0, "Organisatie per functie — normenset " + w.normensets, f.titel)
     labels = ("Normenset", "Functie (sleutel)", "Functie",
               *[f"{parameter(p).label} ({parameter(p).weergave_eenheid})" for p in P],
-              "Netto uren per fte", "Casusuren per fte",
+              "Netto uren per fte", "Casusuren per fte", "Kosten per fte (euro per jaar)",
               *[f"Scenario: {parameter(p).label} (leeg = basis)" for p in P],
               "Casusuren per fte in het scenario", "Leiding in het scenario",
               "Vaste basis in het scenario", "Minimumformatie in het scenario",
-              "Naam normenset", "Versie normenset", "Zoeksleutel")
+              "Kosten per fte in het scenario", "Naam normenset", "Versie normenset",
+              "Zoeksleutel")
     _kopregels(ws, f, labels, S, hoogte=75)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 2, 16)
@@ -948,6 +975,13 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                              f.formule_fte, fn.vast_fte)
             ws.write_formula(r, S.index("scenario_minimum_fte_waarde"),
                              "=" + cel["s_minimum_fte"], f.formule_fte, fn.minimum_fte)
+            # formatie.normenset.Functie.kosten_per_fte, in its operation order
+            for sleutel, voor in (("kosten_per_fte", ""), ("scenario_kosten_per_fte", "s_")):
+                ws.write_formula(r, S.index(sleutel),
+                                 f"={cel[voor + 'salaris_per_fte']}"
+                                 f"*(1+{cel[voor + 'werkgeverslasten']})"
+                                 f"*(1+{cel[voor + 'opslag']})", f.formule_euro,
+                                 fn.kosten_per_fte)
             _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
             _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
             _zoeksleutel(ws, r, S, BLAD_ORGANISATIE, f.formule_tekst, n.label, fn.sleutel)
@@ -1073,6 +1107,12 @@ def _resultaat_sleutels(w: _Werkboek, met_bezetting: bool) -> tuple[list[str], l
     labels += [f"Benodigd {naam} (fte)" for _, naam in functies] + ["Benodigd totaal (fte)"]
     sleutels += [f"scenario_fte_{s}" for s, _ in functies] + ["scenario_fte_totaal"]
     labels += [f"Scenario {naam} (fte)" for _, naam in functies] + ["Scenario totaal (fte)"]
+    sleutels += [f"kosten_{s}" for s, _ in functies] + ["kosten_totaal"]
+    labels += [f"Kosten {naam} per jaar (euro)" for _, naam in functies] + [
+        "Kosten totaal per jaar (euro)"]
+    sleutels += [f"scenario_kosten_{s}" for s, _ in functies] + ["scenario_kosten_totaal"]
+    labels += [f"Scenario: kosten {naam} per jaar (euro)" for _, naam in functies] + [
+        "Scenario: kosten totaal per jaar (euro)"]
     if met_bezetting:
         sleutels += [f"bezetting_{s}" for s, _ in functies]
         labels += [f"Bezetting {naam} (fte)" for _, naam in functies]
@@ -1141,6 +1181,19 @@ def _schrijf_resultaat(wb, ws, f: _Formaten, w: _Werkboek) -> _Resultaatkolommen
             a = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[0][0]}"))
             b = xl_rowcol_to_cell(r, S.index(f"{voor}fte_{w.functies[-1][0]}"))
             schrijf(r, f"{voor}fte_totaal", f"=SUM({a}:{b})", float(res.fte_totaal[g]))
+        # Euros: fte × the functie's kosten per fte on Organisatie (formatie.kosten.kosten)
+        euros = kosten(n, res.fte[g])
+        for voor, prijs in (("", "kosten_per_fte"), ("scenario_", "scenario_kosten_per_fte")):
+            for s, _ in w.functies:
+                j = n.functie_sleutels.index(s) if s in n.functie_sleutels else None
+                per = "0" if j is None else org.zoek(prijs, f"$C{R}", _tekst_formule(s))
+                ws.write_formula(r, S.index(f"{voor}kosten_{s}"),
+                                 f"={_kol(S, f'{voor}fte_{s}')}{R}*{per}", f.formule_euro,
+                                 0.0 if j is None else float(euros[j]))
+            a = xl_rowcol_to_cell(r, S.index(f"{voor}kosten_{w.functies[0][0]}"))
+            b = xl_rowcol_to_cell(r, S.index(f"{voor}kosten_{w.functies[-1][0]}"))
+            ws.write_formula(r, S.index(f"{voor}kosten_totaal"), f"=SUM({a}:{b})",
+                             f.formule_euro, float(euros.sum()))
         if met_bezetting:
             bekend = w.bezetting.get(code, {})
             for s, _ in w.functies:
@@ -1287,6 +1340,26 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     alles = w.regels.get((TOTAAL, "fte", ""), 0.0)
     r += 1
 
+    # Euros per functie and in total: the sums of Resultaat's kosten columns (formulas, so a
+    # changed salary or norm moves them), base and scenario.
+    _tekst(ws, r, 0, "Kosten", f.kop)
+    _tekst(ws, r, 1, "Per jaar: fte × kosten per fte (salaris × (1 + werkgeverslasten) × "
+           "(1 + opslag), blad Organisatie)", f.kop)
+    _tekst(ws, r, 2, "Benodigd (euro)", f.kop)
+    _tekst(ws, r, 3, "Scenario (euro)", f.kop)
+    ws.set_row(r, 45)
+    r += 1
+    for s, naam in [*w.functies, ("totaal", TOTAAL_FUNCTIE)]:
+        _tekst(ws, r, 0, naam, f.vet if s == "totaal" else f.tekst)
+        _tekst(ws, r, 1, "Kosten per jaar" if s != "totaal" else "Kosten van de benodigde "
+               "formatie per jaar", f.tekst)
+        waarde = w.kosten.get(s, 0.0)
+        for kolom, voor in ((2, ""), (3, "scenario_")):
+            ws.write_formula(r, kolom, "=" + rk.som(f"{voor}kosten_{s}"), f.formule_euro,
+                             waarde)
+        r += 1
+    r += 1
+
     # Kengetal: fte per 1.000 of the normenset's per_duizend invoer.
     per = w.groepen[0].normenset.per_duizend
     if per:
@@ -1360,14 +1433,21 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
             _tekst(ws, r, 1, f"{format_fte(p['p10'])} – {format_fte(p['p90'])}",
                    f.tekst)
             ws.write_number(r, 2, float(p["p50"]), f.waarde_fte)
-            ws.write_number(r, 3, float(p[BUDGET_PERCENTIEL]), f.waarde_fte)
+            # the budget table that adds up (formatie.budget) where the export kept the draws
+            ws.write_number(r, 3, float(p.get("budget", p[BUDGET_PERCENTIEL])), f.waarde_fte)
             r += 1
         ws.merge_range(r, 0, r, 3, "", f.klein)
+        verdeeld = all("budget" in (bereik.get(s) or {"budget": 0}) for s, _ in w.functies)
         _tekst(ws, r, 0, f"Begroot op {budget}: in 8 van de 10 jaren is de benodigde "
-               "formatie niet hoger. De benodigde fte hierboven rekenen met de normuren zelf; "
-               "die liggen onder P50 omdat de uren per taak naar boven scheef verdeeld zijn. "
-               "Het bereik is berekend bij de export en volgt wijzigingen niet.", f.klein)
-        ws.set_row(r, 52)
+               "formatie niet hoger. " + (
+                   f"De {budget} van het totaal is over de functies verdeeld naar wat elke "
+                   f"functie verwacht nodig heeft als het totaal op zijn {budget} ligt, zodat "
+                   f"ze optellen; elke functie apart op {budget} begroten kost meer. "
+                   if verdeeld else "")
+               + "De benodigde fte hierboven rekenen met de normuren zelf; die liggen onder "
+               "P50 omdat de uren per taak naar boven scheef verdeeld zijn. Het bereik is "
+               "berekend bij de export en volgt wijzigingen niet.", f.klein)
+        ws.set_row(r, 78 if verdeeld else 52)
     else:
         ws.merge_range(r, 0, r, 3, "", f.klein)
         _tekst(ws, r, 0, "Geen bandbreedte voor het geheel van dit werkboek (de export had geen "

@@ -16,6 +16,8 @@ hours per eenheid       :func:`format_uren`      ``10,00``, ``0,03`` (always 2 d
 fte                     :func:`format_fte`       ``2,41``
 share as a percentage   :func:`format_procent`   ``16 %`` (no-break space, decimals only
                                                  when the share has them)
+money (euros)           :func:`format_euro`      ``€ 1.234.567`` (whole euros, no-break
+                                                 space after the sign)
 any other number        :func:`format_getal`     with the decimals asked for
 ======================  ===================  =========================================
 
@@ -51,6 +53,7 @@ EXCEL_FORMATEN = {
     "fte": "#,##0.00",
     "fte_taak": "#,##0.000",  # fte of one taak (small)
     "procent": "0.0%",
+    "euro": '"€ "#,##0',  # whole euros, as format_euro
 }
 
 _KOMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
@@ -167,6 +170,14 @@ def format_fte(waarde: float | None) -> str:
     if waarde is None:
         return ""
     return _babel(waarde, _patroon(FTE_DECIMALEN))
+
+
+def format_euro(bedrag: float | None) -> str:
+    """Euros, rounded to whole euros: ``1234567.4`` → ``€ 1.234.567`` (a no-break space after
+    the sign, so it never breaks off), ``-1500`` → ``€ −1.500``."""
+    if bedrag is None:
+        return ""
+    return "€\u00a0" + _babel(bedrag, "#,##0")
 
 
 def format_procent(aandeel: float | None, decimalen: int = 1) -> str:

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from .doelgroepen import basis_sleutels
-from .parameters import UREN, Parameter
+from .parameters import KOSTEN_PARAMETERS, UREN, Parameter
 
 #: Bases a national estimate of an invoer can be derived from (see :mod:`formatie.schatting`).
 #: Target groups (and their old aliases cbs_5_15 …) come from formatie/data/doelgroepen.toml.
@@ -25,10 +25,15 @@ SCHATTING_BASES = (*basis_sleutels(), "inwoners", "vestigingen_po")
 SPREIDINGEN = ("poisson", "geen")
 #: Organisation parameters of a functie that a scenario may override.
 ORGANISATIE_PARAMETERS = ("contracturen_per_fte", "afwezigheid", "indirect", "leiding", "vast_fte",
-                          "minimum_fte")
+                          "minimum_fte", *KOSTEN_PARAMETERS)
 #: Organisation parameters a normenset may leave out, with the value it then has (sets written
-#: before the parameter existed keep their meaning: no floor).
-ORGANISATIE_STANDAARD = {"minimum_fte": 0.0}
+#: before the parameter existed keep their meaning: no floor; and an fte priced as in the
+#: standard normenset 2026.3, leerplicht, whose ``bron`` the reader then states).
+ORGANISATIE_STANDAARD = {"minimum_fte": 0.0, "salaris_per_fte": 67_420.0,
+                         "werkgeverslasten": 0.27, "opslag": 0.20, "indexatie": 0.03}
+#: The ``bron`` a cost parameter gets when the normenset leaves the parameter out.
+STANDAARD_BRON = ("standaardwaarde van de tool (de normenset noemt dit niet): de waarde van "
+                  "leerplicht in de standaardnormenset 2026.3, zie daar de bron")
 #: Longest naam and versie of a normenset (the database columns are String(200)/String(50)).
 MAX_NORMENSET_NAAM = 200
 MAX_NORMENSET_VERSIE = 50
@@ -57,6 +62,11 @@ class Functie:
     vast_fte: float  # fixed base FTE per standalone team (today: per gemeente)
     #: Floor of a standalone team's FTE (0 = none): fte = max(computed fte, minimum_fte).
     minimum_fte: float = 0.0
+    #: Price of an fte (see :attr:`kosten_per_fte`): euros per year, shares, yearly growth.
+    salaris_per_fte: float = ORGANISATIE_STANDAARD["salaris_per_fte"]
+    werkgeverslasten: float = ORGANISATIE_STANDAARD["werkgeverslasten"]
+    opslag: float = ORGANISATIE_STANDAARD["opslag"]
+    indexatie: float = ORGANISATIE_STANDAARD["indexatie"]
     #: Provenance per organisation parameter: ((parameter, bron), …) and ((parameter, tekst), …).
     bronnen: tuple[tuple[str, str], ...] = ()
     toelichtingen: tuple[tuple[str, str], ...] = ()
@@ -77,6 +87,14 @@ class Functie:
     def casus_uren_per_fte(self) -> float:
         """Hours per year an FTE spends on case work (taken)."""
         return self.netto_uren_per_fte * (1.0 - self.indirect)
+
+    @property
+    def kosten_per_fte(self) -> float:
+        """Euros per year of one fte, all-in: salaris × (1 + werkgeverslasten) × (1 + opslag).
+
+        The one formula of the price of an fte; :mod:`formatie.kosten` multiplies fte by it
+        and the workbook's Organisatie sheet writes it as a formula in this operation order."""
+        return self.salaris_per_fte * (1.0 + self.werkgeverslasten) * (1.0 + self.opslag)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ from .normenset import (
     ORGANISATIE_STANDAARD,
     SCHATTING_BASES,
     SPREIDINGEN,
+    STANDAARD_BRON,
     Controle,
     Functie,
     Invoer,
     Normenset,
     Taak,
 )
-from .parameters import melding
+from .parameters import KOSTEN_PARAMETERS, melding
 from .problemen import InvoerFout, Probleem
 from .tekst import STUURTEKEN_MELDING, heeft_stuurteken, zichtbaar
 
@@ -373,6 +374,11 @@ def _lees_functies(doc: dict, c: _Controleur) -> list[Functie]:
                 c.fout((*plaats, p), bericht)
         herkomst = {soort: _lees_parameterteksten(f, plaats, soort, wat, c)
                      for soort in FUNCTIE_HERKOMST}
+        # a cost parameter left out takes the tool's default, and says so in its bron
+        bronnen = dict(herkomst["bron"])
+        bronnen.update({p: STANDAARD_BRON for p in KOSTEN_PARAMETERS
+                        if p not in f and p not in bronnen})
+        herkomst["bron"] = tuple((p, bronnen[p]) for p in ORGANISATIE_PARAMETERS if p in bronnen)
         if all(v is not None for v in waarden.values()):
             functies.append(Functie(sleutel=sleutel, naam=naam, **waarden,
                                     bronnen=herkomst["bron"],

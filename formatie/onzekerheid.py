@@ -67,6 +67,7 @@ from .getallen import format_getal
 from .model import Groep, casus_uren_per_fte, fte_arrays
 from .normenset import Normenset
 from .parameters import UREN
+from .taal import jaren_gedekt
 
 #: The percentiles every result reports, as fractions.
 PERCENTIELEN = (0.10, 0.50, 0.80, 0.90)
@@ -671,11 +672,11 @@ def dekkingsaandeel(fte_bezetting: float, draws: np.ndarray) -> float:
 def dekkingszin(fte_bezetting: float, draws: np.ndarray) -> str:
     """A sentence for managers, e.g. "Met 8,0 fte is de werklast in 8 van de 10 jaren gedekt."
 
-    The share of draws with workload ≤ ``fte_bezetting`` is rounded to whole tenths.
+    The share of draws with workload ≤ ``fte_bezetting`` in whole tenths
+    (:func:`formatie.taal.jaren_gedekt`: never "10 van de 10").
     """
-    tienden = int(np.floor(dekkingsaandeel(fte_bezetting, draws) * 10 + 0.5))
-    return (f"Met {format_getal(fte_bezetting, 1)} fte is de werklast in {tienden} van de 10 "
-            "jaren gedekt.")
+    return (f"Met {format_getal(fte_bezetting, 1)} fte is de werklast in "
+            f"{jaren_gedekt(dekkingsaandeel(fte_bezetting, draws))} gedekt.")
 
 
 def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray) -> Bereik:
@@ -695,6 +696,7 @@ def voeg_bereik_toe(uit: dict, normenset: Normenset, volume: np.ndarray) -> Bere
         normenset, volume,
         regio_index=np.array(regios) if heeft_regio and gemeenten else None,
         gemeentecodes=tuple(g["gemeentecode"] for g in gemeenten),
+        bewaar_trekkingen=True,  # formatie.budget allocates the P80 from the draws
     )
     for g, rij in enumerate(gemeenten):
         for f, functie in enumerate(normenset.functies):

@@ -110,7 +110,26 @@ ORGANISATIE = (
               uitleg="Een team dat alleen staat, heeft nooit minder fte dan dit, ook als de "
               "uren minder vragen (continuïteit, vervanging bij ziekte en verlof, een tweede "
               "paar ogen). 0 = geen ondergrens; hoogstens 100."),
+    Parameter("salaris_per_fte", "Salaris per fte per jaar", "euro per jaar", 0.0,
+              1_000_000.0,
+              uitleg="Brutosalaris van één voltijd-fte per jaar, met het individueel "
+              "keuzebudget (vakantiegeld en eindejaarsuitkering), zonder werkgeverslasten: "
+              "de schaal en trede van de cao gemeenten. Hoogstens 1 miljoen euro."),
+    Parameter("werkgeverslasten", "Werkgeverslasten", "aandeel", 0.0, 1.0, procent=True,
+              uitleg="Pensioenpremie (werkgeversdeel ABP), sociale verzekeringen en "
+              "zorgverzekeringswet als deel van het salaris (gebruikelijk 25 à 35 %); "
+              "hoogstens 100 %."),
+    Parameter("opslag", "Opslag voor overhead", "aandeel", 0.0, 2.0, procent=True,
+              uitleg="Werkplek, ICT, opleiding, huisvesting en bedrijfsvoering als deel van "
+              "de loonkosten (salaris met werkgeverslasten); hoogstens 200 %."),
+    Parameter("indexatie", "Indexatie per jaar", "aandeel", 0.0, 0.5, procent=True,
+              uitleg="Jaarlijkse stijging van de loonkosten (cao en premies), om een bedrag "
+              "van het ene jaar naar het andere te brengen; hoogstens 50 %."),
 )
+
+#: The organisation parameters that price an fte
+#: (:attr:`formatie.normenset.Functie.kosten_per_fte`).
+KOSTEN_PARAMETERS = ("salaris_per_fte", "werkgeverslasten", "opslag", "indexatie")
 
 #: The fewest casusuren an fte can have within the bounds above (100 h × 50 % × 40 %): the
 #: smallest divisor of the model (:func:`formatie.model.casus_uren_per_fte`).

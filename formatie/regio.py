@@ -18,6 +18,7 @@ from .getallen import format_getal
 from .model import Regel, Resultaat, functie_regels, verschil
 from .normenset import Functie
 from .onzekerheid import dekkingsaandeel
+from .taal import jaren_gedekt
 
 #: Functies whose bezetting is one figure for the whole region (entered on the region page).
 REGIONALE_FUNCTIES = ("doorstroompunt",)
@@ -56,11 +57,11 @@ def functienaam_in_zin(functie: Functie) -> str:
 def dekkingszin_functie(functie: Functie, fte: float, draws: np.ndarray) -> str:
     """One functie's coverage sentence, e.g. "Met 8,0 fte leerplicht is de werklast leerplicht
     in 8 van de 10 jaren gedekt." (never leerplicht and Doorstroompunt in one sentence). The
-    share of ``draws`` (D,) with workload ≤ ``fte`` is rounded to whole tenths."""
-    tienden = int(np.floor(dekkingsaandeel(fte, draws) * 10 + 0.5))
+    share of ``draws`` (D,) with workload ≤ ``fte`` in whole tenths
+    (:func:`formatie.taal.jaren_gedekt`: "meer dan 9 van de 10", never "10 van de 10")."""
     naam = functienaam_in_zin(functie)
-    return (f"Met {format_getal(fte, 1)} fte {naam} is de werklast {naam} in {tienden} van de "
-            "10 jaren gedekt.")
+    return (f"Met {format_getal(fte, 1)} fte {naam} is de werklast {naam} in "
+            f"{jaren_gedekt(dekkingsaandeel(fte, draws))} gedekt.")
 
 
 def regio_regels(resultaten: list[Resultaat]) -> list[Regel]:

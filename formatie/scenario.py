@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from .kosten import kosten
 from .model import casus_uren_per_fte, fte_arrays
 from .normenset import ORGANISATIE_PARAMETERS, Normenset
 from .parameters import FTE, INVOER, melding
@@ -386,6 +387,9 @@ class Vergelijking:
     som_totaal: np.ndarray
     verschil: np.ndarray
     bereik: np.ndarray | None = None
+    #: (S, F) euros per year over the gemeenten: fte × kosten per fte of each scenario's own
+    #: normenset (a scenario may change the salary), :func:`formatie.kosten.kosten`.
+    kosten: np.ndarray | None = None
 
     def tabel(self) -> list[dict]:
         """One row per scenario: naam, fte per functie, fte_totaal, verschil (and bereik)."""
@@ -395,6 +399,9 @@ class Vergelijking:
                    **{f"fte_{f}": float(x) for f, x in zip(self.normenset.functie_sleutels,
                                                            self.som[s], strict=True)},
                    "fte_totaal": float(self.som_totaal[s]), "verschil": float(self.verschil[s])}
+            if self.kosten is not None:
+                rij["kosten_totaal"] = float(self.kosten[s].sum())
+                rij["kosten_verschil"] = float(self.kosten[s].sum() - self.kosten[0].sum())
             if self.bereik is not None:
                 rij.update({k: float(v) for k, v in zip(("p10", "p50", "p80", "p90"),
                                                         self.bereik[s], strict=True)})
@@ -450,4 +457,6 @@ def vergelijk(
     return Vergelijking(
         namen=tuple(s.naam for s in scenarios), normenset=normenset,
         gemeentecodes=tuple(gemeentecodes), fte=uit["fte"], fte_totaal=uit["fte_totaal"],
-        som=som, som_totaal=som_totaal, verschil=som_totaal - som_totaal[0], bereik=bereik)
+        som=som, som_totaal=som_totaal, verschil=som_totaal - som_totaal[0], bereik=bereik,
+        kosten=np.stack([kosten(n, uit["fte"][s]).sum(axis=0)
+                         for s, n in enumerate(normensets)]))

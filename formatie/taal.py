@@ -9,6 +9,7 @@ wrong word.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -119,3 +120,16 @@ def format_datum(moment: date | datetime) -> str:
         moment = moment.astimezone(NEDERLAND).date()
     return format_date(moment, format="long", locale=LOCALE)
 
+
+
+def jaren_gedekt(aandeel: float) -> str:
+    """How many years in ten a share of the simulated years is, for a coverage sentence:
+    ``0.8`` → "8 van de 10 jaren" (whole tenths). Never a certainty the draws do not give:
+    from 0,95 on (also when every draw is covered) "meer dan 9 van de 10 jaren", below 0,05
+    "minder dan 1 van de 10 jaren"."""
+    tienden = math.floor(aandeel * 10 + 0.5)
+    if tienden >= 10:
+        return "meer dan 9 van de 10 jaren"
+    if tienden <= 0:
+        return "minder dan 1 van de 10 jaren"
+    return f"{tienden} van de 10 jaren"

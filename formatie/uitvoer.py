@@ -12,8 +12,10 @@ import math
 
 import numpy as np
 
-from .getallen import format_getal, format_telling, format_uren
+from .getallen import format_euro, format_getal, format_telling, format_uren
+from .kosten import kosten, kosten_per_fte
 from .model import Resultaat, functie_regels
+from .parameters import KOSTEN_PARAMETERS
 from .referentie import Referentie
 from .taal import aantal_woord
 from .teams import VERDEELSLEUTELS, TeamUitkomst
@@ -78,6 +80,8 @@ def resultaat_als_dict(
     fte_taak, fte_berekend = resultaat.fte_taak.tolist(), resultaat.fte_berekend.tolist()
     taken_per_functie = [[(k, taak.sleutel) for k, taak in enumerate(n.taken)
                           if taak.functie == functie.sleutel] for functie in n.functies]
+    prijs = kosten_per_fte(n)
+    euros = kosten(n, resultaat.fte)  # (G, F) central fte × kosten per fte
     gemeenten = []
     for g, code in enumerate(resultaat.gemeentecodes):
         functies = {}
@@ -85,6 +89,8 @@ def resultaat_als_dict(
             functies[functie.sleutel] = {
                 "naam": functie.naam,
                 "fte": fte[g][f],
+                # euros per year; "budget" (the budget fte priced) comes with the ranges
+                "kosten": {"per_fte": float(prijs[f]), "totaal": float(euros[g, f])},
                 "fte_uitvoering": fte_uitvoering[g][f],
                 "fte_berekend": fte_berekend[g][f],
                 "aanvulling_minimum": fte[g][f] - fte_berekend[g][f],
@@ -107,6 +113,7 @@ def resultaat_als_dict(
         rij["functies"] = functies
         rij["regels"] = regels_als_dict(resultaat, g)  # taken + vaste basis + leiding = fte
         rij["fte_totaal"] = float(resultaat.fte_totaal[g])
+        rij["kosten_totaal"] = float(euros[g].sum())
         if per_duizend is not None:  # kengetal; None where the per_duizend invoer is 0
             rij[f"fte_per_1000_{n.per_duizend}"] = {
                 sleutel: None if np.isnan(w) else float(w)
@@ -123,6 +130,8 @@ def resultaat_als_dict(
                 "leiding": f.leiding,
                 "vast_fte": f.vast_fte,
                 "minimum_fte": f.minimum_fte,
+                "kosten_per_fte": float(prijs[i]),
+                **{p: getattr(f, p) for p in KOSTEN_PARAMETERS},
             }
             for i, f in enumerate(n.functies)
         },
@@ -131,6 +140,8 @@ def resultaat_als_dict(
             "gemeenten": len(resultaat.gemeentecodes),
             "functies": {f.sleutel: float(som["fte"][i]) for i, f in enumerate(n.functies)},
             "fte_totaal": float(som["fte_totaal"]),
+            "kosten": {f.sleutel: float(euros[:, i].sum()) for i, f in enumerate(n.functies)},
+            "kosten_totaal": float(euros.sum()),
         },
     }
 
@@ -166,15 +177,18 @@ def resultaat_als_tabel(
 ) -> str:
     """A readable Dutch table (decimal comma): fte per gemeente, optional chain and regions."""
     n = resultaat.normenset
-    kop = ["Gemeente", *[f"fte {f.naam.lower()}" for f in n.functies], "fte totaal"]
+    kop = ["Gemeente", *[f"fte {f.naam.lower()}" for f in n.functies], "fte totaal",
+           "kosten per jaar"]
+    euros = kosten(n, resultaat.fte)
     rijen = []
     for g, code in enumerate(resultaat.gemeentecodes):
         rijen.append([f"{code} {referentie.naam(code)}",
                       *[format_getal(x, 2) for x in resultaat.fte[g]],
-                      format_getal(resultaat.fte_totaal[g], 2)])
+                      format_getal(resultaat.fte_totaal[g], 2), format_euro(euros[g].sum())])
     som = resultaat.som()
     rijen.append([f"Totaal ({aantal_woord(len(resultaat.gemeentecodes), 'gemeente')})",
-                  *[format_getal(x, 2) for x in som["fte"]], format_getal(som["fte_totaal"], 2)])
+                  *[format_getal(x, 2) for x in som["fte"]], format_getal(som["fte_totaal"], 2),
+                  format_euro(euros.sum())])
     delen = [f"Normenset: {n.label}", "", _tabel(kop, rijen, rechts_vanaf=1)]
     if regio_totalen:
         delen += ["", _regio_tabel(resultaat, referentie)]
@@ -259,12 +273,15 @@ def regio_als_dict(
     ``"organisatie"`` are that set's, as in the CLI; with several they are None and
     ``"normensets"`` lists each with its organisation and gemeenten (always present).
     ``bereik``: ``{"functies": {f: {"p10", …}}, "totaal": {"p10", …}}`` (FTE) from the
-    uncertainty model, or None; with it every functie gets ``"budget"`` (its
-    :data:`~formatie.onzekerheid.BUDGET_PERCENTIEL` value) and the region ``"budget"``
-    (percentiel, label, fte_totaal). ``bezetting``: the region's bezetting per functie (fte in
+    uncertainty model, or None, with ``"begroting"`` (:meth:`formatie.budget.Begroting.
+    als_dict`); with it every functie gets ``"budget"`` (its share of the region's P80, the
+    budget table that adds up), ``"budget_apart"`` (its own P80) and ``kosten.budget``, and the
+    region ``"budget"`` (percentiel, label, fte_totaal, functies and gemeenten adding up to it,
+    kosten). Every functie has ``"kosten"`` (totaal, per_fte: euros of the central fte) and
+    the region ``"kosten_totaal"``. ``bezetting``: the region's bezetting per functie (fte in
     dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
     """
-    from .model import fte_per_functie
+    from .model import fte_per_functie, verschil
     from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL
     from .regio import REGIOBELEID, voeg_bezetting_toe
 
@@ -284,13 +301,31 @@ def regio_als_dict(
     for f, rij in functies.items():
         if bereik is not None and f in bereik["functies"]:
             rij["bereik"] = bereik["functies"][f]
-            rij["budget"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
+            rij["budget_apart"] = bereik["functies"][f].get(BUDGET_PERCENTIEL)
+            rij["budget"] = (bereik["begroting"]["functies"][f] if "begroting" in bereik
+                             else rij["budget_apart"])
+    # euros: the members' central euros summed (each priced by its own normenset)
+    for f, rij in functies.items():
+        totaal = sum(g["functies"][f]["kosten"]["totaal"] for g in gemeenten
+                     if f in g["functies"])
+        rij["kosten"] = {"totaal": totaal, "per_fte": totaal / rij["fte"] if rij["fte"] > 0
+                         else None}
+        if bereik is not None and "begroting" in bereik:
+            rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
     voeg_bezetting_toe(functies, bezetting or {})
+    for f, rij in functies.items():  # verschil against the budget too, labelled apart
+        if "bezetting" in rij and bereik is not None and "begroting" in bereik:
+            rij["verschil_budget"] = float(verschil(rij["bezetting"],
+                                                    bereik["begroting"]["functies"][f]))
     regio = {"code": regio_code, "functies": functies, "fte_totaal": som["totaal"],
+             "kosten_totaal": sum(g["kosten_totaal"] for g in gemeenten),
              "bereik_totaal": bereik["totaal"] if bereik is not None else None,
              "budget": None if bereik is None else {
                  "percentiel": BUDGET_PERCENTIEL, "label": BUDGET_LABEL,
-                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL)}}
+                 "fte_totaal": bereik["totaal"].get(BUDGET_PERCENTIEL),
+                 # the budget table that adds up: over functies and over gemeenten
+                 **{k: v for k, v in bereik.get("begroting", {}).items()
+                    if k not in ("percentiel", "fte_totaal")}}}
     een = len(delen) == 1
     return {
         "normenset": delen[0]["normenset"] if een else None,
@@ -300,6 +335,8 @@ def regio_als_dict(
         "gemeenten": gemeenten,
         "totaal": {"gemeenten": len(gemeenten),
                    "functies": {f: r["fte"] for f, r in functies.items()},
-                   "fte_totaal": som["totaal"]},
+                   "fte_totaal": som["totaal"],
+                   "kosten": {f: r["kosten"]["totaal"] for f, r in functies.items()},
+                   "kosten_totaal": regio["kosten_totaal"]},
         "regio": regio,
     }

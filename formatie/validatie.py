@@ -41,7 +41,8 @@ from pathlib import Path
 import numpy as np
 
 from .doelgroepen import leeftijdsjaren
-from .getallen import format_getal
+from .getallen import format_euro, format_getal
+from .kosten import indexeer, peiljaar
 from .model import bereken
 from .normenset import Normenset
 from .onzekerheid import bereik
@@ -66,6 +67,13 @@ GROOTHEDEN: dict[str, tuple[str, ...]] = {
 BEZETTING: dict[str, tuple[str, str]] = {
     "fte_leerplicht": ("leerplicht", "fte"),
     "personen_leerplicht": ("leerplicht", "personen"),
+}
+#: Published cost per fte: grootheid → the functie whose cost per fte it is compared with
+#: (``kosten_per_fte_gemeente``: another municipal function, held against leerplicht).
+KOSTEN: dict[str, str] = {
+    "kosten_per_fte_leerplicht": "leerplicht",
+    "kosten_per_fte_doorstroompunt": "doorstroompunt",
+    "kosten_per_fte_gemeente": "leerplicht",
 }
 #: The population a national norm counts ("leerplichtigen"): 5–17-year-olds, as validation.md.
 NORM_NOEMER = ("leerplichtigen", "kwalificatieplichtigen")
@@ -206,6 +214,27 @@ class Som:
 
 
 @dataclass(frozen=True)
+class Kostenpunt:
+    """A published cost per fte next to the normenset's: the published figure, brought to the
+    normenset's price level (:func:`formatie.kosten.peiljaar`) with its ``indexatie``."""
+
+    punt: str
+    gebied: str
+    jaar: str
+    grootheid: str
+    functie: str
+    gepubliceerd: float  # euros per fte per year, as published
+    geindexeerd: float  # the same at the normenset's price level
+    model: float  # the normenset's kosten per fte of ``functie``
+    peiljaar: int | None
+    bron: str
+
+    @property
+    def verhouding(self) -> float:
+        return self.model / self.geindexeerd
+
+
+@dataclass(frozen=True)
 class Validatie:
     """The whole comparison: staffing points, the national total against norms, volumes, the
     fit, national sums and the spread across gemeenten."""
@@ -221,6 +250,7 @@ class Validatie:
     fit: dict = field(default_factory=dict)  # schatting_fit.toml: totaal and per soort
     sommen: tuple[Som, ...] = field(default=())
     spreiding: tuple[float, float, float] = (float("nan"),) * 3  # P10, median, P90
+    kosten: tuple[Kostenpunt, ...] = field(default=())
 
     def als_dict(self) -> dict:
         """JSON-able (every number finite; a missing LOO is null)."""
@@ -265,6 +295,11 @@ class Validatie:
                                 "loo_mediaan_abs_log_fout": v["loo_mediaan_abs_log_fout"]}
                             for k, v in self.fit.get("soort", {}).items()},
             },
+            "kosten": [{"punt": k.punt, "gebied": k.gebied, "jaar": k.jaar,
+                        "grootheid": k.grootheid, "functie": k.functie,
+                        "gepubliceerd": k.gepubliceerd, "geindexeerd": k.geindexeerd,
+                        "peiljaar": k.peiljaar, "model": k.model, "verhouding": k.verhouding,
+                        "bron": k.bron} for k in self.kosten],
             "spreiding_fte_per_1000_leerplichtigen": {
                 "functie": "leerplicht", "p10": self.spreiding[0], "mediaan": self.spreiding[1],
                 "p90": self.spreiding[2]},
@@ -455,11 +490,31 @@ def valideer(normenset: Normenset, referentie: Referentie,
                                   c.gebruik))
 
     return Validatie(normenset=normenset, punten=tuple(punten), landelijk_fte=fte,
+                     kosten=_kosten(normenset, cijfers),
                      landelijk_p10=float(b.totaal_fte[0, f]),
                      landelijk_p90=float(b.totaal_fte[-1, f]), landelijk_noemer=noemer,
                      normen=normen, volumes=tuple(volumes), fit=fit_resultaat(),
                      sommen=tuple(_sommen(normenset, schatting)),
                      spreiding=spreiding)  # type: ignore[arg-type]
+
+
+def _kosten(normenset: Normenset, cijfers: tuple[Cijfer, ...]) -> tuple[Kostenpunt, ...]:
+    """Every published cost per fte (``soort = "kosten"``) against the normenset's price of the
+    functie in :data:`KOSTEN`, the published figure indexed from its year to the normenset's
+    price level with the functie's ``indexatie`` (not indexed when either year is unknown)."""
+    peil = peiljaar(normenset)
+    uit = []
+    for c in cijfers:
+        functie = KOSTEN.get(c.grootheid) if c.soort == "kosten" else None
+        if functie not in normenset.functie_sleutels:
+            continue
+        fn = normenset.functie(functie)
+        jaar = int(c.jaar[:4]) if c.jaar[:4].isdigit() else None
+        geindexeerd = (indexeer(c.waarde, fn.indexatie, jaar, peil)
+                       if peil is not None and jaar is not None else c.waarde)
+        uit.append(Kostenpunt(c.punt, c.gebied, c.jaar, c.grootheid, functie, c.waarde,
+                              geindexeerd, fn.kosten_per_fte, peil, c.bron))
+    return tuple(uit)
 
 
 def _g(x: float | None, d: int = 1) -> str:
@@ -537,6 +592,21 @@ def als_tabel(v: Validatie, volledig: bool = True) -> str:
     for n in v.normen:
         regels.append(f"| {n.punt} ({n.jaar}) | {format_getal(n.per)} | {g(n.norm_fte)} "
                       f"| {g(n.verhouding, 2)} |")
+    if v.kosten:
+        peil = v.kosten[0].peiljaar
+        regels += ["", "Kosten per fte (euro per jaar): de normenset rekent salaris × (1 + "
+                   "werkgeverslasten) × (1 + opslag); een gepubliceerd bedrag is met de "
+                   "indexatie van de normenset naar " + (f"{peil}" if peil else "het peiljaar")
+                   + " gebracht.", "",
+                   "| gebied | jaar | wat | gepubliceerd | geïndexeerd | normenset | "
+                   "normenset ÷ geïndexeerd |", "|---|---|---|---|---|---|---|"]
+        for k in v.kosten:
+            wat = ("leerplicht" if k.grootheid == "kosten_per_fte_leerplicht"
+                   else "doorstroompunt" if k.grootheid == "kosten_per_fte_doorstroompunt"
+                   else f"andere gemeentelijke functie (tegen {k.functie})")
+            regels.append(f"| {k.gebied} | {k.jaar} | {wat} | {format_euro(k.gepubliceerd)} "
+                          f"| {format_euro(k.geindexeerd)} | {format_euro(k.model)} "
+                          f"| {g(k.verhouding, 2)} |")
     if v.sommen:
         regels += ["", "| landelijke reeks | schooljaar | gepubliceerd | som van de schattingen "
                    "| invoer |", "|---|---|---|---|---|"]

@@ -74,12 +74,15 @@ NORMEN_VERPLICHT = ("normenset", "taak", "functie", "invoer", "uren", "uren_laag
                     "bron")
 #: Organisatie, one row per normenset × functie: the parameters, their scenario columns
 #: (``scenario_<parameter>``, blank = as the base) and the computed hours.
+#: ``kosten_per_fte`` (and its scenario column): salaris × (1 + werkgeverslasten) × (1 +
+#: opslag), the price of an fte (formatie.normenset.Functie.kosten_per_fte).
 ORGANISATIE_SLEUTELS = ("normenset", "functie", "naam", *ORGANISATIE_PARAMETERS,
-                        "netto_uren_per_fte", "casus_uren_per_fte",
+                        "netto_uren_per_fte", "casus_uren_per_fte", "kosten_per_fte",
                         *(f"scenario_{p}" for p in ORGANISATIE_PARAMETERS),
                         "scenario_casus_uren_per_fte", "scenario_leiding_waarde",
                         "scenario_vast_fte_waarde", "scenario_minimum_fte_waarde",
-                        "normenset_naam", "normenset_versie", ZOEKSLEUTEL)
+                        "scenario_kosten_per_fte", "normenset_naam", "normenset_versie",
+                        ZOEKSLEUTEL)
 #: Berekening, one row per gemeente × taak of the gemeente's normenset. ``invoer_rij``
 #: (hidden): where the row's (gemeente, invoer) stands on Invoer, found once for the base and
 #: the scenario volume.
@@ -98,9 +101,10 @@ ZOEKSLEUTEL_DELEN = {
 #: Input tables: the columns that hold formulas (the self-check refuses a value typed there).
 INVOER_FORMULES = ("scenario_waarde", ZOEKSLEUTEL)
 NORMEN_FORMULES = ("scenario_uren", ZOEKSLEUTEL)
-ORGANISATIE_FORMULES = ("netto_uren_per_fte", "casus_uren_per_fte", "scenario_casus_uren_per_fte",
-                        "scenario_leiding_waarde", "scenario_vast_fte_waarde",
-                        "scenario_minimum_fte_waarde", ZOEKSLEUTEL)
+ORGANISATIE_FORMULES = ("netto_uren_per_fte", "casus_uren_per_fte", "kosten_per_fte",
+                        "scenario_casus_uren_per_fte", "scenario_leiding_waarde",
+                        "scenario_vast_fte_waarde", "scenario_minimum_fte_waarde",
+                        "scenario_kosten_per_fte", ZOEKSLEUTEL)
 #: Samenvatting's table: one row per line (taak, vaste basis, leiding per functie, each
 #: functie's total, the grand total), keyed by the hidden columns ``functie``, ``soort``,
 #: ``taak`` (key row 5, hidden; data from row 6). Every visible cell is one formula of those
@@ -143,9 +147,11 @@ def samenvatting_regels(normensets) -> list[tuple[str, str, str]]:
     return regels
 #: Per functie on Resultaat (format 2): the base and the scenario, and the lines of
 #: :func:`formatie.model.functie_regels` summed over the gemeente's taken.
-RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "bezetting", "verschil", "taken", "vast",
-                         "leiding", "minimum", "scenario_taken", "scenario_vast",
-                         "scenario_leiding", "scenario_minimum")
+#: ``kosten``/``scenario_kosten``: euros per year, fte × the functie's kosten_per_fte
+#: (Organisatie), with ``kosten_totaal``/``scenario_kosten_totaal`` their sums.
+RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "kosten", "scenario_kosten", "bezetting",
+                         "verschil", "taken", "vast", "leiding", "minimum", "scenario_taken",
+                         "scenario_vast", "scenario_leiding", "scenario_minimum")
 #: Region workbooks: the one input cell of a regional functie's bezetting (the Doorstroompunt is
 #: staffed by the region, entered once), a defined name so that sorting moves nothing.
 REGIO_BEZETTING_PREFIX = "regio_bezetting_"

@@ -818,7 +818,7 @@ def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
 
 #: Resultaat columns (format 2) that hold formulas, by key prefix.
 RESULTAAT_FORMULES = ("fte_", "scenario_", "verschil_", "taken_", "vast_", "leiding_",
-                      "minimum_")
+                      "minimum_", "kosten_")
 
 
 def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> _Zelfcontrole:

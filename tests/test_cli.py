@@ -405,7 +405,9 @@ def test_one_gemeente_is_counted_in_the_singular_and_its_total_matches_its_row(
     code, out, err = run(capsys, "bereken", str(invoer), "--normen", normen)
     assert code == 0, err
     totaal = next(r for r in out.splitlines() if r.startswith("Totaal"))
-    assert totaal.startswith("Totaal (1 gemeente)") and totaal.split()[-1] == "2,65"
+    # the last column is the euros (a normenset without costs: the default price per fte)
+    assert totaal.startswith("Totaal (1 gemeente)") and totaal.split()[-3] == "2,65"
+    assert totaal.endswith("€\u00a0272.282")
     werkboek = tmp_path / "w.xlsx"
     code, _, err = run(capsys, "exporteer", str(invoer), "--normen", normen, "-o", str(werkboek))
     assert code == 0 and "(1 gemeente," in err, err

@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 
 from formatie.invoer_csv import normaliseer_gemeentecode, read_invoer_csv
-from formatie.normenset import MAX_NORMENSET_VERSIE, afgeleide_versie, normenset_als_toml
+from formatie.normenset import (
+    MAX_NORMENSET_VERSIE,
+    STANDAARD_BRON,
+    afgeleide_versie,
+    normenset_als_toml,
+)
 from formatie.normenset_toml import parse_normenset, standaard_normenset
+from formatie.parameters import KOSTEN_PARAMETERS
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 
@@ -251,7 +257,8 @@ vast_fte = "Ambtsinstructie."
     assert a.bron_van("leiding") == "aanname: één teamleider op twee"
     assert a.bron_van("afwezigheid") == "cao" and a.bron_van("indirect") == ""
     assert a.toelichting_van("vast_fte") == "Ambtsinstructie."
-    assert n.functie("b").bronnen == ()
+    # without costs the set takes the tool's price per fte, and says so (issue 22)
+    assert dict(n.functie("b").bronnen) == {p: STANDAARD_BRON for p in KOSTEN_PARAMETERS}
     assert parse_normenset(normenset_als_toml(n)) == n
 
 

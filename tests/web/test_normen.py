@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Invoer, Scenario, User
 from app.models import Normenset as NormensetRij
-from formatie.getallen import format_getal
+from formatie.getallen import format_euro, format_getal
 from formatie.normenset_toml import standaard_normenset
 
 from .conftest import EIGEN, EIGEN_REGIO, JAAR, tabel
@@ -42,6 +42,10 @@ def test_list_and_detail(client, auth):
             in r.text)
     assert escape(standaard_normenset().invoer_by_sleutel("leerplichtigen").naam) in r.text
     assert "aanname" in r.text
+    # the price of an fte per functie, with its parts (issue 22)
+    for f in standaard_normenset().functies:
+        assert format_euro(f.kosten_per_fte) in r.text
+        assert format_euro(f.salaris_per_fte) in r.text
     # provenance: of the set, of every organisation parameter, of every taak
     n = standaard_normenset()
     assert (f'Afgeleid van</dt><dd class="utrecht-data-list__item-value '

@@ -128,7 +128,7 @@ def test_a_region_with_mixed_normensets_has_one_total_on_every_surface(
     vergelijking = tabel(client.get(f"/scenarios/vergelijk?ids={scenario_id}").text,
                          "vergelijking")
     basis = next(r for r in vergelijking if r[0] == "Basis")
-    assert getal(basis[-4]) == round(verwacht, 2)
+    assert getal(basis[-6]) == round(verwacht, 2)  # then verschil, kosten, verschil (euro)
     # and its range is the region's, over both normensets (P80, one decimal)
     p80 = j["regio"]["bereik_totaal"]["p80"]
     assert getal(basis[-1]) == round(p80, 1)
@@ -271,8 +271,18 @@ def test_region_json_is_the_cli_shape_for_one_normenset(client, auth, app, vul_i
     voeg_herkomst_toe(cli["gemeenten"], [res], {})  # stored without herkomst: onbekend
     for g in j["gemeenten"]:
         g.pop("normenset")
+        # with the ranges each member carries its own budget table, as `bereken --onzekerheid`
+        budget = g.pop("budget")
+        assert sum(budget["functies"].values()) == pytest.approx(budget["fte_totaal"], rel=1e-12)
+        for f, functie in g["functies"].items():
+            assert functie["kosten"].pop("budget") == pytest.approx(budget["kosten"][f])
     assert {k: j[k] for k in cli} == cli
     assert j["regio"]["code"] == EIGEN_REGIO
+    # the region's budget adds up over functies and over gemeenten
+    b = j["regio"]["budget"]
+    assert sum(b["functies"].values()) == pytest.approx(b["fte_totaal"], rel=1e-12)
+    assert sum(b["gemeenten"].values()) == pytest.approx(b["fte_totaal"], rel=1e-12)
+    assert b["apart"]["fte_totaal"] > b["fte_totaal"]
     assert j["regio"]["fte_totaal"] == pytest.approx(float(res.fte_totaal.sum()), rel=1e-12)
     for waarden in j["regio"]["functies"].values():
         assert set(waarden["bereik"]) == {"p10", "p50", "p80", "p90"}
