@@ -112,8 +112,9 @@ _TABEL_JS = """(sel) => { const t = document.querySelector(sel);
 
 def test_on_a_phone_the_key_columns_are_in_view_with_their_row_names(browser, tmp_path):
     """At 375 px the Verschil column of the tables of benodigd, bezetting and verschil is on
-    screen without scrolling, with the functie names; a wider table scrolls in its own box and keeps its row names in
-    view (sticky row headers), so the key column at its end is read with its row's name."""
+    screen without scrolling, with the functie names; a wider table scrolls in its own box and
+    keeps its row names in view (sticky row headers), so the key column at its end is read with
+    its row's name."""
     with live_app(tmp_path) as live:
         _vul(live)
         ctx = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 800})
