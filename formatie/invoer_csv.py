@@ -177,13 +177,9 @@ def read_invoer_csv(
                 f"onbekende gemeentecode '{rij['gemeentecode'].strip()}' (verwacht 4 cijfers uit "
                 "de gemeentelijke indeling, bijvoorbeeld 0363).", regel, "gemeentecode"))
             continue
-        jaar = None
-        if rij.get("jaar", "").strip():
-            jaar = geldig_jaar(rij["jaar"])
-            if jaar is None:
-                problemen.append(Probleem(f"'{_kort(rij['jaar'].strip())}' is geen geldig jaar "
-                                          f"({JAAR.bereik_tekst()}).", regel, "jaar"))
-                continue
+        ok, jaar = _lees_jaar(rij.get("jaar", ""), regel, problemen)
+        if not ok:
+            continue
         if (code, jaar) in gezien:
             problemen.append(Probleem(
                 f"gemeente {code} ({referentie.naam(code)}) staat dubbel in het bestand "
@@ -228,6 +224,19 @@ def read_invoer_csv(
         extra={k: np.array([e[j] for e in extra]) for j, k in enumerate(extra_kolommen)},
         overgeslagen=tuple(overgeslagen),
     )
+
+
+def _lees_jaar(tekst: str, regel: int, problemen: list[Probleem]) -> tuple[bool, int | None]:
+    """An optional ``jaar`` cell: (True, None) when empty, (True, year) when valid, else
+    (False, None) with the problem added."""
+    if not tekst.strip():
+        return True, None
+    jaar = geldig_jaar(tekst)
+    if jaar is None:
+        problemen.append(Probleem(f"'{_kort(tekst.strip())}' is geen geldig jaar "
+                                  f"({JAAR.bereik_tekst()}).", regel, "jaar"))
+        return False, None
+    return True, jaar
 
 
 def _csv_rijen_veilig(lezer, bestand: str):
@@ -360,13 +369,9 @@ def read_regio_bezetting_csv(pad: str | Path, kolommen: tuple[str, ...]
             problemen.append(Probleem(f"onbekende regio '{regio}' (verwacht MC01 … MC41).",
                                       regel, "regio"))
             continue
-        jaar = None
-        if rij.get("jaar", "").strip():
-            jaar = geldig_jaar(rij["jaar"])
-            if jaar is None:
-                problemen.append(Probleem(f"'{_kort(rij['jaar'].strip())}' is geen geldig jaar "
-                                          f"({JAAR.bereik_tekst()}).", regel, "jaar"))
-                continue
+        ok, jaar = _lees_jaar(rij.get("jaar", ""), regel, problemen)
+        if not ok:
+            continue
         if (regio, jaar) in uit:
             problemen.append(Probleem(f"regio {regio} staat dubbel in het bestand.", regel,
                                       "regio"))
