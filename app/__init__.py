@@ -25,7 +25,7 @@ Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRE
 (default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs)
 and ``PROXY_ADRESSEN`` (the addresses they connect from; default loopback), ``OIDC_ISSUER``,
 ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET``, ``OIDC_REDIRECT_URI``, ``OIDC_BEHEERDER`` (single
-sign-on, see app.sso), ``THEMA`` (the design-token theme, see app.thema; default
+sign-on, see app.views.sso), ``THEMA`` (the design-token theme, see app.thema; default
 ``voorbeeld``). All of them: docs/beheer.md.
 """
 
@@ -168,7 +168,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every view module (one concern each; views never import views, see
     tests/web/test_structuur.py)."""
-    from . import (
+    from .views import (
         auth,
         gebruikers,
         gemeente,

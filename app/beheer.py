@@ -55,10 +55,10 @@ from formatie.model import RekenFout, bereken
 from formatie.normenset_toml import parse_normenset
 from formatie.problemen import InvoerFout
 
-from .cijfers import ontbrekend, volume_matrix
 from .config import SECRET_KEY_FILE, database_url
 from .extensions import db
 from .models import Gemeente, Invoer, Normenset, Scenario
+from .services.cijfers import ontbrekend, volume_matrix
 
 SQLITE_KOP = b"SQLite format 3\x00"
 PG_DUMP_KOP = b"PGDMP"

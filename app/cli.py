@@ -21,10 +21,10 @@ from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.taal import aantal_woord
 
-from . import accounts, teamdata
 from .extensions import db
 from .models import ROLLEN, Gemeente, Normenset, Regio, User
-from .normensets import activeer
+from .services import accounts, teamdata
+from .services.normensets import activeer
 
 DEMO_BEHEERDER = "beheerder@demo.formatietool.nl"
 DEMO_GEMEENTE_CODE = "0200"  # Apeldoorn: a mid-size gemeente
@@ -83,7 +83,7 @@ def seed_normenset() -> tuple[Normenset | None, bool]:
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
                    regio: str | None = None, team: str | None = None) -> User:
-    """:func:`app.accounts.maak_gebruiker` with its Dutch message as a usage error."""
+    """:func:`app.services.accounts.maak_gebruiker` with its Dutch message as a usage error."""
     try:
         return accounts.maak_gebruiker(email, role, password, gemeente, regio, team)
     except accounts.GebruikerFout as fout:

@@ -421,9 +421,9 @@ def _strip(rijen: list[dict], breedte: float, links: float,
 
 
 def benchmark_grafiek(v) -> StripGrafiek | None:
-    """Strip plot of a :class:`app.berekening.Vergelijking`'s kengetallen: one dot per peer of
-    the same size band, lines at the medians of the band and the region, a diamond for the
-    gemeente itself. None when there is nothing to compare."""
+    """Strip plot of a :class:`app.services.berekening.Vergelijking`'s kengetallen: one dot
+    per peer of the same size band, lines at the medians of the band and the region, a diamond
+    for the gemeente itself. None when there is nothing to compare."""
     if v is None or not v.kengetallen:
         return None
     rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
@@ -525,7 +525,7 @@ class GroepGrafiek:
 
 def groep_grafiek(rijen, functies: dict[str, str]) -> GroepGrafiek:
     """Grouped bars, wide and for small screens. ``rijen``: objects with ``naam``, ``fte``
-    (functie sleutel → fte) and ``totaal`` (e.g. :class:`app.scenario.Regel`); ``functies``:
+    (functie sleutel → fte) and ``totaal`` (e.g. :class:`app.views.scenario.Regel`); ``functies``:
     sleutel → naam, the groups in order (the total is added last)."""
     smal = _groep(rijen, functies, SMAL_BREEDTE, 44.0, 14)
     return replace(_groep(rijen, functies, BREEDTE, 60.0, 28), smal=smal)

@@ -45,7 +45,7 @@ CONCEPT = "concept"
 INGEDIEND = "ingediend"
 STATUS_LABELS = {NIET_BEGONNEN: "Niet begonnen", CONCEPT: "Concept", INGEDIEND: "Ingediend"}
 
-#: Audit action (AuditEntry.action) per save path of app.opslaan.sla_op, with its label.
+#: Audit action (AuditEntry.action) per save path of app.services.opslaan.sla_op, with its label.
 ACTIE_CONCEPT = "concept"  # the form's "Opslaan als concept"
 ACTIE_INDIENEN = "indienen"  # the form's "Indienen"
 ACTIE_EXCEL = "excel-import"  # "Opslaan als invoer" after an uploaded workbook's preview
@@ -129,7 +129,7 @@ class User(UserMixin, db.Model):
             "AND (role <> 'team' OR team_id IS NOT NULL)",
             name="role_scope",
         ),
-        # One account per person at the organisation's provider (app.sso).
+        # One account per person at the organisation's provider (app.views.sso).
         UniqueConstraint("oidc_issuer", "oidc_subject"),
     )
 
@@ -148,13 +148,13 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True,
                                                default=nieuw_sessietoken)
     #: Set by a beheerder's password reset (a one-time password): until the user has chosen a
-    #: new password, every page redirects to the change page (app.wachtwoord).
+    #: new password, every page redirects to the change page (app.views.wachtwoord).
     moet_wachtwoord_wijzigen: Mapped[bool] = mapped_column(Boolean, default=False,
                                                            server_default=false())
     #: Until when a beheerder's one-time password works (None: not a one-time password).
     wachtwoord_verloopt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Single sign-on: the provider (``iss``) and the person there (``sub``) this account was
-    #: linked to at its first single sign-on; from then on only that person gets in (app.sso).
+    #: linked to at its first single sign-on; from then on only that person gets in (app.views.sso).
     oidc_issuer: Mapped[str | None] = mapped_column(String(255))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
@@ -306,7 +306,7 @@ class TeamRij(db.Model):
     ``soort`` and ``verdeelsleutel`` are keys of formatie.teams.SOORTEN / VERDEELSLEUTELS.
     Its members are :class:`TeamLid` rows, in the order they joined (a file's order: the
     last member takes what rounding leaves of the shares). ``version`` is the optimistic lock;
-    every import that changes the team or its members raises it (app.teamdata). Who changed
+    every import that changes the team or its members raises it (app.services.teamdata). Who changed
     what is in the audit trail (AuditEntry.team_id)."""
 
     __tablename__ = "team"
@@ -356,7 +356,7 @@ class TeamLid(db.Model):
 
 class SsoPoging(db.Model):
     """A single sign-on attempt's state data (state, nonce, PKCE verifier, redirect URI), kept
-    on the server by Authlib's cache interface (app.sso.PogingCache) and taken exactly once:
+    on the server by Authlib's cache interface (app.views.sso.PogingCache) and taken exactly once:
     a replayed pre-callback cookie finds nothing."""
 
     __tablename__ = "sso_poging"
@@ -367,7 +367,7 @@ class SsoPoging(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A login attempt, for the rate limit (see app.auth)."""
+    """A login attempt, for the rate limit (see app.views.auth)."""
 
     __tablename__ = "login_attempt"
 

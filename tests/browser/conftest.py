@@ -58,7 +58,7 @@ class Live:
         """Store complete figures (the model's estimates, whole numbers) for a gemeente."""
         from app.extensions import db
         from app.models import Invoer
-        from app.normensets import actieve_rij, als_normenset
+        from app.services.normensets import actieve_rij, als_normenset
         from formatie.referentie import load_referentie
         from formatie.schatting import geschatte_invoer
 

@@ -23,7 +23,7 @@ EIGEN = "0200"  # Apeldoorn (the gemeente user's), region MC11 with 0150 Devente
 
 
 def _schattingen(live, code: str) -> dict[str, float]:
-    from app.normensets import actieve_rij, als_normenset
+    from app.services.normensets import actieve_rij, als_normenset
     from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
 

@@ -25,7 +25,7 @@ from app import create_app
 from app.config import database_url
 from app.extensions import db
 from app.models import Invoer, User, utcnow
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import parse_getal
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
@@ -403,7 +403,7 @@ def gebruikers(app) -> dict[str, str]:
     return {rol: email for rol, (email, *_rest) in GEBRUIKERS.items() if rol != "team"}
 
 
-# ----- single sign-on (app/sso.py): a real OpenID Connect provider, and a misbehaving one ------
+# ----- single sign-on (app/views/sso.py): a real OpenID Connect provider, and a misbehaving one ---
 
 @pytest.fixture
 def sso(tmp_path):
@@ -499,7 +499,7 @@ def activeer_andere_normenset(app):
     the active one, the way a beheerder does; returns its stored TOML text. Figures saved
     before keep the normenset they were saved under."""
     from app.models import Normenset as NormensetRij
-    from app.normensets import activeer
+    from app.services.normensets import activeer
     from formatie.normenset import normenset_als_toml
 
     def maak() -> str:

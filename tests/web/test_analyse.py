@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from app.bandbreedte import leeg_cache
 from app.extensions import db
-from app.normensets import actieve_rij, als_normenset
+from app.services.bandbreedte import leeg_cache
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.gevoeligheid import tornado
 from formatie.onzekerheid import bereik
 

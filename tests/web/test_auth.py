@@ -290,7 +290,7 @@ def test_wrong_passwords_from_spoofed_addresses_do_not_lock_out_the_account(prox
 def test_a_guess_spread_over_many_addresses_waits_only_briefly(client, auth, app):
     """The account-wide back-off (a guess from many real addresses) is at most 10 seconds, and
     none for an address the account logged in from before."""
-    from app.auth import KORT
+    from app.views.auth import KORT
 
     assert _login_van(client, "198.51.100.7").status_code == 302
     client.post("/logout", environ_base={"REMOTE_ADDR": "198.51.100.7"})

@@ -16,8 +16,6 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from app import create_app
-from app.accounts import maak_gebruiker
-from app.cijfers import basis_als_json, cijfers_gemeente
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -30,6 +28,8 @@ from app.models import (
     WerkboekUpload,
     utcnow,
 )
+from app.services.accounts import maak_gebruiker
+from app.services.cijfers import basis_als_json, cijfers_gemeente
 from formatie.scenario import Scenario as ScenarioParameters
 
 from .conftest import EIGEN, JAAR, WACHTWOORD, geschatte_waarden, maak_config

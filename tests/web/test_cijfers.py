@@ -1,12 +1,12 @@
-"""app.cijfers: the one resolver of stored figures for a gemeente or a region."""
+"""app.services.cijfers: the one resolver of stored figures for a gemeente or a region."""
 
 import numpy as np
 import pytest
 
-from app.cijfers import basis_als_json, cijfers_gemeente, cijfers_regio, scenario_groepen
 from app.extensions import db
 from app.models import Gemeente, Regio
 from app.models import Scenario as ScenarioRij
+from app.services.cijfers import basis_als_json, cijfers_gemeente, cijfers_regio, scenario_groepen
 from formatie.model import bereken
 from formatie.normenset_toml import parse_normenset, standaard_normenset
 from formatie.scenario import ScenarioFout

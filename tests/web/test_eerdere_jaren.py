@@ -1,5 +1,5 @@
-"""The grid of earlier years (/historie-invoer, app/eerdere_jaren.py): the form's checks per
-cell, one transaction through sla_op, and only the figures of those years are touched."""
+"""The grid of earlier years (/historie-invoer, app/services/eerdere_jaren.py): the form's checks
+per cell, one transaction through sla_op, and only the figures of those years are touched."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ACTIE_EERDERE_JAREN, NIET_BEGONNEN, AuditEntry, Invoer
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.normenset_toml import standaard_normenset
 
 from .conftest import CEL, EIGEN, EIGEN_REGIO, GETALCEL, JAAR, VELDFOUT, geschatte_waarden

@@ -304,7 +304,7 @@ class _Kort(tuple):
 @pytest.fixture
 def vul_invoer_sqlite(sqlite_app):
     waarden = geschatte_waarden(sqlite_app, EIGEN)
-    from app.normensets import actieve_rij
+    from app.services.normensets import actieve_rij
 
     with sqlite_app.app_context():
         db.session.add(Invoer(gemeente_code=EIGEN, jaar=JAAR, status="ingediend",

@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.accounts import GebruikerFout, maak_gebruiker
 from app.extensions import db
 from app.models import Gemeente, Regio, User
+from app.services.accounts import GebruikerFout, maak_gebruiker
 
 from .conftest import EIGEN, JAAR, AuthActions
 

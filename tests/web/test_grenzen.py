@@ -23,7 +23,7 @@ from app.access import EERSTE_JAAR
 from app.extensions import db
 from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload
 from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, activeer, als_normenset
+from app.services.normensets import actieve_rij, activeer, als_normenset
 from formatie.getallen import format_invoer
 from formatie.normenset import ORGANISATIE_PARAMETERS, normenset_als_toml
 from formatie.normenset_toml import standaard_normenset

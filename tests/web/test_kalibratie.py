@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Gemeente, Invoer
 from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import parse_getal
 from formatie.model import bereken
 

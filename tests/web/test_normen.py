@@ -229,7 +229,7 @@ def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
 
 
 def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, auth, app):
-    from app.validatie import _validatie_tekst
+    from app.views.validatie import _validatie_tekst
     from formatie.referentie import load_referentie
     from formatie.validatie import valideer
 
@@ -267,7 +267,7 @@ def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, 
 
 
 def test_the_validation_markdown_becomes_escaped_tables_and_paragraphs():
-    from app.validatie import als_blokken
+    from app.views.validatie import als_blokken
 
     p, t = als_blokken("Eerst **vet** en `code` <b>niet</b>.\n\n| a | b |\n|---|---|\n"
                        "| x <i> | 1,5 |\n| y | 2 fte |")

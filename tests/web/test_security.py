@@ -332,9 +332,9 @@ def test_no_password_or_secret_in_logs(app, client, runner, caplog, capfd):
 
 def _scenario(app, code: str, naam: str) -> int:
     """A stored scenario of gemeente ``code`` (as the scenario pages store one)."""
-    from app.cijfers import basis_als_json, cijfers_gemeente
     from app.models import Gemeente
     from app.models import Scenario as ScenarioRij
+    from app.services.cijfers import basis_als_json, cijfers_gemeente
     from formatie.scenario import Scenario
 
     with app.app_context():

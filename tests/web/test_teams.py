@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app import create_app
 from app.extensions import db
 from app.models import AuditEntry, TeamLid, TeamRij, User
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.cli import main as formatie_main
 
 from .conftest import (

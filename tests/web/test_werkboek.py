@@ -27,7 +27,7 @@ from app.models import (
     utcnow,
 )
 from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset import MAX_NORMENSET_VERSIE

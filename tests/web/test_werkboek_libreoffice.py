@@ -15,7 +15,7 @@ import pytest
 from test_excel_libreoffice import SOFFICE, XCU, herbereken
 
 from app.models import Scenario
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
 from formatie.model import bereken
 

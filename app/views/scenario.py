@@ -46,7 +46,7 @@ from formatie.scenario import (
     vergelijk,
 )
 
-from .access import (
+from ..access import (
     alle_regios,
     get_gemeente_jaar_or_404,
     get_regio_jaar_or_404,
@@ -56,7 +56,13 @@ from .access import (
     team_gemeentecodes,
     zichtbare_gemeenten,
 )
-from .cijfers import (
+from ..downloads import stuur_xlsx
+from ..extensions import db
+from ..grafieken import groep_grafiek
+from ..invoerform import GetalField
+from ..models import MAX_INT, Gemeente, utcnow
+from ..models import Scenario as ScenarioRij
+from ..services.cijfers import (
     Basisgroep,
     Cijfers,
     basis_als_json,
@@ -64,12 +70,6 @@ from .cijfers import (
     cijfers_regio,
     scenario_groepen,
 )
-from .downloads import stuur_xlsx
-from .extensions import db
-from .grafieken import groep_grafiek
-from .invoerform import GetalField
-from .models import MAX_INT, Gemeente, utcnow
-from .models import Scenario as ScenarioRij
 
 bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
 

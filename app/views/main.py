@@ -6,9 +6,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .access import aangeboden_jaren, alle_regios, zichtbare_gemeenten
-from .extensions import db
-from .models import NIET_BEGONNEN, Gemeente, Invoer
+from ..access import aangeboden_jaren, alle_regios, zichtbare_gemeenten
+from ..extensions import db
+from ..models import NIET_BEGONNEN, Gemeente, Invoer
 
 bp = Blueprint("main", __name__)
 

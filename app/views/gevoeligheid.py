@@ -1,6 +1,6 @@
 """``/gemeente/<code>/<jaar>/gevoeligheid``: the tornado of one gemeente's stored figures (which
 invoer moves its fte most), from :func:`formatie.gevoeligheid.tornado`; stored figures from
-:mod:`app.cijfers`, the chart laid out by :mod:`app.grafieken`.
+:mod:`app.services.cijfers`, the chart laid out by :mod:`app.grafieken`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from flask_login import login_required
 from formatie.gevoeligheid import tornado
 from formatie.normenset import Normenset
 
-from .access import get_gemeente_jaar_or_404
-from .cijfers import cijfers_gemeente, ontbrekend, volume_matrix
-from .grafieken import tornado_grafiek
-from .models import Invoer
+from ..access import get_gemeente_jaar_or_404
+from ..grafieken import tornado_grafiek
+from ..models import Invoer
+from ..services.cijfers import cijfers_gemeente, ontbrekend, volume_matrix
 
 bp = Blueprint("gevoeligheid", __name__)
 
@@ -22,7 +22,7 @@ TORNADO_TOP = 10
 
 
 def _volledige_invoer(code: str, jaar: int):
-    """(gemeente, invoer, normenset row, normenset) from :mod:`app.cijfers`."""
+    """(gemeente, invoer, normenset row, normenset) from :mod:`app.services.cijfers`."""
     gemeente = get_gemeente_jaar_or_404(code, jaar)
     lid = cijfers_gemeente(gemeente, jaar).leden[0]
     return gemeente, lid.invoer, lid.rij, lid.normenset

@@ -2,11 +2,11 @@
 makes of them. The one page service of the team page, its JSON and the team lines of a
 gemeente's result.
 
-The members' volumes come from :mod:`app.cijfers` (each member counts with the normenset its
-figures were saved under). A team is one organisation computed on its members' summed volume,
-so it needs **one** normenset: when the members with figures count with different ones, the
-team has no total (:attr:`TeamStand.normensets` names them) until they are saved again under
-one. Members without complete figures are left out and the team is marked incomplete.
+The members' volumes come from :mod:`app.services.cijfers` (each member counts with the normenset
+its figures were saved under). A team is one organisation computed on its members' summed volume, so
+it needs **one** normenset: when the members with figures count with different ones, the team has no
+total (:attr:`TeamStand.normensets` names them) until they are saved again under one. Members
+without complete figures are left out and the team is marked incomplete.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from formatie.teams import (
 )
 from formatie.uitvoer import resultaat_als_dict
 
-from .access import mag_team
+from ..access import mag_team
+from ..extensions import db
+from ..models import Gemeente, TeamRij
 from .cijfers import Cijfers, cijfers_team
-from .extensions import db
-from .models import Gemeente, TeamRij
 from .teamdata import team_in_jaar, teams_van_gemeente
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_, select, true
 
-from .access import zichtbare_gemeenten
-from .extensions import db
-from .models import Invoer, Scenario, User
-from .models import Normenset as NormensetRij
+from ..access import zichtbare_gemeenten
+from ..extensions import db
+from ..models import Invoer, Scenario, User
+from ..models import Normenset as NormensetRij
 
 
 def zichtbare_normensets(user: User):

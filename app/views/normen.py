@@ -11,11 +11,11 @@ from sqlalchemy import select
 from formatie.parameters import ORGANISATIE
 from formatie.problemen import InvoerFout
 
-from .access import rol_vereist
-from .extensions import db
-from .models import Normenset as NormensetRij
-from .normensets import NormensetBestaat, activeer, als_normenset, bewaar_normenset
-from .zichtbaarheid import zichtbare_normensets
+from ..access import rol_vereist
+from ..extensions import db
+from ..models import Normenset as NormensetRij
+from ..services.normensets import NormensetBestaat, activeer, als_normenset, bewaar_normenset
+from ..services.zichtbaarheid import zichtbare_normensets
 
 bp = Blueprint("normen", __name__, url_prefix="/normen")
 

@@ -7,10 +7,10 @@ place in the grid are one record. A column is checked exactly as the invoer form
 each year is an :func:`app.invoerform.invoer_form` of the active normenset (field names
 ``h-<jaar>-<sleutel>``, the form's prefix), so the normenset's min–max and its
 ``[[controle]]``s apply, with the form's Dutch messages at the cell. Saving goes through
-:func:`app.opslaan.sla_op` (audit action :data:`~app.models.ACTIE_EERDERE_JAREN`), all years
-in one transaction, and touches only the figures: a year keeps its status and bezetting, and
-a year nobody started stays "niet begonnen" (the overview shows it so). Submitted years are
-read-only here.
+:func:`app.services.opslaan.sla_op` (audit action :data:`~app.models.ACTIE_EERDERE_JAREN`), all
+years in one transaction, and touches only the figures: a year keeps its status and bezetting, and a
+year nobody started stays "niet begonnen" (the overview shows it so). Submitted years are read-only
+here.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from sqlalchemy import select
 from formatie.getallen import format_invoer
 from formatie.normenset import Normenset
 
-from .extensions import db
-from .invoerform import InvoerFormBase, invoer_form
-from .models import ACTIE_EERDERE_JAREN, INGEDIEND, MAX_INT, Gemeente, Invoer, User
-from .models import Normenset as NormensetRij
+from ..extensions import db
+from ..invoerform import InvoerFormBase, invoer_form
+from ..models import ACTIE_EERDERE_JAREN, INGEDIEND, MAX_INT, Gemeente, Invoer, User
+from ..models import Normenset as NormensetRij
 from .opslaan import Conflict, sla_op
 
 #: Largest version number a form may carry (an INTEGER column).
@@ -106,7 +106,7 @@ class Raster:
     def sla_op(self, geladen: dict[int, int], user: User) -> int:
         """Save every editable year in one transaction; the number of changed fields.
 
-        Raise :class:`~app.opslaan.Conflict` (nothing saved) when any year, submitted ones
+        Raise :class:`~app.services.opslaan.Conflict` (nothing saved) when any year, submitted ones
         included, is no longer at the version in ``geladen``. Call after :meth:`valideer`.
         """
         aantal = 0

@@ -11,10 +11,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, StringField, SubmitField
 
-from .access import rol_vereist
-from .accounts import EENMALIG_GELDIG, GebruikerFout, maak_gebruiker, stel_eenmalig_wachtwoord_in
-from .extensions import db
-from .models import Gemeente, Regio, TeamRij, User
+from ..access import rol_vereist
+from ..extensions import db
+from ..models import Gemeente, Regio, TeamRij, User
+from ..services.accounts import (
+    EENMALIG_GELDIG,
+    GebruikerFout,
+    maak_gebruiker,
+    stel_eenmalig_wachtwoord_in,
+)
 
 bp = Blueprint("gebruikers", __name__, url_prefix="/gebruikers")
 

@@ -25,11 +25,11 @@ from formatie.regio import REGIONALE_FUNCTIES
 from formatie.scenario import ScenarioFout
 from formatie.taal import aantal_woord
 
-from .access import EERSTE_JAAR
-from .extensions import db
-from .models import NIET_BEGONNEN, Gemeente, Invoer, Regio, RegioBezetting
-from .models import Normenset as NormensetRij
-from .models import Scenario as ScenarioRij
+from ..access import EERSTE_JAAR
+from ..extensions import db
+from ..models import NIET_BEGONNEN, Gemeente, Invoer, Regio, RegioBezetting
+from ..models import Normenset as NormensetRij
+from ..models import Scenario as ScenarioRij
 from .normensets import actieve_rij, als_normenset
 
 
@@ -243,8 +243,8 @@ def cijfers_regio(regio: Regio, jaar: int) -> Cijfers:
 
 
 def cijfers_team(gemeenten: list[Gemeente], jaar: int) -> Cijfers:
-    """The members of a team (app.teamstand) for ``jaar``, each in the normenset its figures
-    were saved under, as for a region (without a region's bezetting)."""
+    """The members of a team (app.services.teamstand) for ``jaar``, each in the normenset its
+    figures were saved under, as for a region (without a region's bezetting)."""
     leden = _leden(gemeenten, jaar)
     groepen, rijen = _groeperen(leden)
     return Cijfers(jaar, leden, groepen, rijen)

@@ -21,7 +21,7 @@ from formatie.normenset_toml import parse_normenset
 from formatie.referentie import load_referentie
 from formatie.validatie import als_tabel, valideer
 
-from .normensets import actieve_rij, als_normenset
+from ..services.normensets import actieve_rij, als_normenset
 
 bp = Blueprint("validatie", __name__)
 

@@ -43,11 +43,11 @@ from sqlalchemy import delete, func, or_, select
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from .accounts import email_sleutel, wachtwoord_verlopen
-from .config import beheerder_via_sso
-from .errors import foutpagina
-from .extensions import db
-from .models import LoginAttempt, User, utcnow
+from ..config import beheerder_via_sso
+from ..errors import foutpagina
+from ..extensions import db
+from ..models import LoginAttempt, User, utcnow
+from ..services.accounts import email_sleutel, wachtwoord_verlopen
 
 bp = Blueprint("auth", __name__)
 

@@ -23,8 +23,8 @@ from sqlalchemy import select
 from formatie.referentie import load_referentie
 from formatie.teams import Team, lees_teams_csv, voor_jaar
 
-from .extensions import db
-from .models import AuditEntry, TeamLid, TeamRij, User, utcnow
+from ..extensions import db
+from ..models import AuditEntry, TeamLid, TeamRij, User, utcnow
 from .normensets import actieve_rij, als_normenset
 
 #: AuditEntry.action of an import (command line or the beheerder's page).

@@ -2,9 +2,9 @@
 
 ``/gemeente/<code>/<jaar>/prognose``: per invoer a trend over the stored years
 (:func:`formatie.prognose.prognose_reeksen`) and the fte of the next :data:`HORIZON` years
-(:func:`formatie.model.bereken`, ranges from :mod:`app.bandbreedte`).
+(:func:`formatie.model.bereken`, ranges from :mod:`app.services.bandbreedte`).
 ``/gemeente/<code>/<jaar>/historie-invoer``: the grid of earlier years, read, checked and
-saved by :mod:`app.eerdere_jaren` (a year nobody started stays "niet begonnen").
+saved by :mod:`app.services.eerdere_jaren` (a year nobody started stays "niet begonnen").
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from formatie.model import bereken
 from formatie.prognose import MIN_JAREN, prognose_reeksen
 from formatie.taal import aantal_woord
 
-from .access import EERSTE_JAAR, get_gemeente_jaar_or_404
-from .bandbreedte import prognose_bereik
-from .cijfers import cijfers_gemeente, historie_jaren, invoerbare_historie_jaren
-from .eerdere_jaren import lees_versies, raster, waarden_per_jaar
-from .grafieken import lijn_grafiek
-from .normensets import actieve_rij, als_normenset
-from .opslaan import Conflict
+from ..access import EERSTE_JAAR, get_gemeente_jaar_or_404
+from ..grafieken import lijn_grafiek
+from ..services.bandbreedte import prognose_bereik
+from ..services.cijfers import cijfers_gemeente, historie_jaren, invoerbare_historie_jaren
+from ..services.eerdere_jaren import lees_versies, raster, waarden_per_jaar
+from ..services.normensets import actieve_rij, als_normenset
+from ..services.opslaan import Conflict
 
 bp = Blueprint("prognose", __name__)
 
@@ -36,7 +36,7 @@ HORIZON = 3
 
 class HistorieForm(FlaskForm):
     """CSRF and the versions loaded; the cells are the per-year forms of
-    :func:`app.eerdere_jaren.raster`."""
+    :func:`app.services.eerdere_jaren.raster`."""
 
     versies = HiddenField()
 

@@ -1,6 +1,7 @@
 """Herkomst for the pages: which stored volumes are estimates, and how much of the hours rest
 on them. Every rule and share comes from :mod:`formatie.herkomst`; the stored herkomst from
-:func:`app.opslaan.herkomst_van`; the figures from :mod:`app.cijfers`. Nothing is decided here.
+:func:`app.services.opslaan.herkomst_van`; the figures from :mod:`app.services.cijfers`.
+Nothing is decided here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from formatie import herkomst as hk
 from formatie.model import Resultaat
 
+from ..models import Invoer
 from .cijfers import Cijfers
-from .models import Invoer
 from .opslaan import herkomst_van
 
 

@@ -1,7 +1,7 @@
 """``/kalibratie`` (beheerder; regio for its own gemeenten): estimate norm hours from real
 bezetting with :func:`formatie.kalibratie.kalibreer`, on the submitted figures or an uploaded
 CSV; ``/kalibratie/opslaan`` stores the result as a new, inactive normenset through
-:func:`app.normensets.bewaar_normenset` (``<versie>-kalibratie``, numbered when taken).
+:func:`app.services.normensets.bewaar_normenset` (``<versie>-kalibratie``, numbered when taken).
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ from formatie.invoer_csv import read_invoer_csv
 from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.problemen import InvoerFout, Probleem
 
-from .access import mag_gemeente, rol_vereist
-from .cijfers import cijfers_regio, ontbrekend, volume_matrix
-from .extensions import db
-from .models import INGEDIEND, Gemeente, Invoer, Regio
-from .models import Normenset as NormensetRij
-from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
+from ..access import mag_gemeente, rol_vereist
+from ..extensions import db
+from ..models import INGEDIEND, Gemeente, Invoer, Regio
+from ..models import Normenset as NormensetRij
+from ..services.cijfers import cijfers_regio, ontbrekend, volume_matrix
+from ..services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 
 bp = Blueprint("kalibratie", __name__)
 
@@ -73,7 +73,7 @@ def _mag_code(code: str) -> bool:
 
 def _opgeslagen_waarnemingen(normenset: Normenset):
     """Submitted figures with bezetting, limited to the gemeenten the user may see, per region
-    and year (:func:`app.cijfers.cijfers_regio`, the one resolver): each gemeente's own
+    and year (:func:`app.services.cijfers.cijfers_regio`, the one resolver): each gemeente's own
     bezetting (leerplicht; NaN where not entered), and the region's bezetting of its regional
     functies (the Doorstroompunt) as one :class:`formatie.kalibratie.Som` over its gemeenten
     when every one of them submitted complete figures (else the need would be a part of the
@@ -172,7 +172,7 @@ def kalibratie():
                   clusters=np.array(codes), sommen=sommen)
     bron = f"{bron} ({n_obs} waarnemingen, {datetime.now(UTC):%Y-%m-%d})"
     nieuw = kalibratie_als_normenset(k, bron)
-    # stored as <versie>-kalibratie, numbered when taken (app.normensets.bewaar_normenset)
+    # stored as <versie>-kalibratie, numbered when taken (app.services.normensets.bewaar_normenset)
     nieuw = replace(nieuw, versie=afgeleide_versie(normenset.versie, "-kalibratie"))
     context["opslaan_form"].gegevens.data = _serializer().dumps(
         {"toml": normenset_als_toml(nieuw), "basis": rij.id})

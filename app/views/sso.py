@@ -18,8 +18,9 @@ skew) and ``nonce``.
 
 Accounts must exist first (the beheerder creates them; role, gemeente and regio stay managed in
 the tool). At an account's first single sign-on it is found by the ``email`` claim, only when
-``email_verified`` is true, compared in the normal form of :func:`app.accounts.email_sleutel`
-(NFKC, casefolded; a claim that NFKC would change, such as a Kelvin sign for K, is refused), and
+``email_verified`` is true, compared in the normal form of
+:func:`app.services.accounts.email_sleutel` (NFKC, casefolded; a claim that NFKC would
+change, such as a Kelvin sign for K, is refused), and
 linked to the provider's ``iss`` + ``sub``. From then on the account is found by ``iss`` + ``sub``
 only: another person with the same e-mail address at the provider is refused. Beheerder accounts
 follow ``OIDC_BEHEERDER``: ``wachtwoord`` (default: a beheerder logs in with a password only, so a
@@ -47,10 +48,10 @@ from flask_login import current_user, login_user
 from joserfc.errors import JoseError
 from sqlalchemy import delete, select
 
-from .accounts import email_sleutel
-from .config import BEHEERDER_KEUZES, beheerder_via_sso, ingesteld
-from .extensions import db
-from .models import SsoPoging, User, utcnow
+from ..config import BEHEERDER_KEUZES, beheerder_via_sso, ingesteld
+from ..extensions import db
+from ..models import SsoPoging, User, utcnow
+from ..services.accounts import email_sleutel
 
 bp = Blueprint("sso", __name__, url_prefix="/sso")
 

@@ -2,8 +2,8 @@
 totals, per-taak lines and range, and the Doorstroompunt's regional bezetting (a small form,
 ``POST …/bezetting``, roles regio and beheerder). ``…/resultaat.json``: the region's JSON.
 
-Every figure comes from :mod:`app.cijfers` (stored figures, each member in its own normenset:
-:data:`formatie.regio.REGIOBELEID`) and :mod:`app.bandbreedte` (ranges).
+Every figure comes from :mod:`app.services.cijfers` (stored figures, each member in its own
+normenset: :data:`formatie.regio.REGIOBELEID`) and :mod:`app.services.bandbreedte` (ranges).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_regels
 from formatie.uitvoer import regio_als_dict
 
-from .access import aangeboden_jaren, get_regio_jaar_or_404
-from .antwoord import json_antwoord
-from .bandbreedte import bereik_van
-from .cijfers import Cijfers, cijfers_regio
-from .herkomst import aandeel_schatting_per_lid, cijfers_herkomst
-from .invoerform import regio_bezetting_form
-from .models import MAX_INT, Regio
-from .opslaan import Conflict, sla_regio_bezetting_op
+from ..access import aangeboden_jaren, get_regio_jaar_or_404
+from ..antwoord import json_antwoord
+from ..invoerform import regio_bezetting_form
+from ..models import MAX_INT, Regio
+from ..services.bandbreedte import bereik_van
+from ..services.cijfers import Cijfers, cijfers_regio
+from ..services.herkomst import aandeel_schatting_per_lid, cijfers_herkomst
+from ..services.opslaan import Conflict, sla_regio_bezetting_op
 
 bp = Blueprint("regio", __name__, url_prefix="/regio")
 
@@ -110,7 +110,7 @@ def resultaat_json(code: str, jaar: int):
     with complete figures (each with its ``"herkomst"``: :func:`formatie.herkomst.
     herkomst_als_dict`), plus ``"regio"`` (see :func:`formatie.uitvoer.regio_als_dict`) with
     how complete it is: ``"volledig"``, ``"gemeenten_met_cijfers"``, ``"gemeenten"``
-    (:meth:`app.cijfers.Cijfers.dekking_als_dict`); the totals and the verschil against the
+    (:meth:`app.services.cijfers.Cijfers.dekking_als_dict`); the totals and the verschil against the
     region's bezetting cover only the gemeenten with figures."""
     regio = get_regio_jaar_or_404(code, jaar)
     cijfers = cijfers_regio(regio, jaar)

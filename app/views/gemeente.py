@@ -27,16 +27,12 @@ from formatie.schatting import METHODE, doelgroep_schattingen, geschatte_invoer,
 from formatie.taal import aantal_woord
 from formatie.uitvoer import resultaat_als_dict
 
-from .access import get_gemeente_jaar_or_404, mag_regio
-from .antwoord import json_antwoord
-from .bandbreedte import bereik_van, json_met_bereik
-from .berekening import vergelijking
-from .cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
-from .extensions import db
-from .grafieken import benchmark_grafiek, fte_per_taak_grafiek
-from .herkomst import cijfers_herkomst, formulier_herkomst, resultaat_herkomst
-from .invoerform import HERKOMST, Veldlabel, geschatte_sleutels, invoer_form
-from .models import (
+from ..access import get_gemeente_jaar_or_404, mag_regio
+from ..antwoord import json_antwoord
+from ..extensions import db
+from ..grafieken import benchmark_grafiek, fte_per_taak_grafiek
+from ..invoerform import HERKOMST, Veldlabel, geschatte_sleutels, invoer_form
+from ..models import (
     ACTIE_CONCEPT,
     ACTIE_INDIENEN,
     ACTIE_LABELS,
@@ -47,9 +43,13 @@ from .models import (
     STATUS_LABELS,
     AuditEntry,
 )
-from .normensets import actieve_rij, als_normenset
-from .opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
-from .teamstand import teams_van, voeg_teams_van_gemeente_toe
+from ..services.bandbreedte import bereik_van, json_met_bereik
+from ..services.berekening import vergelijking
+from ..services.cijfers import cijfers_gemeente, cijfers_regio, invoerbare_historie_jaren
+from ..services.herkomst import cijfers_herkomst, formulier_herkomst, resultaat_herkomst
+from ..services.normensets import actieve_rij, als_normenset
+from ..services.opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
+from ..services.teamstand import teams_van, voeg_teams_van_gemeente_toe
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
 

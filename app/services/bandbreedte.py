@@ -41,8 +41,8 @@ from formatie.onzekerheid import (
 from formatie.referentie import load_referentie
 from formatie.regio import dekkingszin_functie, trekkingen_functie
 
+from ..grafieken import bereik_grafiek, histogram
 from .cijfers import Cijfers
-from .grafieken import bereik_grafiek, histogram
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Saving an invoer: one transaction, one AuditEntry per changed field, optimistic locking.
 
-:func:`sla_op` is the one save path: the invoer form (app.gemeente), the Excel import
-(app.werkboek) and the grid of earlier years (app.eerdere_jaren) all write through it.
+:func:`sla_op` is the one save path: the invoer form (app.views.gemeente), the Excel import
+(app.views.werkboek) and the grid of earlier years (app.services.eerdere_jaren) all write
+through it.
 
 Every stored invoer value carries its herkomst (:mod:`formatie.herkomst`): the save path
 decides it by the one rule :func:`formatie.herkomst.na_opslaan` (a value saved unchanged keeps
@@ -26,9 +27,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from formatie import herkomst as hk
 
-from .extensions import db
-from .invoerform import BEZETTING, HERKOMST
-from .models import (
+from ..extensions import db
+from ..invoerform import BEZETTING, HERKOMST
+from ..models import (
     ACTIE_CONCEPT,
     ACTIE_EERDERE_JAREN,
     ACTIE_EXCEL,
@@ -43,7 +44,7 @@ from .models import (
     User,
     utcnow,
 )
-from .models import Normenset as NormensetRij
+from ..models import Normenset as NormensetRij
 
 #: Length of AuditEntry.old / .new.
 AUDIT_LENGTE = 100

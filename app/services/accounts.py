@@ -17,8 +17,8 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from .extensions import db
-from .models import ROLLEN, Gemeente, Regio, TeamRij, User, utcnow
+from ..extensions import db
+from ..models import ROLLEN, Gemeente, Regio, TeamRij, User, utcnow
 
 MIN_LENGTE = 12
 TE_KORT = f"het wachtwoord moet minstens {MIN_LENGTE} tekens hebben."

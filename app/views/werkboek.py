@@ -6,9 +6,9 @@ implementation). ``POST …/upload`` reads an edited workbook with
 :func:`formatie.werkboek_lezen.lees_werkboek` (which applies the normenset's min/max and controles),
 checks that every gemeente in it may be edited here, and shows a preview (old → new per field,
 norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUpload` row.
-``POST …/upload/<token>/bevestig`` saves it through :func:`app.opslaan.sla_op` (one
+``POST …/upload/<token>/bevestig`` saves it through :func:`app.services.opslaan.sla_op` (one
 transaction, optimistic locking against the versions seen at preview time, audit action
-"excel-import") or as a scenario (:mod:`app.scenario`).
+"excel-import") or as a scenario (:mod:`app.views.scenario`).
 """
 
 from __future__ import annotations
@@ -46,13 +46,10 @@ from formatie.taal import aantal_woord
 from formatie.tekst import heeft_stuurteken
 from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
 
-from .access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente, mag_regio
-from .bandbreedte import werkboek_analyse
-from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
-from .downloads import stuur_xlsx
-from .extensions import db
-from .herkomst import cijfers_herkomst
-from .models import (
+from ..access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente, mag_regio
+from ..downloads import stuur_xlsx
+from ..extensions import db
+from ..models import (
     ACTIE_EXCEL,
     CONCEPT,
     INGEDIEND,
@@ -62,11 +59,14 @@ from .models import (
     WerkboekUpload,
     utcnow,
 )
-from .models import Normenset as NormensetRij
-from .models import Scenario as ScenarioRij
-from .normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
-from .opslaan import Conflict, huidige_invoer, sla_op, sla_regio_bezetting_op
-from .zichtbaarheid import zichtbare_normenset
+from ..models import Normenset as NormensetRij
+from ..models import Scenario as ScenarioRij
+from ..services.bandbreedte import werkboek_analyse
+from ..services.cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
+from ..services.herkomst import cijfers_herkomst
+from ..services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
+from ..services.opslaan import Conflict, huidige_invoer, sla_op, sla_regio_bezetting_op
+from ..services.zichtbaarheid import zichtbare_normenset
 
 bp = Blueprint("werkboek", __name__)
 
@@ -81,7 +81,7 @@ MAX_NAAM = 200
 
 
 # =============================================================================================
-# Downloads (the stored figures come from app.cijfers, the ranges from app.bandbreedte)
+# Downloads (stored figures from app.services.cijfers, ranges from app.services.bandbreedte)
 # =============================================================================================
 
 
@@ -494,7 +494,7 @@ def _bevestig(scope: str, code: str, jaar: int, token: str):
 
 def _bewaar_normen(groep: dict, basis_rij: NormensetRij) -> NormensetRij | None:
     """A group's edited norms as a new, inactive normenset derived from its base
-    (``<versie>-excel``, numbered when taken; :func:`app.normensets.bewaar_normenset`)."""
+    (``<versie>-excel``, numbered when taken; :func:`app.services.normensets.bewaar_normenset`)."""
     if not groep["normen_toml"]:
         return None
     return bewaar_normenset(groep["normen_toml"], "normen uit het werkboek", current_user,
@@ -617,7 +617,7 @@ def _basis_deel(doel: Doel, groep: dict, n: Normenset, overrides: dict) -> dict:
 def _als_scenario(doel: Doel, upload: WerkboekUpload):
     """Save the workbook as a scenario (the stored figures stay as they are). One group: its
     norm changes (edited base and scenario columns) are the scenario's; several groups (a
-    region of mixed normensets): a base per group (:func:`app.cijfers.basis_als_json`'s
+    region of mixed normensets): a base per group (:func:`app.services.cijfers.basis_als_json`'s
     shape) with the volumes as overrides, refused (422) when it changes norms."""
     p = upload.payload
     naam = (request.form.get("naam") or "").strip()

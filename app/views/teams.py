@@ -4,7 +4,7 @@ upload of a teams CSV, the same file as ``flask --app app teams importeer``), th
 team's chain and range) and ``…/resultaat.json`` (the shape of ``formatie bereken --teams``).
 
 Who may see a team: :func:`app.access.mag_team`. Every figure comes from
-:mod:`app.teamstand` (stored figures through :mod:`app.cijfers`, the team through
+:mod:`app.services.teamstand` (stored figures through :mod:`app.services.cijfers`, the team through
 :mod:`formatie.teams`).
 """
 
@@ -20,11 +20,11 @@ from formatie.problemen import InvoerFout
 from formatie.taal import aantal_woord
 from formatie.teams import SOORTEN, VERDEELSLEUTELS, uitleg_aandeel
 
-from .access import aangeboden_jaren, get_team_jaar_or_404, huidig_jaar, rol_vereist
-from .antwoord import json_antwoord
-from .extensions import db
-from .teamdata import alle_teams, importeer_teams, lees_teams, team_historie
-from .teamstand import team_stand, weggelaten
+from ..access import aangeboden_jaren, get_team_jaar_or_404, huidig_jaar, rol_vereist
+from ..antwoord import json_antwoord
+from ..extensions import db
+from ..services.teamdata import alle_teams, importeer_teams, lees_teams, team_historie
+from ..services.teamstand import team_stand, weggelaten
 
 bp = Blueprint("teams", __name__)
 
@@ -50,8 +50,8 @@ def lijst():
 @bp.route("/teams/upload", methods=["POST"])
 @rol_vereist("beheerder")
 def upload():
-    """The teams CSV, stored as by ``flask --app app teams importeer`` (app.teamdata): all or
-    nothing, every problem with its line."""
+    """The teams CSV, stored as by ``flask --app app teams importeer``
+    (app.services.teamdata): all or nothing, every problem with its line."""
     form = TeamsUploadForm()
     if g.get("csrf_verlopen"):
         flash("Het formulier was verlopen. Kies het bestand opnieuw en upload het nog eens.",
@@ -94,8 +94,8 @@ def overzicht(team_id: int, jaar: int):
 @login_required
 def resultaat_json(team_id: int, jaar: int):
     """The team's figures in the shape of ``formatie bereken --teams --formaat json
-    --onzekerheid`` (:meth:`app.teamstand.TeamStand.als_json`); 409 while the team cannot be
-    computed (no member with complete figures, or members on different normensets)."""
+    --onzekerheid`` (:meth:`app.services.teamstand.TeamStand.als_json`); 409 while the team
+    cannot be computed (no member with complete figures, or members on different normensets)."""
     rij = get_team_jaar_or_404(team_id, jaar)
     stand = team_stand(rij, jaar)
     if stand.uitkomst is None:

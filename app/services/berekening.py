@@ -1,6 +1,6 @@
 """Benchmark and the fte-per-taak chart for a gemeente's result page: every figure comes from
 :func:`formatie.model.bereken` and :func:`formatie.model.functie_regels`; stored figures are
-gathered by :mod:`app.cijfers`. This module implements no formula itself.
+gathered by :mod:`app.services.cijfers`. This module implements no formula itself.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from formatie.model import Resultaat, bereken
 from formatie.normenset import Normenset
 from formatie.regio import functienaam_in_zin
 
+from ..extensions import db
+from ..models import INGEDIEND, Gemeente, Invoer
 from .cijfers import ontbrekend, volume_matrix
-from .extensions import db
-from .models import INGEDIEND, Gemeente, Invoer
 
 #: CBS inhabitants bands for peers "of similar size" (upper bounds, exclusive).
 GROOTTEKLASSEN = ((20_000, "minder dan 20.000 inwoners"), (50_000, "20.000 tot 50.000 inwoners"),

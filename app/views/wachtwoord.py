@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import Length
 
-from .accounts import GebruikerFout, wijzig_wachtwoord
-from .extensions import db
+from ..extensions import db
+from ..services.accounts import GebruikerFout, wijzig_wachtwoord
 
 bp = Blueprint("wachtwoord", __name__)
 
