@@ -57,7 +57,7 @@ from formatie.problemen import InvoerFout
 
 from .config import SECRET_KEY_FILE, database_url
 from .extensions import db
-from .models import Gemeente, Invoer, Normenset, Scenario
+from .models import GemeenteRij, InvoerRij, NormensetRij, ScenarioRij
 from .services.cijfers import ontbrekend, volume_matrix
 
 SQLITE_KOP = b"SQLite format 3\x00"
@@ -600,9 +600,9 @@ def _opgeslagen_normen_en_cijfers() -> list[tuple[str, str, str]]:
     with it (their pages answer 422), else ``let op``."""
     uit: list[tuple[str, str, str]] = []
     gelezen = {}
-    rijen = list(db.session.scalars(select(Normenset).order_by(Normenset.id)))
-    in_gebruik = set(db.session.scalars(select(Invoer.normenset_id).distinct())) | set(
-        db.session.scalars(select(Scenario.normenset_id).distinct()))
+    rijen = list(db.session.scalars(select(NormensetRij).order_by(NormensetRij.id)))
+    in_gebruik = set(db.session.scalars(select(InvoerRij.normenset_id).distinct())) | set(
+        db.session.scalars(select(ScenarioRij.normenset_id).distinct()))
     for rij in rijen:
         try:
             gelezen[rij.id] = parse_normenset(rij.toml, rij.label)
@@ -615,8 +615,9 @@ def _opgeslagen_normen_en_cijfers() -> list[tuple[str, str, str]]:
                                  "tonen geen uitkomst. Activeer een andere normenset of laad een "
                                  "verbeterde versie op" if gebruikt else "; niets gebruikt hem")))
     actief = next((r for r in rijen if r.actief), None)
-    per_normenset: dict[int, list[Invoer]] = {}
-    for invoer in db.session.scalars(select(Invoer).order_by(Invoer.jaar, Invoer.gemeente_code)):
+    per_normenset: dict[int, list[InvoerRij]] = {}
+    for invoer in db.session.scalars(select(InvoerRij).order_by(InvoerRij.jaar,
+                                                                 InvoerRij.gemeente_code)):
         rij_id = invoer.normenset_id or (actief.id if actief else None)
         n = gelezen.get(rij_id)
         if n is not None and not ontbrekend(invoer, n):
@@ -698,8 +699,8 @@ def controles(app: Flask) -> list[tuple[str, str, str]]:
                 "zet zo nodig een back-up terug") if vreemd
                else ("ok", "schema", "alleen wat de migraties maken (geen triggers, views of "
                      "onbekende tabellen)"))
-    gemeenten = db.session.scalar(select(func.count()).select_from(Gemeente))
-    actief = db.session.scalar(select(Normenset).where(Normenset.actief))
+    gemeenten = db.session.scalar(select(func.count()).select_from(GemeenteRij))
+    actief = db.session.scalar(select(NormensetRij).where(NormensetRij.actief))
     uit.append(("ok" if gemeenten else "fout", "gemeenten",
                 f"{gemeenten} in de database" if gemeenten
                 else "geen; voer '.venv/bin/flask --app app init' uit"))

@@ -54,7 +54,7 @@ def bereid_voor(map_: Path, code: str) -> tuple[str, int]:
 
     from app import create_app
     from app.extensions import db
-    from app.models import INGEDIEND, Gemeente, Invoer, User, utcnow
+    from app.models import INGEDIEND, GemeenteRij, InvoerRij, User, utcnow
     from app.services.berekening import grootteklasse
     from app.services.normensets import actieve_rij, als_normenset
     from formatie.referentie import load_referentie
@@ -72,14 +72,14 @@ def bereid_voor(map_: Path, code: str) -> tuple[str, int]:
         n = als_normenset(rij)
         ref = load_referentie()
         schatting = geschatte_invoer(n, ref)
-        eigen = db.session.get(Gemeente, code)
+        eigen = db.session.get(GemeenteRij, code)
         klasse = grootteklasse(eigen.inwoners)
-        leden = [g for g in db.session.scalars(select(Gemeente))
+        leden = [g for g in db.session.scalars(select(GemeenteRij))
                  if g.regio_code == eigen.regio_code or grootteklasse(g.inwoners) == klasse]
         for g in leden:
             waarden = {s: float(round(v)) for s, v in zip(
                 n.invoer_sleutels, schatting[ref.index[g.code]], strict=True)}
-            db.session.add(Invoer(gemeente_code=g.code, jaar=jaar, status=INGEDIEND,
+            db.session.add(InvoerRij(gemeente_code=g.code, jaar=jaar, status=INGEDIEND,
                                   waarden=waarden, bezetting={}, normenset_id=rij.id))
         from werkzeug.security import generate_password_hash
 

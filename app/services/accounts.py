@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ROLLEN, Gemeente, Regio, TeamRij, User, utcnow
+from ..models import ROLLEN, GemeenteRij, RegioRij, TeamRij, User, utcnow
 
 MIN_LENGTE = 12
 TE_KORT = f"het wachtwoord moet minstens {MIN_LENGTE} tekens hebben."
@@ -71,10 +71,10 @@ def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = 
         raise GebruikerFout(f"rol moet een van {', '.join(ROLLEN)} zijn.")
     gemeente = (gemeente or "").strip().zfill(4) if gemeente else None
     regio = (regio or "").strip().upper() or None
-    if role == "gemeente" and (not gemeente or db.session.get(Gemeente, gemeente) is None):
+    if role == "gemeente" and (not gemeente or db.session.get(GemeenteRij, gemeente) is None):
         raise GebruikerFout("rol gemeente vraagt een bestaande gemeentecode "
                             "(bijvoorbeeld --gemeente 0363).")
-    if role == "regio" and (not regio or db.session.get(Regio, regio) is None):
+    if role == "regio" and (not regio or db.session.get(RegioRij, regio) is None):
         raise GebruikerFout("rol regio vraagt een bestaande regiocode "
                             "(bijvoorbeeld --regio MC21).")
     team_id = int(team) if team and str(team).strip().isdigit() and len(str(team)) < 10 else None

@@ -15,7 +15,7 @@ from formatie.normenset import Normenset
 from formatie.regio import functienaam_in_zin
 
 from ..extensions import db
-from ..models import INGEDIEND, Gemeente, Invoer
+from ..models import INGEDIEND, GemeenteRij, InvoerRij
 from .cijfers import ontbrekend, volume_matrix
 
 #: CBS inhabitants bands for peers "of similar size" (upper bounds, exclusive).
@@ -44,7 +44,7 @@ class Kengetal:
 
 
 @dataclass(frozen=True)
-class Vergelijking:
+class Benchmark:
     """FTE per 1.000 (``per_duizend`` invoer) for one gemeente beside the medians."""
 
     eenheid: str  # e.g. "Leerplichtigen (5 tot en met 16 jaar)"
@@ -69,28 +69,28 @@ def _per_duizend(res: Resultaat, normenset: Normenset) -> np.ndarray:
     return res.fte_per_eenheid(normenset.per_duizend, 1000.0)
 
 
-def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergelijking | None:
+def vergelijking(invoer: InvoerRij, res: Resultaat, normenset: Normenset) -> Benchmark | None:
     """Compare with the *ingediend* gemeenten of the same year, all run through the same
     normenset in one vectorised call."""
     if normenset.per_duizend is None:
         return None
     sleutels = [*normenset.functie_sleutels, "totaal"]
     rijen = [r for r in db.session.scalars(
-        select(Invoer).where(Invoer.jaar == invoer.jaar, Invoer.status == INGEDIEND))
+        select(InvoerRij).where(InvoerRij.jaar == invoer.jaar, InvoerRij.status == INGEDIEND))
         if not ontbrekend(r, normenset) and r.waarden[normenset.per_duizend] >= 1]
-    regio_van = dict(db.session.execute(select(Gemeente.code, Gemeente.regio_code)).all())
+    regio_van = dict(db.session.execute(select(GemeenteRij.code, GemeenteRij.regio_code)).all())
     eigen = _per_duizend(res, normenset)[0]
     leeg = dict.fromkeys(sleutels)
     eigen_d = leeg if not np.isfinite(eigen).all() else dict(zip(sleutels, eigen.tolist(),
                                                                   strict=True))
     if not rijen:
-        return Vergelijking(normenset.invoer_by_sleutel(normenset.per_duizend).naam, eigen_d,
+        return Benchmark(normenset.invoer_by_sleutel(normenset.per_duizend).naam, eigen_d,
                             leeg, leeg, 0, 0)
     alle = bereken(normenset, volume_matrix(rijen, normenset), [r.gemeente_code for r in rijen])
     per = _per_duizend(alle, normenset)
     eigen_regio = regio_van[invoer.gemeente_code]
     in_regio = np.array([regio_van[r.gemeente_code] == eigen_regio for r in rijen])
-    inwoners = dict(db.session.execute(select(Gemeente.code, Gemeente.inwoners)).all())
+    inwoners = dict(db.session.execute(select(GemeenteRij.code, GemeenteRij.inwoners)).all())
     klasse = grootteklasse(inwoners[invoer.gemeente_code])
     in_klasse = np.array([grootteklasse(inwoners[r.gemeente_code]) == klasse for r in rijen])
 
@@ -107,7 +107,7 @@ def vergelijking(invoer: Invoer, res: Resultaat, normenset: Normenset) -> Vergel
                              in_klasse, in_regio, landelijk)]
     if MELDINGEN in normenset.invoer_sleutels:
         kengetallen.append(_per_meldingen(res, alle, normenset, in_klasse, in_regio, landelijk))
-    return Vergelijking(
+    return Benchmark(
         eenheid=normenset.invoer_by_sleutel(normenset.per_duizend).naam,
         eigen=eigen_d,
         regio=mediaan(in_regio),

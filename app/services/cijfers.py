@@ -1,7 +1,7 @@
 """Stored figures → what the model needs, for a gemeente or a region: the one resolver.
 
 ``cijfers_gemeente(gemeente, jaar)`` and ``cijfers_regio(regio, jaar)`` give a
-:class:`Cijfers`: per member its stored :class:`~app.models.Invoer` (or None), the normenset
+:class:`Cijfers`: per member its stored :class:`~app.models.InvoerRij` (or None), the normenset
 its figures count with (the one they were saved under; the active one when nothing is saved),
 status, volumes and bezetting; the members with complete figures as
 :class:`formatie.model.Groep` s (one per normenset, in order of first member); and the members
@@ -27,19 +27,25 @@ from formatie.taal import aantal_woord
 
 from ..access import EERSTE_JAAR
 from ..extensions import db
-from ..models import NIET_BEGONNEN, Gemeente, Invoer, Regio, RegioBezetting
-from ..models import Normenset as NormensetRij
-from ..models import Scenario as ScenarioRij
+from ..models import (
+    NIET_BEGONNEN,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    RegioBezettingRij,
+    RegioRij,
+    ScenarioRij,
+)
 from .normensets import actieve_rij, als_normenset
 
 
-def ontbrekend(invoer: Invoer | None, normenset: Normenset) -> list[str]:
+def ontbrekend(invoer: InvoerRij | None, normenset: Normenset) -> list[str]:
     """Invoer sleutels of ``normenset`` without a stored value."""
     waarden = invoer.waarden if invoer else {}
     return [s for s in normenset.invoer_sleutels if s not in (waarden or {})]
 
 
-def volume_matrix(rijen: list[Invoer], normenset: Normenset) -> np.ndarray:
+def volume_matrix(rijen: list[InvoerRij], normenset: Normenset) -> np.ndarray:
     """(G, I) volumes in the normenset's invoer order (rows must be complete): the one place
     stored invoer becomes the model's volume matrix."""
     return np.array([[r.waarden[s] for s in normenset.invoer_sleutels] for r in rijen],
@@ -50,8 +56,8 @@ def volume_matrix(rijen: list[Invoer], normenset: Normenset) -> np.ndarray:
 class Lid:
     """One member gemeente: its stored figures and the normenset they count with."""
 
-    gemeente: Gemeente
-    invoer: Invoer | None
+    gemeente: GemeenteRij
+    invoer: InvoerRij | None
     rij: NormensetRij
     normenset: Normenset
     ontbrekend: list[str]  # invoer sleutels without a value
@@ -98,8 +104,8 @@ class Cijfers:
     leden: list[Lid]
     groepen: list[Groep] = field(default_factory=list)
     rijen: list[NormensetRij] = field(default_factory=list)
-    regio: Regio | None = None
-    regio_bezetting: RegioBezetting | None = None
+    regio: RegioRij | None = None
+    regio_bezetting: RegioBezettingRij | None = None
 
     @property
     def met_cijfers(self) -> list[Lid]:
@@ -198,10 +204,10 @@ class Cijfers:
         return {f: v for f, v in self.bezetting.items() if f in REGIONALE_FUNCTIES}
 
 
-def _leden(gemeenten: list[Gemeente], jaar: int) -> list[Lid]:
+def _leden(gemeenten: list[GemeenteRij], jaar: int) -> list[Lid]:
     invoer = {i.gemeente_code: i for i in db.session.scalars(
-        select(Invoer).where(Invoer.jaar == jaar,
-                             Invoer.gemeente_code.in_([g.code for g in gemeenten])))}
+        select(InvoerRij).where(InvoerRij.jaar == jaar,
+                             InvoerRij.gemeente_code.in_([g.code for g in gemeenten])))}
     actief = actieve_rij()
     leden = []
     for g in gemeenten:
@@ -227,14 +233,14 @@ def _groeperen(leden: list[Lid]) -> tuple[list[Groep], list[NormensetRij]]:
     return groepen, rijen
 
 
-def cijfers_gemeente(gemeente: Gemeente, jaar: int) -> Cijfers:
+def cijfers_gemeente(gemeente: GemeenteRij, jaar: int) -> Cijfers:
     """One gemeente's stored figures for ``jaar`` (a region of one, without regio)."""
     leden = _leden([gemeente], jaar)
     groepen, rijen = _groeperen(leden)
     return Cijfers(jaar, leden, groepen, rijen)
 
 
-def cijfers_regio(regio: Regio, jaar: int) -> Cijfers:
+def cijfers_regio(regio: RegioRij, jaar: int) -> Cijfers:
     """Every member of ``regio`` for ``jaar``; those with complete figures in groepen, each in
     the normenset its figures were saved under; plus the region's own bezetting entry."""
     leden = _leden(list(regio.gemeenten), jaar)
@@ -242,7 +248,7 @@ def cijfers_regio(regio: Regio, jaar: int) -> Cijfers:
     return Cijfers(jaar, leden, groepen, rijen, regio, regio_bezetting(regio, jaar))
 
 
-def cijfers_team(gemeenten: list[Gemeente], jaar: int) -> Cijfers:
+def cijfers_team(gemeenten: list[GemeenteRij], jaar: int) -> Cijfers:
     """The members of a team (app.services.teamstand) for ``jaar``, each in the normenset its
     figures were saved under, as for a region (without a region's bezetting)."""
     leden = _leden(gemeenten, jaar)
@@ -250,10 +256,11 @@ def cijfers_team(gemeenten: list[Gemeente], jaar: int) -> Cijfers:
     return Cijfers(jaar, leden, groepen, rijen)
 
 
-def regio_bezetting(regio: Regio, jaar: int) -> RegioBezetting | None:
-    """The region's stored bezetting of its regional functies for ``jaar``, if any."""
-    return db.session.scalar(select(RegioBezetting).where(RegioBezetting.regio_code == regio.code,
-                                                          RegioBezetting.jaar == jaar))
+def regio_bezetting(regio: RegioRij, jaar: int) -> RegioBezettingRij | None:
+    """The region's stored bezetting of its regional functies for ``jaar``, if any: the one
+    query for it (the region page, the workbook and the save path read it here)."""
+    return db.session.scalar(select(RegioBezettingRij).where(
+        RegioBezettingRij.regio_code == regio.code, RegioBezettingRij.jaar == jaar))
 
 
 
@@ -278,7 +285,7 @@ def invoerbare_historie_jaren(jaar: int) -> list[int]:
 
 
 def basis_als_json(cijfers: Cijfers) -> dict:
-    """The frozen base of a stored scenario (:class:`app.models.Scenario`).
+    """The frozen base of a stored scenario (:class:`app.models.ScenarioRij`).
 
     One normenset: ``{"gemeentecodes", "invoer", "volume"}`` in the scenario's normenset (the
     format a workbook upload stores too, so both give one base). Several (a region whose

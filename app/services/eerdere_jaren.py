@@ -2,7 +2,7 @@
 gemeente's figures for the years before ``jaar``, and the series the forecast fits
 (:func:`waarden_per_jaar`).
 
-Every year is the :class:`~app.models.Invoer` row of that year, so a year's own form and its
+Every year is the :class:`~app.models.InvoerRij` row of that year, so a year's own form and its
 place in the grid are one record. A column is checked exactly as the invoer form checks it:
 each year is an :func:`app.invoerform.invoer_form` of the active normenset (field names
 ``h-<jaar>-<sleutel>``, the form's prefix), so the normenset's min–max and its
@@ -25,8 +25,15 @@ from formatie.normenset import Normenset
 
 from ..extensions import db
 from ..invoerform import InvoerFormBase, invoer_form
-from ..models import ACTIE_EERDERE_JAREN, INGEDIEND, MAX_INT, Gemeente, Invoer, User
-from ..models import Normenset as NormensetRij
+from ..models import (
+    ACTIE_EERDERE_JAREN,
+    INGEDIEND,
+    MAX_INT,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    User,
+)
 from .opslaan import Conflict, sla_op
 
 #: Largest version number a form may carry (an INTEGER column).
@@ -57,11 +64,11 @@ class Raster:
     """The grid of one gemeente over ``jaren``: the stored row per year (absent: no figures)
     and a form per year that may be edited (a submitted year has none)."""
 
-    gemeente: Gemeente
+    gemeente: GemeenteRij
     normenset_rij: NormensetRij  # the active normenset: the grid's rows and checks
     normenset: Normenset
     jaren: list[int]
-    rijen: dict[int, Invoer]
+    rijen: dict[int, InvoerRij]
     formulieren: dict[int, InvoerFormBase]
 
     @property
@@ -128,7 +135,7 @@ class Raster:
         return aantal
 
 
-def raster(gemeente: Gemeente, jaren: list[int], normenset_rij: NormensetRij,
+def raster(gemeente: GemeenteRij, jaren: list[int], normenset_rij: NormensetRij,
            normenset: Normenset) -> Raster:
     """The grid over ``jaren``, its forms bound to the request (filled from the stored rows
     on GET, from the posted cells on POST)."""
@@ -145,13 +152,14 @@ def raster(gemeente: Gemeente, jaren: list[int], normenset_rij: NormensetRij,
     return Raster(gemeente, normenset_rij, normenset, jaren, rijen, formulieren)
 
 
-def rijen_per_jaar(gemeente: Gemeente, jaren: list[int]) -> dict[int, Invoer]:
+def rijen_per_jaar(gemeente: GemeenteRij, jaren: list[int]) -> dict[int, InvoerRij]:
     """The stored rows of ``gemeente`` in ``jaren`` (a year without figures is absent)."""
     return {i.jaar: i for i in db.session.scalars(
-        select(Invoer).where(Invoer.gemeente_code == gemeente.code, Invoer.jaar.in_(jaren)))}
+        select(InvoerRij).where(InvoerRij.gemeente_code == gemeente.code,
+                                InvoerRij.jaar.in_(jaren)))}
 
 
-def waarden_per_jaar(gemeente: Gemeente, jaren: list[int], normenset: Normenset) -> np.ndarray:
+def waarden_per_jaar(gemeente: GemeenteRij, jaren: list[int], normenset: Normenset) -> np.ndarray:
     """(I, T) the stored figures per invoer of ``normenset`` and year of ``jaren``, NaN where
     a year has no value: the series the forecast fits (:func:`formatie.prognose.prognose_reeksen`).
     """

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from formatie import herkomst as hk
 from formatie.model import Resultaat
 
-from ..models import Invoer
+from ..models import InvoerRij
 from .cijfers import Cijfers
 from .opslaan import herkomst_van
 
 
-def formulier_herkomst(opgeslagen: Invoer | None, waarden: Mapping[str, float | None],
+def formulier_herkomst(opgeslagen: InvoerRij | None, waarden: Mapping[str, float | None],
                        geschat: Mapping[str, float]) -> dict[str, hk.Herkomst]:
     """What the form shows beside each field: the herkomst its value would have when saved
     now (``waarden`` as in the form, None = empty; ``geschat``: the estimates the form
@@ -60,7 +60,7 @@ class Resultaatherkomst:
         return hk.zin_uren_op_schatting(self.schatting)
 
 
-def resultaat_herkomst(res: Resultaat, invoer: Invoer, g: int = 0) -> Resultaatherkomst:
+def resultaat_herkomst(res: Resultaat, invoer: InvoerRij, g: int = 0) -> Resultaatherkomst:
     """For gemeente row ``g`` of ``res`` (whose stored row is ``invoer``)."""
     rijen = [{}] * len(res.gemeentecodes)
     rijen[g] = herkomst_van(invoer)

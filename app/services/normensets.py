@@ -18,8 +18,7 @@ from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
 from formatie.normenset_toml import parse_normenset
 
 from ..extensions import db
-from ..models import Normenset as NormensetRij
-from ..models import User
+from ..models import NormensetRij, User
 
 #: Longest last part of a versie ("-excel", "-kalibratie") kept whole when numbering.
 MAX_ACHTERVOEGSEL = 20

@@ -37,14 +37,15 @@ from ..models import (
     ACTIE_LABELS,
     NIET_BEGONNEN,
     AuditEntry,
-    Gemeente,
-    Invoer,
-    Regio,
-    RegioBezetting,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    RegioBezettingRij,
+    RegioRij,
     User,
     utcnow,
 )
-from ..models import Normenset as NormensetRij
+from .cijfers import regio_bezetting
 
 #: Length of AuditEntry.old / .new.
 AUDIT_LENGTE = 100
@@ -59,7 +60,7 @@ class Conflict(Exception):
 
 
 @dataclass(frozen=True)
-class Wijziging:
+class Veldwijziging:
     veld: str
     oud: str | None
     nieuw: str | None
@@ -87,7 +88,7 @@ def als_tekst(waarde: float | None) -> str | None:
     return None if waarde is None else repr(float(waarde) + 0.0)
 
 
-def _plat(invoer: Invoer | None) -> dict[str, str | None]:
+def _plat(invoer: InvoerRij | None) -> dict[str, str | None]:
     """All stored fields of an invoer as text: invoer sleutels, bezetting_*, status."""
     if invoer is None:
         return {}
@@ -116,7 +117,7 @@ def _samenvoegen(oud: dict, nieuw: dict[str, float | None]) -> dict[str, float]:
     return uit
 
 
-def herkomst_van(invoer: Invoer | None) -> dict[str, hk.Herkomst]:
+def herkomst_van(invoer: InvoerRij | None) -> dict[str, hk.Herkomst]:
     """The herkomst of every stored invoer value of ``invoer`` (onbekend where none is kept)."""
     if invoer is None:
         return {}
@@ -124,7 +125,7 @@ def herkomst_van(invoer: Invoer | None) -> dict[str, hk.Herkomst]:
 
 
 def _herkomst_wijzigingen(voor: dict[str, hk.Herkomst], na: dict[str, hk.Herkomst],
-                          standaard: str) -> list[Wijziging]:
+                          standaard: str) -> list[Veldwijziging]:
     """One audit change (``herkomst_<sleutel>``, old soort → new) per stored value whose
     herkomst the value's own audit entry and action do not already tell: a value whose known
     herkomst changed ("schatting" → "eigen"), or a new value (or one of unknown herkomst)
@@ -137,7 +138,7 @@ def _herkomst_wijzigingen(voor: dict[str, hk.Herkomst], na: dict[str, hk.Herkoms
             continue
         bekend = oud is not None and oud.soort != hk.ONBEKEND
         if na[s].soort != (oud.soort if bekend else standaard):
-            uit.append(Wijziging(HERKOMST + s, oud.soort if oud else None, na[s].soort))
+            uit.append(Veldwijziging(HERKOMST + s, oud.soort if oud else None, na[s].soort))
     return uit
 
 
@@ -149,16 +150,16 @@ def normenset_label(rij: NormensetRij | None) -> str | None:
     return label if len(label) <= AUDIT_LENGTE else label[:AUDIT_LENGTE - 1] + "…"
 
 
-def huidige_invoer(gemeente: Gemeente, jaar: int) -> Invoer | None:
-    return db.session.scalar(select(Invoer).where(Invoer.gemeente_code == gemeente.code,
-                                                  Invoer.jaar == jaar))
+def huidige_invoer(gemeente: GemeenteRij, jaar: int) -> InvoerRij | None:
+    return db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == gemeente.code,
+                                                  InvoerRij.jaar == jaar))
 
 
 def sla_op(
-    gemeente: Gemeente, jaar: int, geladen_versie: int, waarden: dict[str, float | None],
+    gemeente: GemeenteRij, jaar: int, geladen_versie: int, waarden: dict[str, float | None],
     bezetting: dict[str, float | None], status: str | None, normenset: NormensetRij, user: User,
     *, actie: str, commit: bool = True, geschat: Mapping[str, float] | None = None,
-) -> tuple[Invoer | None, list[Wijziging]]:
+) -> tuple[InvoerRij | None, list[Veldwijziging]]:
     """Save one gemeente's figures for ``jaar``: the one save path for the invoer form, the
     Excel import and the earlier-years grid. Raise :class:`Conflict` (the transaction rolled
     back, nothing written) when the stored version is not ``geladen_versie`` (0: no row yet).
@@ -192,10 +193,10 @@ def sla_op(
     nieuwe_status = status or (invoer.status if invoer else NIET_BEGONNEN)
     voor = _plat(invoer)
     na = _als_velden(nieuwe_waarden, nieuwe_bezetting, nieuwe_status)
-    wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
+    wijzigingen = [Veldwijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
                    if voor.get(k) != na.get(k)]
     if invoer is not None and invoer.normenset_id != normenset.id:
-        wijzigingen.append(Wijziging(
+        wijzigingen.append(Veldwijziging(
             "normenset", normenset_label(invoer.normenset), normenset_label(normenset)))
     if not wijzigingen:
         return invoer, []
@@ -204,7 +205,7 @@ def sla_op(
                                     HERKOMST_VAN_ACTIE[actie], geschat,
                                     hk.schattingsversie(normenset.label))
     if invoer is None:
-        invoer = Invoer(gemeente_code=gemeente.code, jaar=jaar)
+        invoer = InvoerRij(gemeente_code=gemeente.code, jaar=jaar)
         db.session.add(invoer)
     invoer.waarden = nieuwe_waarden
     invoer.herkomst = hk.als_json(nieuwe_herkomst)
@@ -217,13 +218,13 @@ def sla_op(
     return invoer, wijzigingen
 
 
-def _schrijf(rij: Invoer | RegioBezetting, wijzigingen: list[Wijziging], user: User, actie: str,
-             commit: bool) -> None:
+def _schrijf(rij: InvoerRij | RegioBezettingRij, wijzigingen: list[Veldwijziging], user: User,
+             actie: str, commit: bool) -> None:
     """Write ``rij`` (INSERT, or UPDATE … WHERE version = the loaded version) with one
     AuditEntry per change; :class:`Conflict` (rolled back) when another save came first."""
     rij.updated_by = user.id
     rij.updated_at = utcnow()
-    sleutel = "invoer_id" if isinstance(rij, Invoer) else "regio_bezetting_id"
+    sleutel = "invoer_id" if isinstance(rij, InvoerRij) else "regio_bezetting_id"
     try:
         db.session.flush()
         for w in wijzigingen:
@@ -240,9 +241,9 @@ def _schrijf(rij: Invoer | RegioBezetting, wijzigingen: list[Wijziging], user: U
 
 
 def andermans_wijzigingen(
-    gemeente: Gemeente, jaar: int, geladen_versie: int,
+    gemeente: GemeenteRij, jaar: int, geladen_versie: int,
     uw_waarden: dict[str, float | None], uw_bezetting: dict[str, float | None],
-) -> tuple[Invoer | None, list[AndermansWijziging]]:
+) -> tuple[InvoerRij | None, list[AndermansWijziging]]:
     """What others changed after ``geladen_versie``, beside what this user entered."""
     invoer = huidige_invoer(gemeente, jaar)
     if invoer is None:
@@ -269,15 +270,10 @@ def andermans_wijzigingen(
     return invoer, uit
 
 
-def huidige_regio_bezetting(regio: Regio, jaar: int) -> RegioBezetting | None:
-    return db.session.scalar(select(RegioBezetting).where(RegioBezetting.regio_code == regio.code,
-                                                          RegioBezetting.jaar == jaar))
-
-
 def sla_regio_bezetting_op(
-    regio: Regio, jaar: int, geladen_versie: int, bezetting: dict[str, float | None], user: User,
+    regio: RegioRij, jaar: int, geladen_versie: int, bezetting: dict[str, float | None], user: User,
     *, actie: str = ACTIE_CONCEPT, commit: bool = True,
-) -> tuple[RegioBezetting | None, list[Wijziging]]:
+) -> tuple[RegioBezettingRij | None, list[Veldwijziging]]:
     """Save a region's bezetting of its regional functies (the Doorstroompunt) the way
     :func:`sla_op` saves an invoer, the one save path for it (region page and workbook upload):
     one AuditEntry per changed field (``bezetting_<functie>``, action ``actie``),
@@ -287,7 +283,7 @@ def sla_regio_bezetting_op(
     changed) and the changes; with none the session is left untouched."""
     if actie not in ACTIE_LABELS:
         raise ValueError(f"unknown audit action {actie!r}")
-    rij = huidige_regio_bezetting(regio, jaar)
+    rij = regio_bezetting(regio, jaar)
     if (rij.version if rij else 0) != geladen_versie:
         db.session.rollback()
         raise Conflict
@@ -295,12 +291,12 @@ def sla_regio_bezetting_op(
     nieuw = _samenvoegen(oud, bezetting)
     voor = {BEZETTING + k: als_tekst(v) for k, v in oud.items()}
     na = {BEZETTING + k: als_tekst(v) for k, v in nieuw.items()}
-    wijzigingen = [Wijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
+    wijzigingen = [Veldwijziging(k, voor.get(k), na.get(k)) for k in sorted(voor.keys() | na.keys())
                    if voor.get(k) != na.get(k)]
     if not wijzigingen:
         return rij, []
     if rij is None:
-        rij = RegioBezetting(regio_code=regio.code, jaar=jaar, waarden={})
+        rij = RegioBezettingRij(regio_code=regio.code, jaar=jaar, waarden={})
         db.session.add(rij)
     rij.waarden = nieuw
     _schrijf(rij, wijzigingen, user, actie, commit)

@@ -24,7 +24,7 @@ from formatie.referentie import load_referentie
 from formatie.teams import Team, lees_teams_csv, voor_jaar
 
 from ..extensions import db
-from ..models import AuditEntry, TeamLid, TeamRij, User, utcnow
+from ..models import AuditEntry, TeamLidRij, TeamRij, User, utcnow
 from .normensets import actieve_rij, als_normenset
 
 #: AuditEntry.action of an import (command line or the beheerder's page).
@@ -53,9 +53,9 @@ def alle_teams() -> list[TeamRij]:
 def teams_van_gemeente(code: str, jaar: int) -> list[TeamRij]:
     """The teams ``code`` belongs to in ``jaar`` (at most one per functie)."""
     return list(db.session.scalars(
-        select(TeamRij).join(TeamLid).where(
-            TeamLid.gemeente_code == code,
-            (TeamLid.vanaf_jaar.is_(None)) | (TeamLid.vanaf_jaar <= jaar))
+        select(TeamRij).join(TeamLidRij).where(
+            TeamLidRij.gemeente_code == code,
+            (TeamLidRij.vanaf_jaar.is_(None)) | (TeamLidRij.vanaf_jaar <= jaar))
         .order_by(TeamRij.functie)))
 
 
@@ -108,7 +108,7 @@ def importeer_teams(teams: list[Team], user: User | None) -> Importverslag:
                for c, v in zip(t.gemeentecodes, t.vanaf or (None,) * len(t.gemeentecodes),
                                strict=True)}
     in_bestand = {(t.naam, t.functie) for t in teams}
-    bestaande = db.session.scalars(select(TeamLid).join(TeamRij).where(
+    bestaande = db.session.scalars(select(TeamLidRij).join(TeamRij).where(
         TeamRij.functie.in_({t.functie for t in teams})))
     for lid in bestaande:
         rij = lid.team
@@ -145,7 +145,7 @@ def importeer_teams(teams: list[Team], user: User | None) -> Importverslag:
             naam = f"{code} {ref.naam(code)}"
             lid = huidig.get(code)
             if lid is None:
-                rij.leden.append(TeamLid(functie=t.functie, gemeente_code=code,
+                rij.leden.append(TeamLidRij(functie=t.functie, gemeente_code=code,
                                          vanaf_jaar=vanaf))
                 noteer(rij, f"lid:{code}", None, _lid_tekst(vanaf), f"{naam} is lid geworden"
                        + (f" vanaf {vanaf}." if vanaf else "."))

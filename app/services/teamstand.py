@@ -30,7 +30,7 @@ from formatie.uitvoer import resultaat_als_dict
 
 from ..access import mag_team
 from ..extensions import db
-from ..models import Gemeente, TeamRij
+from ..models import GemeenteRij, TeamRij
 from .cijfers import Cijfers, cijfers_team
 from .teamdata import team_in_jaar, teams_van_gemeente
 
@@ -146,7 +146,7 @@ class LidVanTeam:
         return self.stand.rij
 
 
-def teams_van(gemeente: Gemeente, jaar: int, user) -> list[LidVanTeam]:
+def teams_van(gemeente: GemeenteRij, jaar: int, user) -> list[LidVanTeam]:
     """The teams ``gemeente`` belongs to in ``jaar`` (at most one per functie), each with the
     gemeente's aandeel (formatie.teams) when the team can be computed."""
     uit = []
@@ -185,6 +185,6 @@ def team_stand(rij: TeamRij, jaar: int) -> TeamStand:
     """The team ``rij`` in ``jaar``: its members then, with their stored figures."""
     team = team_in_jaar(rij, jaar)
     codes = team.gemeentecodes if team is not None else ()
-    gemeenten = [db.session.get(Gemeente, c) for c in codes]
+    gemeenten = [db.session.get(GemeenteRij, c) for c in codes]
     return TeamStand(rij, jaar, team, cijfers_team(gemeenten, jaar))
 

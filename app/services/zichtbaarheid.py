@@ -13,12 +13,11 @@ from sqlalchemy import and_, or_, select, true
 
 from ..access import zichtbare_gemeenten
 from ..extensions import db
-from ..models import Invoer, Scenario, User
-from ..models import Normenset as NormensetRij
+from ..models import InvoerRij, NormensetRij, ScenarioRij, User
 
 
 def zichtbare_normensets(user: User):
-    """A SQL condition on :class:`~app.models.Normenset`: the beheerder sees all; anyone else
+    """A SQL condition on :class:`~app.models.NormensetRij`: the beheerder sees all; anyone else
     the active one, those uploaded by a beheerder (or by nobody: the shipped one), those made
     by someone of a gemeente or region they may see (themselves included), and those an invoer
     or scenario of such a gemeente or region uses."""
@@ -26,7 +25,7 @@ def zichtbare_normensets(user: User):
         return true()
     codes = [g.code for g in zichtbare_gemeenten(user)]
     regios = [user.regio_code] if user.role == "regio" and user.regio_code else []
-    scenarios = or_(Scenario.gemeente_code.in_(codes), Scenario.regio_code.in_(regios))
+    scenarios = or_(ScenarioRij.gemeente_code.in_(codes), ScenarioRij.regio_code.in_(regios))
     makers = select(User.id).where(or_(
         User.role == "beheerder",
         and_(User.role == "gemeente", User.gemeente_code.in_(codes)),
@@ -37,9 +36,9 @@ def zichtbare_normensets(user: User):
         NormensetRij.uploaded_by.is_(None),
         NormensetRij.uploaded_by == user.id,
         NormensetRij.uploaded_by.in_(makers),
-        NormensetRij.id.in_(select(Invoer.normenset_id).where(Invoer.gemeente_code.in_(codes))),
-        NormensetRij.id.in_(select(Scenario.normenset_id).where(scenarios)),
-        NormensetRij.id.in_(select(Scenario.werkboek_normenset_id).where(scenarios)),
+        NormensetRij.id.in_(select(InvoerRij.normenset_id).where(InvoerRij.gemeente_code.in_(codes))),
+        NormensetRij.id.in_(select(ScenarioRij.normenset_id).where(scenarios)),
+        NormensetRij.id.in_(select(ScenarioRij.werkboek_normenset_id).where(scenarios)),
     )
 
 

@@ -13,7 +13,7 @@ from wtforms import EmailField, StringField, SubmitField
 
 from ..access import rol_vereist
 from ..extensions import db
-from ..models import Gemeente, Regio, TeamRij, User
+from ..models import GemeenteRij, RegioRij, TeamRij, User
 from ..services.accounts import (
     EENMALIG_GELDIG,
     GebruikerFout,
@@ -47,8 +47,8 @@ class ActiefForm(FlaskForm):
 def _pagina(form: NieuweGebruikerForm, fout: str | None = None, nieuw: tuple | None = None,
             status: int = 200):
     users = list(db.session.scalars(select(User).order_by(User.role, User.email)))
-    gemeenten = list(db.session.scalars(select(Gemeente).order_by(Gemeente.naam)))
-    regios = list(db.session.scalars(select(Regio).order_by(Regio.code)))
+    gemeenten = list(db.session.scalars(select(GemeenteRij).order_by(GemeenteRij.naam)))
+    regios = list(db.session.scalars(select(RegioRij).order_by(RegioRij.code)))
     teams = list(db.session.scalars(select(TeamRij).order_by(TeamRij.naam, TeamRij.functie)))
     return render_template("gebruikers/lijst.html", users=users, form=form, fout=fout,
                            nieuw=nieuw, actief_form=ActiefForm(), rollen=ROL_LABELS,

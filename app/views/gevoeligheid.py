@@ -13,7 +13,7 @@ from formatie.normenset import Normenset
 
 from ..access import get_gemeente_jaar_or_404
 from ..grafieken import tornado_grafiek
-from ..models import Invoer
+from ..models import InvoerRij
 from ..services.cijfers import cijfers_gemeente, ontbrekend, volume_matrix
 
 bp = Blueprint("gevoeligheid", __name__)
@@ -28,7 +28,7 @@ def _volledige_invoer(code: str, jaar: int):
     return gemeente, lid.invoer, lid.rij, lid.normenset
 
 
-def tornado_van(invoer: Invoer, normenset: Normenset, functie: str | None = None):
+def tornado_van(invoer: InvoerRij, normenset: Normenset, functie: str | None = None):
     return tornado(normenset, volume_matrix([invoer], normenset),
                    gemeentecodes=(invoer.gemeente_code,), functie=functie)
 

@@ -36,8 +36,7 @@ from formatie.problemen import InvoerFout, Probleem
 
 from ..access import mag_gemeente, rol_vereist
 from ..extensions import db
-from ..models import INGEDIEND, Gemeente, Invoer, Regio
-from ..models import Normenset as NormensetRij
+from ..models import INGEDIEND, GemeenteRij, InvoerRij, NormensetRij, RegioRij
 from ..services.cijfers import cijfers_regio, ontbrekend, volume_matrix
 from ..services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 
@@ -67,7 +66,7 @@ def _serializer() -> URLSafeSerializer:
 
 
 def _mag_code(code: str) -> bool:
-    gemeente = db.session.get(Gemeente, code)
+    gemeente = db.session.get(GemeenteRij, code)
     return gemeente is not None and mag_gemeente(current_user, gemeente)
 
 
@@ -82,14 +81,14 @@ def _opgeslagen_waarnemingen(normenset: Normenset):
     from formatie.kalibratie import Som  # late: the module loads scipy (this page only)
 
     paren = db.session.execute(
-        select(Invoer.jaar, Gemeente.regio_code).join(Gemeente)
-        .where(Invoer.status == INGEDIEND).distinct()
-        .order_by(Gemeente.regio_code, Invoer.jaar)).all()
-    rijen: list[Invoer] = []
+        select(InvoerRij.jaar, GemeenteRij.regio_code).join(GemeenteRij)
+        .where(InvoerRij.status == INGEDIEND).distinct()
+        .order_by(GemeenteRij.regio_code, InvoerRij.jaar)).all()
+    rijen: list[InvoerRij] = []
     fte: list[list[float]] = []
     sommen: list[Som] = []
     for jaar, regio_code in paren:
-        cijfers = cijfers_regio(db.session.get(Regio, regio_code), jaar)
+        cijfers = cijfers_regio(db.session.get(RegioRij, regio_code), jaar)
         leden = [lid for lid in cijfers.leden if lid.status == INGEDIEND
                  and not ontbrekend(lid.invoer, normenset) and _mag_code(lid.code)]
         regionaal = {f: v for f, v in (cijfers.regionale_bezetting or {}).items()

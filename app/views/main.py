@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..access import aangeboden_jaren, alle_regios, zichtbare_gemeenten
 from ..extensions import db
-from ..models import NIET_BEGONNEN, Gemeente, Invoer
+from ..models import NIET_BEGONNEN, GemeenteRij, InvoerRij
 
 bp = Blueprint("main", __name__)
 
@@ -16,8 +16,8 @@ bp = Blueprint("main", __name__)
 def statussen(codes: list[str], jaren: list[int]) -> dict[tuple[str, int], str]:
     """Status per (gemeentecode, jaar); no row means niet begonnen."""
     rijen = db.session.execute(
-        select(Invoer.gemeente_code, Invoer.jaar, Invoer.status)
-        .where(Invoer.gemeente_code.in_(codes), Invoer.jaar.in_(jaren)))
+        select(InvoerRij.gemeente_code, InvoerRij.jaar, InvoerRij.status)
+        .where(InvoerRij.gemeente_code.in_(codes), InvoerRij.jaar.in_(jaren)))
     uit = {(c, j): NIET_BEGONNEN for c in codes for j in jaren}
     uit.update({(c, j): s for c, j, s in rijen})
     return uit
@@ -32,10 +32,10 @@ def index():
     regio_telling = {}
     if current_user.role == "beheerder":
         rijen = db.session.execute(
-            select(Gemeente.regio_code, Invoer.jaar, Invoer.status, func.count())
-            .join(Invoer, Invoer.gemeente_code == Gemeente.code)
-            .where(Invoer.jaar.in_(jaren))
-            .group_by(Gemeente.regio_code, Invoer.jaar, Invoer.status))
+            select(GemeenteRij.regio_code, InvoerRij.jaar, InvoerRij.status, func.count())
+            .join(InvoerRij, InvoerRij.gemeente_code == GemeenteRij.code)
+            .where(InvoerRij.jaar.in_(jaren))
+            .group_by(GemeenteRij.regio_code, InvoerRij.jaar, InvoerRij.status))
         for regio, j, s, n in rijen:
             regio_telling[regio, j, s] = n
     return render_template(

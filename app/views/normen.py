@@ -13,7 +13,7 @@ from formatie.problemen import InvoerFout
 
 from ..access import rol_vereist
 from ..extensions import db
-from ..models import Normenset as NormensetRij
+from ..models import NormensetRij
 from ..services.normensets import NormensetBestaat, activeer, als_normenset, bewaar_normenset
 from ..services.zichtbaarheid import zichtbare_normensets
 

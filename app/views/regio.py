@@ -20,7 +20,7 @@ from formatie.uitvoer import regio_als_dict
 from ..access import aangeboden_jaren, get_regio_jaar_or_404
 from ..antwoord import json_antwoord
 from ..invoerform import regio_bezetting_form
-from ..models import MAX_INT, Regio
+from ..models import MAX_INT, RegioRij
 from ..services.bandbreedte import bereik_van
 from ..services.cijfers import Cijfers, cijfers_regio
 from ..services.herkomst import aandeel_schatting_per_lid, cijfers_herkomst
@@ -39,7 +39,7 @@ def _regionale_functies(cijfers: Cijfers):
     return tuple(gezien.values())
 
 
-def _pagina(regio: Regio, jaar: int, cijfers: Cijfers, form, status: int = 200,
+def _pagina(regio: RegioRij, jaar: int, cijfers: Cijfers, form, status: int = 200,
             conflict: bool = False):
     fte = cijfers.fte
     bezetting = cijfers.bezetting

@@ -60,8 +60,7 @@ from ..downloads import stuur_xlsx
 from ..extensions import db
 from ..grafieken import groep_grafiek
 from ..invoerform import GetalField
-from ..models import MAX_INT, Gemeente, utcnow
-from ..models import Scenario as ScenarioRij
+from ..models import MAX_INT, GemeenteRij, ScenarioRij, utcnow
 from ..services.cijfers import (
     Basisgroep,
     Cijfers,
@@ -114,7 +113,7 @@ def zichtbare_scenarios() -> list[ScenarioRij]:
     if current_user.role == "gemeente":
         query = query.where(ScenarioRij.gemeente_code == current_user.gemeente_code)
     elif current_user.role == "regio":
-        leden = select(Gemeente.code).where(Gemeente.regio_code == current_user.regio_code)
+        leden = select(GemeenteRij.code).where(GemeenteRij.regio_code == current_user.regio_code)
         query = query.where(or_(ScenarioRij.regio_code == current_user.regio_code,
                                 ScenarioRij.gemeente_code.in_(leden)))
     elif current_user.role == "team":
@@ -408,7 +407,7 @@ def nieuw():
 @bp.route("")
 @login_required
 def lijst():
-    gemeenten = (sorted(db.session.scalars(select(Gemeente)), key=lambda g: g.naam)
+    gemeenten = (sorted(db.session.scalars(select(GemeenteRij)), key=lambda g: g.naam)
                  if current_user.role == "beheerder" else zichtbare_gemeenten(current_user))
     regios = (alle_regios() if current_user.role == "beheerder"
               else [current_user.regio] if current_user.role == "regio" and current_user.regio
@@ -475,7 +474,7 @@ def verwijder(scenario_id: int):
 
 
 @dataclass
-class Regel:
+class Scenarioregel:
     """One row of the comparison: a base or a scenario, summed over its gemeenten."""
 
     naam: str
@@ -513,7 +512,7 @@ def _som(delen: list[dict[str, float]], groepen: list[Groep]
     return som, totaal, tuple(bereik_groepen(groepen).totaal.tolist()), euros
 
 
-def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]]:
+def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Scenarioregel], dict[str, str]]:
     """Rows (per base: the base, then its scenarios) and the functies (sleutel → naam).
 
     Scenarios on the same frozen base share one base row. Per normenset group of that base,
@@ -527,7 +526,7 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
                               rij.regio_code], sort_keys=True)
         bases.setdefault(sleutel, []).append(rij)
     ref = load_referentie()
-    regels: list[Regel] = []
+    regels: list[Scenarioregel] = []
     functies: dict[str, str] = {}
     for leden in bases.values():
         eerste = leden[0]
@@ -565,11 +564,11 @@ def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Regel], dict[str, str]
 
         basis_naam = "Basis" if len(bases) == 1 else f"Basis {eerste.scope_label}"
         fte, basis_totaal, bereik, basis_kosten = _som(delen[None], toegepast[None])
-        regels.append(Regel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
+        regels.append(Scenarioregel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
                             bereik=bereik, kosten=basis_kosten, basis_kosten=basis_kosten))
         for rij in leden:
             fte, totaal, bereik, euros = _som(delen[rij.id], toegepast[rij.id])
-            regels.append(Regel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
+            regels.append(Scenarioregel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
                                 rij.parameters, bereik=bereik, kosten=euros,
                                 basis_kosten=basis_kosten))
     return regels, functies
@@ -585,7 +584,7 @@ def _gekozen() -> list[ScenarioRij]:
     return [get_scenario_or_404(i) for i in ids]
 
 
-def _gekozen_vergelijking() -> tuple[list[ScenarioRij], list[Regel], dict[str, str]]:
+def _gekozen_vergelijking() -> tuple[list[ScenarioRij], list[Scenarioregel], dict[str, str]]:
     """(rijen, regels, functies) of the scenarios chosen in ``?ids=``; when none is chosen or
     they cannot be computed, the reason is flashed and the request ends in a redirect to the
     list (``abort`` with that response)."""

@@ -5,7 +5,7 @@ write the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI
 implementation). ``POST …/upload`` reads an edited workbook with
 :func:`formatie.werkboek_lezen.lees_werkboek` (which applies the normenset's min/max and controles),
 checks that every gemeente in it may be edited here, and shows a preview (old → new per field,
-norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUpload` row.
+norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUploadRij` row.
 ``POST …/upload/<token>/bevestig`` saves it through :func:`app.services.opslaan.sla_op` (one
 transaction, optimistic locking against the versions seen at preview time, audit action
 "excel-import") or as a scenario (:mod:`app.views.scenario`).
@@ -53,14 +53,14 @@ from ..models import (
     ACTIE_EXCEL,
     CONCEPT,
     INGEDIEND,
-    Gemeente,
-    Invoer,
-    Regio,
-    WerkboekUpload,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    RegioRij,
+    ScenarioRij,
+    WerkboekUploadRij,
     utcnow,
 )
-from ..models import Normenset as NormensetRij
-from ..models import Scenario as ScenarioRij
 from ..services.bandbreedte import werkboek_analyse
 from ..services.cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
 from ..services.herkomst import cijfers_herkomst
@@ -168,8 +168,8 @@ class Doel:
     code: str
     jaar: int
     naam: str
-    gemeente: Gemeente | None = None
-    regio: Regio | None = None
+    gemeente: GemeenteRij | None = None
+    regio: RegioRij | None = None
 
     @property
     def terug(self) -> str:
@@ -185,7 +185,7 @@ class Doel:
         return url_for(f"werkboek.bevestig_{self.scope}", code=self.code, jaar=self.jaar,
                        upload_id=token)
 
-    def toegestaan(self, gemeente: Gemeente) -> bool:
+    def toegestaan(self, gemeente: GemeenteRij) -> bool:
         """May this upload change ``gemeente``'s figures?"""
         if self.scope == "gemeente":
             return gemeente.code == self.code
@@ -253,7 +253,7 @@ def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
     paren = [(code, jaar) for groep in werkboek.groepen
              for code, jaar in zip(groep.invoer.gemeentecodes, groep.invoer.jaren, strict=True)]
     for code, jaar in paren:
-        gemeente = db.session.get(Gemeente, code)
+        gemeente = db.session.get(GemeenteRij, code)
         naam = gemeente.label if gemeente else code
         if gemeente is None or not doel.toegestaan(gemeente):
             if doel.scope == "gemeente":
@@ -269,11 +269,11 @@ def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
     return problemen
 
 
-def _fte_opgeslagen(invoer: list[Invoer]) -> dict[str, float]:
+def _fte_opgeslagen(invoer: list[InvoerRij]) -> dict[str, float]:
     """Gemeentecode → total fte of its stored figures, computed by the model in the normenset
     they were saved under (one :func:`formatie.model.bereken` per normenset); gemeenten whose
     stored figures are not complete are left out."""
-    per_set: dict[int, tuple[NormensetRij, list[Invoer]]] = {}
+    per_set: dict[int, tuple[NormensetRij, list[InvoerRij]]] = {}
     for rij in invoer:
         if rij.normenset is not None:
             per_set.setdefault(rij.normenset_id, (rij.normenset, []))[1].append(rij)
@@ -301,8 +301,8 @@ def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> di
     tabel = groep.invoer
     sleutels = n.invoer_sleutels
     huidig = {i.gemeente_code: i for i in db.session.scalars(
-        select(Invoer).where(Invoer.jaar == doel.jaar,
-                             Invoer.gemeente_code.in_(list(tabel.gemeentecodes))))}
+        select(InvoerRij).where(InvoerRij.jaar == doel.jaar,
+                             InvoerRij.gemeente_code.in_(list(tabel.gemeentecodes))))}
     oud_volume = np.array([[float((huidig[c].waarden or {}).get(s, math.nan)) if c in huidig
                             else math.nan for s in sleutels] for c in tabel.gemeentecodes],
                           dtype=float).reshape(len(tabel.gemeentecodes), len(sleutels))
@@ -414,7 +414,7 @@ def _upload(scope: str, code: str, jaar: int):
     payload.update(bestand=bestand, opmerkingen=opmerkingen,
                    regio_bezetting=_regio_voorbeeld(doel, werkboek, opmerkingen))
     nu = utcnow()
-    upload = WerkboekUpload(token=secrets.token_urlsafe(32), user_id=current_user.id,
+    upload = WerkboekUploadRij(token=secrets.token_urlsafe(32), user_id=current_user.id,
                             scope=scope, scope_code=doel.code, jaar=jaar, payload=payload,
                             created_at=nu, expires_at=nu + GELDIGHEID)
     db.session.add(upload)
@@ -428,18 +428,18 @@ def _ruimte_voor_voorbeeld() -> bool:
     config = current_app.config
     per_gebruiker = config.get("WERKBOEK_VOORBEELDEN_PER_GEBRUIKER", VOORBEELDEN_PER_GEBRUIKER)
     totaal = config.get("WERKBOEK_VOORBEELDEN_TOTAAL", VOORBEELDEN_TOTAAL)
-    db.session.execute(delete(WerkboekUpload).where(WerkboekUpload.expires_at < utcnow()))
+    db.session.execute(delete(WerkboekUploadRij).where(WerkboekUploadRij.expires_at < utcnow()))
     eigen = list(db.session.scalars(
-        select(WerkboekUpload.id).where(WerkboekUpload.user_id == current_user.id)
-        .order_by(WerkboekUpload.created_at.desc(), WerkboekUpload.id.desc())))
+        select(WerkboekUploadRij.id).where(WerkboekUploadRij.user_id == current_user.id)
+        .order_by(WerkboekUploadRij.created_at.desc(), WerkboekUploadRij.id.desc())))
     if len(eigen) >= per_gebruiker:
-        db.session.execute(delete(WerkboekUpload).where(
-            WerkboekUpload.id.in_(eigen[per_gebruiker - 1:])))
+        db.session.execute(delete(WerkboekUploadRij).where(
+            WerkboekUploadRij.id.in_(eigen[per_gebruiker - 1:])))
     db.session.commit()
-    return db.session.scalar(select(func.count()).select_from(WerkboekUpload)) < totaal
+    return db.session.scalar(select(func.count()).select_from(WerkboekUploadRij)) < totaal
 
 
-def _toon_voorbeeld(doel: Doel, upload: WerkboekUpload, *, status: int = 200,
+def _toon_voorbeeld(doel: Doel, upload: WerkboekUploadRij, *, status: int = 200,
                     problemen: list[str] | None = None, naam: str | None = None):
     p = upload.payload
     iets = any(g["wijzigingen"] or g["bezetting_wijzigingen"]
@@ -474,7 +474,7 @@ def upload_regio(code: str, jaar: int):
 
 def _bevestig(scope: str, code: str, jaar: int, token: str):
     doel = _doel(scope, code, jaar)
-    upload = db.session.scalar(select(WerkboekUpload).where(WerkboekUpload.token == token))
+    upload = db.session.scalar(select(WerkboekUploadRij).where(WerkboekUploadRij.token == token))
     if (upload is None or upload.user_id != current_user.id or upload.scope != scope
             or upload.scope_code != doel.code or upload.jaar != jaar):
         abort(404)
@@ -501,19 +501,19 @@ def _bewaar_normen(groep: dict, basis_rij: NormensetRij) -> NormensetRij | None:
                             afgeleid_van=basis_rij)
 
 
-def _gemeenten_toegestaan(doel: Doel, groep: dict) -> list[Gemeente]:
+def _gemeenten_toegestaan(doel: Doel, groep: dict) -> list[GemeenteRij]:
     """The group's gemeenten, checked again at confirm time (a role or region may have
     changed since the preview): 404 for any this user may no longer change here."""
     gemeenten = []
     for g in groep["gemeenten"]:
-        gemeente = db.session.get(Gemeente, g["code"])
+        gemeente = db.session.get(GemeenteRij, g["code"])
         if gemeente is None or not doel.toegestaan(gemeente):
             abort(404)
         gemeenten.append(gemeente)
     return gemeenten
 
 
-def _als_invoer(doel: Doel, upload: WerkboekUpload):
+def _als_invoer(doel: Doel, upload: WerkboekUploadRij):
     """Save the workbook's figures, all groups in one transaction. A group whose norms were
     edited gets a new normenset (derived from its base) and its gemeenten are saved under it;
     the others keep their base. Like "Opslaan als concept" in the form, the saved figures
@@ -554,7 +554,7 @@ def _als_invoer(doel: Doel, upload: WerkboekUpload):
         db.session.commit()
     except (Conflict, NormensetBestaat, IntegrityError):
         db.session.rollback()
-        upload = db.session.get(WerkboekUpload, upload.id)
+        upload = db.session.get(WerkboekUploadRij, upload.id)
         return _toon_voorbeeld(doel, upload, status=409, problemen=[
             "Intussen heeft iemand anders cijfers in dit werkboek gewijzigd. Er is niets "
             "opgeslagen. Upload het werkboek opnieuw om de wijzigingen tegen de nieuwe stand "
@@ -614,7 +614,7 @@ def _basis_deel(doel: Doel, groep: dict, n: Normenset, overrides: dict) -> dict:
     return {"gemeentecodes": codes, "invoer": list(sleutels), "volume": volume}
 
 
-def _als_scenario(doel: Doel, upload: WerkboekUpload):
+def _als_scenario(doel: Doel, upload: WerkboekUploadRij):
     """Save the workbook as a scenario (the stored figures stay as they are). One group: its
     norm changes (edited base and scenario columns) are the scenario's; several groups (a
     region of mixed normensets): a base per group (:func:`app.services.cijfers.basis_als_json`'s
@@ -654,7 +654,7 @@ def _als_scenario(doel: Doel, upload: WerkboekUpload):
     try:
         normen = _bewaar_normen(groep, basis_rij) if len(groepen) == 1 else None
     except NormensetBestaat:
-        upload = db.session.get(WerkboekUpload, upload.id)
+        upload = db.session.get(WerkboekUploadRij, upload.id)
         return _toon_voorbeeld(doel, upload, status=409, naam=naam, problemen=[
             "Tegelijk is een normenset met dezelfde naam en versie opgeslagen. Er is niets "
             "opgeslagen; probeer het opnieuw."])

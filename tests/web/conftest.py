@@ -24,7 +24,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.config import database_url
 from app.extensions import db
-from app.models import Invoer, User, utcnow
+from app.models import InvoerRij, User, utcnow
 from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import parse_getal
 from formatie.referentie import load_referentie
@@ -354,7 +354,7 @@ def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", w
     waarden = geschatte_waarden(app, code) if waarden is None else waarden
     with app.app_context():
         rij = actieve_rij()
-        invoer = Invoer(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
+        invoer = InvoerRij(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
                         bezetting=bezetting or {}, normenset_id=rij.id,
                         herkomst={s: {"soort": herkomst} for s in waarden} if herkomst else {})
         db.session.add(invoer)
@@ -364,11 +364,11 @@ def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", w
 
 def maak_team(app, naam: str, leden: tuple[str, ...], functie: str = "leerplicht") -> int:
     """Store a team with ``leden`` directly; its id."""
-    from app.models import TeamLid, TeamRij
+    from app.models import TeamLidRij, TeamRij
 
     with app.app_context():
         rij = TeamRij(naam=naam, functie=functie, soort="rbl", verdeelsleutel="werklast",
-                      leden=[TeamLid(functie=functie, gemeente_code=c) for c in leden])
+                      leden=[TeamLidRij(functie=functie, gemeente_code=c) for c in leden])
         db.session.add(rij)
         db.session.commit()
         return rij.id
@@ -498,7 +498,7 @@ def activeer_andere_normenset(app):
     """``activeer()`` stores a second normenset (norm hours × 1,5, leiding 0,2) and makes it
     the active one, the way a beheerder does; returns its stored TOML text. Figures saved
     before keep the normenset they were saved under."""
-    from app.models import Normenset as NormensetRij
+    from app.models import NormensetRij
     from app.services.normensets import activeer
     from formatie.normenset import normenset_als_toml
 

@@ -139,13 +139,13 @@ def test_db_untouched_by_result_page(client, auth, app, vul_invoer):
 
 
 def test_cached_ranges_follow_changed_figures(client, auth, app, vul_invoer):
-    from app.models import Invoer
+    from app.models import InvoerRij
 
     vul_invoer(EIGEN, bezetting={"leerplicht": 20.0, "doorstroompunt": 10.0})
     auth.als("gemeente")
     assert "Met 20,0 fte leerplicht" in client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     with app.app_context():
-        rij = db.session.scalar(db.select(Invoer))
+        rij = db.session.scalar(db.select(InvoerRij))
         rij.bezetting = {"leerplicht": 2.0, "doorstroompunt": 1.0}
         db.session.commit()
     tekst = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text

@@ -72,10 +72,10 @@ def test_web_download_has_the_pages_ranges_and_tornado(client, auth, app, vul_in
     for w in totaal:
         assert format_getal(w, 2) in totaalrij
     n, _ = _invoer((EIGEN,))
-    from app.models import Invoer
+    from app.models import InvoerRij
     with app.app_context():
         from app.extensions import db
-        opgeslagen = db.session.scalar(db.select(Invoer))
+        opgeslagen = db.session.scalar(db.select(InvoerRij))
         volume = np.array([[opgeslagen.waarden[s] for s in n.invoer_sleutels]])
     t = tornado(n, volume, gemeentecodes=(EIGEN,))
     assert wb["Gevoeligheid"]["A4"].value == t.top(1)[0].label

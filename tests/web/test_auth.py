@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Invoer, LoginAttempt, User
+from app.models import InvoerRij, LoginAttempt, User
 
 from .conftest import EIGEN, JAAR, WACHTWOORD
 
@@ -137,13 +137,13 @@ def test_csrf_on(csrf_app):
     assert 'value="12.345"' in r.text and 'value="12"' in r.text
     new_token = _token(r.text)
     with csrf_app.app_context():
-        assert db.session.scalar(select(Invoer)) is None
+        assert db.session.scalar(select(InvoerRij)) is None
     r = client.post(PAD, data=data | {"csrf_token": "kapot"})
     assert r.status_code == 400
     r = client.post(PAD, data=data | {"csrf_token": new_token})
     assert r.status_code == 302
     with csrf_app.app_context():
-        assert db.session.scalar(select(Invoer)).waarden == {"leerplichtigen": 12345.0,
+        assert db.session.scalar(select(InvoerRij)).waarden == {"leerplichtigen": 12345.0,
                                                               "scholen": 12.0}
     # other routes: still protected, with the friendly page
     r = client.post("/logout")

@@ -8,8 +8,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Invoer, Scenario, User
-from app.models import Normenset as NormensetRij
+from app.models import InvoerRij, NormensetRij, ScenarioRij, User
 from formatie.getallen import format_euro, format_getal
 from formatie.normenset_toml import standaard_normenset
 
@@ -138,8 +137,8 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
             "b-upload": rij("b-upload", "beheerder@test.nl"),
         }
         # Apeldoorn's invoer and a scenario of its region use two of Utrecht's normensets
-        db.session.get(Invoer, invoer_id).normenset_id = ids["u-invoer"]
-        db.session.add(Scenario(naam="Regio", regio_code=EIGEN_REGIO, jaar=JAAR, normenset_id=1,
+        db.session.get(InvoerRij, invoer_id).normenset_id = ids["u-invoer"]
+        db.session.add(ScenarioRij(naam="Regio", regio_code=EIGEN_REGIO, jaar=JAAR, normenset_id=1,
                                 werkboek_normenset_id=ids["u-scenario"], parameters={},
                                 basis={}, overrides={}, owner_id=uid("regio@test.nl")))
         db.session.commit()

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Normenset as NormensetRij
-from app.models import User
+from app.models import NormensetRij, User
 from app.services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from formatie.normenset import MAX_NORMENSET_VERSIE, normenset_als_toml
 from formatie.normenset_toml import standaard_normenset

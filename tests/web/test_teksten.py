@@ -200,7 +200,7 @@ def test_scenario_form_hints_say_per_one_and_do_not_repeat_their_label(app, clie
 
 
 def test_scenario_form_takes_afwezigheid_as_a_percentage(app, client, auth, vul_invoer):
-    from app.models import Scenario as ScenarioRij
+    from app.models import ScenarioRij
 
     vul_invoer(EIGEN)
     auth.als("gemeente")
