@@ -2,7 +2,7 @@
 benchmark strip and the scenario comparison (grouped bars).
 
 A chart is laid out here in plain numbers (SVG user units) and drawn as SVG by one set of
-template macros (``templates/analyse/_grafieken.html``): no inline script or style, no
+template macros (``templates/_grafieken.html``): no inline script or style, no
 client-side library.
 Every chart has a table beside it in the page as its text alternative. Nothing here computes
 a figure of the model; it only places given numbers on a scale.

@@ -47,4 +47,4 @@ def gevoeligheid(code: str, jaar: int):
     if invoer is not None and not missend:
         t = tornado_van(invoer, normenset, functie)
         context.update(t=t, rijen=t.top(TORNADO_TOP), grafiek=tornado_grafiek(t, TORNADO_TOP))
-    return render_template("analyse/gevoeligheid.html", **context)
+    return render_template("gevoeligheid/gevoeligheid.html", **context)

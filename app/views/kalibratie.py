@@ -138,10 +138,10 @@ def kalibratie():
     context = {"form": form, "normenset": normenset, "normenset_rij": rij, "k": None,
                "problemen": [], "opslaan_form": OpslaanForm()}
     if request.method == "GET":
-        return render_template("analyse/kalibratie.html", **context)
+        return render_template("kalibratie/kalibratie.html", **context)
     if g.get("csrf_verlopen") or not form.validate_on_submit():
         context["problemen"] = ["Het formulier was verlopen of onvolledig. Probeer het opnieuw."]
-        return render_template("analyse/kalibratie.html", **context), 400
+        return render_template("kalibratie/kalibratie.html", **context), 400
     try:
         if form.bron.data == "bestand":
             bestand = form.bestand.data
@@ -156,7 +156,7 @@ def kalibratie():
             bron = "gekalibreerd op de ingediende cijfers met bezetting"
     except InvoerFout as fout:
         context["problemen"] = [p.tekst(fout.bestand) for p in fout.problemen]
-        return render_template("analyse/kalibratie.html", **context), 422
+        return render_template("kalibratie/kalibratie.html", **context), 422
     n_obs = len(codes)
     n_waarden = int(np.isfinite(fte).sum()) + len(sommen)
     if n_waarden <= len(normenset.taken):
@@ -166,7 +166,7 @@ def kalibratie():
             "meer gemeenten of jaren nodig: de bezetting leerplicht per gemeente, die van het "
             "Doorstroompunt per regio (telt alleen als alle gemeenten van de regio hun cijfers "
             "hebben ingediend)."]
-        return render_template("analyse/kalibratie.html", **context), 422
+        return render_template("kalibratie/kalibratie.html", **context), 422
     k = kalibreer(normenset, volume, fte, begrenzing=form.begrenzing.data,
                   clusters=np.array(codes), sommen=sommen)
     bron = f"{bron} ({n_obs} waarnemingen, {datetime.now(UTC):%Y-%m-%d})"
@@ -179,7 +179,7 @@ def kalibratie():
                    nieuw=nieuw, bron=bron,
                    somuren={gr.sleutel: sum(normenset.taak(s).uren for s in gr.taken)
                             for gr in k.groepen})
-    return render_template("analyse/kalibratie.html", **context)
+    return render_template("kalibratie/kalibratie.html", **context)
 
 
 @bp.route("/kalibratie/opslaan", methods=["POST"])

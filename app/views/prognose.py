@@ -62,7 +62,7 @@ def historie_invoer(code: str, jaar: int):
                   "opgeslagen. Sla opnieuw op.", "fout")
             status = 400
         form.versies.data = r.versies_tekst()
-        return render_template("analyse/historie_invoer.html", cellen=r.cellen(),
+        return render_template("prognose/historie_invoer.html", cellen=r.cellen(),
                                **context), status
     try:
         geladen = lees_versies(form.versies.data)
@@ -70,7 +70,7 @@ def historie_invoer(code: str, jaar: int):
         abort(400)
     if not r.valideer():
         context["fouten"] = r.fouten()
-        return render_template("analyse/historie_invoer.html", cellen=r.cellen(),
+        return render_template("prognose/historie_invoer.html", cellen=r.cellen(),
                                **context), 422
     try:
         aantal = r.sla_op(geladen, current_user)
@@ -134,7 +134,7 @@ def prognose(code: str, jaar: int):
     # too few years for a trend: one collapsible line on the page, not a row each
     nog_geen = [r for r in overzicht if r.jaren_met_cijfers < MIN_JAREN]
     return render_template(
-        "analyse/prognose.html", gemeente=gemeente, jaar=jaar, normenset=normenset,
+        "prognose/prognose.html", gemeente=gemeente, jaar=jaar, normenset=normenset,
         normenset_rij=rij, overzicht=overzicht, jaren=jaren, fte_jaren=fte_jaren,
         met_reeks=[r for r in overzicht if r.jaren_met_cijfers >= MIN_JAREN],
         nog_geen_trend=nog_geen,

@@ -95,5 +95,5 @@ def _validatie_tekst(toml: str) -> str:
 def validatie():
     rij = actieve_rij()
     tekst = _validatie_tekst(normenset_als_toml(als_normenset(rij)))
-    return render_template("analyse/validatie.html", blokken=als_blokken(tekst),
+    return render_template("validatie/validatie.html", blokken=als_blokken(tekst),
                            normenset_rij=rij)

@@ -346,6 +346,14 @@ def geschatte_waarden(app, code: str) -> dict[str, float]:
     return {s: float(np.round(v)) for s, v in zip(normenset.invoer_sleutels, rij, strict=True)}
 
 
+def volume_van(app, code: str):
+    """(the active normenset, its (1, I) volume of ``code``'s estimates)."""
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    w = geschatte_waarden(app, code)
+    return n, np.array([[w[s] for s in n.invoer_sleutels]])
+
+
 def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", waarden=None,
                   bezetting=None, herkomst: str | None = None) -> int:
     """Store an invoer directly (estimated figures unless ``waarden``); its id. ``herkomst``:

@@ -1,4 +1,5 @@
-"""The Excel export's Gevoeligheid sheet (tornado values + bar chart) and Onzekerheid sheet."""
+"""The workbook download's analysis sheets: Gevoeligheid (tornado values + bar chart) and
+Onzekerheid (ranges)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Ranges on the result and region pages, resultaat.json with ?onzekerheid=1, the tornado page."""
+"""Ranges (app.services.bandbreedte) on the result and region pages, resultaat.json with
+?onzekerheid=1."""
 
 from __future__ import annotations
 
@@ -8,22 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from app.extensions import db
 from app.services.bandbreedte import leeg_cache
-from app.services.normensets import actieve_rij, als_normenset
-from formatie.gevoeligheid import tornado
 from formatie.onzekerheid import bereik
 
-from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, RIJKOP, geschatte_waarden
-
-
-def _volume(app, code):
-    with app.app_context():
-        n = als_normenset(actieve_rij())
-    w = geschatte_waarden(app, code)
-    return n, np.array([[w[s] for s in n.invoer_sleutels]])
+from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, volume_van
 
 
 def test_result_page_shows_ranges_and_sentence(client, auth, app, vul_invoer):
@@ -54,7 +44,7 @@ def test_same_seed_same_numbers_and_matches_model(client, auth, app, vul_invoer)
     kern = re.compile(r'<section class="analyse".*?</section>', re.S)
     assert kern.search(eerste).group(0) == kern.search(tweede).group(0)
     # the budget figure: the P80 of formatie.onzekerheid.bereik on its one policy
-    n, volume = _volume(app, EIGEN)
+    n, volume = volume_van(app, EIGEN)
     b = bereik(n, volume, gemeentecodes=(EIGEN,))
     from formatie.getallen import format_getal
     p80 = format_getal(float(b.fte_totaal[2, 0]), 2)
@@ -78,7 +68,7 @@ def test_json_without_flag_equals_cli_and_with_flag_has_ranges(client, auth, app
             f["bereik"]["p90"]
     assert met["onzekerheid"]["trekkingen"] == 10_000
     # the same as the CLI: the draws follow from the inputs
-    n, volume = _volume(app, EIGEN)
+    n, volume = volume_van(app, EIGEN)
     csv = tmp_path / "in.csv"
     csv.write_text("gemeentecode,jaar," + ",".join(n.invoer_sleutels) + "\n" + f"{EIGEN},{JAAR},"
                    + ",".join(repr(float(v)) for v in volume[0]) + "\n")
@@ -101,33 +91,6 @@ def test_region_page_range(client, auth, app, vul_invoer):
     kern = re.compile(r'<section class="analyse".*?</section>', re.S)
     assert kern.search(r.text).group(0) == kern.search(
         client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text).group(0)
-
-
-def test_tornado_page_matches_model(client, auth, app, vul_invoer):
-    vul_invoer(EIGEN)
-    auth.als("gemeente")
-    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid")
-    assert r.status_code == 200
-    n, volume = _volume(app, EIGEN)
-    t = tornado(n, volume, gemeentecodes=(EIGEN,))
-    tabel = r.text.split('<tbody class="utrecht-table__body">')[1]
-    labels = re.findall(RIJKOP + "(.*?)</th>", tabel)
-    from markupsafe import escape
-    assert labels == [str(escape(rij.label)) for rij in t.top(10)]
-    assert "tornado-svg" in r.text
-    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid?functie=doorstroompunt")
-    assert r.status_code == 200
-    t = tornado(n, volume, gemeentecodes=(EIGEN,), functie="doorstroompunt")
-    tabel = r.text.split('<tbody class="utrecht-table__body">')[1]
-    assert re.findall(RIJKOP + "(.*?)</th>", tabel) == [
-        str(escape(rij.label)) for rij in t.top(10)]
-    assert client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid?functie=x").status_code == 404
-
-
-def test_tornado_page_without_figures(client, auth):
-    auth.als("gemeente")
-    r = client.get(f"/gemeente/{EIGEN}/{JAAR}/gevoeligheid")
-    assert r.status_code == 200 and "nog geen cijfers" in r.text
 
 
 def test_db_untouched_by_result_page(client, auth, app, vul_invoer):
@@ -155,7 +118,7 @@ def test_cached_ranges_follow_changed_figures(client, auth, app, vul_invoer):
 
 def test_all_zero_figures_render(client, auth, app, vul_invoer):
     """A gemeente that entered 0 everywhere: every analysis page still renders (no 5xx)."""
-    n, _ = _volume(app, EIGEN)
+    n, _ = volume_van(app, EIGEN)
     vul_invoer(EIGEN, waarden=dict.fromkeys(n.invoer_sleutels, 0.0))
     auth.als("gemeente")
     for pad in ("resultaat", "gevoeligheid", "prognose", "historie-invoer",
