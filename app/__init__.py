@@ -17,7 +17,7 @@ from the ``formatie`` model package.
 
 Commands: ``flask --app app init`` (migrate + seed, idempotent), ``flask --app app users
 create|password|list``, ``flask --app app teams importeer TEAMS.csv``, ``flask --app app
-demo``; operations (app/beheer.py, docs/beheer.md):
+demo``; operations (app/beheer.py and the check in app/controle.py, docs/beheer.md):
 ``backup``, ``restore``, ``copy-data``, ``check``; ``make run`` serves with gunicorn.
 
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
