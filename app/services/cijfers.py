@@ -52,6 +52,15 @@ def volume_matrix(rijen: list[InvoerRij], normenset: Normenset) -> np.ndarray:
                     dtype=float).reshape(len(rijen), len(normenset.invoer))
 
 
+def opgeslagen_volume(rijen: list[InvoerRij | None], normenset: Normenset) -> np.ndarray:
+    """(G, I) stored volumes in ``normenset``'s invoer order, NaN where a row (or the whole
+    row, None) has no value: the stored side of a comparison with new figures (an uploaded
+    workbook's preview). Complete rows give :func:`volume_matrix`."""
+    return np.array([[float(((r.waarden if r is not None else None) or {}).get(s, np.nan))
+                      for s in normenset.invoer_sleutels] for r in rijen],
+                    dtype=float).reshape(len(rijen), len(normenset.invoer))
+
+
 @dataclass
 class Lid:
     """One member gemeente: its stored figures and the normenset they count with."""
@@ -248,9 +257,10 @@ def cijfers_regio(regio: RegioRij, jaar: int) -> Cijfers:
     return Cijfers(jaar, leden, groepen, rijen, regio, regio_bezetting(regio, jaar))
 
 
-def cijfers_team(gemeenten: list[GemeenteRij], jaar: int) -> Cijfers:
-    """The members of a team (app.services.teamstand) for ``jaar``, each in the normenset its
-    figures were saved under, as for a region (without a region's bezetting)."""
+def cijfers_gemeenten(gemeenten: list[GemeenteRij], jaar: int) -> Cijfers:
+    """Any set of gemeenten for ``jaar`` (a team's members, app.services.teamstand; the
+    gemeenten of an uploaded workbook, app.views.werkboek), each in the normenset its figures
+    were saved under, as for a region (without a region's bezetting)."""
     leden = _leden(gemeenten, jaar)
     groepen, rijen = _groeperen(leden)
     return Cijfers(jaar, leden, groepen, rijen)

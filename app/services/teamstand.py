@@ -31,7 +31,7 @@ from formatie.uitvoer import resultaat_als_dict
 from ..access import mag_team
 from ..extensions import db
 from ..models import GemeenteRij, TeamRij
-from .cijfers import Cijfers, cijfers_team
+from .cijfers import Cijfers, cijfers_gemeenten
 from .teamdata import team_in_jaar, teams_van_gemeente
 
 
@@ -186,5 +186,5 @@ def team_stand(rij: TeamRij, jaar: int) -> TeamStand:
     team = team_in_jaar(rij, jaar)
     codes = team.gemeentecodes if team is not None else ()
     gemeenten = [db.session.get(GemeenteRij, c) for c in codes]
-    return TeamStand(rij, jaar, team, cijfers_team(gemeenten, jaar))
+    return TeamStand(rij, jaar, team, cijfers_gemeenten(gemeenten, jaar))
 

@@ -12,7 +12,6 @@ reproducible; all figures come from :func:`formatie.scenario.pas_toe`,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -29,12 +28,12 @@ from formatie.getallen import (
     format_procent,
     format_procent_invoer,
 )
-from formatie.model import Groep, RekenFout, Resultaat, bereken, fte_per_functie
+from formatie.model import RekenFout
 from formatie.normenset import ORGANISATIE_PARAMETERS, Normenset
-from formatie.onzekerheid import TREKKINGEN, bereik_groepen
+from formatie.onzekerheid import TREKKINGEN
 from formatie.parameters import parameter
 from formatie.referentie import load_referentie
-from formatie.regio import REGIOBELEID, regio_regels, taak_volumes, tel_op
+from formatie.regio import REGIOBELEID
 from formatie.scenario import (
     PRESETS,
     PresetKeuze,
@@ -42,8 +41,6 @@ from formatie.scenario import (
     ScenarioFout,
     cohort_23_26,
     controleer,
-    pas_toe,
-    vergelijk,
 )
 
 from ..access import (
@@ -60,14 +57,22 @@ from ..downloads import stuur_xlsx
 from ..extensions import db
 from ..grafieken import groep_grafiek
 from ..invoerform import GetalField
-from ..models import MAX_INT, GemeenteRij, ScenarioRij, utcnow
+from ..models import MAX_INT, GemeenteRij, ScenarioRij
 from ..services.cijfers import (
-    Basisgroep,
     Cijfers,
     basis_als_json,
     cijfers_gemeente,
     cijfers_regio,
-    scenario_groepen,
+)
+from ..services.scenarios import (
+    Scenarioregel,
+    als_scenariofout,
+    bereken_scenario,
+    bewaar_scenario,
+    kopieer_scenario,
+    rekenproblemen,
+    vergelijking_van,
+    verwijder_scenario,
 )
 
 bp = Blueprint("scenario", __name__, url_prefix="/scenarios")
@@ -122,105 +127,6 @@ def zichtbare_scenarios() -> list[ScenarioRij]:
     elif current_user.role != "beheerder":
         return []
     return list(db.session.scalars(query))
-
-
-# =============================================================================================
-# Computing a stored scenario (reproducible from the row alone)
-# =============================================================================================
-
-
-@dataclass
-class Uitkomst:
-    """A stored scenario's base and result, per normenset group of its base (a region whose
-    members count with different normensets has several); sums per functie sleutel."""
-
-    rij: ScenarioRij
-    scenario: Scenario
-    groepen: list[Basisgroep]
-    basis: list[Resultaat]  # per group: the frozen base
-    resultaat: list[Resultaat]  # per group: base with the overrides and the scenario applied
-
-    @property
-    def normenset(self) -> Normenset:
-        """The base normenset of the first group (names of invoer, taken and functies)."""
-        return self.groepen[0].groep.normenset
-
-    @property
-    def gemeentecodes(self) -> tuple[str, ...]:
-        return tuple(c for g in self.groepen for c in g.groep.gemeentecodes)
-
-    @property
-    def functies(self) -> dict[str, str]:
-        return {f.sleutel: f.naam for g in self.groepen for f in g.groep.normenset.functies}
-
-    @property
-    def som_basis(self) -> dict[str, float]:
-        """fte per functie sleutel and "totaal" of the base (:func:`fte_per_functie`)."""
-        return fte_per_functie(self.basis)
-
-    @property
-    def som(self) -> dict[str, float]:
-        return fte_per_functie(self.resultaat)
-
-    def keten(self) -> list[dict]:
-        """Per functie its lines (taken, vaste basis, leiding en ondersteuning: they add up to
-        the functie) for base and scenario, with the volume and hours per unit of each taak."""
-        basis = {(r.functie, r.sleutel): r for r in regio_regels(self.basis)}
-        volume_basis, volume = taak_volumes(self.basis), taak_volumes(self.resultaat)
-        n_basis, n = self.basis[0].normenset, self.resultaat[0].normenset
-        uit = []
-        for r in regio_regels(self.resultaat):
-            b = basis.get((r.functie, r.sleutel))
-            taak = r.soort == "taak"
-            uit.append({
-                "functie": r.functie, "soort": r.soort, "naam": r.naam,
-                "fte_basis": b.fte if b else None, "fte": r.fte,
-                "volume_basis": volume_basis.get(r.sleutel) if taak else None,
-                "volume": volume.get(r.sleutel) if taak else None,
-                "uren_basis": (n_basis.taak(r.sleutel).uren if taak and len(self.groepen) == 1
-                               and r.sleutel in n_basis.taak_sleutels else None),
-                "uren": (n.taak(r.sleutel).uren if taak and len(self.groepen) == 1
-                         and r.sleutel in n.taak_sleutels else None)})
-        return uit
-
-
-def als_scenariofout(fout: RekenFout) -> ScenarioFout:
-    """The model's refusal of a result (not finite, or absurd) as a scenario's problems."""
-    return ScenarioFout([p.bericht for p in fout.problemen])
-
-
-def bereken_scenario(rij: ScenarioRij) -> Uitkomst:
-    """Base and scenario for every group of the stored base (each in its own normenset).
-    :class:`ScenarioFout` when it cannot be applied or the model refuses the result."""
-    scenario = Scenario.from_dict(rij.parameters)
-    groepen = scenario_groepen(rij)
-    ref = load_referentie()
-    basis, resultaat = [], []
-    for bg in groepen:
-        g = bg.groep
-        nieuw_normenset, nieuw_volume = pas_toe(scenario, g.normenset, bg.volume,
-                                                g.gemeentecodes, ref)
-        try:
-            basis.append(bereken(g.normenset, g.volume, g.gemeentecodes))
-            resultaat.append(bereken(nieuw_normenset, nieuw_volume, g.gemeentecodes))
-        except RekenFout as fout:
-            raise als_scenariofout(fout) from None
-    return Uitkomst(rij, scenario, groepen, basis, resultaat)
-
-
-def rekenproblemen(scenario: Scenario, basis: Cijfers) -> list[str]:
-    """Why the model refuses ``scenario`` on ``basis`` (a result not finite or absurd, see
-    :func:`formatie.model.bereken`), in Dutch; [] when every group computes."""
-    ref = load_referentie()
-    try:
-        for g in basis.groepen:
-            n, volume = pas_toe(scenario, g.normenset, g.volume, g.gemeentecodes, ref)
-            bereken(n, volume, g.gemeentecodes)
-    except ScenarioFout as fout:
-        return fout.problemen
-    except RekenFout as fout:
-        return als_scenariofout(fout).problemen
-    return []
 
 
 # =============================================================================================
@@ -377,15 +283,10 @@ def nieuw():
                                            for p in controleer(scenario, g.normenset)))
             problemen = problemen or rekenproblemen(scenario, basis)
             if not problemen:
-                nu = utcnow()
-                rij = ScenarioRij(
-                    naam=scenario.naam, owner_id=current_user.id,
-                    gemeente_code=gemeente.code if gemeente else None,
+                rij = bewaar_scenario(
+                    scenario, current_user, gemeente_code=gemeente.code if gemeente else None,
                     regio_code=regio.code if regio else None, jaar=jaar,
-                    normenset_id=basis.rijen[0].id, parameters=scenario.to_dict(),
-                    basis=basis_als_json(basis), overrides={}, created_at=nu, updated_at=nu)
-                db.session.add(rij)
-                db.session.commit()
+                    normenset_id=basis.rijen[0].id, basis=basis_als_json(basis))
                 flash(f"Scenario '{scenario.naam}' is opgeslagen.", "succes")
                 return redirect(url_for("scenario.detail", scenario_id=rij.id))
     cohort = float(np.sum(cohort_23_26(load_referentie(), basis.gemeentecodes)))
@@ -441,17 +342,8 @@ def _mag_wijzigen(rij: ScenarioRij) -> bool:
 @login_required
 def kopie(scenario_id: int):
     rij = get_scenario_or_404(scenario_id)
-    naam = f"Kopie van {rij.naam}"[:200]
-    parameters = Scenario.from_dict(rij.parameters).kopie(naam).to_dict()
-    nu = utcnow()
-    nieuw_rij = ScenarioRij(
-        naam=naam, owner_id=current_user.id, gemeente_code=rij.gemeente_code,
-        regio_code=rij.regio_code, jaar=rij.jaar, normenset_id=rij.normenset_id,
-        werkboek_normenset_id=rij.werkboek_normenset_id, parameters=parameters,
-        basis=rij.basis, overrides=rij.overrides, created_at=nu, updated_at=nu)
-    db.session.add(nieuw_rij)
-    db.session.commit()
-    flash(f"Kopie '{naam}' is gemaakt.", "succes")
+    nieuw_rij = kopieer_scenario(rij, current_user)
+    flash(f"Kopie '{nieuw_rij.naam}' is gemaakt.", "succes")
     return redirect(url_for("scenario.detail", scenario_id=nieuw_rij.id))
 
 
@@ -462,8 +354,7 @@ def verwijder(scenario_id: int):
     if not _mag_wijzigen(rij):
         abort(404)
     naam = rij.naam
-    db.session.delete(rij)
-    db.session.commit()
+    verwijder_scenario(rij)
     flash(f"Scenario '{naam}' is verwijderd.", "succes")
     return redirect(url_for("scenario.lijst"))
 
@@ -471,107 +362,6 @@ def verwijder(scenario_id: int):
 # =============================================================================================
 # Comparison
 # =============================================================================================
-
-
-@dataclass
-class Scenarioregel:
-    """One row of the comparison: a base or a scenario, summed over its gemeenten."""
-
-    naam: str
-    basis_label: str
-    fte: dict[str, float]  # functie sleutel → fte
-    totaal: float
-    basis_totaal: float
-    scenario_id: int | None = None
-    parameters: dict | None = None
-    #: P10, P50, P80, P90 of ``totaal`` (the one uncertainty policy, over every normenset
-    #: group of the base).
-    bereik: tuple[float, float, float, float] | None = None
-    #: Euros per year of ``totaal`` (each scenario priced by its own normenset) and the base's.
-    kosten: float = 0.0
-    basis_kosten: float = 0.0
-
-    @property
-    def verschil(self) -> float:
-        return self.totaal - self.basis_totaal
-
-    @property
-    def kosten_verschil(self) -> float:
-        return self.kosten - self.basis_kosten
-
-
-def _som(delen: list[dict[str, float]], groepen: list[Groep]
-         ) -> tuple[dict[str, float], float, tuple[float, ...], float]:
-    """One row's (fte per functie, total, P10/P50/P80/P90 of the total) over the groups of its
-    base, each as the scenario leaves it: the range by the one uncertainty policy
-    (:func:`formatie.onzekerheid.bereik_groepen`; the base row of one gemeente has exactly
-    that gemeente's P-values, and a taak has the same norm draws in every row)."""
-    som = tel_op(delen)
-    totaal = som.pop("totaal")
-    euros = som.pop("kosten")
-    return som, totaal, tuple(bereik_groepen(groepen).totaal.tolist()), euros
-
-
-def _vergelijking(rijen: list[ScenarioRij]) -> tuple[list[Scenarioregel], dict[str, str]]:
-    """Rows (per base: the base, then its scenarios) and the functies (sleutel → naam).
-
-    Scenarios on the same frozen base share one base row. Per normenset group of that base,
-    those that also share their overrides (values from a workbook) go through one
-    :func:`formatie.scenario.vergelijk` call; a row's figures are the sums over the groups.
-    Every row's range is over all groups of its base (:func:`_som`).
-    """
-    bases: dict[str, list[ScenarioRij]] = {}
-    for rij in rijen:
-        sleutel = json.dumps([rij.normenset_id, rij.basis, rij.jaar, rij.gemeente_code,
-                              rij.regio_code], sort_keys=True)
-        bases.setdefault(sleutel, []).append(rij)
-    ref = load_referentie()
-    regels: list[Scenarioregel] = []
-    functies: dict[str, str] = {}
-    for leden in bases.values():
-        eerste = leden[0]
-        basisgroepen = scenario_groepen(eerste)
-        labels = ", ".join(dict.fromkeys(bg.rij.label for bg in basisgroepen))
-        basis_label = f"{eerste.scope_label}, {eerste.jaar}, normenset {labels}"
-        per_overrides: dict[str, list[ScenarioRij]] = {}
-        for rij in leden:
-            per_overrides.setdefault(json.dumps(rij.overrides or {}, sort_keys=True),
-                                     []).append(rij)
-        per_overrides.setdefault("{}", [])  # the base goes with the scenarios without overrides
-        # scenario id (None: the base) → per group: fte per functie + "totaal", and the group
-        # as the scenario leaves it (normenset, volume) for the range over all groups
-        delen: dict[int | None, list[dict[str, float]]] = {}
-        toegepast: dict[int | None, list[Groep]] = {}
-        for i, bg in enumerate(basisgroepen):
-            n, codes = bg.groep.normenset, bg.groep.gemeentecodes
-            for f in n.functies:
-                functies.setdefault(f.sleutel, f.naam)
-            for sleutel_o, deel in per_overrides.items():
-                volume = (bg.groep.volume if sleutel_o == "{}"
-                          else scenario_groepen(deel[0])[i].volume)
-                extra = [Scenario("Basis")] if sleutel_o == "{}" else []
-                scenarios = [*extra, *(Scenario.from_dict(r.parameters) for r in deel)]
-                v = vergelijk(scenarios, n, volume, codes, ref)
-                for s, (scenario, rij) in enumerate(zip(scenarios, [None] * len(extra) + deel,
-                                                        strict=True)):
-                    sleutel = None if rij is None else rij.id
-                    fte = dict(zip(n.functie_sleutels, v.som[s].tolist(), strict=True))
-                    fte["totaal"] = float(v.som_totaal[s])
-                    fte["kosten"] = float(v.kosten[s].sum())
-                    delen.setdefault(sleutel, []).append(fte)
-                    n_s, v_s = pas_toe(scenario, n, volume, codes, ref)
-                    toegepast.setdefault(sleutel, []).append(Groep(n_s, codes, v_s))
-
-        basis_naam = "Basis" if len(bases) == 1 else f"Basis {eerste.scope_label}"
-        fte, basis_totaal, bereik, basis_kosten = _som(delen[None], toegepast[None])
-        regels.append(Scenarioregel(basis_naam, basis_label, fte, basis_totaal, basis_totaal,
-                            bereik=bereik, kosten=basis_kosten, basis_kosten=basis_kosten))
-        for rij in leden:
-            fte, totaal, bereik, euros = _som(delen[rij.id], toegepast[rij.id])
-            regels.append(Scenarioregel(rij.naam, basis_label, fte, totaal, basis_totaal, rij.id,
-                                rij.parameters, bereik=bereik, kosten=euros,
-                                basis_kosten=basis_kosten))
-    return regels, functies
 
 
 def _gekozen() -> list[ScenarioRij]:
@@ -593,7 +383,7 @@ def _gekozen_vergelijking() -> tuple[list[ScenarioRij], list[Scenarioregel], dic
         flash("Kies ten minste één scenario om te vergelijken.", "fout")
         abort(redirect(url_for("scenario.lijst")))
     try:
-        regels, functies = _vergelijking(rijen)
+        regels, functies = vergelijking_van(rijen)
     except RekenFout as fout:
         flash("Deze scenario's zijn niet te berekenen: "
               + "; ".join(als_scenariofout(fout).problemen), "fout")

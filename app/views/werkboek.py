@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import numpy as np
 from flask import (
     Blueprint,
     abort,
@@ -54,18 +53,24 @@ from ..models import (
     CONCEPT,
     INGEDIEND,
     GemeenteRij,
-    InvoerRij,
     NormensetRij,
     RegioRij,
-    ScenarioRij,
     WerkboekUploadRij,
     utcnow,
 )
 from ..services.bandbreedte import werkboek_analyse
-from ..services.cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
+from ..services.cijfers import (
+    Cijfers,
+    cijfers_gemeente,
+    cijfers_gemeenten,
+    cijfers_regio,
+    opgeslagen_volume,
+    regio_bezetting,
+)
 from ..services.herkomst import cijfers_herkomst
 from ..services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from ..services.opslaan import Conflict, huidige_invoer, sla_op, sla_regio_bezetting_op
+from ..services.scenarios import bewaar_scenario
 from ..services.zichtbaarheid import zichtbare_normenset
 
 bp = Blueprint("werkboek", __name__)
@@ -269,29 +274,6 @@ def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
     return problemen
 
 
-def _fte_opgeslagen(invoer: list[InvoerRij]) -> dict[str, float]:
-    """Gemeentecode → total fte of its stored figures, computed by the model in the normenset
-    they were saved under (one :func:`formatie.model.bereken` per normenset); gemeenten whose
-    stored figures are not complete are left out."""
-    per_set: dict[int, tuple[NormensetRij, list[InvoerRij]]] = {}
-    for rij in invoer:
-        if rij.normenset is not None:
-            per_set.setdefault(rij.normenset_id, (rij.normenset, []))[1].append(rij)
-    uit: dict[str, float] = {}
-    for normenset_rij, rijen in per_set.values():
-        n = als_normenset(normenset_rij)
-        compleet = [r for r in rijen if all(
-            isinstance((r.waarden or {}).get(s), int | float)
-            and math.isfinite(r.waarden[s]) for s in n.invoer_sleutels)]
-        if not compleet:
-            continue
-        codes = tuple(r.gemeente_code for r in compleet)
-        volume = np.array([[float(r.waarden[s]) for s in n.invoer_sleutels] for r in compleet],
-                          dtype=float)
-        uit.update(zip(codes, bereken(n, volume, codes).fte_totaal.tolist(), strict=True))
-    return uit
-
-
 def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> dict:
     """One normenset group of a pending upload: per gemeente old → new (fields, bezetting,
     fte: the stored figures in their own normenset, the workbook's in the group's edited
@@ -300,12 +282,12 @@ def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> di
     n: Normenset = groep.basis
     tabel = groep.invoer
     sleutels = n.invoer_sleutels
-    huidig = {i.gemeente_code: i for i in db.session.scalars(
-        select(InvoerRij).where(InvoerRij.jaar == doel.jaar,
-                             InvoerRij.gemeente_code.in_(list(tabel.gemeentecodes))))}
-    oud_volume = np.array([[float((huidig[c].waarden or {}).get(s, math.nan)) if c in huidig
-                            else math.nan for s in sleutels] for c in tabel.gemeentecodes],
-                          dtype=float).reshape(len(tabel.gemeentecodes), len(sleutels))
+    # the stored figures through the one resolver, each in the normenset it was saved under
+    opgeslagen = cijfers_gemeenten([gemeente for code in tabel.gemeentecodes
+                                    if (gemeente := db.session.get(GemeenteRij, code))],
+                                   doel.jaar)
+    huidig = {lid.code: lid.invoer for lid in opgeslagen.leden if lid.invoer is not None}
+    oud_volume = opgeslagen_volume([huidig.get(c) for c in tabel.gemeentecodes], n)
     oud = InvoerTabel(gemeentecodes=tabel.gemeentecodes, jaren=tabel.jaren, volume=oud_volume)
     per_code: dict[str, list[dict]] = {}
     for w in invoer_wijzigingen(oud, tabel, n):
@@ -313,7 +295,6 @@ def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> di
             {"veld": w.veld, "naam": n.invoer_by_sleutel(w.veld).naam,
              "oud": _getal(w.oud), "nieuw": _getal(w.nieuw)})
     nieuw_res = bereken(groep.normenset, tabel.volume, tabel.gemeentecodes)
-    fte_oud = _fte_opgeslagen(list(huidig.values()))
     normen_gewijzigd = bool(groep.normwijzigingen)
     gemeenten = []
     for g, code in enumerate(tabel.gemeentecodes):
@@ -338,7 +319,7 @@ def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> di
             "waarden": dict(zip(sleutels, tabel.volume[g].tolist(), strict=True)),
             "bezetting": {f: v for f, v in bezetting_nieuw.items() if f in n.functie_sleutels},
             "wijzigingen": per_code.get(code, []), "bezetting_wijzigingen": bezetting,
-            "fte_oud": fte_oud.get(code),
+            "fte_oud": (opgeslagen.fte_van(code) or {}).get("totaal"),
             "fte_nieuw": float(nieuw_res.fte_totaal[g]),
         })
     normen = []
@@ -660,15 +641,11 @@ def _als_scenario(doel: Doel, upload: WerkboekUploadRij):
             "opgeslagen; probeer het opnieuw."])
     basis = ({k: v for k, v in delen[0].items() if k != "normenset_id"} if len(delen) == 1
              else {"groepen": delen})
-    nu = utcnow()
-    rij = ScenarioRij(
-        naam=naam, owner_id=current_user.id,
-        gemeente_code=doel.code if doel.scope == "gemeente" else None,
+    rij = bewaar_scenario(
+        scenario, current_user, gemeente_code=doel.code if doel.scope == "gemeente" else None,
         regio_code=doel.code if doel.scope == "regio" else None, jaar=doel.jaar,
-        normenset_id=basis_rij.id, werkboek_normenset_id=normen.id if normen else None,
-        parameters=scenario.to_dict(), basis=basis, overrides=overrides,
-        created_at=nu, updated_at=nu)
-    db.session.add(rij)
+        normenset_id=basis_rij.id, basis=basis, overrides=overrides,
+        werkboek_normenset_id=normen.id if normen else None, commit=False)
     db.session.delete(upload)
     db.session.commit()
     flash(f"Scenario '{naam}' is opgeslagen; de opgeslagen cijfers zijn niet gewijzigd.",
