@@ -1,21 +1,19 @@
 """Excel scenario workbooks on the web: download, upload with a preview, confirm.
 
-``GET /gemeente/<code>/<jaar>/scenario.xlsx`` and ``GET /regio/<MCxx>/<jaar>/scenario.xlsx``
-write the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI's
-implementation). ``POST …/upload`` reads an edited workbook with
-:func:`formatie.werkboek_lezen.lees_werkboek` (which applies the normenset's min/max and controles),
-checks that every gemeente in it may be edited here, and shows a preview (old → new per field,
-norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUploadRij` row.
-``POST …/upload/<token>/bevestig`` saves it through :func:`app.services.opslaan.sla_op` (one
-transaction, optimistic locking against the versions seen at preview time, audit action
-"excel-import") or as a scenario (:mod:`app.views.scenario`).
-"""
+``GET /gemeente/<code>/<jaar>/scenario.xlsx`` and ``GET /regio/<MCxx>/<jaar>/scenario.xlsx`` write
+the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI's implementation). ``POST
+…/upload`` reads an edited workbook with :func:`formatie.werkboek_lezen.lees_werkboek` (which
+applies the normenset's min/max and controles), checks that every gemeente in it may be edited here,
+and shows a preview (old → new per field, norm changes; built by
+:mod:`app.services.werkboekupload`); the parsed upload waits in a
+:class:`~app.models.WerkboekUploadRij` row. ``POST …/upload/<token>/bevestig`` saves it through
+:func:`app.services.opslaan.sla_op` (one transaction, optimistic locking against the versions seen
+at preview time, audit action "excel-import") or as a scenario
+(:func:`app.services.scenarios.bewaar_scenario`). """
 
 from __future__ import annotations
 
-import math
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import (
@@ -33,19 +31,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
-from formatie.invoer_csv import InvoerTabel
-from formatie.model import bereken
-from formatie.normenset import Normenset, normenset_als_toml
+from formatie.normenset import Normenset
 from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
-from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
+from formatie.regio import REGIOBELEID
 from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
 from formatie.tekst import heeft_stuurteken
-from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
+from formatie.werkboek_lezen import lees_werkboek
 
-from ..access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente, mag_regio
+from ..access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_regio
 from ..downloads import stuur_xlsx
 from ..extensions import db
 from ..models import (
@@ -54,7 +50,6 @@ from ..models import (
     INGEDIEND,
     GemeenteRij,
     NormensetRij,
-    RegioRij,
     WerkboekUploadRij,
     utcnow,
 )
@@ -62,15 +57,18 @@ from ..services.bandbreedte import werkboek_analyse
 from ..services.cijfers import (
     Cijfers,
     cijfers_gemeente,
-    cijfers_gemeenten,
     cijfers_regio,
-    opgeslagen_volume,
-    regio_bezetting,
 )
 from ..services.herkomst import cijfers_herkomst
 from ..services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from ..services.opslaan import Conflict, huidige_invoer, sla_op, sla_regio_bezetting_op
 from ..services.scenarios import bewaar_scenario
+from ..services.werkboekupload import (
+    Doel,
+    controleer_gemeenten,
+    regio_voorbeeld,
+    voorbeeld,
+)
 from ..services.zichtbaarheid import zichtbare_normenset
 
 bp = Blueprint("werkboek", __name__)
@@ -165,54 +163,17 @@ def download_regio(code: str, jaar: int):
 # =============================================================================================
 
 
-@dataclass
-class Doel:
-    """Where an upload goes: one gemeente or a region, with the URLs of its pages."""
-
-    scope: str  # "gemeente" | "regio"
-    code: str
-    jaar: int
-    naam: str
-    gemeente: GemeenteRij | None = None
-    regio: RegioRij | None = None
-
-    @property
-    def terug(self) -> str:
-        if self.scope == "gemeente":
-            return url_for("gemeente.resultaat", code=self.code, jaar=self.jaar)
-        return url_for("regio.overzicht", code=self.code, jaar=self.jaar)
-
-    @property
-    def upload_url(self) -> str:
-        return url_for(f"werkboek.upload_{self.scope}", code=self.code, jaar=self.jaar)
-
-    def bevestig_url(self, token: str) -> str:
-        return url_for(f"werkboek.bevestig_{self.scope}", code=self.code, jaar=self.jaar,
-                       upload_id=token)
-
-    def toegestaan(self, gemeente: GemeenteRij) -> bool:
-        """May this upload change ``gemeente``'s figures?"""
-        if self.scope == "gemeente":
-            return gemeente.code == self.code
-        return gemeente.regio_code == self.code and mag_gemeente(current_user, gemeente)
-
-
 def _doel(scope: str, code: str, jaar: int) -> Doel:
     if scope == "gemeente":
         gemeente = get_gemeente_jaar_or_404(code, jaar)
-        return Doel(scope, gemeente.code, jaar, gemeente.naam, gemeente=gemeente)
+        return Doel(scope, gemeente.code, jaar, gemeente.naam, current_user, gemeente=gemeente)
     regio = get_regio_jaar_or_404(code, jaar)
-    return Doel(scope, regio.code, jaar, f"regio {regio.naam}", regio=regio)
+    return Doel(scope, regio.code, jaar, f"regio {regio.naam}", current_user, regio=regio)
 
 
 def _fout_pagina(doel: Doel, problemen: list[str], status: int, bestand: str | None = None):
     return render_template("werkboek/upload.html", doel=doel, problemen=problemen,
                            bestand=bestand), status
-
-
-def _getal(waarde: float | None) -> float | None:
-    return None if waarde is None or (isinstance(waarde, float) and math.isnan(waarde)) \
-        else float(waarde)
 
 
 def _lees(doel: Doel):
@@ -252,148 +213,22 @@ def _lees(doel: Doel):
     return (werkboek, rijen, naam, opmerkingen + list(werkboek.opmerkingen)), None
 
 
-def _controleer_gemeenten(doel: Doel, werkboek) -> list[str]:
-    """Dutch refusals for gemeenten or years this upload may not change."""
-    problemen = []
-    paren = [(code, jaar) for groep in werkboek.groepen
-             for code, jaar in zip(groep.invoer.gemeentecodes, groep.invoer.jaren, strict=True)]
-    for code, jaar in paren:
-        gemeente = db.session.get(GemeenteRij, code)
-        naam = gemeente.label if gemeente else code
-        if gemeente is None or not doel.toegestaan(gemeente):
-            if doel.scope == "gemeente":
-                problemen.append(f"Het werkboek bevat cijfers van {naam}. Op deze pagina kunt u "
-                                 f"alleen de cijfers van {doel.naam} bijwerken; er is niets "
-                                 "opgeslagen.")
-            else:
-                problemen.append(f"Het werkboek bevat cijfers van {naam}, die u niet via "
-                                 f"{doel.naam} kunt bijwerken; er is niets opgeslagen.")
-        if jaar is not None and jaar != doel.jaar:
-            problemen.append(f"Het werkboek bevat voor {naam} cijfers van {jaar}; deze pagina "
-                             f"gaat over {doel.jaar}. Upload het op de pagina van {jaar}.")
-    return problemen
-
-
-def _groep_voorbeeld(doel: Doel, werkboek, groep, basis_rij: NormensetRij) -> dict:
-    """One normenset group of a pending upload: per gemeente old → new (fields, bezetting,
-    fte: the stored figures in their own normenset, the workbook's in the group's edited
-    normenset), and the group's norm changes (``normen_toml``: the edited normenset to store,
-    None when its norms were not changed)."""
-    n: Normenset = groep.basis
-    tabel = groep.invoer
-    sleutels = n.invoer_sleutels
-    # the stored figures through the one resolver, each in the normenset it was saved under
-    opgeslagen = cijfers_gemeenten([gemeente for code in tabel.gemeentecodes
-                                    if (gemeente := db.session.get(GemeenteRij, code))],
-                                   doel.jaar)
-    huidig = {lid.code: lid.invoer for lid in opgeslagen.leden if lid.invoer is not None}
-    oud_volume = opgeslagen_volume([huidig.get(c) for c in tabel.gemeentecodes], n)
-    oud = InvoerTabel(gemeentecodes=tabel.gemeentecodes, jaren=tabel.jaren, volume=oud_volume)
-    per_code: dict[str, list[dict]] = {}
-    for w in invoer_wijzigingen(oud, tabel, n):
-        per_code.setdefault(w.sleutel, []).append(
-            {"veld": w.veld, "naam": n.invoer_by_sleutel(w.veld).naam,
-             "oud": _getal(w.oud), "nieuw": _getal(w.nieuw)})
-    nieuw_res = bereken(groep.normenset, tabel.volume, tabel.gemeentecodes)
-    normen_gewijzigd = bool(groep.normwijzigingen)
-    gemeenten = []
-    for g, code in enumerate(tabel.gemeentecodes):
-        invoer = huidig.get(code)
-        bezetting_oud = dict(invoer.bezetting or {}) if invoer else {}
-        # the Doorstroompunt's bezetting is the region's (entered on the region page)
-        bezetting_nieuw = {f: v for f, v in (werkboek.bezetting or {}).get(code, {}).items()
-                           if f not in REGIONALE_FUNCTIES}
-        bezetting = [{"veld": f, "naam": f"{n.functie(f).naam}: fte in dienst",
-                      "oud": bezetting_oud.get(f), "nieuw": v}
-                     for f, v in bezetting_nieuw.items()
-                     if f in n.functie_sleutels and bezetting_oud.get(f) != v]
-        # Saving as invoer turns submitted figures that change back into a concept (edited
-        # norms move the gemeente to the new normenset: a change too).
-        wordt_concept = invoer is not None and invoer.status == INGEDIEND and bool(
-            per_code.get(code) or bezetting or normen_gewijzigd
-            or invoer.normenset_id != basis_rij.id)
-        gemeenten.append({
-            "code": code, "naam": load_referentie().naam(code),
-            "versie": invoer.version if invoer else 0,
-            "status": invoer.status if invoer else None, "wordt_concept": wordt_concept,
-            "waarden": dict(zip(sleutels, tabel.volume[g].tolist(), strict=True)),
-            "bezetting": {f: v for f, v in bezetting_nieuw.items() if f in n.functie_sleutels},
-            "wijzigingen": per_code.get(code, []), "bezetting_wijzigingen": bezetting,
-            "fte_oud": (opgeslagen.fte_van(code) or {}).get("totaal"),
-            "fte_nieuw": float(nieuw_res.fte_totaal[g]),
-        })
-    normen = []
-    for w in groep.normwijzigingen:
-        if w.sleutel in n.taak_sleutels:
-            wat = f"{n.taak(w.sleutel).naam} ({w.veld})"
-        else:
-            wat = f"{n.functie(w.sleutel).naam}: {w.veld}"
-        normen.append({"sleutel": w.sleutel, "veld": w.veld, "wat": wat, "cel": w.cel,
-                       "oud": w.oud, "nieuw": w.nieuw})
-    scenario = groep.scenario
-    return {
-        "normenset_id": basis_rij.id, "normenset_label": basis_rij.label,
-        "scenario": {"uren": dict(scenario.uren) if scenario else {},
-                     "organisatie": {f: dict(p) for f, p in scenario.organisatie.items()}
-                     if scenario else {},
-                     "volume": groep.scenario_volume},
-        "gemeenten": gemeenten, "normwijzigingen": normen,
-        "normen_toml": normenset_als_toml(groep.normenset) if normen_gewijzigd else None,
-    }
-
-
-def _voorbeeld(doel: Doel, werkboek, rijen: list[NormensetRij]) -> dict:
-    """The JSON payload of a pending upload: ``{"gecontroleerd", "groepen": [one
-    :func:`_groep_voorbeeld` per normenset group]}``."""
-    return {"gecontroleerd": werkboek.gecontroleerd,
-            "groepen": [_groep_voorbeeld(doel, werkboek, groep, rij)
-                        for groep, rij in zip(werkboek.groepen, rijen, strict=True)]}
-
-
-#: Said when a workbook's region bezetting cannot be saved where it was uploaded.
-NIET_REGIONAAL = ("De bezetting van de regio (Doorstroompunt) in dit werkboek wordt hier niet "
-                  "opgeslagen: die vult de regio in, op de regiopagina of met het werkboek van "
-                  "de regio.")
-
-
-def _regio_voorbeeld(doel: Doel, werkboek, opmerkingen: list[str]) -> dict | None:
-    """The workbook's region bezetting (one cell per regional functie) against the stored one:
-    ``{"versie": stored row version (0: none), "wijzigingen": [{"veld", "naam", "oud",
-    "nieuw"}]}`` (fte; None = empty). Only a region upload by someone who may enter it
-    (:func:`app.access.mag_regio`) can change it; elsewhere a notice says it is not saved."""
-    gelezen = werkboek.regio_bezetting
-    if gelezen is None:
-        return None
-    if doel.scope != "regio" or not mag_regio(current_user, doel.regio):
-        if any(v is not None for v in gelezen.values()):
-            opmerkingen.append(NIET_REGIONAAL)
-        return None
-    rij = regio_bezetting(doel.regio, doel.jaar)
-    opgeslagen = (rij.waarden or {}) if rij is not None else {}
-    n = werkboek.groepen[0].basis
-    wijzigingen = [{"veld": f, "naam": f"{n.functie(f).naam}: fte in dienst (regio)",
-                    "oud": _getal(opgeslagen.get(f)), "nieuw": nieuw}
-                   for f, nieuw in gelezen.items()
-                   if f in n.functie_sleutels and _getal(opgeslagen.get(f)) != nieuw]
-    return {"versie": rij.version if rij is not None else 0, "wijzigingen": wijzigingen}
-
-
 def _upload(scope: str, code: str, jaar: int):
     doel = _doel(scope, code, jaar)
     gelezen, fout = _lees(doel)
     if fout is not None:
         return fout
     werkboek, rijen, bestand, opmerkingen = gelezen
-    problemen = _controleer_gemeenten(doel, werkboek)
+    problemen = controleer_gemeenten(doel, werkboek)
     if problemen:
         return _fout_pagina(doel, problemen, 422, bestand)
     if not _ruimte_voor_voorbeeld():
         return _fout_pagina(doel, ["Er wachten nu te veel voorbeelden van uploads op "
                                    "bevestiging. Probeer het over enkele minuten opnieuw; er is "
                                    "niets opgeslagen."], 429, bestand)
-    payload = _voorbeeld(doel, werkboek, rijen)
+    payload = voorbeeld(doel, werkboek, rijen)
     payload.update(bestand=bestand, opmerkingen=opmerkingen,
-                   regio_bezetting=_regio_voorbeeld(doel, werkboek, opmerkingen))
+                   regio_bezetting=regio_voorbeeld(doel, werkboek, opmerkingen))
     nu = utcnow()
     upload = WerkboekUploadRij(token=secrets.token_urlsafe(32), user_id=current_user.id,
                             scope=scope, scope_code=doel.code, jaar=jaar, payload=payload,
