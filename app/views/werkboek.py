@@ -9,7 +9,8 @@ and shows a preview (old → new per field, norm changes; built by
 :class:`~app.models.WerkboekUploadRij` row. ``POST …/upload/<token>/bevestig`` saves it through
 :func:`app.services.opslaan.sla_op` (one transaction, optimistic locking against the versions seen
 at preview time, audit action "excel-import") or as a scenario
-(:func:`app.services.scenarios.bewaar_scenario`). """
+(:func:`app.services.scenarios.bewaar_scenario`).
+"""
 
 from __future__ import annotations
 
