@@ -166,8 +166,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every view module (one concern each; views never import views, see
-    tests/web/test_structuur.py)."""
+    """Every view module of :mod:`app.views` (one blueprint per feature; a view imports no
+    other view and calls the services in :mod:`app.services`, see
+    tests/web/test_structuur.py). Endpoint names are the blueprints' (``gemeente.resultaat``)."""
     from .views import (
         auth,
         gebruikers,
