@@ -1,0 +1,224 @@
+"""Computed figures cached per content hash of their inputs, shared between the workers.
+
+Results, ranges, gevoeligheid and prognose are pure functions of (inputs, normenset, policy):
+:func:`gecached` keys them by a SHA-256 over exactly those inputs (:func:`vingerafdruk`: the
+normenset's text, the volumes, bezetting, years …) plus :data:`CODEVERSIE`, a hash of the
+code that computes them (the model, the uncertainty policy, these services and the chart
+geometry). A save changes the inputs, so the next page asks for another key: nothing is ever
+invalidated by hand and nothing stale can be shown. A changed deploy changes the code
+version, so no pickled object of an older code is read.
+
+Two levels: a small per-process LRU (no database round trip on a reload) in front of the
+``rekencache`` table (:class:`app.models.RekencacheRij`), which every gunicorn worker (and
+every server on the same database) shares. A value is a pickle signed with HMAC-SHA256 under
+the app's SECRET_KEY; a row whose signature does not match (written by someone without the
+key, or under another key) is ignored and never unpickled. The cache never decides a figure:
+when the table is missing or unreachable the value is computed as without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import pickle
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from formatie.normenset import Normenset
+
+from ..extensions import db
+from ..models import RekencacheRij, utcnow
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _codeversie() -> str:
+    """A hash of the source of everything that computes or lays out a cached value."""
+    h = hashlib.sha256()
+    bestanden = sorted([*(_ROOT / "formatie").rglob("*.py"),
+                        *(_ROOT / "app" / "services").glob("*.py"),
+                        _ROOT / "app" / "grafieken.py", _ROOT / "app" / "models.py"])
+    for pad in bestanden:
+        h.update(str(pad.relative_to(_ROOT)).encode())
+        h.update(pad.read_bytes())
+    return h.hexdigest()
+
+
+#: Hash of the code behind every cached value (see :func:`_codeversie`).
+CODEVERSIE = _codeversie()
+
+#: Entries kept per process (a reload of a page needs no database round trip).
+PROCES_MAX = 512
+#: Rows not used for this long are pruned from the table; and never more than MAX_RIJEN rows.
+BEWAARTIJD = timedelta(days=30)
+MAX_RIJEN = 5000
+#: A row's gebruikt_op is refreshed at most this often (a read is not a write each time).
+AANRAKEN = timedelta(days=1)
+_OPRUIMEN_ELKE = 100  # inserts per process between prunings
+
+_PROCES: OrderedDict[str, object] = OrderedDict()
+_SLOT = threading.Lock()
+_NIEUW = [0]
+_ZOUT = [""]  # see leeg_cache
+
+
+def _voeg_toe(h, deel) -> None:
+    """Feed ``deel`` into hash ``h`` unambiguously (type tag, length, content)."""
+    if deel is None:
+        h.update(b"N")
+    elif isinstance(deel, bool):
+        h.update(b"B1" if deel else b"B0")
+    elif isinstance(deel, int | float | np.integer | np.floating):
+        h.update(b"F" + repr(float(deel)).encode() if isinstance(deel, float | np.floating)
+                 else b"I" + str(int(deel)).encode())
+        h.update(b";")
+    elif isinstance(deel, str):
+        b = deel.encode()
+        h.update(b"S%d:" % len(b) + b)
+    elif isinstance(deel, bytes):
+        h.update(b"Y%d:" % len(deel) + deel)
+    elif isinstance(deel, np.ndarray):
+        a = np.ascontiguousarray(deel)
+        h.update(f"A{a.dtype.str}{a.shape}:".encode() + a.tobytes())
+    elif isinstance(deel, Normenset):
+        # The stored text says everything about a stored normenset; a derived one (a
+        # scenario's) is described by its full repr (every field, floats exactly).
+        _voeg_toe(h, ("normenset", deel.label, deel.bron_tekst or repr(deel)))
+    elif isinstance(deel, dict):
+        _voeg_toe(h, tuple(sorted((str(k), v) for k, v in deel.items())))
+    elif isinstance(deel, tuple | list):
+        h.update(b"(%d:" % len(deel))
+        for d in deel:
+            _voeg_toe(h, d)
+        h.update(b")")
+    else:
+        raise TypeError(f"no fingerprint for {type(deel).__name__}")
+
+
+def vingerafdruk(soort: str, *delen) -> str:
+    """The cache key of a value of kind ``soort`` computed from ``delen`` (str, numbers,
+    None, bytes, numpy arrays, normensets, and tuples, lists and dicts of those)."""
+    h = hashlib.sha256()
+    _voeg_toe(h, (CODEVERSIE, _ZOUT[0], soort, *delen))
+    return h.hexdigest()
+
+
+def _sleutel_geheim() -> bytes:
+    return str(current_app.config["SECRET_KEY"]).encode()
+
+
+def _verpak(waarde: object) -> bytes:
+    data = pickle.dumps(waarde, protocol=pickle.HIGHEST_PROTOCOL)
+    return hmac.new(_sleutel_geheim(), data, hashlib.sha256).digest() + data
+
+
+def _pak_uit(blob: bytes) -> object | None:
+    """The value, or None when the signature does not match (never unpickled then)."""
+    handtekening, data = blob[:32], blob[32:]
+    if not hmac.compare_digest(handtekening,
+                               hmac.new(_sleutel_geheim(), data, hashlib.sha256).digest()):
+        return None
+    return pickle.loads(data)  # noqa: S301 (signed with the app's SECRET_KEY above)
+
+
+def _in_proces(sleutel: str, waarde: object) -> None:
+    with _SLOT:
+        _PROCES[sleutel] = waarde
+        _PROCES.move_to_end(sleutel)
+        while len(_PROCES) > PROCES_MAX:
+            _PROCES.popitem(last=False)
+
+
+def _lees(sleutel: str) -> object | None:
+    nu = utcnow()
+    with db.engine.begin() as conn:
+        rij = conn.execute(select(RekencacheRij.waarde, RekencacheRij.gebruikt_op)
+                           .where(RekencacheRij.sleutel == sleutel)).first()
+        if rij is None:
+            return None
+        waarde = _pak_uit(rij.waarde)
+        gebruikt = rij.gebruikt_op
+        if waarde is not None and (gebruikt is None or gebruikt.replace(tzinfo=nu.tzinfo)
+                                   < nu - AANRAKEN):
+            conn.execute(update(RekencacheRij).where(RekencacheRij.sleutel == sleutel)
+                         .values(gebruikt_op=nu))
+        return waarde
+
+
+def _schrijf(sleutel: str, waarde: object) -> None:
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(insert(RekencacheRij).values(sleutel=sleutel, waarde=_verpak(waarde),
+                                                      gebruikt_op=utcnow()))
+    except IntegrityError:
+        return  # another worker stored the same value first
+    _NIEUW[0] += 1
+    if _NIEUW[0] % _OPRUIMEN_ELKE == 0:
+        ruim_op()
+
+
+def ruim_op() -> None:
+    """Drop rows unused for :data:`BEWAARTIJD`, and the least recently used beyond
+    :data:`MAX_RIJEN`."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(RekencacheRij).where(RekencacheRij.gebruikt_op
+                                                 < utcnow() - BEWAARTIJD))
+        teveel = conn.execute(select(func.count()).select_from(RekencacheRij)).scalar() \
+            - MAX_RIJEN
+        if teveel > 0:
+            oudste = select(RekencacheRij.sleutel).order_by(
+                RekencacheRij.gebruikt_op).limit(teveel).scalar_subquery()
+            conn.execute(delete(RekencacheRij).where(RekencacheRij.sleutel.in_(oudste)))
+
+
+def gecached(sleutel: str, maak: Callable[[], T]) -> T:
+    """The value under ``sleutel`` (:func:`vingerafdruk`): from this process, else from the
+    shared table, else ``maak()`` (stored in both). Exceptions of ``maak`` pass unchanged
+    and nothing is stored."""
+    with _SLOT:
+        if sleutel in _PROCES:
+            _PROCES.move_to_end(sleutel)
+            return _PROCES[sleutel]  # type: ignore[return-value]
+    try:
+        waarde = _lees(sleutel)
+    except (SQLAlchemyError, pickle.UnpicklingError, AttributeError, ImportError) as fout:
+        log.warning("rekencache: lezen mislukt (%s); opnieuw berekend", fout)
+        waarde = None
+    if waarde is None:
+        waarde = maak()
+        try:
+            _schrijf(sleutel, waarde)
+        except SQLAlchemyError as fout:
+            log.warning("rekencache: bewaren mislukt (%s)", fout)
+    _in_proces(sleutel, waarde)
+    return waarde  # type: ignore[return-value]
+
+
+def leeg_proces_cache() -> None:
+    """Forget this process's entries only (as a newly started worker has none): the next
+    request reads the shared table."""
+    with _SLOT:
+        _PROCES.clear()
+
+
+def leeg_cache() -> None:
+    """Compute everything afresh in this process from now on (benchmarks measure the cold
+    page, tests a fresh computation): its entries are dropped and its keys get a new salt, so
+    the table's rows are not found either (they stay until pruned). Needs no app context."""
+    with _SLOT:
+        _PROCES.clear()
+        _ZOUT[0] = secrets.token_hex(8)
