@@ -74,6 +74,9 @@ _PROCES: OrderedDict[str, object] = OrderedDict()
 _SLOT = threading.Lock()
 _NIEUW = [0]
 _ZOUT = [""]  # see leeg_cache
+_BEZIG: dict[str, threading.Event] = {}  # keys being computed in this process
+#: Seconds a request waits for another thread computing the same value.
+WACHTTIJD = 30.0
 
 
 def _voeg_toe(h, deel) -> None:
@@ -187,12 +190,31 @@ def ruim_op() -> None:
 
 def gecached(sleutel: str, maak: Callable[[], T]) -> T:
     """The value under ``sleutel`` (:func:`vingerafdruk`): from this process, else from the
-    shared table, else ``maak()`` (stored in both). Exceptions of ``maak`` pass unchanged
-    and nothing is stored."""
+    shared table, else ``maak()`` (stored in both). While another thread of this process
+    computes the same key (a page right after the save that set it computing), this one
+    waits for that value instead of computing it twice. Exceptions of ``maak`` pass
+    unchanged and nothing is stored."""
     with _SLOT:
         if sleutel in _PROCES:
             _PROCES.move_to_end(sleutel)
             return _PROCES[sleutel]  # type: ignore[return-value]
+        bezig = _BEZIG.get(sleutel)
+        if bezig is None:
+            _BEZIG[sleutel] = threading.Event()
+    if bezig is not None:
+        bezig.wait(WACHTTIJD)
+        with _SLOT:
+            if sleutel in _PROCES:
+                return _PROCES[sleutel]  # type: ignore[return-value]
+        return _haal(sleutel, maak)  # the other thread failed or took too long
+    try:
+        return _haal(sleutel, maak)
+    finally:
+        with _SLOT:
+            _BEZIG.pop(sleutel).set()
+
+
+def _haal(sleutel: str, maak: Callable[[], T]) -> T:
     try:
         waarde = _lees(sleutel)
     except (SQLAlchemyError, pickle.UnpicklingError, AttributeError, ImportError) as fout:

@@ -30,7 +30,7 @@ from .herkomst import cijfers_herkomst, resultaat_herkomst
 from .teamstand import teams_van, voeg_teams_van_gemeente_toe
 
 
-def _regio_fte(regio: RegioRij, jaar: int) -> dict:
+def regio_fte(regio: RegioRij, jaar: int) -> dict:
     """The region's fte per functie over its members with complete figures, with the names
     and how complete it is: what the Doorstroompunt share needs of the region. Cached under a
     hash of what it depends on, read in one light query (each member's row version and
@@ -62,7 +62,7 @@ def doorstroompunt_aandeel(gemeente: GemeenteRij, jaar: int, fte: dict[str, floa
     functies = [f for f in REGIONALE_FUNCTIES if f in fte]
     if not functies:
         return []
-    regio = _regio_fte(gemeente.regio, jaar)
+    regio = regio_fte(gemeente.regio, jaar)
     uit = []
     for f in functies:
         totaal = regio["fte"].get(f, 0.0)

@@ -33,6 +33,7 @@ from ..services.invoerpagina import audit_tekst, formulier_schattingen, historie
 from ..services.normensets import actieve_rij, als_normenset
 from ..services.opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
 from ..services.resultaat import resultaat_als_json, resultaatpagina
+from ..services.vooraf import na_opslaan
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
 
@@ -104,6 +105,8 @@ def invoer(code: str, jaar: int):
         context.update(invoer=huidig, conflict=andermans,
                        herkomst=formulier_herkomst(huidig, form.invoer_waarden(), geschat))
         return render_template("gemeente/invoer.html", **context), 409
+    if wijzigingen:
+        na_opslaan(gemeente.code, jaar)  # the pages' figures, computed in the background
     normenset_gewisseld = any(w.veld == "normenset" for w in wijzigingen)
     if normenset_gewisseld:  # something was saved, even when no field changed
         flash(f"Deze cijfers gebruiken nu de actieve normenset {rij.label}.", "info")

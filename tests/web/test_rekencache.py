@@ -119,3 +119,24 @@ def test_another_worker_reads_what_one_computed_and_ignores_an_unsigned_row(clie
         db.session.commit()
     rekencache.leeg_proces_cache()
     assert _tornado_labels(client.get(f"{PAD}/gevoeligheid").text) == _tornado_labels(eerste)
+
+
+def test_a_save_computes_the_pages_figures_in_the_background(client, auth, app, vul_invoer):
+    """With REKENCACHE_VOORAF (on outside the tests) a save starts computing the gemeente's
+    ranges, gevoeligheid and prognose; the pages then find every value in the table."""
+    from app.services import vooraf
+
+    app.config["REKENCACHE_VOORAF"] = True
+    auth.als("gemeente")
+    _opslaan(client, app, 0)
+    vooraf.laatste.join(60)
+    assert not vooraf.laatste.is_alive()
+    with app.app_context():
+        berekend = db.session.query(RekencacheRij).count()
+    assert berekend >= 4  # ranges, the region's fte, the tornado, the forecast
+    rekencache.leeg_proces_cache()  # the page may land on another worker
+    for pad in (f"{PAD}/resultaat", f"{PAD}/gevoeligheid", f"{PAD}/prognose"):
+        assert client.get(pad).status_code == 200
+    with app.app_context():
+        # only the benchmark (not computed in advance) was added
+        assert db.session.query(RekencacheRij).count() == berekend + 1
