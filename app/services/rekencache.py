@@ -47,11 +47,16 @@ _ROOT = Path(__file__).resolve().parents[2]
 
 
 def _codeversie() -> str:
-    """A hash of the source of everything that computes or lays out a cached value."""
+    """A hash of everything that computes or lays out a cached value: the model with its data
+    files, these services, the chart geometry, the models and the templates (a cached page
+    fragment)."""
     h = hashlib.sha256()
-    bestanden = sorted([*(_ROOT / "formatie").rglob("*.py"),
-                        *(_ROOT / "app" / "services").glob("*.py"),
-                        _ROOT / "app" / "grafieken.py", _ROOT / "app" / "models.py"])
+    bestanden = sorted(
+        [pad for pad in (_ROOT / "formatie").rglob("*")
+         if pad.is_file() and "__pycache__" not in pad.parts]
+        + [*(_ROOT / "app" / "services").glob("*.py"), _ROOT / "app" / "grafieken.py",
+           _ROOT / "app" / "models.py", _ROOT / "app" / "filters.py",
+           *(_ROOT / "templates").rglob("*.html")])
     for pad in bestanden:
         h.update(str(pad.relative_to(_ROOT)).encode())
         h.update(pad.read_bytes())

@@ -18,10 +18,20 @@ from formatie.referentie import load_referentie
 from formatie.regio import REGIONALE_FUNCTIES, aandeel, voeg_bezetting_toe
 from formatie.uitvoer import resultaat_als_dict
 
-from ..access import mag_regio
+from ..access import huidig_jaar, mag_regio
 from ..extensions import db
 from ..grafieken import benchmark_grafiek, fte_per_taak_grafiek
-from ..models import INGEDIEND, GemeenteRij, InvoerRij, NormensetRij, RegioRij, User
+from ..models import (
+    INGEDIEND,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    RegioBezettingRij,
+    RegioRij,
+    TeamLidRij,
+    TeamRij,
+    User,
+)
 from . import rekencache
 from .bandbreedte import bereik_van, json_met_bereik
 from .berekening import Benchmark, vergelijking
@@ -88,6 +98,43 @@ def _benchmark(gemeente: GemeenteRij, lid, res) -> Benchmark | None:
         lid.invoer.jaar, res.volume, [None if v is None else str(v) for v in ingediend],
         tuple(gemeenten))
     return rekencache.gecached(sleutel, lambda: vergelijking(lid.invoer, res, lid.normenset))
+
+
+def gegevensversie(jaar: int) -> tuple:
+    """What every stored figure a page of ``jaar`` can show depends on, in one light query:
+    per table a count, the sum of the row versions and ids and the last change (a save raises
+    a version and sets updated_at; an import of teams raises the team's version), and the
+    active normenset. Equal for two requests only when nothing they could show changed."""
+    def per_jaar(tabel) -> list:
+        return [select(func.count()).select_from(tabel).where(tabel.jaar == jaar)
+                .scalar_subquery(),
+                select(func.sum(tabel.version)).where(tabel.jaar == jaar).scalar_subquery(),
+                select(func.sum(tabel.id)).where(tabel.jaar == jaar).scalar_subquery(),
+                select(func.max(tabel.updated_at)).where(tabel.jaar == jaar).scalar_subquery()]
+
+    rij = db.session.execute(select(
+        *per_jaar(InvoerRij), *per_jaar(RegioBezettingRij),
+        select(func.count()).select_from(TeamRij).scalar_subquery(),
+        select(func.sum(TeamRij.version)).scalar_subquery(),
+        select(func.max(TeamRij.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(TeamLidRij).scalar_subquery(),
+        select(func.sum(TeamLidRij.id)).scalar_subquery(),
+        select(func.count()).select_from(NormensetRij).scalar_subquery(),
+        select(func.max(NormensetRij.id)).scalar_subquery(),
+        select(NormensetRij.id).where(NormensetRij.actief).scalar_subquery(),
+        select(func.count()).select_from(GemeenteRij).scalar_subquery(),
+        select(func.sum(GemeenteRij.inwoners)).scalar_subquery(),
+    )).one()
+    return tuple(None if v is None else str(v) for v in rij)
+
+
+def resultaat_sleutel(gemeente: GemeenteRij, jaar: int, user: User) -> str:
+    """The cache key of ``gemeente``'s rendered result page for ``user``: the data version of
+    ``jaar`` (:func:`gegevensversie`), the user (what they may see: the region's link, the
+    teams) and the current year (the menu's). A save anywhere in ``jaar`` changes it."""
+    return rekencache.vingerafdruk(
+        "resultaatpagina", gemeente.code, jaar, gegevensversie(jaar), huidig_jaar(),
+        (user.id, user.role, user.gemeente_code, user.regio_code, user.team_id))
 
 
 def resultaatpagina(gemeente: GemeenteRij, jaar: int, user: User) -> dict:
