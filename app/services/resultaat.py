@@ -9,7 +9,7 @@ The region is gathered only when the page shows something of it: the Doorstroomp
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from formatie import herkomst as hk
 from formatie.kosten import kosten
@@ -100,11 +100,10 @@ def _benchmark(gemeente: GemeenteRij, lid, res) -> Benchmark | None:
     return rekencache.gecached(sleutel, lambda: vergelijking(lid.invoer, res, lid.normenset))
 
 
-def gegevensversie(jaar: int) -> tuple:
-    """What every stored figure a page of ``jaar`` can show depends on, in one light query:
-    per table a count, the sum of the row versions and ids and the last change (a save raises
-    a version and sets updated_at; an import of teams raises the team's version), and the
-    active normenset. Equal for two requests only when nothing they could show changed."""
+def _versiequery():
+    """The statement of :func:`gegevensversie`, built once (``:jaar`` bound per call)."""
+    jaar = bindparam("jaar")
+
     def per_jaar(tabel) -> list:
         return [select(func.count()).select_from(tabel).where(tabel.jaar == jaar)
                 .scalar_subquery(),
@@ -112,7 +111,7 @@ def gegevensversie(jaar: int) -> tuple:
                 select(func.sum(tabel.id)).where(tabel.jaar == jaar).scalar_subquery(),
                 select(func.max(tabel.updated_at)).where(tabel.jaar == jaar).scalar_subquery()]
 
-    rij = db.session.execute(select(
+    return select(
         *per_jaar(InvoerRij), *per_jaar(RegioBezettingRij),
         select(func.count()).select_from(TeamRij).scalar_subquery(),
         select(func.sum(TeamRij.version)).scalar_subquery(),
@@ -124,7 +123,20 @@ def gegevensversie(jaar: int) -> tuple:
         select(NormensetRij.id).where(NormensetRij.actief).scalar_subquery(),
         select(func.count()).select_from(GemeenteRij).scalar_subquery(),
         select(func.sum(GemeenteRij.inwoners)).scalar_subquery(),
-    )).one()
+    )
+
+
+_VERSIEQUERY = []
+
+
+def gegevensversie(jaar: int) -> tuple:
+    """What every stored figure a page of ``jaar`` can show depends on, in one light query:
+    per table a count, the sum of the row versions and ids and the last change (a save raises
+    a version and sets updated_at; an import of teams raises the team's version), and the
+    active normenset. Equal for two requests only when nothing they could show changed."""
+    if not _VERSIEQUERY:
+        _VERSIEQUERY.append(_versiequery())
+    rij = db.session.execute(_VERSIEQUERY[0], {"jaar": jaar}).one()
     return tuple(None if v is None else str(v) for v in rij)
 
 
