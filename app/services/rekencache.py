@@ -24,6 +24,7 @@ import logging
 import pickle
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
@@ -151,32 +152,68 @@ def _in_proces(sleutel: str, waarde: object) -> None:
             _PROCES.popitem(last=False)
 
 
-def _lees(sleutel: str) -> object | None:
+#: A row being computed by some worker (claimed by :func:`_claim`): no value yet.
+BEZET = b""
+#: Seconds between two looks at a row another worker is computing.
+KIJKEN_ELKE = 0.02
+
+
+def _lees(sleutel: str) -> tuple[str, object | None]:
+    """("ok", value), ("bezet", since when) while some worker computes it, ("ongeldig", None)
+    for a row whose signature does not match, or ("leeg", None)."""
     nu = utcnow()
     with db.engine.begin() as conn:
         rij = conn.execute(select(RekencacheRij.waarde, RekencacheRij.gebruikt_op)
                            .where(RekencacheRij.sleutel == sleutel)).first()
         if rij is None:
-            return None
-        waarde = _pak_uit(rij.waarde)
+            return "leeg", None
         gebruikt = rij.gebruikt_op
-        if waarde is not None and (gebruikt is None or gebruikt.replace(tzinfo=nu.tzinfo)
-                                   < nu - AANRAKEN):
+        gebruikt = gebruikt.replace(tzinfo=nu.tzinfo) if gebruikt is not None else None
+        if bytes(rij.waarde) == BEZET:
+            return "bezet", gebruikt
+        waarde = _pak_uit(bytes(rij.waarde))
+        if waarde is None:
+            return "ongeldig", None
+        if gebruikt is None or gebruikt < nu - AANRAKEN:
             conn.execute(update(RekencacheRij).where(RekencacheRij.sleutel == sleutel)
                          .values(gebruikt_op=nu))
-        return waarde
+        return "ok", waarde
 
 
-def _schrijf(sleutel: str, waarde: object) -> None:
+def _claim(sleutel: str) -> bool:
+    """Mark ``sleutel`` as being computed here; False when another worker was first."""
     try:
         with db.engine.begin() as conn:
-            conn.execute(insert(RekencacheRij).values(sleutel=sleutel, waarde=_verpak(waarde),
+            conn.execute(insert(RekencacheRij).values(sleutel=sleutel, waarde=BEZET,
                                                       gebruikt_op=utcnow()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _schrijf(sleutel: str, waarde: object, *, bestaat: bool) -> None:
+    """Store ``waarde``: over the row (our claim, or a row with a wrong signature) when
+    ``bestaat``, else as a new row (another worker's equal value may have come first)."""
+    try:
+        with db.engine.begin() as conn:
+            if bestaat:
+                conn.execute(update(RekencacheRij).where(RekencacheRij.sleutel == sleutel)
+                             .values(waarde=_verpak(waarde), gebruikt_op=utcnow()))
+            else:
+                conn.execute(insert(RekencacheRij).values(
+                    sleutel=sleutel, waarde=_verpak(waarde), gebruikt_op=utcnow()))
     except IntegrityError:
         return  # another worker stored the same value first
     _NIEUW[0] += 1
     if _NIEUW[0] % _OPRUIMEN_ELKE == 0:
         ruim_op()
+
+
+def _laat_los(sleutel: str) -> None:
+    """Drop our claim (the computation failed): another request computes it."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(RekencacheRij).where(RekencacheRij.sleutel == sleutel,
+                                                 RekencacheRij.waarde == BEZET))
 
 
 def ruim_op() -> None:
@@ -220,19 +257,49 @@ def gecached(sleutel: str, maak: Callable[[], T]) -> T:
 
 
 def _haal(sleutel: str, maak: Callable[[], T]) -> T:
+    """The shared table's value, or wait while another worker computes it (its claim), or
+    claim it and compute it here. Any database trouble: computed as without a cache."""
     try:
-        waarde = _lees(sleutel)
+        gevonden, waarde, geclaimd, bestaat = _uit_tabel(sleutel)
     except (SQLAlchemyError, pickle.UnpicklingError, AttributeError, ImportError) as fout:
         log.warning("rekencache: lezen mislukt (%s); opnieuw berekend", fout)
-        waarde = None
-    if waarde is None:
-        waarde = maak()
+        gevonden, waarde, geclaimd, bestaat = False, None, False, False
+    if not gevonden:
         try:
-            _schrijf(sleutel, waarde)
+            waarde = maak()
+        except BaseException:
+            if geclaimd:
+                _laat_los(sleutel)
+            raise
+        try:
+            _schrijf(sleutel, waarde, bestaat=bestaat)
         except SQLAlchemyError as fout:
             log.warning("rekencache: bewaren mislukt (%s)", fout)
     _in_proces(sleutel, waarde)
     return waarde  # type: ignore[return-value]
+
+
+def _uit_tabel(sleutel: str) -> tuple[bool, object | None, bool, bool]:
+    """(found, the value, whether this request claimed the key, whether a row exists to
+    write over). A claim older than :data:`WACHTTIJD` (a worker that stopped) is ignored."""
+    toestand, waarde = _lees(sleutel)
+    if toestand == "ok":
+        return True, waarde, False, True
+    if toestand == "leeg" and _claim(sleutel):
+        return False, None, True, True
+    # another worker computes it: look again until its value is there
+    eind = time.monotonic() + WACHTTIJD
+    while toestand != "ongeldig" and time.monotonic() < eind:
+        if toestand == "bezet" and waarde is not None and waarde < utcnow() - timedelta(
+                seconds=WACHTTIJD):
+            break  # an abandoned claim
+        time.sleep(KIJKEN_ELKE)
+        toestand, waarde = _lees(sleutel)
+        if toestand == "ok":
+            return True, waarde, False, True
+        if toestand == "leeg":  # its computation failed and let go
+            return False, None, _claim(sleutel), True
+    return False, None, False, True  # compute here too and write over the row
 
 
 def leeg_proces_cache() -> None:

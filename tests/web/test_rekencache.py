@@ -143,3 +143,47 @@ def test_a_save_computes_the_pages_figures_in_the_background(client, auth, app, 
                  if r.sleutel not in berekend]
     # only the benchmark (not computed in advance) and the rendered result page were added
     assert sorted(nieuw) == ["Benchmark", "str"]
+
+
+def test_a_page_waits_for_the_value_another_worker_is_computing(client, auth, app, vul_invoer):
+    """A row claimed by another worker (no value yet): the page waits for that worker's value
+    instead of computing it too; a claim older than the wait is ignored."""
+    import threading
+    import time
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    vul_invoer(EIGEN)
+    auth.als("gemeente")
+    eerste = client.get(f"{PAD}/gevoeligheid").text
+    sleutel = _rij_met(app, Tornado)
+    n, volume = volume_van(app, EIGEN)
+    ander = tornado(n, volume, gemeentecodes=(EIGEN,), functie="doorstroompunt")
+
+    def zet(waarde: bytes, wanneer) -> None:
+        with app.app_context():
+            db.session.execute(RekencacheRij.__table__.update()
+                               .where(RekencacheRij.sleutel == sleutel)
+                               .values(waarde=waarde, gebruikt_op=wanneer))
+            db.session.commit()
+
+    zet(rekencache.BEZET, utcnow())  # the other worker has just begun
+
+    def ander_klaar():
+        time.sleep(0.3)
+        with app.app_context():
+            zet(rekencache._verpak(ander), utcnow())
+
+    draad = threading.Thread(target=ander_klaar)
+    draad.start()
+    rekencache.leeg_proces_cache()
+    labels = _tornado_labels(client.get(f"{PAD}/gevoeligheid").text)
+    draad.join()
+    assert labels == [str(escape(r.label)) for r in ander.top(10)]  # its value, not our own
+
+    zet(rekencache.BEZET, utcnow() - timedelta(seconds=rekencache.WACHTTIJD + 5))
+    rekencache.leeg_proces_cache()
+    start = time.monotonic()
+    assert _tornado_labels(client.get(f"{PAD}/gevoeligheid").text) == _tornado_labels(eerste)
+    assert time.monotonic() - start < rekencache.WACHTTIJD / 2  # did not wait for it
