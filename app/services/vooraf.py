@@ -33,12 +33,14 @@ def _bereken(app: Flask, code: str, jaar: int) -> None:
             gemeente = db.session.get(GemeenteRij, code)
             if gemeente is None:
                 return
+            # the slow pages first: the result page the save redirects to computes (and
+            # claims) its own ranges meanwhile
+            gevoeligheidpagina(gemeente, jaar, None)
+            prognosepagina(gemeente, jaar)
             cijfers = cijfers_gemeente(gemeente, jaar)
             if cijfers.groepen:
                 bereik_van(cijfers)
                 regio_fte(gemeente.regio, jaar)
-            gevoeligheidpagina(gemeente, jaar, None)
-            prognosepagina(gemeente, jaar)
         except Exception:  # a cache warms or it does not; the page computes it then
             log.exception("rekencache: vooraf berekenen van %s %s mislukt", code, jaar)
         finally:
