@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from formatie.model import Regel, bereken, functie_regels
+from formatie.model import Regel, functie_regels
 from formatie.normenset import Normenset
 from formatie.referentie import load_referentie
 from formatie.teams import (
     Team,
     TeamUitkomst,
     bereken_teams,
-    team_volume,
+    team_resultaat,
     teams_als_dicts,
     uitleg_aandeel,
     voeg_teams_toe,
@@ -94,14 +94,14 @@ class TeamStand:
 
     @cached_property
     def regels(self) -> list[Regel]:
-        """The team's chain for its functie, computed once on the summed volume: the taken
-        (the members' together), one vaste basis, one leiding, the aanvulling tot de
+        """The team's chain for its functie, computed once on the summed volume
+        (formatie.teams.team_resultaat): the taken (the members' together), one vaste basis
+        (one per member where the normenset sets it so), one leiding, the aanvulling tot de
         minimumformatie once. They add up to the team's fte."""
         if self.uitkomst is None:
             return []
         g = self.cijfers.groepen[0]
-        volume, namen = team_volume(g.volume, g.gemeentecodes, [self.uitkomst.team])
-        res = bereken(g.normenset, volume, namen)
+        res = team_resultaat(g.normenset, g.volume, g.gemeentecodes, self.uitkomst.team)
         return [r for r in functie_regels(res, 0) if r.functie == self.rij.functie]
 
     @cached_property
