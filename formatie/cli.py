@@ -311,6 +311,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    team = team_bezetting = None
+    if args.teams:
+        invoer, team, team_bezetting = _team_voor_werkboek(args, normenset, invoer,
+                                                           referentie)
+    elif args.team or args.team_bezetting is not None:
+        raise GebruikFout("--team en --team-bezetting horen bij --teams TEAMS.csv.")
     if len(set(invoer.gemeentecodes)) != len(invoer.gemeentecodes):
         raise GebruikFout("de invoer bevat meer jaren van dezelfde gemeente; een werkboek heeft "
                           "één jaar per gemeente. Maak per jaar een invoerbestand en werkboek.")
@@ -332,6 +338,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
         herkomst=dict.fromkeys(invoer.gemeentecodes, dict.fromkeys(
             normenset.invoer_sleutels, _herkomst_van_invoer(args, normenset))),
+        team=team, team_bezetting=team_bezetting,
     )
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)
@@ -341,6 +348,44 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"({aantal_woord(len(invoer.gemeentecodes), 'gemeente')}, "
               f"normenset {normenset.label}).", file=sys.stderr)
     return 0
+
+
+def _team_voor_werkboek(args: argparse.Namespace, normenset: Normenset, invoer: InvoerTabel,
+                        referentie):
+    """The invoer of one team's members and the team (formatie.teams.bereken_teams) for a
+    team workbook: the team named by ``--team``, or the only team of ``--teams``."""
+    from .getallen import GetalFout, parse_getal
+    from .parameters import melding
+
+    teams = _lees_teams(args.teams, normenset, invoer, referentie)
+    gekozen = [t for t in teams if args.team is None or t.naam == args.team]
+    namen = ", ".join(sorted({t.naam for t in teams}))
+    if not gekozen:
+        raise GebruikFout(f"team '{args.team}' staat niet in {args.teams} (wel: {namen}).")
+    if len(gekozen) > 1:
+        raise GebruikFout(f"{args.teams} heeft meer teams ({namen}); kies er één met --team "
+                          "NAAM." if args.team is None else
+                          f"team '{args.team}' staat er voor meer functies in; geef elk team "
+                          "een eigen naam.")
+    (team,) = gekozen
+    bezetting = None
+    if args.team_bezetting is not None:
+        try:
+            bezetting = parse_getal(args.team_bezetting, "," if "," in args.team_bezetting
+                                    else ".")
+        except GetalFout as e:
+            raise GebruikFout(f"--team-bezetting: {e}") from None
+        fout = ("geen getal" if bezetting is None else melding("bezetting", bezetting))
+        if fout:
+            raise GebruikFout(f"--team-bezetting '{args.team_bezetting[:20]}': {fout}")
+    rijen = [g for g, c in enumerate(invoer.gemeentecodes) if c in set(team.gemeentecodes)]
+    if not rijen:
+        raise GebruikFout(f"geen gemeenten van team '{team.naam}' in de invoer.")
+    invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
+                         tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    (uitkomst,) = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, [team],
+                                referentie)
+    return invoer, uitkomst, bezetting
 
 
 def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:
@@ -669,6 +714,15 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
                     help="voeg de bladen Onzekerheid (P10/P50/P80/P90, Monte Carlo) en "
                     "Gevoeligheid (tornado) toe")
+    ex.add_argument("--teams", metavar="TEAMS.csv",
+                    help="een teamwerkboek: de gemeenten van één team uit dit bestand (de "
+                         "kolommen van 'bereken --teams') met het blad Team, waarin de vaste "
+                         "basis en leiding eenmaal tellen en de bijdragen per gemeente staan")
+    ex.add_argument("--team", metavar="NAAM",
+                    help="welk team van --teams (nodig als het bestand meer teams heeft)")
+    ex.add_argument("--team-bezetting", metavar="FTE",
+                    help="de bezetting van het team in fte, bijvoorbeeld 2,5 (de gele cel op "
+                         "het blad Team)")
     ex.set_defaults(func=cmd_export)
 
     im = opdracht("importeer", "import",

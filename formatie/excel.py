@@ -86,6 +86,7 @@ from .werkboek_formaat import (
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
     BLAD_SAMENVATTING,
+    BLAD_TEAM,
     BLAD_TOELICHTING,
     EERSTE_RIJ,
     INVOER_SLEUTELS,
@@ -380,6 +381,8 @@ def exporteer_werkboek(
     invoer_bron: str | None = None,
     export_tijd: datetime | None = None,
     herkomst: Mapping[str, Mapping[str, Herkomst]] | None = None,
+    team=None,
+    team_bezetting: float | None = None,
 ) -> bytes:
     """The scenario workbook (.xlsx, format 2) as bytes.
 
@@ -402,6 +405,9 @@ def exporteer_werkboek(
     budget figure on ``Samenvatting``.
     ``gevoeligheid``: a :class:`formatie.gevoeligheid.Tornado` — adds ``Gevoeligheid``.
     ``titel``, ``notitie``, ``invoer_bron`` are free text (written as text, never a formula).
+    ``team``: a :class:`formatie.teams.TeamUitkomst` of the workbook's gemeenten (one
+    normenset) — adds the sheet Team (:mod:`formatie.werkboek_team`), opened first, with
+    ``team_bezetting`` (fte or None) in its one yellow cell.
     """
     referentie = referentie or load_referentie()
     if isinstance(groepen, Normenset):
@@ -459,6 +465,8 @@ def exporteer_werkboek(
     wb.set_custom_property("normenset_versie", eerste.versie)
 
     ws_samenvatting = wb.add_worksheet(BLAD_SAMENVATTING, worksheet_class=_Blad)
+    ws_team = (wb.add_worksheet(BLAD_TEAM, worksheet_class=_Blad) if team is not None
+               else None)
     ws_toelichting = wb.add_worksheet(BLAD_TOELICHTING, worksheet_class=_Blad)
     ws_invoer = wb.add_worksheet(BLAD_INVOER, worksheet_class=_Blad)
     ws_normen = wb.add_worksheet(BLAD_NORMEN, worksheet_class=_Blad)
@@ -473,6 +481,11 @@ def exporteer_werkboek(
     w.berekening = _schrijf_berekening(ws_berekening, f, w)
     w.resultaat = _schrijf_resultaat(wb, ws_resultaat, f, w)
     _schrijf_samenvatting(wb, ws_samenvatting, f, w)
+    if ws_team is not None:
+        from .werkboek_team import schrijf_team  # imports this module
+
+        schrijf_team(wb, ws_team, f, groepen[0].normenset, referentie, team, w.invoer,
+                     w.organisatie, w.berekening, w.resultaat, team_bezetting)
     _schrijf_normensets(wb.add_worksheet(BLAD_NORMENSETS, worksheet_class=_Blad), f, w)
     if onzekerheid is not None:
         _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID, worksheet_class=_Blad), f, w,
@@ -482,7 +495,7 @@ def exporteer_werkboek(
                               f, gevoeligheid)
     for ws in wb.worksheets():
         _kop_en_voet(ws, w)
-    ws_samenvatting.activate()
+    (ws_team or ws_samenvatting).activate()
     ws_samenvatting.set_first_sheet()
     wb.close()
     return buffer.getvalue()
