@@ -259,7 +259,7 @@ def cmd_regios(args: argparse.Namespace) -> int:
     return 0
 
 
-# ----- Excel scenario workbooks (formatie.excel / formatie.werkboek_lezen) ----------------
+# ----- Excel scenario workbooks (formatie.werkboek: schrijven / lezen) ---------------------
 
 
 def _schrijf_atomair(pad: str, data: bytes) -> None:
@@ -287,7 +287,9 @@ def _schrijf_atomair(pad: str, data: bytes) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .excel import exporteer_werkboek
+    from .model import Groep
+    from .werkboek.analyse import werkboek_analyse
+    from .werkboek.schrijven import exporteer_werkboek
 
     normenset = load_normenset(args.normen)
     invoer = _lees_invoer(args, normenset)
@@ -306,24 +308,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if len(set(invoer.gemeentecodes)) != len(invoer.gemeentecodes):
         raise GebruikFout("de invoer bevat meer jaren van dezelfde gemeente; een werkboek heeft "
                           "één jaar per gemeente. Maak per jaar een invoerbestand en werkboek.")
-    onzekerheid = gevoeligheid = None
-    if args.met_onzekerheid:
-        from .excel import onzekerheid_uit_bereik
-        from .gevoeligheid import tornado
-        from .onzekerheid import bereik
-
-        onzekerheid = onzekerheid_uit_bereik(bereik(
-            normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes,
-            bewaar_trekkingen=True))  # the Samenvatting's budget table that adds up
-        gevoeligheid = tornado(normenset, invoer.volume, gemeentecodes=invoer.gemeentecodes)
+    analyse = (werkboek_analyse([Groep(normenset, tuple(invoer.gemeentecodes), invoer.volume)])
+               if args.met_onzekerheid else {})
     bezetting = (read_bezetting_csv(args.bezetting, normenset.functie_sleutels,
                                     tuple(invoer.gemeentecodes)) if args.bezetting else None)
     data = exporteer_werkboek(
-        normenset, invoer, referentie, titel=args.titel, onzekerheid=onzekerheid,
-        gevoeligheid=gevoeligheid, bezetting=bezetting,
+        normenset, invoer, referentie, titel=args.titel, bezetting=bezetting,
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
         herkomst=dict.fromkeys(invoer.gemeentecodes, dict.fromkeys(
             normenset.invoer_sleutels, _herkomst_van_invoer(args, normenset))),
+        **analyse,
     )
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)
@@ -355,7 +349,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .normenset_toml import NORMEN, meegeleverde_normensets, standaard_normenset
     from .problemen import Probleem
     from .scenario import Scenario
-    from .werkboek_lezen import MAX_WERKBOEK_BYTES, lees_werkboek
+    from .werkboek.lezen import lees_werkboek
+    from .werkboek.openen import MAX_WERKBOEK_BYTES
 
     pad = Path(args.werkboek)
     try:

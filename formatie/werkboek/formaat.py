@@ -1,13 +1,15 @@
 """The scenario workbook's layout: the one place its writer and its reader agree on.
 
-:mod:`formatie.excel` writes workbooks in this layout and :mod:`formatie.werkboek_lezen` reads
-them back; neither restates a sheet name, key row or defined name of its own.
+:mod:`formatie.werkboek.schrijven` (and the sheet writers beside it) writes workbooks in this
+layout and :mod:`formatie.werkboek.lezen` (format 1 and 2 readers, the self-check) reads them
+back; neither restates a sheet name, key row or defined name of its own
+(``tests/test_werkboek_formaat.py`` fails when one does, or when a name here goes unused).
 """
 
 from __future__ import annotations
 
-from .model import MINIMUM_NAAM, MINIMUM_SLEUTEL
-from .normenset import ORGANISATIE_PARAMETERS
+from ..model import MINIMUM_NAAM, MINIMUM_SLEUTEL
+from ..normenset import ORGANISATIE_PARAMETERS
 
 #: What the named cell ``formatie_werkboek`` holds in every workbook the tool writes.
 WERKBOEK_SOORT = "Formatietool scenariowerkboek"
