@@ -28,6 +28,7 @@ from .formaat import (
     ALLE,
     BLAD_GEVOELIGHEID,
     EERSTE_RIJ,
+    GEVOELIGHEID_KOLOMMEN,
     PERCENTIELEN,
     SLEUTELRIJ,
 )
@@ -153,9 +154,6 @@ def _schrijf_onzekerheid(ws, f: _Formaten, w: _Werkboek, onzekerheid) -> None:
 # Gevoeligheid (tornado)
 # ----------------------------------------------------------------------------------------------
 
-GEVOELIGHEID_KOLOMMEN = ("invoer", "soort", "sleutel", "waarde_laag", "waarde_centraal",
-                         "waarde_hoog", "fte_laag", "fte_hoog", "swing", "verschil_laag",
-                         "verschil_hoog")
 
 
 def _schrijf_gevoeligheid(wb, ws, f: _Formaten, tornado, top: int = 10) -> None:

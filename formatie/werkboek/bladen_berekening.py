@@ -35,6 +35,7 @@ from .formaat import (
     ALLE,
     BEREKENING_2_SLEUTELS,
     BLAD_BEREKENING,
+    BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
     EERSTE_RIJ,
     REGEL_LEIDING,
@@ -400,7 +401,7 @@ def _schrijf_samenvatting(wb, ws, f: _Formaten, w: _Werkboek) -> None:
     # changed salary or norm moves them), base and scenario.
     _tekst(ws, r, 0, "Kosten", f.kop)
     _tekst(ws, r, 1, "Per jaar: fte × kosten per fte (salaris × (1 + werkgeverslasten) × "
-           "(1 + opslag), blad Organisatie)", f.kop)
+           f"(1 + opslag), blad {BLAD_ORGANISATIE})", f.kop)
     _tekst(ws, r, 2, "Benodigd (euro)", f.kop)
     _tekst(ws, r, 3, "Scenario (euro)", f.kop)
     ws.set_row(r, 45)

@@ -35,8 +35,16 @@ from .formaat import (
     BLAD_INVOER,
     BLAD_NORMEN,
     BLAD_ORGANISATIE,
+    BLAD_TOELICHTING,
     EERSTE_RIJ,
     INVOER_SLEUTELS,
+    NAAM_EXPORT_TIJD,
+    NAAM_FORMAAT,
+    NAAM_GEMEENTEN,
+    NAAM_NORMENSET,
+    NAAM_NORMENSET_VERSIE,
+    NAAM_SOORT,
+    NAAM_VERSIE,
     NORMEN_SLEUTELS,
     NORMENSETS_SLEUTELS,
     ORGANISATIE_SLEUTELS,
@@ -113,14 +121,14 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, w: _Werkboek, notitie, invoer_bro
     rij += 1
     eerste = w.groepen[0].normenset
     herkomst = [
-        ("formatie_werkboek", "Soort bestand", WERKBOEK_SOORT),
-        ("formatie_formaat", "Werkboekformaat", str(WERKBOEK_FORMAAT)),
-        ("formatie_versie", "Versie formatietool", __version__),
-        ("normenset_naam", "Normenset", eerste.naam),
-        ("normenset_versie", "Versie normenset", eerste.versie),
-        ("export_tijd", "Gemaakt op (UTC)", w.export_tijd.astimezone(UTC).strftime(
+        (NAAM_SOORT, "Soort bestand", WERKBOEK_SOORT),
+        (NAAM_FORMAAT, "Werkboekformaat", str(WERKBOEK_FORMAAT)),
+        (NAAM_VERSIE, "Versie formatietool", __version__),
+        (NAAM_NORMENSET, "Normenset", eerste.naam),
+        (NAAM_NORMENSET_VERSIE, "Versie normenset", eerste.versie),
+        (NAAM_EXPORT_TIJD, "Gemaakt op (UTC)", w.export_tijd.astimezone(UTC).strftime(
             "%Y-%m-%d %H:%M:%S")),
-        ("werkboek_gemeenten", "Gemeenten in dit werkboek", ",".join(w.codes)),
+        (NAAM_GEMEENTEN, "Gemeenten in dit werkboek", ",".join(w.codes)),
         (None, "Alle normensets", w.normensets),
         (None, "Aantal gemeenten", str(len(w.codes))),
         (None, "Invoer", invoer_bron or "ingevoerde aantallen"),
@@ -128,9 +136,9 @@ def _schrijf_toelichting(wb, ws, f: _Formaten, w: _Werkboek, notitie, invoer_bro
     ]
     for naam, label, waarde in herkomst:
         ws.write_string(rij, 0, label, f.tekst)
-        _tekst(ws, rij, 1, waarde, f.tekst_wrap if naam == "werkboek_gemeenten" else f.tekst)
+        _tekst(ws, rij, 1, waarde, f.tekst_wrap if naam == NAAM_GEMEENTEN else f.tekst)
         if naam:
-            wb.define_name(naam, f"=Toelichting!${xl_col_to_name(1)}${rij + 1}")
+            wb.define_name(naam, f"={BLAD_TOELICHTING}!${xl_col_to_name(1)}${rij + 1}")
         rij += 1
     for groep in w.groepen:
         if groep.normenset.toelichting:
@@ -366,8 +374,8 @@ def _schrijf_organisatie(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                                  f"*(1+{cel[voor + 'werkgeverslasten']})"
                                  f"*(1+{cel[voor + 'opslag']})", f.formule_euro,
                                  fn.kosten_per_fte)
-            _tekst(ws, r, S.index("normenset_naam"), n.naam, f.tekst)
-            _tekst(ws, r, S.index("normenset_versie"), n.versie, f.tekst)
+            _tekst(ws, r, S.index(NAAM_NORMENSET), n.naam, f.tekst)
+            _tekst(ws, r, S.index(NAAM_NORMENSET_VERSIE), n.versie, f.tekst)
             _zoeksleutel(ws, r, S, BLAD_ORGANISATIE, f.formule_tekst, n.label, fn.sleutel)
             r += 1
     laatste = r - 1

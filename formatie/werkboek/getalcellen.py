@@ -1,11 +1,13 @@
 """Number cells, shared by both readers: a number typed in an input cell (never a formula
-or text), equality up to what a workbook stores, a bezetting cell."""
+or text), equality up to what a workbook stores, an invoer cell (the invoer's own parameter:
+bounds, unit, message), a year cell (the parameter table's JAAR) and a bezetting cell."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..parameters import melding
+from ..getallen import format_invoer
+from ..parameters import JAAR, geldig_jaar, melding_voor
 from ..problemen import CelProbleem, Probleem
 from .openen import (
     _Formule,
@@ -18,7 +20,6 @@ from .sleutelcellen import (
 
 def _is_formule(waarde) -> bool:
     return isinstance(waarde, _Formule)
-
 
 
 def _cel_getal(waarde, blad: str, rij: int, kolom: int, sleutel: str,
@@ -59,15 +60,30 @@ def _gelijk(a: float, b: float) -> bool:
 
 
 
-def _bezettingscel(ruw, blad: str, rij: int, kolom: int, functie: str,
-                   problemen: list[Probleem]) -> float | None:
-    """One ``bezetting_<functie>`` cell: a number within the parameter table's bounds, or a
-    problem naming the cell (and None)."""
-    waarde = _cel_getal(ruw, blad, rij, kolom, f"bezetting_{functie}", problemen)
-    if waarde is not None and (bericht := melding("bezetting", waarde, "de bezetting")):
-        problemen.append(CelProbleem(bericht, rij, f"bezetting_{functie}", blad,
+def _invoercel(ruw, inv, blad: str, rij: int, kolom: int, problemen: list[Probleem]
+               ) -> float | None:
+    """One invoer value (``inv``: a :class:`formatie.normenset.Invoer`): a number within the
+    invoer's own parameter, or a problem naming the cell (and None)."""
+    waarde = _cel_getal(ruw, blad, rij, kolom, inv.sleutel, problemen)
+    if waarde is None:
+        return None
+    if bericht := melding_voor(inv.parameter, waarde, format_invoer(waarde)):
+        problemen.append(CelProbleem(bericht, rij, inv.sleutel, blad,
                                      f"{_kolomletter(kolom)}{rij}"))
         return None
     return waarde
 
 
+def _jaarcel(ruw, blad: str, rij: int, cel: str | None, problemen: list[Probleem]
+             ) -> tuple[bool, int | None]:
+    """A gemeente's year: (True, jaar) for a year within :data:`formatie.parameters.JAAR` or an
+    empty cell (jaar None), else (False, None) with a problem naming the cell. Text is refused
+    even when it reads as a year (as in number cells)."""
+    if ruw is None:
+        return True, None
+    if not isinstance(ruw, str) and (jaar := geldig_jaar(ruw)) is not None:
+        return True, jaar
+    problemen.append(CelProbleem(
+        f"'{_kort_tekst(ruw)}' is geen geldig jaar ({JAAR.bereik_tekst()}).", rij, "jaar",
+        blad, cel))
+    return False, None

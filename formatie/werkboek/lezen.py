@@ -20,6 +20,8 @@ from .formaat import (
     BLAD_TOELICHTING,
     GELEZEN_FORMATEN,
     HERKOMST_NAMEN,
+    NAAM_FORMAAT,
+    NAAM_SOORT,
     VERPLICHTE_BLADEN,
     VERPLICHTE_BLADEN_2,
     WERKBOEK_SOORT,
@@ -121,15 +123,15 @@ def _lees_werkboek(wb: _Boek, normenset, bestand: str, uit_werkboek: bool = Fals
         return InvoerFout([Probleem(bericht)], bestand)
 
     vreemd = ("dit werkboek is niet met de formatietool gemaakt (of de herkomstgegevens op het "
-              "blad 'Toelichting' zijn verwijderd). Download een nieuw werkboek uit de tool en "
-              "neem uw wijzigingen daarin over.")
+              f"blad '{BLAD_TOELICHTING}' zijn verwijderd). Download een nieuw werkboek uit de "
+              "tool en neem uw wijzigingen daarin over.")
     bladen = wb.sheetnames
     if BLAD_TOELICHTING not in bladen:
-        plaats = _naam_cel(wb, "formatie_werkboek")
+        plaats = _naam_cel(wb, NAAM_SOORT)
         if plaats is not None and plaats[0] in bladen:
-            raise stop(f"het blad 'Toelichting' heet nu '{_kort_tekst(plaats[0])}'. Geef het "
-                       "blad zijn naam 'Toelichting' terug; de tool vindt de herkomst van het "
-                       "werkboek daar.")
+            raise stop(f"het blad '{BLAD_TOELICHTING}' heet nu '{_kort_tekst(plaats[0])}'. Geef "
+                       f"het blad zijn naam '{BLAD_TOELICHTING}' terug; de tool vindt de "
+                       "herkomst van het werkboek daar.")
         raise stop(vreemd)
     herkomst: dict[str, str] = {}
     toelichting = wb.cellen(BLAD_TOELICHTING)
@@ -140,9 +142,9 @@ def _lees_werkboek(wb: _Boek, normenset, bestand: str, uit_werkboek: bool = Fals
         waarde = toelichting.get((plaats[1], plaats[2]))
         if waarde is not None:
             herkomst[naam] = str(waarde)
-    if herkomst.get("formatie_werkboek") != WERKBOEK_SOORT:
+    if herkomst.get(NAAM_SOORT) != WERKBOEK_SOORT:
         raise stop(vreemd)
-    formaat = herkomst.get("formatie_formaat", "?")
+    formaat = herkomst.get(NAAM_FORMAAT, "?")
     if formaat not in {str(f) for f in GELEZEN_FORMATEN}:
         raise stop(f"dit werkboek heeft formaat {_kort_tekst(formaat)}; deze versie van de tool "
                    "leest formaat " + " en ".join(map(str, GELEZEN_FORMATEN))

@@ -7,8 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..getallen import format_invoer
-from ..invoer_csv import InvoerTabel, normaliseer_gemeentecode
+from ..invoer_csv import InvoerTabel
 from ..model import bereken
 from ..normenset import (
     ORGANISATIE_PARAMETERS,
@@ -16,18 +15,20 @@ from ..normenset import (
     Normenset,
     Taak,
 )
-from ..parameters import JAAR, geldig_jaar, melding, melding_voor
 from ..problemen import CelProbleem, InvoerFout, Probleem
 from ..referentie import load_referentie
-from ..tekst import STUURTEKEN_MELDING, heeft_stuurteken
+from .bezetting import _lees_bezetting
 from .formaat import (
     BEREKENING_SLEUTELS,
     BLAD_BEREKENING,
     BLAD_INVOER,
     BLAD_NORMEN,
     BLAD_RESULTAAT,
+    NAAM_NORMENSET,
+    NAAM_NORMENSET_VERSIE,
     TAAK_KOLOMMEN_VERPLICHT,
     VERPLICHTE_BLADEN,
+    parameter_naam,
 )
 from .gelezen import (
     Werkboek,
@@ -36,13 +37,16 @@ from .gelezen import (
     _zoek_in,
 )
 from .getalcellen import (
-    _bezettingscel,
-    _cel_getal,
-    _gelijk,
-    _is_formule,
+    _invoercel,
+    _jaarcel,
 )
 from .normcellen import (
+    VASTE_TAAKVELDEN,
     _afgeleide_set,
+    _broncel,
+    _normcel,
+    _vast_taakveld,
+    _verruim,
 )
 from .openen import (
     _Boek,
@@ -68,8 +72,8 @@ def _lees_formaat_1(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
 
     bladen = wb.sheetnames
     cellen = {b: wb.cellen(b) for b in VERPLICHTE_BLADEN}
-    naam_ns = herkomst.get("normenset_naam", "")
-    versie_ns = herkomst.get("normenset_versie", "")
+    naam_ns = herkomst.get(NAAM_NORMENSET, "")
+    versie_ns = herkomst.get(NAAM_NORMENSET_VERSIE, "")
     opmerkingen: list[str] = []
     if not callable(normenset):
         normenset, vergelijk_met = _zoek_in((normenset,)), normenset
@@ -116,32 +120,6 @@ def _lees_formaat_1(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
 
 
 
-def _lees_bezetting(cellen: dict, n: Normenset, problemen: list[Probleem]
-                    ) -> dict[str, dict[str, float]]:
-    """The optional ``bezetting_<functie>`` columns of Resultaat (empty cells = unknown)."""
-    blad = BLAD_RESULTAAT
-    gevonden = _sleutelrij(cellen, "gemeentecode")
-    if gevonden is None:
-        return {}
-    sleutelrij, kolommen = gevonden
-    kolom_code = kolommen["gemeentecode"]
-    bezetting: dict[str, dict[str, float]] = {}
-    rijen = sorted({r for r, _ in cellen if r > sleutelrij})
-    for functie in n.functie_sleutels:
-        kolom = kolommen.get(f"bezetting_{functie}")
-        if kolom is None:
-            continue
-        for rij in rijen:
-            ruw = cellen.get((rij, kolom))
-            code = normaliseer_gemeentecode(str(cellen.get((rij, kolom_code), "")))
-            if ruw is None or code is None:
-                continue
-            waarde = _bezettingscel(ruw, blad, rij, kolom, functie, problemen)
-            if waarde is not None:
-                bezetting.setdefault(code, {})[functie] = waarde
-    return bezetting
-
-
 def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
                       ) -> InvoerTabel | None:
     blad = BLAD_INVOER
@@ -184,14 +162,10 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
         if code is None:
             continue
         jaar = None
-        if kolom_jaar is not None and (ruw_jaar := cellen.get((rij, kolom_jaar))) is not None:
-            if not isinstance(ruw_jaar, str) and (jaar := geldig_jaar(ruw_jaar)) is not None:
-                pass
-            else:
-                problemen.append(CelProbleem(
-                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar ({JAAR.bereik_tekst()}).",
-                    rij, "jaar",
-                    blad, f"{_kolomletter(kolom_jaar)}{rij}"))
+        if kolom_jaar is not None:
+            geldig, jaar = _jaarcel(cellen.get((rij, kolom_jaar)), blad, rij,
+                                    f"{_kolomletter(kolom_jaar)}{rij}", problemen)
+            if not geldig:
                 continue
         eerder = gezien.setdefault(code, {})
         botsing = [r for j, r in eerder.items() if jaar is None or j is None or j == jaar]
@@ -201,17 +175,8 @@ def _lees_invoer_blad(cellen: dict, n: Normenset, problemen: list[Probleem]
                 f"rij {botsing[0]}).", rij, "gemeentecode", blad, cel_code))
             continue
         eerder[jaar] = rij
-        waarden = []
-        for inv, ruw in zip(n.invoer, waarden_ruw, strict=True):
-            kolom = kolommen[inv.sleutel]
-            waarde = _cel_getal(ruw, blad, rij, kolom, inv.sleutel, problemen)
-            bericht = waarde is not None and melding_voor(inv.parameter, waarde,
-                                                          format_invoer(waarde))
-            if bericht:
-                problemen.append(CelProbleem(bericht, rij, inv.sleutel, blad,
-                                             f"{_kolomletter(kolom)}{rij}"))
-            geldig = waarde is not None and not bericht
-            waarden.append(waarde if geldig else None)
+        waarden = [_invoercel(ruw, inv, blad, rij, kolommen[inv.sleutel], problemen)
+                   for inv, ruw in zip(n.invoer, waarden_ruw, strict=True)]
         for controle in n.geschonden_controles(dict(zip(n.invoer_sleutels, waarden,
                                                         strict=True))):
             kolom = kolommen[controle.links]
@@ -277,47 +242,26 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
                                          cel))
             continue
         oud = basis.taak(sleutel)
-        for veld in ("functie", "invoer"):
-            waarde = normcellen.get((rij, kolommen[veld]))
-            if str(waarde or "").strip() != getattr(oud, veld):
-                problemen.append(CelProbleem(
-                    f"taak '{sleutel}': de {veld} kan in het werkboek niet worden gewijzigd "
-                    f"(verwacht '{getattr(oud, veld)}').", rij, veld, blad,
-                    f"{_kolomletter(kolommen[veld])}{rij}"))
+        for veld in VASTE_TAAKVELDEN:
+            _vast_taakveld(oud, veld, normcellen.get((rij, kolommen[veld])), blad, rij,
+                           f"{_kolomletter(kolommen[veld])}{rij}", problemen)
         getallen = {}
         for veld in ("uren", "uren_laag", "uren_hoog"):
             kolom = kolommen[veld]
-            waarde = _cel_getal(normcellen.get((rij, kolom)), blad, rij, kolom, veld, problemen)
-            if waarde is not None and (bericht := melding(veld, waarde,
-                                                          f"taak '{sleutel}': {veld}")):
-                problemen.append(CelProbleem(bericht, rij, veld, blad,
-                                             f"{_kolomletter(kolom)}{rij}"))
-                waarde = None
-            if waarde is not None and _gelijk(waarde, getattr(oud, veld)):
-                waarde = getattr(oud, veld)  # keep the exact stored value
+            waarde = _normcel(normcellen.get((rij, kolom)), veld, veld, f"taak '{sleutel}'", blad,
+                              rij, kolom, problemen, oud=getattr(oud, veld))
             getallen[veld] = waarde
             if waarde is not None and waarde != getattr(oud, veld):
                 wijzigingen.append(Wijziging(blad, f"{_kolomletter(kolom)}{rij}", sleutel, veld,
                                              getattr(oud, veld), waarde))
-        ruw_bron = normcellen.get((rij, kolommen["bron"]))
-        if _is_formule(ruw_bron):
-            problemen.append(CelProbleem("de cel bevat een formule; typ een tekst.", rij, "bron",
-                                         blad, f"{_kolomletter(kolommen['bron'])}{rij}"))
-        elif ruw_bron is not None and heeft_stuurteken(str(ruw_bron)):
-            problemen.append(CelProbleem(f"de bron {STUURTEKEN_MELDING}", rij, "bron", blad,
-                                         f"{_kolomletter(kolommen['bron'])}{rij}"))
-        bron = str(ruw_bron).strip() if ruw_bron is not None else oud.bron
-        bron = bron or oud.bron
+        bron = _broncel(normcellen.get((rij, kolommen["bron"])), oud.bron, blad, rij,
+                        f"{_kolomletter(kolommen['bron'])}{rij}", problemen)
         if bron != oud.bron:
             wijzigingen.append(Wijziging(blad, f"{_kolomletter(kolommen['bron'])}{rij}", sleutel,
                                          "bron", oud.bron, bron))
         if None not in getallen.values():
             uren, laag, hoog = getallen["uren"], getallen["uren_laag"], getallen["uren_hoog"]
-            if not laag <= uren <= hoog:
-                laag, hoog = min(laag, uren), max(hoog, uren)
-                opmerkingen.append(f"taak '{sleutel}': het bereik is verruimd tot "
-                                   f"{format_invoer(laag)}–{format_invoer(hoog)} zodat het de "
-                                   f"uren ({format_invoer(uren)}) bevat.")
+            laag, hoog = _verruim(sleutel, uren, laag, hoog, opmerkingen)
             gelezen[sleutel] = replace(oud, uren=uren, uren_laag=laag, uren_hoog=hoog, bron=bron)
     missend = [t for t in basis.taak_sleutels if t not in gelezen]
     if missend and len(problemen) == aantal_fouten:
@@ -327,24 +271,20 @@ def _lees_normen_blad(wb, cellen: dict, basis: Normenset, problemen: list[Proble
     parameters: dict[str, dict[str, float]] = {}
     for fn in basis.functies:
         for p in ORGANISATIE_PARAMETERS:
-            plaats = _naam_cel(wb, f"{fn.sleutel}_{p}")
+            plaats = _naam_cel(wb, parameter_naam(fn.sleutel, p))
             if plaats is None and p in ORGANISATIE_STANDAARD:
                 continue  # format 1 predates it: the base's value holds
             if plaats is None or plaats[0] != blad:
                 problemen.append(CelProbleem(
-                    f"de benoemde cel '{fn.sleutel}_{p}' (organisatie van functie "
+                    f"de benoemde cel '{parameter_naam(fn.sleutel, p)}' (organisatie van functie "
                     f"'{fn.sleutel}') ontbreekt.", blad=blad))
                 continue
             _, r, k = plaats
             cel = f"{_kolomletter(k)}{r}"
-            waarde = _cel_getal(normcellen.get((r, k)), blad, r, k, p, problemen)
-            if waarde is None:
-                continue
-            if fout := melding(p, waarde, f"functie '{fn.sleutel}': {p}"):
-                problemen.append(CelProbleem(fout, r, p, blad, cel))
-                continue
             oud = getattr(fn, p)
-            if _gelijk(waarde, oud):
+            waarde = _normcel(normcellen.get((r, k)), p, p, f"functie '{fn.sleutel}'", blad, r,
+                              k, problemen, oud=oud)
+            if waarde is None or waarde == oud:
                 continue
             parameters.setdefault(fn.sleutel, {})[p] = waarde
             wijzigingen.append(Wijziging(blad, cel, fn.sleutel, p, oud, waarde))

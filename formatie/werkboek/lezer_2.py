@@ -7,20 +7,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..getallen import format_invoer
-from ..invoer_csv import InvoerTabel, normaliseer_gemeentecode
+from ..invoer_csv import InvoerTabel
 from ..normenset import (
     ORGANISATIE_PARAMETERS,
     ORGANISATIE_STANDAARD,
     Normenset,
 )
 from ..normenset_toml import parse_normenset
-from ..parameters import JAAR, geldig_jaar, melding, melding_voor
 from ..problemen import CelProbleem, InvoerFout, Probleem
 from ..referentie import load_referentie
-from ..regio import REGIONALE_FUNCTIES
 from ..scenario import Scenario
-from ..tekst import STUURTEKEN_MELDING, heeft_stuurteken
+from .bezetting import _lees_bezetting_2, _lees_regio_bezetting
 from .formaat import (
     BLAD_INVOER,
     BLAD_NORMEN,
@@ -28,12 +25,13 @@ from .formaat import (
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
     INVOER_SLEUTELS,
+    NAAM_GEMEENTEN,
+    NAAM_NORMENSET,
+    NAAM_NORMENSET_VERSIE,
     NORMEN_SLEUTELS,
     NORMEN_VERPLICHT,
     NORMENSETS_SLEUTELS,
     ORGANISATIE_SLEUTELS,
-    REGIO_REGEL,
-    regio_bezetting_naam,
 )
 from .gelezen import (
     Werkboek,
@@ -42,21 +40,23 @@ from .gelezen import (
     _zoek_in,
 )
 from .getalcellen import (
-    _bezettingscel,
-    _cel_getal,
     _gelijk,
-    _is_formule,
+    _invoercel,
+    _jaarcel,
 )
 from .normcellen import (
+    VASTE_TAAKVELDEN,
     _afgeleide_set,
+    _broncel,
+    _normcel,
+    _vast_taakveld,
+    _verruim,
 )
 from .openen import (
     _Boek,
-    _naam_cel,
 )
 from .sleutelcellen import (
     RIJ_WEG,
-    _als_tekst,
     _gemeentecode,
     _kolomletter,
     _kort_tekst,
@@ -80,7 +80,7 @@ def _lees_formaat_2(wb: _Boek, normenset, bestand: str, herkomst: dict[str, str]
                                            vergelijk_met)
     if problemen:
         raise InvoerFout(problemen, bestand)
-    scope = tuple(c for c in herkomst.get("werkboek_gemeenten", "").split(",") if c)
+    scope = tuple(c for c in herkomst.get(NAAM_GEMEENTEN, "").split(",") if c)
     invoer = _lees_invoer_2(wb.cellen(BLAD_INVOER), basissen, scope, problemen)
     normen = _lees_normen_2(wb.cellen(BLAD_NORMEN), basissen, problemen)
     organisatie = _lees_organisatie_2(org, basissen, problemen)
@@ -145,19 +145,19 @@ def _normensets_van_organisatie(cellen: dict, normenset, problemen: list[Problee
     notice says so)."""
     blad = BLAD_ORGANISATIE
     gevonden = _sleutelrij(cellen, "normenset", blad, problemen)
-    if gevonden is None or not {"normenset_naam", "normenset_versie"} <= set(gevonden[1]):
+    if gevonden is None or not {NAAM_NORMENSET, NAAM_NORMENSET_VERSIE} <= set(gevonden[1]):
         problemen.append(CelProbleem("de sleutelrij met 'normenset', 'functie', "
-                                     "'normenset_naam' en 'normenset_versie' ontbreekt in de "
-                                     "eerste vijf rijen.", blad=blad))
+                                     f"'{NAAM_NORMENSET}' en '{NAAM_NORMENSET_VERSIE}' ontbreekt "
+                                     "in de eerste vijf rijen.", blad=blad))
         return {}
     sleutelrij, kolommen = gevonden
     namen: dict[str, tuple[str, str]] = {}
     for _rij, rij in _tabel_rijen(cellen, sleutelrij, kolommen,
-                                  ("normenset", "normenset_naam", "normenset_versie")):
+                                  ("normenset", NAAM_NORMENSET, NAAM_NORMENSET_VERSIE)):
         label = str(rij.get("normenset") or "").strip()
         if label:
-            namen.setdefault(label, (str(rij.get("normenset_naam") or "").strip(),
-                                     str(rij.get("normenset_versie") or "").strip()))
+            namen.setdefault(label, (str(rij.get(NAAM_NORMENSET) or "").strip(),
+                                     str(rij.get(NAAM_NORMENSET_VERSIE) or "").strip()))
     if not callable(normenset):
         normenset, vergelijk_met = _zoek_in((normenset,)), normenset
     basissen: dict[str, Normenset] = {}
@@ -265,21 +265,15 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
         label = str(r.get("normenset") or "").strip()
         if label not in basissen:
             problemen.append(CelProbleem(
-                f"onbekende normenset '{_kort_tekst(label)}' (het blad Organisatie noemt "
+                f"onbekende normenset '{_kort_tekst(label)}' (het blad {BLAD_ORGANISATIE} noemt "
                 + ", ".join(f"'{x}'" for x in basissen) + ").", rij, "normenset", blad,
                 cel(rij, "normenset") if "normenset" in kolommen else None))
             continue
         n = basissen[label]
-        jaar = None
-        if (ruw_jaar := r.get("jaar")) is not None:
-            if not isinstance(ruw_jaar, str) and (jaar := geldig_jaar(ruw_jaar)) is not None:
-                pass
-            else:
-                problemen.append(CelProbleem(
-                    f"'{_kort_tekst(ruw_jaar)}' is geen geldig jaar ({JAAR.bereik_tekst()}).",
-                    rij, "jaar",
-                    blad, cel(rij, "jaar")))
-                continue
+        geldig, jaar = _jaarcel(r.get("jaar"), blad, rij, cel(rij, "jaar") if "jaar" in kolommen
+                                else None, problemen)
+        if not geldig:
+            continue
         eerder = gemeente.setdefault(code, (label, jaar, rij))
         if eerder[0] != label:
             problemen.append(CelProbleem(
@@ -313,14 +307,9 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
             ruw = r.get(veld)
             if ruw is None and leeg_mag:
                 continue
-            waarde = _cel_getal(ruw, blad, rij, kolommen[veld], sleutel, problemen)
-            if waarde is None:
-                continue
-            if bericht := melding_voor(inv.parameter, waarde, format_invoer(waarde)):
-                problemen.append(CelProbleem(bericht, rij, sleutel, blad,
-                                             cel(rij, veld)))
-                continue
-            doel.setdefault(code, {})[sleutel] = waarde
+            waarde = _invoercel(ruw, inv, blad, rij, kolommen[veld], problemen)
+            if waarde is not None:
+                doel.setdefault(code, {})[sleutel] = waarde
     # Rows that are gone (deleted in the spreadsheet): every gemeente of the workbook, and
     # every invoer of its normenset, has one row.
     for code, (label, _jaar, _rij) in gemeente.items():
@@ -412,36 +401,22 @@ def _lees_normen_2(cellen: dict, basissen: dict[str, Normenset], problemen: list
                                          "taak", blad, cel(rij, "taak")))
             continue
         oud = basis.taak(taak)
-        for veld in ("functie", "invoer"):
-            if str(r.get(veld) or "").strip() != getattr(oud, veld):
-                problemen.append(CelProbleem(
-                    f"taak '{taak}': de {veld} kan in het werkboek niet worden gewijzigd "
-                    f"(verwacht '{getattr(oud, veld)}').", rij, veld, blad, cel(rij, veld)))
+        for veld in VASTE_TAAKVELDEN:
+            _vast_taakveld(oud, veld, r.get(veld), blad, rij, cel(rij, veld), problemen)
         gelezen: dict[str, object] = {"rij": rij}
         for veld in ("uren", "uren_laag", "uren_hoog", "scenario"):
             if veld not in kolommen or (veld == "scenario" and r.get(veld) is None):
                 continue
-            waarde = _cel_getal(r.get(veld), blad, rij, kolommen[veld], veld, problemen)
-            naam = "uren" if veld == "scenario" else veld
-            if waarde is not None and (bericht := melding(naam, waarde,
-                                                          f"taak '{taak}': {veld}")):
-                problemen.append(CelProbleem(bericht, rij, veld, blad, cel(rij, veld)))
-                waarde = None
-            if veld == "scenario":
+            if veld == "scenario":  # scenario hours: the bounds of "uren"
+                waarde = _normcel(r.get(veld), "uren", veld, f"taak '{taak}'", blad, rij,
+                                  kolommen[veld], problemen)
                 if waarde is not None:
                     scenario[taak] = waarde
                 continue
-            if waarde is not None and _gelijk(waarde, getattr(oud, veld)):
-                waarde = getattr(oud, veld)  # keep the exact stored value
-            gelezen[veld] = waarde
-        ruw_bron = r.get("bron")
-        if _is_formule(ruw_bron):
-            problemen.append(CelProbleem("de cel bevat een formule; typ een tekst.", rij, "bron",
-                                         blad, cel(rij, "bron")))
-        elif ruw_bron is not None and heeft_stuurteken(str(ruw_bron)):
-            problemen.append(CelProbleem(f"de bron {STUURTEKEN_MELDING}", rij, "bron", blad,
-                                         cel(rij, "bron")))
-        gelezen["bron"] = (str(ruw_bron).strip() if ruw_bron is not None else "") or oud.bron
+            gelezen[veld] = _normcel(r.get(veld), veld, veld, f"taak '{taak}'", blad, rij,
+                                     kolommen[veld], problemen, oud=getattr(oud, veld))
+        gelezen["bron"] = _broncel(r.get("bron"), oud.bron, blad, rij, cel(rij, "bron"),
+                                   problemen)
         gelezen["cel_uren"] = cel(rij, "uren")
         gelezen["cel_bron"] = cel(rij, "bron")
         taken[taak] = gelezen
@@ -502,15 +477,12 @@ def _lees_organisatie_2(cellen: dict, basissen: dict[str, Normenset],
             for veld in (p, f"scenario_{p}"):
                 if veld not in kolommen or (veld != p and r.get(veld) is None):
                     continue
-                adres = f"{_kolomletter(kolommen[veld])}{rij}"
-                waarde = _cel_getal(r.get(veld), blad, rij, kolommen[veld], veld, problemen)
+                waarde = _normcel(r.get(veld), p, veld, f"functie '{functie}'", blad, rij,
+                                  kolommen[veld], problemen)
                 if waarde is None:
                     continue
-                if fout := melding(p, waarde, f"functie '{functie}': {veld}"):
-                    problemen.append(CelProbleem(fout, rij, veld, blad, adres))
-                    continue
                 if veld == p:
-                    parameters[functie][p] = (waarde, adres)
+                    parameters[functie][p] = (waarde, f"{_kolomletter(kolommen[veld])}{rij}")
                 elif not _gelijk(waarde, getattr(basis.functie(functie), p)):
                     scenario.setdefault(functie, {})[p] = waarde
     for label, basis in basissen.items():
@@ -546,11 +518,7 @@ def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: di
                 cel = t["cel_bron"] if veld == "bron" else t["cel_uren"]
                 wijzigingen.append(Wijziging(BLAD_NORMEN, cel, oud.sleutel, veld,
                                              getattr(oud, veld), waarde))
-        if not laag <= uren <= hoog:
-            laag, hoog = min(laag, uren), max(hoog, uren)
-            opmerkingen.append(f"taak '{oud.sleutel}': het bereik is verruimd tot "
-                               f"{format_invoer(laag)}–{format_invoer(hoog)} zodat het de uren "
-                               f"({format_invoer(uren)}) bevat.")
+        laag, hoog = _verruim(oud.sleutel, uren, laag, hoog, opmerkingen)
         nieuwe_taken.append(replace(oud, uren=uren, uren_laag=laag, uren_hoog=hoog,
                                     bron=str(t["bron"])))
     nieuwe_parameters: dict[str, dict[str, float]] = {}
@@ -565,74 +533,3 @@ def _bewerkte_normenset(basis: Normenset, taken: dict[str, dict], parameters: di
     nieuw = _afgeleide_set(basis, tuple(nieuwe_taken), nieuwe_parameters, BLAD_NORMEN,
                            problemen)
     return (nieuw, wijzigingen) if nieuw is not None else (None, [])
-
-
-
-def _lees_regio_bezetting(wb, basissen: dict[str, Normenset], problemen: list[Probleem]
-                          ) -> dict[str, float | None] | None:
-    """The region's bezetting of its regional functies: the cell each defined name
-    ``regio_bezetting_<functie>`` points at (empty = unknown), checked against the parameter
-    table's "bezetting" row. None when the workbook has none of these cells."""
-    functies = [s for n in basissen.values() for s in n.functie_sleutels
-                if s in REGIONALE_FUNCTIES]
-    uit: dict[str, float | None] = {}
-    for functie in dict.fromkeys(functies):
-        plek = _naam_cel(wb, regio_bezetting_naam(functie))
-        if plek is None or plek[0] not in wb.sheetnames:
-            continue
-        blad, rij, kolom = plek
-        cellen = wb.cellen(blad)  # read-only: no random cell access
-        if cellen.get((rij, 2)) != REGIO_REGEL:
-            problemen.append(CelProbleem(
-                f"de cel {blad}!{_kolomletter(kolom)}{rij} voor de bezetting van de regio staat "
-                f"niet meer in de regel '{REGIO_REGEL}' (is het blad gesorteerd?). Zet de regel "
-                "terug of download een nieuw werkboek.", rij, f"bezetting_{functie}", blad,
-                f"{_kolomletter(kolom)}{rij}"))
-            continue
-        ruw = cellen.get((rij, kolom))
-        if ruw is None or (isinstance(ruw, str) and not ruw.strip()):
-            uit[functie] = None
-            continue
-        sleutel = f"bezetting_{functie}"
-        waarde = _cel_getal(ruw, blad, rij, kolom, sleutel, problemen)
-        bericht = waarde is not None and melding("bezetting", waarde, "de bezetting van de regio")
-        if bericht:
-            problemen.append(CelProbleem(bericht, rij, sleutel, blad,
-                                         f"{_kolomletter(kolom)}{rij}"))
-        elif waarde is not None:
-            uit[functie] = waarde
-    return uit or None
-
-
-def _lees_bezetting_2(cellen: dict, basissen: dict[str, Normenset], invoer: dict,
-                      problemen: list[Probleem]) -> dict[str, dict[str, float]]:
-    """The ``bezetting_<functie>`` columns of Resultaat (format 2; empty cells = unknown)."""
-    blad = BLAD_RESULTAAT
-    gevonden = _sleutelrij(cellen, "gemeentecode", blad, problemen)
-    if gevonden is None:
-        return {}
-    sleutelrij, kolommen = gevonden
-    functies = {s for n in basissen.values() for s in n.functie_sleutels}
-    bekend = {c for tabel, _ in invoer.values() for c in tabel.gemeentecodes}
-    bezetting: dict[str, dict[str, float]] = {}
-    for rij, r in _tabel_rijen(cellen, sleutelrij, kolommen, tuple(kolommen)):
-        code = normaliseer_gemeentecode(_als_tekst(r.get("gemeentecode", "")))
-        if code is None:
-            continue
-        for functie in functies:
-            ruw = r.get(f"bezetting_{functie}")
-            if ruw is None:
-                continue
-            if code not in bekend:
-                problemen.append(CelProbleem(
-                    f"een bezetting voor gemeente {code}, die niet op het blad Invoer staat.",
-                    rij, f"bezetting_{functie}", blad,
-                    f"{_kolomletter(kolommen[f'bezetting_{functie}'])}{rij}"))
-                continue
-            waarde = _bezettingscel(ruw, blad, rij, kolommen[f"bezetting_{functie}"],
-                                    functie, problemen)
-            if waarde is not None:
-                bezetting.setdefault(code, {})[functie] = waarde
-    return bezetting
-
-

@@ -96,6 +96,9 @@ from .formaat import (
     BLAD_RESULTAAT,
     BLAD_SAMENVATTING,
     BLAD_TOELICHTING,
+    NAAM_NORMENSET,
+    NAAM_NORMENSET_VERSIE,
+    NAAM_VERSIE,
     WERKBOEK_FORMAAT,
 )
 
@@ -196,10 +199,10 @@ def exporteer_werkboek(
         "author": "Formatietool",
         "comments": BRONVERMELDING,
     })
-    wb.set_custom_property("formatie_versie", __version__)
+    wb.set_custom_property(NAAM_VERSIE, __version__)
     wb.set_custom_property("formatie_werkboek_formaat", str(WERKBOEK_FORMAAT))
-    wb.set_custom_property("normenset_naam", eerste.naam)
-    wb.set_custom_property("normenset_versie", eerste.versie)
+    wb.set_custom_property(NAAM_NORMENSET, eerste.naam)
+    wb.set_custom_property(NAAM_NORMENSET_VERSIE, eerste.versie)
 
     ws_samenvatting = wb.add_worksheet(BLAD_SAMENVATTING, worksheet_class=_Blad)
     ws_toelichting = wb.add_worksheet(BLAD_TOELICHTING, worksheet_class=_Blad)

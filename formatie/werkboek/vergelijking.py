@@ -18,8 +18,11 @@ from .blad import (
     _tekst,
 )
 from .formaat import (
+    BLAD_PARAMETERS,
     BLAD_TOELICHTING,
+    BLAD_VERGELIJKING,
     EERSTE_RIJ,
+    NAAM_VERSIE,
     PERCENTIELEN,
     SLEUTELRIJ,
 )
@@ -55,10 +58,10 @@ def exporteer_vergelijking(
     f = _Formaten(wb)
     wb.set_properties({"title": _kort(titel or "Vergelijking van scenario's", 200),
                        "author": "Formatietool", "comments": BRONVERMELDING})
-    wb.set_custom_property("formatie_versie", __version__)
+    wb.set_custom_property(NAAM_VERSIE, __version__)
     toelichting = wb.add_worksheet(BLAD_TOELICHTING)
-    ws = wb.add_worksheet("Vergelijking")
-    ws_par = wb.add_worksheet("Parameters")
+    ws = wb.add_worksheet(BLAD_VERGELIJKING)
+    ws_par = wb.add_worksheet(BLAD_PARAMETERS)
 
     toelichting.set_column(0, 0, 28)
     toelichting.set_column(1, 1, 90)
@@ -68,8 +71,8 @@ def exporteer_vergelijking(
                    "de basis, naast de basis zelf (de opgeslagen cijfers zonder wijzigingen)."),
         ("Formules", "fte_totaal = som van de functies; verschil = fte_totaal − basis_totaal. "
                      "De fte per functie zijn waarden uit het model van de Formatietool."),
-        ("Parameters", "Het blad Parameters bevat per scenario alle parameters (JSON), zodat "
-                       "elke uitkomst te reproduceren is."),
+        (BLAD_PARAMETERS, f"Het blad {BLAD_PARAMETERS} bevat per scenario alle parameters "
+                          "(JSON), zodat elke uitkomst te reproduceren is."),
         ("Bereik", "P10 … P90: percentielen van het totaal uit het Monte-Carlomodel van de "
                    "tool (normuren binnen hun bereik, volumes variëren van jaar tot jaar); "
                    "waarden, ze rekenen niet mee met wijzigingen."),

@@ -32,6 +32,7 @@ from .formaat import (
     TOTAAL,
     TOTAAL_FUNCTIE,
     TOTAAL_REGEL,
+    ZOEKSLEUTEL_DELEN,
     samenvatting_regels,
 )
 from .gelezen import (
@@ -204,11 +205,10 @@ def _zelfcontrole_2(wb: _Boek, groepen: list[WerkboekGroep], verwacht: dict) -> 
     normensets = [g.normenset for g in groepen]
     functies = {s for n in normensets for s in n.functie_sleutels}
     controle = _Zelfcontrole()
-    for blad, sleutels, formules in ((BLAD_INVOER, ("gemeentecode", "invoer"), INVOER_FORMULES),
-                                     (BLAD_NORMEN, ("normenset", "taak"), NORMEN_FORMULES),
-                                     (BLAD_ORGANISATIE, ("normenset", "functie"),
-                                      ORGANISATIE_FORMULES)):
-        controle.blad(wb, blad, sleutels, formules=formules.__contains__)
+    # the input tables' rows are known by the key columns their zoeksleutel joins
+    for blad, formules in ((BLAD_INVOER, INVOER_FORMULES), (BLAD_NORMEN, NORMEN_FORMULES),
+                           (BLAD_ORGANISATIE, ORGANISATIE_FORMULES)):
+        controle.blad(wb, blad, ZOEKSLEUTEL_DELEN[blad], formules=formules.__contains__)
     berekening, resultaat = {}, {}
     for groep in groepen:
         for code in groep.invoer.gemeentecodes:
