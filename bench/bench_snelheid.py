@@ -67,7 +67,7 @@ def meet(cmd: list[str], omgeving: dict | None = None, uitvoer: bool = False
 
 WERKBOEK = r"""
 import json, sys, time
-from formatie.cli import landelijke_invoer
+from formatie.schatting import landelijke_invoer
 from formatie.werkboek.schrijven import exporteer_werkboek
 from formatie.normenset_toml import standaard_normenset
 from formatie.werkboek.lezen import lees_werkboek

@@ -9,10 +9,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from formatie.cli import landelijke_invoer
 from formatie.invoer_csv import InvoerTabel
 from formatie.normenset_toml import standaard_normenset
 from formatie.referentie import load_referentie
+from formatie.schatting import landelijke_invoer
 from formatie.werkboek import openen as wl
 from formatie.werkboek.schrijven import exporteer_werkboek
 from formatie.werkboek.xlsx_budget import BUDGET
