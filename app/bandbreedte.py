@@ -24,7 +24,6 @@ from formatie.budget import (
     begroting_groepen,
     voeg_budget_toe,
 )
-from formatie.gevoeligheid import tornado
 from formatie.model import Groep, verschil
 from formatie.normenset import Functie, Normenset
 from formatie.onzekerheid import (
@@ -34,7 +33,6 @@ from formatie.onzekerheid import (
     TREKKINGEN,
     UITLEG_CENTRAAL_P50,
     GroepenBereik,
-    bereik,
     bereik_groepen,
     voeg_bereik_toe,
 )
@@ -176,19 +174,6 @@ def bereik_van(cijfers: Cijfers) -> Bereikweergave | None:
         return _weergave(bereik_groepen(cijfers.groepen), _functies(cijfers.groepen), bezetting)
 
     return _gecached(_sleutel(cijfers.groepen, bezetting), maak)
-
-
-def werkboek_analyse(groep: Groep) -> dict:
-    """Keyword arguments ``onzekerheid=`` and ``gevoeligheid=`` for
-    :func:`formatie.excel.exporteer_werkboek`: ranges per gemeente (the page's numbers, by the
-    one policy) and the tornado of the whole selection (summed over its gemeenten)."""
-    from formatie.excel import onzekerheid_uit_bereik  # xlsxwriter: only for a download
-
-    b = bereik(groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes,
-               bewaar_trekkingen=True)  # the Samenvatting's budget table that adds up
-    return {"onzekerheid": onzekerheid_uit_bereik(b),
-            "gevoeligheid": tornado(
-                groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes)}
 
 
 def prognose_bereik(normenset: Normenset, volume: np.ndarray, code: str,

@@ -22,7 +22,6 @@ from sqlalchemy import or_, select
 from wtforms import BooleanField, Field, StringField
 from wtforms.validators import DataRequired, Length
 
-from formatie.excel import exporteer_vergelijking
 from formatie.getallen import (
     format_aantal,
     format_invoer,
@@ -45,6 +44,7 @@ from formatie.scenario import (
     pas_toe,
     vergelijk,
 )
+from formatie.werkboek.vergelijking import exporteer_vergelijking
 
 from .access import (
     alle_regios,

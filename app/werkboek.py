@@ -1,9 +1,9 @@
 """Excel scenario workbooks on the web: download, upload with a preview, confirm.
 
 ``GET /gemeente/<code>/<jaar>/scenario.xlsx`` and ``GET /regio/<MCxx>/<jaar>/scenario.xlsx``
-write the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI's
+write the stored figures with :func:`formatie.werkboek.schrijven.exporteer_werkboek` (the CLI's
 implementation). ``POST …/upload`` reads an edited workbook with
-:func:`formatie.werkboek_lezen.lees_werkboek` (which applies the normenset's min/max and controles),
+:func:`formatie.werkboek.lezen.lees_werkboek` (which applies the normenset's min/max and controles),
 checks that every gemeente in it may be edited here, and shows a preview (old → new per field,
 norm changes); the parsed upload waits in a :class:`~app.models.WerkboekUpload` row.
 ``POST …/upload/<token>/bevestig`` saves it through :func:`app.opslaan.sla_op` (one
@@ -33,21 +33,20 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
 from formatie.invoer_csv import InvoerTabel
 from formatie.model import bereken
 from formatie.normenset import Normenset, normenset_als_toml
-from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
 from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
 from formatie.tekst import heeft_stuurteken
-from formatie.werkboek_lezen import invoer_wijzigingen, lees_werkboek
+from formatie.werkboek.analyse import werkboek_analyse
+from formatie.werkboek.lezen import invoer_wijzigingen, lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 from .access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_gemeente, mag_regio
-from .bandbreedte import werkboek_analyse
 from .cijfers import Cijfers, cijfers_gemeente, cijfers_regio, regio_bezetting
 from .downloads import stuur_xlsx
 from .extensions import db
@@ -91,10 +90,7 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
     A region workbook carries the region's own bezetting of its regional functies (the
     Doorstroompunt, entered once on the region page) in one cell per functie."""
     bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
-    if len(cijfers.groepen) == 1:
-        analyse = werkboek_analyse(cijfers.groepen[0])
-    else:  # ranges per member and of the region; a tornado is per normenset, so none here
-        analyse = {"onzekerheid": onzekerheid_uit_groepen(bereik_groepen(cijfers.groepen))}
+    analyse = werkboek_analyse(cijfers.groepen)
     return exporteer_werkboek(
         cijfers.groepen, None, load_referentie(),
         jaren={code: cijfers.jaar for code in cijfers.gemeentecodes}, bezetting=bezetting,
