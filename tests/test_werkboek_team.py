@@ -14,13 +14,13 @@ import pytest
 from test_excel import EERSTE_RIJ, bewerk, kolommen, sorteer_alles
 from test_excel_libreoffice import XCU, herbereken, vergiftig
 
-from formatie.excel import exporteer_werkboek
 from formatie.model import Groep
 from formatie.normenset_toml import standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import landelijke_invoer
 from formatie.teams import Team, TeamUitkomst, bereken_teams, standaard_teams
-from formatie.werkboek_formaat import BLAD_TEAM, TEAM_NAMEN
+from formatie.werkboek.formaat import BLAD_TEAM, TEAM_NAMEN
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 N = standaard_normenset()
 REF = load_referentie()
