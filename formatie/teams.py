@@ -290,6 +290,32 @@ def bereken_teams(normenset: Normenset, volume: np.ndarray, gemeentecodes: Seque
     return uit
 
 
+def team_trekkingen(normenset: Normenset, volume: np.ndarray, gemeentecodes: Sequence[str],
+                    team: Team) -> np.ndarray:
+    """(D,) drawn fte of the team's functie under the one uncertainty policy: the draws of
+    :func:`formatie.onzekerheid.bereik` on the team's summed volume keyed by its name (the
+    draws behind its ``bereik_totaal``, :func:`teams_als_dicts`), for its coverage sentence
+    (:func:`dekkingszin_team`)."""
+    from .onzekerheid import bereik  # the Monte Carlo: only when asked
+
+    samen, namen = team_volume(volume, gemeentecodes, [team])
+    leden = sum(1 for c in team.gemeentecodes if c in set(gemeentecodes))
+    n = normenset_van_team(normenset, team, leden)
+    b = bereik(n, samen, gemeentecodes=namen, bewaar_trekkingen=True)
+    return np.asarray(b.trekkingen_fte[:, 0, n.functie_sleutels.index(team.functie)],
+                      dtype=float)
+
+
+def dekkingszin_team(normenset: Normenset, team: Team, bezetting: float,
+                     trekkingen: np.ndarray) -> str:
+    """The team's coverage sentence for its bezetting ("Met 2,0 fte leerplicht is de werklast
+    leerplicht in 8 van de 10 jaren gedekt."): :func:`formatie.regio.dekkingszin_functie`, the
+    one wording, on the team's draws (:func:`team_trekkingen`)."""
+    from .regio import dekkingszin_functie
+
+    return dekkingszin_functie(normenset.functie(team.functie), bezetting, trekkingen)
+
+
 def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:
     """How a member's aandeel is computed, in Dutch: its figure by the verdeelsleutel over the
     team's (a share), times the team's fte."""
@@ -335,20 +361,22 @@ def voeg_teams_toe(uit: dict, normenset: Normenset, uitkomsten: Sequence[TeamUit
     """Into a result JSON (:func:`formatie.uitvoer.resultaat_als_dict`): ``"teams"``
     (:func:`teams_als_dicts`; with ``volume`` (G, I), holding every member's row in the order
     of ``gemeentecodes``, also each team's ``"bereik_totaal"``), each member gemeente's
-    functie its ``"team"`` (name) and ``"aandeel"``, and ``"totaal"`` with the teams: every
+    functie its ``"team"`` (name), ``"aandeel"`` and ``"bijdrage"`` (euros), and ``"totaal"``
+    with the teams: every
     team once plus the gemeenten on their own (``functies_met_teams``,
     ``fte_totaal_met_teams``), adding up. The surfaces (``formatie bereken --teams``, the
     web's team and gemeente JSON) all come here."""
     uit["teams"] = teams_als_dicts(normenset, volume, gemeentecodes, uitkomsten,
                                    volume is not None)
-    in_team = {(code, u.team.functie): (u.team.naam, a) for u in uitkomsten
+    in_team = {(code, u.team.functie): (u.team.naam, a, u.bijdragen[code]) for u in uitkomsten
                for code, a in u.aandelen.items()}
     met_teams = dict.fromkeys(normenset.functie_sleutels, 0.0)
     for g in uit["gemeenten"]:
         for f, rij in g["functies"].items():
-            naam, aandeel = in_team.get((g["gemeentecode"], f), (None, rij["fte"]))
+            naam, aandeel, bijdrage = in_team.get((g["gemeentecode"], f),
+                                                  (None, rij["fte"], None))
             if naam is not None:
-                rij["team"], rij["aandeel"] = naam, aandeel
+                rij["team"], rij["aandeel"], rij["bijdrage"] = naam, aandeel, bijdrage
             met_teams[f] += aandeel
     uit["totaal"]["functies_met_teams"] = met_teams
     uit["totaal"]["fte_totaal_met_teams"] = sum(met_teams.values())

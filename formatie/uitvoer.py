@@ -19,7 +19,7 @@ from .model import Resultaat, functie_regels
 from .parameters import KOSTEN_PARAMETERS
 from .referentie import Referentie
 from .taal import aantal_woord
-from .teams import VERDEELSLEUTELS, TeamUitkomst
+from .teams import VERDEELSLEUTELS, TeamUitkomst, verdeel_euros
 
 
 def eindig(obj):
@@ -299,12 +299,14 @@ def regio_als_dict(
     budget table that adds up), ``"budget_apart"`` (its own P80) and ``kosten.budget``, and the
     region ``"budget"`` (percentiel, label, fte_totaal, functies and gemeenten adding up to it,
     kosten). Every functie has ``"kosten"`` (totaal, per_fte: euros of the central fte) and
-    the region ``"kosten_totaal"``. ``bezetting``: the region's bezetting per functie (fte in
-    dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
+    the region ``"kosten_totaal"``; a regional functie (the Doorstroompunt, the region's team)
+    also ``"bijdragen"`` ({code: euros}, adding up to its cost rounded to the euro).
+    ``bezetting``: the region's bezetting per functie (fte in dienst); where known a functie
+    gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
     """
     from .model import fte_per_functie, verschil
     from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL
-    from .regio import REGIOBELEID, voeg_bezetting_toe
+    from .regio import REGIOBELEID, REGIONALE_FUNCTIES, voeg_bezetting_toe
 
     delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
              for res in resultaten]
@@ -333,6 +335,17 @@ def regio_als_dict(
                          else None}
         if bereik is not None and "begroting" in bereik:
             rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
+    # a regional functie (the Doorstroompunt) is the region's team: each member's bijdrage is
+    # its aandeel's cost (its own fte, formatie.teams: the vaste basis per member) in whole
+    # euros by largest remainder, adding up to the region's cost rounded to the euro
+    for f in REGIONALE_FUNCTIES:
+        if f in functies:
+            leden = [(g["gemeentecode"], g["functies"][f]["kosten"]["totaal"])
+                     for g in gemeenten if f in g["functies"]]
+            functies[f]["bijdragen"] = dict(zip(
+                [c for c, _e in leden],
+                verdeel_euros(functies[f]["kosten"]["totaal"], [e for _c, e in leden]),
+                strict=True))
     voeg_bezetting_toe(functies, bezetting or {})
     for f, rij in functies.items():  # verschil against the budget too, labelled apart
         if "bezetting" in rij and bereik is not None and "begroting" in bereik:

@@ -155,6 +155,7 @@ def test_cli_json_with_teams_adds_up(tmp_path, capsys):
     for code in KLEIN:
         assert per[code]["team"] == "RBL Klein"
         assert per[code]["aandeel"] == team["aandelen"][code]
+        assert per[code]["bijdrage"] == team["bijdragen"][code]
     assert "team" not in per["0363"]
     # the total with teams: every team once plus the gemeenten on their own, adding up
     totaal = uit["totaal"]["functies_met_teams"]["leerplicht"]
@@ -292,3 +293,21 @@ def test_a_team_is_compared_with_teams_and_gemeenten_of_similar_size(landelijk):
     # too few of similar size: no median, no values
     weinig = vergelijk_team(u, alle[:3], N, landelijk.volume, landelijk.gemeentecodes)
     assert weinig.mediaan is None and weinig.peers == []
+
+
+def test_the_region_json_carries_the_doorstroompunt_bijdragen_of_its_team(landelijk):
+    """Issue 22, item 4 for a region: the region's Doorstroompunt is its team; the region JSON's
+    bijdragen equal that team's (formatie.teams) and add up to the region's cost."""
+    from formatie.uitvoer import regio_als_dict
+
+    leden = REF.leden("MC21")
+    rijen = _rijen(landelijk, leden)
+    res = bereken(N, landelijk.volume[rijen], tuple(leden))
+    uit = regio_als_dict([res], REF, 2026, "MC21")
+    dsp = uit["regio"]["functies"]["doorstroompunt"]
+    assert sum(dsp["bijdragen"].values()) == round(dsp["kosten"]["totaal"])
+    (team,) = [t for t in standaard_teams(N, REF) if t.functie == "doorstroompunt"
+               and set(t.gemeentecodes) == set(leden)]
+    (u,) = bereken_teams(N, landelijk.volume[rijen], tuple(leden), [team], REF)
+    assert dsp["bijdragen"] == u.bijdragen
+    assert "bijdragen" not in uit["regio"]["functies"]["leerplicht"]
