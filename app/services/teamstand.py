@@ -208,7 +208,8 @@ class TeamStand:
         members with complete figures (``"gemeenten"`` with ``"team"`` and ``"aandeel"``,
         ``"teams"`` with this team, its ``"bereik_totaal"``, ``"kosten"`` and ``"bijdragen"``,
         and its ``"bezetting"`` (None unknown; when known also ``"verschil"``,
-        ``"verschil_budget"`` against its P80 and the coverage sentence ``"dekking"``), plus
+        ``"verschil_budget"`` against its P80 and the coverage sentence ``"dekking"``), its
+        ``"vergelijking"`` (:attr:`vergelijking`), plus
         ``"jaar"``,
         ``"onvolledig"`` and ``"weggelaten"``. Only when :attr:`uitkomst` exists."""
         g = self.cijfers.groepen[0]
@@ -217,6 +218,8 @@ class TeamStand:
                                                                res.gemeentecodes))
         voeg_teams_toe(uit, g.normenset, [self.uitkomst], g.volume, g.gemeentecodes)
         (team,) = uit["teams"]
+        team["vergelijking"] = (self.vergelijking.als_dict() if self.vergelijking is not None
+                                else None)  # as formatie bereken --teams
         team["bezetting"] = self.bezetting
         if self.bezetting is not None:
             team["verschil"] = self.verschil

@@ -655,3 +655,7 @@ def test_the_team_page_compares_with_teams_and_gemeenten_of_similar_size(app, cl
         waarden.append(fte / w["leerplichtigen"] * 1000)
     mediaan = format_fte(float(np.median(waarden)))
     assert f"mediaan {mediaan} over 5" in r.text
+    v = client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json["teams"][0][
+        "vergelijking"]
+    assert v["aantal_vergelijkbaar"] == 5
+    assert v["mediaan_vergelijkbaar"] == pytest.approx(float(np.median(waarden)), rel=1e-12)
