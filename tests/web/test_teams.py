@@ -659,3 +659,29 @@ def test_the_team_page_compares_with_teams_and_gemeenten_of_similar_size(app, cl
         "vergelijking"]
     assert v["aantal_vergelijkbaar"] == 5
     assert v["mediaan_vergelijkbaar"] == pytest.approx(float(np.median(waarden)), rel=1e-12)
+
+
+def test_a_doorstroompunt_team_counts_a_vaste_basis_per_member(app, client, auth, runner,
+                                                               tmp_path):
+    """The soort doorstroompunt (migration c4e2b7a91d05): a region's Doorstroompunt as a team
+    carries one vaste basis per deelnemende gemeente (formatie.teams.VASTE_BASIS_PER_LID), so
+    the team equals the sum of its members, as the region page counts it."""
+    uit = _importeer(runner, tmp_path, "team,functie,gemeentecode,soort\n" + "".join(
+        f"DSP Klein,doorstroompunt,{c},doorstroompunt\n" for c in KLEIN))
+    assert uit.exit_code == 0, uit.output
+    for code in KLEIN:
+        bewaar_invoer(app, code)
+    with app.app_context():
+        team_id = db.session.scalar(select(TeamRij.id).where(TeamRij.soort == "doorstroompunt"))
+        functie = als_normenset(actieve_rij()).functie("doorstroompunt")
+    auth.als("beheerder")
+    j = client.get(f"/team/{team_id}/{JAAR}/resultaat.json").json
+    (team,) = j["teams"]
+    los = sum(g["functies"]["doorstroompunt"]["fte"] for g in j["gemeenten"])
+    assert team["fte_totaal"] == pytest.approx(los, rel=1e-12)
+    for g in j["gemeenten"]:
+        assert team["aandelen"][g["gemeentecode"]] == pytest.approx(
+            g["functies"]["doorstroompunt"]["fte"], rel=1e-12)
+    keten = tabel(client.get(f"/team/{team_id}/{JAAR}").text, "keten")
+    (vast,) = [rij for rij in keten if rij[0] == "Vaste basis"]
+    assert getal(vast[1]) == pytest.approx(3 * functie.vast_fte, abs=5e-4)
