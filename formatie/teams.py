@@ -68,7 +68,7 @@ from .normenset import Normenset
 from .parameters import JAAR, geldig_jaar
 from .problemen import InvoerFout, Probleem
 from .referentie import Referentie
-from .regio import REGIONALE_FUNCTIES
+from .regio import REGIONALE_FUNCTIES, dekkingszin_functie
 
 #: How a team's fte is shared among its members (see the module text).
 VERDEELSLEUTELS = {
@@ -311,8 +311,6 @@ def dekkingszin_team(normenset: Normenset, team: Team, bezetting: float,
     """The team's coverage sentence for its bezetting ("Met 2,0 fte leerplicht is de werklast
     leerplicht in 8 van de 10 jaren gedekt."): :func:`formatie.regio.dekkingszin_functie`, the
     one wording, on the team's draws (:func:`team_trekkingen`)."""
-    from .regio import dekkingszin_functie
-
     return dekkingszin_functie(normenset.functie(team.functie), bezetting, trekkingen)
 
 

@@ -19,7 +19,14 @@ from .model import Resultaat, functie_regels
 from .parameters import KOSTEN_PARAMETERS
 from .referentie import Referentie
 from .taal import aantal_woord
-from .teams import VERDEELSLEUTELS, TeamUitkomst, verdeel_euros
+from .teams import (
+    VERDEELSLEUTELS,
+    TeamUitkomst,
+    bereken_teams,
+    standaard_teams,
+    verdeel_euros,
+    zin_vergelijking,
+)
 
 
 def eindig(obj):
@@ -204,8 +211,6 @@ def _regio_tabel(resultaat: Resultaat, referentie: Referentie) -> str:
     (:func:`formatie.teams.standaard_teams`): the Doorstroompunt is the region's team, a
     gemeente's leerplicht its own team; the region's figure is the sum of its members'
     aandelen (for the Doorstroompunt: its team's fte)."""
-    from .teams import bereken_teams, standaard_teams
-
     n = resultaat.normenset
     codes = resultaat.gemeentecodes
     regio_van = {c: referentie.regio_per_gemeente[referentie.index[c]] for c in codes}
@@ -257,8 +262,6 @@ def teams_als_tabel(uitkomsten: list[TeamUitkomst], normenset, referentie: Refer
     each on their own, each member's aandeel by the team's verdeelsleutel and its bijdrage in
     euros (both adding up to the team), and with ``vergelijkingen``
     (:func:`formatie.teams.vergelijk_teams`) the benchmark sentence."""
-    from .teams import zin_vergelijking
-
     delen = []
     for j, u in enumerate(uitkomsten):
         functie = normenset.functie(u.team.functie).naam.lower()
