@@ -314,6 +314,26 @@ def dekkingszin_team(normenset: Normenset, team: Team, bezetting: float,
     return dekkingszin_functie(normenset.functie(team.functie), bezetting, trekkingen)
 
 
+def bijdragen_regio(resultaten: Sequence[Resultaat], functie: str) -> dict[str, int]:
+    """A region's bijdragen to its team of a regional functie (the Doorstroompunt, one team of
+    all its members: :func:`standaard_teams`), over the groups of a region whose members may
+    count with different normensets (``resultaten``, one per group): each member's aandeel is
+    its own fte (the vaste basis per member, :data:`VASTE_BASIS_PER_LID`), priced by its own
+    normenset; the region's cost rounded to the euro split over them by largest remainder
+    (:func:`verdeel_euros`). With one normenset these are the bijdragen of
+    :func:`bereken_teams` for the region's team. Members whose normenset lacks the functie
+    are not in it."""
+    codes: list[str] = []
+    euros: list[float] = []
+    for res in resultaten:
+        if functie in res.normenset.functie_sleutels:
+            f = res.normenset.functie_sleutels.index(functie)
+            prijs = float(kosten_per_fte(res.normenset)[f])
+            codes += res.gemeentecodes
+            euros += [float(x) * prijs for x in res.fte[:, f]]
+    return dict(zip(codes, verdeel_euros(sum(euros), euros), strict=True))
+
+
 def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:
     """How a member's aandeel is computed, in Dutch: its figure by the verdeelsleutel over the
     team's (a share), times the team's fte."""

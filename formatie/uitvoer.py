@@ -23,8 +23,8 @@ from .teams import (
     VERDEELSLEUTELS,
     TeamUitkomst,
     bereken_teams,
+    bijdragen_regio,
     standaard_teams,
-    verdeel_euros,
     zin_vergelijking,
 )
 
@@ -338,17 +338,11 @@ def regio_als_dict(
                          else None}
         if bereik is not None and "begroting" in bereik:
             rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
-    # a regional functie (the Doorstroompunt) is the region's team: each member's bijdrage is
-    # its aandeel's cost (its own fte, formatie.teams: the vaste basis per member) in whole
-    # euros by largest remainder, adding up to the region's cost rounded to the euro
+    # a regional functie (the Doorstroompunt) is the region's team: its bijdragen
+    # (formatie.teams.bijdragen_regio) add up to the region's cost rounded to the euro
     for f in REGIONALE_FUNCTIES:
         if f in functies:
-            leden = [(g["gemeentecode"], g["functies"][f]["kosten"]["totaal"])
-                     for g in gemeenten if f in g["functies"]]
-            functies[f]["bijdragen"] = dict(zip(
-                [c for c, _e in leden],
-                verdeel_euros(functies[f]["kosten"]["totaal"], [e for _c, e in leden]),
-                strict=True))
+            functies[f]["bijdragen"] = bijdragen_regio(resultaten, f)
     voeg_bezetting_toe(functies, bezetting or {})
     for f, rij in functies.items():  # verschil against the budget too, labelled apart
         if "bezetting" in rij and bereik is not None and "begroting" in bereik:

@@ -685,3 +685,26 @@ def test_a_doorstroompunt_team_counts_a_vaste_basis_per_member(app, client, auth
     keten = tabel(client.get(f"/team/{team_id}/{JAAR}").text, "keten")
     (vast,) = [rij for rij in keten if rij[0] == "Vaste basis"]
     assert getal(vast[1]) == pytest.approx(3 * functie.vast_fte, abs=5e-4)
+
+
+def test_the_region_page_shows_the_doorstroompunt_bijdragen_as_its_json(app, client, auth):
+    """The Doorstroompunt as the region's team (issue 21, item 4; issue 22, item 4): the
+    region page lists each member's bijdrage, as the region JSON, adding up to its cost."""
+    from app.models import GemeenteRij
+
+    from .conftest import EIGEN_REGIO
+
+    with app.app_context():
+        leden = list(db.session.scalars(select(GemeenteRij.code).where(
+            GemeenteRij.regio_code == EIGEN_REGIO)))
+    for code in leden[:3]:
+        bewaar_invoer(app, code)
+    auth.als("beheerder")
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json
+    dsp = j["regio"]["functies"]["doorstroompunt"]
+    assert set(dsp["bijdragen"]) == set(leden[:3])
+    assert sum(dsp["bijdragen"].values()) == round(dsp["kosten"]["totaal"])
+    rijen = tabel(client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text, "bijdragen-doorstroompunt")
+    euros = [int(r[1].replace("€", "").replace(".", "").strip()) for r in rijen[1:]]
+    assert sorted(euros[:-1]) == sorted(dsp["bijdragen"].values())
+    assert euros[-1] == sum(dsp["bijdragen"].values())
