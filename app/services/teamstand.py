@@ -34,6 +34,7 @@ from formatie.teams import (
     uitleg_aandeel,
     vergelijk_team,
     voeg_teams_toe,
+    zin_vergelijking,
 )
 from formatie.uitvoer import resultaat_als_dict
 from formatie.werkboek.schrijven import exporteer_werkboek
@@ -241,6 +242,13 @@ class LidVanTeam:
     aandeel: float | None
     uitleg: str | None
     zichtbaar: bool
+
+    @property
+    def vergelijking(self) -> str | None:
+        """The team's benchmark sentence (formatie.teams.zin_vergelijking of
+        :attr:`TeamStand.vergelijking`), for the gemeente's page; None without it."""
+        v = self.stand.vergelijking if self.aandeel is not None else None
+        return zin_vergelijking(v) if v is not None else None
 
     @property
     def rij(self) -> TeamRij:

@@ -655,6 +655,10 @@ def test_the_team_page_compares_with_teams_and_gemeenten_of_similar_size(app, cl
         waarden.append(fte / w["leerplichtigen"] * 1000)
     mediaan = format_fte(float(np.median(waarden)))
     assert f"mediaan {mediaan} over 5" in r.text
+    # the member's result page says it too
+    r = client.get(f"/gemeente/{KLEIN[0]}/{JAAR}/resultaat")
+    assert "Het team naast teams en gemeenten van dezelfde omvang" in r.text
+    assert f"mediaan {mediaan} over 5" in r.text
     v = client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json["teams"][0][
         "vergelijking"]
     assert v["aantal_vergelijkbaar"] == 5
