@@ -86,6 +86,9 @@ def test_the_team_sheet_stores_the_model_figures(soort):
     assert blok["leiding"] == pytest.approx(blok["uitvoering"] * functie.leiding)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.active.title == BLAD_TEAM
+    toelichting = " ".join(str(c) for r in wb["Toelichting"].iter_rows(values_only=True)
+                           for c in r if c)
+    assert "Teamwerkboek: het blad Team rekent team" in toelichting
 
 
 @pytest.fixture(scope="module")

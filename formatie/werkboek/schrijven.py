@@ -103,7 +103,7 @@ from .formaat import (
     NAAM_VERSIE,
     WERKBOEK_FORMAAT,
 )
-from .team import schrijf_team
+from .team import schrijf_team, team_notitie
 
 
 class InvoerLike(Protocol):
@@ -222,6 +222,8 @@ def exporteer_werkboek(
     ws_berekening = wb.add_worksheet(BLAD_BEREKENING, worksheet_class=_Blad)
     ws_resultaat = wb.add_worksheet(BLAD_RESULTAAT, worksheet_class=_Blad)
 
+    if team is not None:
+        notitie = team_notitie(team) + (f" {notitie}" if notitie else "")
     _schrijf_toelichting(wb, ws_toelichting, f, w, notitie, invoer_bron)
     w.invoer = _schrijf_invoer(ws_invoer, f, w)
     w.normen = _schrijf_normen(ws_normen, f, w)

@@ -41,7 +41,25 @@ from .blad import (
     _validatie,
 )
 from .bladen_berekening import _Resultaatkolommen
-from .formaat import BLAD_TEAM, EERSTE_RIJ, TEAM_NAMEN, TEAM_SLEUTELS
+from .formaat import (
+    BLAD_RESULTAAT,
+    BLAD_SAMENVATTING,
+    BLAD_TEAM,
+    EERSTE_RIJ,
+    TEAM_NAMEN,
+    TEAM_SLEUTELS,
+)
+
+
+def team_notitie(uitkomst: TeamUitkomst) -> str:
+    """The sentence a team workbook's Toelichting opens its note with: the sheet Team is the
+    team as one organisation; Samenvatting and Resultaat show each gemeente as if it worked
+    alone (so their total is the members' sum, not the team's)."""
+    return (f"Teamwerkboek: het blad {BLAD_TEAM} rekent team {uitkomst.team.naam} als één "
+            f"organisatie ({format_fte(uitkomst.fte)} fte, met de vaste basis en leiding "
+            f"eenmaal). {BLAD_SAMENVATTING} en {BLAD_RESULTAAT} tonen elke gemeente alsof zij "
+            f"alleen werkt; hun totaal ({format_fte(uitkomst.zonder_team)} fte) is dus niet de "
+            "behoefte van het team.")
 
 
 def schrijf_team(wb, ws, f: _Formaten, normenset: Normenset, referentie: Referentie,
