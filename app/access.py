@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .extensions import db
-from .models import GemeenteRij, RegioRij, TeamLidRij, TeamRij, User
+from .models import MAX_INT, GemeenteRij, RegioRij, TeamLidRij, TeamRij, User
 
 EERSTE_JAAR = 2020
 
@@ -123,7 +123,7 @@ def get_team_jaar_or_404(team_id: int, jaar: int) -> TeamRij:
     :raise 404: if the team does not exist, the user may not see it, or the year is out of
         range.
     """
-    team = db.session.get(TeamRij, team_id) if 1 <= team_id <= 2**31 - 1 else None
+    team = db.session.get(TeamRij, team_id) if 1 <= team_id <= MAX_INT else None
     if team is None or not mag_team(current_user, team):
         abort(404)
     check_jaar(jaar)

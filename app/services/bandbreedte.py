@@ -22,7 +22,6 @@ from formatie.budget import (
     begroting_groepen,
     voeg_budget_toe,
 )
-from formatie.gevoeligheid import tornado
 from formatie.model import Groep, verschil
 from formatie.normenset import Functie, Normenset
 from formatie.onzekerheid import (
@@ -32,7 +31,6 @@ from formatie.onzekerheid import (
     TREKKINGEN,
     UITLEG_CENTRAAL_P50,
     GroepenBereik,
-    bereik,
     bereik_groepen,
     voeg_bereik_toe,
 )
@@ -151,19 +149,6 @@ def bereik_van(cijfers: Cijfers) -> Bereikweergave | None:
         bezetting)
     return rekencache.gecached(sleutel, lambda: _weergave(
         bereik_groepen(cijfers.groepen), _functies(cijfers.groepen), bezetting))
-
-
-def werkboek_analyse(groep: Groep) -> dict:
-    """Keyword arguments ``onzekerheid=`` and ``gevoeligheid=`` for
-    :func:`formatie.excel.exporteer_werkboek`: ranges per gemeente (the page's numbers, by the
-    one policy) and the tornado of the whole selection (summed over its gemeenten)."""
-    from formatie.excel import onzekerheid_uit_bereik  # xlsxwriter: only for a download
-
-    b = bereik(groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes,
-               bewaar_trekkingen=True)  # the Samenvatting's budget table that adds up
-    return {"onzekerheid": onzekerheid_uit_bereik(b),
-            "gevoeligheid": tornado(
-                groep.normenset, groep.volume, gemeentecodes=groep.gemeentecodes)}
 
 
 def prognose_bereik(normenset: Normenset, volume: np.ndarray, code: str,

@@ -28,6 +28,7 @@ from ..models import (
     NormensetRij,
     RegioBezettingRij,
     RegioRij,
+    TeamBezettingRij,
     TeamLidRij,
     TeamRij,
     User,
@@ -112,7 +113,7 @@ def _versiequery():
                 select(func.max(tabel.updated_at)).where(tabel.jaar == jaar).scalar_subquery()]
 
     return select(
-        *per_jaar(InvoerRij), *per_jaar(RegioBezettingRij),
+        *per_jaar(InvoerRij), *per_jaar(RegioBezettingRij), *per_jaar(TeamBezettingRij),
         select(func.count()).select_from(TeamRij).scalar_subquery(),
         select(func.sum(TeamRij.version)).scalar_subquery(),
         select(func.max(TeamRij.updated_at)).scalar_subquery(),
@@ -130,10 +131,11 @@ _VERSIEQUERY = []
 
 
 def gegevensversie(jaar: int) -> tuple:
-    """What every stored figure a page of ``jaar`` can show depends on, in one light query:
-    per table a count, the sum of the row versions and ids and the last change (a save raises
-    a version and sets updated_at; an import of teams raises the team's version), and the
-    active normenset. Equal for two requests only when nothing they could show changed."""
+    """What every stored figure a page of ``jaar`` can show depends on, in one light query: per
+    table (invoer, the regions' and teams' bezetting, teams, normensets) a count, the sum of the row
+    versions and ids and the last change (a save raises a version and sets updated_at; an import of
+    teams raises the team's version), and the active normenset. Equal for two requests only when
+    nothing they could show changed."""
     if not _VERSIEQUERY:
         _VERSIEQUERY.append(_versiequery())
     rij = db.session.execute(_VERSIEQUERY[0], {"jaar": jaar}).one()

@@ -18,7 +18,7 @@ from formatie.model import bereken
 from formatie.normenset import Normenset, normenset_als_toml
 from formatie.referentie import load_referentie
 from formatie.regio import REGIONALE_FUNCTIES
-from formatie.werkboek_lezen import invoer_wijzigingen
+from formatie.werkboek.lezen import invoer_wijzigingen
 
 from ..access import mag_gemeente, mag_regio
 from ..extensions import db

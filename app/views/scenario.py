@@ -21,7 +21,6 @@ from sqlalchemy import or_, select
 from wtforms import BooleanField, Field, StringField
 from wtforms.validators import DataRequired, Length
 
-from formatie.excel import exporteer_vergelijking
 from formatie.getallen import (
     format_aantal,
     format_invoer,
@@ -42,6 +41,7 @@ from formatie.scenario import (
     cohort_23_26,
     controleer,
 )
+from formatie.werkboek.vergelijking import exporteer_vergelijking
 
 from ..access import (
     alle_regios,

@@ -1,9 +1,10 @@
 """Excel scenario workbooks on the web: download, upload with a preview, confirm.
 
 ``GET /gemeente/<code>/<jaar>/scenario.xlsx`` and ``GET /regio/<MCxx>/<jaar>/scenario.xlsx`` write
-the stored figures with :func:`formatie.excel.exporteer_werkboek` (the CLI's implementation). ``POST
-…/upload`` reads an edited workbook with :func:`formatie.werkboek_lezen.lees_werkboek` (which
-applies the normenset's min/max and controles), checks that every gemeente in it may be edited here,
+the stored figures with :func:`formatie.werkboek.schrijven.exporteer_werkboek` (the CLI's
+implementation). ``POST …/upload`` reads an edited workbook with
+:func:`formatie.werkboek.lezen.lees_werkboek` (which applies the normenset's min/max and
+controles), checks that every gemeente in it may be edited here,
 and shows a preview (old → new per field, norm changes; built by
 :mod:`app.services.werkboekupload`); the parsed upload waits in a
 :class:`~app.models.WerkboekUploadRij` row. ``POST …/upload/<token>/bevestig`` saves it through
@@ -31,16 +32,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from formatie.excel import exporteer_werkboek, onzekerheid_uit_groepen
 from formatie.normenset import Normenset
-from formatie.onzekerheid import bereik_groepen
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.regio import REGIOBELEID
 from formatie.scenario import Scenario
 from formatie.taal import aantal_woord
 from formatie.tekst import heeft_stuurteken
-from formatie.werkboek_lezen import lees_werkboek
+from formatie.werkboek.analyse import werkboek_analyse
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 from ..access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, mag_regio
 from ..downloads import stuur_xlsx
@@ -54,7 +55,6 @@ from ..models import (
     WerkboekUploadRij,
     utcnow,
 )
-from ..services.bandbreedte import werkboek_analyse
 from ..services.cijfers import (
     Cijfers,
     cijfers_gemeente,
@@ -95,10 +95,7 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
     A region workbook carries the region's own bezetting of its regional functies (the
     Doorstroompunt, entered once on the region page) in one cell per functie."""
     bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
-    if len(cijfers.groepen) == 1:
-        analyse = werkboek_analyse(cijfers.groepen[0])
-    else:  # ranges per member and of the region; a tornado is per normenset, so none here
-        analyse = {"onzekerheid": onzekerheid_uit_groepen(bereik_groepen(cijfers.groepen))}
+    analyse = werkboek_analyse(cijfers.groepen)
     return exporteer_werkboek(
         cijfers.groepen, None, load_referentie(),
         jaren={code: cijfers.jaar for code in cijfers.gemeentecodes}, bezetting=bezetting,

@@ -370,10 +370,10 @@ def test_malformed_xlsx_property(werkboek_client, soort, getal, rommel):
 @pytest.fixture(scope="session")
 def werkboek_mc11() -> bytes:
     """An exported region workbook (7 gemeenten, estimated figures), for loader-level cases."""
-    from formatie.excel import exporteer_werkboek
     from formatie.invoer_csv import InvoerTabel
     from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
+    from formatie.werkboek.schrijven import exporteer_werkboek
 
     ref = load_referentie()
     codes = tuple(ref.leden("MC11"))
@@ -388,7 +388,7 @@ def test_workbook_reader_total_on_damaged_files(werkboek_mc11, soort, posities, 
     """The workbook reader itself (what every upload goes through): any damage → InvoerFout
     with Dutch problems, never another exception. Fast, so many cases."""
     from formatie.problemen import InvoerFout
-    from formatie.werkboek_lezen import lees_werkboek
+    from formatie.werkboek.lezen import lees_werkboek
 
     b = bytearray(werkboek_mc11)
     if soort == "bitflip":

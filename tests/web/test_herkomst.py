@@ -19,7 +19,7 @@ from formatie import herkomst as hk
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
-from formatie.werkboek_formaat import BLAD_INVOER, EERSTE_RIJ, SLEUTELRIJ
+from formatie.werkboek.formaat import BLAD_INVOER, EERSTE_RIJ, SLEUTELRIJ
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
 

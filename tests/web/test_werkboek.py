@@ -357,9 +357,9 @@ def test_the_web_never_takes_a_normenset_from_the_uploaded_workbook(client, auth
     """The workbook carries its normensets as TOML on a hidden sheet (for the command line);
     an upload of one the database does not know is compared with the active normenset, as
     before, not read with that TOML: here its invoer do not exist there, so it is refused."""
-    from formatie.excel import exporteer_werkboek
     from formatie.invoer_csv import InvoerTabel
     from formatie.normenset_toml import load_normenset
+    from formatie.werkboek.schrijven import exporteer_werkboek
 
     vul_invoer(EIGEN)
     auth.als("gemeente")

@@ -8,13 +8,14 @@ import io
 import numpy as np
 import openpyxl
 
-from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
 from formatie.gevoeligheid import tornado
 from formatie.invoer_csv import InvoerTabel
 from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import bereik
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
+from formatie.werkboek.analyse import onzekerheid_uit_bereik
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 
 def _invoer(codes=("0200",)):

@@ -5,7 +5,7 @@ table (app.services.rekencache), so every gunicorn worker finds what another com
 is a hash of the inputs: a save changes it, nothing needs invalidating.
 
 Revision ID: c4e1a7d9b210
-Revises: 9b4d2c7e1f36
+Revises: c4e2b7a91d05
 Create Date: 2026-12-07 14:40:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4e1a7d9b210'
-down_revision = '9b4d2c7e1f36'
+down_revision = 'c4e2b7a91d05'
 branch_labels = None
 depends_on = None
 

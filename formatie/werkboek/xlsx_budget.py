@@ -11,7 +11,7 @@ reference); a part with cells without one is counted again exactly with expat.
 
 The declared ``<dimension>`` is never trusted nor refused: LibreOffice writes ``A1:K1048576``
 (and an empty ``<row r="1048576">``) after any row deletion, so a claim says nothing. The reader
-drops it (:func:`formatie.werkboek_lezen` resets openpyxl's dimensions and stops at
+drops it (:mod:`formatie.werkboek.openen` resets openpyxl's dimensions and stops at
 :attr:`XlsxBudget.max_rijen`), so what openpyxl walks is bounded by the real rows, each as wide
 as its own last cell: at most ``rijen × hoogste kolom`` cells (:attr:`XlsxBudget.max_oppervlak`).
 
@@ -29,8 +29,8 @@ import zlib
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from .getallen import format_telling
-from .problemen import InvoerFout, Probleem
+from ..getallen import format_telling
+from ..problemen import InvoerFout, Probleem
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def tel_xlsx(data: bytes, budget: XlsxBudget = BUDGET,
 
     Raises ``_Over`` (internal) at the first cap passed; use :func:`controleer_budget`.
     ``namen`` collects zip part → sheet name from the parts counted so far (for messages).
-    Assumes :func:`formatie.werkboek_lezen.controleer_xlsx` already checked the zip itself
+    Assumes :func:`formatie.werkboek.openen.controleer_xlsx` already checked the zip itself
     (sizes, ratio, encryption).
     """
     einde = time.thread_time() + budget.max_seconden
@@ -277,7 +277,7 @@ def controleer_budget(data: bytes, bestand: str = "werkboek",
     counted within its time budget), with a Dutch message naming the sheet. Raises InvoerFout;
     returns the counts per XML part otherwise.
 
-    ``data`` must be a zip that :func:`formatie.werkboek_lezen.controleer_xlsx` accepted.
+    ``data`` must be a zip that :func:`formatie.werkboek.openen.controleer_xlsx` accepted.
     """
     namen: dict[str, str] = {}
     try:

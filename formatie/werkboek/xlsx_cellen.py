@@ -4,7 +4,7 @@ openpyxl's read-only reader builds an ElementTree element for every ``<row>``, `
 and ``<v>`` and was read twice (formulas, then the stored results for the self-check): 13 s of
 CPU for the national workbook's 300.000 cells on this machine. :func:`lees_blad` finds the cells
 with one regular expression over the sheet's XML and gives exactly what
-:func:`formatie.werkboek_lezen._blad_cellen` and the stored-results reader make of the same
+:func:`formatie.werkboek.openen._blad_cellen` and the stored-results reader make of the same
 sheet through openpyxl (the same value types and conversions, openpyxl's own helpers for numbers,
 dates and shared formulas), or None when the sheet uses a form it does not read: then the caller
 reads that sheet through openpyxl. Recognised: cells with an ``r`` reference in row and column

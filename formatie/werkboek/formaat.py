@@ -1,13 +1,15 @@
 """The scenario workbook's layout: the one place its writer and its reader agree on.
 
-:mod:`formatie.excel` writes workbooks in this layout and :mod:`formatie.werkboek_lezen` reads
-them back; neither restates a sheet name, key row or defined name of its own.
+:mod:`formatie.werkboek.schrijven` (and the sheet writers beside it) writes workbooks in this
+layout and :mod:`formatie.werkboek.lezen` (format 1 and 2 readers, the self-check) reads them
+back; neither restates a sheet name, key row or defined name of its own
+(``tests/test_werkboek_formaat.py`` fails when one does, or when a name here goes unused).
 """
 
 from __future__ import annotations
 
-from .model import MINIMUM_NAAM, MINIMUM_SLEUTEL
-from .normenset import ORGANISATIE_PARAMETERS
+from ..model import MINIMUM_NAAM, MINIMUM_SLEUTEL
+from ..normenset import ORGANISATIE_PARAMETERS
 
 #: What the named cell ``formatie_werkboek`` holds in every workbook the tool writes.
 WERKBOEK_SOORT = "Formatietool scenariowerkboek"
@@ -44,10 +46,20 @@ VERPLICHTE_BLADEN_2 = (BLAD_TOELICHTING, BLAD_INVOER, BLAD_NORMEN, BLAD_ORGANISA
 SLEUTELRIJ = 2
 EERSTE_RIJ = SLEUTELRIJ + 1
 
-#: Named cells on Toelichting that say where the workbook comes from. ``werkboek_gemeenten``
-#: (format 2) lists the gemeentecodes the workbook was made for, comma-separated: the scope.
-HERKOMST_NAMEN = ("formatie_werkboek", "formatie_formaat", "formatie_versie", "normenset_naam",
-                  "normenset_versie", "export_tijd", "werkboek_gemeenten")
+#: Named cells on Toelichting that say where the workbook comes from (the tool's version and
+#: the first normenset's naam and versie are document properties of the same names too).
+NAAM_SOORT = "formatie_werkboek"
+NAAM_FORMAAT = "formatie_formaat"
+NAAM_VERSIE = "formatie_versie"
+#: The first normenset's naam and versie; on Organisatie, every row's normenset (key columns of
+#: the same names).
+NAAM_NORMENSET = "normenset_naam"
+NAAM_NORMENSET_VERSIE = "normenset_versie"
+NAAM_EXPORT_TIJD = "export_tijd"
+#: Format 2: the gemeentecodes the workbook was made for, comma-separated: the scope.
+NAAM_GEMEENTEN = "werkboek_gemeenten"
+HERKOMST_NAMEN = (NAAM_SOORT, NAAM_FORMAAT, NAAM_VERSIE, NAAM_NORMENSET, NAAM_NORMENSET_VERSIE,
+                  NAAM_EXPORT_TIJD, NAAM_GEMEENTEN)
 
 # ----- format 2 ------------------------------------------------------------------------------
 #: The last (hidden) column of every table that other sheets look up: the row's key columns
@@ -81,7 +93,7 @@ ORGANISATIE_SLEUTELS = ("normenset", "functie", "naam", *ORGANISATIE_PARAMETERS,
                         *(f"scenario_{p}" for p in ORGANISATIE_PARAMETERS),
                         "scenario_casus_uren_per_fte", "scenario_leiding_waarde",
                         "scenario_vast_fte_waarde", "scenario_minimum_fte_waarde",
-                        "scenario_kosten_per_fte", "normenset_naam", "normenset_versie",
+                        "scenario_kosten_per_fte", NAAM_NORMENSET, NAAM_NORMENSET_VERSIE,
                         ZOEKSLEUTEL)
 #: Berekening, one row per gemeente × taak of the gemeente's normenset. ``invoer_rij``
 #: (hidden): where the row's (gemeente, invoer) stands on Invoer, found once for the base and
@@ -114,7 +126,6 @@ ORGANISATIE_FORMULES = ("netto_uren_per_fte", "casus_uren_per_fte", "kosten_per_
 SAMENVATTING_SLEUTELS = ("functie_naam", "regel", "fte", "scenario_fte", "functie", "soort",
                          "taak")
 SAMENVATTING_SLEUTELRIJ = 4
-SAMENVATTING_SOORTEN = ("taak", "vast", "leiding", "minimum", "fte")
 #: The functie key of Samenvatting's grand total line (with soort ``fte``).
 TOTAAL = "totaal"
 #: Samenvatting's fixed labels (the others are the names of functies and taken): the line of
@@ -145,13 +156,8 @@ def samenvatting_regels(normensets) -> list[tuple[str, str, str]]:
         regels.append((functie, "fte", ""))
     regels.append((TOTAAL, "fte", ""))
     return regels
-#: Per functie on Resultaat (format 2): the base and the scenario, and the lines of
-#: :func:`formatie.model.functie_regels` summed over the gemeente's taken.
-#: ``kosten``/``scenario_kosten``: euros per year, fte × the functie's kosten_per_fte
-#: (Organisatie), with ``kosten_totaal``/``scenario_kosten_totaal`` their sums.
-RESULTAAT_PER_FUNCTIE = ("fte", "scenario_fte", "kosten", "scenario_kosten", "bezetting",
-                         "verschil", "taken", "vast", "leiding", "minimum", "scenario_taken",
-                         "scenario_vast", "scenario_leiding", "scenario_minimum")
+
+
 #: Region workbooks: the one input cell of a regional functie's bezetting (the Doorstroompunt is
 #: staffed by the region, entered once), a defined name so that sorting moves nothing.
 REGIO_BEZETTING_PREFIX = "regio_bezetting_"
@@ -170,18 +176,21 @@ def regio_bezetting_naam(functie: str) -> str:
 ALLE = "alle"
 
 # ----- format 1 (read only) ------------------------------------------------------------------
-#: Key row of the taken table on Normen; the reader needs the ``_VERPLICHT`` ones.
-TAAK_SLEUTELS = ("taak", "naam", "functie", "invoer", "eenheid", "uren", "uren_laag",
-                 "uren_hoog", "bron")
+#: The columns of the taken table on Normen (key row) the reader needs.
 TAAK_KOLOMMEN_VERPLICHT = ("taak", "functie", "invoer", "uren", "uren_laag", "uren_hoog", "bron")
-#: Key row of the organisation parameters on Normen.
-PARAMETER_SLEUTELS = ("functie", "naam", *ORGANISATIE_PARAMETERS, "netto_uren_per_fte",
-                      "casus_uren_per_fte")
 #: Key row of Berekening (one row per gemeente × taak).
 BEREKENING_SLEUTELS = ("gemeentecode", "gemeentenaam", "functie", "taak", "invoer", "volume",
                        "uren_per_eenheid", "uren", "casus_uren_per_fte", "fte_taak")
 #: Percentiles written on Onzekerheid.
 PERCENTIELEN = ("p10", "p50", "p80", "p90")
+#: Key row of Gevoeligheid (the tornado's top rows, values).
+GEVOELIGHEID_KOLOMMEN = ("invoer", "soort", "sleutel", "waarde_laag", "waarde_centraal",
+                         "waarde_hoog", "fte_laag", "fte_hoog", "swing", "verschil_laag",
+                         "verschil_hoog")
+
+# ----- the scenario comparison (written only) ------------------------------------------------
+BLAD_VERGELIJKING = "Vergelijking"
+BLAD_PARAMETERS = "Parameters"
 
 
 def parameter_naam(functie: str, parameter: str) -> str:
@@ -190,6 +199,50 @@ def parameter_naam(functie: str, parameter: str) -> str:
     return f"{functie}_{parameter}"
 
 
-def uren_naam(taak: str) -> str:
-    """Format 1: defined name of a taak's uren cell on the Normen sheet."""
-    return f"uren_{taak}"
+# ----- the team sheet (issue 21: a team as one organisation) -----------------------------------
+#: A team workbook's sheet: one row per member gemeente (its werklast, weight by the
+#: verdeelsleutel, share of the team's fte and its bijdrage in whole euros), and under the
+#: table the team as one organisation, every figure in a defined cell (:data:`TEAM_NAMEN`):
+#: the members' taken together, the vaste basis and leiding en ondersteuning ONCE (the vaste
+#: basis once per member where the normenset sets it per deelnemende gemeente), the floor once.
+BLAD_TEAM = "Team"
+#: Its key row. ``volgorde`` (the member's place in the team, typed) breaks ties in the
+#: largest-remainder rounding of the bijdragen as :func:`formatie.teams.verdeel_euros` does,
+#: whatever order the rows are sorted in.
+TEAM_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "volgorde", "taken", "werk",
+                 "gewicht", "deel", "aandeel", "bijdrage_exact", "bijdrage_rest", "bijdrage")
+#: The team block under the table: key → (label, defined name). In this order.
+TEAM_NAMEN = {
+    "taken": ("Taken van de leden samen (fte)", "team_taken"),
+    "vast": ("Vaste basis (fte)", "team_vast"),
+    "uitvoering": ("Uitvoering (fte)", "team_uitvoering"),
+    "leiding": ("Leiding en ondersteuning, eenmaal voor het team (fte)", "team_leiding"),
+    "aanvulling": (MINIMUM_NAAM + " van het team (fte)", "team_aanvulling"),
+    "fte": ("Benodigd team (fte)", "team_fte"),
+    "zonder_team": ("De gemeenten elk apart (fte, blad Resultaat)", "team_zonder_team"),
+    "kosten_per_fte": ("Kosten per fte (euro per jaar)", "team_kosten_per_fte"),
+    "kosten": ("Kosten van het team per jaar (euro)", "team_kosten"),
+    "kosten_heel": ("Kosten afgerond op hele euro's (som van de bijdragen)", "team_kosten_heel"),
+    "rest": ("Euro's die de grootste resten krijgen", "team_rest"),
+    "bezetting": ("Bezetting van het team (fte)", "team_bezetting"),
+    "verschil": ("Verschil (bezetting − benodigd)", "team_verschil"),
+}
+
+
+# ----- one-sided names (tests/test_werkboek_formaat.py) ---------------------------------------
+#: Names only the writer uses: sheets and key rows the reader ignores (the analysis sheets,
+#: values that follow no edit; the comparison workbook, never read back; the team sheet,
+#: formulas of the other sheets that a re-import recomputes), and the lookup
+#: machinery of the formulas (the reader finds a key row by its keys, and checks formulas by
+#: their stored results, not their text).
+ALLEEN_GESCHREVEN = ("BLAD_ONZEKERHEID", "BLAD_GEVOELIGHEID", "GEVOELIGHEID_KOLOMMEN",
+                     "PERCENTIELEN", "ALLE", "BLAD_VERGELIJKING", "BLAD_PARAMETERS",
+                     "SLEUTELRIJ", "EERSTE_RIJ", "SAMENVATTING_SLEUTELRIJ", "ZOEK_SCHEIDING",
+                     "TOML_DEEL", "BLAD_TEAM", "TEAM_SLEUTELS", "TEAM_NAMEN")
+#: Names only the readers use: format 1, which is read but no longer written; the formats and
+#: sheets a reader accepts; the columns a reader requires or checks for formulas; and the
+#: provenance names all together (the writer writes each beside its label).
+ALLEEN_GELEZEN = ("HERKOMST_NAMEN", "GELEZEN_FORMATEN", "VERPLICHTE_BLADEN", "VERPLICHTE_BLADEN_2",
+                  "NORMEN_VERPLICHT", "TAAK_KOLOMMEN_VERPLICHT", "BEREKENING_SLEUTELS",
+                  "parameter_naam", "INVOER_FORMULES", "NORMEN_FORMULES",
+                  "ORGANISATIE_FORMULES")
