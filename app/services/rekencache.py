@@ -68,8 +68,9 @@ def _codeversie() -> str:
 #: Hash of the code behind every cached value (see :func:`_codeversie`).
 CODEVERSIE = _codeversie()
 
-#: Entries kept per process (a reload of a page needs no database round trip).
-PROCES_MAX = 512
+#: Entries kept per process (a reload of a page needs no database round trip); a rendered
+#: result page is ~100 KB, so at most ~25 MB per worker.
+PROCES_MAX = 256
 #: Rows not used for this long are pruned from the table; and never more than MAX_RIJEN rows.
 BEWAARTIJD = timedelta(days=30)
 MAX_RIJEN = 5000
