@@ -101,6 +101,7 @@ from .formaat import (
     NAAM_VERSIE,
     WERKBOEK_FORMAAT,
 )
+from .geheugen import zonder_gc
 
 
 class InvoerLike(Protocol):
@@ -111,6 +112,7 @@ class InvoerLike(Protocol):
 
 
 
+@zonder_gc()  # some 330.000 cells: see formatie.werkboek.geheugen
 def exporteer_werkboek(
     groepen: Sequence[Groep] | Normenset,
     invoer: InvoerLike | None = None,
