@@ -207,7 +207,7 @@ def _alles_klopt(cellen: dict, opgeslagen: dict, sleutelrij: int, kolommen: dict
     for (rij, kolom), waarde in cellen.items():
         if rij > sleutelrij and (s := naar_sleutel.get(kolom)) is not None:
             per_kolom[s][rij] = waarde
-    rij_nummers = sorted({rij for kolom in per_kolom.values() for rij in kolom})
+    rij_nummers = sorted(set().union(*(kolom.keys() for kolom in per_kolom.values())))
     sleutelkolommen = [(s, per_kolom.get(s, {})) for s in sleutels]
     gezien: dict[tuple, int] = {}
     per_rij: dict[int, tuple] = {}  # the rows with a key
