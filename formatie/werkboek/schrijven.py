@@ -103,6 +103,7 @@ from .formaat import (
     NAAM_VERSIE,
     WERKBOEK_FORMAAT,
 )
+from .geheugen import zonder_gc
 from .team import schrijf_team, team_notitie
 
 
@@ -114,6 +115,7 @@ class InvoerLike(Protocol):
 
 
 
+@zonder_gc()  # some 330.000 cells: see formatie.werkboek.geheugen
 def exporteer_werkboek(
     groepen: Sequence[Groep] | Normenset,
     invoer: InvoerLike | None = None,
