@@ -10,17 +10,30 @@ reference counts still free everything as usual; only cycles wait until the bloc
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_SLOT = threading.Lock()
+_BLOKKEN = 0  # blocks running now (threads of one gunicorn worker share the collector)
+_WAS_AAN = False  # the collector's state before the first of them
 
 
 @contextmanager
 def zonder_gc() -> Iterator[None]:
-    """The block runs with the cyclic collector off, which is then restored as it was."""
-    aan = gc.isenabled()
-    gc.disable()
+    """The block runs with the cyclic collector off. It is off while any thread of the process
+    is in such a block and restored as it was when the last one leaves, so overlapping blocks in
+    a threaded worker never leave it off."""
+    global _BLOKKEN, _WAS_AAN
+    with _SLOT:
+        if _BLOKKEN == 0:
+            _WAS_AAN = gc.isenabled()
+            gc.disable()
+        _BLOKKEN += 1
     try:
         yield
     finally:
-        if aan:
-            gc.enable()
+        with _SLOT:
+            _BLOKKEN -= 1
+            if _BLOKKEN == 0 and _WAS_AAN:
+                gc.enable()
