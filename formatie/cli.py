@@ -38,6 +38,7 @@ from .taal import aantal_woord, per_eenheid
 from .teams import Team, bereken_teams
 from .uitvoer import (
     als_json,
+    meerjaren_als_tabel,
     resultaat_als_csv,
     resultaat_als_dict,
     resultaat_als_tabel,
@@ -84,6 +85,11 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     normenset = load_normenset(args.normen)
     invoer = _lees_invoer(args, normenset)
     referentie = load_referentie()
+    meerjaren = None
+    if args.jaren is not None:
+        if args.format == "csv":
+            raise GebruikFout("--jaren werkt met --formaat tabel of json.")
+        invoer, meerjaren = _meerjarenbegroting(args, normenset, invoer)
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
     teams = (_lees_teams(args.teams, normenset, invoer, referentie)
              if getattr(args, "teams", None) else None)
@@ -98,6 +104,8 @@ def cmd_calculate(args: argparse.Namespace) -> int:
             _voeg_bereik_toe(uit, normenset, invoer, args)
         if teams is not None:
             _voeg_teams_toe(uit, normenset, invoer, teams, args.onzekerheid)
+        if meerjaren is not None:
+            uit["begroting"] = meerjaren.als_dict()
         # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
         sys.stdout.write(als_json(uit, indent=indent) + "\n")
@@ -110,12 +118,64 @@ def cmd_calculate(args: argparse.Namespace) -> int:
         if teams is not None:
             print(teams_als_tabel(bereken_teams(normenset, invoer.volume, invoer.gemeentecodes,
                                                 teams, referentie), normenset, referentie))
+        if meerjaren is not None:
+            print(meerjaren_als_tabel(meerjaren, referentie))
         if args.landelijk:
             print("\nInvoer: " + METHODE)
             print("Let op: de normuren zijn aannames (bron = 'aanname'), "
                   "geen gepubliceerde normen.")
         print(BRONVERMELDING)
     return 0
+
+
+def _meerjarenbegroting(args: argparse.Namespace, normenset: Normenset, invoer: InvoerTabel):
+    """(this year's invoer, its :class:`~formatie.meerjaren.Meerjarenbegroting`) for
+    ``--jaren``.
+
+    This year is the last ``jaar`` in the invoer: its rows are today's figures; rows of earlier
+    years only feed the forecast (:func:`formatie.prognose.prognose_reeksen`, per gemeente and
+    invoer). Without a ``jaar`` column (and with ``--landelijk``) this year is the normenset's
+    peiljaar and there is no history: volumes stay as they are, only the indexation moves."""
+    from .kosten import peiljaar
+    from .meerjaren import MAX_JAREN, meerjarenbegroting
+    from .model import Groep
+    from .prognose import prognose_reeksen
+
+    if not 1 <= args.jaren <= MAX_JAREN:
+        raise GebruikFout(f"--jaren moet 1 tot en met {MAX_JAREN} zijn (dit jaar en de "
+                          f"{MAX_JAREN - 1} jaren erna; verder vooruit zegt een prognose uit "
+                          "een paar jaar cijfers te weinig).")
+    jaren = sorted({j for j in invoer.jaren if j is not None})
+    if jaren and None in invoer.jaren:
+        raise GebruikFout("--jaren: vul de kolom jaar op elke regel in, of op geen enkele.")
+    if not jaren:
+        jaar = peiljaar(normenset)
+        if jaar is None:
+            raise GebruikFout("--jaren: de invoer heeft geen kolom jaar en de normenset geen "
+                              "peiljaar (geldig_vanaf); geef een kolom jaar.")
+        groep = Groep(normenset, tuple(invoer.gemeentecodes), invoer.volume)
+        return invoer, meerjarenbegroting([groep], jaar, args.jaren)
+    jaar = jaren[-1]
+    nu = [r for r, j in enumerate(invoer.jaren) if j == jaar]
+    codes = tuple(invoer.gemeentecodes[r] for r in nu)
+    zonder = sorted(set(invoer.gemeentecodes) - set(codes))
+    if zonder:
+        raise GebruikFout(f"--jaren: het laatste jaar in de invoer is {jaar}, maar "
+                          f"{', '.join(zonder)} heeft geen regel voor {jaar}. Geef voor elke "
+                          f"gemeente de cijfers van {jaar}.")
+    vandaag = InvoerTabel(codes, (jaar,) * len(codes), invoer.volume[nu],
+                          tuple(invoer.regels[r] for r in nu) if invoer.regels else ())
+    reeksen = None
+    if len(jaren) > 1 and args.jaren > 1:
+        waarden = np.full((len(codes), len(normenset.invoer), len(jaren)), np.nan)
+        for r, (code, j) in enumerate(zip(invoer.gemeentecodes, invoer.jaren, strict=True)):
+            waarden[codes.index(code), :, jaren.index(j)] = invoer.volume[r]
+        reeksen = prognose_reeksen(jaren, waarden, args.jaren - 1)
+        print(f"Meerjarenbegroting vanaf {jaar}: de regels van {jaar} zijn de cijfers van dit "
+              f"jaar; die van {jaren[0]}–{jaren[-2]} dienen alleen voor de prognose.",
+              file=sys.stderr)
+    groep = Groep(normenset, codes, vandaag.volume)
+    return vandaag, meerjarenbegroting([groep], jaar, args.jaren, [reeksen])
 
 
 def _lees_teams(pad: str, normenset: Normenset, invoer: InvoerTabel,
@@ -609,6 +669,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--onzekerheid", action="store_true",
                    help="voeg P10/P50/P80/P90 toe (Monte Carlo, 10.000 trekkingen die uit de "
                    "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --formaat json)")
+    c.add_argument("--jaren", type=int, metavar="N",
+                   help="meerjarenbegroting: dit jaar en de N − 1 jaren erna (N hoogstens 4) "
+                   "in fte en euro's, centraal en begroot (P80), uit de prognose van de "
+                   "volumes (regels van eerdere jaren in de invoer) en de indexatie van de "
+                   "normenset; dit jaar is het laatste jaar in de kolom jaar")
     c.set_defaults(func=cmd_calculate)
 
     t = opdracht("sjabloon", "template", "leeg invoerbestand (CSV) met een rij per gemeente")
