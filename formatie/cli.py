@@ -137,9 +137,8 @@ def _meerjarenbegroting(args: argparse.Namespace, normenset: Normenset, invoer: 
     invoer). Without a ``jaar`` column (and with ``--landelijk``) this year is the normenset's
     peiljaar and there is no history: volumes stay as they are, only the indexation moves."""
     from .kosten import peiljaar
-    from .meerjaren import MAX_JAREN, meerjarenbegroting
+    from .meerjaren import MAX_JAREN, meerjarenbegroting, prognose_volumes
     from .model import Groep
-    from .prognose import prognose_reeksen
 
     if not 1 <= args.jaren <= MAX_JAREN:
         raise GebruikFout(f"--jaren moet 1 tot en met {MAX_JAREN} zijn (dit jaar en de "
@@ -170,7 +169,7 @@ def _meerjarenbegroting(args: argparse.Namespace, normenset: Normenset, invoer: 
         waarden = np.full((len(codes), len(normenset.invoer), len(jaren)), np.nan)
         for r, (code, j) in enumerate(zip(invoer.gemeentecodes, invoer.jaren, strict=True)):
             waarden[codes.index(code), :, jaren.index(j)] = invoer.volume[r]
-        reeksen = prognose_reeksen(jaren, waarden, args.jaren - 1)
+        reeksen = prognose_volumes(jaren, waarden, args.jaren)
         print(f"Meerjarenbegroting vanaf {jaar}: de regels van {jaar} zijn de cijfers van dit "
               f"jaar; die van {jaren[0]}–{jaren[-2]} dienen alleen voor de prognose.",
               file=sys.stderr)

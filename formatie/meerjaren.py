@@ -45,7 +45,7 @@ from .getallen import format_procent
 from .kosten import kosten_per_fte_in, peiljaar
 from .model import Groep, bereken
 from .onzekerheid import BUDGET_PERCENTIEL, PERCENTIEL_NAMEN, _percentielen, bereik
-from .prognose import MIN_JAREN, PrognoseReeksen
+from .prognose import MIN_JAREN, PrognoseReeksen, prognose_reeksen
 
 #: This year and the next three: further ahead a forecast of counts from 3–5 years of history
 #: says too little.
@@ -53,6 +53,19 @@ MAX_JAREN = 4
 #: Where a year's volumes come from.
 BRON_INVOER = "invoer"
 BRON_PROGNOSE = "prognose"
+
+
+def prognose_volumes(jaren, waarden: np.ndarray, aantal: int = MAX_JAREN) -> PrognoseReeksen:
+    """The forecast :func:`meerjarenbegroting` takes, of ``waarden`` (G, I, T) counted in
+    ``jaren`` (T,) (NaN = missing), ``aantal − 1`` years past the last: the CLI's and the web's
+    one call of :func:`formatie.prognose.prognose_reeksen`. The begroting uses the expected
+    volumes and the dispersion only, which do not depend on the simulated prediction interval,
+    so that simulation runs with few draws (a region's 400 series: 0,1 s instead of 1,7 s)."""
+    return prognose_reeksen(jaren, waarden, aantal - 1, trekkingen=_PROGNOSE_TREKKINGEN)
+
+
+#: Draws of the forecast's prediction interval, which the begroting does not use.
+_PROGNOSE_TREKKINGEN = 50
 
 
 def grootste_rest(delen: np.ndarray, totaal: np.ndarray | float | None = None,
