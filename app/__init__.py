@@ -17,7 +17,7 @@ from the ``formatie`` model package.
 
 Commands: ``flask --app app init`` (migrate + seed, idempotent), ``flask --app app users
 create|password|list``, ``flask --app app teams importeer TEAMS.csv``, ``flask --app app
-demo``; operations (app/beheer.py, docs/beheer.md):
+demo``; operations (app/beheer.py and the check in app/controle.py, docs/beheer.md):
 ``backup``, ``restore``, ``copy-data``, ``check``; ``make run`` serves with gunicorn.
 
 Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRET_KEY``
@@ -25,7 +25,7 @@ Environment: ``DATABASE_URL`` (PostgreSQL; default SQLite in instance/), ``SECRE
 (default on, except debug/testing), ``PROXY_COUNT`` (trusted reverse proxies, for client IPs)
 and ``PROXY_ADRESSEN`` (the addresses they connect from; default loopback), ``OIDC_ISSUER``,
 ``OIDC_CLIENT_ID``, ``OIDC_CLIENT_SECRET``, ``OIDC_REDIRECT_URI``, ``OIDC_BEHEERDER`` (single
-sign-on, see app.sso), ``THEMA`` (the design-token theme, see app.thema; default
+sign-on, see app.views.sso), ``THEMA`` (the design-token theme, see app.thema; default
 ``voorbeeld``). All of them: docs/beheer.md.
 """
 
@@ -166,9 +166,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every view module (one concern each; views never import views, see
-    tests/web/test_structuur.py)."""
-    from . import (
+    """Every view module of :mod:`app.views` (one blueprint per feature; a view imports no
+    other view and calls the services in :mod:`app.services`, see
+    tests/web/test_structuur.py). Endpoint names are the blueprints' (``gemeente.resultaat``)."""
+    from .views import (
         auth,
         gebruikers,
         gemeente,

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Gemeente, Regio, TeamLid, TeamRij, User
+from .models import MAX_INT, GemeenteRij, RegioRij, TeamLidRij, TeamRij, User
 
 EERSTE_JAAR = 2020
 
@@ -46,7 +46,7 @@ def check_jaar(jaar: int) -> int:
     return jaar
 
 
-def mag_gemeente(user: User, gemeente: Gemeente) -> bool:
+def mag_gemeente(user: User, gemeente: GemeenteRij) -> bool:
     if user.role == "beheerder":
         return True
     if user.role == "regio":
@@ -58,8 +58,8 @@ def mag_gemeente(user: User, gemeente: Gemeente) -> bool:
 
 def team_gemeentecodes(team_id: int | None) -> set[str]:
     """Every member gemeente of a team (any year)."""
-    return set(db.session.scalars(select(TeamLid.gemeente_code)
-                                  .where(TeamLid.team_id == team_id)))
+    return set(db.session.scalars(select(TeamLidRij.gemeente_code)
+                                  .where(TeamLidRij.team_id == team_id)))
 
 
 def mag_team(user: User, team: TeamRij) -> bool:
@@ -73,26 +73,26 @@ def mag_team(user: User, team: TeamRij) -> bool:
         lid.gemeente.regio_code == user.regio_code for lid in team.leden)
 
 
-def mag_regio(user: User, regio: Regio) -> bool:
+def mag_regio(user: User, regio: RegioRij) -> bool:
     return user.role == "beheerder" or (user.role == "regio" and regio.code == user.regio_code)
 
 
-def get_gemeente_or_404(code: str) -> Gemeente:
+def get_gemeente_or_404(code: str) -> GemeenteRij:
     """The gemeente if the current user may see it; otherwise 404."""
-    gemeente = db.session.get(Gemeente, code) if len(code) == 4 else None
+    gemeente = db.session.get(GemeenteRij, code) if len(code) == 4 else None
     if gemeente is None or not mag_gemeente(current_user, gemeente):
         abort(404)
     return gemeente
 
 
-def get_regio_or_404(code: str) -> Regio:
-    regio = db.session.get(Regio, code.upper()) if len(code) == 4 else None
+def get_regio_or_404(code: str) -> RegioRij:
+    regio = db.session.get(RegioRij, code.upper()) if len(code) == 4 else None
     if regio is None or not mag_regio(current_user, regio):
         abort(404)
     return regio
 
 
-def get_gemeente_jaar_or_404(code: str, jaar: int) -> Gemeente:
+def get_gemeente_jaar_or_404(code: str, jaar: int) -> GemeenteRij:
     """The preamble of every ``/gemeente/<code>/<jaar>/…`` route: the gemeente if the current
     user may see it and ``jaar`` is a year of the tool (:func:`check_jaar`).
 
@@ -104,7 +104,7 @@ def get_gemeente_jaar_or_404(code: str, jaar: int) -> Gemeente:
     return gemeente
 
 
-def get_regio_jaar_or_404(code: str, jaar: int) -> Regio:
+def get_regio_jaar_or_404(code: str, jaar: int) -> RegioRij:
     """The preamble of every ``/regio/<MCxx>/<jaar>/…`` route, as
     :func:`get_gemeente_jaar_or_404`.
 
@@ -123,27 +123,27 @@ def get_team_jaar_or_404(team_id: int, jaar: int) -> TeamRij:
     :raise 404: if the team does not exist, the user may not see it, or the year is out of
         range.
     """
-    team = db.session.get(TeamRij, team_id) if 1 <= team_id <= 2**31 - 1 else None
+    team = db.session.get(TeamRij, team_id) if 1 <= team_id <= MAX_INT else None
     if team is None or not mag_team(current_user, team):
         abort(404)
     check_jaar(jaar)
     return team
 
 
-def zichtbare_gemeenten(user: User) -> list[Gemeente]:
+def zichtbare_gemeenten(user: User) -> list[GemeenteRij]:
     """Gemeenten on the user's overview (beheerder: none here, they browse by region)."""
     if user.role == "gemeente":
         return [user.gemeente] if user.gemeente else []
     if user.role == "regio" and user.regio:
         return list(user.regio.gemeenten)
     if user.role == "team":
-        return list(db.session.scalars(select(Gemeente).where(
-            Gemeente.code.in_(team_gemeentecodes(user.team_id))).order_by(Gemeente.naam)))
+        return list(db.session.scalars(select(GemeenteRij).where(
+            GemeenteRij.code.in_(team_gemeentecodes(user.team_id))).order_by(GemeenteRij.naam)))
     return []
 
 
-def alle_regios() -> list[Regio]:
-    return list(db.session.scalars(select(Regio).order_by(Regio.code)))
+def alle_regios() -> list[RegioRij]:
+    return list(db.session.scalars(select(RegioRij).order_by(RegioRij.code)))
 
 
 def rol_vereist(*rollen: str) -> Callable:

@@ -18,11 +18,8 @@ predictable name gets nothing). Paths are taken literally: SQLite files are open
 name. A backup is restored only when its schema is one the migrations make
 (:func:`vreemde_schemaobjecten`: no triggers, views, or tables and columns the app does not know),
 and ``check`` reports such objects in the live database. Every refusal is a Dutch message.
-- ``flask --app app check``: SECRET_KEY, database reachable, migrations up to date, reference
-  data and an active normenset; stored normensets that no longer read within the bounds of
-  :mod:`formatie.parameters` and stored figures whose result the model refuses (not finite, or
-  absurd: :class:`formatie.model.RekenFout`). Exit code 1 on a problem. For a monitoring
-  system or a deploy script; ``/health`` is the HTTP counterpart (database only).
+- ``flask --app app check``: the installation check, in :mod:`app.controle` (registered here
+  with the others).
 
 PostgreSQL backups need the client programs (``pg_dump``, ``pg_restore``; Debian package
 ``postgresql-client``) of at least the server's major version; without them the commands stop
@@ -36,7 +33,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,18 +43,12 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import func, insert, make_url, select, text
+from sqlalchemy import func, insert, make_url, select
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from formatie.model import RekenFout, bereken
-from formatie.normenset_toml import parse_normenset
-from formatie.problemen import InvoerFout
-
-from .cijfers import ontbrekend, volume_matrix
-from .config import SECRET_KEY_FILE, database_url
+from .config import database_url
 from .extensions import db
-from .models import Gemeente, Invoer, Normenset, Scenario
 
 SQLITE_KOP = b"SQLite format 3\x00"
 PG_DUMP_KOP = b"PGDMP"
@@ -85,18 +75,18 @@ def _reden(fout: OSError) -> str:
     return _OS_FOUTEN.get(fout.errno, fout.strerror or type(fout).__name__)
 
 
-def _url() -> URL:
+def app_url() -> URL:
     return db.engine.url
 
 
-def _verberg(url: URL | str) -> str:
+def verberg(url: URL | str) -> str:
     """A URL fit for a terminal or a log: the password hidden."""
     return make_url(url).render_as_string(hide_password=True)
 
 
 def _sqlite_pad() -> Path:
     """The file of the app's SQLite database (Flask-SQLAlchemy made it absolute)."""
-    pad = _url().database
+    pad = app_url().database
     if not pad or pad == ":memory:":
         raise BeheerFout("deze SQLite-database staat in het geheugen; er is niets te bewaren.")
     return Path(pad)
@@ -232,7 +222,7 @@ def vreemde_schemaobjecten(objecten: list[tuple[str, str, str]],
     return uit
 
 
-def _sqlite_schema(conn: sqlite3.Connection) -> tuple[list[tuple[str, str, str]],
+def sqlite_schema(conn: sqlite3.Connection) -> tuple[list[tuple[str, str, str]],
                                                        dict[str, set[str]]]:
     objecten = [tuple(r) for r in conn.execute(
         "SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name")]
@@ -247,7 +237,7 @@ def _sqlite_controle(conn: sqlite3.Connection, *, schema: bool = True) -> str:
     and with ``schema`` nothing the migrations do not make)."""
     try:
         uitkomst = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        objecten, kolommen = _sqlite_schema(conn)
+        objecten, kolommen = sqlite_schema(conn)
     except sqlite3.Error as fout:
         return f"het bestand is niet te lezen ({fout})"
     if uitkomst != "ok":
@@ -289,7 +279,7 @@ def backup_command(map_: Path):
             raise NotADirectoryError(errno.EEXIST, "is een bestand")
     except OSError as fout:
         raise BeheerFout(f"kan de map {map_} niet gebruiken ({_reden(fout)}).") from None
-    url = _url()
+    url = app_url()
     db.session.remove()
     soort = url.get_backend_name()
     if soort not in ("sqlite", "postgresql"):
@@ -318,7 +308,7 @@ def backup_command(map_: Path):
     finally:
         tijdelijk.unlink(missing_ok=True)
     click.echo(f"Back-up geschreven: {doel} ({_grootte(doel.stat().st_size)}, database "
-               f"{_verberg(url)}).")
+               f"{verberg(url)}).")
 
 
 #: What a pg_dump of the app may hold (``pg_restore --list``), and the table each names.
@@ -373,7 +363,7 @@ def _pg_dump_controle(bestand: Path) -> str:
 @with_appcontext
 def restore_command(bestand: Path, yes: bool):
     """Zet een back-up terug: VERVANGT alle gegevens in de database van de app."""
-    url = _url()
+    url = app_url()
     try:
         with bestand.open("rb") as f:
             kop = f.read(16)
@@ -403,7 +393,7 @@ def restore_command(bestand: Path, yes: bool):
             raise BeheerFout(f"{bestand}: {staat}; er is niets gewijzigd.")
         if not yes:
             try:
-                akkoord = click.confirm(f"Alle gegevens in {_verberg(url)} worden vervangen "
+                akkoord = click.confirm(f"Alle gegevens in {verberg(url)} worden vervangen "
                                         f"door {bestand}. Doorgaan?")
             except click.Abort:  # Ctrl+C or no terminal input
                 akkoord = False
@@ -421,7 +411,7 @@ def restore_command(bestand: Path, yes: bool):
     finally:
         if bron is not None:
             bron.close()
-    click.echo(f"Back-up {bestand} teruggezet in {_verberg(url)}. Een oudere back-up bijwerken: "
+    click.echo(f"Back-up {bestand} teruggezet in {verberg(url)}. Een oudere back-up bijwerken: "
                ".venv/bin/flask --app app init; controleren: .venv/bin/flask --app app check.")
 
 
@@ -456,7 +446,7 @@ def _zet_sqlite_terug(bron: sqlite3.Connection, bestand: Path) -> None:
 # ----- copy-data -----------------------------------------------------------------------------
 
 
-def _openstaande_migraties(engine: Engine) -> tuple[set[str], set[str]]:
+def openstaande_migraties(engine: Engine) -> tuple[set[str], set[str]]:
     """(current revisions in the database, head revisions of app/migrations)."""
     config = current_app.extensions["migrate"].migrate.get_config()
     koppen = set(ScriptDirectory.from_config(config).get_heads())
@@ -514,7 +504,7 @@ def copy_data_command(naar: str):
                          "database) of SQLite (sqlite:////pad/naar/formatie.db).")
     if make_url(doel_url) == bron.url:
         raise BeheerFout("bron en doel zijn dezelfde database.")
-    huidig, koppen = _openstaande_migraties(bron)
+    huidig, koppen = openstaande_migraties(bron)
     if huidig != koppen:
         raise BeheerFout("de bron heeft openstaande migraties; voer eerst "
                          "'.venv/bin/flask --app app init' uit.")
@@ -531,10 +521,10 @@ def copy_data_command(naar: str):
                 upgrade()
                 gevuld = {t: n for t, n in tel_rijen(doel).items() if n}
             except SQLAlchemyError as fout:
-                raise BeheerFout(f"de doeldatabase {_verberg(doel_url)} is niet bruikbaar: "
+                raise BeheerFout(f"de doeldatabase {verberg(doel_url)} is niet bruikbaar: "
                                  f"{str(fout.orig or fout).strip().splitlines()[0]}") from None
             if gevuld:
-                raise BeheerFout(f"de doeldatabase {_verberg(doel_url)} bevat al gegevens ("
+                raise BeheerFout(f"de doeldatabase {verberg(doel_url)} bevat al gegevens ("
                                  + ", ".join(f"{t}: {n}" for t, n in gevuld.items())
                                  + "); kies een lege database.")
             gekopieerd = kopieer_tabellen(bron, doel)
@@ -548,183 +538,13 @@ def copy_data_command(naar: str):
             f"{t} {n} → {m}" for t, (n, m) in verschil.items()))
     for tabel, n in gekopieerd.items():
         click.echo(f"  {tabel:<16} {n:>7} rijen")
-    click.echo(f"Alle gegevens gekopieerd naar {_verberg(doel_url)}. Start de app met "
+    click.echo(f"Alle gegevens gekopieerd naar {verberg(doel_url)}. Start de app met "
                "DATABASE_URL=<die URL> en controleer met: .venv/bin/flask --app app check.")
 
 
-# ----- check -------------------------------------------------------------------------------
-
-#: Stored figures the model refuses that ``check`` names one by one (the rest are counted).
-MAX_GENOEMD = 10
-
-#: PostgreSQL: every object of the app's schema (``current_schema()``) that the migrations
-#: could not have made, or any table and column, as (type, name, table).
-_PG_OBJECTEN = """
-SELECT 'table', table_name, table_name FROM information_schema.tables
- WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-UNION ALL SELECT 'view', table_name, table_name FROM information_schema.views
- WHERE table_schema = current_schema()
-UNION ALL SELECT 'view', matviewname, matviewname FROM pg_matviews
- WHERE schemaname = current_schema()
-UNION ALL SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t
- JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE NOT t.tgisinternal AND n.nspname = current_schema()
-UNION ALL SELECT 'function', p.proname, '' FROM pg_proc p
- JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()
-UNION ALL SELECT 'rule', rulename, tablename FROM pg_rules WHERE schemaname = current_schema()
-UNION ALL SELECT 'policy', policyname, tablename FROM pg_policies
- WHERE schemaname = current_schema()
-"""
-_PG_KOLOMMEN = """SELECT table_name, column_name FROM information_schema.columns
- WHERE table_schema = current_schema()"""
-
-
-def _live_schema() -> tuple[list[tuple[str, str, str]], dict[str, set[str]]]:
-    """(objects, table → columns) of the app's own database, for :func:`vreemde_schemaobjecten`
-    (PostgreSQL: indexes are not compared; constraint-backed ones carry constraint names)."""
-    with db.engine.connect() as conn:
-        if db.engine.dialect.name == "sqlite":
-            return _sqlite_schema(conn.connection.dbapi_connection)
-        objecten = [tuple(r) for r in conn.execute(text(_PG_OBJECTEN))]
-        kolommen: dict[str, set[str]] = {}
-        for tabel, kolom in conn.execute(text(_PG_KOLOMMEN)):
-            kolommen.setdefault(tabel, set()).add(kolom)
-    return objecten, kolommen
-
-
-def _opgeslagen_normen_en_cijfers() -> list[tuple[str, str, str]]:
-    """Stored normensets that no longer read (stored before the bounds of formatie.parameters)
-    and stored complete figures whose result the model refuses, per normenset they count with.
-
-    A set that no longer reads is a ``fout`` when it is active or figures or scenarios count
-    with it (their pages answer 422), else ``let op``."""
-    uit: list[tuple[str, str, str]] = []
-    gelezen = {}
-    rijen = list(db.session.scalars(select(Normenset).order_by(Normenset.id)))
-    in_gebruik = set(db.session.scalars(select(Invoer.normenset_id).distinct())) | set(
-        db.session.scalars(select(Scenario.normenset_id).distinct()))
-    for rij in rijen:
-        try:
-            gelezen[rij.id] = parse_normenset(rij.toml, rij.label)
-        except InvoerFout as fout:
-            gebruikt = rij.actief or rij.id in in_gebruik
-            uit.append(("fout" if gebruikt else "let op", f"normenset {rij.label}",
-                        "voldoet niet aan de grenzen van deze versie ("
-                        + fout.problemen[0].tekst() + (" …" if len(fout.problemen) > 1 else "")
-                        + ")" + ("; hij is actief of er rekenen cijfers mee: die pagina's "
-                                 "tonen geen uitkomst. Activeer een andere normenset of laad een "
-                                 "verbeterde versie op" if gebruikt else "; niets gebruikt hem")))
-    actief = next((r for r in rijen if r.actief), None)
-    per_normenset: dict[int, list[Invoer]] = {}
-    for invoer in db.session.scalars(select(Invoer).order_by(Invoer.jaar, Invoer.gemeente_code)):
-        rij_id = invoer.normenset_id or (actief.id if actief else None)
-        n = gelezen.get(rij_id)
-        if n is not None and not ontbrekend(invoer, n):
-            per_normenset.setdefault(rij_id, []).append(invoer)
-    geweigerd: list[str] = []
-    for rij_id, invoeren in per_normenset.items():
-        n = gelezen[rij_id]
-        try:
-            bereken(n, volume_matrix(invoeren, n))
-            continue
-        except RekenFout:
-            pass
-        for invoer in invoeren:  # one by one, to name each
-            try:
-                bereken(n, volume_matrix([invoer], n), (invoer.gemeente_code,))
-            except RekenFout as fout:
-                geweigerd.append(f"{invoer.gemeente_code} {invoer.jaar} ({n.label}): "
-                                 + fout.problemen[0].bericht)
-    if geweigerd:
-        meer = len(geweigerd) - MAX_GENOEMD
-        uit.append(("fout", "cijfers", f"{len(geweigerd)} opgeslagen cijfers geven geen "
-                    "bruikbare uitkomst: " + " / ".join(geweigerd[:MAX_GENOEMD])
-                    + (f" / en nog {meer}" if meer > 0 else "")))
-    else:
-        aantal = sum(len(v) for v in per_normenset.values())
-        uit.append(("ok", "cijfers", f"{aantal} volledige opgeslagen cijfers geven een "
-                    "eindige uitkomst"))
-    return uit
-
-
-
-def controles(app: Flask) -> list[tuple[str, str, str]]:
-    """Every check as (niveau, onderwerp, uitleg); niveau is 'ok', 'let op' or 'fout'."""
-    uit: list[tuple[str, str, str]] = []
-    url = _url()
-    sqlite_in_instance = (url.get_backend_name() == "sqlite" and bool(url.database)
-                          and Path(url.database).parent == Path(app.instance_path))
-    sleutelbestand = Path(app.instance_path) / SECRET_KEY_FILE
-    uit_bestand = sleutelbestand.exists() and app.config.get("SECRET_KEY") == (
-        sleutelbestand.read_text(encoding="ascii").strip())
-    if os.environ.get("SECRET_KEY"):
-        uit.append(("ok", "SECRET_KEY", "uit de omgeving"))
-    elif not uit_bestand:
-        uit.append(("ok", "SECRET_KEY", "uit de configuratie (instance/config.py)"))
-    elif sqlite_in_instance:
-        uit.append(("let op", "SECRET_KEY", "niet in de omgeving; de app gebruikt de eenmalig "
-                    "gemaakte sleutel in instance/secret_key, naast de SQLite-database. Goed "
-                    "voor één server; zet SECRET_KEY zodra u meer servers of containers draait"))
-    else:
-        uit.append(("fout", "SECRET_KEY", "ontbreekt in de omgeving. Met een gedeelde database "
-                    "moet elke server dezelfde sleutel hebben; nu maakt elke server er zelf "
-                    "een in instance/secret_key. Zet SECRET_KEY (bijvoorbeeld: python3 -c "
-                    "'import secrets; print(secrets.token_hex(32))')"))
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError as fout:
-        reden = str(getattr(fout, "orig", None) or fout).strip().splitlines()
-        uit.append(("fout", "database", f"niet bereikbaar: {_verberg(url)} ("
-                    + (reden[0] if reden else type(fout).__name__) + ")"))
-        uit.append(("fout", "migraties", "niet te controleren zonder database"))
-        db.session.rollback()
-        return uit
-    uit.append(("ok", "database", f"bereikbaar: {_verberg(url)}"))
-    huidig, koppen = _openstaande_migraties(db.engine)
-    if not huidig:
-        uit.append(("fout", "migraties",
-                    "de database is leeg; voer '.venv/bin/flask --app app init' uit"))
-        return uit
-    if huidig != koppen:
-        uit.append(("fout", "migraties", f"openstaand: database op {', '.join(sorted(huidig))}, "
-                    f"de app verwacht {', '.join(sorted(koppen))}; voer "
-                    "'.venv/bin/flask --app app init' uit (na een back-up)"))
-        return uit
-    uit.append(("ok", "migraties", f"bijgewerkt ({', '.join(sorted(koppen))})"))
-    vreemd = vreemde_schemaobjecten(*_live_schema())
-    uit.append(("fout", "schema", "de database bevat wat de migraties niet maken: "
-                + "; ".join(vreemd[:10]) + (" …" if len(vreemd) > 10 else "")
-                + ". Een trigger of view kan elke opslag veranderen; ga na wie dit maakte en "
-                "zet zo nodig een back-up terug") if vreemd
-               else ("ok", "schema", "alleen wat de migraties maken (geen triggers, views of "
-                     "onbekende tabellen)"))
-    gemeenten = db.session.scalar(select(func.count()).select_from(Gemeente))
-    actief = db.session.scalar(select(Normenset).where(Normenset.actief))
-    uit.append(("ok" if gemeenten else "fout", "gemeenten",
-                f"{gemeenten} in de database" if gemeenten
-                else "geen; voer '.venv/bin/flask --app app init' uit"))
-    uit.append(("ok" if actief else "fout", "normenset",
-                f"actief: {actief.label}" if actief else "geen actieve normenset; activeer er "
-                "een op /normen of voer '.venv/bin/flask --app app init' uit"))
-    uit += _opgeslagen_normen_en_cijfers()
-    return uit
-
-
-@click.command("check")
-@with_appcontext
-def check_command():
-    """Controleer de installatie: SECRET_KEY, database, migraties (exitcode 1 bij een fout)."""
-    uitkomst = controles(current_app)
-    for niveau, onderwerp, uitleg in uitkomst:
-        click.echo(f"{niveau:<7} {onderwerp}: {uitleg}")
-    fouten = sum(1 for niveau, *_ in uitkomst if niveau == "fout")
-    if fouten:
-        click.echo(f"{fouten} {'probleem' if fouten == 1 else 'problemen'} gevonden.")
-        sys.exit(1)
-    click.echo("Geen problemen gevonden.")
-
-
 def register(app: Flask) -> None:
+    from .controle import check_command  # the installation check, its own concern
+
     for command in (backup_command, restore_command, copy_data_command, check_command):
         app.cli.add_command(command)
 

@@ -21,10 +21,10 @@ from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.taal import aantal_woord
 
-from . import accounts, teamdata
 from .extensions import db
-from .models import ROLLEN, Gemeente, Normenset, Regio, User
-from .normensets import activeer
+from .models import ROLLEN, GemeenteRij, NormensetRij, RegioRij, User
+from .services import accounts, teamdata
+from .services.normensets import activeer
 
 DEMO_BEHEERDER = "beheerder@demo.formatietool.nl"
 DEMO_GEMEENTE_CODE = "0200"  # Apeldoorn: a mid-size gemeente
@@ -34,14 +34,14 @@ DEMO_GEMEENTE = f"gemeente{DEMO_GEMEENTE_CODE}@demo.formatietool.nl"
 def seed_referentie() -> tuple[int, int]:
     """Insert or update the 40 regions and 342 gemeenten from the shipped CBS/DUO data."""
     ref = load_referentie()
-    regios = {r.code: r for r in db.session.scalars(select(Regio))}
+    regios = {r.code: r for r in db.session.scalars(select(RegioRij))}
     for code, naam in ref.regionamen.items():
         if code in regios:
             regios[code].naam = naam
         else:
-            db.session.add(Regio(code=code, naam=naam))
+            db.session.add(RegioRij(code=code, naam=naam))
     db.session.flush()
-    gemeenten = {g.code: g for g in db.session.scalars(select(Gemeente))}
+    gemeenten = {g.code: g for g in db.session.scalars(select(GemeenteRij))}
     for i, code in enumerate(ref.gemeentecodes):
         velden = {
             "naam": ref.gemeentenamen[i],
@@ -55,11 +55,11 @@ def seed_referentie() -> tuple[int, int]:
             for k, v in velden.items():
                 setattr(gemeenten[code], k, v)
         else:
-            db.session.add(Gemeente(code=code, **velden))
+            db.session.add(GemeenteRij(code=code, **velden))
     return len(ref.regionamen), len(ref.gemeentecodes)
 
 
-def seed_normenset() -> tuple[Normenset | None, bool]:
+def seed_normenset() -> tuple[NormensetRij | None, bool]:
     """Install the shipped default normenset when this naam + versie is not in the database.
 
     Returns (the added row or None, whether it was made active). A fresh database gets it as
@@ -68,11 +68,11 @@ def seed_normenset() -> tuple[Normenset | None, bool]:
     chose stays active. Earlier sets stay, so stored invoer and scenarios keep their normenset.
     """
     n = standaard_normenset()
-    if db.session.scalar(select(Normenset).where(Normenset.naam == n.naam,
-                                                 Normenset.versie == n.versie)):
+    if db.session.scalar(select(NormensetRij).where(NormensetRij.naam == n.naam,
+                                                 NormensetRij.versie == n.versie)):
         return None, False
-    actief = db.session.scalar(select(Normenset).where(Normenset.actief))
-    rij = Normenset(naam=n.naam, versie=n.versie, toml=n.bron_tekst, actief=False)
+    actief = db.session.scalar(select(NormensetRij).where(NormensetRij.actief))
+    rij = NormensetRij(naam=n.naam, versie=n.versie, toml=n.bron_tekst, actief=False)
     db.session.add(rij)
     db.session.flush()
     maak_actief = actief is None or actief.uploaded_by is None
@@ -83,7 +83,7 @@ def seed_normenset() -> tuple[Normenset | None, bool]:
 
 def maak_gebruiker(email: str, role: str, password: str, gemeente: str | None = None,
                    regio: str | None = None, team: str | None = None) -> User:
-    """:func:`app.accounts.maak_gebruiker` with its Dutch message as a usage error."""
+    """:func:`app.services.accounts.maak_gebruiker` with its Dutch message as a usage error."""
     try:
         return accounts.maak_gebruiker(email, role, password, gemeente, regio, team)
     except accounts.GebruikerFout as fout:
@@ -234,7 +234,7 @@ def demo_command():
     kader op het scherm, ook bij een volgende keer zolang ze niet gewijzigd zijn.
     """
     try:
-        gemeente = db.session.get(Gemeente, DEMO_GEMEENTE_CODE)
+        gemeente = db.session.get(GemeenteRij, DEMO_GEMEENTE_CODE)
     except SQLAlchemyError:
         gemeente = None
     if gemeente is None:

@@ -65,7 +65,7 @@ def oidc_instellingen() -> dict[str, str]:
     The issuer is kept exactly as given (it must equal the ``issuer`` the provider publishes
     and puts in its ID tokens); the redirect URI is the one registered at the provider
     (``https://<host>/sso/callback``), never derived from a request's headers. An empty
-    value of the first four means: no single sign-on (see app.sso). ``OIDC_BEHEERDER``:
+    value of the first four means: no single sign-on (see app.views.sso). ``OIDC_BEHEERDER``:
     ``wachtwoord`` (default) or ``sso``.
     """
     return {naam: os.environ.get(naam, "").strip() for naam in OIDC_INSTELLINGEN}
@@ -77,7 +77,7 @@ BEHEERDER_KEUZES = ("wachtwoord", "sso")
 
 def ingesteld(config) -> bool:
     """True when single sign-on is configured: issuer, client id, client secret and redirect
-    URI are all set (app.sso)."""
+    URI are all set (app.views.sso)."""
     return all(config.get(naam) for naam in OIDC_INSTELLINGEN[:4])
 
 

@@ -33,8 +33,8 @@ from formatie.regio import functienaam_in_zin
 from formatie.taal import aantal_woord, per_eenheid, woord_bij
 
 from .access import huidig_jaar
-from .berekening import MIN_GROEP
 from .models import STATUS_LABELS
+from .services.berekening import MIN_GROEP
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

@@ -2,7 +2,7 @@
 benchmark strip and the scenario comparison (grouped bars).
 
 A chart is laid out here in plain numbers (SVG user units) and drawn as SVG by one set of
-template macros (``templates/analyse/_grafieken.html``): no inline script or style, no
+template macros (``templates/_grafieken.html``): no inline script or style, no
 client-side library.
 Every chart has a table beside it in the page as its text alternative. Nothing here computes
 a figure of the model; it only places given numbers on a scale.
@@ -303,7 +303,7 @@ def _tornado(rijen, centraal: float, breedte: float, links: float,
 
 
 @dataclass(frozen=True)
-class Punt:
+class Lijnpunt:
     jaar: int
     waarde: float
     x: float
@@ -312,8 +312,8 @@ class Punt:
 
 @dataclass(frozen=True)
 class LijnGrafiek:
-    historie: list[Punt]
-    prognose: list[Punt]
+    historie: list[Lijnpunt]
+    prognose: list[Lijnpunt]
     band: str  # SVG polygon points of the 80 % interval
     jaren: list[tuple[int, float]]  # (year, x) ticks
     y_as: list[tuple[float, float]]  # (value, y) ticks
@@ -352,9 +352,9 @@ def _lijn(jaren, waarden, prognose_jaren, verwacht, p10, p90, leeg: LijnGrafiek)
     def y(w: float) -> float:
         return leeg.onder - y_schaal(w) * (leeg.onder - leeg.boven)
 
-    historie = [Punt(int(j), float(w), x_as(j), y(w))
+    historie = [Lijnpunt(int(j), float(w), x_as(j), y(w))
                 for j, w in zip(jaren, waarden, strict=True) if np.isfinite(w)]
-    prognose = [Punt(int(j), float(w), x_as(j), y(w))
+    prognose = [Lijnpunt(int(j), float(w), x_as(j), y(w))
                 for j, w in zip(prognose_jaren, verwacht, strict=True) if np.isfinite(w)]
     band_boven = [(x_as(j), y(h)) for j, h in zip(prognose_jaren, p90, strict=True)
                   if np.isfinite(h)]
@@ -421,9 +421,9 @@ def _strip(rijen: list[dict], breedte: float, links: float,
 
 
 def benchmark_grafiek(v) -> StripGrafiek | None:
-    """Strip plot of a :class:`app.berekening.Vergelijking`'s kengetallen: one dot per peer of
-    the same size band, lines at the medians of the band and the region, a diamond for the
-    gemeente itself. None when there is nothing to compare."""
+    """Strip plot of a :class:`app.services.berekening.Benchmark`'s kengetallen: one dot
+    per peer of the same size band, lines at the medians of the band and the region, a diamond
+    for the gemeente itself. None when there is nothing to compare."""
     if v is None or not v.kengetallen:
         return None
     rijen = [{"label": re.sub(r"\s*\(.*?\)", "", k.label), "peers": k.peers, "eigen": k.eigen,
@@ -524,8 +524,8 @@ class GroepGrafiek:
 
 
 def groep_grafiek(rijen, functies: dict[str, str]) -> GroepGrafiek:
-    """Grouped bars, wide and for small screens. ``rijen``: objects with ``naam``, ``fte``
-    (functie sleutel → fte) and ``totaal`` (e.g. :class:`app.scenario.Regel`); ``functies``:
+    """Grouped bars, wide and for small screens. ``rijen``: objects with ``naam``, ``fte`` (functie
+    sleutel → fte) and ``totaal`` (e.g. :class:`app.views.scenario.Scenarioregel`); ``functies``:
     sleutel → naam, the groups in order (the total is added last)."""
     smal = _groep(rijen, functies, SMAL_BREEDTE, 44.0, 14)
     return replace(_groep(rijen, functies, BREEDTE, 60.0, 28), smal=smal)

@@ -1,7 +1,7 @@
 """Database models (SQLAlchemy 2.x typed style).
 
 Only aggregated figures are stored: per gemeente and year a dict of invoer values. The set of
-invoer keys comes from the normenset, so ``Invoer.waarden`` is JSON rather than one column per
+invoer keys comes from the normenset, so ``InvoerRij.waarden`` is JSON rather than one column per
 field; a new invoer in a normenset needs no migration.
 """
 
@@ -45,7 +45,7 @@ CONCEPT = "concept"
 INGEDIEND = "ingediend"
 STATUS_LABELS = {NIET_BEGONNEN: "Niet begonnen", CONCEPT: "Concept", INGEDIEND: "Ingediend"}
 
-#: Audit action (AuditEntry.action) per save path of app.opslaan.sla_op, with its label.
+#: Audit action (AuditEntry.action) per save path of app.services.opslaan.sla_op, with its label.
 ACTIE_CONCEPT = "concept"  # the form's "Opslaan als concept"
 ACTIE_INDIENEN = "indienen"  # the form's "Indienen"
 ACTIE_EXCEL = "excel-import"  # "Opslaan als invoer" after an uploaded workbook's preview
@@ -86,7 +86,7 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-class Regio(db.Model):
+class RegioRij(db.Model):
     """A Doorstroompunt (ex-RMC) region, MC01 … MC41."""
 
     __tablename__ = "regio"
@@ -94,12 +94,12 @@ class Regio(db.Model):
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     naam: Mapped[str] = mapped_column(String(120))
 
-    gemeenten: Mapped[list[Gemeente]] = relationship(
-        back_populates="regio", order_by="Gemeente.naam"
+    gemeenten: Mapped[list[GemeenteRij]] = relationship(
+        back_populates="regio", order_by="GemeenteRij.naam"
     )
 
 
-class Gemeente(db.Model):
+class GemeenteRij(db.Model):
     """A gemeente (CBS 2024 indeling) with the CBS figures used for estimates."""
 
     __tablename__ = "gemeente"
@@ -112,7 +112,7 @@ class Gemeente(db.Model):
     leeftijd_15_24: Mapped[int] = mapped_column(Integer)
     leeftijd_25_44: Mapped[int] = mapped_column(Integer)
 
-    regio: Mapped[Regio] = relationship(back_populates="gemeenten")
+    regio: Mapped[RegioRij] = relationship(back_populates="gemeenten")
 
     @property
     def label(self) -> str:
@@ -129,7 +129,7 @@ class User(UserMixin, db.Model):
             "AND (role <> 'team' OR team_id IS NOT NULL)",
             name="role_scope",
         ),
-        # One account per person at the organisation's provider (app.sso).
+        # One account per person at the organisation's provider (app.views.sso).
         UniqueConstraint("oidc_issuer", "oidc_subject"),
     )
 
@@ -148,18 +148,18 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True,
                                                default=nieuw_sessietoken)
     #: Set by a beheerder's password reset (a one-time password): until the user has chosen a
-    #: new password, every page redirects to the change page (app.wachtwoord).
+    #: new password, every page redirects to the change page (app.views.wachtwoord).
     moet_wachtwoord_wijzigen: Mapped[bool] = mapped_column(Boolean, default=False,
                                                            server_default=false())
     #: Until when a beheerder's one-time password works (None: not a one-time password).
     wachtwoord_verloopt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Single sign-on: the provider (``iss``) and the person there (``sub``) this account was
-    #: linked to at its first single sign-on; from then on only that person gets in (app.sso).
+    #: linked to at its first single sign-on; from then on only that person gets in (app.views.sso).
     oidc_issuer: Mapped[str | None] = mapped_column(String(255))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
-    gemeente: Mapped[Gemeente | None] = relationship()
-    regio: Mapped[Regio | None] = relationship()
+    gemeente: Mapped[GemeenteRij | None] = relationship()
+    regio: Mapped[RegioRij | None] = relationship()
     team: Mapped[TeamRij | None] = relationship()
 
     @property
@@ -188,7 +188,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class Normenset(db.Model):
+class NormensetRij(db.Model):
     """An uploaded normenset: the TOML text as uploaded, parsed again when used."""
 
     __tablename__ = "normenset"
@@ -214,7 +214,7 @@ class Normenset(db.Model):
         return f"{self.naam} ({self.versie})"
 
 
-class Invoer(db.Model):
+class InvoerRij(db.Model):
     """The figures of one gemeente for one year. ``version`` is the optimistic lock."""
 
     __tablename__ = "invoer"
@@ -237,17 +237,17 @@ class Invoer(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    gemeente: Mapped[Gemeente] = relationship()
-    normenset: Mapped[Normenset | None] = relationship()
+    gemeente: Mapped[GemeenteRij] = relationship()
+    normenset: Mapped[NormensetRij | None] = relationship()
     updater: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class RegioBezetting(db.Model):
+class RegioBezettingRij(db.Model):
     """The bezetting (fte in dienst) of a region's regional functies for one year, entered once
     per region: the Doorstroompunt is a regional organisation (formatie.regio.REGIONALE_FUNCTIES).
-    ``waarden``: functie sleutel → fte. ``version`` is the optimistic lock, as on Invoer."""
+    ``waarden``: functie sleutel → fte. ``version`` is the optimistic lock, as on InvoerRij."""
 
     __tablename__ = "regio_bezetting"
     __table_args__ = (UniqueConstraint("regio_code", "jaar"),)
@@ -260,7 +260,7 @@ class RegioBezetting(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    regio: Mapped[Regio] = relationship()
+    regio: Mapped[RegioRij] = relationship()
     updater: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -274,7 +274,7 @@ AUDIT_DOEL = ("(CASE WHEN invoer_id IS NULL THEN 0 ELSE 1 END) + "
 
 class AuditEntry(db.Model):
     """One changed field of one save: who, when, old → new. It belongs to exactly one saved
-    row: a gemeente's Invoer, a region's RegioBezetting or a team (TeamRij: its kenmerken and
+    row: a gemeente's InvoerRij, a region's RegioBezettingRij or a team (TeamRij: its kenmerken and
     members, field ``lid:<gemeentecode>``)."""
 
     __tablename__ = "audit_entry"
@@ -285,7 +285,7 @@ class AuditEntry(db.Model):
     regio_bezetting_id: Mapped[int | None] = mapped_column(ForeignKey("regio_bezetting.id"),
                                                            index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    #: The version of the saved row (Invoer, RegioBezetting or TeamRij) this save produced.
+    #: The version of the saved row (InvoerRij, RegioBezettingRij or TeamRij) this save produced.
     invoer_version: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -304,15 +304,15 @@ def _sql_lijst(sleutels) -> str:
 class TeamRij(db.Model):
     """A team (uitvoeringsorganisatie) for one functie, :class:`formatie.teams.Team` as data:
     ``soort`` and ``verdeelsleutel`` are keys of formatie.teams.SOORTEN / VERDEELSLEUTELS.
-    Its members are :class:`TeamLid` rows, in the order they joined (a file's order: the
+    Its members are :class:`TeamLidRij` rows, in the order they joined (a file's order: the
     last member takes what rounding leaves of the shares). ``version`` is the optimistic lock;
-    every import that changes the team or its members raises it (app.teamdata). Who changed
+    every import that changes the team or its members raises it (app.services.teamdata). Who changed
     what is in the audit trail (AuditEntry.team_id)."""
 
     __tablename__ = "team"
     __table_args__ = (
         UniqueConstraint("naam", "functie"),
-        # The target of TeamLid's (team_id, functie): a member row repeats its team's functie.
+        # The target of TeamLidRij's (team_id, functie): a member row repeats its team's functie.
         UniqueConstraint("id", "functie"),
         CheckConstraint(f"soort IN ({_sql_lijst(SOORTEN)})", name="soort"),
         CheckConstraint(f"verdeelsleutel IN ({_sql_lijst(VERDEELSLEUTELS)})",
@@ -327,13 +327,13 @@ class TeamRij(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    leden: Mapped[list[TeamLid]] = relationship(
-        back_populates="team", order_by="TeamLid.id", cascade="all, delete-orphan")
+    leden: Mapped[list[TeamLidRij]] = relationship(
+        back_populates="team", order_by="TeamLidRij.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class TeamLid(db.Model):
+class TeamLidRij(db.Model):
     """A gemeente's membership of a team from ``vanaf_jaar`` on (None: always). A gemeente is
     in at most one team per functie: ``functie`` repeats the team's (a composite foreign key
     keeps them equal) so the database can hold that rule."""
@@ -351,12 +351,12 @@ class TeamLid(db.Model):
     vanaf_jaar: Mapped[int | None] = mapped_column(Integer)
 
     team: Mapped[TeamRij] = relationship(back_populates="leden")
-    gemeente: Mapped[Gemeente] = relationship()
+    gemeente: Mapped[GemeenteRij] = relationship()
 
 
 class SsoPoging(db.Model):
     """A single sign-on attempt's state data (state, nonce, PKCE verifier, redirect URI), kept
-    on the server by Authlib's cache interface (app.sso.PogingCache) and taken exactly once:
+    on the server by Authlib's cache interface (app.views.sso.PogingCache) and taken exactly once:
     a replayed pre-callback cookie finds nothing."""
 
     __tablename__ = "sso_poging"
@@ -367,7 +367,7 @@ class SsoPoging(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A login attempt, for the rate limit (see app.auth)."""
+    """A login attempt, for the rate limit (see app.views.auth)."""
 
     __tablename__ = "login_attempt"
 
@@ -378,7 +378,7 @@ class LoginAttempt(db.Model):
     success: Mapped[bool] = mapped_column(Boolean)
 
 
-class Scenario(db.Model):
+class ScenarioRij(db.Model):
     """A stored scenario: ``parameters`` is :meth:`formatie.scenario.Scenario.to_dict`.
 
     ``basis`` freezes the base volume at creation (``{"gemeentecodes": [...], "invoer":
@@ -408,10 +408,10 @@ class Scenario(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     owner: Mapped[User | None] = relationship()
-    gemeente: Mapped[Gemeente | None] = relationship()
-    regio: Mapped[Regio | None] = relationship()
-    normenset: Mapped[Normenset] = relationship(foreign_keys=[normenset_id])
-    werkboek_normenset: Mapped[Normenset | None] = relationship(
+    gemeente: Mapped[GemeenteRij | None] = relationship()
+    regio: Mapped[RegioRij | None] = relationship()
+    normenset: Mapped[NormensetRij] = relationship(foreign_keys=[normenset_id])
+    werkboek_normenset: Mapped[NormensetRij | None] = relationship(
         foreign_keys=[werkboek_normenset_id])
 
     @property
@@ -421,7 +421,7 @@ class Scenario(db.Model):
         return f"regio {self.regio.naam} ({self.regio_code})" if self.regio else "?"
 
 
-class WerkboekUpload(db.Model):
+class WerkboekUploadRij(db.Model):
     """An uploaded workbook waiting for confirmation after the preview (parsed, as JSON).
 
     Only its owner can confirm it, only through the same gemeente or region page, and only

@@ -23,13 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import vijandig
 from load.server import GEBRUIKERS, VENV_BIN, prepare_database
 
-from formatie.excel import exporteer_werkboek
 from formatie.invoer_csv import read_invoer_csv
 from formatie.normenset_toml import parse_normenset, standaard_normenset
 from formatie.problemen import InvoerFout
 from formatie.schatting import landelijke_invoer
-from formatie.werkboek_lezen import lees_werkboek
-from formatie.xlsx_budget import BUDGET, tel_xlsx
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
+from formatie.werkboek.xlsx_budget import BUDGET, tel_xlsx
 
 
 def _tijd(doe) -> tuple[float, str]:

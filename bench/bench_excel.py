@@ -26,12 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from formatie.excel import exporteer_werkboek
 from formatie.invoer_csv import InvoerTabel
 from formatie.normenset_toml import standaard_normenset
 from formatie.referentie import load_referentie
 from formatie.schatting import landelijke_invoer
-from formatie.werkboek_lezen import lees_werkboek
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 UNO = r"""
 import json, subprocess, sys, time, uuid

@@ -11,7 +11,7 @@ beheerder. Then, interleaved in one run, requests
 * ``GET /gemeente/<code>/<jaar>/resultaat``, cold: the whole page: the model, the comparison
   with the submitted gemeenten, 10.000 Monte Carlo draws (ranges, histogram, coverage
   sentence) and the rendered HTML with its SVG charts (the per-process cache of seeded ranges,
-  ``app.bandbreedte.leeg_cache``, is emptied before each of these requests);
+  ``app.services.bandbreedte.leeg_cache``, is emptied before each of these requests);
 * the same page, warm: a reload, the ranges come from that cache (same numbers);
 * ``GET /health``: a trivial route of the same app (routing, session, one ``SELECT 1``).
 
@@ -53,10 +53,10 @@ def bereid_voor(map_: Path, code: str) -> tuple[str, int]:
     from sqlalchemy import select
 
     from app import create_app
-    from app.berekening import grootteklasse
     from app.extensions import db
-    from app.models import INGEDIEND, Gemeente, Invoer, User, utcnow
-    from app.normensets import actieve_rij, als_normenset
+    from app.models import INGEDIEND, GemeenteRij, InvoerRij, User, utcnow
+    from app.services.berekening import grootteklasse
+    from app.services.normensets import actieve_rij, als_normenset
     from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
 
@@ -72,14 +72,14 @@ def bereid_voor(map_: Path, code: str) -> tuple[str, int]:
         n = als_normenset(rij)
         ref = load_referentie()
         schatting = geschatte_invoer(n, ref)
-        eigen = db.session.get(Gemeente, code)
+        eigen = db.session.get(GemeenteRij, code)
         klasse = grootteklasse(eigen.inwoners)
-        leden = [g for g in db.session.scalars(select(Gemeente))
+        leden = [g for g in db.session.scalars(select(GemeenteRij))
                  if g.regio_code == eigen.regio_code or grootteklasse(g.inwoners) == klasse]
         for g in leden:
             waarden = {s: float(round(v)) for s, v in zip(
                 n.invoer_sleutels, schatting[ref.index[g.code]], strict=True)}
-            db.session.add(Invoer(gemeente_code=g.code, jaar=jaar, status=INGEDIEND,
+            db.session.add(InvoerRij(gemeente_code=g.code, jaar=jaar, status=INGEDIEND,
                                   waarden=waarden, bezetting={}, normenset_id=rij.id))
         from werkzeug.security import generate_password_hash
 
@@ -102,7 +102,7 @@ def meet_testclient(url: str, map_: Path, paden: list[str], herhalingen: int) ->
     r = client.post("/login", data={"email": "bench@test.nl",
                                     "password": "bench-wachtwoord-lang"})
     assert r.status_code == 302, r.text[:300]
-    from app.bandbreedte import leeg_cache
+    from app.services.bandbreedte import leeg_cache
 
     metingen = [(paden[0] + " (koud)", paden[0], True), (paden[0] + " (warm)", paden[0], False),
                 *((p, p, False) for p in paden[1:])]

@@ -67,10 +67,10 @@ def meet(cmd: list[str], omgeving: dict | None = None, uitvoer: bool = False
 
 WERKBOEK = r"""
 import json, sys, time
-from formatie.cli import landelijke_invoer
-from formatie.excel import exporteer_werkboek
+from formatie.schatting import landelijke_invoer
+from formatie.werkboek.schrijven import exporteer_werkboek
 from formatie.normenset_toml import standaard_normenset
-from formatie.werkboek_lezen import lees_werkboek
+from formatie.werkboek.lezen import lees_werkboek
 n = standaard_normenset()
 invoer = landelijke_invoer(n)
 exporteer_werkboek(n, invoer)  # warm: imports

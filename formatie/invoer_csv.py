@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .getallen import GetalFout, _kort, parse_getal
+from .getallen import GetalFout, _kort, format_telling, parse_getal
 from .normenset import Invoer, Normenset
 from .normenset_toml import VASTE_KOLOMMEN
 from .parameters import JAAR, geldig_jaar, melding, melding_voor
@@ -28,6 +28,11 @@ _GEMEENTECODE = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
 MAX_KOLOMMEN = 1_000
 
 
+def _toets_kopbreedte(kop: list[str], regel: int, bestand: str) -> None:
+    """Refuse a header of more than :data:`MAX_KOLOMMEN` columns (line ``regel``)."""
+    if len(kop) > MAX_KOLOMMEN:
+        raise InvoerFout([Probleem(f"de kopregel heeft {format_telling(len(kop))} kolommen; "
+                                   f"maximaal {format_telling(MAX_KOLOMMEN)}.", regel)], bestand)
 
 
 @dataclass(frozen=True)
@@ -121,9 +126,7 @@ def read_invoer_csv(
             kop = [k.strip() for k in cellen]
             break
     kop_regel = lezer.line_num
-    if len(kop) > MAX_KOLOMMEN:
-        raise InvoerFout([Probleem(f"de kopregel heeft {len(kop):,} kolommen; maximaal "
-                                   f"{MAX_KOLOMMEN:,}.".replace(",", "."), kop_regel)], bestand)
+    _toets_kopbreedte(kop, kop_regel, bestand)
 
     kolommen = set(kop)
     sleutels = normenset.invoer_sleutels
@@ -292,9 +295,7 @@ def read_bezetting_csv(bron: str | Path | bytes, functies: tuple[str, ...],
     decimaal = "," if scheidingsteken(tekst) == ";" else "."
     rijen = [(n, r) for n, r in csv_rijen(tekst, bestand) if any(c.strip() for c in r)]
     kopregel, kop = rijen[0][0], [k.strip() for k in rijen[0][1]]
-    if len(kop) > MAX_KOLOMMEN:
-        raise InvoerFout([Probleem(f"de kopregel heeft {len(kop):,} kolommen; maximaal "
-                                   f"{MAX_KOLOMMEN:,}.".replace(",", "."), kopregel)], bestand)
+    _toets_kopbreedte(kop, kopregel, bestand)
     kolommen = {k: i for i, k in enumerate(kop)}
     bekend = {"gemeentecode", "gemeentenaam", "jaar", *(f"fte_{f}" for f in functies)}
     problemen = [Probleem(f"onbekende kolom '{_kort(k)}'. Verwacht: gemeentecode en "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .getallen import format_invoer
+from .getallen import format_invoer, format_telling
 from .normenset import (
     MAX_NORMENSET_NAAM,
     MAX_NORMENSET_VERSIE,
@@ -279,8 +279,8 @@ def _laad_toml(tekst: str, bestand: str) -> dict:
     is a RecursionError should the scan miss a way to nest."""
     fout = None
     if len(tekst) > MAX_TOML_TEKENS:
-        fout = Probleem(f"de normenset is te lang ({len(tekst):,} tekens; maximaal "
-                        f"{MAX_TOML_TEKENS:,}).".replace(",", "."))
+        fout = Probleem(f"de normenset is te lang ({format_telling(len(tekst))} tekens; "
+                        f"maximaal {format_telling(MAX_TOML_TEKENS)}).")
     elif (diepte := _toml_diepte(tekst, MAX_TOML_DIEPTE))[0] > MAX_TOML_DIEPTE:
         fout = Probleem(f"de waarden zijn meer dan {MAX_TOML_DIEPTE} lagen diep genest.",
                         diepte[1])

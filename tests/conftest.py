@@ -25,9 +25,9 @@ import vijandig
 from hypothesis import HealthCheck, settings
 from werkzeug.routing.rules import Rule
 
-from formatie.excel import exporteer_werkboek
 from formatie.normenset_toml import load_normenset, standaard_normenset
 from formatie.schatting import landelijke_invoer
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 DATA = Path(__file__).parent / "data"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"

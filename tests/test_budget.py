@@ -73,8 +73,9 @@ def test_the_workbook_samenvatting_budget_column_adds_up_to_the_total(twee):
 
     import openpyxl
 
-    from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
     from formatie.invoer_csv import InvoerTabel
+    from formatie.werkboek.analyse import onzekerheid_uit_bereik
+    from formatie.werkboek.schrijven import exporteer_werkboek
 
     n, codes, volume = twee
     b = bereik(n, volume, gemeentecodes=codes, bewaar_trekkingen=True)

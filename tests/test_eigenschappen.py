@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from profielen import voorbeelden
 
 from formatie.cli import main
-from formatie.excel import exporteer_werkboek
 from formatie.getallen import GetalFout, format_invoer, parse_getal
 from formatie.gevoeligheid import tornado
 from formatie.invoer_csv import read_invoer_csv
@@ -32,6 +31,7 @@ from formatie.onzekerheid import bereik
 from formatie.parameters import parameter
 from formatie.problemen import InvoerFout
 from formatie.scenario import Scenario, ScenarioFout, vergelijk
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 VEEL = settings(max_examples=voorbeelden(1500), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter
 from profielen import steekproef
 
 from formatie.cli import main
-from formatie.excel import REGIOBELEID, exporteer_werkboek
 from formatie.getallen import EXCEL_FORMATEN
 from formatie.invoer_csv import InvoerTabel, read_invoer_csv
 from formatie.model import Groep, bereken, bereken_groepen, fte_per_functie
@@ -27,15 +26,17 @@ from formatie.normenset_toml import NORMEN, load_normenset, parse_normenset, sta
 from formatie.parameters import BEZETTING
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
+from formatie.regio import REGIOBELEID
 from formatie.schatting import landelijke_invoer
-from formatie.werkboek_formaat import (
+from formatie.werkboek.formaat import (
     EERSTE_RIJ,
     INVOER_SLEUTELS,
     NORMEN_SLEUTELS,
     SLEUTELRIJ,
     WERKBOEK_SOORT,
 )
-from formatie.werkboek_lezen import lees_werkboek
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 # A deliberately odd normenset: three functies, taken of different functies interleaved, one
 # invoer shared by three taken, a taak with zero hours, leiding 0, odd contracturen, no indirect.

@@ -43,12 +43,14 @@ from test_excel import (
     zoek_normenset,
 )
 
-from formatie.excel import exporteer_werkboek, onzekerheid_uit_bereik
 from formatie.invoer_csv import InvoerTabel
 from formatie.model import Groep, bereken, bereken_groepen, fte_per_functie, regels_opgeteld
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout
-from formatie.werkboek_lezen import RIJ_WEG, lees_werkboek
+from formatie.werkboek.analyse import onzekerheid_uit_bereik
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
+from formatie.werkboek.sleutelcellen import RIJ_WEG
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -233,7 +233,7 @@ def test_the_cli_workbook_labels_every_volume_on_invoer(tmp_path, landelijk, cap
     import openpyxl
 
     from formatie.cli import main
-    from formatie.werkboek_formaat import BLAD_INVOER, SLEUTELRIJ
+    from formatie.werkboek.formaat import BLAD_INVOER, SLEUTELRIJ
 
     uit = tmp_path / "w.xlsx"
     if landelijk:

@@ -9,7 +9,8 @@ import pytest
 FORMATIE = Path(__file__).resolve().parents[1] / "formatie"
 MODEL = ("model", "regio", "schatting", "onzekerheid", "teams", "kalibratie", "scenario",
          "gevoeligheid", "prognose", "herkomst", "normenset", "parameters", "doelgroepen")
-FORMATEN = {"cli", "uitvoer", "excel", "werkboek_lezen", "werkboek_formaat", "xlsx_budget"}
+# "werkboek": the package formatie/werkboek/, every workbook module
+FORMATEN = {"cli", "cli_bestanden", "uitvoer", "werkboek"}
 
 
 def _imports(module: str) -> set[str]:
@@ -29,6 +30,7 @@ def test_a_model_module_imports_no_file_format(module):
 
 
 def test_the_national_estimate_and_the_csv_readers_live_outside_the_cli():
-    cli = (FORMATIE / "cli.py").read_text(encoding="utf-8")
-    assert "def landelijke_invoer" not in cli and "def lees_bezetting_csv" not in cli
-    assert "_decodeer" not in cli  # no private helper of the CSV reader borrowed
+    for module in ("cli.py", "cli_bestanden.py"):  # the command line and its file handling
+        cli = (FORMATIE / module).read_text(encoding="utf-8")
+        assert "def landelijke_invoer" not in cli and "def lees_bezetting_csv" not in cli
+        assert "_decodeer" not in cli  # no private helper of the CSV reader borrowed

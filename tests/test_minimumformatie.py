@@ -9,14 +9,14 @@ import openpyxl
 import pytest
 
 from formatie.cli import main
-from formatie.excel import exporteer_werkboek
 from formatie.invoer_csv import InvoerTabel
 from formatie.kalibratie import kalibreer
 from formatie.model import MINIMUM_NAAM, bereken, functie_regels
 from formatie.normenset_toml import parse_normenset, standaard_normenset
 from formatie.onzekerheid import bereik
 from formatie.scenario import Scenario, vergelijk
-from formatie.werkboek_lezen import lees_werkboek
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
 
 
 @pytest.fixture

@@ -357,24 +357,24 @@ def test_norm_draws_stay_within_the_hours_bound_from_a_tiny_centre(klein, uren):
 
 
 def test_a_gemeentes_stream_depends_only_on_its_code_and_the_draw_number():
-    from formatie.onzekerheid import _Stromen
+    from formatie.stromen import Stromen
 
     codes = ("0363", "0014", "1680", "0200")
-    alle = _Stromen.van(codes, 4)
+    alle = Stromen.van(codes, 4)
     blok = alle.normalen(0, 1000, 3)
     assert blok.shape == (4, 1000, 3) and blok.dtype == np.float32
     # another block boundary, another set of gemeenten, another order: the same draws
     assert np.array_equal(alle.normalen(400, 1000, 3), blok[:, 400:])
-    alleen = _Stromen.van(("1680",), 1).normalen(0, 1000, 3)
+    alleen = Stromen.van(("1680",), 1).normalen(0, 1000, 3)
     assert np.array_equal(alleen[0], blok[2])
-    omgekeerd = _Stromen.van(codes[::-1], 4).normalen(0, 1000, 3)
+    omgekeerd = Stromen.van(codes[::-1], 4).normalen(0, 1000, 3)
     assert np.array_equal(omgekeerd[::-1], blok)
 
 
 def test_the_policy_streams_are_independent_standard_normal_scores():
-    from formatie.onzekerheid import _Stromen
+    from formatie.stromen import Stromen
 
-    z = _Stromen.van(tuple(f"{g:04d}" for g in range(200)), 200).normalen(0, 5000, 2)
+    z = Stromen.van(tuple(f"{g:04d}" for g in range(200)), 200).normalen(0, 5000, 2)
     x = z.astype(float).ravel()
     assert abs(x.mean()) < 0.005 and x.std() == pytest.approx(1.0, abs=0.005)
     assert np.quantile(x, [0.1, 0.5, 0.9]) == pytest.approx([-Z90, 0.0, Z90], abs=0.01)
@@ -385,9 +385,9 @@ def test_the_policy_streams_are_independent_standard_normal_scores():
 
 
 def test_the_policy_draws_exact_counts_with_the_right_mean_and_variance():
-    from formatie.onzekerheid import _Stromen
+    from formatie.stromen import Stromen
 
-    stromen = _Stromen.van(("0363", "0014"), 2)
+    stromen = Stromen.van(("0363", "0014"), 2)
     mu, alfa = np.array([3.0, 40.0, 40.0]), np.array([0.0, 0.0, 0.1])
     g_idx, i_idx = np.array([0, 0, 1]), np.array([0, 1, 1])
     tellingen = stromen.tellingen(mu, alfa, g_idx, i_idx, 2, 0, 40_000)

@@ -1,4 +1,5 @@
-"""The reading budget of an uploaded workbook (formatie.xlsx_budget), issue 12 points 1 and 3."""
+"""The reading budget of an uploaded workbook (formatie.werkboek.xlsx_budget), issue 12 points 1
+and 3."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import pytest
 import vijandig
 from test_excel import regio_invoer
 
-from formatie.excel import exporteer_werkboek
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout
-from formatie.werkboek_lezen import lees_werkboek
-from formatie.xlsx_budget import BUDGET, XlsxBudget, controleer_budget
+from formatie.werkboek.lezen import lees_werkboek
+from formatie.werkboek.schrijven import exporteer_werkboek
+from formatie.werkboek.xlsx_budget import BUDGET, XlsxBudget, controleer_budget
 
 
 @pytest.fixture(scope="module")

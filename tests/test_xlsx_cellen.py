@@ -1,4 +1,5 @@
-"""The fast sheet reader (formatie.xlsx_cellen) gives what openpyxl gives, or stands aside."""
+"""The fast sheet reader (formatie.werkboek.xlsx_cellen) gives what openpyxl gives, or stands
+aside."""
 
 import datetime
 import io
@@ -8,14 +9,14 @@ import zipfile
 import openpyxl
 import pytest
 
-from formatie import werkboek_lezen as wl
-from formatie.cli import landelijke_invoer
-from formatie.excel import exporteer_werkboek
 from formatie.invoer_csv import InvoerTabel
 from formatie.normenset_toml import standaard_normenset
 from formatie.referentie import load_referentie
-from formatie.xlsx_budget import BUDGET
-from formatie.xlsx_cellen import lees_blad
+from formatie.schatting import landelijke_invoer
+from formatie.werkboek import openen as wl
+from formatie.werkboek.schrijven import exporteer_werkboek
+from formatie.werkboek.xlsx_budget import BUDGET
+from formatie.werkboek.xlsx_cellen import lees_blad
 
 
 def _via_openpyxl(data: bytes, blad: str) -> tuple[dict, dict]:

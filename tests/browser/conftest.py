@@ -57,8 +57,8 @@ class Live:
     def vul(self, code: str, jaar: int, status: str = "ingediend", bezetting=None) -> None:
         """Store complete figures (the model's estimates, whole numbers) for a gemeente."""
         from app.extensions import db
-        from app.models import Invoer
-        from app.normensets import actieve_rij, als_normenset
+        from app.models import InvoerRij
+        from app.services.normensets import actieve_rij, als_normenset
         from formatie.referentie import load_referentie
         from formatie.schatting import geschatte_invoer
 
@@ -67,7 +67,7 @@ class Live:
             normenset = als_normenset(rij)
             ref = load_referentie()
             waarden = geschatte_invoer(normenset, ref)[ref.index[code]]
-            db.session.add(Invoer(
+            db.session.add(InvoerRij(
                 gemeente_code=code, jaar=jaar, status=status, normenset_id=rij.id,
                 waarden={s: float(np.round(v)) for s, v in
                          zip(normenset.invoer_sleutels, waarden, strict=True)},

@@ -23,7 +23,7 @@ EIGEN = "0200"  # Apeldoorn (the gemeente user's), region MC11 with 0150 Devente
 
 
 def _schattingen(live, code: str) -> dict[str, float]:
-    from app.normensets import actieve_rij, als_normenset
+    from app.services.normensets import actieve_rij, als_normenset
     from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
 
@@ -38,11 +38,11 @@ def _invoer_uit_db(live, code: str):
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.models import Invoer
+    from app.models import InvoerRij
 
     with live.app.app_context():
-        inv = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == code,
-                                                     Invoer.jaar == JAAR))
+        inv = db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == code,
+                                                     InvoerRij.jaar == JAAR))
         uit = None if inv is None else (inv.version, dict(inv.waarden), dict(inv.bezetting),
                                         inv.status)
         db.session.remove()

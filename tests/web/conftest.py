@@ -24,8 +24,8 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.config import database_url
 from app.extensions import db
-from app.models import Invoer, User, utcnow
-from app.normensets import actieve_rij, als_normenset
+from app.models import InvoerRij, User, utcnow
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import parse_getal
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
@@ -346,6 +346,14 @@ def geschatte_waarden(app, code: str) -> dict[str, float]:
     return {s: float(np.round(v)) for s, v in zip(normenset.invoer_sleutels, rij, strict=True)}
 
 
+def volume_van(app, code: str):
+    """(the active normenset, its (1, I) volume of ``code``'s estimates)."""
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    w = geschatte_waarden(app, code)
+    return n, np.array([[w[s] for s in n.invoer_sleutels]])
+
+
 def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", waarden=None,
                   bezetting=None, herkomst: str | None = None) -> int:
     """Store an invoer directly (estimated figures unless ``waarden``); its id. ``herkomst``:
@@ -354,7 +362,7 @@ def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", w
     waarden = geschatte_waarden(app, code) if waarden is None else waarden
     with app.app_context():
         rij = actieve_rij()
-        invoer = Invoer(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
+        invoer = InvoerRij(gemeente_code=code, jaar=jaar, status=status, waarden=waarden,
                         bezetting=bezetting or {}, normenset_id=rij.id,
                         herkomst={s: {"soort": herkomst} for s in waarden} if herkomst else {})
         db.session.add(invoer)
@@ -364,11 +372,11 @@ def bewaar_invoer(app, code: str, jaar: int = JAAR, status: str = "ingediend", w
 
 def maak_team(app, naam: str, leden: tuple[str, ...], functie: str = "leerplicht") -> int:
     """Store a team with ``leden`` directly; its id."""
-    from app.models import TeamLid, TeamRij
+    from app.models import TeamLidRij, TeamRij
 
     with app.app_context():
         rij = TeamRij(naam=naam, functie=functie, soort="rbl", verdeelsleutel="werklast",
-                      leden=[TeamLid(functie=functie, gemeente_code=c) for c in leden])
+                      leden=[TeamLidRij(functie=functie, gemeente_code=c) for c in leden])
         db.session.add(rij)
         db.session.commit()
         return rij.id
@@ -403,7 +411,7 @@ def gebruikers(app) -> dict[str, str]:
     return {rol: email for rol, (email, *_rest) in GEBRUIKERS.items() if rol != "team"}
 
 
-# ----- single sign-on (app/sso.py): a real OpenID Connect provider, and a misbehaving one ------
+# ----- single sign-on (app/views/sso.py): a real OpenID Connect provider, and a misbehaving one ---
 
 @pytest.fixture
 def sso(tmp_path):
@@ -498,8 +506,8 @@ def activeer_andere_normenset(app):
     """``activeer()`` stores a second normenset (norm hours × 1,5, leiding 0,2) and makes it
     the active one, the way a beheerder does; returns its stored TOML text. Figures saved
     before keep the normenset they were saved under."""
-    from app.models import Normenset as NormensetRij
-    from app.normensets import activeer
+    from app.models import NormensetRij
+    from app.services.normensets import activeer
     from formatie.normenset import normenset_als_toml
 
     def maak() -> str:

@@ -10,8 +10,7 @@ from profielen import matrix
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer
-from app.models import Normenset as NormensetRij
+from app.models import AuditEntry, InvoerRij, NormensetRij
 from formatie.normenset_toml import standaard_normenset
 
 from .conftest import (
@@ -113,11 +112,11 @@ def _gemeente_route(client, auth, app, rol, doel, methode, route, verwacht):
         assert r.status_code == 404
         assert "Pagina niet gevonden" in r.text or r.json["fout"] == "Pagina niet gevonden"
         with app.app_context():  # a refused POST changed nothing
-            invoer = db.session.scalar(select(Invoer).where(
-                Invoer.gemeente_code == GEMEENTEN[doel], Invoer.jaar == JAAR))
+            invoer = db.session.scalar(select(InvoerRij).where(
+                InvoerRij.gemeente_code == GEMEENTEN[doel], InvoerRij.jaar == JAAR))
             assert invoer.version == 1 and invoer.waarden["leerplichtigen"] != 1000
             assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
-            assert db.session.scalar(select(func.count()).select_from(Invoer)) == 3
+            assert db.session.scalar(select(func.count()).select_from(InvoerRij)) == 3
 
 
 @pytest.mark.parametrize(("methode", "route", "verwacht", "doel", "rol"), matrix(
@@ -168,7 +167,7 @@ def test_regio_route(gedeelde_client, gedeelde_auth, gedeeld_gevuld, rol, doel):
 def test_regio_json_and_bezetting_routes(client, auth, app, gevuld, rol, doel):
     """The region's JSON and its Doorstroompunt bezetting (POST): 404 for whoever may not see
     the region, nothing saved then."""
-    from app.models import RegioBezetting
+    from app.models import RegioBezettingRij
 
     auth.als(rol)
     mag = MAG_REGIO[rol][doel]
@@ -178,7 +177,7 @@ def test_regio_json_and_bezetting_routes(client, auth, app, gevuld, rol, doel):
                     data={"bezetting_doorstroompunt": "2", "version": "0"})
     assert r.status_code == (302 if mag else 404)
     with app.app_context():
-        aantal = db.session.scalar(select(func.count()).select_from(RegioBezetting))
+        aantal = db.session.scalar(select(func.count()).select_from(RegioBezettingRij))
         assert aantal == (1 if mag else 0)
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Invoer, LoginAttempt, User
+from app.models import InvoerRij, LoginAttempt, User
 
 from .conftest import EIGEN, JAAR, WACHTWOORD
 
@@ -137,13 +137,13 @@ def test_csrf_on(csrf_app):
     assert 'value="12.345"' in r.text and 'value="12"' in r.text
     new_token = _token(r.text)
     with csrf_app.app_context():
-        assert db.session.scalar(select(Invoer)) is None
+        assert db.session.scalar(select(InvoerRij)) is None
     r = client.post(PAD, data=data | {"csrf_token": "kapot"})
     assert r.status_code == 400
     r = client.post(PAD, data=data | {"csrf_token": new_token})
     assert r.status_code == 302
     with csrf_app.app_context():
-        assert db.session.scalar(select(Invoer)).waarden == {"leerplichtigen": 12345.0,
+        assert db.session.scalar(select(InvoerRij)).waarden == {"leerplichtigen": 12345.0,
                                                               "scholen": 12.0}
     # other routes: still protected, with the friendly page
     r = client.post("/logout")
@@ -290,7 +290,7 @@ def test_wrong_passwords_from_spoofed_addresses_do_not_lock_out_the_account(prox
 def test_a_guess_spread_over_many_addresses_waits_only_briefly(client, auth, app):
     """The account-wide back-off (a guess from many real addresses) is at most 10 seconds, and
     none for an address the account logged in from before."""
-    from app.auth import KORT
+    from app.views.auth import KORT
 
     assert _login_van(client, "198.51.100.7").status_code == 302
     client.post("/logout", environ_base={"REMOTE_ADDR": "198.51.100.7"})

@@ -16,21 +16,21 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from app import create_app
-from app.accounts import maak_gebruiker
-from app.cijfers import basis_als_json, cijfers_gemeente
 from app.extensions import db
 from app.models import (
     AuditEntry,
-    Gemeente,
-    Invoer,
+    GemeenteRij,
+    InvoerRij,
     LoginAttempt,
-    Normenset,
-    Scenario,
+    NormensetRij,
+    ScenarioRij,
     User,
-    WerkboekUpload,
+    WerkboekUploadRij,
     utcnow,
 )
-from formatie.scenario import Scenario as ScenarioParameters
+from app.services.accounts import maak_gebruiker
+from app.services.cijfers import basis_als_json, cijfers_gemeente
+from formatie.scenario import Scenario
 
 from .conftest import EIGEN, JAAR, WACHTWOORD, geschatte_waarden, maak_config
 
@@ -57,16 +57,16 @@ def vul_alles(app) -> None:
                                            indienen="1")).status_code == 302
     with app.app_context():
         gebruiker = db.session.scalar(select(User).where(User.email == "gemeente@test.nl"))
-        db.session.add(Normenset(naam="Eigen normen", versie="ë-1", toml="naam = 'x'\n",
+        db.session.add(NormensetRij(naam="Eigen normen", versie="ë-1", toml="naam = 'x'\n",
                                  actief=False, uploaded_by=gebruiker.id))
-        basis = cijfers_gemeente(db.session.get(Gemeente, EIGEN), JAAR)
-        db.session.add(Scenario(
+        basis = cijfers_gemeente(db.session.get(GemeenteRij, EIGEN), JAAR)
+        db.session.add(ScenarioRij(
             naam="Groei 10 % — Apeldoorn", owner_id=gebruiker.id, gemeente_code=EIGEN,
             jaar=JAAR, normenset_id=basis.rijen[0].id,
-            parameters=ScenarioParameters(naam="Groei", gemeentecodes=(EIGEN,),
+            parameters=Scenario(naam="Groei", gemeentecodes=(EIGEN,),
                                           jaar=JAAR).to_dict(),
             basis=basis_als_json(basis), overrides={EIGEN: {"leerplichtigen": 0.1}}))
-        db.session.add(WerkboekUpload(token="t" * 40, user_id=gebruiker.id, scope="gemeente",
+        db.session.add(WerkboekUploadRij(token="t" * 40, user_id=gebruiker.id, scope="gemeente",
                                       scope_code=EIGEN, jaar=JAAR, payload={"a": [1.5, None]},
                                       expires_at=utcnow() + timedelta(hours=1)))
         db.session.commit()
@@ -156,7 +156,7 @@ def test_restore_brings_back_every_row_and_the_running_app_sees_it(sqlite_app, t
     [bestand] = (tmp_path / "b").iterdir()
     with sqlite_app.app_context():  # a mistake after the backup
         db.session.execute(db.delete(AuditEntry))
-        db.session.execute(db.delete(Scenario))
+        db.session.execute(db.delete(ScenarioRij))
         db.session.commit()
     assert inhoud(url_van(sqlite_app)) != voor
 
@@ -203,7 +203,7 @@ def test_restore_asks_first_and_no_changes_nothing(sqlite_app, tmp_path):
     [bestand] = (tmp_path / "b").iterdir()
     with sqlite_app.app_context():
         db.session.execute(db.delete(LoginAttempt))
-        db.session.get(Gemeente, EIGEN).naam = "Gewijzigd na de back-up"
+        db.session.get(GemeenteRij, EIGEN).naam = "Gewijzigd na de back-up"
         db.session.commit()
     voor = inhoud(url_van(sqlite_app))
     uit = flask(sqlite_app, "restore", str(bestand), invoer="n\n")
@@ -228,7 +228,7 @@ def test_postgresql_backup_and_restore_with_pg_dump(sqlite_app, pg_database, tmp
         assert bestand.suffix == ".dump" and stat.S_IMODE(bestand.stat().st_mode) == 0o600
         with app.app_context():
             db.session.execute(db.delete(User).where(User.email == "regio@test.nl"))
-            db.session.get(Gemeente, EIGEN).naam = "Gewijzigd"
+            db.session.get(GemeenteRij, EIGEN).naam = "Gewijzigd"
             db.session.commit()
         assert inhoud(pg_database) != voor
         uit = flask(app, "restore", str(bestand), "--yes")
@@ -272,7 +272,7 @@ def test_copy_data_moves_everything_to_postgresql_and_the_app_runs_there(sqlite_
         r = client.post(PAD, data=formulier(app, 2, leerplichtigen="1.300", indienen="1"))
         assert r.status_code == 302, r.text[:300]
         with app.app_context():
-            invoer = db.session.scalar(select(Invoer))
+            invoer = db.session.scalar(select(InvoerRij))
             assert invoer.version == 3 and invoer.waarden["leerplichtigen"] == 1300
             nieuwste = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
             assert nieuwste.new == "1300" or "1300" in (nieuwste.new or "")

@@ -3,7 +3,7 @@ peer values need a group of at least MIN_GROEP submitted gemeenten; then they ar
 
 import numpy as np
 
-from app.berekening import MIN_GROEP
+from app.services.berekening import MIN_GROEP
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset

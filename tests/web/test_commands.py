@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select
 
 from app import create_app
 from app.extensions import db
-from app.models import Gemeente, Invoer, Normenset, Regio, User
+from app.models import GemeenteRij, InvoerRij, NormensetRij, RegioRij, User
 from formatie.normenset_toml import NORMEN, standaard_normenset
 
 from .conftest import maak_config
@@ -52,14 +52,14 @@ def test_init_adds_a_new_default_to_an_existing_database_without_touching_stored
     runner = leeg_app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     with leeg_app.app_context():
-        db.session.add(Normenset(naam="Standaard 2026", versie="2026.1", toml=oud, actief=True))
+        db.session.add(NormensetRij(naam="Standaard 2026", versie="2026.1", toml=oud, actief=True))
         db.session.commit()
     uit = runner.invoke(args=["init"])
     assert uit.exit_code == 0, uit.output
     nieuw = standaard_normenset()
     assert f"Normenset {nieuw.label} geïnstalleerd en actief gemaakt" in uit.output
     with leeg_app.app_context():
-        rijen = {r.versie: r for r in db.session.scalars(select(Normenset))}
+        rijen = {r.versie: r for r in db.session.scalars(select(NormensetRij))}
         assert set(rijen) == {"2026.1", nieuw.versie}
         assert rijen[nieuw.versie].actief and not rijen["2026.1"].actief
         assert rijen["2026.1"].toml == oud
@@ -74,15 +74,15 @@ def test_init_keeps_a_normenset_the_beheerder_chose_active(leeg_app):
         db.session.flush()
         eigen = standaard_normenset().bron_tekst.replace(
             f'versie = "{standaard_normenset().versie}"', 'versie = "eigen"')
-        db.session.add(Normenset(naam="Standaard 2026", versie="eigen", toml=eigen, actief=True,
+        db.session.add(NormensetRij(naam="Standaard 2026", versie="eigen", toml=eigen, actief=True,
                                  uploaded_by=beheerder.id))
         db.session.commit()
     uit = runner.invoke(args=["init"])
     assert uit.exit_code == 0, uit.output
     assert "niet actief" in uit.output
     with leeg_app.app_context():
-        assert db.session.scalar(select(Normenset.versie).where(Normenset.actief)) == "eigen"
-        assert db.session.scalar(select(func.count()).select_from(Normenset)) == 2
+        assert db.session.scalar(select(NormensetRij.versie).where(NormensetRij.actief)) == "eigen"
+        assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == 2
 
 
 def test_init_is_idempotent(leeg_app):
@@ -93,11 +93,11 @@ def test_init_is_idempotent(leeg_app):
         assert "40 regio's, 342 gemeenten" in uit.output
         assert ("Normenset Standaard 2026 (2026.3) geïnstalleerd" in uit.output) == (ronde == 0)
         with leeg_app.app_context():
-            assert db.session.scalar(select(func.count()).select_from(Gemeente)) == 342
-            assert db.session.scalar(select(func.count()).select_from(Regio)) == 40
-            assert db.session.scalar(select(func.count()).select_from(Normenset)) == 1
-            assert db.session.scalar(select(Normenset.actief))
-            ams = db.session.get(Gemeente, "0363")
+            assert db.session.scalar(select(func.count()).select_from(GemeenteRij)) == 342
+            assert db.session.scalar(select(func.count()).select_from(RegioRij)) == 40
+            assert db.session.scalar(select(func.count()).select_from(NormensetRij)) == 1
+            assert db.session.scalar(select(NormensetRij.actief))
+            ams = db.session.get(GemeenteRij, "0363")
             assert ams.naam == "Amsterdam" and ams.regio_code == "MC21"
             assert ams.inwoners == 931298
 
@@ -270,7 +270,7 @@ def test_herkomst_migration_gives_old_rows_no_herkomst_and_goes_back(leeg_app):
     uit = runner.invoke(args=["db", "upgrade"])
     assert uit.exit_code == 0, uit.output
     with leeg_app.app_context():
-        rij = db.session.scalar(select(Invoer))
+        rij = db.session.scalar(select(InvoerRij))
         assert rij.herkomst == {}  # herkomst onbekend (formatie.herkomst.lees)
         db.session.remove()
     uit = runner.invoke(args=["db", "downgrade", "5d2e8a41c7b3"])

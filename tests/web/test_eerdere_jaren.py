@@ -1,5 +1,5 @@
-"""The grid of earlier years (/historie-invoer, app/eerdere_jaren.py): the form's checks per
-cell, one transaction through sla_op, and only the figures of those years are touched."""
+"""The grid of earlier years (/historie-invoer, app/services/eerdere_jaren.py): the form's checks
+per cell, one transaction through sla_op, and only the figures of those years are touched."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from profielen import voorbeelden
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ACTIE_EERDERE_JAREN, NIET_BEGONNEN, AuditEntry, Invoer
-from app.normensets import actieve_rij, als_normenset
+from app.models import ACTIE_EERDERE_JAREN, NIET_BEGONNEN, AuditEntry, InvoerRij
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.normenset_toml import standaard_normenset
 
 from .conftest import CEL, EIGEN, EIGEN_REGIO, GETALCEL, JAAR, VELDFOUT, geschatte_waarden
@@ -53,10 +53,10 @@ def _fout_in_formulier(client, app, veld: str, waarde: str, **over) -> str:
     return html_module.unescape(m.group(1)).strip()
 
 
-def _rijen(app) -> dict[int, Invoer]:
+def _rijen(app) -> dict[int, InvoerRij]:
     with app.app_context():
-        rijen = {i.jaar: i for i in db.session.scalars(select(Invoer).where(
-            Invoer.gemeente_code == EIGEN))}
+        rijen = {i.jaar: i for i in db.session.scalars(select(InvoerRij).where(
+            InvoerRij.gemeente_code == EIGEN))}
         for r in rijen.values():
             db.session.expunge(r)
         return rijen
@@ -155,7 +155,7 @@ def test_history_cells_get_the_forms_bound_message(client, auth, app, vul_invoer
     assert melding == _fout_in_formulier(client, app, "thuiszitters", te_groot)
     assert f"{inv.naam}, {JAAR - 3}" in r.text  # in the summary with its year
     assert f'value="{te_groot}"' in r.text  # the entered value stays
-    assert _aantal(app, Invoer) == 1 and _aantal(app, AuditEntry) == 0  # nothing halfway
+    assert _aantal(app, InvoerRij) == 1 and _aantal(app, AuditEntry) == 0  # nothing halfway
 
 
 def test_history_applies_the_normensets_controles(client, auth, app, vul_invoer):
@@ -171,7 +171,7 @@ def test_history_applies_the_normensets_controles(client, auth, app, vul_invoer)
                                _veld(jaar, controle.rechts): "10"})
     assert r.status_code == 422
     assert _fout_bij_cel(r.text, _veld(jaar, controle.links)) == controle.melding
-    assert _aantal(app, Invoer) == 1 and _aantal(app, AuditEntry) == 0
+    assert _aantal(app, InvoerRij) == 1 and _aantal(app, AuditEntry) == 0
     # the same pair in order is saved
     r = client.post(PAD, data={"versies": _versies(client), _veld(jaar, controle.links): "10",
                                _veld(jaar, controle.rechts): "20"})
@@ -188,7 +188,7 @@ def test_history_errors_save_nothing(client, auth, app, vul_invoer):
     assert r.status_code == 422
     assert "Fout:" in r.text and "twaalf" in r.text  # the entered text stays
     assert f"Meldingen ongeoorloofd verzuim (16 uur in 4 weken), {JAAR - 2}" in r.text
-    assert _aantal(app, Invoer) == 1
+    assert _aantal(app, InvoerRij) == 1
 
 
 @pytest.mark.parametrize("veld, waarde", [
@@ -202,7 +202,7 @@ def test_a_save_meanwhile_is_a_conflict_and_nothing_is_saved(client, auth, app, 
     auth.als("gemeente")
     versies = _versies(client)
     with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR - 1))
+        rij = db.session.scalar(select(InvoerRij).where(InvoerRij.jaar == JAAR - 1))
         setattr(rij, veld, waarde)
         db.session.commit()
         verwacht = dict(rij.waarden)
@@ -210,7 +210,7 @@ def test_a_save_meanwhile_is_a_conflict_and_nothing_is_saved(client, auth, app, 
                                _veld(JAAR - 2, "meldingen_16uur"): "7"})
     assert r.status_code == 303
     assert _rijen(app)[JAAR - 1].waarden == verwacht
-    assert _aantal(app, Invoer) == 2 and _aantal(app, AuditEntry) == 0
+    assert _aantal(app, InvoerRij) == 2 and _aantal(app, AuditEntry) == 0
 
 
 def test_submitted_years_are_read_only(client, auth, app, vul_invoer):
@@ -235,13 +235,13 @@ def test_posting_the_page_unchanged_saves_nothing(client, auth, app, vul_invoer)
     assert velden[_veld(JAAR - 1, "meldingen_16uur")] == ""  # a year without a row: empty
     r = client.post(PAD, data=velden)
     assert r.status_code == 302
-    assert _aantal(app, Invoer) == 2 and _aantal(app, AuditEntry) == 0
+    assert _aantal(app, InvoerRij) == 2 and _aantal(app, AuditEntry) == 0
 
 
 def test_history_form_audits_setting_a_missing_normenset(client, auth, app, vul_invoer):
     vul_invoer(EIGEN)
     with app.app_context():  # an older row without a normenset
-        db.session.add(Invoer(gemeente_code=EIGEN, jaar=JAAR - 1, status="concept",
+        db.session.add(InvoerRij(gemeente_code=EIGEN, jaar=JAAR - 1, status="concept",
                               waarden={"meldingen_16uur": 5.0}, bezetting={}))
         db.session.commit()
         actief = actieve_rij()
@@ -251,7 +251,7 @@ def test_history_form_audits_setting_a_missing_normenset(client, auth, app, vul_
                                _veld(JAAR - 1, "meldingen_16uur"): "6"}, follow_redirects=True)
     assert "(2 wijzigingen)" in r.text
     with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR - 1))
+        rij = db.session.scalar(select(InvoerRij).where(InvoerRij.jaar == JAAR - 1))
         assert rij.normenset_id == actief_id
         velden = {(a.field, a.old, a.new) for a in db.session.scalars(
             select(AuditEntry).where(AuditEntry.invoer_id == rij.id))}

@@ -31,8 +31,7 @@ from profielen import steekproef, voorbeelden
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer, WerkboekUpload
-from app.models import Normenset as NormensetRij
+from app.models import AuditEntry, InvoerRij, NormensetRij, WerkboekUploadRij
 from formatie.getallen import GetalFout, parse_getal
 from formatie.normenset_toml import standaard_normenset
 from formatie.regio import REGIONALE_FUNCTIES
@@ -156,13 +155,13 @@ def _inloggen(client, app, rol_email: str) -> None:
 
 def _stand(app) -> tuple:
     with app.app_context():
-        inv = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == EIGEN,
-                                                     Invoer.jaar == JAAR))
+        inv = db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == EIGEN,
+                                                     InvoerRij.jaar == JAAR))
         uit = (None if inv is None else (inv.version, dict(inv.waarden), dict(inv.bezetting),
                                          inv.status),
                db.session.scalar(select(func.count()).select_from(AuditEntry)),
                db.session.scalar(select(func.count()).select_from(NormensetRij)),
-               db.session.scalar(select(func.count()).select_from(WerkboekUpload)))
+               db.session.scalar(select(func.count()).select_from(WerkboekUploadRij)))
         db.session.remove()
     return uit
 
@@ -304,10 +303,10 @@ class _Kort(tuple):
 @pytest.fixture
 def vul_invoer_sqlite(sqlite_app):
     waarden = geschatte_waarden(sqlite_app, EIGEN)
-    from app.normensets import actieve_rij
+    from app.services.normensets import actieve_rij
 
     with sqlite_app.app_context():
-        db.session.add(Invoer(gemeente_code=EIGEN, jaar=JAAR, status="ingediend",
+        db.session.add(InvoerRij(gemeente_code=EIGEN, jaar=JAAR, status="ingediend",
                               waarden=waarden, bezetting={}, normenset_id=actieve_rij().id))
         db.session.commit()
 
@@ -371,10 +370,10 @@ def test_malformed_xlsx_property(werkboek_client, soort, getal, rommel):
 @pytest.fixture(scope="session")
 def werkboek_mc11() -> bytes:
     """An exported region workbook (7 gemeenten, estimated figures), for loader-level cases."""
-    from formatie.excel import exporteer_werkboek
     from formatie.invoer_csv import InvoerTabel
     from formatie.referentie import load_referentie
     from formatie.schatting import geschatte_invoer
+    from formatie.werkboek.schrijven import exporteer_werkboek
 
     ref = load_referentie()
     codes = tuple(ref.leden("MC11"))
@@ -389,7 +388,7 @@ def test_workbook_reader_total_on_damaged_files(werkboek_mc11, soort, posities, 
     """The workbook reader itself (what every upload goes through): any damage → InvoerFout
     with Dutch problems, never another exception. Fast, so many cases."""
     from formatie.problemen import InvoerFout
-    from formatie.werkboek_lezen import lees_werkboek
+    from formatie.werkboek.lezen import lees_werkboek
 
     b = bytearray(werkboek_mc11)
     if soort == "bitflip":

@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.accounts import GebruikerFout, maak_gebruiker
 from app.extensions import db
-from app.models import Gemeente, Regio, User
+from app.models import GemeenteRij, RegioRij, User
+from app.services.accounts import GebruikerFout, maak_gebruiker
 
 from .conftest import EIGEN, JAAR, AuthActions
 
@@ -128,8 +128,8 @@ def test_gemeente_and_regio_are_picked_from_lists(client, auth, app):
     assert '<option value="0200">Apeldoorn (0200)</option>' in r.text
     assert re.search(r'<option value="MC11">MC11 [^<]+</option>', r.text)
     with app.app_context():
-        aantal = {"gemeente": db.session.query(Gemeente).count(),
-                  "regio": db.session.query(Regio).count()}
+        aantal = {"gemeente": db.session.query(GemeenteRij).count(),
+                  "regio": db.session.query(RegioRij).count()}
     for veld, n in aantal.items():
         keuzes = re.search(rf'<select id="{veld}".*?</select>', r.text, re.S).group(0)
         assert keuzes.count("<option") == n + 1  # every one, and "Kies …" first

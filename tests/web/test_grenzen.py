@@ -21,9 +21,8 @@ from sqlalchemy import delete, func, select
 
 from app.access import EERSTE_JAAR
 from app.extensions import db
-from app.models import AuditEntry, Invoer, Scenario, WerkboekUpload
-from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, activeer, als_normenset
+from app.models import AuditEntry, InvoerRij, NormensetRij, ScenarioRij, WerkboekUploadRij
+from app.services.normensets import actieve_rij, activeer, als_normenset
 from formatie.getallen import format_invoer
 from formatie.normenset import ORGANISATIE_PARAMETERS, normenset_als_toml
 from formatie.normenset_toml import standaard_normenset
@@ -89,7 +88,7 @@ def test_history_form_offers_no_years_before_the_first(client, auth, app):
     assert r.status_code == 200
     assert f"Voor {EERSTE_JAAR} zijn er geen eerdere jaren in te vullen" in r.text
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Invoer)) == 0
+        assert db.session.scalar(select(func.count()).select_from(InvoerRij)) == 0
 
 
 def test_history_form_saves_only_accepted_years(client, auth, app):
@@ -107,7 +106,7 @@ def test_history_form_saves_only_accepted_years(client, auth, app):
                                f"h-{EERSTE_JAAR - 5}-scholen": "5"})
     assert r.status_code == 302
     with app.app_context():
-        assert list(db.session.scalars(select(Invoer.jaar))) == [EERSTE_JAAR]
+        assert list(db.session.scalars(select(InvoerRij.jaar))) == [EERSTE_JAAR]
         # one figure and no status: entering history starts no year
         assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
     # every saved year can be opened
@@ -234,7 +233,7 @@ def test_figures_whose_result_is_absurd_are_refused_on_the_form_and_named_by_che
     assert r.status_code == 422
     assert "meer dan 1.000.000 fte is geen bruikbare uitkomst" in r.text
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Invoer)) == 0
+        assert db.session.scalar(select(func.count()).select_from(InvoerRij)) == 0
     bewaar_invoer(app, EIGEN, waarden=waarden)  # as stored before this check existed
     assert veeg(client, auth, PAGINAS[1:3])[("gemeente", PAGINAS[1])] == 422
     uit = runner.invoke(args=["check"])
@@ -324,7 +323,7 @@ def webplek_en_waarde(draw):
 def _begin_opnieuw(app) -> None:
     """The default normenset active, no figures, scenarios or uploads (between examples)."""
     with app.app_context():
-        for model in (AuditEntry, Scenario, WerkboekUpload, Invoer):
+        for model in (AuditEntry, ScenarioRij, WerkboekUploadRij, InvoerRij):
             db.session.execute(delete(model))
         activeer(db.session.scalar(select(NormensetRij).where(
             NormensetRij.naam == NORMENSET.naam, NormensetRij.versie == NORMENSET.versie)))
@@ -436,7 +435,7 @@ def test_no_value_the_table_accepts_gives_nan_infinity_or_500_on_any_page(
         else:
             assert r.status_code == 302, r.status_code
     with app.app_context():
-        ids = [str(i) for i in db.session.scalars(select(Scenario.id))]
+        ids = [str(i) for i in db.session.scalars(select(ScenarioRij.id))]
     for i in ids:
         extra_paden += [f"/scenarios/{i}", f"/scenarios/vergelijk?ids={i}",
                         f"/scenarios/vergelijk.xlsx?ids={i}"]

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer
+from app.models import AuditEntry, InvoerRij
 from formatie import herkomst as hk
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
-from formatie.werkboek_formaat import BLAD_INVOER, EERSTE_RIJ, SLEUTELRIJ
+from formatie.werkboek.formaat import BLAD_INVOER, EERSTE_RIJ, SLEUTELRIJ
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR, geschatte_waarden
 
@@ -40,15 +40,15 @@ def _velden(html: str) -> dict[str, str]:
     return velden
 
 
-def _rij(app, jaar: int = JAAR, code: str = EIGEN) -> Invoer:
+def _rij(app, jaar: int = JAAR, code: str = EIGEN) -> InvoerRij:
     with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == code,
-                                                     Invoer.jaar == jaar))
+        rij = db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == code,
+                                                     InvoerRij.jaar == jaar))
         db.session.expunge_all()
         return rij
 
 
-def _soorten(rij: Invoer) -> dict[str, str]:
+def _soorten(rij: InvoerRij) -> dict[str, str]:
     return {s: h.soort for s, h in hk.lees(rij.herkomst, list(rij.waarden)).items()}
 
 

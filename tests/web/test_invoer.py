@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.invoerform import InvoerFormBase, invoer_form
-from app.models import AuditEntry, Invoer
+from app.models import AuditEntry, InvoerRij
 from formatie.doelgroepen import doelgroepen
 from formatie.getallen import format_getal
 from formatie.normenset_toml import GERESERVEERDE_SLEUTELS, standaard_normenset
@@ -33,8 +33,8 @@ def formulier(app, **over) -> dict:
 
 def invoer_rij(app):
     with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == EIGEN,
-                                                     Invoer.jaar == JAAR))
+        rij = db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == EIGEN,
+                                                     InvoerRij.jaar == JAAR))
         if rij is not None:
             db.session.expunge(rij)
         return rij
@@ -269,15 +269,15 @@ def test_version_column_refuses_a_stale_update(app, vul_invoer):
     with app.app_context():
         engine = db.engine
         with Session(engine) as eerste, Session(engine) as tweede:
-            a = eerste.scalar(select(Invoer))
-            b = tweede.scalar(select(Invoer))
+            a = eerste.scalar(select(InvoerRij))
+            b = tweede.scalar(select(InvoerRij))
             b.status = "ingediend"
             tweede.commit()
             a.status = "concept"
             a.waarden = {"leerplichtigen": 1.0}
             with pytest.raises(StaleDataError):
                 eerste.commit()
-        rij = db.session.scalar(select(Invoer))
+        rij = db.session.scalar(select(InvoerRij))
         assert rij.version == 2 and rij.status == "ingediend"
 
 

@@ -11,9 +11,8 @@ import vijandig
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Gemeente, Invoer
-from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, als_normenset
+from app.models import GemeenteRij, InvoerRij, NormensetRij
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import parse_getal
 from formatie.model import bereken
 
@@ -53,8 +52,8 @@ def _rijen(html):
 
 def test_calibration_on_stored_data_recovers_norms(client, auth, app, vul_invoer):
     with app.app_context():
-        codes = [c for (c,) in db.session.execute(select(Gemeente.code).order_by(
-            Gemeente.code).limit(30))]
+        codes = [c for (c,) in db.session.execute(select(GemeenteRij.code).order_by(
+            GemeenteRij.code).limit(30))]
     n, rijen = _synthetisch(app, codes)
     for code, jaar, waarden, fte in rijen:
         vul_invoer(code, jaar=jaar, waarden=waarden, bezetting=fte)
@@ -116,8 +115,8 @@ def _csv(n, rijen, sep=",", fout_op=None):
 
 def test_calibration_csv_upload(client, auth, app):
     with app.app_context():
-        codes = [c for (c,) in db.session.execute(select(Gemeente.code).order_by(
-            Gemeente.code).limit(25))]
+        codes = [c for (c,) in db.session.execute(select(GemeenteRij.code).order_by(
+            GemeenteRij.code).limit(25))]
     n, rijen = _synthetisch(app, codes, seed=3)
     auth.als("beheerder")
     r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "normenset",
@@ -129,7 +128,7 @@ def test_calibration_csv_upload(client, auth, app):
 
 def test_calibration_csv_errors_are_dutch_with_line_and_column(client, auth, app):
     with app.app_context():
-        codes = [c for (c,) in db.session.execute(select(Gemeente.code).limit(20))]
+        codes = [c for (c,) in db.session.execute(select(GemeenteRij.code).limit(20))]
     n, rijen = _synthetisch(app, codes)
     auth.als("beheerder")
     data = _csv(n, rijen, fout_op=(4, "fte_leerplicht", "veel"))
@@ -170,7 +169,7 @@ def test_too_few_observations(client, auth, app, vul_invoer):
     r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
     assert r.status_code == 422 and "Te weinig waarnemingen: 2 gemeente-jaren" in r.text
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Invoer)) == 2
+        assert db.session.scalar(select(func.count()).select_from(InvoerRij)) == 2
 
 
 def test_calibrated_version_of_a_long_versie_fits_the_column(client, auth, app):
@@ -184,8 +183,8 @@ def test_calibrated_version_of_a_long_versie_fits_the_column(client, auth, app):
         rij.toml = rij.toml.replace(f'versie = "{rij.versie}"', f'versie = "{lang}"', 1)
         rij.versie = lang
         db.session.commit()
-        codes = [c for (c,) in db.session.execute(select(Gemeente.code).order_by(
-            Gemeente.code).limit(25))]
+        codes = [c for (c,) in db.session.execute(select(GemeenteRij.code).order_by(
+            GemeenteRij.code).limit(25))]
     n, rijen = _synthetisch(app, codes, seed=3)
     auth.als("beheerder")
     r = client.post("/kalibratie", data={"bron": "bestand", "begrenzing": "normenset",
@@ -270,7 +269,7 @@ def test_calibration_on_figures_and_region_bezetting_saved_through_the_forms(cli
             assert r.status_code == 302, r.text[-1500:]
     with app.app_context():
         assert all(not (i.bezetting or {}).get("doorstroompunt")
-                   for i in db.session.scalars(select(Invoer)))  # no per-gemeente value
+                   for i in db.session.scalars(select(InvoerRij)))  # no per-gemeente value
     r = client.post("/kalibratie", data={"bron": "opgeslagen", "begrenzing": "positief"})
     assert r.status_code == 200, r.text[-2000:]
     aantal = sum(len(referentie.leden(regio)) for regio in KLEINE_REGIOS)
@@ -294,9 +293,9 @@ def test_a_region_with_a_gemeente_missing_gives_no_doorstroompunt_observation(cl
     leden = load_referentie().leden("MC05")
     vul_invoer(leden[0], bezetting={"leerplicht": 3.0})  # the other gemeente has no figures
     with app.app_context():
-        from app.models import RegioBezetting
+        from app.models import RegioBezettingRij
 
-        db.session.add(RegioBezetting(regio_code="MC05", jaar=JAAR,
+        db.session.add(RegioBezettingRij(regio_code="MC05", jaar=JAAR,
                                       waarden={"doorstroompunt": 4.0}))
         db.session.commit()
     auth.als("beheerder")

@@ -8,8 +8,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Invoer, Scenario, User
-from app.models import Normenset as NormensetRij
+from app.models import InvoerRij, NormensetRij, ScenarioRij, User
 from formatie.getallen import format_euro, format_getal
 from formatie.normenset_toml import standaard_normenset
 
@@ -138,8 +137,8 @@ def test_other_gemeenten_normensets_stay_hidden(client, auth, app, vul_invoer):
             "b-upload": rij("b-upload", "beheerder@test.nl"),
         }
         # Apeldoorn's invoer and a scenario of its region use two of Utrecht's normensets
-        db.session.get(Invoer, invoer_id).normenset_id = ids["u-invoer"]
-        db.session.add(Scenario(naam="Regio", regio_code=EIGEN_REGIO, jaar=JAAR, normenset_id=1,
+        db.session.get(InvoerRij, invoer_id).normenset_id = ids["u-invoer"]
+        db.session.add(ScenarioRij(naam="Regio", regio_code=EIGEN_REGIO, jaar=JAAR, normenset_id=1,
                                 werkboek_normenset_id=ids["u-scenario"], parameters={},
                                 basis={}, overrides={}, owner_id=uid("regio@test.nl")))
         db.session.commit()
@@ -229,7 +228,7 @@ def test_a_normenset_with_norm_hours_of_1e308_is_refused(client, auth, app):
 
 
 def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, auth, app):
-    from app.validatie import _validatie_tekst
+    from app.views.validatie import _validatie_tekst
     from formatie.referentie import load_referentie
     from formatie.validatie import valideer
 
@@ -267,7 +266,7 @@ def test_a_bron_pointing_to_docs_validatie_links_to_the_validation_page(client, 
 
 
 def test_the_validation_markdown_becomes_escaped_tables_and_paragraphs():
-    from app.validatie import als_blokken
+    from app.views.validatie import als_blokken
 
     p, t = als_blokken("Eerst **vet** en `code` <b>niet</b>.\n\n| a | b |\n|---|---|\n"
                        "| x <i> | 1,5 |\n| y | 2 fte |")

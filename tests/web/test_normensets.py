@@ -1,4 +1,4 @@
-"""app/normensets.py: the one way to store a normenset (upload, Excel import, calibration):
+"""app/services/normensets.py: the one way to store a normenset (upload, Excel import, calibration):
 uniqueness of naam + versie, numbered derived versions, provenance."""
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Normenset as NormensetRij
-from app.models import User
-from app.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
+from app.models import NormensetRij, User
+from app.services.normensets import NormensetBestaat, actieve_rij, als_normenset, bewaar_normenset
 from formatie.normenset import MAX_NORMENSET_VERSIE, normenset_als_toml
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout

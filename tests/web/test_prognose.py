@@ -6,7 +6,7 @@ import numpy as np
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Invoer
+from app.models import InvoerRij
 from formatie.normenset_toml import standaard_normenset
 from formatie.prognose import prognose
 
@@ -42,7 +42,7 @@ def test_forecast_matches_model(client, auth, app, vul_invoer):
     for k, w in enumerate(reeks):
         vul_invoer(EIGEN, jaar=JAAR - 4 + k, status="concept", waarden={"meldingen_16uur": w})
     with app.app_context():
-        huidig = db.session.scalar(select(Invoer).where(Invoer.jaar == JAAR))
+        huidig = db.session.scalar(select(InvoerRij).where(InvoerRij.jaar == JAAR))
         nu = huidig.waarden["meldingen_16uur"]
     auth.als("gemeente")
     r = client.get(f"/gemeente/{EIGEN}/{JAAR}/prognose")

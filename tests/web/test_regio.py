@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer, RegioBezetting
+from app.models import AuditEntry, InvoerRij, RegioBezettingRij
 from formatie.getallen import format_getal
 from formatie.herkomst import voeg_herkomst_toe
 from formatie.model import MINIMUM_NAAM, bereken
@@ -302,7 +302,7 @@ def test_the_region_saves_its_doorstroompunt_bezetting_with_an_audit_trail(clien
     r = client.post(pad, data={"bezetting_doorstroompunt": "2,5", "version": "0"})
     assert r.status_code == 302
     with app.app_context():
-        rij = db.session.scalar(db.select(RegioBezetting))
+        rij = db.session.scalar(db.select(RegioBezettingRij))
         assert (rij.regio_code, rij.jaar, rij.waarden, rij.version) == (EIGEN_REGIO, JAAR,
                                                                          {"doorstroompunt": 2.5}, 1)
         audit = list(db.session.scalars(db.select(AuditEntry)
@@ -320,7 +320,7 @@ def test_the_region_saves_its_doorstroompunt_bezetting_with_an_audit_trail(clien
     pagina = client.get(f"/gemeente/{EIGEN}/{JAAR}/resultaat").text
     assert "aandeel 100\xa0%" in pagina and "regionaal" in pagina
     with app.app_context():  # the old per-gemeente value stays stored (readable)
-        assert db.session.scalar(db.select(Invoer)).bezetting["doorstroompunt"] == 9.0
+        assert db.session.scalar(db.select(InvoerRij)).bezetting["doorstroompunt"] == 9.0
 
 
 def test_a_stale_region_bezetting_save_is_a_conflict_and_writes_nothing(client, auth, app):
@@ -333,7 +333,7 @@ def test_a_stale_region_bezetting_save_is_a_conflict_and_writes_nothing(client, 
     assert r.status_code == 409 and "Iemand anders heeft de bezetting" in r.text
     assert 'value="3"' in r.text  # the entered value is kept
     with app.app_context():
-        assert db.session.scalar(db.select(RegioBezetting)).waarden == {"doorstroompunt": 2.0}
+        assert db.session.scalar(db.select(RegioBezettingRij)).waarden == {"doorstroompunt": 2.0}
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) == 1
 
 
@@ -343,7 +343,7 @@ def test_invalid_region_bezetting_is_422_with_the_value_kept(client, auth, app):
                     data={"bezetting_doorstroompunt": "1e308", "version": "0"})
     assert r.status_code == 422 and 'value="1e308"' in r.text
     with app.app_context():
-        assert db.session.scalar(db.select(RegioBezetting)) is None
+        assert db.session.scalar(db.select(RegioBezettingRij)) is None
 
 
 def test_gemeente_users_cannot_see_or_save_the_region_bezetting(client, auth, app):
@@ -356,7 +356,7 @@ def test_gemeente_users_cannot_see_or_save_the_region_bezetting(client, auth, ap
     assert client.post(f"/regio/{ANDERE_REGIO}/{JAAR}/bezetting",
                        data={"bezetting_doorstroompunt": "2", "version": "0"}).status_code == 404
     with app.app_context():
-        assert db.session.scalar(db.select(RegioBezetting)) is None
+        assert db.session.scalar(db.select(RegioBezettingRij)) is None
 
 
 # ----- a region that is not complete says so ---------------------------------------------------

@@ -8,7 +8,7 @@ from profielen import matrix, steekproef
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Invoer, Scenario, User, WerkboekUpload
+from app.models import AuditEntry, InvoerRij, ScenarioRij, User, WerkboekUploadRij
 
 from .conftest import ANDER, ANDERE_REGIO, BUUR, EIGEN, EIGEN_REGIO, JAAR, bewaar_invoer
 from .test_access import GEMEENTEN, MAG_GEMEENTE, MAG_REGIO, REGIOS
@@ -38,7 +38,7 @@ SCENARIO_ROUTES = [
 def _tellingen(app):
     with app.app_context():
         return tuple(db.session.scalar(select(func.count()).select_from(m))
-                     for m in (Invoer, AuditEntry, Scenario, WerkboekUpload))
+                     for m in (InvoerRij, AuditEntry, ScenarioRij, WerkboekUploadRij))
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Normenset as NormensetRij
-from app.models import Scenario as ScenarioRij
+from app.models import NormensetRij, ScenarioRij
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset_toml import parse_normenset

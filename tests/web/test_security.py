@@ -332,13 +332,12 @@ def test_no_password_or_secret_in_logs(app, client, runner, caplog, capfd):
 
 def _scenario(app, code: str, naam: str) -> int:
     """A stored scenario of gemeente ``code`` (as the scenario pages store one)."""
-    from app.cijfers import basis_als_json, cijfers_gemeente
-    from app.models import Gemeente
-    from app.models import Scenario as ScenarioRij
+    from app.models import GemeenteRij, ScenarioRij
+    from app.services.cijfers import basis_als_json, cijfers_gemeente
     from formatie.scenario import Scenario
 
     with app.app_context():
-        gemeente = db.session.get(Gemeente, code)
+        gemeente = db.session.get(GemeenteRij, code)
         basis = cijfers_gemeente(gemeente, JAAR)
         rij = ScenarioRij(naam=naam, owner_id=None, gemeente_code=code, jaar=JAAR,
                           normenset_id=basis.rijen[0].id,

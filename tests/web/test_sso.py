@@ -1,4 +1,4 @@
-"""Single sign-on with OpenID Connect (app/sso.py), over real HTTP.
+"""Single sign-on with OpenID Connect (app/views/sso.py), over real HTTP.
 
 Against the real npm oidc-provider (fixture ``sso``): the journey, an unknown, unverified or
 blocked e-mail address, a replayed state, an issuer that does not match discovery. Against a
@@ -20,10 +20,10 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from app import sso as sso_module
-from app.accounts import maak_gebruiker
 from app.extensions import db
 from app.models import User, utcnow
+from app.services.accounts import maak_gebruiker
+from app.views import sso as sso_module
 
 from .conftest import WACHTWOORD
 

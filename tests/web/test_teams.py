@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.extensions import db
-from app.models import AuditEntry, TeamLid, TeamRij, User
-from app.normensets import actieve_rij, als_normenset
+from app.models import AuditEntry, TeamLidRij, TeamRij, User
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.cli import main as formatie_main
 
 from .conftest import (
@@ -189,7 +189,7 @@ def test_a_team_in_the_file_gets_exactly_its_members_and_a_moved_gemeente_leaves
     assert "0798 Hilvarenbeek is uit het team gehaald" in uit.output
     assert "naar team 'RBL Klein' gegaan" in uit.output
     with app.app_context():
-        lid = db.session.scalar(select(TeamLid).where(TeamLid.gemeente_code == "1723"))
+        lid = db.session.scalar(select(TeamLidRij).where(TeamLidRij.gemeente_code == "1723"))
         assert lid.vanaf_jaar == 2024
         velden = set(db.session.scalars(select(AuditEntry.field).where(
             AuditEntry.action == "teams-import")))
@@ -360,14 +360,13 @@ def test_a_gemeente_user_sees_its_aandeel_but_no_link_to_the_team_page(app, clie
                                                                         met_cijfers):
     """A gemeente user may not see the other members' figures: the aandeel and how it is
     computed are on its own result page, the team page is not linked (and answers 404)."""
-    from app.models import User as Gebruiker
 
     with app.app_context():
-        db.session.add(Gebruiker(email="baarle@test.nl", password_hash="x", role="gemeente",
+        db.session.add(User(email="baarle@test.nl", password_hash="x", role="gemeente",
                                  gemeente_code="0744", active=True))
         db.session.commit()
-        token = db.session.scalar(select(Gebruiker).where(
-            Gebruiker.email == "baarle@test.nl")).get_id()
+        token = db.session.scalar(select(User).where(
+            User.email == "baarle@test.nl")).get_id()
     with client.session_transaction() as sessie:
         sessie["_user_id"] = token
     r = client.get(f"/gemeente/0744/{JAAR}/resultaat")

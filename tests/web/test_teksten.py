@@ -175,7 +175,7 @@ def test_every_page_for_every_role_reads_right(app, client, auth, gevuld):
 
 def test_scenario_form_hints_say_per_one_and_do_not_repeat_their_label(app, client, auth,
                                                                         vul_invoer):
-    from app.normensets import actieve_rij, als_normenset
+    from app.services.normensets import actieve_rij, als_normenset
     from formatie.getallen import format_procent, format_uren
     from formatie.scenario import PRESETS
 
@@ -200,7 +200,7 @@ def test_scenario_form_hints_say_per_one_and_do_not_repeat_their_label(app, clie
 
 
 def test_scenario_form_takes_afwezigheid_as_a_percentage(app, client, auth, vul_invoer):
-    from app.models import Scenario as ScenarioRij
+    from app.models import ScenarioRij
 
     vul_invoer(EIGEN)
     auth.als("gemeente")
@@ -222,7 +222,7 @@ def test_scenario_form_takes_afwezigheid_as_a_percentage(app, client, auth, vul_
 
 
 def test_hours_per_eenheid_read_the_same_on_every_page(app, client, auth, gevuld):
-    from app.normensets import actieve_rij, als_normenset
+    from app.services.normensets import actieve_rij, als_normenset
     from formatie.getallen import format_uren
 
     with app.app_context():
@@ -255,7 +255,7 @@ def test_history_page_has_thousands_separators_and_the_form_order(app, client, a
     assert r.status_code in (200, 302, 303)
     tekst = zichtbare_tekst(client.get(f"/gemeente/{EIGEN}/{JAAR}/historie").text)
     assert "20.480" in tekst and "20480" not in tekst
-    from app.normensets import actieve_rij, als_normenset
+    from app.services.normensets import actieve_rij, als_normenset
 
     with app.app_context():
         n = als_normenset(actieve_rij())

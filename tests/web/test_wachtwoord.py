@@ -1,5 +1,5 @@
 """``/wachtwoord``: a user's own password change, forced after a beheerder's reset
-(app/wachtwoord.py, app/accounts.py, the reset route in app/gebruikers.py)."""
+(app/views/wachtwoord.py, app/services/accounts.py, the reset route in app/views/gebruikers.py)."""
 
 import re
 from datetime import timedelta
@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.accounts import EENMALIG_GELDIG
 from app.extensions import db
 from app.models import User, utcnow
+from app.services.accounts import EENMALIG_GELDIG
 
 from .conftest import EIGEN, JAAR, WACHTWOORD
 

@@ -18,16 +18,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import (
     AuditEntry,
-    Gemeente,
-    Invoer,
-    RegioBezetting,
-    Scenario,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    RegioBezettingRij,
+    ScenarioRij,
     User,
-    WerkboekUpload,
+    WerkboekUploadRij,
     utcnow,
 )
-from app.models import Normenset as NormensetRij
-from app.normensets import actieve_rij, als_normenset
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
 from formatie.model import bereken
 from formatie.normenset import MAX_NORMENSET_VERSIE
@@ -74,13 +74,13 @@ def _zet_invoer(wb, code: str, sleutel: str, waarde) -> None:
 def _tellingen(app) -> tuple[int, ...]:
     with app.app_context():
         return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in
-                     (Invoer, AuditEntry, NormensetRij, Scenario))
+                     (InvoerRij, AuditEntry, NormensetRij, ScenarioRij))
 
 
-def _invoer(app, code: str) -> Invoer:
+def _invoer(app, code: str) -> InvoerRij:
     with app.app_context():
-        rij = db.session.scalar(select(Invoer).where(Invoer.gemeente_code == code,
-                                                     Invoer.jaar == JAAR))
+        rij = db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == code,
+                                                     InvoerRij.jaar == JAAR))
         db.session.expunge_all()
         return rij
 
@@ -189,8 +189,8 @@ def _gemengde_regio(app, auth, client, vul_invoer, activeer_andere_normenset):
     activeer_andere_normenset()
     vul_invoer(BUUR)
     with app.app_context():
-        rij_eigen = db.session.get(Invoer, _invoer(app, EIGEN).id).normenset
-        rij_buur = db.session.get(Invoer, _invoer(app, BUUR).id).normenset
+        rij_eigen = db.session.get(InvoerRij, _invoer(app, EIGEN).id).normenset
+        rij_buur = db.session.get(InvoerRij, _invoer(app, BUUR).id).normenset
         sets = {EIGEN: (als_normenset(rij_eigen), rij_eigen.id, rij_eigen.label),
                 BUUR: (als_normenset(rij_buur), rij_buur.id, rij_buur.label)}
     assert sets[EIGEN][1] != sets[BUUR][1]
@@ -253,7 +253,7 @@ def test_a_mixed_region_workbook_edited_in_each_group_is_previewed_and_saved_as_
         assert {e.field for e in entries if e.invoer_id == na[BUUR].id} == {
             "meldingen_16uur", "status", "normenset"}
         assert all(e.action == "excel-import" for e in entries)
-        assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
+        assert db.session.scalar(select(func.count()).select_from(WerkboekUploadRij)) == 0
     # the region page's total is the sum of the gemeente pages
     pagina = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
     regio_totaal = getal(tabel(pagina, "leden")[-1][-1])
@@ -285,7 +285,7 @@ def test_a_conflict_in_a_mixed_region_upload_saves_nothing(
     assert r.status_code == 200, r.text[:3000]
     token = _token(r.text)
     with app.app_context():  # someone saves BUUR in between
-        rij = db.session.get(Invoer, oud[BUUR].id)
+        rij = db.session.get(InvoerRij, oud[BUUR].id)
         rij.waarden = dict(rij.waarden, leerplichtigen=rij.waarden["leerplichtigen"] + 1)
         db.session.commit()
     voor = _tellingen(app)
@@ -313,7 +313,7 @@ def test_a_mixed_region_workbook_saves_as_scenario_only_without_norm_changes(
                     data={"actie": "scenario", "naam": "Gemengd"})
     assert r.status_code == 302 and "/scenarios/" in r.headers["Location"]
     with app.app_context():
-        s = db.session.scalar(select(Scenario))
+        s = db.session.scalar(select(ScenarioRij))
         assert [g["normenset_id"] for g in s.basis["groepen"]] == [sets[EIGEN][1], sets[BUUR][1]]
         assert s.overrides == {code: {"meldingen_16uur": meer[code]} for code in (EIGEN, BUUR)}
     assert {code: _invoer(app, code).waarden for code in (EIGEN, BUUR)} == {
@@ -357,9 +357,9 @@ def test_the_web_never_takes_a_normenset_from_the_uploaded_workbook(client, auth
     """The workbook carries its normensets as TOML on a hidden sheet (for the command line);
     an upload of one the database does not know is compared with the active normenset, as
     before, not read with that TOML: here its invoer do not exist there, so it is refused."""
-    from formatie.excel import exporteer_werkboek
     from formatie.invoer_csv import InvoerTabel
     from formatie.normenset_toml import load_normenset
+    from formatie.werkboek.schrijven import exporteer_werkboek
 
     vul_invoer(EIGEN)
     auth.als("gemeente")
@@ -420,7 +420,7 @@ def test_round_trip_meldingen_and_norm_saved_as_invoer(client, auth, app, vul_in
         assert nieuw is not None and not nieuw.actief and na.normenset_id == nieuw.id
         assert als_normenset(nieuw).taak("behandeling_16uur").uren == 9.5
         assert als_normenset(nieuw).afgeleid_van == actieve_rij().label
-        assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
+        assert db.session.scalar(select(func.count()).select_from(WerkboekUploadRij)) == 0
     # the token is used up
     r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{token}/bevestig", data={"actie": "invoer"})
     assert r.status_code == 404
@@ -446,7 +446,7 @@ def test_region_upload_saved_as_scenario(client, auth, app, vul_invoer):
     na = _tellingen(app)
     assert na[0:2] == voor[0:2] and na[2] == voor[2] + 1 and na[3] == voor[3] + 1
     with app.app_context():
-        s = db.session.scalar(select(Scenario))
+        s = db.session.scalar(select(ScenarioRij))
         assert s.regio_code == EIGEN_REGIO and s.werkboek_normenset_id is not None
         assert s.parameters["uren"] == {"behandeling_16uur": 8.0}
         assert s.overrides == {BUUR: {"meldingen_16uur": oud.waarden["meldingen_16uur"] * 2}}
@@ -571,7 +571,7 @@ def test_scenario_columns_are_saved_with_the_scenario(client, auth, app, vul_inv
                     data={"actie": "scenario", "naam": "Scenario uit Excel"})
     assert r.status_code == 302
     with app.app_context():
-        s = db.session.scalar(select(Scenario))
+        s = db.session.scalar(select(ScenarioRij))
         assert s.parameters["uren"] == {"behandeling_16uur": 9.0}
         assert s.overrides == {EIGEN: {"thuiszitters": 40.0}}
 
@@ -662,7 +662,7 @@ def test_bad_uploads_dutch_message_nothing_saved(client, auth, app, vul_invoer, 
     assert "niets opgeslagen" in r.text and "Fout:" in r.text
     assert _tellingen(app) == voor
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(WerkboekUpload)) == 0
+        assert db.session.scalar(select(func.count()).select_from(WerkboekUploadRij)) == 0
 
 
 def test_no_file_chosen(client, auth):
@@ -733,7 +733,7 @@ def test_expired_preview_saves_nothing(client, auth, app, vul_invoer):
     r = _upload(client, f"/gemeente/{EIGEN}/{JAAR}/upload", _bewerk(data, {EIGEN: meldingen}))
     token = _token(r.text)
     with app.app_context():
-        upload = db.session.scalar(select(WerkboekUpload))
+        upload = db.session.scalar(select(WerkboekUploadRij))
         upload.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     voor = _tellingen(app)
@@ -805,8 +805,8 @@ def test_confirm_checks_access_again(client, auth, app, vul_invoer, actie):
                 _bewerk(data, {BUUR: oud.waarden["meldingen_16uur"] + 5}))
     token = _token(r.text)
     with app.app_context():
-        buur = db.session.get(Gemeente, BUUR)
-        buur.regio_code = db.session.get(Gemeente, ANDER).regio_code
+        buur = db.session.get(GemeenteRij, BUUR)
+        buur.regio_code = db.session.get(GemeenteRij, ANDER).regio_code
         db.session.commit()
     voor = _tellingen(app)
     r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{token}/bevestig",
@@ -894,7 +894,7 @@ def test_a_workbook_naming_another_gemeentes_own_normenset_does_not_reach_it(
     assert antwoorden["utrecht-excel"] == antwoorden["bestaat-niet"]
     assert "die u hier niet kunt gebruiken" in antwoorden["utrecht-excel"]
     with app.app_context():
-        payloads = [u.payload for u in db.session.scalars(select(WerkboekUpload))]
+        payloads = [u.payload for u in db.session.scalars(select(WerkboekUploadRij))]
     assert [g["normenset_id"] for p in payloads for g in p["groepen"]] == [actief_id,
                                                                            actief_id]
     assert client.get(f"/normen/{verborgen_id}").status_code == 404
@@ -915,7 +915,7 @@ def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vu
         assert r.status_code == 200
         tokens.append(_token(r.text))
     with app.app_context():
-        bewaard = set(db.session.scalars(select(WerkboekUpload.token)))
+        bewaard = set(db.session.scalars(select(WerkboekUploadRij.token)))
     assert bewaard == set(tokens[1:])  # the oldest made room
     r = client.post(f"/gemeente/{EIGEN}/{JAAR}/upload/{tokens[0]}/bevestig",
                     data={"actie": "invoer"})
@@ -926,7 +926,7 @@ def test_pending_previews_are_capped_per_user_and_in_total(client, auth, app, vu
     r = _upload(client, f"/regio/{EIGEN_REGIO}/{JAAR}/upload", data)
     assert r.status_code == 429 and "te veel voorbeelden" in r.text
     with app.app_context():
-        assert set(db.session.scalars(select(WerkboekUpload.token))) == bewaard
+        assert set(db.session.scalars(select(WerkboekUploadRij.token))) == bewaard
 
 
 @pytest.mark.parametrize(("bestand", "melding"), [
@@ -1031,13 +1031,13 @@ def test_region_bezetting_changed_in_the_workbook_is_saved_with_an_audit_entry(
                      if rij[0].startswith("Doorstroompunt"))
     assert [getal(x) for x in voorbeeld[1:]] == [2.5, 4.75]  # old → new
     with app.app_context():  # nothing saved by the preview
-        assert db.session.scalar(select(RegioBezetting)).waarden == {"doorstroompunt": 2.5}
+        assert db.session.scalar(select(RegioBezettingRij)).waarden == {"doorstroompunt": 2.5}
     r = client.post(f"/regio/{EIGEN_REGIO}/{JAAR}/upload/{_token(r.text)}/bevestig",
                     data={"actie": "invoer"})
     assert r.status_code == 302
     assert _invoer(app, BUUR).waarden["meldingen_16uur"] == meldingen  # one transaction
     with app.app_context():
-        rij = db.session.scalar(select(RegioBezetting))
+        rij = db.session.scalar(select(RegioBezettingRij))
         assert (rij.waarden, rij.version) == ({"doorstroompunt": 4.75}, 2)
         audit = list(db.session.scalars(select(AuditEntry).where(
             AuditEntry.regio_bezetting_id == rij.id).order_by(AuditEntry.id)))
@@ -1060,7 +1060,7 @@ def test_a_gemeente_user_cannot_change_the_region_bezetting_through_a_workbook(
     assert "wordt hier niet opgeslagen" in r.text and "Bezetting van de regio" not in r.text
     assert "Het werkboek bevat geen wijzigingen" in r.text
     with app.app_context():
-        assert db.session.scalar(select(RegioBezetting)) is None
+        assert db.session.scalar(select(RegioBezettingRij)) is None
 
 
 def test_a_region_bezetting_saved_meanwhile_makes_the_workbook_confirm_a_conflict(
@@ -1081,4 +1081,4 @@ def test_a_region_bezetting_saved_meanwhile_makes_the_workbook_confirm_a_conflic
     assert r.status_code == 409 and "Er is niets opgeslagen" in r.text
     assert _invoer(app, EIGEN).waarden["meldingen_16uur"] == meldingen - 5  # nothing halfway
     with app.app_context():
-        assert db.session.scalar(select(RegioBezetting)).waarden == {"doorstroompunt": 1.0}
+        assert db.session.scalar(select(RegioBezettingRij)).waarden == {"doorstroompunt": 1.0}

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from test_excel_libreoffice import SOFFICE, XCU, herbereken
 
-from app.models import Scenario
-from app.normensets import actieve_rij, als_normenset
+from app.models import ScenarioRij
+from app.services.normensets import actieve_rij, als_normenset
 from formatie.getallen import format_getal
 from formatie.model import bereken
 
@@ -88,7 +88,7 @@ def test_download_edit_in_libreoffice_upload_save_as_scenario(client, auth, app,
     with app.app_context():
         from app.extensions import db
 
-        assert db.session.query(Scenario).count() == 1
+        assert db.session.query(ScenarioRij).count() == 1
     assert _invoer(app, BUUR).waarden == oud.waarden
 
 
