@@ -32,6 +32,7 @@ from .cli_bestanden import (
     cmd_import,
     herkomst_van_invoer,
     lees_invoer,
+    meerjarenbegroting_van,
     schrijf_atomair,
 )
 from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
@@ -65,7 +66,7 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     if args.jaren is not None:
         if args.format == "csv":
             raise GebruikFout("--jaren werkt met --formaat tabel of json.")
-        invoer, meerjaren = _meerjarenbegroting(args, normenset, invoer)
+        invoer, meerjaren = meerjarenbegroting_van(args, normenset, invoer)
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
     teams = (_lees_teams(args.teams, normenset, invoer, referentie)
              if getattr(args, "teams", None) else None)
@@ -102,55 +103,6 @@ def cmd_calculate(args: argparse.Namespace) -> int:
                   "geen gepubliceerde normen.")
         print(BRONVERMELDING)
     return 0
-
-
-def _meerjarenbegroting(args: argparse.Namespace, normenset: Normenset, invoer: InvoerTabel):
-    """(this year's invoer, its :class:`~formatie.meerjaren.Meerjarenbegroting`) for
-    ``--jaren``.
-
-    This year is the last ``jaar`` in the invoer: its rows are today's figures; rows of earlier
-    years only feed the forecast (:func:`formatie.prognose.prognose_reeksen`, per gemeente and
-    invoer). Without a ``jaar`` column (and with ``--landelijk``) this year is the normenset's
-    peiljaar and there is no history: volumes stay as they are, only the indexation moves."""
-    from .kosten import peiljaar
-    from .meerjaren import MAX_JAREN, meerjarenbegroting, prognose_volumes
-    from .model import Groep
-
-    if not 1 <= args.jaren <= MAX_JAREN:
-        raise GebruikFout(f"--jaren moet 1 tot en met {MAX_JAREN} zijn (dit jaar en de "
-                          f"{MAX_JAREN - 1} jaren erna; verder vooruit zegt een prognose uit "
-                          "een paar jaar cijfers te weinig).")
-    jaren = sorted({j for j in invoer.jaren if j is not None})
-    if jaren and None in invoer.jaren:
-        raise GebruikFout("--jaren: vul de kolom jaar op elke regel in, of op geen enkele.")
-    if not jaren:
-        jaar = peiljaar(normenset)
-        if jaar is None:
-            raise GebruikFout("--jaren: de invoer heeft geen kolom jaar en de normenset geen "
-                              "peiljaar (geldig_vanaf); geef een kolom jaar.")
-        groep = Groep(normenset, tuple(invoer.gemeentecodes), invoer.volume)
-        return invoer, meerjarenbegroting([groep], jaar, args.jaren)
-    jaar = jaren[-1]
-    nu = [r for r, j in enumerate(invoer.jaren) if j == jaar]
-    codes = tuple(invoer.gemeentecodes[r] for r in nu)
-    zonder = sorted(set(invoer.gemeentecodes) - set(codes))
-    if zonder:
-        raise GebruikFout(f"--jaren: het laatste jaar in de invoer is {jaar}, maar "
-                          f"{', '.join(zonder)} heeft geen regel voor {jaar}. Geef voor elke "
-                          f"gemeente de cijfers van {jaar}.")
-    vandaag = InvoerTabel(codes, (jaar,) * len(codes), invoer.volume[nu],
-                          tuple(invoer.regels[r] for r in nu) if invoer.regels else ())
-    reeksen = None
-    if len(jaren) > 1 and args.jaren > 1:
-        waarden = np.full((len(codes), len(normenset.invoer), len(jaren)), np.nan)
-        for r, (code, j) in enumerate(zip(invoer.gemeentecodes, invoer.jaren, strict=True)):
-            waarden[codes.index(code), :, jaren.index(j)] = invoer.volume[r]
-        reeksen = prognose_volumes(jaren, waarden, args.jaren)
-        print(f"Meerjarenbegroting vanaf {jaar}: de regels van {jaar} zijn de cijfers van dit "
-              f"jaar; die van {jaren[0]}–{jaren[-2]} dienen alleen voor de prognose.",
-              file=sys.stderr)
-    groep = Groep(normenset, codes, vandaag.volume)
-    return vandaag, meerjarenbegroting([groep], jaar, args.jaren, [reeksen])
 
 
 def _lees_teams(pad: str, normenset: Normenset, invoer: InvoerTabel,
@@ -517,6 +469,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
                     help="voeg de bladen Onzekerheid (P10/P50/P80/P90, Monte Carlo) en "
                     "Gevoeligheid (tornado) toe")
+    ex.add_argument("--jaren", type=int, metavar="N",
+                    help="voeg het blad Begroting toe: dit jaar en de N − 1 jaren erna (N "
+                    "hoogstens 4), als 'formatie bereken --jaren'; het laatste jaar in de kolom "
+                    "jaar is dit jaar, regels van eerdere jaren dienen voor de prognose")
     ex.set_defaults(func=cmd_export)
 
     im = opdracht("importeer", "import",
