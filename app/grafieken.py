@@ -551,10 +551,12 @@ def jaren_grafiek(jaren, reeksen: list[tuple[str, list[float]]]) -> GroepGrafiek
 
 
 def _schaallabel(waarde: float, stap: float, eenheid: str) -> str:
-    """A tick label: fte with a decimal where the ticks need it; euros in millions from a
-    million on ("€ 1,5 mln"), else whole euros."""
+    """A tick label: fte with a decimal where the ticks need it; euros in millions when the
+    ticks are 100.000 or more apart ("€ 1,5 mln"; the baseline "€ 0"), else whole euros."""
     if eenheid != "euro":
         return format_getal(waarde, 1 if stap < 1 else 0)
+    if waarde == 0:
+        return format_euro(0)
     if stap >= 100_000:
         return f"€ {format_getal(waarde / 1e6, 0 if stap >= 1e6 else 1)} mln"
     return format_euro(waarde)
