@@ -374,7 +374,8 @@ def meerjaren_als_tabel(mb: Meerjarenbegroting, referentie: Referentie) -> str:
                       format_euro(euro_budget.totaal[t])])
     peil = ("prijzen van elk jaar" if mb.prijspeil[0] is not None
             else "prijzen van de normenset, niet geïndexeerd")
-    delen = ["", f"Meerjarenbegroting {mb.jaren[0]}–{mb.jaren[-1]} (euro's per jaar, {peil})",
+    periode = (f"{mb.jaren[0]}" if len(mb.jaren) == 1 else f"{mb.jaren[0]}–{mb.jaren[-1]}")
+    delen = ["", f"Begroting {periode} (euro's per jaar, {peil})",
              _tabel(kop, rijen, rechts_vanaf=2)]
     if 1 < len(mb.gemeentecodes) <= MEERJAREN_MAX_GEMEENTEN:
         rijen = [[str(jaar), f"{code} {referentie.naam(code)}",

@@ -533,7 +533,7 @@ def test_bereken_jaren_table_shows_the_same_figures_as_the_json_and_says_what_it
                for j in jaren)
     code, out, _ = run(capsys, "bereken", str(invoer), "--jaren", "4")
     assert code == 0
-    assert "Meerjarenbegroting 2026–2029" in out and "Waarop dit rust:" in out
+    assert "Begroting 2026–2029" in out and "Waarop dit rust:" in out
     for j in jaren:
         totaal = next(r for r in out.splitlines()
                       if r.startswith(f"{j['jaar']} (") and "Totaal" in r)
