@@ -227,12 +227,14 @@ class RegioBezettingFormBase(FlaskForm):
             self[BEZETTING + f.sleutel].data = format_invoer(bezetting.get(f.sleutel))
 
 
-def regio_bezetting_form(functies: tuple[Functie, ...], **kwargs) -> RegioBezettingFormBase:
-    """A form for the regional functies among ``functies`` (bounds: the bezetting parameter)."""
+def regio_bezetting_form(functies: tuple[Functie, ...], waar: str = "in de regio",
+                         **kwargs) -> RegioBezettingFormBase:
+    """A form for the regional functies among ``functies`` (bounds: the bezetting parameter);
+    a team's bezetting (one functie, ``waar`` "in het team") uses the same form."""
     velden: dict[str, object] = {"functies": functies}
     for functie in functies:
         velden[BEZETTING + functie.sleutel] = GetalField(
-            f"{functie.naam}: fte in dienst in de regio", parameter=BEZETTING_PARAMETER,
+            f"{functie.naam}: fte in dienst {waar}", parameter=BEZETTING_PARAMETER,
             description="fte")
     klasse = type("RegioBezettingForm", (RegioBezettingFormBase,), velden)
     return klasse(**kwargs)

@@ -266,16 +266,40 @@ class RegioBezettingRij(db.Model):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class TeamBezettingRij(db.Model):
+    """The bezetting (fte in dienst) of a team for one year, entered once per team (issue 21),
+    as a region enters its Doorstroompunt's (:class:`RegioBezettingRij`): the team, not its
+    member gemeenten, employs the staff. ``waarden``: functie sleutel (the team's one
+    functie) → fte. ``version`` is the optimistic lock."""
+
+    __tablename__ = "team_bezetting"
+    __table_args__ = (UniqueConstraint("team_id", "jaar"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    jaar: Mapped[int] = mapped_column(Integer)
+    waarden: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[TeamRij] = relationship()
+    updater: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
 #: The audit entry's target must be exactly one of these columns (AuditEntry's check "doel").
 AUDIT_DOEL = ("(CASE WHEN invoer_id IS NULL THEN 0 ELSE 1 END) + "
               "(CASE WHEN regio_bezetting_id IS NULL THEN 0 ELSE 1 END) + "
-              "(CASE WHEN team_id IS NULL THEN 0 ELSE 1 END) = 1")
+              "(CASE WHEN team_id IS NULL THEN 0 ELSE 1 END) + "
+              "(CASE WHEN team_bezetting_id IS NULL THEN 0 ELSE 1 END) = 1")
 
 
 class AuditEntry(db.Model):
     """One changed field of one save: who, when, old → new. It belongs to exactly one saved
-    row: a gemeente's InvoerRij, a region's RegioBezettingRij or a team (TeamRij: its kenmerken and
-    members, field ``lid:<gemeentecode>``)."""
+    row: a gemeente's InvoerRij, a region's RegioBezettingRij, a team (TeamRij: its kenmerken and
+    members, field ``lid:<gemeentecode>``) or a team's TeamBezettingRij."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (CheckConstraint(AUDIT_DOEL, name="doel"),)
@@ -285,7 +309,10 @@ class AuditEntry(db.Model):
     regio_bezetting_id: Mapped[int | None] = mapped_column(ForeignKey("regio_bezetting.id"),
                                                            index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    #: The version of the saved row (InvoerRij, RegioBezettingRij or TeamRij) this save produced.
+    team_bezetting_id: Mapped[int | None] = mapped_column(ForeignKey("team_bezetting.id"),
+                                                          index=True)
+    #: The version of the saved row (InvoerRij, RegioBezettingRij, TeamRij or
+    #: TeamBezettingRij) this save produced.
     invoer_version: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -45,7 +45,7 @@ from .referentie import BRONVERMELDING, load_referentie
 from .regio import REGIONALE_FUNCTIES
 from .schatting import METHODE
 from .taal import aantal_woord, per_eenheid
-from .teams import Team, bereken_teams
+from .teams import Team, bereken_teams, vergelijk_teams
 from .uitvoer import (
     als_json,
     meerjaren_als_tabel,
@@ -93,8 +93,10 @@ def cmd_calculate(args: argparse.Namespace) -> int:
         print(resultaat_als_tabel(resultaat, referentie, keten=keten,
                                   regio_totalen=len(invoer.gemeentecodes) > 3))
         if teams is not None:
-            print(teams_als_tabel(bereken_teams(normenset, invoer.volume, invoer.gemeentecodes,
-                                                teams, referentie), normenset, referentie))
+            uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
+                                       referentie)
+            print(teams_als_tabel(uitkomsten, normenset, referentie, vergelijk_teams(
+                normenset, invoer.volume, invoer.gemeentecodes, uitkomsten, referentie)))
         if meerjaren is not None:
             print(meerjaren_als_tabel(meerjaren, referentie))
         if args.landelijk:
@@ -118,15 +120,21 @@ def _lees_teams(pad: str, normenset: Normenset, invoer: InvoerTabel,
 
 def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams: list[Team],
                     met_bereik: bool) -> None:
-    """The teams into the JSON (:func:`formatie.teams.voeg_teams_toe`, the web's too)."""
+    """The teams into the JSON (:func:`formatie.teams.voeg_teams_toe`, the web's too), each
+    with its ``"vergelijking"`` (:func:`formatie.teams.vergelijk_teams`)."""
     from .teams import voeg_teams_toe
 
+    referentie = load_referentie()
     uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
-                               load_referentie())
+                               referentie)
     if met_bereik:
         voeg_teams_toe(uit, normenset, uitkomsten, invoer.volume, invoer.gemeentecodes)
     else:
         voeg_teams_toe(uit, normenset, uitkomsten)
+    vergelijkingen = vergelijk_teams(normenset, invoer.volume, invoer.gemeentecodes,
+                                     uitkomsten, referentie)
+    for rij, v in zip(uit["teams"], vergelijkingen, strict=True):
+        rij["vergelijking"] = v.als_dict() if v is not None else None
 
 
 def _voeg_bereik_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, args) -> None:
@@ -473,6 +481,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="voeg het blad Begroting toe: dit jaar en de N − 1 jaren erna (N "
                     "hoogstens 4), als 'formatie bereken --jaren'; het laatste jaar in de kolom "
                     "jaar is dit jaar, regels van eerdere jaren dienen voor de prognose")
+    ex.add_argument("--teams", metavar="TEAMS.csv",
+                    help="een teamwerkboek: de gemeenten van één team uit dit bestand (de "
+                         "kolommen van 'bereken --teams') met het blad Team, waarin de vaste "
+                         "basis en leiding eenmaal tellen en de bijdragen per gemeente staan")
+    ex.add_argument("--team", metavar="NAAM",
+                    help="welk team van --teams (nodig als het bestand meer teams heeft)")
+    ex.add_argument("--team-bezetting", metavar="FTE",
+                    help="de bezetting van het team in fte, bijvoorbeeld 2,5 (de gele cel op "
+                         "het blad Team)")
     ex.set_defaults(func=cmd_export)
 
     im = opdracht("importeer", "import",

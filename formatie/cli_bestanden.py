@@ -157,8 +157,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
     meerjaren = None
+    if args.jaren is not None and args.teams:
+        raise GebruikFout("--jaren en --teams kunnen (nog) niet samen: maak het teamwerkboek "
+                          "en de begroting apart.")
     if args.jaren is not None:  # the rows of the last year; earlier ones feed the forecast
         invoer, meerjaren = meerjarenbegroting_van(args, normenset, invoer)
+    team = team_bezetting = None
+    if args.teams:
+        invoer, team, team_bezetting = _team_voor_werkboek(args, normenset, invoer,
+                                                           referentie)
+    elif args.team or args.team_bezetting is not None:
+        raise GebruikFout("--team en --team-bezetting horen bij --teams TEAMS.csv.")
     if len(set(invoer.gemeentecodes)) != len(invoer.gemeentecodes):
         raise GebruikFout("de invoer bevat meer jaren van dezelfde gemeente; een werkboek heeft "
                           "één jaar per gemeente. Maak per jaar een invoerbestand en werkboek.")
@@ -171,7 +180,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
         herkomst=dict.fromkeys(invoer.gemeentecodes, dict.fromkeys(
             normenset.invoer_sleutels, herkomst_van_invoer(args, normenset))),
-        begroting=meerjaren, **analyse,
+        team=team, team_bezetting=team_bezetting, begroting=meerjaren, **analyse,
     )
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)
@@ -181,6 +190,48 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"({aantal_woord(len(invoer.gemeentecodes), 'gemeente')}, "
               f"normenset {normenset.label}).", file=sys.stderr)
     return 0
+
+
+def _team_voor_werkboek(args: argparse.Namespace, normenset: Normenset, invoer: InvoerTabel,
+                        referentie):
+    """The invoer of one team's members, the team (formatie.teams.bereken_teams) and its
+    bezetting for a team workbook: the team named by ``--team``, or the only team of
+    ``--teams`` (as it stands in the invoer's year, as ``bereken --teams``)."""
+    from .getallen import GetalFout, parse_getal
+    from .parameters import melding
+    from .teams import bereken_teams, lees_teams_csv, voor_jaar
+
+    jaren = {j for j in invoer.jaren if j is not None}
+    teams = voor_jaar(lees_teams_csv(args.teams, normenset.functie_sleutels, referentie),
+                      jaren.pop() if len(jaren) == 1 else None)
+    gekozen = [t for t in teams if args.team is None or t.naam == args.team]
+    namen = ", ".join(sorted({t.naam for t in teams}))
+    if not gekozen:
+        raise GebruikFout(f"team '{args.team}' staat niet in {args.teams} (wel: {namen}).")
+    if len(gekozen) > 1:
+        raise GebruikFout(f"{args.teams} heeft meer teams ({namen}); kies er één met --team "
+                          "NAAM." if args.team is None else
+                          f"team '{args.team}' staat er voor meer functies in; geef elk team "
+                          "een eigen naam.")
+    (team,) = gekozen
+    bezetting = None
+    if args.team_bezetting is not None:
+        try:
+            bezetting = parse_getal(args.team_bezetting, "," if "," in args.team_bezetting
+                                    else ".")
+        except GetalFout as e:
+            raise GebruikFout(f"--team-bezetting: {e}") from None
+        fout = ("geen getal" if bezetting is None else melding("bezetting", bezetting))
+        if fout:
+            raise GebruikFout(f"--team-bezetting '{args.team_bezetting[:20]}': {fout}")
+    rijen = [g for g, c in enumerate(invoer.gemeentecodes) if c in set(team.gemeentecodes)]
+    if not rijen:
+        raise GebruikFout(f"geen gemeenten van team '{team.naam}' in de invoer.")
+    invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
+                         tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    (uitkomst,) = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, [team],
+                                referentie)
+    return invoer, uitkomst, bezetting
 
 
 def _invoer_csv(invoer: InvoerTabel, normenset: Normenset) -> str:

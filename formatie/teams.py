@@ -23,6 +23,25 @@ The shares add up to 1, so the aandelen add up to the team's fte exactly (the la
 what rounding leaves). A gemeente that is in no team of a functie is its own team for that
 functie: its figures are the model's as before.
 
+**Bijdragen.** The team's cost is its fte × the functie's kosten per fte
+(:mod:`formatie.kosten`); each member's ``bijdrage`` is that cost in whole euros split by the
+same shares, by largest remainder (:func:`verdeel_euros`), so the bijdragen add up exactly to
+the team's cost rounded to the euro, on every surface.
+
+**The Doorstroompunt region is a team of the same kind.** :func:`standaard_teams` builds the
+teams as they stand when nobody defines one: per region one Doorstroompunt team of its member
+gemeenten (soort ``doorstroompunt``), per gemeente its own leerplicht team (soort ``eigen``).
+The normenset sets the Doorstroompunt's vaste basis **per deelnemende gemeente** (its ``bron``:
+"kleine vaste basis per deelnemende gemeente"), not per team (:data:`VASTE_BASIS_PER_LID`):
+a team of such a functie carries one vaste basis per member (:func:`normenset_van_team`), and a
+member's werklast includes its vaste basis. With leiding linear and no floor, a region's
+Doorstroompunt team is then exactly the sum of its members, and each member's aandeel is its
+own fte: the region's figures come from this mechanism unchanged.
+
+**Benchmark.** :func:`vergelijk_team` compares a team's fte per 1.000 (the normenset's
+``per_duizend`` invoer, leerplichtigen) with the teams and gemeenten of similar size (between
+half and twice its number), showing a median only from :data:`MIN_GROEP` of them.
+
 A team's range (P10–P90) is :func:`formatie.onzekerheid.bereik` on the team's summed volume,
 keyed by the team's name: the sum of independent Poisson counts is Poisson, so that is the
 team's own uncertainty under the one policy.
@@ -43,11 +62,13 @@ import numpy as np
 
 from .getallen import format_fte, format_procent, format_telling
 from .invoer_csv import csv_rijen, lees_csv_tekst, normaliseer_gemeentecode
-from .model import bereken
+from .kosten import kosten_per_fte
+from .model import Resultaat, bereken
 from .normenset import Normenset
 from .parameters import JAAR, geldig_jaar
 from .problemen import InvoerFout, Probleem
 from .referentie import Referentie
+from .regio import REGIONALE_FUNCTIES, dekkingszin_functie
 
 #: How a team's fte is shared among its members (see the module text).
 VERDEELSLEUTELS = {
@@ -60,7 +81,19 @@ SOORTEN = {
     "rbl": "regionaal bureau (gemeenschappelijke regeling)",
     "centrumgemeente": "centrumgemeente voert uit voor de andere gemeenten",
     "eigen": "eigen team van één gemeente",
+    "doorstroompunt": "het Doorstroompunt van een regio (contactgemeente en deelnemende "
+                      "gemeenten)",
 }
+#: Functies whose vaste basis the normenset sets per deelnemende gemeente rather than per team
+#: (the Doorstroompunt: "kleine vaste basis per deelnemende gemeente"): a team of such a functie
+#: carries one vaste basis per member (:func:`normenset_van_team`).
+VASTE_BASIS_PER_LID = REGIONALE_FUNCTIES
+#: A benchmark median is shown only over at least this many teams and gemeenten (so that no
+#: single other one can be read off), as on a gemeente's result page.
+MIN_GROEP = 5
+#: "Similar size": between 1/VERGELIJK_FACTOR and VERGELIJK_FACTOR times the team's number of
+#: the normenset's ``per_duizend`` invoer (leerplichtigen).
+VERGELIJK_FACTOR = 2.0
 #: Columns of a teams CSV: required, then optional.
 KOLOMMEN = ("team", "functie", "gemeentecode")
 KOLOMMEN_OPTIONEEL = ("vanaf_jaar", "soort", "verdeelsleutel")
@@ -83,13 +116,17 @@ class Team:
 
 @dataclass(frozen=True)
 class TeamUitkomst:
-    """A team's need and its members' shares (fte, no rounding).
+    """A team's need and its members' shares (fte, no rounding) and bijdragen (euros).
 
     ``fte`` the team's fte for its functie (floor included), ``fte_berekend`` before the floor,
-    ``aanvulling`` what the floor adds; ``werk`` per member its taak fte for the functie;
-    ``aandelen`` per member its share of ``fte`` (they add up to ``fte``); ``zonder_team`` the
-    sum of what the members would need each on their own (to show what sharing saves);
-    ``gewicht`` per member its figure by the verdeelsleutel (fte, inwoners or leerplichtigen).
+    ``aanvulling`` what the floor adds; ``werk`` per member its werklast for the functie (taak
+    fte, plus its own vaste basis where the normenset sets that per member:
+    :data:`VASTE_BASIS_PER_LID`); ``aandelen`` per member its share of ``fte`` (they add up to
+    ``fte``); ``zonder_team`` the sum of what the members would need each on their own (to show
+    what sharing saves); ``gewicht`` per member its figure by the verdeelsleutel (fte, inwoners
+    or leerplichtigen); ``kosten_per_fte`` and ``kosten`` the functie's price of an fte and the
+    team's cost (euros per year, ``fte × kosten_per_fte``); ``bijdragen`` per member its
+    contribution in whole euros (:func:`verdeel_euros`: they add up to ``round(kosten)``).
     """
 
     team: Team
@@ -100,15 +137,72 @@ class TeamUitkomst:
     aandelen: dict[str, float]
     zonder_team: float
     gewicht: dict[str, float] = field(default_factory=dict)
+    kosten_per_fte: float = 0.0
+    kosten: float = 0.0
+    bijdragen: dict[str, int] = field(default_factory=dict)
 
     def als_dict(self) -> dict:
         """The JSON shape of issue 21: ``naam``, ``functie``, ``gemeenten``, ``fte_totaal``,
-        ``aandelen`` ({code: fte}), plus the verdeelsleutel and the floor's aanvulling."""
+        ``aandelen`` ({code: fte}), plus the verdeelsleutel, the floor's aanvulling, the
+        team's ``kosten`` ({"per_fte", "totaal"}, euros) and ``bijdragen`` ({code: euros},
+        issue 22: adding up to the team's cost rounded to the euro)."""
         return {"naam": self.team.naam, "functie": self.team.functie,
                 "soort": self.team.soort, "verdeelsleutel": self.team.verdeelsleutel,
                 "gemeenten": list(self.team.gemeentecodes), "fte_totaal": self.fte,
                 "fte_berekend": self.fte_berekend, "aanvulling_minimum": self.aanvulling,
-                "fte_zonder_team": self.zonder_team, "aandelen": dict(self.aandelen)}
+                "fte_zonder_team": self.zonder_team, "aandelen": dict(self.aandelen),
+                "kosten": {"per_fte": self.kosten_per_fte, "totaal": self.kosten},
+                "bijdragen": dict(self.bijdragen)}
+
+
+def verdeel_euros(totaal: float, gewichten: Sequence[float]) -> list[int]:
+    """``totaal`` euros rounded to the whole euro, split over ``gewichten`` (M,) in whole
+    euros by largest remainder (Hamilton): every part gets the whole euros of its exact share,
+    and the euros left go one each to the parts with the largest fractions (ties: the first).
+    The parts add up exactly to ``round(totaal)``; all weights 0 (or none positive) share
+    equally."""
+    gewicht = np.maximum(np.asarray(gewichten, dtype=float), 0.0)
+    heel = round(float(totaal))
+    if len(gewicht) == 0:
+        return []
+    som = float(gewicht.sum())
+    deel = gewicht / som if som > 0 else np.full(len(gewicht), 1.0 / len(gewicht))
+    exact = heel * deel
+    onder = np.floor(exact).astype(np.int64)
+    over = heel - int(onder.sum())
+    volgorde = np.argsort(-(exact - onder), kind="stable")
+    onder[volgorde[:over]] += 1
+    return [int(x) for x in onder]
+
+
+def vaste_bases(team: Team, leden: int) -> int:
+    """How many vaste bases a team of ``leden`` members carries: one per member for a functie
+    of :data:`VASTE_BASIS_PER_LID`, else one (the vaste basis is per team)."""
+    return max(leden, 1) if team.functie in VASTE_BASIS_PER_LID else 1
+
+
+def normenset_van_team(normenset: Normenset, team: Team, leden: int | None = None) -> Normenset:
+    """The normenset as it applies to ``team`` as one organisation of ``leden`` members (all of
+    its gemeentecodes when None): for a functie whose vaste basis is per member
+    (:data:`VASTE_BASIS_PER_LID`) the vaste basis × the members, otherwise ``normenset``
+    itself. Every team computation (fte, chain, range, workbook) runs on it."""
+    n = vaste_bases(team, len(team.gemeentecodes) if leden is None else leden)
+    if n == 1 or team.functie not in normenset.functie_sleutels:
+        return normenset
+    return normenset.met_functie_parameters(
+        {team.functie: {"vast_fte": normenset.functie(team.functie).vast_fte * n}})
+
+
+def team_resultaat(normenset: Normenset, volume: np.ndarray, gemeentecodes: Sequence[str],
+                   team: Team) -> Resultaat:
+    """The team as one organisation: :func:`formatie.model.bereken` on its members' summed
+    volume (:func:`team_volume`, the members among ``gemeentecodes``) with
+    :func:`normenset_van_team`; one row named after the team. Its
+    :func:`formatie.model.functie_regels` are the team's chain (one vaste basis, or one per
+    member where the normenset says so; one leiding; the floor once)."""
+    samen, namen = team_volume(volume, gemeentecodes, [team])
+    leden = sum(1 for c in team.gemeentecodes if c in set(gemeentecodes))
+    return bereken(normenset_van_team(normenset, team, leden), samen, namen)
 
 
 def _gewichten(team: Team, normenset: Normenset, volume: np.ndarray, rijen: list[int],
@@ -125,44 +219,119 @@ def _gewichten(team: Team, normenset: Normenset, volume: np.ndarray, rijen: list
     return werk
 
 
+def _gekozen(normenset: Normenset, gemeentecodes: Sequence[str], teams: Sequence[Team]
+             ) -> list[tuple[Team, list[int]]]:
+    """The teams whose functie the normenset has, with their members' rows in
+    ``gemeentecodes`` (teams without a member there left out)."""
+    positie = {c: g for g, c in enumerate(gemeentecodes)}
+    gekozen = [(t, [positie[c] for c in t.gemeentecodes if c in positie]) for t in teams
+               if t.functie in normenset.functie_sleutels]
+    return [(t, rijen) for t, rijen in gekozen if rijen]
+
+
+def _per_normenset(normenset: Normenset, gekozen: list[tuple[Team, list[int]]]
+                   ) -> dict[int, list[int]]:
+    """The teams grouped by their number of vaste bases (:func:`vaste_bases`): each group
+    runs through one :func:`normenset_van_team` in one vectorised call."""
+    groepen: dict[int, list[int]] = {}
+    for j, (t, rijen) in enumerate(gekozen):
+        groepen.setdefault(vaste_bases(t, len(rijen)), []).append(j)
+    return groepen
+
+
 def bereken_teams(normenset: Normenset, volume: np.ndarray, gemeentecodes: Sequence[str],
                   teams: Sequence[Team], referentie: Referentie | None = None
                   ) -> list[TeamUitkomst]:
     """Every team whose functie the normenset has and with at least one member in
     ``gemeentecodes`` (``volume`` (G, I) in the normenset's invoer order): the team computed
-    as one organisation on its members' summed volume, and the shares (module text)."""
+    as one organisation on its members' summed volume (:func:`normenset_van_team`), the
+    shares and the bijdragen (module text). Vectorised: one model call for every gemeente on
+    its own and one per number of vaste bases for the teams."""
     volume = np.atleast_2d(np.asarray(volume, dtype=float))
-    positie = {c: g for g, c in enumerate(gemeentecodes)}
-    gekozen = [(t, [positie[c] for c in t.gemeentecodes if c in positie]) for t in teams
-               if t.functie in normenset.functie_sleutels]
-    gekozen = [(t, rijen) for t, rijen in gekozen if rijen]
+    gekozen = _gekozen(normenset, gemeentecodes, teams)
     if not gekozen:
         return []
-    lid = np.zeros((len(gemeentecodes), len(gekozen)))
-    for j, (_t, rijen) in enumerate(gekozen):
-        lid[rijen, j] = 1.0
     alleen = bereken(normenset, volume, tuple(gemeentecodes))  # every member on its own
-    samen = bereken(normenset, lid.T @ volume, tuple(t.naam for t, _ in gekozen))
+    samen: dict[int, tuple[Resultaat, int]] = {}
+    for n, js in _per_normenset(normenset, gekozen).items():
+        lid = np.zeros((len(gemeentecodes), len(js)))
+        for kolom, j in enumerate(js):
+            lid[gekozen[j][1], kolom] = 1.0
+        t0 = gekozen[js[0]][0]
+        res = bereken(normenset_van_team(normenset, t0, n) if n > 1 else normenset,
+                      lid.T @ volume, tuple(gekozen[j][0].naam for j in js))
+        samen.update({j: (res, kolom) for kolom, j in enumerate(js)})
+    prijs = kosten_per_fte(normenset)
     uit = []
     for j, (team, rijen) in enumerate(gekozen):
         f = normenset.functie_sleutels.index(team.functie)
         taken = [k for k, t in enumerate(normenset.taken) if t.functie == team.functie]
         werk = alleen.fte_taak[rijen][:, taken].sum(axis=1)
+        if vaste_bases(team, len(rijen)) > 1:  # each member brings its own vaste basis
+            werk = werk + normenset.functies[f].vast_fte
         gewicht = _gewichten(team, normenset, volume, rijen, werk, referentie, gemeentecodes)
         som = float(gewicht.sum())
         deel = gewicht / som if som > 0 else np.full(len(rijen), 1.0 / len(rijen))
-        fte = float(samen.fte[j, f])
+        res, kolom = samen[j]
+        fte = float(res.fte[kolom, f])
         aandelen = fte * deel
         aandelen[-1] = fte - float(aandelen[:-1].sum())  # the shares add up exactly
         codes = [gemeentecodes[g] for g in rijen]
+        euros = fte * float(prijs[f])
         uit.append(TeamUitkomst(
-            team=team, fte=fte, fte_berekend=float(samen.fte_berekend[j, f]),
-            aanvulling=float(samen.aanvulling[j, f]),
+            team=team, fte=fte, fte_berekend=float(res.fte_berekend[kolom, f]),
+            aanvulling=float(res.aanvulling[kolom, f]),
             werk=dict(zip(codes, map(float, werk), strict=True)),
             aandelen=dict(zip(codes, map(float, aandelen), strict=True)),
             zonder_team=float(alleen.fte[rijen, f].sum()),
-            gewicht=dict(zip(codes, map(float, gewicht), strict=True))))
+            gewicht=dict(zip(codes, map(float, gewicht), strict=True)),
+            kosten_per_fte=float(prijs[f]), kosten=euros,
+            bijdragen=dict(zip(codes, verdeel_euros(euros, deel), strict=True))))
     return uit
+
+
+def team_trekkingen(normenset: Normenset, volume: np.ndarray, gemeentecodes: Sequence[str],
+                    team: Team) -> np.ndarray:
+    """(D,) drawn fte of the team's functie under the one uncertainty policy: the draws of
+    :func:`formatie.onzekerheid.bereik` on the team's summed volume keyed by its name (the
+    draws behind its ``bereik_totaal``, :func:`teams_als_dicts`), for its coverage sentence
+    (:func:`dekkingszin_team`)."""
+    from .onzekerheid import bereik  # the Monte Carlo: only when asked
+
+    samen, namen = team_volume(volume, gemeentecodes, [team])
+    leden = sum(1 for c in team.gemeentecodes if c in set(gemeentecodes))
+    n = normenset_van_team(normenset, team, leden)
+    b = bereik(n, samen, gemeentecodes=namen, bewaar_trekkingen=True)
+    return np.asarray(b.trekkingen_fte[:, 0, n.functie_sleutels.index(team.functie)],
+                      dtype=float)
+
+
+def dekkingszin_team(normenset: Normenset, team: Team, bezetting: float,
+                     trekkingen: np.ndarray) -> str:
+    """The team's coverage sentence for its bezetting ("Met 2,0 fte leerplicht is de werklast
+    leerplicht in 8 van de 10 jaren gedekt."): :func:`formatie.regio.dekkingszin_functie`, the
+    one wording, on the team's draws (:func:`team_trekkingen`)."""
+    return dekkingszin_functie(normenset.functie(team.functie), bezetting, trekkingen)
+
+
+def bijdragen_regio(resultaten: Sequence[Resultaat], functie: str) -> dict[str, int]:
+    """A region's bijdragen to its team of a regional functie (the Doorstroompunt, one team of
+    all its members: :func:`standaard_teams`), over the groups of a region whose members may
+    count with different normensets (``resultaten``, one per group): each member's aandeel is
+    its own fte (the vaste basis per member, :data:`VASTE_BASIS_PER_LID`), priced by its own
+    normenset; the region's cost rounded to the euro split over them by largest remainder
+    (:func:`verdeel_euros`). With one normenset these are the bijdragen of
+    :func:`bereken_teams` for the region's team. Members whose normenset lacks the functie
+    are not in it."""
+    codes: list[str] = []
+    euros: list[float] = []
+    for res in resultaten:
+        if functie in res.normenset.functie_sleutels:
+            f = res.normenset.functie_sleutels.index(functie)
+            prijs = float(kosten_per_fte(res.normenset)[f])
+            codes += res.gemeentecodes
+            euros += [float(x) * prijs for x in res.fte[:, f]]
+    return dict(zip(codes, verdeel_euros(sum(euros), euros), strict=True))
 
 
 def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:
@@ -192,12 +361,16 @@ def teams_als_dicts(normenset: Normenset, volume: np.ndarray | None,
     if met_bereik and uitkomsten:
         from .onzekerheid import PERCENTIEL_NAMEN, bereik  # the Monte Carlo: only when asked
 
-        samen, namen = team_volume(volume, gemeentecodes, [u.team for u in uitkomsten])
-        b = bereik(normenset, samen, gemeentecodes=namen)
-        for j, (u, rij) in enumerate(zip(uitkomsten, lijst, strict=True)):
-            f = normenset.functie_sleutels.index(u.team.functie)
-            rij["bereik_totaal"] = dict(zip(PERCENTIEL_NAMEN, map(float, b.fte[:, j, f]),
-                                            strict=True))
+        gekozen = _gekozen(normenset, gemeentecodes, [u.team for u in uitkomsten])
+        for n, js in _per_normenset(normenset, gekozen).items():
+            teams = [gekozen[j][0] for j in js]
+            samen, namen = team_volume(volume, gemeentecodes, teams)
+            b = bereik(normenset_van_team(normenset, teams[0], n) if n > 1 else normenset,
+                       samen, gemeentecodes=namen)
+            for kolom, j in enumerate(js):
+                f = normenset.functie_sleutels.index(teams[kolom].functie)
+                lijst[j]["bereik_totaal"] = dict(zip(
+                    PERCENTIEL_NAMEN, map(float, b.fte[:, kolom, f]), strict=True))
     return lijst
 
 
@@ -206,20 +379,22 @@ def voeg_teams_toe(uit: dict, normenset: Normenset, uitkomsten: Sequence[TeamUit
     """Into a result JSON (:func:`formatie.uitvoer.resultaat_als_dict`): ``"teams"``
     (:func:`teams_als_dicts`; with ``volume`` (G, I), holding every member's row in the order
     of ``gemeentecodes``, also each team's ``"bereik_totaal"``), each member gemeente's
-    functie its ``"team"`` (name) and ``"aandeel"``, and ``"totaal"`` with the teams: every
+    functie its ``"team"`` (name), ``"aandeel"`` and ``"bijdrage"`` (euros), and ``"totaal"``
+    with the teams: every
     team once plus the gemeenten on their own (``functies_met_teams``,
     ``fte_totaal_met_teams``), adding up. The surfaces (``formatie bereken --teams``, the
     web's team and gemeente JSON) all come here."""
     uit["teams"] = teams_als_dicts(normenset, volume, gemeentecodes, uitkomsten,
                                    volume is not None)
-    in_team = {(code, u.team.functie): (u.team.naam, a) for u in uitkomsten
+    in_team = {(code, u.team.functie): (u.team.naam, a, u.bijdragen[code]) for u in uitkomsten
                for code, a in u.aandelen.items()}
     met_teams = dict.fromkeys(normenset.functie_sleutels, 0.0)
     for g in uit["gemeenten"]:
         for f, rij in g["functies"].items():
-            naam, aandeel = in_team.get((g["gemeentecode"], f), (None, rij["fte"]))
+            naam, aandeel, bijdrage = in_team.get((g["gemeentecode"], f),
+                                                  (None, rij["fte"], None))
             if naam is not None:
-                rij["team"], rij["aandeel"] = naam, aandeel
+                rij["team"], rij["aandeel"], rij["bijdrage"] = naam, aandeel, bijdrage
             met_teams[f] += aandeel
     uit["totaal"]["functies_met_teams"] = met_teams
     uit["totaal"]["fte_totaal_met_teams"] = sum(met_teams.values())
@@ -246,6 +421,114 @@ def voor_jaar(teams: Sequence[Team], jaar: int | None) -> list[Team]:
         if codes:
             uit.append(replace(t, gemeentecodes=codes, vanaf=()))
     return uit
+
+
+def standaard_teams(normenset: Normenset, referentie: Referentie,
+                    teams: Sequence[Team] = ()) -> list[Team]:
+    """``teams`` plus the teams as they stand where nobody defined one (module text): per
+    region of ``referentie`` one team of every functie of :data:`VASTE_BASIS_PER_LID` (the
+    Doorstroompunt: its member gemeenten, soort ``doorstroompunt``, named "Doorstroompunt
+    <regio>"), and per gemeente its own team of every other functie (soort ``eigen``, named
+    "<Functie> <gemeente>"). A gemeente in one of ``teams`` for a functie is left out of that
+    functie's default team; so every gemeente is in exactly one team per functie."""
+    bezet = {(t.functie, c) for t in teams for c in t.gemeentecodes}
+    uit = list(teams)
+    for functie in normenset.functies:
+        if functie.sleutel in VASTE_BASIS_PER_LID:
+            for regio, regionaam in referentie.regionamen.items():
+                leden = tuple(c for c in referentie.leden(regio)
+                              if (functie.sleutel, c) not in bezet)
+                if leden:
+                    uit.append(Team(f"{functie.naam} {regionaam}", functie.sleutel, leden,
+                                    soort="doorstroompunt"))
+        else:
+            uit += [Team(f"{functie.naam} {referentie.naam(c)}", functie.sleutel, (c,),
+                         soort="eigen")
+                    for c in referentie.gemeentecodes if (functie.sleutel, c) not in bezet]
+    return uit
+
+
+@dataclass(frozen=True)
+class TeamVergelijking:
+    """A team's fte per 1.000 (``eenheid``: the normenset's ``per_duizend`` invoer) beside the
+    teams and gemeenten of similar size: ``omvang`` the team's number of that invoer,
+    ``grenzen`` the band of similar size, ``peers`` the others' values in the band (empty below
+    :data:`MIN_GROEP`), ``n`` how many there are, ``mediaan`` their median (None below
+    :data:`MIN_GROEP`)."""
+
+    functie: str
+    eenheid: str
+    eigen: float | None
+    omvang: float
+    grenzen: tuple[float, float]
+    peers: list[float]
+    n: int
+    mediaan: float | None
+
+    def als_dict(self) -> dict:
+        return {"functie": self.functie, "eenheid": self.eenheid,
+                "fte_per_1000": self.eigen, "omvang": self.omvang,
+                "vergelijkbaar_van": self.grenzen[0], "vergelijkbaar_tot": self.grenzen[1],
+                "aantal_vergelijkbaar": self.n, "mediaan_vergelijkbaar": self.mediaan}
+
+
+def vergelijk_team(uitkomst: TeamUitkomst, andere: Sequence[TeamUitkomst],
+                   normenset: Normenset, volume: np.ndarray,
+                   gemeentecodes: Sequence[str]) -> TeamVergelijking | None:
+    """``uitkomst``'s fte per 1.000 of the ``per_duizend`` invoer (its members' summed number)
+    beside ``andere`` (teams and, as :func:`standaard_teams` makes them, gemeenten on their
+    own; itself and other functies are skipped) of similar size: between
+    1/:data:`VERGELIJK_FACTOR` and :data:`VERGELIJK_FACTOR` times its number. ``volume``
+    (G, I) holds every member's row in the order of ``gemeentecodes``. None when the
+    normenset has no ``per_duizend``."""
+    invoer = normenset.per_duizend
+    if invoer is None:
+        return None
+    i = normenset.invoer_sleutels.index(invoer)
+    volume = np.atleast_2d(np.asarray(volume, dtype=float))
+    positie = {c: g for g, c in enumerate(gemeentecodes)}
+
+    def omvang(u: TeamUitkomst) -> float:
+        return float(sum(volume[positie[c], i] for c in u.aandelen if c in positie))
+
+    def per_1000(u: TeamUitkomst) -> float | None:
+        n = omvang(u)
+        return u.fte / n * 1000.0 if n >= 1.0 else None
+
+    eigen = omvang(uitkomst)
+    laag, hoog = eigen / VERGELIJK_FACTOR, eigen * VERGELIJK_FACTOR
+    waarden = [w for u in andere
+               if u.team.functie == uitkomst.team.functie and u.team != uitkomst.team
+               and laag <= omvang(u) <= hoog and (w := per_1000(u)) is not None]
+    genoeg = len(waarden) >= MIN_GROEP
+    return TeamVergelijking(
+        functie=uitkomst.team.functie, eenheid=normenset.invoer_by_sleutel(invoer).naam,
+        eigen=per_1000(uitkomst), omvang=eigen, grenzen=(laag, hoog),
+        peers=sorted(waarden) if genoeg else [], n=len(waarden),
+        mediaan=float(np.median(waarden)) if genoeg else None)
+
+
+def vergelijk_teams(normenset: Normenset, volume: np.ndarray, gemeentecodes: Sequence[str],
+                    uitkomsten: Sequence[TeamUitkomst], referentie: Referentie
+                    ) -> list[TeamVergelijking | None]:
+    """Per team of ``uitkomsten`` its :func:`vergelijk_team` against every other team and
+    gemeente among ``gemeentecodes`` as they are organised (:func:`standaard_teams` around the
+    given teams), in one vectorised model call."""
+    alle = bereken_teams(normenset, volume, gemeentecodes,
+                         standaard_teams(normenset, referentie, [u.team for u in uitkomsten]),
+                         referentie)
+    return [vergelijk_team(u, alle, normenset, volume, gemeentecodes) for u in uitkomsten]
+
+
+def zin_vergelijking(v: TeamVergelijking) -> str:
+    """The benchmark in one Dutch sentence (numbers via formatie.getallen)."""
+    eenheid = v.eenheid.split(" (")[0].lower()
+    eigen = "onbekend" if v.eigen is None else format_fte(v.eigen)
+    zin = (f"Fte per 1.000 {eenheid}: {eigen}; teams en gemeenten van vergelijkbare omvang "
+           f"({format_telling(v.grenzen[0])} tot {format_telling(v.grenzen[1])} {eenheid}): ")
+    if v.mediaan is None:
+        return zin + (f"te weinig om te vergelijken ({v.n}, minimaal {MIN_GROEP}).")
+    return zin + f"mediaan {format_fte(v.mediaan)} over {v.n}."
 
 
 # ----------------------------------------------------------------------------------------------

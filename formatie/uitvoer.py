@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,7 +20,14 @@ from .model import Resultaat, functie_regels
 from .parameters import KOSTEN_PARAMETERS
 from .referentie import Referentie
 from .taal import aantal_woord
-from .teams import VERDEELSLEUTELS, TeamUitkomst
+from .teams import (
+    VERDEELSLEUTELS,
+    TeamUitkomst,
+    bereken_teams,
+    bijdragen_regio,
+    standaard_teams,
+    zin_vergelijking,
+)
 
 if TYPE_CHECKING:  # the forecast's modules load only when a begroting is asked for
     from .meerjaren import Meerjarenbegroting
@@ -203,18 +211,24 @@ def resultaat_als_tabel(
 
 
 def _regio_tabel(resultaat: Resultaat, referentie: Referentie) -> str:
+    """Per region its gemeenten and fte per functie as the teams stand by default
+    (:func:`formatie.teams.standaard_teams`): the Doorstroompunt is the region's team, a
+    gemeente's leerplicht its own team; the region's figure is the sum of its members'
+    aandelen (for the Doorstroompunt: its team's fte)."""
     n = resultaat.normenset
-    regio = np.array([referentie.regio_per_gemeente[referentie.index[c]]
-                      for c in resultaat.gemeentecodes])
-    rijen = []
-    for code, naam in referentie.regionamen.items():
-        leden = np.flatnonzero(regio == code)
-        if len(leden) == 0:
-            continue
-        som = resultaat.som(leden)
-        rijen.append([f"{code} {naam}", str(len(leden)),
-                      *[format_getal(x, 1) for x in som["fte"]],
-                      format_getal(som["fte_totaal"], 1)])
+    codes = resultaat.gemeentecodes
+    regio_van = {c: referentie.regio_per_gemeente[referentie.index[c]] for c in codes}
+    per_regio: dict[str, np.ndarray] = {}
+    for u in bereken_teams(n, resultaat.volume, codes, standaard_teams(n, referentie),
+                           referentie):
+        f = n.functie_sleutels.index(u.team.functie)
+        for code, aandeel in u.aandelen.items():
+            per_regio.setdefault(regio_van[code], np.zeros(len(n.functies)))[f] += aandeel
+    aantal = dict(Counter(regio_van.values()))
+    rijen = [[f"{code} {naam}", str(aantal[code]),
+              *[format_getal(x, 1) for x in per_regio[code]],
+              format_getal(per_regio[code].sum(), 1)]
+             for code, naam in referentie.regionamen.items() if code in per_regio]
     kop = ["Regio (Doorstroompunt)", "gemeenten", *[f"fte {f.naam.lower()}" for f in n.functies],
            "fte totaal"]
     return _tabel(kop, rijen)
@@ -246,22 +260,32 @@ def ketentabel(resultaat: Resultaat, g: int, referentie: Referentie) -> str:
     return "\n".join(delen)
 
 
-def teams_als_tabel(uitkomsten: list[TeamUitkomst], normenset, referentie: Referentie) -> str:
+def teams_als_tabel(uitkomsten: list[TeamUitkomst], normenset, referentie: Referentie,
+                    vergelijkingen: list | None = None) -> str:
     """Per team: its fte (vaste basis, leiding and the floor once), what its members would need
-    each on their own, and each member's aandeel by the team's verdeelsleutel (adding up)."""
+    each on their own, each member's aandeel by the team's verdeelsleutel and its bijdrage in
+    euros (both adding up to the team), and with ``vergelijkingen``
+    (:func:`formatie.teams.vergelijk_teams`) the benchmark sentence."""
     delen = []
-    for u in uitkomsten:
+    for j, u in enumerate(uitkomsten):
         functie = normenset.functie(u.team.functie).naam.lower()
         rijen = [[f"{code} {referentie.naam(code)}", format_getal(u.werk[code], 2),
-                  format_getal(a, 2)] for code, a in u.aandelen.items()]
-        rijen.append(["Team", format_getal(sum(u.werk.values()), 2), format_getal(u.fte, 2)])
+                  format_getal(a, 2), format_euro(u.bijdragen[code])]
+                 for code, a in u.aandelen.items()]
+        rijen.append(["Team", format_getal(sum(u.werk.values()), 2), format_getal(u.fte, 2),
+                      format_euro(sum(u.bijdragen.values()))])
         zin = (f"Team {u.team.naam} ({functie}, {aantal_woord(len(u.aandelen), 'gemeente')}, "
                f"verdeling {VERDEELSLEUTELS[u.team.verdeelsleutel]}): {format_getal(u.fte, 2)} "
-               f"fte; elk apart {format_getal(u.zonder_team, 2)} fte.")
+               f"fte; elk apart {format_getal(u.zonder_team, 2)} fte. Kosten "
+               f"{format_euro(u.kosten)} per jaar ({format_euro(u.kosten_per_fte)} per fte), "
+               "verdeeld als bijdragen in hele euro's.")
         if u.aanvulling > 0:
             zin += (f" Daarin {format_getal(u.aanvulling, 2)} fte aanvulling tot de "
                     "minimumformatie van het team.")
-        delen += ["", zin, _tabel(["Gemeente", "werk (fte)", "aandeel (fte)"], rijen)]
+        delen += ["", zin, _tabel(["Gemeente", "werk (fte)", "aandeel (fte)", "bijdrage"],
+                                  rijen)]
+        if vergelijkingen and vergelijkingen[j] is not None:
+            delen.append(zin_vergelijking(vergelijkingen[j]))
     return "\n".join(delen)
 
 
@@ -282,12 +306,14 @@ def regio_als_dict(
     budget table that adds up), ``"budget_apart"`` (its own P80) and ``kosten.budget``, and the
     region ``"budget"`` (percentiel, label, fte_totaal, functies and gemeenten adding up to it,
     kosten). Every functie has ``"kosten"`` (totaal, per_fte: euros of the central fte) and
-    the region ``"kosten_totaal"``. ``bezetting``: the region's bezetting per functie (fte in
-    dienst); where known a functie gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
+    the region ``"kosten_totaal"``; a regional functie (the Doorstroompunt, the region's team)
+    also ``"bijdragen"`` ({code: euros}, adding up to its cost rounded to the euro).
+    ``bezetting``: the region's bezetting per functie (fte in dienst); where known a functie
+    gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
     """
     from .model import fte_per_functie, verschil
     from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL
-    from .regio import REGIOBELEID, voeg_bezetting_toe
+    from .regio import REGIOBELEID, REGIONALE_FUNCTIES, voeg_bezetting_toe
 
     delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
              for res in resultaten]
@@ -316,6 +342,11 @@ def regio_als_dict(
                          else None}
         if bereik is not None and "begroting" in bereik:
             rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
+    # a regional functie (the Doorstroompunt) is the region's team: its bijdragen
+    # (formatie.teams.bijdragen_regio) add up to the region's cost rounded to the euro
+    for f in REGIONALE_FUNCTIES:
+        if f in functies:
+            functies[f]["bijdragen"] = bijdragen_regio(resultaten, f)
     voeg_bezetting_toe(functies, bezetting or {})
     for f, rij in functies.items():  # verschil against the budget too, labelled apart
         if "bezetting" in rij and bereik is not None and "begroting" in bereik:

@@ -4,14 +4,29 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from formatie.cli import main
+from formatie.getallen import format_euro
 from formatie.model import bereken
 from formatie.normenset_toml import standaard_normenset
 from formatie.problemen import InvoerFout
 from formatie.referentie import load_referentie
 from formatie.schatting import landelijke_invoer
-from formatie.teams import Team, bereken_teams, lees_teams_csv, team_volume, voor_jaar
+from formatie.teams import (
+    MIN_GROEP,
+    Team,
+    bereken_teams,
+    lees_teams_csv,
+    standaard_teams,
+    team_resultaat,
+    team_volume,
+    teams_als_dicts,
+    verdeel_euros,
+    vergelijk_team,
+    voor_jaar,
+)
 
 N = standaard_normenset()
 REF = load_referentie()
@@ -128,10 +143,19 @@ def test_cli_json_with_teams_adds_up(tmp_path, capsys):
     assert team["naam"] == "RBL Klein" and team["gemeenten"] == list(KLEIN)
     assert sum(team["aandelen"].values()) == pytest.approx(team["fte_totaal"], rel=1e-12)
     assert team["bereik_totaal"]["p10"] <= team["fte_totaal"] <= team["bereik_totaal"]["p90"]
+    # issue 22, item 4: the bijdragen in whole euros add up to the team's cost
+    assert team["kosten"]["totaal"] == pytest.approx(
+        team["fte_totaal"] * uit["organisatie"]["leerplicht"]["kosten_per_fte"], rel=1e-12)
+    assert set(team["bijdragen"]) == set(KLEIN)
+    assert sum(team["bijdragen"].values()) == round(team["kosten"]["totaal"])
+    assert team["vergelijking"]["fte_per_1000"] == pytest.approx(
+        team["fte_totaal"] / team["vergelijking"]["omvang"] * 1000)
+    assert team["vergelijking"]["aantal_vergelijkbaar"] >= 5
     per = {g["gemeentecode"]: g["functies"]["leerplicht"] for g in uit["gemeenten"]}
     for code in KLEIN:
         assert per[code]["team"] == "RBL Klein"
         assert per[code]["aandeel"] == team["aandelen"][code]
+        assert per[code]["bijdrage"] == team["bijdragen"][code]
     assert "team" not in per["0363"]
     # the total with teams: every team once plus the gemeenten on their own, adding up
     totaal = uit["totaal"]["functies_met_teams"]["leerplicht"]
@@ -157,7 +181,133 @@ def test_cli_table_with_teams_and_a_bad_file(tmp_path, capsys):
     uit = capsys.readouterr().out
     assert "Team RBL Klein (leerplicht, 3 gemeenten, verdeling naar inwoners)" in uit
     assert "elk apart 4,50 fte" in uit
+    # the bijdragen column and its team row: the team's cost in whole euros
+    (u,) = bereken_teams(N, rijen.volume[_rijen(rijen, KLEIN)], KLEIN,
+                         [Team("RBL Klein", "leerplicht", KLEIN, verdeelsleutel="inwoners")],
+                         REF)
+    assert "bijdrage" in uit
+    regel = next(r for r in uit.splitlines() if r.startswith("Team  "))
+    assert regel.rstrip().endswith(format_euro(round(u.kosten)))
+    assert "Fte per 1.000 leerplichtigen:" in uit
     teams.write_text("team,functie,gemeentecode\nRBL,leerplicht,12345\n", encoding="utf-8")
     assert main(["bereken", str(invoer), "--teams", str(teams)]) == 2
     assert "regel 2, kolom 'gemeentecode': onbekende gemeentecode '12345'" in (
         capsys.readouterr().err)
+
+
+def test_the_bijdragen_add_up_to_the_team_cost_split_by_the_verdeelsleutel(landelijk):
+    rijen = _rijen(landelijk, KLEIN)
+    (u,) = bereken_teams(N, landelijk.volume[rijen], KLEIN, [Team("T", "leerplicht", KLEIN)],
+                         REF)
+    prijs = N.functie("leerplicht").kosten_per_fte
+    assert u.kosten_per_fte == prijs
+    assert u.kosten == pytest.approx(u.fte * prijs, rel=1e-12)
+    assert all(isinstance(b, int) for b in u.bijdragen.values())
+    assert sum(u.bijdragen.values()) == round(u.kosten)
+    for code, aandeel in u.aandelen.items():  # each its share of the cost, to the euro
+        assert abs(u.bijdragen[code] - round(u.kosten) * aandeel / u.fte) < 1
+    d = u.als_dict()
+    assert d["bijdragen"] == u.bijdragen and d["kosten"]["totaal"] == u.kosten
+
+
+@given(st.floats(0, 1e9), st.lists(st.floats(0, 1e6), min_size=1, max_size=30))
+def test_whole_euros_by_largest_remainder_add_up_and_stay_within_a_euro(totaal, gewichten):
+    delen = verdeel_euros(totaal, gewichten)
+    heel = round(totaal)
+    assert sum(delen) == heel and len(delen) == len(gewichten)
+    som = sum(gewichten)
+    exact = ([heel * w / som for w in gewichten] if som > 0
+             else [heel / len(gewichten)] * len(gewichten))
+    assert all(abs(d - e) < 1 + 1e-6 for d, e in zip(delen, exact, strict=True))
+
+
+def test_largest_remainder_gives_the_left_euros_to_the_largest_fractions():
+    assert verdeel_euros(10, [1, 1, 1]) == [4, 3, 3]
+    assert verdeel_euros(100, [0.2, 0.35, 0.45]) == [20, 35, 45]
+    assert verdeel_euros(7, [0.15, 0.15, 0.7]) == [1, 1, 5]  # 1,05 1,05 4,9: the 0,9 first
+    assert verdeel_euros(5, [0, 0]) == [3, 2]
+
+
+def test_every_region_is_a_doorstroompunt_team_with_unchanged_figures(landelijk):
+    """The default teams (issue 21, item 4): all 40 regions' Doorstroompunt teams give the
+    region totals as the sum of their members did, and each member's aandeel is its own fte;
+    every gemeente is its own leerplicht team, unchanged."""
+    teams = standaard_teams(N, REF)
+    alleen = bereken(N, landelijk.volume, landelijk.gemeentecodes)
+    uitkomsten = bereken_teams(N, landelijk.volume, landelijk.gemeentecodes, teams, REF)
+    positie = {c: g for g, c in enumerate(landelijk.gemeentecodes)}
+    for functie in N.functie_sleutels:  # every gemeente in exactly one team per functie
+        leden = [c for u in uitkomsten if u.team.functie == functie for c in u.aandelen]
+        assert sorted(leden) == sorted(landelijk.gemeentecodes)
+    dsp = N.functie_sleutels.index("doorstroompunt")
+    regio_teams = [u for u in uitkomsten if u.team.functie == "doorstroompunt"]
+    assert len(regio_teams) == len(REF.regionamen) == 40
+    for u in regio_teams:
+        (regio,) = {REF.regio_per_gemeente[REF.index[c]] for c in u.aandelen}
+        assert set(u.aandelen) == set(REF.leden(regio)) and u.team.soort == "doorstroompunt"
+        rijen = [positie[c] for c in u.aandelen]
+        assert u.fte == pytest.approx(float(alleen.fte[rijen, dsp].sum()), rel=1e-12)
+        for code, aandeel in u.aandelen.items():
+            assert aandeel == pytest.approx(float(alleen.fte[positie[code], dsp]), rel=1e-12)
+        assert sum(u.bijdragen.values()) == round(u.kosten)
+        # the team's chain: one vaste basis per member, adding up to the team
+        res = team_resultaat(N, landelijk.volume, landelijk.gemeentecodes, u.team)
+        assert float(res.fte[0, dsp]) == pytest.approx(u.fte, rel=1e-12)
+    lp = [u for u in uitkomsten if u.team.functie == "leerplicht"]
+    assert len(lp) == 342 and all(u.team.soort == "eigen" for u in lp)
+    eigen = np.array([u.fte for u in lp])
+    assert eigen == pytest.approx(alleen.fte[[positie[u.team.gemeentecodes[0]] for u in lp], LP],
+                                  rel=1e-12)
+
+
+def test_a_defined_team_takes_its_members_out_of_the_default_teams():
+    teams = standaard_teams(N, REF, [Team("RBL Klein", "leerplicht", KLEIN)])
+    lp = [t for t in teams if t.functie == "leerplicht"]
+    assert len(lp) == 342 - 3 + 1
+    assert [t.naam for t in lp if set(t.gemeentecodes) & set(KLEIN)] == ["RBL Klein"]
+
+
+def test_a_region_team_range_carries_a_vaste_basis_per_member(landelijk):
+    (regio,) = [t for t in standaard_teams(N, REF) if t.naam.endswith(REF.regionamen["MC21"])]
+    (u,) = bereken_teams(N, landelijk.volume, landelijk.gemeentecodes, [regio], REF)
+    (d,) = teams_als_dicts(N, landelijk.volume, landelijk.gemeentecodes, [u], True)
+    assert d["bereik_totaal"]["p10"] <= u.fte <= d["bereik_totaal"]["p90"]
+
+
+def test_a_team_is_compared_with_teams_and_gemeenten_of_similar_size(landelijk):
+    team = Team("RBL Klein", "leerplicht", KLEIN)
+    alle = bereken_teams(N, landelijk.volume, landelijk.gemeentecodes,
+                         standaard_teams(N, REF, [team]), REF)
+    (u,) = [x for x in alle if x.team == team]
+    v = vergelijk_team(u, alle, N, landelijk.volume, landelijk.gemeentecodes)
+    lpl = landelijk.volume[:, N.invoer_sleutels.index("leerplichtigen")]
+    omvang = float(lpl[_rijen(landelijk, KLEIN)].sum())
+    assert v.omvang == pytest.approx(omvang)
+    assert v.eigen == pytest.approx(u.fte / omvang * 1000)
+    # the others: every other gemeente on its own, within half to twice the team's size
+    alleen = bereken(N, landelijk.volume)
+    buiten = np.array([c not in KLEIN for c in landelijk.gemeentecodes])
+    band = buiten & (lpl >= omvang / 2) & (lpl <= omvang * 2)
+    assert v.n == int(band.sum()) >= MIN_GROEP
+    assert v.mediaan == pytest.approx(float(np.median(alleen.fte[band, LP] / lpl[band] * 1000)))
+    # too few of similar size: no median, no values
+    weinig = vergelijk_team(u, alle[:3], N, landelijk.volume, landelijk.gemeentecodes)
+    assert weinig.mediaan is None and weinig.peers == []
+
+
+def test_the_region_json_carries_the_doorstroompunt_bijdragen_of_its_team(landelijk):
+    """Issue 22, item 4 for a region: the region's Doorstroompunt is its team; the region JSON's
+    bijdragen equal that team's (formatie.teams) and add up to the region's cost."""
+    from formatie.uitvoer import regio_als_dict
+
+    leden = REF.leden("MC21")
+    rijen = _rijen(landelijk, leden)
+    res = bereken(N, landelijk.volume[rijen], tuple(leden))
+    uit = regio_als_dict([res], REF, 2026, "MC21")
+    dsp = uit["regio"]["functies"]["doorstroompunt"]
+    assert sum(dsp["bijdragen"].values()) == round(dsp["kosten"]["totaal"])
+    (team,) = [t for t in standaard_teams(N, REF) if t.functie == "doorstroompunt"
+               and set(t.gemeentecodes) == set(leden)]
+    (u,) = bereken_teams(N, landelijk.volume[rijen], tuple(leden), [team], REF)
+    assert dsp["bijdragen"] == u.bijdragen
+    assert "bijdragen" not in uit["regio"]["functies"]["leerplicht"]

@@ -78,3 +78,13 @@ def test_the_recalculated_begroting_sheet_has_the_euros_of_bereken_jaren(capsys,
                 assert abs(per[j["jaar"], soort, f] - functie[soort]) < 1
             for code, g in j["gemeenten"].items():
                 assert abs(per[j["jaar"], soort, code] - g[soort]) < 1
+
+
+def test_exporteer_refuses_jaren_with_teams_in_dutch(capsys, tmp_path):
+    invoer = _meerjaren_csv(tmp_path / "in.csv")
+    teams = tmp_path / "teams.csv"
+    teams.write_text("team,functie,gemeentecode\nT,leerplicht,0200\n")
+    assert main(["exporteer", str(invoer), "--jaren", "4", "--teams", str(teams), "-o",
+                 str(tmp_path / "w.xlsx")]) == 2
+    assert "--jaren en --teams kunnen (nog) niet samen" in capsys.readouterr().err
+    assert not (tmp_path / "w.xlsx").exists()

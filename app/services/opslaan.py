@@ -42,10 +42,13 @@ from ..models import (
     NormensetRij,
     RegioBezettingRij,
     RegioRij,
+    TeamBezettingRij,
+    TeamRij,
     User,
     utcnow,
 )
 from .cijfers import regio_bezetting
+from .teamdata import team_bezetting
 
 #: Length of AuditEntry.old / .new.
 AUDIT_LENGTE = 100
@@ -218,13 +221,14 @@ def sla_op(
     return invoer, wijzigingen
 
 
-def _schrijf(rij: InvoerRij | RegioBezettingRij, wijzigingen: list[Veldwijziging], user: User,
-             actie: str, commit: bool) -> None:
+def _schrijf(rij: InvoerRij | RegioBezettingRij | TeamBezettingRij,
+             wijzigingen: list[Veldwijziging], user: User, actie: str, commit: bool) -> None:
     """Write ``rij`` (INSERT, or UPDATE … WHERE version = the loaded version) with one
     AuditEntry per change; :class:`Conflict` (rolled back) when another save came first."""
     rij.updated_by = user.id
     rij.updated_at = utcnow()
-    sleutel = "invoer_id" if isinstance(rij, InvoerRij) else "regio_bezetting_id"
+    sleutel = {InvoerRij: "invoer_id", RegioBezettingRij: "regio_bezetting_id",
+               TeamBezettingRij: "team_bezetting_id"}[type(rij)]
     try:
         db.session.flush()
         for w in wijzigingen:
@@ -281,9 +285,32 @@ def sla_regio_bezetting_op(
     remove a value. With ``commit=False`` the caller commits (the workbook upload saves it in
     the gemeenten's transaction). Returns the row (None when there was none and nothing
     changed) and the changes; with none the session is left untouched."""
+    return _sla_bezetting_op(
+        regio_bezetting(regio, jaar),
+        lambda: RegioBezettingRij(regio_code=regio.code, jaar=jaar, waarden={}),
+        geladen_versie, bezetting, user, actie, commit)
+
+
+def sla_team_bezetting_op(
+    team: TeamRij, jaar: int, geladen_versie: int, bezetting: dict[str, float | None],
+    user: User, *, actie: str = ACTIE_CONCEPT, commit: bool = True,
+) -> tuple[TeamBezettingRij | None, list[Veldwijziging]]:
+    """Save a team's bezetting (issue 21: entered once per team, the team employs the staff)
+    exactly as :func:`sla_regio_bezetting_op` saves a region's: audit per field, locking,
+    :class:`Conflict`."""
+    return _sla_bezetting_op(
+        team_bezetting(team, jaar),
+        lambda: TeamBezettingRij(team_id=team.id, jaar=jaar, waarden={}),
+        geladen_versie, bezetting, user, actie, commit)
+
+
+def _sla_bezetting_op(rij, nieuwe_rij, geladen_versie: int,
+                      bezetting: dict[str, float | None], user: User, actie: str,
+                      commit: bool):
+    """The save path of an organisation's bezetting (a region's or a team's): ``rij`` the
+    stored row or None, ``nieuwe_rij`` makes one."""
     if actie not in ACTIE_LABELS:
         raise ValueError(f"unknown audit action {actie!r}")
-    rij = regio_bezetting(regio, jaar)
     if (rij.version if rij else 0) != geladen_versie:
         db.session.rollback()
         raise Conflict
@@ -296,7 +323,7 @@ def sla_regio_bezetting_op(
     if not wijzigingen:
         return rij, []
     if rij is None:
-        rij = RegioBezettingRij(regio_code=regio.code, jaar=jaar, waarden={})
+        rij = nieuwe_rij()
         db.session.add(rij)
     rij.waarden = nieuw
     _schrijf(rij, wijzigingen, user, actie, commit)

@@ -24,7 +24,7 @@ from formatie.referentie import load_referentie
 from formatie.teams import Team, lees_teams_csv, voor_jaar
 
 from ..extensions import db
-from ..models import AuditEntry, TeamLidRij, TeamRij, User, utcnow
+from ..models import AuditEntry, TeamBezettingRij, TeamLidRij, TeamRij, User, utcnow
 from .normensets import actieve_rij, als_normenset
 
 #: AuditEntry.action of an import (command line or the beheerder's page).
@@ -167,7 +167,16 @@ def importeer_teams(teams: list[Team], user: User | None) -> Importverslag:
 
 
 def team_historie(rij: TeamRij) -> list[AuditEntry]:
-    """The team's audit trail, newest first."""
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.team_id == rij.id)
-                                   .order_by(AuditEntry.timestamp.desc(),
-                                             AuditEntry.id.desc())))
+    """The team's audit trail, newest first: its kenmerken and members, and its bezetting
+    in every year."""
+    bezettingen = select(TeamBezettingRij.id).where(TeamBezettingRij.team_id == rij.id)
+    return list(db.session.scalars(select(AuditEntry).where(
+        (AuditEntry.team_id == rij.id) | AuditEntry.team_bezetting_id.in_(bezettingen))
+        .order_by(AuditEntry.timestamp.desc(), AuditEntry.id.desc())))
+
+
+def team_bezetting(rij: TeamRij, jaar: int) -> TeamBezettingRij | None:
+    """The team's stored bezetting for ``jaar``, if any: the one query for it (the team page,
+    its JSON and workbook, and the save path read it here)."""
+    return db.session.scalar(select(TeamBezettingRij).where(
+        TeamBezettingRij.team_id == rij.id, TeamBezettingRij.jaar == jaar))

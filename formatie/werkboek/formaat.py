@@ -214,16 +214,47 @@ def parameter_naam(functie: str, parameter: str) -> str:
     return f"{functie}_{parameter}"
 
 
+# ----- the team sheet (issue 21: a team as one organisation) -----------------------------------
+#: A team workbook's sheet: one row per member gemeente (its werklast, weight by the
+#: verdeelsleutel, share of the team's fte and its bijdrage in whole euros), and under the
+#: table the team as one organisation, every figure in a defined cell (:data:`TEAM_NAMEN`):
+#: the members' taken together, the vaste basis and leiding en ondersteuning ONCE (the vaste
+#: basis once per member where the normenset sets it per deelnemende gemeente), the floor once.
+BLAD_TEAM = "Team"
+#: Its key row. ``volgorde`` (the member's place in the team, typed) breaks ties in the
+#: largest-remainder rounding of the bijdragen as :func:`formatie.teams.verdeel_euros` does,
+#: whatever order the rows are sorted in.
+TEAM_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "volgorde", "taken", "werk",
+                 "gewicht", "deel", "aandeel", "bijdrage_exact", "bijdrage_rest", "bijdrage")
+#: The team block under the table: key → (label, defined name). In this order.
+TEAM_NAMEN = {
+    "taken": ("Taken van de leden samen (fte)", "team_taken"),
+    "vast": ("Vaste basis (fte)", "team_vast"),
+    "uitvoering": ("Uitvoering (fte)", "team_uitvoering"),
+    "leiding": ("Leiding en ondersteuning, eenmaal voor het team (fte)", "team_leiding"),
+    "aanvulling": (MINIMUM_NAAM + " van het team (fte)", "team_aanvulling"),
+    "fte": ("Benodigd team (fte)", "team_fte"),
+    "zonder_team": ("De gemeenten elk apart (fte, blad Resultaat)", "team_zonder_team"),
+    "kosten_per_fte": ("Kosten per fte (euro per jaar)", "team_kosten_per_fte"),
+    "kosten": ("Kosten van het team per jaar (euro)", "team_kosten"),
+    "kosten_heel": ("Kosten afgerond op hele euro's (som van de bijdragen)", "team_kosten_heel"),
+    "rest": ("Euro's die de grootste resten krijgen", "team_rest"),
+    "bezetting": ("Bezetting van het team (fte)", "team_bezetting"),
+    "verschil": ("Verschil (bezetting − benodigd)", "team_verschil"),
+}
+
+
 # ----- one-sided names (tests/test_werkboek_formaat.py) ---------------------------------------
 #: Names only the writer uses: sheets and key rows the reader ignores (the analysis sheets,
-#: values that follow no edit; the comparison workbook, never read back), and the lookup
+#: values that follow no edit; the comparison workbook, never read back; the team sheet,
+#: formulas of the other sheets that a re-import recomputes), and the lookup
 #: machinery of the formulas (the reader finds a key row by its keys, and checks formulas by
 #: their stored results, not their text).
 ALLEEN_GESCHREVEN = ("BLAD_ONZEKERHEID", "BLAD_GEVOELIGHEID", "GEVOELIGHEID_KOLOMMEN",
                      "PERCENTIELEN", "ALLE", "BLAD_VERGELIJKING", "BLAD_PARAMETERS",
                      "SLEUTELRIJ", "EERSTE_RIJ", "SAMENVATTING_SLEUTELRIJ", "ZOEK_SCHEIDING",
-                     "TOML_DEEL", "BEGROTING_SLEUTELS",
-                     "BEGROTING_TOTAAL_SLEUTELS")
+                     "TOML_DEEL", "BLAD_TEAM", "TEAM_SLEUTELS", "TEAM_NAMEN",
+                     "BEGROTING_SLEUTELS", "BEGROTING_TOTAAL_SLEUTELS")
 #: Names only the readers use: format 1, which is read but no longer written; the formats and
 #: sheets a reader accepts; the columns a reader requires or checks for formulas; and the
 #: provenance names all together (the writer writes each beside its label).

@@ -64,6 +64,7 @@ from ..model import Groep, bereken_groepen
 from ..normenset import Normenset
 from ..referentie import BRONVERMELDING, Referentie, load_referentie
 from ..regio import REGIONALE_FUNCTIES  # shared with the pages
+from ..teams import TeamUitkomst
 from .analyse import (
     _schrijf_gevoeligheid,
     _schrijf_onzekerheid,
@@ -100,12 +101,14 @@ from .formaat import (
     BLAD_ORGANISATIE,
     BLAD_RESULTAAT,
     BLAD_SAMENVATTING,
+    BLAD_TEAM,
     BLAD_TOELICHTING,
     NAAM_NORMENSET,
     NAAM_NORMENSET_VERSIE,
     NAAM_VERSIE,
     WERKBOEK_FORMAAT,
 )
+from .team import schrijf_team, team_notitie
 
 
 class InvoerLike(Protocol):
@@ -131,6 +134,8 @@ def exporteer_werkboek(
     invoer_bron: str | None = None,
     export_tijd: datetime | None = None,
     herkomst: Mapping[str, Mapping[str, Herkomst]] | None = None,
+    team: TeamUitkomst | None = None,
+    team_bezetting: float | None = None,
     begroting: Meerjarenbegroting | None = None,
 ) -> bytes:
     """The scenario workbook (.xlsx, format 2) as bytes.
@@ -157,6 +162,9 @@ def exporteer_werkboek(
     — adds ``Begroting`` (:mod:`formatie.werkboek.begroting`: the euros as live formulas on
     Organisatie).
     ``titel``, ``notitie``, ``invoer_bron`` are free text (written as text, never a formula).
+    ``team``: a :class:`formatie.teams.TeamUitkomst` of the workbook's gemeenten (one
+    normenset) — adds the sheet Team (:mod:`formatie.werkboek.team`), opened first, with
+    ``team_bezetting`` (fte or None) in its one yellow cell.
     """
     referentie = referentie or load_referentie()
     if isinstance(groepen, Normenset):
@@ -214,6 +222,8 @@ def exporteer_werkboek(
     wb.set_custom_property(NAAM_NORMENSET_VERSIE, eerste.versie)
 
     ws_samenvatting = wb.add_worksheet(BLAD_SAMENVATTING, worksheet_class=_Blad)
+    ws_team = (wb.add_worksheet(BLAD_TEAM, worksheet_class=_Blad) if team is not None
+               else None)
     ws_toelichting = wb.add_worksheet(BLAD_TOELICHTING, worksheet_class=_Blad)
     ws_invoer = wb.add_worksheet(BLAD_INVOER, worksheet_class=_Blad)
     ws_normen = wb.add_worksheet(BLAD_NORMEN, worksheet_class=_Blad)
@@ -221,6 +231,8 @@ def exporteer_werkboek(
     ws_berekening = wb.add_worksheet(BLAD_BEREKENING, worksheet_class=_Blad)
     ws_resultaat = wb.add_worksheet(BLAD_RESULTAAT, worksheet_class=_Blad)
 
+    if team is not None:
+        notitie = team_notitie(team) + (f" {notitie}" if notitie else "")
     _schrijf_toelichting(wb, ws_toelichting, f, w, notitie, invoer_bron)
     w.invoer = _schrijf_invoer(ws_invoer, f, w)
     w.normen = _schrijf_normen(ws_normen, f, w)
@@ -228,6 +240,9 @@ def exporteer_werkboek(
     w.berekening = _schrijf_berekening(ws_berekening, f, w)
     w.resultaat = _schrijf_resultaat(wb, ws_resultaat, f, w)
     _schrijf_samenvatting(wb, ws_samenvatting, f, w)
+    if ws_team is not None:
+        schrijf_team(wb, ws_team, f, groepen[0].normenset, referentie, team, w.invoer,
+                     w.organisatie, w.berekening, w.resultaat, team_bezetting)
     _schrijf_normensets(wb.add_worksheet(BLAD_NORMENSETS, worksheet_class=_Blad), f, w)
     if onzekerheid is not None:
         _schrijf_onzekerheid(wb.add_worksheet(BLAD_ONZEKERHEID, worksheet_class=_Blad), f, w,
@@ -242,7 +257,7 @@ def exporteer_werkboek(
                            begroting)
     for ws in wb.worksheets():
         _kop_en_voet(ws, w)
-    ws_samenvatting.activate()
+    (ws_team or ws_samenvatting).activate()
     ws_samenvatting.set_first_sheet()
     wb.close()
     return buffer.getvalue()

@@ -1,6 +1,7 @@
 """Teams in a real browser (Chromium): the beheerder reads a teams CSV on the Teams page, opens
 the team page and sees the same team total and shares as its JSON; the team's coordinator
-logs in, finds the team in the menu and opens a member's result with its aandeel."""
+logs in, finds the team in the menu, enters the team's bezetting once (verschil and the
+coverage sentence follow) and opens a member's result with its aandeel."""
 
 from __future__ import annotations
 
@@ -69,6 +70,14 @@ def test_team_journey(live, page, tmp_path):
     page.wait_for_url(live.url + "/")
     page.get_by_role("link", name="Team", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Team RBL Klein")
+    # the coordinator enters the team's bezetting once: verschil and the coverage sentence
+    page.get_by_label("Leerplicht: fte in dienst in het team").fill("2,5")
+    page.get_by_role("button", name="Bezetting opslaan").click()
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("De bezetting van team RBL Klein")
+    expect(page.locator("#dekking")).to_contain_text("Met 2,5 fte leerplicht is de werklast")
+    expect(page.locator("#teambezetting-stand")).to_contain_text(
+        format_getal(2.5 - team["fte_totaal"], 2).replace("-", "−"))
+    assert axe(page) == []
     page.get_by_role("link", name="Baarle-Nassau").click()
     expect(page.locator("#team-leerplicht")).to_contain_text(
         format_getal(team["aandelen"]["0744"], 2))

@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 
+import numpy as np
 import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,8 @@ from app.extensions import db
 from app.models import AuditEntry, TeamLidRij, TeamRij, User
 from app.services.normensets import actieve_rij, als_normenset
 from formatie.cli import main as formatie_main
+from formatie.getallen import format_fte
+from formatie.model import bereken
 
 from .conftest import (
     JAAR,
@@ -352,6 +355,8 @@ def test_the_gemeente_result_shows_its_team_aandeel_and_links_the_team(app, clie
     functie = j["gemeenten"][0]["functies"]["leerplicht"]
     assert functie["team"] == "RBL Klein"
     assert functie["aandeel"] == team["aandelen"]["0744"]
+    assert functie["bijdrage"] == team["bijdragen"]["0744"]
+    assert "Bijdrage van Baarle-Nassau aan de kosten van het team" in r.text
     assert j["teams"][0]["aandelen"] == team["aandelen"]
     assert "team" not in j["gemeenten"][0]["functies"]["doorstroompunt"]
 
@@ -419,3 +424,291 @@ def test_a_team_user_is_made_for_an_existing_team_only(app, runner, client, auth
     with app.app_context():
         assert db.session.scalar(select(User.team_id).where(User.email == "d@test.nl")) \
             == team_id
+
+
+# ----- the team's bezetting, bijdragen, workbook and the done-when of issue 21 ------------------
+
+
+def _bezetting(client, team_id: int, waarde: str, versie: int = 0):
+    return client.post(f"/team/{team_id}/{JAAR}/bezetting",
+                       data={"bezetting_leerplicht": waarde, "version": str(versie)})
+
+
+def test_the_team_bezetting_is_entered_once_with_history_locking_verschil_and_coverage(
+        app, client, auth, met_cijfers):
+    auth.als("beheerder")
+    r = client.get(f"/team/{met_cijfers}/{JAAR}")
+    assert 'id="teambezetting"' in r.text and "nog niet ingevuld" in r.text
+    assert _bezetting(client, met_cijfers, "2,5").status_code == 302
+    j = client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json
+    (team,) = j["teams"]
+    assert team["bezetting"] == 2.5
+    assert team["verschil"] == pytest.approx(2.5 - team["fte_totaal"], rel=1e-12)
+    assert team["verschil_budget"] == pytest.approx(2.5 - team["bereik_totaal"]["p80"],
+                                                    rel=1e-12)
+    assert team["dekking"].startswith("Met 2,5 fte leerplicht is de werklast leerplicht in ")
+    r = client.get(f"/team/{met_cijfers}/{JAAR}")
+    assert team["dekking"] in r.text and "In dienst bij het team: 2,50 fte" in r.text
+    # the bijdragen on the page add up to the team's cost, as in the JSON
+    leden = tabel(r.text, "leden")
+    assert leden[0][-1] == "Bijdrage per jaar"
+    bijdragen = [int(rij[-1].replace("€", "").replace(".", "").strip()) for rij in leden[1:]]
+    assert bijdragen[:-1] == [team["bijdragen"][c] for c in KLEIN]
+    assert sum(bijdragen[:-1]) == bijdragen[-1] == round(team["kosten"]["totaal"])
+    # a stale version: 409, nothing saved; a bad value: 422 with the Dutch bound, kept
+    assert _bezetting(client, met_cijfers, "3", versie=0).status_code == 409
+    r = _bezetting(client, met_cijfers, "-1", versie=1)
+    assert r.status_code == 422 and "van 0 tot en met 10.000 fte" in r.text
+    assert client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json["teams"][0][
+        "bezetting"] == 2.5
+    with app.app_context():
+        (entry,) = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.team_bezetting_id.is_not(None)))
+        assert (entry.field, entry.old, entry.new) == ("bezetting_leerplicht", None, "2.5")
+    assert "bezetting_leerplicht" in client.get("/teams").text  # the team's history
+
+
+@pytest.mark.parametrize("rol", ["gemeente", "regio"])
+def test_only_the_coordinator_and_the_beheerder_enter_the_team_bezetting(
+        app, client, auth, met_cijfers, rol):
+    auth.als(rol)
+    assert _bezetting(client, met_cijfers, "2").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.team_bezetting_id.is_not(None))) == 0
+
+
+def test_team_bezetting_needs_its_csrf_token(csrf_app):
+    for code in KLEIN:
+        bewaar_invoer(csrf_app, code)
+    runner = csrf_app.test_cli_runner()
+    pad = csrf_app.instance_path + "/teams.csv"
+    with open(pad, "w", encoding="utf-8") as f:
+        f.write(TEAMS_CSV)
+    assert runner.invoke(args=["teams", "importeer", pad]).exit_code == 0
+    with csrf_app.app_context():
+        team_id = db.session.scalar(select(TeamRij.id))
+    client = csrf_app.test_client()
+    AuthActions(client, csrf_app).als("beheerder")
+    assert _bezetting(client, team_id, "2").status_code == 400
+
+
+def test_done_when_of_issue_21_in_a_fresh_database(app, client, auth, tmp_path):
+    """The beheerder imports a team of three small gemeenten; the team page, its JSON, its
+    workbook (recalculated by LibreOffice) and `formatie bereken --teams` give the same team
+    total and shares; the need is the members' work plus one vaste basis and one leiding, not
+    below the floor; the coordinator edits only the member gemeenten; a gemeente without a
+    team behaves as before."""
+    from test_excel_libreoffice import SOFFICE, XCU, herbereken, vergiftig
+
+    from formatie.werkboek.formaat import TEAM_NAMEN
+
+    auth.als("beheerder")
+    r = client.post("/teams/upload", data={"bestand": (io.BytesIO(TEAMS_CSV.encode()),
+                                                       "teams.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    with app.app_context():
+        team_id = db.session.scalar(select(TeamRij.id))
+        db.session.add(User(email="rbl@test.nl", password_hash="x", role="team",
+                            team_id=team_id, active=True))
+        db.session.commit()
+    for code in (*KLEIN, "0200"):
+        bewaar_invoer(app, code)
+    cli = _cli_json(tmp_path, app)["teams"][0]
+    web = client.get(f"/team/{team_id}/{JAAR}/resultaat.json").json["teams"][0]
+    assert web["fte_totaal"] == cli["fte_totaal"] and web["aandelen"] == cli["aandelen"]
+    assert web["bijdragen"] == cli["bijdragen"]
+    # one vaste basis and one leiding on the members' work, then the floor
+    with app.app_context():
+        functie = als_normenset(actieve_rij()).functie("leerplicht")
+    werk = sum(web["aandelen"].values())  # == fte_totaal; the work is in the chain
+    berekend = web["fte_berekend"]
+    taken = berekend / (1 + functie.leiding) - functie.vast_fte
+    assert taken > 0 and web["fte_totaal"] == pytest.approx(max(berekend, functie.minimum_fte))
+    assert werk == pytest.approx(web["fte_totaal"])
+    assert web["fte_totaal"] < web["fte_zonder_team"]
+    pagina = client.get(f"/team/{team_id}/{JAAR}")
+    assert getal(tabel(pagina.text, "leden")[-1][5]) == pytest.approx(web["fte_totaal"],
+                                                                       abs=0.005)
+    # the workbook, recalculated
+    r = client.get(f"/team/{team_id}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    if SOFFICE is not None:
+        profiel = tmp_path / "lo"
+        (profiel / "user").mkdir(parents=True)
+        (profiel / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+        pad = tmp_path / "team.xlsx"
+        pad.write_bytes(vergiftig(r.data))
+        import openpyxl
+
+        wb = openpyxl.load_workbook(herbereken(profiel, pad, tmp_path / "uit"), data_only=True)
+
+        def cel(naam):
+            ((blad, adres),) = wb.defined_names[TEAM_NAMEN[naam][1]].destinations
+            return wb[blad][adres.replace("$", "")].value
+
+        assert cel("fte") == pytest.approx(web["fte_totaal"], rel=1e-9)
+        assert cel("kosten_heel") == sum(web["bijdragen"].values())
+        ws = wb["Team"]
+        rijen = {ws.cell(r, 1).value: (ws.cell(r, 9).value, ws.cell(r, 12).value)
+                 for r in range(4, 7)}
+        assert {c: a for c, (a, _b) in rijen.items()} == pytest.approx(web["aandelen"],
+                                                                       rel=1e-9)
+        assert {c: b for c, (_a, b) in rijen.items()} == web["bijdragen"]
+    # the coordinator: the member gemeenten, nothing else
+    with app.app_context():
+        token = db.session.scalar(select(User).where(User.email == "rbl@test.nl")).get_id()
+    with client.session_transaction() as sessie:
+        sessie.clear()
+        sessie["_user_id"] = token
+    assert client.get(f"/team/{team_id}/{JAAR}").status_code == 200
+    assert client.get(f"/gemeente/{KLEIN[0]}/{JAAR}").status_code == 200
+    assert client.get("/gemeente/0200/{JAAR}".replace("{JAAR}", str(JAAR))).status_code == 404
+    waarden = {k: str(v).replace(".", ",") for k, v in geschatte_waarden(app, KLEIN[0]).items()}
+    with app.app_context():
+        from app.models import InvoerRij
+
+        versie = db.session.scalar(select(InvoerRij.version).where(
+            InvoerRij.gemeente_code == KLEIN[0]))
+    assert client.post(f"/gemeente/{KLEIN[0]}/{JAAR}", data={
+        **waarden, "version": str(versie), "actie": "concept"}).status_code in (200, 302)
+    assert client.post(f"/gemeente/0200/{JAAR}", data={
+        **waarden, "version": "1", "actie": "concept"}).status_code == 404
+    # a gemeente without a team: as before
+    j = client.get("/team/999/2026").status_code
+    assert j == 404
+    auth.als("beheerder")
+    g = client.get(f"/gemeente/0200/{JAAR}/resultaat.json").json
+    assert "teams" not in g and "team" not in g["gemeenten"][0]["functies"]["leerplicht"]
+
+
+def test_team_bezetting_migration_adds_its_table_and_audit_target_and_goes_back(leeg_app):
+    """c4e2b7a91d05: team_bezetting with its own audit target (still exactly one per entry)
+    and the soort doorstroompunt; downgrading refuses while such a team exists, then drops
+    the bezetting and its audit entries, keeping the teams."""
+    runner = leeg_app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    with leeg_app.app_context():
+        db.session.execute(text(
+            "INSERT INTO team (naam, functie, soort, verdeelsleutel, version, updated_at) "
+            f"VALUES ('Doorstroompunt X', 'doorstroompunt', 'doorstroompunt', 'werklast', 1, "
+            f"'{NU}')"))
+        db.session.execute(text(
+            "INSERT INTO team_bezetting (team_id, jaar, waarden, version, updated_at) "
+            f"SELECT id, 2026, '{{}}', 1, '{NU}' FROM team"))
+        db.session.execute(text(
+            "INSERT INTO audit_entry (team_bezetting_id, invoer_version, timestamp, field, "
+            f"action) SELECT id, 1, '{NU}', 'bezetting_doorstroompunt', 'concept' "
+            "FROM team_bezetting"))
+        db.session.commit()
+        with pytest.raises(IntegrityError):  # two targets at once
+            db.session.execute(text(
+                "INSERT INTO audit_entry (team_id, team_bezetting_id, invoer_version, "
+                f"timestamp, field, action) SELECT team_id, id, 1, '{NU}', 'x', 'x' "
+                "FROM team_bezetting"))
+            db.session.flush()
+        db.session.rollback()
+    uit = runner.invoke(args=["db", "downgrade", "9b4d2c7e1f36"])
+    assert uit.exit_code != 0 and "soort doorstroompunt" in uit.output
+    with leeg_app.app_context():
+        db.session.remove()
+        db.session.execute(text("UPDATE team SET soort = 'rbl'"))
+        db.session.commit()
+    uit = runner.invoke(args=["db", "downgrade", "9b4d2c7e1f36"])
+    assert uit.exit_code == 0, uit.output + repr(uit.exception)
+    with leeg_app.app_context():
+        db.session.remove()
+        assert "team_bezetting" not in inspect(db.engine).get_table_names()
+        assert db.session.scalar(text("SELECT count(*) FROM team")) == 1
+        assert db.session.scalar(text("SELECT count(*) FROM audit_entry")) == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+def test_the_team_page_compares_with_teams_and_gemeenten_of_similar_size(app, client, auth,
+                                                                          met_cijfers):
+    """Issue 21, item 5: the team beside the ingediend gemeenten (each its own team here) whose
+    leerplichtigen lie within half and twice the team's; a median only from five."""
+    from formatie.referentie import load_referentie
+    from formatie.schatting import geschatte_invoer
+
+    with app.app_context():
+        n = als_normenset(actieve_rij())
+    ref = load_referentie()
+    lpl = n.invoer_sleutels.index("leerplichtigen")
+    team_omvang = sum(geschatte_waarden(app, c)["leerplichtigen"] for c in KLEIN)
+    geschat = geschatte_invoer(n, ref)
+    kandidaten = [c for c, v in zip(ref.gemeentecodes, geschat[:, lpl], strict=True)
+                  if c not in KLEIN and team_omvang / 2 <= round(v) <= team_omvang * 2]
+    auth.als("beheerder")
+    for code in kandidaten[:4]:
+        bewaar_invoer(app, code)
+    r = client.get(f"/team/{met_cijfers}/{JAAR}")
+    assert "te weinig om te vergelijken (4, minimaal 5)" in r.text
+    bewaar_invoer(app, kandidaten[4])
+    r = client.get(f"/team/{met_cijfers}/{JAAR}")
+    waarden = []
+    for code in kandidaten[:5]:
+        w = geschatte_waarden(app, code)
+        vol = np.array([[w[s] for s in n.invoer_sleutels]])
+        fte = float(bereken(n, vol).fte[0, n.functie_sleutels.index("leerplicht")])
+        waarden.append(fte / w["leerplichtigen"] * 1000)
+    mediaan = format_fte(float(np.median(waarden)))
+    assert f"mediaan {mediaan} over 5" in r.text
+    # the member's result page says it too
+    r = client.get(f"/gemeente/{KLEIN[0]}/{JAAR}/resultaat")
+    assert "Het team naast teams en gemeenten van dezelfde omvang" in r.text
+    assert f"mediaan {mediaan} over 5" in r.text
+    v = client.get(f"/team/{met_cijfers}/{JAAR}/resultaat.json").json["teams"][0][
+        "vergelijking"]
+    assert v["aantal_vergelijkbaar"] == 5
+    assert v["mediaan_vergelijkbaar"] == pytest.approx(float(np.median(waarden)), rel=1e-12)
+
+
+def test_a_doorstroompunt_team_counts_a_vaste_basis_per_member(app, client, auth, runner,
+                                                               tmp_path):
+    """The soort doorstroompunt (migration c4e2b7a91d05): a region's Doorstroompunt as a team
+    carries one vaste basis per deelnemende gemeente (formatie.teams.VASTE_BASIS_PER_LID), so
+    the team equals the sum of its members, as the region page counts it."""
+    uit = _importeer(runner, tmp_path, "team,functie,gemeentecode,soort\n" + "".join(
+        f"DSP Klein,doorstroompunt,{c},doorstroompunt\n" for c in KLEIN))
+    assert uit.exit_code == 0, uit.output
+    for code in KLEIN:
+        bewaar_invoer(app, code)
+    with app.app_context():
+        team_id = db.session.scalar(select(TeamRij.id).where(TeamRij.soort == "doorstroompunt"))
+        functie = als_normenset(actieve_rij()).functie("doorstroompunt")
+    auth.als("beheerder")
+    j = client.get(f"/team/{team_id}/{JAAR}/resultaat.json").json
+    (team,) = j["teams"]
+    los = sum(g["functies"]["doorstroompunt"]["fte"] for g in j["gemeenten"])
+    assert team["fte_totaal"] == pytest.approx(los, rel=1e-12)
+    for g in j["gemeenten"]:
+        assert team["aandelen"][g["gemeentecode"]] == pytest.approx(
+            g["functies"]["doorstroompunt"]["fte"], rel=1e-12)
+    keten = tabel(client.get(f"/team/{team_id}/{JAAR}").text, "keten")
+    (vast,) = [rij for rij in keten if rij[0] == "Vaste basis"]
+    assert getal(vast[1]) == pytest.approx(3 * functie.vast_fte, abs=5e-4)
+
+
+def test_the_region_page_shows_the_doorstroompunt_bijdragen_as_its_json(app, client, auth):
+    """The Doorstroompunt as the region's team (issue 21, item 4; issue 22, item 4): the
+    region page lists each member's bijdrage, as the region JSON, adding up to its cost."""
+    from app.models import GemeenteRij
+
+    from .conftest import EIGEN_REGIO
+
+    with app.app_context():
+        leden = list(db.session.scalars(select(GemeenteRij.code).where(
+            GemeenteRij.regio_code == EIGEN_REGIO)))
+    for code in leden[:3]:
+        bewaar_invoer(app, code)
+    auth.als("beheerder")
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json
+    dsp = j["regio"]["functies"]["doorstroompunt"]
+    assert set(dsp["bijdragen"]) == set(leden[:3])
+    assert sum(dsp["bijdragen"].values()) == round(dsp["kosten"]["totaal"])
+    rijen = tabel(client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text, "bijdragen-doorstroompunt")
+    euros = [int(r[1].replace("€", "").replace(".", "").strip()) for r in rijen[1:]]
+    assert sorted(euros[:-1]) == sorted(dsp["bijdragen"].values())
+    assert euros[-1] == sum(dsp["bijdragen"].values())
