@@ -23,8 +23,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 # Open connections per worker (idle ones included); beyond it new ones wait in the backlog.
 worker_connections = 1000
 # A request whose worker is silent this long is killed and the worker restarted. Workbook
-# reading stays within its own budget (formatie.werkboek.xlsx_budget: refused within ~2 s), the slowest
-# regular page (regional ranges) takes a few seconds.
+# reading stays within its own budget (formatie.werkboek.xlsx_budget: refused within ~2 s), the
+# slowest regular page (regional ranges) takes a few seconds.
 timeout = 30
 graceful_timeout = 20
 # Seconds an idle keep-alive connection, or a new one that sends nothing, is kept open (gthread

@@ -171,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     tests/web/test_structuur.py). Endpoint names are the blueprints' (``gemeente.resultaat``)."""
     from .views import (
         auth,
+        begroting,
         gebruikers,
         gemeente,
         gevoeligheid,
@@ -189,7 +190,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, sso, wachtwoord, main, gemeente, regio, normen, gebruikers, health,
-                   gevoeligheid, prognose, kalibratie, validatie, werkboek, scenario, teams):
+                   gevoeligheid, prognose, kalibratie, validatie, werkboek, scenario, teams,
+                   begroting):
         app.register_blueprint(module.bp)
 
 

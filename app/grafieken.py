@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formatie.getallen import format_getal
+from formatie.getallen import format_euro, format_getal
 from formatie.model import Resultaat, functie_regels
 
 BREEDTE = 760.0
@@ -493,7 +493,8 @@ def _balken(items: list[tuple[str, float, str]], leeg: BalkenGrafiek) -> BalkenG
 
 
 # --------------------------------------------------------------------------------------------
-# Grouped bars: the scenario comparison (groups: functies and the total; a bar per row)
+# Grouped bars: the scenario comparison (groups: functies and the total; a bar per row) and the
+# multi-year begroting (groups: years; a bar for the central and the budget euros)
 # --------------------------------------------------------------------------------------------
 
 
@@ -521,6 +522,7 @@ class GroepGrafiek:
     staaf_breedte: float
     label_tekens: int = 28  # group labels are cut to this many characters
     smal: GroepGrafiek | None = None  # the small-screen layout
+    eenheid: str = "fte"  # of the values: "fte" or "euro" (the bars' titles, the scale)
 
 
 def groep_grafiek(rijen, functies: dict[str, str]) -> GroepGrafiek:
@@ -533,25 +535,54 @@ def groep_grafiek(rijen, functies: dict[str, str]) -> GroepGrafiek:
 
 def _groep(rijen, functies: dict[str, str], breedte: float, links: float,
            label_tekens: int) -> GroepGrafiek:
-    groepen = [*functies.items(), ("totaal", "Totaal")]
+    groepen = [(label, [r.totaal if sleutel == "totaal" else r.fte.get(sleutel, 0.0)
+                        for r in rijen])
+               for sleutel, label in [*functies.items(), ("totaal", "Totaal")]]
+    return _staven(groepen, [r.naam for r in rijen], breedte, links, label_tekens, "fte")
+
+
+def jaren_grafiek(jaren, reeksen: list[tuple[str, list[float]]]) -> GroepGrafiek:
+    """Grouped bars of euros per year (the multi-year begroting), wide and for small screens:
+    a group per year of ``jaren``, a bar per series of ``reeksen`` ((naam, euros per year))."""
+    groepen = [(str(j), [waarden[t] for _, waarden in reeksen]) for t, j in enumerate(jaren)]
+    namen = [naam for naam, _ in reeksen]
+    smal = _staven(groepen, namen, SMAL_BREEDTE, 64.0, 14, "euro")
+    return replace(_staven(groepen, namen, BREEDTE, 80.0, 28, "euro"), smal=smal)
+
+
+def _schaallabel(waarde: float, stap: float, eenheid: str) -> str:
+    """A tick label: fte with a decimal where the ticks need it; euros in millions when the
+    ticks are 100.000 or more apart ("€ 1,5 mln"; the baseline "€ 0"), else whole euros."""
+    if eenheid != "euro":
+        return format_getal(waarde, 1 if stap < 1 else 0)
+    if waarde == 0:
+        return format_euro(0)
+    if stap >= 100_000:
+        return f"€ {format_getal(waarde / 1e6, 0 if stap >= 1e6 else 1)} mln"
+    return format_euro(waarde)
+
+
+def _staven(groepen: list[tuple[str, list[float]]], namen: list[str], breedte: float,
+            links: float, label_tekens: int, eenheid: str) -> GroepGrafiek:
+    """The layout of grouped bars: ``groepen`` (label, a value per bar), ``namen`` the bars'
+    names (the legend), values in ``eenheid`` ("fte" or "euro")."""
     boven, onder = 10.0, 40.0
     plot_hoogte = 240.0
     groep_breedte = (breedte - links - 10) / len(groepen)
-    staaf = min(28.0, (groep_breedte - 16) / max(len(rijen), 1))
-    waarden = [r.totaal for r in rijen] + [v for r in rijen for v in r.fte.values()]
+    staaf = min(28.0, (groep_breedte - 16) / max(len(namen), 1))
+    waarden = [v for _, rij in groepen for v in rij]
     basislijn = boven + plot_hoogte
     # the value scale: round ticks from 0 (As.rond), 0 at the baseline, the top at ``boven``
     as_ = As.rond(0.0, max(waarden, default=0.0) or 1.0, basislijn, boven, vanaf_nul=True)
     stap = as_.streepjes[1] - as_.streepjes[0] if len(as_.streepjes) > 1 else 1.0
     staven, centra = [], []
-    for j, (sleutel, label) in enumerate(groepen):
-        start = links + j * groep_breedte + (groep_breedte - staaf * len(rijen)) / 2
+    for j, (label, rij) in enumerate(groepen):
+        start = links + j * groep_breedte + (groep_breedte - staaf * len(namen)) / 2
         centra.append((label, links + (j + 0.5) * groep_breedte))
-        for i, r in enumerate(rijen):
-            waarde = r.totaal if sleutel == "totaal" else r.fte.get(sleutel, 0.0)
+        for i, (naam, waarde) in enumerate(zip(namen, rij, strict=True)):
             y = as_(max(waarde, 0.0))
             staven.append(GroepStaaf(start + i * staaf, y, basislijn - y, f"functie-{i % 4}",
-                                     waarde, r.naam))
-    schaal = [(y, format_getal(w, 1 if stap < 1 else 0)) for w, y in as_.posities()]
+                                     waarde, naam))
+    schaal = [(y, _schaallabel(w, stap, eenheid)) for w, y in as_.posities()]
     return GroepGrafiek(centra, staven, schaal, breedte, basislijn + onder, basislijn, links,
-                        staaf - 2, label_tekens)
+                        staaf - 2, label_tekens, eenheid=eenheid)

@@ -32,6 +32,7 @@ from .cli_bestanden import (
     cmd_import,
     herkomst_van_invoer,
     lees_invoer,
+    meerjarenbegroting_van,
     schrijf_atomair,
 )
 from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
@@ -47,6 +48,7 @@ from .taal import aantal_woord, per_eenheid
 from .teams import Team, bereken_teams, vergelijk_teams
 from .uitvoer import (
     als_json,
+    meerjaren_als_tabel,
     resultaat_als_csv,
     resultaat_als_dict,
     resultaat_als_tabel,
@@ -60,6 +62,11 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     normenset = load_normenset(args.normen)
     invoer = lees_invoer(args, normenset)
     referentie = load_referentie()
+    meerjaren = None
+    if args.jaren is not None:
+        if args.format == "csv":
+            raise GebruikFout("--jaren werkt met --formaat tabel of json.")
+        invoer, meerjaren = meerjarenbegroting_van(args, normenset, invoer)
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
     teams = (_lees_teams(args.teams, normenset, invoer, referentie)
              if getattr(args, "teams", None) else None)
@@ -74,6 +81,8 @@ def cmd_calculate(args: argparse.Namespace) -> int:
             _voeg_bereik_toe(uit, normenset, invoer, args)
         if teams is not None:
             _voeg_teams_toe(uit, normenset, invoer, teams, args.onzekerheid)
+        if meerjaren is not None:
+            uit["begroting"] = meerjaren.als_dict()
         # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
         sys.stdout.write(als_json(uit, indent=indent) + "\n")
@@ -88,6 +97,8 @@ def cmd_calculate(args: argparse.Namespace) -> int:
                                        referentie)
             print(teams_als_tabel(uitkomsten, normenset, referentie, vergelijk_teams(
                 normenset, invoer.volume, invoer.gemeentecodes, uitkomsten, referentie)))
+        if meerjaren is not None:
+            print(meerjaren_als_tabel(meerjaren, referentie))
         if args.landelijk:
             print("\nInvoer: " + METHODE)
             print("Let op: de normuren zijn aannames (bron = 'aanname'), "
@@ -409,6 +420,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--onzekerheid", action="store_true",
                    help="voeg P10/P50/P80/P90 toe (Monte Carlo, 10.000 trekkingen die uit de "
                    "invoer volgen: dezelfde cijfers als de webpagina's; alleen met --formaat json)")
+    c.add_argument("--jaren", type=int, metavar="N",
+                   help="meerjarenbegroting: dit jaar en de N − 1 jaren erna (N hoogstens 4) "
+                   "in fte en euro's, centraal en begroot (P80), uit de prognose van de "
+                   "volumes (regels van eerdere jaren in de invoer) en de indexatie van de "
+                   "normenset; dit jaar is het laatste jaar in de kolom jaar")
     c.set_defaults(func=cmd_calculate)
 
     t = opdracht("sjabloon", "template", "leeg invoerbestand (CSV) met een rij per gemeente")
@@ -461,6 +477,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--onzekerheid", dest="met_onzekerheid", action="store_true",
                     help="voeg de bladen Onzekerheid (P10/P50/P80/P90, Monte Carlo) en "
                     "Gevoeligheid (tornado) toe")
+    ex.add_argument("--jaren", type=int, metavar="N",
+                    help="voeg het blad Begroting toe: dit jaar en de N − 1 jaren erna (N "
+                    "hoogstens 4), als 'formatie bereken --jaren'; het laatste jaar in de kolom "
+                    "jaar is dit jaar, regels van eerdere jaren dienen voor de prognose")
     ex.add_argument("--teams", metavar="TEAMS.csv",
                     help="een teamwerkboek: de gemeenten van één team uit dit bestand (de "
                          "kolommen van 'bereken --teams') met het blad Team, waarin de vaste "

@@ -1,6 +1,8 @@
 """The command line's files: the invoer a subcommand reads (a CSV, or ``--landelijk``), a file
 written completely or not at all, and the two workbook subcommands ``export`` and ``import``
-(:mod:`formatie.werkboek`). :mod:`formatie.cli` parses the arguments and calls them.
+(:mod:`formatie.werkboek`), and the split of a multi-year invoer for ``--jaren`` (this year's
+rows, the forecast from the earlier ones). :mod:`formatie.cli` parses the arguments and calls
+them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+
+import numpy as np
 
 from . import herkomst as hk
 from .invoer_csv import InvoerTabel, read_bezetting_csv, read_invoer_csv
@@ -84,6 +88,55 @@ def schrijf_atomair(pad: str, data: bytes) -> None:
         raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
 
 
+def meerjarenbegroting_van(args: argparse.Namespace, normenset: Normenset, invoer: InvoerTabel):
+    """(this year's invoer, its :class:`~formatie.meerjaren.Meerjarenbegroting`) for
+    ``--jaren``.
+
+    This year is the last ``jaar`` in the invoer: its rows are today's figures; rows of earlier
+    years only feed the forecast (:func:`formatie.prognose.prognose_reeksen`, per gemeente and
+    invoer). Without a ``jaar`` column (and with ``--landelijk``) this year is the normenset's
+    peiljaar and there is no history: volumes stay as they are, only the indexation moves."""
+    from .kosten import peiljaar
+    from .meerjaren import MAX_JAREN, meerjarenbegroting, prognose_volumes
+    from .model import Groep
+
+    if not 1 <= args.jaren <= MAX_JAREN:
+        raise GebruikFout(f"--jaren moet 1 tot en met {MAX_JAREN} zijn (dit jaar en de "
+                          f"{MAX_JAREN - 1} jaren erna; verder vooruit zegt een prognose uit "
+                          "een paar jaar cijfers te weinig).")
+    jaren = sorted({j for j in invoer.jaren if j is not None})
+    if jaren and None in invoer.jaren:
+        raise GebruikFout("--jaren: vul de kolom jaar op elke regel in, of op geen enkele.")
+    if not jaren:
+        jaar = peiljaar(normenset)
+        if jaar is None:
+            raise GebruikFout("--jaren: de invoer heeft geen kolom jaar en de normenset geen "
+                              "peiljaar (geldig_vanaf); geef een kolom jaar.")
+        groep = Groep(normenset, tuple(invoer.gemeentecodes), invoer.volume)
+        return invoer, meerjarenbegroting([groep], jaar, args.jaren)
+    jaar = jaren[-1]
+    nu = [r for r, j in enumerate(invoer.jaren) if j == jaar]
+    codes = tuple(invoer.gemeentecodes[r] for r in nu)
+    zonder = sorted(set(invoer.gemeentecodes) - set(codes))
+    if zonder:
+        raise GebruikFout(f"--jaren: het laatste jaar in de invoer is {jaar}, maar "
+                          f"{', '.join(zonder)} heeft geen regel voor {jaar}. Geef voor elke "
+                          f"gemeente de cijfers van {jaar}.")
+    vandaag = InvoerTabel(codes, (jaar,) * len(codes), invoer.volume[nu],
+                          tuple(invoer.regels[r] for r in nu) if invoer.regels else ())
+    reeksen = None
+    if len(jaren) > 1 and args.jaren > 1:
+        waarden = np.full((len(codes), len(normenset.invoer), len(jaren)), np.nan)
+        for r, (code, j) in enumerate(zip(invoer.gemeentecodes, invoer.jaren, strict=True)):
+            waarden[codes.index(code), :, jaren.index(j)] = invoer.volume[r]
+        reeksen = prognose_volumes(jaren, waarden, args.jaren)
+        print(f"Meerjarenbegroting vanaf {jaar}: de regels van {jaar} zijn de cijfers van dit "
+              f"jaar; die van {jaren[0]}–{jaren[-2]} dienen alleen voor de prognose.",
+              file=sys.stderr)
+    groep = Groep(normenset, codes, vandaag.volume)
+    return vandaag, meerjarenbegroting([groep], jaar, args.jaren, [reeksen])
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .model import Groep
     from .werkboek.analyse import werkboek_analyse
@@ -103,6 +156,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
+    meerjaren = None
+    if args.jaren is not None and args.teams:
+        raise GebruikFout("--jaren en --teams kunnen (nog) niet samen: maak het teamwerkboek "
+                          "en de begroting apart.")
+    if args.jaren is not None:  # the rows of the last year; earlier ones feed the forecast
+        invoer, meerjaren = meerjarenbegroting_van(args, normenset, invoer)
     team = team_bezetting = None
     if args.teams:
         invoer, team, team_bezetting = _team_voor_werkboek(args, normenset, invoer,
@@ -121,7 +180,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         invoer_bron=METHODE if args.landelijk else (args.invoer or None),
         herkomst=dict.fromkeys(invoer.gemeentecodes, dict.fromkeys(
             normenset.invoer_sleutels, herkomst_van_invoer(args, normenset))),
-        team=team, team_bezetting=team_bezetting, **analyse,
+        team=team, team_bezetting=team_bezetting, begroting=meerjaren, **analyse,
     )
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)

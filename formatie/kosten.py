@@ -36,4 +36,25 @@ def peiljaar(normenset: Normenset) -> int | None:
 def indexeer(bedrag: float, indexatie: float, van_jaar: int, naar_jaar: int) -> float:
     """``bedrag`` of ``van_jaar`` at the price level of ``naar_jaar``, growing by ``indexatie``
     (a share) per year: bedrag × (1 + indexatie)^(naar − van)."""
-    return float(bedrag) * (1.0 + float(indexatie)) ** (naar_jaar - van_jaar)
+    return float(bedrag) * float(indexfactor(indexatie, van_jaar, naar_jaar))
+
+
+def indexfactor(indexatie, van_jaar: int, naar_jaar) -> np.ndarray:
+    """(1 + indexatie)^(naar − van), broadcast over ``indexatie`` (…) and ``naar_jaar`` (…):
+    what one euro of ``van_jaar`` is at the price level of ``naar_jaar``."""
+    return (1.0 + np.asarray(indexatie, dtype=float)) ** (
+        np.asarray(naar_jaar, dtype=float) - float(van_jaar))
+
+
+def kosten_per_fte_in(normenset: Normenset, jaren) -> np.ndarray:
+    """(T, F) euros per fte per year of every functie at the price level of each of ``jaren``
+    (T,): :func:`kosten_per_fte` indexed from the normenset's :func:`peiljaar` by each
+    functie's ``indexatie``. Not indexed (the normenset's own prices) when it names no
+    peiljaar."""
+    jaren = np.asarray(jaren, dtype=float)
+    prijs = kosten_per_fte(normenset)
+    peil = peiljaar(normenset)
+    if peil is None:
+        return np.broadcast_to(prijs, (len(jaren), len(prijs))).copy()
+    idx = np.array([f.indexatie for f in normenset.functies], dtype=float)
+    return prijs[None, :] * indexfactor(idx[None, :], peil, jaren[:, None])

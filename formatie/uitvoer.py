@@ -10,6 +10,7 @@ import io
 import json
 import math
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from .teams import (
     standaard_teams,
     zin_vergelijking,
 )
+
+if TYPE_CHECKING:  # the forecast's modules load only when a begroting is asked for
+    from .meerjaren import Meerjarenbegroting
 
 
 def eindig(obj):
@@ -371,3 +375,51 @@ def regio_als_dict(
                    "kosten_totaal": regio["kosten_totaal"]},
         "regio": regio,
     }
+
+
+#: Most gemeenten whose lines a multi-year table lists one by one (a national run: JSON).
+MEERJAREN_MAX_GEMEENTEN = 50
+
+
+def meerjaren_als_tabel(mb: Meerjarenbegroting, referentie: Referentie) -> str:
+    """The multi-year begroting as Dutch tables: per year each functie and the total (fte,
+    begroot fte, kosten per fte, kosten, begroot), and for a few gemeenten per year each
+    gemeente; figures rounded by the largest-remainder rule, so every table adds up; then
+    what rests on the forecast and the indexation."""
+    fte, budget = mb.tabel(mb.fte, 0.01), mb.tabel(mb.budget_fte, 0.01)
+    euro, euro_budget = mb.euros()
+    per_fte = mb.kosten_per_fte()
+    begroot = f"begroot ({mb.percentiel.upper()})"
+    kop = ["Jaar", "Functie", "fte", f"fte {begroot}", "kosten per fte", "kosten",
+           f"kosten {begroot}"]
+    rijen = []
+    for t, jaar in enumerate(mb.jaren):
+        label = f"{jaar} ({mb.bron[t]})"
+        for j, naam in enumerate(mb.functienamen):
+            rijen.append([label, naam, format_getal(fte.functies[t, j], 2),
+                          format_getal(budget.functies[t, j], 2), format_euro(per_fte[t, j]),
+                          format_euro(euro.functies[t, j]),
+                          format_euro(euro_budget.functies[t, j])])
+        rijen.append([label, "Totaal", format_getal(fte.totaal[t], 2),
+                      format_getal(budget.totaal[t], 2), "", format_euro(euro.totaal[t]),
+                      format_euro(euro_budget.totaal[t])])
+    peil = ("prijzen van elk jaar" if mb.prijspeil[0] is not None
+            else "prijzen van de normenset, niet geïndexeerd")
+    periode = (f"{mb.jaren[0]}" if len(mb.jaren) == 1 else f"{mb.jaren[0]}–{mb.jaren[-1]}")
+    delen = ["", f"Begroting {periode} (euro's per jaar, {peil})",
+             _tabel(kop, rijen, rechts_vanaf=2)]
+    if 1 < len(mb.gemeentecodes) <= MEERJAREN_MAX_GEMEENTEN:
+        rijen = [[str(jaar), f"{code} {referentie.naam(code)}",
+                  format_getal(fte.gemeenten[t, g], 2), format_getal(budget.gemeenten[t, g], 2),
+                  format_euro(euro.gemeenten[t, g]), format_euro(euro_budget.gemeenten[t, g])]
+                 for t, jaar in enumerate(mb.jaren) for g, code in enumerate(mb.gemeentecodes)]
+        delen += ["", "Per gemeente", _tabel(["Jaar", "Gemeente", "fte", f"fte {begroot}",
+                                              "kosten", f"kosten {begroot}"], rijen,
+                                             rechts_vanaf=2)]
+    elif len(mb.gemeentecodes) > MEERJAREN_MAX_GEMEENTEN:
+        delen += ["", f"Per gemeente ({aantal_woord(len(mb.gemeentecodes), 'gemeente')}): "
+                      "zie --formaat json."]
+    delen += ["", "Waarop dit rust:", *[f"- {zin}" for zin in mb.aannames],
+              "- Afgerond met de grootste-restmethode: de regels tellen op tot het totaal; een "
+              "regel kan daardoor 1 eenheid afwijken van hetzelfde getal los afgerond."]
+    return "\n".join(delen)

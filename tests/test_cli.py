@@ -472,3 +472,105 @@ def test_a_national_calculation_loads_no_scipy():
                          check=True)
     assert json.loads(uit.stdout)["totaal"]["gemeenten"] == 342
     assert uit.stderr == ""
+
+
+def _meerjaren_csv(pad, codes=("0200",), jaren=(2023, 2024, 2025, 2026), groei=0.05):
+    """An invoer CSV with the estimated volumes of ``codes``, growing ``groei`` a year up to
+    the last of ``jaren``."""
+    n = standaard_normenset()
+    ref = load_referentie()
+    from formatie.schatting import geschatte_invoer
+
+    v = np.nan_to_num(geschatte_invoer(n, ref))
+    regels = ["gemeentecode,jaar," + ",".join(n.invoer_sleutels)]
+    for c in codes:
+        for k, jaar in enumerate(jaren):
+            factor = (1 + groei) ** (k - len(jaren) + 1)
+            regels.append(f"{c},{jaar}," + ",".join(
+                str(round(x * factor)) for x in v[ref.index[c]]))
+    pad.write_text("\n".join(regels) + "\n")
+    return pad
+
+
+def test_bereken_jaren_gives_this_year_and_three_more_and_year_0_is_todays_json(capsys,
+                                                                               tmp_path):
+    invoer = _meerjaren_csv(tmp_path / "in.csv")
+    code, out, err = run(capsys, "bereken", str(invoer), "--jaren", "4", "--formaat", "json",
+                         "--onzekerheid")
+    assert code == 0, err
+    assert "dienen alleen voor de prognose" in err
+    doc = json.loads(out)
+    # today's figures are the rows of the last year; earlier rows only feed the forecast
+    assert [g["jaar"] for g in doc["gemeenten"]] == [2026]
+    jaren = doc["begroting"]["jaren"]
+    assert [j["jaar"] for j in jaren] == [2026, 2027, 2028, 2029]
+    assert [j["bron"] for j in jaren] == ["invoer", "prognose", "prognose", "prognose"]
+    vandaag = doc["gemeenten"][0]
+    assert jaren[0]["fte"] == pytest.approx(vandaag["fte_totaal"], rel=1e-12)
+    assert jaren[0]["budget_fte"] == pytest.approx(vandaag["budget"]["fte_totaal"], rel=1e-6)
+    assert abs(jaren[0]["kosten"] - vandaag["kosten_totaal"]) <= 0.5
+    assert abs(jaren[0]["kosten_budget"] - vandaag["budget"]["kosten_totaal"]) <= 1
+    for f, functie in vandaag["functies"].items():
+        assert jaren[0]["functies"][f]["fte"] == pytest.approx(functie["fte"], rel=1e-12)
+        assert abs(jaren[0]["functies"][f]["kosten"] - functie["kosten"]["totaal"]) < 1
+    for j in jaren:
+        assert sum(f["kosten"] for f in j["functies"].values()) == j["kosten"]
+        assert sum(f["kosten_budget"] for f in j["functies"].values()) == j["kosten_budget"]
+    assert jaren[3]["fte"] > jaren[0]["fte"]  # the history grew
+    assert any("prognose" in zin for zin in doc["begroting"]["aannames"])
+    assert any("indexatie" in zin.lower() for zin in doc["begroting"]["aannames"])
+
+
+def test_bereken_jaren_table_shows_the_same_figures_as_the_json_and_says_what_it_rests_on(
+        capsys, tmp_path):
+    from formatie.getallen import format_euro
+
+    invoer = _meerjaren_csv(tmp_path / "in.csv", codes=("0200", "0150"))
+    code, out, _ = run(capsys, "bereken", str(invoer), "--jaren", "4", "--formaat", "json")
+    assert code == 0
+    jaren = json.loads(out)["begroting"]["jaren"]
+    assert all(sum(g["kosten"] for g in j["gemeenten"].values()) == j["kosten"]
+               for j in jaren)
+    code, out, _ = run(capsys, "bereken", str(invoer), "--jaren", "4")
+    assert code == 0
+    assert "Begroting 2026–2029" in out and "Waarop dit rust:" in out
+    for j in jaren:
+        totaal = next(r for r in out.splitlines()
+                      if r.startswith(f"{j['jaar']} (") and "Totaal" in r)
+        assert format_euro(j["kosten"]) in totaal and format_euro(j["kosten_budget"]) in totaal
+        for c, g in j["gemeenten"].items():
+            regel = next(r for r in out.splitlines() if r.startswith(f"{j['jaar']}  {c} "))
+            assert format_euro(g["kosten"]) in regel
+    assert "grootste-restmethode" in out
+
+
+@pytest.mark.parametrize(("extra", "inhoud", "melding"), [
+    (["--jaren", "5"], None, "--jaren moet 1 tot en met 4 zijn"),
+    (["--jaren", "4", "--formaat", "csv"], None, "--jaren werkt met --formaat tabel of json"),
+    (["--jaren", "4"], "gemeentecode,jaar,leerplichtigen\n0200,2025,100\n0150,2026,100\n",
+     "0200 heeft geen regel voor 2026"),
+    (["--jaren", "4"], "gemeentecode,jaar,leerplichtigen\n0200,2025,100\n0150,,100\n",
+     "vul de kolom jaar op elke regel in"),
+])
+def test_bereken_jaren_refuses_what_it_cannot_forecast_in_dutch(capsys, tmp_path, extra,
+                                                                inhoud, melding):
+    invoer = tmp_path / "in.csv"
+    if inhoud is None:
+        _meerjaren_csv(invoer)
+    else:
+        invoer.write_text(inhoud)
+    code, out, err = run(capsys, "bereken", str(invoer), "--ontbrekend-is-nul", *extra)
+    assert code == 2 and out == ""
+    assert melding in err
+
+
+def test_bereken_jaren_without_a_year_column_starts_at_the_peiljaar_and_only_indexes(capsys):
+    code, out, err = run(capsys, "bereken", "--landelijk", "--jaren", "2", "--formaat", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    eerste, tweede = doc["begroting"]["jaren"]
+    assert (eerste["jaar"], tweede["jaar"]) == (2026, 2027)
+    assert tweede["fte"] == pytest.approx(eerste["fte"], rel=1e-12)
+    assert tweede["kosten"] == pytest.approx(eerste["kosten"] * 1.03, rel=1e-6)
+    assert len(eerste["gemeenten"]) == 342
+    assert sum(g["kosten"] for g in eerste["gemeenten"].values()) == eerste["kosten"]

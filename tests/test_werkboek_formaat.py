@@ -14,7 +14,7 @@ from formatie.werkboek import formaat
 
 PAKKET = Path(formaat.__file__).parent
 SCHRIJVERS = ("schrijven", "blad", "bladen_invoer", "bladen_berekening", "analyse",
-              "vergelijking", "team")
+              "vergelijking", "team", "begroting")
 LEZERS = ("lezen", "openen", "gelezen", "sleutelcellen", "getalcellen", "normcellen",
           "bezetting", "lezer_1", "lezer_2", "zelfcontrole")
 BLADEN = {waarde for naam, waarde in vars(formaat).items() if naam.startswith("BLAD_")}

@@ -55,6 +55,7 @@ from ..models import (
     WerkboekUploadRij,
     utcnow,
 )
+from ..services.begroting import meerjaren_van
 from ..services.cijfers import (
     Cijfers,
     cijfers_gemeente,
@@ -93,7 +94,8 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
     """The workbook of the members with complete figures: one group per normenset, so a region
     whose members count with different normensets is one workbook with the page's totals.
     A region workbook carries the region's own bezetting of its regional functies (the
-    Doorstroompunt, entered once on the region page) in one cell per functie."""
+    Doorstroompunt, entered once on the region page) in one cell per functie, and every
+    workbook the Begroting sheet of the begroting page (:mod:`app.services.begroting`)."""
     bezetting = {lid.code: lid.bezetting for lid in cijfers.met_cijfers if lid.bezetting}
     analyse = werkboek_analyse(cijfers.groepen)
     return exporteer_werkboek(
@@ -103,7 +105,7 @@ def _werkboek(cijfers: Cijfers, titel: str, notitie: str | None) -> bytes:
         titel=titel, notitie=notitie,
         invoer_bron=f"Opgeslagen cijfers {cijfers.jaar} in de Formatietool (normenset "
                     + ", ".join(rij.label for rij in cijfers.rijen) + ")",
-        herkomst=cijfers_herkomst(cijfers), **analyse)
+        herkomst=cijfers_herkomst(cijfers), begroting=meerjaren_van(cijfers), **analyse)
 
 
 def _terug(melding: str, url: str):

@@ -29,6 +29,10 @@ BLAD_BEREKENING = "Berekening"
 BLAD_RESULTAAT = "Resultaat"
 BLAD_ONZEKERHEID = "Onzekerheid"
 BLAD_GEVOELIGHEID = "Gevoeligheid"
+#: The multi-year begroting (formatie.meerjaren), optional like Onzekerheid: one row per
+#: jaar × gemeente × functie with the fte of the forecast at export (values) and the euros as
+#: live formulas on Organisatie's kosten per fte and indexatie.
+BLAD_BEGROTING = "Begroting"
 #: A very hidden sheet holding every normenset of the workbook as TOML (as
 #: :func:`formatie.normenset.normenset_als_toml` writes it), in parts that fit a cell, so that
 #: ``formatie importeer`` reads a workbook whose normensets it has no file of. The web ignores
@@ -103,12 +107,23 @@ BEREKENING_2_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "functie",
                          "fte_taak", "scenario_volume", "scenario_uren_per_eenheid",
                          "scenario_uren", "scenario_casus_uren_per_fte", "scenario_fte_taak",
                          "invoer_rij", ZOEKSLEUTEL)
+#: Begroting's key row. ``fte``/``budget_fte`` (P80, allocated so the table adds up),
+#: ``peiljaar`` (the normenset's price year) and ``bron`` are values at export;
+#: ``indexatie``, ``kosten_per_fte`` (Organisatie's × (1 + indexatie)^(jaar − peiljaar)),
+#: ``kosten`` and ``kosten_budget`` are formulas.
+BEGROTING_SLEUTELS = ("jaar", "bron", "gemeentecode", "gemeentenaam", "normenset", "functie",
+                      "naam", "fte", "budget_fte", "peiljaar", "indexatie", "kosten_per_fte",
+                      "kosten", "kosten_budget", ZOEKSLEUTEL)
+#: Begroting's summary under the table: per jaar each functie and the total (SUMIFS by key).
+BEGROTING_TOTAAL_SLEUTELS = ("jaar", "functie", "naam", "fte", "budget_fte", "kosten",
+                             "kosten_budget")
 #: The key columns each table's zoeksleutel joins, in order.
 ZOEKSLEUTEL_DELEN = {
     BLAD_INVOER: ("gemeentecode", "invoer"),
     BLAD_NORMEN: ("normenset", "taak"),
     BLAD_ORGANISATIE: ("normenset", "functie"),
     BLAD_BEREKENING: ("gemeentecode", "functie"),
+    BLAD_BEGROTING: ("jaar", "gemeentecode", "functie"),
 }
 #: Input tables: the columns that hold formulas (the self-check refuses a value typed there).
 INVOER_FORMULES = ("scenario_waarde", ZOEKSLEUTEL)
@@ -238,7 +253,8 @@ TEAM_NAMEN = {
 ALLEEN_GESCHREVEN = ("BLAD_ONZEKERHEID", "BLAD_GEVOELIGHEID", "GEVOELIGHEID_KOLOMMEN",
                      "PERCENTIELEN", "ALLE", "BLAD_VERGELIJKING", "BLAD_PARAMETERS",
                      "SLEUTELRIJ", "EERSTE_RIJ", "SAMENVATTING_SLEUTELRIJ", "ZOEK_SCHEIDING",
-                     "TOML_DEEL", "BLAD_TEAM", "TEAM_SLEUTELS", "TEAM_NAMEN")
+                     "TOML_DEEL", "BLAD_TEAM", "TEAM_SLEUTELS", "TEAM_NAMEN",
+                     "BEGROTING_SLEUTELS", "BEGROTING_TOTAAL_SLEUTELS")
 #: Names only the readers use: format 1, which is read but no longer written; the formats and
 #: sheets a reader accepts; the columns a reader requires or checks for formulas; and the
 #: provenance names all together (the writer writes each beside its label).

@@ -67,7 +67,9 @@ def _invoercel(ruw, inv, blad: str, rij: int, kolom: int, problemen: list[Proble
     waarde = _cel_getal(ruw, blad, rij, kolom, inv.sleutel, problemen)
     if waarde is None:
         return None
-    if bericht := melding_voor(inv.parameter, waarde, format_invoer(waarde)):
+    p = inv.parameter
+    # the value is written out for the message only (7.000 cells on a national Invoer)
+    if not p.toegestaan(waarde) and (bericht := melding_voor(p, waarde, format_invoer(waarde))):
         problemen.append(CelProbleem(bericht, rij, inv.sleutel, blad,
                                      f"{_kolomletter(kolom)}{rij}"))
         return None

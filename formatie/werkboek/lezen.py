@@ -26,6 +26,7 @@ from .formaat import (
     VERPLICHTE_BLADEN_2,
     WERKBOEK_SOORT,
 )
+from .geheugen import zonder_gc
 from .gelezen import (
     Werkboek,
     Wijziging,
@@ -69,6 +70,7 @@ from .sleutelcellen import (
 # refused too, even when it looks like a number ("12,5" stored as text is ambiguous).
 
 
+@zonder_gc()  # some 330.000 cells: see formatie.werkboek.geheugen
 def lees_werkboek(
     data: bytes,
     normenset: Normenset | Callable[[str, str], Normenset | None],

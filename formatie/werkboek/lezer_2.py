@@ -270,8 +270,9 @@ def _lees_invoer_2(cellen: dict, basissen: dict[str, Normenset], scope: tuple[st
                 cel(rij, "normenset") if "normenset" in kolommen else None))
             continue
         n = basissen[label]
-        geldig, jaar = _jaarcel(r.get("jaar"), blad, rij, cel(rij, "jaar") if "jaar" in kolommen
-                                else None, problemen)
+        ruw_jaar = r.get("jaar")  # (a filled cell has its column in the key row)
+        geldig, jaar = _jaarcel(ruw_jaar, blad, rij, None if ruw_jaar is None
+                                else cel(rij, "jaar"), problemen)
         if not geldig:
             continue
         eerder = gemeente.setdefault(code, (label, jaar, rij))

@@ -38,6 +38,8 @@ and LibreOffice); other references stay within their own row.
   ``taken_``/``vast_``/``leiding_<functie>``.
 * ``Onzekerheid``, ``Gevoeligheid`` (optional) — values from the Monte Carlo model and the
   tornado at export time (they do not follow edits).
+* ``Begroting`` (optional) — this year and the next ones per gemeente and functie: fte of the
+  forecast at export, euros as formulas on Organisatie (:mod:`~formatie.werkboek.begroting`).
 
 Every formula is written with the value :func:`formatie.model.bereken` computes (so viewers that
 do not recalculate show the model), English function names only; text from users or files is
@@ -57,6 +59,7 @@ import xlsxwriter
 
 from .. import __version__
 from ..herkomst import Herkomst
+from ..meerjaren import Meerjarenbegroting
 from ..model import Groep, bereken_groepen
 from ..normenset import Normenset
 from ..referentie import BRONVERMELDING, Referentie, load_referentie
@@ -66,6 +69,7 @@ from .analyse import (
     _schrijf_gevoeligheid,
     _schrijf_onzekerheid,
 )
+from .begroting import _schrijf_begroting
 from .blad import (
     _Blad,
     _eindig,
@@ -87,6 +91,7 @@ from .bladen_invoer import (
     _schrijf_toelichting,
 )
 from .formaat import (
+    BLAD_BEGROTING,
     BLAD_BEREKENING,
     BLAD_GEVOELIGHEID,
     BLAD_INVOER,
@@ -103,6 +108,7 @@ from .formaat import (
     NAAM_VERSIE,
     WERKBOEK_FORMAAT,
 )
+from .geheugen import zonder_gc
 from .team import schrijf_team, team_notitie
 
 
@@ -114,6 +120,7 @@ class InvoerLike(Protocol):
 
 
 
+@zonder_gc()  # some 330.000 cells: see formatie.werkboek.geheugen
 def exporteer_werkboek(
     groepen: Sequence[Groep] | Normenset,
     invoer: InvoerLike | None = None,
@@ -131,6 +138,7 @@ def exporteer_werkboek(
     herkomst: Mapping[str, Mapping[str, Herkomst]] | None = None,
     team: TeamUitkomst | None = None,
     team_bezetting: float | None = None,
+    begroting: Meerjarenbegroting | None = None,
 ) -> bytes:
     """The scenario workbook (.xlsx, format 2) as bytes.
 
@@ -152,6 +160,9 @@ def exporteer_werkboek(
     (see :func:`onzekerheid_uit_bereik`) — adds the ``Onzekerheid`` sheet and the range and
     budget figure on ``Samenvatting``.
     ``gevoeligheid``: a :class:`formatie.gevoeligheid.Tornado` — adds ``Gevoeligheid``.
+    ``begroting``: a :class:`formatie.meerjaren.Meerjarenbegroting` of the workbook's gemeenten
+    — adds ``Begroting`` (:mod:`formatie.werkboek.begroting`: the euros as live formulas on
+    Organisatie).
     ``titel``, ``notitie``, ``invoer_bron`` are free text (written as text, never a formula).
     ``team``: a :class:`formatie.teams.TeamUitkomst` of the workbook's gemeenten (one
     normenset) — adds the sheet Team (:mod:`formatie.werkboek.team`), opened first, with
@@ -241,6 +252,11 @@ def exporteer_werkboek(
     if gevoeligheid is not None:
         _schrijf_gevoeligheid(wb, wb.add_worksheet(BLAD_GEVOELIGHEID, worksheet_class=_Blad),
                               f, gevoeligheid)
+    if begroting is not None:
+        if set(begroting.gemeentecodes) != set(codes):
+            raise ValueError("the begroting is not of the workbook's gemeenten")
+        _schrijf_begroting(wb, wb.add_worksheet(BLAD_BEGROTING, worksheet_class=_Blad), f, w,
+                           begroting)
     for ws in wb.worksheets():
         _kop_en_voet(ws, w)
     (ws_team or ws_samenvatting).activate()

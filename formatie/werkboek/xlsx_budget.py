@@ -27,6 +27,7 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass
+from operator import itemgetter
 from xml.parsers import expat
 
 from ..getallen import format_telling
@@ -214,7 +215,7 @@ def _snel(stroom, teller: _Teller) -> bool:
         teller.totaal[0] += cellen
         t.teksten += len(_TEKST.findall(buffer))
         if met_ref:
-            t.hoogste_rij = max(t.hoogste_rij, *map(int, (r for _k, r in met_ref)))
+            t.hoogste_rij = max(t.hoogste_rij, max(map(int, map(itemgetter(1), met_ref))))
             t.hoogste_kolom = max(t.hoogste_kolom, *(_kolom_bytes(k)
                                                      for k in {k for k, _r in met_ref}))
         _toets(t, b, teller.totaal[0])

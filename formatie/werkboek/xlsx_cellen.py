@@ -23,17 +23,17 @@ _HOOFD = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _P = r"(?:[A-Za-z_][\w.\-]*:)?"  # an optional namespace prefix
 # One pass of findall gives a tuple per <row> and per <c>:
 #   ("row", row attributes, …)                                    a row
-#   ("", "", letters, row, s, t, f attributes|None…, f text, v, "", "")  a cell in the usual form:
-#       r, s, t in that order; <f> and <v> without a prefix (every writer we know)
+#   ("", "", letters, row, s, t, "<f" | "", f attributes, f text, v, "", "")  a cell in the
+#       usual form: r, s, t in that order; <f> and <v> without a prefix (every writer we know);
+#       "<f" marks a formula (its attributes and text may both be empty)
 #   ("", "", "", …, cell attributes, cell content)                any other cell
 # written out ([^<]* runs, no lazy .*?) so that the regex engine scans rather than backtracks
 _CEL = re.compile(
     rf"<{_P}(row)(?=[\s/>])([^>]*)>"
     r'|<c r="([A-Z]{1,3})([1-9]\d{0,6})"(?: s="(\d+)")?(?: t="(\w+)")?'
-    r"(?:/>|>(<f(?: [^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>)?</c>)"
+    r"(?:/>|>(?:(<f)((?: [^>]*)?)(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>)?</c>)"
     rf"|<{_P}c(?=[\s/>])([^>/]*(?:/(?!>)[^>/]*)*)(?:/>|>([^<]*(?:<(?!/{_P}c>)[^<]*)*)</{_P}c>)",
     re.S)
-_F_KANON = re.compile(r"<f((?: [^>]*)?)(?:/>|>([^<]*)</f>)")
 _SOORTEN = frozenset(("n", "s", "str", "b", "e", "d"))
 _REF = re.compile(r'\sr="([A-Z]{1,3})([1-9]\d{0,6})"')
 _RIJNUMMER = re.compile(r'\sr="([^"]*)"')
@@ -103,6 +103,7 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
     formules: dict = {}
     opgeslagen: dict = {}
     gedeeld: dict[str, Translator] = {}
+    stijl_is_datum: dict[str, bool] = {}
     rij_element, vorige_kolom = 0, 0
 
     def waarde_van(soort: str, v: str | None, stijl: int, ref: str):
@@ -139,8 +140,8 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
                 f.group(1) if f else None, f.group(2) if f else None, v.group(1) if v else None)
 
     try:
-        for (is_rij, rij_attributen, letters, rijtekst, stijltekst, soort, f_deel, v,
-             attributen, binnen) in _CEL.findall(tekst):
+        for (is_rij, rij_attributen, letters, rijtekst, stijltekst, soort, is_f, f_attr, ftekst,
+             v, attributen, binnen) in _CEL.findall(tekst):
             if is_rij:  # a <row>: numbered, or the next one
                 nummer = _RIJNUMMER.search(rij_attributen)
                 if nummer and not nummer.group(1).isdigit():
@@ -153,9 +154,7 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
                 rij_element, vorige_kolom = volgende, 0
                 continue
             if letters:  # the usual form
-                if f_deel:
-                    f_attr, ftekst = _F_KANON.fullmatch(f_deel).groups()
-                else:
+                if not is_f:
                     f_attr = ftekst = None
                 v = v or None
             else:
@@ -174,8 +173,15 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
                 elif soort == "s":
                     waarde = strings[int(v)]
                 elif not soort or soort == "n":
-                    waarde = waarde_van("n", v, int(stijltekst) if stijltekst else 0,
-                                        letters + rijtekst)
+                    datum = stijl_is_datum.get(stijltekst)
+                    if datum is None:  # once per style: is it a date format?
+                        datum = stijl_is_datum[stijltekst] = (
+                            int(stijltekst) if stijltekst else 0) in datums
+                    if datum:
+                        waarde = waarde_van("n", v, int(stijltekst) if stijltekst else 0,
+                                            letters + rijtekst)
+                    else:  # openpyxl's _cast_number, inline: the common case
+                        waarde = float(v) if "." in v or "E" in v or "e" in v else int(v)
                 elif soort in _SOORTEN:
                     waarde = waarde_van(soort, v, 0, letters + rijtekst)
                 else:
@@ -190,7 +196,12 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
                 if waarde is not None and waarde != "":
                     formules[rij, kolom] = waarde
                 continue
-            formule = "=" + _tekst(ftekst or "")
+            if ftekst and ("&" in ftekst or "\r" in ftekst):
+                ftekst = _tekst(ftekst)
+            if not f_attr:  # <f>…</f>: a plain formula, as most writers write every one
+                formules[rij, kolom] = formule_type("=" + ftekst if ftekst else "=")
+                continue
+            formule = "=" + ftekst if ftekst else "="
             eigenschappen = dict(_ATTR.findall(f_attr)) if f_attr.strip() else {}
             vorm = eigenschappen.get("t")
             if vorm == "shared":

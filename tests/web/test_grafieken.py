@@ -104,3 +104,18 @@ def test_a_long_tornado_label_wraps_into_its_column_instead_of_being_clipped():
     assert g.balken[1].y - g.balken[0].y >= 2 * 13 + 6  # room for two lines per row
     assert tekstregels("a " * 200, 100)[-1].endswith("…")
     assert tekstregels("x" * 50, 70) == ("x" * 9 + "…",)
+
+
+def test_the_begroting_chart_groups_its_bars_by_year_on_a_euro_scale():
+    from app.grafieken import jaren_grafiek
+
+    g = jaren_grafiek([2026, 2027], [("Centraal", [1_000_000.0, 1_100_000.0]),
+                                     ("Begroot (P80)", [1_200_000.0, 1_300_000.0])])
+    assert [label for label, _ in g.groepen] == ["2026", "2027"]
+    assert [s.naam for s in g.staven] == ["Centraal", "Begroot (P80)"] * 2
+    # a taller bar for more euros, all on one baseline
+    hoogten = [s.hoogte for s in g.staven]
+    assert hoogten[0] < hoogten[1] and hoogten[2] < hoogten[3] and hoogten[0] < hoogten[2]
+    labels = [label for _, label in g.schaal]
+    assert labels[0] == "€\u00a00" and all(label.endswith(" mln") for label in labels[1:])
+    assert g.eenheid == "euro" and g.smal is not None and g.smal.eenheid == "euro"

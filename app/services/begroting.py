@@ -1,0 +1,77 @@
+"""The multi-year begroting of stored figures: what ``/gemeente/<code>/<jaar>/begroting`` and
+``/regio/<MCxx>/<jaar>/begroting`` (and their JSON, and the workbook's Begroting sheet) show.
+
+The figures come from :func:`formatie.meerjaren.meerjarenbegroting` on the members with
+complete figures (:func:`app.services.cijfers.cijfers_gemeente` / ``cijfers_regio``, each
+in its own normenset) and, per normenset group, the forecast of their stored series over the
+:func:`~app.services.cijfers.historie_jaren` and this year
+(:func:`formatie.meerjaren.prognose_volumes`: the forecast page's model). This module only
+gathers the series and lays the result out for the page (:class:`Begrotingspagina`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formatie.meerjaren import (
+    MAX_JAREN,
+    Meerjarenbegroting,
+    Tabel,
+    meerjarenbegroting,
+    prognose_volumes,
+)
+
+from ..grafieken import GroepGrafiek, jaren_grafiek
+from .cijfers import Cijfers, historie_jaren
+from .eerdere_jaren import waarden_per_jaar
+
+
+def meerjaren_van(cijfers: Cijfers, aantal: int = MAX_JAREN) -> Meerjarenbegroting | None:
+    """This year and the ``aantal − 1`` after it for the members with complete figures
+    (None when there are none). Year 0 is exactly the result page's (and region page's)
+    budget; the years after rest on the forecast of each member's stored series."""
+    if not cijfers.groepen:
+        return None
+    jaren = [*historie_jaren(cijfers.jaar), cijfers.jaar]
+    prognoses = []
+    for groep in cijfers.groepen:
+        waarden = np.stack([waarden_per_jaar(cijfers.lid(code).gemeente, jaren,
+                                             groep.normenset)
+                            for code in groep.gemeentecodes])  # (G, I, T)
+        # only this year's figures: nothing to forecast from, carried forward
+        eerder = np.isfinite(waarden[..., :-1]).any()
+        prognoses.append(prognose_volumes(jaren, waarden, aantal)
+                         if eerder and aantal > 1 else None)
+    return meerjarenbegroting(cijfers.groepen, cijfers.jaar, aantal, prognoses)
+
+
+@dataclass(frozen=True)
+class Begrotingspagina:
+    """Everything the begroting page shows: the begroting, its tables rounded so they add up
+    (fte to hundredths, euros to whole euros, :meth:`Meerjarenbegroting.tabel`), the price
+    per fte per year and functie, and the chart (euros per year, central and budget)."""
+
+    begroting: Meerjarenbegroting
+    fte: Tabel
+    budget_fte: Tabel
+    kosten: Tabel
+    kosten_budget: Tabel
+    kosten_per_fte: np.ndarray
+    gemeentenamen: dict[str, str]
+    grafiek: GroepGrafiek
+
+
+def begrotingspagina(cijfers: Cijfers) -> Begrotingspagina | None:
+    """The page's figures for ``cijfers`` (None without complete figures)."""
+    mb = meerjaren_van(cijfers)
+    if mb is None:
+        return None
+    kosten, kosten_budget = mb.euros()
+    grafiek = jaren_grafiek(mb.jaren, [("Centraal", kosten.totaal.tolist()),
+                                       (f"Begroot ({mb.percentiel.upper()})",
+                                        kosten_budget.totaal.tolist())])
+    return Begrotingspagina(mb, mb.tabel(mb.fte, 0.01), mb.tabel(mb.budget_fte, 0.01), kosten,
+                            kosten_budget, mb.kosten_per_fte(),
+                            {lid.code: lid.gemeente.naam for lid in cijfers.leden}, grafiek)

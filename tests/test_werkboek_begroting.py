@@ -1,0 +1,90 @@
+"""The workbook's Begroting sheet (formatie/werkboek/begroting.py): written by ``formatie
+exporteer --jaren``, it holds the begroting of ``formatie bereken --jaren`` and, recalculated by
+LibreOffice, the same euros."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from test_cli import _meerjaren_csv
+from test_excel import kolommen
+from test_excel_libreoffice import SOFFICE, XCU, herbereken, vergiftig
+
+from formatie.cli import main
+from formatie.werkboek.formaat import BLAD_BEGROTING, EERSTE_RIJ, SLEUTELRIJ
+
+#: Begroting's columns that are formulas (the euros follow Organisatie).
+FORMULES = ("indexatie", "kosten_per_fte", "kosten", "kosten_budget", "zoeksleutel")
+
+
+def _cli(capsys, tmp_path, *args):
+    assert main(list(args)) == 0
+    return capsys.readouterr()
+
+
+def _rijen(ws):
+    k = kolommen(ws, SLEUTELRIJ + 1)
+    for r in range(EERSTE_RIJ + 1, ws.max_row + 1):
+        if ws.cell(r, k["zoeksleutel"]).value is None:
+            return
+        yield {s: ws.cell(r, c).value for s, c in k.items()}
+
+
+def test_exporteer_jaren_writes_a_begroting_sheet_of_live_formulas_keyed_like_the_rest(
+        capsys, tmp_path):
+    invoer = _meerjaren_csv(tmp_path / "in.csv", codes=("0200", "0150"))
+    _cli(capsys, tmp_path, "exporteer", str(invoer), "--jaren", "4", "-o",
+         str(tmp_path / "w.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    rijen = list(_rijen(wb[BLAD_BEGROTING]))
+    assert len(rijen) == 4 * 2 * 2  # jaren × gemeenten × functies
+    for rij in rijen:
+        for sleutel in FORMULES:
+            assert str(rij[sleutel]).startswith("="), (sleutel, rij[sleutel])
+        assert "Organisatie!" in rij["kosten_per_fte"] and "Organisatie!" in rij["indexatie"]
+    # the other sheets are as without --jaren: Resultaat holds this year's rows only
+    res = wb["Resultaat"]
+    assert sorted(res.cell(r, 1).value for r in range(EERSTE_RIJ + 1, EERSTE_RIJ + 3)) == [
+        "0150", "0200"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_the_recalculated_begroting_sheet_has_the_euros_of_bereken_jaren(capsys, tmp_path):
+    invoer = _meerjaren_csv(tmp_path / "in.csv", codes=("0200", "0150"))
+    jaren = json.loads(_cli(capsys, tmp_path, "bereken", str(invoer), "--jaren", "4",
+                            "--formaat", "json").out)["begroting"]["jaren"]
+    _cli(capsys, tmp_path, "exporteer", str(invoer), "--jaren", "4", "-o",
+         str(tmp_path / "w.xlsx"))
+    pad = tmp_path / "gif.xlsx"
+    pad.write_bytes(vergiftig((tmp_path / "w.xlsx").read_bytes()))
+    profiel = tmp_path / "profiel"
+    (profiel / "user").mkdir(parents=True)
+    (profiel / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    wb = openpyxl.load_workbook(herbereken(profiel, pad, tmp_path / "lo"), data_only=True)
+    per: dict[tuple, float] = {}
+    for rij in _rijen(wb[BLAD_BEGROTING]):
+        for soort in ("kosten", "kosten_budget"):
+            for sleutel in ((rij["jaar"], soort), (rij["jaar"], soort, rij["functie"]),
+                            (rij["jaar"], soort, rij["gemeentecode"])):
+                per[sleutel] = per.get(sleutel, 0.0) + rij[soort]
+    for j in jaren:
+        for soort in ("kosten", "kosten_budget"):
+            assert abs(per[j["jaar"], soort] - j[soort]) <= 0.5
+            for f, functie in j["functies"].items():
+                assert abs(per[j["jaar"], soort, f] - functie[soort]) < 1
+            for code, g in j["gemeenten"].items():
+                assert abs(per[j["jaar"], soort, code] - g[soort]) < 1
+
+
+def test_exporteer_refuses_jaren_with_teams_in_dutch(capsys, tmp_path):
+    invoer = _meerjaren_csv(tmp_path / "in.csv")
+    teams = tmp_path / "teams.csv"
+    teams.write_text("team,functie,gemeentecode\nT,leerplicht,0200\n")
+    assert main(["exporteer", str(invoer), "--jaren", "4", "--teams", str(teams), "-o",
+                 str(tmp_path / "w.xlsx")]) == 2
+    assert "--jaren en --teams kunnen (nog) niet samen" in capsys.readouterr().err
+    assert not (tmp_path / "w.xlsx").exists()
