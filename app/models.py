@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -466,3 +467,18 @@ class WerkboekUploadRij(db.Model):
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RekencacheRij(db.Model):
+    """A computed figure shared between the workers (app.services.rekencache): results,
+    ranges, gevoeligheid and prognose, under a key that is a content hash of their inputs
+    (normenset, volumes, bezetting, the uncertainty policy and the code). A save changes the
+    inputs and so the key: an entry is never stale, only unused (old ones are pruned).
+    ``waarde`` is a signed pickle (HMAC with the app's SECRET_KEY: a row written by anyone
+    without the key is ignored, never unpickled)."""
+
+    __tablename__ = "rekencache"
+
+    sleutel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    waarde: Mapped[bytes] = mapped_column(LargeBinary)
+    gebruikt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

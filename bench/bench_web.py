@@ -1,11 +1,20 @@
 """Benchmark: the result page (model + 10,000-draw ranges + SVG) next to ``/health`` of the same
-app, served by gunicorn (2 workers, SQLite, loopback), measured side by side in one run.
+app, served by gunicorn (the project's gunicorn.conf.py, 2 workers, SQLite, loopback), measured
+side by side in one run; then the first view of the gevoeligheid and prognose pages right after
+a save that changed a figure.
 
 Rounds alternate between the two routes (this machine is shared and noisy: compare the two
 columns, not absolutes). Each round runs ``--clients`` threads with keep-alive sessions for
 ``--seconds``; the figures are requests per second and latency percentiles over all rounds.
+After a save (``--opslaan`` times, each changing one figure) the gemeente's gevoeligheid and
+prognose pages are requested once each and timed.
+
+``--voor DIR``: a checkout of the code before a change (``git worktree add DIR <commit>``),
+served beside this one on its own database and measured in the same run, round for round
+(before and after in one table).
 
     .venv/bin/python bench/bench_web.py [--rounds 3] [--seconds 4] [--clients 4] [--workers 2]
+                                        [--opslaan 5] [--voor DIR]
 """
 
 from __future__ import annotations
@@ -58,47 +67,98 @@ def _ronde(url: str, cookies, pad: str, clients: int, seconden: float) -> tuple[
     return len(tijden) / duur, tijden
 
 
+def _inloggen_en_opslaan(url: str, meldingen: int | None = None):
+    """A logged-in gemeente session; submits the form with the estimates (and ``meldingen``
+    meldingen when given). Returns the session."""
+    sessie = login(url, "gemeente")
+    r = sessie.get(f"{url}/gemeente/0200/{JAAR}?schatting=1")
+    velden = form_velden(r.text)
+    velden.update(indienen="1", bezetting_leerplicht="8,5", bezetting_doorstroompunt="4")
+    if meldingen is not None:
+        velden["meldingen_16uur"] = str(meldingen)
+    r = sessie.post(f"{url}/gemeente/0200/{JAAR}", data=velden)
+    assert r.url.endswith("/resultaat"), r.url
+    return sessie
+
+
+def _na_opslaan(url: str, sessie, n: int) -> dict[str, list[float]]:
+    """Seconds of the first GET of gevoeligheid and prognose after each of ``n`` saves that
+    change a figure (the form's meldingen)."""
+    uit: dict[str, list[float]] = {"gevoeligheid": [], "prognose": []}
+    for i in range(n):
+        r = sessie.get(f"{url}/gemeente/0200/{JAAR}")
+        velden = form_velden(r.text)
+        velden.update(indienen="1", meldingen_16uur=str(300 + 17 * i))
+        r = sessie.post(f"{url}/gemeente/0200/{JAAR}", data=velden)
+        assert r.url.endswith("/resultaat"), r.url
+        for naam in uit:
+            start = time.perf_counter()
+            r = sessie.get(f"{url}/gemeente/0200/{JAAR}/{naam}")
+            uit[naam].append(time.perf_counter() - start)
+            assert r.status_code == 200, (naam, r.status_code)
+    return uit
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--opslaan", type=int, default=5)
+    ap.add_argument("--voor", type=Path, help="checkout of the code before, measured beside")
     args = ap.parse_args()
 
+    codes = {"na": Path(__file__).resolve().parents[1]}
+    if args.voor:
+        codes = {"voor": args.voor.resolve(), **codes}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        database = prepare_database("sqlite", tmp)
-        server = Gunicorn(database.url, tmp, workers=args.workers).start()
+        servers, sessies = {}, {}
         try:
-            sessie = login(server.url, "gemeente")
-            r = sessie.get(f"{server.url}/gemeente/0200/{JAAR}?schatting=1")
-            velden = form_velden(r.text)
-            velden.update(indienen="1", bezetting_leerplicht="8,5", bezetting_doorstroompunt="4")
-            r = sessie.post(f"{server.url}/gemeente/0200/{JAAR}", data=velden)
-            assert r.url.endswith("/resultaat"), r.url
+            for naam, root in codes.items():
+                map_ = tmp / naam
+                map_.mkdir()
+                database = prepare_database("sqlite", map_)
+                servers[naam] = Gunicorn(database.url, map_, workers=args.workers,
+                                         root=root).start()
+                sessies[naam] = _inloggen_en_opslaan(servers[naam].url)
             paden = {"/health": "/health",
                      "resultaatpagina": f"/gemeente/0200/{JAAR}/resultaat"}
-            for pad in paden.values():  # warm up (imports, caches)
-                for _ in range(5):
-                    sessie.get(server.url + pad)
-            metingen = {naam: ([], []) for naam in paden}
+            for naam, server in servers.items():
+                for pad in paden.values():  # warm up (imports, caches)
+                    for _ in range(5):
+                        sessies[naam].get(server.url + pad)
+            metingen = {(c, naam): ([], []) for c in servers for naam in paden}
             for _ in range(args.rounds):
-                for naam, pad in paden.items():
-                    rps, tijden = _ronde(server.url, sessie.cookies, pad, args.clients,
-                                         args.seconds)
-                    metingen[naam][0].append(rps)
-                    metingen[naam][1].extend(tijden)
+                for c, server in servers.items():
+                    for naam, pad in paden.items():
+                        rps, tijden = _ronde(server.url, sessies[c].cookies, pad, args.clients,
+                                             args.seconds)
+                        metingen[c, naam][0].append(rps)
+                        metingen[c, naam][1].extend(tijden)
+            opslaan = {c: _na_opslaan(server.url, sessies[c], args.opslaan)
+                       for c, server in servers.items()}
         finally:
-            server.stop()
+            for server in servers.values():
+                server.stop()
 
-    print(f"gunicorn -w {args.workers}, SQLite, {args.clients} clients, {args.rounds} rounds of "
-          f"{args.seconds:g} s per route (alternating)")
-    print(f"{'route':<18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'requests':>9}")
-    for naam, (rps, tijden) in metingen.items():
-        q = statistics.quantiles(tijden, n=100)
-        print(f"{naam:<18} {statistics.median(rps):8.1f} {q[49] * 1000:8.1f} "
-              f"{q[94] * 1000:8.1f} {len(tijden):9d}")
+    print(f"gunicorn -w {args.workers} (gunicorn.conf.py), SQLite, {args.clients} clients, "
+          f"{args.rounds} rounds of {args.seconds:g} s per route (alternating)")
+    print(f"{'code':<5} {'route':<18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'requests':>9}"
+          f" {'× /health':>10}")
+    for c in servers:
+        health = statistics.median(metingen[c, "/health"][0])
+        for naam in paden:
+            rps, tijden = metingen[c, naam]
+            q = statistics.quantiles(tijden, n=100)
+            print(f"{c:<5} {naam:<18} {statistics.median(rps):8.1f} {q[49] * 1000:8.1f} "
+                  f"{q[94] * 1000:8.1f} {len(tijden):9d} {statistics.median(rps) / health:10.2f}")
+    print(f"first view after a save that changed a figure ({args.opslaan} saves), ms:")
+    for c, uit in opslaan.items():
+        for naam, tijden in uit.items():
+            print(f"{c:<5} {naam:<13} median {statistics.median(tijden) * 1000:7.1f}  "
+                  f"max {max(tijden) * 1000:7.1f}")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ exactly that gemeente's P-values. This module only lays the figures out
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +38,7 @@ from formatie.referentie import load_referentie
 from formatie.regio import dekkingszin_functie, trekkingen_functie
 
 from ..grafieken import bereik_grafiek, histogram
+from . import rekencache
 from .cijfers import Cijfers
 
 
@@ -120,36 +119,10 @@ def _weergave(gb: GroepenBereik, functies: tuple[Functie, ...],
                                          if code in referentie.index})
 
 
-# Ranges are a pure function of (normenset, volumes, bezetting): a reload of the same page
-# reuses them (per process, least recently used out). Same numbers either way.
-_CACHE: OrderedDict[tuple, Bereikweergave] = OrderedDict()
-_CACHE_MAX = 256
-_CACHE_LOCK = threading.Lock()
-
-
-def _gecached(sleutel: tuple, maak) -> Bereikweergave:
-    with _CACHE_LOCK:
-        if sleutel in _CACHE:
-            _CACHE.move_to_end(sleutel)
-            return _CACHE[sleutel]
-    waarde = maak()
-    with _CACHE_LOCK:
-        _CACHE[sleutel] = waarde
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    return waarde
-
-
 def leeg_cache() -> None:
-    """Forget cached ranges (benchmarks measure the cold page with it)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-
-
-def _sleutel(groepen: list[Groep], bezetting: dict) -> tuple:
-    return (tuple((g.normenset.label, g.normenset.bron_tekst or id(g.normenset),
-                          g.gemeentecodes, g.volume.tobytes()) for g in groepen),
-            tuple(sorted(bezetting.items())))
+    """Compute ranges afresh from now on (benchmarks measure the cold page with it):
+    :func:`app.services.rekencache.leeg_cache`."""
+    rekencache.leeg_cache()
 
 
 def _functies(groepen: list[Groep]) -> tuple[Functie, ...]:
@@ -169,11 +142,13 @@ def bereik_van(cijfers: Cijfers) -> Bereikweergave | None:
     if not cijfers.groepen:
         return None
     bezetting = cijfers.bezetting
-
-    def maak() -> Bereikweergave:
-        return _weergave(bereik_groepen(cijfers.groepen), _functies(cijfers.groepen), bezetting)
-
-    return _gecached(_sleutel(cijfers.groepen, bezetting), maak)
+    # a pure function of (normenset, volumes, bezetting) and the policy: cached under their
+    # hash, shared between the workers (app.services.rekencache)
+    sleutel = rekencache.vingerafdruk(
+        "bereik", [(g.normenset, g.gemeentecodes, g.volume) for g in cijfers.groepen],
+        bezetting)
+    return rekencache.gecached(sleutel, lambda: _weergave(
+        bereik_groepen(cijfers.groepen), _functies(cijfers.groepen), bezetting))
 
 
 def prognose_bereik(normenset: Normenset, volume: np.ndarray, code: str,

@@ -10,6 +10,7 @@ from formatie.gevoeligheid import tornado
 
 from ..grafieken import tornado_grafiek
 from ..models import GemeenteRij
+from . import rekencache
 from .cijfers import cijfers_gemeente, volume_matrix
 
 #: Rows of the tornado the page shows.
@@ -28,7 +29,10 @@ def gevoeligheidpagina(gemeente: GemeenteRij, jaar: int, functie: str | None) ->
                "normenset_rij": lid.rij, "functie": functie, "t": None,
                "missend": [normenset.invoer_by_sleutel(s).naam for s in lid.ontbrekend]}
     if lid.compleet:
-        t = tornado(normenset, volume_matrix([invoer], normenset),
-                    gemeentecodes=(gemeente.code,), functie=functie)
+        volume = volume_matrix([invoer], normenset)
+        # cached under a hash of its inputs (app.services.rekencache): a save changes them
+        sleutel = rekencache.vingerafdruk("tornado", normenset, volume, gemeente.code, functie)
+        t = rekencache.gecached(sleutel, lambda: tornado(
+            normenset, volume, gemeentecodes=(gemeente.code,), functie=functie))
         context.update(t=t, rijen=t.top(TORNADO_TOP), grafiek=tornado_grafiek(t, TORNADO_TOP))
     return context

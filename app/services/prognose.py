@@ -15,6 +15,7 @@ from formatie.prognose import MIN_JAREN, prognose_reeksen
 
 from ..grafieken import lijn_grafiek
 from ..models import GemeenteRij
+from . import rekencache
 from .bandbreedte import prognose_bereik
 from .cijfers import cijfers_gemeente, historie_jaren
 from .eerdere_jaren import waarden_per_jaar
@@ -32,13 +33,11 @@ class Reeks:
 
 
 
-def prognosepagina(gemeente: GemeenteRij, jaar: int) -> dict:
-    """Everything ``prognose/prognose.html`` shows: per invoer its series and trend, and the
-    fte (with range) of the next :data:`HORIZON` years when every invoer has a figure."""
-    lid = cijfers_gemeente(gemeente, jaar).leden[0]
-    rij, normenset = lid.rij, lid.normenset
-    jaren = [*historie_jaren(jaar), jaar]
-    waarden = waarden_per_jaar(gemeente, jaren, normenset)
+def _reeksen_en_fte(normenset, jaren: list[int], waarden: np.ndarray, code: str
+                    ) -> tuple[list[Reeks], list[dict], list[str]]:
+    """(per invoer its series, the fte with range of the next :data:`HORIZON` years, the
+    invoer without any figure): the page's computation, a pure function of its arguments."""
+    jaar = jaren[-1]
     # series without any figure are left out of the fit (the model needs ≥ 1 value to carry)
     bekend = np.isfinite(waarden).any(axis=1)
     ontbreekt = [inv.naam for i, inv in enumerate(normenset.invoer) if not bekend[i]]
@@ -60,10 +59,27 @@ def prognosepagina(gemeente: GemeenteRij, jaar: int) -> dict:
     if not ontbreekt:
         for j in prognose_jaren:
             volume, dispersie = reeksen.voor_jaar(int(j))
-            res = bereken(normenset, volume[None, :], (gemeente.code,))
+            res = bereken(normenset, volume[None, :], (code,))
             fte_jaren.append({"jaar": int(j), "centraal": float(res.fte_totaal[0]),
                               "functies": res.fte[0].tolist(),
-                              **prognose_bereik(normenset, volume, gemeente.code, dispersie)})
+                              **prognose_bereik(normenset, volume, code, dispersie)})
+    return overzicht, fte_jaren, ontbreekt
+
+
+def prognosepagina(gemeente: GemeenteRij, jaar: int) -> dict:
+    """Everything ``prognose/prognose.html`` shows: per invoer its series and trend, and the
+    fte (with range) of the next :data:`HORIZON` years when every invoer has a figure. The
+    computation is cached under a hash of the stored years' figures and the normenset
+    (:mod:`.rekencache`): a save changes them, so a changed figure shows at once."""
+    lid = cijfers_gemeente(gemeente, jaar).leden[0]
+    rij, normenset = lid.rij, lid.normenset
+    jaren = [*historie_jaren(jaar), jaar]
+    waarden = waarden_per_jaar(gemeente, jaren, normenset)
+    sleutel = rekencache.vingerafdruk("prognose", normenset, jaren, waarden, gemeente.code,
+                                      HORIZON)
+    overzicht, fte_jaren, ontbreekt = rekencache.gecached(
+        sleutel, lambda: _reeksen_en_fte(normenset, jaren, waarden, gemeente.code))
+    prognose_jaren = [jaar + h for h in range(1, HORIZON + 1)]
     met_trend = sum(1 for r in overzicht if r.prognose is not None and r.prognose.heeft_trend)
     # too few years for a trend: one collapsible line on the page, not a row each
     nog_geen = [r for r in overzicht if r.jaren_met_cijfers < MIN_JAREN]

@@ -9,6 +9,8 @@ The region is gathered only when the page shows something of it: the Doorstroomp
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, func, select
+
 from formatie import herkomst as hk
 from formatie.kosten import kosten
 from formatie.model import functie_regels, verschil
@@ -16,14 +18,50 @@ from formatie.referentie import load_referentie
 from formatie.regio import REGIONALE_FUNCTIES, aandeel, voeg_bezetting_toe
 from formatie.uitvoer import resultaat_als_dict
 
-from ..access import mag_regio
+from ..access import huidig_jaar, mag_regio
+from ..extensions import db
 from ..grafieken import benchmark_grafiek, fte_per_taak_grafiek
-from ..models import GemeenteRij, User
+from ..models import (
+    INGEDIEND,
+    GemeenteRij,
+    InvoerRij,
+    NormensetRij,
+    RegioBezettingRij,
+    RegioRij,
+    TeamBezettingRij,
+    TeamLidRij,
+    TeamRij,
+    User,
+)
+from . import rekencache
 from .bandbreedte import bereik_van, json_met_bereik
-from .berekening import vergelijking
+from .berekening import Benchmark, vergelijking
 from .cijfers import cijfers_gemeente, cijfers_regio
 from .herkomst import cijfers_herkomst, resultaat_herkomst
 from .teamstand import teams_van, voeg_teams_van_gemeente_toe
+
+
+def regio_fte(regio: RegioRij, jaar: int) -> dict:
+    """The region's fte per functie over its members with complete figures, with the names
+    and how complete it is: what the Doorstroompunt share needs of the region. Cached under a
+    hash of what it depends on, read in one light query (each member's row version and
+    normenset, the active normenset): the region's figures are only gathered and computed
+    when one of them changed (a save raises a version)."""
+    leden = list(db.session.execute(
+        select(GemeenteRij.code, InvoerRij.version, InvoerRij.normenset_id)
+        .outerjoin(InvoerRij, (InvoerRij.gemeente_code == GemeenteRij.code)
+                   & (InvoerRij.jaar == jaar))
+        .where(GemeenteRij.regio_code == regio.code).order_by(GemeenteRij.code)))
+    actief = db.session.scalar(select(NormensetRij.id).where(NormensetRij.actief))
+    sleutel = rekencache.vingerafdruk("regio-fte", regio.code, jaar, actief,
+                                      [tuple(rij) for rij in leden])
+
+    def maak() -> dict:
+        cijfers = cijfers_regio(regio, jaar)
+        return {"fte": cijfers.fte, "functies": cijfers.functies, "dekking": cijfers.dekking,
+                "volledig": cijfers.volledig}
+
+    return rekencache.gecached(sleutel, maak)
 
 
 def doorstroompunt_aandeel(gemeente: GemeenteRij, jaar: int, fte: dict[str, float],
@@ -31,20 +69,86 @@ def doorstroompunt_aandeel(gemeente: GemeenteRij, jaar: int, fte: dict[str, floa
     """Per regional functie (the Doorstroompunt): the gemeente's fte, the region's need and
     the gemeente's share of it (:func:`formatie.regio.aandeel`), which is a share of the
     gemeenten with figures only (``dekking``: how many of the region's gemeenten that are).
-    [] without a regional functie in ``fte``: then the region is not gathered at all."""
+    [] without a regional functie in ``fte``: then the region is not looked at at all."""
     functies = [f for f in REGIONALE_FUNCTIES if f in fte]
     if not functies:
         return []
-    regio = cijfers_regio(gemeente.regio, jaar)
-    regio_fte = regio.fte
+    regio = regio_fte(gemeente.regio, jaar)
     uit = []
     for f in functies:
-        totaal = regio_fte.get(f, 0.0)
-        uit.append({"functie": regio.functies.get(f, f), "fte": fte[f],
+        totaal = regio["fte"].get(f, 0.0)
+        uit.append({"functie": regio["functies"].get(f, f), "fte": fte[f],
                     "regio_fte": totaal, "aandeel": aandeel(fte[f], totaal),
-                    "dekking": regio.dekking, "volledig": regio.volledig,
+                    "dekking": regio["dekking"], "volledig": regio["volledig"],
                     "regio": gemeente.regio, "regio_zichtbaar": mag_regio(user, gemeente.regio)})
     return uit
+
+
+def _benchmark(gemeente: GemeenteRij, lid, res) -> Benchmark | None:
+    """:func:`.berekening.vergelijking`, cached under a hash of the gemeente's volumes and
+    normenset and of the submitted figures it compares with (their count, versions and last
+    change: a save or a submission changes them)."""
+    ingediend = db.session.execute(
+        select(func.count(), func.sum(InvoerRij.version), func.sum(InvoerRij.id),
+               func.max(InvoerRij.updated_at))
+        .where(InvoerRij.jaar == lid.invoer.jaar, InvoerRij.status == INGEDIEND)).one()
+    gemeenten = db.session.execute(
+        select(func.count(), func.sum(GemeenteRij.inwoners))).one()
+    sleutel = rekencache.vingerafdruk(
+        "benchmark", lid.normenset, gemeente.code, gemeente.regio_code, gemeente.inwoners,
+        lid.invoer.jaar, res.volume, [None if v is None else str(v) for v in ingediend],
+        tuple(gemeenten))
+    return rekencache.gecached(sleutel, lambda: vergelijking(lid.invoer, res, lid.normenset))
+
+
+def _versiequery():
+    """The statement of :func:`gegevensversie`, built once (``:jaar`` bound per call)."""
+    jaar = bindparam("jaar")
+
+    def per_jaar(tabel) -> list:
+        return [select(func.count()).select_from(tabel).where(tabel.jaar == jaar)
+                .scalar_subquery(),
+                select(func.sum(tabel.version)).where(tabel.jaar == jaar).scalar_subquery(),
+                select(func.sum(tabel.id)).where(tabel.jaar == jaar).scalar_subquery(),
+                select(func.max(tabel.updated_at)).where(tabel.jaar == jaar).scalar_subquery()]
+
+    return select(
+        *per_jaar(InvoerRij), *per_jaar(RegioBezettingRij), *per_jaar(TeamBezettingRij),
+        select(func.count()).select_from(TeamRij).scalar_subquery(),
+        select(func.sum(TeamRij.version)).scalar_subquery(),
+        select(func.max(TeamRij.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(TeamLidRij).scalar_subquery(),
+        select(func.sum(TeamLidRij.id)).scalar_subquery(),
+        select(func.count()).select_from(NormensetRij).scalar_subquery(),
+        select(func.max(NormensetRij.id)).scalar_subquery(),
+        select(NormensetRij.id).where(NormensetRij.actief).scalar_subquery(),
+        select(func.count()).select_from(GemeenteRij).scalar_subquery(),
+        select(func.sum(GemeenteRij.inwoners)).scalar_subquery(),
+    )
+
+
+_VERSIEQUERY = []
+
+
+def gegevensversie(jaar: int) -> tuple:
+    """What every stored figure a page of ``jaar`` can show depends on, in one light query: per
+    table (invoer, the regions' and teams' bezetting, teams, normensets) a count, the sum of the row
+    versions and ids and the last change (a save raises a version and sets updated_at; an import of
+    teams raises the team's version), and the active normenset. Equal for two requests only when
+    nothing they could show changed."""
+    if not _VERSIEQUERY:
+        _VERSIEQUERY.append(_versiequery())
+    rij = db.session.execute(_VERSIEQUERY[0], {"jaar": jaar}).one()
+    return tuple(None if v is None else str(v) for v in rij)
+
+
+def resultaat_sleutel(gemeente: GemeenteRij, jaar: int, user: User) -> str:
+    """The cache key of ``gemeente``'s rendered result page for ``user``: the data version of
+    ``jaar`` (:func:`gegevensversie`), the user (what they may see: the region's link, the
+    teams) and the current year (the menu's). A save anywhere in ``jaar`` changes it."""
+    return rekencache.vingerafdruk(
+        "resultaatpagina", gemeente.code, jaar, gegevensversie(jaar), huidig_jaar(),
+        (user.id, user.role, user.gemeente_code, user.regio_code, user.team_id))
 
 
 def resultaatpagina(gemeente: GemeenteRij, jaar: int, user: User) -> dict:
@@ -61,7 +165,7 @@ def resultaatpagina(gemeente: GemeenteRij, jaar: int, user: User) -> dict:
     fte = cijfers.fte
     bezetting = cijfers.bezetting
     kosten_fte = kosten(lid.normenset, res.fte[0])
-    v = vergelijking(lid.invoer, res, lid.normenset)
+    v = _benchmark(gemeente, lid, res)
     context.update(
         res=res,
         regels=functie_regels(res, 0),

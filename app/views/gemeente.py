@@ -13,6 +13,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from formatie.getallen import format_invoer
 from formatie.taal import aantal_woord
@@ -32,9 +34,14 @@ from ..services.herkomst import formulier_herkomst
 from ..services.invoerpagina import audit_tekst, formulier_schattingen, historiepagina, prefill
 from ..services.normensets import actieve_rij, als_normenset
 from ..services.opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
-from ..services.resultaat import resultaat_als_json, resultaatpagina
+from ..services.rekencache import gecached
+from ..services.resultaat import resultaat_als_json, resultaat_sleutel, resultaatpagina
+from ..services.vooraf import na_opslaan
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
+
+#: Stands for the CSRF token in a cached page (each request puts its own in).
+CSRF_PLAATSHOUDER = "csrf-token-van-dit-verzoek"
 
 
 @bp.route("/<code>/<int:jaar>", methods=["GET", "POST"])
@@ -104,6 +111,8 @@ def invoer(code: str, jaar: int):
         context.update(invoer=huidig, conflict=andermans,
                        herkomst=formulier_herkomst(huidig, form.invoer_waarden(), geschat))
         return render_template("gemeente/invoer.html", **context), 409
+    if wijzigingen:
+        na_opslaan(gemeente.code, jaar)  # the pages' figures, computed in the background
     normenset_gewisseld = any(w.veld == "normenset" for w in wijzigingen)
     if normenset_gewisseld:  # something was saved, even when no field changed
         flash(f"Deze cijfers gebruiken nu de actieve normenset {rij.label}.", "info")
@@ -122,8 +131,14 @@ def invoer(code: str, jaar: int):
 @login_required
 def resultaat(code: str, jaar: int):
     gemeente = get_gemeente_jaar_or_404(code, jaar)
-    return render_template("gemeente/resultaat.html",
-                           **resultaatpagina(gemeente, jaar, current_user))
+    # the content, rendered once per data version and user (app.services.resultaat)
+    inhoud = gecached(resultaat_sleutel(gemeente, jaar, current_user), lambda: render_template(
+        "gemeente/_resultaat.html", **resultaatpagina(gemeente, jaar, current_user),
+        csrf_token=lambda: CSRF_PLAATSHOUDER))
+    # rendered by Jinja with autoescape (a signed cache entry); the token is URL-safe
+    inhoud = Markup(inhoud.replace(CSRF_PLAATSHOUDER, generate_csrf()))  # noqa: S704
+    return render_template("gemeente/resultaat.html", gemeente=gemeente, jaar=jaar,
+                           inhoud=inhoud)
 
 
 @bp.route("/<code>/<int:jaar>/resultaat.json")

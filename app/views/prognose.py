@@ -23,6 +23,7 @@ from ..services.eerdere_jaren import lees_versies, raster
 from ..services.normensets import actieve_rij, als_normenset
 from ..services.opslaan import Conflict
 from ..services.prognose import prognosepagina
+from ..services.vooraf import na_opslaan
 
 bp = Blueprint("prognose", __name__)
 
@@ -73,6 +74,7 @@ def historie_invoer(code: str, jaar: int):
         return redirect(url_for("prognose.historie_invoer", code=gemeente.code, jaar=jaar),
                         303)
     if aantal:
+        na_opslaan(gemeente.code, jaar)  # the forecast rests on these years
         flash(f"Cijfers van eerdere jaren opgeslagen ({aantal_woord(aantal, 'wijziging')}).",
               "succes")
     else:

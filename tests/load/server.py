@@ -124,8 +124,11 @@ def wait_ready(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = 
 class Gunicorn:
     """``gunicorn -w N 'app:create_app()'`` in its own process group on 127.0.0.1."""
 
-    def __init__(self, database_url: str, tmp: Path, workers: int = 2, port: int | None = None):
+    def __init__(self, database_url: str, tmp: Path, workers: int = 2, port: int | None = None,
+                 root: Path = ROOT):
         self.database_url = database_url
+        #: The checkout whose app is served (bench/bench_web.py --voor: an older one beside it).
+        self.root = root
         self.tmp = tmp
         self.workers = workers
         self.port = port or free_port()
@@ -135,7 +138,8 @@ class Gunicorn:
 
     def start(self) -> Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "last-test-sleutel",
-               "SESSION_COOKIE_SECURE": "0", "PYTHONUNBUFFERED": "1"}
+               "SESSION_COOKIE_SECURE": "0", "PYTHONUNBUFFERED": "1",
+               "PYTHONPATH": str(self.root)}
         env.pop("TEST_DATABASE_URL", None)
         instance = self.tmp / "instance"
         instance.mkdir(exist_ok=True)
@@ -145,7 +149,7 @@ class Gunicorn:
                  f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
                  "--no-control-socket",
                  f"app:create_app(instance_path={str(instance)!r})"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         wait_ready(self.url, proc=self.proc)
         return self

@@ -16,7 +16,7 @@ from .conftest import maak_config
 
 TABELLEN = {"alembic_version", "audit_entry", "gemeente", "invoer", "login_attempt",
             "normenset", "regio", "users", "scenario", "werkboek_upload", "regio_bezetting",
-            "sso_poging", "team", "team_lid", "team_bezetting"}
+            "sso_poging", "team", "team_lid", "team_bezetting", "rekencache"}
 
 
 @pytest.fixture
