@@ -219,11 +219,12 @@ def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray) -> list[str]:
     return [zin[:1].upper() + zin[1:] for zin in uit]
 
 
-def _prognose_zin(prognoses: Sequence[PrognoseReeksen | None], jaren: np.ndarray) -> str:
-    """What the forecast years rest on, with the number of series that have a trend."""
+def _prognose_zin(trends: Sequence[np.ndarray | None], jaren: np.ndarray) -> str:
+    """What the forecast years rest on, with the number of series that have a trend
+    (``trends``: per forecast its ``heeft_trend`` over the series counted, None: none)."""
     vooruit = (f"{jaren[1]}" if len(jaren) == 2 else f"{jaren[1]}–{jaren[-1]}")
-    reeksen = sum(int(np.size(p.heeft_trend)) for p in prognoses if p is not None)
-    trend = sum(int(np.sum(p.heeft_trend)) for p in prognoses if p is not None)
+    reeksen = sum(int(np.size(h)) for h in trends if h is not None)
+    trend = sum(int(np.sum(h)) for h in trends if h is not None)
     if reeksen == 0:
         return (f"{vooruit}: er zijn geen cijfers van eerdere jaren, dus geen trend; de "
                 f"prognose is voor elke invoer de waarde van {jaren[0]}. Alleen de indexatie "
@@ -303,7 +304,8 @@ def meerjarenbegroting(groepen: Sequence[Groep], jaar: int, aantal: int = MAX_JA
     aannames = [f"{jaar}: de cijfers van {jaar} zelf (dezelfde fte en, in prijzen van het "
                 "peiljaar, dezelfde euro's als de resultaatpagina)."]
     if n_t > 1:
-        aannames.append(_prognose_zin(prognoses, jaren))
+        aannames.append(_prognose_zin([p.heeft_trend if p is not None else None
+                                       for p in prognoses], jaren))
         aannames.append(
             f"Begroot ({BUDGET_PERCENTIEL.upper()}) per jaar: normuren binnen hun "
             "80%-interval en de variatie van de volumes van jaar tot jaar rond de prognose; "
@@ -463,7 +465,9 @@ def team_meerjarenbegroting(normenset: Normenset, volume: np.ndarray,
                 f"en begroot, volgen de verdeelsleutel van het team "
                 f"({VERDEELSLEUTELS[team.verdeelsleutel]}), op de cijfers van elk jaar."]
     if n_t > 1:
-        aannames.append(_prognose_zin([prognose], jaren))
+        aannames.append(_prognose_zin(  # the members' series only
+            [np.asarray(prognose.heeft_trend)[rijen] if prognose is not None else None],
+            jaren))
         aannames.append(
             f"Begroot ({BUDGET_PERCENTIEL.upper()}) per jaar: normuren binnen hun "
             "80%-interval en de variatie van de volumes van jaar tot jaar rond de prognose; "
