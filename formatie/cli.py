@@ -451,7 +451,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="meerjarenbegroting: dit jaar en de N − 1 jaren erna (N hoogstens 4) "
                    "in fte en euro's, centraal en begroot (P80), uit de prognose van de "
                    "volumes (regels van eerdere jaren in de invoer) en de indexatie van de "
-                   "normenset; dit jaar is het laatste jaar in de kolom jaar")
+                   "normenset; dit jaar is het laatste jaar in de kolom jaar; met --teams "
+                   "ook per team (elk jaar als één organisatie) met de bijdrage per gemeente")
     c.set_defaults(func=cmd_calculate)
 
     t = opdracht("sjabloon", "template", "leeg invoerbestand (CSV) met een rij per gemeente")

@@ -190,8 +190,10 @@ class Meerjarenbegroting:
         return {"percentiel": self.percentiel, "jaren": jaren, "aannames": list(self.aannames)}
 
 
-def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray) -> list[str]:
-    """One sentence per normenset on the price level and the indexation with its bron."""
+def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray,
+                      functies: Sequence[str] | None = None) -> list[str]:
+    """One sentence per normenset on the price level and the indexation with its bron (of
+    ``functies`` only, when given: a team's one functie)."""
     uit, gezien = [], set()
     for groep in groepen:
         n = groep.normenset
@@ -206,6 +208,8 @@ def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray) -> list[str]:
             continue
         delen = []
         for f in n.functies:
+            if functies is not None and f.sleutel not in functies:
+                continue
             bron = f.bron_van("indexatie")
             delen.append(f"{f.naam.lower()} {format_procent(f.indexatie)} per jaar"
                          + (f" (bron: {bron})" if bron else ""))
@@ -472,7 +476,7 @@ def team_meerjarenbegroting(normenset: Normenset, volume: np.ndarray,
             f"Begroot ({BUDGET_PERCENTIEL.upper()}) per jaar: normuren binnen hun "
             "80%-interval en de variatie van de volumes van jaar tot jaar rond de prognose; "
             "de onzekerheid van de trend zelf zit er niet in.")
-    aannames += _prijspeil_zinnen([groep], jaren)
+    aannames += _prijspeil_zinnen([groep], jaren, (team.functie,))
     mb = Meerjarenbegroting(
         jaren=tuple(int(j) for j in jaren), functies=(team.functie,),
         functienamen=(normenset.functies[f].naam,), gemeentecodes=codes,

@@ -212,6 +212,10 @@ def test_every_table_of_a_team_begroting_adds_up(klein):
         inwoners = np.array([ref.inwoners[ref.index[c]] for c in KLEIN], dtype=float)
         assert mb.budget_fte[t, :, 0] == pytest.approx(
             rij["budget_fte"] * inwoners / inwoners.sum(), rel=1e-9)
+    # the indexation sentence names the team's functie only
+    index = [z for z in mb.aannames if "geïndexeerd" in z]
+    assert len(index) == 1 and "leerplicht" in index[0]
+    assert "doorstroompunt" not in index[0].lower()
     centraal, budget = tb.euros()
     assert (centraal.gemeenten.sum(axis=1) == centraal.totaal).all()
     assert (budget.gemeenten.sum(axis=1) == budget.totaal).all()
