@@ -239,3 +239,16 @@ def test_a_team_begroting_counts_one_vaste_basis_and_leiding_not_one_per_member(
     assert tb.begroting.fte[0].sum() < som.fte[0, :, f].sum() - functie.vast_fte
     # without history the volumes are carried forward: the same fte next year
     assert tb.uitkomsten[1].fte == tb.uitkomsten[0].fte
+
+
+def test_a_doorstroompunt_team_begroting_is_its_members_with_a_vaste_basis_each(drie):
+    """A Doorstroompunt team carries a vaste basis per member (formatie.teams
+    .VASTE_BASIS_PER_LID): its begroting is then the members' own Doorstroompunt fte."""
+    n, codes, volume = drie
+    ref = load_referentie()
+    team = Team("Doorstroompunt Test", "doorstroompunt", codes, soort="doorstroompunt")
+    tb = team_meerjarenbegroting(n, volume, codes, team, JAAR, 2, _groeiend(volume), ref)
+    eigen = meerjarenbegroting([Groep(n, codes, volume)], JAAR, 2, [_groeiend(volume)])
+    f = eigen.functies.index("doorstroompunt")
+    for t in range(2):
+        assert tb.begroting.fte[t, :, 0] == pytest.approx(eigen.fte[t, :, f], rel=1e-9)
