@@ -52,6 +52,7 @@ from .uitvoer import (
     resultaat_als_csv,
     resultaat_als_dict,
     resultaat_als_tabel,
+    team_meerjaren_als_tabel,
     teams_als_tabel,
 )
 
@@ -62,14 +63,17 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     normenset = load_normenset(args.normen)
     invoer = lees_invoer(args, normenset)
     referentie = load_referentie()
-    meerjaren = None
+    meerjaren = reeksen = None
     if args.jaren is not None:
         if args.format == "csv":
             raise GebruikFout("--jaren werkt met --formaat tabel of json.")
-        invoer, meerjaren = meerjarenbegroting_van(args, normenset, invoer)
+        invoer, meerjaren, reeksen = meerjarenbegroting_van(args, normenset, invoer)
     resultaat = bereken(normenset, invoer.volume, invoer.gemeentecodes)
     teams = (_lees_teams(args.teams, normenset, invoer, referentie)
              if getattr(args, "teams", None) else None)
+    team_begrotingen = (_team_begrotingen(normenset, invoer, teams, meerjaren, reeksen,
+                                          referentie)
+                        if teams is not None and meerjaren is not None else None)
     if args.format == "json":
         uit = resultaat_als_dict(resultaat, referentie, invoer.jaren)
         herkomst = herkomst_van_invoer(args, normenset)
@@ -83,6 +87,12 @@ def cmd_calculate(args: argparse.Namespace) -> int:
             _voeg_teams_toe(uit, normenset, invoer, teams, args.onzekerheid)
         if meerjaren is not None:
             uit["begroting"] = meerjaren.als_dict()
+        if team_begrotingen is not None:
+            per_team = {(tb.team.naam, tb.team.functie): tb for tb in team_begrotingen}
+            for rij in uit["teams"]:
+                tb = per_team[rij["naam"], rij["functie"]]
+                rij["begroting"] = tb.jaren_als_dicts()
+                rij["begroting_aannames"] = list(tb.begroting.aannames)
         # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
         sys.stdout.write(als_json(uit, indent=indent) + "\n")
@@ -99,6 +109,8 @@ def cmd_calculate(args: argparse.Namespace) -> int:
                 normenset, invoer.volume, invoer.gemeentecodes, uitkomsten, referentie)))
         if meerjaren is not None:
             print(meerjaren_als_tabel(meerjaren, referentie))
+        for tb in team_begrotingen or ():
+            print(team_meerjaren_als_tabel(tb, referentie))
         if args.landelijk:
             print("\nInvoer: " + METHODE)
             print("Let op: de normuren zijn aannames (bron = 'aanname'), "
@@ -116,6 +128,21 @@ def _lees_teams(pad: str, normenset: Normenset, invoer: InvoerTabel,
     jaren = {j for j in invoer.jaren if j is not None}
     return voor_jaar(lees_teams_csv(pad, normenset.functie_sleutels, referentie),
                      jaren.pop() if len(jaren) == 1 else None)
+
+
+def _team_begrotingen(normenset: Normenset, invoer: InvoerTabel, teams: list[Team],
+                      meerjaren, reeksen, referentie) -> list:
+    """Per team with members in the invoer its begroting for the years of ``meerjaren``
+    (:func:`formatie.meerjaren.team_meerjarenbegroting` on this year's rows and their
+    forecast ``reeksen``), in the order of :func:`formatie.teams.bereken_teams`."""
+    from .meerjaren import team_meerjarenbegroting
+
+    uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
+                               referentie)
+    return [team_meerjarenbegroting(normenset, invoer.volume, invoer.gemeentecodes, u.team,
+                                    meerjaren.jaren[0], len(meerjaren.jaren), reeksen,
+                                    referentie)
+            for u in uitkomsten]
 
 
 def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams: list[Team],
@@ -424,7 +451,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="meerjarenbegroting: dit jaar en de N − 1 jaren erna (N hoogstens 4) "
                    "in fte en euro's, centraal en begroot (P80), uit de prognose van de "
                    "volumes (regels van eerdere jaren in de invoer) en de indexatie van de "
-                   "normenset; dit jaar is het laatste jaar in de kolom jaar")
+                   "normenset; dit jaar is het laatste jaar in de kolom jaar; met --teams "
+                   "ook per team (elk jaar als één organisatie) met de bijdrage per gemeente")
     c.set_defaults(func=cmd_calculate)
 
     t = opdracht("sjabloon", "template", "leeg invoerbestand (CSV) met een rij per gemeente")

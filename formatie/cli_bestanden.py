@@ -89,8 +89,9 @@ def schrijf_atomair(pad: str, data: bytes) -> None:
 
 
 def meerjarenbegroting_van(args: argparse.Namespace, normenset: Normenset, invoer: InvoerTabel):
-    """(this year's invoer, its :class:`~formatie.meerjaren.Meerjarenbegroting`) for
-    ``--jaren``.
+    """(this year's invoer, its :class:`~formatie.meerjaren.Meerjarenbegroting`, the forecast
+    of its rows or None without history) for ``--jaren``; the forecast also feeds the teams'
+    begroting (:func:`formatie.meerjaren.team_meerjarenbegroting`).
 
     This year is the last ``jaar`` in the invoer: its rows are today's figures; rows of earlier
     years only feed the forecast (:func:`formatie.prognose.prognose_reeksen`, per gemeente and
@@ -113,7 +114,7 @@ def meerjarenbegroting_van(args: argparse.Namespace, normenset: Normenset, invoe
             raise GebruikFout("--jaren: de invoer heeft geen kolom jaar en de normenset geen "
                               "peiljaar (geldig_vanaf); geef een kolom jaar.")
         groep = Groep(normenset, tuple(invoer.gemeentecodes), invoer.volume)
-        return invoer, meerjarenbegroting([groep], jaar, args.jaren)
+        return invoer, meerjarenbegroting([groep], jaar, args.jaren), None
     jaar = jaren[-1]
     nu = [r for r, j in enumerate(invoer.jaren) if j == jaar]
     codes = tuple(invoer.gemeentecodes[r] for r in nu)
@@ -134,7 +135,7 @@ def meerjarenbegroting_van(args: argparse.Namespace, normenset: Normenset, invoe
               f"jaar; die van {jaren[0]}–{jaren[-2]} dienen alleen voor de prognose.",
               file=sys.stderr)
     groep = Groep(normenset, codes, vandaag.volume)
-    return vandaag, meerjarenbegroting([groep], jaar, args.jaren, [reeksen])
+    return vandaag, meerjarenbegroting([groep], jaar, args.jaren, [reeksen]), reeksen
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -161,7 +162,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise GebruikFout("--jaren en --teams kunnen (nog) niet samen: maak het teamwerkboek "
                           "en de begroting apart.")
     if args.jaren is not None:  # the rows of the last year; earlier ones feed the forecast
-        invoer, meerjaren = meerjarenbegroting_van(args, normenset, invoer)
+        invoer, meerjaren, _ = meerjarenbegroting_van(args, normenset, invoer)
     team = team_bezetting = None
     if args.teams:
         invoer, team, team_bezetting = _team_voor_werkboek(args, normenset, invoer,

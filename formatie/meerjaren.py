@@ -44,8 +44,20 @@ from .budget import verdeel
 from .getallen import format_procent
 from .kosten import kosten_per_fte_in, peiljaar
 from .model import Groep, bereken
+from .normenset import Normenset
 from .onzekerheid import BUDGET_PERCENTIEL, PERCENTIEL_NAMEN, _percentielen, bereik
 from .prognose import MIN_JAREN, PrognoseReeksen, prognose_reeksen
+from .referentie import Referentie
+from .teams import (
+    VERDEELSLEUTELS,
+    Team,
+    TeamUitkomst,
+    bereken_teams,
+    delen_van,
+    normenset_van_team,
+    team_volume,
+    verdeel_euros,
+)
 
 #: This year and the next three: further ahead a forecast of counts from 3–5 years of history
 #: says too little.
@@ -178,8 +190,10 @@ class Meerjarenbegroting:
         return {"percentiel": self.percentiel, "jaren": jaren, "aannames": list(self.aannames)}
 
 
-def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray) -> list[str]:
-    """One sentence per normenset on the price level and the indexation with its bron."""
+def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray,
+                      functies: Sequence[str] | None = None) -> list[str]:
+    """One sentence per normenset on the price level and the indexation with its bron (of
+    ``functies`` only, when given: a team's one functie)."""
     uit, gezien = [], set()
     for groep in groepen:
         n = groep.normenset
@@ -194,6 +208,8 @@ def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray) -> list[str]:
             continue
         delen = []
         for f in n.functies:
+            if functies is not None and f.sleutel not in functies:
+                continue
             bron = f.bron_van("indexatie")
             delen.append(f"{f.naam.lower()} {format_procent(f.indexatie)} per jaar"
                          + (f" (bron: {bron})" if bron else ""))
@@ -207,11 +223,12 @@ def _prijspeil_zinnen(groepen: Sequence[Groep], jaren: np.ndarray) -> list[str]:
     return [zin[:1].upper() + zin[1:] for zin in uit]
 
 
-def _prognose_zin(prognoses: Sequence[PrognoseReeksen | None], jaren: np.ndarray) -> str:
-    """What the forecast years rest on, with the number of series that have a trend."""
+def _prognose_zin(trends: Sequence[np.ndarray | None], jaren: np.ndarray) -> str:
+    """What the forecast years rest on, with the number of series that have a trend
+    (``trends``: per forecast its ``heeft_trend`` over the series counted, None: none)."""
     vooruit = (f"{jaren[1]}" if len(jaren) == 2 else f"{jaren[1]}–{jaren[-1]}")
-    reeksen = sum(int(np.size(p.heeft_trend)) for p in prognoses if p is not None)
-    trend = sum(int(np.sum(p.heeft_trend)) for p in prognoses if p is not None)
+    reeksen = sum(int(np.size(h)) for h in trends if h is not None)
+    trend = sum(int(np.sum(h)) for h in trends if h is not None)
     if reeksen == 0:
         return (f"{vooruit}: er zijn geen cijfers van eerdere jaren, dus geen trend; de "
                 f"prognose is voor elke invoer de waarde van {jaren[0]}. Alleen de indexatie "
@@ -291,7 +308,8 @@ def meerjarenbegroting(groepen: Sequence[Groep], jaar: int, aantal: int = MAX_JA
     aannames = [f"{jaar}: de cijfers van {jaar} zelf (dezelfde fte en, in prijzen van het "
                 "peiljaar, dezelfde euro's als de resultaatpagina)."]
     if n_t > 1:
-        aannames.append(_prognose_zin(prognoses, jaren))
+        aannames.append(_prognose_zin([p.heeft_trend if p is not None else None
+                                       for p in prognoses], jaren))
         aannames.append(
             f"Begroot ({BUDGET_PERCENTIEL.upper()}) per jaar: normuren binnen hun "
             "80%-interval en de variatie van de volumes van jaar tot jaar rond de prognose; "
@@ -304,3 +322,166 @@ def meerjarenbegroting(groepen: Sequence[Groep], jaar: int, aantal: int = MAX_JA
         bron=(BRON_INVOER,) + (BRON_PROGNOSE,) * (n_t - 1), prijspeil=prijspeil, fte=fte,
         budget_fte=budget_fte, prijs=prijs, budget_totaal=budget_totaal,
         aannames=tuple(aannames))
+
+
+# ----------------------------------------------------------------------------------------------
+# A team's begroting: the team computed as one organisation in every year
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamMeerjarenbegroting:
+    """A team's begroting for this year and the next ones (:func:`team_meerjarenbegroting`).
+
+    ``begroting``: a :class:`Meerjarenbegroting` whose gemeenten are the team's members (M)
+    and whose one functie is the team's: ``fte`` (T, M, 1) each member's aandeel of the
+    team's fte, ``budget_fte`` (T, M, 1) its share of the team's P80, ``budget_totaal`` (T,)
+    the team's P80. ``uitkomsten`` (T,): the team in each year
+    (:class:`formatie.teams.TeamUitkomst`, its euros at the normenset's price level, as the
+    team page). ``bijdragen`` and ``bijdragen_budget`` (T, M): each member's contribution in
+    whole euros at the year's price level (:func:`formatie.teams.verdeel_euros`), adding up
+    per year to the team's cost (central, budget) rounded to the euro.
+    """
+
+    team: Team
+    begroting: Meerjarenbegroting
+    uitkomsten: tuple[TeamUitkomst, ...]
+    bijdragen: np.ndarray
+    bijdragen_budget: np.ndarray
+
+    def euros(self) -> tuple[Tabel, Tabel]:
+        """(central, budget) euros as :meth:`Meerjarenbegroting.euros`, the members' parts
+        being their bijdragen (so the page's table is the contributions, adding up)."""
+        def tabel(b: np.ndarray) -> Tabel:
+            totaal = b.sum(axis=1).astype(float)
+            return Tabel(totaal, totaal[:, None], b.astype(float))
+        return tabel(self.bijdragen), tabel(self.bijdragen_budget)
+
+    def jaren_als_dicts(self) -> list[dict]:
+        """The JSON ``"begroting"`` of a team: per year ``{"jaar", "bron", "prijspeil",
+        "fte", "fte_berekend", "aanvulling_minimum", "budget_fte", "kosten_per_fte",
+        "kosten", "kosten_budget", "gemeenten": {code: {"aandeel", "budget_fte",
+        "bijdrage", "bijdrage_budget"}}}``; fte unrounded, euros whole (the bijdragen add up
+        to ``kosten`` and ``kosten_budget``)."""
+        mb = self.begroting
+        uit = []
+        for t, jaar in enumerate(mb.jaren):
+            u = self.uitkomsten[t]
+            uit.append({
+                "jaar": jaar, "bron": mb.bron[t], "prijspeil": mb.prijspeil[t],
+                "fte": u.fte, "fte_berekend": u.fte_berekend,
+                "aanvulling_minimum": u.aanvulling,
+                "budget_fte": float(mb.budget_totaal[t]),
+                "kosten_per_fte": float(mb.prijs[t, 0, 0]),
+                "kosten": int(self.bijdragen[t].sum()),
+                "kosten_budget": int(self.bijdragen_budget[t].sum()),
+                "gemeenten": {c: {"aandeel": float(mb.fte[t, g, 0]),
+                                  "budget_fte": float(mb.budget_fte[t, g, 0]),
+                                  "bijdrage": int(self.bijdragen[t, g]),
+                                  "bijdrage_budget": int(self.bijdragen_budget[t, g])}
+                              for g, c in enumerate(mb.gemeentecodes)}})
+        return uit
+
+
+def _team_dispersie(volume: np.ndarray, dispersie: np.ndarray) -> np.ndarray:
+    """(1, I) the negative-binomial α of the members' summed counts, by their moments: a sum
+    of independent counts with means μ_g and α_g has variance Σμ_g + Σα_g μ_g², which is an
+    NB of mean Σμ_g with α = Σα_g μ_g² / (Σμ_g)²."""
+    mu = np.asarray(volume, dtype=float)
+    som = mu.sum(axis=0)
+    alfa = (np.asarray(dispersie, dtype=float) * mu ** 2).sum(axis=0)
+    return np.where(som > 0, alfa / np.where(som > 0, som, 1.0) ** 2, 0.0)[None, :]
+
+
+def team_meerjarenbegroting(normenset: Normenset, volume: np.ndarray,
+                            gemeentecodes: Sequence[str], team: Team, jaar: int,
+                            aantal: int = MAX_JAREN, prognose: PrognoseReeksen | None = None,
+                            referentie: Referentie | None = None) -> TeamMeerjarenbegroting:
+    """The begroting of ``team`` for ``jaar`` and the ``aantal − 1`` years after it.
+
+    Summing the members' begrotingen would count the vaste basis, leiding and the floor once
+    per member; here the team is computed **as one organisation in every year**:
+
+    * fte[t]: :func:`formatie.teams.bereken_teams` on the members' volumes of year t (year 0
+      ``volume``, later years ``prognose``'s expected volumes), so each year has one vaste
+      basis (one per member where the normenset says so), one leiding and the floor once, and
+      each member's aandeel by the team's verdeelsleutel on that year's figures;
+    * budget[t]: the P80 of the team's fte under the one policy,
+      :func:`formatie.onzekerheid.bereik` on the members' summed volume keyed by the team's
+      name (year 0 exactly the team page's ``bereik_totaal``; later years with the members'
+      forecast dispersion combined by :func:`_team_dispersie`). It is shared over the members
+      by the same verdeelsleutel shares as the central fte: the team's agreed key, so what a
+      member contributes to the budget follows the same rule as its bijdrage (the conditional
+      expectation of :func:`formatie.budget.verdeel` needs per-member draws, which a team,
+      computed on its summed volume, does not have);
+    * euros: × the functie's kosten per fte at the year's price level
+      (:func:`formatie.kosten.kosten_per_fte_in`, as :func:`meerjarenbegroting`); bijdragen
+      by :func:`formatie.teams.verdeel_euros` on those shares.
+
+    ``volume`` (G, I) holds every member's row in the order of ``gemeentecodes`` (members not
+    there are left out, as :func:`formatie.teams.bereken_teams` does); ``prognose`` the
+    forecast of those G rows whose ``prognose_jaren`` hold ``jaar + 1 …`` (None: this year's
+    volumes carried forward).
+    """
+    if not 1 <= aantal <= MAX_JAREN:
+        raise ValueError(f"aantal moet 1 tot en met {MAX_JAREN} zijn")
+    volume = np.atleast_2d(np.asarray(volume, dtype=float))
+    positie = {c: g for g, c in enumerate(gemeentecodes)}
+    rijen = [positie[c] for c in team.gemeentecodes if c in positie]
+    if not rijen or team.functie not in normenset.functie_sleutels:
+        raise ValueError("het team heeft geen leden met cijfers of de normenset kent de "
+                         "functie niet")
+    codes = tuple(gemeentecodes[g] for g in rijen)
+    f = normenset.functie_sleutels.index(team.functie)
+    jaren = np.arange(jaar, jaar + aantal)
+    n_t, n_m = len(jaren), len(rijen)
+    team_n = normenset_van_team(normenset, team, n_m)
+    prijs = kosten_per_fte_in(normenset, jaren)[:, f]
+    p80 = PERCENTIEL_NAMEN.index(BUDGET_PERCENTIEL)
+    fte, budget_fte = np.zeros((n_t, n_m, 1)), np.zeros((n_t, n_m, 1))
+    budget_totaal = np.zeros(n_t)
+    bijdragen = np.zeros((n_t, n_m), dtype=np.int64)
+    bijdragen_budget = np.zeros((n_t, n_m), dtype=np.int64)
+    uitkomsten = []
+    for t in range(n_t):
+        v, dispersie = volume[rijen], None
+        if t > 0 and prognose is not None:
+            verwacht, alfa = prognose.voor_jaar(int(jaren[t]))
+            v = verwacht[rijen]
+            dispersie = _team_dispersie(v, np.broadcast_to(alfa, verwacht.shape)[rijen])
+        (u,) = bereken_teams(normenset, v, codes, [team], referentie)
+        deel = delen_van([u.gewicht[c] for c in codes])
+        samen, namen = team_volume(v, codes, [team])
+        b = bereik(team_n, samen, gemeentecodes=namen, dispersie=dispersie)
+        budget_totaal[t] = float(b.fte[p80, 0, f])
+        fte[t, :, 0] = [u.aandelen[c] for c in codes]
+        budget_fte[t, :, 0] = budget_totaal[t] * deel
+        budget_fte[t, -1, 0] = budget_totaal[t] - budget_fte[t, :-1, 0].sum()
+        bijdragen[t] = verdeel_euros(u.fte * prijs[t], deel)
+        bijdragen_budget[t] = verdeel_euros(budget_totaal[t] * prijs[t], deel)
+        uitkomsten.append(u)
+    peil = peiljaar(normenset)
+    groep = Groep(normenset, codes, volume[rijen])
+    aannames = [f"{jaar}: de cijfers van {jaar} zelf (dezelfde fte als de teampagina).",
+                f"Het team wordt elk jaar als één organisatie berekend op de opgetelde volumes "
+                f"van de leden: de vaste basis, de leiding en de minimumformatie tellen één keer "
+                f"per team, niet per gemeente. Aandeel en bijdrage van elke gemeente, centraal "
+                f"en begroot, volgen de verdeelsleutel van het team "
+                f"({VERDEELSLEUTELS[team.verdeelsleutel]}), op de cijfers van elk jaar."]
+    if n_t > 1:
+        aannames.append(_prognose_zin(  # the members' series only
+            [np.asarray(prognose.heeft_trend)[rijen] if prognose is not None else None],
+            jaren))
+        aannames.append(
+            f"Begroot ({BUDGET_PERCENTIEL.upper()}) per jaar: normuren binnen hun "
+            "80%-interval en de variatie van de volumes van jaar tot jaar rond de prognose; "
+            "de onzekerheid van de trend zelf zit er niet in.")
+    aannames += _prijspeil_zinnen([groep], jaren, (team.functie,))
+    mb = Meerjarenbegroting(
+        jaren=tuple(int(j) for j in jaren), functies=(team.functie,),
+        functienamen=(normenset.functies[f].naam,), gemeentecodes=codes,
+        bron=(BRON_INVOER,) + (BRON_PROGNOSE,) * (n_t - 1),
+        prijspeil=tuple(None if peil is None else int(j) for j in jaren), fte=fte,
+        budget_fte=budget_fte, prijs=np.broadcast_to(prijs[:, None, None], fte.shape).copy(),
+        budget_totaal=budget_totaal, aannames=tuple(aannames))
+    return TeamMeerjarenbegroting(team, mb, tuple(uitkomsten), bijdragen, bijdragen_budget)

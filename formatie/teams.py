@@ -175,6 +175,14 @@ def verdeel_euros(totaal: float, gewichten: Sequence[float]) -> list[int]:
     return [int(x) for x in onder]
 
 
+def delen_van(gewicht) -> np.ndarray:
+    """(M,) the members' shares of a team by their ``gewicht`` (M,) (figures by the
+    verdeelsleutel): each over their sum, adding up to 1; equal shares when none is positive."""
+    gewicht = np.asarray(gewicht, dtype=float)
+    som = float(gewicht.sum())
+    return gewicht / som if som > 0 else np.full(len(gewicht), 1.0 / len(gewicht))
+
+
 def vaste_bases(team: Team, leden: int) -> int:
     """How many vaste bases a team of ``leden`` members carries: one per member for a functie
     of :data:`VASTE_BASIS_PER_LID`, else one (the vaste basis is per team)."""
@@ -270,8 +278,7 @@ def bereken_teams(normenset: Normenset, volume: np.ndarray, gemeentecodes: Seque
         if vaste_bases(team, len(rijen)) > 1:  # each member brings its own vaste basis
             werk = werk + normenset.functies[f].vast_fte
         gewicht = _gewichten(team, normenset, volume, rijen, werk, referentie, gemeentecodes)
-        som = float(gewicht.sum())
-        deel = gewicht / som if som > 0 else np.full(len(rijen), 1.0 / len(rijen))
+        deel = delen_van(gewicht)
         res, kolom = samen[j]
         fte = float(res.fte[kolom, f])
         aandelen = fte * deel

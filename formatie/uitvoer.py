@@ -30,7 +30,7 @@ from .teams import (
 )
 
 if TYPE_CHECKING:  # the forecast's modules load only when a begroting is asked for
-    from .meerjaren import Meerjarenbegroting
+    from .meerjaren import Meerjarenbegroting, Tabel, TeamMeerjarenbegroting
 
 
 def eindig(obj):
@@ -381,13 +381,17 @@ def regio_als_dict(
 MEERJAREN_MAX_GEMEENTEN = 50
 
 
-def meerjaren_als_tabel(mb: Meerjarenbegroting, referentie: Referentie) -> str:
+def meerjaren_als_tabel(mb: Meerjarenbegroting, referentie: Referentie,
+                        euros: tuple[Tabel, Tabel] | None = None, titel: str = "Begroting",
+                        per_gemeente: str = "Per gemeente") -> str:
     """The multi-year begroting as Dutch tables: per year each functie and the total (fte,
     begroot fte, kosten per fte, kosten, begroot), and for a few gemeenten per year each
     gemeente; figures rounded by the largest-remainder rule, so every table adds up; then
-    what rests on the forecast and the indexation."""
+    what rests on the forecast and the indexation. ``euros``: (central, budget) whole euros
+    in place of :meth:`Meerjarenbegroting.euros` (a team's bijdragen:
+    :func:`team_meerjaren_als_tabel`)."""
     fte, budget = mb.tabel(mb.fte, 0.01), mb.tabel(mb.budget_fte, 0.01)
-    euro, euro_budget = mb.euros()
+    euro, euro_budget = euros if euros is not None else mb.euros()
     per_fte = mb.kosten_per_fte()
     begroot = f"begroot ({mb.percentiel.upper()})"
     kop = ["Jaar", "Functie", "fte", f"fte {begroot}", "kosten per fte", "kosten",
@@ -406,20 +410,29 @@ def meerjaren_als_tabel(mb: Meerjarenbegroting, referentie: Referentie) -> str:
     peil = ("prijzen van elk jaar" if mb.prijspeil[0] is not None
             else "prijzen van de normenset, niet geïndexeerd")
     periode = (f"{mb.jaren[0]}" if len(mb.jaren) == 1 else f"{mb.jaren[0]}–{mb.jaren[-1]}")
-    delen = ["", f"Begroting {periode} (euro's per jaar, {peil})",
+    delen = ["", f"{titel} {periode} (euro's per jaar, {peil})",
              _tabel(kop, rijen, rechts_vanaf=2)]
     if 1 < len(mb.gemeentecodes) <= MEERJAREN_MAX_GEMEENTEN:
         rijen = [[str(jaar), f"{code} {referentie.naam(code)}",
                   format_getal(fte.gemeenten[t, g], 2), format_getal(budget.gemeenten[t, g], 2),
                   format_euro(euro.gemeenten[t, g]), format_euro(euro_budget.gemeenten[t, g])]
                  for t, jaar in enumerate(mb.jaren) for g, code in enumerate(mb.gemeentecodes)]
-        delen += ["", "Per gemeente", _tabel(["Jaar", "Gemeente", "fte", f"fte {begroot}",
+        delen += ["", per_gemeente, _tabel(["Jaar", "Gemeente", "fte", f"fte {begroot}",
                                               "kosten", f"kosten {begroot}"], rijen,
                                              rechts_vanaf=2)]
     elif len(mb.gemeentecodes) > MEERJAREN_MAX_GEMEENTEN:
-        delen += ["", f"Per gemeente ({aantal_woord(len(mb.gemeentecodes), 'gemeente')}): "
+        delen += ["", f"{per_gemeente} ({aantal_woord(len(mb.gemeentecodes), 'gemeente')}): "
                       "zie --formaat json."]
     delen += ["", "Waarop dit rust:", *[f"- {zin}" for zin in mb.aannames],
               "- Afgerond met de grootste-restmethode: de regels tellen op tot het totaal; een "
               "regel kan daardoor 1 eenheid afwijken van hetzelfde getal los afgerond."]
     return "\n".join(delen)
+
+
+def team_meerjaren_als_tabel(tb: TeamMeerjarenbegroting, referentie: Referentie) -> str:
+    """A team's multi-year begroting (:func:`formatie.meerjaren.team_meerjarenbegroting`) as
+    :func:`meerjaren_als_tabel`: the team's fte and euros per year, and per member its
+    aandeel and its bijdrage (whole euros, adding up to the team's cost)."""
+    return meerjaren_als_tabel(tb.begroting, referentie, tb.euros(),
+                               titel=f"Begroting team {tb.team.naam}",
+                               per_gemeente="Per gemeente (aandeel en bijdrage)")

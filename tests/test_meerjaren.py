@@ -7,13 +7,19 @@ import pytest
 
 from formatie.budget import begroting_groepen
 from formatie.kosten import kosten_per_fte
-from formatie.meerjaren import MAX_JAREN, grootste_rest, meerjarenbegroting
+from formatie.meerjaren import (
+    MAX_JAREN,
+    grootste_rest,
+    meerjarenbegroting,
+    team_meerjarenbegroting,
+)
 from formatie.model import Groep, bereken
 from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import bereik_groepen
 from formatie.prognose import prognose_reeksen
 from formatie.referentie import load_referentie
 from formatie.schatting import geschatte_invoer
+from formatie.teams import Team, bereken_teams, teams_als_dicts
 
 JAAR = 2026  # the standard normenset's peiljaar (geldig_vanaf 2026/2027)
 
@@ -142,3 +148,107 @@ def test_more_years_than_the_forecast_can_carry_are_refused(drie):
     n, codes, volume = drie
     with pytest.raises(ValueError):
         meerjarenbegroting([Groep(n, codes[:1], volume[:1])], JAAR, MAX_JAREN + 1)
+
+
+# ----------------------------------------------------------------------------------------------
+# A team's begroting (issue 22 item 5 for teams)
+# ----------------------------------------------------------------------------------------------
+
+#: Three small neighbouring gemeenten (Baarle-Nassau, Alphen-Chaam, Hilvarenbeek).
+KLEIN = ("0744", "1723", "0798")
+
+
+@pytest.fixture(scope="module")
+def klein():
+    n = standaard_normenset()
+    ref = load_referentie()
+    volume = np.round(np.nan_to_num(geschatte_invoer(n, ref)[[ref.index[c] for c in KLEIN]]))
+    return n, ref, volume
+
+
+def test_year_0_of_a_team_begroting_is_the_team_page(klein):
+    n, ref, volume = klein
+    team = Team("RBL Klein", "leerplicht", KLEIN)
+    tb = team_meerjarenbegroting(n, volume, KLEIN, team, JAAR, MAX_JAREN, _groeiend(volume),
+                                 ref)
+    (u,) = bereken_teams(n, volume, KLEIN, [team], ref)
+    (pagina,) = teams_als_dicts(n, volume, KLEIN, [u], True)
+    mb = tb.begroting
+    assert mb.jaren == (2026, 2027, 2028, 2029) and mb.gemeentecodes == KLEIN
+    assert tb.uitkomsten[0].fte == u.fte
+    assert mb.fte[0, :, 0].tolist() == [u.aandelen[c] for c in KLEIN]
+    assert mb.budget_totaal[0] == pagina["bereik_totaal"]["p80"]
+    # JAAR is the peiljaar: year 0's euros are the team page's, bijdragen to the euro
+    (jaar0, *later) = tb.jaren_als_dicts()
+    assert jaar0["kosten"] == round(u.kosten)
+    assert {c: r["bijdrage"] for c, r in jaar0["gemeenten"].items()} == u.bijdragen
+    # the members grow 5 % a year: so does the team's computed need (here under the floor,
+    # which holds the fte), and the euros rise with the indexatie
+    berekend = [r["fte_berekend"] for r in (jaar0, *later)]
+    assert berekend == sorted(berekend) and berekend[1] > berekend[0]
+    assert all(r["fte"] == max(r["fte_berekend"], r["fte"]) for r in later)
+    assert later[-1]["kosten"] > later[0]["kosten"] > jaar0["kosten"]
+
+
+def test_every_table_of_a_team_begroting_adds_up(klein):
+    n, ref, volume = klein
+    team = Team("RBL Klein", "leerplicht", KLEIN, verdeelsleutel="inwoners")
+    tb = team_meerjarenbegroting(n, volume, KLEIN, team, JAAR + 1, 3, _groeiend(volume), ref)
+    mb = tb.begroting
+    prijs = kosten_per_fte(n)[n.functie_sleutels.index("leerplicht")]
+    factor = (1 + n.functie("leerplicht").indexatie) ** np.arange(1, 4)
+    for t, rij in enumerate(tb.jaren_als_dicts()):
+        leden = rij["gemeenten"].values()
+        assert sum(r["aandeel"] for r in leden) == pytest.approx(rij["fte"], rel=1e-12)
+        assert sum(r["budget_fte"] for r in leden) == pytest.approx(rij["budget_fte"],
+                                                                    rel=1e-12)
+        assert sum(r["bijdrage"] for r in leden) == rij["kosten"]
+        assert sum(r["bijdrage_budget"] for r in leden) == rij["kosten_budget"]
+        assert rij["kosten_per_fte"] == pytest.approx(prijs * factor[t], rel=1e-12)
+        assert rij["kosten"] == round(rij["fte"] * rij["kosten_per_fte"])
+        assert rij["kosten_budget"] == round(rij["budget_fte"] * rij["kosten_per_fte"])
+        assert rij["budget_fte"] >= rij["fte"]
+        # shared by inwoners: each member's part of budget and euros is its inwoners' share
+        inwoners = np.array([ref.inwoners[ref.index[c]] for c in KLEIN], dtype=float)
+        assert mb.budget_fte[t, :, 0] == pytest.approx(
+            rij["budget_fte"] * inwoners / inwoners.sum(), rel=1e-9)
+    # the indexation sentence names the team's functie only
+    index = [z for z in mb.aannames if "geïndexeerd" in z]
+    assert len(index) == 1 and "leerplicht" in index[0]
+    assert "doorstroompunt" not in index[0].lower()
+    centraal, budget = tb.euros()
+    assert (centraal.gemeenten.sum(axis=1) == centraal.totaal).all()
+    assert (budget.gemeenten.sum(axis=1) == budget.totaal).all()
+
+
+def test_a_team_begroting_counts_one_vaste_basis_and_leiding_not_one_per_member(klein):
+    n, ref, volume = klein
+    team = Team("RBL Klein", "leerplicht", KLEIN)
+    tb = team_meerjarenbegroting(n, volume, KLEIN, team, JAAR, 2, None, ref)
+    functie = n.functie("leerplicht")
+    alleen = bereken(n, volume, KLEIN)
+    taken = [k for k, t in enumerate(n.taken) if t.functie == "leerplicht"]
+    werk = alleen.fte_taak[:, taken].sum()
+    een_basis = (werk + functie.vast_fte) * (1 + functie.leiding)
+    assert tb.uitkomsten[0].fte_berekend == pytest.approx(een_basis, rel=1e-12)
+    assert tb.uitkomsten[0].fte == pytest.approx(max(een_basis, functie.minimum_fte))
+    # the members' own begrotingen summed count three vaste bases, leidingen and floors
+    som = meerjarenbegroting([Groep(n, KLEIN, volume)], JAAR, 2)
+    f = som.functies.index("leerplicht")
+    assert som.fte[0, :, f].sum() == pytest.approx(3 * functie.minimum_fte)
+    assert tb.begroting.fte[0].sum() < som.fte[0, :, f].sum() - functie.vast_fte
+    # without history the volumes are carried forward: the same fte next year
+    assert tb.uitkomsten[1].fte == tb.uitkomsten[0].fte
+
+
+def test_a_doorstroompunt_team_begroting_is_its_members_with_a_vaste_basis_each(drie):
+    """A Doorstroompunt team carries a vaste basis per member (formatie.teams
+    .VASTE_BASIS_PER_LID): its begroting is then the members' own Doorstroompunt fte."""
+    n, codes, volume = drie
+    ref = load_referentie()
+    team = Team("Doorstroompunt Test", "doorstroompunt", codes, soort="doorstroompunt")
+    tb = team_meerjarenbegroting(n, volume, codes, team, JAAR, 2, _groeiend(volume), ref)
+    eigen = meerjarenbegroting([Groep(n, codes, volume)], JAAR, 2, [_groeiend(volume)])
+    f = eigen.functies.index("doorstroompunt")
+    for t in range(2):
+        assert tb.begroting.fte[t, :, 0] == pytest.approx(eigen.fte[t, :, f], rel=1e-9)

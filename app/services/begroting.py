@@ -1,5 +1,7 @@
 """The multi-year begroting of stored figures: what ``/gemeente/<code>/<jaar>/begroting`` and
-``/regio/<MCxx>/<jaar>/begroting`` (and their JSON, and the workbook's Begroting sheet) show.
+``/regio/<MCxx>/<jaar>/begroting`` (and their JSON, and the workbook's Begroting sheet) show,
+and ``/team/<id>/<jaar>/begroting`` (:func:`team_begrotingspagina`: the team computed as one
+organisation in every year, its members' bijdragen).
 
 The figures come from :func:`formatie.meerjaren.meerjarenbegroting` on the members with
 complete figures (:func:`app.services.cijfers.cijfers_gemeente` / ``cijfers_regio``, each
@@ -19,21 +21,24 @@ from formatie.meerjaren import (
     MAX_JAREN,
     Meerjarenbegroting,
     Tabel,
+    TeamMeerjarenbegroting,
     meerjarenbegroting,
     prognose_volumes,
+    team_meerjarenbegroting,
 )
+from formatie.prognose import PrognoseReeksen
+from formatie.referentie import load_referentie
 
 from ..grafieken import GroepGrafiek, jaren_grafiek
 from .cijfers import Cijfers, historie_jaren
 from .eerdere_jaren import waarden_per_jaar
+from .teamstand import TeamStand
 
 
-def meerjaren_van(cijfers: Cijfers, aantal: int = MAX_JAREN) -> Meerjarenbegroting | None:
-    """This year and the ``aantal − 1`` after it for the members with complete figures
-    (None when there are none). Year 0 is exactly the result page's (and region page's)
-    budget; the years after rest on the forecast of each member's stored series."""
-    if not cijfers.groepen:
-        return None
+def prognoses_van(cijfers: Cijfers, aantal: int = MAX_JAREN) -> list[PrognoseReeksen | None]:
+    """Per normenset group of ``cijfers`` the forecast of its members' stored series over the
+    :func:`~app.services.cijfers.historie_jaren` and this year (rows in the group's order);
+    None where only this year has figures (carried forward) or for ``aantal`` 1."""
     jaren = [*historie_jaren(cijfers.jaar), cijfers.jaar]
     prognoses = []
     for groep in cijfers.groepen:
@@ -44,7 +49,31 @@ def meerjaren_van(cijfers: Cijfers, aantal: int = MAX_JAREN) -> Meerjarenbegroti
         eerder = np.isfinite(waarden[..., :-1]).any()
         prognoses.append(prognose_volumes(jaren, waarden, aantal)
                          if eerder and aantal > 1 else None)
-    return meerjarenbegroting(cijfers.groepen, cijfers.jaar, aantal, prognoses)
+    return prognoses
+
+
+def meerjaren_van(cijfers: Cijfers, aantal: int = MAX_JAREN) -> Meerjarenbegroting | None:
+    """This year and the ``aantal − 1`` after it for the members with complete figures
+    (None when there are none). Year 0 is exactly the result page's (and region page's)
+    budget; the years after rest on the forecast of each member's stored series."""
+    if not cijfers.groepen:
+        return None
+    return meerjarenbegroting(cijfers.groepen, cijfers.jaar, aantal,
+                              prognoses_van(cijfers, aantal))
+
+
+def team_meerjaren_van(stand: TeamStand, aantal: int = MAX_JAREN
+                       ) -> TeamMeerjarenbegroting | None:
+    """The team's begroting (:func:`formatie.meerjaren.team_meerjarenbegroting`) over its
+    members with complete figures, from their stored series as :func:`meerjaren_van`; None
+    while the team cannot be computed (:attr:`TeamStand.melding` says why). Year 0 is the
+    team page's figures."""
+    if stand.uitkomst is None:
+        return None
+    g = stand.groep
+    (prognose,) = prognoses_van(stand.cijfers, aantal)
+    return team_meerjarenbegroting(g.normenset, g.volume, g.gemeentecodes, stand.uitkomst.team,
+                                   stand.jaar, aantal, prognose, load_referentie())
 
 
 @dataclass(frozen=True)
@@ -66,9 +95,19 @@ class Begrotingspagina:
 def begrotingspagina(cijfers: Cijfers) -> Begrotingspagina | None:
     """The page's figures for ``cijfers`` (None without complete figures)."""
     mb = meerjaren_van(cijfers)
-    if mb is None:
-        return None
-    kosten, kosten_budget = mb.euros()
+    return None if mb is None else _pagina(mb, mb.euros(), cijfers)
+
+
+def team_begrotingspagina(stand: TeamStand) -> Begrotingspagina | None:
+    """The team's page (None while it cannot be computed): the members' euros are their
+    bijdragen (:meth:`formatie.meerjaren.TeamMeerjarenbegroting.euros`)."""
+    tb = team_meerjaren_van(stand)
+    return None if tb is None else _pagina(tb.begroting, tb.euros(), stand.cijfers)
+
+
+def _pagina(mb: Meerjarenbegroting, euros: tuple[Tabel, Tabel],
+            cijfers: Cijfers) -> Begrotingspagina:
+    kosten, kosten_budget = euros
     grafiek = jaren_grafiek(mb.jaren, [("Centraal", kosten.totaal.tolist()),
                                        (f"Begroot ({mb.percentiel.upper()})",
                                         kosten_budget.totaal.tolist())])

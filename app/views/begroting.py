@@ -1,10 +1,11 @@
 """The multi-year begroting: this year and the next three in fte and euros, central and budget.
 
-``/gemeente/<code>/<jaar>/begroting`` and ``/regio/<MCxx>/<jaar>/begroting`` (a table per
-year, per functie and, for a region, per gemeente, and a chart), and ``…/begroting.json``
-(the ``"begroting"`` block of ``formatie bereken --jaren 4 --formaat json``). Authorization as
-the result pages: 404 for a gemeente or region the user may not see. The figures come from
-:mod:`app.services.begroting`.
+``/gemeente/<code>/<jaar>/begroting``, ``/regio/<MCxx>/<jaar>/begroting`` and
+``/team/<id>/<jaar>/begroting`` (a table per year, per functie and, for a region or team, per
+gemeente, and a chart), and ``…/begroting.json`` (the ``"begroting"`` block of ``formatie
+bereken --jaren 4 --formaat json``; for a team its ``"teams"[…]["begroting"]`` with
+``--teams``). Authorization as the result pages: 404 for a gemeente, region or team the user
+may not see. The figures come from :mod:`app.services.begroting`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from ..access import get_gemeente_jaar_or_404, get_regio_jaar_or_404
+from ..access import get_gemeente_jaar_or_404, get_regio_jaar_or_404, get_team_jaar_or_404
 from ..antwoord import json_antwoord
-from ..services.begroting import begrotingspagina, meerjaren_van
+from ..services.begroting import (
+    begrotingspagina,
+    meerjaren_van,
+    team_begrotingspagina,
+    team_meerjaren_van,
+)
 from ..services.cijfers import Cijfers, cijfers_gemeente, cijfers_regio
+from ..services.teamstand import team_stand
 
 bp = Blueprint("begroting", __name__)
 
@@ -63,3 +70,32 @@ def regio_json(code: str, jaar: int):
     regio = get_regio_jaar_or_404(code, jaar)
     return _json(cijfers_regio(regio, jaar),
                  "Nog geen enkele gemeente in deze regio heeft volledige cijfers.")
+
+
+@bp.route("/team/<int:team_id>/<int:jaar>/begroting")
+@login_required
+def team(team_id: int, jaar: int):
+    rij = get_team_jaar_or_404(team_id, jaar)
+    stand = team_stand(rij, jaar)
+    return render_template("begroting/begroting.html", gemeente=None, regio=None, team=rij,
+                           stand=stand, jaar=jaar, cijfers=stand.cijfers,
+                           pagina=team_begrotingspagina(stand))
+
+
+@bp.route("/team/<int:team_id>/<int:jaar>/begroting.json")
+@login_required
+def team_json(team_id: int, jaar: int):
+    """``{"jaar", "team", "functie", "percentiel", "begroting", "aannames", "onvolledig"}``:
+    ``"begroting"`` is the team's ``"begroting"`` of ``formatie bereken --teams --jaren 4
+    --formaat json`` (:meth:`formatie.meerjaren.TeamMeerjarenbegroting.jaren_als_dicts`);
+    409 while the team cannot be computed (with the reason)."""
+    rij = get_team_jaar_or_404(team_id, jaar)
+    stand = team_stand(rij, jaar)
+    tb = team_meerjaren_van(stand)
+    if tb is None:
+        return json_antwoord({"fout": "onvolledig", "melding": stand.melding}, 409)
+    return json_antwoord({"jaar": jaar, "team": rij.naam, "functie": rij.functie,
+                          "percentiel": tb.begroting.percentiel,
+                          "begroting": tb.jaren_als_dicts(),
+                          "aannames": list(tb.begroting.aannames),
+                          "onvolledig": stand.onvolledig})
