@@ -16,7 +16,12 @@ Per series (counts y_t in years t, missing years as NaN):
    φ = 0,8 per year ahead, log μ_{T+h} = a + b·(φ + φ² + … + φ^h): a weak trend is not
    extrapolated at full strength. A clear trend is projected undamped. ``demping`` may also be
    a fixed φ in (0, 1] or None (never damp).
-5. **Prediction interval** (80 %): by simulation with a seeded generator. Parameters (a, b) are
+5. **Bounded growth**: a fitted trend grows or shrinks a series by at most ×2 (×½) per year
+   (``MAX_GROEI``), in the fit and in the interval's parameter draws. A series with zeros before
+   its only counts (0, 0, 0, 1) has no finite maximum-likelihood slope: the fit runs off to
+   infinity and a forecast of 10¹³. The bound keeps such a series to a doubling per year, the
+   intercept refitted at that slope; ``begrensd`` and the Dutch ``reden`` say so.
+6. **Prediction interval** (80 %): by simulation with a seeded generator. Parameters (a, b) are
    drawn from their asymptotic normal distribution (inverse Fisher information at the fit), then
    a count from Poisson / negative binomial around the drawn mean; P10 and P90 of those draws.
    So the interval holds parameter uncertainty and year-to-year noise. For negative-binomial
@@ -35,6 +40,8 @@ import numpy as np
 
 MIN_JAREN = 3
 OVERDISPERSIE_GRENS = 1.5
+#: the largest growth factor per year a trend may have (its inverse the largest decline)
+MAX_GROEI = 2.0
 DEMPING = 0.8
 _Z90 = 1.2815515655446004
 
@@ -54,6 +61,7 @@ class Prognose:
     demping: float
     dispersie: float
     pearson_ratio: float
+    begrensd: bool
     prognose_jaren: np.ndarray
     verwacht: np.ndarray
     p10: np.ndarray
@@ -69,7 +77,7 @@ class Prognose:
             "heeft_trend": self.heeft_trend, "reden": self.reden, "model": self.model,
             "groei": self.groei, "gedempt": self.gedempt, "demping": self.demping,
             "dispersie": self.dispersie, "pearson_ratio": None if not np.isfinite(
-                self.pearson_ratio) else self.pearson_ratio,
+                self.pearson_ratio) else self.pearson_ratio, "begrensd": self.begrensd,
             "prognose_jaren": [int(j) for j in self.prognose_jaren],
             "verwacht": lijst(self.verwacht), "p10": lijst(self.p10), "p90": lijst(self.p90),
         }
@@ -94,6 +102,7 @@ class PrognoseReeksen:
     demping: np.ndarray
     dispersie: np.ndarray
     pearson_ratio: np.ndarray
+    begrensd: np.ndarray  # (...) bool: the trend hit MAX_GROEI
     prognose_jaren: np.ndarray
     verwacht: np.ndarray
     p10: np.ndarray
@@ -115,7 +124,8 @@ class PrognoseReeksen:
                 self.heeft_trend[index]), reden=self.reden[index], model=str(self.model[index]),
             groei=float(self.groei[index]), gedempt=bool(self.gedempt[index]),
             demping=float(self.demping[index]), dispersie=float(self.dispersie[index]),
-            pearson_ratio=float(self.pearson_ratio[index]), prognose_jaren=self.prognose_jaren,
+            pearson_ratio=float(self.pearson_ratio[index]),
+            begrensd=bool(self.begrensd[index]), prognose_jaren=self.prognose_jaren,
             verwacht=self.verwacht[index], p10=self.p10[index], p90=self.p90[index])
 
 
@@ -208,6 +218,17 @@ def prognose_reeksen(
         for _ in range(3):  # alternate: moment estimate of α, refit with NB weights
             alfa = np.where(nb, _pearson_alfa(y, mu, m, df), 0.0)
             a, b, mu, cov = _irls(x, y, m, alfa, a, b)
+    b_grens = np.log(MAX_GROEI)
+    begrensd = genoeg & (np.abs(b) > b_grens)
+    if begrensd.any():
+        b = np.where(begrensd, np.clip(b, -b_grens, b_grens), b)
+        # the intercept at that slope (Poisson maximum likelihood: log Σy / Σ e^{b·x}), and
+        # the covariance at the bounded fit instead of the runaway one
+        a = np.where(begrensd, np.log(np.maximum((m * y).sum(1), 1e-300)
+                                      / (m * np.exp(b[:, None] * x)).sum(1)), a)
+        _, _, mu_b, cov_b = _irls(x, y, m, alfa, a, b, stappen=0)
+        mu = np.where(begrensd[:, None], mu_b, mu)
+        cov = np.where(begrensd[:, None, None], cov_b, cov)
     se_b = np.sqrt(np.maximum(cov[:, 1, 1], 0.0))
     if demping == "auto":
         phi = np.where(np.abs(b) < _Z90 * se_b, DEMPING, 1.0)
@@ -242,7 +263,7 @@ def prognose_reeksen(
                      1.0)
         theta = np.einsum("sij,dsj->dsi", chol[sl], z) * np.sqrt(c)[..., None]
         a_d = a[sl] + theta[..., 0]
-        b_d = b[sl] + theta[..., 1]
+        b_d = np.clip(b[sl] + theta[..., 1], -b_grens, b_grens)
         mu_d = np.exp(np.clip(a_d[..., None] + b_d[..., None] * effectief[sl], -30, 30))
         mu_gem = (m[sl] * mu[sl]).sum(1) / np.maximum(n_obs[sl], 1)
         # a series with no (or only zero) observations has μ̄ = 0: no over-dispersion to add
@@ -275,6 +296,11 @@ def prognose_reeksen(
                         f"minstens {MIN_JAREN} nodig. De prognose is de laatst bekende waarde.")
         else:
             reden[i] = "Geen trend: alle waarden zijn 0. De prognose is 0."
+    for i in np.flatnonzero(begrensd):
+        reden[i] = ("Trend begrensd: de cijfers " + ("stijgen" if b[i] > 0 else "dalen")
+                    + " sneller dan een " + ("verdubbeling" if b[i] > 0 else "halvering")
+                    + " per jaar (bijvoorbeeld na jaren met 0); de prognose rekent met "
+                    "hoogstens die verandering per jaar.")
     model = np.where(geen, "geen trend", np.where(nb, "negatief-binomiaal", "poisson"))
 
     def terug(arr, extra=()):
@@ -291,6 +317,7 @@ def prognose_reeksen(
         demping=terug(np.where(genoeg, phi, 1.0)),
         dispersie=terug(np.where(genoeg, alfa, 0.0)),
         pearson_ratio=terug(ratio),
+        begrensd=terug(begrensd),
         prognose_jaren=toekomst,
         verwacht=terug(verwacht, (horizon,)),
         p10=terug(p10, (horizon,)),

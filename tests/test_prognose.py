@@ -7,7 +7,7 @@ import pytest
 
 from formatie.normenset_toml import standaard_normenset
 from formatie.onzekerheid import bereik
-from formatie.prognose import prognose, prognose_reeksen
+from formatie.prognose import MAX_GROEI, prognose, prognose_reeksen
 
 JAREN = np.arange(2020, 2025)
 
@@ -128,3 +128,18 @@ def test_series_without_any_figures_beside_a_real_one():
     assert reeksen.reeks(0).heeft_trend
     leeg = reeksen.reeks(1)
     assert not leeg.heeft_trend and "0 jaar" in leeg.reden
+
+
+def test_a_series_with_zeros_before_its_only_count_gets_a_bounded_trend():
+    """0, 0, 0, 1 has no finite maximum-likelihood slope: the fit ran off to a forecast of
+    10¹³ (a 422 on the prognose and begroting pages for valid figures). Bounded at ×2 a year,
+    refitted, and said in Dutch; an ordinary series is untouched."""
+    r = prognose_reeksen([2023, 2024, 2025, 2026],
+                         np.array([[0, 0, 0, 1.0], [5, 0, 0, 0], [10, 12, 14, 17]]), 3)
+    assert r.begrensd.tolist() == [True, True, False]
+    assert r.groei[0] == pytest.approx(MAX_GROEI) and r.groei[1] == pytest.approx(1 / MAX_GROEI)
+    assert np.all(r.verwacht[0] <= MAX_GROEI ** np.arange(1, 4) * 1.01)
+    assert np.all(r.p90[0] <= 1 * MAX_GROEI ** 3 * 4)  # a handful, not 10¹³
+    assert "verdubbeling" in r.reden[0] and "halvering" in r.reden[1]
+    assert r.reden[2] is None and not r.begrensd[2]
+    assert r.reeks(0).als_dict()["begrensd"] is True
