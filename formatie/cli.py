@@ -287,7 +287,7 @@ def cmd_regios(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .kalibratie import als_normenset, kalibreer, regio_sommen
+    from .kalibratie import gekalibreerde_normenset, kalibreer, regio_sommen, te_weinig_waarnemingen
 
     normenset = load_normenset(args.normen)
     kolommen = tuple(f"fte_{f}" for f in normenset.functie_sleutels)
@@ -309,12 +309,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         for reden in weggelaten:
             print(f"Niet meegeteld: {reden}", file=sys.stderr)
     n_obs = len(data.gemeentecodes)
-    n_waarden = int(np.isfinite(fte).sum()) + len(sommen)
-    if n_waarden <= len(normenset.taken):
-        raise GebruikFout(
-            f"te weinig waarnemingen: {n_obs} rijen en {len(sommen)} regio-jaren, samen "
-            f"{n_waarden} bezettingscijfers voor {len(normenset.taken)} normuren. Geef meer "
-            "gemeenten of jaren.")
+    if reden := te_weinig_waarnemingen(normenset, fte, sommen, n_obs):
+        raise GebruikFout(f"{reden} Geef meer gemeenten of jaren.")
     if args.bootstrap < 0:
         raise GebruikFout("--bootstrap moet 0 of meer zijn.")
     resultaat = kalibreer(normenset, data.volume, fte, begrenzing=args.begrenzing,
@@ -322,8 +318,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                           clusters=np.array(data.gemeentecodes), sommen=sommen)
     if args.uitvoer:
         bron = f"gekalibreerd op {Path(args.data).name} ({n_obs} waarnemingen)"
-        schrijf_atomair(args.uitvoer,
-                         normenset_als_toml(als_normenset(resultaat, bron)).encode("utf-8"))
+        nieuw = gekalibreerde_normenset(resultaat, bron)
+        schrijf_atomair(args.uitvoer, normenset_als_toml(nieuw).encode("utf-8"))
     if args.format == "json":
         json.dump(resultaat.als_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

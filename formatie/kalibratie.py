@@ -44,8 +44,9 @@ parameters and Student t with n − p degrees of freedom (it ignores active boun
 ``bootstrap=B`` the P10/P90 of B refits on gemeenten resampled with replacement (all years of a
 gemeente together), seeded by ``rng``.
 
-:func:`als_normenset` turns the result into a new normenset (bron = "gekalibreerd op …"), with
-a group's sum split in the original normenset's proportions (said so in ``bron``);
+:func:`gekalibreerde_normenset` turns the result into a new normenset (bron = "gekalibreerd op
+…", versie the base's + "-kalibratie", the one rule for the CLI and the web), with a group's
+sum split in the original normenset's proportions (said so in ``bron``);
 ``formatie.normenset.normenset_als_toml`` (the one TOML writer of the package) saves it as TOML that
 :func:`formatie.normenset_toml.parse_normenset` reads back to an equal normenset.
 """
@@ -58,9 +59,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .model import casus_uren_per_fte, fte_arrays
-from .normenset import Normenset
+from .normenset import Normenset, afgeleide_versie
 
 BEGRENZINGEN = ("normenset", "positief")
+#: a calibrated normenset's versie: the base's plus this (the store numbers a taken one)
+VERSIE_ACHTERVOEGSEL = "-kalibratie"
 
 
 @dataclass(frozen=True)
@@ -439,7 +442,7 @@ def regio_sommen(codes: list[str], jaren: list[int | None],
     return tuple(sommen), weggelaten
 
 
-def als_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:
+def gekalibreerde_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:
     """A new normenset with the estimated hours; ``bron`` e.g. "gekalibreerd op x.csv (180 …)".
 
     ``afgeleid_van`` is the original's label; every other provenance (organisation parameters'
@@ -478,5 +481,18 @@ def als_normenset(kalibratie: Kalibratie, bron: str) -> Normenset:
             t = replace(t, uren_laag=min(laag, t.uren), uren_hoog=max(hoog, t.uren),
                         bron=bronnen[t.sleutel])
         taken.append(t)
-    return replace(nieuw, taken=tuple(taken), versie=f"{n.versie}-gekalibreerd",
+    return replace(nieuw, taken=tuple(taken),
+                   versie=afgeleide_versie(n.versie, VERSIE_ACHTERVOEGSEL),
                    afgeleid_van=n.label, bron_tekst=None)
+
+
+def te_weinig_waarnemingen(normenset: Normenset, fte: np.ndarray, sommen,
+                           n_obs: int) -> str | None:
+    """The Dutch reason why ``n_obs`` rows of bezetting ``fte`` (NaN = none) and ``sommen``
+    (region sums) cannot estimate ``normenset``'s hours, or None: a calibration needs more
+    bezetting figures than there are taken (normuren) to estimate."""
+    n_waarden = int(np.isfinite(fte).sum()) + len(sommen)
+    if n_waarden > len(normenset.taken):
+        return None
+    return (f"te weinig waarnemingen: {n_obs} gemeente-jaren en {len(sommen)} regio-jaren, "
+            f"samen {n_waarden} bezettingscijfers voor {len(normenset.taken)} normuren.")

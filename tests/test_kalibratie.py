@@ -8,7 +8,7 @@ import pytest
 
 from formatie.cli import main
 from formatie.getallen import format_getal
-from formatie.kalibratie import Som, als_normenset, kalibreer, ontwerp
+from formatie.kalibratie import Som, gekalibreerde_normenset, kalibreer, ontwerp
 from formatie.model import bereken
 from formatie.normenset import normenset_als_toml
 from formatie.normenset_toml import NORMEN, load_normenset, parse_normenset, standaard_normenset
@@ -158,7 +158,7 @@ def test_calibrated_normenset_round_trips_through_toml():
     n = met_gedeelde_invoer()
     _, _, volume, fte = synthetisch(n)
     k = kalibreer(n, volume, fte)
-    nieuw = als_normenset(k, "gekalibreerd op test.csv (180 waarnemingen)")
+    nieuw = gekalibreerde_normenset(k, "gekalibreerd op test.csv (180 waarnemingen)")
     t = nieuw.taak("behandeling_16uur")
     assert t.bron == "gekalibreerd op test.csv (180 waarnemingen)"
     assert t.uren == pytest.approx(k.taak("behandeling_16uur").uren)
@@ -174,7 +174,8 @@ def test_calibrated_normenset_round_trips_through_toml():
 def test_calibration_keeps_the_provenance_it_did_not_estimate():
     n = standaard_normenset()
     _, _, volume, fte = synthetisch(n)
-    nieuw = als_normenset(kalibreer(n, volume, fte), "gekalibreerd op test.csv (180 waarnemingen)")
+    nieuw = gekalibreerde_normenset(kalibreer(n, volume, fte),
+                                    "gekalibreerd op test.csv (180 waarnemingen)")
     assert nieuw.afgeleid_van == n.label and nieuw.geldig_vanaf == n.geldig_vanaf
     assert [f.bronnen for f in nieuw.functies] == [f.bronnen for f in n.functies]
     assert nieuw.taak("behandeling_16uur").bron == "gekalibreerd op test.csv (180 waarnemingen)"

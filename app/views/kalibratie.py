@@ -7,7 +7,6 @@ CSV; ``/kalibratie/opslaan`` stores the result as a new, inactive normenset thro
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -31,7 +30,7 @@ from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from formatie.invoer_csv import read_invoer_csv
-from formatie.normenset import Normenset, afgeleide_versie, normenset_als_toml
+from formatie.normenset import Normenset, normenset_als_toml
 from formatie.problemen import InvoerFout, Probleem
 
 from ..access import mag_gemeente, rol_vereist
@@ -129,8 +128,7 @@ def _csv_waarnemingen(data: bytes, naam: str, normenset: Normenset):
 @rol_vereist("beheerder", "regio")
 def kalibratie():
     # late: formatie.kalibratie loads scipy.optimize, needed on this page only
-    from formatie.kalibratie import als_normenset as kalibratie_als_normenset
-    from formatie.kalibratie import kalibreer
+    from formatie.kalibratie import gekalibreerde_normenset, kalibreer, te_weinig_waarnemingen
 
     rij = actieve_rij()
     normenset = als_normenset(rij)
@@ -158,21 +156,17 @@ def kalibratie():
         context["problemen"] = [p.tekst(fout.bestand) for p in fout.problemen]
         return render_template("kalibratie/kalibratie.html", **context), 422
     n_obs = len(codes)
-    n_waarden = int(np.isfinite(fte).sum()) + len(sommen)
-    if n_waarden <= len(normenset.taken):
+    if reden := te_weinig_waarnemingen(normenset, fte, sommen, n_obs):
         context["problemen"] = [
-            f"Te weinig waarnemingen: {n_obs} gemeente-jaren en {len(sommen)} regio-jaren, "
-            f"samen {n_waarden} bezettingscijfers voor {len(normenset.taken)} normuren. Er zijn "
-            "meer gemeenten of jaren nodig: de bezetting leerplicht per gemeente, die van het "
-            "Doorstroompunt per regio (telt alleen als alle gemeenten van de regio hun cijfers "
-            "hebben ingediend)."]
+            f"{reden[:1].upper()}{reden[1:]} Er zijn meer gemeenten of jaren nodig: de bezetting leerplicht per "
+            "gemeente, die van het Doorstroompunt per regio (telt alleen als alle gemeenten van "
+            "de regio hun cijfers hebben ingediend)."]
         return render_template("kalibratie/kalibratie.html", **context), 422
     k = kalibreer(normenset, volume, fte, begrenzing=form.begrenzing.data,
                   clusters=np.array(codes), sommen=sommen)
     bron = f"{bron} ({n_obs} waarnemingen, {datetime.now(UTC):%Y-%m-%d})"
-    nieuw = kalibratie_als_normenset(k, bron)
     # stored as <versie>-kalibratie, numbered when taken (app.services.normensets.bewaar_normenset)
-    nieuw = replace(nieuw, versie=afgeleide_versie(normenset.versie, "-kalibratie"))
+    nieuw = gekalibreerde_normenset(k, bron)
     context["opslaan_form"].gegevens.data = _serializer().dumps(
         {"toml": normenset_als_toml(nieuw), "basis": rij.id})
     context.update(k=k, n_obs=n_obs, n_gemeenten=len(set(codes)), n_regiojaren=len(sommen),
