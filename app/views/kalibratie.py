@@ -158,9 +158,9 @@ def kalibratie():
     n_obs = len(codes)
     if reden := te_weinig_waarnemingen(normenset, fte, sommen, n_obs):
         context["problemen"] = [
-            f"{reden[:1].upper()}{reden[1:]} Er zijn meer gemeenten of jaren nodig: de bezetting leerplicht per "
-            "gemeente, die van het Doorstroompunt per regio (telt alleen als alle gemeenten van "
-            "de regio hun cijfers hebben ingediend)."]
+            f"{reden[:1].upper()}{reden[1:]} Er zijn meer gemeenten of jaren nodig: de "
+            "bezetting leerplicht per gemeente, die van het Doorstroompunt per regio (telt "
+            "alleen als alle gemeenten van de regio hun cijfers hebben ingediend)."]
         return render_template("kalibratie/kalibratie.html", **context), 422
     k = kalibreer(normenset, volume, fte, begrenzing=form.begrenzing.data,
                   clusters=np.array(codes), sommen=sommen)
