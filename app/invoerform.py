@@ -23,10 +23,13 @@ HERKOMST = "herkomst_"  # prefix of the audit trail's herkomst fields; reserved 
 MAX_LENGTE = 30
 
 
-def eigen_functies(normenset: Normenset) -> tuple[Functie, ...]:
+def eigen_functies(normenset: Normenset,
+                   team_functies: frozenset[str] = frozenset()) -> tuple[Functie, ...]:
     """The functies a gemeente employs staff for itself: not the regional ones (the
-    Doorstroompunt's bezetting is entered once per region)."""
-    return tuple(f for f in normenset.functies if f.sleutel not in REGIONALE_FUNCTIES)
+    Doorstroompunt's bezetting is entered once per region) nor those of a shared team it
+    belongs to (``team_functies``: the team enters its bezetting once, on the team page)."""
+    return tuple(f for f in normenset.functies
+                 if f.sleutel not in REGIONALE_FUNCTIES and f.sleutel not in team_functies)
 
 
 class GetalField(StringField):
@@ -93,6 +96,8 @@ class InvoerFormBase(FlaskForm):
     indienen = SubmitField("Indienen")
 
     normenset: Normenset  # set on the generated subclass
+    #: functies whose bezetting a shared team enters (not in this form); set likewise
+    team_functies: frozenset[str] = frozenset()
     #: The model's refusal of these figures (a result that is not finite or absurd), if any.
     rekenfout: str | None = None
 
@@ -103,7 +108,8 @@ class InvoerFormBase(FlaskForm):
         return [self[s] for s in self.normenset.invoer_sleutels]
 
     def bezettingvelden(self) -> list[GetalField]:
-        return [self[BEZETTING + f.sleutel] for f in eigen_functies(self.normenset)]
+        return [self[BEZETTING + f.sleutel]
+                for f in eigen_functies(self.normenset, self.team_functies)]
 
     def groepen(self) -> list[tuple[str, list[tuple[GetalField, str]]]]:
         """(groep, [(field, toelichting)]) in the normenset's order."""
@@ -147,16 +153,16 @@ class InvoerFormBase(FlaskForm):
         return {s: self[s].waarde for s in self.normenset.invoer_sleutels}
 
     def bezetting_waarden(self) -> dict[str, float | None]:
-        """The gemeente's own bezetting; a regional functie's old stored value is kept as it
-        is (it is not in the form)."""
+        """The gemeente's own bezetting; a regional or team functie's old stored value is
+        kept as it is (it is not in the form)."""
         return {f.sleutel: self[BEZETTING + f.sleutel].waarde
-                for f in eigen_functies(self.normenset)}
+                for f in eigen_functies(self.normenset, self.team_functies)}
 
     def vul(self, waarden: dict, bezetting: dict) -> None:
         """Show stored values (GET)."""
         for s in self.normenset.invoer_sleutels:
             self[s].data = format_invoer(waarden.get(s))
-        for f in eigen_functies(self.normenset):
+        for f in eigen_functies(self.normenset, self.team_functies):
             self[BEZETTING + f.sleutel].data = format_invoer(bezetting.get(f.sleutel))
 
 
@@ -167,14 +173,16 @@ def geschatte_sleutels(form: InvoerFormBase) -> list[str]:
     return [s for s in form.normenset.invoer_sleutels if s in gemeld]
 
 
-def invoer_form(normenset: Normenset, **kwargs) -> InvoerFormBase:
-    """A form instance for ``normenset`` (a new class per normenset: fields are dynamic)."""
-    velden: dict[str, Field] = {"normenset": normenset}
+def invoer_form(normenset: Normenset, team_functies: frozenset[str] = frozenset(),
+                **kwargs) -> InvoerFormBase:
+    """A form instance for ``normenset`` (a new class per normenset: fields are dynamic),
+    without a bezetting field for ``team_functies`` (the gemeente's shared teams)."""
+    velden: dict[str, Field] = {"normenset": normenset, "team_functies": team_functies}
     for invoer in normenset.invoer:
         velden[invoer.sleutel] = GetalField(invoer.naam, minimum=invoer.min, maximum=invoer.max,
                                             eenheid=invoer.eenheid, description=invoer.eenheid)
         # (the same bounds as invoer.parameter, which the CSV and workbook readers check)
-    for functie in eigen_functies(normenset):
+    for functie in eigen_functies(normenset, team_functies):
         velden[BEZETTING + functie.sleutel] = GetalField(
             f"{functie.naam}: fte in dienst", parameter=BEZETTING_PARAMETER, description="fte")
     klasse = type("InvoerForm", (InvoerFormBase,), velden)

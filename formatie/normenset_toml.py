@@ -52,7 +52,7 @@ GERESERVEERDE_SLEUTELS = frozenset({
     "is_submitted",
     "validate", "validate_on_submit", "validate_invoer", "getalvelden", "invoervelden",
     "bezettingvelden", "groepen", "fouten", "invoer_waarden", "bezetting_waarden", "vul",
-    "rekenfout",
+    "rekenfout", "team_functies",
 })
 #: Prefixes no invoer sleutel may start with (CSV columns ``fte_<functie>``, form fields
 #: ``bezetting_<functie>``, the audit trail's ``herkomst_<invoer>``).

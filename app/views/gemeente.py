@@ -19,7 +19,7 @@ from markupsafe import Markup
 from formatie.getallen import format_invoer
 from formatie.taal import aantal_woord
 
-from ..access import get_gemeente_jaar_or_404
+from ..access import get_gemeente_jaar_or_404, mag_team
 from ..antwoord import json_antwoord
 from ..invoerform import Veldlabel, geschatte_sleutels, invoer_form
 from ..models import (
@@ -36,6 +36,7 @@ from ..services.normensets import actieve_rij, als_normenset
 from ..services.opslaan import Conflict, andermans_wijzigingen, herkomst_van, huidige_invoer, sla_op
 from ..services.rekencache import gecached
 from ..services.resultaat import resultaat_als_json, resultaat_sleutel, resultaatpagina
+from ..services.teamdata import teams_van_gemeente
 from ..services.vooraf import na_opslaan
 
 bp = Blueprint("gemeente", __name__, url_prefix="/gemeente")
@@ -51,7 +52,8 @@ def invoer(code: str, jaar: int):
     rij = actieve_rij()
     normenset = als_normenset(rij)
     opgeslagen = huidige_invoer(gemeente, jaar)
-    form = invoer_form(normenset)
+    teams = teams_van_gemeente(gemeente.code, jaar)  # their bezetting is on the team page
+    form = invoer_form(normenset, frozenset(t.functie for t in teams))
     labels = Veldlabel.voor(normenset)
     context = {
         "gemeente": gemeente, "jaar": jaar, "form": form, "normenset": normenset,
@@ -60,6 +62,7 @@ def invoer(code: str, jaar: int):
         "conflict": None, "herkomst": herkomst_van(opgeslagen), "labels": labels,
         "tekst": audit_tekst,
         "historie_jaren": invoerbare_historie_jaren(jaar),
+        "teams": [(t, mag_team(current_user, t)) for t in teams],
     }
     if request.method == "GET":
         form.vul(opgeslagen.waarden if opgeslagen else {}, opgeslagen.bezetting

@@ -712,3 +712,26 @@ def test_the_region_page_shows_the_doorstroompunt_bijdragen_as_its_json(app, cli
     euros = [int(r[1].replace("€", "").replace(".", "").strip()) for r in rijen[1:]]
     assert sorted(euros[:-1]) == sorted(dsp["bijdragen"].values())
     assert euros[-1] == sum(dsp["bijdragen"].values())
+
+
+def test_a_team_member_submits_its_figures_without_a_leerplicht_bezetting_of_its_own(
+        app, client, auth, team_id):
+    """The team enters its bezetting once (issue 21): the member's form has no leerplicht
+    bezetting field, says where it is, and indienen does not ask for it; a gemeente without a
+    team still has the field and must fill it in."""
+    auth.als("beheerder")
+    r = client.get(f"/gemeente/{KLEIN[0]}/{JAAR}")
+    assert r.status_code == 200
+    assert 'name="bezetting_leerplicht"' not in r.text
+    assert "hoort bij team" in r.text and f'href="/team/{team_id}/{JAAR}"' in r.text
+    waarden = {k: str(v).replace(".", ",") for k, v in geschatte_waarden(app, KLEIN[0]).items()}
+    r = client.post(f"/gemeente/{KLEIN[0]}/{JAAR}", data={
+        **waarden, "version": "0", "indienen": "Indienen"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/resultaat")
+    assert client.get(f"/team/{team_id}/{JAAR}/resultaat.json").json["teams"][0][
+        "gemeenten"] == list(KLEIN)
+    zonder = client.get(f"/gemeente/0200/{JAAR}")
+    assert 'name="bezetting_leerplicht"' in zonder.text and "hoort bij team" not in zonder.text
+    r = client.post(f"/gemeente/0200/{JAAR}", data={
+        **waarden, "version": "0", "indienen": "Indienen"})
+    assert r.status_code == 422 and "Vul dit veld in om in te dienen" in r.text
