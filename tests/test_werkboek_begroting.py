@@ -80,11 +80,72 @@ def test_the_recalculated_begroting_sheet_has_the_euros_of_bereken_jaren(capsys,
                 assert abs(per[j["jaar"], soort, code] - g[soort]) < 1
 
 
-def test_exporteer_refuses_jaren_with_teams_in_dutch(capsys, tmp_path):
-    invoer = _meerjaren_csv(tmp_path / "in.csv")
+def _team_invoer(tmp_path):
+    """Four gemeenten with four years of figures; teams.csv with the team RBL Klein of three
+    of them and a team of the fourth (so ``--team`` has to choose)."""
+    klein = ("0744", "1723", "0785")
+    invoer = _meerjaren_csv(tmp_path / "in.csv", codes=(*klein, "0200"))
     teams = tmp_path / "teams.csv"
-    teams.write_text("team,functie,gemeentecode\nT,leerplicht,0200\n")
-    assert main(["exporteer", str(invoer), "--jaren", "4", "--teams", str(teams), "-o",
-                 str(tmp_path / "w.xlsx")]) == 2
-    assert "--jaren en --teams kunnen (nog) niet samen" in capsys.readouterr().err
-    assert not (tmp_path / "w.xlsx").exists()
+    teams.write_text("team,functie,gemeentecode\n" + "".join(
+        f"RBL Klein,leerplicht,{c}\n" for c in klein) + "Groot,leerplicht,0200\n",
+        encoding="utf-8")
+    return invoer, teams, klein
+
+
+#: A team Begroting's formula columns besides :data:`FORMULES`.
+TEAM_FORMULES = ("bijdrage_exact", "bijdrage", "bijdrage_budget_exact", "bijdrage_budget")
+
+
+def test_exporteer_teams_jaren_writes_the_team_begroting_with_bijdragen(capsys, tmp_path):
+    invoer, teams, klein = _team_invoer(tmp_path)
+    _cli(capsys, tmp_path, "exporteer", str(invoer), "--teams", str(teams), "--team",
+         "RBL Klein", "--jaren", "4", "-o", str(tmp_path / "t.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert "Team" in wb.sheetnames
+    rijen = list(_rijen(wb[BLAD_BEGROTING]))
+    assert len(rijen) == 4 * len(klein)  # jaren × members, the team's one functie
+    assert {r["gemeentecode"] for r in rijen} == set(klein)
+    assert {r["functie"] for r in rijen} == {"leerplicht"}
+    for rij in rijen:
+        for sleutel in (*FORMULES, *TEAM_FORMULES):
+            assert str(rij[sleutel]).startswith("="), (sleutel, rij[sleutel])
+        assert "Organisatie!" in rij["kosten_per_fte"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_the_recalculated_team_begroting_has_the_euros_and_bijdragen_of_bereken(capsys,
+                                                                                tmp_path):
+    invoer, teams, klein = _team_invoer(tmp_path)
+    doc = json.loads(_cli(capsys, tmp_path, "bereken", str(invoer), "--teams", str(teams),
+                          "--jaren", "4", "--formaat", "json").out)
+    (team,) = [t for t in doc["teams"] if t["naam"] == "RBL Klein"]
+    jaren = team["begroting"]
+    _cli(capsys, tmp_path, "exporteer", str(invoer), "--teams", str(teams), "--team",
+         "RBL Klein", "--jaren", "4", "-o", str(tmp_path / "t.xlsx"))
+    pad = tmp_path / "gif.xlsx"
+    pad.write_bytes(vergiftig((tmp_path / "t.xlsx").read_bytes()))
+    profiel = tmp_path / "profiel"
+    (profiel / "user").mkdir(parents=True)
+    (profiel / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    wb = openpyxl.load_workbook(herbereken(profiel, pad, tmp_path / "lo"), data_only=True)
+    per: dict[tuple, float] = {}
+    bijdragen: dict[tuple, float] = {}
+    for rij in _rijen(wb[BLAD_BEGROTING]):
+        jaar = int(rij["jaar"])
+        for soort in ("kosten", "kosten_budget", "bijdrage", "bijdrage_budget"):
+            per[jaar, soort] = per.get((jaar, soort), 0.0) + rij[soort]
+        bijdragen[jaar, rij["gemeentecode"]] = (rij["bijdrage"], rij["bijdrage_budget"])
+    assert [j["jaar"] for j in jaren] == sorted({j for j, _s in per})
+    assert {c for _j, c in bijdragen} == set(klein)
+    for j in jaren:
+        jaar = j["jaar"]
+        # the euros per year are the team's cost of bereken (whole euros there)
+        assert abs(per[jaar, "kosten"] - j["kosten"]) <= 0.5
+        assert abs(per[jaar, "kosten_budget"] - j["kosten_budget"]) <= 0.5
+        # the bijdragen add up to the team's cost, to the euro, and are bereken's
+        assert per[jaar, "bijdrage"] == j["kosten"]
+        assert per[jaar, "bijdrage_budget"] == j["kosten_budget"]
+        for code, g in j["gemeenten"].items():
+            assert bijdragen[jaar, code] == (g["bijdrage"], g["bijdrage_budget"])
