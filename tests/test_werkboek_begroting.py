@@ -111,6 +111,9 @@ def test_exporteer_teams_jaren_writes_the_team_begroting_with_bijdragen(capsys, 
         for sleutel in (*FORMULES, *TEAM_FORMULES):
             assert str(rij[sleutel]).startswith("="), (sleutel, rij[sleutel])
         assert "Organisatie!" in rij["kosten_per_fte"]
+    ws = wb[BLAD_BEGROTING]
+    assert any(str(ws.cell(r, 1).value).startswith("Bijdrage: de kosten van het team")
+               for r in range(1, ws.max_row + 1))
 
 
 def _herbereken(data: bytes, tmp_path, naam: str):

@@ -125,7 +125,10 @@ def _schrijf_begroting(wb, ws, f: _Formaten, w: _Werkboek, mb: Meerjarenbegrotin
                 r += 1
     laatste = r - 1
     tabel = _sluit_tabel(ws, BLAD_BEGROTING, S, laatste, w.match)
-    _schrijf_totalen(ws, f, mb, tabel, laatste + 2, jaar_fmt)
+    _schrijf_totalen(ws, f, mb, tabel, laatste + 2, jaar_fmt, () if team is None else (
+        "Bijdrage: de kosten van het team in dat jaar, afgerond op hele euro's, verdeeld naar "
+        "de euro's van elke gemeente met de grootste-restmethode (bij gelijke resten gaat de "
+        "volgorde in het team voor); de bijdragen van een jaar tellen op tot die kosten.",))
 
 
 def _schrijf_bijdragen(ws, f: _Formaten, team: TeamMeerjarenbegroting, r: int, t: int, g: int,
@@ -165,7 +168,7 @@ def _schrijf_bijdragen(ws, f: _Formaten, team: TeamMeerjarenbegroting, r: int, t
 
 
 def _schrijf_totalen(ws, f: _Formaten, mb: Meerjarenbegroting, tabel, rij: int,
-                     jaar_fmt) -> None:
+                     jaar_fmt, zinnen: tuple[str, ...] = ()) -> None:
     """Per jaar each functie and the total, summed from the table by key (SUMIFS), then what
     the figures rest on."""
     T = BEGROTING_TOTAAL_SLEUTELS
@@ -201,7 +204,7 @@ def _schrijf_totalen(ws, f: _Formaten, mb: Meerjarenbegroting, tabel, rij: int,
                 f"werkgeverslasten, opslag en indexatie op het blad {BLAD_ORGANISATIE}.",
                 "Elke cel is hier los afgerond; de webpagina en de JSON ronden met de "
                 "grootste-restmethode, zodat daar de regels optellen tot het totaal (verschil "
-                "hooguit € 1 per regel)."):
+                "hooguit € 1 per regel).", *zinnen):
         r += 1
         _tekst(ws, r, 0, zin, f.klein)
     _afdruk(ws)
