@@ -504,7 +504,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--jaren", type=int, metavar="N",
                     help="voeg het blad Begroting toe: dit jaar en de N − 1 jaren erna (N "
                     "hoogstens 4), als 'formatie bereken --jaren'; het laatste jaar in de kolom "
-                    "jaar is dit jaar, regels van eerdere jaren dienen voor de prognose")
+                    "jaar is dit jaar, regels van eerdere jaren dienen voor de prognose; met "
+                    "--teams de begroting van het team met de bijdrage per gemeente per jaar")
     ex.add_argument("--teams", metavar="TEAMS.csv",
                     help="een teamwerkboek: de gemeenten van één team uit dit bestand (de "
                          "kolommen van 'bereken --teams') met het blad Team, waarin de vaste "

@@ -157,16 +157,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise GebruikFout(f"geen gemeenten van regio {regio} in de invoer.")
         invoer = InvoerTabel(tuple(invoer.gemeentecodes[g] for g in rijen),
                              tuple(invoer.jaren[g] for g in rijen), invoer.volume[rijen])
-    meerjaren = None
-    if args.jaren is not None and args.teams:
-        raise GebruikFout("--jaren en --teams kunnen (nog) niet samen: maak het teamwerkboek "
-                          "en de begroting apart.")
+    meerjaren = reeksen = None
     if args.jaren is not None:  # the rows of the last year; earlier ones feed the forecast
-        invoer, meerjaren, _ = meerjarenbegroting_van(args, normenset, invoer)
+        invoer, meerjaren, reeksen = meerjarenbegroting_van(args, normenset, invoer)
     team = team_bezetting = None
     if args.teams:
+        alle = invoer
         invoer, team, team_bezetting = _team_voor_werkboek(args, normenset, invoer,
                                                            referentie)
+        if meerjaren is not None:  # the team as one organisation in every year
+            from .meerjaren import team_meerjarenbegroting
+            meerjaren = team_meerjarenbegroting(
+                normenset, alle.volume, alle.gemeentecodes, team.team, meerjaren.jaren[0],
+                len(meerjaren.jaren), reeksen, referentie)
     elif args.team or args.team_bezetting is not None:
         raise GebruikFout("--team en --team-bezetting horen bij --teams TEAMS.csv.")
     if len(set(invoer.gemeentecodes)) != len(invoer.gemeentecodes):

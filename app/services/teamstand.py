@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 from sqlalchemy import select
 
+from formatie.meerjaren import TeamMeerjarenbegroting
 from formatie.model import Groep, Regel, functie_regels, verschil
 from formatie.normenset import Normenset
 from formatie.onzekerheid import BUDGET_PERCENTIEL
@@ -191,10 +192,12 @@ class TeamStand:
         workbook's gemeenten); None while the team cannot be computed."""
         return self.cijfers.groepen[0] if self.uitkomst is not None else None
 
-    def werkboek(self) -> bytes:
+    def werkboek(self, begroting: TeamMeerjarenbegroting | None = None) -> bytes:
         """The team workbook (formatie.werkboek.schrijven.exporteer_werkboek with ``team``):
         the members with complete figures, their herkomst, the sheet Team with the team's
-        bezetting. Only when :attr:`uitkomst` exists."""
+        bezetting, and with ``begroting`` (app.services.begroting.team_meerjaren_van) the
+        sheet Begroting with each member's bijdrage per year. Only when :attr:`uitkomst`
+        exists."""
         g = self.groep
         return exporteer_werkboek(
             [g], None, load_referentie(), jaren=dict.fromkeys(g.gemeentecodes, self.jaar),
@@ -202,7 +205,7 @@ class TeamStand:
             invoer_bron=f"Opgeslagen cijfers {self.jaar} in de Formatietool (normenset "
                         f"{g.normenset.label})",
             herkomst=cijfers_herkomst(self.cijfers), team=self.uitkomst,
-            team_bezetting=self.bezetting)
+            team_bezetting=self.bezetting, begroting=begroting)
 
     def als_json(self) -> dict:
         """The shape of ``formatie bereken --teams --formaat json --onzekerheid`` for the

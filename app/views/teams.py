@@ -29,6 +29,7 @@ from ..downloads import stuur_xlsx
 from ..extensions import db
 from ..invoerform import regio_bezetting_form
 from ..models import MAX_INT
+from ..services.begroting import team_meerjaren_van
 from ..services.opslaan import Conflict, sla_team_bezetting_op
 from ..services.teamdata import alle_teams, importeer_teams, lees_teams, team_historie
 from ..services.teamstand import team_stand, weggelaten
@@ -162,13 +163,14 @@ def bezetting(team_id: int, jaar: int):
 @login_required
 def werkboek(team_id: int, jaar: int):
     """The team workbook (:meth:`app.services.teamstand.TeamStand.werkboek`): the members'
-    figures with the sheet Team, as ``formatie exporteer --teams``."""
+    figures with the sheet Team and the team's Begroting (this year and the next three), as
+    ``formatie exporteer --teams --jaren 4``."""
     rij = get_team_jaar_or_404(team_id, jaar)
     stand = team_stand(rij, jaar)
     if stand.uitkomst is None:
         flash(f"Er is nog geen Excel-werkboek van dit team: {stand.melding}", "fout")
         return redirect(url_for("teams.overzicht", team_id=rij.id, jaar=jaar))
-    return stuur_xlsx(stand.werkboek(), f"team-{rij.id}-{jaar}.xlsx")
+    return stuur_xlsx(stand.werkboek(team_meerjaren_van(stand)), f"team-{rij.id}-{jaar}.xlsx")
 
 
 @bp.route("/team/<int:team_id>/<int:jaar>/resultaat.json")

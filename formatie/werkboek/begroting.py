@@ -9,13 +9,20 @@ the euros = fte × that price. So a salary, employer's charges, opslag or indexa
 Organisatie moves every euro here, as :func:`formatie.kosten.kosten_per_fte_in` computes it.
 Under the table a summary per jaar (each functie and the total) sums the rows by key
 (``SUMIFS``), so sorting the table changes nothing.
+
+A team workbook's sheet (``team=``, a :class:`formatie.meerjaren.TeamMeerjarenbegroting`) has
+one row per jaar × member (:data:`~formatie.werkboek.formaat.BEGROTING_TEAM_SLEUTELS`): its
+share of the team's fte and P80 (values), the same live price and euros, so a year's rows add
+up to the team's cost, and the member's bijdrage per year as formulas: the year's cost rounded
+to the euro split by the rows' euros in whole euros by largest remainder (ties by ``volgorde``),
+as :func:`formatie.teams.verdeel_euros`, so the bijdragen add up to the team's cost.
 """
 
 from __future__ import annotations
 
 from ..getallen import EXCEL_FORMATEN
 from ..kosten import peiljaar
-from ..meerjaren import Meerjarenbegroting
+from ..meerjaren import Meerjarenbegroting, TeamMeerjarenbegroting
 from .blad import (
     _GRIJS,
     _afdruk,
@@ -30,6 +37,7 @@ from .blad import (
 )
 from .formaat import (
     BEGROTING_SLEUTELS,
+    BEGROTING_TEAM_SLEUTELS,
     BEGROTING_TOTAAL_SLEUTELS,
     BLAD_BEGROTING,
     BLAD_ORGANISATIE,
@@ -45,16 +53,24 @@ _TOTAAL_LABELS = ("Jaar", "Functie (sleutel)", "Functie", "Benodigd (fte)",
                   "Begroot P80 (fte)", "Kosten (euro)", "Kosten begroot P80 (euro)")
 
 
-def _schrijf_begroting(wb, ws, f: _Formaten, w: _Werkboek, mb: Meerjarenbegroting) -> None:
-    """The Begroting sheet of ``mb`` (its gemeenten are the workbook's, in any order)."""
-    S = BEGROTING_SLEUTELS
+_TEAM_LABELS = (*_LABELS[:7], "Aandeel in het team (fte)", "Aandeel begroot P80 (fte)",
+                *_LABELS[9:-1], "Volgorde in het team", "Bijdrage exact (euro)",
+                "Bijdrage (euro)", "Bijdrage begroot exact (euro)", "Bijdrage begroot (euro)",
+                _LABELS[-1])
+
+
+def _schrijf_begroting(wb, ws, f: _Formaten, w: _Werkboek, mb: Meerjarenbegroting,
+                       team: TeamMeerjarenbegroting | None = None) -> None:
+    """The Begroting sheet of ``mb`` (its gemeenten are the workbook's, in any order); with
+    ``team`` (whose ``begroting`` is ``mb``) the team's sheet with the bijdragen."""
+    S = BEGROTING_SLEUTELS if team is None else BEGROTING_TEAM_SLEUTELS
     rand = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
     jaar_fmt = wb.add_format({**rand, "num_format": "0"})
     procent_fmt = wb.add_format({**rand, "bg_color": _GRIJS,
                                  "num_format": EXCEL_FORMATEN["procent"]})
     _tekst(ws, 0, 0, f"Begroting {mb.jaren[0]}–{mb.jaren[-1]}: benodigde fte en kosten per "
                      f"jaar — {w.scope}", f.titel)
-    _kopregels(ws, f, _LABELS, S, hoogte=45)
+    _kopregels(ws, f, _LABELS if team is None else _TEAM_LABELS, S, hoogte=45)
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 10)
     ws.set_column(2, 2, 12)
@@ -101,15 +117,58 @@ def _schrijf_begroting(wb, ws, f: _Formaten, w: _Werkboek, mb: Meerjarenbegrotin
                 ws.write_formula(r, S.index("kosten_budget"),
                                  f"=${K['budget_fte']}{R}*${K['kosten_per_fte']}{R}",
                                  f.formule_euro, float(mb.budget_fte[t, g, j]) * prijs)
+                if team is not None:
+                    _schrijf_bijdragen(ws, f, team, r, t, g, eerste=EERSTE_RIJ + 1,
+                                       laatste=EERSTE_RIJ + len(mb.jaren) * len(
+                                           mb.gemeentecodes))
                 _zoeksleutel(ws, r, S, BLAD_BEGROTING, f.formule_tekst, str(jaar), code, s)
                 r += 1
     laatste = r - 1
     tabel = _sluit_tabel(ws, BLAD_BEGROTING, S, laatste, w.match)
-    _schrijf_totalen(ws, f, mb, tabel, laatste + 2, jaar_fmt)
+    _schrijf_totalen(ws, f, mb, tabel, laatste + 2, jaar_fmt, () if team is None else (
+        "Bijdrage: de kosten van het team in dat jaar, afgerond op hele euro's, verdeeld naar "
+        "de euro's van elke gemeente met de grootste-restmethode (bij gelijke resten gaat de "
+        "volgorde in het team voor); de bijdragen van een jaar tellen op tot die kosten.",))
+
+
+def _schrijf_bijdragen(ws, f: _Formaten, team: TeamMeerjarenbegroting, r: int, t: int, g: int,
+                       eerste: int, laatste: int) -> None:
+    """Row ``r`` (0-based; year ``t``, member ``g``) of a team's Begroting: its volgorde and
+    its bijdragen, central and budget, as :func:`formatie.teams.verdeel_euros` computes them
+    on the year's rows (``eerste``…``laatste``, 1-based): the year's euros rounded, times this
+    row's part of them, rounded down, plus one euro for the largest remainders."""
+    S = BEGROTING_TEAM_SLEUTELS
+    R = r + 1
+
+    def kolom(sleutel: str) -> str:
+        return f"${_kol(S, sleutel)}${eerste}:${_kol(S, sleutel)}${laatste}"
+
+    def cel(sleutel: str) -> str:
+        return f"${_kol(S, sleutel)}{R}"
+
+    ws.write_number(r, S.index("volgorde"), g + 1, f.tekst)
+    mb = team.begroting
+    jaar_r, jaar_c, volgorde = kolom("jaar"), cel("jaar"), kolom("volgorde")
+    for kosten, exact, bijdrage, waarden, verdeeld in (
+            ("kosten", "bijdrage_exact", "bijdrage", mb.kosten, team.bijdragen),
+            ("kosten_budget", "bijdrage_budget_exact", "bijdrage_budget", mb.kosten_budget,
+             team.bijdragen_budget)):
+        som = f"SUMIF({jaar_r},{jaar_c},{kolom(kosten)})"
+        totaal = float(waarden[t].sum())
+        deel = float(waarden[t, g, 0]) / totaal if totaal > 0 else 0.0
+        ws.write_formula(r, S.index(exact), f"=IF({som}>0,ROUND({som},0)*{cel(kosten)}/{som},"
+                                            "0)", f.formule_decimaal, round(totaal) * deel)
+        e, c = kolom(exact), cel(exact)
+        rest_r, rest_c = f"({e}-INT({e}))", f"({c}-INT({c}))"
+        hoger = (f"SUMPRODUCT(({jaar_r}={jaar_c})*(({rest_r}>{rest_c})+({rest_r}={rest_c})"
+                 f"*({volgorde}<{cel('volgorde')})))")
+        over = f"(ROUND({som},0)-SUMPRODUCT(({jaar_r}={jaar_c})*INT({e})))"
+        ws.write_formula(r, S.index(bijdrage), f"=INT({c})+IF({hoger}<{over},1,0)",
+                         f.formule_euro, int(verdeeld[t, g]))
 
 
 def _schrijf_totalen(ws, f: _Formaten, mb: Meerjarenbegroting, tabel, rij: int,
-                     jaar_fmt) -> None:
+                     jaar_fmt, zinnen: tuple[str, ...] = ()) -> None:
     """Per jaar each functie and the total, summed from the table by key (SUMIFS), then what
     the figures rest on."""
     T = BEGROTING_TOTAAL_SLEUTELS
@@ -145,7 +204,7 @@ def _schrijf_totalen(ws, f: _Formaten, mb: Meerjarenbegroting, tabel, rij: int,
                 f"werkgeverslasten, opslag en indexatie op het blad {BLAD_ORGANISATIE}.",
                 "Elke cel is hier los afgerond; de webpagina en de JSON ronden met de "
                 "grootste-restmethode, zodat daar de regels optellen tot het totaal (verschil "
-                "hooguit € 1 per regel)."):
+                "hooguit € 1 per regel).", *zinnen):
         r += 1
         _tekst(ws, r, 0, zin, f.klein)
     _afdruk(ws)

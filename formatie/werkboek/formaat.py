@@ -114,6 +114,14 @@ BEREKENING_2_SLEUTELS = ("gemeentecode", "gemeentenaam", "normenset", "functie",
 BEGROTING_SLEUTELS = ("jaar", "bron", "gemeentecode", "gemeentenaam", "normenset", "functie",
                       "naam", "fte", "budget_fte", "peiljaar", "indexatie", "kosten_per_fte",
                       "kosten", "kosten_budget", ZOEKSLEUTEL)
+#: A team workbook's Begroting (:func:`formatie.meerjaren.team_meerjarenbegroting`): one row
+#: per jaar × member, ``fte``/``budget_fte`` its share of the team's fte and P80 (values at
+#: export), then ``volgorde`` (the member's place in the team, breaking ties as
+#: :func:`formatie.teams.verdeel_euros` does) and the bijdragen per jaar as formulas: the row's
+#: exact part of the year's cost rounded to the euro, and that split in whole euros by largest
+#: remainder within the year, central and budget.
+BEGROTING_TEAM_SLEUTELS = (*BEGROTING_SLEUTELS[:-1], "volgorde", "bijdrage_exact", "bijdrage",
+                           "bijdrage_budget_exact", "bijdrage_budget", ZOEKSLEUTEL)
 #: Begroting's summary under the table: per jaar each functie and the total (SUMIFS by key).
 BEGROTING_TOTAAL_SLEUTELS = ("jaar", "functie", "naam", "fte", "budget_fte", "kosten",
                              "kosten_budget")
@@ -254,7 +262,8 @@ ALLEEN_GESCHREVEN = ("BLAD_ONZEKERHEID", "BLAD_GEVOELIGHEID", "GEVOELIGHEID_KOLO
                      "PERCENTIELEN", "ALLE", "BLAD_VERGELIJKING", "BLAD_PARAMETERS",
                      "SLEUTELRIJ", "EERSTE_RIJ", "SAMENVATTING_SLEUTELRIJ", "ZOEK_SCHEIDING",
                      "TOML_DEEL", "BLAD_TEAM", "TEAM_SLEUTELS", "TEAM_NAMEN",
-                     "BEGROTING_SLEUTELS", "BEGROTING_TOTAAL_SLEUTELS")
+                     "BEGROTING_SLEUTELS", "BEGROTING_TOTAAL_SLEUTELS",
+                     "BEGROTING_TEAM_SLEUTELS")
 #: Names only the readers use: format 1, which is read but no longer written; the formats and
 #: sheets a reader accepts; the columns a reader requires or checks for formulas; and the
 #: provenance names all together (the writer writes each beside its label).

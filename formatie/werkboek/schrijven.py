@@ -59,7 +59,7 @@ import xlsxwriter
 
 from .. import __version__
 from ..herkomst import Herkomst
-from ..meerjaren import Meerjarenbegroting
+from ..meerjaren import Meerjarenbegroting, TeamMeerjarenbegroting
 from ..model import Groep, bereken_groepen
 from ..normenset import Normenset
 from ..referentie import BRONVERMELDING, Referentie, load_referentie
@@ -138,7 +138,7 @@ def exporteer_werkboek(
     herkomst: Mapping[str, Mapping[str, Herkomst]] | None = None,
     team: TeamUitkomst | None = None,
     team_bezetting: float | None = None,
-    begroting: Meerjarenbegroting | None = None,
+    begroting: Meerjarenbegroting | TeamMeerjarenbegroting | None = None,
 ) -> bytes:
     """The scenario workbook (.xlsx, format 2) as bytes.
 
@@ -162,7 +162,8 @@ def exporteer_werkboek(
     ``gevoeligheid``: a :class:`formatie.gevoeligheid.Tornado` — adds ``Gevoeligheid``.
     ``begroting``: a :class:`formatie.meerjaren.Meerjarenbegroting` of the workbook's gemeenten
     — adds ``Begroting`` (:mod:`formatie.werkboek.begroting`: the euros as live formulas on
-    Organisatie).
+    Organisatie); a :class:`formatie.meerjaren.TeamMeerjarenbegroting` (with ``team``) adds
+    the team's Begroting, with each member's bijdrage per year.
     ``titel``, ``notitie``, ``invoer_bron`` are free text (written as text, never a formula).
     ``team``: a :class:`formatie.teams.TeamUitkomst` of the workbook's gemeenten (one
     normenset) — adds the sheet Team (:mod:`formatie.werkboek.team`), opened first, with
@@ -253,10 +254,12 @@ def exporteer_werkboek(
         _schrijf_gevoeligheid(wb, wb.add_worksheet(BLAD_GEVOELIGHEID, worksheet_class=_Blad),
                               f, gevoeligheid)
     if begroting is not None:
-        if set(begroting.gemeentecodes) != set(codes):
+        team_b = begroting if isinstance(begroting, TeamMeerjarenbegroting) else None
+        mb = begroting.begroting if team_b is not None else begroting
+        if set(mb.gemeentecodes) != set(codes):
             raise ValueError("the begroting is not of the workbook's gemeenten")
         _schrijf_begroting(wb, wb.add_worksheet(BLAD_BEGROTING, worksheet_class=_Blad), f, w,
-                           begroting)
+                           mb, team_b)
     for ws in wb.worksheets():
         _kop_en_voet(ws, w)
     (ws_team or ws_samenvatting).activate()

@@ -13,7 +13,7 @@ from test_excel_libreoffice import SOFFICE, XCU, herbereken, vergiftig
 from formatie.werkboek.formaat import BLAD_BEGROTING, EERSTE_RIJ, SLEUTELRIJ, TOTAAL
 
 from .conftest import BUUR, EIGEN, EIGEN_REGIO, JAAR
-from .test_begroting import _met_historie
+from .test_begroting import _met_historie, _team_met_historie
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -100,3 +100,35 @@ def test_a_salary_typed_on_organisatie_moves_the_begroting_euros(client, auth, a
         assert totalen[j["jaar"], "leerplicht"]["kosten_budget"] == pytest.approx(
             lp["budget_fte"] * lp["kosten_per_fte"] * 1.1, rel=1e-9)
         assert abs(totalen[j["jaar"], "doorstroompunt"]["kosten"] - dp["kosten"]) < 1
+
+
+def test_the_recalculated_team_download_has_the_team_begroting_and_its_bijdragen(
+        client, auth, app, vul_invoer, tmp_path):
+    team_id, _ = _team_met_historie(app, vul_invoer)
+    auth.als("team")
+    jaren = client.get(f"/team/{team_id}/{JAAR}/begroting.json").json["begroting"]
+    r = client.get(f"/team/{team_id}/{JAAR}/scenario.xlsx")
+    assert r.status_code == 200
+    wb = _herberekend(vergiftig(r.data), tmp_path, "team.xlsx")
+    assert "Team" in wb.sheetnames
+    ws = wb[BLAD_BEGROTING]
+    k = kolommen(ws, SLEUTELRIJ + 1)
+    per: dict[tuple, float] = {}
+    for r in range(EERSTE_RIJ + 1, ws.max_row + 1):
+        if ws.cell(r, k["zoeksleutel"]).value is None:
+            break
+        jaar, code = int(ws.cell(r, k["jaar"]).value), ws.cell(r, k["gemeentecode"]).value
+        for soort in ("kosten", "kosten_budget", "bijdrage", "bijdrage_budget"):
+            per[jaar, soort] = per.get((jaar, soort), 0.0) + ws.cell(r, k[soort]).value
+        per[jaar, code] = (ws.cell(r, k["bijdrage"]).value,
+                           ws.cell(r, k["bijdrage_budget"]).value)
+    totalen = _totalen(ws)
+    for j in jaren:
+        jaar = j["jaar"]
+        assert abs(per[jaar, "kosten"] - j["kosten"]) <= 0.5
+        assert abs(per[jaar, "kosten_budget"] - j["kosten_budget"]) <= 0.5
+        assert abs(totalen[jaar, TOTAAL]["kosten"] - j["kosten"]) <= 0.5
+        assert per[jaar, "bijdrage"] == j["kosten"]
+        assert per[jaar, "bijdrage_budget"] == j["kosten_budget"]
+        for code, g in j["gemeenten"].items():
+            assert per[jaar, code] == (g["bijdrage"], g["bijdrage_budget"])
