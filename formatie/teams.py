@@ -66,12 +66,12 @@ import numpy as np
 from .getallen import format_fte, format_procent, format_telling
 from .invoer_csv import csv_rijen, lees_csv_tekst, normaliseer_gemeentecode
 from .kosten import kosten_per_fte
-from .model import Resultaat, bereken
+from .model import Regel, Resultaat, bereken
 from .normenset import Normenset
 from .parameters import JAAR, geldig_jaar
 from .problemen import InvoerFout, Probleem
 from .referentie import Referentie
-from .regio import REGIONALE_FUNCTIES, dekkingszin_functie
+from .regio import REGIONALE_FUNCTIES, dekkingszin_functie, regio_regels
 
 #: How a team's fte is shared among its members (see the module text).
 VERDEELSLEUTELS = {
@@ -386,6 +386,23 @@ def regio_fte_met_team(resultaten: Sequence[Resultaat], referentie: Referentie, 
             som[f] = u.fte
             teams[f] = u
     return som, teams
+
+
+def regio_regels_met_team(resultaten: Sequence[Resultaat], referentie: Referentie, regio: str
+                          ) -> list[Regel]:
+    """A region's lines per functie (:func:`formatie.regio.regio_regels`), those of a regional
+    functie (the Doorstroompunt) being its team's chain: per normenset group the team as one
+    organisation (:func:`team_resultaat`: its taken, one vaste basis per member, its leiding),
+    summed over the groups. They add up to the team's fte (:func:`regio_team`)."""
+    uit = [r for r in regio_regels(list(resultaten)) if r.functie not in REGIONALE_FUNCTIES]
+    for f in REGIONALE_FUNCTIES:
+        delen = []
+        for res in resultaten:
+            if f in res.normenset.functie_sleutels and (
+                    team := standaard_team_regio(res.normenset, referentie, regio, f)):
+                delen.append(team_resultaat(res.normenset, res.volume, res.gemeentecodes, team))
+        uit += [r for r in regio_regels(delen) if r.functie == f]
+    return uit
 
 
 def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:

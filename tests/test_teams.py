@@ -318,7 +318,7 @@ def test_a_region_of_two_normensets_is_its_default_team_per_group(landelijk):
     bereken_teams on each normenset group's members; the parts add up to one team whose
     aandelen are each member's own, and whose bijdragen add up to its cost to the euro."""
     from formatie.model import fte_per_functie
-    from formatie.teams import regio_fte_met_team, regio_team
+    from formatie.teams import regio_fte_met_team, regio_regels_met_team, regio_team
 
     ander = N.met_functie_parameters({"doorstroompunt": {
         "vast_fte": N.functie("doorstroompunt").vast_fte * 2, "leiding": 0.2}})
@@ -348,6 +348,13 @@ def test_a_region_of_two_normensets_is_its_default_team_per_group(landelijk):
     som, teams = regio_fte_met_team(resultaten, REF, "MC21")
     assert teams == {"doorstroompunt": u}
     assert som == pytest.approx(fte_per_functie(resultaten), rel=1e-12)
+    # the chain: the team's lines per group summed, one vaste basis per member by its normenset
+    regels = [r for r in regio_regels_met_team(resultaten, REF, "MC21")
+              if r.functie == "doorstroompunt"]
+    (vast,) = [r.fte for r in regels if r.soort == "vast"]
+    assert vast == pytest.approx(N.functie("doorstroompunt").vast_fte * len(delen[0])
+                                 + ander.functie("doorstroompunt").vast_fte * len(delen[1]))
+    assert sum(r.fte for r in regels) == pytest.approx(u.fte, rel=1e-12)
     # one group: exactly bereken_teams on the default team
     (een,) = [bereken(N, landelijk.volume[_rijen(landelijk, leden)], tuple(leden))]
     (team,) = [t for t in standaard_teams(N, REF) if t.functie == "doorstroompunt"

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required
 from formatie.herkomst import voeg_herkomst_toe
 from formatie.model import verschil
 from formatie.referentie import load_referentie
-from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_regels
+from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
+from formatie.teams import regio_regels_met_team
 from formatie.uitvoer import regio_als_dict
 
 from ..access import aangeboden_jaren, get_regio_jaar_or_404
@@ -52,7 +53,7 @@ def _pagina(regio: RegioRij, jaar: int, cijfers: Cijfers, form, status: int = 20
         functies=cijfers.functies, fte=fte, bezetting=bezetting,
         verschil={f: float(verschil(b, fte.get(f, 0.0))) for f, b in bezetting.items()
                   if b is not None},
-        regels=regio_regels(cijfers.resultaten),
+        regels=regio_regels_met_team(cijfers.resultaten, load_referentie(), regio.code),
         meerdere_normensets=len(cijfers.groepen) > 1, bereik=bereik_van(cijfers),
         regiobeleid=REGIOBELEID, form=form, conflict=conflict, jaren=aangeboden_jaren(),
         regionaal=_regionale_functies(cijfers),

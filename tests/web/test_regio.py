@@ -461,6 +461,12 @@ def test_the_region_doorstroompunt_is_its_default_team_computed_by_bereken_teams
     assert getal(_voet(leden)[kolom]) == round(totaal, 2)
     benodigd = {r[0]: r[1] for r in tabel(html, "verschil")[1:]}
     assert getal(benodigd["Doorstroompunt"]) == round(totaal, 2)
+    # its chain is the team's: one vaste basis per member with figures, adding up to the team
+    keten = {r[0]: getal(r[1]) for r in tabel(html, "regels-doorstroompunt")[1:-1]}
+    vast = sum(n.functie("doorstroompunt").vast_fte * len(u.aandelen)
+               for n, u in zip((NORMENSET, ander), delen, strict=True))
+    assert keten["Vaste basis"] == round(vast, 3) and vast > 0
+    assert sum(keten.values()) == pytest.approx(totaal, abs=0.0005 * len(keten))
 
     auth.als("beheerder")
     for code in aandelen:  # the gemeente page's share is its aandeel in the team
