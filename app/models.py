@@ -248,7 +248,10 @@ class InvoerRij(db.Model):
 class RegioBezettingRij(db.Model):
     """The bezetting (fte in dienst) of a region's regional functies for one year, entered once
     per region: the Doorstroompunt is a regional organisation (formatie.regio.REGIONALE_FUNCTIES).
-    ``waarden``: functie sleutel → fte. ``version`` is the optimistic lock, as on InvoerRij."""
+    This is the bezetting of the region's default Doorstroompunt team (issue 21:
+    formatie.teams.standaard_teams, computed by formatie.teams.regio_team): the region page is
+    that team's page, so no team_bezetting row is kept for it. ``waarden``: functie sleutel →
+    fte. ``version`` is the optimistic lock, as on InvoerRij."""
 
     __tablename__ = "regio_bezetting"
     __table_args__ = (UniqueConstraint("regio_code", "jaar"),)

@@ -7,7 +7,9 @@ the gemeente pages add up to the region page, its JSON and its workbook.
 
 The Doorstroompunt (ex-RMC) is a regional organisation: its bezetting is entered once per
 region (:data:`REGIONALE_FUNCTIES`), not per gemeente; a gemeente sees its share of the
-regional need (:func:`aandeel`).
+regional need (:func:`aandeel`). The Doorstroompunt of a region is the region's default
+Doorstroompunt team (:func:`formatie.teams.regio_team`): its fte, aandelen and bijdragen on
+every surface of the region come from there (the same figures as the members' sum).
 """
 
 from __future__ import annotations

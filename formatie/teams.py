@@ -36,7 +36,10 @@ The normenset sets the Doorstroompunt's vaste basis **per deelnemende gemeente**
 a team of such a functie carries one vaste basis per member (:func:`normenset_van_team`), and a
 member's werklast includes its vaste basis. With leiding linear and no floor, a region's
 Doorstroompunt team is then exactly the sum of its members, and each member's aandeel is its
-own fte: the region's figures come from this mechanism unchanged.
+own fte: the region's figures come from this mechanism unchanged. The region page, its JSON
+and the gemeente page's Doorstroompunt share read them from :func:`regio_team` (the region's
+default team, per normenset group of its members) via :func:`regio_fte_met_team`; the region's
+own bezetting entry (table ``regio_bezetting``) is that team's bezetting.
 
 **Benchmark.** :func:`vergelijk_team` compares a team's fte per 1.000 (the normenset's
 ``per_duizend`` invoer, leerplichtigen) with the teams and gemeenten of similar size (between
@@ -63,12 +66,12 @@ import numpy as np
 from .getallen import format_fte, format_procent, format_telling
 from .invoer_csv import csv_rijen, lees_csv_tekst, normaliseer_gemeentecode
 from .kosten import kosten_per_fte
-from .model import Resultaat, bereken
+from .model import Regel, Resultaat, bereken
 from .normenset import Normenset
 from .parameters import JAAR, geldig_jaar
 from .problemen import InvoerFout, Probleem
 from .referentie import Referentie
-from .regio import REGIONALE_FUNCTIES, dekkingszin_functie
+from .regio import REGIONALE_FUNCTIES, dekkingszin_functie, regio_regels
 
 #: How a team's fte is shared among its members (see the module text).
 VERDEELSLEUTELS = {
@@ -321,24 +324,85 @@ def dekkingszin_team(normenset: Normenset, team: Team, bezetting: float,
     return dekkingszin_functie(normenset.functie(team.functie), bezetting, trekkingen)
 
 
-def bijdragen_regio(resultaten: Sequence[Resultaat], functie: str) -> dict[str, int]:
-    """A region's bijdragen to its team of a regional functie (the Doorstroompunt, one team of
-    all its members: :func:`standaard_teams`), over the groups of a region whose members may
-    count with different normensets (``resultaten``, one per group): each member's aandeel is
-    its own fte (the vaste basis per member, :data:`VASTE_BASIS_PER_LID`), priced by its own
-    normenset; the region's cost rounded to the euro split over them by largest remainder
-    (:func:`verdeel_euros`). With one normenset these are the bijdragen of
-    :func:`bereken_teams` for the region's team. Members whose normenset lacks the functie
-    are not in it."""
-    codes: list[str] = []
-    euros: list[float] = []
+def standaard_team_regio(normenset: Normenset, referentie: Referentie, regio: str,
+                         functie: str) -> Team | None:
+    """The region ``regio``'s default team of a regional functie (the Doorstroompunt) as
+    :func:`standaard_teams` builds it; None when the normenset lacks the functie."""
+    leden = set(referentie.leden(regio))
+    return next((t for t in standaard_teams(normenset, referentie)
+                 if t.functie == functie and t.soort == "doorstroompunt"
+                 and set(t.gemeentecodes) <= leden), None)
+
+
+def regio_team(resultaten: Sequence[Resultaat], referentie: Referentie, regio: str,
+               functie: str) -> TeamUitkomst | None:
+    """The region's team of a regional functie (the Doorstroompunt, :func:`standaard_team_regio`)
+    computed by :func:`bereken_teams`: the region page, its JSON and the gemeente page's share
+    take the region's Doorstroompunt figures from here. ``resultaten`` one per normenset group
+    of the region's members with figures (each member counts with its own normenset,
+    :data:`formatie.regio.REGIOBELEID`): the team is computed per group on that group's
+    members, and the groups' parts are added up (fte, werk, aandelen, kosten) with the
+    bijdragen split once over the team's whole cost (:func:`verdeel_euros`). That is the team
+    as one organisation because its vaste basis is per member, its leiding linear and it has
+    no floor (module text). None when no member's normenset has the functie."""
+    delen: list[TeamUitkomst] = []
     for res in resultaten:
-        if functie in res.normenset.functie_sleutels:
-            f = res.normenset.functie_sleutels.index(functie)
-            prijs = float(kosten_per_fte(res.normenset)[f])
-            codes += res.gemeentecodes
-            euros += [float(x) * prijs for x in res.fte[:, f]]
-    return dict(zip(codes, verdeel_euros(sum(euros), euros), strict=True))
+        if functie not in res.normenset.functie_sleutels:
+            continue
+        team = standaard_team_regio(res.normenset, referentie, regio, functie)
+        if team is not None:
+            delen += bereken_teams(res.normenset, res.volume, res.gemeentecodes, [team],
+                                   referentie)
+    if len(delen) <= 1:
+        return delen[0] if delen else None
+    codes = [c for u in delen for c in u.aandelen]
+    euros = [u.aandelen[c] * u.kosten_per_fte for u in delen for c in u.aandelen]
+    fte, kosten = sum(u.fte for u in delen), sum(u.kosten for u in delen)
+    return TeamUitkomst(
+        team=replace(delen[0].team, gemeentecodes=tuple(codes), vanaf=()), fte=fte,
+        fte_berekend=sum(u.fte_berekend for u in delen),
+        aanvulling=sum(u.aanvulling for u in delen),
+        werk={c: w for u in delen for c, w in u.werk.items()},
+        aandelen={c: a for u in delen for c, a in u.aandelen.items()},
+        zonder_team=sum(u.zonder_team for u in delen),
+        gewicht={c: w for u in delen for c, w in u.gewicht.items()},
+        kosten_per_fte=kosten / fte if fte > 0 else delen[0].kosten_per_fte, kosten=kosten,
+        bijdragen=dict(zip(codes, verdeel_euros(kosten, euros), strict=True)))
+
+
+def regio_fte_met_team(resultaten: Sequence[Resultaat], referentie: Referentie, regio: str
+                       ) -> tuple[dict[str, float], dict[str, TeamUitkomst]]:
+    """A region's fte per functie sleutel plus ``"totaal"`` over its groups
+    (:func:`formatie.model.fte_per_functie`), the regional functies (the Doorstroompunt) taken
+    from the region's team (:func:`regio_team`), and those teams by functie. Every surface of
+    a region (page, JSON, the gemeente page's share) reads its figures here."""
+    from .model import fte_per_functie
+
+    som = fte_per_functie(list(resultaten))
+    teams: dict[str, TeamUitkomst] = {}
+    for f in REGIONALE_FUNCTIES:
+        if f in som and (u := regio_team(resultaten, referentie, regio, f)) is not None:
+            som["totaal"] += u.fte - som[f]
+            som[f] = u.fte
+            teams[f] = u
+    return som, teams
+
+
+def regio_regels_met_team(resultaten: Sequence[Resultaat], referentie: Referentie, regio: str
+                          ) -> list[Regel]:
+    """A region's lines per functie (:func:`formatie.regio.regio_regels`), those of a regional
+    functie (the Doorstroompunt) being its team's chain: per normenset group the team as one
+    organisation (:func:`team_resultaat`: its taken, one vaste basis per member, its leiding),
+    summed over the groups. They add up to the team's fte (:func:`regio_team`)."""
+    uit = [r for r in regio_regels(list(resultaten)) if r.functie not in REGIONALE_FUNCTIES]
+    for f in REGIONALE_FUNCTIES:
+        delen = []
+        for res in resultaten:
+            if f in res.normenset.functie_sleutels and (
+                    team := standaard_team_regio(res.normenset, referentie, regio, f)):
+                delen.append(team_resultaat(res.normenset, res.volume, res.gemeentecodes, team))
+        uit += [r for r in regio_regels(delen) if r.functie == f]
+    return uit
 
 
 def uitleg_aandeel(uitkomst: TeamUitkomst, code: str) -> str:

@@ -24,7 +24,7 @@ from .teams import (
     VERDEELSLEUTELS,
     TeamUitkomst,
     bereken_teams,
-    bijdragen_regio,
+    regio_fte_met_team,
     standaard_teams,
     zin_vergelijking,
 )
@@ -311,9 +311,9 @@ def regio_als_dict(
     ``bezetting``: the region's bezetting per functie (fte in dienst); where known a functie
     gets ``"bezetting"`` and ``"verschil"`` (bezetting − fte).
     """
-    from .model import fte_per_functie, verschil
+    from .model import verschil
     from .onzekerheid import BUDGET_LABEL, BUDGET_PERCENTIEL
-    from .regio import REGIOBELEID, REGIONALE_FUNCTIES, voeg_bezetting_toe
+    from .regio import REGIOBELEID, voeg_bezetting_toe
 
     delen = [resultaat_als_dict(res, referentie, tuple(jaar for _ in res.gemeentecodes))
              for res in resultaten]
@@ -326,7 +326,9 @@ def regio_als_dict(
             gemeenten.append(rij)
         normensets.append({**deel["normenset"], "organisatie": deel["organisatie"],
                            "gemeenten": list(res.gemeentecodes)})
-    som = fte_per_functie(resultaten)
+    # a regional functie (the Doorstroompunt) is the region's team: its fte, aandelen and
+    # bijdragen come from formatie.teams (the default Doorstroompunt team of the region)
+    som, teams = regio_fte_met_team(resultaten, referentie, regio_code)
     functies = {f: {"fte": w} for f, w in som.items() if f != "totaal"}
     for f, rij in functies.items():
         if bereik is not None and f in bereik["functies"]:
@@ -342,11 +344,10 @@ def regio_als_dict(
                          else None}
         if bereik is not None and "begroting" in bereik:
             rij["kosten"]["budget"] = bereik["begroting"]["kosten"][f]
-    # a regional functie (the Doorstroompunt) is the region's team: its bijdragen
-    # (formatie.teams.bijdragen_regio) add up to the region's cost rounded to the euro
-    for f in REGIONALE_FUNCTIES:
-        if f in functies:
-            functies[f]["bijdragen"] = bijdragen_regio(resultaten, f)
+    # its bijdragen add up to the region's cost rounded to the euro
+    for f, u in teams.items():
+        functies[f].update(team=u.team.naam, aandelen=dict(u.aandelen),
+                           bijdragen=dict(u.bijdragen))
     voeg_bezetting_toe(functies, bezetting or {})
     for f, rij in functies.items():  # verschil against the budget too, labelled apart
         if "bezetting" in rij and bereik is not None and "begroting" in bereik:

@@ -311,3 +311,53 @@ def test_the_region_json_carries_the_doorstroompunt_bijdragen_of_its_team(landel
     (u,) = bereken_teams(N, landelijk.volume[rijen], tuple(leden), [team], REF)
     assert dsp["bijdragen"] == u.bijdragen
     assert "bijdragen" not in uit["regio"]["functies"]["leerplicht"]
+
+
+def test_a_region_of_two_normensets_is_its_default_team_per_group(landelijk):
+    """Issue 21, item 4: regio_team computes the region's default Doorstroompunt team with
+    bereken_teams on each normenset group's members; the parts add up to one team whose
+    aandelen are each member's own, and whose bijdragen add up to its cost to the euro."""
+    from formatie.model import fte_per_functie
+    from formatie.teams import regio_fte_met_team, regio_regels_met_team, regio_team
+
+    ander = N.met_functie_parameters({"doorstroompunt": {
+        "vast_fte": N.functie("doorstroompunt").vast_fte * 2, "leiding": 0.2}})
+    leden = REF.leden("MC21")
+    assert len(leden) >= 3
+    delen = (tuple(leden[:2]), tuple(leden[2:]))
+    resultaten = [bereken(n, landelijk.volume[_rijen(landelijk, d)], d)
+                  for n, d in zip((N, ander), delen, strict=True)]
+    u = regio_team(resultaten, REF, "MC21", "doorstroompunt")
+    verwacht = []
+    for n, d in zip((N, ander), delen, strict=True):
+        (team,) = [t for t in standaard_teams(n, REF) if t.functie == "doorstroompunt"
+                   and set(t.gemeentecodes) == set(leden)]
+        verwacht += bereken_teams(n, landelijk.volume[_rijen(landelijk, d)], d, [team], REF)
+    assert u.team.soort == "doorstroompunt" and set(u.team.gemeentecodes) == set(leden)
+    assert u.fte == pytest.approx(sum(v.fte for v in verwacht), rel=1e-12)
+    assert u.aandelen == pytest.approx({c: a for v in verwacht for c, a in v.aandelen.items()},
+                                       rel=1e-12)
+    tweede = landelijk.volume[_rijen(landelijk, delen[1])]
+    dsp = N.functie_sleutels.index("doorstroompunt")
+    assert verwacht[1].fte > float(bereken(N, tweede, delen[1]).fte[:, dsp].sum()) + 0.1
+    assert sum(u.bijdragen.values()) == round(sum(v.kosten for v in verwacht))
+    for v in verwacht:  # each member pays its own part, by its own normenset's price, to the euro
+        for c, a in v.aandelen.items():
+            assert abs(u.bijdragen[c] - a * v.kosten_per_fte) < 1.0
+    # the region's figures: the team for the Doorstroompunt, the sum for the rest, unchanged
+    som, teams = regio_fte_met_team(resultaten, REF, "MC21")
+    assert teams == {"doorstroompunt": u}
+    assert som == pytest.approx(fte_per_functie(resultaten), rel=1e-12)
+    # the chain: the team's lines per group summed, one vaste basis per member by its normenset
+    regels = [r for r in regio_regels_met_team(resultaten, REF, "MC21")
+              if r.functie == "doorstroompunt"]
+    (vast,) = [r.fte for r in regels if r.soort == "vast"]
+    assert vast == pytest.approx(N.functie("doorstroompunt").vast_fte * len(delen[0])
+                                 + ander.functie("doorstroompunt").vast_fte * len(delen[1]))
+    assert sum(r.fte for r in regels) == pytest.approx(u.fte, rel=1e-12)
+    # one group: exactly bereken_teams on the default team
+    (een,) = [bereken(N, landelijk.volume[_rijen(landelijk, leden)], tuple(leden))]
+    (team,) = [t for t in standaard_teams(N, REF) if t.functie == "doorstroompunt"
+               and set(t.gemeentecodes) == set(leden)]
+    assert regio_team([een], REF, "MC21", "doorstroompunt") == bereken_teams(
+        N, een.volume, een.gemeentecodes, [team], REF)[0]

@@ -21,9 +21,11 @@ from sqlalchemy import select
 
 from formatie.model import Groep, Resultaat, bereken_groepen, fte_per_functie
 from formatie.normenset import Normenset
+from formatie.referentie import load_referentie
 from formatie.regio import REGIONALE_FUNCTIES
 from formatie.scenario import ScenarioFout
 from formatie.taal import aantal_woord
+from formatie.teams import TeamUitkomst, regio_fte_met_team
 
 from ..access import EERSTE_JAAR
 from ..extensions import db
@@ -114,6 +116,8 @@ class Cijfers:
     groepen: list[Groep] = field(default_factory=list)
     rijen: list[NormensetRij] = field(default_factory=list)
     regio: RegioRij | None = None
+    #: The region's own bezetting of its regional functies (table regio_bezetting): that is
+    #: the bezetting of the region's default Doorstroompunt team (:attr:`regioteams`).
     regio_bezetting: RegioBezettingRij | None = None
 
     @property
@@ -152,9 +156,24 @@ class Cijfers:
         """One model result per group (its own normenset)."""
         return bereken_groepen(self.groepen)
 
+    @cached_property
+    def _regio_figuren(self) -> tuple[dict[str, float], dict[str, TeamUitkomst]]:
+        return regio_fte_met_team(self.resultaten, load_referentie(), self.regio.code)
+
+    @property
+    def regioteams(self) -> dict[str, TeamUitkomst]:
+        """A region's teams of its regional functies by functie sleutel: the Doorstroompunt is
+        the region's default Doorstroompunt team (:func:`formatie.teams.regio_team`), whose
+        bezetting is the region's own entry (``regio_bezetting``). {} for a gemeente."""
+        return self._regio_figuren[1] if self.regio is not None else {}
+
     @property
     def fte(self) -> dict[str, float]:
-        """Summed fte per functie sleutel over every group, plus "totaal"."""
+        """Summed fte per functie sleutel over every group, plus "totaal"; for a region the
+        regional functies (the Doorstroompunt) are its team's
+        (:func:`formatie.teams.regio_fte_met_team`)."""
+        if self.regio is not None:
+            return dict(self._regio_figuren[0])
         return fte_per_functie(self.resultaten)
 
     def fte_van(self, code: str) -> dict[str, float] | None:

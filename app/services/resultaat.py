@@ -59,15 +59,17 @@ def regio_fte(regio: RegioRij, jaar: int) -> dict:
     def maak() -> dict:
         cijfers = cijfers_regio(regio, jaar)
         return {"fte": cijfers.fte, "functies": cijfers.functies, "dekking": cijfers.dekking,
-                "volledig": cijfers.volledig}
+                "volledig": cijfers.volledig,
+                "aandelen": {f: dict(u.aandelen) for f, u in cijfers.regioteams.items()}}
 
     return rekencache.gecached(sleutel, maak)
 
 
 def doorstroompunt_aandeel(gemeente: GemeenteRij, jaar: int, fte: dict[str, float],
                            user: User) -> list[dict]:
-    """Per regional functie (the Doorstroompunt): the gemeente's fte, the region's need and
-    the gemeente's share of it (:func:`formatie.regio.aandeel`), which is a share of the
+    """Per regional functie (the Doorstroompunt): the gemeente's fte (its aandeel in the
+    region's default Doorstroompunt team, :func:`formatie.teams.regio_team`), the team's need
+    and the gemeente's share of it (:func:`formatie.regio.aandeel`), which is a share of the
     gemeenten with figures only (``dekking``: how many of the region's gemeenten that are).
     [] without a regional functie in ``fte``: then the region is not looked at at all."""
     functies = [f for f in REGIONALE_FUNCTIES if f in fte]
@@ -77,8 +79,11 @@ def doorstroompunt_aandeel(gemeente: GemeenteRij, jaar: int, fte: dict[str, floa
     uit = []
     for f in functies:
         totaal = regio["fte"].get(f, 0.0)
-        uit.append({"functie": regio["functies"].get(f, f), "fte": fte[f],
-                    "regio_fte": totaal, "aandeel": aandeel(fte[f], totaal),
+        # the region's team (formatie.teams.regio_team): the gemeente's aandeel in it; its
+        # own fte while its figures are not (yet) among the region's
+        eigen = regio["aandelen"].get(f, {}).get(gemeente.code, fte[f])
+        uit.append({"functie": regio["functies"].get(f, f), "fte": eigen,
+                    "regio_fte": totaal, "aandeel": aandeel(eigen, totaal),
                     "dekking": regio["dekking"], "volledig": regio["volledig"],
                     "regio": gemeente.regio, "regio_zichtbaar": mag_regio(user, gemeente.regio)})
     return uit

@@ -1,7 +1,9 @@
 """``/regio/<MCxx>/<jaar>``: member gemeenten with status, normenset and fte, the region's
 totals, per-taak lines and range, the Doorstroompunt's regional bezetting (a small form,
-``POST …/bezetting``, roles regio and beheerder) and its bijdragen per gemeente (the
-Doorstroompunt as the region's team: formatie.teams.bijdragen_regio).
+``POST …/bezetting``, roles regio and beheerder) and its bijdragen per gemeente. The region's
+Doorstroompunt is the region's default Doorstroompunt team (issue 21: formatie.teams.
+regio_team, via :attr:`app.services.cijfers.Cijfers.regioteams`): this page is that team's page
+and the region's bezetting (table regio_bezetting) is that team's bezetting.
 ``…/resultaat.json``: the region's JSON.
 
 Every figure comes from :mod:`app.services.cijfers` (stored figures, each member in its own
@@ -16,8 +18,8 @@ from flask_login import current_user, login_required
 from formatie.herkomst import voeg_herkomst_toe
 from formatie.model import verschil
 from formatie.referentie import load_referentie
-from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES, regio_regels
-from formatie.teams import bijdragen_regio
+from formatie.regio import REGIOBELEID, REGIONALE_FUNCTIES
+from formatie.teams import regio_regels_met_team
 from formatie.uitvoer import regio_als_dict
 
 from ..access import aangeboden_jaren, get_regio_jaar_or_404
@@ -51,12 +53,13 @@ def _pagina(regio: RegioRij, jaar: int, cijfers: Cijfers, form, status: int = 20
         functies=cijfers.functies, fte=fte, bezetting=bezetting,
         verschil={f: float(verschil(b, fte.get(f, 0.0))) for f, b in bezetting.items()
                   if b is not None},
-        regels=regio_regels(cijfers.resultaten),
+        regels=regio_regels_met_team(cijfers.resultaten, load_referentie(), regio.code),
         meerdere_normensets=len(cijfers.groepen) > 1, bereik=bereik_van(cijfers),
         regiobeleid=REGIOBELEID, form=form, conflict=conflict, jaren=aangeboden_jaren(),
         regionaal=_regionale_functies(cijfers),
-        bijdragen={f.sleutel: bijdragen_regio(cijfers.resultaten, f.sleutel)
-                   for f in _regionale_functies(cijfers)},
+        bijdragen={f: u.bijdragen for f, u in cijfers.regioteams.items()},
+        # a member's Doorstroompunt figure is its aandeel in the region's team
+        aandelen={f: u.aandelen for f, u in cijfers.regioteams.items()},
         op_schatting=aandeel_schatting_per_lid(cijfers)), status
 
 

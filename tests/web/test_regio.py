@@ -414,3 +414,63 @@ def test_a_region_with_every_gemeente_filled_in_is_complete(client, auth, app, v
     j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json["regio"]
     assert (j["volledig"], j["gemeenten_met_cijfers"], j["gemeenten"]) == (True, len(leden),
                                                                           len(leden))
+
+
+def test_the_region_doorstroompunt_is_its_default_team_computed_by_bereken_teams(
+        client, auth, app, vul_invoer, activeer_andere_normenset):
+    """Issue 21, item 4: the region page, its JSON and the gemeente page's share take the
+    region's Doorstroompunt from its default team (formatie.teams.standaard_teams, computed by
+    bereken_teams), here with three members in two normensets (each group its own part)."""
+    from formatie.teams import bereken_teams, standaard_teams
+
+    ref = load_referentie()
+    vul_invoer(EIGEN)
+    vul_invoer("0232")  # two members under the standard set
+    ander = parse_normenset(activeer_andere_normenset(), "ander")
+    vul_invoer(BUUR)  # one under another
+
+    def team_van(n, codes):
+        (team,) = [t for t in standaard_teams(n, ref)
+                   if t.functie == "doorstroompunt" and EIGEN in t.gemeentecodes]
+        assert team.soort == "doorstroompunt" and set(codes) <= set(team.gemeentecodes)
+        volume = np.vstack([_volume(app, c, n) for c in codes])
+        (u,) = bereken_teams(n, volume, codes, [team], ref)
+        return u
+
+    delen = [team_van(NORMENSET, (EIGEN, "0232")), team_van(ander, (BUUR,))]
+    totaal = sum(u.fte for u in delen)
+    aandelen = {c: a for u in delen for c, a in u.aandelen.items()}
+    assert set(aandelen) == {EIGEN, "0232", BUUR} and totaal > 0
+    auth.als("regio")
+
+    j = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}/resultaat.json").json
+    dsp = j["regio"]["functies"]["doorstroompunt"]
+    assert dsp["team"] == delen[0].team.naam
+    assert dsp["fte"] == pytest.approx(totaal, rel=1e-12)
+    assert dsp["aandelen"] == pytest.approx(aandelen, rel=1e-12)
+    assert sum(dsp["aandelen"].values()) == pytest.approx(dsp["fte"], rel=1e-12)
+    assert sum(dsp["bijdragen"].values()) == round(sum(u.kosten for u in delen))
+
+    html = client.get(f"/regio/{EIGEN_REGIO}/{JAAR}").text
+    leden = tabel(html, "leden")
+    kolom = leden[0].index("Doorstroompunt (fte)")
+    per_lid = {ref.naam(c): c for c in aandelen}
+    for rij in leden[1:-1]:
+        if rij[0] in per_lid:
+            assert getal(rij[kolom]) == round(aandelen[per_lid[rij[0]]], 2)
+    assert getal(_voet(leden)[kolom]) == round(totaal, 2)
+    benodigd = {r[0]: r[1] for r in tabel(html, "verschil")[1:]}
+    assert getal(benodigd["Doorstroompunt"]) == round(totaal, 2)
+    # its chain is the team's: one vaste basis per member with figures, adding up to the team
+    keten = {r[0]: getal(r[1]) for r in tabel(html, "regels-doorstroompunt")[1:-1]}
+    vast = sum(n.functie("doorstroompunt").vast_fte * len(u.aandelen)
+               for n, u in zip((NORMENSET, ander), delen, strict=True))
+    assert keten["Vaste basis"] == round(vast, 3) and vast > 0
+    assert sum(keten.values()) == pytest.approx(totaal, abs=0.0005 * len(keten))
+
+    auth.als("beheerder")
+    for code in aandelen:  # the gemeente page's share is its aandeel in the team
+        pagina = client.get(f"/gemeente/{code}/{JAAR}/resultaat").text
+        assert (f"telt voor {format_getal(aandelen[code], 2)} fte mee in de behoefte van regio"
+                in pagina)
+        assert f"({format_getal(totaal, 2)} fte over de gemeenten met cijfers" in pagina
