@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
@@ -17,6 +18,8 @@ from formatie.normenset import Functie, Normenset
 from formatie.parameters import BEZETTING as BEZETTING_PARAMETER
 from formatie.parameters import Parameter
 from formatie.regio import REGIONALE_FUNCTIES
+
+from .models import MAX_INT
 
 BEZETTING = "bezetting_"  # prefix of bezetting fields; the normenset reader reserves it
 HERKOMST = "herkomst_"  # prefix of the audit trail's herkomst fields; reserved likewise
@@ -246,3 +249,16 @@ def regio_bezetting_form(functies: tuple[Functie, ...], waar: str = "in de regio
             description="fte")
     klasse = type("RegioBezettingForm", (RegioBezettingFormBase,), velden)
     return klasse(**kwargs)
+
+
+def geladen_versie(form: FlaskForm) -> int:
+    """The optimistic lock's version the form was loaded with (its hidden ``version`` field):
+    400 for anything but a whole number from 0 to :data:`app.models.MAX_INT` (a larger one
+    would overflow the database driver on a conflict)."""
+    try:
+        geladen = int(form.version.data or "0")
+    except ValueError:
+        abort(400)
+    if not 0 <= geladen <= MAX_INT:
+        abort(400)
+    return geladen

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     g,
     redirect,
@@ -21,13 +20,12 @@ from formatie.taal import aantal_woord
 
 from ..access import get_gemeente_jaar_or_404, mag_team
 from ..antwoord import json_antwoord
-from ..invoerform import Veldlabel, geschatte_sleutels, invoer_form
+from ..invoerform import Veldlabel, geladen_versie, geschatte_sleutels, invoer_form
 from ..models import (
     ACTIE_CONCEPT,
     ACTIE_INDIENEN,
     CONCEPT,
     INGEDIEND,
-    MAX_INT,
 )
 from ..services.cijfers import invoerbare_historie_jaren
 from ..services.herkomst import formulier_herkomst
@@ -86,12 +84,7 @@ def invoer(code: str, jaar: int):
         return render_template("gemeente/invoer.html", **context), 400
 
     indienen = "indienen" in request.form
-    try:
-        geladen = int(form.version.data or "0")
-    except ValueError:
-        abort(400)
-    if not 0 <= geladen <= MAX_INT:  # would overflow the database driver on a conflict
-        abort(400)
+    geladen = geladen_versie(form)
     gemeld = geschatte_sleutels(form)  # fields "Gebruik schattingen" filled, if any
     schattingen = formulier_schattingen(normenset, gemeente.code) if gemeld else {}
     geschat = {s: schattingen[s] for s in gemeld if s in schattingen}

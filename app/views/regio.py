@@ -24,8 +24,8 @@ from formatie.uitvoer import regio_als_dict
 
 from ..access import aangeboden_jaren, get_regio_jaar_or_404
 from ..antwoord import json_antwoord
-from ..invoerform import regio_bezetting_form
-from ..models import MAX_INT, RegioRij
+from ..invoerform import geladen_versie, regio_bezetting_form
+from ..models import RegioRij
 from ..services.bandbreedte import bereik_van
 from ..services.cijfers import Cijfers, cijfers_regio
 from ..services.herkomst import aandeel_schatting_per_lid, cijfers_herkomst
@@ -88,12 +88,7 @@ def bezetting(code: str, jaar: int):
         flash("Het formulier was verlopen. Uw waarden staan hieronder; er is niets opgeslagen.",
               "fout")
         return _pagina(regio, jaar, cijfers, form, 400)
-    try:
-        geladen = int(form.version.data or "0")
-    except ValueError:
-        abort(400)
-    if not 0 <= geladen <= MAX_INT:
-        abort(400)
+    geladen = geladen_versie(form)
     if not form.validate():
         return _pagina(regio, jaar, cijfers, form, 422)
     try:

@@ -27,8 +27,7 @@ from ..access import aangeboden_jaren, get_team_jaar_or_404, huidig_jaar, rol_ve
 from ..antwoord import json_antwoord
 from ..downloads import stuur_xlsx
 from ..extensions import db
-from ..invoerform import regio_bezetting_form
-from ..models import MAX_INT
+from ..invoerform import geladen_versie, regio_bezetting_form
 from ..services.begroting import team_meerjaren_van
 from ..services.opslaan import Conflict, sla_team_bezetting_op
 from ..services.teamdata import alle_teams, importeer_teams, lees_teams, team_historie
@@ -137,12 +136,7 @@ def bezetting(team_id: int, jaar: int):
         flash("Het formulier was verlopen. Uw waarde staat hieronder; er is niets opgeslagen.",
               "fout")
         return _pagina(rij, jaar, stand, form, 400)
-    try:
-        geladen = int(form.version.data or "0")
-    except ValueError:
-        abort(400)
-    if not 0 <= geladen <= MAX_INT:
-        abort(400)
+    geladen = geladen_versie(form)
     if not form.validate():
         return _pagina(rij, jaar, stand, form, 422)
     try:
