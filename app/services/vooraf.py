@@ -23,8 +23,13 @@ from .resultaat import regio_fte
 
 log = logging.getLogger(__name__)
 
-#: The last background thread started (tests wait for it).
+#: The last background thread this process started (tests wait for it).
 laatste: threading.Thread | None = None
+_loopt = False  # whether that thread still takes work from the queue
+_SLOT = threading.Lock()
+#: (app, code, jaar) saved since the thread last looked, in order, each once: many saves of one
+#: gemeente in a row (a busy hour, a load test) compute its pages once, after the last
+_WACHTRIJ: dict[tuple[str, int], Flask] = {}
 
 
 def _bereken(app: Flask, code: str, jaar: int) -> None:
@@ -47,13 +52,32 @@ def _bereken(app: Flask, code: str, jaar: int) -> None:
             db.session.remove()
 
 
+def _werk() -> None:
+    """One thread per process works through the queue, one gemeente at a time, and ends when
+    it is empty: the background work never takes more than one thread of a worker."""
+    global _loopt
+    while True:
+        with _SLOT:
+            if not _WACHTRIJ:
+                _loopt = False
+                return
+            (code, jaar), app = next(iter(_WACHTRIJ.items()))
+            del _WACHTRIJ[(code, jaar)]
+        _bereken(app, code, jaar)
+
+
 def na_opslaan(code: str, jaar: int) -> None:
-    """Start computing ``code``'s pages for ``jaar`` in a background thread (not with
-    ``REKENCACHE_VOORAF`` off: the tests, which run their requests one by one)."""
-    global laatste
+    """Queue computing ``code``'s pages for ``jaar`` in this process's background thread,
+    started when none runs (not with ``REKENCACHE_VOORAF`` off: the tests, which run their
+    requests one by one)."""
+    global laatste, _loopt
     app = current_app._get_current_object()
     if not app.config.get("REKENCACHE_VOORAF", not app.testing):
         return
-    laatste = threading.Thread(target=_bereken, args=(app, code, jaar), daemon=True,
-                               name=f"vooraf-{code}-{jaar}")
-    laatste.start()
+    with _SLOT:
+        _WACHTRIJ.pop((code, jaar), None)
+        _WACHTRIJ[(code, jaar)] = app
+        if not _loopt:
+            _loopt = True
+            laatste = threading.Thread(target=_werk, daemon=True, name="vooraf")
+            laatste.start()

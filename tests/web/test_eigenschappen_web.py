@@ -378,7 +378,16 @@ def werkboek_mc11() -> bytes:
     ref = load_referentie()
     codes = tuple(ref.leden("MC11"))
     volume = geschatte_invoer(NORMENSET, ref)[[ref.index[c] for c in codes]].round()
-    return exporteer_werkboek(NORMENSET, InvoerTabel(codes, (JAAR,) * len(codes), volume), ref)
+    return _KortBytes(
+        exporteer_werkboek(NORMENSET, InvoerTabel(codes, (JAAR,) * len(codes), volume), ref))
+
+
+class _KortBytes(bytes):
+    """A workbook's bytes with a short repr: Hypothesis prints a failing example's arguments,
+    and 300 KB of bytes drown the failure in a HypothesisWarning."""
+
+    def __repr__(self) -> str:
+        return f"<werkboek van {len(self)} bytes>"
 
 
 @settings(max_examples=voorbeelden(VOORBEELDEN["werkboek_loader"]), **HYP)
