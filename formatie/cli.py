@@ -59,6 +59,17 @@ from .uitvoer import (
 EXIT_FOUT = 2
 
 
+def schrijf_bytes(data: bytes) -> None:
+    """UTF-8 ``data`` to standard output as they are (no newline translation), also where
+    standard output is a text stream without bytes underneath (a caller's StringIO)."""
+    sys.stdout.flush()
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+
+
 def cmd_calculate(args: argparse.Namespace) -> int:
     normenset = load_normenset(args.normen)
     invoer = lees_invoer(args, normenset)
@@ -95,7 +106,7 @@ def cmd_calculate(args: argparse.Namespace) -> int:
                 rij["begroting_aannames"] = list(tb.begroting.aannames)
         # Indented for a person at a terminal; compact (and ~10× faster to encode) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(als_json(uit, indent=indent) + "\n")
+        schrijf_bytes(als_json(uit, indent=indent) + b"\n")
     elif args.format == "csv":
         sys.stdout.write(resultaat_als_csv(resultaat, referentie))
     else:
@@ -194,8 +205,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     for code in codes:
         schrijver.writerow([code, referentie.naam(code), args.jaar or "",
                             *[""] * len(normenset.invoer)])
-    sys.stdout.flush()
-    sys.stdout.buffer.write(buffer.getvalue().encode("utf-8"))  # bytes: CRLF stays CRLF
+    schrijf_bytes(buffer.getvalue().encode("utf-8"))  # bytes: CRLF stays CRLF
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .gegevenscache import bewaard
 from .getallen import format_invoer, format_telling
 from .normenset import (
     MAX_NORMENSET_NAAM,
@@ -543,7 +544,12 @@ def load_normenset(pad: str | Path | None = None) -> Normenset:
 
 @lru_cache(maxsize=1)
 def standaard_normenset() -> Normenset:
-    """The default normenset shipped with the tool."""
+    """The default normenset shipped with the tool, parsed once per version of the package
+    (:func:`formatie.gegevenscache.bewaard`)."""
+    return bewaard("standaard_normenset", _lees_standaard_normenset)
+
+
+def _lees_standaard_normenset() -> Normenset:
     tekst = (NORMEN / STANDAARD_NORMENSET).read_text(encoding="utf-8")
     return parse_normenset(tekst, STANDAARD_NORMENSET)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .gegevenscache import bewaard
+
 # A plain path, in every module of the package: importlib.resources costs start-up (it imports
 # zipfile and tempfile) for a package that is always installed as files.
 DATA = Path(__file__).parent / "data"
@@ -57,7 +59,13 @@ def _csv_rijen(naam: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def load_referentie() -> Referentie:
-    """Read the shipped CBS/DUO files (see formatie/data/README.md)."""
+    """The shipped CBS/DUO files (see formatie/data/README.md), parsed once per version of the
+    package (:func:`formatie.gegevenscache.bewaard`)."""
+    return bewaard("referentie", _lees_referentie)
+
+
+def _lees_referentie() -> Referentie:
+    """Read the shipped CBS/DUO files."""
     gemeenten = sorted(_csv_rijen("bevolking_leeftijd_gemeenten_2024.csv"),
                        key=lambda r: r["gemeentecode"])
     codes = tuple(r["gemeentecode"] for r in gemeenten)

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .doelgroepen import Doelgroep, doelgroep, doelgroepen, overschot_15_24, schat_doelgroepen
+from .gegevenscache import bewaard
 from .getallen import format_getal
 from .invoer_csv import InvoerTabel
 from .normenset import Invoer, Normenset
@@ -158,8 +159,14 @@ def _fit_afleiding(naam: str, f: dict, covariaten: dict[str, Covariaat],
 
 @lru_cache(maxsize=1)
 def schattingsmodel() -> Schattingsmodel:
+    """:func:`lees_schattingsmodel`, once per version of the package
+    (:func:`formatie.gegevenscache.bewaard`)."""
+    return bewaard("schattingsmodel", lees_schattingsmodel)
+
+
+def lees_schattingsmodel() -> Schattingsmodel:
     """Read ``formatie/data/schatting.toml`` with the fitted elasticities of
-    ``schatting_fit.toml`` (cached). A soort with a fit uses the fitted elasticities; a soort
+    ``schatting_fit.toml``. A soort with a fit uses the fitted elasticities; a soort
     without published points keeps the assumption of schatting.toml."""
     with (DATA / "schatting.toml").open("rb") as f:
         data = tomllib.load(f)

@@ -56,19 +56,27 @@ def _numpy_waarde(obj):
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
-def als_json(obj, indent: int | None = None) -> str:
-    """Strict JSON for every JSON answer and the CLI: non-finite numbers become null, and
-    ``allow_nan=False`` guarantees no ``NaN``/``Infinity`` token ever leaves the tool.
+def als_json(obj, indent: int | None = None) -> bytes:
+    """Strict JSON (UTF-8 bytes) for every JSON answer and the CLI: non-finite numbers become
+    null, so no ``NaN``/``Infinity`` token ever leaves the tool. ``indent``: None (compact) or
+    2 (for a person at a terminal).
 
-    Encoded directly first (the usual answer holds no NaN, and walking a national answer
-    through :func:`eindig` costs more than encoding it); only when the encoder meets a
-    non-finite number is the answer cleaned with :func:`eindig` and encoded again. Answers are
-    trees built fresh for the answer, never cyclic, so the encoder skips that check."""
+    Encoded by orjson, which writes ``null`` for a non-finite float (Python's json would write
+    ``NaN``) and encodes numpy arrays and scalars itself: the national answer (3 MB) in 7 ms
+    instead of 80 ms with :mod:`json`, which mattered for the CLI's start-up (issue 23; orjson
+    is kept by its authors and imports in 5 ms). Floats are written in their shortest form
+    that reads back to the same value, as :func:`repr` does. What orjson refuses (an integer
+    beyond 64 bits) goes through :mod:`json` after :func:`eindig`, with the same result."""
+    import orjson
+
+    optie = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+    if indent is not None:
+        optie |= orjson.OPT_INDENT_2
     try:
-        return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False,
-                          default=_numpy_waarde, check_circular=False)
-    except ValueError:
-        return json.dumps(eindig(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+        return orjson.dumps(obj, default=_numpy_waarde, option=optie)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(eindig(obj), ensure_ascii=False, indent=indent, allow_nan=False,
+                          default=_numpy_waarde).encode("utf-8")
 
 
 def regels_als_dict(res: Resultaat, g: int) -> list[dict]:
