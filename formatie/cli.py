@@ -16,6 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 # One BLAS thread unless told otherwise, set before numpy loads: the model's matrix products
 # are small (342 × 29 by 29 × 1.000), and OpenBLAS's extra threads spin on the second core
@@ -42,10 +43,8 @@ from .normenset import ORGANISATIE_PARAMETERS, Normenset, normenset_als_toml
 from .normenset_toml import load_normenset
 from .problemen import InvoerFout
 from .referentie import BRONVERMELDING, load_referentie
-from .regio import REGIONALE_FUNCTIES
 from .schatting import METHODE
 from .taal import aantal_woord, per_eenheid
-from .teams import Team, bereken_teams, vergelijk_teams
 from .uitvoer import (
     als_json,
     meerjaren_als_tabel,
@@ -55,6 +54,9 @@ from .uitvoer import (
     team_meerjaren_als_tabel,
     teams_als_tabel,
 )
+
+if TYPE_CHECKING:  # the teams load when --teams asks for them (start-up, issue 23)
+    from .teams import Team
 
 EXIT_FOUT = 2
 
@@ -114,6 +116,8 @@ def cmd_calculate(args: argparse.Namespace) -> int:
         print(resultaat_als_tabel(resultaat, referentie, keten=keten,
                                   regio_totalen=len(invoer.gemeentecodes) > 3))
         if teams is not None:
+            from .teams import bereken_teams, vergelijk_teams
+
             uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
                                        referentie)
             print(teams_als_tabel(uitkomsten, normenset, referentie, vergelijk_teams(
@@ -147,6 +151,7 @@ def _team_begrotingen(normenset: Normenset, invoer: InvoerTabel, teams: list[Tea
     (:func:`formatie.meerjaren.team_meerjarenbegroting` on this year's rows and their
     forecast ``reeksen``), in the order of :func:`formatie.teams.bereken_teams`."""
     from .meerjaren import team_meerjarenbegroting
+    from .teams import bereken_teams
 
     uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
                                referentie)
@@ -160,7 +165,7 @@ def _voeg_teams_toe(uit: dict, normenset: Normenset, invoer: InvoerTabel, teams:
                     met_bereik: bool) -> None:
     """The teams into the JSON (:func:`formatie.teams.voeg_teams_toe`, the web's too), each
     with its ``"vergelijking"`` (:func:`formatie.teams.vergelijk_teams`)."""
-    from .teams import voeg_teams_toe
+    from .teams import bereken_teams, vergelijk_teams, voeg_teams_toe
 
     referentie = load_referentie()
     uitkomsten = bereken_teams(normenset, invoer.volume, invoer.gemeentecodes, teams,
@@ -303,6 +308,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     kolommen = tuple(f"fte_{f}" for f in normenset.functie_sleutels)
     # a regional functie's (the Doorstroompunt's) bezetting is the region's: per gemeente it
     # may be left out, and comes per region and year from --regio-bezetting
+    from .regio import REGIONALE_FUNCTIES
+
     regionaal = tuple(f"fte_{f}" for f in normenset.functie_sleutels if f in REGIONALE_FUNCTIES)
     data = read_invoer_csv(args.data, normenset, ontbrekend_is_nul=args.ontbrekend_is_nul,
                            extra_kolommen=kolommen, extra_optioneel=regionaal)

@@ -26,13 +26,13 @@ population); the error is a fraction of one birth cohort's growth.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .gegevenscache import bewaard
 from .referentie import Referentie
 
 #: Number of single years of age :func:`leeftijdsjaren` returns (0 … 44).
@@ -65,7 +65,14 @@ class Doelgroep:
 
 @lru_cache(maxsize=1)
 def doelgroepen() -> tuple[Doelgroep, ...]:
-    """The target groups from ``formatie/data/doelgroepen.toml``, in file order."""
+    """The target groups from ``formatie/data/doelgroepen.toml``, in file order, parsed once
+    per version of the package (:func:`formatie.gegevenscache.bewaard`)."""
+    return bewaard("doelgroepen", _lees_doelgroepen)
+
+
+def _lees_doelgroepen() -> tuple[Doelgroep, ...]:
+    import tomllib  # here, not at start-up: the CLI reads its parsed data from gegevenscache
+
     with (Path(__file__).parent / "data" / "doelgroepen.toml").open("rb") as f:
         data = tomllib.load(f)
     return tuple(

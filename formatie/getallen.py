@@ -32,8 +32,6 @@ import math
 import re
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
 #: Babel locale of every displayed number.
 LOCALE = "nl_NL"
 #: The minus sign of a displayed negative number (not the hyphen-minus).
@@ -127,6 +125,8 @@ def _babel(waarde: float, patroon: str) -> str:
             exponent += 1
         mantisse = _babel(waarde / 10.0**exponent, "#,##0.#")
         return f"{mantisse} × 10{str(exponent).translate(_SUPERSCRIPT)}"
+    from babel.numbers import format_decimal  # here: 7 ms of every CLI start-up otherwise
+
     tekst = format_decimal(waarde, format=patroon, locale=LOCALE, decimal_quantization=True)
     if tekst.startswith("-"):
         tekst = MIN + tekst[1:]

@@ -29,7 +29,6 @@ publication itself (``gepubliceerd``).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .gegevenscache import bewaard
 from .getallen import format_procent
 from .model import Resultaat
 
@@ -125,7 +125,14 @@ def als_json(herkomst: Mapping[str, Herkomst]) -> dict[str, dict[str, str]]:
 def gegevensversie() -> str:
     """A fingerprint (8 hex digits of SHA-256) of the shipped CBS/DUO data and estimate
     parameters (every ``.csv`` and ``.toml`` in ``formatie/data``): any change to what an
-    estimate is computed from gives another version."""
+    estimate is computed from gives another version. Computed once per version of the
+    package (:func:`formatie.gegevenscache.bewaard`)."""
+    return bewaard("gegevensversie", _gegevensversie)
+
+
+def _gegevensversie() -> str:
+    import hashlib
+
     h = hashlib.sha256()
     map_ = Path(__file__).parent / "data"
     for bestand in sorted(map_.iterdir(), key=lambda p: p.name):
@@ -179,8 +186,14 @@ def soort_matrix(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]]) -> 
     sleutels = res.normenset.invoer_sleutels
     if len(herkomst) != len(res.gemeentecodes):
         raise ValueError("one herkomst mapping per gemeente of the result")
-    return np.array([[h.get(s, ONBEKENDE_HERKOMST).soort for s in sleutels] for h in herkomst],
-                    dtype=object).reshape(len(herkomst), len(sleutels))
+    per_mapping: dict[int, list[str]] = {}  # a mapping shared by rows (the CLI's) read once
+    rijen = []
+    for h in herkomst:
+        rij = per_mapping.get(id(h))
+        if rij is None:
+            rij = per_mapping[id(h)] = [h.get(s, ONBEKENDE_HERKOMST).soort for s in sleutels]
+        rijen.append(rij)
+    return np.array(rijen, dtype=object).reshape(len(herkomst), len(sleutels))
 
 
 def uren_per_invoer(res: Resultaat) -> np.ndarray:
@@ -244,21 +257,30 @@ def eerst_invullen(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]], g
 
 
 def herkomst_als_dict(res: Resultaat, herkomst: Sequence[Mapping[str, Herkomst]], g: int,
-                      *, _aandeel: dict[str, float] | None = None) -> dict:
+                      *, _aandeel: dict[str, float] | None = None,
+                      _velden: tuple[dict[str, str], dict[str, str]] | None = None) -> dict:
     """The JSON fields of gemeente row ``g``: ``"herkomst"`` {invoer: soort},
     ``"schattingsversie"`` {invoer: versie} for its estimates (when any), and
     ``"aandeel_uren"`` {soort: share of the taak hours}. ``_aandeel``: that last one, when
     the caller (:func:`voeg_herkomst_toe`) computed it for all rows at once (G rows then cost
-    G, not G²)."""
-    rij = herkomst[g]
-    sleutels = res.normenset.invoer_sleutels
-    uit: dict = {"herkomst": {s: rij.get(s, ONBEKENDE_HERKOMST).soort for s in sleutels}}
-    versies = {s: rij[s].versie for s in sleutels
-               if s in rij and rij[s].is_schatting and rij[s].versie}
+    G, not G²); ``_velden``: the first two (:func:`_herkomst_velden`), when the caller read
+    them once for rows sharing one mapping (copied here, never shared between rows)."""
+    soorten, versies = (_herkomst_velden(res.normenset.invoer_sleutels, herkomst[g])
+                        if _velden is None else _velden)
+    uit: dict = {"herkomst": dict(soorten)}
     if versies:
-        uit["schattingsversie"] = versies
+        uit["schattingsversie"] = dict(versies)
     uit["aandeel_uren"] = aandelen(res, herkomst, g) if _aandeel is None else _aandeel
     return uit
+
+
+def _herkomst_velden(sleutels: Sequence[str], rij: Mapping[str, Herkomst]
+                     ) -> tuple[dict[str, str], dict[str, str]]:
+    """{invoer: soort} and {invoer: versie of its estimate} of one gemeente's herkomst."""
+    soorten = {s: rij.get(s, ONBEKENDE_HERKOMST).soort for s in sleutels}
+    versies = {s: rij[s].versie for s in sleutels
+               if s in rij and rij[s].is_schatting and rij[s].versie}
+    return soorten, versies
 
 
 def voeg_herkomst_toe(gemeenten: list[dict], resultaten: Sequence[Resultaat],
@@ -268,8 +290,14 @@ def voeg_herkomst_toe(gemeenten: list[dict], resultaten: Sequence[Resultaat],
     for res in resultaten:
         rijen = [herkomst.get(c, {}) for c in res.gemeentecodes]
         alle = _aandelen(uren_per_invoer(res), soort_matrix(res, rijen))
-        velden = {c: herkomst_als_dict(res, rijen, g, _aandeel=alle[g])
-                  for g, c in enumerate(res.gemeentecodes)}
+        sleutels = res.normenset.invoer_sleutels
+        per_mapping = {}  # a mapping shared by rows (the CLI's) is read once, then copied
+        velden = {}
+        for g, c in enumerate(res.gemeentecodes):
+            if id(rijen[g]) not in per_mapping:
+                per_mapping[id(rijen[g])] = _herkomst_velden(sleutels, rijen[g])
+            velden[c] = herkomst_als_dict(res, rijen, g, _aandeel=alle[g],
+                                          _velden=per_mapping[id(rijen[g])])
         for entry in gemeenten:
             if entry.get("gemeentecode") in velden and "herkomst" not in entry:
                 entry.update(velden[entry["gemeentecode"]])

@@ -269,31 +269,46 @@ class Regel(NamedTuple):
     fte: float
 
 
-def functie_regels(res: Resultaat, g: int = 0) -> list[Regel]:
-    """The lines that make up each functie's fte for gemeente ``g`` (functie order, taken in
-    normenset order, then vaste basis, leiding and, for a functie with a minimum formation, the
-    aanvulling): per functie they sum to ``res.fte[g, f]``.
-
-    A taak's line is its execution fte (``fte_taak``, hours ÷ casusuren per fte); leiding en
-    ondersteuning is ``fte_berekend − fte_uitvoering`` = ``leiding × fte_uitvoering``; the
-    aanvulling is ``fte − fte_berekend`` (0 where the hours reach the floor).
-    """
-    n = res.normenset
-    fte_taak, fte, uitvoering, berekend = (
-        res.fte_taak[g].tolist(), res.fte[g].tolist(), res.fte_uitvoering[g].tolist(),
-        res.fte_berekend[g].tolist())  # Python floats, same values
-    regels = []
-    for f, functie in enumerate(n.functies):
-        regels += [Regel(functie.sleutel, "taak", t.sleutel, t.naam, fte_taak[k])
-                   for k, t in enumerate(n.taken) if t.functie == functie.sleutel]
-        regels.append(Regel(functie.sleutel, "vast", "vaste_basis", "Vaste basis",
-                            float(functie.vast_fte)))
-        regels.append(Regel(functie.sleutel, "leiding", "leiding", "Leiding en ondersteuning",
-                            berekend[f] - uitvoering[f]))
+def regel_soorten(n: Normenset) -> list[tuple[str, str, str, str]]:
+    """(functie, soort, sleutel, naam) of every line of :func:`functie_regels`, in its order:
+    per functie its taken in normenset order, then vaste basis, leiding and, for a functie with
+    a minimum formation, the aanvulling."""
+    uit = []
+    for functie in n.functies:
+        uit += [(functie.sleutel, "taak", t.sleutel, t.naam) for t in n.taken
+                if t.functie == functie.sleutel]
+        uit += [(functie.sleutel, "vast", "vaste_basis", "Vaste basis"),
+                (functie.sleutel, "leiding", "leiding", "Leiding en ondersteuning")]
         if functie.minimum_fte > 0:
-            regels.append(Regel(functie.sleutel, "minimum", MINIMUM_SLEUTEL, MINIMUM_NAAM,
-                                fte[f] - berekend[f]))
-    return regels
+            uit.append((functie.sleutel, "minimum", MINIMUM_SLEUTEL, MINIMUM_NAAM))
+    return uit
+
+
+def regel_fte(res: Resultaat, rijen: slice = slice(None)) -> np.ndarray:
+    """(G, R) fte of every line of :func:`regel_soorten` for the gemeenten ``rijen`` at once: a
+    taak's execution fte (``fte_taak``), the functie's vaste basis, leiding en ondersteuning
+    (``fte_berekend − fte_uitvoering`` = ``leiding × fte_uitvoering``) and the aanvulling
+    (``fte − fte_berekend``, 0 where the hours reach the floor). Per functie the lines sum to
+    ``res.fte``."""
+    n = res.normenset
+    taak, fte = res.fte_taak[rijen], res.fte[rijen]
+    uitvoering, berekend = res.fte_uitvoering[rijen], res.fte_berekend[rijen]
+    kolommen = []
+    for f, functie in enumerate(n.functies):
+        kolommen += [taak[:, k] for k, t in enumerate(n.taken) if t.functie == functie.sleutel]
+        kolommen += [np.full(len(fte), float(functie.vast_fte)),
+                     berekend[:, f] - uitvoering[:, f]]
+        if functie.minimum_fte > 0:
+            kolommen.append(fte[:, f] - berekend[:, f])
+    return np.column_stack(kolommen) if kolommen else np.zeros((len(fte), 0))
+
+
+def functie_regels(res: Resultaat, g: int = 0) -> list[Regel]:
+    """The lines that make up each functie's fte for gemeente ``g`` (:func:`regel_soorten`
+    with their fte from :func:`regel_fte`): per functie they sum to ``res.fte[g, f]``."""
+    return [Regel(*soort, waarde) for soort, waarde in
+            zip(regel_soorten(res.normenset), regel_fte(res, slice(g, g + 1))[0].tolist(),
+                strict=True)]
 
 
 @dataclass(frozen=True)

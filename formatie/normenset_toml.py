@@ -7,7 +7,6 @@ Writing a normenset back as TOML is :func:`formatie.normenset.normenset_als_toml
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
@@ -278,6 +277,8 @@ def _laad_toml(tekst: str, bestand: str) -> dict:
     """``tomllib.loads`` behind a guard: nesting deeper than :data:`MAX_TOML_DIEPTE` and
     integers longer than Python converts (4,300 digits: ValueError) are refused in Dutch, as
     is a RecursionError should the scan miss a way to nest."""
+    import tomllib  # here, not at start-up: the CLI reads its parsed data from gegevenscache
+
     fout = None
     if len(tekst) > MAX_TOML_TEKENS:
         fout = Probleem(f"de normenset is te lang ({format_telling(len(tekst))} tekens; "

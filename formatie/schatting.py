@@ -26,7 +26,6 @@ Every figure from this module is an *estimate* and is labelled so.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -129,6 +128,8 @@ FIT_BESTAND = "schatting_fit.toml"
 @lru_cache(maxsize=1)
 def fit_resultaat() -> dict:
     """The contents of ``formatie/data/schatting_fit.toml`` ({} when it is absent)."""
+    import tomllib  # here, not at start-up: the CLI reads its parsed data from gegevenscache
+
     bestand = DATA / FIT_BESTAND
     if not bestand.is_file():
         return {}
@@ -168,6 +169,8 @@ def lees_schattingsmodel() -> Schattingsmodel:
     """Read ``formatie/data/schatting.toml`` with the fitted elasticities of
     ``schatting_fit.toml``. A soort with a fit uses the fitted elasticities; a soort
     without published points keeps the assumption of schatting.toml."""
+    import tomllib  # here, not at start-up: the CLI reads its parsed data from gegevenscache
+
     with (DATA / "schatting.toml").open("rb") as f:
         data = tomllib.load(f)
     gefit = fit_resultaat().get("soort", {})

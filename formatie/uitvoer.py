@@ -16,21 +16,16 @@ import numpy as np
 
 from .getallen import format_euro, format_getal, format_telling, format_uren
 from .kosten import kosten, kosten_per_fte
-from .model import Resultaat, functie_regels
+from .model import Resultaat, regel_fte, regel_soorten
 from .parameters import KOSTEN_PARAMETERS
 from .referentie import Referentie
 from .taal import aantal_woord
-from .teams import (
-    VERDEELSLEUTELS,
-    TeamUitkomst,
-    bereken_teams,
-    regio_fte_met_team,
-    standaard_teams,
-    zin_vergelijking,
-)
 
-if TYPE_CHECKING:  # the forecast's modules load only when a begroting is asked for
+# The teams, the forecast and their uncertainty load only when a table or answer asks for them:
+# a plain `formatie bereken` starts without them (issue 23, start-up).
+if TYPE_CHECKING:
     from .meerjaren import Meerjarenbegroting, Tabel, TeamMeerjarenbegroting
+    from .teams import TeamUitkomst
 
 
 def eindig(obj):
@@ -79,11 +74,14 @@ def als_json(obj, indent: int | None = None) -> bytes:
                           default=_numpy_waarde).encode("utf-8")
 
 
-def regels_als_dict(res: Resultaat, g: int) -> list[dict]:
-    """:func:`formatie.model.functie_regels` as JSON: per functie its taken (execution fte),
-    "Vaste basis" and "Leiding en ondersteuning", adding up to the functie's fte."""
-    return [{"functie": r.functie, "soort": r.soort, "sleutel": r.sleutel, "naam": r.naam,
-             "fte": r.fte} for r in functie_regels(res, g)]
+def regels_als_dict(res: Resultaat) -> list[list[dict]]:
+    """Per gemeente :func:`formatie.model.functie_regels` as JSON: per functie its taken
+    (execution fte), "Vaste basis" and "Leiding en ondersteuning", adding up to the functie's
+    fte (every gemeente at once, :func:`formatie.model.regel_fte`)."""
+    soorten = regel_soorten(res.normenset)
+    return [[{"functie": functie, "soort": soort, "sleutel": sleutel, "naam": naam, "fte": fte}
+             for (functie, soort, sleutel, naam), fte in zip(soorten, rij, strict=True)]
+            for rij in regel_fte(res).tolist()]
 
 
 def resultaat_als_dict(
@@ -102,26 +100,26 @@ def resultaat_als_dict(
                           if taak.functie == functie.sleutel] for functie in n.functies]
     prijs = kosten_per_fte(n)
     euros = kosten(n, resultaat.fte)  # (G, F) central fte × kosten per fte
+    per_fte, euro_lijst = prijs.tolist(), euros.tolist()
+    euro_totaal, fte_totaal = euros.sum(axis=1).tolist(), resultaat.fte_totaal.tolist()
+    duizend_sleutels = [*n.functie_sleutels, "totaal"]
+    duizend = per_duizend.tolist() if per_duizend is not None else None
+    regels = regels_als_dict(resultaat)
     gemeenten = []
     for g, code in enumerate(resultaat.gemeentecodes):
         functies = {}
+        volume_g, uren_g, fte_taak_g = taak_volume[g], uren[g], fte_taak[g]
         for f, functie in enumerate(n.functies):
             functies[functie.sleutel] = {
                 "naam": functie.naam,
                 "fte": fte[g][f],
                 # euros per year; "budget" (the budget fte priced) comes with the ranges
-                "kosten": {"per_fte": float(prijs[f]), "totaal": float(euros[g, f])},
+                "kosten": {"per_fte": per_fte[f], "totaal": euro_lijst[g][f]},
                 "fte_uitvoering": fte_uitvoering[g][f],
                 "fte_berekend": fte_berekend[g][f],
                 "aanvulling_minimum": fte[g][f] - fte_berekend[g][f],
-                "taken": {
-                    sleutel: {
-                        "volume": taak_volume[g][k],
-                        "uren": uren[g][k],
-                        "fte": fte_taak[g][k],
-                    }
-                    for k, sleutel in taken_per_functie[f]
-                },
+                "taken": {sleutel: {"volume": volume_g[k], "uren": uren_g[k], "fte": fte_taak_g[k]}
+                          for k, sleutel in taken_per_functie[f]},
             }
         rij = {
             "gemeentecode": code,
@@ -131,14 +129,13 @@ def resultaat_als_dict(
         if jaren and jaren[g] is not None:
             rij["jaar"] = jaren[g]
         rij["functies"] = functies
-        rij["regels"] = regels_als_dict(resultaat, g)  # taken + vaste basis + leiding = fte
-        rij["fte_totaal"] = float(resultaat.fte_totaal[g])
-        rij["kosten_totaal"] = float(euros[g].sum())
-        if per_duizend is not None:  # kengetal; None where the per_duizend invoer is 0
+        rij["regels"] = regels[g]  # taken + vaste basis + leiding = fte
+        rij["fte_totaal"] = fte_totaal[g]
+        rij["kosten_totaal"] = euro_totaal[g]
+        if duizend is not None:  # kengetal; None where the per_duizend invoer is 0
             rij[f"fte_per_1000_{n.per_duizend}"] = {
-                sleutel: None if np.isnan(w) else float(w)
-                for sleutel, w in zip([*n.functie_sleutels, "totaal"], per_duizend[g],
-                                      strict=True)}
+                sleutel: None if math.isnan(w) else w
+                for sleutel, w in zip(duizend_sleutels, duizend[g], strict=True)}
         gemeenten.append(rij)
     som = resultaat.som()
     return {
@@ -227,6 +224,8 @@ def _regio_tabel(resultaat: Resultaat, referentie: Referentie) -> str:
     codes = resultaat.gemeentecodes
     regio_van = {c: referentie.regio_per_gemeente[referentie.index[c]] for c in codes}
     per_regio: dict[str, np.ndarray] = {}
+    from .teams import bereken_teams, standaard_teams
+
     for u in bereken_teams(n, resultaat.volume, codes, standaard_teams(n, referentie),
                            referentie):
         f = n.functie_sleutels.index(u.team.functie)
@@ -274,6 +273,8 @@ def teams_als_tabel(uitkomsten: list[TeamUitkomst], normenset, referentie: Refer
     each on their own, each member's aandeel by the team's verdeelsleutel and its bijdrage in
     euros (both adding up to the team), and with ``vergelijkingen``
     (:func:`formatie.teams.vergelijk_teams`) the benchmark sentence."""
+    from .teams import VERDEELSLEUTELS, zin_vergelijking
+
     delen = []
     for j, u in enumerate(uitkomsten):
         functie = normenset.functie(u.team.functie).naam.lower()
@@ -336,6 +337,8 @@ def regio_als_dict(
                            "gemeenten": list(res.gemeentecodes)})
     # a regional functie (the Doorstroompunt) is the region's team: its fte, aandelen and
     # bijdragen come from formatie.teams (the default Doorstroompunt team of the region)
+    from .teams import regio_fte_met_team
+
     som, teams = regio_fte_met_team(resultaten, referentie, regio_code)
     functies = {f: {"fte": w} for f, w in som.items() if f != "totaal"}
     for f, rij in functies.items():
