@@ -1,6 +1,7 @@
 """The `formatie` command line, run in-process and as a real console script."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -472,6 +473,40 @@ def test_a_national_calculation_loads_no_scipy():
                          check=True)
     assert json.loads(uit.stdout)["totaal"]["gemeenten"] == 342
     assert uit.stderr == ""
+
+
+#: What a plain national run does without, once the shipped data are kept (gegevenscache):
+#: parsers, Babel, time zones, hashing, the teams and the uncertainty model (issue 23).
+NIET_BIJ_START = ("tomllib", "babel", "zoneinfo", "hashlib", "tempfile", "scipy",
+                  "formatie.teams", "formatie.onzekerheid", "formatie.regio", "formatie.werkboek",
+                  "formatie.meerjaren", "formatie.prognose")
+
+
+def test_a_national_calculation_reads_the_kept_data_and_loads_only_the_model(tmp_path):
+    """The second run of a fresh package copy reads its parsed data back (gegevenscache) and
+    loads none of :data:`NIET_BIJ_START`; its answer is the first run's, byte for byte."""
+    import shutil
+
+    import formatie
+
+    kopie = tmp_path / "formatie"
+    shutil.copytree(Path(formatie.__file__).parent, kopie,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from formatie.cli import main; "
+            "main(['bereken', '--landelijk', '--formaat', 'json']); "
+            "sys.stderr.write(' '.join(sorted(sys.modules)))")
+    omgeving = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                           check=True, env=omgeving) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout
+    assert json.loads(runs[1].stdout)["totaal"]["gemeenten"] == 342
+    geladen = runs[1].stderr.decode().split()
+    assert "formatie.model" in geladen and "numpy" in geladen
+    assert [m for m in geladen if m.startswith(NIET_BIJ_START)] == []
+    assert sorted(p.name for p in (kopie / "__pycache__").glob("*.gegevens.pickle")) == [
+        "doelgroepen.gegevens.pickle", "gegevensversie.gegevens.pickle",
+        "referentie.gegevens.pickle", "schattingsmodel.gegevens.pickle",
+        "standaard_normenset.gegevens.pickle"]
 
 
 def _meerjaren_csv(pad, codes=("0200",), jaren=(2023, 2024, 2025, 2026), groei=0.05):
