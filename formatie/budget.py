@@ -51,10 +51,9 @@ def verdeel(delen: np.ndarray, totaal: float, percentiel: float | None = None,
         raise ValueError("verdeel verwacht trekkingen (D, K) met D > 0")
     q = budget_percentiel() if percentiel is None else percentiel
     d = delen.shape[0]
-    volgorde = np.argsort(delen.sum(axis=1), kind="stable")
     van = int(np.floor(max(q - venster, 0.0) * (d - 1)))
     tot = int(np.ceil(min(q + venster, 1.0) * (d - 1))) + 1
-    verwacht = delen[volgorde[van:tot]].mean(axis=0)
+    verwacht = delen[venster_rangen(delen.sum(axis=1), van, tot)].mean(axis=0)
     som = float(verwacht.sum())
     if som <= 0.0 or not np.isfinite(som):
         return np.zeros(delen.shape[1])
@@ -63,6 +62,25 @@ def verdeel(delen: np.ndarray, totaal: float, percentiel: float | None = None,
     k = int(np.argmax(uit))
     uit[k] = float(totaal) - float(np.delete(uit, k).sum())
     return uit
+
+
+def venster_rangen(totalen: np.ndarray, van: int, tot: int) -> np.ndarray:
+    """The draws of rank ``van`` up to ``tot`` (exclusive) of ``totalen`` (D,), in rank order:
+    ``np.argsort(totalen, kind="stable")[van:tot]``, ties by draw number.
+
+    Without sorting all D draws: a partition finds the window's lowest and highest total, and
+    only the draws between them (the window and its ties, about 400 of 10.000) are sorted. A
+    national run allocates a budget per gemeente, and the full sort was 40 % of its time."""
+    if tot <= van:
+        return np.zeros(0, dtype=np.intp)
+    grenzen = np.partition(totalen, (van, tot - 1))
+    laag, hoog = grenzen[van], grenzen[tot - 1]
+    if not (np.isfinite(laag) and np.isfinite(hoog)):  # NaN has no place between bounds
+        return np.argsort(totalen, kind="stable")[van:tot]
+    kandidaten = np.flatnonzero((totalen >= laag) & (totalen <= hoog))  # by draw number
+    eerste = int(np.count_nonzero(totalen < laag))  # the rank of the first kandidaat
+    volgorde = kandidaten[np.argsort(totalen[kandidaten], kind="stable")]
+    return volgorde[van - eerste:tot - eerste]
 
 
 def _p80(percentielen: np.ndarray) -> float:

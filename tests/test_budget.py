@@ -89,3 +89,21 @@ def test_the_workbook_samenvatting_budget_column_adds_up_to_the_total(twee):
     assert totaal == pytest.approx(float(b.totaal_totaal[2]), rel=1e-12)  # the P80 of the sum
     assert sum(budget.values()) == pytest.approx(totaal, rel=1e-12)
     assert sum(float(b.totaal_fte[2, j]) for j in range(len(n.functies))) > totaal
+
+
+@pytest.mark.parametrize("soort", ["continu", "gelijken", "alles_gelijk", "met_nan", "oneindig"])
+@pytest.mark.parametrize("van,tot", [(0, 1), (3, 9), (7792, 8193), (9998, 10000), (5, 5)])
+def test_the_window_is_the_stable_sort_s_without_sorting_every_draw(soort, van, tot):
+    """:func:`venster_rangen` picks the same draws in the same order as the full stable sort,
+    ties (broken by draw number) at either edge of the window included."""
+    from formatie.budget import venster_rangen
+
+    rng = np.random.default_rng(7)
+    totalen = {"continu": rng.normal(size=10_000),
+               "gelijken": rng.integers(0, 12, size=10_000).astype(float),
+               "alles_gelijk": np.full(10_000, 3.5),
+               "met_nan": np.where(rng.random(10_000) < 0.01, np.nan, rng.normal(size=10_000)),
+               "oneindig": np.where(rng.random(10_000) < 0.3, np.inf,
+                                    rng.integers(0, 3, size=10_000).astype(float))}[soort]
+    np.testing.assert_array_equal(venster_rangen(totalen, van, tot),
+                                  np.argsort(totalen, kind="stable")[van:tot])
