@@ -459,9 +459,16 @@ def landelijke_invoer(normenset: Normenset) -> InvoerTabel:
     """All 342 gemeenten with volumes estimated from CBS/DUO data by
     :func:`geschatte_invoer`, the estimator the web prefill also uses (per-gemeente factors
     from CBS covariates; national sums = flat rate × national base). A normenset with an
-    invoer it cannot estimate is an InvoerFout naming them."""
+    invoer it cannot estimate is an InvoerFout naming them. The shipped default normenset's
+    estimate is made once per version of the package (:func:`formatie.gegevenscache.bewaard`):
+    it follows from the shipped files alone."""
+    from .normenset_toml import standaard_normenset
+
     referentie = load_referentie()
-    volume = geschatte_invoer(normenset, referentie)
+    if normenset is standaard_normenset():
+        volume = bewaard("landelijke_schatting", lambda: geschatte_invoer(normenset, referentie))
+    else:
+        volume = geschatte_invoer(normenset, referentie)
     ontbrekend = [i.sleutel for j, i in enumerate(normenset.invoer)
                   if np.isnan(volume[:, j]).any()]
     if ontbrekend:

@@ -505,8 +505,8 @@ def test_a_national_calculation_reads_the_kept_data_and_loads_only_the_model(tmp
     assert [m for m in geladen if m.startswith(NIET_BIJ_START)] == []
     assert sorted(p.name for p in (kopie / "__pycache__").glob("*.gegevens.pickle")) == [
         "doelgroepen.gegevens.pickle", "gegevensversie.gegevens.pickle",
-        "referentie.gegevens.pickle", "schattingsmodel.gegevens.pickle",
-        "standaard_normenset.gegevens.pickle"]
+        "landelijke_schatting.gegevens.pickle", "referentie.gegevens.pickle",
+        "schattingsmodel.gegevens.pickle", "standaard_normenset.gegevens.pickle"]
 
 
 def _meerjaren_csv(pad, codes=("0200",), jaren=(2023, 2024, 2025, 2026), groei=0.05):
