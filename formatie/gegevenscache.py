@@ -40,8 +40,11 @@ MAP = PAKKET / "__pycache__"
 @lru_cache(maxsize=4)
 def versiesleutel(pakket: Path = PAKKET) -> str:
     """The relative path, size and mtime (ns) of every file under ``pakket`` except the bytecode
-    directories, a line each in a fixed order: once per process, under 1 ms for the package."""
-    regels = []
+    directories, a line each in a fixed order, after the versions of Python and numpy (whose
+    objects the pickles hold): once per process, under 1 ms for the package."""
+    import numpy
+
+    regels = [f"python {sys.version}", f"numpy {numpy.__version__}"]
     for map_, mappen, bestanden in os.walk(pakket):
         mappen[:] = sorted(m for m in mappen if m != "__pycache__")
         for naam in sorted(bestanden):
