@@ -191,7 +191,8 @@ def main() -> None:
         for c, uit in opslaan.items():
             tijden = uit[naam]
             print(f"{c:<5} {naam:<16} median {statistics.median(tijden) * 1000:7.1f}  "
-                  f"max {max(tijden) * 1000:7.1f}")
+                  f"max {max(tijden) * 1000:7.1f}   (" + " ".join(f"{t * 1000:.0f}"
+                                                          for t in tijden) + ")")
 
 
 if __name__ == "__main__":
