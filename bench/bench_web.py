@@ -1,13 +1,15 @@
 """Benchmark: the result page (model + 10,000-draw ranges + SVG) next to ``/health`` of the same
 app, served by gunicorn (the project's gunicorn.conf.py, 2 workers, SQLite, loopback), measured
-side by side in one run; then the first view of the gevoeligheid and prognose pages right after
-a save that changed a figure.
+side by side in one run; then the first view of the gevoeligheid, prognose and begroting pages
+(the gemeente's page and JSON, its region's page) right after a save that changed a figure.
 
 Rounds alternate between the two routes (this machine is shared and noisy: compare the two
 columns, not absolutes). Each round runs ``--clients`` threads with keep-alive sessions for
 ``--seconds``; the figures are requests per second and latency percentiles over all rounds.
-After a save (``--opslaan`` times, each changing one figure) the gemeente's gevoeligheid and
-prognose pages are requested once each and timed.
+After a save (``--opslaan`` times, each changing one figure) the gemeente's gevoeligheid,
+prognose and begroting (page and JSON) and its region's begroting (all 7 gemeenten of MC11
+have figures) are requested once each, in that order, and timed; the saves alternate between
+the servers with ``--voor``.
 
 ``--voor DIR``: a checkout of the code before a change (``git worktree add DIR <commit>``),
 served beside this one on its own database and measured in the same run, round for round
@@ -81,22 +83,46 @@ def _inloggen_en_opslaan(url: str, meldingen: int | None = None):
     return sessie
 
 
-def _na_opslaan(url: str, sessie, n: int) -> dict[str, list[float]]:
-    """Seconds of the first GET of gevoeligheid and prognose after each of ``n`` saves that
-    change a figure (the form's meldingen)."""
-    uit: dict[str, list[float]] = {"gevoeligheid": [], "prognose": []}
-    for i in range(n):
-        r = sessie.get(f"{url}/gemeente/0200/{JAAR}")
+#: The pages timed after each save: (name, session, path under the server's url).
+NA_OPSLAAN = (
+    ("gevoeligheid", "gemeente", f"/gemeente/0200/{JAAR}/gevoeligheid"),
+    ("prognose", "gemeente", f"/gemeente/0200/{JAAR}/prognose"),
+    ("begroting", "gemeente", f"/gemeente/0200/{JAAR}/begroting"),
+    ("begroting.json", "gemeente", f"/gemeente/0200/{JAAR}/begroting.json"),
+    ("regio begroting", "regio", f"/regio/MC11/{JAAR}/begroting"),
+)
+
+
+def _vul_regio(url: str) -> None:
+    """Submit the estimates of the other gemeenten of 0200's region (MC11) as the beheerder, so
+    the region's begroting sums several gemeenten."""
+    from formatie.referentie import load_referentie
+
+    sessie = login(url, "beheerder")
+    for code in load_referentie().leden("MC11"):
+        if code == "0200":
+            continue
+        r = sessie.get(f"{url}/gemeente/{code}/{JAAR}?schatting=1")
         velden = form_velden(r.text)
-        velden.update(indienen="1", meldingen_16uur=str(300 + 17 * i))
-        r = sessie.post(f"{url}/gemeente/0200/{JAAR}", data=velden)
+        velden.update(indienen="1", bezetting_leerplicht="5")
+        r = sessie.post(f"{url}/gemeente/{code}/{JAAR}", data=velden)
         assert r.url.endswith("/resultaat"), r.url
-        for naam in uit:
-            start = time.perf_counter()
-            r = sessie.get(f"{url}/gemeente/0200/{JAAR}/{naam}")
-            uit[naam].append(time.perf_counter() - start)
-            assert r.status_code == 200, (naam, r.status_code)
-    return uit
+
+
+def _een_opslag(url: str, sessies: dict, i: int, uit: dict[str, list[float]]) -> None:
+    """Save ``i``: change a figure (the form's meldingen), then time the first GET of each page
+    of :data:`NA_OPSLAAN` (the region page as the region's user, in its own session)."""
+    sessie = sessies["gemeente"]
+    r = sessie.get(f"{url}/gemeente/0200/{JAAR}")
+    velden = form_velden(r.text)
+    velden.update(indienen="1", meldingen_16uur=str(300 + 17 * i))
+    r = sessie.post(f"{url}/gemeente/0200/{JAAR}", data=velden)
+    assert r.url.endswith("/resultaat"), r.url
+    for naam, wie, pad in NA_OPSLAAN:
+        start = time.perf_counter()
+        r = sessies[wie].get(url + pad)
+        uit[naam].append(time.perf_counter() - start)
+        assert r.status_code == 200, (naam, r.status_code)
 
 
 def main() -> None:
@@ -123,6 +149,7 @@ def main() -> None:
                 servers[naam] = Gunicorn(database.url, map_, workers=args.workers,
                                          root=root).start()
                 sessies[naam] = _inloggen_en_opslaan(servers[naam].url)
+                _vul_regio(servers[naam].url)
             paden = {"/health": "/health",
                      "resultaatpagina": f"/gemeente/0200/{JAAR}/resultaat"}
             for naam, server in servers.items():
@@ -137,8 +164,13 @@ def main() -> None:
                                              args.seconds)
                         metingen[c, naam][0].append(rps)
                         metingen[c, naam][1].extend(tijden)
-            opslaan = {c: _na_opslaan(server.url, sessies[c], args.opslaan)
-                       for c, server in servers.items()}
+            # saves alternate between the servers (before, after, before, …): the same noise
+            opslaan = {c: {naam: [] for naam, _, _ in NA_OPSLAAN} for c in servers}
+            per_server = {c: {"gemeente": sessies[c], "regio": login(server.url, "regio")}
+                          for c, server in servers.items()}
+            for i in range(args.opslaan):
+                for c, server in servers.items():
+                    _een_opslag(server.url, per_server[c], i, opslaan[c])
         finally:
             for server in servers.values():
                 server.stop()
@@ -155,10 +187,12 @@ def main() -> None:
             print(f"{c:<5} {naam:<18} {statistics.median(rps):8.1f} {q[49] * 1000:8.1f} "
                   f"{q[94] * 1000:8.1f} {len(tijden):9d} {statistics.median(rps) / health:10.2f}")
     print(f"first view after a save that changed a figure ({args.opslaan} saves), ms:")
-    for c, uit in opslaan.items():
-        for naam, tijden in uit.items():
-            print(f"{c:<5} {naam:<13} median {statistics.median(tijden) * 1000:7.1f}  "
-                  f"max {max(tijden) * 1000:7.1f}")
+    for naam, _, _ in NA_OPSLAAN:
+        for c, uit in opslaan.items():
+            tijden = uit[naam]
+            print(f"{c:<5} {naam:<16} median {statistics.median(tijden) * 1000:7.1f}  "
+                  f"max {max(tijden) * 1000:7.1f}   (" + " ".join(f"{t * 1000:.0f}"
+                                                          for t in tijden) + ")")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ scenario axis). Rows are sorted by swing (largest first); rows with no swing are
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,8 +100,6 @@ def tornado(
     """One-at-a-time swings for the gemeenten ``selectie`` (row indices of ``volume``; all if
     None). volume (G, I) in ``normenset.invoer`` order. ``functie``: rank on that functie's
     swing instead of fte_totaal."""
-    from scipy.stats import poisson
-
     if volume_methode not in ("poisson", "relatief"):
         raise ValueError("volume_methode must be 'poisson' or 'relatief'")
     if not 0 <= relatief < 1:
@@ -119,8 +118,8 @@ def tornado(
     if volume_methode == "poisson":
         for i, inv in enumerate(normenset.invoer):
             if inv.spreiding == "poisson" and totaal[i] > 0:
-                factor_laag[i] = poisson.ppf(0.1, totaal[i]) / totaal[i]
-                factor_hoog[i] = poisson.ppf(0.9, totaal[i]) / totaal[i]
+                factor_laag[i] = poisson_kwantiel(0.1, totaal[i]) / totaal[i]
+                factor_hoog[i] = poisson_kwantiel(0.9, totaal[i]) / totaal[i]
                 uitleg[i] = "P10–P90 van een gewoon jaar (Poisson)"
 
     # scenario axis: [centraal, norm laag ×K, norm hoog ×K, volume laag ×I, volume hoog ×I]
@@ -155,6 +154,37 @@ def tornado(
     return Tornado(normenset=normenset, gemeentecodes=codes, functie=functie,
                    centraal=float(centraal_f.sum()), centraal_functie=centraal_f,
                    rijen=tuple(rijen))
+
+
+#: How close (in probability) a cumulative Poisson value may come to the asked quantile
+#: before :func:`poisson_kwantiel` leaves the decision to scipy: far above the ~1e-13 error
+#: of its own sum and of scipy's incomplete gamma function.
+_BIJNA_GELIJK = 1e-7
+
+
+def poisson_kwantiel(q: float, mu: float) -> float:
+    """``scipy.stats.poisson.ppf(q, mu)`` (0 < q < 1, mu > 0): the smallest count k with
+    P(X ≤ k) ≥ q, X ~ Poisson(mu), as a float.
+
+    Without importing scipy.stats (about a second the first time in a fresh worker, on the
+    first gevoeligheid page after its start): P(X ≤ k) summed from the probabilities
+    exp(k·ln mu − mu − ln k!) over mu ± (12·√mu + 12), where the mass outside is below 1e-30.
+    When P(X ≤ k) or P(X ≤ k − 1) lies within :data:`_BIJNA_GELIJK` of ``q`` the two
+    roundings could decide differently, so scipy decides then: the answer is always scipy's
+    (tests/test_gevoeligheid.py compares them over a wide grid).
+    """
+    marge = 12.0 * math.sqrt(mu) + 12.0
+    laag = max(0, math.floor(mu - marge))
+    k = np.arange(laag, math.ceil(mu + marge) + 1)
+    log_p = k * math.log(mu) - mu - np.array([math.lgamma(x + 1.0) for x in k.tolist()])
+    cdf = np.cumsum(np.exp(log_p))
+    j = int(np.searchsorted(cdf, q))  # first index with cdf ≥ q
+    vorige = cdf[j - 1] if j > 0 else 0.0
+    if j >= len(cdf) or min(abs(cdf[j] - q), abs(vorige - q)) < _BIJNA_GELIJK:
+        from scipy.stats import poisson  # a near tie: the reference decides
+
+        return float(poisson.ppf(q, mu))
+    return float(k[j])
 
 
 def _rij(label, soort, sleutel, toelichting, laag, centraal, hoog, fte_laag, fte_hoog, f_index):

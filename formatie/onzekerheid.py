@@ -58,7 +58,10 @@ Same seed (and same arguments) → same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -293,7 +296,125 @@ def bereik(
     such as "MC01". dispersie (G, I): negative-binomial α per gemeente × invoer (0 = Poisson),
     used where spreiding is "poisson". ``seed`` is only
     recorded in the result.
+
+    On the policy path without regions the result is a pure function of (normenset, volume,
+    gemeentecodes, dispersie): a small one is remembered in this process (:func:`_onthouden`,
+    read-only arrays), so the result page, the forecast and the begroting asking for the same
+    year's range compute it once.
     """
+    if rng is not None or regio_index is not None:
+        return _bereken_bereik(normenset, volume, rng, trekkingen, regio_index,
+                               regio_labels=regio_labels, gemeentecodes=gemeentecodes,
+                               dispersie=dispersie, methode=methode, blok=blok,
+                               bewaar_trekkingen=bewaar_trekkingen, seed=seed)
+    volume = np.atleast_2d(np.asarray(volume, dtype=float))
+    sleutel = _memo_sleutel(normenset, volume, gemeentecodes, dispersie)
+    if sleutel is None:  # malformed: the computation says what is wrong
+        return _bereken_bereik(normenset, volume, gemeentecodes=gemeentecodes,
+                               dispersie=dispersie, bewaar_trekkingen=bewaar_trekkingen)
+    b = _onthouden(sleutel, lambda: _bereken_bereik(
+        normenset, volume, gemeentecodes=gemeentecodes, dispersie=dispersie,
+        bewaar_trekkingen=True))
+    # the caller's normenset object (an equal one may differ in its source text)
+    return replace(b, normenset=normenset,
+                   trekkingen_fte=b.trekkingen_fte if bewaar_trekkingen else None)
+
+
+#: Policy-path ranges remembered per process (:func:`bereik`): at most this many bytes of
+#: draws in all, and none larger than :data:`_MEMO_MAX_DEEL` (a gemeente's: 80 KB; a region
+#: of 20: 1,6 MB; a national run is not kept).
+_MEMO_MAX = 32 * 2**20
+_MEMO_MAX_DEEL = 4 * 2**20
+_MEMO: OrderedDict[tuple, Bereik] = OrderedDict()
+_MEMO_SLOT = threading.Lock()
+
+
+def _memo_sleutel(normenset: Normenset, volume: np.ndarray, gemeentecodes,
+                  dispersie) -> tuple | None:
+    """What a policy-path range depends on, exactly (the normenset by content, the arrays
+    by their bytes); None for arguments the computation will refuse."""
+    if volume.ndim != 2 or volume.shape[1] != len(normenset.invoer):
+        return None
+    try:
+        alfa = None if dispersie is None else np.ascontiguousarray(
+            np.broadcast_to(np.asarray(dispersie, dtype=float), volume.shape))
+    except ValueError:
+        return None
+    return (normenset, volume.shape, volume.tobytes(), tuple(gemeentecodes),
+            None if alfa is None else alfa.tobytes())
+
+
+def _grootte(b: Bereik) -> int:
+    return 0 if b.trekkingen_fte is None else b.trekkingen_fte.nbytes
+
+
+def _onthouden(sleutel: tuple, maak) -> Bereik:
+    """The remembered :class:`Bereik` under ``sleutel``, else ``maak()`` (kept when small,
+    its arrays made read-only: callers share it)."""
+    with _MEMO_SLOT:
+        b = _MEMO.get(sleutel)
+        if b is not None:
+            _MEMO.move_to_end(sleutel)
+            return b
+    b = maak()
+    if _grootte(b) > _MEMO_MAX_DEEL:
+        return b
+    for naam in ("centraal", "centraal_totaal", "fte", "fte_totaal", "gemiddelde",
+                 "regio_centraal", "regio_fte", "regio_totaal", "totaal_centraal",
+                 "totaal_fte", "totaal_totaal", "trekkingen_fte"):
+        getattr(b, naam).flags.writeable = False
+    with _MEMO_SLOT:
+        _MEMO[sleutel] = b
+        totaal = sum(_grootte(x) for x in _MEMO.values())
+        while totaal > _MEMO_MAX and len(_MEMO) > 1:
+            totaal -= _grootte(_MEMO.popitem(last=False)[1])
+    return b
+
+
+def vergeet() -> None:
+    """Forget every remembered range and norm draw of this process (tests of the memo;
+    benchmarks of a cold computation)."""
+    with _MEMO_SLOT:
+        _MEMO.clear()
+    _beleid_normuren.cache_clear()
+    _beleid_gewichten.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _beleid_normuren(normenset: Normenset, trekkingen: int) -> np.ndarray:
+    """(D, K) the policy's norm hours: a function of the normenset alone (common random
+    numbers, :func:`~formatie.stromen.norm_z`), so drawn once per normenset and process."""
+    uren = normuren_uit_z(normenset, norm_z(normenset.taak_sleutels, trekkingen))
+    uren.flags.writeable = False
+    return uren
+
+
+@lru_cache(maxsize=8)
+def _beleid_gewichten(normenset: Normenset, trekkingen: int, start: int, stop: int) -> tuple:
+    """:func:`_gewichten` of the policy's norm hours ``start`` … ``stop − 1``, once per
+    normenset and block."""
+    uit = _gewichten(normenset, _beleid_normuren(normenset, trekkingen)[start:stop])
+    for a in uit:
+        a.flags.writeable = False
+    return uit
+
+
+def _bereken_bereik(
+    normenset: Normenset,
+    volume: np.ndarray,
+    rng: np.random.Generator | None = None,
+    trekkingen: int | None = None,
+    regio_index: np.ndarray | list | None = None,
+    *,
+    regio_labels: tuple[str, ...] | None = None,
+    gemeentecodes: tuple[str, ...] = (),
+    dispersie: np.ndarray | None = None,
+    methode: str = "auto",
+    blok: int = 1000,
+    bewaar_trekkingen: bool = False,
+    seed: int | None = None,
+) -> Bereik:
+    """:func:`bereik` computed (the same arguments), without the memo."""
     volume = np.atleast_2d(np.asarray(volume, dtype=float))
     n_g, n_i = volume.shape
     if n_i != len(normenset.invoer):
@@ -328,7 +449,7 @@ def bereik(
     draws = np.empty((n_g, n_f, trekkingen), dtype=np.float32)
     # Norm draws first, for all D at once (small: D × K), so they do not depend on ``blok``.
     if beleid:
-        uren = normuren_uit_z(normenset, norm_z(normenset.taak_sleutels, trekkingen))
+        uren = _beleid_normuren(normenset, trekkingen)
         rngs = Stromen.van(tuple(gemeentecodes), n_g)
     else:
         uren = trek_normuren(normenset, rng, trekkingen)
@@ -338,9 +459,9 @@ def bereik(
     for start in range(0, trekkingen, blok):
         stop = min(trekkingen, start + blok)
         if beleid:
-            draws[:, :, start:stop] = _blok_momenten(normenset, volume, alfa, varieert,
-                                                     uren[start:stop], rngs, start
-                                                     ).transpose(0, 2, 1)
+            draws[:, :, start:stop] = _blok_momenten(
+                normenset, volume, alfa, varieert, uren[start:stop], rngs, start,
+                _beleid_gewichten(normenset, trekkingen, start, stop)).transpose(0, 2, 1)
         elif methode == "exact":
             draws[:, :, start:stop] = _blok_exact(normenset, volume, alfa, varieert,
                                                   uren[start:stop], rng).transpose(1, 2, 0)
@@ -429,22 +550,34 @@ def _blok_exact(normenset, volume, alfa, varieert, uren, rng) -> np.ndarray:
                       normenset.taak_functie_index)["fte"]
 
 
-def _blok_momenten(normenset, volume, alfa, varieert, uren, rng, start: int = 0) -> np.ndarray:
+def _gewichten(normenset: Normenset, uren: np.ndarray) -> tuple:
+    """What :func:`_blok_momenten` needs of the norm hours ``uren`` (d, K) alone: ``basis``
+    (d, F) and ``per_eenheid`` (d, I, F) of :func:`fte_per_eenheid`, ``gedeeld`` (I,): the
+    invoer that feed more than one functie, and ``gewicht`` (I, d·F) float32."""
+    basis, per_eenheid = fte_per_eenheid(normenset, uren)  # (d, F), (d, I, F)
+    n_i = per_eenheid.shape[1]
+    # invoer that feed more than one functie: exact draws (keeps functies correlated)
+    gedeeld = (per_eenheid > 0).sum(axis=-1).max(axis=0) > 1  # (I,)
+    # float32 from here: FTE need ~7 significant digits at most, and it halves the work
+    gewicht = np.moveaxis(per_eenheid, 0, 1).reshape(n_i, -1).astype(np.float32)
+    return basis, per_eenheid, gedeeld, gewicht
+
+
+def _blok_momenten(normenset, volume, alfa, varieert, uren, rng, start: int = 0,
+                   gewichten: tuple | None = None) -> np.ndarray:
     """(G, d, F) FTE: mean via the affine form, volume noise as one skew-matched variate.
 
     ``rng`` is one generator for everything, or the policy's :class:`Stromen`: then a
     gemeente's noise in draws ``start`` … ``start + d − 1`` comes from its own stream only,
-    so it does not depend on the other gemeenten.
+    so it does not depend on the other gemeenten. ``gewichten``: :func:`_gewichten` of
+    ``uren`` when known already.
     """
     per_gemeente = isinstance(rng, Stromen)
     d = len(uren)
     n_g, n_i = volume.shape
-    basis, per_eenheid = fte_per_eenheid(normenset, uren)  # (d, F), (d, I, F)
+    basis, per_eenheid, gedeeld, gewicht = (gewichten if gewichten is not None
+                                            else _gewichten(normenset, uren))
     n_f = basis.shape[-1]
-    # invoer that feed more than one functie: exact draws (keeps functies correlated)
-    gedeeld = (per_eenheid > 0).sum(axis=-1).max(axis=0) > 1  # (I,)
-    # float32 from here: FTE need ~7 significant digits at most, and it halves the work
-    gewicht = np.moveaxis(per_eenheid, 0, 1).reshape(n_i, d * n_f).astype(np.float32)
     fte = (volume.astype(np.float32) @ gewicht).reshape(n_g, d, n_f)
     fte += basis.astype(np.float32)
 

@@ -67,3 +67,37 @@ def test_bad_arguments(klein):
         tornado(klein, np.ones((1, 2)), volume_methode="x")
     with pytest.raises(ValueError, match="relatief"):
         tornado(klein, np.ones((1, 2)), relatief=1.5)
+
+
+def test_poisson_kwantiel_is_scipys_ppf_exactly():
+    """The tornado's P10/P90 counts without scipy.stats: the same number as
+    ``scipy.stats.poisson.ppf`` for whole and fractional means from 1e-6 to 3 million,
+    exact ties (P(X ≤ 0) = 0,9 at mu = ln(10/9)) included."""
+    from scipy.stats import poisson
+
+    from formatie.gevoeligheid import poisson_kwantiel
+
+    rng = np.random.default_rng(23)
+    mus = np.concatenate([np.arange(1, 2001, dtype=float), rng.uniform(1e-3, 50, 800),
+                          rng.uniform(50, 2e5, 300), rng.uniform(2e5, 3e6, 20),
+                          [1e-6, np.log(10 / 9), np.log(10), 0.5]])
+    for q in (0.1, 0.9):
+        ons = np.array([poisson_kwantiel(q, mu) for mu in mus])
+        np.testing.assert_array_equal(ons, poisson.ppf(q, mus))
+
+
+def test_a_tornado_does_not_load_scipy_stats():
+    """A fresh worker's first gevoeligheid page does not pay for importing scipy.stats."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from formatie.gevoeligheid import tornado\n"
+            "from formatie.normenset_toml import standaard_normenset\n"
+            "n = standaard_normenset()\n"
+            "t = tornado(n, np.full((1, len(n.invoer)), 250.0), gemeentecodes=('0200',))\n"
+            "assert t.rijen\n"
+            "print('scipy.stats' in sys.modules)\n")
+    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert uit.stdout.strip() == "False", uit.stderr

@@ -38,6 +38,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from formatie.normenset import Normenset
+from formatie.onzekerheid import vergeet
 
 from ..extensions import db
 from ..models import RekencacheRij, utcnow
@@ -316,7 +317,10 @@ def leeg_proces_cache() -> None:
 def leeg_cache() -> None:
     """Compute everything afresh in this process from now on (benchmarks measure the cold
     page, tests a fresh computation): its entries are dropped and its keys get a new salt, so
-    the table's rows are not found either (they stay until pruned). Needs no app context."""
+    the table's rows are not found either (they stay until pruned), and the model's own
+    memo of ranges and norm draws (:func:`formatie.onzekerheid.vergeet`) is emptied. Needs no
+    app context."""
     with _SLOT:
         _PROCES.clear()
         _ZOUT[0] = secrets.token_hex(8)
+    vergeet()

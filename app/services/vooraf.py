@@ -1,9 +1,10 @@
 """After a save, compute what the gemeente's pages will ask for, in the background: its
-ranges, the Doorstroompunt share of its region, its gevoeligheid and its prognose land in the
-shared cache (:mod:`.rekencache`) under the new figures' key, so the first view after a save
-does not wait for them (or waits only for the rest of a computation already under way in the
-same worker). Nothing here decides a figure: the page services compute the same values
-themselves when they find nothing; a failure is only logged.
+ranges, the Doorstroompunt share of its region, its gevoeligheid, its prognose and the
+begroting of the gemeente, its region and its teams land in the shared cache
+(:mod:`.rekencache`) under the new figures' key, so the first view after a save does not wait
+for them (or waits only for the rest of a computation already under way in the same worker).
+Nothing here decides a figure: the page services compute the same values themselves when they
+find nothing; a failure is only logged.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from flask import Flask, current_app
 from ..extensions import db
 from ..models import GemeenteRij
 from .bandbreedte import bereik_van
-from .cijfers import cijfers_gemeente
+from .begroting import meerjaren_van, team_meerjaren_van
+from .cijfers import cijfers_gemeente, cijfers_regio
 from .gevoeligheid import gevoeligheidpagina
 from .prognose import prognosepagina
 from .resultaat import regio_fte
+from .teamdata import teams_van_gemeente
+from .teamstand import team_stand
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,12 @@ def _bereken(app: Flask, code: str, jaar: int) -> None:
             if cijfers.groepen:
                 bereik_van(cijfers)
                 regio_fte(gemeente.regio, jaar)
+                # the begroting of the gemeente, its region and its teams (their years 0 and
+                # ahead are mostly the ranges just computed: formatie.onzekerheid's memo)
+                meerjaren_van(cijfers)
+                meerjaren_van(cijfers_regio(gemeente.regio, jaar))
+                for rij in teams_van_gemeente(code, jaar):
+                    team_meerjaren_van(team_stand(rij, jaar))
         except Exception:  # a cache warms or it does not; the page computes it then
             log.exception("rekencache: vooraf berekenen van %s %s mislukt", code, jaar)
         finally:

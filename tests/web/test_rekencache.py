@@ -18,7 +18,15 @@ from formatie.gevoeligheid import Tornado, tornado
 from formatie.model import bereken
 from formatie.prognose import prognose
 
-from .conftest import EIGEN, JAAR, RIJKOP, geschatte_waarden, volume_van
+from .conftest import (
+    EIGEN,
+    EIGEN_REGIO,
+    JAAR,
+    RIJKOP,
+    geschatte_waarden,
+    maak_team,
+    volume_van,
+)
 
 PAD = f"/gemeente/{EIGEN}/{JAAR}"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="[^"]*"|value="[^"]*"[^>]*name="csrf_token"')
@@ -123,20 +131,26 @@ def test_another_worker_reads_what_one_computed_and_ignores_an_unsigned_row(clie
 
 def test_a_save_computes_the_pages_figures_in_the_background(client, auth, app, vul_invoer):
     """With REKENCACHE_VOORAF (on outside the tests) a save starts computing the gemeente's
-    ranges, gevoeligheid and prognose; the pages then find every value in the table."""
+    ranges, gevoeligheid, prognose and the begroting of the gemeente, its region and its
+    teams; the pages then find every value in the table."""
     from app.services import vooraf
 
     app.config["REKENCACHE_VOORAF"] = True
-    auth.als("gemeente")
+    team = maak_team(app, "Team vooraf", (EIGEN,))
+    auth.als("beheerder")
     _opslaan(client, app, 0)
     vooraf.laatste.join(60)
     assert not vooraf.laatste.is_alive()
     with app.app_context():
         berekend = set(db.session.scalars(select(RekencacheRij.sleutel)))
-    assert len(berekend) >= 4  # ranges, the region's fte, the tornado, the forecast
+    # ranges, the region's fte, the tornado, the forecast, the begroting of the gemeente and
+    # of its region
+    assert len(berekend) >= 6
     rekencache.leeg_proces_cache()  # the page may land on another worker
-    for pad in (f"{PAD}/resultaat", f"{PAD}/gevoeligheid", f"{PAD}/prognose"):
-        assert client.get(pad).status_code == 200
+    for pad in (f"{PAD}/resultaat", f"{PAD}/gevoeligheid", f"{PAD}/prognose",
+                f"{PAD}/begroting", f"{PAD}/begroting.json",
+                f"/regio/{EIGEN_REGIO}/{JAAR}/begroting.json", f"/team/{team}/{JAAR}/begroting"):
+        assert client.get(pad).status_code == 200, pad
     with app.app_context():
         nieuw = [type(rekencache._pak_uit(r.waarde)).__name__
                  for r in db.session.scalars(select(RekencacheRij))
@@ -187,3 +201,58 @@ def test_a_page_waits_for_the_value_another_worker_is_computing(client, auth, ap
     start = time.monotonic()
     assert _tornado_labels(client.get(f"{PAD}/gevoeligheid").text) == _tornado_labels(eerste)
     assert time.monotonic() - start < rekencache.WACHTTIJD / 2  # did not wait for it
+
+
+def _begrotingen(client, team: int) -> list[dict]:
+    return [client.get(pad).json for pad in (
+        f"{PAD}/begroting.json", f"/regio/{EIGEN_REGIO}/{JAAR}/begroting.json",
+        f"/team/{team}/{JAAR}/begroting.json")]
+
+
+def test_a_save_shows_a_changed_figure_at_once_in_every_begroting(client, auth, app,
+                                                                 vul_invoer):
+    """The begroting of the gemeente, its region and its team (page and JSON) are cached
+    under a hash of their inputs: a changed figure of this year (the form) or of an earlier
+    year (the forecast's history) gives a new begroting at once, equal to a cold one."""
+    for k, w in enumerate([120.0, 140.0, 150.0, 175.0]):
+        vul_invoer(EIGEN, jaar=JAAR - 4 + k, status="concept", waarden={"meldingen_16uur": w})
+    team = maak_team(app, "Team begroting", (EIGEN,))
+    auth.als("beheerder")
+    _opslaan(client, app, 0)
+    voor = _begrotingen(client, team)
+    pagina_voor = client.get(f"{PAD}/begroting").text
+    with app.app_context():
+        # computed once, stored (a region whose only member with figures is this gemeente has
+        # its begroting: one row)
+        assert db.session.query(RekencacheRij).count() >= 2
+
+    _opslaan(client, app, 1, meldingen_16uur="400")
+    na = _begrotingen(client, team)
+    n, volume = volume_van(app, EIGEN)
+    volume[0, n.invoer_sleutels.index("meldingen_16uur")] = 400.0
+    fte = float(bereken(n, volume, (EIGEN,)).fte_totaal[0])
+    for oud, nieuw in zip(voor, na, strict=True):
+        assert nieuw != oud
+    assert na[0]["begroting"]["jaren"][0]["fte"] == pytest.approx(fte, rel=1e-12)
+    assert na[1]["begroting"]["jaren"][0]["fte"] == pytest.approx(fte, rel=1e-12)
+    assert client.get(f"{PAD}/begroting").text != pagina_voor
+
+    # an earlier year changes only the years ahead (the forecast's history)
+    with app.app_context():
+        from app.models import InvoerRij
+
+        rij = db.session.scalar(select(InvoerRij).where(InvoerRij.gemeente_code == EIGEN,
+                                                        InvoerRij.jaar == JAAR - 1))
+        rij.waarden = {**rij.waarden, "meldingen_16uur": 40.0}
+        db.session.commit()
+    later = _begrotingen(client, team)
+    for oud, nieuw in zip(na, later, strict=True):
+        assert nieuw != oud
+    assert later[0]["begroting"]["jaren"][0] == na[0]["begroting"]["jaren"][0]
+    assert later[0]["begroting"]["jaren"][1]["fte"] < na[0]["begroting"]["jaren"][1]["fte"]
+
+    # and each is what a cold computation gives now
+    pagina = client.get(f"{PAD}/begroting").text
+    rekencache.leeg_cache()
+    assert _begrotingen(client, team) == later
+    assert _zonder_csrf(client.get(f"{PAD}/begroting").text) == _zonder_csrf(pagina)
