@@ -1,7 +1,7 @@
 """Benchmark: every speed goal of issue 23 against its floor, side by side in one run, and how
 time and memory grow with gemeenten and draws.
 
-    .venv/bin/python bench/bench_snelheid.py [--herhalingen 5] [--zonder-groei]
+    .venv/bin/python bench/bench_snelheid.py [--herhalingen 5] [--zonder-groei] [--web 10]
 
 Goals, each measured as child processes interleaved with its floor, ``--herhalingen`` times
 (this machine is shared: read the ratios, not the absolute times):
@@ -14,6 +14,11 @@ Goals, each measured as child processes interleaved with its floor, ``--herhalin
 * workbooks: export (``exporteer_werkboek``) and import (``lees_werkboek``: reading,
   validation and the self-check) of the national workbook, in seconds (goal ≤ 1,5 s each);
   median of the repeats, in a child process.
+
+With ``--web N`` the same run then measures the pages (item 3) with ``bench/bench_web.py
+--opslaan N``: the result page next to ``/health`` through gunicorn with the project's
+configuration, and the first view of gevoeligheid, prognose and begroting after each of N saves.
+So one command measures every goal of the issue.
 
 Growth (``formatie.onzekerheid.bereik`` on the policy path, one child process per setting:
 wall time of the call and the child's peak RSS): 1, 14 (MC21) and 342 gemeenten at 10.000
@@ -142,6 +147,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--herhalingen", type=int, default=5)
     p.add_argument("--zonder-groei", action="store_true")
+    p.add_argument("--web", type=int, metavar="N",
+                   help="also the pages (bench_web.py), with N saves")
     args = p.parse_args()
     numpy = [PYTHON, "-c", "import numpy"]
     scipy = [PYTHON, "-c", "import numpy, scipy.stats"]
@@ -179,6 +186,11 @@ def main() -> None:
     print(f"| national workbook export ({rondes['boek'][0]['kb']:.0f} KB) | {export:.2f} s | "
           "| | ≤ 1,5 s |")
     print(f"| national workbook import (with self-check) | {invoer:.2f} s | | | ≤ 1,5 s |")
+    if args.web:
+        print("\nPages (bench/bench_web.py, goals: result page ≥ 0,5 × /health with p95 ≤ 50 ms; "
+              "gevoeligheid and prognose ≤ 200 ms after a save)")
+        print(meet([PYTHON, str(Path(__file__).parent / "bench_web.py"), "--opslaan",
+                    str(args.web)], uitvoer=True)[2], end="")
     if args.zonder_groei:
         return
     print("\nGrowth of the ranges (policy path, one child each: time of bereik, peak RSS, "
