@@ -99,3 +99,17 @@ def test_rows_with_references_are_counted_on_the_fast_path_and_refused_too(lande
     bom = vijandig.veel_rijen(landelijk_werkboek, 60_000, met_ref=True)
     with pytest.raises(InvoerFout, match=r"'Invoer' is te groot .*meer dan 50\.000 rijen"):
         controleer_budget(bom)
+
+
+def test_a_zip_entry_without_a_name_is_skipped_not_a_crash(standaard_regio_werkboek):
+    """A damaged central directory can hold an entry whose name is empty; ZipInfo.is_dir()
+    raised IndexError on it (found by the damaged-workbook property test in a full run)."""
+    n, invoer, data = standaard_regio_werkboek
+    uit = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zi, zipfile.ZipFile(uit, "w",
+                                                                  zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            zo.writestr(info, zi.read(info))
+        zo.writestr(zipfile.ZipInfo(""), b"<x/>")
+    w = lees_werkboek(uit.getvalue(), n)
+    assert w.gecontroleerd and w.invoer.gemeentecodes == invoer.gemeentecodes

@@ -248,7 +248,10 @@ def tel_xlsx(data: bytes, budget: XlsxBudget = BUDGET,
         # the workbook and its rels first: they name the sheets for a refusal message
         voor = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
         for info in sorted(zf.infolist(), key=lambda i: i.filename not in voor):
-            if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+            # not ZipInfo.is_dir(): it indexes filename[-1], an IndexError for the empty name
+            # a damaged central directory can hold (found by the damaged-workbook property test)
+            if info.filename.endswith("/") or not info.filename.lower().endswith((".xml",
+                                                                                   ".rels")):
                 continue
             teller = _Teller(info.filename, budget, totaal, einde, namen)
             try:
