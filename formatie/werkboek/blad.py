@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name
 
 from .. import __version__
 from ..getallen import EXCEL_FORMATEN
@@ -51,10 +51,15 @@ class _Blad(xlsxwriter.worksheet.Worksheet):
       formula, so none applies.
     * ``write_formula``, ``write_string``, ``write_number`` and ``write_blank`` take row and
       column numbers only (no A1 notation) and store the cell as XlsxWriter itself would.
-    * :meth:`_write_cell` writes a number, shared string, formula or blank cell with a format
-      in one string, the bytes XlsxWriter writes (its attribute escaping is a no-op on a cell
-      reference and a format index); any other cell goes the general way.
+    * :meth:`_write_rows` writes a row's number, shared string, formula and blank cells with a
+      format as one string, the bytes XlsxWriter writes (its attribute escaping is a no-op on
+      a cell reference and a format index); any other cell goes the general way.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Rows written whole (:meth:`rij`): row → (first column, last column, XML pieces).
+        self._rijen: dict[int, tuple[int, int, list]] = {}
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         return formula.removeprefix("{").removeprefix("=").removesuffix("}")
@@ -90,37 +95,187 @@ class _Blad(xlsxwriter.worksheet.Worksheet):
         self.table[row][col] = _Leeg(cell_format)
         return 0
 
-    def _write_cell(self, row: int, col: int, cell) -> None:
-        soort = cell.__class__
-        if cell.format is None or soort not in _SNEL:
-            super()._write_cell(row, col, cell)
+    # -- whole rows: the long tables (Invoer, Berekening) --------------------------------------
+
+    @staticmethod
+    def tekst(waarde: str | None, opmaak) -> _Cel:
+        """A text cell for :meth:`rij`: a shared string, never a formula, URL or number."""
+        return _Cel(_TEKST, "" if waarde is None else str(waarde), opmaak)
+
+    @staticmethod
+    def getal(waarde: float, opmaak) -> _Cel:
+        """A number cell for :meth:`rij` (finite: a workbook holds no NaN)."""
+        if not math.isfinite(waarde):
+            raise ValueError(f"a workbook cell cannot hold {waarde}")
+        return _Cel(_GETAL, waarde, opmaak)
+
+    @staticmethod
+    def leeg(opmaak) -> _Cel:
+        """An empty cell with a format (a yellow input cell left blank) for :meth:`rij`."""
+        return _Cel(_LEEG, None, opmaak)
+
+    @staticmethod
+    def formule(formule: str, opmaak, resultaat=0) -> _Cel:
+        """A formula cell for :meth:`rij`, with ``resultaat`` as its stored result."""
+        return _Cel(_FORMULE, formule.removeprefix("="), opmaak, resultaat)
+
+    def rij(self, rij: int, cellen: Sequence[_Cel | None], eerste: int = 0) -> None:
+        """Row ``rij`` (0-based) whole: ``cellen`` from column ``eerste`` on (None: no cell),
+        made by :meth:`tekst`, :meth:`getal`, :meth:`leeg` and :meth:`formule`, each with a
+        format. Its XML is made now; the format numbers when the sheet is written, in the
+        order XlsxWriter gives them. A row is written whole or cell by cell (``write_*``),
+        not both."""
+        kolommen = [k for k, cel in enumerate(cellen, start=eerste) if cel is not None]
+        if rij in self._rijen or rij in self.table:
+            raise ValueError(f"row {rij} is written twice")
+        if not kolommen:
             return
-        kop = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
-        if soort is _Getal:
-            self.fh.write(f"{kop}><v>{cell.number:.16G}</v></c>")
-        elif soort is _Tekst:
-            self.fh.write(f'{kop} t="s"><v>{cell.string}</v></c>')
-        elif soort is _Leeg:
-            self.fh.write(f"{kop}/>")
-        else:
-            waarde = cell.value
-            if isinstance(waarde, bool):
-                kop += ' t="b"'
-                waarde = int(waarde)
-            elif isinstance(waarde, str):
-                if waarde in _FOUTCODES:
-                    kop += ' t="e"'
-                elif waarde:
-                    kop += ' t="str"'
-                waarde = self._escape_data(waarde)
-            self.fh.write(f"{kop}><f>{self._escape_data(cell.formula)}</f><v>{waarde}</v></c>")
+        if self._check_dimensions(rij, kolommen[0]) or self._check_dimensions(rij, kolommen[-1]):
+            raise ValueError(f"row {rij} lies outside the sheet")
+        nummer, stukken, staart = str(rij + 1), [], ""
+        for k in kolommen:  # [xml, format, xml, format, …, xml]
+            soort, waarde, opmaak, resultaat = cellen[k - eerste]
+            if opmaak is None:
+                raise ValueError("a cell of a whole row needs a format")
+            stukken += (f'{staart}<c r="{_letter(k)}{nummer}" s="', opmaak)
+            if soort is _TEKST:
+                if len(waarde) > self.xls_strmax // 2:
+                    waarde = _binnen_excel(waarde, self.xls_strmax)
+                waarde = self.str_table._get_shared_string_index(waarde)
+                staart = f'" t="s"><v>{waarde}</v></c>'
+            elif soort is _FORMULE:
+                staart = '"' + _lijf_formule(waarde, resultaat)
+            elif soort is _GETAL:
+                staart = '"' + _lijf_getal(waarde)
+            else:
+                staart = '"/>'
+        stukken.append(staart)
+        self._rijen[rij] = (kolommen[0], kolommen[-1], stukken)
+
+    # -- writing the sheet ----------------------------------------------------------------------
+
+    def _calculate_spans(self) -> None:
+        """XlsxWriter's row spans (first:last column, 1-based, per block of 16 rows) from each
+        row's lowest and highest column instead of a scan over every column of every row."""
+        blokken: dict[int, tuple[int, int]] = {}
+
+        def neem(rij: int, laag: int, hoog: int) -> None:
+            blok = blokken.get(rij // 16)
+            blokken[rij // 16] = (laag, hoog) if blok is None else (
+                min(blok[0], laag), max(blok[1], hoog))
+
+        for rijen in (self.table, self.comments):
+            for rij, cellen in rijen.items():
+                if cellen:
+                    neem(rij, min(cellen), max(cellen))
+        for rij, (laag, hoog, _stukken) in self._rijen.items():
+            neem(rij, laag, hoog)
+        self.row_spans = {b: f"{laag + 1}:{hoog + 1}" for b, (laag, hoog) in blokken.items()}
+
+    def _write_rows(self) -> None:
+        """The sheet's rows, the bytes XlsxWriter writes: rows and their cells in key order
+        (not a scan of every column of every row), a row's cells as one string."""
+        self._calculate_spans()
+        rijen = sorted(r for r in {*self.table, *self._rijen, *self.row_info, *self.comments}
+                       if self.dim_rowmin <= r <= self.dim_rowmax
+                       and (self.table.get(r) or r in self._rijen or r in self.row_info
+                            or r in self.comments))
+        xf: dict[int, str] = {}  # id(format) → XF index (fixed once XlsxWriter assigns it)
+
+        def index(opmaak) -> str:
+            nummer = xf.get(id(opmaak))
+            if nummer is None:
+                nummer = xf[id(opmaak)] = str(opmaak._get_xf_index())
+            return nummer
+
+        for rij in rijen:
+            cellen, heel = self.table.get(rij), self._rijen.get(rij)
+            span = self.row_spans.get(rij // 16)
+            if cellen and heel:
+                raise ValueError(f"row {rij} is written whole and cell by cell")
+            if not (cellen or heel):
+                self._write_empty_row(rij, span, self.row_info.get(rij))
+                continue
+            self._write_row(rij, span, self.row_info.get(rij))
+            if heel:
+                stukken = heel[2]
+                stukken[1::2] = [index(opmaak) for opmaak in stukken[1::2]]
+                self.fh.write("".join(stukken))
+            else:
+                nummer, delen = str(rij + 1), []
+                for kolom in sorted(cellen):
+                    cel = cellen[kolom]
+                    soort = cel.__class__
+                    if cel.format is None or soort not in _LIJF:  # the general way
+                        self.fh.write("".join(delen))
+                        delen.clear()
+                        super()._write_cell(rij, kolom, cel)
+                        continue
+                    delen.append(f'<c r="{_letter(kolom)}{nummer}" s="{index(cel.format)}"'
+                                 f"{_LIJF[soort](cel)}")
+                self.fh.write("".join(delen))
+            self.fh.write("</row>")
+
+
+class _Cel(NamedTuple):
+    """A cell for :meth:`_Blad.rij`."""
+
+    soort: str  # _TEKST, _GETAL, _LEEG or _FORMULE
+    waarde: object  # the text, the number, None, or the formula without "="
+    opmaak: object  # an XlsxWriter Format
+    resultaat: object = 0  # a formula's stored result
+
+
+_TEKST, _GETAL, _LEEG, _FORMULE = "tekst", "getal", "leeg", "formule"
+
+
+def _lijf_getal(getal) -> str:
+    return f"><v>{getal:.16G}</v></c>"
+
+
+def _lijf_formule(formule: str, waarde) -> str:
+    """A formula and its stored result, as XlsxWriter writes them."""
+    soort = ""
+    if isinstance(waarde, bool):
+        soort, waarde = ' t="b"', int(waarde)
+    elif isinstance(waarde, str):
+        if waarde in _FOUTCODES:
+            soort = ' t="e"'
+        elif waarde:
+            soort = ' t="str"'
+        waarde = _xml(waarde)
+    return f"{soort}><f>{_xml(formule)}</f><v>{waarde}</v></c>"
+
+
+def _xml(tekst: str) -> str:
+    """Text in an XML element (XlsxWriter's escaping: quotes stay)."""
+    if "&" in tekst or "<" in tekst or ">" in tekst:
+        return tekst.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return tekst
+
+
+def _binnen_excel(tekst: str, eenheden: int) -> str:
+    """``tekst`` cut to Excel's limit of ``eenheden`` UTF-16 code units (as XlsxWriter cuts)."""
+    return tekst.encode("utf-16-le")[: 2 * eenheden].decode("utf-16-le", "ignore")
+
+
+@lru_cache(maxsize=1024)
+def _letter(kolom: int) -> str:
+    """Column letters of a 0-based column number."""
+    return xl_col_to_name(kolom)
 
 
 _Formule = xlsxwriter.worksheet.CellFormulaTuple
 _Tekst = xlsxwriter.worksheet.CellStringTuple
 _Getal = xlsxwriter.worksheet.CellNumberTuple
 _Leeg = xlsxwriter.worksheet.CellBlankTuple
-_SNEL = frozenset((_Formule, _Tekst, _Getal, _Leeg))
+#: The cell kinds :meth:`_Blad._write_rows` writes itself: their XML after the format number.
+_LIJF = {
+    _Formule: lambda cel: _lijf_formule(cel.formula, cel.value),
+    _Tekst: lambda cel: f' t="s"><v>{cel.string}</v></c>',
+    _Getal: lambda cel: _lijf_getal(cel.number),
+    _Leeg: lambda cel: "/>",
+}
 #: The error values XlsxWriter writes as ``t="e"`` (its own list).
 _FOUTCODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
 
@@ -228,9 +383,17 @@ def _zoekwaarde(delen: Sequence[str]) -> str:
 def _zoeksleutel(ws, r: int, sleutels: tuple[str, ...], blad: str, fmt, *waarden: str) -> None:
     """Write row ``r``'s zoeksleutel (0-based): its key columns joined, a formula of its own
     cells, stored with its value (``waarden``: the keys' texts)."""
-    delen = ZOEKSLEUTEL_DELEN[blad]
-    ws.write_formula(r, sleutels.index(ZOEKSLEUTEL), "=" + _zoekwaarde(
-        [f"${_kol(sleutels, d)}{r + 1}" for d in delen]), fmt, ZOEK_SCHEIDING.join(waarden))
+    ws.write_formula(r, sleutels.index(ZOEKSLEUTEL), _zoeksleutel_formule(
+        sleutels, blad, str(r + 1)), fmt, ZOEK_SCHEIDING.join(waarden))
+
+
+def _zoeksleutel_formule(sleutels: tuple[str, ...], blad: str, rij: str) -> str:
+    """The zoeksleutel formula of row ``rij`` (1-based, as text: it may be :data:`_RIJNUMMER`)."""
+    return "=" + _zoekwaarde([f"${_kol(sleutels, d)}{rij}" for d in ZOEKSLEUTEL_DELEN[blad]])
+
+
+#: A stand-in for the row number in a formula made once for every row of a table.
+_RIJNUMMER = "\0"
 
 
 def _sorteervolgorde(tekst: str) -> str:

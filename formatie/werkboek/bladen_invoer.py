@@ -15,6 +15,7 @@ from ..referentie import BRONVERMELDING
 from ..regio import REGIOBELEID  # shared with the pages
 from .blad import (
     _NAAM_BREED,
+    _RIJNUMMER,
     _UITLEG_BREED,
     _afdruk,
     _bescherm,
@@ -30,6 +31,7 @@ from .blad import (
     _validatie,
     _Werkboek,
     _zoeksleutel,
+    _zoeksleutel_formule,
 )
 from .formaat import (
     BLAD_INVOER,
@@ -193,35 +195,35 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                    key=lambda x: _sorteervolgorde(x[2] + ZOEK_SCHEIDING
                                                   + x[4].invoer[x[5]].sleutel))
     w.invoer_volgorde = rijen
+    # The scenario value and the zoeksleutel refer to their own row only: made once with a
+    # stand-in for the row number (the national workbook has 7.000 rows).
+    rn = _RIJNUMMER
+    scenario_formule = (f'=IF({xl_col_to_name(scenario)}{rn}="",'
+                        f'{xl_col_to_name(waarde)}{rn},{xl_col_to_name(scenario)}{rn})')
+    zoeksleutel_formule = _zoeksleutel_formule(S, BLAD_INVOER, rn)
     r = EERSTE_RIJ
     for h, g, code, naam, n, i in rijen:
-        volume = w.groepen[h].volume[g]
         jaar = w.jaren.get(code)
         inv = n.invoer[i]
-        _tekst(ws, r, 0, code, f.tekst)
-        _tekst(ws, r, 1, naam, f.tekst)
-        _tekst(ws, r, 2, n.label, f.tekst)
-        if jaar is None:
-            ws.write_blank(r, 3, None, f.vrij_getal)
-        else:
-            ws.write_number(r, 3, int(jaar), f.vrij_getal)
-        _tekst(ws, r, 4, inv.sleutel, f.tekst)
-        _tekst(ws, r, 5, inv.naam, f.tekst_rand_wrap)
-        _tekst(ws, r, 6, inv.eenheid, f.tekst)
-        v = float(volume[i])
+        v = float(w.groepen[h].volume[g, i])
         # Counts and estimates of 100 or more show whole (24.287, not 24286,6333…);
         # small fractional values keep two decimals.
-        ws.write_number(r, waarde, v, f.invoer_aantal if v.is_integer() or abs(v) >= 100
-                        else f.invoer_decimaal)
-        ws.write_blank(r, scenario, None, f.invoer_aantal)
-        s, b = xl_rowcol_to_cell(r, scenario), xl_rowcol_to_cell(r, waarde)
-        ws.write_formula(r, scenario + 1, f'=IF({s}="",{b},{s})',
-                         f.formule_aantal if v.is_integer() or abs(v) >= 100
-                         else f.formule_decimaal, v)
+        geheel = v.is_integer() or abs(v) >= 100
         bekend = w.herkomst.get(code, {}).get(inv.sleutel)
-        _tekst(ws, r, S.index("herkomst"), bekend.label if bekend else "", f.tekst_wrap)
-        _tekst(ws, r, S.index("toelichting"), inv.toelichting, f.uitleg_regel)
-        _zoeksleutel(ws, r, S, BLAD_INVOER, f.formule_tekst, code, inv.sleutel)
+        R = str(r + 1)
+        ws.rij(r, [
+            ws.tekst(code, f.tekst), ws.tekst(naam, f.tekst), ws.tekst(n.label, f.tekst),
+            ws.leeg(f.vrij_getal) if jaar is None else ws.getal(int(jaar), f.vrij_getal),
+            ws.tekst(inv.sleutel, f.tekst), ws.tekst(inv.naam, f.tekst_rand_wrap),
+            ws.tekst(inv.eenheid, f.tekst),
+            ws.getal(v, f.invoer_aantal if geheel else f.invoer_decimaal),
+            ws.leeg(f.invoer_aantal),
+            ws.formule(scenario_formule.replace(rn, R),
+                       f.formule_aantal if geheel else f.formule_decimaal, v),
+            ws.tekst(bekend.label if bekend else "", f.tekst_wrap),
+            ws.formule(zoeksleutel_formule.replace(rn, R), f.formule_tekst,
+                       code + ZOEK_SCHEIDING + inv.sleutel),
+            ws.tekst(inv.toelichting, f.uitleg_regel)])
         _rijhoogte(ws, r, inv.naam, _NAAM_BREED, grootte=11)
         cellen.setdefault((n.label, inv.sleutel), []).extend(
             [xl_rowcol_to_cell(r, waarde), xl_rowcol_to_cell(r, scenario)])

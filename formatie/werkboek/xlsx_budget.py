@@ -171,10 +171,12 @@ def _toets(t: Telling, b: XlsxBudget, totaal: int) -> None:
 
 
 _NS = rb"<(?:[A-Za-z_][\w.\-]*:)?"
-_RIJ = re.compile(_NS + rb"row[\s/>]")
-_CEL = re.compile(_NS + rb"c[\s/>]")
+#: Rows, cells and shared strings: their tag names, counted in one pass.
+_TAG = re.compile(_NS + rb"(row|c|si)[\s/>]")
+#: A cell's reference in the usual form (Excel, LibreOffice, XlsxWriter: ``r`` first) …
+_CEL_GEWOON = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,12})"')
+#: … and anywhere among its attributes, with or without a namespace prefix.
 _CEL_MET_REF = re.compile(_NS + rb"c\s[^>]*?\br=\"([A-Za-z]{1,3})(\d{1,12})\"")
-_TEKST = re.compile(_NS + rb"si[\s/>]")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
@@ -209,14 +211,17 @@ def _snel(stroom, teller: _Teller) -> bool:
                 rest = rest[-1024:]
         if _DOCTYPE.search(buffer):
             raise _Over("een DOCTYPE-declaratie")
-        rijen = len(_RIJ.findall(buffer))
-        cellen = len(_CEL.findall(buffer))
-        met_ref = _CEL_MET_REF.findall(buffer)
+        tags = _TAG.findall(buffer)
+        cellen = tags.count(b"c")
+        # every usual-form match is a counted cell: as many means every cell has a reference
+        met_ref = _CEL_GEWOON.findall(buffer)
+        if len(met_ref) != cellen:
+            met_ref = _CEL_MET_REF.findall(buffer)
         exact &= len(met_ref) == cellen
-        t.rijen += rijen
+        t.rijen += tags.count(b"row")
         t.cellen += cellen
         teller.totaal[0] += cellen
-        t.teksten += len(_TEKST.findall(buffer))
+        t.teksten += tags.count(b"si")
         if met_ref:
             t.hoogste_rij = max(t.hoogste_rij, max(map(int, map(itemgetter(1), met_ref))))
             t.hoogste_kolom = max(t.hoogste_kolom, *(_kolom_bytes(k)

@@ -104,7 +104,7 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
     opgeslagen: dict = {}
     gedeeld: dict[str, Translator] = {}
     stijl_is_datum: dict[str, bool] = {}
-    rij_element, vorige_kolom = 0, 0
+    rij_element, rij_element_tekst, vorige_kolom = 0, "0", 0
 
     def waarde_van(soort: str, v: str | None, stijl: int, ref: str):
         if v is None:
@@ -151,55 +151,54 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
                     raise _AndereVorm  # openpyxl skips a row that is not further down
                 if volgende > max_rij:
                     break
-                rij_element, vorige_kolom = volgende, 0
+                rij_element, rij_element_tekst, vorige_kolom = volgende, str(volgende), 0
                 continue
             if letters:  # the usual form
                 if not is_f:
                     f_attr = ftekst = None
-                v = v or None
             else:
                 letters, rijtekst, stijltekst, soort, f_attr, ftekst, v = cel_algemeen(
                     attributen, binnen)
-                v = v or None
-            rij, kolom = int(rijtekst), _KOLOMMEN.get(letters) or _kolom(letters)
-            if rij != rij_element or kolom <= vorige_kolom:
+            # a reference has no leading zero: the same row is the same text
+            if rijtekst != rij_element_tekst:
                 raise _AndereVorm  # openpyxl drops or moves such cells
+            kolom = _KOLOMMEN.get(letters) or _kolom(letters)
+            if kolom <= vorige_kolom:
+                raise _AndereVorm
             vorige_kolom = kolom
-            if v is not None:
-                if "&" in v or "\r" in v:
-                    v = _tekst(v) or None
-                if v is None:
-                    waarde = None
-                elif soort == "s":
-                    waarde = strings[int(v)]
-                elif not soort or soort == "n":
-                    datum = stijl_is_datum.get(stijltekst)
-                    if datum is None:  # once per style: is it a date format?
-                        datum = stijl_is_datum[stijltekst] = (
-                            int(stijltekst) if stijltekst else 0) in datums
-                    if datum:
-                        waarde = waarde_van("n", v, int(stijltekst) if stijltekst else 0,
-                                            letters + rijtekst)
-                    else:  # openpyxl's _cast_number, inline: the common case
-                        waarde = float(v) if "." in v or "E" in v or "e" in v else int(v)
-                elif soort in _SOORTEN:
-                    waarde = waarde_van(soort, v, 0, letters + rijtekst)
-                else:
-                    raise _AndereVorm
-                if waarde is not None and waarde != "":
-                    opgeslagen[rij, kolom] = waarde
-            else:
+            plek = (rij_element, kolom)
+            waarde = None
+            if v and ("&" in v or "\r" in v):
+                v = _tekst(v)
+            if not v:
                 if soort and soort not in _SOORTEN:
                     raise _AndereVorm
-                waarde = None
+            elif soort == "s":
+                waarde = strings[int(v)]
+            elif not soort or soort == "n":
+                datum = stijl_is_datum.get(stijltekst)
+                if datum is None:  # once per style: is it a date format?
+                    datum = stijl_is_datum[stijltekst] = (
+                        int(stijltekst) if stijltekst else 0) in datums
+                if datum:
+                    waarde = waarde_van("n", v, int(stijltekst) if stijltekst else 0,
+                                        letters + rijtekst)
+                else:  # openpyxl's _cast_number, inline: the common case
+                    waarde = float(v) if "." in v or "E" in v or "e" in v else int(v)
+            elif soort in _SOORTEN:
+                waarde = waarde_van(soort, v, 0, letters + rijtekst)
+            else:
+                raise _AndereVorm
+            if waarde is not None and waarde != "":
+                opgeslagen[plek] = waarde
             if f_attr is None:  # no formula
                 if waarde is not None and waarde != "":
-                    formules[rij, kolom] = waarde
+                    formules[plek] = waarde
                 continue
             if ftekst and ("&" in ftekst or "\r" in ftekst):
                 ftekst = _tekst(ftekst)
             if not f_attr:  # <f>…</f>: a plain formula, as most writers write every one
-                formules[rij, kolom] = formule_type("=" + ftekst if ftekst else "=")
+                formules[plek] = formule_type("=" + ftekst if ftekst else "=")
                 continue
             formule = "=" + ftekst if ftekst else "="
             eigenschappen = dict(_ATTR.findall(f_attr)) if f_attr.strip() else {}
@@ -212,7 +211,7 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
                     gedeeld[si] = Translator(formule, letters + rijtekst)
             elif vorm not in (None, "normal"):
                 raise _AndereVorm  # array and data-table formulas
-            formules[rij, kolom] = formule_type(formule)
+            formules[plek] = formule_type(formule)
     except (_AndereVorm, ValueError, IndexError):
         return None
     return formules, opgeslagen
