@@ -89,6 +89,10 @@ RIJEN = (
     '<c r="B3"><v xml:space="preserve">2</v></c></row>'
     '<row r="4"><c r="A4"><f t="shared" si="0"/><v>6</v></c><c r="B4"><v>3</v></c></row>'
     '<row><c r="A5"><f t="shared" si="0"/></c><c r="C5" t="str"><v>x&#13;y&lt;z</v></c></row>'
+    # entities: only &amp; (the usual formula), &amp; beside others, an escaped entity
+    '<row spans="1:3" r="6"><c r="A6" t="str"><f>"a"&amp;"&amp;amp;"</f><v>a&amp;amp;</v></c>'
+    '<c r="B6" t="str"><f>"&amp;lt;"&amp;"&lt;"&amp;"&gt;"</f><v>&amp;lt;&lt;&gt;</v></c>'
+    '<c r="C6" t="str"><f>"&quot;"</f><v>&quot;</v></c></row>'
 )
 
 
@@ -100,6 +104,8 @@ def test_types_shared_formulas_dates_and_prefixes_read_as_through_openpyxl(prefi
     formules, opgeslagen = _via_openpyxl(data, "Sheet")
     assert _gelijk(snel[0], formules) and _gelijk(snel[1], opgeslagen)
     assert snel[0][4, 1] == "=B4*2" and isinstance(snel[1][1, 1], datetime.datetime)
+    assert snel[0][6, 1] == '="a"&"&amp;"' and snel[1][6, 1] == "a&amp;"
+    assert snel[0][6, 2] == '="&lt;"&"<"&">"' and snel[1][6, 2] == "&lt;<>"
 
 
 @pytest.mark.parametrize("rijen", [

@@ -66,6 +66,8 @@ def _tekst(ruw: str) -> str:
         ruw = ruw.replace("\r\n", "\n").replace("\r", "\n")
     if "&" not in ruw:
         return ruw
+    if ruw.count("&") == ruw.count("&amp;"):  # the common case: a formula joining texts
+        return ruw.replace("&amp;", "&")
     if "&#" in ruw:
         return html.unescape(ruw)
     return (ruw.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
@@ -143,10 +145,15 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
         for (is_rij, rij_attributen, letters, rijtekst, stijltekst, soort, is_f, f_attr, ftekst,
              v, attributen, binnen) in _CEL.findall(tekst):
             if is_rij:  # a <row>: numbered, or the next one
-                nummer = _RIJNUMMER.search(rij_attributen)
-                if nummer and not nummer.group(1).isdigit():
+                eind = rij_attributen.find('"', 4) if rij_attributen.startswith(' r="') else -1
+                if eind > 0:  # the usual form, without a search
+                    nummer = rij_attributen[4:eind]
+                else:
+                    gevonden = _RIJNUMMER.search(rij_attributen)
+                    nummer = gevonden.group(1) if gevonden else None
+                if nummer is not None and not nummer.isdigit():
                     raise _AndereVorm
-                volgende = int(nummer.group(1)) if nummer else rij_element + 1
+                volgende = int(nummer) if nummer is not None else rij_element + 1
                 if volgende <= rij_element:
                     raise _AndereVorm  # openpyxl skips a row that is not further down
                 if volgende > max_rij:
