@@ -21,7 +21,7 @@ from formatie.werkboek.xlsx_cellen import lees_blad
 
 def _via_openpyxl(data: bytes, blad: str) -> tuple[dict, dict]:
     wb = wl._open_werkboek(data, "x")
-    boek = wl._Boek(wb, wl._open_werkboek(data, "x", alleen_waarden=True))
+    boek = wl._Boek(wb, lambda: wl._open_werkboek(data, "x", alleen_waarden=True))
     return wl._blad_cellen(wb[blad]), boek.opgeslagen(blad)
 
 
@@ -92,7 +92,8 @@ RIJEN = (
     # entities: only &amp; (the usual formula), &amp; beside others, an escaped entity
     '<row spans="1:3" r="6"><c r="A6" t="str"><f>"a"&amp;"&amp;amp;"</f><v>a&amp;amp;</v></c>'
     '<c r="B6" t="str"><f>"&amp;lt;"&amp;"&lt;"&amp;"&gt;"</f><v>&amp;lt;&lt;&gt;</v></c>'
-    '<c r="C6" t="str"><f>"&quot;"</f><v>&quot;</v></c></row>'
+    '<c r="C6" t="str"><f>"&quot;"</f><v>&quot;</v></c>'
+    '<c r="D6" t="str"><f>"dit is "&amp;"a:is/"</f><v>dit is a:is/</v></c></row>'  # not <is>
 )
 
 
@@ -114,6 +115,8 @@ def test_types_shared_formulas_dates_and_prefixes_read_as_through_openpyxl(prefi
     '<row r="1"><c r="A2"><v>1</v></c></row>',  # a cell outside its row
     '<row r="1"><c><v>1</v></c></row>',  # no reference
     '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>',
+    '<row r="1"><c r="A1" t="inlineStr"><is xml:space="preserve"><t>x</t></is></c></row>',
+    '<row r="1"><c r="A1" t="str"><f>"a"</f><v><![CDATA[a]]></v></c></row>',
     '<row r="1"><c r="A1"><f t="array" ref="A1">1</f><v>1</v></c></row>',
     '<row r="1"><!-- <c r="A1"><v>1</v></c> --></row>',
 ])

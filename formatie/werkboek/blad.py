@@ -51,9 +51,14 @@ class _Blad(xlsxwriter.worksheet.Worksheet):
       formula, so none applies.
     * ``write_formula``, ``write_string``, ``write_number`` and ``write_blank`` take row and
       column numbers only (no A1 notation) and store the cell as XlsxWriter itself would.
+    * :meth:`rij` takes a row of a long table (Invoer, Berekening) whole and makes its XML at
+      once, leaving only the format numbers for when the sheet is written.
     * :meth:`_write_rows` writes a row's number, shared string, formula and blank cells with a
       format as one string, the bytes XlsxWriter writes (its attribute escaping is a no-op on
       a cell reference and a format index); any other cell goes the general way.
+
+    ``tests/test_werkboek_blad.py`` holds every part of a workbook written this way against
+    the same workbook written through XlsxWriter's own methods, byte for byte.
     """
 
     def __init__(self) -> None:

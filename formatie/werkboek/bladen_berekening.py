@@ -51,6 +51,7 @@ from .formaat import (
     TOTAAL_FUNCTIE,
     TOTAAL_REGEL,
     ZOEK_SCHEIDING,
+    ZOEKSLEUTEL,
     regio_bezetting_naam,
     samenvatting_regels,
 )
@@ -90,23 +91,28 @@ def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                     if regel.soort == "taak"),
                    key=lambda x: _sorteervolgorde(x[1] + ZOEK_SCHEIDING + x[5].functie))
     # Every formula refers to cells of its own row only: made once per column with a
-    # stand-in for the row number (the export's hot loop: 20.000 rows in the national one).
+    # stand-in for the row number (the export's hot loop: 10.000 rows in the national one).
     rn = _RIJNUMMER
     gemeente, label = f"${k['gemeentecode']}{rn}", f"${k['normenset']}{rn}"
     functie, taak = f"${k['functie']}{rn}", f"${k['taak']}{rn}"
-    formules = []  # (formula, format) of the columns from volume on, in column order
+    formules = []  # (key, formula, format) of the columns from volume on, in column order
     for c0, w_inv, w_uren, w_casus in (
             (S.index("volume"), "waarde", "uren", "casus_uren_per_fte"),
             (S.index("scenario_volume"), "scenario_waarde", "scenario_uren",
              "scenario_casus_uren_per_fte")):
         kv, kh, ku, kc = (xl_col_to_name(c0 + d) for d in range(4))
-        formules += [("=" + inv.op(w_inv, f"${k['invoer_rij']}{rn}"), f.formule_aantal),
-                     ("=" + nor.zoek(w_uren, label, taak), f.formule_uren_eenheid),
-                     (f"={kv}{rn}*{kh}{rn}", f.formule_uren),
-                     ("=" + org.zoek(w_casus, label, functie), f.formule_uren),
-                     (f"={ku}{rn}/{kc}{rn}", f.formule_fte3)]
-    formules += [("=" + inv.positie(gemeente, f"${k['invoer']}{rn}"), f.formule_aantal),
-                 (_zoeksleutel_formule(S, BLAD_BEREKENING, rn), f.formule_tekst)]
+        formules += [
+            (S[c0], "=" + inv.op(w_inv, f"${k['invoer_rij']}{rn}"), f.formule_aantal),
+            (S[c0 + 1], "=" + nor.zoek(w_uren, label, taak), f.formule_uren_eenheid),
+            (S[c0 + 2], f"={kv}{rn}*{kh}{rn}", f.formule_uren),
+            (S[c0 + 3], "=" + org.zoek(w_casus, label, functie), f.formule_uren),
+            (S[c0 + 4], f"={ku}{rn}/{kc}{rn}", f.formule_fte3)]
+    formules += [("invoer_rij", "=" + inv.positie(gemeente, f"${k['invoer']}{rn}"),
+                  f.formule_aantal),
+                 (ZOEKSLEUTEL, _zoeksleutel_formule(S, BLAD_BEREKENING, rn), f.formule_tekst)]
+    teksten = ("gemeentecode", "gemeentenaam", "normenset", "functie", "taak", "invoer")
+    if (*teksten, *(s for s, _f, _o in formules)) != S:
+        raise RuntimeError("Berekening's columns are not in its key order")
     r = EERSTE_RIJ
     for g, code, naam, n, res, regel in rijen:
         kt = n.taak_sleutels.index(regel.sleutel)
@@ -119,7 +125,7 @@ def _schrijf_berekening(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
         R = str(r + 1)
         ws.rij(r, [*(ws.tekst(tekst, f.tekst) for tekst in (code, naam, n.label, t.functie,
                                                              t.sleutel, t.invoer)),
-                   *(ws.formule(formule.replace(rn, R), opmaak, waarde) for (formule, opmaak),
+                   *(ws.formule(formule.replace(rn, R), opmaak, waarde) for (_s, formule, opmaak),
                      waarde in zip(formules, waarden, strict=True))])
         r += 1
     laatste = r - 1

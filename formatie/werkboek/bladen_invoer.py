@@ -55,6 +55,7 @@ from .formaat import (
     WERKBOEK_FORMAAT,
     WERKBOEK_SOORT,
     ZOEK_SCHEIDING,
+    ZOEKSLEUTEL,
 )
 
 # ----------------------------------------------------------------------------------------------
@@ -196,7 +197,10 @@ def _schrijf_invoer(ws, f: _Formaten, w: _Werkboek) -> _Tabel:
                                                   + x[4].invoer[x[5]].sleutel))
     w.invoer_volgorde = rijen
     # The scenario value and the zoeksleutel refer to their own row only: made once with a
-    # stand-in for the row number (the national workbook has 7.000 rows).
+    # stand-in for the row number (the national workbook has 10.000 rows).
+    if S != ("gemeentecode", "gemeentenaam", "normenset", "jaar", "invoer", "naam", "eenheid",
+             "waarde", "scenario", "scenario_waarde", "herkomst", ZOEKSLEUTEL, "toelichting"):
+        raise RuntimeError("Invoer's row below is written in another column order")
     rn = _RIJNUMMER
     scenario_formule = (f'=IF({xl_col_to_name(scenario)}{rn}="",'
                         f'{xl_col_to_name(waarde)}{rn},{xl_col_to_name(scenario)}{rn})')

@@ -101,11 +101,9 @@ def lees_werkboek(
     """
     controleer_xlsx(data, bestand, max_bytes, max_uitgepakt)
     wb = _open_werkboek(data, bestand)
-    waarden = None
+    boek = _Boek(wb, lambda: _open_werkboek(data, bestand, alleen_waarden=True))
     try:
-        waarden = _open_werkboek(data, bestand, alleen_waarden=True)
-        return _lees_werkboek(_Boek(wb, waarden), normenset, bestand, normensets_uit_werkboek,
-                              vergelijk_met)
+        return _lees_werkboek(boek, normenset, bestand, normensets_uit_werkboek, vergelijk_met)
     except InvoerFout:
         raise
     except Exception as exc:
@@ -114,9 +112,7 @@ def lees_werkboek(
         raise InvoerFout([Probleem(f"het werkboek kan niet worden gelezen: het bestand is "
                                    f"beschadigd ({type(exc).__name__}).")], bestand) from None
     finally:
-        wb.close()
-        if waarden is not None:
-            waarden.close()
+        boek.sluit()
 
 
 def _lees_werkboek(wb: _Boek, normenset, bestand: str, uit_werkboek: bool = False,

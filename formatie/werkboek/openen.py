@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 from ..problemen import InvoerFout, Probleem
 from .xlsx_budget import BUDGET, controleer_budget
@@ -121,15 +122,24 @@ def _blad_cellen(ws) -> dict[tuple[int, int], object]:
 
 
 class _Boek:
-    """An opened workbook: the formulas (``wb``) and the stored results (``waarden``, None when
-    not opened), each sheet's cells read once (:func:`_blad_cellen`)."""
+    """An opened workbook: the formulas (``wb``) and the stored results, each sheet's cells
+    read once (:func:`_blad_cellen`). The stored results come from the same fast pass as the
+    formulas (:func:`~formatie.werkboek.xlsx_cellen.lees_blad`); ``open_waarden`` opens the
+    workbook a second time, with the stored results only, for a sheet that pass leaves to
+    openpyxl, when one does (None: the workbook has no stored results to read)."""
 
-    def __init__(self, wb, waarden=None):
+    def __init__(self, wb, open_waarden: Callable[[], object] | None = None):
         self.wb = wb
-        self.waarden = waarden
+        self._open_waarden = open_waarden
+        self._waarden = None  # opened by the first sheet that needs it
         self._cellen: dict[str, dict] = {}
         self._opgeslagen: dict[str, dict] = {}
         self._snel_opgeslagen: dict[str, dict] = {}  # from the same pass as the formulas
+
+    def sluit(self) -> None:
+        self.wb.close()
+        if self._waarden is not None:
+            self._waarden.close()
 
     @property
     def sheetnames(self) -> list[str]:
@@ -152,12 +162,14 @@ class _Boek:
     def opgeslagen(self, blad: str) -> dict[tuple[int, int], object]:
         """The stored (cached) values of ``blad``: (row, column) → value, an error as its text
         (``#N/A``); empty when the workbook has none."""
-        if self.waarden is None or blad not in self.waarden.sheetnames:
+        if self._open_waarden is None or blad not in self.wb.sheetnames:
             return {}
         if blad not in self._opgeslagen and blad in self._snel_opgeslagen:
             self._opgeslagen[blad] = self._snel_opgeslagen[blad]
         if blad not in self._opgeslagen:
-            ws = self.waarden[blad]
+            if self._waarden is None:
+                self._waarden = self._open_waarden()
+            ws = self._waarden[blad]
             ws.reset_dimensions()  # as in _blad_cellen
             self._opgeslagen[blad] = {
                 (r, k): v for r, rij in enumerate(ws.iter_rows(max_row=BUDGET.max_rijen,

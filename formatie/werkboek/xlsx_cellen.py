@@ -42,7 +42,8 @@ _STIJL = re.compile(r'\ss="(\d+)"')
 _WAARDE = re.compile(rf"<{_P}v(?:\s[^>]*)?>(.*?)</{_P}v>", re.S)
 _FORMULE = re.compile(rf"<{_P}f(?=[\s/>])([^>]*?)(?:/>|>(.*?)</{_P}f>)", re.S)
 _ATTR = re.compile(r'\s([\w:]+)="([^"]*)"')
-_ONBEKEND = re.compile(rf"<!--|<!\[CDATA\[|<{_P}is[\s/>]")
+_INLINE = re.compile(rf"<{_P}is[\s/>]")  # an inline string's element
+_IS = re.compile(r"is[\s/>]")  # where one may end: found by its literal, then checked
 _DECLARATIE = re.compile(r'<\?xml[^>]*encoding="([^"]*)"')
 
 _KOLOMMEN: dict[str, int] = {}
@@ -74,6 +75,22 @@ def _tekst(ruw: str) -> str:
             .replace("&gt;", ">").replace("&amp;", "&"))
 
 
+def _onbekende_vorm(tekst: str) -> bool:
+    """Does the sheet hold a comment, CDATA or an inline string? Searched as literals (the
+    regular expression ``<!--|<!\\[CDATA\\[|<(prefix:)?is[\\s/>]`` tried every ``<`` of the
+    national workbook's 25 MB: 0,14 s)."""
+    if "<!--" in tekst or "<![CDATA[" in tekst:
+        return True
+    for gevonden in _IS.finditer(tekst):
+        eind = gevonden.start()
+        begin = tekst.rfind("<", max(0, eind - 256), eind)
+        if begin >= 0 and _INLINE.fullmatch(tekst, begin, gevonden.end()):
+            return True
+        if begin < 0 and tekst[eind - 1:eind] == ":":
+            return True  # perhaps a prefix of 256 characters or more: left to openpyxl
+    return False
+
+
 class _AndereVorm(Exception):
     """The sheet uses a form this reader leaves to openpyxl."""
 
@@ -98,7 +115,7 @@ def lees_blad(ws, max_rij: int, formule_type: type[str] = str) -> tuple[dict, di
             codering and codering.group(1).lower().replace("-", "") != "utf8"):
         return None
     tekst = xml.decode("utf-8")
-    if _HOOFD not in tekst[:2000] or _ONBEKEND.search(tekst):
+    if _HOOFD not in tekst[:2000] or _onbekende_vorm(tekst):
         return None
     strings = ws._shared_strings
     datums, duren, epoch = boek._date_formats, boek._timedelta_formats, boek.epoch
