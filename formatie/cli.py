@@ -34,7 +34,7 @@ from .cli_bestanden import (
     herkomst_van_invoer,
     lees_invoer,
     meerjarenbegroting_van,
-    schrijf_atomair,
+    schrijf_bestand,
 )
 from .getallen import format_fte, format_getal, format_procent, format_telling, format_uren
 from .invoer_csv import InvoerTabel, read_invoer_csv, read_regio_bezetting_csv
@@ -336,7 +336,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.uitvoer:
         bron = f"gekalibreerd op {Path(args.data).name} ({n_obs} waarnemingen)"
         nieuw = gekalibreerde_normenset(resultaat, bron)
-        schrijf_atomair(args.uitvoer, normenset_als_toml(nieuw).encode("utf-8"))
+        schrijf_bestand(args.uitvoer, normenset_als_toml(nieuw).encode("utf-8"))
     if args.format == "json":
         json.dump(resultaat.als_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

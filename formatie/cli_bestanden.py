@@ -11,7 +11,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 
@@ -64,27 +63,15 @@ def herkomst_van_invoer(args: argparse.Namespace, normenset: Normenset) -> hk.He
 # ----- Excel scenario workbooks (formatie.werkboek: schrijven / lezen) ---------------------
 
 
-def schrijf_atomair(pad: str, data: bytes) -> None:
-    """Write a file completely or not at all (temporary file + rename)."""
-    import tempfile
+def schrijf_bestand(pad: str, data: bytes) -> None:
+    """Write a file completely or not at all (:func:`formatie.atomair.schrijf_atomair`)."""
     from pathlib import Path
 
-    doel = Path(pad)
+    from .atomair import schrijf_atomair
+
     try:
-        fd, tijdelijk = tempfile.mkstemp(dir=doel.parent or ".", prefix=f".{doel.name}.")
+        schrijf_atomair(Path(pad), lambda f: f.write(data))
     except OSError as exc:
-        raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
-    # mkstemp creates 0600; a file the user writes gets the normal permissions (0666 minus the
-    # umask), so colleagues on a shared folder can open it as with any other file.
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tijdelijk, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tijdelijk, doel)
-    except OSError as exc:
-        Path(tijdelijk).unlink(missing_ok=True)
         raise GebruikFout(f"kan niet schrijven naar {pad} ({exc.strerror}).") from None
 
 
@@ -189,7 +176,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.uitvoer == "-":
         sys.stdout.buffer.write(data)
     else:
-        schrijf_atomair(args.uitvoer, data)
+        schrijf_bestand(args.uitvoer, data)
         print(f"Werkboek geschreven: {args.uitvoer} "
               f"({aantal_woord(len(invoer.gemeentecodes), 'gemeente')}, "
               f"normenset {normenset.label}).", file=sys.stderr)
@@ -334,7 +321,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                              f"{json_pad} ({len(scenario.uren)} normuren, {n_org} "
                              f"organisatieparameters, {n_vol} volumes).")
     for doel, inhoud in bestanden:
-        schrijf_atomair(doel, inhoud)
+        schrijf_bestand(doel, inhoud)
     for bericht in berichten:
         print(bericht, file=sys.stderr)
     for opmerking in werkboek.opmerkingen:

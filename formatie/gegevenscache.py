@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from .atomair import schrijf_atomair
+
 T = TypeVar("T")
 
 #: The package whose files make the key.
@@ -75,19 +77,8 @@ def bewaard(naam: str, maak: Callable[[], T], *, map_: Path = MAP,
 
 def _schrijf(pad: Path, inhoud: tuple) -> None:
     """Write ``inhoud`` as a pickle to ``pad`` atomically; silently not where that cannot be."""
-    import tempfile  # only when writing: 7 ms of start-up otherwise
-
     try:
         pad.parent.mkdir(exist_ok=True)
-        fd, tijdelijk = tempfile.mkstemp(dir=pad.parent, prefix=f".{pad.name}.")
-    except OSError:
+        schrijf_atomair(pad, lambda f: pickle.dump(inhoud, f, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # a read-only place, a full disk or an unpicklable object: not kept
         return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(inhoud, f, protocol=pickle.HIGHEST_PROTOCOL)
-        umask = os.umask(0)  # mkstemp makes 0600; readable like the bytecode beside it
-        os.umask(umask)
-        os.chmod(tijdelijk, 0o666 & ~umask)
-        os.replace(tijdelijk, pad)
-    except Exception:  # a full disk or an unpicklable object: not kept
-        Path(tijdelijk).unlink(missing_ok=True)
