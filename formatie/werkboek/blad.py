@@ -129,7 +129,8 @@ class _Blad(xlsxwriter.worksheet.Worksheet):
         made by :meth:`tekst`, :meth:`getal`, :meth:`leeg` and :meth:`formule`, each with a
         format. Its XML is made now; the format numbers when the sheet is written, in the
         order XlsxWriter gives them. A row is written whole or cell by cell (``write_*``),
-        not both."""
+        not both; not for rows a chart reads (XlsxWriter takes a chart's cached values from
+        the cells written one by one)."""
         kolommen = [k for k, cel in enumerate(cellen, start=eerste) if cel is not None]
         if rij in self._rijen or rij in self.table:
             raise ValueError(f"row {rij} is written twice")
