@@ -12,16 +12,10 @@ import argparse
 import csv
 import io
 import json
-import os
 import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-
-# One BLAS thread unless told otherwise, set before numpy loads: the model's matrix products
-# are small (342 × 29 by 29 × 1.000), and OpenBLAS's extra threads spin on the second core
-# for them (a national run with ranges burned 1,5 × the CPU for the same wall time).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
