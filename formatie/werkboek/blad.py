@@ -148,13 +148,13 @@ class _Blad(xlsxwriter.worksheet.Worksheet):
                 if len(waarde) > self.xls_strmax // 2:
                     waarde = _binnen_excel(waarde, self.xls_strmax)
                 waarde = self.str_table._get_shared_string_index(waarde)
-                staart = f'" t="s"><v>{waarde}</v></c>'
+                staart = '"' + _lijf_tekst(waarde)
             elif soort is _FORMULE:
                 staart = '"' + _lijf_formule(waarde, resultaat)
             elif soort is _GETAL:
                 staart = '"' + _lijf_getal(waarde)
             else:
-                staart = '"/>'
+                staart = '"' + _LIJF_LEEG
         stukken.append(staart)
         self._rijen[rij] = (kolommen[0], kolommen[-1], stukken)
 
@@ -235,8 +235,20 @@ class _Cel(NamedTuple):
 _TEKST, _GETAL, _LEEG, _FORMULE = "tekst", "getal", "leeg", "formule"
 
 
+# A cell's XML after its format number (``s="…"``), as XlsxWriter writes it, for whole rows
+# (:meth:`_Blad.rij`) and for cells written one by one (:data:`_LIJF`).
+
+
+def _lijf_tekst(index: int) -> str:
+    """A shared string, by its index in the workbook's table of strings."""
+    return f' t="s"><v>{index}</v></c>'
+
+
 def _lijf_getal(getal) -> str:
     return f"><v>{getal:.16G}</v></c>"
+
+
+_LIJF_LEEG = "/>"
 
 
 def _lijf_formule(formule: str, waarde) -> str:
@@ -278,9 +290,9 @@ _Leeg = xlsxwriter.worksheet.CellBlankTuple
 #: The cell kinds :meth:`_Blad._write_rows` writes itself: their XML after the format number.
 _LIJF = {
     _Formule: lambda cel: _lijf_formule(cel.formula, cel.value),
-    _Tekst: lambda cel: f' t="s"><v>{cel.string}</v></c>',
+    _Tekst: lambda cel: _lijf_tekst(cel.string),
     _Getal: lambda cel: _lijf_getal(cel.number),
-    _Leeg: lambda cel: "/>",
+    _Leeg: lambda cel: _LIJF_LEEG,
 }
 #: The error values XlsxWriter writes as ``t="e"`` (its own list).
 _FOUTCODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))

@@ -52,9 +52,10 @@ class XlsxBudget:
     #: per sheet: row elements × highest column, what openpyxl walks (each row is padded to
     #: its last cell); national: 9,924 × 19 = 188,556 (Berekening)
     max_oppervlak: int = 4_000_000
-    #: CPU time of this thread. The national workbook takes ~0.4 s on a quiet host, 1,0–1,1 s
-    #: on a slow one (07-12-2026), and past 1,5 s under load there, when a real workbook was
-    #: refused in a test run. A backstop only: the caps above stop every hostile file first.
+    #: CPU time of this thread. The national workbook's count took 1,0–1,1 s on a slow host
+    #: and past 1,5 s under load there, when a real workbook was refused in a test run (it is
+    #: ~0,25 s since the one-pass count, 07-12-2026). A backstop only: the caps above stop
+    #: every hostile file first.
     max_seconden: float = 6.0
 
 
